@@ -1,0 +1,130 @@
+"""Build the Bolt app and the services its listeners call."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+
+from bot.clock import Clock
+from bot.listeners import register_all
+from bot.services.channel_settings import ChannelSettings
+from bot.services.deals import Deals
+from bot.services.home import home_message
+from bot.services.ledger import Ledger
+from bot.services.partner_command import Actor, PartnerCommands
+from bot.services.record_form import Recorder
+from bot.slack.directory import Directory
+from bot.slack.poster import rendered
+from bot.store import Scope, Store
+
+log = logging.getLogger(__name__)
+
+
+class RecentEvents:
+    """The last few thousand event ids seen, to drop Slack's retried deliveries fast.
+
+    Durable idempotency lives with the records themselves (source keys); this
+    only saves work and keeps retries from re-running listeners in one process.
+    """
+
+    def __init__(self, size: int = 5000) -> None:
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def first_time(self, event_id: str) -> bool:
+        """True the first time an id is offered."""
+        with self._lock:
+            if event_id in self._seen:
+                return False
+            self._seen[event_id] = None
+            if len(self._seen) > self._size:
+                self._seen.popitem(last=False)
+            return True
+
+
+@dataclass
+class Services:
+    """Everything listeners need, built once per process."""
+
+    store: Store
+    clock: Clock
+    client: WebClient
+    ledger: Ledger
+    deals: Deals
+    settings: ChannelSettings
+    partner: PartnerCommands
+    recorder: Recorder
+    directory: Directory
+    recent_events: RecentEvents = field(default_factory=RecentEvents)
+    signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
+
+    def actor(self, team_id: str, channel_id: str, user_id: str) -> Actor:
+        """The person acting, in a channel, with a lazy time-zone look-up."""
+        return Actor(
+            scope=Scope(team_id, channel_id),
+            user=user_id,
+            tz=lambda: self.directory.user_tz(team_id, user_id),
+        )
+
+    def on_signed(self, actor: Actor, deal: str) -> None:
+        """A deal reached signed: let the scheduler plan its check-ins."""
+        for hook in self.signed_hooks:
+            hook(actor, deal)
+
+    def publish_home(self, client: WebClient, team_id: str, user: str) -> None:
+        """Render and publish a person's Home tab."""
+        tz = self.directory.user_tz(team_id, user)
+        message = home_message(
+            self.store, self.ledger, self.deals, team_id, user,
+            self.directory.channels_of(team_id, user), self.partner.today(tz),
+        )
+        client.views_publish(user_id=user, view=rendered(message))
+
+
+def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
+    """Wire the use cases over one store and clock."""
+    ledger, deals, settings = Ledger(store, clock), Deals(store, clock), ChannelSettings(store)
+    partner = PartnerCommands(ledger, deals, settings, clock)
+    return Services(
+        store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
+        partner=partner, recorder=Recorder(partner), directory=Directory(client),
+    )
+
+
+def _drop_retried_events(services: Services) -> Callable[..., Any]:
+    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        if event_id and not services.recent_events.first_time(str(event_id)):
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware
+
+
+def build_app(
+    services: Services, signing_secret: str | None, *, token_verification: bool = True
+) -> App:
+    """The Bolt app with every listener registered.
+
+    ``process_before_response`` stays False: Bolt acks first and runs the rest of
+    a listener on its thread pool, so Slack always gets its answer in time.
+    """
+    app = App(
+        client=services.client,
+        signing_secret=signing_secret,
+        token_verification_enabled=token_verification,
+        request_verification_enabled=signing_secret is not None,
+        process_before_response=False,
+        logger=logging.getLogger("bot.bolt"),
+    )
+    app.middleware(_drop_retried_events(services))
+    register_all(app, services)
+    return app

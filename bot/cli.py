@@ -1,0 +1,75 @@
+"""Command line: `partner-coach serve | demo | manifest`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.serve import run_serve
+
+    return run_serve()
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(color=not args.no_color and sys.stdout.isatty())
+
+
+def _manifest(args: argparse.Namespace) -> int:
+    from bot.manifest import build_manifest
+
+    print(json.dumps(build_manifest(args.url, socket_mode=args.socket_mode), indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with a help text for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="partner-coach",
+        description="Partner Coach: a Slack bot that coaches deal teams on two-way partnerships.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{serve,demo,manifest}")
+    serve = sub.add_parser(
+        "serve",
+        help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT)",
+        description=(
+            "Run the bot and its scheduler in one process. With SLACK_APP_TOKEN set it connects "
+            "over Socket Mode; otherwise it serves HTTP on $PORT (default 3000) with waitress: "
+            "POST /slack/events, GET /healthz, POST /webhooks/deals (with DEAL_WEBHOOK_SECRET). "
+            "Needs SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET in HTTP mode."
+        ),
+    )
+    serve.set_defaults(func=_serve)
+    demo = sub.add_parser(
+        "demo",
+        help="play a deal story against a local Slack emulator (no Slack account needed)",
+        description=(
+            "Start a local Slack Web API emulator and the real bot over HTTP with real request "
+            "signatures, play a deal story through it and print the conversation. No tokens needed."
+        ),
+    )
+    demo.add_argument("--no-color", action="store_true", help="plain output")
+    demo.set_defaults(func=_demo)
+    manifest = sub.add_parser(
+        "manifest",
+        help="print the Slack app manifest (JSON)",
+        description="Print the Slack app manifest: paste it at api.slack.com/apps → Create New App.",
+    )
+    manifest.add_argument("--url", help="public Request URL, e.g. https://coach.example.com/slack/events")
+    manifest.add_argument("--socket-mode", action="store_true", help="manifest for Socket Mode")
+    manifest.set_defaults(func=_manifest)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `partner-coach` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args))

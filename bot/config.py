@@ -1,0 +1,110 @@
+"""Settings read once from the environment: frozen, validated, never printing a secret."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_DB = "./data/partner-coach.json"
+DEFAULT_PORT = 3000
+
+
+class ConfigError(Exception):
+    """A missing or malformed variable; the message names it and says what to do."""
+
+
+def _secret(value: str) -> str:
+    # Only the shape is ever shown, so a pasted token never reaches a log.
+    return f"<{len(value)} characters>"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything `serve` needs, validated up front."""
+
+    bot_token: str = field(repr=False)
+    signing_secret: str | None = field(default=None, repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    api_url: str = DEFAULT_API_URL
+    db_path: Path = Path(DEFAULT_DB)
+    port: int = DEFAULT_PORT
+    deal_webhook_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def socket_mode(self) -> bool:
+        """True when an app-level token is set: connect out instead of listening on HTTP."""
+        return self.app_token is not None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate the environment; raise :class:`ConfigError` on the first problem."""
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        bot_token = get("SLACK_BOT_TOKEN")
+        if bot_token is None:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
+                "Slack app's OAuth & Permissions page (or run `partner-coach demo` to try it "
+                "without Slack)."
+            )
+        if not bot_token.startswith("xoxb-"):
+            raise ConfigError(
+                f"SLACK_BOT_TOKEN is malformed ({_secret(bot_token)}, expected it to start with "
+                "xoxb-): use the Bot User OAuth Token, not a user or app token."
+            )
+        app_token = get("SLACK_APP_TOKEN")
+        if app_token is not None and not app_token.startswith("xapp-"):
+            raise ConfigError(
+                f"SLACK_APP_TOKEN is malformed ({_secret(app_token)}, expected xapp-…): create an "
+                "app-level token with the connections:write scope, or unset it to serve HTTP."
+            )
+        signing_secret = get("SLACK_SIGNING_SECRET")
+        if app_token is None and signing_secret is None:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is not set: HTTP mode needs the Signing Secret from your "
+                "Slack app's Basic Information page (or set SLACK_APP_TOKEN for Socket Mode)."
+            )
+        if signing_secret is not None and not re.fullmatch(r"[0-9a-fA-F]{16,128}", signing_secret):
+            raise ConfigError(
+                f"SLACK_SIGNING_SECRET is malformed ({_secret(signing_secret)}, expected a hex "
+                "string): copy it again from the Basic Information page."
+            )
+        api_url = get("SLACK_API_URL") or DEFAULT_API_URL
+        if not re.match(r"^https?://[^\s/]+", api_url):
+            raise ConfigError(
+                "SLACK_API_URL is malformed: expected an http(s) URL such as "
+                "https://slack.com/api/ (or unset it)."
+            )
+        if not api_url.endswith("/"):
+            api_url += "/"
+        port_text = get("PORT") or str(DEFAULT_PORT)
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 1 to 65535.")
+        db_path = Path(get("PARTNER_COACH_DB") or DEFAULT_DB)
+        if db_path.exists() and db_path.is_dir():
+            raise ConfigError(
+                f"PARTNER_COACH_DB points to a directory ({db_path}): give a file path such as "
+                "./data/partner-coach.json."
+            )
+        return cls(
+            bot_token=bot_token,
+            signing_secret=signing_secret,
+            app_token=app_token,
+            api_url=api_url,
+            db_path=db_path,
+            port=int(port_text),
+            deal_webhook_secret=get("DEAL_WEBHOOK_SECRET"),
+        )
+
+    def secrets(self) -> list[str]:
+        """Every secret value held, so log filters can redact them."""
+        values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret]
+        return [v for v in values if v]

@@ -1,0 +1,305 @@
+"""Parsing the text of `/partner …` into typed commands. Pure: no Slack, no clock."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from bot.domain.stages import Stage, normalize_stage, stage_names
+
+MAX_WHAT = 300
+MAX_COMMAND_TEXT = 2000
+
+# With `should_escape` on, Slack sends mentions as <@U123|name> or <@U123>.
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")
+_ID = re.compile(r"^#?(\d{1,6})$")
+
+
+class UsageError(ValueError):
+    """The text is not a valid command; ``message`` says why, ``usage`` shows the right shape."""
+
+    def __init__(self, message: str, usage: str | None = None, subcommand: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+        self.subcommand = subcommand
+
+
+USAGE: dict[str, str] = {
+    "give": "/partner give <what we give> [@owner] [by <when>]",
+    "get": "/partner get <what we expect> [from <whom>] [@owner] [by <when>]",
+    "list": "/partner list [open|all|overdue|mine] [page <n>]",
+    "done": "/partner done <id>",
+    "drop": "/partner drop <id>",
+    "edit": "/partner edit <id> [<new text>] [by <when>]",
+    "deal": "/partner deal <deal name> <stage>",
+    "meeting": "/partner meeting <deal or topic> [at <time> | in <duration>] [for <duration>]",
+    "digest": "/partner digest [now | off | weekly <day> <HH:MM> [time zone]]",
+    "checkins": "/partner checkins [list | off | 7d 30d 90d]",
+    "listen": "/partner listen [suggest | auto | off]",
+    "crm": "/partner crm [patterns | pattern <regex> | remove <n>]",
+    "help": "/partner help",
+}
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class AddItem:
+    """`give` or `get`: the due phrase is left raw; resolving it needs the user's time zone."""
+
+    side: str
+    text: str
+    owner: str | None = None
+    counterpart: str | None = None
+
+
+@dataclass(frozen=True)
+class ListItems:
+    view: str = "open"
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class CloseItem:
+    number: int
+    status: str  # "done" | "dropped"
+
+
+@dataclass(frozen=True)
+class EditItem:
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SetStage:
+    deal: str
+    stage: Stage
+
+
+@dataclass(frozen=True)
+class ListDeals:
+    pass
+
+
+@dataclass(frozen=True)
+class Meeting:
+    text: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    args: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Checkins:
+    args: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Listen:
+    mode: str | None = None
+
+
+@dataclass(frozen=True)
+class Crm:
+    args: str = ""
+
+
+Command = (
+    Help | AddItem | ListItems | CloseItem | EditItem | SetStage | ListDeals | Meeting | Digest
+    | Checkins | Listen | Crm
+)
+
+LIST_VIEWS = ("open", "all", "overdue", "mine")
+LISTEN_MODES = ("suggest", "auto", "off")
+
+
+def plain_mentions(text: str) -> str:
+    """Turn Slack's escaped mentions inside free text into readable, inert ``@name`` text."""
+    return re.sub(
+        r"<@([UW][A-Z0-9]{2,20})(?:\|([^>]*))?>",
+        lambda m: "@" + (m.group(2) or m.group(1)),
+        text,
+    )
+
+
+def _split_owner(text: str) -> tuple[str, str | None]:
+    """Take an assignee mention standing at the end of the text (before any due clause)."""
+    mentions = list(_MENTION.finditer(text))
+    if not mentions:
+        return text, None
+    last = mentions[-1]
+    before, after = text[: last.start()].rstrip(), text[last.end():].strip()
+    # "give the deck @bob by Friday" / "give the deck to @bob" / "give the deck @bob"
+    if after == "" or re.match(r"^(by|due|before|until|on|in)\b", after, re.I):
+        before = re.sub(r"\s+(to|for|owner:?|owned by)$", "", before, flags=re.I)
+        return f"{before} {after}".strip(), last.group(1)
+    return text, None
+
+
+def _check_what(text: str, subcommand: str) -> None:
+    if len(text) > MAX_WHAT:
+        raise UsageError(
+            f"That's {len(text)} characters; please keep a commitment under {MAX_WHAT} "
+            "(the detail can go in a thread).",
+            USAGE[subcommand],
+            subcommand,
+        )
+
+
+def _parse_number(arg: str, subcommand: str) -> int:
+    match = _ID.match(arg.strip())
+    if not match:
+        shown = arg.strip()[:20] or "nothing"
+        raise UsageError(
+            f"“{shown}” isn't a commitment id. Ids look like #3; `/partner list` shows them.",
+            USAGE[subcommand],
+            subcommand,
+        )
+    return int(match.group(1))
+
+
+def _parse_stage(rest: str) -> SetStage:
+    words = rest.split()
+    if len(words) < 2:
+        if len(words) == 1 and normalize_stage(words[0]):
+            raise UsageError(
+                "Which deal? Name it before the stage, e.g. `/partner deal Acme negotiation`.",
+                USAGE["deal"], "deal",
+            )
+        raise UsageError("Give a deal name and a stage.", USAGE["deal"], "deal")
+    # Stage names can be several words ("closed won", "proposal price quote"): try the longest.
+    for size in range(min(4, len(words) - 1), 0, -1):
+        stage = normalize_stage(" ".join(words[-size:]))
+        if stage is not None:
+            deal = " ".join(words[:-size]).strip(" :-–—\"'")
+            if not deal:
+                break
+            if len(deal) > 80:
+                raise UsageError("Please keep deal names under 80 characters.", USAGE["deal"], "deal")
+            return SetStage(deal=plain_mentions(deal), stage=stage)
+    raise UsageError(
+        f"I don't know the stage “{words[-1][:30]}”. Stages: {', '.join(stage_names())} "
+        "(CRM names like “Closed Won” or “Proposal/Price Quote” work too).",
+        USAGE["deal"],
+        "deal",
+    )
+
+
+def parse_command(text: str) -> Command:
+    """Parse the text after ``/partner``; raise :class:`UsageError` with a friendly message."""
+    text = (text or "").strip()
+    if len(text) > MAX_COMMAND_TEXT:
+        raise UsageError(
+            f"That command is {len(text)} characters long; please keep it under {MAX_COMMAND_TEXT}."
+        )
+    if not text:
+        return Help()
+    head, _, rest = text.partition(" ")
+    sub = head.lower()
+    rest = rest.strip()
+
+    if sub in ("help", "?", "-h", "--help"):
+        return Help(topic=rest.lower() or None)
+    if sub in ("give", "get"):
+        if not rest:
+            raise UsageError(
+                "Say what we give, e.g. `/partner give a pilot workspace for 30 days by Friday`."
+                if sub == "give"
+                else "Say what we expect in return, e.g. "
+                "`/partner get an intro to their CFO from Dana by Dec 3`.",
+                USAGE[sub],
+                sub,
+            )
+        body, owner = _split_owner(rest)
+        counterpart = None
+        if sub == "get":
+            match = re.search(
+                r"\s+from\s+(.+?)(?=\s+(?:by|due|before|until|in)\s+|$)", body, flags=re.I
+            )
+            if match:
+                counterpart = plain_mentions(match.group(1).strip())
+                body = (body[: match.start()] + body[match.end():]).strip()
+        body = plain_mentions(body)
+        _check_what(body, sub)
+        return AddItem(side=sub, text=body, owner=owner, counterpart=counterpart)
+    if sub in ("list", "ls", "ledger"):
+        words = rest.lower().split()
+        view, page = "open", 1
+        while words:
+            word = words.pop(0)
+            if word in LIST_VIEWS:
+                view = word
+            elif word == "page" and words and words[0].isdigit():
+                page = max(1, int(words.pop(0)))
+            elif word.isdigit():
+                page = max(1, int(word))
+            else:
+                raise UsageError(
+                    f"`list` shows open, all, overdue or mine items, not “{word[:20]}”.",
+                    USAGE["list"],
+                    "list",
+                )
+        return ListItems(view=view, page=page)
+    if sub in ("done", "drop"):
+        if not rest:
+            raise UsageError(f"Which one? Give its id, e.g. `/partner {sub} 3`.", USAGE[sub], sub)
+        return CloseItem(
+            number=_parse_number(rest, sub), status="done" if sub == "done" else "dropped"
+        )
+    if sub == "edit":
+        first, _, change = rest.partition(" ")
+        if not first:
+            raise UsageError(
+                "Give the id and the change, e.g. `/partner edit 3 by next Tuesday`.",
+                USAGE["edit"], "edit",
+            )
+        number = _parse_number(first, "edit")
+        change = plain_mentions(change.strip())
+        if not change:
+            raise UsageError(
+                "What should change? Add new text and/or a new date, e.g. "
+                "`/partner edit 3 by next Tuesday`.",
+                USAGE["edit"],
+                "edit",
+            )
+        _check_what(change, "edit")
+        return EditItem(number=number, text=change)
+    if sub in ("deal", "stage"):
+        return ListDeals() if not rest else _parse_stage(rest)
+    if sub == "meeting":
+        if not rest:
+            raise UsageError(
+                "Which meeting? e.g. `/partner meeting Acme at 3pm for 45m`.",
+                USAGE["meeting"], "meeting",
+            )
+        return Meeting(text=plain_mentions(rest))
+    if sub == "digest":
+        return Digest(args=rest.split())
+    if sub in ("checkins", "checkin", "check-ins"):
+        return Checkins(args=rest.lower().split())
+    if sub == "listen":
+        mode = rest.lower() or None
+        if mode is not None and mode not in LISTEN_MODES:
+            raise UsageError(
+                f"Listening can be suggest, auto or off, not “{mode[:20]}”.",
+                USAGE["listen"], "listen",
+            )
+        return Listen(mode=mode)
+    if sub == "crm":
+        return Crm(args=rest)
+
+    guess = difflib.get_close_matches(sub, list(USAGE), n=1, cutoff=0.5)
+    hint = f" Did you mean `{guess[0]}`?" if guess else ""
+    raise UsageError(
+        f"I don't know “{head[:30]}”.{hint} `/partner help` lists everything I can do.",
+        USAGE[guess[0]] if guess else None,
+        guess[0] if guess else None,
+    )

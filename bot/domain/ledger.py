@@ -1,0 +1,156 @@
+"""The two-sided ledger: what we give, what we expect to get, and how it balances."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime
+from typing import Any, Literal
+
+Side = Literal["give", "get"]
+Status = Literal["open", "done", "dropped"]
+SIDES: tuple[Side, Side] = ("give", "get")
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One ledger line: a promise by us (give) or by the other side (get)."""
+
+    number: int
+    side: Side
+    what: str
+    owner: str  # Slack user id on our side who keeps it (give) or chases it (get)
+    created_by: str
+    created_at: datetime
+    due_on: date | None = None
+    counterpart: str | None = None  # who on their side, for gets
+    deal: str | None = None
+    status: Status = "open"
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    source: str = "command"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+    def is_overdue(self, today: date) -> bool:
+        """Open and past its due date."""
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+    def kept_late(self) -> bool:
+        """Done after its due date."""
+        return (
+            self.status == "done"
+            and self.due_on is not None
+            and self.closed_at is not None
+            and self.closed_at.date() > self.due_on
+        )
+
+    def close(self, status: Status, by: str, at: datetime) -> Commitment:
+        """This item marked done or dropped."""
+        return replace(self, status=status, closed_by=by, closed_at=at)
+
+    def to_doc(self) -> dict[str, Any]:
+        """A JSON-safe dict for the store."""
+        doc = asdict(self)
+        for key in ("created_at", "closed_at", "due_on"):
+            if doc[key] is not None:
+                doc[key] = doc[key].isoformat()
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Commitment:
+        """Inverse of :meth:`to_doc`; ignores fields it doesn't know."""
+        known = {k: v for k, v in doc.items() if k in cls.__dataclass_fields__}
+        for key in ("created_at", "closed_at"):
+            if known.get(key):
+                known[key] = datetime.fromisoformat(known[key])
+        if known.get("due_on"):
+            known["due_on"] = date.fromisoformat(known["due_on"])
+        return cls(**known)
+
+
+@dataclass(frozen=True)
+class SideTally:
+    """Counts for one column of the ledger."""
+
+    open: int = 0
+    kept: int = 0
+    dropped: int = 0
+    overdue: int = 0
+    kept_late: int = 0
+
+    @property
+    def total(self) -> int:
+        """Everything recorded except dropped items."""
+        return self.open + self.kept
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Both columns of a channel's ledger."""
+
+    give: SideTally = field(default_factory=SideTally)
+    get: SideTally = field(default_factory=SideTally)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.give.total == 0 and self.get.total == 0
+
+
+def tally(items: list[Commitment], side: Side, today: date) -> SideTally:
+    """Count one side's items by state."""
+    mine = [c for c in items if c.side == side]
+    return SideTally(
+        open=sum(c.is_open for c in mine),
+        kept=sum(c.status == "done" for c in mine),
+        dropped=sum(c.status == "dropped" for c in mine),
+        overdue=sum(c.is_overdue(today) for c in mine),
+        kept_late=sum(c.kept_late() for c in mine),
+    )
+
+
+def balance(items: list[Commitment], today: date) -> Balance:
+    """The give/get balance of a set of commitments."""
+    return Balance(give=tally(items, "give", today), get=tally(items, "get", today))
+
+
+def select(items: list[Commitment], view: str, user: str, today: date) -> list[Commitment]:
+    """The items a `list` view shows, overdue first, then by due date, then by number."""
+    if view == "all":
+        chosen = list(items)
+    elif view == "overdue":
+        chosen = [c for c in items if c.is_overdue(today)]
+    elif view == "mine":
+        chosen = [c for c in items if c.is_open and c.owner == user]
+    else:
+        chosen = [c for c in items if c.is_open]
+    return sorted(chosen, key=lambda c: sort_key(c, today))
+
+
+def sort_key(item: Commitment, today: date) -> tuple[int, int, date, int]:
+    """Open before closed, overdue first, then soonest due, undated last."""
+    return (
+        0 if item.is_open else 1,
+        0 if item.is_overdue(today) else 1,
+        item.due_on or date.max,
+        item.number,
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list."""
+
+    items: list[Commitment]
+    number: int
+    count: int
+    total: int
+
+
+def paginate(items: list[Commitment], page: int, size: int) -> Page:
+    """Cut a list into pages of ``size``; out-of-range pages clamp to the last one."""
+    count = max(1, -(-len(items) // size))
+    number = min(max(1, page), count)
+    start = (number - 1) * size
+    return Page(items=items[start : start + size], number=number, count=count, total=len(items))

@@ -1,0 +1,21 @@
+"""Button listeners."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+
+from bot.listeners.actions.items import make_item_handler
+from bot.listeners.actions.record import make_record_handler
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+
+def register(app: App, services: Services) -> None:
+    """Wire the ledger buttons."""
+    app.action("record_give")(make_record_handler(services))
+    app.action("record_get")(make_record_handler(services))
+    app.action("item_done")(make_item_handler(services, "done"))
+    app.action("item_drop")(make_item_handler(services, "dropped"))

@@ -1,0 +1,35 @@
+""""Record what we give / expect" buttons: open the record modal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.services.outcome import Message
+from bot.slack.poster import rendered
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+
+def make_record_handler(services: Services) -> Callable[..., None]:
+    """Open the modal for the side the button names."""
+
+    def handle_record(ack: Ack, body: dict[str, Any], client: WebClient, logger: Any) -> None:
+        ack()
+        action = body["actions"][0]
+        side = "give" if action["action_id"] == "record_give" else "get"
+        try:
+            deal = json.loads(action.get("value") or "{}").get("deal")
+        except ValueError:
+            deal = None
+        channel = (body.get("channel") or {}).get("id") or ""
+        metadata = json.dumps({"channel": channel, "side": side, "deal": deal})
+        view = rendered(Message("record_modal", {"side": side, "deal": deal, "metadata": metadata}))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    return handle_record

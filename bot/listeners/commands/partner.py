@@ -1,0 +1,42 @@
+"""`/partner …`: parse, run the use case, answer within the 3-second ack, then post."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.domain.commands import UsageError, parse_command
+from bot.services.outcome import Message, error
+from bot.slack.poster import post, rendered
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+
+def make_partner_handler(services: Services) -> Callable[..., None]:
+    """The listener for `/partner`, closed over the app's services."""
+
+    def handle_partner(
+        ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, logger: Any
+    ) -> None:
+        actor = services.actor(command["team_id"], command["channel_id"], command["user_id"])
+        try:
+            outcome = services.partner.handle(actor, parse_command(command.get("text", "")))
+        except UsageError as exc:
+            outcome = error(exc.message, exc.usage)
+        except Exception:
+            logger.exception("/partner failed in %s", command.get("channel_id"))
+            outcome = error("Something went wrong on my side; nothing was changed. Try again?")
+        # The write is durable before this ack: what Slack acknowledges is stored.
+        ack(**rendered(outcome.reply)) if outcome.reply else ack()
+        for message in outcome.posts:
+            _, failure = post(client, actor.scope.channel_id, message)
+            if failure:
+                respond(**rendered(Message("post_failed", {"error": failure})))
+        for deal in outcome.signed:
+            services.on_signed(actor, deal)
+
+    return handle_partner

@@ -1,0 +1,45 @@
+"""Submission of the record modal: validate in the modal, then log the item."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.services.record_form import RecordForm, read_form
+from bot.slack.poster import post_ephemeral
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+
+def make_record_submission_handler(services: Services) -> Callable[..., None]:
+    """Validate the modal; show errors inline or store the item and confirm."""
+
+    def handle_submission(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, logger: Any
+    ) -> None:
+        user = body["user"]["id"]
+        team = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        channel = str(meta.get("channel") or "")
+        actor = services.actor(team, channel, user)
+        form: RecordForm = read_form(view.get("state", {}).get("values", {}))
+        errors = services.recorder.validate(form, actor)
+        if errors or not channel:
+            ack(response_action="errors",
+                errors=errors or {"what": "I lost track of the channel; please start again."})
+            return
+        ack()
+        outcome = services.recorder.record(actor, form, side=meta.get("side", "give"),
+                                           deal=meta.get("deal"), source_key=view.get("id"))
+        if outcome.reply is not None:
+            post_ephemeral(client, channel, user, outcome.reply)
+
+    return handle_submission

@@ -1,0 +1,74 @@
+"""The Slack app manifest: the command, events, interactivity and the scopes we need, no more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.listeners.commands import COMMAND
+from bot.listeners.events import SUBSCRIBED_EVENTS
+
+# Each scope, and why the bot can't do without it.
+BOT_SCOPES: dict[str, str] = {
+    "commands": "the /partner slash command",
+    "chat:write": "coaching prompts, confirmations, check-ins and digests",
+    "users:read": "users.info, for each person's time zone",
+    "channels:read": "users.conversations / conversations.info: who may see which channel's ledger",
+    "groups:read": "the same for private deal channels",
+    "channels:history": "message events and conversations.history in public deal channels",
+    "groups:history": "message events and conversations.history in private deal channels",
+}
+
+# message.* events arrive for channels the bot is in; the scopes above cover them.
+BOT_EVENTS_FOR_LISTENER: dict[str, list[str]] = {
+    "message": ["message.channels", "message.groups"],
+}
+
+
+def bot_events() -> list[str]:
+    """Manifest event names for every event a listener handles."""
+    names: list[str] = []
+    for event in SUBSCRIBED_EVENTS:
+        names.extend(BOT_EVENTS_FOR_LISTENER.get(event, [event]))
+    return names
+
+
+def build_manifest(request_url: str | None = None, socket_mode: bool = False) -> dict[str, Any]:
+    """The manifest as a dict; ``request_url`` is e.g. https://coach.example.com/slack/events."""
+    url = request_url or "https://partner-coach.example.com/slack/events"
+    command: dict[str, Any] = {
+        "command": COMMAND,
+        "description": "Coach this deal: what are you giving to receive?",
+        "usage_hint": "give … | get … | list | deal <name> <stage> | help",
+        # Slack then sends mentions as <@U…|name>, which is how owners are assigned.
+        "should_escape": True,
+    }
+    events: dict[str, Any] = {"bot_events": bot_events()}
+    interactivity: dict[str, Any] = {"is_enabled": True}
+    if not socket_mode:
+        command["url"] = url
+        events["request_url"] = url
+        interactivity["request_url"] = url
+    return {
+        "display_information": {
+            "name": "Partner Coach",
+            "description": "Coaches deal teams on two-way partnerships: what are you giving to receive?",
+            "background_color": "#2b4a6f",
+        },
+        "features": {
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
+            },
+            "bot_user": {"display_name": "Partner Coach", "always_online": True},
+            "slash_commands": [command],
+        },
+        "oauth_config": {"scopes": {"bot": sorted(BOT_SCOPES)}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": socket_mode,
+            "token_rotation_enabled": False,
+        },
+    }

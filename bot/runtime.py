@@ -1,0 +1,54 @@
+"""Assemble a running bot from settings: store, Slack client, services, Bolt app, WSGI app."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.app import Services, build_app, build_services
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.server import WsgiApp
+from bot.slack.client import build_client
+from bot.store import Store, TinyDBStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything one bot process holds."""
+
+    settings: Settings
+    store: Store
+    client: WebClient
+    services: Services
+    app: App
+    wsgi: WsgiApp
+
+    def start_background(self) -> None:
+        """Start what runs on its own clock (the scheduler), once the app is ready."""
+
+    def close(self) -> None:
+        """Stop background work, then release the store."""
+        self.store.close()
+
+
+def build_runtime(
+    settings: Settings,
+    clock: Clock | None = None,
+    *,
+    store: Store | None = None,
+    token_verification: bool = True,
+) -> Runtime:
+    """Build the whole bot; nothing is started or listening yet."""
+    clock = clock or SystemClock()
+    store = store or TinyDBStore(settings.db_path)
+    client = build_client(settings.bot_token, settings.api_url)
+    services = build_services(store, clock, client)
+    app = build_app(services, settings.signing_secret, token_verification=token_verification)
+    wsgi = WsgiApp(app)
+    return Runtime(settings, store, client, services, app, wsgi)

@@ -1,0 +1,108 @@
+"""HTTP serving: one WSGI app for Slack, health checks and CRM webhooks, run by waitress.
+
+waitress is a production WSGI server (multi-threaded, pure Python, no compiler
+needed), unlike Bolt's built-in development server.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+WEBHOOK_PATH = "/webhooks/deals"
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+# A webhook handler takes the raw body and headers and returns (status, JSON-able body).
+WebhookHandler = Callable[[bytes, dict[str, str]], tuple[int, dict[str, Any]]]
+
+
+def _json(start_response: StartResponse, status: int, payload: dict[str, Any]) -> list[bytes]:
+    reasons = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+               405: "Method Not Allowed", 411: "Length Required", 413: "Payload Too Large",
+               500: "Internal Server Error"}
+    body = json.dumps(payload).encode()
+    start_response(
+        f"{status} {reasons.get(status, 'Error')}",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
+
+
+def _read_body(environ: Environ) -> bytes | None:
+    """The request body, or None when it is over the limit."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        return None
+    return environ["wsgi.input"].read(length) if length else b""
+
+
+class WsgiApp:
+    """Routes `/slack/events` to Bolt, `/healthz` to a 200, `/webhooks/deals` to the CRM hook."""
+
+    def __init__(self, bolt_app: App, webhook: WebhookHandler | None = None) -> None:
+        self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+        self._webhook = webhook
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH:
+            return _json(start_response, 200, {"ok": True})
+        if path not in (EVENTS_PATH, WEBHOOK_PATH):
+            return _json(start_response, 404, {"ok": False, "error": "not_found"})
+        if method != "POST":
+            return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
+        body = _read_body(environ)
+        if body is None:
+            return _json(start_response, 413, {"ok": False, "error": "body_too_large"})
+        if path == WEBHOOK_PATH:
+            if self._webhook is None:
+                return _json(start_response, 404, {"ok": False, "error": "webhook_disabled"})
+            headers = {
+                k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")
+            }
+            status, payload = self._webhook(body, headers)
+            return _json(start_response, status, payload)
+        return self._dispatch_slack(environ, body, start_response)
+
+    def _dispatch_slack(
+        self, environ: Environ, body: bytes, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _json(start_response, 400, {"ok": False, "error": "invalid_utf8"})
+        # Bolt reads wsgi.input itself; hand it the bytes we already consumed.
+        environ = {**environ, "wsgi.input": io.BytesIO(body),
+                   "CONTENT_LENGTH": str(len(body))}
+        try:
+            return self._slack(environ, start_response)
+        except Exception:
+            # Malformed bodies can make Bolt's parser raise; that is the sender's fault.
+            log.warning("could not process a Slack request", exc_info=True)
+            return _json(start_response, 400, {"ok": False, "error": "bad_request"})
+
+
+def serve_http(wsgi: WsgiApp, port: int, host: str = "0.0.0.0", threads: int = 8) -> Any:
+    """Create (not start) the waitress server; the caller runs and closes it."""
+    from waitress import create_server
+
+    return create_server(
+        wsgi, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES + 1,
+        ident="partner-coach", clear_untrusted_proxy_headers=True,
+    )

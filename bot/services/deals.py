@@ -1,0 +1,82 @@
+"""Deals in a channel and their stage history."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.domain.stages import Stage
+from bot.store import Scope, Store
+
+DEAL = "deal"
+
+
+def deal_key(name: str) -> str:
+    """Deals are matched case- and punctuation-insensitively: "ACME corp." is "Acme Corp"."""
+    return re.sub(r"[\W_]+", " ", name.casefold()).strip() or name.casefold()
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A deal worked in a channel."""
+
+    name: str
+    stage: Stage
+    updated_at: datetime
+    updated_by: str
+    history: tuple[tuple[str, str], ...] = ()  # (stage, iso time)
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> Deal:
+        return cls(
+            name=doc["name"],
+            stage=Stage(doc["stage"]),
+            updated_at=datetime.fromisoformat(doc["updated_at"]),
+            updated_by=doc.get("updated_by", ""),
+            history=tuple(tuple(h) for h in doc.get("history", ())),
+        )
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """The result of setting a stage: the deal now, and what it was before (None if new)."""
+
+    deal: Deal
+    previous: Stage | None
+    changed: bool
+
+
+class Deals:
+    """Stage tracking for the deals of each channel."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def set_stage(self, scope: Scope, name: str, stage: Stage, by: str) -> StageChange:
+        """Move a deal to a stage; setting the stage it already has changes nothing."""
+        key = deal_key(name)
+        with self._store.transaction(scope):
+            current = self._store.get(scope, DEAL, key)
+            previous = Stage(current["stage"]) if current else None
+            if current is not None and previous is stage:
+                return StageChange(Deal.from_doc(current), previous, changed=False)
+            now = self._clock.now().isoformat()
+            history = list(current.get("history", [])) if current else []
+            history.append([stage.value, now])
+            doc = {
+                "name": current["name"] if current else name,
+                "stage": stage.value,
+                "updated_at": now,
+                "updated_by": by,
+                "history": history[-50:],
+            }
+            self._store.put(scope, DEAL, key, doc)
+            return StageChange(Deal.from_doc(doc), previous, changed=True)
+
+    def all(self, scope: Scope) -> list[Deal]:
+        """The channel's deals, most recently updated first."""
+        deals = [Deal.from_doc(d) for d in self._store.find(scope, DEAL)]
+        return sorted(deals, key=lambda d: d.updated_at, reverse=True)

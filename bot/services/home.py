@@ -1,0 +1,59 @@
+"""The App Home tab: a person's open commitments and deals across their channels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.domain.ledger import Balance, Commitment, balance, sort_key
+from bot.services.deals import Deal, Deals
+from bot.services.ledger import Ledger
+from bot.services.outcome import Message
+from bot.store import Scope, Store
+
+HOME_ITEMS_LIMIT = 30
+HOME_DEALS_LIMIT = 15
+
+
+@dataclass(frozen=True)
+class HomeItem:
+    channel: str
+    item: Commitment
+
+
+@dataclass(frozen=True)
+class HomeDeal:
+    channel: str
+    deal: Deal
+    balance: Balance
+
+
+def home_message(
+    store: Store, ledger: Ledger, deals: Deals, team_id: str, user: str,
+    member_of: set[str], today: date,
+) -> Message:
+    """Build the Home view for ``user``; only channels in ``member_of`` are read."""
+    items: list[HomeItem] = []
+    touched: list[HomeDeal] = []
+    for scope in store.scopes(team_id):
+        if scope.channel_id not in member_of:
+            continue
+        channel_items = ledger.items(Scope(team_id, scope.channel_id))
+        mine = [c for c in channel_items if c.is_open and c.owner == user]
+        items.extend(HomeItem(scope.channel_id, c) for c in mine)
+        involved = any(c.owner == user or c.created_by == user for c in channel_items)
+        for deal in deals.all(scope):
+            if involved or deal.updated_by == user:
+                touched.append(HomeDeal(scope.channel_id, deal, balance(channel_items, today)))
+    items.sort(key=lambda h: sort_key(h.item, today))
+    touched.sort(key=lambda d: d.deal.updated_at, reverse=True)
+    return Message(
+        "home",
+        {
+            "items": items[:HOME_ITEMS_LIMIT],
+            "more_items": max(0, len(items) - HOME_ITEMS_LIMIT),
+            "deals": touched[:HOME_DEALS_LIMIT],
+            "user": user,
+            "today": today,
+        },
+    )

@@ -1,0 +1,121 @@
+"""The per-channel ledger of commitments, on top of the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Literal
+
+from bot.clock import Clock
+from bot.domain.ledger import Balance, Commitment, Side, Status, balance
+from bot.store import Scope, Store
+
+COMMITMENT = "commitment"
+COUNTER = "counter"
+SOURCE = "source"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """What happened when someone tried to change an item."""
+
+    outcome: Literal["ok", "not_found", "already_closed"]
+    item: Commitment | None = None
+
+
+class Ledger:
+    """Commitments of one workspace's channels; numbers are per channel (#1, #2, …)."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+
+    def _next_number(self, scope: Scope) -> int:
+        doc = self._store.update(
+            scope, COUNTER, COMMITMENT, lambda d: {"next": (d or {"next": 0})["next"] + 1}
+        )
+        assert doc is not None
+        return int(doc["next"])
+
+    def add(
+        self,
+        scope: Scope,
+        *,
+        side: Side,
+        what: str,
+        owner: str,
+        created_by: str,
+        due_on: date | None = None,
+        counterpart: str | None = None,
+        deal: str | None = None,
+        source: str = "command",
+        source_key: str | None = None,
+    ) -> tuple[Commitment, bool]:
+        """Record a commitment; returns it and whether it is new.
+
+        ``source_key`` makes the call idempotent: a retried Slack delivery or a
+        double-clicked button carrying the same key returns the first item.
+        """
+        with self._store.transaction(scope):
+            if source_key is not None:
+                seen = self._store.get(scope, SOURCE, source_key)
+                if seen is not None:
+                    existing = self.get(scope, int(seen["number"]))
+                    if existing is not None:
+                        return existing, False
+            item = Commitment(
+                number=self._next_number(scope),
+                side=side,
+                what=what,
+                owner=owner,
+                created_by=created_by,
+                created_at=self._clock.now(),
+                due_on=due_on,
+                counterpart=counterpart,
+                deal=deal,
+                source=source,
+            )
+            self._store.put(scope, COMMITMENT, str(item.number), item.to_doc())
+            if source_key is not None:
+                self._store.put(scope, SOURCE, source_key, {"number": item.number})
+            return item, True
+
+    def get(self, scope: Scope, number: int) -> Commitment | None:
+        """One item of this channel, or None (also for other channels' numbers)."""
+        doc = self._store.get(scope, COMMITMENT, str(number))
+        return Commitment.from_doc(doc) if doc else None
+
+    def items(self, scope: Scope) -> list[Commitment]:
+        """Every item of a channel, in creation order."""
+        docs = self._store.find(scope, COMMITMENT)
+        return sorted((Commitment.from_doc(d) for d in docs), key=lambda c: c.number)
+
+    def balance(self, scope: Scope, today: date) -> Balance:
+        """The channel's give/get balance."""
+        return balance(self.items(scope), today)
+
+    def close(self, scope: Scope, number: int, status: Status, by: str) -> ItemResult:
+        """Mark an item done or dropped, once."""
+        with self._store.transaction(scope):
+            item = self.get(scope, number)
+            if item is None:
+                return ItemResult("not_found")
+            if not item.is_open:
+                return ItemResult("already_closed", item)
+            closed = item.close(status, by, self._clock.now())
+            self._store.put(scope, COMMITMENT, str(number), closed.to_doc())
+            return ItemResult("ok", closed)
+
+    def edit(
+        self, scope: Scope, number: int, *, what: str | None, due_on: date | None
+    ) -> ItemResult:
+        """Change an open item's text and/or due date."""
+        with self._store.transaction(scope):
+            item = self.get(scope, number)
+            if item is None:
+                return ItemResult("not_found")
+            if not item.is_open:
+                return ItemResult("already_closed", item)
+            changed = replace(item, what=what or item.what, due_on=due_on or item.due_on)
+            self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
+            return ItemResult("ok", changed)

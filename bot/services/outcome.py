@@ -1,0 +1,34 @@
+"""What a use case asks the Slack layer to say: an answer to the user and posts to channels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Message:
+    """A template in ``prompts/`` and the context to render it with."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """The result of handling one request.
+
+    ``reply`` is shown only to the person who asked (ephemeral); ``posts`` go to
+    the channel for everyone; ``signed`` names deals that just reached signed, so
+    the scheduler can plan their check-ins.
+    """
+
+    reply: Message | None = None
+    posts: list[Message] = field(default_factory=list)
+    signed: list[str] = field(default_factory=list)
+    ok: bool = True
+
+
+def error(message: str, usage: str | None = None) -> Outcome:
+    """A friendly ephemeral refusal that changed nothing."""
+    return Outcome(reply=Message("error", {"message": message, "usage": usage}), ok=False)

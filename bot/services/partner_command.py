@@ -1,0 +1,184 @@
+"""`/partner` use cases: each parsed command becomes an :class:`Outcome`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.domain import commands as cmd
+from bot.domain.coaching import stage_prompt
+from bot.domain.dates import DueDateError, split_due
+from bot.domain.ledger import paginate, select
+from bot.domain.stages import Stage
+from bot.services.channel_settings import ChannelSettings
+from bot.services.coach import coaching_context
+from bot.services.deals import Deals
+from bot.services.ledger import Ledger
+from bot.services.outcome import Message, Outcome, error
+from bot.store import Scope
+
+LIST_PAGE_SIZE = 10
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asked, where, and how to learn their time zone (a Slack call, so lazy)."""
+
+    scope: Scope
+    user: str
+    tz: Callable[[], str]
+
+
+class PartnerCommands:
+    """Handles every `/partner` subcommand that works on the ledger and deals."""
+
+    def __init__(
+        self, ledger: Ledger, deals: Deals, settings: ChannelSettings, clock: Clock
+    ) -> None:
+        self.ledger = ledger
+        self.deals = deals
+        self.settings = settings
+        self.clock = clock
+
+    def today(self, tz: str) -> date:
+        """Today's date where the user is."""
+        try:
+            zone = ZoneInfo(tz)
+        except (KeyError, ValueError):
+            zone = ZoneInfo("UTC")
+        return self.clock.now().astimezone(zone).date()
+
+    def handle(self, actor: Actor, command: cmd.Command) -> Outcome:
+        """Dispatch a parsed command."""
+        if isinstance(command, cmd.Help):
+            return Outcome(reply=Message("help", {"usage": cmd.USAGE, "topic": command.topic}))
+        if isinstance(command, cmd.AddItem):
+            return self.add(actor, command)
+        if isinstance(command, cmd.ListItems):
+            return self.list(actor, command)
+        if isinstance(command, cmd.CloseItem):
+            return self.close(actor, command)
+        if isinstance(command, cmd.EditItem):
+            return self.edit(actor, command)
+        if isinstance(command, cmd.SetStage):
+            return self.set_stage(actor, command.deal, command.stage)
+        if isinstance(command, cmd.ListDeals):
+            return self.list_deals(actor)
+        raise TypeError(f"not a ledger command: {command!r}")
+
+    def add(self, actor: Actor, command: cmd.AddItem) -> Outcome:
+        """`give` / `get`: record the item, confirm it with the channel's balance."""
+        tz = actor.tz()
+        try:
+            what, due_on = split_due(command.text, self.clock.now(), tz)
+        except DueDateError as exc:
+            return error(str(exc), cmd.USAGE[command.side])
+        if not what:
+            return error(
+                "I got the date but not the commitment itself: what is it?",
+                cmd.USAGE[command.side],
+            )
+        item, _ = self.ledger.add(
+            actor.scope,
+            side=command.side,  # type: ignore[arg-type]
+            what=what,
+            owner=command.owner or actor.user,
+            created_by=actor.user,
+            due_on=due_on,
+            counterpart=command.counterpart,
+        )
+        today = self.today(tz)
+        context = coaching_context(self.settings, actor.scope, self.ledger.items(actor.scope), today)
+        return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))
+
+    def list(self, actor: Actor, command: cmd.ListItems) -> Outcome:
+        """The channel's ledger, both columns, paginated to stay inside Block Kit limits."""
+        today = self.today(actor.tz())
+        items = self.ledger.items(actor.scope)
+        shown = select(items, command.view, actor.user, today)
+        page = paginate(shown, command.page, LIST_PAGE_SIZE)
+        context = coaching_context(self.settings, actor.scope, items, today)
+        return Outcome(
+            reply=Message(
+                "ledger_list",
+                {"page": page, "view": command.view, "today": today, **context},
+            )
+        )
+
+    def close(self, actor: Actor, command: cmd.CloseItem) -> Outcome:
+        """`done` / `drop`."""
+        return self.close_number(actor, command.number, command.status)
+
+    def close_number(self, actor: Actor, number: int, status: str) -> Outcome:
+        """Close an item by number (also used by the buttons)."""
+        result = self.ledger.close(actor.scope, number, status, actor.user)  # type: ignore[arg-type]
+        if result.outcome == "not_found":
+            return error(f"There is no commitment #{number} in this channel. "
+                         "`/partner list all` shows this channel's items.")
+        if result.outcome == "already_closed":
+            assert result.item is not None
+            return error(f"#{number} is already {result.item.status}; nothing changed.")
+        today = self.today(actor.tz())
+        context = coaching_context(self.settings, actor.scope, self.ledger.items(actor.scope), today)
+        return Outcome(
+            reply=Message("item_closed", {"item": result.item, "today": today, **context})
+        )
+
+    def edit(self, actor: Actor, command: cmd.EditItem) -> Outcome:
+        """`edit <id> [text] [by <when>]`."""
+        tz = actor.tz()
+        try:
+            what, due_on = split_due(command.text, self.clock.now(), tz)
+        except DueDateError as exc:
+            return error(str(exc), cmd.USAGE["edit"])
+        if not what and due_on is None:
+            return error("Give new text and/or a new date.", cmd.USAGE["edit"])
+        result = self.ledger.edit(actor.scope, command.number, what=what or None, due_on=due_on)
+        if result.outcome == "not_found":
+            return error(f"There is no commitment #{command.number} in this channel.")
+        if result.outcome == "already_closed":
+            assert result.item is not None
+            return error(
+                f"#{command.number} is already {result.item.status}; reopen it by adding it again."
+            )
+        return Outcome(
+            reply=Message("item_edited", {"item": result.item, "today": self.today(tz)})
+        )
+
+    def set_stage(self, actor: Actor, deal: str, stage: Stage, source: str = "command") -> Outcome:
+        """Move a deal; a real change posts the stage's coaching prompt in the channel."""
+        change = self.deals.set_stage(actor.scope, deal, stage, actor.user)
+        if not change.changed:
+            return Outcome(
+                reply=Message("stage_unchanged", {"deal": change.deal}),
+            )
+        today = self.today(actor.tz())
+        items = self.ledger.items(actor.scope)
+        context = coaching_context(self.settings, actor.scope, items, today)
+        prompt = stage_prompt(stage)
+        post = Message(
+            prompt,
+            {
+                "deal": change.deal,
+                "previous": change.previous,
+                "user": actor.user,
+                "source": source,
+                "open_items": [c for c in items if c.is_open],
+                "checkin_days": self.settings.get(actor.scope)["checkin_days"],
+                "today": today,
+                "stage_variant": self.settings.next_variant(actor.scope, prompt),
+                **context,
+            },
+        )
+        return Outcome(
+            reply=Message("stage_set", {"deal": change.deal, "previous": change.previous}),
+            posts=[post],
+            signed=[change.deal.name] if stage is Stage.SIGNED else [],
+        )
+
+    def list_deals(self, actor: Actor) -> Outcome:
+        """`deal` with no arguments: the channel's deals and stages."""
+        return Outcome(reply=Message("deal_list", {"deals": self.deals.all(actor.scope)}))

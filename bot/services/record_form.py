@@ -1,0 +1,85 @@
+"""The "record what we give / expect" modal: read, validate, store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.domain.commands import MAX_WHAT, plain_mentions
+from bot.domain.dates import DueDateError, parse_iso_date
+from bot.services.coach import coaching_context
+from bot.services.outcome import Message, Outcome
+
+
+@dataclass(frozen=True)
+class RecordForm:
+    """What the user typed into the modal, unvalidated."""
+
+    what: str
+    owner: str | None
+    counterpart: str | None
+    due: str | None
+
+
+def _field(values: dict[str, Any], block: str) -> dict[str, Any]:
+    return (values.get(block) or {}).get("value") or {}
+
+
+def read_form(values: dict[str, Any]) -> RecordForm:
+    """Pull the fields out of Slack's ``view.state.values`` shape."""
+    return RecordForm(
+        what=(_field(values, "what").get("value") or "").strip(),
+        owner=_field(values, "owner").get("selected_user"),
+        counterpart=(_field(values, "counterpart").get("value") or "").strip() or None,
+        due=_field(values, "due").get("selected_date"),
+    )
+
+
+class Recorder:
+    """Validates and stores modal submissions."""
+
+    def __init__(self, partner: Any) -> None:
+        # PartnerCommands: shares its ledger, settings and clock.
+        self._partner = partner
+
+    def validate(self, form: RecordForm, actor: Any) -> dict[str, str]:
+        """Errors keyed by the modal's block ids; empty when the form is fine."""
+        errors: dict[str, str] = {}
+        if not form.what:
+            errors["what"] = "Please describe the commitment."
+        elif len(form.what) > MAX_WHAT:
+            errors["what"] = f"Please keep it under {MAX_WHAT} characters ({len(form.what)} now)."
+        if form.counterpart and len(form.counterpart) > 80:
+            errors["counterpart"] = "Please keep the name under 80 characters."
+        if form.due:
+            try:
+                due = parse_iso_date(form.due)
+            except DueDateError:
+                errors["due"] = "That isn't a date I can read."
+            else:
+                if due < self._partner.today(actor.tz()):
+                    errors["due"] = "That date is in the past; pick today or later."
+        return errors
+
+    def record(
+        self, actor: Any, form: RecordForm, *, side: str, deal: str | None, source_key: str | None
+    ) -> Outcome:
+        """Store a validated form and confirm it with the balance."""
+        due_on: date | None = parse_iso_date(form.due) if form.due else None
+        ledger, settings = self._partner.ledger, self._partner.settings
+        item, _ = ledger.add(
+            actor.scope,
+            side="get" if side == "get" else "give",
+            what=plain_mentions(form.what),
+            owner=form.owner or actor.user,
+            created_by=actor.user,
+            due_on=due_on,
+            counterpart=form.counterpart,
+            deal=deal,
+            source="modal",
+            source_key=f"view:{source_key}" if source_key else None,
+        )
+        today = self._partner.today(actor.tz())
+        context = coaching_context(settings, actor.scope, ledger.items(actor.scope), today)
+        return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))

@@ -1,0 +1,96 @@
+"""Who is where, and in which time zone: Slack look-ups with caching.
+
+Slack is the source of truth for time zones and channel membership; we cache
+briefly so a burst of commands doesn't become a burst of API calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
+
+TZ_TTL_SECONDS = 24 * 3600
+MEMBERSHIP_TTL_SECONDS = 60
+DEFAULT_TZ = "UTC"
+
+
+class _TtlCache:
+    def __init__(self, ttl: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._ttl = ttl
+        self._now = monotonic
+        self._data: dict[tuple[str, ...], tuple[float, object]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> object | None:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None or self._now() - hit[0] > self._ttl:
+                return None
+            return hit[1]
+
+    def put(self, key: tuple[str, ...], value: object) -> None:
+        with self._lock:
+            if len(self._data) > 50_000:
+                self._data.clear()
+            self._data[key] = (self._now(), value)
+
+
+class Directory:
+    """Cached answers to "what time zone is this user in" and "who is in this channel"."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+        self._tz = _TtlCache(TZ_TTL_SECONDS)
+        self._channels = _TtlCache(MEMBERSHIP_TTL_SECONDS)
+
+    def user_tz(self, team_id: str, user_id: str) -> str:
+        """The user's IANA time zone, or UTC when Slack can't tell us."""
+        key = (team_id, user_id)
+        cached = self._tz.get(key)
+        if isinstance(cached, str):
+            return cached
+        try:
+            tz = self._client.users_info(user=user_id)["user"].get("tz") or DEFAULT_TZ
+        except SlackApiError as exc:
+            log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
+            return DEFAULT_TZ
+        self._tz.put(key, tz)
+        return tz
+
+    def channels_of(self, team_id: str, user_id: str) -> set[str]:
+        """Ids of the conversations the user is a member of."""
+        key = (team_id, user_id)
+        cached = self._channels.get(key)
+        if isinstance(cached, set):
+            return cached
+        channels: set[str] = set()
+        cursor = None
+        try:
+            while True:
+                page = self._client.users_conversations(
+                    user=user_id,
+                    types="public_channel,private_channel",
+                    exclude_archived=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+                channels.update(c["id"] for c in page.get("channels", []))
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except SlackApiError as exc:
+            log.warning("users.conversations failed for %s: %s", user_id, exc.response.get("error"))
+            return set()
+        self._channels.put(key, channels)
+        return channels
+
+    def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool:
+        """True when the user belongs to the channel."""
+        return channel_id in self.channels_of(team_id, user_id)

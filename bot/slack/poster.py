@@ -1,0 +1,59 @@
+"""Posting rendered messages, with one place that logs and explains Web API failures."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.messages import render
+from bot.services.outcome import Message
+
+log = logging.getLogger(__name__)
+
+# Errors where retrying later won't help until a person acts.
+PERMANENT_ERRORS = {
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "restricted_action",
+    "user_not_found",
+    "invalid_auth",
+    "account_inactive",
+    "missing_scope",
+}
+
+
+def rendered(message: Message) -> dict[str, Any]:
+    """The Slack payload (text + blocks, or a view) of a message."""
+    return render(message.template, **message.context)
+
+
+def post(
+    client: WebClient, channel: str, message: Message, **extra: Any
+) -> tuple[str | None, str | None]:
+    """Post to a channel; returns (ts, None) or (None, Slack's error code). Never raises."""
+    payload = rendered(message)
+    try:
+        response = client.chat_postMessage(channel=channel, unfurl_links=False, **payload, **extra)
+        return response.get("ts"), None
+    except SlackApiError as exc:
+        code = str(exc.response.get("error", "unknown_error"))
+        log.warning("chat.postMessage to %s failed (%s, template %s)", channel, code, message.template)
+        return None, code
+    except Exception as exc:  # network failures after retries: report, don't crash the listener
+        log.warning("chat.postMessage to %s failed (%s, template %s)", channel, type(exc).__name__,
+                    message.template)
+        return None, type(exc).__name__
+
+
+def post_ephemeral(client: WebClient, channel: str, user: str, message: Message) -> bool:
+    """Show a message to one person in a channel; False when Slack refused."""
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, **rendered(message))
+        return True
+    except SlackApiError as exc:
+        log.warning("chat.postEphemeral in %s failed (%s)", channel, exc.response.get("error"))
+        return False

@@ -1,0 +1,73 @@
+"""The storage interface every backend implements.
+
+Records are JSON documents grouped by *scope* (workspace id, channel id) and by
+*kind* (commitment, deal, settings, job, …), each under a key unique within its
+scope and kind. Keeping the interface this small is what lets a PostgreSQL
+backend slot in later without touching the domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any, NamedTuple, Protocol
+
+Doc = dict[str, Any]
+
+
+class Scope(NamedTuple):
+    """Where a record lives: a workspace and a channel (or a pseudo-channel like `_team`)."""
+
+    team_id: str
+    channel_id: str
+
+
+class Store(Protocol):
+    """Durable, thread-safe document storage.
+
+    Every write is durable when the method returns: a crash afterwards never
+    loses it. Reads return copies; mutating them changes nothing stored.
+    """
+
+    def get(self, scope: Scope, kind: str, key: str) -> Doc | None:
+        """The document, or None."""
+        ...
+
+    def find(
+        self, scope: Scope, kind: str, where: Callable[[Doc], bool] | None = None
+    ) -> list[Doc]:
+        """All documents of a kind in a scope, optionally filtered, in insertion order."""
+        ...
+
+    def put(self, scope: Scope, kind: str, key: str, doc: Doc) -> None:
+        """Insert or replace a document."""
+        ...
+
+    def add_once(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
+        """Insert unless the key exists; True when inserted. The idempotency primitive."""
+        ...
+
+    def update(
+        self, scope: Scope, kind: str, key: str, change: Callable[[Doc | None], Doc | None]
+    ) -> Doc | None:
+        """Atomically replace a document by ``change(current)``; None from change deletes it.
+
+        Returns what was stored.
+        """
+        ...
+
+    def delete(self, scope: Scope, kind: str, key: str) -> bool:
+        """Remove a document; True when it existed."""
+        ...
+
+    def scopes(self, team_id: str | None = None) -> Iterator[Scope]:
+        """Every scope holding data, optionally for one workspace."""
+        ...
+
+    def transaction(self, scope: Scope) -> AbstractContextManager[None]:
+        """Hold the scope exclusively, so a read-then-write sequence is atomic."""
+        ...
+
+    def close(self) -> None:
+        """Flush and release files."""
+        ...

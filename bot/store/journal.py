@@ -1,0 +1,121 @@
+"""An append-only, fsync'd journal of shard snapshots: the durable half of the TinyDB store.
+
+Why not TinyDB's JSONStorage: it truncates and rewrites the whole file on every
+write, so a kill in the middle leaves a broken file, and each write costs as
+much as the whole database. Here each write appends one line holding the new
+state of one small shard (one channel) and fsyncs it before returning. A kill
+can only tear the last line, which was never acknowledged and is skipped on
+load. The file is compacted (rewritten to a temp file, fsync'd, atomically
+renamed) when it has grown to several times its live size, so the amortised
+cost of a write stays proportional to the shard, not the database.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Compact when the file is this many times larger than the live data ...
+GROWTH_FACTOR = 4
+# ... but never bother below this size.
+MIN_COMPACT_BYTES = 4 * 1024 * 1024
+
+
+class Journal:
+    """Line-oriented journal: each line is ``{"s": shard_key, "d": shard_state}``.
+
+    Not thread-safe on its own; the store serialises access.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: Any = None
+        self._live_bytes: dict[str, int] = {}
+        self._file_bytes = 0
+
+    def load(self) -> dict[str, dict[str, Any]]:
+        """Replay the journal and return the last state of every shard."""
+        shards: dict[str, dict[str, Any]] = {}
+        if self.path.exists():
+            with open(self.path, "rb") as fh:
+                for number, line in enumerate(fh, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        entry = json.loads(line)
+                        key, state = entry["s"], entry["d"]
+                    except (ValueError, KeyError, TypeError):
+                        # Only an unacknowledged, torn last line can look like this.
+                        log.warning("journal %s: skipping unreadable line %d", self.path, number)
+                        continue
+                    if state:
+                        shards[key] = state
+                        self._live_bytes[key] = len(line)
+                    else:
+                        shards.pop(key, None)
+                        self._live_bytes.pop(key, None)
+        self.compact(shards)
+        return shards
+
+    def append(self, key: str, state: dict[str, Any]) -> None:
+        """Durably record the new state of one shard (an empty state deletes it)."""
+        line = json.dumps({"s": key, "d": state}, ensure_ascii=False, separators=(",", ":"))
+        data = (line + "\n").encode("utf-8")
+        self._file.write(data)
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file_bytes += len(data)
+        if state:
+            self._live_bytes[key] = len(data)
+        else:
+            self._live_bytes.pop(key, None)
+
+    def needs_compaction(self) -> bool:
+        """True when dead lines dominate the file."""
+        live = sum(self._live_bytes.values())
+        return self._file_bytes > max(MIN_COMPACT_BYTES, GROWTH_FACTOR * live)
+
+    def compact(self, shards: dict[str, dict[str, Any]]) -> None:
+        """Rewrite the journal with one line per live shard, atomically."""
+        if self._file is not None:
+            self._file.close()
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        size = 0
+        self._live_bytes = {}
+        with open(tmp, "wb") as fh:
+            for key, state in shards.items():
+                line = json.dumps({"s": key, "d": state}, ensure_ascii=False, separators=(",", ":"))
+                data = (line + "\n").encode("utf-8")
+                fh.write(data)
+                size += len(data)
+                self._live_bytes[key] = len(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        _fsync_dir(self.path.parent)
+        self._file_bytes = size
+        self._file = open(self.path, "ab")
+
+    def close(self) -> None:
+        """Close the file handle."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+def _fsync_dir(directory: Path) -> None:
+    # The rename is only durable once the directory entry is on disk.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

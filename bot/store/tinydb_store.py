@@ -1,0 +1,174 @@
+"""The embedded default store: one TinyDB per channel, journaled to a single file.
+
+Each (workspace, channel) scope is its own small TinyDB whose tables are the
+record kinds. Its :class:`ShardStorage` keeps the data in memory and, on every
+write, appends the shard's new state to the shared :class:`Journal` with an
+fsync. So a write costs as much as one channel's data, survives ``kill -9`` once
+the call returns, and reads never touch the disk.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from bot.store.base import Doc, Scope
+from bot.store.journal import Journal
+from bot.store.lock import ProcessLock
+
+
+class KeyedTable(Table):
+    """A TinyDB table whose document ids are our string keys."""
+
+    document_id_class = str
+
+    def _get_next_id(self) -> str:  # pragma: no cover - we always give explicit keys
+        raise RuntimeError("KeyedTable documents need an explicit key")
+
+
+class ShardStorage(Storage):
+    """TinyDB storage for one shard: memory for reads, the journal for durability."""
+
+    def __init__(self, key: str, journal: Journal, initial: dict[str, Any] | None = None) -> None:
+        self._key = key
+        self._journal = journal
+        self._memory: dict[str, Any] = initial or {}
+
+    def read(self) -> dict[str, Any] | None:
+        # TinyDB mutates what read() returns before calling write(); handing out
+        # copies means a failed journal write leaves memory untouched.
+        return {
+            table: {doc_id: dict(doc) for doc_id, doc in docs.items()}
+            for table, docs in self._memory.items()
+        }
+
+    def write(self, data: dict[str, Any]) -> None:
+        live = {table: docs for table, docs in data.items() if docs}
+        self._journal.append(self._key, live)
+        self._memory = live
+
+    def is_empty(self) -> bool:
+        return not self._memory
+
+
+def _shard_key(scope: Scope) -> str:
+    return f"{scope.team_id}/{scope.channel_id}"
+
+
+class TinyDBStore:
+    """:class:`bot.store.base.Store` on TinyDB; safe to share between threads."""
+
+    def __init__(self, path: Path | str) -> None:
+        self._process_lock = ProcessLock(Path(path))
+        self._process_lock.acquire()
+        self._journal = Journal(Path(path))
+        self._lock = threading.RLock()
+        self._shards: dict[str, TinyDB] = {}
+        for key, state in self._journal.load().items():
+            self._shards[key] = self._open(key, state)
+
+    def _open(self, key: str, state: dict[str, Any] | None = None) -> TinyDB:
+        db = TinyDB(key, self._journal, state, storage=ShardStorage)
+        db.table_class = KeyedTable
+        return db
+
+    def _table(self, scope: Scope, kind: str, create: bool) -> KeyedTable | None:
+        key = _shard_key(scope)
+        db = self._shards.get(key)
+        if db is None:
+            if not create:
+                return None
+            db = self._shards[key] = self._open(key)
+        # TinyDB caches query results; we never use its query cache, so keep it tiny.
+        return db.table(kind, cache_size=0)  # type: ignore[return-value]
+
+    def _after_write(self) -> None:
+        if self._journal.needs_compaction():
+            self._journal.compact(
+                {key: db.storage.read() for key, db in self._shards.items() if not db.storage.is_empty()}
+            )
+
+    def get(self, scope: Scope, kind: str, key: str) -> Doc | None:
+        with self._lock:
+            table = self._table(scope, kind, create=False)
+            if table is None:
+                return None
+            doc = table.get(doc_id=key)
+            return dict(doc) if doc is not None else None
+
+    def find(
+        self, scope: Scope, kind: str, where: Callable[[Doc], bool] | None = None
+    ) -> list[Doc]:
+        with self._lock:
+            table = self._table(scope, kind, create=False)
+            if table is None:
+                return []
+            docs = [dict(doc) for doc in table.all()]
+        return [d for d in docs if where is None or where(d)]
+
+    def put(self, scope: Scope, kind: str, key: str, doc: Doc) -> None:
+        with self._lock:
+            table = self._table(scope, kind, create=True)
+            assert table is not None
+            table.upsert(Document(doc, doc_id=key))
+            self._after_write()
+
+    def add_once(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
+        with self._lock:
+            table = self._table(scope, kind, create=True)
+            assert table is not None
+            if table.contains(doc_id=key):
+                return False
+            table.insert(Document(doc, doc_id=key))
+            self._after_write()
+            return True
+
+    def update(
+        self, scope: Scope, kind: str, key: str, change: Callable[[Doc | None], Doc | None]
+    ) -> Doc | None:
+        with self._lock:
+            current = self.get(scope, kind, key)
+            new = change(current)
+            if new is None:
+                if current is not None:
+                    self.delete(scope, kind, key)
+                return None
+            if new != current:
+                self.put(scope, kind, key, new)
+            return dict(new)
+
+    def delete(self, scope: Scope, kind: str, key: str) -> bool:
+        with self._lock:
+            table = self._table(scope, kind, create=False)
+            if table is None or not table.contains(doc_id=key):
+                return False
+            table.remove(doc_ids=[key])
+            self._after_write()
+            return True
+
+    def scopes(self, team_id: str | None = None) -> Iterator[Scope]:
+        with self._lock:
+            keys = [k for k, db in self._shards.items() if not db.storage.is_empty()]
+        for key in keys:
+            team, _, channel = key.partition("/")
+            if team_id is None or team == team_id:
+                yield Scope(team, channel)
+
+    @contextmanager
+    def transaction(self, scope: Scope) -> Iterator[None]:
+        # One lock for everything: writes are sub-millisecond fsyncs, and a single
+        # lock cannot deadlock across scopes.
+        with self._lock:
+            yield
+
+    def close(self) -> None:
+        with self._lock:
+            self._journal.close()
+            self._process_lock.release()
