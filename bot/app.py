@@ -109,6 +109,16 @@ def _drop_retried_events(services: Services) -> Callable[..., Any]:
     return middleware
 
 
+class _QuietTokenWarning(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN is unused when a client is given; that is on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_QUIET_TOKEN_WARNING = _QuietTokenWarning()
+
+
 def build_app(
     services: Services, signing_secret: str | None, *, token_verification: bool = True
 ) -> App:
@@ -117,13 +127,15 @@ def build_app(
     ``process_before_response`` stays False: Bolt acks first and runs the rest of
     a listener on its thread pool, so Slack always gets its answer in time.
     """
+    bolt_logger = logging.getLogger("bot.bolt")
+    bolt_logger.addFilter(_QUIET_TOKEN_WARNING)  # adding the same object twice is a no-op
     app = App(
         client=services.client,
         signing_secret=signing_secret,
         token_verification_enabled=token_verification,
         request_verification_enabled=signing_secret is not None,
         process_before_response=False,
-        logger=logging.getLogger("bot.bolt"),
+        logger=bolt_logger,
     )
     app.middleware(_drop_retried_events(services))
     register_all(app, services)

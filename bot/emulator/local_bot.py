@@ -1,0 +1,82 @@
+"""The real bot, served over real HTTP on a free local port, wired to the emulator.
+
+Used by `partner-coach demo` and the end-to-end tests: the same runtime and
+WSGI app as `serve`, with an injectable clock so time can be moved.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from pathlib import Path
+from typing import Any
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.emulator.slack_api import SlackEmulator
+from bot.runtime import Runtime, build_runtime
+from bot.server import EVENTS_PATH, serve_http
+
+
+class LocalBot:
+    """Start with :meth:`start`; ``driver`` then talks to it like Slack does."""
+
+    def __init__(
+        self,
+        emulator: SlackEmulator,
+        db_path: Path,
+        clock: Clock | None = None,
+        *,
+        webhook_secret: str | None = None,
+    ) -> None:
+        self.emulator = emulator
+        self.signing_secret = secrets.token_hex(16)
+        self.settings = Settings(
+            bot_token=emulator.token or "xoxb-local-demo",
+            signing_secret=self.signing_secret,
+            api_url=emulator.api_url,
+            db_path=Path(db_path),
+            port=0,
+            deal_webhook_secret=webhook_secret,
+        )
+        self.clock = clock
+        self.runtime: Runtime | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> LocalBot:
+        """Build the runtime and serve it on 127.0.0.1."""
+        from bot.emulator.driver import SlackDriver
+
+        self.runtime = build_runtime(self.settings, self.clock)
+        self._server = serve_http(self.runtime.wsgi, port=0, host="127.0.0.1")
+        self._thread = threading.Thread(target=self._server.run, name="local-bot", daemon=True)
+        self._thread.start()
+        self.driver = SlackDriver(self.events_url, self.signing_secret, self.emulator)
+        return self
+
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:<port>"""
+        return f"http://127.0.0.1:{self._server.effective_port}"
+
+    @property
+    def events_url(self) -> str:
+        """The Request URL Slack would be configured with."""
+        return self.base_url + EVENTS_PATH
+
+    def stop(self) -> None:
+        """Stop serving and release the database."""
+        if self._server is not None:
+            self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self.runtime is not None:
+            self.runtime.close()
+        self.driver.close()
+
+    def __enter__(self) -> LocalBot:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

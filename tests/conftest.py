@@ -1,0 +1,48 @@
+"""Shared fixtures: the Slack emulator, a movable clock, the real bot over local HTTP."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.emulator import SlackEmulator
+from bot.emulator.local_bot import LocalBot
+
+# A Monday afternoon in UTC; morning in New York.
+START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+ALICE, BOB, CAROL = "U0ALICE", "U0BOB", "U0CAROL"
+DEAL, OTHER, NOBOT = "C0DEAL", "C0OTHER", "C0NOBOT"
+
+
+@pytest.fixture
+def emulator():
+    emu = SlackEmulator().start()
+    emu.add_user(ALICE, name="alice", tz="America/New_York", real_name="Alice Archer")
+    emu.add_user(BOB, name="bob", tz="America/Los_Angeles", real_name="Bob Baker")
+    emu.add_user(CAROL, name="carol", tz="Asia/Tokyo", real_name="Carol Chen")
+    emu.add_channel(DEAL, "deal-acme", members=[ALICE, BOB])
+    emu.add_channel(OTHER, "deal-globex", members=[CAROL])
+    emu.add_channel(NOBOT, "random", members=[ALICE], is_member=False)
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(START)
+
+
+@pytest.fixture
+def bot(emulator, clock, tmp_path):
+    local = LocalBot(emulator, tmp_path / "db.json", clock, webhook_secret="whsec-test").start()
+    yield local
+    local.stop()
+
+
+@pytest.fixture
+def slack(bot):
+    """The driver: plays Slack sending signed requests to the bot."""
+    return bot.driver

@@ -1,0 +1,160 @@
+"""`partner-coach serve` as a subprocess: configuration errors, HTTP, signatures, crash safety."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from bot.store import Scope, TinyDBStore
+from tests.conftest import ALICE, DEAL
+from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET, ServeProcess, free_port, serve_env
+
+
+def run_serve(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "serve"], env=env, capture_output=True, text=True, timeout=30
+    )
+
+
+@pytest.fixture
+def serve(emulator, tmp_path):
+    started: list[ServeProcess] = []
+
+    def start(**extra_env: str) -> ServeProcess:
+        proc = ServeProcess(emulator, tmp_path / "db.json", **extra_env).wait_ready()
+        started.append(proc)
+        return proc
+
+    yield start
+    for proc in started:
+        proc.close()
+
+
+def test_serve_without_tokens_prints_one_line_and_exits_2(emulator, tmp_path):
+    env = serve_env(emulator, tmp_path / "db.json", free_port())
+    del env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"]
+    result = run_serve(env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SLACK_BOT_TOKEN" in lines[0]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SLACK_BOT_TOKEN", "xoxp-user-token-SECRET123"),
+        ("SLACK_SIGNING_SECRET", "not-hex-SECRET123"),
+        ("SLACK_APP_TOKEN", "xoxb-wrong-kind-SECRET123"),
+        ("PORT", "eighty"),
+        ("SLACK_API_URL", "slack.com"),
+    ],
+)
+def test_malformed_variable_is_named_and_never_printed(emulator, tmp_path, variable, value):
+    env = serve_env(emulator, tmp_path / "db.json", free_port(), **{variable: value})
+    result = run_serve(env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and variable in lines[0]
+    if "SECRET123" in value:
+        assert "SECRET123" not in result.stderr + result.stdout
+
+
+def test_rejected_token_stops_with_exit_2(emulator, tmp_path):
+    emulator.token = "xoxb-the-real-one"
+    result = run_serve(serve_env(emulator, tmp_path / "db.json", free_port()))
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr and BOT_TOKEN not in result.stderr
+
+
+def test_health_signatures_and_fast_ack(serve, emulator):
+    proc = serve()
+    assert requests.get(proc.url + "/healthz", timeout=5).status_code == 200
+    assert proc.driver.command("help", user=ALICE, channel=DEAL, bad_signature=True).status_code == 401
+    started = time.monotonic()
+    response = proc.driver.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200 and "Logged *#1*" in response.text
+    assert elapsed < 1.5, f"ack took {elapsed:.2f}s"
+    assert requests.get(proc.url + "/nope", timeout=5).status_code == 404
+
+
+def test_second_serve_on_same_database_is_refused(serve, emulator, tmp_path):
+    serve()
+    result = run_serve(serve_env(emulator, tmp_path / "db.json", free_port()))
+    assert result.returncode == 2
+    assert "PARTNER_COACH_DB" in result.stderr and "another" in result.stderr
+
+
+def test_sigterm_shuts_down_cleanly(serve):
+    proc = serve()
+    assert proc.driver.command("give x", user=ALICE, channel=DEAL).status_code == 200
+    assert proc.terminate() == 0
+    assert "Traceback" not in proc.output()
+
+
+def test_forty_concurrent_commands_are_all_stored(serve, tmp_path):
+    proc = serve()
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        responses = list(
+            pool.map(
+                lambda i: proc.driver.command(f"give item-{i}", user=ALICE, channel=DEAL),
+                range(40),
+            )
+        )
+    assert all(r.status_code == 200 for r in responses)
+    proc.terminate()
+    store = TinyDBStore(tmp_path / "db.json")
+    stored = {d["what"] for d in store.find(Scope("T0001", DEAL), "commitment")}
+    store.close()
+    assert stored == {f"item-{i}" for i in range(40)}
+
+
+def _burst_then_kill(proc: ServeProcess, seed: int, acked: set[str]) -> None:
+    """Fire writes from 8 threads and SIGKILL the server at a random moment."""
+    rng = random.Random(seed)
+    stop = threading.Event()
+
+    def writer(worker: int) -> None:
+        n = 0
+        while not stop.is_set():
+            text = f"w{seed}-{worker}-{n}"
+            n += 1
+            try:
+                response = proc.driver.command(f"give {text}", user=ALICE, channel=DEAL)
+            except requests.RequestException:
+                return
+            if response.status_code == 200 and "Logged" in response.text:
+                acked.add(text)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(rng.uniform(0.05, 0.4))
+    proc.kill()
+    stop.set()
+    for t in threads:
+        t.join(timeout=10)
+
+
+def test_sigkill_mid_burst_keeps_every_acknowledged_write(emulator, tmp_path):
+    db = tmp_path / "db.json"
+    acked: set[str] = set()
+    for round_number in range(3):
+        proc = ServeProcess(emulator, db).wait_ready()
+        try:
+            _burst_then_kill(proc, round_number, acked)
+        finally:
+            proc.close()
+    store = TinyDBStore(db)
+    stored = {d["what"] for d in store.find(Scope("T0001", DEAL), "commitment")}
+    store.close()
+    assert acked, "the burst should have had some writes acknowledged"
+    assert acked <= stored

@@ -1,0 +1,171 @@
+"""Behaviour every store implementation must have (parametrised over implementations)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.store import Scope, TinyDBStore
+from bot.store.journal import Journal
+from bot.store.lock import DatabaseLocked
+
+A = Scope("T1", "C1")
+B = Scope("T1", "C2")
+OTHER_TEAM = Scope("T2", "C1")
+
+
+@pytest.fixture(params=["tinydb"])
+def make_store(request, tmp_path):
+    opened = []
+
+    def make(path: Path | None = None):
+        store = TinyDBStore(path or tmp_path / "db.json")
+        opened.append(store)
+        return store
+
+    yield make
+    for store in opened:
+        try:
+            store.close()
+        except Exception:
+            pass
+
+
+def test_put_get_roundtrip_and_copies(make_store):
+    store = make_store()
+    store.put(A, "thing", "1", {"name": "Ünïcode 🤝", "n": 1})
+    got = store.get(A, "thing", "1")
+    assert got == {"name": "Ünïcode 🤝", "n": 1}
+    got["n"] = 99
+    assert store.get(A, "thing", "1")["n"] == 1
+
+
+def test_scopes_are_isolated(make_store):
+    store = make_store()
+    store.put(A, "thing", "1", {"v": "a"})
+    store.put(B, "thing", "1", {"v": "b"})
+    store.put(OTHER_TEAM, "thing", "1", {"v": "t2"})
+    assert store.get(A, "thing", "1") == {"v": "a"}
+    assert store.get(B, "thing", "1") == {"v": "b"}
+    assert store.get(OTHER_TEAM, "thing", "1") == {"v": "t2"}
+    assert set(store.scopes("T1")) == {A, B}
+    assert set(store.scopes()) == {A, B, OTHER_TEAM}
+
+
+def test_add_once_is_idempotent(make_store):
+    store = make_store()
+    assert store.add_once(A, "seen", "ev1", {"at": 1}) is True
+    assert store.add_once(A, "seen", "ev1", {"at": 2}) is False
+    assert store.get(A, "seen", "ev1") == {"at": 1}
+
+
+def test_update_and_delete(make_store):
+    store = make_store()
+    assert store.update(A, "c", "k", lambda d: {"n": (d or {"n": 0})["n"] + 1}) == {"n": 1}
+    assert store.update(A, "c", "k", lambda d: {"n": d["n"] + 1}) == {"n": 2}
+    assert store.update(A, "c", "k", lambda d: None) is None
+    assert store.get(A, "c", "k") is None
+    assert store.delete(A, "c", "k") is False
+
+
+def test_find_filters_in_insertion_order(make_store):
+    store = make_store()
+    for i in range(5):
+        store.put(A, "c", str(i), {"i": i})
+    assert [d["i"] for d in store.find(A, "c", lambda d: d["i"] % 2 == 0)] == [0, 2, 4]
+    assert store.find(B, "c") == []
+
+
+def test_reopen_keeps_every_write(make_store, tmp_path):
+    path = tmp_path / "reopen.json"
+    store = make_store(path)
+    for i in range(50):
+        store.put(Scope("T1", f"C{i % 5}"), "c", str(i), {"i": i})
+    store.delete(Scope("T1", "C0"), "c", "0")
+    store.close()
+    again = make_store(path)
+    assert sum(len(again.find(s, "c")) for s in again.scopes()) == 49
+
+
+def test_concurrent_writers_lose_nothing(make_store):
+    store = make_store()
+
+    def worker(n: int) -> None:
+        for i in range(25):
+            store.update(A, "counter", "x", lambda d: {"n": (d or {"n": 0})["n"] + 1})
+            store.put(Scope("T1", f"C{n}"), "c", str(i), {"i": i})
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.get(A, "counter", "x") == {"n": 200}
+    assert sum(len(store.find(Scope("T1", f"C{n}"), "c")) for n in range(8)) == 200
+
+
+def test_second_process_on_same_db_is_refused(make_store, tmp_path):
+    path = tmp_path / "locked.json"
+    make_store(path)
+    with pytest.raises(DatabaseLocked, match="PARTNER_COACH_DB"):
+        TinyDBStore(path)
+
+
+def test_torn_last_line_is_ignored(tmp_path):
+    path = tmp_path / "torn.json"
+    store = TinyDBStore(path)
+    store.put(A, "c", "1", {"kept": True})
+    store.close()
+    with open(path, "ab") as fh:
+        fh.write(b'{"s":"T1/C1","d":{"c":{"2":{"half')  # a write killed mid-way
+    store = TinyDBStore(path)
+    assert store.get(A, "c", "1") == {"kept": True}
+    assert store.get(A, "c", "2") is None
+    store.put(A, "c", "3", {"after": True})
+    store.close()
+    store = TinyDBStore(path)
+    assert store.get(A, "c", "3") == {"after": True}
+    store.close()
+
+
+def test_write_cost_does_not_grow_with_database_size(tmp_path):
+    """Bytes appended per write depend on the channel written, not on the whole database."""
+    path = tmp_path / "big.json"
+    store = TinyDBStore(path)
+    store.put(A, "c", "0", {"what": "first"})
+    size = os.path.getsize(path)
+    store.put(A, "c", "1", {"what": "x" * 20})
+    small_db_cost = os.path.getsize(path) - size
+    for ch in range(300):
+        for i in range(20):
+            store.put(Scope("T1", f"CB{ch}"), "c", str(i), {"what": "y" * 100})
+    store.delete(A, "c", "1")
+    size = os.path.getsize(path)
+    store.put(A, "c", "1", {"what": "x" * 20})
+    big_db_cost = os.path.getsize(path) - size
+    store.close()
+    assert big_db_cost == small_db_cost
+
+
+def test_compaction_keeps_live_data_and_shrinks_file(tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.store.journal.MIN_COMPACT_BYTES", 10_000)
+    path = tmp_path / "compact.json"
+    store = TinyDBStore(path)
+    for i in range(500):
+        store.put(A, "c", "same", {"i": i, "pad": "z" * 50})
+    assert os.path.getsize(path) < 20_000
+    store.close()
+    store = TinyDBStore(path)
+    assert store.get(A, "c", "same")["i"] == 499
+    store.close()
+
+
+def test_journal_load_skips_garbage_lines(tmp_path):
+    path = tmp_path / "j.json"
+    path.write_text('not json\n{"s":"T/C","d":{"k":{"1":{"a":1}}}}\n{"s": 5}\n')
+    journal = Journal(path)
+    assert journal.load() == {"T/C": {"k": {"1": {"a": 1}}}}
+    journal.close()
