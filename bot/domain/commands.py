@@ -138,6 +138,8 @@ def _split_owner(text: str) -> tuple[str, str | None]:
     last = mentions[-1]
     before, after = text[: last.start()].rstrip(), text[last.end():].strip()
     # "give the deck @bob by Friday" / "give the deck to @bob" / "give the deck @bob"
+    if re.search(r"\bfrom$", before, re.I):
+        return text, None  # "get … from @dana": the mention is their side, not the owner
     if after == "" or re.match(r"^(by|due|before|until|on|in)\b", after, re.I):
         before = re.sub(r"\s+(to|for|owner:?|owned by)$", "", before, flags=re.I)
         return f"{before} {after}".strip(), last.group(1)

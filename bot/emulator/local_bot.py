@@ -50,10 +50,22 @@ class LocalBot:
 
         self.runtime = build_runtime(self.settings, self.clock)
         self._server = serve_http(self.runtime.wsgi, port=0, host="127.0.0.1")
-        self._thread = threading.Thread(target=self._server.run, name="local-bot", daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="local-bot", daemon=True)
         self._thread.start()
         self.driver = SlackDriver(self.events_url, self.signing_secret, self.emulator)
         return self
+
+    def _serve(self) -> None:
+        # Every socket operation stays on this thread: closing waitress's sockets from
+        # another thread while it sits in select() fails with EBADF.
+        from waitress import wasyncore
+
+        server = self._server
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, count=1)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)
 
     @property
     def base_url(self) -> str:
@@ -67,13 +79,12 @@ class LocalBot:
 
     def stop(self) -> None:
         """Stop serving and release the database."""
-        if self._server is not None:
-            self._server.close()
+        self.driver.close()
         if self._thread is not None:
+            self._stopping.set()
             self._thread.join(timeout=5)
         if self.runtime is not None:
             self.runtime.close()
-        self.driver.close()
 
     def __enter__(self) -> LocalBot:
         return self.start()

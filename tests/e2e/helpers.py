@@ -50,3 +50,15 @@ def action_values(payload: dict[str, Any], action_id: str) -> list[str]:
 
     walk(payload)
     return found
+
+
+HIDDEN_KEYS = ("value", "private_metadata", "action_id", "block_id", "callback_id")
+
+
+def visible(payload: Any) -> Any:
+    """The payload without fields Slack never renders (button values, metadata)."""
+    if isinstance(payload, dict):
+        return {k: visible(v) for k, v in payload.items() if k not in HIDDEN_KEYS}
+    if isinstance(payload, list):
+        return [visible(v) for v in payload]
+    return payload

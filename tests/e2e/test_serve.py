@@ -14,7 +14,7 @@ import requests
 
 from bot.store import Scope, TinyDBStore
 from tests.conftest import ALICE, DEAL
-from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET, ServeProcess, free_port, serve_env
+from tests.e2e.serve_process import BOT_TOKEN, ServeProcess, free_port, serve_env
 
 
 def run_serve(env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -1,0 +1,176 @@
+"""Deal stages and the many names CRMs and people use for them."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class Stage(str, Enum):
+    """The stages Partner Coach coaches on, in pipeline order."""
+
+    PROSPECTING = "prospecting"
+    QUALIFIED = "qualified"
+    PROPOSAL = "proposal"
+    NEGOTIATION = "negotiation"
+    SIGNED = "signed"
+    LOST = "lost"
+
+    @property
+    def label(self) -> str:
+        """Human label, e.g. ``Negotiation``."""
+        return self.value.capitalize()
+
+    @property
+    def is_early(self) -> bool:
+        return self in (Stage.PROSPECTING, Stage.QUALIFIED)
+
+    @property
+    def is_closing(self) -> bool:
+        return self in (Stage.PROPOSAL, Stage.NEGOTIATION)
+
+
+# Keys are normalised (lowercase, non-alphanumerics collapsed to one space).
+_SYNONYMS: dict[str, Stage] = {
+    # our own names
+    "prospecting": Stage.PROSPECTING,
+    "qualified": Stage.QUALIFIED,
+    "proposal": Stage.PROPOSAL,
+    "negotiation": Stage.NEGOTIATION,
+    "signed": Stage.SIGNED,
+    "lost": Stage.LOST,
+    # --- PROSPECTING: first touch, nobody has confirmed a need yet.
+    "prospect": Stage.PROSPECTING,
+    "prospects": Stage.PROSPECTING,
+    "lead": Stage.PROSPECTING,
+    "leads": Stage.PROSPECTING,
+    "new lead": Stage.PROSPECTING,
+    "lead in": Stage.PROSPECTING,  # Pipedrive default pipeline
+    "new": Stage.PROSPECTING,
+    "outreach": Stage.PROSPECTING,
+    "initial contact": Stage.PROSPECTING,
+    "first contact": Stage.PROSPECTING,
+    "first meeting": Stage.PROSPECTING,
+    "intro": Stage.PROSPECTING,
+    "introduction": Stage.PROSPECTING,
+    "intro call": Stage.PROSPECTING,
+    "discovery": Stage.PROSPECTING,
+    "discovery call": Stage.PROSPECTING,
+    "contact made": Stage.PROSPECTING,  # Pipedrive
+    "contacted": Stage.PROSPECTING,
+    "attempted to contact": Stage.PROSPECTING,
+    "appointment scheduled": Stage.PROSPECTING,  # HubSpot label
+    "appointmentscheduled": Stage.PROSPECTING,  # HubSpot internal id
+    "meeting scheduled": Stage.PROSPECTING,
+    "meeting booked": Stage.PROSPECTING,
+    "mql": Stage.PROSPECTING,
+    # --- QUALIFIED: a real need and a real buyer, before any price is on the table.
+    "qualification": Stage.QUALIFIED,  # Salesforce / Zoho
+    "qualifying": Stage.QUALIFIED,
+    "qualified lead": Stage.QUALIFIED,
+    "sales qualified": Stage.QUALIFIED,
+    "sql": Stage.QUALIFIED,
+    "qualified to buy": Stage.QUALIFIED,  # HubSpot label
+    "qualifiedtobuy": Stage.QUALIFIED,  # HubSpot internal id
+    "needs analysis": Stage.QUALIFIED,  # Salesforce / Zoho
+    "needs defined": Stage.QUALIFIED,
+    "value proposition": Stage.QUALIFIED,  # Salesforce: pitching value, not price
+    "id decision makers": Stage.QUALIFIED,  # Salesforce "Id. Decision Makers"
+    "identify decision makers": Stage.QUALIFIED,  # Zoho
+    "perception analysis": Stage.QUALIFIED,  # Salesforce
+    "solution fit": Stage.QUALIFIED,
+    "evaluation": Stage.QUALIFIED,
+    "technical evaluation": Stage.QUALIFIED,
+    "demo": Stage.QUALIFIED,
+    "demo scheduled": Stage.QUALIFIED,  # Pipedrive
+    "demo completed": Stage.QUALIFIED,
+    "presentation": Stage.QUALIFIED,  # Copper
+    "presentation scheduled": Stage.QUALIFIED,  # HubSpot label
+    "presentationscheduled": Stage.QUALIFIED,  # HubSpot internal id
+    "follow up": Stage.QUALIFIED,  # Copper's "Follow-up" sits between qualify and present
+    "pilot": Stage.QUALIFIED,
+    "poc": Stage.QUALIFIED,
+    "proof of concept": Stage.QUALIFIED,
+    "trial": Stage.QUALIFIED,
+    # --- PROPOSAL: a concrete offer (price, scope) has been put in front of them.
+    "proposal made": Stage.PROPOSAL,  # Pipedrive
+    "proposal sent": Stage.PROPOSAL,
+    "proposal price quote": Stage.PROPOSAL,  # Salesforce / Zoho "Proposal/Price Quote"
+    "proposal quote": Stage.PROPOSAL,
+    "price quote": Stage.PROPOSAL,
+    "quote": Stage.PROPOSAL,
+    "quote sent": Stage.PROPOSAL,
+    "quoted": Stage.PROPOSAL,
+    # HubSpot's "Decision maker bought-in" is the step right before the contract goes out.
+    "decision maker bought in": Stage.PROPOSAL,
+    "decisionmakerboughtin": Stage.PROPOSAL,
+    "business case": Stage.PROPOSAL,
+    "solution proposal": Stage.PROPOSAL,
+    # --- NEGOTIATION: paper is moving; terms, legal and commit calls.
+    "negotiation review": Stage.NEGOTIATION,  # Salesforce / Zoho "Negotiation/Review"
+    "negotiations": Stage.NEGOTIATION,
+    "negotiations started": Stage.NEGOTIATION,  # Pipedrive
+    "negotiating": Stage.NEGOTIATION,
+    "in negotiation": Stage.NEGOTIATION,
+    "contract sent": Stage.NEGOTIATION,  # HubSpot / Copper: contract is out, terms in play
+    "contractsent": Stage.NEGOTIATION,
+    "contract": Stage.NEGOTIATION,
+    "contracting": Stage.NEGOTIATION,
+    "redlines": Stage.NEGOTIATION,
+    "legal": Stage.NEGOTIATION,
+    "legal review": Stage.NEGOTIATION,
+    "procurement": Stage.NEGOTIATION,
+    "commit": Stage.NEGOTIATION,  # forecast category: buyer has said yes in principle
+    "committed": Stage.NEGOTIATION,
+    "verbal": Stage.NEGOTIATION,
+    "verbal commit": Stage.NEGOTIATION,
+    "verbal agreement": Stage.NEGOTIATION,
+    "awaiting signature": Stage.NEGOTIATION,
+    "out for signature": Stage.NEGOTIATION,
+    "closing": Stage.NEGOTIATION,
+    # --- SIGNED: closed and won.
+    "closed won": Stage.SIGNED,
+    "closedwon": Stage.SIGNED,
+    "close won": Stage.SIGNED,
+    "won": Stage.SIGNED,
+    "deal won": Stage.SIGNED,
+    "closed": Stage.SIGNED,  # people say "closed" for won; losses are nearly always "lost"
+    "contract signed": Stage.SIGNED,
+    "signed contract": Stage.SIGNED,
+    "booked": Stage.SIGNED,
+    "purchased": Stage.SIGNED,
+    "customer": Stage.SIGNED,
+    "closed won pending": Stage.SIGNED,
+    # --- LOST: closed without a deal.
+    "closed lost": Stage.LOST,
+    "closedlost": Stage.LOST,
+    "close lost": Stage.LOST,
+    "deal lost": Stage.LOST,
+    "closed lost to competition": Stage.LOST,  # Zoho
+    "closed lost to competitor": Stage.LOST,
+    "dead": Stage.LOST,
+    "churned": Stage.LOST,
+    "churn": Stage.LOST,
+    "disqualified": Stage.LOST,
+    "unqualified": Stage.LOST,
+    "abandoned": Stage.LOST,  # Copper
+    "no decision": Stage.LOST,
+    "no go": Stage.LOST,
+    "cancelled": Stage.LOST,
+    "canceled": Stage.LOST,
+    "closed no decision": Stage.LOST,
+}
+
+
+def _key(raw: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", raw.lower()).strip()
+
+
+def normalize_stage(raw: str) -> Stage | None:
+    """Map a stage name as a person or a CRM writes it to a :class:`Stage`, or None."""
+    return _SYNONYMS.get(_key(raw))
+
+
+def stage_names() -> list[str]:
+    """Canonical stage names, for help texts."""
+    return [s.value for s in Stage]

@@ -1,0 +1,495 @@
+"""The Slack Web API emulator, exercised through the real slack_sdk WebClient."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import threading
+import types
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import builtin_handlers
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.webhook import WebhookClient
+
+from bot.emulator import Call, SlackEmulator
+
+TS = re.compile(r"^\d{10}\.\d{6}$")
+
+
+@pytest.fixture
+def emu() -> Iterator[SlackEmulator]:
+    with SlackEmulator() as emulator:
+        emulator.add_user("U_ALICE", real_name="Alice Archer", tz="Europe/Paris")
+        emulator.add_user("U_BOB")
+        emulator.add_channel("C_DEAL", "deal-acme", members=["U_ALICE", "U_BOB"])
+        emulator.add_channel("C_OLD", "old-deal", is_archived=True)
+        emulator.add_channel("C_OUT", "not-joined", is_member=False)
+        emulator.add_channel("G_SECRET", "secret", is_member=False, is_private=True)
+        yield emulator
+
+
+@pytest.fixture
+def client(emu: SlackEmulator) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=emu.api_url, timeout=5)
+
+
+def slack_error(method: Callable[..., Any], /, *args: Any, **kwargs: Any) -> str:
+    """Call a WebClient method that must fail and return Slack's error code."""
+    with pytest.raises(SlackApiError) as info:
+        method(*args, **kwargs)
+    return info.value.response["error"]
+
+
+# ---------------------------------------------------------------- lifecycle & auth
+
+
+def test_urls_and_lifecycle() -> None:
+    emulator = SlackEmulator()
+    with pytest.raises(RuntimeError):
+        _ = emulator.api_url
+    with emulator:
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api/", emulator.api_url)
+        assert emulator.api_url == emulator.base_url + "/api/"
+    emulator.stop()  # a second stop is harmless
+
+
+def test_auth_test(client: WebClient) -> None:
+    resp = client.auth_test()
+    assert resp.data == {
+        "ok": True,
+        "url": "https://acme-sales.slack.com/",
+        "team": "Acme Sales",
+        "user": "partner-coach",
+        "team_id": "T0001",
+        "user_id": "UBOT",
+        "bot_id": "BBOT",
+        "is_enterprise_install": False,
+    }
+
+
+def test_wrong_or_missing_token(emu: SlackEmulator) -> None:
+    wrong = WebClient(token="xoxb-wrong", base_url=emu.api_url)
+    assert slack_error(wrong.auth_test) == "invalid_auth"
+    anonymous = WebClient(base_url=emu.api_url)
+    assert slack_error(anonymous.auth_test) == "not_authed"
+
+
+def test_token_as_form_field_and_get_requests(emu: SlackEmulator) -> None:
+    posted = requests.post(emu.api_url + "users.info", data={"token": "xoxb-test", "user": "U_BOB"})
+    assert posted.status_code == 200 and posted.json()["user"]["name"] == "bob"
+    with urllib.request.urlopen(emu.api_url + "auth.test?token=xoxb-test") as resp:
+        assert json.load(resp)["ok"] is True
+    # The token is never part of what is recorded.
+    assert all("token" not in call.args for call in emu.calls)
+
+
+def test_any_token_accepted_when_unconfigured() -> None:
+    with SlackEmulator(token=None) as emulator:
+        assert WebClient(base_url=emulator.api_url).auth_test()["ok"] is True
+
+
+def test_unknown_method_and_malformed_json(emu: SlackEmulator, client: WebClient) -> None:
+    assert slack_error(client.api_call, "pins.add") == "unknown_method"
+    resp = requests.post(
+        emu.api_url + "chat.postMessage",
+        data=b"{not json",
+        headers={"Content-Type": "application/json", "Authorization": "Bearer xoxb-test"},
+    )
+    assert resp.status_code == 200 and resp.json() == {"ok": False, "error": "invalid_json"}
+
+
+# ---------------------------------------------------------------------- messages
+
+
+def test_post_message_shape_history_and_recording(emu: SlackEmulator, client: WebClient) -> None:
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hi*"}}]
+    metadata = {"event_type": "deal_nudge", "event_payload": {"deal": "acme"}}
+    first = client.chat_postMessage(channel="C_DEAL", text="hi", blocks=blocks, metadata=metadata)
+    second = client.chat_postMessage(channel="C_DEAL", text="reply", thread_ts=first["ts"])
+    third = client.chat_postMessage(channel="C_DEAL", text="again")
+
+    assert first["channel"] == "C_DEAL" and TS.match(first["ts"])
+    message = first["message"]
+    assert message["text"] == "hi" and message["blocks"] == blocks
+    assert message["user"] == "UBOT" and message["bot_id"] == "BBOT"
+    assert message["ts"] == first["ts"] and message["metadata"] == metadata
+    assert second["message"]["thread_ts"] == first["ts"]
+    stamps = [float(r["ts"]) for r in (first, second, third)]
+    assert stamps == sorted(set(stamps))
+
+    assert [m["text"] for m in emu.messages("C_DEAL")] == ["hi", "reply", "again"]
+    assert emu.messages("C_OTHER") == []
+    assert emu.calls_to("auth.test") == []
+    recorded = emu.calls_to("chat.postMessage")[0]
+    assert isinstance(recorded, Call) and recorded.response["ts"] == first["ts"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        recorded.method = "x"  # type: ignore[misc]
+
+
+def test_blocks_and_metadata_sent_as_json_strings_are_decoded(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    blocks = [{"type": "divider"}]
+    client.api_call(
+        "chat.postMessage",
+        data={
+            "channel": "C_DEAL",
+            "blocks": json.dumps(blocks),
+            "metadata": json.dumps({"event_type": "x", "event_payload": {}}),
+            "text": "[not decoded: text is not a structured field]",
+        },
+    )
+    [args] = emu.messages()
+    assert args["blocks"] == blocks
+    assert args["metadata"] == {"event_type": "x", "event_payload": {}}
+    assert args["text"].startswith("[not decoded")
+
+
+def test_posting_errors(emu: SlackEmulator, client: WebClient) -> None:
+    assert slack_error(client.chat_postMessage, channel="C_NOPE", text="x") == "channel_not_found"
+    assert slack_error(client.chat_postMessage, channel="C_OLD", text="x") == "is_archived"
+    assert slack_error(client.chat_postMessage, channel="C_OUT", text="x") == "not_in_channel"
+    # Slack hides private channels the bot is not in.
+    assert slack_error(client.chat_postMessage, channel="G_SECRET", text="x") == "channel_not_found"
+    no_text = {"channel": "C_DEAL"}
+    assert slack_error(client.api_call, "chat.postMessage", json=no_text) == "no_text"
+    assert emu.messages() == []  # failed posts are not messages...
+    assert len(emu.calls_to("chat.postMessage")) == 5  # ...but they are recorded
+
+
+def test_direct_messages_are_allowed(emu: SlackEmulator, client: WebClient) -> None:
+    resp = client.chat_postMessage(channel="U_ALICE", text="psst")
+    assert resp["channel"] == "D_ALICE"
+    client.chat_postMessage(channel="D_BOB", text="hey")
+    assert [m["text"] for m in emu.messages("U_ALICE")] == ["psst"]
+    assert [m["text"] for m in emu.messages("D_ALICE")] == ["psst"]
+    history = client.conversations_history(channel="D_ALICE")
+    assert [m["text"] for m in history["messages"]] == ["psst"]
+
+
+def test_ephemeral(emu: SlackEmulator, client: WebClient) -> None:
+    resp = client.chat_postEphemeral(channel="C_DEAL", user="U_ALICE", text="only you")
+    assert TS.match(resp["message_ts"])
+    assert (
+        slack_error(client.chat_postEphemeral, channel="C_DEAL", user="U_EVE", text="x")
+        == "user_not_in_channel"
+    )
+    assert [e["text"] for e in emu.ephemerals(channel="C_DEAL", user="U_ALICE")] == ["only you"]
+    assert emu.ephemerals(user="U_BOB") == []
+    assert emu.messages() == [] and client.conversations_history(channel="C_DEAL")["messages"] == []
+
+
+def test_update_delete_permalink(emu: SlackEmulator, client: WebClient) -> None:
+    ts = client.chat_postMessage(channel="C_DEAL", text="draft")["ts"]
+    updated = client.chat_update(channel="C_DEAL", ts=ts, text="final", blocks=[])
+    assert updated["ts"] == ts and updated["message"]["text"] == "final"
+    assert emu.find_message("C_DEAL", ts)["text"] == "final"
+
+    link = client.chat_getPermalink(channel="C_DEAL", message_ts=ts)["permalink"]
+    assert link == f"https://acme-sales.slack.com/archives/C_DEAL/p{ts.replace('.', '')}"
+
+    assert client.chat_delete(channel="C_DEAL", ts=ts)["ts"] == ts
+    assert emu.find_message("C_DEAL", ts) is None
+    for call in (
+        lambda: client.chat_update(channel="C_DEAL", ts=ts, text="x"),
+        lambda: client.chat_delete(channel="C_DEAL", ts=ts),
+        lambda: client.chat_getPermalink(channel="C_DEAL", message_ts="1.000000"),
+    ):
+        assert slack_error(call) == "message_not_found"
+
+    human = emu.add_message("C_DEAL", "mine", user="U_ALICE")
+    assert (
+        slack_error(client.chat_update, channel="C_DEAL", ts=human["ts"], text="x")
+        == "cant_update_message"
+    )
+
+
+def test_reactions(emu: SlackEmulator, client: WebClient) -> None:
+    ts = client.chat_postMessage(channel="C_DEAL", text="deal!")["ts"]
+    assert client.reactions_add(channel="C_DEAL", timestamp=ts, name="tada")["ok"]
+    assert emu.find_message("C_DEAL", ts)["reactions"] == [
+        {"name": "tada", "users": ["UBOT"], "count": 1}
+    ]
+    assert (
+        slack_error(client.reactions_add, channel="C_DEAL", timestamp=ts, name="tada")
+        == "already_reacted"
+    )
+    assert (
+        slack_error(client.reactions_add, channel="C_DEAL", timestamp="1.000000", name="x")
+        == "message_not_found"
+    )
+
+
+# ------------------------------------------------------------------------- views
+
+
+def test_views(emu: SlackEmulator, client: WebClient) -> None:
+    modal = {
+        "type": "modal",
+        "callback_id": "record",
+        "private_metadata": '{"deal": "acme"}',
+        "title": {"type": "plain_text", "text": "Record"},
+        "blocks": [],
+    }
+    opened = client.views_open(trigger_id="1.2.abc", view=modal)["view"]
+    assert re.fullmatch(r"V[0-9A-Z]+", opened["id"])
+    assert opened["callback_id"] == "record" and opened["private_metadata"] == '{"deal": "acme"}'
+    assert opened["title"] == modal["title"] and opened["state"] == {"values": {}}
+
+    pushed = client.views_push(trigger_id="1.2.abc", view={**modal, "callback_id": "step2"})
+    assert pushed["view"]["id"] != opened["id"]
+    updated = client.views_update(
+        view_id=opened["id"], view={**modal, "blocks": [{"type": "divider"}]}
+    )
+    assert updated["view"]["id"] == opened["id"] and updated["view"]["blocks"] == [
+        {"type": "divider"}
+    ]
+    assert emu.find_view(callback_id="record")["blocks"] == [{"type": "divider"}]
+    # Views Slack knows but the emulator never saw (e.g. submitted by the driver) are fine.
+    assert client.views_update(view_id="V123", view=modal)["view"]["id"] == "V123"
+
+    home = client.views_publish(user_id="U_ALICE", view={"type": "home", "blocks": []})["view"]
+    again = client.views_publish(user_id="U_ALICE", view={"type": "home", "blocks": []})["view"]
+    assert home["type"] == "home" and again["id"] == home["id"]
+    assert emu.home_view("U_ALICE")["id"] == home["id"] and emu.home_view("U_BOB") is None
+
+    assert slack_error(client.views_open, trigger_id="", view=modal) == "invalid_arguments"
+    assert slack_error(client.api_call, "views.push", json={"view": modal}) == "invalid_arguments"
+    assert slack_error(client.views_publish, user_id="", view=modal) == "invalid_arguments"
+
+
+def test_view_sent_as_form_string_is_decoded(emu: SlackEmulator, client: WebClient) -> None:
+    client.api_call("views.open", data={"trigger_id": "t", "view": json.dumps({"type": "modal"})})
+    assert emu.calls_to("views.open")[0].args["view"] == {"type": "modal"}
+
+
+# ------------------------------------------------------------ users & channels
+
+
+def test_users_info(client: WebClient) -> None:
+    alice = client.users_info(user="U_ALICE")["user"]
+    assert alice["id"] == "U_ALICE" and alice["name"] == "alice"
+    assert alice["real_name"] == "Alice Archer" and alice["is_bot"] is False
+    assert alice["tz"] == "Europe/Paris" and alice["tz_offset"] in (3600, 7200)
+    assert alice["tz_label"] in ("CET", "CEST")
+    assert client.users_info(user="UBOT")["user"]["is_bot"] is True
+    assert slack_error(client.users_info, user="U_NOBODY") == "user_not_found"
+
+
+def test_conversations_info_and_join(emu: SlackEmulator, client: WebClient) -> None:
+    info = client.conversations_info(channel="C_DEAL")["channel"]
+    assert info == {
+        "id": "C_DEAL",
+        "name": "deal-acme",
+        "is_channel": True,
+        "is_group": False,
+        "is_im": False,
+        "is_private": False,
+        "is_archived": False,
+        "is_member": True,
+        "num_members": 2,
+    }
+    assert client.conversations_info(channel="D_ALICE")["channel"]["is_im"] is True
+    assert slack_error(client.conversations_info, channel="C_NOPE") == "channel_not_found"
+
+    joined = client.conversations_join(channel="C_OUT")
+    assert joined["channel"]["is_member"] is True and "warning" not in joined
+    assert client.conversations_join(channel="C_OUT")["warning"] == "already_in_channel"
+    assert client.chat_postMessage(channel="C_OUT", text="now I can")["ok"]
+    assert slack_error(client.conversations_join, channel="C_OLD") == "is_archived"
+
+
+def test_conversations_members_pagination(emu: SlackEmulator, client: WebClient) -> None:
+    members = [f"U{i:03d}" for i in range(5)]
+    emu.add_channel("C_BIG", "big", members=members)
+    pages, cursor = [], None
+    while True:
+        resp = client.conversations_members(channel="C_BIG", limit=2, cursor=cursor)
+        pages.append(resp["members"])
+        cursor = resp["response_metadata"]["next_cursor"]
+        if not cursor:
+            break
+    assert pages == [members[0:2], members[2:4], members[4:5]]
+    assert (
+        slack_error(client.conversations_members, channel="C_BIG", cursor="bogus!")
+        == "invalid_cursor"
+    )
+    assert slack_error(client.conversations_members, channel="C_NOPE") == "channel_not_found"
+
+
+def test_users_conversations(emu: SlackEmulator, client: WebClient) -> None:
+    emu.add_channel("C_TWO", "deal-two", members=["U_ALICE"])
+    emu.add_channel("G_PRIV", "private-deal", members=["U_ALICE"], is_private=True)
+    first = client.users_conversations(user="U_ALICE", limit=1)
+    assert [c["id"] for c in first["channels"]] == ["C_DEAL"]
+    cursor = first["response_metadata"]["next_cursor"]
+    second = client.users_conversations(user="U_ALICE", limit=1, cursor=cursor)
+    assert [c["id"] for c in second["channels"]] == ["C_TWO"]
+    assert second["response_metadata"]["next_cursor"] == ""
+    both = client.users_conversations(user="U_ALICE", types="public_channel,private_channel")
+    assert [c["id"] for c in both["channels"]] == ["C_DEAL", "C_TWO", "G_PRIV"]
+    # Without `user`, Slack answers for the token's owner: the bot.
+    mine = client.users_conversations(exclude_archived=True)
+    assert [c["id"] for c in mine["channels"]] == ["C_DEAL", "C_TWO"]
+
+
+def test_conversations_history(emu: SlackEmulator, client: WebClient) -> None:
+    metadata = {"event_type": "deal_nudge", "event_payload": {"n": 1}}
+    first = client.chat_postMessage(channel="C_DEAL", text="one", metadata=metadata)["ts"]
+    client.chat_postMessage(channel="C_DEAL", text="reply", thread_ts=first)
+    emu.add_message("C_DEAL", "from alice", user="U_ALICE")
+    client.chat_postMessage(channel="C_DEAL", text="three")
+
+    history = client.conversations_history(channel="C_DEAL")
+    assert [m["text"] for m in history["messages"]] == ["three", "from alice", "one"]
+    assert "metadata" not in history["messages"][-1]  # only returned when asked for
+    assert history["has_more"] is False
+
+    with_meta = client.conversations_history(channel="C_DEAL", include_all_metadata=True)
+    assert with_meta["messages"][-1]["metadata"] == metadata
+
+    newer = client.conversations_history(channel="C_DEAL", oldest=first)
+    assert [m["text"] for m in newer["messages"]] == ["three", "from alice"]
+    page = client.conversations_history(channel="C_DEAL", limit=1)
+    assert [m["text"] for m in page["messages"]] == ["three"] and page["has_more"] is True
+    rest = client.conversations_history(
+        channel="C_DEAL", limit=5, cursor=page["response_metadata"]["next_cursor"]
+    )
+    assert [m["text"] for m in rest["messages"]] == ["from alice", "one"]
+
+    assert slack_error(client.conversations_history, channel="C_OUT") == "not_in_channel"
+
+
+# ---------------------------------------------------------------- failure injection
+
+
+def test_ratelimited_then_retry_succeeds(emu: SlackEmulator, monkeypatch) -> None:
+    slept: list[float] = []
+    # The handler sleeps Retry-After + random() seconds; record instead of waiting.
+    monkeypatch.setattr(builtin_handlers, "time", types.SimpleNamespace(sleep=slept.append))
+    client = WebClient(
+        token="xoxb-test",
+        base_url=emu.api_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
+    )
+    emu.fail_next("chat.postMessage", retry_after=0)
+
+    assert client.chat_postMessage(channel="C_DEAL", text="eventually")["ok"] is True
+    attempts = emu.calls_to("chat.postMessage")
+    assert [c.status for c in attempts] == [429, 200]
+    assert attempts[0].response == {"ok": False, "error": "ratelimited"}
+    assert attempts[0].args == attempts[1].args
+    assert len(slept) == 1 and 0 <= slept[0] < 1  # Retry-After: 0 was honoured
+    assert len(emu.messages()) == 1
+
+
+def test_ratelimited_without_retry_handler(emu: SlackEmulator, client: WebClient) -> None:
+    emu.fail_next("users.info", retry_after=7)
+    with pytest.raises(SlackApiError) as info:
+        client.users_info(user="U_ALICE")
+    assert info.value.response.status_code == 429
+    assert info.value.response.headers["Retry-After"] == "7"
+    assert info.value.response["error"] == "ratelimited"
+    assert client.users_info(user="U_ALICE")["ok"]  # only the next call failed
+
+
+def test_server_error_injection(emu: SlackEmulator, client: WebClient) -> None:
+    emu.fail_next("chat.postMessage", "internal_error", status=500, times=2)
+    for _ in range(2):
+        with pytest.raises(SlackApiError) as info:
+            client.chat_postMessage(channel="C_DEAL", text="x")
+        assert info.value.response.status_code == 500
+        assert "non-JSON" in info.value.response["error"]  # like Slack's edge pages
+    assert client.chat_postMessage(channel="C_DEAL", text="x")["ok"]
+    assert [c.status for c in emu.calls_to("chat.postMessage")] == [500, 500, 200]
+
+
+def test_json_error_injection_and_queueing(emu: SlackEmulator, client: WebClient) -> None:
+    emu.fail_next("conversations.info", "fatal_error")
+    emu.fail_next("conversations.info", "internal_error", status=503)
+    assert slack_error(client.conversations_info, channel="C_DEAL") == "fatal_error"
+    with pytest.raises(SlackApiError):
+        client.conversations_info(channel="C_DEAL")
+    assert client.conversations_info(channel="C_DEAL")["ok"]
+
+
+def test_delay_causes_client_timeout(emu: SlackEmulator) -> None:
+    emu.fail_next("auth.test", None, delay=0.2)
+    slow = WebClient(token="xoxb-test", base_url=emu.api_url, timeout=0.05)
+    with pytest.raises(TimeoutError):
+        slow.auth_test()
+
+
+# ------------------------------------------------------------------- recordings
+
+
+def test_wait_for_returns_when_calls_arrive(emu: SlackEmulator, client: WebClient) -> None:
+    timer = threading.Timer(0.05, lambda: client.chat_postMessage(channel="C_DEAL", text="late"))
+    timer.start()
+    calls = emu.wait_for("chat.postMessage", timeout=2)
+    assert calls[-1].args["text"] == "late"
+    timer.join()
+
+    poster = threading.Thread(
+        target=lambda: [client.chat_postMessage(channel="C_DEAL", text=str(i)) for i in range(3)]
+    )
+    poster.start()
+    assert len(emu.wait_for_count("chat.postMessage", 4, timeout=2)) >= 4
+    assert emu.wait_for(lambda calls: len(calls) >= 4, timeout=0.1)
+    poster.join()
+
+
+def test_wait_for_timeout_raises_with_summary(emu: SlackEmulator, client: WebClient) -> None:
+    client.chat_postMessage(channel="C_DEAL", text="something else")
+    with pytest.raises(AssertionError) as info:
+        emu.wait_for("views.open", timeout=0.1)
+    message = str(info.value)
+    assert "views.open" in message and "chat.postMessage" in message and "something else" in message
+    with pytest.raises(AssertionError, match="2 call"):
+        emu.wait_for_count("chat.postMessage", 2, timeout=0.05)
+
+
+def test_reset_keeps_configuration(emu: SlackEmulator, client: WebClient) -> None:
+    client.chat_postMessage(channel="C_DEAL", text="before")
+    emu.reset()
+    assert emu.calls == []
+    assert client.users_info(user="U_ALICE")["ok"]
+    assert [m["text"] for m in client.conversations_history(channel="C_DEAL")["messages"]] == [
+        "before"
+    ]
+
+
+def test_response_urls(emu: SlackEmulator) -> None:
+    url = emu.new_response_url()
+    other = emu.new_response_url()
+    assert url.startswith(emu.base_url + "/response/") and url != other
+
+    resp = WebhookClient(url).send(text="done", response_type="ephemeral", replace_original=True)
+    assert resp.status_code == 200 and resp.body == "ok"
+    requests.post(other, json={"blocks": [{"type": "divider"}]}, timeout=5)
+    assert emu.responses() == [
+        {"text": "done", "response_type": "ephemeral", "replace_original": True},
+        {"blocks": [{"type": "divider"}]},
+    ]
+    assert emu.responses(url=other) == [{"blocks": [{"type": "divider"}]}]
+    assert emu.calls_to("response_url")[0].response["response_url"] == url
+
+    empty = requests.post(url, json={"response_type": "ephemeral"}, timeout=5)
+    assert (empty.status_code, empty.text) == (400, "no_text")
+    assert len(emu.responses()) == 2  # rejected payloads are recorded, not returned
+
+
+def test_response_url_failure_injection(emu: SlackEmulator) -> None:
+    emu.fail_next("response_url", "internal_error", status=500)
+    url = emu.new_response_url()
+    assert requests.post(url, json={"text": "x"}, timeout=5).status_code == 500
+    assert requests.post(url, json={"text": "x"}, timeout=5).status_code == 200
+    assert [c.status for c in emu.calls_to("response_url")] == [500, 200]
