@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -18,6 +19,14 @@ from bot.store import Store, TinyDBStore
 log = logging.getLogger(__name__)
 
 
+class Background(Protocol):
+    """Something that runs on its own thread next to the web server (the scheduler)."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 @dataclass
 class Runtime:
     """Everything one bot process holds."""
@@ -28,12 +37,18 @@ class Runtime:
     services: Services
     app: App
     wsgi: WsgiApp
+    clock: Clock
+    background: list[Background] = field(default_factory=list)
 
     def start_background(self) -> None:
         """Start what runs on its own clock (the scheduler), once the app is ready."""
+        for worker in self.background:
+            worker.start()
 
     def close(self) -> None:
         """Stop background work, then release the store."""
+        for worker in reversed(self.background):
+            worker.stop()
         self.store.close()
 
 
@@ -51,4 +66,4 @@ def build_runtime(
     services = build_services(store, clock, client)
     app = build_app(services, settings.signing_secret, token_verification=token_verification)
     wsgi = WsgiApp(app)
-    return Runtime(settings, store, client, services, app, wsgi)
+    return Runtime(settings, store, client, services, app, wsgi, clock)

@@ -42,6 +42,8 @@ class PartnerCommands:
         self.deals = deals
         self.settings = settings
         self.clock = clock
+        # Subcommands owned by other features (scheduling, listening) plug in here.
+        self.extra_handlers: dict[type, Callable[[Actor, cmd.Command], Outcome]] = {}
 
     def today(self, tz: str) -> date:
         """Today's date where the user is."""
@@ -67,7 +69,10 @@ class PartnerCommands:
             return self.set_stage(actor, command.deal, command.stage)
         if isinstance(command, cmd.ListDeals):
             return self.list_deals(actor)
-        raise TypeError(f"not a ledger command: {command!r}")
+        handler = self.extra_handlers.get(type(command))
+        if handler is None:
+            raise TypeError(f"no handler for {command!r}")
+        return handler(actor, command)
 
     def add(self, actor: Actor, command: cmd.AddItem) -> Outcome:
         """`give` / `get`: record the item, confirm it with the channel's balance."""
