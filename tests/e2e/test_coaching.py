@@ -1,0 +1,213 @@
+"""Stage prompts, record buttons → modal → submission, and the App Home tab, over signed HTTP."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from bot.emulator import state_value
+from bot.store import Scope
+from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
+from tests.e2e.helpers import action_values, all_text, reply, reply_text, visible
+
+
+def posts(emulator, channel=DEAL):
+    return emulator.messages(channel)
+
+
+def set_stage(slack, emulator, text, n_posts):
+    response = slack.command(f"deal {text}", user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: len(posts(emulator)) >= n_posts)
+    return response
+
+
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [
+        ("prospecting", "what are you giving to receive"),
+        ("qualified", "What's in it for them"),
+        ("proposal", "intentions and expectations"),
+        ("negotiation", "Current balance"),
+        ("signed", "Don't switch off"),
+        ("lost", "short reflection"),
+    ],
+)
+def test_each_stage_posts_its_prompt_in_channel(slack, emulator, stage, expected):
+    answer = reply_text(set_stage(slack, emulator, f"Acme Corp {stage}", 1))
+    assert "Acme Corp" in answer
+    [post] = posts(emulator)
+    text = all_text(post)
+    assert expected.lower() in text.lower()
+    if stage != "lost":
+        assert action_values(post, "record_give") and action_values(post, "record_get")
+
+
+def test_crm_stage_names_and_synonyms_are_understood(slack, bot, emulator):
+    set_stage(slack, emulator, "Acme Proposal/Price Quote", 1)
+    set_stage(slack, emulator, "Acme Closed Won", 2)
+    [deal] = bot.runtime.services.deals.all(Scope("T0001", DEAL))
+    assert deal.stage.value == "signed"
+
+
+def test_signed_lists_open_commitments_and_announces_checkins(slack, emulator):
+    slack.command("give onboarding workshop by Dec 10", user=ALICE, channel=DEAL)
+    slack.command("get case study from Dana", user=ALICE, channel=DEAL)
+    set_stage(slack, emulator, "Acme signed", 1)
+    text = all_text(posts(emulator)[0])
+    assert "onboarding workshop" in text and "case study" in text
+    assert "7, 30, 90 days" in text
+
+
+def test_same_stage_again_does_not_prompt_again(slack, emulator):
+    set_stage(slack, emulator, "Acme negotiation", 1)
+    answer = reply_text(slack.command("deal ACME negotiation", user=ALICE, channel=DEAL))
+    assert "already at" in answer
+    assert len(posts(emulator)) == 1
+
+
+def test_a_channel_holds_several_deals(slack, emulator):
+    set_stage(slack, emulator, "Acme negotiation", 1)
+    set_stage(slack, emulator, "Acme EU expansion qualified", 2)
+    text = reply_text(slack.command("deal", user=ALICE, channel=DEAL))
+    assert "*Acme* — Negotiation" in text and "*Acme EU expansion* — Qualified" in text
+
+
+def test_prompts_rotate_phrasings(slack, emulator):
+    seen = set()
+    for n, stage in enumerate(["proposal", "negotiation", "proposal", "negotiation"], start=1):
+        set_stage(slack, emulator, f"Acme {stage}", n)
+        seen.add(posts(emulator)[-1]["blocks"][1]["text"]["text"])
+    assert len(seen) >= 3
+
+
+def test_balance_nudges_follow_the_thresholds(slack, emulator):
+    for i in range(4):
+        slack.command(f"give thing {i}", user=ALICE, channel=DEAL)
+    # 4 gives vs 0 gets would be "nothing_given"-free: gives far outnumber gets → brave conversation
+    answer = reply_text(slack.command("get one intro", user=ALICE, channel=DEAL))
+    assert "brave conversation" in answer or "one way" in answer or "Raise it" in answer
+    for i in range(3):
+        slack.command(f"give more {i}", user=ALICE, channel=DEAL)
+    answer = reply_text(slack.command("list", user=ALICE, channel=DEAL))
+    assert "walk" in answer.lower() or "step back" in answer
+
+
+def open_record_modal(slack, emulator, side="give"):
+    set_stage(slack, emulator, "Acme negotiation", 1)
+    post = posts(emulator)[0]
+    value = action_values(post, f"record_{side}")[0]
+    response = slack.action(f"record_{side}", value, user=ALICE, channel=DEAL)
+    assert response.status_code == 200
+    [call] = emulator.wait_for_count("views.open", 1)
+    return call.args["view"]
+
+
+def test_record_button_opens_modal_and_submission_logs_item(slack, bot, emulator):
+    view = open_record_modal(slack, emulator, "get")
+    assert view["callback_id"] == "record_item"
+    assert {b.get("block_id") for b in view["blocks"]} >= {"what", "owner", "counterpart", "due"}
+    values = {
+        "what": {"value": state_value("plain_text_input", "signed reference call")},
+        "owner": {"value": state_value("users_select", BOB)},
+        "counterpart": {"value": state_value("plain_text_input", "Dana (CFO)")},
+        "due": {"value": state_value("datepicker", "2026-12-04")},
+    }
+    response = slack.view_submission("record_item", values, user=ALICE)
+    assert response.status_code == 200 and "errors" not in response.text
+    emulator.wait_for("chat.postEphemeral")
+    [item] = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
+    assert (item.side, item.what, item.owner, item.counterpart, str(item.due_on), item.deal) == (
+        "get", "signed reference call", BOB, "Dana (CFO)", "2026-12-04", "Acme")
+    assert "Logged *#1*" in all_text(emulator.ephemerals(DEAL, ALICE)[0])
+
+
+@pytest.mark.parametrize(
+    ("what", "due", "field", "message"),
+    [
+        ("", None, "what", "describe"),
+        ("x" * 301, None, "what", "under 300"),
+        ("pilot", "2026-11-01", "due", "past"),
+        ("pilot", "2026-13-45", "due", "isn't a date"),
+    ],
+)
+def test_modal_validation_errors_show_in_the_modal(slack, bot, emulator, what, due, field, message):
+    open_record_modal(slack, emulator)
+    values = {"what": {"value": state_value("plain_text_input", what)}}
+    if due:
+        values["due"] = {"value": state_value("datepicker", due)}
+    response = slack.view_submission("record_item", values, user=ALICE)
+    body = json.loads(response.text)
+    assert body["response_action"] == "errors"
+    assert message in body["errors"][field]
+    assert bot.runtime.services.ledger.items(Scope("T0001", DEAL)) == []
+
+
+def test_modal_text_with_injection_is_escaped_in_confirmation(slack, emulator):
+    open_record_modal(slack, emulator)
+    values = {"what": {"value": state_value("plain_text_input", "<!channel> <http://x|y> pilot")}}
+    slack.view_submission("record_item", values, user=ALICE)
+    emulator.wait_for("chat.postEphemeral")
+    raw = str(visible(emulator.ephemerals(DEAL, ALICE)[0]))
+    assert "<!channel>" not in raw and "<http://x" not in raw and "&lt;!channel&gt;" in raw
+
+
+def test_done_and_drop_buttons_on_the_list(slack, bot, emulator):
+    slack.command("give pilot", user=ALICE, channel=DEAL)
+    slack.command("give deck", user=ALICE, channel=DEAL)
+    listing = reply(slack.command("list", user=ALICE, channel=DEAL))
+    slack.action("item_done", action_values(listing, "item_done")[0], user=BOB, channel=DEAL)
+    slack.action("item_drop", action_values(listing, "item_drop")[1], user=BOB, channel=DEAL)
+    slack.action("item_done", "1", user=BOB, channel=DEAL)  # a double click
+    emulator.wait_for(lambda calls: len(emulator.responses()) >= 3)
+    statuses = [i.status for i in bot.runtime.services.ledger.items(Scope("T0001", DEAL))]
+    assert statuses == ["done", "dropped"]
+    texts = [all_text(r) for r in emulator.responses()]
+    assert any("Kept" in t for t in texts) and any("already done" in t for t in texts)
+
+
+def test_button_with_unknown_id_changes_nothing(slack, bot, emulator):
+    slack.command("give pilot", user=ALICE, channel=DEAL)
+    slack.action("item_done", "99", user=ALICE, channel=DEAL)
+    slack.action("item_done", "garbage", user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: len(emulator.responses()) >= 2)
+    assert bot.runtime.services.ledger.items(Scope("T0001", DEAL))[0].status == "open"
+
+
+def home_view(emulator, user):
+    calls = [c for c in emulator.calls_to("views.publish") if c.args.get("user_id") == user]
+    return calls[-1].args["view"]
+
+
+def test_home_tab_shows_my_items_overdue_first_and_only_my_channels(slack, emulator, clock):
+    slack.command("give pilot by Dec 20", user=ALICE, channel=DEAL)
+    slack.command("give deck by tomorrow", user=ALICE, channel=DEAL)
+    slack.command("give bob's thing", user=BOB, channel=DEAL)
+    slack.command("give secret globex thing", user=CAROL, channel=OTHER)
+    slack.command("deal Acme negotiation", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=3))
+    slack.app_home_opened(ALICE)
+    emulator.wait_for("views.publish")
+    view = home_view(emulator, ALICE)
+    text = all_text(view)
+    assert view["type"] == "home"
+    assert text.index("deck") < text.index("pilot")  # overdue first
+    assert "bob's thing" not in text and "globex" not in text
+    assert "Acme" in text and "Negotiation" in text
+    assert action_values(view, "item_done") == [f"{DEAL}:2", f"{DEAL}:1"]
+
+
+def test_home_done_button_closes_and_republishes(slack, bot, emulator):
+    slack.command("give pilot", user=ALICE, channel=DEAL)
+    slack.home_action("item_done", f"{DEAL}:1", user=ALICE)
+    emulator.wait_for("views.publish")
+    assert bot.runtime.services.ledger.items(Scope("T0001", DEAL))[0].status == "done"
+    assert "pilot" not in all_text(home_view(emulator, ALICE))
+
+
+def test_home_button_for_a_channel_i_am_not_in_is_refused(slack, bot, emulator):
+    slack.command("give globex pilot", user=CAROL, channel=OTHER)
+    slack.home_action("item_done", f"{OTHER}:1", user=ALICE)
+    emulator.wait_for("views.publish")
+    assert bot.runtime.services.ledger.items(Scope("T0001", OTHER))[0].status == "open"
