@@ -1,9 +1,14 @@
-"""Event listeners. Every event the manifest subscribes to must be handled here,
-or Bolt answers 404 and Slack keeps retrying it."""
+"""Event listeners.
+
+Every event the manifest subscribes to must be handled here, or Bolt answers 404
+and Slack keeps retrying it; the manifest derives its subscriptions from this
+table, so the two cannot drift apart.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 
@@ -12,10 +17,13 @@ from bot.listeners.events.app_home import make_home_handler
 if TYPE_CHECKING:
     from bot.app import Services
 
-# Kept beside the registrations so the manifest and the test can't drift apart.
-SUBSCRIBED_EVENTS: tuple[str, ...] = ("app_home_opened",)
+EVENT_LISTENERS: dict[str, Callable[[Services], Callable[..., Any]]] = {
+    "app_home_opened": make_home_handler,
+}
+SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(EVENT_LISTENERS)
 
 
 def register(app: App, services: Services) -> None:
-    """Wire the events."""
-    app.event("app_home_opened")(make_home_handler(services))
+    """Wire every event in :data:`EVENT_LISTENERS`."""
+    for name, make_handler in EVENT_LISTENERS.items():
+        app.event(name)(make_handler(services))

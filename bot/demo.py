@@ -1,0 +1,147 @@
+"""`partner-coach demo`: a deal story played through the real bot and a local Slack.
+
+Everything is real except Slack itself: the bot runs its production WSGI app on
+a local port, every request is signed like Slack signs it, and every Web API
+call lands in the emulator, from which the transcript is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.clock import FakeClock
+from bot.emulator import SlackEmulator
+from bot.emulator.local_bot import LocalBot
+from bot.emulator.transcript import format_turn
+
+TEAM = "T0001"
+CHANNEL = "C0ACMEDEAL"
+PEOPLE = {"U0MAYA": "maya", "U0LEO": "leo", "UBOT": "Partner Coach", CHANNEL: "deal-acme"}
+
+
+class Story:
+    """Drives the bot and prints who said what."""
+
+    def __init__(self, bot: LocalBot, emulator: SlackEmulator, clock: FakeClock, out: Callable[[str], None],
+                 color: bool) -> None:
+        self.bot, self.emu, self.clock, self.out, self.color = bot, emulator, clock, out, color
+        self._seen = 0
+
+    def _style(self, text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if self.color else text
+
+    def narrate(self, text: str) -> None:
+        self.out("")
+        self.out(self._style(f"── {text}", "1;36"))
+
+    def _bot_said(self) -> None:
+        """Print every post/ephemeral/view the bot made since the last turn."""
+        calls = self.emu.calls[self._seen:]
+        self._seen += len(calls)
+        for call in calls:
+            if call.status != 200:
+                continue
+            if call.method == "chat.postMessage":
+                direct = str(call.args.get("channel", "")).startswith(("U", "D"))
+                where = "(DM)" if direct else "(in #deal-acme)"
+                self.out(format_turn(self._style(f"Partner Coach {where}", "1;32"), call.args, PEOPLE))
+            elif call.method == "chat.postEphemeral":
+                self.out(format_turn(self._style("Partner Coach (only you can see this)", "32"), call.args,
+                                     PEOPLE))
+            elif call.method in ("views.open", "views.publish"):
+                view = call.args.get("view") or {}
+                label = "opens a form" if call.method == "views.open" else "updates the Home tab"
+                self.out(format_turn(self._style(f"Partner Coach {label}", "32"), view, PEOPLE))
+            elif call.method == "response_url":
+                self.out(format_turn(self._style("Partner Coach (only you can see this)", "32"), call.args,
+                                     PEOPLE))
+
+    def wait_quiet(self, settle: float = 0.15) -> None:
+        """Let the listener's after-ack work land in the emulator."""
+        import time
+
+        last, stable_since = -1, time.monotonic()
+        while time.monotonic() - stable_since < settle:
+            count = len(self.emu.calls)
+            if count != last:
+                last, stable_since = count, time.monotonic()
+            time.sleep(0.02)
+
+    def command(self, user: str, text: str) -> dict[str, Any]:
+        self.out(self._style(f"{PEOPLE[user]}: ", "1;33") + f"/partner {text}")
+        response = self.bot.driver.command(text, user=user, channel=CHANNEL)
+        body = json.loads(response.text) if response.text else {}
+        if body:
+            self.out(format_turn(self._style("Partner Coach (only you can see this)", "32"), body, PEOPLE))
+        self.wait_quiet()
+        self._bot_said()
+        return body
+
+    def say(self, user: str, text: str, **fields: Any) -> None:
+        name = PEOPLE.get(user, user)
+        self.out(self._style(f"{name}: ", "1;33") + text)
+        self.bot.driver.message(text, user=user, channel=CHANNEL, **fields)
+        self.wait_quiet()
+        self._bot_said()
+
+    def click(self, user: str, action_id: str, value: str, label: str) -> None:
+        self.out(self._style(f"{PEOPLE[user]} clicks ", "1;33") + f"[{label}]")
+        self.bot.driver.action(action_id, value, user=user, channel=CHANNEL)
+        self.wait_quiet()
+        self._bot_said()
+
+    def advance(self, delta: timedelta, why: str) -> None:
+        self.clock.advance(delta)
+        self.narrate(f"{why} (it is now {self.clock.now():%a %d %b %Y, %H:%M} UTC)")
+
+
+def play(story: Story) -> None:
+    """The deal story, in order."""
+    maya, leo = "U0MAYA", "U0LEO"
+    story.narrate("Maya opens the deal channel #deal-acme and asks the coach what it can do")
+    story.command(maya, "help")
+    story.narrate("The Acme deal is qualified")
+    story.command(maya, "deal Acme Corp qualified")
+    story.narrate("Maya answers the question: what are we giving to receive?")
+    story.command(maya, "give a 30-day pilot workspace for their sales team by Friday")
+    story.command(leo, "get an intro to their procurement lead from Dana by next Tuesday")
+    story.command(maya, "give a security questionnaire answered <@U0LEO|leo> by Dec 4")
+    story.command(maya, "give custom onboarding deck")
+    story.command(maya, "give an extra training seat")
+    story.narrate("The deal moves on: the coach asks for intentions and expectations")
+    story.command(maya, "deal Acme Corp negotiation")
+    story.narrate("The pilot is delivered")
+    story.command(maya, "done 1")
+    story.command(maya, "list")
+    story.narrate("Someone tries to ping the whole channel through the bot. The text reaches Slack "
+                  "escaped (&lt;!channel&gt;), so it shows literally and pings nobody")
+    story.command(leo, "give <!channel> free lunch <http://evil.example|totally safe link>")
+    story.command(leo, "drop 6")
+    story.command(leo, "dne 6")
+
+
+def run_demo(color: bool = False, out: Callable[[str], None] = print) -> int:
+    """Play the story and print it; returns the exit code."""
+    logging.basicConfig(level=logging.ERROR)
+    start = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+    clock = FakeClock(start)
+    with tempfile.TemporaryDirectory(prefix="partner-coach-demo-") as tmp:
+        with SlackEmulator(token="xoxb-local-demo") as emulator:
+            emulator.add_user("U0MAYA", name="maya", tz="America/New_York", real_name="Maya Patel")
+            emulator.add_user("U0LEO", name="leo", tz="Europe/Berlin", real_name="Leo Schmidt")
+            emulator.add_channel(CHANNEL, "deal-acme", members=["U0MAYA", "U0LEO"])
+            with LocalBot(emulator, Path(tmp) / "demo.json", clock) as bot:
+                out(f"Partner Coach demo: the real bot on {bot.base_url}, a local Slack emulator on "
+                    f"{emulator.base_url}, signed requests. Start: {start:%a %d %b %Y %H:%M} UTC.")
+                story = Story(bot, emulator, clock, out, color)
+                play(story)
+                out("")
+                out(f"Done: {len(emulator.calls)} Slack Web API calls recorded, "
+                    f"{len(emulator.messages())} channel posts.")
+    return 0

@@ -1,0 +1,72 @@
+"""The command line: help texts, the manifest, and the demo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.listeners.events import SUBSCRIBED_EVENTS
+from bot.manifest import BOT_SCOPES, build_manifest
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("command", ["serve", "demo", "manifest"])
+def test_each_subcommand_has_help(command):
+    result = run(command, "--help")
+    assert result.returncode == 0 and len(result.stdout) > 100
+
+
+def test_manifest_is_valid_json_with_command_events_interactivity_and_home():
+    result = run("manifest", "--url", "https://coach.example.com/slack/events")
+    manifest = json.loads(result.stdout)
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/partner" and command["should_escape"] is True
+    assert command["url"] == "https://coach.example.com/slack/events"
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)
+
+
+SAMPLE_EVENTS = {
+    "app_home_opened": {"type": "app_home_opened", "user": "U0ALICE", "tab": "home"},
+    "message": {"type": "message", "user": "U0ALICE", "channel": "C0DEAL", "text": "hello",
+                "ts": "1700000000.000100", "channel_type": "channel"},
+}
+
+
+def test_manifest_subscribes_exactly_the_events_with_listeners():
+    events = build_manifest()["settings"]["event_subscriptions"]["bot_events"]
+    assert {e.split(".")[0] for e in events} == set(SUBSCRIBED_EVENTS)
+
+
+@pytest.mark.parametrize("event", SUBSCRIBED_EVENTS)
+def test_every_subscribed_event_is_handled_not_404(slack, event):
+    assert slack.event(SAMPLE_EVENTS[event]).status_code == 200
+
+
+def test_an_event_without_listener_would_be_404(slack):
+    # Proves the test above can fail: Bolt answers 404 to events nobody listens to.
+    assert slack.event({"type": "reaction_added", "user": "U0ALICE"}).status_code == 404
+
+
+def test_socket_mode_manifest_has_no_urls():
+    manifest = build_manifest(socket_mode=True)
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert "request_url" not in manifest["settings"]["event_subscriptions"]
+
+
+def test_demo_prints_a_readable_story_and_exits_0():
+    result = run("demo")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for expected in ["/partner help", "Logged *#1*", "what are you giving to receive",
+                     "(in #deal-acme)", "Kept *#1*", "brave conversation"]:
+        assert expected in out
+    assert "Traceback" not in result.stderr
