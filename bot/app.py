@@ -13,11 +13,14 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.clock import Clock
+from bot.domain import commands as cmd
 from bot.listeners import register_all
 from bot.services.channel_settings import ChannelSettings
 from bot.services.deals import Deals
+from bot.services.debrief import Debriefs
 from bot.services.home import home_message
 from bot.services.ledger import Ledger
+from bot.services.listening import Listening
 from bot.services.partner_command import Actor, PartnerCommands
 from bot.services.record_form import Recorder
 from bot.slack.directory import Directory
@@ -63,6 +66,8 @@ class Services:
     partner: PartnerCommands
     recorder: Recorder
     directory: Directory
+    listening: Listening
+    debriefs: Debriefs
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
 
@@ -93,9 +98,13 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     """Wire the use cases over one store and clock."""
     ledger, deals, settings = Ledger(store, clock), Deals(store, clock), ChannelSettings(store)
     partner = PartnerCommands(ledger, deals, settings, clock)
+    listening = Listening(store, partner)
+    partner.extra_handlers[cmd.Listen] = listening.set_mode
+    partner.extra_handlers[cmd.Crm] = listening.crm
     return Services(
         store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
         partner=partner, recorder=Recorder(partner), directory=Directory(client),
+        listening=listening, debriefs=Debriefs(partner),
     )
 
 

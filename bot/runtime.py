@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.server import WsgiApp
 from bot.slack.client import build_client
 from bot.store import Store, TinyDBStore
+from bot.webhook import DealWebhook
 
 log = logging.getLogger(__name__)
 
@@ -65,5 +66,6 @@ def build_runtime(
     client = build_client(settings.bot_token, settings.api_url)
     services = build_services(store, clock, client)
     app = build_app(services, settings.signing_secret, token_verification=token_verification)
-    wsgi = WsgiApp(app)
+    webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
+    wsgi = WsgiApp(app, webhook)
     return Runtime(settings, store, client, services, app, wsgi, clock)

@@ -7,6 +7,7 @@ briefly so a burst of commands doesn't become a burst of API calls.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 TZ_TTL_SECONDS = 24 * 3600
 MEMBERSHIP_TTL_SECONDS = 60
 DEFAULT_TZ = "UTC"
+_USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,30}$")
 
 
 class _TtlCache:
@@ -52,6 +54,8 @@ class Directory:
 
     def user_tz(self, team_id: str, user_id: str) -> str:
         """The user's IANA time zone, or UTC when Slack can't tell us."""
+        if not _USER_ID.match(user_id):
+            return DEFAULT_TZ  # a CRM or webhook acting, not a person
         key = (team_id, user_id)
         cached = self._tz.get(key)
         if isinstance(cached, str):

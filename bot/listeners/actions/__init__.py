@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
+from bot.listeners.actions.debrief import make_debrief_open_handler
 from bot.listeners.actions.items import make_item_handler
+from bot.listeners.actions.listening import make_offer_handler
 from bot.listeners.actions.record import make_record_handler
 
 if TYPE_CHECKING:
@@ -19,3 +21,8 @@ def register(app: App, services: Services) -> None:
     app.action("record_get")(make_record_handler(services))
     app.action("item_done")(make_item_handler(services, "done"))
     app.action("item_drop")(make_item_handler(services, "dropped"))
+    app.action("listen_log_give")(make_offer_handler(services, "give"))
+    app.action("listen_log_get")(make_offer_handler(services, "get"))
+    app.action("listen_ignore")(make_offer_handler(services, "ignore"))
+    app.action("listen_undo")(make_offer_handler(services, "undo"))
+    app.action("debrief_open")(make_debrief_open_handler(services))

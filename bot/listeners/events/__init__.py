@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 
 from bot.listeners.events.app_home import make_home_handler
+from bot.listeners.events.message import make_message_handler
 
 if TYPE_CHECKING:
     from bot.app import Services
 
 EVENT_LISTENERS: dict[str, Callable[[Services], Callable[..., Any]]] = {
     "app_home_opened": make_home_handler,
+    "message": make_message_handler,
 }
 SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(EVENT_LISTENERS)
 

@@ -1,0 +1,88 @@
+"""`/partner meeting <topic> [at <time> | in <duration>] [for <duration>]`: when to ask for a debrief."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+DEFAULT_LENGTH = timedelta(minutes=60)
+MAX_LENGTH = timedelta(hours=12)
+MAX_AHEAD = timedelta(days=60)
+MAX_TOPIC = 120
+
+_DURATION = r"(\d+(?:[.,]\d+)?)\s*(m|min|mins|minutes?|h|hr|hrs|hours?)"
+_FOR = re.compile(rf"\s+for\s+{_DURATION}\s*$", re.I)
+_IN = re.compile(rf"\s+in\s+{_DURATION}\s*$", re.I)
+_AT = re.compile(
+    r"\s+at\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?:\s+(today|tomorrow))?\s*$", re.I
+)
+
+
+class MeetingError(ValueError):
+    """The meeting text can't be read; the message says how to write it."""
+
+
+@dataclass(frozen=True)
+class MeetingPlan:
+    """What the meeting is about and when it ends (when the debrief is due)."""
+
+    topic: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _duration(amount: str, unit: str) -> timedelta:
+    value = float(amount.replace(",", "."))
+    return timedelta(hours=value) if unit.lower().startswith("h") else timedelta(minutes=value)
+
+
+def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
+    """Read topic, start and length; the start is now unless `at`/`in` says otherwise.
+
+    `at 3pm` means the next 3pm in the user's time zone (today, or tomorrow once passed).
+    """
+    try:
+        zone = ZoneInfo(tz)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    rest = " " + (text or "").strip()
+    length = DEFAULT_LENGTH
+    match = _FOR.search(rest)
+    if match:
+        length = _duration(match.group(1), match.group(2))
+        rest = rest[: match.start()]
+    starts_at = now
+    match = _IN.search(rest)
+    if match:
+        starts_at = now + _duration(match.group(1), match.group(2))
+        rest = rest[: match.start()]
+    else:
+        match = _AT.search(rest)
+        if match:
+            hour, minute = int(match.group(1)), int(match.group(2) or 0)
+            meridiem, day = (match.group(3) or "").lower(), (match.group(4) or "").lower()
+            if meridiem == "pm" and hour < 12:
+                hour += 12
+            elif meridiem == "am" and hour == 12:
+                hour = 0
+            if hour > 23 or minute > 59:
+                raise MeetingError("That time doesn't exist; try `at 3pm` or `at 15:30`.")
+            local = now.astimezone(zone)
+            start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+            if day == "tomorrow" or (day != "today" and start <= local):
+                start += timedelta(days=1)
+            starts_at = start
+            rest = rest[: match.start()]
+    topic = rest.strip()
+    if not topic:
+        raise MeetingError("Say which deal or topic the meeting is about, e.g. `/partner meeting Acme demo`.")
+    if len(topic) > MAX_TOPIC:
+        raise MeetingError(f"Please keep the meeting topic under {MAX_TOPIC} characters.")
+    if length <= timedelta(0) or length > MAX_LENGTH:
+        raise MeetingError("A meeting can last from a minute to 12 hours.")
+    if starts_at - now > MAX_AHEAD:
+        raise MeetingError("I can schedule debriefs up to 60 days ahead.")
+    start_utc = starts_at.astimezone(UTC)
+    return MeetingPlan(topic=topic, starts_at=start_utc, ends_at=start_utc + length)

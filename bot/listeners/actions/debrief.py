@@ -1,0 +1,27 @@
+""""Log the debrief" button: open the debrief form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.services.debrief import debrief_modal
+from bot.slack.poster import rendered
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+
+def make_debrief_open_handler(services: Services) -> Callable[..., None]:
+    """Open the multi-line debrief modal for the channel the prompt was posted in."""
+
+    def handle_debrief_open(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        topic = body["actions"][0].get("value", "")
+        channel = (body.get("channel") or {}).get("id", "")
+        client.views_open(trigger_id=body["trigger_id"], view=rendered(debrief_modal(topic, channel)))
+
+    return handle_debrief_open

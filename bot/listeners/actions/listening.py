@@ -1,0 +1,36 @@
+"""Buttons on commitment offers: log as give / log as get / ignore / undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, Respond
+
+from bot.slack.poster import rendered
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+
+def make_offer_handler(services: Services, choice: str) -> Callable[..., None]:
+    """``choice`` is give, get, ignore or undo."""
+
+    def handle_offer(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        team = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+        channel = (body.get("channel") or {}).get("id", "")
+        ts = body["actions"][0].get("value", "")
+        actor = services.actor(team, channel, body["user"]["id"])
+        listening = services.listening
+        if choice == "ignore":
+            outcome = listening.ignore_offer(actor, ts)
+        elif choice == "undo":
+            outcome = listening.undo_auto_log(actor, ts)
+        else:
+            outcome = listening.log_offer(actor, ts, choice)
+        if outcome.reply is not None:
+            # The offer was ephemeral: replace it so the buttons can't be clicked twice.
+            respond(replace_original=choice != "undo", **rendered(outcome.reply))
+
+    return handle_offer

@@ -1,0 +1,41 @@
+"""Submission of the debrief form: errors inline, or every line logged."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from bot.services.debrief import read_debrief
+from bot.slack.poster import post_ephemeral
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+
+def make_debrief_submission_handler(services: Services) -> Callable[..., None]:
+    """Validate; on success store the lines and confirm to the person."""
+
+    def handle_debrief(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        user = body["user"]["id"]
+        team = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        channel = str(meta.get("channel") or "")
+        actor = services.actor(team, channel, user)
+        lines, wiifm = read_debrief(view.get("state", {}).get("values", {}))
+        errors = services.debriefs.validate(lines, wiifm, actor)
+        if errors or not channel:
+            ack(response_action="errors", errors=errors or {"give_1": "I lost track of the channel."})
+            return
+        ack()
+        outcome = services.debriefs.record(actor, lines, wiifm, str(meta.get("topic") or ""), view.get("id"))
+        if outcome.reply is not None:
+            post_ephemeral(client, channel, user, outcome.reply)
+
+    return handle_debrief

@@ -1,0 +1,70 @@
+"""Which time zone a channel lives in, for check-ins and digests.
+
+In order: the channel's ``tz`` setting; the time zone of the last person who
+configured the digest or signed a deal there (remembered when they did); the time
+zone of whoever logged the channel's latest commitment (looked up once, then
+remembered); UTC.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.domain.schedule_rules import resolve_tz
+from bot.services.channel_settings import ChannelSettings
+from bot.store import Scope, Store
+
+META = "schedule_meta"
+TZ_KEY = "tz"
+
+
+class UserZones(Protocol):
+    def user_tz(self, team_id: str, user_id: str) -> str: ...
+
+
+class ChannelZones:
+    """Resolves and remembers channel time zones."""
+
+    def __init__(self, store: Store, settings: ChannelSettings, directory: UserZones | None) -> None:
+        self._store = store
+        self._settings = settings
+        self._directory = directory
+
+    def learn(self, scope: Scope, user: str, tz: str, source: str = "configured") -> None:
+        """Remember ``user``'s zone as the channel's (they configured or signed something)."""
+        name = resolve_tz(tz) or "UTC"
+        current = self._store.get(scope, META, TZ_KEY)
+        doc = {"user": user, "tz": name, "source": source}
+        if current != doc:
+            self._store.put(scope, META, TZ_KEY, doc)
+
+    def channel(self, scope: Scope) -> str:
+        """The channel's zone (see the module docstring for the order)."""
+        explicit = self._settings.get(scope).get("tz")
+        if isinstance(explicit, str) and resolve_tz(explicit):
+            return resolve_tz(explicit) or "UTC"
+        learned = self._store.get(scope, META, TZ_KEY)
+        if learned and learned.get("tz"):
+            return str(learned["tz"])
+        return self._from_ledger(scope)
+
+    def digest(self, scope: Scope) -> str:
+        """The digest's zone: the one given with `digest weekly`, else the channel's."""
+        digest = self._settings.get(scope).get("digest") or {}
+        given = digest.get("tz")
+        if isinstance(given, str) and resolve_tz(given):
+            return resolve_tz(given) or "UTC"
+        return self.channel(scope)
+
+    def _from_ledger(self, scope: Scope) -> str:
+        if self._directory is None:
+            return "UTC"
+        docs = self._store.find(scope, "commitment")
+        creators = [d.get("created_by") for d in sorted(docs, key=lambda d: d.get("number", 0))]
+        users = [u for u in creators if isinstance(u, str) and u[:1] in ("U", "W")]
+        if not users:
+            return "UTC"
+        tz = resolve_tz(self._directory.user_tz(scope.team_id, users[-1])) or "UTC"
+        if tz != "UTC":  # the directory answers UTC when Slack failed too: don't remember that
+            self.learn(scope, users[-1], tz, source="ledger")
+        return tz

@@ -1,0 +1,99 @@
+"""The post-meeting debrief form: several give/get lines, each becoming a ledger item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.domain.commands import MAX_WHAT, plain_mentions
+from bot.domain.dates import DueDateError, parse_iso_date
+from bot.services.coach import coaching_context
+from bot.services.outcome import Message, Outcome
+from bot.services.partner_command import Actor, PartnerCommands
+
+DEBRIEF_LINES = 3
+MAX_WIIFM = 500
+
+
+@dataclass(frozen=True)
+class DebriefLine:
+    side: str
+    block: str
+    what: str
+    due: str | None
+
+
+def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
+    return (values.get(block) or {}).get("value") or {}
+
+
+def read_debrief(values: dict[str, Any]) -> tuple[list[DebriefLine], str]:
+    """The filled-in lines of the form and the "what's in it for them" note."""
+    lines = []
+    for side in ("give", "get"):
+        for n in range(1, DEBRIEF_LINES + 1):
+            block = f"{side}_{n}"
+            what = (_value(values, block).get("value") or "").strip()
+            due = _value(values, f"{block}_due").get("selected_date")
+            if what or due:
+                lines.append(DebriefLine(side, block, what, due))
+    return lines, (_value(values, "wiifm").get("value") or "").strip()
+
+
+def debrief_modal(topic: str, channel: str) -> Message:
+    """The form, remembering which channel and topic it is for."""
+    import json
+
+    metadata = json.dumps({"channel": channel, "topic": topic[:120]})
+    return Message("debrief_modal", {"topic": topic, "metadata": metadata, "lines": DEBRIEF_LINES})
+
+
+class Debriefs:
+    """Validates and stores debrief submissions."""
+
+    def __init__(self, partner: PartnerCommands) -> None:
+        self._partner = partner
+
+    def validate(self, lines: list[DebriefLine], wiifm: str, actor: Actor) -> dict[str, str]:
+        """Errors keyed by block id; empty when the form can be stored."""
+        errors: dict[str, str] = {}
+        today = self._partner.today(actor.tz())
+        for line in lines:
+            if not line.what:
+                errors[line.block] = "Add what was promised, or clear the date."
+            elif len(line.what) > MAX_WHAT:
+                errors[line.block] = f"Please keep it under {MAX_WHAT} characters."
+            if line.due:
+                try:
+                    if parse_iso_date(line.due) < today:
+                        errors[f"{line.block}_due"] = "That date is in the past."
+                except DueDateError:
+                    errors[f"{line.block}_due"] = "That isn't a date I can read."
+        if not lines:
+            errors["give_1"] = "Fill in at least one line: what did we or they commit to?"
+        if len(wiifm) > MAX_WIIFM:
+            errors["wiifm"] = f"Please keep it under {MAX_WIIFM} characters."
+        return errors
+
+    def record(self, actor: Actor, lines: list[DebriefLine], wiifm: str, topic: str,
+               view_id: str | None) -> Outcome:
+        """Store every line as a commitment (idempotent per view and line)."""
+        ledger = self._partner.ledger
+        items = []
+        for line in lines:
+            item, _ = ledger.add(
+                actor.scope,
+                side="get" if line.side == "get" else "give",
+                what=plain_mentions(line.what),
+                owner=actor.user,
+                created_by=actor.user,
+                due_on=parse_iso_date(line.due) if line.due else None,
+                deal=topic or None,
+                source="debrief",
+                source_key=f"debrief:{view_id}:{line.block}" if view_id else None,
+            )
+            items.append(item)
+        today = self._partner.today(actor.tz())
+        context = coaching_context(self._partner.settings, actor.scope, ledger.items(actor.scope), today)
+        return Outcome(reply=Message(
+            "debrief_logged", {"items": items, "topic": topic, "wiifm": wiifm, "today": today, **context}))

@@ -1,0 +1,208 @@
+"""What the bot notices in a deal channel: CRM stage posts, commitments, finished meetings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.domain import commands as cmd
+from bot.domain.crm import parse_crm_post, validate_pattern
+from bot.domain.dates import DueDateError, parse_due
+from bot.domain.detector import Detection, detect_commitment, detect_meeting_end
+from bot.domain.message_text import flatten_message
+from bot.services.coach import coaching_context
+from bot.services.ledger import Ledger
+from bot.services.outcome import Message, Outcome, error
+from bot.services.partner_command import Actor, PartnerCommands
+from bot.store import Scope, Store
+
+OFFER = "offer"
+MAX_PATTERNS = 10
+# Message subtypes that are people talking (others are joins, topic changes, …).
+HUMAN_SUBTYPES = {None, "", "thread_broadcast", "file_share", "me_message"}
+
+
+@dataclass
+class Noticed:
+    """What to do about one message: posts to the channel, an ephemeral to the speaker."""
+
+    posts: list[Message] = field(default_factory=list)
+    ephemeral: Message | None = None
+    thread_reply: Message | None = None
+    signed: list[str] = field(default_factory=list)
+
+
+class Listening:
+    """Turns channel messages into stage changes, commitment offers and debrief prompts."""
+
+    def __init__(self, store: Store, partner: PartnerCommands) -> None:
+        self._store = store
+        self._partner = partner
+
+    @property
+    def _ledger(self) -> Ledger:
+        return self._partner.ledger
+
+    def mode(self, scope: Scope) -> str:
+        """suggest | auto | off."""
+        return str(self._partner.settings.get(scope)["listen"])
+
+    # --- messages -----------------------------------------------------------------------
+
+    def on_message(self, actor: Actor, event: dict[str, Any]) -> Noticed:
+        """Decide what a message event means. ``actor.user`` is the speaker (may be empty for bots)."""
+        subtype = event.get("subtype")
+        if subtype == "message_deleted":
+            return self._on_deleted(actor.scope, str(event.get("deleted_ts") or ""))
+        message = event.get("message") if subtype == "message_changed" else event
+        if not isinstance(message, dict):
+            return Noticed()
+        text = flatten_message(message)
+        if not text.strip():
+            return Noticed()
+        if message.get("bot_id") or message.get("subtype") == "bot_message":
+            return self._on_bot_post(actor, text)
+        if message.get("subtype") not in HUMAN_SUBTYPES or not message.get("user"):
+            return Noticed()
+        speaker = Actor(actor.scope, str(message["user"]), actor.tz)
+        ts = str(message.get("ts") or "")
+        if self.mode(actor.scope) == "off" or not ts:
+            return Noticed()
+        topic = detect_meeting_end(text)
+        if topic and subtype != "message_changed":
+            if self._store.add_once(actor.scope, OFFER, f"debrief:{ts}", {"topic": topic}):
+                return Noticed(posts=[self.debrief_prompt(topic, speaker.user)])
+            return Noticed()
+        detection = detect_commitment(text)
+        if detection is None:
+            return Noticed()
+        return self._on_commitment(speaker, ts, text, detection)
+
+    def _on_bot_post(self, actor: Actor, text: str) -> Noticed:
+        patterns = self._partner.settings.get(actor.scope)["crm_patterns"]
+        change = parse_crm_post(text, patterns)
+        if change is None:
+            return Noticed()
+        crm_actor = Actor(actor.scope, "crm", actor.tz)
+        outcome = self._partner.set_stage(crm_actor, change.deal, change.stage, source="crm")
+        return Noticed(posts=outcome.posts, signed=outcome.signed)
+
+    def _on_commitment(self, speaker: Actor, ts: str, text: str, found: Detection) -> Noticed:
+        offer = {
+            "user": speaker.user, "side": found.side, "what": found.what[:cmd.MAX_WHAT],
+            "due_text": found.due_text, "who": found.who, "state": "offered",
+        }
+        # Keyed by the message ts: retries, edits and restarts never offer the same message twice.
+        if not self._store.add_once(speaker.scope, OFFER, ts, offer):
+            return Noticed()
+        if self.mode(speaker.scope) == "auto":
+            outcome = self.log_offer(speaker, ts, found.side, source="auto")
+            if outcome.ok:
+                return Noticed(thread_reply=Message("listen_auto_logged", {
+                    **(outcome.reply.context if outcome.reply else {}), "ts": ts}))
+            return Noticed()
+        return Noticed(ephemeral=Message("listen_offer", {"offer": offer, "ts": ts}))
+
+    def _on_deleted(self, scope: Scope, ts: str) -> Noticed:
+        """A deleted message withdraws its offer; an item auto-logged from it is dropped."""
+        offer = self._store.get(scope, OFFER, ts) if ts else None
+        if offer is None:
+            return Noticed()
+        if offer.get("state") == "logged" and offer.get("source") == "auto" and offer.get("number"):
+            self._ledger.close(scope, int(offer["number"]), "dropped", "message-deleted")
+        self._store.put(scope, OFFER, ts, {**offer, "state": "withdrawn"})
+        return Noticed()
+
+    # --- buttons ------------------------------------------------------------------------
+
+    def log_offer(self, actor: Actor, ts: str, side: str, source: str = "button") -> Outcome:
+        """Log an offered commitment as give or get (from a button, or automatically)."""
+        offer = self._store.get(actor.scope, OFFER, ts)
+        if offer is None or offer.get("state") == "withdrawn":
+            return error("That message is gone, so there's nothing to log.")
+        if offer.get("state") == "ignored":
+            return error("That one was ignored; use `/partner give …` to log it after all.")
+        due_on = None
+        if offer.get("due_text"):
+            try:
+                due_on = parse_due(offer["due_text"], self._partner.clock.now(), actor.tz())
+            except DueDateError:
+                due_on = None  # the detector was generous; keep the item, drop the date
+        item, created = self._ledger.add(
+            actor.scope,
+            side="get" if side == "get" else "give",
+            what=offer["what"],
+            owner=offer["user"],
+            created_by=actor.user,
+            due_on=due_on,
+            counterpart=offer.get("who") if side == "get" else None,
+            source="conversation",
+            source_key=f"msg:{ts}",
+        )
+        if created:
+            self._store.put(actor.scope, OFFER, ts,
+                            {**offer, "state": "logged", "number": item.number, "source": source})
+        today = self._partner.today(actor.tz())
+        return Outcome(reply=Message("item_added", {"item": item, "today": today,
+                                                    **self._coaching(actor, today)}))
+
+    def ignore_offer(self, actor: Actor, ts: str) -> Outcome:
+        """The speaker said no thanks."""
+        offer = self._store.get(actor.scope, OFFER, ts)
+        if offer is None:
+            return error("That message is gone, so there's nothing to ignore.")
+        if offer.get("state") == "offered":
+            self._store.put(actor.scope, OFFER, ts, {**offer, "state": "ignored"})
+        return Outcome(reply=Message("listen_ignored", {}))
+
+    def undo_auto_log(self, actor: Actor, ts: str) -> Outcome:
+        """Undo an automatic log: the item is dropped."""
+        offer = self._store.get(actor.scope, OFFER, ts)
+        if offer is None or not offer.get("number"):
+            return error("There's nothing to undo for that message.")
+        result = self._ledger.close(actor.scope, int(offer["number"]), "dropped", actor.user)
+        if result.outcome == "already_closed":
+            return error(f"#{offer['number']} is already closed; nothing changed.")
+        return Outcome(reply=Message("listen_undone", {"number": offer["number"]}))
+
+    def _coaching(self, actor: Actor, today: Any) -> dict[str, Any]:
+        return coaching_context(self._partner.settings, actor.scope, self._ledger.items(actor.scope), today)
+
+    # --- prompts and settings -------------------------------------------------------------
+
+    def debrief_prompt(self, topic: str, user: str | None) -> Message:
+        """The post-meeting question, with a button to the debrief form."""
+        return Message("debrief_prompt", {"topic": topic, "user": user})
+
+    def set_mode(self, actor: Actor, command: cmd.Listen) -> Outcome:
+        """`/partner listen [suggest|auto|off]`."""
+        if command.mode is None:
+            return Outcome(reply=Message("listen_mode", {"mode": self.mode(actor.scope), "changed": False}))
+        self._partner.settings.set(actor.scope, listen=command.mode)
+        return Outcome(reply=Message("listen_mode", {"mode": command.mode, "changed": True}))
+
+    def crm(self, actor: Actor, command: cmd.Crm) -> Outcome:
+        """`/partner crm [patterns | pattern <regex> | remove <n>]`."""
+        verb, _, rest = command.args.strip().partition(" ")
+        verb, rest = verb.lower(), rest.strip()
+        patterns: list[str] = list(self._partner.settings.get(actor.scope)["crm_patterns"])
+        if verb in ("", "patterns", "list"):
+            return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": None}))
+        if verb == "pattern":
+            problem = validate_pattern(rest) if rest else "Give the pattern after `pattern`."
+            if problem:
+                return error(problem, cmd.USAGE["crm"])
+            if len(patterns) >= MAX_PATTERNS:
+                return error(f"A channel can have {MAX_PATTERNS} patterns; remove one first.",
+                             cmd.USAGE["crm"])
+            if rest not in patterns:
+                patterns.append(rest)
+                self._partner.settings.set(actor.scope, crm_patterns=patterns)
+            return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": rest}))
+        if verb == "remove":
+            if not rest.isdigit() or not 1 <= int(rest) <= len(patterns):
+                return error("Give the number of a pattern from `/partner crm patterns`.", cmd.USAGE["crm"])
+            patterns.pop(int(rest) - 1)
+            self._partner.settings.set(actor.scope, crm_patterns=patterns)
+            return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": None}))
+        return error(f"`crm` knows patterns, pattern and remove, not “{verb[:20]}”.", cmd.USAGE["crm"])
