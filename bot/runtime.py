@@ -67,5 +67,5 @@ def build_runtime(
     services = build_services(store, clock, client)
     app = build_app(services, settings.signing_secret, token_verification=token_verification)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
-    wsgi = WsgiApp(app, webhook)
+    wsgi = WsgiApp(app, settings.signing_secret, webhook)
     return Runtime(settings, store, client, services, app, wsgi, clock)

@@ -14,6 +14,9 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
+
+from bot.slack.request_shape import shape_problem
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +54,19 @@ def _read_body(environ: Environ) -> bytes | None:
     return environ["wsgi.input"].read(length) if length else b""
 
 
+def _headers(environ: Environ) -> dict[str, str]:
+    """Request headers, lower-case and dashed, as Slack's signature verifier expects."""
+    return {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
+
+
 class WsgiApp:
     """Routes `/slack/events` to Bolt, `/healthz` to a 200, `/webhooks/deals` to the CRM hook."""
 
-    def __init__(self, bolt_app: App, webhook: WebhookHandler | None = None) -> None:
+    def __init__(
+        self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None
+    ) -> None:
         self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+        self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._webhook = webhook
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -73,10 +84,7 @@ class WsgiApp:
         if path == WEBHOOK_PATH:
             if self._webhook is None:
                 return _json(start_response, 404, {"ok": False, "error": "webhook_disabled"})
-            headers = {
-                k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")
-            }
-            status, payload = self._webhook(body, headers)
+            status, payload = self._webhook(body, _headers(environ))
             return _json(start_response, status, payload)
         return self._dispatch_slack(environ, body, start_response)
 
@@ -87,6 +95,12 @@ class WsgiApp:
             body.decode("utf-8")
         except UnicodeDecodeError:
             return _json(start_response, 400, {"ok": False, "error": "invalid_utf8"})
+        # Verify before looking inside, so unsigned junk is a 401 like Bolt would say.
+        if self._verifier is not None and not self._verifier.is_valid_request(body, _headers(environ)):
+            return _json(start_response, 401, {"ok": False, "error": "invalid_signature"})
+        problem = shape_problem(body, environ.get("CONTENT_TYPE", ""))
+        if problem:
+            return _json(start_response, 400, {"ok": False, "error": "bad_request", "detail": problem})
         # Bolt reads wsgi.input itself; hand it the bytes we already consumed.
         environ = {**environ, "wsgi.input": io.BytesIO(body),
                    "CONTENT_LENGTH": str(len(body))}
