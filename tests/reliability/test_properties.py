@@ -1,0 +1,96 @@
+"""Property tests: the parser and the templates never raise on any input and always escape."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.domain import commands as cmd
+from bot.domain.ledger import Commitment, balance, paginate
+from bot.domain.stages import Stage
+from bot.messages import render
+from bot.services.deals import Deal
+
+TODAY = date(2026, 11, 23)
+NASTY = st.sampled_from(["<!channel>", "<!here>", "<@U0BOB>", "<http://x|y>", "&", "<", ">", "\"",
+                         "\\", "\n", "{{ x }}", "{% raw %}", "🤝", "\u202e", "*bold*", "`code`"])
+TEXT = st.lists(st.one_of(st.text(max_size=40), NASTY), max_size=12).map("".join)
+
+
+@given(TEXT)
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_parse_command_never_raises_anything_but_usage_error(text):
+    try:
+        command = cmd.parse_command(text)
+    except cmd.UsageError as exc:
+        assert exc.message
+    else:
+        assert command is not None
+
+
+@given(st.sampled_from(["give", "get", "edit 1", "deal", "done", "list", "crm pattern"]), TEXT)
+@settings(max_examples=300)
+def test_subcommands_with_arbitrary_arguments(sub, rest):
+    try:
+        cmd.parse_command(f"{sub} {rest}")
+    except cmd.UsageError:
+        pass
+
+
+def _rendered_strings(payload) -> list[str]:
+    out = []
+    if isinstance(payload, dict):
+        for key, value in payload.items():
+            if key not in ("value", "private_metadata", "action_id", "block_id"):
+                out.extend(_rendered_strings(value))
+    elif isinstance(payload, list):
+        for value in payload:
+            out.extend(_rendered_strings(value))
+    elif isinstance(payload, str):
+        out.append(payload)
+    return out
+
+
+def _assert_escaped(payload, user_text: str) -> None:
+    json.dumps(payload)  # valid JSON came out
+    for text in _rendered_strings(payload):
+        for danger in ("<!channel>", "<!here>", "<http://x|y>"):
+            assert danger not in text
+        # Every "<" in visible text is one the bot wrote itself: a mention, a channel link.
+        stripped = text.replace("<@U0ALICE>", "").replace("<@U0BOB>", "")
+        if "<" in user_text:
+            assert "<!" not in stripped and "<http" not in stripped
+
+
+@given(what=TEXT.filter(lambda t: t.strip()), counterpart=st.one_of(st.none(), TEXT))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_item_templates_escape_every_user_string(what, counterpart):
+    item = Commitment(number=1, side="get", what=what, owner="U0ALICE", created_by="U0ALICE",
+                      created_at=datetime(2026, 11, 23, tzinfo=UTC), due_on=TODAY, counterpart=counterpart)
+    bal = balance([item], TODAY)
+    context = {"item": item, "today": TODAY, "balance": bal, "situation": "balanced", "variant": 1}
+    for template in ("item_added", "item_closed", "item_edited"):
+        _assert_escaped(render(template, **context), what)
+    listing = render("ledger_list", page=paginate([item], 1, 10), view="open", **context)
+    _assert_escaped(listing, what)
+
+
+@given(name=TEXT.filter(lambda t: t.strip()))
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+def test_stage_prompts_escape_deal_names(name):
+    deal = Deal(name=name, stage=Stage.SIGNED, updated_at=datetime(2026, 11, 23, tzinfo=UTC),
+                updated_by="U0ALICE")
+    context = {"deal": deal, "previous": Stage.NEGOTIATION, "user": "U0ALICE", "source": "command",
+               "open_items": [], "checkin_days": [7, 30, 90], "today": TODAY, "stage_variant": 2,
+               "balance": balance([], TODAY), "situation": "empty", "variant": 0}
+    for template in ("stage_early", "stage_closing", "stage_signed", "stage_lost", "stage_set"):
+        _assert_escaped(render(template, **context), name)
+
+
+@given(message=TEXT, usage=st.one_of(st.none(), TEXT))
+@settings(max_examples=150)
+def test_error_template_escapes(message, usage):
+    _assert_escaped(render("error", message=message, usage=usage), message)
