@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -115,46 +113,3 @@ def test_forty_concurrent_commands_are_all_stored(serve, tmp_path):
     stored = {d["what"] for d in store.find(Scope("T0001", DEAL), "commitment")}
     store.close()
     assert stored == {f"item-{i}" for i in range(40)}
-
-
-def _burst_then_kill(proc: ServeProcess, seed: int, acked: set[str]) -> None:
-    """Fire writes from 8 threads and SIGKILL the server at a random moment."""
-    rng = random.Random(seed)
-    stop = threading.Event()
-
-    def writer(worker: int) -> None:
-        n = 0
-        while not stop.is_set():
-            text = f"w{seed}-{worker}-{n}"
-            n += 1
-            try:
-                response = proc.driver.command(f"give {text}", user=ALICE, channel=DEAL)
-            except requests.RequestException:
-                return
-            if response.status_code == 200 and "Logged" in response.text:
-                acked.add(text)
-
-    threads = [threading.Thread(target=writer, args=(w,)) for w in range(8)]
-    for t in threads:
-        t.start()
-    time.sleep(rng.uniform(0.05, 0.4))
-    proc.kill()
-    stop.set()
-    for t in threads:
-        t.join(timeout=10)
-
-
-def test_sigkill_mid_burst_keeps_every_acknowledged_write(emulator, tmp_path):
-    db = tmp_path / "db.json"
-    acked: set[str] = set()
-    for round_number in range(3):
-        proc = ServeProcess(emulator, db).wait_ready()
-        try:
-            _burst_then_kill(proc, round_number, acked)
-        finally:
-            proc.close()
-    store = TinyDBStore(db)
-    stored = {d["what"] for d in store.find(Scope("T0001", DEAL), "commitment")}
-    store.close()
-    assert acked, "the burst should have had some writes acknowledged"
-    assert acked <= stored
