@@ -60,14 +60,19 @@ class Commitment:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Commitment:
-        """Inverse of :meth:`to_doc`; ignores fields it doesn't know."""
-        known = {k: v for k, v in doc.items() if k in cls.__dataclass_fields__}
-        for key in ("created_at", "closed_at"):
-            if known.get(key):
-                known[key] = datetime.fromisoformat(known[key])
-        if known.get("due_on"):
-            known["due_on"] = date.fromisoformat(known["due_on"])
-        return cls(**known)
+        """Inverse of :meth:`to_doc`; ignores fields it doesn't know (from newer versions)."""
+        # Hot path (every list, balance and Home tab): skip the filtering when it isn't needed.
+        known = doc if doc.keys() <= _FIELDS else {k: v for k, v in doc.items() if k in _FIELDS}
+        created_at, closed_at, due_on = known.get("created_at"), known.get("closed_at"), known.get("due_on")
+        return cls(**{
+            **known,
+            "created_at": datetime.fromisoformat(created_at) if created_at else created_at,
+            "closed_at": datetime.fromisoformat(closed_at) if closed_at else None,
+            "due_on": date.fromisoformat(due_on) if due_on else None,
+        })
+
+
+_FIELDS = frozenset(Commitment.__dataclass_fields__)
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,17 @@ from typing import Any
 
 from bot.domain.coaching import assess
 from bot.domain.ledger import Commitment, balance
-from bot.services.channel_settings import ChannelSettings
-from bot.store import Scope
 
 
-def coaching_context(
-    settings: ChannelSettings, scope: Scope, items: list[Commitment], today: date
-) -> dict[str, Any]:
-    """Balance, the situation it signals, and which phrasing of the nudge to use this time."""
+def coaching_context(items: list[Commitment], today: date) -> dict[str, Any]:
+    """Balance, the situation it signals, and which phrasing of the nudge to use this time.
+
+    The phrasing is derived from the ledger (it moves on with every item added or
+    closed) rather than from a stored counter, so showing a nudge costs no write.
+    """
     current = balance(items, today)
-    situation = assess(current)
     return {
         "balance": current,
-        "situation": situation.value,
-        "variant": settings.next_variant(scope, f"nudge:{situation.value}"),
+        "situation": assess(current).value,
+        "variant": len(items) + sum(not item.is_open for item in items),
     }

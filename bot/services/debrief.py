@@ -94,6 +94,6 @@ class Debriefs:
             )
             items.append(item)
         today = self._partner.today(actor.tz())
-        context = coaching_context(self._partner.settings, actor.scope, ledger.items(actor.scope), today)
+        context = coaching_context(ledger.items(actor.scope), today)
         return Outcome(reply=Message(
             "debrief_logged", {"items": items, "topic": topic, "wiifm": wiifm, "today": today, **context}))

@@ -166,7 +166,7 @@ class Listening:
         return Outcome(reply=Message("listen_undone", {"number": offer["number"]}))
 
     def _coaching(self, actor: Actor, today: Any) -> dict[str, Any]:
-        return coaching_context(self._partner.settings, actor.scope, self._ledger.items(actor.scope), today)
+        return coaching_context(self._ledger.items(actor.scope), today)
 
     # --- prompts and settings -------------------------------------------------------------
 

@@ -96,7 +96,7 @@ class PartnerCommands:
             counterpart=command.counterpart,
         )
         today = self.today(tz)
-        context = coaching_context(self.settings, actor.scope, self.ledger.items(actor.scope), today)
+        context = coaching_context(self.ledger.items(actor.scope), today)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))
 
     def list(self, actor: Actor, command: cmd.ListItems) -> Outcome:
@@ -105,7 +105,7 @@ class PartnerCommands:
         items = self.ledger.items(actor.scope)
         shown = select(items, command.view, actor.user, today)
         page = paginate(shown, command.page, LIST_PAGE_SIZE)
-        context = coaching_context(self.settings, actor.scope, items, today)
+        context = coaching_context(items, today)
         return Outcome(
             reply=Message(
                 "ledger_list",
@@ -127,7 +127,7 @@ class PartnerCommands:
             assert result.item is not None
             return error(f"#{number} is already {result.item.status}; nothing changed.")
         today = self.today(actor.tz())
-        context = coaching_context(self.settings, actor.scope, self.ledger.items(actor.scope), today)
+        context = coaching_context(self.ledger.items(actor.scope), today)
         return Outcome(
             reply=Message("item_closed", {"item": result.item, "today": today, **context})
         )
@@ -162,7 +162,7 @@ class PartnerCommands:
             )
         today = self.today(actor.tz())
         items = self.ledger.items(actor.scope)
-        context = coaching_context(self.settings, actor.scope, items, today)
+        context = coaching_context(items, today)
         prompt = stage_prompt(stage)
         post = Message(
             prompt,
@@ -174,7 +174,7 @@ class PartnerCommands:
                 "open_items": [c for c in items if c.is_open],
                 "checkin_days": self.settings.get(actor.scope)["checkin_days"],
                 "today": today,
-                "stage_variant": self.settings.next_variant(actor.scope, prompt),
+                "stage_variant": len(change.deal.history) - 1,  # a new deal hears the canonical question
                 **context,
             },
         )

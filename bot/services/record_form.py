@@ -67,7 +67,7 @@ class Recorder:
     ) -> Outcome:
         """Store a validated form and confirm it with the balance."""
         due_on: date | None = parse_iso_date(form.due) if form.due else None
-        ledger, settings = self._partner.ledger, self._partner.settings
+        ledger = self._partner.ledger
         item, _ = ledger.add(
             actor.scope,
             side="get" if side == "get" else "give",
@@ -81,5 +81,5 @@ class Recorder:
             source_key=f"view:{source_key}" if source_key else None,
         )
         today = self._partner.today(actor.tz())
-        context = coaching_context(settings, actor.scope, ledger.items(actor.scope), today)
+        context = coaching_context(ledger.items(actor.scope), today)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ MIN_COMPACT_BYTES = 4 * 1024 * 1024
 class Journal:
     """Line-oriented journal: each line is ``{"s": shard_key, "d": shard_state}``.
 
-    Not thread-safe on its own; the store serialises access.
+    ``append`` and ``compact`` are serialised by the store's lock. ``sync`` is
+    called outside it: a group commit, where one fsync makes every line written
+    so far durable, so concurrent writers share fsyncs instead of queueing for them.
     """
 
     def __init__(self, path: Path) -> None:
@@ -38,6 +41,9 @@ class Journal:
         self._file: Any = None
         self._live_bytes: dict[str, int] = {}
         self._file_bytes = 0
+        self._written = 0  # lines appended so far
+        self._synced = 0  # lines known to be on disk
+        self._sync_lock = threading.Lock()
 
     def load(self) -> dict[str, dict[str, Any]]:
         """Replay the journal and return the last state of every shard."""
@@ -63,18 +69,32 @@ class Journal:
         self.compact(shards)
         return shards
 
-    def append(self, key: str, state: dict[str, Any]) -> None:
-        """Durably record the new state of one shard (an empty state deletes it)."""
+    def append(self, key: str, state: dict[str, Any]) -> int:
+        """Write the new state of one shard (an empty state deletes it); returns its sequence.
+
+        The line is in the OS's hands but not yet durable: call :meth:`sync` with
+        the returned sequence before acknowledging the write to anyone.
+        """
         line = json.dumps({"s": key, "d": state}, ensure_ascii=False, separators=(",", ":"))
         data = (line + "\n").encode("utf-8")
         self._file.write(data)
         self._file.flush()
-        os.fsync(self._file.fileno())
+        self._written += 1
         self._file_bytes += len(data)
         if state:
             self._live_bytes[key] = len(data)
         else:
             self._live_bytes.pop(key, None)
+        return self._written
+
+    def sync(self, sequence: int) -> None:
+        """Block until line ``sequence`` is on disk; one fsync covers every line before it."""
+        with self._sync_lock:
+            if self._synced >= sequence:
+                return  # another writer's fsync already covered us
+            target = self._written
+            os.fsync(self._file.fileno())
+            self._synced = target
 
     def needs_compaction(self) -> bool:
         """True when dead lines dominate the file."""
@@ -82,7 +102,12 @@ class Journal:
         return self._file_bytes > max(MIN_COMPACT_BYTES, GROWTH_FACTOR * live)
 
     def compact(self, shards: dict[str, dict[str, Any]]) -> None:
-        """Rewrite the journal with one line per live shard, atomically."""
+        """Rewrite the journal with one line per live shard, atomically (and durably)."""
+        with self._sync_lock:
+            self._compact(shards)
+            self._synced = self._written
+
+    def _compact(self, shards: dict[str, dict[str, Any]]) -> None:
         if self._file is not None:
             self._file.close()
         tmp = self.path.with_name(self.path.name + ".tmp")

@@ -34,11 +34,18 @@ class KeyedTable(Table):
 
 
 class ShardStorage(Storage):
-    """TinyDB storage for one shard: memory for reads, the journal for durability."""
+    """TinyDB storage for one shard: memory for reads; writes are journaled by the store.
 
-    def __init__(self, key: str, journal: Journal, initial: dict[str, Any] | None = None) -> None:
+    ``write`` only tells the store the shard changed; the store appends the
+    shard's state once when its write section ends, so a use case that changes a
+    shard three times costs one journal line and one fsync.
+    """
+
+    def __init__(
+        self, key: str, changed: Callable[[str], None], initial: dict[str, Any] | None = None
+    ) -> None:
         self._key = key
-        self._journal = journal
+        self._changed = changed
         self._memory: dict[str, Any] = initial or {}
 
     def read(self) -> dict[str, Any] | None:
@@ -50,9 +57,12 @@ class ShardStorage(Storage):
         }
 
     def write(self, data: dict[str, Any]) -> None:
-        live = {table: docs for table, docs in data.items() if docs}
-        self._journal.append(self._key, live)
-        self._memory = live
+        self._memory = {table: docs for table, docs in data.items() if docs}
+        self._changed(self._key)
+
+    def state(self) -> dict[str, Any]:
+        """The shard's data as it should be journaled (not a copy: journal it at once)."""
+        return self._memory
 
     def is_empty(self) -> bool:
         return not self._memory
@@ -71,13 +81,43 @@ class TinyDBStore:
         self._journal = Journal(Path(path))
         self._lock = threading.RLock()
         self._shards: dict[str, TinyDB] = {}
+        self._dirty: set[str] = set()
+        self._depth = 0  # nesting of write sections, under self._lock
         for key, state in self._journal.load().items():
             self._shards[key] = self._open(key, state)
 
     def _open(self, key: str, state: dict[str, Any] | None = None) -> TinyDB:
-        db = TinyDB(key, self._journal, state, storage=ShardStorage)
+        db = TinyDB(key, self._dirty.add, state, storage=ShardStorage)
         db.table_class = KeyedTable
         return db
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write section: changed shards are journaled once at the end, then fsync'd.
+
+        The fsync happens after the lock is released (group commit), but before
+        the outermost write method returns, so every write is durable on return.
+        """
+        sequence = 0
+        with self._lock:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0 and self._dirty:
+                    for key in sorted(self._dirty):
+                        sequence = self._journal.append(key, self._shards[key].storage.state())
+                    self._dirty.clear()
+                    if self._journal.needs_compaction():
+                        self._compact()
+        if sequence:
+            self._journal.sync(sequence)
+
+    def _compact(self) -> None:
+        self._journal.compact(
+            {key: db.storage.state() for key, db in self._shards.items() if not db.storage.is_empty()}
+        )
 
     def _table(self, scope: Scope, kind: str, create: bool) -> KeyedTable | None:
         key = _shard_key(scope)
@@ -88,12 +128,6 @@ class TinyDBStore:
             db = self._shards[key] = self._open(key)
         # TinyDB caches query results; we never use its query cache, so keep it tiny.
         return db.table(kind, cache_size=0)  # type: ignore[return-value]
-
-    def _after_write(self) -> None:
-        if self._journal.needs_compaction():
-            self._journal.compact(
-                {key: db.storage.read() for key, db in self._shards.items() if not db.storage.is_empty()}
-            )
 
     def get(self, scope: Scope, kind: str, key: str) -> Doc | None:
         with self._lock:
@@ -114,26 +148,24 @@ class TinyDBStore:
         return [d for d in docs if where is None or where(d)]
 
     def put(self, scope: Scope, kind: str, key: str, doc: Doc) -> None:
-        with self._lock:
+        with self._writing():
             table = self._table(scope, kind, create=True)
             assert table is not None
             table.upsert(Document(doc, doc_id=key))
-            self._after_write()
 
     def add_once(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
-        with self._lock:
+        with self._writing():
             table = self._table(scope, kind, create=True)
             assert table is not None
             if table.contains(doc_id=key):
                 return False
             table.insert(Document(doc, doc_id=key))
-            self._after_write()
             return True
 
     def update(
         self, scope: Scope, kind: str, key: str, change: Callable[[Doc | None], Doc | None]
     ) -> Doc | None:
-        with self._lock:
+        with self._writing():
             current = self.get(scope, kind, key)
             new = change(current)
             if new is None:
@@ -145,12 +177,11 @@ class TinyDBStore:
             return dict(new)
 
     def delete(self, scope: Scope, kind: str, key: str) -> bool:
-        with self._lock:
+        with self._writing():
             table = self._table(scope, kind, create=False)
             if table is None or not table.contains(doc_id=key):
                 return False
             table.remove(doc_ids=[key])
-            self._after_write()
             return True
 
     def scopes(self, team_id: str | None = None) -> Iterator[Scope]:
@@ -163,9 +194,9 @@ class TinyDBStore:
 
     @contextmanager
     def transaction(self, scope: Scope) -> Iterator[None]:
-        # One lock for everything: writes are sub-millisecond fsyncs, and a single
-        # lock cannot deadlock across scopes.
-        with self._lock:
+        # One lock for everything (a single lock cannot deadlock across scopes); the
+        # whole transaction becomes one journal line per shard and one fsync.
+        with self._writing():
             yield
 
     def close(self) -> None:
