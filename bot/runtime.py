@@ -13,7 +13,6 @@ from slack_sdk import WebClient
 from bot.app import Services, build_app, build_services
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.schedule import install_schedule
 from bot.server import WsgiApp
 from bot.slack.client import build_client
 from bot.store import Store, TinyDBStore
@@ -71,8 +70,7 @@ def build_runtime(
     gc.freeze()
     client = build_client(settings.bot_token, settings.api_url)
     services = build_services(store, clock, client)
-    schedule = install_schedule(services)
     app = build_app(services, settings.signing_secret, token_verification=token_verification)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
     wsgi = WsgiApp(app, settings.signing_secret, webhook)
-    return Runtime(settings, store, client, services, app, wsgi, clock, background=[schedule.scheduler])
+    return Runtime(settings, store, client, services, app, wsgi, clock)
