@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
@@ -96,26 +97,26 @@ class Ledger:
 
     def close(self, scope: Scope, number: int, status: Status, by: str) -> ItemResult:
         """Mark an item done or dropped, once."""
-        with self._store.transaction(scope):
-            item = self.get(scope, number)
-            if item is None:
-                return ItemResult("not_found")
-            if not item.is_open:
-                return ItemResult("already_closed", item)
-            closed = item.close(status, by, self._clock.now())
-            self._store.put(scope, COMMITMENT, str(number), closed.to_doc())
-            return ItemResult("ok", closed)
+        return self._change_open(scope, number, lambda item: item.close(status, by, self._clock.now()))
 
     def edit(
         self, scope: Scope, number: int, *, what: str | None, due_on: date | None
     ) -> ItemResult:
         """Change an open item's text and/or due date."""
+        return self._change_open(
+            scope, number, lambda item: replace(item, what=what or item.what, due_on=due_on or item.due_on)
+        )
+
+    def _change_open(
+        self, scope: Scope, number: int, change: Callable[[Commitment], Commitment]
+    ) -> ItemResult:
+        """Apply ``change`` to an open item of this channel; closed and unknown items stay as they are."""
         with self._store.transaction(scope):
             item = self.get(scope, number)
             if item is None:
                 return ItemResult("not_found")
             if not item.is_open:
                 return ItemResult("already_closed", item)
-            changed = replace(item, what=what or item.what, due_on=due_on or item.due_on)
+            changed = change(item)
             self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
             return ItemResult("ok", changed)

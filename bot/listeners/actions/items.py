@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.listeners.payload import channel_id, team_id
 from bot.services.outcome import error
 from bot.slack.poster import rendered
 
@@ -22,12 +23,12 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, logger: Any
     ) -> None:
         ack()
-        team = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+        team = team_id(body)
         user = body["user"]["id"]
         value = body["actions"][0].get("value", "")
         # Home-tab buttons carry "channel:number"; in a channel the payload names the channel.
         channel, _, number = value.rpartition(":")
-        channel = channel or (body.get("channel") or {}).get("id", "")
+        channel = channel or channel_id(body)
         actor = services.actor(team, channel, user)
         from_home = (body.get("view") or {}).get("type") == "home"
         if not number.isdigit() or not channel:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, Respond
 
+from bot.listeners.payload import channel_id, team_id
 from bot.slack.poster import rendered
 
 if TYPE_CHECKING:
@@ -18,8 +19,8 @@ def make_offer_handler(services: Services, choice: str) -> Callable[..., None]:
 
     def handle_offer(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
-        team = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
-        channel = (body.get("channel") or {}).get("id", "")
+        team = team_id(body)
+        channel = channel_id(body)
         ts = body["actions"][0].get("value", "")
         actor = services.actor(team, channel, body["user"]["id"])
         listening = services.listening

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.listeners.payload import team_id, view_metadata
 from bot.services.debrief import read_debrief
 from bot.slack.poster import post_ephemeral
 
@@ -21,11 +21,8 @@ def make_debrief_submission_handler(services: Services) -> Callable[..., None]:
 
     def handle_debrief(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
-        team = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
-        try:
-            meta = json.loads(view.get("private_metadata") or "{}")
-        except ValueError:
-            meta = {}
+        team = team_id(body)
+        meta = view_metadata(view)
         channel = str(meta.get("channel") or "")
         actor = services.actor(team, channel, user)
         lines, wiifm = read_debrief(view.get("state", {}).get("values", {}))
