@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import FakeClock
-from bot.emulator import SlackEmulator
+from bot.emulator import SlackEmulator, state_value
 from bot.emulator.local_bot import LocalBot
 from bot.emulator.transcript import format_turn
 
@@ -96,6 +96,20 @@ class Story:
         self.wait_quiet()
         self._bot_said()
 
+    def crm_post(self, text: str) -> None:
+        """A CRM's Slack app posting into the channel (a bot message, not a person)."""
+        self.out(self._style("HubSpot (app): ", "1;35") + text)
+        self.bot.driver.event({"type": "message", "bot_id": "B0HUBSPOT", "channel": CHANNEL,
+                               "ts": self.emu.next_ts(), "text": text})
+        self.wait_quiet()
+        self._bot_said()
+
+    def submit(self, user: str, callback_id: str, values: dict[str, Any], label: str) -> None:
+        self.out(self._style(f"{PEOPLE[user]} fills in the form: ", "1;33") + label)
+        self.bot.driver.view_submission(callback_id, values, user=user)
+        self.wait_quiet()
+        self._bot_said()
+
     def advance(self, delta: timedelta, why: str) -> None:
         self.clock.advance(delta)
         self.narrate(f"{why} (it is now {self.clock.now():%a %d %b %Y, %H:%M} UTC)")
@@ -114,16 +128,32 @@ def play(story: Story) -> None:
     story.command(maya, "give a security questionnaire answered <@U0LEO|leo> by Dec 4")
     story.command(maya, "give custom onboarding deck")
     story.command(maya, "give an extra training seat")
-    story.narrate("The deal moves on: the coach asks for intentions and expectations")
-    story.command(maya, "deal Acme Corp negotiation")
+    story.narrate("HubSpot's Slack app posts a stage change; the coach recognises it and asks for "
+                  "intentions and expectations (a repeated post changes nothing)")
+    story.crm_post("Deal stage changed: *Acme Corp* moved from Qualified to Contract Sent")
+    story.crm_post("Deal stage changed: *Acme Corp* moved from Qualified to Contract Sent")
     story.narrate("The pilot is delivered")
     story.command(maya, "done 1")
     story.command(maya, "list")
+    story.narrate("Leo states a commitment in conversation; the coach offers (only to him) to log it")
+    ts = story.emu.next_ts()
+    story.say(leo, "I'll send the SOC2 report by Thursday", ts=ts)
+    story.click(leo, "listen_log_give", ts, "Log as give")
+    story.narrate("After the call, Maya says so; the coach asks for a debrief")
+    story.say(maya, "just got off the call with Acme, they liked the pilot")
+    story.click(maya, "debrief_open", "Acme", "Log the debrief")
+    story.submit(maya, "debrief", {
+        "give_1": {"value": state_value("plain_text_input", "extend the pilot to the EU team")},
+        "give_1_due": {"value": state_value("datepicker", "2026-12-04")},
+        "get_1": {"value": state_value("plain_text_input", "a reference call with their COO")},
+        "get_1_due": {"value": state_value("datepicker", "2026-12-11")},
+        "wiifm": {"value": state_value("plain_text_input", "their reps ramp two weeks faster")},
+    }, "we extend the pilot; they give a reference call")
     story.narrate("Someone tries to ping the whole channel through the bot. The text reaches Slack "
                   "escaped (&lt;!channel&gt;), so it shows literally and pings nobody")
     story.command(leo, "give <!channel> free lunch <http://evil.example|totally safe link>")
-    story.command(leo, "drop 6")
-    story.command(leo, "dne 6")
+    story.command(leo, "drop 9")
+    story.command(leo, "dne 9")
 
 
 def run_demo(color: bool = False, out: Callable[[str], None] = print) -> int:
