@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
@@ -26,6 +26,9 @@ from bot.services.record_form import Recorder
 from bot.slack.directory import Directory
 from bot.slack.poster import rendered
 from bot.store import Scope, Store
+
+if TYPE_CHECKING:
+    from bot.schedule import Schedule
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,7 @@ class Services:
     debriefs: Debriefs
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
+    schedule: Schedule | None = None  # set by bot.schedule.install_schedule
 
     def actor(self, team_id: str, channel_id: str, user_id: str) -> Actor:
         """The person acting, in a channel, with a lazy time-zone look-up."""

@@ -16,6 +16,7 @@ BOT_SCOPES: dict[str, str] = {
     "groups:read": "the same for private deal channels",
     "channels:history": "message events and conversations.history in public deal channels",
     "groups:history": "message events and conversations.history in private deal channels",
+    "im:history": "conversations.history in the app's DMs: a reminder cut off by a crash isn't sent twice",
 }
 
 # message.* events arrive for channels the bot is in; the scopes above cover them.

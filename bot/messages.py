@@ -96,6 +96,8 @@ def _date(value: date | datetime | str | None, style: str = "short") -> Raw:
         return Raw(value.isoformat()[:10])
     if style == "long":
         return Raw(value.strftime("%A %-d %B %Y"))
+    if style == "datetime" and isinstance(value, datetime):
+        return Raw(value.strftime("%a %-d %b, %H:%M"))
     return Raw(value.strftime("%a %-d %b %Y"))
 
 

@@ -13,7 +13,10 @@ from slack_sdk import WebClient
 from bot.app import Services, build_app, build_services
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.domain import commands as cmd
+from bot.schedule import install_schedule
 from bot.server import WsgiApp
+from bot.services.meetings import Meetings
 from bot.slack.client import build_client
 from bot.store import Store, TinyDBStore
 from bot.webhook import DealWebhook
@@ -70,7 +73,10 @@ def build_runtime(
     gc.freeze()
     client = build_client(settings.bot_token, settings.api_url)
     services = build_services(store, clock, client)
+    schedule = install_schedule(services)
+    meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
+    services.partner.extra_handlers[cmd.Meeting] = meetings.command
     app = build_app(services, settings.signing_secret, token_verification=token_verification)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
     wsgi = WsgiApp(app, settings.signing_secret, webhook)
-    return Runtime(settings, store, client, services, app, wsgi, clock)
+    return Runtime(settings, store, client, services, app, wsgi, clock, background=[schedule.scheduler])

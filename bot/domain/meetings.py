@@ -12,7 +12,7 @@ MAX_LENGTH = timedelta(hours=12)
 MAX_AHEAD = timedelta(days=60)
 MAX_TOPIC = 120
 
-_DURATION = r"(\d+(?:[.,]\d+)?)\s*(m|min|mins|minutes?|h|hr|hrs|hours?)"
+_DURATION = r"(\d+(?:[.,]\d+)?)\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?)"
 _FOR = re.compile(rf"\s+for\s+{_DURATION}\s*$", re.I)
 _IN = re.compile(rf"\s+in\s+{_DURATION}\s*$", re.I)
 _AT = re.compile(
@@ -35,7 +35,10 @@ class MeetingPlan:
 
 def _duration(amount: str, unit: str) -> timedelta:
     value = float(amount.replace(",", "."))
-    return timedelta(hours=value) if unit.lower().startswith("h") else timedelta(minutes=value)
+    unit = unit.lower()
+    if unit.startswith("d"):
+        return timedelta(days=value)
+    return timedelta(hours=value) if unit.startswith("h") else timedelta(minutes=value)
 
 
 def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:

@@ -26,6 +26,9 @@ DEFAULT_CHECKIN_DAYS = (7, 30, 90)
 MAX_CHECKINS = 6
 MAX_CHECKIN_DAYS = 730
 SNOOZE_DAYS = 2
+# An overdue reminder is only started within this many days of the due date: a first start on
+# an old database (or a long outage) must not DM everyone about every long-forgotten item.
+OVERDUE_REMINDER_DAYS = 7
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -187,9 +190,13 @@ def week_window(due_at: datetime) -> tuple[datetime, datetime]:
 # --------------------------------------------------------------------------- reminders
 
 
-def reminder_state(due_on: date, today: date) -> ReminderState | None:
-    """``due`` the day before and on the due date, ``overdue`` from the day after."""
+def reminder_state(due_on: date, today: date,
+                   overdue_days: int | None = None) -> ReminderState | None:
+    """``due`` the day before and on the due date, ``overdue`` from the day after — for at
+    most ``overdue_days`` days when given (older items are left to digests and check-ins)."""
     if today > due_on:
+        if overdue_days is not None and (today - due_on).days > overdue_days:
+            return None
         return "overdue"
     if today >= due_on - timedelta(days=1):
         return "due"
@@ -223,3 +230,12 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     if retry_after is not None:
         wait = max(wait, timedelta(seconds=retry_after))
     return wait
+
+
+# --------------------------------------------------------------------------- display
+
+
+def describe_local(when: datetime, tz: str | None) -> str:
+    """``Mon 30 Nov 2026, 10:00 EST``: an instant as people in ``tz`` read it."""
+    local = when.astimezone(zone(tz))
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname() or tz or 'UTC'}"

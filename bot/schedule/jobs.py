@@ -89,9 +89,10 @@ def ready_at(doc: Doc) -> datetime:
 
 
 def is_ready(doc: Doc, now: datetime) -> bool:
-    """Active and due (a job left in ``sending`` is always ready: it needs recovering)."""
+    """Active and due (a job left in ``sending`` needs recovering as soon as possible)."""
     if doc.get("status") == SENDING:
-        return True
+        retry = doc.get("retry_at")
+        return retry is None or parse(retry) <= now
     return doc.get("status") == PENDING and ready_at(doc) <= now
 
 

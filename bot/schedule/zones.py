@@ -8,6 +8,7 @@ remembered); UTC.
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from bot.domain.schedule_rules import resolve_tz
@@ -16,6 +17,7 @@ from bot.store import Scope, Store
 
 META = "schedule_meta"
 TZ_KEY = "tz"
+_PERSON = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 
 class UserZones(Protocol):
@@ -31,9 +33,17 @@ class ChannelZones:
         self._directory = directory
 
     def learn(self, scope: Scope, user: str, tz: str, source: str = "configured") -> None:
-        """Remember ``user``'s zone as the channel's (they configured or signed something)."""
+        """Remember ``user``'s zone as the channel's (they configured or signed something).
+
+        Only people count (a CRM webhook or integration signing a deal says nothing about the
+        channel's zone), and UTC never replaces a known zone: a failed look-up answers UTC too.
+        """
+        if not _PERSON.match(user or ""):
+            return
         name = resolve_tz(tz) or "UTC"
         current = self._store.get(scope, META, TZ_KEY)
+        if name == "UTC" and current and current.get("tz") not in (None, "UTC"):
+            return
         doc = {"user": user, "tz": name, "source": source}
         if current != doc:
             self._store.put(scope, META, TZ_KEY, doc)

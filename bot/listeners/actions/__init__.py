@@ -10,6 +10,7 @@ from bot.listeners.actions.debrief import make_debrief_open_handler
 from bot.listeners.actions.items import make_item_handler
 from bot.listeners.actions.listening import make_offer_handler
 from bot.listeners.actions.record import make_record_handler
+from bot.listeners.actions.reminders import make_reminder_handler
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -21,6 +22,8 @@ def register(app: App, services: Services) -> None:
     app.action("record_get")(make_record_handler(services))
     app.action("item_done")(make_item_handler(services, "done"))
     app.action("item_drop")(make_item_handler(services, "dropped"))
+    app.action("reminder_done")(make_reminder_handler(services, "done"))
+    app.action("reminder_snooze")(make_reminder_handler(services, "snooze"))
     app.action("listen_log_give")(make_offer_handler(services, "give"))
     app.action("listen_log_get")(make_offer_handler(services, "get"))
     app.action("listen_ignore")(make_offer_handler(services, "ignore"))

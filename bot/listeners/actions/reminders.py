@@ -1,0 +1,47 @@
+"""Done / Snooze buttons on due-date reminder DMs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, Respond
+
+from bot.services.outcome import error
+from bot.slack.poster import rendered
+from bot.store import Scope
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+
+def make_reminder_handler(services: Services, action: str) -> Callable[..., None]:
+    """``action`` is "done" (close the item) or "snooze" (remind again later)."""
+
+    def handle_reminder(ack: Ack, body: dict[str, Any], respond: Respond, logger: Any) -> None:
+        ack()
+        team = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+        user = body["user"]["id"]
+        try:
+            value = json.loads(body["actions"][0].get("value") or "{}")
+        except ValueError:
+            value = {}
+        channel = str(value.get("channel") or "") if isinstance(value, dict) else ""
+        number = value.get("number") if isinstance(value, dict) else None
+        if not channel or not isinstance(number, int):
+            outcome = error("That button doesn't point at a commitment any more.")
+        elif not services.directory.is_member(team, channel, user):
+            outcome = error("You can only change commitments of channels you're in.")
+        elif action == "done":
+            outcome = services.partner.close_number(services.actor(team, channel, user), number, "done")
+        elif services.schedule is None:
+            outcome = error("Reminders aren't running here.")
+        else:
+            job = str(value.get("job") or "")
+            outcome = services.schedule.reminders.snooze(Scope(team, channel), job, user)
+        if outcome.reply is not None:
+            # Settled: the answer replaces the reminder, so its buttons can't be pressed twice.
+            respond(replace_original=outcome.ok, **rendered(outcome.reply))
+
+    return handle_reminder

@@ -1,0 +1,410 @@
+"""Posting due jobs exactly once: record the intent, post with a recognisable mark, record the ts.
+
+The exactly-once scheme
+-----------------------
+1. Before posting, the job is stored as ``sending`` with its attempt number and intent time
+   (an fsync'd write: it survives ``kill -9``).
+2. The post carries Slack message metadata
+   ``{"event_type": "partner_coach_post", "event_payload": {"job_id", "channel", "arm"}}``.
+3. After Slack answers, the job is stored as ``done`` with the message ts.
+
+A crash between 2 and 3 leaves the job in ``sending``. Whenever the dispatcher meets such a
+job (at start-up, or on any later run when the record step itself failed), it first reads
+the conversation's recent history (``include_all_metadata``) for a message carrying that
+job id: found → ``done`` without posting again; not found → post. The same check runs
+before re-trying an attempt whose outcome Slack left unclear (a timeout, a 5xx: the message
+may have gone out). A 429 is a clear "not posted", so that retry posts straight away.
+
+Failures never drop a job: 429 after slack-sdk's own Retry-After retries, 5xx and network
+errors put it back to ``pending`` with ``retry_at`` (Retry-After or exponential backoff).
+Only errors a retry can't fix (channel_not_found, is_archived, not_in_channel, …) end in
+``failed``, logged once with the job, channel and error.
+
+The dispatcher takes an injectable :class:`~bot.clock.Clock`; tests move a FakeClock and call
+:meth:`Dispatcher.run_due` / :meth:`Dispatcher.sweep` directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.clock import Clock
+from bot.domain.schedule_rules import backoff
+from bot.schedule.jobs import (
+    ACTIVE,
+    DONE,
+    FAILED,
+    FINISHED,
+    PENDING,
+    SENDING,
+    SKIPPED,
+    JobStore,
+    is_ready,
+    iso,
+    parse,
+    ready_at,
+)
+from bot.schedule.limiter import PostLimiter
+from bot.services.outcome import Message
+from bot.slack.poster import rendered
+from bot.store import Doc, Scope
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE = "partner_coach_post"
+# Slack error codes worth retrying; anything else from Slack is final for that job.
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable",
+     "request_timeout"}
+)
+HISTORY_PAGE = 200
+HISTORY_SCAN_LIMIT = 1000
+# Finished digests, reminders and one-off posts are forgotten after this long: their ids are
+# never planned again by then (digests are per week, reminders only start near the due date).
+PRUNE_AFTER = timedelta(days=60)
+PRUNABLE_TYPES = ("digest", "post", "reminder")
+TEAM_SCOPE = "_team"
+DM_CHANNEL = "dm_channel"
+
+Renderer = Callable[[Scope, Doc, datetime], Message | None]
+Planner = Callable[[Scope, datetime], None]
+
+
+@dataclass
+class RunReport:
+    """What one run did, by job id (tests and the demo read it)."""
+
+    posted: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # found already posted: not re-sent
+    skipped: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    busy: bool = False  # another run was in progress; it picks up what is due
+
+    def merge(self, other: RunReport) -> None:
+        for name in ("posted", "recovered", "skipped", "retrying", "failed"):
+            getattr(self, name).extend(getattr(other, name))
+
+
+@dataclass(frozen=True)
+class _Failure:
+    kind: str  # "retry" (not posted), "unclear" (may have posted) or "final"
+    code: str
+    retry_after: float | None = None
+
+
+def classify(exc: BaseException) -> _Failure:
+    """Sort a Web API failure into retry / unclear / final."""
+    if isinstance(exc, SlackApiError):
+        response = exc.response
+        status = int(getattr(response, "status_code", 200) or 200)
+        code = str(response.get("error", "") if hasattr(response, "get") else "") or f"http_{status}"
+        headers = {str(k).lower(): v for k, v in (getattr(response, "headers", None) or {}).items()}
+        if status == 429 or code in ("ratelimited", "rate_limited"):
+            raw = headers.get("retry-after")
+            raw = raw[0] if isinstance(raw, list) and raw else raw
+            try:
+                retry_after = float(raw) if raw is not None else None
+            except (TypeError, ValueError):
+                retry_after = None
+            return _Failure("retry", "ratelimited", retry_after)
+        if status >= 500:
+            return _Failure("unclear", f"http_{status}")
+        if code in TRANSIENT_ERRORS:
+            return _Failure("unclear", code)
+        return _Failure("final", code)
+    # Timeouts, refused or dropped connections after slack-sdk's retries: Slack may or may not
+    # have posted. Retry, but look before posting again.
+    return _Failure("unclear", type(exc).__name__)
+
+
+class Dispatcher:
+    """Runs due jobs; one run at a time per process (see :class:`~bot.schedule.scheduler.Scheduler`
+    for why only one process may run it per database)."""
+
+    def __init__(
+        self,
+        jobs: JobStore,
+        clock: Clock,
+        client: WebClient,
+        *,
+        limiter: PostLimiter | None = None,
+        history_scan_limit: int = HISTORY_SCAN_LIMIT,
+    ) -> None:
+        self.jobs = jobs
+        self.clock = clock
+        self.client = client
+        self._stopping = threading.Event()
+        self.limiter = limiter or PostLimiter(sleep=self._stopping.wait)
+        self.history_scan_limit = history_scan_limit
+        self.renderers: dict[str, Renderer] = {}
+        self.planners: list[Planner] = []
+        self._run_lock = threading.Lock()
+        self._again = threading.Event()
+
+    # ------------------------------------------------------------------ wiring
+
+    def register(self, job_type: str, renderer: Renderer) -> None:
+        """``renderer(scope, job, now)`` builds the message when the job is due (None: skip it)."""
+        self.renderers[job_type] = renderer
+
+    def add_planner(self, planner: Planner) -> None:
+        """``planner(scope, now)`` derives jobs from stored data; run by every sweep."""
+        self.planners.append(planner)
+
+    def stop(self) -> None:
+        """Finish the job in hand, start no other, cut any rate-limit wait short."""
+        self._stopping.set()
+
+    # ------------------------------------------------------------------ running
+
+    def sweep(self, now: datetime | None = None) -> RunReport:
+        """Plan jobs from stored data for every channel, prune old ones, then run what is due."""
+        at = now or self.clock.now()
+        for scope in list(self.jobs.store.scopes()):
+            if scope.channel_id.startswith("_"):
+                continue
+            for planner in self.planners:
+                try:
+                    planner(scope, at)
+                except Exception:
+                    log.exception("planning %s for %s/%s failed", getattr(planner, "__name__", planner),
+                                  scope.team_id, scope.channel_id)
+            self._prune(scope, at)
+        return self.run_due(now)
+
+    def run_due(self, now: datetime | None = None) -> RunReport:
+        """Post every job that is due (and recover any left in ``sending``)."""
+        if not self._run_lock.acquire(blocking=False):
+            self._again.set()  # the run in progress looks again before it ends
+            return RunReport(busy=True)
+        report = RunReport()
+        try:
+            for _ in range(10):
+                self._again.clear()
+                at = now or self.clock.now()
+                due = [(s, d) for s, d in self.jobs.all_active() if is_ready(d, at)]
+                due.sort(key=lambda pair: ready_at(pair[1]))
+                for scope, doc in due:
+                    if self._stopping.is_set():
+                        return report
+                    try:
+                        self._run_one(scope, doc, at, report)
+                    except Exception:
+                        # The job keeps its state: pending is retried, sending is recovered.
+                        log.exception("scheduled job %s in %s/%s crashed; it will be retried",
+                                      doc.get("id"), scope.team_id, scope.channel_id)
+                if not self._again.is_set():
+                    break
+            return report
+        finally:
+            self._run_lock.release()
+
+    def _run_one(self, scope: Scope, doc: Doc, now: datetime, report: RunReport) -> None:
+        job_id = doc["id"]
+        if doc["status"] == SENDING or doc.get("uncertain"):
+            verdict, ts, channel = self._look_for_post(scope, doc)
+            if verdict == "found":
+                self.record_posted(scope, job_id, ts, channel)
+                report.recovered.append(job_id)
+                log.info("job %s in %s/%s was already posted (ts %s); not posting again",
+                         job_id, scope.team_id, scope.channel_id, ts)
+                return
+            if verdict == "unknown":
+                self._retry_later(scope, doc, _Failure("unclear", "history_unavailable"), report,
+                                  unchecked=True)
+                return
+
+        renderer = self.renderers.get(doc["type"])
+        if renderer is None:
+            self._fail(scope, doc, "unknown_job_type", report)
+            return
+        try:
+            message = renderer(scope, doc, now)
+            payload = rendered(message) if message is not None else None
+        except Exception:
+            log.exception("job %s in %s/%s could not be rendered", job_id, scope.team_id, scope.channel_id)
+            self._fail(scope, doc, "render_failed", report)
+            return
+        if payload is None:
+            self.jobs.change(scope, job_id, lambda d: {**d, "status": SKIPPED}
+                             if d["status"] in ACTIVE else None, self.clock.now())
+            report.skipped.append(job_id)
+            return
+
+        # Wait for our turn first, so the intent below is as close to the post as it can be.
+        target = doc.get("target") or scope.channel_id
+        self.limiter.wait(scope.team_id, target)
+        if self._stopping.is_set():
+            return  # shutting down: the job stays pending for the next start
+
+        # 1. Intent, durably, before anything reaches Slack.
+        intent_at = self.clock.now()
+
+        def mark_sending(d: Doc) -> Doc | None:
+            if d["status"] not in ACTIVE or not is_ready(d, now):
+                return None  # cancelled, finished or moved to later meanwhile
+            return {**d, "status": SENDING, "attempts": int(d.get("attempts", 0)) + 1,
+                    "intent_at": iso(intent_at), "retry_at": None, "uncertain": False}
+
+        stored = self.jobs.change(scope, job_id, mark_sending, intent_at)
+        if stored is None or stored["status"] != SENDING or stored.get("intent_at") != iso(intent_at):
+            return
+        # 2. Post, with the mark that makes a retry recognisable.
+        args: dict[str, Any] = {
+            "channel": target,
+            "unfurl_links": False,
+            "unfurl_media": False,
+            "metadata": {"event_type": EVENT_TYPE, "event_payload": self._mark(scope, stored)},
+            **payload,
+        }
+        if doc.get("thread_ts"):
+            args["thread_ts"] = doc["thread_ts"]
+        try:
+            response = self.client.chat_postMessage(**args)
+        except Exception as exc:  # noqa: BLE001 - every failure is classified, none is lost
+            failure = classify(exc)
+            if failure.kind == "final":
+                self._fail(scope, stored, failure.code, report)
+            else:
+                if failure.code == "ratelimited":
+                    self.limiter.penalize(scope.team_id, failure.retry_after or 1.0)
+                self._retry_later(scope, stored, failure, report)
+            return
+        # 3. Done, with the ts.
+        self.record_posted(scope, job_id, str(response.get("ts")), response.get("channel"))
+        report.posted.append(job_id)
+
+    # ------------------------------------------------------------------ steps
+
+    def record_posted(self, scope: Scope, job_id: str, ts: str | None, channel: str | None) -> None:
+        """Mark a job done with its message (the step a crash can separate from the post)."""
+        now = self.clock.now()
+        self.jobs.change(
+            scope, job_id,
+            lambda d: {**d, "status": DONE, "posted_ts": ts, "posted_channel": channel,
+                       "error": None, "uncertain": False, "retry_at": None, "done_at": iso(now)},
+            now,
+        )
+        target = ""
+        doc = self.jobs.get(scope, job_id)
+        if doc is not None:
+            target = doc.get("target") or ""
+        if channel and target[:1] in ("U", "W"):
+            self._remember_dm(scope.team_id, target, channel)
+
+    def _retry_later(self, scope: Scope, doc: Doc, failure: _Failure, report: RunReport,
+                     *, unchecked: bool = False) -> None:
+        """Try again later. ``unchecked``: history couldn't be read, so leave the job as it was
+        (still to be checked before posting); otherwise it goes back to pending, flagged
+        ``uncertain`` when Slack may have posted it after all."""
+        now = self.clock.now()
+        wait = backoff(max(1, int(doc.get("attempts", 0))), failure.retry_after)
+
+        def later(d: Doc) -> Doc | None:
+            if d["status"] not in ACTIVE:
+                return None
+            new = {**d, "retry_at": iso(now + wait), "error": failure.code}
+            if not unchecked:
+                new.update(status=PENDING, uncertain=failure.kind == "unclear")
+            return new
+
+        self.jobs.change(scope, doc["id"], later, now)
+        report.retrying.append(doc["id"])
+        log.warning("job %s in %s/%s not posted (%s); retrying in %ds (attempt %s)",
+                    doc["id"], scope.team_id, scope.channel_id, failure.code,
+                    wait.total_seconds(), doc.get("attempts", 0))
+
+    def _fail(self, scope: Scope, doc: Doc, code: str, report: RunReport) -> None:
+        now = self.clock.now()
+        changed = self.jobs.change(
+            scope, doc["id"],
+            lambda d: {**d, "status": FAILED, "error": code} if d["status"] in ACTIVE else None, now,
+        )
+        report.failed.append(doc["id"])
+        if changed is not None and changed.get("status") == FAILED:
+            log.error("job %s (%s) for %s/%s target %s failed for good: %s",
+                      doc["id"], doc.get("type"), scope.team_id, scope.channel_id,
+                      doc.get("target") or scope.channel_id, code)
+
+    @staticmethod
+    def _mark(scope: Scope, doc: Doc) -> dict[str, Any]:
+        return {"job_id": doc["id"], "channel": scope.channel_id, "arm": int(doc.get("arm", 0))}
+
+    # ------------------------------------------------------------------ recovery
+
+    def _look_for_post(self, scope: Scope, doc: Doc) -> tuple[str, str | None, str | None]:
+        """("found", ts, channel) / ("absent", …) / ("unknown", …): did an earlier attempt post?"""
+        target = doc.get("target") or scope.channel_id
+        channel = doc.get("posted_channel") or self._known_dm(scope.team_id, target) or target
+        wanted = self._mark(scope, doc)
+        cursor: str | None = None
+        seen = 0
+        try:
+            while seen < self.history_scan_limit:
+                if doc.get("thread_ts"):
+                    page = self.client.conversations_replies(
+                        channel=channel, ts=doc["thread_ts"], include_all_metadata=True,
+                        limit=HISTORY_PAGE, cursor=cursor,
+                    )
+                else:
+                    page = self.client.conversations_history(
+                        channel=channel, include_all_metadata=True, limit=HISTORY_PAGE, cursor=cursor,
+                    )
+                messages = page.get("messages") or []
+                seen += len(messages)
+                for message in messages:
+                    meta = message.get("metadata") or {}
+                    if meta.get("event_type") == EVENT_TYPE and _same_mark(meta.get("event_payload"), wanted):
+                        return "found", str(message.get("ts")), page.get("channel") or channel
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor or not messages:
+                    break
+        except Exception as exc:  # noqa: BLE001
+            failure = classify(exc)
+            if failure.kind == "final":
+                # We can't look (history scope missing, channel gone): late rather than never.
+                log.warning("can't check whether job %s in %s/%s was posted (%s); posting it",
+                            doc["id"], scope.team_id, scope.channel_id, failure.code)
+                return "absent", None, None
+            return "unknown", None, None
+        return "absent", None, None
+
+    def _remember_dm(self, team: str, user: str, channel: str) -> None:
+        scope = Scope(team, TEAM_SCOPE)
+        store = self.jobs.store
+        if (store.get(scope, DM_CHANNEL, user) or {}).get("channel") != channel:
+            store.put(scope, DM_CHANNEL, user, {"channel": channel})
+
+    def _known_dm(self, team: str, target: str) -> str | None:
+        if target[:1] not in ("U", "W"):
+            return None
+        doc = self.jobs.store.get(Scope(team, TEAM_SCOPE), DM_CHANNEL, target)
+        return doc.get("channel") if doc else None
+
+    # ------------------------------------------------------------------ housekeeping
+
+    def _prune(self, scope: Scope, now: datetime) -> None:
+        cutoff = now - PRUNE_AFTER
+
+        def old(d: Doc) -> bool:
+            return (d.get("type") in PRUNABLE_TYPES and d.get("status") in FINISHED
+                    and parse(d.get("updated_at") or d["due_at"]) < cutoff)
+
+        for doc in self.jobs.find(scope, old):
+            self.jobs.delete(scope, doc["id"])
+
+
+def _same_mark(payload: Any, wanted: dict[str, Any]) -> bool:
+    if not isinstance(payload, dict):
+        return False
+    return (payload.get("job_id") == wanted["job_id"] and payload.get("channel") == wanted["channel"]
+            and int(payload.get("arm", 0) or 0) == wanted["arm"])
