@@ -111,8 +111,14 @@ class Story:
         self._bot_said()
 
     def advance(self, delta: timedelta, why: str) -> None:
+        """Move the bot's clock and let its scheduler do what came due, as `serve` would."""
+        schedule = self.bot.runtime.services.schedule
+        schedule.sweep()
         self.clock.advance(delta)
         self.narrate(f"{why} (it is now {self.clock.now():%a %d %b %Y, %H:%M} UTC)")
+        schedule.sweep()
+        self.wait_quiet()
+        self._bot_said()
 
 
 def play(story: Story) -> None:
@@ -154,6 +160,11 @@ def play(story: Story) -> None:
     story.command(leo, "give <!channel> free lunch <http://evil.example|totally safe link>")
     story.command(leo, "drop 9")
     story.command(leo, "dne 9")
+    story.narrate("Acme signs. The coach congratulates, warns against switching off, plans check-ins")
+    story.crm_post("Deal stage changed: *Acme Corp* moved from Contract Sent to Closed Won")
+    story.command(maya, "checkins")
+    story.command(leo, "done 2")
+    story.advance(timedelta(days=7, hours=2), "A week later: the first check-in and the weekly digest")
 
 
 def run_demo(color: bool = False, out: Callable[[str], None] = print) -> int:
@@ -167,6 +178,8 @@ def run_demo(color: bool = False, out: Callable[[str], None] = print) -> int:
             emulator.add_user("U0LEO", name="leo", tz="Europe/Berlin", real_name="Leo Schmidt")
             emulator.add_channel(CHANNEL, "deal-acme", members=["U0MAYA", "U0LEO"])
             with LocalBot(emulator, Path(tmp) / "demo.json", clock) as bot:
+                # The demo's clock jumps; pacing posts a second apart would only slow it down.
+                bot.runtime.services.schedule.limiter.sleep = lambda seconds: None
                 out(f"Partner Coach demo: the real bot on {bot.base_url}, a local Slack emulator on "
                     f"{emulator.base_url}, signed requests. Start: {start:%a %d %b %Y %H:%M} UTC.")
                 story = Story(bot, emulator, clock, out, color)
