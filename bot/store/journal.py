@@ -39,52 +39,30 @@ class Journal:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._file: Any = None
-        self._live_bytes: dict[str, int] = {}
         self._file_bytes = 0
+        self._compacted_bytes = 0
         self._written = 0  # lines appended so far
         self._synced = 0  # lines known to be on disk
         self._sync_lock = threading.Lock()
 
     def load(self) -> dict[str, dict[str, Any]]:
-        """Replay the journal and return the last state of every shard."""
-        shards: dict[str, dict[str, Any]] = {}
-        if self.path.exists():
-            with open(self.path, "rb") as fh:
-                for number, line in enumerate(fh, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        entry = json.loads(line)
-                        key, state = entry["s"], entry["d"]
-                    except (ValueError, KeyError, TypeError):
-                        # Only an unacknowledged, torn last line can look like this.
-                        log.warning("journal %s: skipping unreadable line %d", self.path, number)
-                        continue
-                    if state:
-                        shards[key] = state
-                        self._live_bytes[key] = len(line)
-                    else:
-                        shards.pop(key, None)
-                        self._live_bytes.pop(key, None)
+        """Replay the journal, compact it, and return the state of every shard."""
+        shards = read_shards(self.path)
         self.compact(shards)
         return shards
 
-    def append(self, key: str, state: dict[str, Any]) -> int:
-        """Write the new state of one shard (an empty state deletes it); returns its sequence.
+    def append(self, key: str, changes: dict[str, dict[str, Any]]) -> int:
+        """Write one shard's changed documents (None deletes one); returns the line's sequence.
 
         The line is in the OS's hands but not yet durable: call :meth:`sync` with
         the returned sequence before acknowledging the write to anyone.
         """
-        line = json.dumps({"s": key, "d": state}, ensure_ascii=False, separators=(",", ":"))
+        line = json.dumps({"s": key, "u": changes}, ensure_ascii=False, separators=(",", ":"))
         data = (line + "\n").encode("utf-8")
         self._file.write(data)
         self._file.flush()
         self._written += 1
         self._file_bytes += len(data)
-        if state:
-            self._live_bytes[key] = len(data)
-        else:
-            self._live_bytes.pop(key, None)
         return self._written
 
     def sync(self, sequence: int) -> None:
@@ -97,9 +75,8 @@ class Journal:
             self._synced = target
 
     def needs_compaction(self) -> bool:
-        """True when dead lines dominate the file."""
-        live = sum(self._live_bytes.values())
-        return self._file_bytes > max(MIN_COMPACT_BYTES, GROWTH_FACTOR * live)
+        """True when the file has grown well past its size at the last compaction."""
+        return self._file_bytes > max(MIN_COMPACT_BYTES, GROWTH_FACTOR * self._compacted_bytes)
 
     def compact(self, shards: dict[str, dict[str, Any]]) -> None:
         """Rewrite the journal with one line per live shard, atomically (and durably)."""
@@ -112,19 +89,17 @@ class Journal:
             self._file.close()
         tmp = self.path.with_name(self.path.name + ".tmp")
         size = 0
-        self._live_bytes = {}
         with open(tmp, "wb") as fh:
             for key, state in shards.items():
                 line = json.dumps({"s": key, "d": state}, ensure_ascii=False, separators=(",", ":"))
                 data = (line + "\n").encode("utf-8")
                 fh.write(data)
                 size += len(data)
-                self._live_bytes[key] = len(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
         _fsync_dir(self.path.parent)
-        self._file_bytes = size
+        self._file_bytes = self._compacted_bytes = size
         self._file = open(self.path, "ab")
 
     def close(self) -> None:
@@ -132,6 +107,44 @@ class Journal:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def read_shards(path: Path) -> dict[str, dict[str, Any]]:
+    """Every shard's state in a journal file, without changing the file."""
+    shards: dict[str, dict[str, Any]] = {}
+    if not Path(path).exists():
+        return shards
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                key = entry["s"]
+                if "d" in entry:
+                    shards[key] = {t: dict(docs) for t, docs in entry["d"].items()}
+                else:
+                    changes = entry["u"]
+                    _apply(shards.setdefault(key, {}), changes)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                # Only an unacknowledged, torn last line can look like this.
+                log.warning("journal %s: skipping unreadable line %d", path, number)
+                continue
+            if not any(shards.get(key, {}).values()):
+                shards.pop(key, None)
+    return shards
+
+
+def _apply(state: dict[str, dict[str, Any]], changes: dict[str, dict[str, Any]]) -> None:
+    for table, docs in changes.items():
+        target = state.setdefault(table, {})
+        for doc_id, doc in docs.items():
+            if doc is None:
+                target.pop(doc_id, None)
+            else:
+                target[doc_id] = doc
+        if not target:
+            del state[table]
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -33,16 +33,19 @@ class KeyedTable(Table):
         raise RuntimeError("KeyedTable documents need an explicit key")
 
 
-class ShardStorage(Storage):
-    """TinyDB storage for one shard: memory for reads; writes are journaled by the store.
+Changes = dict[str, dict[str, Any]]  # table -> document id -> document (None: deleted)
 
-    ``write`` only tells the store the shard changed; the store appends the
-    shard's state once when its write section ends, so a use case that changes a
-    shard three times costs one journal line and one fsync.
+
+class ShardStorage(Storage):
+    """TinyDB storage for one shard: memory for reads; changes are journaled by the store.
+
+    ``write`` works out which documents TinyDB changed and hands only those to
+    the store, which journals them once when its write section ends: a use case
+    that changes a shard three times costs one short journal line and one fsync.
     """
 
     def __init__(
-        self, key: str, changed: Callable[[str], None], initial: dict[str, Any] | None = None
+        self, key: str, changed: Callable[[str, Changes], None], initial: dict[str, Any] | None = None
     ) -> None:
         self._key = key
         self._changed = changed
@@ -57,8 +60,17 @@ class ShardStorage(Storage):
         }
 
     def write(self, data: dict[str, Any]) -> None:
-        self._memory = {table: docs for table, docs in data.items() if docs}
-        self._changed(self._key)
+        new = {table: docs for table, docs in data.items() if docs}
+        changes: Changes = {}
+        for table in new.keys() | self._memory.keys():
+            before, after = self._memory.get(table, {}), new.get(table, {})
+            diff = {doc_id: doc for doc_id, doc in after.items() if before.get(doc_id) != doc}
+            diff.update({doc_id: None for doc_id in before.keys() - after.keys()})
+            if diff:
+                changes[table] = diff
+        self._memory = new
+        if changes:
+            self._changed(self._key, changes)
 
     def state(self) -> dict[str, Any]:
         """The shard's data as it should be journaled (not a copy: journal it at once)."""
@@ -81,15 +93,20 @@ class TinyDBStore:
         self._journal = Journal(Path(path))
         self._lock = threading.RLock()
         self._shards: dict[str, TinyDB] = {}
-        self._dirty: set[str] = set()
+        self._pending: dict[str, Changes] = {}  # journal lines to write when the section ends
         self._depth = 0  # nesting of write sections, under self._lock
         for key, state in self._journal.load().items():
             self._shards[key] = self._open(key, state)
 
     def _open(self, key: str, state: dict[str, Any] | None = None) -> TinyDB:
-        db = TinyDB(key, self._dirty.add, state, storage=ShardStorage)
+        db = TinyDB(key, self._note_changes, state, storage=ShardStorage)
         db.table_class = KeyedTable
         return db
+
+    def _note_changes(self, key: str, changes: Changes) -> None:
+        pending = self._pending.setdefault(key, {})
+        for table, docs in changes.items():
+            pending.setdefault(table, {}).update(docs)
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -105,10 +122,10 @@ class TinyDBStore:
                 yield
             finally:
                 self._depth -= 1
-                if self._depth == 0 and self._dirty:
-                    for key in sorted(self._dirty):
-                        sequence = self._journal.append(key, self._shards[key].storage.state())
-                    self._dirty.clear()
+                if self._depth == 0 and self._pending:
+                    for key, changes in self._pending.items():
+                        sequence = self._journal.append(key, changes)
+                    self._pending.clear()
                     if self._journal.needs_compaction():
                         self._compact()
         if sequence:

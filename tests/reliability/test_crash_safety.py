@@ -64,3 +64,4 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_write(emulator, t
         missing = acked - stored_texts(db)
         assert not missing, f"round {round_number}: acknowledged but lost: {sorted(missing)[:5]}"
     assert len(acked) > ROUNDS, "the bursts should have had writes acknowledged"
+    print(f"\n{ROUNDS} SIGKILLs under load: {len(acked)} acknowledged writes, all present after restart")
