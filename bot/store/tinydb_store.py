@@ -146,22 +146,22 @@ class TinyDBStore:
         # TinyDB caches query results; we never use its query cache, so keep it tiny.
         return db.table(kind, cache_size=0)  # type: ignore[return-value]
 
+    def _live_docs(self, scope: Scope, kind: str) -> dict[str, Any]:
+        # Reads skip TinyDB's Table, which copies the whole shard on every call;
+        # callers copy just the documents they return. Writes still go through TinyDB.
+        db = self._shards.get(_shard_key(scope))
+        return db.storage.state().get(kind, {}) if db is not None else {}
+
     def get(self, scope: Scope, kind: str, key: str) -> Doc | None:
         with self._lock:
-            table = self._table(scope, kind, create=False)
-            if table is None:
-                return None
-            doc = table.get(doc_id=key)
+            doc = self._live_docs(scope, kind).get(key)
             return dict(doc) if doc is not None else None
 
     def find(
         self, scope: Scope, kind: str, where: Callable[[Doc], bool] | None = None
     ) -> list[Doc]:
         with self._lock:
-            table = self._table(scope, kind, create=False)
-            if table is None:
-                return []
-            docs = [dict(doc) for doc in table.all()]
+            docs = [dict(doc) for doc in self._live_docs(scope, kind).values()]
         return [d for d in docs if where is None or where(d)]
 
     def put(self, scope: Scope, kind: str, key: str, doc: Doc) -> None:
