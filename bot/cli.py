@@ -1,10 +1,12 @@
-"""Command line: `partner-coach serve | demo | manifest`."""
+"""Command line: `partner-coach serve | demo | manifest | db`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+
+from bot.cli_db import add_db_parser
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -32,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="partner-coach",
         description="Partner Coach: a Slack bot that coaches deal teams on two-way partnerships.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{serve,demo,manifest}")
+    sub = parser.add_subparsers(dest="command", metavar="{serve,demo,manifest,db}")
     serve = sub.add_parser(
         "serve",
         help="run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP on $PORT)",
@@ -62,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     manifest.add_argument("--url", help="public Request URL, e.g. https://coach.example.com/slack/events")
     manifest.add_argument("--socket-mode", action="store_true", help="manifest for Socket Mode")
     manifest.set_defaults(func=_manifest)
+    add_db_parser(sub)
     return parser
 
 
@@ -72,4 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if args.command == "db":
+        from bot.cli_db import run
+
+        return run(args)
     return int(args.func(args))

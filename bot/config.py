@@ -33,6 +33,8 @@ class Settings:
     db_path: Path = Path(DEFAULT_DB)
     port: int = DEFAULT_PORT
     deal_webhook_secret: str | None = field(default=None, repr=False)
+    # PostgreSQL instead of the TinyDB file when set; normalised to the psycopg driver.
+    database_url: str | None = field(default=None, repr=False)
 
     @property
     def socket_mode(self) -> bool:
@@ -94,6 +96,7 @@ class Settings:
                 f"PARTNER_COACH_DB points to a directory ({db_path}): give a file path such as "
                 "./data/partner-coach.json."
             )
+        database_url = database_url_from_env(env)
         return cls(
             bot_token=bot_token,
             signing_secret=signing_secret,
@@ -102,9 +105,46 @@ class Settings:
             db_path=db_path,
             port=int(port_text),
             deal_webhook_secret=get("DEAL_WEBHOOK_SECRET"),
+            database_url=database_url,
         )
 
     def secrets(self) -> list[str]:
         """Every secret value held, so log filters can redact them."""
         values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret]
+        values += _url_secrets(self.database_url)
         return [v for v in values if v]
+
+
+def database_url_from_env(env: Mapping[str, str] | None = None) -> str | None:
+    """``DATABASE_URL``, validated and normalised to SQLAlchemy's psycopg 3 driver; None when unset.
+
+    Separate from :meth:`Settings.from_env` because `partner-coach db …` needs the
+    database but no Slack tokens.
+    """
+    env = os.environ if env is None else env
+    url = env.get("DATABASE_URL", "").strip()
+    if not url:
+        return None
+    # Heroku-style postgres:// too: that is what managed databases hand out.
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix) and len(url) > len(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    # Only the scheme is shown: the rest may hold a password.
+    shown = url.split("://", 1)[0] + "://…" if "://" in url else "no scheme"
+    raise ConfigError(
+        f"DATABASE_URL is malformed ({shown}, expected postgresql://user:password@host/dbname): "
+        "give a PostgreSQL URL, or unset it to use the TinyDB file (PARTNER_COACH_DB)."
+    )
+
+
+def _url_secrets(url: str | None) -> list[str]:
+    # The password inside DATABASE_URL, raw and percent-decoded, so logs can redact either form.
+    if not url:
+        return []
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return []
+    return [password, unquote(password)] if password else []

@@ -57,6 +57,15 @@ class Runtime:
         self.store.close()
 
 
+def open_store(settings: Settings) -> Store:
+    """PostgreSQL when DATABASE_URL is set (no file lock: many processes share it), else TinyDB."""
+    if settings.database_url:
+        from bot.store.postgres_store import PostgresStore
+
+        return PostgresStore(settings.database_url)
+    return TinyDBStore(settings.db_path)
+
+
 def build_runtime(
     settings: Settings,
     clock: Clock | None = None,
@@ -66,7 +75,7 @@ def build_runtime(
 ) -> Runtime:
     """Build the whole bot; nothing is started or listening yet."""
     clock = clock or SystemClock()
-    store = store or TinyDBStore(settings.db_path)
+    store = store or open_store(settings)
     # The loaded database is long-lived: move it out of the cyclic GC's reach so full
     # collections don't walk 100,000 commitments in the middle of a request.
     gc.collect()

@@ -9,6 +9,7 @@ the call returns, and reads never touch the disk.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -184,7 +185,8 @@ class TinyDBStore:
     ) -> Doc | None:
         with self._writing():
             current = self.get(scope, kind, key)
-            new = change(current)
+            # change() may edit its argument in place: give it a copy to compare against.
+            new = change(copy.deepcopy(current))
             if new is None:
                 if current is not None:
                     self.delete(scope, kind, key)

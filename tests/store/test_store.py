@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -15,23 +14,6 @@ from bot.store.lock import DatabaseLocked
 A = Scope("T1", "C1")
 B = Scope("T1", "C2")
 OTHER_TEAM = Scope("T2", "C1")
-
-
-@pytest.fixture(params=["tinydb"])
-def make_store(request, tmp_path):
-    opened = []
-
-    def make(path: Path | None = None):
-        store = TinyDBStore(path or tmp_path / "db.json")
-        opened.append(store)
-        return store
-
-    yield make
-    for store in opened:
-        try:
-            store.close()
-        except Exception:
-            pass
 
 
 def test_put_get_roundtrip_and_copies(make_store):
@@ -107,7 +89,63 @@ def test_concurrent_writers_lose_nothing(make_store):
     assert sum(len(store.find(Scope("T1", f"C{n}"), "c")) for n in range(8)) == 200
 
 
+def test_replacing_keeps_position_and_reinserting_goes_last(make_store):
+    store = make_store()
+    for key in "abc":
+        store.put(A, "c", key, {"k": key})
+    store.put(A, "c", "a", {"k": "a2"})
+    assert [d["k"] for d in store.find(A, "c")] == ["a2", "b", "c"]
+    store.delete(A, "c", "b")
+    store.put(A, "c", "b", {"k": "b2"})
+    assert [d["k"] for d in store.find(A, "c")] == ["a2", "c", "b2"]
+
+
+def test_update_passes_a_copy_so_in_place_edits_are_stored(make_store):
+    store = make_store()
+    store.put(A, "c", "k", {"n": 1, "tags": ["x"]})
+
+    def bump(doc):
+        doc["n"] += 1
+        return doc
+
+    assert store.update(A, "c", "k", bump) == {"n": 2, "tags": ["x"]}
+    assert store.get(A, "c", "k") == {"n": 2, "tags": ["x"]}
+
+
+def test_transaction_makes_read_then_write_atomic(make_store):
+    store = make_store()
+    store.put(A, "c", "n", {"n": 0})
+
+    def worker() -> None:
+        for _ in range(20):
+            with store.transaction(A):
+                n = store.get(A, "c", "n")["n"]
+                store.put(A, "c", "n", {"n": n + 1})
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.get(A, "c", "n") == {"n": 80}
+
+
+def test_nested_transactions_and_calls_inside_them(make_store):
+    store = make_store()
+    with store.transaction(A):
+        store.put(A, "c", "1", {"v": 1})
+        assert store.get(A, "c", "1") == {"v": 1}  # sees its own write
+        with store.transaction(B):
+            store.update(B, "c", "1", lambda d: {"v": 2})
+            assert store.add_once(A, "c", "2", {"v": 3}) is True
+        assert [d["v"] for d in store.find(A, "c")] == [1, 3]
+    assert store.get(B, "c", "1") == {"v": 2}
+    assert set(store.scopes()) == {A, B}
+
+
 def test_second_process_on_same_db_is_refused(make_store, tmp_path):
+    if make_store.kind != "tinydb":
+        pytest.skip("one process per file is TinyDB's rule; PostgreSQL is shared by design")
     path = tmp_path / "locked.json"
     make_store(path)
     with pytest.raises(DatabaseLocked, match="PARTNER_COACH_DB"):
