@@ -72,9 +72,9 @@ class DealWebhook:
             return 400, {"ok": False, "error": str(exc.response.get("error", "slack_error"))}
         actor = self._services.actor(team, channel, "crm-webhook")
         outcome = self._services.partner.set_stage(actor, deal.strip(), stage, source="webhook")
-        for message in outcome.posts:
-            post(self._services.client, channel, message)
         for name in outcome.signed:
             self._services.on_signed(actor, name)
+        for message in outcome.posts:
+            post(self._services.client, channel, message)
         log.info("webhook: %s → %s in %s (changed=%s)", deal[:40], stage.value, channel, bool(outcome.posts))
         return 200, {"ok": True, "deal": deal.strip(), "stage": stage.value, "changed": bool(outcome.posts)}

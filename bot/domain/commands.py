@@ -195,9 +195,19 @@ def _parse_stage(rest: str) -> SetStage:
     )
 
 
+def slack_unescape(text: str) -> str:
+    """Undo Slack's escaping of ``&``, ``<``, ``>`` in slash-command text (``&amp;`` last).
+
+    Mentions and links Slack formatted itself (``<@U…|name>``) stay as they are;
+    what the person typed literally ("R&D", a regex's ``(?P<deal>…)``) comes back.
+    Everything is escaped again, once, when a template shows it.
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def parse_command(text: str) -> Command:
     """Parse the text after ``/partner``; raise :class:`UsageError` with a friendly message."""
-    text = (text or "").strip()
+    text = slack_unescape((text or "").strip())
     if len(text) > MAX_COMMAND_TEXT:
         raise UsageError(
             f"That command is {len(text)} characters long; please keep it under {MAX_COMMAND_TEXT}."

@@ -66,8 +66,8 @@ _HINT = "Try “by Friday”, “Dec 3” or “in 2 weeks”."
 class DueDateError(ValueError):
     """A due date we can't accept.
 
-    ``str(err)`` (also ``err.message``) is one friendly, mrkdwn-safe sentence
-    to show the user as is, e.g. ``I couldn't read “Fridya” as a date. Try
+    ``str(err)`` (also ``err.message``) is one friendly sentence to show the
+    user (templates escape it for mrkdwn like any value), e.g. ``I couldn't read “Fridya” as a date. Try
     “by Friday”, “Dec 3” or “in 2 weeks”.`` ``err.reason`` is for code:
     ``"empty"``, ``"too_long"``, ``"unreadable"``, ``"invalid"`` (e.g. Feb 30),
     ``"past"`` or ``"too_far"``.
@@ -575,12 +575,10 @@ def _local_now(now: datetime, tz: str) -> datetime:
 
 
 def _quote(phrase: str) -> str:
-    """The user's phrase, shortened and made inert for Slack mrkdwn, in curly quotes."""
+    """The user's phrase, shortened, in curly quotes (templates escape it for mrkdwn)."""
     flat = " ".join(phrase.split())
     short = flat[:_ECHO_CHARS] + ("…" if len(flat) > _ECHO_CHARS else "")
-    # &, < and > must be escaped or "<!channel>" pings everyone; formatting characters
-    # have no escape in mrkdwn, so they are dropped from the echo.
-    short = short.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Formatting characters have no escape in mrkdwn, so they are dropped from the echo.
     short = re.sub(r"[*_~`]", "", short)
     return f"“{short}”"
 

@@ -29,7 +29,9 @@ class Noticed:
     posts: list[Message] = field(default_factory=list)
     ephemeral: Message | None = None
     thread_reply: Message | None = None
+    thread_ts: str | None = None  # where thread_reply goes: the message's thread, or under it
     signed: list[str] = field(default_factory=list)
+    signer: Actor | None = None  # who moved a deal to signed (the CRM, not a bot user)
 
 
 class Listening:
@@ -76,7 +78,9 @@ class Listening:
         detection = detect_commitment(text)
         if detection is None:
             return Noticed()
-        return self._on_commitment(speaker, ts, text, detection)
+        noticed = self._on_commitment(speaker, ts, text, detection)
+        noticed.thread_ts = str(message.get("thread_ts") or ts)
+        return noticed
 
     def _on_bot_post(self, actor: Actor, text: str) -> Noticed:
         patterns = self._partner.settings.get(actor.scope)["crm_patterns"]
@@ -85,7 +89,7 @@ class Listening:
             return Noticed()
         crm_actor = Actor(actor.scope, "crm", actor.tz)
         outcome = self._partner.set_stage(crm_actor, change.deal, change.stage, source="crm")
-        return Noticed(posts=outcome.posts, signed=outcome.signed)
+        return Noticed(posts=outcome.posts, signed=outcome.signed, signer=crm_actor)
 
     def _on_commitment(self, speaker: Actor, ts: str, text: str, found: Detection) -> Noticed:
         offer = {

@@ -35,8 +35,8 @@ def post(
     client: WebClient, channel: str, message: Message, **extra: Any
 ) -> tuple[str | None, str | None]:
     """Post to a channel; returns (ts, None) or (None, Slack's error code). Never raises."""
-    payload = rendered(message)
     try:
+        payload = rendered(message)
         response = client.chat_postMessage(channel=channel, unfurl_links=False, **payload, **extra)
         return response.get("ts"), None
     except SlackApiError as exc:
@@ -56,4 +56,8 @@ def post_ephemeral(client: WebClient, channel: str, user: str, message: Message)
         return True
     except SlackApiError as exc:
         log.warning("chat.postEphemeral in %s failed (%s)", channel, exc.response.get("error"))
+        return False
+    except Exception as exc:  # timeouts, a template that can't render: report, don't crash
+        log.warning("chat.postEphemeral in %s failed (%s, template %s)", channel, type(exc).__name__,
+                    message.template)
         return False

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.domain.stages import Stage
 from bot.store import Scope
 from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
 from tests.e2e.helpers import action_values, reply, reply_text, visible
@@ -198,3 +199,23 @@ def test_edit_refuses_past_dates(slack, bot):
     answer = reply_text(slack.command("edit 1 by 2020-01-01", user=ALICE, channel=DEAL))
     assert "past" in answer
     assert str(items(bot)[0].due_on) == "2026-11-27"
+
+
+def test_command_text_escaped_by_slack_is_read_back_once(slack, bot):
+    # Slack sends what people type with &, < and > escaped; we store it as typed.
+    answer = reply(slack.command("give R&amp;D review for &lt;Acme&gt;", user=ALICE, channel=DEAL))
+    assert items(bot)[0].what == "R&D review for <Acme>"
+    assert "R&amp;D review for &lt;Acme&gt;" in str(answer) and "&amp;amp;" not in str(answer)
+
+
+def test_a_channel_with_many_deals_lists_them_within_block_kit_limits(slack, bot):
+    for n in range(45):
+        bot.runtime.services.deals.set_stage(Scope("T0001", DEAL), f"Deal number {n} with a long name",
+                                             Stage.QUALIFIED, ALICE)
+    body = reply(slack.command("deal", user=ALICE, channel=DEAL))
+    assert len(body["blocks"]) <= 50 and "and 5 more" in str(body)
+
+
+def test_date_errors_echo_user_text_escaped_exactly_once(slack, bot):
+    answer = str(reply(slack.command("give deck by Q&amp;A fri", user=ALICE, channel=DEAL)))
+    assert "Q&amp;A" in answer and "&amp;amp;" not in answer

@@ -78,6 +78,17 @@ def test_channel_specific_crm_pattern(slack, bot, emulator):
     assert "(a+)+" not in reply_text(slack.command("crm remove 1", user=ALICE, channel=DEAL))
 
 
+def test_crm_pattern_typed_in_slack_arrives_escaped_and_still_works(slack, bot, emulator):
+    # What Slack really sends for `(?P<deal>…)`: the angle brackets HTML-escaped.
+    answer = reply_text(slack.command(r"crm pattern (?P&lt;deal&gt;\S+) is now (?P&lt;stage&gt;.+)",
+                                      user=ALICE, channel=DEAL))
+    assert "Added" in answer
+    slack.event({"type": "message", "bot_id": "B0ODD", "channel": DEAL, "ts": "1700000009.000100",
+                 "text": "Globex is now Negotiation"})
+    settle(emulator)
+    assert deals(bot) == {"Globex": "negotiation"}
+
+
 @pytest.mark.parametrize("pattern", ["(unclosed", "no groups here", "(?P<deal>(a+)+)(?P<stage>x)"])
 def test_bad_crm_patterns_are_refused(slack, bot, pattern):
     answer = reply_text(slack.command(f"crm pattern {pattern}", user=ALICE, channel=DEAL))

@@ -23,20 +23,24 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
         ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, logger: Any
     ) -> None:
         actor = services.actor(command["team_id"], command["channel_id"], command["user_id"])
+        posts: list[Message] = []
         try:
             outcome = services.partner.handle(actor, parse_command(command.get("text", "")))
+            # Check-ins are planned before the ack, so an acknowledged signature has them.
+            for deal in outcome.signed:
+                services.on_signed(actor, deal)
+            reply = rendered(outcome.reply) if outcome.reply else {}
+            posts = outcome.posts
         except UsageError as exc:
-            outcome = error(exc.message, exc.usage)
+            reply = rendered(error(exc.message, exc.usage).reply)
         except Exception:
             logger.exception("/partner failed in %s", command.get("channel_id"))
-            outcome = error("Something went wrong on my side; nothing was changed. Try again?")
+            reply = rendered(error("Something went wrong on my side; try again?").reply)
         # The write is durable before this ack: what Slack acknowledges is stored.
-        ack(**rendered(outcome.reply)) if outcome.reply else ack()
-        for message in outcome.posts:
+        ack(**reply)
+        for message in posts:
             _, failure = post(client, actor.scope.channel_id, message)
             if failure:
                 respond(**rendered(Message("post_failed", {"error": failure})))
-        for deal in outcome.signed:
-            services.on_signed(actor, deal)
 
     return handle_partner

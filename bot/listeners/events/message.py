@@ -23,13 +23,13 @@ def make_message_handler(services: Services) -> Callable[..., None]:
         speaker = str(event.get("user") or (event.get("message") or {}).get("user") or "")
         actor = services.actor(body.get("team_id", ""), channel, speaker)
         noticed = services.listening.on_message(actor, event)
+        for deal in noticed.signed:  # plan check-ins before anything can fail on the way out
+            services.on_signed(noticed.signer or actor, deal)
         for message in noticed.posts:
             post(client, channel, message)
         if noticed.ephemeral is not None and speaker:
             post_ephemeral(client, channel, speaker, noticed.ephemeral)
         if noticed.thread_reply is not None:
-            post(client, channel, noticed.thread_reply, thread_ts=event.get("ts"))
-        for deal in noticed.signed:
-            services.on_signed(actor, deal)
+            post(client, channel, noticed.thread_reply, thread_ts=noticed.thread_ts)
 
     return handle_message
