@@ -24,6 +24,12 @@ class UserZones(Protocol):
     def user_tz(self, team_id: str, user_id: str) -> str: ...
 
 
+class People(UserZones, Protocol):
+    """Time zones and channel membership (the Slack directory)."""
+
+    def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool: ...
+
+
 class ChannelZones:
     """Resolves and remembers channel time zones."""
 

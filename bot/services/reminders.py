@@ -25,7 +25,7 @@ from bot.domain.schedule_rules import (
     snooze_until,
 )
 from bot.schedule.jobs import DONE, FAILED, PENDING, SKIPPED, JobStore, iso, new_job, parse
-from bot.schedule.zones import UserZones
+from bot.schedule.zones import People
 from bot.services.ledger import COMMITMENT, Ledger
 from bot.services.outcome import Message, Outcome, error
 from bot.store import Doc, Scope, Store
@@ -42,7 +42,7 @@ class ReminderService:
     """Plans, renders and snoozes due-date reminders."""
 
     def __init__(self, store: Store, clock: Clock, ledger: Ledger, jobs: JobStore,
-                 zones: UserZones) -> None:
+                 zones: People) -> None:
         self.store = store
         self.clock = clock
         self.ledger = ledger
@@ -90,6 +90,8 @@ class ReminderService:
             return None
         if item.due_on.isoformat() != payload["due_on"]:
             return None  # re-dated: the new date gets its own reminders
+        if not self.zones.is_member(scope.team_id, scope.channel_id, payload["owner"]):
+            return None  # a DM would show this channel's ledger to someone outside it
         tz = self.zones.user_tz(scope.team_id, payload["owner"])
         today = local_date(now, tz)
         state = reminder_state(item.due_on, today)

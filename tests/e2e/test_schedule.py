@@ -413,6 +413,15 @@ def test_owner_is_reminded_once_the_day_before_and_once_when_overdue(slack, bot,
     assert len(dms(emulator, ALICE)) == 2 and len(dms(emulator, BOB)) == 2
 
 
+def test_no_reminder_dm_to_an_owner_outside_the_channel(slack, bot, schedule, emulator, clock):
+    # Carol isn't in the deal channel: a DM would show her its ledger.
+    slack.command("give pilot workspace <@U0CAROL|carol> by Wednesday", user=ALICE, channel=DEAL)
+    clock.set(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))  # Wednesday 11:00 in Tokyo
+    schedule.sweep()
+    schedule.sweep()
+    assert dms(emulator, "U0CAROL") == []
+
+
 def click(slack, emulator, action_id, message, user=ALICE):
     value = action_values(message, action_id)[0]
     before = len(emulator.responses())
