@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 TZ_TTL_SECONDS = 24 * 3600
 MEMBERSHIP_TTL_SECONDS = 60
 DEFAULT_TZ = "UTC"
+LOOKUP_TIMEOUT = 2
 _USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,30}$")
 
 
@@ -48,7 +49,9 @@ class Directory:
     """Cached answers to "what time zone is this user in" and "who is in this channel"."""
 
     def __init__(self, client: WebClient) -> None:
-        self._client = client
+        # Look-ups happen before the 3-second ack: a slow Slack must cost at most
+        # LOOKUP_TIMEOUT seconds and a fallback, never a retry loop that misses the ack.
+        self._client = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT)
         self._tz = _TtlCache(TZ_TTL_SECONDS)
         self._channels = _TtlCache(MEMBERSHIP_TTL_SECONDS)
 
@@ -64,6 +67,9 @@ class Directory:
             tz = self._client.users_info(user=user_id)["user"].get("tz") or DEFAULT_TZ
         except SlackApiError as exc:
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
+            return DEFAULT_TZ
+        except Exception as exc:  # timeouts and dropped connections
+            log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
             return DEFAULT_TZ
         self._tz.put(key, tz)
         return tz
@@ -91,6 +97,9 @@ class Directory:
                     break
         except SlackApiError as exc:
             log.warning("users.conversations failed for %s: %s", user_id, exc.response.get("error"))
+            return set()
+        except Exception as exc:  # timeouts: show nothing rather than too much
+            log.warning("users.conversations failed for %s: %s", user_id, type(exc).__name__)
             return set()
         self._channels.put(key, channels)
         return channels

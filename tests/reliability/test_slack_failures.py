@@ -93,3 +93,13 @@ def test_no_secret_in_logs_errors_or_responses(emulator, tmp_path):
     everything = output + "".join(bodies) + str([c.args for c in emulator.calls])
     assert "chat.postMessage" in output or "failed" in output  # the failure was logged ...
     assert BOT_TOKEN not in everything and SIGNING_SECRET not in everything  # ... without secrets
+
+
+def test_slow_users_info_still_acks_within_three_seconds(bot, slack, emulator):
+    import time
+
+    emulator.fail_next("users.info", None, delay=5)
+    began = time.monotonic()
+    answer = reply_text(slack.command("give deck by Friday", user=ALICE, channel=DEAL))
+    assert time.monotonic() - began < 3
+    assert "Logged" in answer  # with a UTC fallback for the date
