@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from bot.store import Scope, Store
@@ -27,12 +28,12 @@ class ChannelSettings:
     def get(self, scope: Scope) -> dict[str, Any]:
         """All settings of a channel, defaults filled in."""
         stored = self._store.get(scope, SETTINGS, "channel") or {}
-        return {**DEFAULTS, **stored}
+        return {**copy.deepcopy(DEFAULTS), **stored}
 
     def set(self, scope: Scope, **changes: Any) -> dict[str, Any]:
         """Change some settings and return them all."""
         doc = self._store.update(scope, SETTINGS, "channel", lambda d: {**(d or {}), **changes})
-        return {**DEFAULTS, **(doc or {})}
+        return {**copy.deepcopy(DEFAULTS), **(doc or {})}
 
     def next_variant(self, scope: Scope, situation: str) -> int:
         """A counter per situation, so a channel sees the phrasings in turn, not one forever."""

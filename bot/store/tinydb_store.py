@@ -9,7 +9,6 @@ the call returns, and reads never touch the disk.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -79,6 +78,20 @@ class ShardStorage(Storage):
 
     def is_empty(self) -> bool:
         return not self._memory
+
+
+def _clone(doc: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a JSON document (dicts, lists, scalars): reads must not share nested values
+    with the store. Much cheaper than copy.deepcopy, which handles arbitrary objects."""
+    return {k: _clone_value(v) for k, v in doc.items()}
+
+
+def _clone_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return _clone(value)
+    if isinstance(value, list):
+        return [_clone_value(v) for v in value]
+    return value
 
 
 def _shard_key(scope: Scope) -> str:
@@ -156,13 +169,13 @@ class TinyDBStore:
     def get(self, scope: Scope, kind: str, key: str) -> Doc | None:
         with self._lock:
             doc = self._live_docs(scope, kind).get(key)
-            return dict(doc) if doc is not None else None
+            return _clone(doc) if doc is not None else None
 
     def find(
         self, scope: Scope, kind: str, where: Callable[[Doc], bool] | None = None
     ) -> list[Doc]:
         with self._lock:
-            docs = [dict(doc) for doc in self._live_docs(scope, kind).values()]
+            docs = [_clone(doc) for doc in self._live_docs(scope, kind).values()]
         return [d for d in docs if where is None or where(d)]
 
     def put(self, scope: Scope, kind: str, key: str, doc: Doc) -> None:
@@ -186,7 +199,7 @@ class TinyDBStore:
         with self._writing():
             current = self.get(scope, kind, key)
             # change() may edit its argument in place: give it a copy to compare against.
-            new = change(copy.deepcopy(current))
+            new = change(_clone(current) if current is not None else None)
             if new is None:
                 if current is not None:
                     self.delete(scope, kind, key)

@@ -207,3 +207,13 @@ def test_journal_load_skips_garbage_lines(tmp_path):
     journal = Journal(path)
     assert journal.load() == {"T/C": {"k": {"1": {"a": 1}}}}
     journal.close()
+
+
+def test_reads_do_not_share_nested_values_with_the_store(make_store):
+    store = make_store()
+    store.put(A, "c", "k", {"tags": ["x"], "meta": {"n": 1}})
+    got = store.get(A, "c", "k")
+    got["tags"].append("leak")
+    got["meta"]["n"] = 99
+    store.find(A, "c")[0]["tags"].append("leak")
+    assert store.get(A, "c", "k") == {"tags": ["x"], "meta": {"n": 1}}
