@@ -28,7 +28,7 @@ from bot.slack.poster import rendered
 from bot.store import Scope, Store
 
 if TYPE_CHECKING:
-    from bot.schedule import Schedule
+    from bot.schedule.install import Schedule
 
 log = logging.getLogger(__name__)
 

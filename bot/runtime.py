@@ -14,7 +14,7 @@ from bot.app import Services, build_app, build_services
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import commands as cmd
-from bot.schedule import install_schedule
+from bot.schedule.install import install_schedule
 from bot.server import WsgiApp
 from bot.services.meetings import Meetings
 from bot.slack.client import build_client

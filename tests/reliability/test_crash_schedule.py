@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import build_services
 from bot.clock import SystemClock
-from bot.schedule import install_schedule
+from bot.schedule.install import install_schedule
 from bot.services.outcome import Message
 from bot.slack.client import build_client
 from bot.store import Scope, TinyDBStore
