@@ -47,11 +47,11 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta, tzinfo
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, timedelta
 
 import dateparser
+
+from bot.domain.timezones import zone as tz_zone
 
 __all__ = ["DueDateError", "parse_due", "parse_iso_date", "split_due", "warm_up"]
 
@@ -556,18 +556,10 @@ def _resolve(s: str, now: datetime) -> date | None:
 # --------------------------------------------------------------------------- time zone
 
 
-@lru_cache(maxsize=128)
-def _zone(tz: str) -> tzinfo:
-    try:
-        return ZoneInfo(tz.strip())
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return UTC
-
-
 def _local_now(now: datetime, tz: str) -> datetime:
     if now.tzinfo is None or now.utcoffset() is None:
         now = now.replace(tzinfo=UTC)  # a naive clock is taken as UTC
-    zone = _zone(tz) if isinstance(tz, str) and tz.strip() else UTC
+    zone = tz_zone(tz)
     return now.astimezone(zone)
 
 

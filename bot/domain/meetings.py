@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+
+from bot.domain.timezones import zone
 
 DEFAULT_LENGTH = timedelta(minutes=60)
 MAX_LENGTH = timedelta(hours=12)
@@ -46,10 +47,7 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
 
     `at 3pm` means the next 3pm in the user's time zone (today, or tomorrow once passed).
     """
-    try:
-        zone = ZoneInfo(tz)
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
+    local_zone = zone(tz)
     rest = " " + (text or "").strip()
     length = DEFAULT_LENGTH
     match = _FOR.search(rest)
@@ -72,7 +70,7 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
                 hour = 0
             if hour > 23 or minute > 59:
                 raise MeetingError("That time doesn't exist; try `at 3pm` or `at 15:30`.")
-            local = now.astimezone(zone)
+            local = now.astimezone(local_zone)
             start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
             if day == "tomorrow" or (day != "today" and start <= local):
                 start += timedelta(days=1)

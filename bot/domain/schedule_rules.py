@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
+
+from bot.domain.timezones import local_date, zone
+
+__all__ = ["local_date", "zone"]  # re-exported: callers import them from here too
 
 CHECKIN_TIME = time(10, 0)
 REMINDER_TIME = time(9, 0)
@@ -43,16 +47,6 @@ class RuleError(ValueError):
 
 
 @lru_cache(maxsize=512)
-def zone(tz: str | None) -> tzinfo:
-    """The zone named ``tz``; UTC for None, empty or unknown names."""
-    if not tz or not isinstance(tz, str):
-        return UTC
-    try:
-        return ZoneInfo(tz.strip())
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return UTC
-
-
 @lru_cache(maxsize=1)
 def _zone_names() -> dict[str, str]:
     names = {name.casefold(): name for name in available_timezones()}
@@ -66,11 +60,6 @@ def resolve_tz(name: str) -> str | None:
     if not cleaned or len(cleaned) > 64:
         return None
     return _zone_names().get(cleaned.casefold())
-
-
-def local_date(now: datetime, tz: str | None) -> date:
-    """The calendar date at ``now`` in ``tz``."""
-    return now.astimezone(zone(tz)).date()
 
 
 def at_local(day: date, wall: time, tz: str | None) -> datetime:

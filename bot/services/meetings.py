@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from bot.domain import commands as cmd
 from bot.domain.meetings import MeetingError, parse_meeting
+from bot.domain.timezones import zone
 from bot.services.listening import Listening
 from bot.services.outcome import Message, Outcome, error
 from bot.services.partner_command import Actor, PartnerCommands
@@ -37,10 +37,6 @@ class Meetings:
         job_id = f"debrief:{digest[:16]}"
         prompt = self._listening.debrief_prompt(plan.topic, actor.user)
         created = self._schedule_post(actor.scope, job_id, plan.ends_at, prompt)
-        try:
-            zone = ZoneInfo(tz)
-        except (KeyError, ValueError):
-            zone = ZoneInfo("UTC")
         return Outcome(reply=Message("meeting_scheduled", {
-            "topic": plan.topic, "ends_at": plan.ends_at.astimezone(zone), "tz": tz, "created": created,
+            "topic": plan.topic, "ends_at": plan.ends_at.astimezone(zone(tz)), "tz": tz, "created": created,
         }))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.domain import commands as cmd
@@ -13,6 +12,7 @@ from bot.domain.coaching import stage_prompt
 from bot.domain.dates import DueDateError, split_due
 from bot.domain.ledger import paginate, select
 from bot.domain.stages import Stage
+from bot.domain.timezones import local_date
 from bot.services.channel_settings import ChannelSettings
 from bot.services.coach import coaching_context
 from bot.services.deals import Deals
@@ -47,11 +47,7 @@ class PartnerCommands:
 
     def today(self, tz: str) -> date:
         """Today's date where the user is."""
-        try:
-            zone = ZoneInfo(tz)
-        except (KeyError, ValueError):
-            zone = ZoneInfo("UTC")
-        return self.clock.now().astimezone(zone).date()
+        return local_date(self.clock.now(), tz)
 
     def handle(self, actor: Actor, command: cmd.Command) -> Outcome:
         """Dispatch a parsed command."""
