@@ -88,12 +88,12 @@ class Services:
         for hook in self.signed_hooks:
             hook(actor, deal)
 
-    def publish_home(self, client: WebClient, team_id: str, user: str) -> None:
-        """Render and publish a person's Home tab."""
+    def publish_home(self, client: WebClient, team_id: str, user: str, notice: str | None = None) -> None:
+        """Render and publish a person's Home tab, with ``notice`` on top (e.g. a refused click)."""
         tz = self.directory.user_tz(team_id, user)
         message = home_message(
             self.store, self.ledger, self.deals, team_id, user,
-            self.directory.channels_of(team_id, user), self.partner.today(tz),
+            self.directory.channels_of(team_id, user), self.partner.today(tz), notice,
         )
         client.views_publish(user_id=user, view=rendered(message))
 

@@ -30,7 +30,7 @@ class HomeDeal:
 
 def home_message(
     store: Store, ledger: Ledger, deals: Deals, team_id: str, user: str,
-    member_of: set[str], today: date,
+    member_of: set[str], today: date, notice: str | None = None,
 ) -> Message:
     """Build the Home view for ``user``; only channels in ``member_of`` are read."""
     items: list[HomeItem] = []
@@ -55,5 +55,6 @@ def home_message(
             "deals": touched[:HOME_DEALS_LIMIT],
             "user": user,
             "today": today,
+            "notice": notice,
         },
     )

@@ -211,3 +211,4 @@ def test_home_button_for_a_channel_i_am_not_in_is_refused(slack, bot, emulator):
     slack.home_action("item_done", f"{OTHER}:1", user=ALICE)
     emulator.wait_for("views.publish")
     assert bot.runtime.services.ledger.items(Scope("T0001", OTHER))[0].status == "open"
+    assert "only change commitments of channels you're in" in all_text(home_view(emulator, ALICE))

@@ -38,7 +38,8 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
         else:
             outcome = services.partner.close_number(actor, int(number), status)
         if from_home:
-            services.publish_home(client, team, user)
+            notice = outcome.reply.context.get("message") if not outcome.ok and outcome.reply else None
+            services.publish_home(client, team, user, notice)
             return
         if outcome.reply is not None:
             respond(replace_original=False, **rendered(outcome.reply))
