@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from bot.domain.dates import DueDateError, parse_iso_date
 from bot.services.coach import coaching_context
 from bot.services.outcome import Message, Outcome
 from bot.services.partner_command import Actor, PartnerCommands
+from bot.services.record_form import form_field
 
 DEBRIEF_LINES = 3
 MAX_WIIFM = 500
@@ -23,27 +25,21 @@ class DebriefLine:
     due: str | None
 
 
-def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
-    return (values.get(block) or {}).get("value") or {}
-
-
 def read_debrief(values: dict[str, Any]) -> tuple[list[DebriefLine], str]:
     """The filled-in lines of the form and the "what's in it for them" note."""
     lines = []
     for side in ("give", "get"):
         for n in range(1, DEBRIEF_LINES + 1):
             block = f"{side}_{n}"
-            what = (_value(values, block).get("value") or "").strip()
-            due = _value(values, f"{block}_due").get("selected_date")
+            what = (form_field(values, block).get("value") or "").strip()
+            due = form_field(values, f"{block}_due").get("selected_date")
             if what or due:
                 lines.append(DebriefLine(side, block, what, due))
-    return lines, (_value(values, "wiifm").get("value") or "").strip()
+    return lines, (form_field(values, "wiifm").get("value") or "").strip()
 
 
 def debrief_modal(topic: str, channel: str) -> Message:
     """The form, remembering which channel and topic it is for."""
-    import json
-
     metadata = json.dumps({"channel": channel, "topic": topic[:120]})
     return Message("debrief_modal", {"topic": topic, "metadata": metadata, "lines": DEBRIEF_LINES})
 

@@ -22,17 +22,18 @@ class RecordForm:
     due: str | None
 
 
-def _field(values: dict[str, Any], block: str) -> dict[str, Any]:
+def form_field(values: dict[str, Any], block: str) -> dict[str, Any]:
+    """One input of a modal's ``view.state.values`` (our inputs all use action_id "value")."""
     return (values.get(block) or {}).get("value") or {}
 
 
 def read_form(values: dict[str, Any]) -> RecordForm:
     """Pull the fields out of Slack's ``view.state.values`` shape."""
     return RecordForm(
-        what=(_field(values, "what").get("value") or "").strip(),
-        owner=_field(values, "owner").get("selected_user"),
-        counterpart=(_field(values, "counterpart").get("value") or "").strip() or None,
-        due=_field(values, "due").get("selected_date"),
+        what=(form_field(values, "what").get("value") or "").strip(),
+        owner=form_field(values, "owner").get("selected_user"),
+        counterpart=(form_field(values, "counterpart").get("value") or "").strip() or None,
+        due=form_field(values, "due").get("selected_date"),
     )
 
 
