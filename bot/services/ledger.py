@@ -8,7 +8,7 @@ from datetime import date
 from typing import Literal
 
 from bot.clock import Clock
-from bot.domain.ledger import Balance, Commitment, Side, Status, balance
+from bot.domain.ledger import Commitment, Side, Status
 from bot.store import Scope, Store
 
 COMMITMENT = "commitment"
@@ -90,10 +90,6 @@ class Ledger:
         """Every item of a channel, in creation order."""
         docs = self._store.find(scope, COMMITMENT)
         return sorted((Commitment.from_doc(d) for d in docs), key=lambda c: c.number)
-
-    def balance(self, scope: Scope, today: date) -> Balance:
-        """The channel's give/get balance."""
-        return balance(self.items(scope), today)
 
     def close(self, scope: Scope, number: int, status: Status, by: str) -> ItemResult:
         """Mark an item done or dropped, once."""

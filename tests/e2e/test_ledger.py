@@ -219,3 +219,8 @@ def test_a_channel_with_many_deals_lists_them_within_block_kit_limits(slack, bot
 def test_date_errors_echo_user_text_escaped_exactly_once(slack, bot):
     answer = str(reply(slack.command("give deck by Q&amp;A fri", user=ALICE, channel=DEAL)))
     assert "Q&amp;A" in answer and "&amp;amp;" not in answer
+
+
+def test_help_on_one_subcommand(slack):
+    text = reply_text(slack.command("help give", user=ALICE, channel=DEAL))
+    assert "*give*" in text and "*get*" not in text
