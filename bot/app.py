@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltResponse
@@ -112,11 +114,67 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     )
 
 
+def is_postgres(store: Store) -> bool:
+    """The store is shared between processes (PostgreSQL); no import cost for TinyDB."""
+    module = sys.modules.get("bot.store.postgres_store")
+    return module is not None and isinstance(store, module.PostgresStore)
+
+
+EVENTS_SCOPE = "_events"
+EVENT_KIND = "event"
+EVENTS_KEPT = timedelta(days=1)  # Slack retries within minutes; a day is plenty
+EVENTS_PRUNE_EVERY = timedelta(hours=1)
+
+
+class SharedEvents:
+    """Event ids in the database (PostgreSQL), so a retry that reaches another process
+    (another worker behind the load balancer) is dropped too: the first insert wins."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._pruned: dict[str, datetime] = {}
+        self._lock = threading.Lock()
+
+    def first_time(self, team_id: str, event_id: str) -> bool:
+        now = self.clock.now()
+        scope = Scope(team_id, EVENTS_SCOPE)
+        first = self.store.add_once(scope, EVENT_KIND, event_id, {"at": _iso(now)})
+        self._maybe_prune(scope, now)
+        return first
+
+    def _maybe_prune(self, scope: Scope, now: datetime) -> None:
+        with self._lock:
+            last = self._pruned.get(scope.team_id)
+            if last is not None and now - last < EVENTS_PRUNE_EVERY:
+                return
+            self._pruned[scope.team_id] = now
+        try:
+            self.prune(scope, now - EVENTS_KEPT)
+        except Exception:  # noqa: BLE001 - housekeeping must never cost an event
+            log.exception("pruning old event ids of %s failed", scope.team_id)
+
+    def prune(self, scope: Scope, before: datetime) -> int:
+        """Forget event ids seen before ``before``; how many were forgotten."""
+        store: Any = self.store  # a PostgresStore: one DELETE statement
+        return int(store.delete_older(scope, EVENT_KIND, "at", _iso(before)))
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
 def _drop_retried_events(services: Services) -> Callable[..., Any]:
+    shared = SharedEvents(services.store, services.clock) if is_postgres(services.store) else None
+
     def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name
         event_id = body.get("event_id") if isinstance(body, dict) else None
         if event_id and not services.recent_events.first_time(str(event_id)):
             return BoltResponse(status=200, body="")
+        if event_id and shared is not None:
+            team_id = str(body.get("team_id") or "_")
+            if not shared.first_time(team_id, str(event_id)):
+                return BoltResponse(status=200, body="")
         return next()
 
     return middleware

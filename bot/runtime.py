@@ -10,11 +10,11 @@ from typing import Protocol
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.app import Services, build_app, build_services
+from bot.app import Services, build_app, build_services, is_postgres
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import commands as cmd
-from bot.schedule.install import install_schedule
+from bot.schedule.install import Schedule, install_schedule
 from bot.server import WsgiApp
 from bot.services.meetings import Meetings
 from bot.slack.client import build_client
@@ -88,4 +88,17 @@ def build_runtime(
     app = build_app(services, settings.signing_secret, token_verification=token_verification)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
     wsgi = WsgiApp(app, settings.signing_secret, webhook)
-    return Runtime(settings, store, client, services, app, wsgi, clock, background=[schedule.scheduler])
+    return Runtime(settings, store, client, services, app, wsgi, clock,
+                   background=[_scheduler(store, schedule)])
+
+
+def _scheduler(store: Store, schedule: Schedule) -> Background:
+    """TinyDB: this process runs the scheduler. PostgreSQL: the elected leader among the
+    processes sharing the database does (bot.schedule.leader)."""
+    if not is_postgres(store):
+        return schedule.scheduler
+    from bot.schedule.dispatcher import SENDING_LEASE
+    from bot.schedule.leader import DUE_POLL_SECONDS, LeaderElection
+
+    schedule.scheduler.poll_seconds = DUE_POLL_SECONDS
+    return LeaderElection(store.engine, schedule.scheduler, sending_lease=SENDING_LEASE)

@@ -72,6 +72,9 @@ HISTORY_SCAN_LIMIT = 1000
 PRUNE_AFTER = timedelta(days=60)
 PRUNABLE_TYPES = ("digest", "post", "reminder")
 TEAM_SCOPE = "_team"
+# With several processes on one database (PostgreSQL), a job another process marked
+# ``sending`` less than this long ago is left alone: it may be posting it right now.
+SENDING_LEASE = timedelta(minutes=2)
 DM_CHANNEL = "dm_channel"
 
 Renderer = Callable[[Scope, Doc, datetime], Message | None]
@@ -138,6 +141,7 @@ class Dispatcher:
         *,
         limiter: PostLimiter | None = None,
         history_scan_limit: int = HISTORY_SCAN_LIMIT,
+        sending_lease: timedelta | None = None,
     ) -> None:
         self.jobs = jobs
         self.clock = clock
@@ -145,6 +149,8 @@ class Dispatcher:
         self._stopping = threading.Event()
         self.limiter = limiter or PostLimiter(sleep=self._stopping.wait)
         self.history_scan_limit = history_scan_limit
+        # None (TinyDB, one process): a job left in ``sending`` is recovered at once.
+        self.sending_lease = sending_lease
         self.renderers: dict[str, Renderer] = {}
         self.planners: list[Planner] = []
         self._run_lock = threading.Lock()
@@ -163,6 +169,16 @@ class Dispatcher:
     def stop(self) -> None:
         """Finish the job in hand, start no other, cut any rate-limit wait short."""
         self._stopping.set()
+
+    def resume(self) -> None:
+        """Undo :meth:`stop` (a scheduler started again)."""
+        self._stopping.clear()
+
+    def _leased(self, doc: Doc, now: datetime) -> bool:
+        """Another process may be posting this job right now (``sending``, intent too recent)."""
+        if self.sending_lease is None or doc.get("status") != SENDING or not doc.get("intent_at"):
+            return False
+        return now - parse(doc["intent_at"]) < self.sending_lease
 
     # ------------------------------------------------------------------ running
 
@@ -210,6 +226,8 @@ class Dispatcher:
 
     def _run_one(self, scope: Scope, doc: Doc, now: datetime, report: RunReport) -> None:
         job_id = doc["id"]
+        if self._leased(doc, self.clock.now()):
+            return  # in another process's hands; recovered once its lease runs out
         if doc["status"] == SENDING or doc.get("uncertain"):
             verdict, ts, channel = self._look_for_post(scope, doc)
             if verdict == "found":
@@ -252,6 +270,8 @@ class Dispatcher:
         def mark_sending(d: Doc) -> Doc | None:
             if d["status"] not in ACTIVE or not is_ready(d, now):
                 return None  # cancelled, finished or moved to later meanwhile
+            if self._leased(d, intent_at):
+                return None  # another process started sending it meanwhile
             return {**d, "status": SENDING, "attempts": int(d.get("attempts", 0)) + 1,
                     "intent_at": iso(intent_at), "retry_at": None, "uncertain": False}
 

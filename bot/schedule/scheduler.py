@@ -25,6 +25,8 @@ it. The exactly-once scheme (intent → post → record) protects against a cras
 process, not against two processes racing on the same job. So only one process may run the
 scheduler per database: the store takes an exclusive lock file (``<db>.lock``, see
 :mod:`bot.store.lock`) and a second ``serve`` on the same database exits at once.
+On PostgreSQL many ``serve`` processes share the database and elect the one that runs
+the scheduler with an advisory lock (:mod:`bot.schedule.leader`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from bot.store import Doc, Scope
 log = logging.getLogger(__name__)
 
 SWEEP_ID = "sweep"
+POLL_ID = "poll"
 SWEEP_SECONDS = 60
 JOB_DEFAULTS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 
@@ -56,15 +59,20 @@ class Scheduler:
     """Started by ``Runtime.start_background()`` (``serve``), never in tests or the demo,
     which call ``run_due``/``sweep`` themselves with a FakeClock."""
 
-    def __init__(self, dispatcher: Dispatcher, *, sweep_seconds: float = SWEEP_SECONDS) -> None:
+    def __init__(self, dispatcher: Dispatcher, *, sweep_seconds: float = SWEEP_SECONDS,
+                 poll_seconds: float | None = None) -> None:
         self.dispatcher = dispatcher
         self.sweep_seconds = sweep_seconds
+        # Several processes on one database (PostgreSQL): jobs created by another process
+        # arm no alarm here, so the leader also looks for due jobs every poll_seconds.
+        self.poll_seconds = poll_seconds
         self.aps: BackgroundScheduler | None = None
 
     def start(self) -> None:
         """Arm every pending job, start the periodic sweep and run one sweep at once."""
         if self.aps is not None:
             return
+        self.dispatcher.resume()  # started again after a stop (a leader re-elected)
         # APScheduler logs every run at INFO (three lines a minute for the sweep alone).
         for name in ("apscheduler.scheduler", "apscheduler.executors.default"):
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -77,6 +85,11 @@ class Scheduler:
             self._sweep, "interval", seconds=self.sweep_seconds, id=SWEEP_ID, name="sweep",
             replace_existing=True, next_run_time=datetime.now(UTC), **JOB_DEFAULTS,
         )
+        if self.poll_seconds:
+            self.aps.add_job(
+                self._fire, "interval", seconds=self.poll_seconds, id=POLL_ID, name="poll",
+                replace_existing=True, **JOB_DEFAULTS,
+            )
         for scope, doc in self.dispatcher.jobs.all_active():
             self.arm(scope, doc)
         self.dispatcher.jobs.subscribe(self.arm)

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 TZ_TTL_SECONDS = 24 * 3600
 MEMBERSHIP_TTL_SECONDS = 60
 DEFAULT_TZ = "UTC"
-LOOKUP_TIMEOUT = 2
+LOOKUP_TIMEOUT = 1.5
 _USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,30}$")
 
 

@@ -226,6 +226,15 @@ class PostgresStore:
         with self._conn(scope) as conn:
             return conn.execute(sa.delete(documents).where(*_where(scope, kind, key))).rowcount > 0
 
+    def delete_older(self, scope: Scope, kind: str, field: str, before: str) -> int:
+        """Delete the ``kind`` documents whose ISO-8601 ``field`` sorts before ``before``
+        (one statement: housekeeping such as old event ids); how many were deleted."""
+        stmt = sa.delete(documents).where(
+            *_where(scope, kind), documents.c.doc[field].astext < before
+        )
+        with self._conn(scope) as conn:
+            return conn.execute(stmt).rowcount
+
     def scopes(self, team_id: str | None = None) -> Iterator[Scope]:
         stmt = sa.select(documents.c.team_id, documents.c.channel_id).group_by(
             documents.c.team_id, documents.c.channel_id

@@ -36,9 +36,15 @@ class Sleeps(list):
 
 
 def quiet(local_bot: LocalBot) -> Sleeps:
-    """Record the limiter's waits instead of sleeping through them."""
+    """Record the limiter's waits instead of sleeping through them.
+
+    The limiter's own clock is frozen too: on a loaded machine real seconds pass
+    between posts and would shrink the recorded waits (a flaky test, not a bug).
+    """
     sleeps = Sleeps()
-    local_bot.runtime.services.schedule.limiter.sleep = sleeps
+    limiter = local_bot.runtime.services.schedule.limiter
+    limiter.sleep = sleeps
+    limiter.monotonic = lambda: 0.0
     return sleeps
 
 

@@ -80,7 +80,7 @@ def test_health_signatures_and_fast_ack(serve, emulator):
     response = proc.driver.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
     elapsed = time.monotonic() - started
     assert response.status_code == 200 and "Logged *#1*" in response.text
-    assert elapsed < 1.5, f"ack took {elapsed:.2f}s"
+    assert elapsed < 2.5, f"ack took {elapsed:.2f}s"  # Slack gives up at 3 s
     assert requests.get(proc.url + "/nope", timeout=5).status_code == 404
 
 
