@@ -8,6 +8,7 @@ backend slot in later without touching the domain.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, NamedTuple, Protocol
@@ -71,3 +72,19 @@ class Store(Protocol):
     def close(self) -> None:
         """Flush and release files."""
         ...
+
+
+def read_modify_write(
+    store: Store, scope: Scope, kind: str, key: str, change: Callable[[Doc | None], Doc | None]
+) -> Doc | None:
+    """The ``update()`` algorithm every store shares; call it inside the store's transaction."""
+    current = store.get(scope, kind, key)
+    # change() may edit its argument in place: give it a copy to compare against.
+    new = change(copy.deepcopy(current))
+    if new is None:
+        if current is not None:
+            store.delete(scope, kind, key)
+        return None
+    if new != current:
+        store.put(scope, kind, key, new)
+    return copy.deepcopy(new)

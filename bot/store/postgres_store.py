@@ -20,7 +20,6 @@ the TinyDB store has; an upsert keeps a document's original position.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.engine import Connection, Engine
 
-from bot.store.base import Doc, Scope
+from bot.store.base import Doc, Scope, read_modify_write
 from bot.store.lock import DatabaseLocked
 
 metadata = sa.MetaData()
@@ -211,16 +210,7 @@ class PostgresStore:
     ) -> Doc | None:
         # The scope lock (not FOR UPDATE) because the row may not exist yet.
         with self.transaction(scope):
-            current = self.get(scope, kind, key)
-            # change() gets its own copy, so an in-place edit still differs from `current`.
-            new = change(copy.deepcopy(current))
-            if new is None:
-                if current is not None:
-                    self.delete(scope, kind, key)
-                return None
-            if new != current:
-                self.put(scope, kind, key, new)
-            return dict(new)
+            return read_modify_write(self, scope, kind, key, change)
 
     def delete(self, scope: Scope, kind: str, key: str) -> bool:
         with self._conn(scope) as conn:

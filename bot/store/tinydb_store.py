@@ -19,7 +19,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from bot.store.base import Doc, Scope
+from bot.store.base import Doc, Scope, read_modify_write
 from bot.store.journal import Journal
 from bot.store.lock import ProcessLock
 
@@ -197,16 +197,7 @@ class TinyDBStore:
         self, scope: Scope, kind: str, key: str, change: Callable[[Doc | None], Doc | None]
     ) -> Doc | None:
         with self._writing():
-            current = self.get(scope, kind, key)
-            # change() may edit its argument in place: give it a copy to compare against.
-            new = change(_clone(current) if current is not None else None)
-            if new is None:
-                if current is not None:
-                    self.delete(scope, kind, key)
-                return None
-            if new != current:
-                self.put(scope, kind, key, new)
-            return dict(new)
+            return read_modify_write(self, scope, kind, key, change)
 
     def delete(self, scope: Scope, kind: str, key: str) -> bool:
         with self._writing():
