@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.clock import Clock
@@ -76,6 +77,8 @@ class Services:
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
     schedule: Schedule | None = None  # set by bot.schedule.install_schedule
+    # Multi-workspace (OAuth) mode: a workspace's bot client by team id (bot.slack.oauth.client_for).
+    client_for: Callable[[str], WebClient] | None = None
 
     def actor(self, team_id: str, channel_id: str, user_id: str) -> Actor:
         """The person acting, in a channel, with a lazy time-zone look-up."""
@@ -191,9 +194,17 @@ _QUIET_TOKEN_WARNING = _QuietTokenWarning()
 
 
 def build_app(
-    services: Services, signing_secret: str | None, *, token_verification: bool = True
+    services: Services,
+    signing_secret: str | None,
+    *,
+    token_verification: bool = True,
+    oauth_settings: OAuthSettings | None = None,
 ) -> App:
     """The Bolt app with every listener registered.
+
+    With ``oauth_settings`` (multi-workspace install), Bolt authorizes each request from
+    the installation store and hands listeners a client with that workspace's token;
+    ``services.client`` then carries no token, only the API URL and retry handlers.
 
     ``process_before_response`` stays False: Bolt acks first and runs the rest of
     a listener on its thread pool, so Slack always gets its answer in time.
@@ -207,6 +218,7 @@ def build_app(
         request_verification_enabled=signing_secret is not None,
         process_before_response=False,
         logger=bolt_logger,
+        oauth_settings=oauth_settings,
     )
     app.middleware(_drop_retried_events(services))
     register_all(app, services)

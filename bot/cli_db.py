@@ -113,6 +113,10 @@ def _upgrade(args: argparse.Namespace) -> int:
         before = current_revision(engine)
         upgrade(engine)
         after = current_revision(engine)
+        # The multi-workspace install's tables (slack-sdk's installation and OAuth state stores).
+        from bot.slack.oauth import create_tables
+
+        create_tables(engine)
     finally:
         engine.dispose()
     if before == after:

@@ -26,7 +26,8 @@ def _secret(value: str) -> str:
 class Settings:
     """Everything `serve` needs, validated up front."""
 
-    bot_token: str = field(repr=False)
+    # None only in OAuth (multi-workspace) mode, where each workspace's token comes from its install.
+    bot_token: str | None = field(repr=False)
     signing_secret: str | None = field(default=None, repr=False)
     app_token: str | None = field(default=None, repr=False)
     api_url: str = DEFAULT_API_URL
@@ -35,6 +36,14 @@ class Settings:
     deal_webhook_secret: str | None = field(default=None, repr=False)
     # PostgreSQL instead of the TinyDB file when set; normalised to the psycopg driver.
     database_url: str | None = field(default=None, repr=False)
+    # Both set: multi-workspace OAuth install (bot.slack.oauth); DATABASE_URL is then required.
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def oauth(self) -> bool:
+        """True when the OAuth install flow serves many workspaces (SLACK_CLIENT_ID/SECRET set)."""
+        return self.client_id is not None and self.client_secret is not None
 
     @property
     def socket_mode(self) -> bool:
@@ -50,14 +59,23 @@ class Settings:
             value = env.get(name, "").strip()
             return value or None
 
+        client_id, client_secret = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET")
+        if (client_id is None) != (client_secret is None):
+            missing = "SLACK_CLIENT_SECRET" if client_secret is None else "SLACK_CLIENT_ID"
+            raise ConfigError(
+                f"{missing} is not set: the OAuth install needs both SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET from your Slack app's Basic Information page (or unset both "
+                "to run in one workspace with SLACK_BOT_TOKEN)."
+            )
+        oauth = client_id is not None
         bot_token = get("SLACK_BOT_TOKEN")
-        if bot_token is None:
+        if bot_token is None and not oauth:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your "
                 "Slack app's OAuth & Permissions page (or run `partner-coach demo` to try it "
                 "without Slack)."
             )
-        if not bot_token.startswith("xoxb-"):
+        if bot_token is not None and not bot_token.startswith("xoxb-"):
             raise ConfigError(
                 f"SLACK_BOT_TOKEN is malformed ({_secret(bot_token)}, expected it to start with "
                 "xoxb-): use the Bot User OAuth Token, not a user or app token."
@@ -97,6 +115,11 @@ class Settings:
                 "./data/partner-coach.json."
             )
         database_url = database_url_from_env(env)
+        if oauth and database_url is None:
+            raise ConfigError(
+                "DATABASE_URL is not set: the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
+                "keeps installations in PostgreSQL; set it, e.g. postgresql://user:password@host/dbname."
+            )
         return cls(
             bot_token=bot_token,
             signing_secret=signing_secret,
@@ -106,11 +129,14 @@ class Settings:
             port=int(port_text),
             deal_webhook_secret=get("DEAL_WEBHOOK_SECRET"),
             database_url=database_url,
+            client_id=client_id,
+            client_secret=client_secret,
         )
 
     def secrets(self) -> list[str]:
         """Every secret value held, so log filters can redact them."""
-        values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret]
+        values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret,
+                  self.client_secret]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -20,6 +20,9 @@ from bot.services.meetings import Meetings
 from bot.slack.client import build_client
 from bot.store import Store, TinyDBStore
 from bot.webhook import DealWebhook
+
+if TYPE_CHECKING:
+    from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 log = logging.getLogger(__name__)
 
@@ -82,14 +85,41 @@ def build_runtime(
     gc.freeze()
     client = build_client(settings.bot_token, settings.api_url)
     services = build_services(store, clock, client)
+    oauth = _oauth(settings, store, services) if settings.oauth else None
     schedule = install_schedule(services)
     meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
     services.partner.extra_handlers[cmd.Meeting] = meetings.command
-    app = build_app(services, settings.signing_secret, token_verification=token_verification)
+    app = build_app(services, settings.signing_secret, token_verification=token_verification,
+                    oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
+    if webhook is not None and oauth is not None:
+        # The CRM webhook names no workspace; it posts with the one bot token only.
+        log.warning("DEAL_WEBHOOK_SECRET is ignored with the OAuth install (SLACK_CLIENT_ID)")
+        webhook = None
     wsgi = WsgiApp(app, settings.signing_secret, webhook)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule)])
+
+
+def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSettings:
+    """Multi-workspace mode: Bolt's OAuth settings over the store's database, and per-workspace
+    clients for what posts outside a request (the scheduler, directory look-ups)."""
+    from bot.slack import oauth
+
+    engine = store.engine if is_postgres(store) else _engine(settings)  # type: ignore[attr-defined]
+    assert settings.client_id is not None and settings.client_secret is not None
+    oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret)
+    client_for = oauth.client_for(oauth_settings.installation_store, settings.api_url)  # type: ignore[arg-type]
+    services.client_for = client_for
+    services.directory.token_for = lambda team_id: str(client_for(team_id).token)
+    return oauth_settings
+
+
+def _engine(settings: Settings) -> Any:
+    from bot.store.postgres_store import make_engine
+
+    assert settings.database_url is not None
+    return make_engine(settings.database_url)
 
 
 def _scheduler(store: Store, schedule: Schedule) -> Background:

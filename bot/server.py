@@ -24,6 +24,8 @@ MAX_BODY_BYTES = 1024 * 1024
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 WEBHOOK_PATH = "/webhooks/deals"
+# Bolt's OAuth install pages (GET), served only when the app has an OAuth flow.
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -68,12 +70,17 @@ class WsgiApp:
         self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._webhook = webhook
+        self._oauth = bolt_app.oauth_flow is not None
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH:
             return _json(start_response, 200, {"ok": True})
+        if path in OAUTH_PATHS and self._oauth:
+            if method != "GET":
+                return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
+            return self._slack(environ, start_response)
         if path not in (EVENTS_PATH, WEBHOOK_PATH):
             return _json(start_response, 404, {"ok": False, "error": "not_found"})
         if method != "POST":

@@ -47,6 +47,7 @@ class Call:
     at: float
     response: dict[str, Any]
     status: int = 200
+    token: str | None = None  # the token the caller sent (to tell workspaces' bots apart)
 
 
 @dataclass
@@ -195,6 +196,8 @@ class SlackEmulator:
         self._views: dict[str, Args] = {}  # insertion order = most recently written last
         self._homes: dict[str, str] = {}  # user id -> published Home view id
         self._failures: dict[str, list[_Failure]] = {}
+        # OAuth install: code -> (team id, bot token) that oauth.v2.access hands out.
+        self.oauth_codes: dict[str, tuple[str, str]] = {}
         self._last_ts = 0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -462,9 +465,12 @@ class SlackEmulator:
             lines.append(f"  {c.method} [{c.status} {outcome}] {json.dumps(c.args)[:160]}")
         return "\n".join(lines)
 
-    def _record(self, method: str, args: Args, response: Args, status: int = 200) -> None:
+    def _record(
+        self, method: str, args: Args, response: Args, status: int = 200, token: str | None = None
+    ) -> None:
         with self._changed:
-            call = Call(method, copy.deepcopy(args), time.time(), copy.deepcopy(response), status)
+            call = Call(method, copy.deepcopy(args), time.time(), copy.deepcopy(response), status,
+                        token)
             self._calls.append(call)
             self._changed.notify_all()
 
@@ -501,7 +507,7 @@ class SlackEmulator:
                 response = {"ok": True, **handler(args)}
             except _SlackError as exc:
                 response = {"ok": False, "error": exc.error}
-            self._record(method, args, response)  # under the lock: order matches state changes
+            self._record(method, args, response, token=token)  # under the lock: order matches state changes
         return 200, _JSON_TYPE, json.dumps(response).encode(), {}
 
     def _response_url(self, url: str, payload: Args, bad_body: bool) -> Reply:
@@ -626,6 +632,19 @@ class SlackEmulator:
             "team_id": self.team_id,
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _api_oauth_v2_access(self, args: Args) -> Args:
+        """The OAuth install's code exchange: a code from ``oauth_codes`` for its bot token."""
+        grant = self.oauth_codes.pop(str(args.get("code") or ""), None)
+        if grant is None:
+            raise _SlackError("invalid_code")
+        team_id, token = grant
+        return {
+            "app_id": self.app_id, "authed_user": {"id": "U0INSTALLER"}, "scope": "commands",
+            "token_type": "bot", "access_token": token, "bot_user_id": self.bot_user_id,
+            "team": {"id": team_id, "name": team_id}, "enterprise": None,
             "is_enterprise_install": False,
         }
 

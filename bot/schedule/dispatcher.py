@@ -142,10 +142,13 @@ class Dispatcher:
         limiter: PostLimiter | None = None,
         history_scan_limit: int = HISTORY_SCAN_LIMIT,
         sending_lease: timedelta | None = None,
+        client_for: Callable[[str], WebClient] | None = None,
     ) -> None:
         self.jobs = jobs
         self.clock = clock
         self.client = client
+        # Multi-workspace (OAuth) mode: the client holding a workspace's own token.
+        self.client_for = client_for
         self._stopping = threading.Event()
         self.limiter = limiter or PostLimiter(sleep=self._stopping.wait)
         self.history_scan_limit = history_scan_limit
@@ -289,7 +292,7 @@ class Dispatcher:
         if doc.get("thread_ts"):
             args["thread_ts"] = doc["thread_ts"]
         try:
-            response = self.client.chat_postMessage(**args)
+            response = self._client(scope.team_id).chat_postMessage(**args)
         except Exception as exc:  # noqa: BLE001 - every failure is classified, none is lost
             failure = classify(exc)
             if failure.kind == "final":
@@ -359,6 +362,10 @@ class Dispatcher:
     def _mark(scope: Scope, doc: Doc) -> dict[str, Any]:
         return {"job_id": doc["id"], "channel": scope.channel_id, "arm": int(doc.get("arm", 0))}
 
+    def _client(self, team_id: str) -> WebClient:
+        """The client posting for ``team_id``: its installation's in OAuth mode, else the one client."""
+        return self.client if self.client_for is None else self.client_for(team_id)
+
     # ------------------------------------------------------------------ recovery
 
     def _look_for_post(self, scope: Scope, doc: Doc) -> tuple[str, str | None, str | None]:
@@ -371,12 +378,12 @@ class Dispatcher:
         try:
             while seen < self.history_scan_limit:
                 if doc.get("thread_ts"):
-                    page = self.client.conversations_replies(
+                    page = self._client(scope.team_id).conversations_replies(
                         channel=channel, ts=doc["thread_ts"], include_all_metadata=True,
                         limit=HISTORY_PAGE, cursor=cursor,
                     )
                 else:
-                    page = self.client.conversations_history(
+                    page = self._client(scope.team_id).conversations_history(
                         channel=channel, include_all_metadata=True, limit=HISTORY_PAGE, cursor=cursor,
                     )
                 messages = page.get("messages") or []

@@ -64,7 +64,8 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     """Build the feature over the app's services and plug it in: `/partner digest`,
     `/partner checkins`, the signed hook, and ``services.schedule``."""
     jobs = JobStore(services.store)
-    dispatcher = Dispatcher(jobs, services.clock, services.client, limiter=limiter)
+    dispatcher = Dispatcher(jobs, services.clock, services.client, limiter=limiter,
+                            client_for=services.client_for)
     zones = ChannelZones(services.store, services.settings, services.directory)
     checkins = CheckinService(services.store, services.clock, services.ledger, services.settings,
                               jobs, zones)

@@ -14,7 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 RATE_LIMIT_RETRIES = 5
 
 
-def build_client(token: str, api_url: str, timeout: int = 10) -> WebClient:
+def build_client(token: str | None, api_url: str, timeout: int = 10) -> WebClient:
     """A WebClient that retries 429 (honouring Retry-After), 5xx and dropped connections."""
     return WebClient(
         token=token,

@@ -54,6 +54,12 @@ class Directory:
         self._client = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT)
         self._tz = _TtlCache(TZ_TTL_SECONDS)
         self._channels = _TtlCache(MEMBERSHIP_TTL_SECONDS)
+        # Multi-workspace (OAuth) mode: the bot token of a workspace, by team id.
+        self.token_for: Callable[[str], str] | None = None
+
+    def _auth(self, team_id: str) -> dict[str, str]:
+        """Extra call arguments: the workspace's own token in OAuth mode, else nothing."""
+        return {} if self.token_for is None else {"token": self.token_for(team_id)}
 
     def user_tz(self, team_id: str, user_id: str) -> str:
         """The user's IANA time zone, or UTC when Slack can't tell us."""
@@ -64,7 +70,7 @@ class Directory:
         if isinstance(cached, str):
             return cached
         try:
-            tz = self._client.users_info(user=user_id)["user"].get("tz") or DEFAULT_TZ
+            tz = self._client.users_info(user=user_id, **self._auth(team_id))["user"].get("tz") or DEFAULT_TZ
         except SlackApiError as exc:
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
             return DEFAULT_TZ
@@ -90,6 +96,7 @@ class Directory:
                     exclude_archived=True,
                     limit=200,
                     cursor=cursor,
+                    **self._auth(team_id),
                 )
                 channels.update(c["id"] for c in page.get("channels", []))
                 cursor = (page.get("response_metadata") or {}).get("next_cursor")

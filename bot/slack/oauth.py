@@ -1,0 +1,69 @@
+"""Multi-workspace install: Bolt's OAuth flow over slack-sdk's SQLAlchemy stores.
+
+Used only when SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set (then DATABASE_URL is
+required). Installations and OAuth states live in the same PostgreSQL database as the
+records; `partner-coach db upgrade` creates their tables (:func:`create_tables`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+from bot.manifest import BOT_SCOPES
+from bot.slack.client import build_client
+
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+STATE_EXPIRATION_SECONDS = 600
+
+ClientFor = Callable[[str], WebClient]
+
+
+def installation_store(engine: sa.Engine, client_id: str) -> SQLAlchemyInstallationStore:
+    """Installations (one bot token per workspace) in the bot's database."""
+    return SQLAlchemyInstallationStore(client_id=client_id, engine=engine)
+
+
+def state_store(engine: sa.Engine) -> SQLAlchemyOAuthStateStore:
+    """The one-time OAuth `state` values, shared by every process."""
+    return SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine)
+
+
+def create_tables(engine: sa.Engine) -> None:
+    """Create the installation and state tables if missing (idempotent)."""
+    installation_store(engine, client_id="-").create_tables()
+    state_store(engine).create_tables()
+
+
+def oauth_settings(engine: sa.Engine, client_id: str, client_secret: str) -> OAuthSettings:
+    """Bolt's OAuth settings: install at /slack/install, callback at /slack/oauth_redirect."""
+    return OAuthSettings(
+        client_id=client_id,
+        client_secret=client_secret,
+        scopes=sorted(BOT_SCOPES),
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=installation_store(engine, client_id),
+        state_store=state_store(engine),
+    )
+
+
+def client_for(store: SQLAlchemyInstallationStore, api_url: str) -> ClientFor:
+    """A callable giving the bot client of a workspace (team id), from its installation.
+
+    Raises LookupError when the workspace has no installation (uninstalled).
+    """
+
+    def client(team_id: str) -> WebClient:
+        bot = store.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            raise LookupError(f"no installation for workspace {team_id}")
+        return build_client(bot.bot_token, api_url)
+
+    return client
