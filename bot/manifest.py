@@ -44,6 +44,10 @@ def build_manifest(request_url: str | None = None, socket_mode: bool = False) ->
         "should_escape": True,
     }
     events: dict[str, Any] = {"bot_events": bot_events()}
+    oauth_config: dict[str, Any] = {"scopes": {"bot": sorted(BOT_SCOPES)}}
+    if request_url and not socket_mode:
+        # Where Slack sends people back after installing (OAuth mode, see README).
+        oauth_config["redirect_urls"] = [url.rsplit("/slack/", 1)[0] + "/slack/oauth_redirect"]
     interactivity: dict[str, Any] = {"is_enabled": True}
     if not socket_mode:
         command["url"] = url
@@ -64,7 +68,7 @@ def build_manifest(request_url: str | None = None, socket_mode: bool = False) ->
             "bot_user": {"display_name": "Partner Coach", "always_online": True},
             "slash_commands": [command],
         },
-        "oauth_config": {"scopes": {"bot": sorted(BOT_SCOPES)}},
+        "oauth_config": oauth_config,
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,

@@ -32,6 +32,7 @@ def test_manifest_is_valid_json_with_command_events_interactivity_and_home():
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)
+    assert manifest["oauth_config"]["redirect_urls"] == ["https://coach.example.com/slack/oauth_redirect"]
 
 
 SAMPLE_EVENTS = {
