@@ -31,6 +31,7 @@ from bot.domain.schedule_rules import (
 from bot.schedule.jobs import CANCELLED, PENDING, JobStore, iso, new_job, parse
 from bot.schedule.zones import ChannelZones
 from bot.services.channel_settings import DEFAULTS, ChannelSettings
+from bot.services.checkins import CHECKIN
 from bot.services.deals import DEAL, Deal, Deals
 from bot.services.ledger import COMMITMENT, COUNTER, Ledger
 from bot.services.outcome import Message, Outcome, error
@@ -233,7 +234,7 @@ class DigestService:
 
     def _upcoming(self, scope: Scope, tz: str) -> tuple[list[dict[str, Any]], int]:
         docs = sorted(
-            self.jobs.find(scope, lambda d: d.get("type") == "checkin" and d.get("status") == PENDING),
+            self.jobs.find(scope, lambda d: d.get("type") == CHECKIN and d.get("status") == PENDING),
             key=lambda d: d["due_at"],
         )
         shown = [{"deal": d["payload"]["deal"], "days": d["payload"]["days"],
