@@ -81,7 +81,7 @@ def _engine():
     import sqlalchemy as sa
 
     from bot.config import ConfigError, database_url_from_env
-    from bot.store.postgres_store import make_engine, safe_url
+    from bot.store.postgres_store import make_engine, unreachable
 
     try:
         url = database_url_from_env()
@@ -97,11 +97,7 @@ def _engine():
         with engine.connect():
             pass
     except sa.exc.OperationalError as exc:
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        raise DbCommandError(
-            f"DATABASE_URL {safe_url(engine.url)} is not reachable ({reason}); check the URL and "
-            "that PostgreSQL is running."
-        ) from None
+        raise DbCommandError(unreachable(engine, exc)) from None
     return engine
 
 

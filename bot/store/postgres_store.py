@@ -111,6 +111,13 @@ def _where(scope: Scope, kind: str, key: str | None = None) -> list[sa.ColumnEle
     return clauses
 
 
+def unreachable(engine: Engine, exc: sa.exc.OperationalError) -> str:
+    """One line saying the database can't be reached and why (never the password)."""
+    reason = str(exc.orig or exc).strip().splitlines()[0]
+    return (f"DATABASE_URL {safe_url(engine.url)} is not reachable ({reason}); check the URL and "
+            "that PostgreSQL is running.")
+
+
 class PostgresStore:
     """:class:`bot.store.base.Store` on PostgreSQL; safe to share between threads and processes."""
 
@@ -135,11 +142,7 @@ class PostgresStore:
             with self._engine.connect() as conn:
                 found = conn.execute(sa.text("SELECT to_regclass('documents')")).scalar()
         except sa.exc.OperationalError as exc:
-            reason = str(exc.orig or exc).strip().splitlines()[0]
-            raise DatabaseNotReady(
-                f"DATABASE_URL {where} is not reachable ({reason}); check the URL and that "
-                "PostgreSQL is running."
-            ) from None
+            raise DatabaseNotReady(unreachable(self._engine, exc)) from None
         if found is None:
             raise DatabaseNotReady(
                 f"DATABASE_URL {where} has no partner-coach schema yet: run `partner-coach db upgrade`."
