@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.listeners import register_all
+from bot.listeners.payload import workspace
 from bot.services.channel_settings import ChannelSettings
 from bot.services.deals import Deals
 from bot.services.debrief import Debriefs
@@ -77,15 +78,15 @@ class Services:
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
     schedule: Schedule | None = None  # set by bot.schedule.install_schedule
-    # Multi-workspace (OAuth) mode: a workspace's bot client by team id (bot.slack.oauth.client_for).
+    # Multi-workspace (OAuth) mode: a workspace's bot client by workspace key (bot.slack.oauth.client_for).
     client_for: Callable[[str], WebClient] | None = None
 
-    def actor(self, team_id: str, channel_id: str, user_id: str) -> Actor:
-        """The person acting, in a channel, with a lazy time-zone look-up."""
+    def actor(self, workspace: str, channel_id: str, user_id: str) -> Actor:
+        """The person acting, in a channel of a workspace (key), with a lazy time-zone look-up."""
         return Actor(
-            scope=Scope(team_id, channel_id),
+            scope=Scope(workspace, channel_id),
             user=user_id,
-            tz=lambda: self.directory.user_tz(team_id, user_id),
+            tz=lambda: self.directory.user_tz(workspace, user_id),
         )
 
     def on_signed(self, actor: Actor, deal: str) -> None:
@@ -93,12 +94,12 @@ class Services:
         for hook in self.signed_hooks:
             hook(actor, deal)
 
-    def publish_home(self, client: WebClient, team_id: str, user: str, notice: str | None = None) -> None:
+    def publish_home(self, client: WebClient, workspace: str, user: str, notice: str | None = None) -> None:
         """Render and publish a person's Home tab, with ``notice`` on top (e.g. a refused click)."""
-        tz = self.directory.user_tz(team_id, user)
+        tz = self.directory.user_tz(workspace, user)
         message = home_message(
-            self.store, self.ledger, self.deals, team_id, user,
-            self.directory.channels_of(team_id, user), self.partner.today(tz), notice,
+            self.store, self.ledger, self.deals, workspace, user,
+            self.directory.channels_of(workspace, user), self.partner.today(tz), notice,
         )
         client.views_publish(user_id=user, view=rendered(message))
 
@@ -139,23 +140,24 @@ class SharedEvents:
         self._pruned: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
-    def first_time(self, team_id: str, event_id: str) -> bool:
+    def first_time(self, workspace: str, event_id: str) -> bool:
+        """True for the first delivery of ``event_id`` in any process sharing the database."""
         now = self.clock.now()
-        scope = Scope(team_id, EVENTS_SCOPE)
+        scope = Scope(workspace, EVENTS_SCOPE)
         first = self.store.add_once(scope, EVENT_KIND, event_id, {"at": _iso(now)})
         self._maybe_prune(scope, now)
         return first
 
     def _maybe_prune(self, scope: Scope, now: datetime) -> None:
         with self._lock:
-            last = self._pruned.get(scope.team_id)
+            last = self._pruned.get(scope.workspace)
             if last is not None and now - last < EVENTS_PRUNE_EVERY:
                 return
-            self._pruned[scope.team_id] = now
+            self._pruned[scope.workspace] = now
         try:
             self.prune(scope, now - EVENTS_KEPT)
         except Exception:  # noqa: BLE001 - housekeeping must never cost an event
-            log.exception("pruning old event ids of %s failed", scope.team_id)
+            log.exception("pruning old event ids of %s failed", scope.workspace)
 
     def prune(self, scope: Scope, before: datetime) -> int:
         """Forget event ids seen before ``before``; how many were forgotten."""
@@ -170,13 +172,12 @@ def _iso(when: datetime) -> str:
 def _drop_retried_events(services: Services) -> Callable[..., Any]:
     shared = SharedEvents(services.store, services.clock) if is_postgres(services.store) else None
 
-    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name
+    def middleware(body: dict[str, Any], context: BoltContext, next: Callable[[], Any]) -> Any:  # noqa: A002
         event_id = body.get("event_id") if isinstance(body, dict) else None
         if event_id and not services.recent_events.first_time(str(event_id)):
             return BoltResponse(status=200, body="")
         if event_id and shared is not None:
-            team_id = str(body.get("team_id") or "_")
-            if not shared.first_time(team_id, str(event_id)):
+            if not shared.first_time(workspace(context) or "_", str(event_id)):
                 return BoltResponse(status=200, body="")
         return next()
 

@@ -149,7 +149,7 @@ def _rows(shards: dict[str, dict[str, dict[str, dict]]]) -> Iterator[dict]:
         for kind, docs in kinds.items():
             # Journal order is insertion order, so the new seq values keep find()'s order.
             for key, doc in docs.items():
-                yield {"team_id": team, "channel_id": channel, "kind": kind, "key": str(key), "doc": doc}
+                yield {"workspace": team, "channel_id": channel, "kind": kind, "key": str(key), "doc": doc}
 
 
 def import_shards(engine, shards: dict[str, dict[str, dict[str, dict]]]) -> tuple[int, int]:

@@ -111,7 +111,7 @@ def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSetting
     oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret)
     client_for = oauth.client_for(oauth_settings.installation_store, settings.api_url)  # type: ignore[arg-type]
     services.client_for = client_for
-    services.directory.token_for = lambda team_id: str(client_for(team_id).token)
+    services.directory.token_for = lambda workspace: str(client_for(workspace).token)
     return oauth_settings
 
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from slack_bolt import BoltContext
 
-def team_id(body: dict[str, Any]) -> str:
-    """The workspace of a block action or view submission."""
-    team = body.get("team") or {}
-    return str(team.get("id") or body["user"].get("team_id", ""))
+from bot.domain.workspace import workspace_key
+
+
+def workspace(context: BoltContext) -> str:
+    """The workspace key the request's records are filed under (bot.domain.workspace).
+
+    Bolt has already read the team, enterprise and org-wide flag from whichever
+    place this payload type keeps them (they differ between commands, events,
+    buttons and modals, and again for org-wide installs).
+    """
+    return workspace_key(context.team_id, context.enterprise_id, bool(context.is_enterprise_install))
 
 
 def channel_id(body: dict[str, Any]) -> str:

@@ -196,7 +196,7 @@ class Dispatcher:
                     planner(scope, at)
                 except Exception:
                     log.exception("planning %s for %s/%s failed", getattr(planner, "__name__", planner),
-                                  scope.team_id, scope.channel_id)
+                                  scope.workspace, scope.channel_id)
             self._prune(scope, at)
         return self.run_due(now)
 
@@ -220,7 +220,7 @@ class Dispatcher:
                     except Exception:
                         # The job keeps its state: pending is retried, sending is recovered.
                         log.exception("scheduled job %s in %s/%s crashed; it will be retried",
-                                      doc.get("id"), scope.team_id, scope.channel_id)
+                                      doc.get("id"), scope.workspace, scope.channel_id)
                 if not self._again.is_set():
                     break
             return report
@@ -237,7 +237,7 @@ class Dispatcher:
                 self.record_posted(scope, job_id, ts, channel)
                 report.recovered.append(job_id)
                 log.info("job %s in %s/%s was already posted (ts %s); not posting again",
-                         job_id, scope.team_id, scope.channel_id, ts)
+                         job_id, scope.workspace, scope.channel_id, ts)
                 return
             if verdict == "unknown":
                 self._retry_later(scope, doc, _Failure("unclear", "history_unavailable"), report,
@@ -252,7 +252,7 @@ class Dispatcher:
             message = renderer(scope, doc, now)
             payload = rendered(message) if message is not None else None
         except Exception:
-            log.exception("job %s in %s/%s could not be rendered", job_id, scope.team_id, scope.channel_id)
+            log.exception("job %s in %s/%s could not be rendered", job_id, scope.workspace, scope.channel_id)
             self._fail(scope, doc, "render_failed", report)
             return
         if payload is None:
@@ -263,7 +263,7 @@ class Dispatcher:
 
         # Wait for our turn first, so the intent below is as close to the post as it can be.
         target = doc.get("target") or scope.channel_id
-        self.limiter.wait(scope.team_id, target)
+        self.limiter.wait(scope.workspace, target)
         if self._stopping.is_set():
             return  # shutting down: the job stays pending for the next start
 
@@ -292,14 +292,14 @@ class Dispatcher:
         if doc.get("thread_ts"):
             args["thread_ts"] = doc["thread_ts"]
         try:
-            response = self._client(scope.team_id).chat_postMessage(**args)
+            response = self._client(scope.workspace).chat_postMessage(**args)
         except Exception as exc:  # noqa: BLE001 - every failure is classified, none is lost
             failure = classify(exc)
             if failure.kind == "final":
                 self._fail(scope, stored, failure.code, report)
             else:
                 if failure.code == "ratelimited":
-                    self.limiter.penalize(scope.team_id, failure.retry_after or 1.0)
+                    self.limiter.penalize(scope.workspace, failure.retry_after or 1.0)
                 self._retry_later(scope, stored, failure, report)
             return
         # 3. Done, with the ts.
@@ -322,7 +322,7 @@ class Dispatcher:
         if doc is not None:
             target = doc.get("target") or ""
         if channel and target[:1] in ("U", "W"):
-            self._remember_dm(scope.team_id, target, channel)
+            self._remember_dm(scope.workspace, target, channel)
 
     def _retry_later(self, scope: Scope, doc: Doc, failure: _Failure, report: RunReport,
                      *, unchecked: bool = False) -> None:
@@ -343,7 +343,7 @@ class Dispatcher:
         self.jobs.change(scope, doc["id"], later, now)
         report.retrying.append(doc["id"])
         log.warning("job %s in %s/%s not posted (%s); retrying in %ds (attempt %s)",
-                    doc["id"], scope.team_id, scope.channel_id, failure.code,
+                    doc["id"], scope.workspace, scope.channel_id, failure.code,
                     wait.total_seconds(), doc.get("attempts", 0))
 
     def _fail(self, scope: Scope, doc: Doc, code: str, report: RunReport) -> None:
@@ -355,35 +355,35 @@ class Dispatcher:
         report.failed.append(doc["id"])
         if changed is not None and changed.get("status") == FAILED:
             log.error("job %s (%s) for %s/%s target %s failed for good: %s",
-                      doc["id"], doc.get("type"), scope.team_id, scope.channel_id,
+                      doc["id"], doc.get("type"), scope.workspace, scope.channel_id,
                       doc.get("target") or scope.channel_id, code)
 
     @staticmethod
     def _mark(scope: Scope, doc: Doc) -> dict[str, Any]:
         return {"job_id": doc["id"], "channel": scope.channel_id, "arm": int(doc.get("arm", 0))}
 
-    def _client(self, team_id: str) -> WebClient:
-        """The client posting for ``team_id``: its installation's in OAuth mode, else the one client."""
-        return self.client if self.client_for is None else self.client_for(team_id)
+    def _client(self, workspace: str) -> WebClient:
+        """The client posting for ``workspace``: its installation's in OAuth mode, else the one client."""
+        return self.client if self.client_for is None else self.client_for(workspace)
 
     # ------------------------------------------------------------------ recovery
 
     def _look_for_post(self, scope: Scope, doc: Doc) -> tuple[str, str | None, str | None]:
         """("found", ts, channel) / ("absent", …) / ("unknown", …): did an earlier attempt post?"""
         target = doc.get("target") or scope.channel_id
-        channel = doc.get("posted_channel") or self._known_dm(scope.team_id, target) or target
+        channel = doc.get("posted_channel") or self._known_dm(scope.workspace, target) or target
         wanted = self._mark(scope, doc)
         cursor: str | None = None
         seen = 0
         try:
             while seen < self.history_scan_limit:
                 if doc.get("thread_ts"):
-                    page = self._client(scope.team_id).conversations_replies(
+                    page = self._client(scope.workspace).conversations_replies(
                         channel=channel, ts=doc["thread_ts"], include_all_metadata=True,
                         limit=HISTORY_PAGE, cursor=cursor,
                     )
                 else:
-                    page = self._client(scope.team_id).conversations_history(
+                    page = self._client(scope.workspace).conversations_history(
                         channel=channel, include_all_metadata=True, limit=HISTORY_PAGE, cursor=cursor,
                     )
                 messages = page.get("messages") or []
@@ -400,7 +400,7 @@ class Dispatcher:
             if failure.kind == "final":
                 # We can't look (history scope missing, channel gone): late rather than never.
                 log.warning("can't check whether job %s in %s/%s was posted (%s); posting it",
-                            doc["id"], scope.team_id, scope.channel_id, failure.code)
+                            doc["id"], scope.workspace, scope.channel_id, failure.code)
                 return "absent", None, None
             return "unknown", None, None
         return "absent", None, None

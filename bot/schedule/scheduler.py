@@ -52,7 +52,7 @@ JOB_DEFAULTS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1
 
 def alarm_id(scope: Scope, job_id: str) -> str:
     """The stable APScheduler id of a job record's alarm."""
-    return f"job:{scope.team_id}/{scope.channel_id}:{job_id}"
+    return f"job:{scope.workspace}/{scope.channel_id}:{job_id}"
 
 
 class Scheduler:

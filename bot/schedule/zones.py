@@ -21,13 +21,13 @@ _PERSON = re.compile(r"^[UW][A-Z0-9]{2,20}$")
 
 
 class UserZones(Protocol):
-    def user_tz(self, team_id: str, user_id: str) -> str: ...
+    def user_tz(self, workspace: str, user_id: str) -> str: ...
 
 
 class People(UserZones, Protocol):
     """Time zones and channel membership (the Slack directory)."""
 
-    def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool: ...
+    def is_member(self, workspace: str, channel_id: str, user_id: str) -> bool: ...
 
 
 class ChannelZones:
@@ -80,7 +80,7 @@ class ChannelZones:
         users = [u for u in creators if isinstance(u, str) and u[:1] in ("U", "W")]
         if not users:
             return "UTC"
-        tz = resolve_tz(self._directory.user_tz(scope.team_id, users[-1])) or "UTC"
+        tz = resolve_tz(self._directory.user_tz(scope.workspace, users[-1])) or "UTC"
         if tz != "UTC":  # the directory answers UTC when Slack failed too: don't remember that
             self.learn(scope, users[-1], tz, source="ledger")
         return tz

@@ -9,7 +9,7 @@ from bot.domain.ledger import Balance, Commitment, balance, sort_key
 from bot.services.deals import Deal, Deals
 from bot.services.ledger import Ledger
 from bot.services.outcome import Message
-from bot.store import Scope, Store
+from bot.store import Store
 
 HOME_ITEMS_LIMIT = 30
 HOME_DEALS_LIMIT = 15
@@ -29,16 +29,16 @@ class HomeDeal:
 
 
 def home_message(
-    store: Store, ledger: Ledger, deals: Deals, team_id: str, user: str,
+    store: Store, ledger: Ledger, deals: Deals, workspace: str, user: str,
     member_of: set[str], today: date, notice: str | None = None,
 ) -> Message:
     """Build the Home view for ``user``; only channels in ``member_of`` are read."""
     items: list[HomeItem] = []
     touched: list[HomeDeal] = []
-    for scope in store.scopes(team_id):
+    for scope in store.scopes(workspace):
         if scope.channel_id not in member_of:
             continue
-        channel_items = ledger.items(Scope(team_id, scope.channel_id))
+        channel_items = ledger.items(scope)
         mine = [c for c in channel_items if c.is_open and c.owner == user]
         items.extend(HomeItem(scope.channel_id, c) for c in mine)
         involved = any(c.owner == user or c.created_by == user for c in channel_items)

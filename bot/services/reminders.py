@@ -64,7 +64,7 @@ class ReminderService:
             number, due_on, owner = int(doc["number"]), date.fromisoformat(doc["due_on"]), doc["owner"]
             if self.jobs.get(scope, reminder_id(number, due_on, "overdue")) is not None:
                 continue  # overdue is the last state: nothing more to plan for this date
-            tz = self.zones.user_tz(scope.team_id, owner)
+            tz = self.zones.user_tz(scope.workspace, owner)
             state = reminder_state(due_on, local_date(now, tz), OVERDUE_REMINDER_DAYS)
             if state is None:
                 continue
@@ -90,9 +90,9 @@ class ReminderService:
             return None
         if item.due_on.isoformat() != payload["due_on"]:
             return None  # re-dated: the new date gets its own reminders
-        if not self.zones.is_member(scope.team_id, scope.channel_id, payload["owner"]):
+        if not self.zones.is_member(scope.workspace, scope.channel_id, payload["owner"]):
             return None  # a DM would show this channel's ledger to someone outside it
-        tz = self.zones.user_tz(scope.team_id, payload["owner"])
+        tz = self.zones.user_tz(scope.workspace, payload["owner"])
         today = local_date(now, tz)
         state = reminder_state(item.due_on, today)
         if state is None or (payload["state"] == "due" and state == "overdue"):
@@ -117,7 +117,7 @@ class ReminderService:
         if item is None or not item.is_open:
             return error(f"#{payload['number']} is already closed; nothing to snooze.")
         now = self.clock.now()
-        tz = self.zones.user_tz(scope.team_id, payload["owner"])
+        tz = self.zones.user_tz(scope.workspace, payload["owner"])
         until = snooze_until(now, tz)
         self.store.put(scope, SNOOZE, f"{payload['number']}:{payload['due_on']}",
                        {"until": iso(until), "by": user})

@@ -54,23 +54,24 @@ class Directory:
         self._client = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT)
         self._tz = _TtlCache(TZ_TTL_SECONDS)
         self._channels = _TtlCache(MEMBERSHIP_TTL_SECONDS)
-        # Multi-workspace (OAuth) mode: the bot token of a workspace, by team id.
+        # Multi-workspace (OAuth) mode: the bot token of a workspace, by workspace key.
         self.token_for: Callable[[str], str] | None = None
 
-    def _auth(self, team_id: str) -> dict[str, str]:
+    def _auth(self, workspace: str) -> dict[str, str]:
         """Extra call arguments: the workspace's own token in OAuth mode, else nothing."""
-        return {} if self.token_for is None else {"token": self.token_for(team_id)}
+        return {} if self.token_for is None else {"token": self.token_for(workspace)}
 
-    def user_tz(self, team_id: str, user_id: str) -> str:
+    def user_tz(self, workspace: str, user_id: str) -> str:
         """The user's IANA time zone, or UTC when Slack can't tell us."""
         if not _USER_ID.match(user_id):
             return DEFAULT_TZ  # a CRM or webhook acting, not a person
-        key = (team_id, user_id)
+        key = (workspace, user_id)
         cached = self._tz.get(key)
         if isinstance(cached, str):
             return cached
         try:
-            tz = self._client.users_info(user=user_id, **self._auth(team_id))["user"].get("tz") or DEFAULT_TZ
+            user = self._client.users_info(user=user_id, **self._auth(workspace))["user"]
+            tz = user.get("tz") or DEFAULT_TZ
         except SlackApiError as exc:
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
             return DEFAULT_TZ
@@ -80,9 +81,9 @@ class Directory:
         self._tz.put(key, tz)
         return tz
 
-    def channels_of(self, team_id: str, user_id: str) -> set[str]:
+    def channels_of(self, workspace: str, user_id: str) -> set[str]:
         """Ids of the conversations the user is a member of."""
-        key = (team_id, user_id)
+        key = (workspace, user_id)
         cached = self._channels.get(key)
         if isinstance(cached, set):
             return cached
@@ -96,7 +97,7 @@ class Directory:
                     exclude_archived=True,
                     limit=200,
                     cursor=cursor,
-                    **self._auth(team_id),
+                    **self._auth(workspace),
                 )
                 channels.update(c["id"] for c in page.get("channels", []))
                 cursor = (page.get("response_metadata") or {}).get("next_cursor")
@@ -111,6 +112,6 @@ class Directory:
         self._channels.put(key, channels)
         return channels
 
-    def is_member(self, team_id: str, channel_id: str, user_id: str) -> bool:
+    def is_member(self, workspace: str, channel_id: str, user_id: str) -> bool:
         """True when the user belongs to the channel."""
-        return channel_id in self.channels_of(team_id, user_id)
+        return channel_id in self.channels_of(workspace, user_id)

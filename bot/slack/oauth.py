@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
+from bot.domain.workspace import Workspace
 from bot.manifest import BOT_SCOPES
 from bot.slack.client import build_client
 
@@ -55,15 +56,20 @@ def oauth_settings(engine: sa.Engine, client_id: str, client_secret: str) -> OAu
 
 
 def client_for(store: SQLAlchemyInstallationStore, api_url: str) -> ClientFor:
-    """A callable giving the bot client of a workspace (team id), from its installation.
+    """A callable giving the bot client of a workspace (its key), from its installation.
 
     Raises LookupError when the workspace has no installation (uninstalled).
     """
 
-    def client(team_id: str) -> WebClient:
-        bot = store.find_bot(enterprise_id=None, team_id=team_id)
+    def client(key: str) -> WebClient:
+        workspace = Workspace.from_key(key)
+        bot = store.find_bot(
+            enterprise_id=workspace.enterprise_id,
+            team_id=workspace.team_id,
+            is_enterprise_install=workspace.org_wide,
+        )
         if bot is None or not bot.bot_token:
-            raise LookupError(f"no installation for workspace {team_id}")
+            raise LookupError(f"no installation for workspace {key}")
         return build_client(bot.bot_token, api_url)
 
     return client

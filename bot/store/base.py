@@ -1,6 +1,6 @@
 """The storage interface every backend implements.
 
-Records are JSON documents grouped by *scope* (workspace id, channel id) and by
+Records are JSON documents grouped by *scope* (workspace key, channel id) and by
 *kind* (commitment, deal, settings, job, …), each under a key unique within its
 scope and kind. Keeping the interface this small is what lets a PostgreSQL
 backend slot in later without touching the domain.
@@ -17,9 +17,13 @@ Doc = dict[str, Any]
 
 
 class Scope(NamedTuple):
-    """Where a record lives: a workspace and a channel (or a pseudo-channel like `_team`)."""
+    """Where a record lives: a workspace and a channel (or a pseudo-channel like `_team`).
 
-    team_id: str
+    ``workspace`` is a workspace key (bot.domain.workspace): the team id, with the
+    enterprise id in front on Enterprise Grid.
+    """
+
+    workspace: str
     channel_id: str
 
 
@@ -61,7 +65,7 @@ class Store(Protocol):
         """Remove a document; True when it existed."""
         ...
 
-    def scopes(self, team_id: str | None = None) -> Iterator[Scope]:
+    def scopes(self, workspace: str | None = None) -> Iterator[Scope]:
         """Every scope holding data, optionally for one workspace."""
         ...
 

@@ -5,7 +5,7 @@ Chosen when ``DATABASE_URL`` is set. Unlike the TinyDB store, several processes
 must be atomic is made atomic *in PostgreSQL*, not in this process:
 
 * every write takes a per-scope transaction-level advisory lock
-  (``pg_advisory_xact_lock(hashtext(team/channel))``) before touching rows, so
+  (``pg_advisory_xact_lock(hashtext(workspace/channel))``) before touching rows, so
   :meth:`PostgresStore.transaction` really holds the scope exclusively against
   writers in other processes, and ``update()`` (read, change, write) cannot
   lose a concurrent update — not even when the row does not exist yet, which a
@@ -38,7 +38,7 @@ metadata = sa.MetaData()
 documents = sa.Table(
     "documents",
     metadata,
-    sa.Column("team_id", sa.Text, primary_key=True),
+    sa.Column("workspace", sa.Text, primary_key=True),
     sa.Column("channel_id", sa.Text, primary_key=True),
     sa.Column("kind", sa.Text, primary_key=True),
     sa.Column("key", sa.Text, primary_key=True),
@@ -96,13 +96,13 @@ def _scope_lock(conn: Connection, scope: Scope) -> None:
     # hashtext() collisions only make two scopes share a lock: slower, never wrong.
     conn.execute(
         sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
-        {"k": f"{scope.team_id}/{scope.channel_id}"},
+        {"k": f"{scope.workspace}/{scope.channel_id}"},
     )
 
 
 def _where(scope: Scope, kind: str, key: str | None = None) -> list[sa.ColumnElement[bool]]:
     clauses = [
-        documents.c.team_id == scope.team_id,
+        documents.c.workspace == scope.workspace,
         documents.c.channel_id == scope.channel_id,
         documents.c.kind == kind,
     ]
@@ -187,11 +187,11 @@ class PostgresStore:
 
     def put(self, scope: Scope, kind: str, key: str, doc: Doc) -> None:
         stmt = insert(documents).values(
-            team_id=scope.team_id, channel_id=scope.channel_id, kind=kind, key=key, doc=doc
+            workspace=scope.workspace, channel_id=scope.channel_id, kind=kind, key=key, doc=doc
         )
         # DO UPDATE keeps the row, and so its seq: a replaced document keeps its place.
         stmt = stmt.on_conflict_do_update(
-            index_elements=[documents.c.team_id, documents.c.channel_id, documents.c.kind, documents.c.key],
+            index_elements=[documents.c.workspace, documents.c.channel_id, documents.c.kind, documents.c.key],
             set_={"doc": stmt.excluded.doc},
         )
         with self._conn(scope) as conn:
@@ -200,7 +200,7 @@ class PostgresStore:
     def add_once(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
         stmt = (
             insert(documents)
-            .values(team_id=scope.team_id, channel_id=scope.channel_id, kind=kind, key=key, doc=doc)
+            .values(workspace=scope.workspace, channel_id=scope.channel_id, kind=kind, key=key, doc=doc)
             .on_conflict_do_nothing()
             # RETURNING says for sure whether this call inserted (rowcount is not reliable here).
             .returning(documents.c.seq)
@@ -228,12 +228,12 @@ class PostgresStore:
         with self._conn(scope) as conn:
             return conn.execute(stmt).rowcount
 
-    def scopes(self, team_id: str | None = None) -> Iterator[Scope]:
-        stmt = sa.select(documents.c.team_id, documents.c.channel_id).group_by(
-            documents.c.team_id, documents.c.channel_id
+    def scopes(self, workspace: str | None = None) -> Iterator[Scope]:
+        stmt = sa.select(documents.c.workspace, documents.c.channel_id).group_by(
+            documents.c.workspace, documents.c.channel_id
         )
-        if team_id is not None:
-            stmt = stmt.where(documents.c.team_id == team_id)
+        if workspace is not None:
+            stmt = stmt.where(documents.c.workspace == workspace)
         # Oldest scope first, like the TinyDB store's shard order.
         stmt = stmt.order_by(sa.func.min(documents.c.seq))
         with self._conn() as conn:

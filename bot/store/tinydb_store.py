@@ -95,7 +95,7 @@ def _clone_value(value: Any) -> Any:
 
 
 def _shard_key(scope: Scope) -> str:
-    return f"{scope.team_id}/{scope.channel_id}"
+    return f"{scope.workspace}/{scope.channel_id}"
 
 
 class TinyDBStore:
@@ -207,12 +207,12 @@ class TinyDBStore:
             table.remove(doc_ids=[key])
             return True
 
-    def scopes(self, team_id: str | None = None) -> Iterator[Scope]:
+    def scopes(self, workspace: str | None = None) -> Iterator[Scope]:
         with self._lock:
             keys = [k for k, db in self._shards.items() if not db.storage.is_empty()]
         for key in keys:
             team, _, channel = key.partition("/")
-            if team_id is None or team == team_id:
+            if workspace is None or team == workspace:
                 yield Scope(team, channel)
 
     @contextmanager

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.payload import channel_id, team_id
+from bot.listeners.payload import channel_id, workspace
 from bot.services.outcome import error
 from bot.slack.poster import rendered
 
@@ -20,10 +20,10 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
     """Close the item the button points at, then refresh what the user sees."""
 
     def handle_item(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, logger: Any
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
         ack()
-        team = team_id(body)
+        team = workspace(context)
         user = body["user"]["id"]
         value = body["actions"][0].get("value", "")
         # Home-tab buttons carry "channel:number"; in a channel the payload names the channel.

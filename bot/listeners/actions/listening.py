@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, BoltContext, Respond
 
-from bot.listeners.payload import channel_id, team_id
+from bot.listeners.payload import channel_id, workspace
 from bot.slack.poster import rendered
 
 if TYPE_CHECKING:
@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 def make_offer_handler(services: Services, choice: str) -> Callable[..., None]:
     """``choice`` is give, get, ignore or undo."""
 
-    def handle_offer(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def handle_offer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
-        team = team_id(body)
+        team = workspace(context)
         channel = channel_id(body)
         ts = body["actions"][0].get("value", "")
         actor = services.actor(team, channel, body["user"]["id"])

@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, BoltContext, Respond
 
+from bot.listeners.payload import workspace
 from bot.services.outcome import error
 from bot.slack.poster import rendered
 from bot.store import Scope
@@ -19,9 +20,9 @@ if TYPE_CHECKING:
 def make_reminder_handler(services: Services, action: str) -> Callable[..., None]:
     """``action`` is "done" (close the item) or "snooze" (remind again later)."""
 
-    def handle_reminder(ack: Ack, body: dict[str, Any], respond: Respond, logger: Any) -> None:
+    def handle_reminder(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
-        team = body["team"]["id"] if body.get("team") else body["user"]["team_id"]
+        team = workspace(context)
         user = body["user"]["id"]
         try:
             value = json.loads(body["actions"][0].get("value") or "{}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.domain.commands import UsageError, parse_command
+from bot.listeners.payload import workspace
 from bot.services.outcome import Message, error
 from bot.slack.poster import post, rendered
 
@@ -20,9 +21,10 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
     """The listener for `/partner`, closed over the app's services."""
 
     def handle_partner(
-        ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, logger: Any
+        ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, logger: Any,
+        context: BoltContext,
     ) -> None:
-        actor = services.actor(command["team_id"], command["channel_id"], command["user_id"])
+        actor = services.actor(workspace(context), command["channel_id"], command["user_id"])
         posts: list[Message] = []
         try:
             outcome = services.partner.handle(actor, parse_command(command.get("text", "")))

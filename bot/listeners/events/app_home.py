@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
+
+from bot.listeners.payload import workspace
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -14,9 +17,9 @@ if TYPE_CHECKING:
 def make_home_handler(services: Services) -> Callable[..., None]:
     """Publish the Home tab when it is opened (the Messages tab needs nothing)."""
 
-    def handle_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def handle_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
-        services.publish_home(client, body["team_id"], event["user"])
+        services.publish_home(client, workspace(context), event["user"])
 
     return handle_home_opened

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.listeners.payload import workspace
 from bot.slack.poster import post, post_ephemeral
 
 if TYPE_CHECKING:
@@ -16,12 +18,12 @@ if TYPE_CHECKING:
 def make_message_handler(services: Services) -> Callable[..., None]:
     """Hand the message to the listening use case and say what it decided."""
 
-    def handle_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def handle_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         channel = event.get("channel")
         if not channel or event.get("channel_type") == "im":
             return
         speaker = str(event.get("user") or (event.get("message") or {}).get("user") or "")
-        actor = services.actor(body.get("team_id", ""), channel, speaker)
+        actor = services.actor(workspace(context), channel, speaker)
         noticed = services.listening.on_message(actor, event)
         for deal in noticed.signed:  # plan check-ins before anything can fail on the way out
             services.on_signed(noticed.signer or actor, deal)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.payload import team_id, view_metadata
+from bot.listeners.payload import view_metadata, workspace
 from bot.services.debrief import read_debrief
 from bot.slack.poster import post_ephemeral
 
@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 def make_debrief_submission_handler(services: Services) -> Callable[..., None]:
     """Validate; on success store the lines and confirm to the person."""
 
-    def handle_debrief(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+    def handle_debrief(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         user = body["user"]["id"]
-        team = team_id(body)
+        team = workspace(context)
         meta = view_metadata(view)
         channel = str(meta.get("channel") or "")
         actor = services.actor(team, channel, user)
