@@ -27,6 +27,7 @@ from bot.services.ledger import Ledger
 from bot.services.listening import Listening
 from bot.services.partner_command import Actor, PartnerCommands
 from bot.services.record_form import Recorder
+from bot.services.workspaces import Workspaces
 from bot.slack.directory import Directory
 from bot.slack.poster import rendered
 from bot.store import Scope, Store
@@ -75,6 +76,7 @@ class Services:
     directory: Directory
     listening: Listening
     debriefs: Debriefs
+    workspaces: Workspaces
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
     schedule: Schedule | None = None  # set by bot.schedule.install_schedule
@@ -114,7 +116,7 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     return Services(
         store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
         partner=partner, recorder=Recorder(partner), directory=Directory(client),
-        listening=listening, debriefs=Debriefs(partner),
+        listening=listening, debriefs=Debriefs(partner), workspaces=Workspaces(store, clock),
     )
 
 

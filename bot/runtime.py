@@ -17,7 +17,7 @@ from bot.domain import commands as cmd
 from bot.schedule.install import Schedule, install_schedule
 from bot.server import WsgiApp
 from bot.services.meetings import Meetings
-from bot.slack.client import build_client
+from bot.slack.client import build_client, token_workspace
 from bot.store import Store, TinyDBStore
 from bot.webhook import DealWebhook
 
@@ -92,10 +92,8 @@ def build_runtime(
     app = build_app(services, settings.signing_secret, token_verification=token_verification,
                     oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
-    if webhook is not None and oauth is not None:
-        # The CRM webhook names no workspace; it posts with the one bot token only.
-        log.warning("DEAL_WEBHOOK_SECRET is ignored with the OAuth install (SLACK_CLIENT_ID)")
-        webhook = None
+    if oauth is None and token_verification:
+        _token_workspace_is_installed(services)
     wsgi = WsgiApp(app, settings.signing_secret, webhook)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule)])
@@ -108,11 +106,26 @@ def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSetting
 
     engine = store.engine if is_postgres(store) else _engine(settings)  # type: ignore[attr-defined]
     assert settings.client_id is not None and settings.client_secret is not None
-    oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret)
-    client_for = oauth.client_for(oauth_settings.installation_store, settings.api_url)  # type: ignore[arg-type]
+    oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret,
+                                          on_installed=services.workspaces.installed)
+    installations = oauth_settings.installation_store
+    client_for = oauth.client_for(installations, settings.api_url)  # type: ignore[arg-type]
+    services.workspaces.uninstall_hooks.append(oauth.forget_installation(installations))  # type: ignore[arg-type]
     services.client_for = client_for
     services.directory.token_for = lambda workspace: str(client_for(workspace).token)
     return oauth_settings
+
+
+def _token_workspace_is_installed(services: Services) -> None:
+    """Single-token mode: a token that works means the app is installed in its workspace, so
+    clear an "uninstalled" mark left from before a reinstall (the new token came with it)."""
+    try:
+        workspace = token_workspace(services.client)
+    except Exception as exc:  # noqa: BLE001 - Bolt reports a bad token on its own
+        log.warning("auth.test failed (%s); the workspace's install status is unchanged", type(exc).__name__)
+        return
+    if services.workspaces.installed(workspace):
+        log.info("workspace %s is installed again; scheduling resumes", workspace)
 
 
 def _engine(settings: Settings) -> Any:

@@ -39,6 +39,8 @@ SAMPLE_EVENTS = {
     "app_home_opened": {"type": "app_home_opened", "user": "U0ALICE", "tab": "home"},
     "message": {"type": "message", "user": "U0ALICE", "channel": "C0DEAL", "text": "hello",
                 "ts": "1700000000.000100", "channel_type": "channel"},
+    "app_uninstalled": {"type": "app_uninstalled"},
+    "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": ["U0ALICE"]}},
 }
 
 

@@ -97,9 +97,17 @@ class SlackDriver:
         api_app_id: str = "A0001",
         *,
         timeout: float = 10.0,
+        enterprise_id: str | None = None,
+        org_wide: bool = False,
     ) -> None:
-        """``bot_url`` is the app's Request URL, e.g. ``http://127.0.0.1:3000/slack/events``."""
+        """``bot_url`` is the app's Request URL, e.g. ``http://127.0.0.1:3000/slack/events``.
+
+        ``enterprise_id`` makes ``team_id`` a workspace of an Enterprise Grid org;
+        ``org_wide`` sends payloads as for an app installed org-wide.
+        """
         self.bot_url = bot_url
+        self.enterprise_id = enterprise_id
+        self.org_wide = org_wide
         self.signing_secret = signing_secret
         self.emulator = emulator
         self.team_id = team_id
@@ -199,7 +207,9 @@ class SlackDriver:
             "command": command,
             "text": text,
             "api_app_id": self.api_app_id,
-            "is_enterprise_install": "false",
+            "is_enterprise_install": "true" if self.org_wide else "false",
+            **({"enterprise_id": self.enterprise_id, "enterprise_name": self.enterprise_id}
+               if self.enterprise_id else {}),
             "response_url": self._response_url(),
             "trigger_id": self._trigger_id(),
         }
@@ -220,6 +230,8 @@ class SlackDriver:
             "token": VERIFICATION_TOKEN,
             "team_id": self.team_id,
             "context_team_id": self.team_id,
+            **({"enterprise_id": self.enterprise_id, "context_enterprise_id": self.enterprise_id}
+               if self.enterprise_id else {}),
             "api_app_id": self.api_app_id,
             "event": event,
             "type": "event_callback",
@@ -227,11 +239,12 @@ class SlackDriver:
             "event_time": int(time.time()) if event_time is None else event_time,
             "authorizations": [
                 {
-                    "enterprise_id": None,
-                    "team_id": self.team_id,
+                    "enterprise_id": self.enterprise_id,
+                    # An org-wide installation belongs to no single workspace.
+                    "team_id": None if self.org_wide else self.team_id,
                     "user_id": self.bot_user_id,
                     "is_bot": True,
-                    "is_enterprise_install": False,
+                    "is_enterprise_install": self.org_wide,
                 }
             ],
             "is_ext_shared_channel": False,
@@ -378,15 +391,13 @@ class SlackDriver:
             view["private_metadata"] = private_metadata
         payload = {
             "type": "view_submission",
-            "team": {"id": self.team_id, "domain": self.team_domain},
             "user": self._user(user),
             "api_app_id": self.api_app_id,
             "token": VERIFICATION_TOKEN,
             "trigger_id": self._trigger_id(),
             "view": view,
             "response_urls": [],
-            "is_enterprise_install": False,
-            "enterprise": None,
+            **self._interactive_workspace(),
         }
         return self._interactive(payload, **opts)
 
@@ -415,9 +426,7 @@ class SlackDriver:
             "token": VERIFICATION_TOKEN,
             "container": container,
             "trigger_id": self._trigger_id(),
-            "team": {"id": self.team_id, "domain": self.team_domain},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            **self._interactive_workspace(),
             "state": {"values": {}},
             "actions": [action],
         }
@@ -440,6 +449,20 @@ class SlackDriver:
         }
         view.setdefault("state", {"values": {}})
         return view
+
+    def _interactive_workspace(self) -> dict[str, Any]:
+        """Where a button or modal payload says it comes from."""
+        team: dict[str, Any] | None = {"id": self.team_id, "domain": self.team_domain}
+        if self.enterprise_id and team is not None:
+            team["enterprise_id"] = self.enterprise_id
+        if self.org_wide:
+            team = None  # org-wide installs get no team here; Bolt reads user.team_id instead
+        enterprise = {"id": self.enterprise_id, "name": self.enterprise_id} if self.enterprise_id else None
+        return {
+            "team": team,
+            "enterprise": enterprise,
+            "is_enterprise_install": self.org_wide,
+        }
 
     def _user(self, user: str) -> dict[str, str]:
         name = self._user_name(user)

@@ -40,6 +40,7 @@ from bot.clock import Clock
 from bot.domain.schedule_rules import backoff
 from bot.schedule.jobs import (
     ACTIVE,
+    CANCELLED,
     DONE,
     FAILED,
     FINISHED,
@@ -76,6 +77,7 @@ TEAM_SCOPE = "_team"
 # ``sending`` less than this long ago is left alone: it may be posting it right now.
 SENDING_LEASE = timedelta(minutes=2)
 DM_CHANNEL = "dm_channel"
+UNINSTALLED = "uninstalled"  # the error recorded on jobs cancelled because the workspace left
 
 Renderer = Callable[[Scope, Doc, datetime], Message | None]
 Planner = Callable[[Scope, datetime], None]
@@ -156,6 +158,8 @@ class Dispatcher:
         self.sending_lease = sending_lease
         self.renderers: dict[str, Renderer] = {}
         self.planners: list[Planner] = []
+        # Workspaces that removed the app: nothing is planned or posted for them.
+        self.is_uninstalled: Callable[[str], bool] = lambda workspace: False
         self._run_lock = threading.Lock()
         self._again = threading.Event()
 
@@ -188,8 +192,12 @@ class Dispatcher:
     def sweep(self, now: datetime | None = None) -> RunReport:
         """Plan jobs from stored data for every channel, prune old ones, then run what is due."""
         at = now or self.clock.now()
+        gone = _Memo(self.is_uninstalled)
         for scope in list(self.jobs.store.scopes()):
             if scope.channel_id.startswith("_"):
+                continue
+            if gone(scope.workspace):
+                self.cancel_active(scope, UNINSTALLED)  # finishes a clean-up a crash interrupted
                 continue
             for planner in self.planners:
                 try:
@@ -212,9 +220,13 @@ class Dispatcher:
                 at = now or self.clock.now()
                 due = [(s, d) for s, d in self.jobs.all_active() if is_ready(d, at)]
                 due.sort(key=lambda pair: ready_at(pair[1]))
+                gone = _Memo(self.is_uninstalled)
                 for scope, doc in due:
                     if self._stopping.is_set():
                         return report
+                    if gone(scope.workspace):
+                        self.cancel_active(scope, UNINSTALLED)
+                        continue
                     try:
                         self._run_one(scope, doc, at, report)
                     except Exception:
@@ -358,6 +370,27 @@ class Dispatcher:
                       doc["id"], doc.get("type"), scope.workspace, scope.channel_id,
                       doc.get("target") or scope.channel_id, code)
 
+    def cancel_active(self, scope: Scope, reason: str) -> list[str]:
+        """Cancel every pending or sending job of a scope (its workspace left); their ids."""
+        now = self.clock.now()
+        cancelled = []
+        for doc in self.jobs.active(scope):
+            changed = self.jobs.change(
+                scope, doc["id"],
+                lambda d: {**d, "status": CANCELLED, "error": reason} if d["status"] in ACTIVE else None, now,
+            )
+            if changed is not None and changed.get("status") == CANCELLED:
+                cancelled.append(doc["id"])
+        if cancelled:
+            log.info("cancelled %d scheduled posts in %s/%s: %s", len(cancelled), scope.workspace,
+                     scope.channel_id, reason)
+        return cancelled
+
+    def cancel_workspace(self, workspace: str, reason: str = UNINSTALLED) -> int:
+        """Cancel every active job of a workspace; how many."""
+        scopes = list(self.jobs.store.scopes(workspace))
+        return sum(len(self.cancel_active(scope, reason)) for scope in scopes)
+
     @staticmethod
     def _mark(scope: Scope, doc: Doc) -> dict[str, Any]:
         return {"job_id": doc["id"], "channel": scope.channel_id, "arm": int(doc.get("arm", 0))}
@@ -428,6 +461,19 @@ class Dispatcher:
 
         for doc in self.jobs.find(scope, old):
             self.jobs.delete(scope, doc["id"])
+
+
+class _Memo:
+    """A predicate asked once per workspace during one sweep or run (it may read the database)."""
+
+    def __init__(self, predicate: Callable[[str], bool]) -> None:
+        self._predicate = predicate
+        self._answers: dict[str, bool] = {}
+
+    def __call__(self, workspace: str) -> bool:
+        if workspace not in self._answers:
+            self._answers[workspace] = self._predicate(workspace)
+        return self._answers[workspace]
 
 
 def _same_mark(payload: Any, wanted: dict[str, Any]) -> bool:

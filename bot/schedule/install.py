@@ -82,6 +82,8 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     services.partner.extra_handlers[cmd.Digest] = digests.command
     services.partner.extra_handlers[cmd.Checkins] = checkins.command
     services.signed_hooks.append(checkins.on_signed)
+    dispatcher.is_uninstalled = services.workspaces.is_uninstalled
+    services.workspaces.uninstall_hooks.append(dispatcher.cancel_workspace)
     schedule = Schedule(jobs, dispatcher, Scheduler(dispatcher), zones, checkins, digests, reminders)
     services.schedule = schedule
     return schedule

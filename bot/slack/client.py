@@ -9,6 +9,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.domain.workspace import workspace_key
+
 # Slack asks clients to wait Retry-After seconds on 429; slack-sdk only does so
 # when this handler is installed, which it is not by default.
 RATE_LIMIT_RETRIES = 5
@@ -26,3 +28,10 @@ def build_client(token: str | None, api_url: str, timeout: int = 10) -> WebClien
             ConnectionErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def token_workspace(client: WebClient) -> str:
+    """The workspace key of the client's own token, from auth.test (single-token mode)."""
+    auth = client.auth_test()
+    org_wide = bool(auth.get("is_enterprise_install"))
+    return workspace_key(auth.get("team_id"), auth.get("enterprise_id"), org_wide)

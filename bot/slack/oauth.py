@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from slack_bolt import BoltResponse
+from slack_bolt.oauth.callback_options import CallbackOptions, SuccessArgs
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
-from bot.domain.workspace import Workspace
+from bot.domain.workspace import Workspace, workspace_key
 from bot.manifest import BOT_SCOPES
 from bot.slack.client import build_client
 
@@ -42,8 +45,19 @@ def create_tables(engine: sa.Engine) -> None:
     state_store(engine).create_tables()
 
 
-def oauth_settings(engine: sa.Engine, client_id: str, client_secret: str) -> OAuthSettings:
-    """Bolt's OAuth settings: install at /slack/install, callback at /slack/oauth_redirect."""
+def oauth_settings(
+    engine: sa.Engine, client_id: str, client_secret: str, on_installed: Callable[[str], object],
+) -> OAuthSettings:
+    """Bolt's OAuth settings: install at /slack/install, callback at /slack/oauth_redirect.
+
+    ``on_installed(workspace key)`` runs after an installation is saved (a reinstall
+    clears the workspace's "uninstalled" mark), before Bolt's usual success page.
+    """
+
+    def success(args: SuccessArgs) -> BoltResponse:
+        on_installed(installation_key(args.installation))
+        return args.default.success(args)
+
     return OAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
@@ -52,7 +66,24 @@ def oauth_settings(engine: sa.Engine, client_id: str, client_secret: str) -> OAu
         redirect_uri_path=REDIRECT_PATH,
         installation_store=installation_store(engine, client_id),
         state_store=state_store(engine),
+        callback_options=CallbackOptions(success=success, failure=lambda args: args.default.failure(args)),
     )
+
+
+def installation_key(installation: Installation) -> str:
+    """The workspace key records of this installation are filed under."""
+    return workspace_key(installation.team_id, installation.enterprise_id,
+                         bool(installation.is_enterprise_install))
+
+
+def forget_installation(store: SQLAlchemyInstallationStore) -> Callable[[str], None]:
+    """An uninstall hook: delete the workspace's installations and bot tokens (idempotent)."""
+
+    def forget(key: str) -> None:
+        workspace = Workspace.from_key(key)
+        store.delete_all(enterprise_id=workspace.enterprise_id, team_id=workspace.team_id)
+
+    return forget
 
 
 def client_for(store: SQLAlchemyInstallationStore, api_url: str) -> ClientFor:

@@ -14,6 +14,7 @@ from slack_bolt import App
 
 from bot.listeners.events.app_home import make_home_handler
 from bot.listeners.events.message import make_message_handler
+from bot.listeners.events.uninstall import make_tokens_revoked_handler, make_uninstalled_handler
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 EVENT_LISTENERS: dict[str, Callable[[Services], Callable[..., Any]]] = {
     "app_home_opened": make_home_handler,
     "message": make_message_handler,
+    "app_uninstalled": make_uninstalled_handler,
+    "tokens_revoked": make_tokens_revoked_handler,
 }
 SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(EVENT_LISTENERS)
 
