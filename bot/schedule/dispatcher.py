@@ -391,6 +391,23 @@ class Dispatcher:
         scopes = list(self.jobs.store.scopes(workspace))
         return sum(len(self.cancel_active(scope, reason)) for scope in scopes)
 
+    def resume_workspace(self, workspace: str) -> int:
+        """After a reinstall: jobs cancelled by the uninstall that are still ahead become pending
+        again; those that came due meanwhile stay cancelled (stale news). How many resumed."""
+        now = self.clock.now()
+
+        def resume(d: Doc) -> Doc | None:
+            if d["status"] != CANCELLED or d.get("error") != UNINSTALLED or parse(d["due_at"]) <= now:
+                return None
+            return {**d, "status": PENDING, "error": None, "retry_at": None, "intent_at": None}
+
+        resumed = 0
+        for scope in list(self.jobs.store.scopes(workspace)):
+            for doc in self.jobs.find(scope, lambda d: d.get("error") == UNINSTALLED):
+                changed = self.jobs.change(scope, doc["id"], resume, now)
+                resumed += changed is not None and changed.get("status") == PENDING
+        return resumed
+
     @staticmethod
     def _mark(scope: Scope, doc: Doc) -> dict[str, Any]:
         return {"job_id": doc["id"], "channel": scope.channel_id, "arm": int(doc.get("arm", 0))}

@@ -84,6 +84,7 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     services.signed_hooks.append(checkins.on_signed)
     dispatcher.is_uninstalled = services.workspaces.is_uninstalled
     services.workspaces.uninstall_hooks.append(dispatcher.cancel_workspace)
+    services.workspaces.reinstall_hooks.append(dispatcher.resume_workspace)
     schedule = Schedule(jobs, dispatcher, Scheduler(dispatcher), zones, checkins, digests, reminders)
     services.schedule = schedule
     return schedule

@@ -5,7 +5,8 @@ and then nothing: the token is dead. We record that in the store first, in one w
 so every process sharing the database stops planning and posting for the workspace
 even if the rest of the clean-up (cancelling its jobs, deleting its installation)
 is interrupted. Commitments and deals are kept: a reinstall picks up where the team
-left off, and the mark is cleared by the reinstall.
+left off: the reinstall clears the mark and brings back what was scheduled and is
+still ahead (what came due while the app was gone is not sent late).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ WORKSPACE_SCOPE = "_workspace"  # a pseudo-channel: planners skip scopes startin
 STATUS_KIND = "install_status"
 STATUS_KEY = "status"
 
-UninstallHook = Callable[[str], object]  # the return value is ignored
+WorkspaceHook = Callable[[str], object]  # called with the workspace key; the result is ignored
 
 
 class Workspaces:
@@ -29,8 +30,9 @@ class Workspaces:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
-        # Called with the workspace key after the mark is written (cancel jobs, drop tokens).
-        self.uninstall_hooks: list[UninstallHook] = []
+        # After the mark is written (cancel jobs, drop tokens) and after it is cleared (resume).
+        self.uninstall_hooks: list[WorkspaceHook] = []
+        self.reinstall_hooks: list[WorkspaceHook] = []
 
     def is_uninstalled(self, workspace: str) -> bool:
         """True when the workspace removed the app and hasn't installed it again."""
@@ -50,5 +52,10 @@ class Workspaces:
         return first
 
     def installed(self, workspace: str) -> bool:
-        """Clear the mark (the app was installed again); True when there was one."""
-        return self.store.delete(Scope(workspace, WORKSPACE_SCOPE), STATUS_KIND, STATUS_KEY)
+        """Clear the mark (the app was installed again) and run the reinstall hooks; True when
+        there was a mark."""
+        if not self.store.delete(Scope(workspace, WORKSPACE_SCOPE), STATUS_KIND, STATUS_KEY):
+            return False
+        for hook in self.reinstall_hooks:
+            hook(workspace)
+        return True

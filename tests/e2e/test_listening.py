@@ -112,6 +112,9 @@ def test_webhook_sets_stage_and_prompts(bot, emulator):
     assert "Globex" in all_text(emulator.messages(DEAL)[0])
     again = send_webhook(bot, {"deal": "globex", "stage": "won", "channel": DEAL})
     assert again.json()["changed"] is False and len(emulator.messages(DEAL)) == 1
+    # Naming the bot's own workspace is fine (CRMs that always send it need no special case).
+    named = send_webhook(bot, {"deal": "Initech", "stage": "proposal", "channel": DEAL, "team_id": "T0001"})
+    assert named.status_code == 200 and deals(bot) == {"Globex": "signed", "Initech": "proposal"}
 
 
 @pytest.mark.parametrize(
@@ -125,6 +128,14 @@ def test_webhook_sets_stage_and_prompts(bot, emulator):
         ({"deal": "G", "channel": DEAL}, None, "whsec-test", 400, "missing_fields"),
         ({"deal": "G", "stage": "won", "channel": "C0NOPE"}, None, "whsec-test", 400, "channel_not_found"),
         ({"deal": "G", "stage": "won", "channel": "#general"}, None, "whsec-test", 400, "invalid_channel"),
+        ({"deal": "G", "stage": "won", "channel": DEAL, "team_id": "T0OTHER"}, None, "whsec-test", 400,
+         "wrong_workspace"),
+        ({"deal": "G", "stage": "won", "channel": DEAL, "team_id": "<!channel>"}, None, "whsec-test", 400,
+         "invalid_workspace"),
+        ({"deal": "G", "stage": "won", "channel": DEAL, "team_id": 7}, None, "whsec-test", 400,
+         "invalid_workspace"),
+        ({"deal": "G", "stage": "won", "channel": DEAL, "enterprise_id": ["E1"]}, None, "whsec-test", 400,
+         "invalid_workspace"),
     ],
 )
 def test_bad_webhooks_are_refused_and_store_nothing(bot, emulator, payload, raw, secret, status, error):
