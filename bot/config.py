@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -115,6 +116,7 @@ class Settings:
                 "./data/partner-coach.json."
             )
         database_url = database_url_from_env(env)
+        sending_lease_from_env(env)  # checked here, so a typo stops `serve`; applied by bot.schedule.leader
         if oauth and database_url is None:
             raise ConfigError(
                 "DATABASE_URL is not set: the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
@@ -161,6 +163,33 @@ def database_url_from_env(env: Mapping[str, str] | None = None) -> str | None:
         f"DATABASE_URL is malformed ({shown}, expected postgresql://user:password@host/dbname): "
         "give a PostgreSQL URL, or unset it to use the TinyDB file (PARTNER_COACH_DB)."
     )
+
+
+SENDING_LEASE_VAR = "PARTNER_COACH_SENDING_LEASE_SECONDS"
+
+
+def sending_lease_from_env(env: Mapping[str, str] | None = None) -> timedelta | None:
+    """Test/ops knob: ``PARTNER_COACH_SENDING_LEASE_SECONDS`` replaces the 2-minute ``sending``
+    lease that `serve` applies on PostgreSQL (:mod:`bot.schedule.leader`); None when unset.
+
+    The end-to-end test of a leader killed mid-post sets a few seconds so it needn't wait
+    minutes. In production, shorter than a slow post (Slack's answer plus the client's
+    retries) risks two processes posting one job.
+    """
+    env = os.environ if env is None else env
+    text = env.get(SENDING_LEASE_VAR, "").strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(
+            f"{SENDING_LEASE_VAR} is malformed ({text!r}): give a number of seconds above 0 "
+            "(or unset it for the default 2 minutes)."
+        )
+    return timedelta(seconds=seconds)
 
 
 def _url_secrets(url: str | None) -> list[str]:

@@ -59,6 +59,32 @@ class _Failure:
     remaining: int
 
 
+class Hold:
+    """One call held by :meth:`SlackEmulator.hold_next`: the test sees it arrive, then lets it go.
+
+    With ``record`` the call takes effect (a posted message is stored and recorded) and only
+    its answer waits; without, the request waits and is then dropped unseen (the connection
+    closes with no answer), as if it never reached Slack.
+    """
+
+    def __init__(self, method: str, record: bool, timeout: float) -> None:
+        self.method, self.record, self.timeout = method, record, timeout
+        self.arrived = threading.Event()  # the call reached the emulator (and took effect, if record)
+        self._released = threading.Event()
+
+    def wait_arrived(self, timeout: float = 10.0) -> bool:
+        """True once the held call has arrived."""
+        return self.arrived.wait(timeout)
+
+    def release(self) -> None:
+        """Let the held call go: its answer is sent, or (not ``record``) the connection dropped."""
+        self._released.set()
+
+    def _hold(self) -> None:
+        self.arrived.set()
+        self._released.wait(self.timeout)  # never forever: a forgotten hold answers eventually
+
+
 class _SlackError(Exception):
     """Raised by ``_api_*`` handlers to answer ``{"ok": false, "error": <error>}``."""
 
@@ -157,13 +183,19 @@ class _Handler(BaseHTTPRequestHandler):
             # bot's connection-retry handler would quietly paper over.
             traceback.print_exc()
             reply = 500, "text/plain", b"emulator_error", {}
+        if reply is None:  # a held call dropped (hold_next(record=False)): no answer at all
+            self.close_connection = True
+            return
         status, content_type, payload, extra = reply
-        self.send_response(status)
-        for name, value in {"Content-Type": content_type, **extra}.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        try:
+            self.send_response(status)
+            for name, value in {"Content-Type": content_type, **extra}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except ConnectionError:
+            self.close_connection = True  # the caller is gone (e.g. killed during a held call)
 
     do_GET = do_POST = _handle
 
@@ -196,8 +228,10 @@ class SlackEmulator:
         self._views: dict[str, Args] = {}  # insertion order = most recently written last
         self._homes: dict[str, str] = {}  # user id -> published Home view id
         self._failures: dict[str, list[_Failure]] = {}
-        # OAuth install: code -> (team id, bot token) that oauth.v2.access hands out.
-        self.oauth_codes: dict[str, tuple[str, str]] = {}
+        self._holds: dict[str, list[Hold]] = {}
+        # OAuth install: code -> (team id, bot token[, enterprise id]) that oauth.v2.access
+        # hands out; a team id of None with an enterprise id is an org-wide Grid install.
+        self.oauth_codes: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {}
         self._last_ts = 0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -220,6 +254,11 @@ class SlackEmulator:
     def stop(self) -> None:
         """Stop serving and free the port; safe to call twice."""
         server, self._server = self._server, None
+        with self._lock:
+            holds = [h for queue in self._holds.values() for h in queue]
+            self._holds.clear()
+        for hold in holds:
+            hold.release()
         if server is not None:
             server.shutdown()
             server.server_close()
@@ -383,6 +422,20 @@ class SlackEmulator:
                 _Failure(error, status, retry_after, delay, times)
             )
 
+    def hold_next(self, method: str, *, record: bool = True, timeout: float = 60.0) -> Hold:
+        """Hold the next call to ``method`` (after earlier holds) until ``release()``.
+
+        ``record=True``: the call is handled and recorded at once (a message is posted) and
+        only the answer waits, as when Slack took a post but its reply never reached the
+        caller. ``record=False``: nothing happens, and on release the connection is dropped
+        without an answer or a recording. ``hold.wait_arrived()`` tells when the call is in
+        flight, e.g. to kill the caller at that very moment.
+        """
+        hold = Hold(method, record, timeout)
+        with self._lock:
+            self._holds.setdefault(method, []).append(hold)
+        return hold
+
     # ---------------------------------------------------------------- recordings
 
     @property
@@ -476,7 +529,7 @@ class SlackEmulator:
 
     # ---------------------------------------------------------------------- HTTP
 
-    def _dispatch(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
+    def _dispatch(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply | None:
         url = urlsplit(path)
         try:
             parsed = _parse_body(headers.get("Content-Type") or "", body)
@@ -484,7 +537,17 @@ class SlackEmulator:
         except ValueError:  # malformed JSON or UTF-8
             args, bad_body = {}, True
         if url.path.startswith("/api/"):
-            return self._api(url.path[len("/api/") :].strip("/"), args, headers, bad_body)
+            method = url.path[len("/api/") :].strip("/")
+            with self._lock:
+                queue = self._holds.get(method)
+                hold = queue.pop(0) if queue else None
+            if hold is not None and not hold.record:
+                hold._hold()
+                return None  # dropped: the handler closes the connection without answering
+            reply = self._api(method, args, headers, bad_body)
+            if hold is not None:
+                hold._hold()
+            return reply
         if url.path.startswith("/response/"):
             return self._response_url(self.base_url + url.path, args, bad_body)
         return 404, "text/plain", b"not found", {}
@@ -640,12 +703,14 @@ class SlackEmulator:
         grant = self.oauth_codes.pop(str(args.get("code") or ""), None)
         if grant is None:
             raise _SlackError("invalid_code")
-        team_id, token = grant
+        team_id, token, *enterprise = grant
+        enterprise_id = enterprise[0] if enterprise else None
         return {
             "app_id": self.app_id, "authed_user": {"id": "U0INSTALLER"}, "scope": "commands",
             "token_type": "bot", "access_token": token, "bot_user_id": self.bot_user_id,
-            "team": {"id": team_id, "name": team_id}, "enterprise": None,
-            "is_enterprise_install": False,
+            "team": {"id": team_id, "name": team_id} if team_id else None,
+            "enterprise": {"id": enterprise_id, "name": enterprise_id} if enterprise_id else None,
+            "is_enterprise_install": bool(enterprise_id) and team_id is None,
         }
 
     def _api_chat_postMessage(self, args: Args) -> Args:

@@ -30,6 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from bot.config import sending_lease_from_env
 from bot.schedule.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,10 @@ class LeaderElection:
         # Applied to the dispatcher once the election runs (`serve`): only then may another
         # process be sending a job. Tests and the demo drive the dispatcher in-process
         # without an election, and keep recovering a left-over ``sending`` job at once.
+        # PARTNER_COACH_SENDING_LEASE_SECONDS (a test/ops knob, see bot.config) changes its
+        # length, never whether there is one.
+        if sending_lease is not None:
+            sending_lease = sending_lease_from_env() or sending_lease
         self.sending_lease = sending_lease
         self._conn: Connection | None = None
         self._leader = threading.Event()
@@ -99,6 +104,13 @@ class LeaderElection:
             self._thread = None
         self._step_down()
         self._engine.dispose()
+
+    def retire(self) -> None:
+        """This process is shutting down: never take the lock from now on. Returns at once
+        (safe in a signal handler); a leader keeps its scheduler until :meth:`stop`. Without
+        it, a gunicorn worker finishing its last requests after SIGTERM could win the lock
+        its stopping siblings just gave back, and start a scheduler only to stop it."""
+        self._stopping.set()
 
     def wait_leader(self, timeout: float) -> bool:
         """True once this process leads (tests)."""

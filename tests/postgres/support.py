@@ -4,6 +4,9 @@ Which server: ``PARTNER_COACH_TEST_DATABASE_URL``, else the role and database
 that ``.ci/run`` creates on 127.0.0.1. When none answers, PostgreSQL tests are
 skipped, unless ``PARTNER_COACH_REQUIRE_PG`` is set (CI sets it): then they
 fail, so a broken database setup can never turn into a green, untested run.
+
+Also helpers for tests running several `serve` processes on one schema: seed a due post,
+read a job record, see who holds the scheduler lock, wait for a condition.
 """
 
 from __future__ import annotations
@@ -11,15 +14,27 @@ from __future__ import annotations
 import atexit
 import os
 import secrets
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 
+from bot.app import build_services
+from bot.clock import SystemClock
+from bot.schedule.install import install_schedule
+from bot.schedule.jobs import JOB
+from bot.schedule.leader import APPLICATION_NAME, LEADER_LOCK_KEY
+from bot.services.outcome import Message
+from bot.slack.client import build_client
+from bot.store import Scope
 from bot.store.migrations import upgrade
-from bot.store.postgres_store import make_engine, normalise_url
+from bot.store.postgres_store import PostgresStore, make_engine, normalise_url
+from tests.e2e.serve_process import BOT_TOKEN
 
 DEFAULT_URL = "postgresql://partner_coach:partner_coach@127.0.0.1:5432/partner_coach_test"
 
@@ -98,3 +113,55 @@ def postgres_for_tests() -> TestDatabase:
             pytest.fail(f"{message}, and PARTNER_COACH_REQUIRE_PG is set", pytrace=False)
         pytest.skip(message)
     return _database
+
+
+# ------------------------------------------------------------ several `serve` processes
+
+
+def seed_due_post(url: str, emulator: Any, team: str, channel: str, job_id: str, text: str,
+                  user: str) -> None:
+    """A debrief prompt about ``text`` that came due a minute ago, stored as `serve` would store it."""
+    store = PostgresStore(url)
+    try:
+        clock = SystemClock()
+        services = build_services(store, clock, build_client(BOT_TOKEN, emulator.api_url))
+        schedule = install_schedule(services)
+        message = Message("debrief_prompt", {"topic": text, "user": user})
+        assert schedule.schedule_post(Scope(team, channel), job_id, clock.now() - timedelta(minutes=1),
+                                      message)
+    finally:
+        store.close()
+
+
+def read_job(url: str, team: str, channel: str, job_id: str) -> dict[str, Any] | None:
+    """The job record as the database holds it now (a fresh connection, nothing cached)."""
+    store = PostgresStore(url)
+    try:
+        return store.get(Scope(team, channel), JOB, job_id)
+    finally:
+        store.close()
+
+
+def leader_pids(url: str) -> set[int]:
+    """OS pids of the processes holding this schema's scheduler lock (pg_stat_activity's name)."""
+    engine = make_engine(url, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            names = conn.execute(sa.text(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k "
+                "AND l.objid::bigint = (hashtext(current_schema())::bigint & 4294967295)"
+            ), {"k": LEADER_LOCK_KEY}).scalars().all()
+    finally:
+        engine.dispose()
+    return {int(n.rsplit(" ", 1)[1]) for n in names if n and n.startswith(APPLICATION_NAME)}
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float, step: float = 0.1) -> bool:
+    """Poll ``predicate`` until it is true or ``timeout`` seconds have passed; its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return bool(predicate())
