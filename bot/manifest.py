@@ -17,6 +17,7 @@ BOT_SCOPES: dict[str, str] = {
     "channels:history": "message events and conversations.history in public deal channels",
     "groups:history": "message events and conversations.history in private deal channels",
     "im:history": "conversations.history in the app's DMs: a reminder cut off by a crash isn't sent twice",
+    "im:write": "conversations.open: a person's DM id before their first reminder, for the same reason",
 }
 
 # message.* events arrive for channels the bot is in; the scopes above cover them.

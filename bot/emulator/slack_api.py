@@ -93,6 +93,13 @@ class _SlackError(Exception):
         self.error = error
 
 
+def _conversation_id(channel: Any) -> Any:
+    """Reading a conversation takes its id: unlike chat.postMessage, a user id is refused."""
+    if isinstance(channel, str) and channel[:1] in ("U", "W"):
+        raise _SlackError("channel_not_found")
+    return channel
+
+
 def dm_channel_id(user_id: str) -> str:
     """Return the deterministic DM channel id for a user, e.g. ``U_ALICE -> D_ALICE``."""
     return "D" + user_id[1:]
@@ -502,12 +509,15 @@ class SlackEmulator:
             self._calls.clear()
 
     def _ok_calls(self, method: str, channel: str | None) -> list[Call]:
+        # A DM is found by the user id or the DM id, whichever the bot posted to.
+        wanted = None if channel is None else self._channel_key(channel)
         return [
             c
             for c in self.calls
             if c.method == method
             and c.response.get("ok")
-            and channel in (None, c.args.get("channel"), c.response.get("channel"))
+            and (wanted is None or wanted in (self._channel_key(str(c.args.get("channel") or "")),
+                                              c.response.get("channel")))
         ]
 
     def _summary(self) -> str:
@@ -822,8 +832,16 @@ class SlackEmulator:
         page, cursor = _paginate(found, args)
         return {"channels": page, "response_metadata": {"next_cursor": cursor}}
 
+    def _api_conversations_open(self, args: Args) -> Args:
+        users = [u for u in str(args.get("users") or "").split(",") if u]
+        if len(users) != 1:
+            raise _SlackError("users_list_not_supplied" if not users else "not_implemented")
+        if users[0] not in self._users:
+            raise _SlackError("user_not_found")
+        return {"channel": {"id": dm_channel_id(users[0])}}
+
     def _api_conversations_history(self, args: Args) -> Args:
-        channel = self._target(args.get("channel"))
+        channel = self._target(_conversation_id(args.get("channel")))
         oldest = _ts_key(args.get("oldest") or 0, "invalid_ts_oldest")
         latest = _ts_key(args.get("latest") or "9999999999", "invalid_ts_latest")
         inclusive = _as_bool(args.get("inclusive"))

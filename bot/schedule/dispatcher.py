@@ -278,6 +278,7 @@ class Dispatcher:
         self.limiter.wait(scope.workspace, target)
         if self._stopping.is_set():
             return  # shutting down: the job stays pending for the next start
+        conversation = self._conversation(scope.workspace, target)
 
         # 1. Intent, durably, before anything reaches Slack.
         intent_at = self.clock.now()
@@ -295,7 +296,7 @@ class Dispatcher:
             return
         # 2. Post, with the mark that makes a retry recognisable.
         args: dict[str, Any] = {
-            "channel": target,
+            "channel": conversation,
             "unfurl_links": False,
             "unfurl_media": False,
             "metadata": {"event_type": EVENT_TYPE, "event_payload": self._mark(scope, stored)},
@@ -454,6 +455,26 @@ class Dispatcher:
                 return "absent", None, None
             return "unknown", None, None
         return "absent", None, None
+
+    def _conversation(self, workspace: str, target: str) -> str:
+        """Where to post: a channel id as is; for a person, the DM's own id.
+
+        Slack takes a user id for chat.postMessage but not for conversations.history, so a
+        DM posted by user id can't be found again after a crash. Opening the DM first (once
+        per person, remembered) gives the id recovery needs. If that fails we still post by
+        user id: late and possibly twice after a crash beats never.
+        """
+        known = self._known_dm(workspace, target)
+        if known or target[:1] not in ("U", "W"):
+            return known or target
+        try:
+            channel = str(self._client(workspace).conversations_open(users=target)["channel"]["id"])
+        except Exception as exc:  # noqa: BLE001 - e.g. an install from before im:write
+            log.warning("conversations.open for %s failed (%s); posting by user id", target,
+                        classify(exc).code)
+            return target
+        self._remember_dm(workspace, target, channel)
+        return channel
 
     def _remember_dm(self, team: str, user: str, channel: str) -> None:
         scope = Scope(team, TEAM_SCOPE)

@@ -489,6 +489,28 @@ def test_a_reminder_dm_crashed_before_its_record_is_not_sent_twice(slack, bot, s
     assert jobs(bot, "reminder")[0]["status"] == "done"
 
 
+def test_a_persons_dm_is_opened_once_and_reminders_go_to_its_id(slack, bot, schedule, emulator, clock):
+    slack.command("give pilot by Wednesday", user=ALICE, channel=DEAL)
+    slack.command("give onboarding call by Thursday", user=ALICE, channel=DEAL)
+    clock.set(datetime(2026, 11, 24, 14, tzinfo=UTC))
+    schedule.sweep()
+    clock.set(datetime(2026, 11, 25, 14, tzinfo=UTC))
+    schedule.sweep()
+    assert len(dms(emulator)) >= 2
+    assert [c.args["users"] for c in emulator.calls_to("conversations.open")] == [ALICE]
+    assert {m["channel"] for m in dms(emulator)} == {"D0ALICE"}
+
+
+def test_without_im_write_the_reminder_still_goes_out_by_user_id(slack, bot, schedule, emulator, clock):
+    emulator.fail_next("conversations.open", "missing_scope")
+    slack.command("give pilot by Wednesday", user=ALICE, channel=DEAL)
+    clock.set(datetime(2026, 11, 24, 14, tzinfo=UTC))
+    schedule.sweep()
+    [reminder] = dms(emulator)
+    assert reminder["channel"] == ALICE
+    assert jobs(bot, "reminder")[0]["status"] == "done"
+
+
 # --------------------------------------------------------------------------- debriefs on the same machinery
 
 
