@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 from types import FrameType
 
-from slack_bolt.error import BoltError
-
-from bot import logging_setup
-from bot.config import ConfigError, Settings
+from bot.startup import EXIT_CONFIG, StartupError, build, load_settings, report
 
 log = logging.getLogger(__name__)
 
-EXIT_CONFIG = 2
+__all__ = ["EXIT_CONFIG", "run_serve"]
 
 
 class _Stop(Exception):
@@ -28,26 +24,10 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 def run_serve() -> int:
     """Run until SIGTERM/SIGINT; exit 2 with one line on a configuration problem."""
     try:
-        settings = Settings.from_env()
-    except ConfigError as exc:
-        print(f"partner-coach: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    logging_setup.configure(settings.secrets())
-
-    from bot.runtime import build_runtime
-    from bot.store.lock import DatabaseLocked
-
-    try:
-        runtime = build_runtime(settings)
-    except DatabaseLocked as exc:
-        print(f"partner-coach: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
-    except BoltError as exc:
-        print(
-            "partner-coach: SLACK_BOT_TOKEN was not accepted by Slack "
-            f"({type(exc).__name__}); check the token and SLACK_API_URL.",
-            file=sys.stderr,
-        )
+        settings = load_settings()
+        runtime = build(settings)
+    except StartupError as exc:
+        report(exc)
         return EXIT_CONFIG
 
     signal.signal(signal.SIGTERM, _raise_stop)

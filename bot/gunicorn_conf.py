@@ -1,0 +1,69 @@
+"""gunicorn settings for Partner Coach: ``gunicorn -c python:bot.gunicorn_conf``.
+
+Several workers need PostgreSQL (``DATABASE_URL``); set their number with ``--workers``
+or ``WEB_CONCURRENCY`` (default 1). Command-line options override what is set here.
+
+* ``wsgi_app``: :func:`bot.wsgi.create_app`, called in each worker after the fork
+  (``preload_app`` off, and refused if turned on): no database connection, thread or
+  lock is inherited from the master.
+* ``gthread``: each worker serves requests on a thread pool, like waitress under `serve`.
+  The bot's work is I/O (PostgreSQL, the Slack Web API) under a 3-second ack, and it runs
+  its own threads (Bolt's listener pool, the scheduler, the leader election): a sync worker
+  would handle one request at a time, and gevent/eventlet would monkey-patch under them.
+* The environment is checked while this file loads, before gunicorn starts anything: a
+  missing or malformed variable prints the same one line as `serve` and exits 2. Then
+  ``on_starting`` (the command line applied) refuses several workers on TinyDB, and
+  checks once what every worker would fail on (database, token), closing what it opened,
+  so such a problem is one line and exit 2 too, not a worker failing to boot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bot.wsgi
+from bot.startup import EXIT_CONFIG, StartupError, load_settings, report
+
+try:
+    _settings = load_settings()
+except StartupError as _exc:
+    report(_exc)
+    raise SystemExit(EXIT_CONFIG) from None
+# With --preload, gunicorn would call create_app here in the master: refused in one line.
+bot.wsgi.expect_fork()
+
+wsgi_app = "bot.wsgi:create_app()"
+proc_name = "partner-coach"
+bind = [f"0.0.0.0:{_settings.port}"]
+preload_app = False
+worker_class = "gthread"
+# Per worker; as many as `serve` gives waitress. Raise them, not workers, on TinyDB.
+threads = 8
+# gthread workers heartbeat from their main loop, so a slow request never trips this;
+# only a worker that hangs whole does, and is replaced.
+timeout = 30
+# SIGTERM: finish requests in flight, then stop the scheduler (a post in hand completes);
+# under platforms' usual 30 s before SIGKILL.
+graceful_timeout = 20
+# No max_requests: recycling workers would only move the scheduler around.
+
+
+def on_starting(server: Any) -> None:
+    """In the master, with the command line applied: refuse what can't work, before forking
+    (one line, exit 2; gunicorn has logged only its start line by then)."""
+    try:
+        bot.wsgi.check_server(_settings, workers=server.cfg.workers)
+    except StartupError as exc:
+        report(exc)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """In the new worker, before the app is built."""
+    bot.wsgi.attach_worker(worker)
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """The worker is stopping: stop the scheduler (giving the leader lock back at once) and
+    close the store (releasing the TinyDB file)."""
+    bot.wsgi.close()

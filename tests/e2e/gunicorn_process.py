@@ -1,0 +1,100 @@
+"""Run the bot under real gunicorn (`gunicorn -c python:bot.gunicorn_conf`) as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from bot.emulator import SlackDriver, SlackEmulator
+from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET, free_port, serve_env
+
+CONFIG = "python:bot.gunicorn_conf"
+
+
+def gunicorn_env(emulator: SlackEmulator, db: Path, port: int, **extra: str) -> dict[str, str]:
+    """`serve`'s environment, without gunicorn settings inherited from the caller's shell."""
+    emulator.token = BOT_TOKEN
+    env = serve_env(emulator, db, port)
+    for name in ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS"):
+        env.pop(name, None)
+    env.update(extra)
+    return env
+
+
+def gunicorn_command(*args: str, config: bool = True) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", *(["-c", CONFIG] if config else []), *args]
+
+
+def run_gunicorn(env: dict[str, str], *args: str, cwd: Path, config: bool = True,
+                 timeout: float = 30) -> subprocess.CompletedProcess:
+    """Run gunicorn to the end (it should refuse to start)."""
+    return subprocess.run(gunicorn_command(*args, config=config), env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+class GunicornProcess:
+    """A gunicorn master on a free port; ``driver`` signs requests for it. Output goes to a file."""
+
+    def __init__(self, emulator: SlackEmulator, workdir: Path, *args: str, config: bool = True,
+                 **extra_env: str) -> None:
+        self.port = free_port()
+        self.env = gunicorn_env(emulator, workdir / "db.json", self.port, **extra_env)
+        self.log_path = workdir / f"gunicorn-{self.port}.log"
+        with self.log_path.open("w") as log:
+            self.proc = subprocess.Popen(gunicorn_command(*args, config=config), env=self.env,
+                                         cwd=workdir, stdout=log, stderr=subprocess.STDOUT, text=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.driver = SlackDriver(self.url + "/slack/events", SIGNING_SECRET, emulator)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def workers(self) -> set[int]:
+        """Pids of the master's live worker processes."""
+        try:
+            text = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
+        except OSError:
+            return set()
+        return {int(p) for p in text.split()}
+
+    def wait_healthy(self, timeout: float = 20.0) -> GunicornProcess:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"gunicorn exited early ({self.proc.returncode}):\n{self.output()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
+                    return self
+            except requests.RequestException:  # refused, or queued while the worker boots
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"gunicorn did not become ready:\n{self.output()}")
+
+    def wait_exit(self, timeout: float = 30.0) -> int:
+        return self.proc.wait(timeout=timeout)
+
+    def terminate(self, timeout: float = 30.0) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=timeout)
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            workers = self.workers()
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+            for pid in workers:  # orphans notice the master is gone, but don't wait for that
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        self.driver.close()
