@@ -111,8 +111,8 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     ledger, deals, settings = Ledger(store, clock), Deals(store, clock), ChannelSettings(store)
     partner = PartnerCommands(ledger, deals, settings, clock)
     listening = Listening(store, partner)
-    partner.extra_handlers[cmd.Listen] = listening.set_mode
-    partner.extra_handlers[cmd.Crm] = listening.crm
+    partner.register(cmd.Listen, listening.set_mode)
+    partner.register(cmd.Crm, listening.crm)
     return Services(
         store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
         partner=partner, recorder=Recorder(partner), directory=Directory(client),

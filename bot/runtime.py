@@ -88,7 +88,7 @@ def build_runtime(
     oauth = _oauth(settings, store, services) if settings.oauth else None
     schedule = install_schedule(services)
     meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
-    services.partner.extra_handlers[cmd.Meeting] = meetings.command
+    services.partner.register(cmd.Meeting, meetings.command)
     app = build_app(services, settings.signing_secret, token_verification=token_verification,
                     oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None

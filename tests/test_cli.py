@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from bot.domain.commands import parse_command
 from bot.listeners.events import SUBSCRIBED_EVENTS
 from bot.manifest import BOT_SCOPES, build_manifest
 
@@ -52,6 +53,13 @@ def test_manifest_subscribes_exactly_the_events_with_listeners():
 @pytest.mark.parametrize("event", SUBSCRIBED_EVENTS)
 def test_every_subscribed_event_is_handled_not_404(slack, event):
     assert slack.event(SAMPLE_EVENTS[event]).status_code == 200
+
+
+def test_every_subcommand_has_a_handler_once_the_app_is_built(bot):
+    partner = bot.runtime.services.partner
+    assert partner.unhandled() == []
+    with pytest.raises(ValueError, match="already has a handler"):
+        partner.register(type(parse_command("digest")), lambda actor, command: None)
 
 
 def test_an_event_without_listener_would_be_404(slack):

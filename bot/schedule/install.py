@@ -79,8 +79,8 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     dispatcher.register(POST, render_post)
     dispatcher.add_planner(digests.plan)
     dispatcher.add_planner(reminders.plan)
-    services.partner.extra_handlers[cmd.Digest] = digests.command
-    services.partner.extra_handlers[cmd.Checkins] = checkins.command
+    services.partner.register(cmd.Digest, digests.command)
+    services.partner.register(cmd.Checkins, checkins.command)
     services.signed_hooks.append(checkins.on_signed)
     dispatcher.is_uninstalled = services.workspaces.is_uninstalled
     services.workspaces.uninstall_hooks.append(dispatcher.cancel_workspace)

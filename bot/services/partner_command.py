@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from bot.clock import Clock
 from bot.domain import commands as cmd
@@ -42,8 +44,28 @@ class PartnerCommands:
         self.deals = deals
         self.settings = settings
         self.clock = clock
-        # Subcommands owned by other features (scheduling, listening) plug in here.
-        self.extra_handlers: dict[type, Callable[[Actor, cmd.Command], Outcome]] = {}
+        # One route per command type. The ledger's own are here; subcommands owned by
+        # other features (scheduling, listening, meetings) are added through register()
+        # by the code that builds that feature, and unhandled() proves none is missing.
+        self._routes: dict[type, Callable[[Actor, Any], Outcome]] = {
+            cmd.Help: lambda actor, c: Outcome(reply=Message("help", {"usage": cmd.USAGE, "topic": c.topic})),
+            cmd.AddItem: self.add,
+            cmd.ListItems: self.list,
+            cmd.CloseItem: self.close,
+            cmd.EditItem: self.edit,
+            cmd.SetStage: lambda actor, c: self.set_stage(actor, c.deal, c.stage),
+            cmd.ListDeals: lambda actor, c: self.list_deals(actor),
+        }
+
+    def register(self, command_type: type, handler: Callable[[Actor, Any], Outcome]) -> None:
+        """Route a subcommand owned by another feature to ``handler``; once per type."""
+        if command_type in self._routes:
+            raise ValueError(f"{command_type.__name__} already has a handler")
+        self._routes[command_type] = handler
+
+    def unhandled(self) -> list[type]:
+        """Command types nothing answers yet (none once the app is fully built)."""
+        return [t for t in typing.get_args(cmd.Command) if t not in self._routes]
 
     def today(self, tz: str) -> date:
         """Today's date where the user is."""
@@ -51,24 +73,10 @@ class PartnerCommands:
 
     def handle(self, actor: Actor, command: cmd.Command) -> Outcome:
         """Dispatch a parsed command."""
-        if isinstance(command, cmd.Help):
-            return Outcome(reply=Message("help", {"usage": cmd.USAGE, "topic": command.topic}))
-        if isinstance(command, cmd.AddItem):
-            return self.add(actor, command)
-        if isinstance(command, cmd.ListItems):
-            return self.list(actor, command)
-        if isinstance(command, cmd.CloseItem):
-            return self.close(actor, command)
-        if isinstance(command, cmd.EditItem):
-            return self.edit(actor, command)
-        if isinstance(command, cmd.SetStage):
-            return self.set_stage(actor, command.deal, command.stage)
-        if isinstance(command, cmd.ListDeals):
-            return self.list_deals(actor)
-        handler = self.extra_handlers.get(type(command))
-        if handler is None:
+        route = self._routes.get(type(command))
+        if route is None:
             raise TypeError(f"no handler for {command!r}")
-        return handler(actor, command)
+        return route(actor, command)
 
     def add(self, actor: Actor, command: cmd.AddItem) -> Outcome:
         """`give` / `get`: record the item, confirm it with the channel's balance."""
