@@ -40,6 +40,8 @@ class Settings:
     # Both set: multi-workspace OAuth install (bot.slack.oauth); DATABASE_URL is then required.
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
+    # PARTNER_COACH_SENDING_LEASE_SECONDS; None: the default lease (bot.schedule.dispatcher).
+    sending_lease: timedelta | None = None
 
     @property
     def oauth(self) -> bool:
@@ -116,7 +118,6 @@ class Settings:
                 "./data/partner-coach.json."
             )
         database_url = database_url_from_env(env)
-        sending_lease_from_env(env)  # checked here, so a typo stops `serve`; applied by bot.schedule.leader
         if oauth and database_url is None:
             raise ConfigError(
                 "DATABASE_URL is not set: the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
@@ -133,6 +134,7 @@ class Settings:
             database_url=database_url,
             client_id=client_id,
             client_secret=client_secret,
+            sending_lease=sending_lease_from_env(env),
         )
 
     def secrets(self) -> list[str]:

@@ -96,7 +96,7 @@ def build_runtime(
         _token_workspace_is_installed(services)
     wsgi = WsgiApp(app, settings.signing_secret, webhook)
     return Runtime(settings, store, client, services, app, wsgi, clock,
-                   background=[_scheduler(store, schedule)])
+                   background=[_scheduler(store, schedule, settings)])
 
 
 def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSettings:
@@ -135,7 +135,7 @@ def _engine(settings: Settings) -> Any:
     return make_engine(settings.database_url)
 
 
-def _scheduler(store: Store, schedule: Schedule) -> Background:
+def _scheduler(store: Store, schedule: Schedule, settings: Settings) -> Background:
     """TinyDB: this process runs the scheduler. PostgreSQL: the elected leader among the
     processes sharing the database does (bot.schedule.leader)."""
     if not is_postgres(store):
@@ -144,4 +144,7 @@ def _scheduler(store: Store, schedule: Schedule) -> Background:
     from bot.schedule.leader import DUE_POLL_SECONDS, LeaderElection
 
     schedule.scheduler.poll_seconds = DUE_POLL_SECONDS
-    return LeaderElection(store.engine, schedule.scheduler, sending_lease=SENDING_LEASE)
+    # PARTNER_COACH_SENDING_LEASE_SECONDS (a test/ops knob) changes the lease's length,
+    # never whether there is one.
+    lease = settings.sending_lease or SENDING_LEASE
+    return LeaderElection(store.engine, schedule.scheduler, sending_lease=lease)

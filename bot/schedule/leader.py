@@ -30,7 +30,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from bot.config import sending_lease_from_env
 from bot.schedule.scheduler import Scheduler
 
 log = logging.getLogger(__name__)
@@ -72,10 +71,6 @@ class LeaderElection:
         # Applied to the dispatcher once the election runs (`serve`): only then may another
         # process be sending a job. Tests and the demo drive the dispatcher in-process
         # without an election, and keep recovering a left-over ``sending`` job at once.
-        # PARTNER_COACH_SENDING_LEASE_SECONDS (a test/ops knob, see bot.config) changes its
-        # length, never whether there is one.
-        if sending_lease is not None:
-            sending_lease = sending_lease_from_env() or sending_lease
         self.sending_lease = sending_lease
         self._conn: Connection | None = None
         self._leader = threading.Event()
