@@ -147,6 +147,16 @@ class PostgresStore:
             raise DatabaseNotReady(
                 f"DATABASE_URL {where} has no partner-coach schema yet: run `partner-coach db upgrade`."
             )
+        # An older schema would fail on the first query (a renamed column), a newer one may
+        # mean this is an old release rolled back onto a migrated database.
+        from bot.store import migrations
+
+        at, expected = migrations.current_revision(self._engine), migrations.head_revision()
+        if at != expected:
+            raise DatabaseNotReady(
+                f"DATABASE_URL {where} has the partner-coach schema at revision {at}, this release "
+                f"needs {expected}: run `partner-coach db upgrade` (with this release)."
+            )
 
     # -- connections -----------------------------------------------------------
 

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from bot.cli import main
 from bot.config import ConfigError, Settings, database_url_from_env
 from bot.store import Scope, TinyDBStore
-from bot.store.migrations import current_revision, head_revision
-from bot.store.postgres_store import PostgresStore, make_engine
+from bot.store.migrations import current_revision, downgrade, head_revision, upgrade
+from bot.store.postgres_store import DatabaseNotReady, PostgresStore, make_engine
 from tests.postgres.support import postgres_for_tests
 
 ENV = {"SLACK_BOT_TOKEN": "xoxb-1-2-abc", "SLACK_SIGNING_SECRET": "0123456789abcdef0123"}
@@ -31,6 +31,29 @@ def test_upgrade_creates_the_schema_and_is_idempotent(empty_url, monkeypatch, ca
     assert main(["db", "upgrade"]) == 0
     assert "up to date" in capsys.readouterr().out
     PostgresStore(empty_url).close()  # the store accepts the migrated schema
+
+
+def test_an_older_schema_is_refused_until_upgraded_and_its_rows_survive(empty_url, monkeypatch, capsys):
+    engine = make_engine(empty_url, poolclass=sa.NullPool)
+    upgrade(engine, "0001")  # the first release's schema, with a record in it
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO documents (team_id, channel_id, kind, key, doc) "
+                             "VALUES ('T1', 'C1', 'commitment', '1', '{\"what\": \"pilot\"}')"))
+    with pytest.raises(DatabaseNotReady, match="at revision 0001, this release needs .*db upgrade"):
+        PostgresStore(empty_url)
+    monkeypatch.setenv("DATABASE_URL", empty_url)
+    assert main(["db", "upgrade"]) == 0
+    store = PostgresStore(empty_url)
+    try:
+        assert store.get(Scope("T1", "C1"), "commitment", "1") == {"what": "pilot"}
+    finally:
+        store.close()
+    upgrade_to = current_revision(engine)
+    downgrade(engine, "0001")  # and back, for a rollback
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT team_id FROM documents")).scalar() == "T1"
+    assert upgrade_to == head_revision()
+    engine.dispose()
 
 
 def test_import_copies_a_tinydb_file_without_touching_it(empty_url, tmp_path, monkeypatch, capsys):

@@ -36,6 +36,12 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
         command.upgrade(alembic_config(conn), revision)
 
 
+def downgrade(engine: sa.Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (for rolling a release back)."""
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), revision)
+
+
 def head_revision() -> str | None:
     """The newest revision this code knows."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
