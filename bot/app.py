@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.listeners import register_all
-from bot.listeners.payload import workspace
+from bot.listeners.payload import workspace_of
 from bot.services.channel_settings import ChannelSettings
 from bot.services.deals import Deals
 from bot.services.debrief import Debriefs
@@ -179,7 +179,7 @@ def _drop_retried_events(services: Services) -> Callable[..., Any]:
         if event_id and not services.recent_events.first_time(str(event_id)):
             return BoltResponse(status=200, body="")
         if event_id and shared is not None:
-            if not shared.first_time(workspace(context) or "_", str(event_id)):
+            if not shared.first_time(workspace_of(context) or "_", str(event_id)):
                 return BoltResponse(status=200, body="")
         return next()
 

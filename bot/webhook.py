@@ -59,8 +59,9 @@ class DealWebhook:
         deal, stage_name, channel = (payload.get(k) for k in ("deal", "stage", "channel"))
         missing = [k for k, v in (("deal", deal), ("stage", stage_name), ("channel", channel))
                    if not isinstance(v, str) or not v.strip()]
-        if self._services.client_for is not None and not payload.get("team_id"):
-            missing.append("team_id")
+        named = payload.get("team_id") or payload.get("enterprise_id")
+        if self._services.client_for is not None and not named:
+            missing.append("team_id")  # or, for an org-wide Grid install, enterprise_id
         if missing:
             return 400, {"ok": False, "error": "missing_fields", "fields": missing}
         assert isinstance(deal, str) and isinstance(stage_name, str) and isinstance(channel, str)
@@ -97,7 +98,8 @@ class DealWebhook:
             if self._own_workspace is None:  # asked once: the token never changes while we run
                 self._own_workspace = token_workspace(self._services.client)
             own = Workspace.from_key(self._own_workspace)
-            if team_id is not None and team_id != own.team_id and not own.org_wide:
+            other_team = team_id is not None and team_id != own.team_id and not own.org_wide
+            if other_team or (enterprise_id is not None and enterprise_id != own.enterprise_id):
                 raise _Refused(400, "wrong_workspace")
             return self._own_workspace, self._services.client
         # An org-wide install serves every workspace of its org; else the workspace's own.

@@ -25,12 +25,13 @@ class Workspace(NamedTuple):
 
     @property
     def key(self) -> str:
-        """The store key; the inverse of :meth:`from_key`."""
-        if self.enterprise_id and self.org_wide:
+        """The store key, which :meth:`from_key` reads back."""
+        # An enterprise with no team can only be the org itself (an org-level payload).
+        if self.enterprise_id and (self.org_wide or not self.team_id):
             return f"{self.enterprise_id}{_SEPARATOR}{ORG_WIDE}"
-        if self.enterprise_id and self.team_id:
+        if self.enterprise_id:
             return f"{self.enterprise_id}{_SEPARATOR}{self.team_id}"
-        return self.team_id or self.enterprise_id or ""
+        return self.team_id or ""
 
     @classmethod
     def from_key(cls, key: str) -> Workspace:

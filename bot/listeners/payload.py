@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -10,7 +11,7 @@ from slack_bolt import BoltContext
 from bot.domain.workspace import workspace_key
 
 
-def workspace(context: BoltContext) -> str:
+def workspace_of(context: BoltContext) -> str:
     """The workspace key the request's records are filed under (bot.domain.workspace).
 
     Bolt has already read the team, enterprise and org-wide flag from whichever
@@ -32,3 +33,11 @@ def view_metadata(view: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         return {}
     return meta if isinstance(meta, dict) else {}
+
+
+def event_time(body: dict[str, Any]) -> datetime | None:
+    """When Slack says an Events API event happened (None if missing or mangled)."""
+    stamp = body.get("event_time")
+    if not isinstance(stamp, int | float) or isinstance(stamp, bool) or not 0 < stamp < 2**33:
+        return None
+    return datetime.fromtimestamp(stamp, UTC)

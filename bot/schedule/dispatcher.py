@@ -78,6 +78,8 @@ TEAM_SCOPE = "_team"
 SENDING_LEASE = timedelta(minutes=2)
 DM_CHANNEL = "dm_channel"
 UNINSTALLED = "uninstalled"  # the error recorded on jobs cancelled because the workspace left
+# Slack's answers once a workspace has removed the app or revoked its token.
+TOKEN_GONE = frozenset({"token_revoked", "account_inactive", "invalid_auth", "app_uninstalled"})
 
 Renderer = Callable[[Scope, Doc, datetime], Message | None]
 Planner = Callable[[Scope, datetime], None]
@@ -308,7 +310,11 @@ class Dispatcher:
             response = self._client(scope.workspace).chat_postMessage(**args)
         except Exception as exc:  # noqa: BLE001 - every failure is classified, none is lost
             failure = classify(exc)
-            if failure.kind == "final":
+            if failure.code in TOKEN_GONE:
+                # The workspace removed the app (its event may still be on the way): cancel
+                # as the uninstall would, so a reinstall brings the job back.
+                self.cancel_active(scope, UNINSTALLED, only=job_id)
+            elif failure.kind == "final":
                 self._fail(scope, stored, failure.code, report)
             else:
                 if failure.code == "ratelimited":
@@ -371,11 +377,14 @@ class Dispatcher:
                       doc["id"], doc.get("type"), scope.workspace, scope.channel_id,
                       doc.get("target") or scope.channel_id, code)
 
-    def cancel_active(self, scope: Scope, reason: str) -> list[str]:
-        """Cancel every pending or sending job of a scope (its workspace left); their ids."""
+    def cancel_active(self, scope: Scope, reason: str, *, only: str | None = None) -> list[str]:
+        """Cancel every pending or sending job of a scope (its workspace left), or just job
+        ``only``; the ids cancelled."""
         now = self.clock.now()
         cancelled = []
         for doc in self.jobs.active(scope):
+            if only is not None and doc["id"] != only:
+                continue
             changed = self.jobs.change(
                 scope, doc["id"],
                 lambda d: {**d, "status": CANCELLED, "error": reason} if d["status"] in ACTIVE else None, now,
@@ -398,9 +407,11 @@ class Dispatcher:
         now = self.clock.now()
 
         def resume(d: Doc) -> Doc | None:
+            # Only jobs still ahead: one that was being sent had come due, so it stays cancelled
+            # and can't be posted twice.
             if d["status"] != CANCELLED or d.get("error") != UNINSTALLED or parse(d["due_at"]) <= now:
                 return None
-            return {**d, "status": PENDING, "error": None, "retry_at": None, "intent_at": None}
+            return {**d, "status": PENDING, "error": None, "retry_at": None}
 
         resumed = 0
         for scope in list(self.jobs.store.scopes(workspace)):
@@ -476,16 +487,16 @@ class Dispatcher:
         self._remember_dm(workspace, target, channel)
         return channel
 
-    def _remember_dm(self, team: str, user: str, channel: str) -> None:
-        scope = Scope(team, TEAM_SCOPE)
+    def _remember_dm(self, workspace: str, user: str, channel: str) -> None:
+        scope = Scope(workspace, TEAM_SCOPE)
         store = self.jobs.store
         if (store.get(scope, DM_CHANNEL, user) or {}).get("channel") != channel:
             store.put(scope, DM_CHANNEL, user, {"channel": channel})
 
-    def _known_dm(self, team: str, target: str) -> str | None:
+    def _known_dm(self, workspace: str, target: str) -> str | None:
         if target[:1] not in ("U", "W"):
             return None
-        doc = self.jobs.store.get(Scope(team, TEAM_SCOPE), DM_CHANNEL, target)
+        doc = self.jobs.store.get(Scope(workspace, TEAM_SCOPE), DM_CHANNEL, target)
         return doc.get("channel") if doc else None
 
     # ------------------------------------------------------------------ housekeeping

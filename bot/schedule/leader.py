@@ -75,6 +75,7 @@ class LeaderElection:
         self._conn: Connection | None = None
         self._leader = threading.Event()
         self._stopping = threading.Event()
+        self._retired = threading.Event()  # shutting down: lead on if leading, never start to
         self._thread: threading.Thread | None = None
 
     @property
@@ -104,8 +105,9 @@ class LeaderElection:
         """This process is shutting down: never take the lock from now on. Returns at once
         (safe in a signal handler); a leader keeps its scheduler until :meth:`stop`. Without
         it, a gunicorn worker finishing its last requests after SIGTERM could win the lock
-        its stopping siblings just gave back, and start a scheduler only to stop it."""
-        self._stopping.set()
+        its stopping siblings just gave back, and start a scheduler only to stop it. A leader
+        keeps checking its lock meanwhile, and steps down if it loses it."""
+        self._retired.set()
 
     def wait_leader(self, timeout: float) -> bool:
         """True once this process leads (tests)."""
@@ -128,8 +130,10 @@ class LeaderElection:
                 log.warning("lost the scheduler lock's database connection; stopping the scheduler")
                 self._step_down()
             return
+        if self._retired.is_set():
+            return
         if self._try_lock():
-            if self._stopping.is_set():
+            if self._stopping.is_set() or self._retired.is_set():
                 self._step_down()
                 return
             self._leader.set()

@@ -45,34 +45,34 @@ class PostLimiter:
         self._lock = threading.Lock()
         self._cursor = float("-inf")  # the latest slot handed out: time as the limiter sees it
         self._channel_next: dict[tuple[str, str], float] = {}
-        self._team_tat: dict[str, float] = {}  # GCRA "theoretical arrival time" per workspace
+        self._workspace_tat: dict[str, float] = {}  # GCRA "theoretical arrival time" per workspace
 
     def _now(self) -> float:
         return max(self.monotonic(), self._cursor)
 
-    def reserve(self, team: str, channel: str) -> float:
+    def reserve(self, workspace: str, channel: str) -> float:
         """Book the next slot for a post and return how long to wait for it (no sleeping)."""
         with self._lock:
             now = self._now()
-            tat = self._team_tat.get(team, now)
-            ready = max(now, tat - self.tolerance, self._channel_next.get((team, channel), now))
-            self._team_tat[team] = max(tat, ready) + self.interval
-            self._channel_next[(team, channel)] = ready + self.per_channel_interval
+            tat = self._workspace_tat.get(workspace, now)
+            ready = max(now, tat - self.tolerance, self._channel_next.get((workspace, channel), now))
+            self._workspace_tat[workspace] = max(tat, ready) + self.interval
+            self._channel_next[(workspace, channel)] = ready + self.per_channel_interval
             self._cursor = ready
             if len(self._channel_next) > 10_000:  # forget conversations whose turn is long past
                 self._channel_next = {k: v for k, v in self._channel_next.items() if v > ready}
             return ready - now
 
-    def wait(self, team: str, channel: str) -> float:
+    def wait(self, workspace: str, channel: str) -> float:
         """Block until a post to ``channel`` may go out; returns the seconds waited."""
-        delay = self.reserve(team, channel)
+        delay = self.reserve(workspace, channel)
         if delay > 0:
             self.sleep(delay)
         return delay
 
-    def penalize(self, team: str, seconds: float) -> None:
+    def penalize(self, workspace: str, seconds: float) -> None:
         """Slack said 429 with Retry-After ``seconds``: nobody in that workspace posts before."""
         with self._lock:
             now = self._now()
             later = now + max(0.0, seconds) + self.tolerance
-            self._team_tat[team] = max(self._team_tat.get(team, now), later)
+            self._workspace_tat[workspace] = max(self._workspace_tat.get(workspace, now), later)

@@ -3,7 +3,7 @@
 The store's job records are the truth (:mod:`bot.schedule.jobs`); APScheduler only
 wakes the :class:`~bot.schedule.dispatcher.Dispatcher` up:
 
-* one ``date`` job per pending record, id ``job:<team>/<channel>:<job id>`` (stable, so
+* one ``date`` job per pending record, id ``job:<workspace>/<channel>:<job id>`` (stable, so
   re-arming a record replaces its alarm with ``replace_existing=True``);
 * a periodic sweep (every 60 s) that plans new jobs from stored data (weekly digests,
   due-date reminders), prunes old ones and runs whatever is due — it catches anything an

@@ -12,14 +12,15 @@ still ahead (what came due while the app was gone is not sent late).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 
 from bot.clock import Clock
-from bot.store import Scope, Store
+from bot.store import Doc, Scope, Store
 
 WORKSPACE_SCOPE = "_workspace"  # a pseudo-channel: planners skip scopes starting with "_"
 STATUS_KIND = "install_status"
 STATUS_KEY = "status"
+UNINSTALLED, INSTALLED = "uninstalled", "installed"
 
 WorkspaceHook = Callable[[str], object]  # called with the workspace key; the result is ignored
 
@@ -36,26 +37,58 @@ class Workspaces:
 
     def is_uninstalled(self, workspace: str) -> bool:
         """True when the workspace removed the app and hasn't installed it again."""
-        return self.store.get(Scope(workspace, WORKSPACE_SCOPE), STATUS_KIND, STATUS_KEY) is not None
+        doc = self.store.get(Scope(workspace, WORKSPACE_SCOPE), STATUS_KIND, STATUS_KEY)
+        return doc is not None and doc.get("state") == UNINSTALLED
 
-    def uninstalled(self, workspace: str, reason: str) -> bool:
-        """Mark the workspace gone, then run the uninstall hooks; True the first time.
+    def uninstalled(self, workspace: str, reason: str, happened_at: datetime | None = None) -> bool:
+        """Mark the workspace gone, then run the uninstall hooks; False for a stale event.
 
-        Safe to call again (Slack retries events): the hooks are idempotent and run
-        every time, so a clean-up interrupted by a crash is finished by the retry.
+        ``happened_at`` is when Slack says it happened: an event older than the latest
+        reinstall is ignored (a late delivery must not undo the install). Otherwise the
+        hooks run every time, even when the mark was already there: they are idempotent,
+        and a clean-up interrupted by a crash is finished by Slack's retry.
         """
-        at = self.clock.now().astimezone(UTC).isoformat(timespec="seconds")
-        first = self.store.add_once(Scope(workspace, WORKSPACE_SCOPE), STATUS_KIND, STATUS_KEY,
-                                    {"uninstalled_at": at, "reason": reason})
+        when = happened_at or self.clock.now()
+        stale: list[bool] = []
+
+        def mark(current: Doc | None) -> Doc | None:
+            if current is not None and current.get("state") == UNINSTALLED:
+                return current
+            if current is not None and _parse(current["at"]) > when:
+                stale.append(True)
+                return current
+            return {"state": UNINSTALLED, "at": _iso(when), "reason": reason}
+
+        self.store.update(Scope(workspace, WORKSPACE_SCOPE), STATUS_KIND, STATUS_KEY, mark)
+        if stale:
+            return False
         for hook in self.uninstall_hooks:
             hook(workspace)
-        return first
+        return True
 
     def installed(self, workspace: str) -> bool:
-        """Clear the mark (the app was installed again) and run the reinstall hooks; True when
+        """The app was installed (again): clear the mark and run the reinstall hooks; True when
         there was a mark."""
-        if not self.store.delete(Scope(workspace, WORKSPACE_SCOPE), STATUS_KIND, STATUS_KEY):
+        now = self.clock.now()
+        cleared: list[bool] = []
+
+        def clear(current: Doc | None) -> Doc | None:
+            if current is None or current.get("state") != UNINSTALLED:
+                return current
+            cleared.append(True)
+            return {"state": INSTALLED, "at": _iso(max(now, _parse(current["at"])))}
+
+        self.store.update(Scope(workspace, WORKSPACE_SCOPE), STATUS_KIND, STATUS_KEY, clear)
+        if not cleared:
             return False
         for hook in self.reinstall_hooks:
             hook(workspace)
         return True
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text)

@@ -7,6 +7,7 @@ records; `partner-coach db upgrade` creates their tables (:func:`create_tables`)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -21,6 +22,8 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from bot.domain.workspace import Workspace, workspace_key
 from bot.manifest import BOT_SCOPES
 from bot.slack.client import build_client
+
+log = logging.getLogger(__name__)
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -55,7 +58,11 @@ def oauth_settings(
     """
 
     def success(args: SuccessArgs) -> BoltResponse:
-        on_installed(installation_key(args.installation))
+        key = installation_key(args.installation)
+        try:
+            on_installed(key)
+        except Exception:  # the install is saved; the person must still see it succeed
+            log.exception("clearing the uninstalled mark of %s failed; it stays paused", key)
         return args.default.success(args)
 
     return OAuthSettings(

@@ -248,8 +248,8 @@ class PostgresStore:
         stmt = stmt.order_by(sa.func.min(documents.c.seq))
         with self._conn() as conn:
             rows = conn.execute(stmt).all()
-        for team, channel in rows:
-            yield Scope(team, channel)
+        for key, channel in rows:
+            yield Scope(key, channel)
 
     @contextmanager
     def transaction(self, scope: Scope) -> Iterator[None]:

@@ -211,9 +211,9 @@ class TinyDBStore:
         with self._lock:
             keys = [k for k, db in self._shards.items() if not db.storage.is_empty()]
         for key in keys:
-            team, _, channel = key.partition("/")
-            if workspace is None or team == workspace:
-                yield Scope(team, channel)
+            ws, _, channel = key.partition("/")
+            if workspace is None or ws == workspace:
+                yield Scope(ws, channel)
 
     @contextmanager
     def transaction(self, scope: Scope) -> Iterator[None]:

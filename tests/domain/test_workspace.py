@@ -20,6 +20,9 @@ def test_grid_keys_carry_the_enterprise():
     assert workspace_key("T0001", "E0001", org_wide=True) == "E0001:*"
     assert workspace_key("T0002", "E0001", org_wide=True) == "E0001:*"
     assert workspace_key(None, "E0001", org_wide=True) == "E0001:*"
+    # An enterprise without a team (an org-level payload) is the org, not a team named E….
+    assert workspace_key(None, "E0001") == "E0001:*"
+    assert workspace_key(None) == ""
 
 
 def test_keys_read_back_as_what_slack_looks_installations_up_by():
@@ -31,8 +34,9 @@ def test_keys_read_back_as_what_slack_looks_installations_up_by():
 ids = st.from_regex(r"[A-Z0-9]{2,12}", fullmatch=True)
 
 
-@given(team=ids, enterprise=st.none() | ids, org_wide=st.booleans())
-def test_every_key_round_trips(team, enterprise, org_wide):
-    workspace = Workspace(None if org_wide and enterprise else "T" + team,
-                          "E" + enterprise if enterprise else None, bool(org_wide and enterprise))
-    assert Workspace.from_key(workspace.key) == workspace
+@given(team=st.none() | ids, enterprise=st.none() | ids, org_wide=st.booleans())
+def test_every_key_reads_back_as_the_same_key(team, enterprise, org_wide):
+    key = workspace_key(team and "T" + team, enterprise and "E" + enterprise, org_wide)
+    assert Workspace.from_key(key).key == key
+    if enterprise:
+        assert key.startswith("E" + enterprise + ":")

@@ -136,6 +136,8 @@ def test_webhook_sets_stage_and_prompts(bot, emulator):
          "invalid_workspace"),
         ({"deal": "G", "stage": "won", "channel": DEAL, "enterprise_id": ["E1"]}, None, "whsec-test", 400,
          "invalid_workspace"),
+        ({"deal": "G", "stage": "won", "channel": DEAL, "enterprise_id": "E0OTHERORG"}, None, "whsec-test",
+         400, "wrong_workspace"),
     ],
 )
 def test_bad_webhooks_are_refused_and_store_nothing(bot, emulator, payload, raw, secret, status, error):

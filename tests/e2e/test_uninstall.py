@@ -3,6 +3,7 @@ workspace stops, records stay, retries change nothing, and a reinstall resumes."
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from bot.schedule.jobs import ACTIVE
@@ -57,25 +58,60 @@ def test_app_uninstalled_cancels_everything_scheduled_and_keeps_the_records(slac
 
 def test_a_retried_uninstall_event_changes_nothing(slack, bot, clock):
     plan_something(slack, bot)
-    assert slack.event({"type": "app_uninstalled"}, event_id="Ev0UNINSTALL").status_code == 200
+    sent_at = int(clock.now().timestamp())
+    first_delivery = slack.event({"type": "app_uninstalled"}, event_id="Ev0UNINSTALL", event_time=sent_at)
+    assert first_delivery.status_code == 200
     workspaces = bot.runtime.services.workspaces
     wait_until(lambda: workspaces.is_uninstalled("T0001") and active(bot) == [])
     store = bot.runtime.services.store
     first = store.find(Scope("T0001", "_workspace"), "install_status")
     after_first = all_jobs(bot)
     clock.advance(timedelta(minutes=3))
-    for _ in range(3):
-        assert slack.event({"type": "app_uninstalled"}, event_id="Ev0UNINSTALL",
-                           retry_num=1).status_code == 200
+    # Slack's retries (same event id), and a second delivery the de-duplication can't
+    # recognise (another event id, as after a restart): the handler itself is idempotent.
+    for event_id, retry in (("Ev0UNINSTALL", 1), ("Ev0UNINSTALL", 2), ("Ev0OTHERID", None)):
+        assert slack.event({"type": "app_uninstalled"}, event_id=event_id, event_time=sent_at,
+                           retry_num=retry).status_code == 200
+    time.sleep(0.3)  # the listener runs after the ack: give a wrong second run time to show
     assert store.find(Scope("T0001", "_workspace"), "install_status") == first
     assert all_jobs(bot) == after_first
+
+
+def test_a_late_uninstall_event_does_not_undo_a_reinstall(slack, bot, clock):
+    planned = plan_something(slack, bot)
+    uninstalled_at = int(clock.now().timestamp())
+    workspaces = bot.runtime.services.workspaces
+    assert slack.event({"type": "app_uninstalled"}, event_time=uninstalled_at).status_code == 200
+    wait_until(lambda: workspaces.is_uninstalled("T0001") and active(bot) == [])
+    clock.advance(timedelta(minutes=2))
+    assert workspaces.installed("T0001")  # reinstalled (what a restart with the new token does)
+    assert active(bot) == planned
+    # The same uninstall, delivered late under another id: older than the reinstall, ignored.
+    assert slack.event({"type": "app_uninstalled"}, event_time=uninstalled_at).status_code == 200
+    assert not workspaces.uninstalled("T0001", "app_uninstalled",
+                                      datetime.fromtimestamp(uninstalled_at, UTC))
+    assert not workspaces.is_uninstalled("T0001") and active(bot) == planned
+
+
+def test_a_post_refused_for_a_revoked_token_waits_for_the_reinstall(slack, bot, emulator, clock):
+    plan_something(slack, bot)
+    clock.set(datetime(2026, 11, 30, 15, tzinfo=UTC))  # the 7-day check-in is due
+    emulator.fail_next("chat.postMessage", "token_revoked", times=5)
+    schedule = bot.runtime.services.schedule
+    schedule.run_due()
+    assert all_jobs(bot)["checkin:acme:7"] == ("cancelled", "uninstalled")
+    # The app_uninstalled event arrives; later the workspace reinstalls before the 30-day one.
+    bot.runtime.services.workspaces.uninstalled("T0001", "app_uninstalled")
+    assert bot.runtime.services.workspaces.installed("T0001")
+    assert all_jobs(bot)["checkin:acme:30"] == ("pending", None)
+    assert all_jobs(bot)["checkin:acme:7"] == ("cancelled", "uninstalled")  # came due meanwhile
 
 
 def test_a_job_due_during_the_uninstall_is_cancelled_not_posted(slack, bot, emulator, clock):
     """The clean-up may be cut short by a crash: the mark alone stops the scheduler."""
     plan_something(slack, bot)
-    bot.runtime.services.store.add_once(Scope("T0001", "_workspace"), "install_status", "status",
-                                        {"uninstalled_at": "2026-11-23T15:00:00+00:00", "reason": "test"})
+    mark = {"state": "uninstalled", "at": "2026-11-23T15:00:00+00:00", "reason": "test"}
+    bot.runtime.services.store.add_once(Scope("T0001", "_workspace"), "install_status", "status", mark)
     clock.set(datetime(2026, 11, 30, 15, tzinfo=UTC))  # the 7-day check-in is due
     report = bot.runtime.services.schedule.run_due()
     assert report.posted == [] and posted(emulator, "checkin:") == []

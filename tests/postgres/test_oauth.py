@@ -304,4 +304,6 @@ def test_crm_webhook_names_its_workspace_in_oauth_mode(oauth_bot, emulator, data
     # In a Grid org installed org-wide, the org's ledger for the channel gets it.
     org = send_webhook(oauth_bot, {**deal, "deal": "Initech", "team_id": GRID_A, "enterprise_id": GRID})
     assert org.status_code == 200
-    assert [d.name for d in deals.all(Scope(ORG_KEY, DEAL))] == ["Initech"]
+    by_org = send_webhook(oauth_bot, {**deal, "deal": "Hooli", "enterprise_id": GRID})  # the org alone
+    assert by_org.status_code == 200
+    assert [d.name for d in deals.all(Scope(ORG_KEY, DEAL))] == ["Initech", "Hooli"]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.listeners.payload import channel_id, workspace
+from bot.listeners.payload import channel_id, workspace_of
 from bot.slack.poster import rendered
 
 if TYPE_CHECKING:
@@ -19,10 +19,10 @@ def make_offer_handler(services: Services, choice: str) -> Callable[..., None]:
 
     def handle_offer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
-        team = workspace(context)
+        workspace = workspace_of(context)
         channel = channel_id(body)
         ts = body["actions"][0].get("value", "")
-        actor = services.actor(team, channel, body["user"]["id"])
+        actor = services.actor(workspace, channel, body["user"]["id"])
         listening = services.listening
         if choice == "ignore":
             outcome = listening.ignore_offer(actor, ts)

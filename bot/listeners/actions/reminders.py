@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.listeners.payload import workspace
+from bot.listeners.payload import workspace_of
 from bot.services.outcome import error
 from bot.slack.poster import rendered
 from bot.store import Scope
@@ -22,7 +22,7 @@ def make_reminder_handler(services: Services, action: str) -> Callable[..., None
 
     def handle_reminder(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
-        team = workspace(context)
+        workspace = workspace_of(context)
         user = body["user"]["id"]
         try:
             value = json.loads(body["actions"][0].get("value") or "{}")
@@ -32,15 +32,15 @@ def make_reminder_handler(services: Services, action: str) -> Callable[..., None
         number = value.get("number") if isinstance(value, dict) else None
         if not channel or not isinstance(number, int):
             outcome = error("That button doesn't point at a commitment any more.")
-        elif not services.directory.is_member(team, channel, user):
+        elif not services.directory.is_member(workspace, channel, user):
             outcome = error("You can only change commitments of channels you're in.")
         elif action == "done":
-            outcome = services.partner.close_number(services.actor(team, channel, user), number, "done")
+            outcome = services.partner.close_number(services.actor(workspace, channel, user), number, "done")
         elif services.schedule is None:
             outcome = error("Reminders aren't running here.")
         else:
             job = str(value.get("job") or "")
-            outcome = services.schedule.reminders.snooze(Scope(team, channel), job, user)
+            outcome = services.schedule.reminders.snooze(Scope(workspace, channel), job, user)
         if outcome.reply is not None:
             # Settled: the answer replaces the reminder, so its buttons can't be pressed twice.
             respond(replace_original=outcome.ok, **rendered(outcome.reply))

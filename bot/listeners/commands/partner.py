@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.domain.commands import UsageError, parse_command
-from bot.listeners.payload import workspace
+from bot.listeners.payload import workspace_of
 from bot.services.outcome import Message, error
 from bot.slack.poster import post, rendered
 
@@ -24,7 +24,7 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
         ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, logger: Any,
         context: BoltContext,
     ) -> None:
-        actor = services.actor(workspace(context), command["channel_id"], command["user_id"])
+        actor = services.actor(workspace_of(context), command["channel_id"], command["user_id"])
         posts: list[Message] = []
         try:
             outcome = services.partner.handle(actor, parse_command(command.get("text", "")))

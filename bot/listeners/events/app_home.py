@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.payload import workspace
+from bot.listeners.payload import workspace_of
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -20,6 +20,6 @@ def make_home_handler(services: Services) -> Callable[..., None]:
     def handle_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab", "home") != "home":
             return
-        services.publish_home(client, workspace(context), event["user"])
+        services.publish_home(client, workspace_of(context), event["user"])
 
     return handle_home_opened

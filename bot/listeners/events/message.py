@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.payload import workspace
+from bot.listeners.payload import workspace_of
 from bot.slack.poster import post, post_ephemeral
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ def make_message_handler(services: Services) -> Callable[..., None]:
         if not channel or event.get("channel_type") == "im":
             return
         speaker = str(event.get("user") or (event.get("message") or {}).get("user") or "")
-        actor = services.actor(workspace(context), channel, speaker)
+        actor = services.actor(workspace_of(context), channel, speaker)
         noticed = services.listening.on_message(actor, event)
         for deal in noticed.signed:  # plan check-ins before anything can fail on the way out
             services.on_signed(noticed.signer or actor, deal)

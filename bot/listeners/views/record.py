@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.payload import view_metadata, workspace
+from bot.listeners.payload import view_metadata, workspace_of
 from bot.services.record_form import RecordForm, read_form
 from bot.slack.poster import post_ephemeral
 
@@ -23,10 +23,10 @@ def make_record_submission_handler(services: Services) -> Callable[..., None]:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         user = body["user"]["id"]
-        team = workspace(context)
+        workspace = workspace_of(context)
         meta = view_metadata(view)
         channel = str(meta.get("channel") or "")
-        actor = services.actor(team, channel, user)
+        actor = services.actor(workspace, channel, user)
         form: RecordForm = read_form(view.get("state", {}).get("values", {}))
         errors = services.recorder.validate(form, actor)
         if errors or not channel:
