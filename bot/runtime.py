@@ -14,11 +14,13 @@ from bot.app import Services, build_app, build_services, is_postgres
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.domain import commands as cmd
+from bot.domain.workspace import Workspace
 from bot.schedule.install import Schedule, install_schedule
 from bot.server import WsgiApp
 from bot.services.meetings import Meetings
 from bot.slack.client import build_client, token_workspace
 from bot.store import Store, TinyDBStore
+from bot.store.base import move_workspace
 from bot.webhook import DealWebhook
 
 if TYPE_CHECKING:
@@ -93,7 +95,7 @@ def build_runtime(
                     oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
     if oauth is None and token_verification:
-        _token_workspace_is_installed(services)
+        _adopt_token_workspace(services)
     wsgi = WsgiApp(app, settings.signing_secret, webhook)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule, settings)])
@@ -116,14 +118,24 @@ def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSetting
     return oauth_settings
 
 
-def _token_workspace_is_installed(services: Services) -> None:
-    """Single-token mode: a token that works means the app is installed in its workspace, so
-    clear an "uninstalled" mark left from before a reinstall (the new token came with it)."""
+def _adopt_token_workspace(services: Services) -> None:
+    """Single-token mode, at start: the token's workspace is where the data lives.
+
+    Releases before Enterprise Grid keys filed a Grid workspace's records under its bare
+    team id: move them under ``E…:T…`` (once; a no-op afterwards). And a token that works
+    means the app is installed, so clear an "uninstalled" mark left from before a
+    reinstall (the new token came with it).
+    """
     try:
         workspace = token_workspace(services.client)
     except Exception as exc:  # noqa: BLE001 - Bolt reports a bad token on its own
         log.warning("auth.test failed (%s); the workspace's install status is unchanged", type(exc).__name__)
         return
+    legacy = Workspace.from_key(workspace).team_id
+    if legacy and legacy != workspace:
+        moved = move_workspace(services.store, legacy, workspace)
+        if moved:
+            log.info("moved %d records of %s under its Enterprise Grid key %s", moved, legacy, workspace)
     if services.workspaces.installed(workspace):
         log.info("workspace %s is installed again; scheduling resumes", workspace)
 

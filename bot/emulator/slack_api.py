@@ -223,6 +223,7 @@ class SlackEmulator:
     ) -> None:
         """Configure the workspace; ``token=None`` accepts any token, or none."""
         self.token, self.team_id, self.team = token, team_id, team
+        self.enterprise_id: str | None = None  # set: the workspace is part of an Enterprise Grid org
         self.bot_user_id, self.bot_id, self.app_id = bot_user_id, bot_id, "A0001"
         self.domain = re.sub(r"[^a-z0-9]+", "-", team.lower()).strip("-") or "workspace"
         # One re-entrant lock guards all state; the condition lets wait_for sleep until a call.
@@ -706,6 +707,7 @@ class SlackEmulator:
             "user_id": self.bot_user_id,
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
         }
 
     def _api_oauth_v2_access(self, args: Args) -> Args:

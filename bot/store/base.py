@@ -69,6 +69,10 @@ class Store(Protocol):
         """Every scope holding data, optionally for one workspace."""
         ...
 
+    def records(self, scope: Scope) -> list[tuple[str, str, Doc]]:
+        """Everything in a scope as (kind, key, document), each kind in insertion order."""
+        ...
+
     def transaction(self, scope: Scope) -> AbstractContextManager[None]:
         """Hold the scope exclusively, so a read-then-write sequence is atomic."""
         ...
@@ -76,6 +80,22 @@ class Store(Protocol):
     def close(self) -> None:
         """Flush and release files."""
         ...
+
+
+def move_workspace(store: Store, old: str, new: str) -> int:
+    """File every record of workspace key ``old`` under ``new``; how many moved.
+
+    Record by record, copy then delete, so a crash halfway loses nothing and running it
+    again finishes the move (a record already under ``new`` wins over the old copy).
+    """
+    moved = 0
+    for scope in list(store.scopes(old)):
+        target = Scope(new, scope.channel_id)
+        for kind, key, doc in store.records(scope):
+            store.add_once(target, kind, key, doc)
+            store.delete(scope, kind, key)
+            moved += 1
+    return moved
 
 
 def read_modify_write(

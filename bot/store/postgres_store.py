@@ -251,6 +251,13 @@ class PostgresStore:
         for key, channel in rows:
             yield Scope(key, channel)
 
+    def records(self, scope: Scope) -> list[tuple[str, str, Doc]]:
+        stmt = sa.select(documents.c.kind, documents.c.key, documents.c.doc).where(
+            documents.c.workspace == scope.workspace, documents.c.channel_id == scope.channel_id,
+        ).order_by(documents.c.seq)
+        with self._conn() as conn:
+            return [(kind, key, doc) for kind, key, doc in conn.execute(stmt).all()]
+
     @contextmanager
     def transaction(self, scope: Scope) -> Iterator[None]:
         """One database transaction holding the scope's advisory lock until commit.

@@ -215,6 +215,13 @@ class TinyDBStore:
             if workspace is None or ws == workspace:
                 yield Scope(ws, channel)
 
+    def records(self, scope: Scope) -> list[tuple[str, str, Doc]]:
+        with self._lock:
+            db = self._shards.get(_shard_key(scope))
+            state = db.storage.state() if db is not None else {}
+            return [(kind, str(key), _clone(doc))
+                    for kind, docs in state.items() for key, doc in docs.items()]
+
     @contextmanager
     def transaction(self, scope: Scope) -> Iterator[None]:
         # One lock for everything (a single lock cannot deadlock across scopes); the

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from bot.store import Scope, TinyDBStore
+from bot.store.base import move_workspace
 from bot.store.journal import Journal
 from bot.store.lock import DatabaseLocked
 
@@ -35,6 +36,25 @@ def test_scopes_are_isolated(make_store):
     assert store.get(OTHER_TEAM, "thing", "1") == {"v": "t2"}
     assert set(store.scopes("T1")) == {A, B}
     assert set(store.scopes()) == {A, B, OTHER_TEAM}
+
+
+def test_records_list_a_scope_and_a_workspace_moves_whole(make_store, tmp_path):
+    store = make_store()
+    store.put(A, "commitment", "1", {"what": "pilot"})
+    store.put(A, "commitment", "2", {"what": "intro"})
+    store.put(A, "deal", "acme", {"stage": "signed"})
+    store.put(B, "job", "digest:1", {"status": "pending"})
+    store.put(OTHER_TEAM, "commitment", "1", {"what": "not ours"})
+    assert store.records(A) == [("commitment", "1", {"what": "pilot"}),
+                                ("commitment", "2", {"what": "intro"}), ("deal", "acme", {"stage": "signed"})]
+    # A record already under the new key (written after the upgrade) wins over the old copy.
+    store.put(Scope("E1:T1", "C1"), "commitment", "2", {"what": "newer"})
+    assert move_workspace(store, "T1", "E1:T1") == 4
+    assert set(store.scopes("T1")) == set()
+    assert [d["what"] for d in store.find(Scope("E1:T1", "C1"), "commitment")] == ["newer", "pilot"]
+    assert store.get(Scope("E1:T1", "C2"), "job", "digest:1") == {"status": "pending"}
+    assert store.get(OTHER_TEAM, "commitment", "1") == {"what": "not ours"}
+    assert move_workspace(store, "T1", "E1:T1") == 0  # done: running it again is harmless
 
 
 def test_add_once_is_idempotent(make_store):
