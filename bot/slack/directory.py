@@ -15,9 +15,11 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.workspace import Workspace
+
 log = logging.getLogger(__name__)
 
-TZ_TTL_SECONDS = 24 * 3600
+PROFILE_TTL_SECONDS = 24 * 3600
 MEMBERSHIP_TTL_SECONDS = 60
 DEFAULT_TZ = "UTC"
 LOOKUP_TIMEOUT = 1.5
@@ -52,7 +54,7 @@ class Directory:
         # Look-ups happen before the 3-second ack: a slow Slack must cost at most
         # LOOKUP_TIMEOUT seconds and a fallback, never a retry loop that misses the ack.
         self._client = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT)
-        self._tz = _TtlCache(TZ_TTL_SECONDS)
+        self._profiles = _TtlCache(PROFILE_TTL_SECONDS)
         self._channels = _TtlCache(MEMBERSHIP_TTL_SECONDS)
         # Multi-workspace (OAuth) mode: the bot token of a workspace, by workspace key.
         self.token_for: Callable[[str], str] | None = None
@@ -63,23 +65,27 @@ class Directory:
 
     def user_tz(self, workspace: str, user_id: str) -> str:
         """The user's IANA time zone, or UTC when Slack can't tell us."""
+        return self._profile(workspace, user_id).get("tz") or DEFAULT_TZ
+
+    def _profile(self, workspace: str, user_id: str) -> dict[str, str]:
+        """What we keep of users.info: time zone and home workspace ({} when unknown)."""
         if not _USER_ID.match(user_id):
-            return DEFAULT_TZ  # a CRM or webhook acting, not a person
+            return {}  # a CRM or webhook acting, not a person
         key = (workspace, user_id)
-        cached = self._tz.get(key)
-        if isinstance(cached, str):
+        cached = self._profiles.get(key)
+        if isinstance(cached, dict):
             return cached
         try:
             user = self._client.users_info(user=user_id, **self._auth(workspace))["user"]
-            tz = user.get("tz") or DEFAULT_TZ
         except SlackApiError as exc:
             log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
-            return DEFAULT_TZ
+            return {}
         except Exception as exc:  # timeouts and dropped connections
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
-            return DEFAULT_TZ
-        self._tz.put(key, tz)
-        return tz
+            return {}
+        profile = {k: str(user[k]) for k in ("tz", "team_id") if user.get(k)}
+        self._profiles.put(key, profile)
+        return profile
 
     def channels_of(self, workspace: str, user_id: str) -> set[str]:
         """Ids of the conversations the user is a member of."""
@@ -89,6 +95,12 @@ class Directory:
             return cached
         channels: set[str] = set()
         cursor = None
+        extra = self._auth(workspace)
+        if Workspace.from_key(workspace).org_wide:
+            # An org-level token lists one workspace's conversations at a time: the person's own.
+            team = self._profile(workspace, user_id).get("team_id")
+            if team:
+                extra["team_id"] = team
         try:
             while True:
                 page = self._client.users_conversations(
@@ -97,7 +109,7 @@ class Directory:
                     exclude_archived=True,
                     limit=200,
                     cursor=cursor,
-                    **self._auth(workspace),
+                    **extra,
                 )
                 channels.update(c["id"] for c in page.get("channels", []))
                 cursor = (page.get("response_metadata") or {}).get("next_cursor")

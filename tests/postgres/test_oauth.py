@@ -194,6 +194,12 @@ def test_org_wide_install_keeps_one_ledger_per_channel_for_the_whole_org(oauth_b
         assert "pilot workspace" in reply_text(in_b.command("list", user=ALICE, channel=DEAL))
         # A workspace outside the org with the same channel id sees nothing of it.
         assert "pilot workspace" not in reply_text(outside.command("list", user=ALICE, channel=DEAL))
+        # The Home tab: with an org-level token, membership is asked in the person's workspace.
+        assert in_a.app_home_opened(ALICE).status_code == 200
+        [home] = emulator.wait_for_count("views.publish", 1)
+        assert "pilot workspace" in json.dumps(home.args["view"])
+        [lookup] = emulator.calls_to("users.conversations")
+        assert lookup.args["team_id"] == emulator.get_user(ALICE)["team_id"] and lookup.token == ORG_TOKEN
     finally:
         for driver in (in_a, in_b, outside):
             driver.close()
