@@ -34,6 +34,10 @@ class Background(Protocol):
 
     def start(self) -> None: ...
 
+    def retire(self) -> None:
+        """The process is shutting down: take on no new work; must return at once."""
+        ...
+
     def stop(self) -> None: ...
 
 

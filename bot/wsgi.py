@@ -106,9 +106,7 @@ def _retire_on_sigterm(runtime: Runtime) -> None:
 
     def on_sigterm(signum: int, frame: Any) -> None:
         for worker in runtime.background:
-            retire = getattr(worker, "retire", None)
-            if retire is not None:
-                retire()
+            worker.retire()
         previous(signum, frame)
 
     signal.signal(signal.SIGTERM, on_sigterm)

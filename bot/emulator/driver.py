@@ -453,7 +453,7 @@ class SlackDriver:
     def _interactive_workspace(self) -> dict[str, Any]:
         """Where a button or modal payload says it comes from."""
         team: dict[str, Any] | None = {"id": self.team_id, "domain": self.team_domain}
-        if self.enterprise_id and team is not None:
+        if self.enterprise_id:
             team["enterprise_id"] = self.enterprise_id
         if self.org_wide:
             team = None  # org-wide installs get no team here; Bolt reads user.team_id instead

@@ -120,6 +120,9 @@ class Scheduler:
     def _sweep(self) -> None:
         self.dispatcher.sweep()
 
+    def retire(self) -> None:
+        """Nothing to do: the one process's scheduler keeps going until :meth:`stop`."""
+
     def stop(self) -> None:
         """Stop waking up; a post in progress finishes, nothing new starts."""
         self.dispatcher.jobs.unsubscribe(self.arm)

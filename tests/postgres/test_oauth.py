@@ -250,6 +250,9 @@ def test_uninstall_drops_that_workspaces_token_and_jobs_only(oauth_bot, emulator
     for team in (T1, T2):
         schedule.schedule_post(Scope(team, DEAL), "test:later", later,
                                Message("error", {"message": "later", "usage": None}))
+    next_week = later + timedelta(days=7)
+    schedule.schedule_post(Scope(T1, DEAL), "test:next-week", next_week,
+                           Message("error", {"message": "next week", "usage": None}))
     with SlackDriver(oauth_bot.events_url, oauth_bot.signing_secret, emulator, team_id=T1) as one:
         assert one.event({"type": "app_uninstalled"}).status_code == 200
         wait_for(lambda: find_bot(engine, T1) is None)
@@ -271,6 +274,9 @@ def test_uninstall_drops_that_workspaces_token_and_jobs_only(oauth_bot, emulator
     assert complete_install(oauth_bot, "code-again").status_code == 200
     assert not oauth_bot.runtime.services.workspaces.is_uninstalled(T1)
     assert find_bot(engine, T1).bot_token == TOKENS[T1]
+    # What is still ahead comes back; what came due while uninstalled stays cancelled.
+    assert schedule.jobs.get(Scope(T1, DEAL), "test:next-week")["status"] == "pending"
+    assert schedule.jobs.get(Scope(T1, DEAL), "test:later")["status"] == "cancelled"
 
 
 def test_org_wide_uninstall_drops_the_org_installation(oauth_bot, emulator, database):
