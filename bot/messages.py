@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +21,16 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+def _prompts_dir() -> Path:
+    """``prompts/`` next to ``bot/`` in a checkout (and editable installs); a wheel installs
+    the templates as data files under ``<prefix>/share/partner-coach/prompts``."""
+    checkout = Path(__file__).resolve().parent.parent / "prompts"
+    installed = Path(sys.prefix) / "share" / "partner-coach" / "prompts"
+    return checkout if checkout.is_dir() or not installed.is_dir() else installed
+
+
+PROMPTS_DIR = _prompts_dir()
 
 # Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
 MAX_BLOCKS_MESSAGE = 50

@@ -84,6 +84,9 @@ def build(
     except BoltError as exc:
         store.close()
         raise _token_rejected(type(exc).__name__) from None
+    except OSError as exc:  # Bolt's auth.test at start: Slack (or SLACK_API_URL) can't be reached
+        store.close()
+        raise _unreachable(settings, exc) from None
     except BaseException:
         store.close()
         raise
@@ -119,9 +122,13 @@ def preflight(settings: Settings) -> None:
     except SlackApiError as exc:
         raise _token_rejected(str(exc.response.get("error") or exc.response.status_code)) from None
     except OSError as exc:  # URLError, timeouts: Slack (or SLACK_API_URL) can't be reached
-        raise StartupError(
-            f"SLACK_API_URL {settings.api_url} is not reachable ({exc}); check it and the network."
-        ) from None
+        raise _unreachable(settings, exc) from None
+
+
+def _unreachable(settings: Settings, exc: OSError) -> StartupError:
+    return StartupError(
+        f"SLACK_API_URL {settings.api_url} is not reachable ({exc}); check it and the network."
+    )
 
 
 def _token_rejected(detail: str) -> StartupError:

@@ -74,6 +74,17 @@ def test_rejected_token_stops_with_exit_2(emulator, tmp_path):
     assert "SLACK_BOT_TOKEN" in result.stderr and BOT_TOKEN not in result.stderr
 
 
+def test_unreachable_slack_api_is_one_line_and_exit_2(emulator, tmp_path):
+    env = serve_env(emulator, tmp_path / "db.json", free_port())
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there
+    result = run_serve(env)
+    assert result.returncode == 2
+    # slack-sdk logs its connection retries; then one line says what to do, no traceback.
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("partner-coach: SLACK_API_URL") and "not reachable" in last
+    assert "Traceback" not in result.stderr
+
+
 def test_health_signatures_and_fast_ack(serve, emulator):
     proc = serve()
     assert requests.get(proc.url + "/healthz", timeout=5).status_code == 200
