@@ -24,7 +24,8 @@ def _demo(args: argparse.Namespace) -> int:
 def _manifest(args: argparse.Namespace) -> int:
     from bot.manifest import build_manifest
 
-    print(json.dumps(build_manifest(args.url, socket_mode=args.socket_mode), indent=2))
+    manifest = build_manifest(args.url, socket_mode=args.socket_mode, org_deploy=args.org_deploy)
+    print(json.dumps(manifest, indent=2))
     return 0
 
 
@@ -63,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     manifest.add_argument("--url", help="public Request URL, e.g. https://coach.example.com/slack/events")
     manifest.add_argument("--socket-mode", action="store_true", help="manifest for Socket Mode")
+    manifest.add_argument("--org-deploy", action="store_true",
+                          help="allow org-wide installs in an Enterprise Grid org (needs the OAuth install)")
     manifest.set_defaults(func=_manifest)
     add_db_parser(sub)
     return parser

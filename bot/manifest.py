@@ -34,8 +34,13 @@ def bot_events() -> list[str]:
     return names
 
 
-def build_manifest(request_url: str | None = None, socket_mode: bool = False) -> dict[str, Any]:
-    """The manifest as a dict; ``request_url`` is e.g. https://coach.example.com/slack/events."""
+def build_manifest(
+    request_url: str | None = None, socket_mode: bool = False, org_deploy: bool = False
+) -> dict[str, Any]:
+    """The manifest as a dict; ``request_url`` is e.g. https://coach.example.com/slack/events.
+
+    ``org_deploy`` lets an Enterprise Grid org admin install the app org-wide.
+    """
     url = request_url or "https://partner-coach.example.com/slack/events"
     command: dict[str, Any] = {
         "command": COMMAND,
@@ -73,7 +78,7 @@ def build_manifest(request_url: str | None = None, socket_mode: bool = False) ->
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,
-            "org_deploy_enabled": False,
+            "org_deploy_enabled": org_deploy,
             "socket_mode_enabled": socket_mode,
             "token_rotation_enabled": False,
         },

@@ -69,6 +69,14 @@ def test_an_event_without_listener_would_be_404(slack):
     assert slack.event({"type": "reaction_added", "user": "U0ALICE"}).status_code == 404
 
 
+def test_org_deploy_manifest_for_enterprise_grid():
+    out = subprocess.run([sys.executable, "-m", "bot", "manifest", "--org-deploy"], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0
+    assert json.loads(out.stdout)["settings"]["org_deploy_enabled"] is True
+    assert build_manifest()["settings"]["org_deploy_enabled"] is False
+
+
 def test_socket_mode_manifest_has_no_urls():
     manifest = build_manifest(socket_mode=True)
     assert manifest["settings"]["socket_mode_enabled"] is True
