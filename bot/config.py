@@ -118,6 +118,11 @@ class Settings:
                 "./data/partner-coach.json."
             )
         database_url = database_url_from_env(env)
+        if oauth and app_token is not None:
+            raise ConfigError(
+                "SLACK_APP_TOKEN is set, but the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
+                "serves /slack/install over HTTP: unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET."
+            )
         if oauth and database_url is None:
             raise ConfigError(
                 "DATABASE_URL is not set: the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "

@@ -85,6 +85,9 @@ def test_oauth_settings_require_database_url():
         Settings.from_env(env)
     with pytest.raises(ConfigError, match="^SLACK_CLIENT_SECRET is not set"):
         Settings.from_env({**env, "SLACK_CLIENT_SECRET": ""})
+    with pytest.raises(ConfigError, match="^SLACK_APP_TOKEN is set, but the OAuth install"):
+        Settings.from_env({**env, "DATABASE_URL": "postgresql://u:p@h/db",
+                           "SLACK_APP_TOKEN": "xapp-1-A-1-ab"})
     settings = Settings.from_env({**env, "DATABASE_URL": "postgresql://u:p@h/db"})
     assert settings.oauth and settings.bot_token is None
     assert "s3cret" in settings.secrets()
