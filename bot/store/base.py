@@ -85,16 +85,18 @@ class Store(Protocol):
 def move_workspace(store: Store, old: str, new: str) -> int:
     """File every record of workspace key ``old`` under ``new``; how many moved.
 
-    Record by record, copy then delete, so a crash halfway loses nothing and running it
-    again finishes the move (a record already under ``new`` wins over the old copy).
+    One transaction per channel (one fsync for TinyDB, one commit for PostgreSQL), copy
+    then delete, so a crash halfway loses nothing and running it again finishes the move
+    (a record already under ``new`` wins over the old copy).
     """
     moved = 0
     for scope in list(store.scopes(old)):
         target = Scope(new, scope.channel_id)
-        for kind, key, doc in store.records(scope):
-            store.add_once(target, kind, key, doc)
-            store.delete(scope, kind, key)
-            moved += 1
+        with store.transaction(scope), store.transaction(target):
+            for kind, key, doc in store.records(scope):
+                store.add_once(target, kind, key, doc)
+                store.delete(scope, kind, key)
+                moved += 1
     return moved
 
 
