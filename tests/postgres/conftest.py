@@ -9,6 +9,14 @@ from tests.postgres.support import postgres_for_tests
 
 
 @pytest.fixture
+def database():
+    """The test database, emptied."""
+    db = postgres_for_tests()
+    db.reset()
+    return db
+
+
+@pytest.fixture
 def postgres_bots(monkeypatch):
     """Every runtime built during the test (restarts included) opens the same, emptied PostgreSQL."""
     database = postgres_for_tests()

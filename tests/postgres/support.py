@@ -34,8 +34,11 @@ from bot.slack.client import build_client
 from bot.store import Scope
 from bot.store.migrations import upgrade
 from bot.store.postgres_store import PostgresStore, make_engine, normalise_url
+from tests.conftest import ALICE, DEAL
+from tests.e2e.helpers import all_text
 from tests.e2e.serve_process import BOT_TOKEN
 
+TEAM = "T0001"
 DEFAULT_URL = "postgresql://partner_coach:partner_coach@127.0.0.1:5432/partner_coach_test"
 
 
@@ -118,17 +121,18 @@ def postgres_for_tests() -> TestDatabase:
 # ------------------------------------------------------------ several `serve` processes
 
 
-def seed_due_post(url: str, emulator: Any, team: str, channel: str, job_id: str, text: str,
-                  user: str) -> None:
-    """A debrief prompt about ``text`` that came due a minute ago, stored as `serve` would store it."""
+def seed_due_post(url: str, emulator: Any, text: str, *, team: str = TEAM, channel: str = DEAL,
+                  job_id: str | None = None, user: str = ALICE) -> None:
+    """A debrief prompt about ``text`` that came due a minute ago, stored as `serve` would store it
+    (job id ``debrief:<text>`` unless given)."""
     store = PostgresStore(url)
     try:
         clock = SystemClock()
         services = build_services(store, clock, build_client(BOT_TOKEN, emulator.api_url))
         schedule = install_schedule(services)
         message = Message("debrief_prompt", {"topic": text, "user": user})
-        assert schedule.schedule_post(Scope(team, channel), job_id, clock.now() - timedelta(minutes=1),
-                                      message)
+        assert schedule.schedule_post(Scope(team, channel), job_id or f"debrief:{text}",
+                                      clock.now() - timedelta(minutes=1), message)
     finally:
         store.close()
 
@@ -142,19 +146,29 @@ def read_job(url: str, team: str, channel: str, job_id: str) -> dict[str, Any] |
         store.close()
 
 
-def leader_pids(url: str) -> set[int]:
-    """OS pids of the processes holding this schema's scheduler lock (pg_stat_activity's name)."""
+def posts_about(emulator: Any, topic: str, channel: str = DEAL) -> list:
+    """The bot's posts in ``channel`` mentioning ``topic``."""
+    return [m for m in emulator.messages(channel) if topic in all_text(m)]
+
+
+def application_pids(url: str, sql: str, **params: object) -> set[int]:
+    """OS pids named by ``sql``, a query of pg_stat_activity's application names
+    ("partner-coach scheduler <pid>")."""
     engine = make_engine(url, poolclass=sa.NullPool)
     try:
         with engine.connect() as conn:
-            names = conn.execute(sa.text(
-                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k "
-                "AND l.objid::bigint = (hashtext(current_schema())::bigint & 4294967295)"
-            ), {"k": LEADER_LOCK_KEY}).scalars().all()
+            names = conn.execute(sa.text(sql), params).scalars().all()
     finally:
         engine.dispose()
     return {int(n.rsplit(" ", 1)[1]) for n in names if n and n.startswith(APPLICATION_NAME)}
+
+
+def leader_pids(url: str) -> set[int]:
+    """OS pids of the processes holding this schema's scheduler lock."""
+    return application_pids(url, (
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k "
+        "AND l.objid::bigint = (hashtext(current_schema())::bigint & 4294967295)"), k=LEADER_LOCK_KEY)
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float, step: float = 0.1) -> bool:

@@ -6,81 +6,20 @@ import os
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
 
-import pytest
-import sqlalchemy as sa
-
-from bot.app import build_services
-from bot.clock import SystemClock
-from bot.schedule.install import install_schedule
-from bot.schedule.leader import APPLICATION_NAME, LEADER_LOCK_KEY
-from bot.services.outcome import Message
-from bot.slack.client import build_client
+from bot.schedule.leader import APPLICATION_NAME
 from bot.store import Scope
-from bot.store.postgres_store import PostgresStore, make_engine
+from bot.store.postgres_store import PostgresStore
 from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.gunicorn_process import GunicornProcess, gunicorn_env, run_gunicorn
-from tests.e2e.helpers import all_text
-from tests.e2e.serve_process import BOT_TOKEN, free_port
-from tests.postgres.support import postgres_for_tests
-
-TEAM = "T0001"
-
-
-@pytest.fixture
-def database():
-    db = postgres_for_tests()
-    db.reset()
-    return db
-
-
-def wait_until(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not predicate():
-        time.sleep(0.1)
-    return predicate()
-
-
-def seed_due_post(url: str, emulator, topic: str) -> None:
-    """A debrief prompt that came due a minute ago, stored as the bot would store it."""
-    store = PostgresStore(url)
-    try:
-        clock = SystemClock()
-        services = build_services(store, clock, build_client(BOT_TOKEN, emulator.api_url))
-        message = Message("debrief_prompt", {"topic": topic, "user": ALICE})
-        assert install_schedule(services).schedule_post(
-            Scope(TEAM, DEAL), f"debrief:{topic}", clock.now() - timedelta(minutes=1), message)
-    finally:
-        store.close()
-
-
-def posts_about(emulator, topic: str) -> list:
-    return [m for m in emulator.messages(DEAL) if topic in all_text(m)]
-
-
-def _app_name_pids(url: str, sql: str, **params: object) -> set[int]:
-    engine = make_engine(url, poolclass=sa.NullPool)
-    try:
-        with engine.connect() as conn:
-            names = conn.execute(sa.text(sql), params).scalars().all()
-    finally:
-        engine.dispose()
-    return {int(n.rsplit(" ", 1)[1]) for n in names if n and n.startswith(APPLICATION_NAME)}
-
-
-def leader_pids(url: str) -> set[int]:
-    """OS pids holding this schema's scheduler lock ("partner-coach scheduler <pid>")."""
-    return _app_name_pids(url, (
-        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k "
-        "AND l.objid::bigint = (hashtext(current_schema())::bigint & 4294967295)"), k=LEADER_LOCK_KEY)
+from tests.e2e.serve_process import free_port
+from tests.postgres.support import TEAM, application_pids, leader_pids, posts_about, seed_due_post, wait_until
 
 
 def election_pids(url: str) -> set[int]:
     """OS pids with a leader-election connection open (leader or not): workers that are up."""
-    return _app_name_pids(url, "SELECT application_name FROM pg_stat_activity "
-                               "WHERE application_name LIKE :p", p=f"{APPLICATION_NAME} %")
+    return application_pids(url, "SELECT application_name FROM pg_stat_activity "
+                                 "WHERE application_name LIKE :p", p=f"{APPLICATION_NAME} %")
 
 
 def stored_gives(url: str) -> set[str]:

@@ -5,74 +5,19 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
-import sqlalchemy as sa
-
 from bot.app import EVENT_KIND, EVENTS_SCOPE, SharedEvents, build_services
-from bot.clock import FakeClock, SystemClock
+from bot.clock import FakeClock
 from bot.schedule.dispatcher import SENDING_LEASE
 from bot.schedule.install import install_schedule
 from bot.schedule.jobs import SENDING, iso
-from bot.schedule.leader import APPLICATION_NAME, LEADER_LOCK_KEY, LeaderElection
+from bot.schedule.leader import LeaderElection
 from bot.services.outcome import Message
 from bot.slack.client import build_client
 from bot.store import Scope
-from bot.store.postgres_store import PostgresStore, make_engine
+from bot.store.postgres_store import PostgresStore
 from tests.conftest import ALICE, DEAL
-from tests.e2e.helpers import all_text
 from tests.e2e.serve_process import BOT_TOKEN, ServeProcess
-from tests.postgres.support import postgres_for_tests
-
-TEAM = "T0001"
-
-
-@pytest.fixture
-def database():
-    db = postgres_for_tests()
-    db.reset()
-    return db
-
-
-def seed_due_post(url: str, emulator, topic: str) -> None:
-    """A debrief prompt that came due a minute ago, stored as `serve` would store it."""
-    store = PostgresStore(url)
-    try:
-        clock = SystemClock()
-        services = build_services(store, clock, build_client(BOT_TOKEN, emulator.api_url))
-        schedule = install_schedule(services)
-        message = Message("debrief_prompt", {"topic": topic, "user": ALICE})
-        assert schedule.schedule_post(Scope(TEAM, DEAL), f"debrief:{topic}",
-                                      clock.now() - timedelta(minutes=1), message)
-    finally:
-        store.close()
-
-
-def posts_about(emulator, topic: str) -> list:
-    return [m for m in emulator.messages(DEAL) if topic in all_text(m)]
-
-
-def leader_pids(url: str) -> set[int]:
-    """OS pids of the processes holding this schema's scheduler lock."""
-    engine = make_engine(url, poolclass=sa.NullPool)
-    try:
-        with engine.connect() as conn:
-            names = conn.execute(sa.text(
-                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k "
-                "AND l.objid::bigint = (hashtext(current_schema())::bigint & 4294967295)"
-            ), {"k": LEADER_LOCK_KEY}).scalars().all()
-    finally:
-        engine.dispose()
-    return {int(n.rsplit(" ", 1)[1]) for n in names if n and n.startswith(APPLICATION_NAME)}
-
-
-def wait_until(predicate, timeout: float, step: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()
+from tests.postgres.support import TEAM, leader_pids, posts_about, seed_due_post, wait_until
 
 
 def test_one_leader_posts_once_and_another_takes_over_when_it_dies(database, emulator, tmp_path):

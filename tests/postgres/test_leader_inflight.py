@@ -20,12 +20,11 @@ import pytest
 from bot.schedule.dispatcher import EVENT_TYPE
 from bot.schedule.jobs import DONE, SENDING
 from bot.schedule.leader import DUE_POLL_SECONDS, LEADER_POLL_SECONDS
-from tests.conftest import ALICE, DEAL
+from tests.conftest import DEAL
 from tests.e2e.helpers import all_text
 from tests.e2e.serve_process import ServeProcess
-from tests.postgres.support import leader_pids, postgres_for_tests, read_job, seed_due_post, wait_until
+from tests.postgres.support import TEAM, leader_pids, read_job, seed_due_post, wait_until
 
-TEAM = "T0001"
 JOB_ID = "debrief:in-flight"
 TOPIC = "Initech kickoff"
 # Seconds rather than the production 2 minutes, and longer than an election round (3 s), so
@@ -35,13 +34,6 @@ TOPIC = "Initech kickoff"
 LEASE_SECONDS = 6.0
 # After the lease: the survivor's next look for due jobs, plus slack for the machine.
 SETTLE_SECONDS = DUE_POLL_SECONDS + 5.0
-
-
-@pytest.fixture
-def database():
-    db = postgres_for_tests()
-    db.reset()
-    return db
 
 
 def posts(emulator) -> list:
@@ -56,7 +48,7 @@ def test_leader_killed_with_a_post_in_flight_the_survivor_posts_it_exactly_once(
         database, emulator, tmp_path, slack_took_it):
     # The first post of whichever process leads waits here until released.
     hold = emulator.hold_next("chat.postMessage", record=slack_took_it)
-    seed_due_post(database.url, emulator, TEAM, DEAL, JOB_ID, TOPIC, ALICE)
+    seed_due_post(database.url, emulator, TOPIC, job_id=JOB_ID)
     env = {"DATABASE_URL": database.url, "PARTNER_COACH_SENDING_LEASE_SECONDS": str(LEASE_SECONDS)}
     procs = [ServeProcess(emulator, tmp_path / f"unused{i}.json", **env) for i in range(2)]
     try:
