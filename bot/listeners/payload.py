@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 
 from bot.domain.workspace import workspace_key
+
+if TYPE_CHECKING:
+    from bot.app import Services
+    from bot.services.partner_command import Actor
 
 
 def workspace_of(context: BoltContext) -> str:
@@ -41,3 +45,12 @@ def event_time(body: dict[str, Any]) -> datetime | None:
     if not isinstance(stamp, int | float) or isinstance(stamp, bool) or not 0 < stamp < 2**33:
         return None
     return datetime.fromtimestamp(stamp, UTC)
+
+
+def modal_actor(
+    services: Services, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> tuple[Actor, dict[str, Any]]:
+    """Who submitted a modal, in the channel its metadata names ("" when lost), and that metadata."""
+    meta = view_metadata(view)
+    actor = services.actor(workspace_of(context), str(meta.get("channel") or ""), body["user"]["id"])
+    return actor, meta

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.payload import view_metadata, workspace_of
+from bot.listeners.payload import modal_actor
 from bot.services.debrief import read_debrief
 from bot.slack.poster import post_ephemeral
 
@@ -22,11 +22,8 @@ def make_debrief_submission_handler(services: Services) -> Callable[..., None]:
     def handle_debrief(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        user = body["user"]["id"]
-        workspace = workspace_of(context)
-        meta = view_metadata(view)
-        channel = str(meta.get("channel") or "")
-        actor = services.actor(workspace, channel, user)
+        actor, meta = modal_actor(services, body, view, context)
+        channel = actor.scope.channel_id
         lines, wiifm = read_debrief(view.get("state", {}).get("values", {}))
         errors = services.debriefs.validate(lines, wiifm, actor)
         if errors or not channel:
@@ -35,6 +32,6 @@ def make_debrief_submission_handler(services: Services) -> Callable[..., None]:
         ack()
         outcome = services.debriefs.record(actor, lines, wiifm, str(meta.get("topic") or ""), view.get("id"))
         if outcome.reply is not None:
-            post_ephemeral(client, channel, user, outcome.reply)
+            post_ephemeral(client, channel, actor.user, outcome.reply)
 
     return handle_debrief

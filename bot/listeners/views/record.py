@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from bot.listeners.payload import view_metadata, workspace_of
+from bot.listeners.payload import modal_actor
 from bot.services.record_form import RecordForm, read_form
 from bot.slack.poster import post_ephemeral
 
@@ -22,11 +22,8 @@ def make_record_submission_handler(services: Services) -> Callable[..., None]:
     def handle_submission(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        user = body["user"]["id"]
-        workspace = workspace_of(context)
-        meta = view_metadata(view)
-        channel = str(meta.get("channel") or "")
-        actor = services.actor(workspace, channel, user)
+        actor, meta = modal_actor(services, body, view, context)
+        channel = actor.scope.channel_id
         form: RecordForm = read_form(view.get("state", {}).get("values", {}))
         errors = services.recorder.validate(form, actor)
         if errors or not channel:
@@ -37,6 +34,6 @@ def make_record_submission_handler(services: Services) -> Callable[..., None]:
         outcome = services.recorder.record(actor, form, side=meta.get("side", "give"),
                                            deal=meta.get("deal"), source_key=view.get("id"))
         if outcome.reply is not None:
-            post_ephemeral(client, channel, user, outcome.reply)
+            post_ephemeral(client, channel, actor.user, outcome.reply)
 
     return handle_submission
