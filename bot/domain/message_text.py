@@ -147,26 +147,23 @@ def _rich_inline(element: dict[str, Any]) -> str:
         if isinstance(text, str) and text:
             return text
         return url if isinstance(url, str) else ""
-    if kind == "user":
-        user = element.get("user_id")
-        return f"@{user}" if isinstance(user, str) else ""
-    if kind == "usergroup":
-        group = element.get("usergroup_id")
-        return f"@{group}" if isinstance(group, str) else ""
-    if kind == "channel":
-        channel = element.get("channel_id")
-        return f"#{channel}" if isinstance(channel, str) else ""
-    if kind == "emoji":
-        name = element.get("name")
-        return f":{name}:" if isinstance(name, str) else ""
-    if kind == "broadcast":
-        rng = element.get("range")
-        return f"@{rng}" if isinstance(rng, str) else ""
-    if kind == "date":
-        fallback = element.get("fallback")
-        return fallback if isinstance(fallback, str) else ""
+    if kind in _INLINE_FIELDS:
+        field, before, after = _INLINE_FIELDS[kind]
+        value = element.get(field)
+        return f"{before}{value}{after}" if isinstance(value, str) else ""
     text = element.get("text")
     return text if isinstance(text, str) else ""
+
+
+# Inline rich-text elements that are one field, shown with a marker: (field, before, after).
+_INLINE_FIELDS: dict[str, tuple[str, str, str]] = {
+    "user": ("user_id", "@", ""),
+    "usergroup": ("usergroup_id", "@", ""),
+    "channel": ("channel_id", "#", ""),
+    "emoji": ("name", ":", ":"),
+    "broadcast": ("range", "@", ""),
+    "date": ("fallback", "", ""),
+}
 
 
 def _rich_text(out: _Collector, elements: Any, depth: int) -> None:
