@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 
 def all_text(payload: dict[str, Any]) -> str:
     """Every string inside a message or view, joined: what a reader would see."""
-    out: list[str] = []
+    return "\n".join(node for node in _nodes(payload) if isinstance(node, str))
 
-    def walk(node: Any) -> None:
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
 
-    walk(payload)
-    return "\n".join(out)
+def _nodes(payload: Any) -> Iterator[Any]:
+    """Every value inside a JSON payload, depth first, the payload itself first."""
+    yield payload
+    children = payload.values() if isinstance(payload, dict) else payload if isinstance(payload, list) else ()
+    for child in children:
+        yield from _nodes(child)
 
 
 def reply(response) -> dict[str, Any]:
@@ -36,20 +32,8 @@ def reply_text(response) -> str:
 
 def action_values(payload: dict[str, Any], action_id: str) -> list[str]:
     """Values of every button with that action id."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("action_id") == action_id and "value" in node:
-                found.append(node["value"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(payload)
-    return found
+    return [node["value"] for node in _nodes(payload)
+            if isinstance(node, dict) and node.get("action_id") == action_id and "value" in node]
 
 
 HIDDEN_KEYS = ("value", "private_metadata", "action_id", "block_id", "callback_id")
