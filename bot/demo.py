@@ -20,7 +20,6 @@ from bot.emulator import SlackEmulator, state_value
 from bot.emulator.local_bot import LocalBot
 from bot.emulator.transcript import format_turn
 
-TEAM = "T0001"
 CHANNEL = "C0ACMEDEAL"
 PEOPLE = {"U0MAYA": "maya", "U0LEO": "leo", "UBOT": "Partner Coach", CHANNEL: "deal-acme"}
 

@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 Side = Literal["give", "get"]
 Status = Literal["open", "done", "dropped"]
-SIDES: tuple[Side, Side] = ("give", "get")
 
 
 @dataclass(frozen=True)

@@ -96,10 +96,6 @@ class RunReport:
     failed: list[str] = field(default_factory=list)
     busy: bool = False  # another run was in progress; it picks up what is due
 
-    def merge(self, other: RunReport) -> None:
-        for name in ("posted", "recovered", "skipped", "retrying", "failed"):
-            getattr(self, name).extend(getattr(other, name))
-
 
 @dataclass(frozen=True)
 class _Failure:

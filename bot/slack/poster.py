@@ -13,19 +13,6 @@ from bot.services.outcome import Message
 
 log = logging.getLogger(__name__)
 
-# Errors where retrying later won't help until a person acts.
-PERMANENT_ERRORS = {
-    "channel_not_found",
-    "not_in_channel",
-    "is_archived",
-    "restricted_action",
-    "user_not_found",
-    "invalid_auth",
-    "account_inactive",
-    "missing_scope",
-}
-
-
 def rendered(message: Message) -> dict[str, Any]:
     """The Slack payload (text + blocks, or a view) of a message."""
     return render(message.template, **message.context)
