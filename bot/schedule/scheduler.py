@@ -105,7 +105,7 @@ class Scheduler:
         key = alarm_id(scope, doc["id"])
         if doc.get("status") == PENDING:
             aps.add_job(
-                self._fire, "date", run_date=ready_at(doc), id=key, name=key,
+                self._fire, "date", run_date=self.wall_time(ready_at(doc)), id=key, name=key,
                 replace_existing=True, **JOB_DEFAULTS,
             )
         else:
@@ -113,6 +113,16 @@ class Scheduler:
                 aps.remove_job(key)
             except JobLookupError:
                 pass
+
+    def wall_time(self, due: datetime) -> datetime:
+        """When, on the wall clock APScheduler waits on, the injected clock reaches ``due``.
+
+        APScheduler always sleeps on the real clock; the dispatcher decides on its own
+        (injectable) clock. Arming by the distance between the two keeps an alarm ahead of
+        the real clock when the injected one is elsewhere (the demo, tests); in production
+        both are the system clock and the distance is zero.
+        """
+        return datetime.now(UTC) + (due - self.dispatcher.clock.now())
 
     def _fire(self) -> None:
         self.dispatcher.run_due()
