@@ -20,6 +20,7 @@ from bot.domain import commands as cmd
 from bot.listeners import register_all
 from bot.listeners.payload import workspace_of
 from bot.services.channel_settings import ChannelSettings
+from bot.services.coach import Coach
 from bot.services.deals import Deals
 from bot.services.debrief import Debriefs
 from bot.services.home import home_message
@@ -109,7 +110,7 @@ class Services:
 def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     """Wire the use cases over one store and clock."""
     ledger, deals, settings = Ledger(store, clock), Deals(store, clock), ChannelSettings(store)
-    partner = PartnerCommands(ledger, deals, settings, clock)
+    partner = PartnerCommands(ledger, deals, settings, clock, Coach(store, clock))
     listening = Listening(store, partner)
     partner.register(cmd.Listen, listening.set_mode)
     partner.register(cmd.Crm, listening.crm)
