@@ -274,6 +274,12 @@ def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
             base: dict[str, Any]) -> Nudge:
     """Tips for an exchange that isn't slipping; the first one not given lately, else quiet."""
     for candidate in _gentle_candidates(history, ours, theirs, signed, base):
+        if candidate.id == CELEBRATE_KEPT:
+            # Each newly kept promise is news of its own; one already celebrated is not.
+            last = _last_given(history, CELEBRATE_KEPT)
+            if last is None or last < candidate.evidence["kept_at"]:
+                return candidate
+            continue
         window = WIIFT_REPEAT_DAYS if candidate.id == WIIFT else NO_REPEAT_DAYS
         if not _given_within(history, candidate.id, window):
             return candidate
@@ -302,7 +308,9 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
         late_days = (latest.closed_at.date() - latest.due_on).days if latest.kept_late() else 0
         found.append(Nudge(CELEBRATE_KEPT, {
             **base, **_item_facts("item", latest), "side": latest.side, "late_days": late_days,
-            "kept_on": latest.closed_at.date(), "since_signature": signed_at is not None}))
+            "due_on": latest.due_on,
+            "kept_on": latest.closed_at.date(), "kept_at": latest.closed_at,
+            "since_signature": signed_at is not None}))
     if signed and signed_at is not None and ours.open:
         kept_since = sum(1 for c in history.items if c.side == "give" and c.status == "done"
                          and c.closed_at is not None and c.closed_at >= signed_at)
