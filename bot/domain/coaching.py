@@ -97,8 +97,8 @@ class SideRecord:
     dropped: int = 0
     open: int = 0
     overdue: int = 0
-    oldest_overdue_days: int = 0  # 0 when nothing is overdue
-    oldest_overdue: Commitment | None = None
+    oldest_due: Commitment | None = None  # the open item with the earliest due date
+    oldest_due_days: int = 0  # days past that due date (0 on the day, negative before)
     last_kept: Commitment | None = None
     next_due: date | None = None  # earliest due date among open items
 
@@ -108,11 +108,10 @@ def side_record(items: Sequence[Commitment], side: str, today: date) -> SideReco
     mine = [c for c in items if c.side == side]
     kept = [c for c in mine if c.status == "done"]
     opened = [c for c in mine if c.is_open]
-    overdue = sorted((c for c in opened if c.is_overdue(today)), key=lambda c: (c.due_on, c.number))
+    dated = sorted((c for c in opened if c.due_on is not None), key=lambda c: (c.due_on, c.number))
     late = sum(c.kept_late() for c in kept)
-    dues = [c.due_on for c in opened if c.due_on is not None]
     last_kept = max(kept, key=lambda c: (c.closed_at, c.number), default=None)
-    oldest = overdue[0] if overdue else None
+    oldest = dated[0] if dated else None
     return SideRecord(
         promised=len(kept) + len(opened),
         kept=len(kept),
@@ -120,11 +119,11 @@ def side_record(items: Sequence[Commitment], side: str, today: date) -> SideReco
         kept_late=late,
         dropped=sum(c.status == "dropped" for c in mine),
         open=len(opened),
-        overdue=len(overdue),
-        oldest_overdue_days=(today - oldest.due_on).days if oldest and oldest.due_on else 0,
-        oldest_overdue=oldest,
+        overdue=sum(c.is_overdue(today) for c in opened),
+        oldest_due=oldest,
+        oldest_due_days=(today - oldest.due_on).days if oldest and oldest.due_on else 0,
         last_kept=last_kept,
-        next_due=min(dues, default=None),
+        next_due=oldest.due_on if oldest else None,
     )
 
 
@@ -183,9 +182,9 @@ def _given_within(history: ChannelHistory, nudge_id: str, days: int) -> bool:
 
 def _stall_days(theirs: SideRecord, today: date) -> int:
     """How long their side has been stuck: overdue, and nothing of theirs kept meanwhile."""
-    if not theirs.overdue:
+    if theirs.oldest_due is None or theirs.oldest_due_days <= 0:
         return 0
-    stall = theirs.oldest_overdue_days
+    stall = theirs.oldest_due_days
     if theirs.last_kept is not None and theirs.last_kept.closed_at is not None:
         stall = min(stall, (today - theirs.last_kept.closed_at.date()).days)
     return max(0, stall)
@@ -219,14 +218,14 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
             base: dict[str, Any]) -> Nudge | None:
     """Advice about a slipping exchange, most urgent first; None when nothing slips."""
     today = history.today
-    if ours.overdue and ours.oldest_overdue_days >= OUR_LATE_AFTER_DAYS:
+    if ours.oldest_due is not None and ours.oldest_due_days >= OUR_LATE_AFTER_DAYS:
         return _with_repeat(history, Nudge(OUR_LATE, {
-            **base, "days": ours.oldest_overdue_days, "due_on": ours.oldest_overdue.due_on,  # type: ignore[union-attr]
-            **_item_facts("item", ours.oldest_overdue)}))
+            **base, "days": ours.oldest_due_days, "due_on": ours.oldest_due.due_on,
+            **_item_facts("item", ours.oldest_due)}))
     stall = _stall_days(theirs, today)
-    facts = {**base, "days": theirs.oldest_overdue_days, "stall_days": stall,
+    facts = {**base, "days": theirs.oldest_due_days, "stall_days": stall,
              "theirs_last_kept_on": theirs.last_kept.closed_at.date()  # type: ignore[union-attr]
-             if theirs.last_kept else None, **_item_facts("item", theirs.oldest_overdue)}
+             if theirs.last_kept else None, **_item_facts("item", theirs.oldest_due)}
     leave_after, brave_before, leave_id = (
         (ESCALATE_AFTER_DAYS, BRAVE_BEFORE_ESCALATE_DAYS, ESCALATE) if signed
         else (WALK_AWAY_AFTER_DAYS, BRAVE_BEFORE_WALK_DAYS, WALK_AWAY))
@@ -237,7 +236,7 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
                 **facts, "brave_on": brave_at.date(), "brave_days": _days(brave_at, history.now)}))
     if stall >= BRAVE_AFTER_DAYS and ours.kept >= BRAVE_MIN_OURS_KEPT:
         return _with_repeat(history, Nudge(BRAVE_CONVERSATION, facts))
-    if theirs.overdue and theirs.oldest_overdue_days >= FOLLOW_UP_AFTER_DAYS:
+    if theirs.oldest_due is not None and theirs.oldest_due_days >= FOLLOW_UP_AFTER_DAYS:
         return _with_repeat(history, Nudge(FOLLOW_UP, facts))
     return None
 
