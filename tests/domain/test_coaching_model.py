@@ -182,7 +182,8 @@ CASES = [
          deal=SIGNED_40, given={"brave_conversation": [d(20)]}),
     Case("after signature, our open promises are the focus",
          [give(kept=13), give(due=-3), give(kept=2), get(kept=1), get()], "follow_through",
-         "1 of ours open, the next due Thu 17 Dec 2026; 1 of ours kept since the signature on Wed 2 Dec 2026.",
+         "1 of ours open, the next due Thu 17 Dec 2026; "
+         "1 of ours kept since the signature on Wed 2 Dec 2026.",
          deal=SIGNED_12, given={"celebrate_kept": [d(0.5)]}),
     Case("a promise kept before the signature is not celebrated as kept since it",
          [give(kept=13), give()], "follow_through",
