@@ -90,17 +90,16 @@ def severity(nudge_id: str) -> int:
 class SideRecord:
     """One side's behaviour: what it promised and what became of it. Dropped items don't count."""
 
-    promised: int = 0  # everything recorded and not dropped
-    kept: int = 0
-    kept_on_time: int = 0
-    kept_late: int = 0
-    dropped: int = 0
-    open: int = 0
-    overdue: int = 0
-    oldest_due: Commitment | None = None  # the open item with the earliest due date
-    oldest_due_days: int = 0  # days past that due date (0 on the day, negative before)
-    last_kept: Commitment | None = None
-    next_due: date | None = None  # earliest due date among open items
+    promised: int  # everything recorded and not dropped
+    kept: int
+    kept_late: int  # kept after the due date (the rest of ``kept`` was kept on time)
+    dropped: int
+    open: int
+    overdue: int
+    oldest_due: Commitment | None  # the open item with the earliest due date
+    oldest_due_days: int  # days past that due date (0 on the day, negative before, 0 if none)
+    last_kept: Commitment | None
+    next_due: date | None  # earliest due date among open items
 
 
 def side_record(items: Sequence[Commitment], side: str, today: date) -> SideRecord:
@@ -109,14 +108,12 @@ def side_record(items: Sequence[Commitment], side: str, today: date) -> SideReco
     kept = [c for c in mine if c.status == "done"]
     opened = [c for c in mine if c.is_open]
     dated = sorted((c for c in opened if c.due_on is not None), key=lambda c: (c.due_on, c.number))
-    late = sum(c.kept_late() for c in kept)
     last_kept = max(kept, key=lambda c: (c.closed_at, c.number), default=None)
     oldest = dated[0] if dated else None
     return SideRecord(
         promised=len(kept) + len(opened),
         kept=len(kept),
-        kept_on_time=len(kept) - late,
-        kept_late=late,
+        kept_late=sum(c.kept_late() for c in kept),
         dropped=sum(c.status == "dropped" for c in mine),
         open=len(opened),
         overdue=sum(c.is_overdue(today) for c in opened),
@@ -168,7 +165,8 @@ class Nudge:
 
 
 def _days(since: datetime, now: datetime) -> int:
-    return max(0, (now - since).days)
+    """Whole days from ``since`` to ``now`` (callers only pass times up to now)."""
+    return (now - since).days
 
 
 def _last_given(history: ChannelHistory, nudge_id: str) -> datetime | None:
@@ -182,12 +180,12 @@ def _given_within(history: ChannelHistory, nudge_id: str, days: int) -> bool:
 
 def _stall_days(theirs: SideRecord, today: date) -> int:
     """How long their side has been stuck: overdue, and nothing of theirs kept meanwhile."""
-    if theirs.oldest_due is None or theirs.oldest_due_days <= 0:
+    if theirs.oldest_due is None:
         return 0
-    stall = theirs.oldest_due_days
+    stall = theirs.oldest_due_days  # not yet due: negative, below every threshold
     if theirs.last_kept is not None and theirs.last_kept.closed_at is not None:
         stall = min(stall, (today - theirs.last_kept.closed_at.date()).days)
-    return max(0, stall)
+    return stall
 
 
 def _item_facts(prefix: str, item: Commitment | None) -> dict[str, Any]:
@@ -203,8 +201,9 @@ def assess(history: ChannelHistory) -> Nudge:
     signed = history.deal is not None and history.deal.stage is Stage.SIGNED
     base = {
         "ours_promised": ours.promised, "ours_kept": ours.kept, "ours_open": ours.open,
-        "ours_overdue": ours.overdue, "theirs_promised": theirs.promised, "theirs_kept": theirs.kept,
-        "theirs_open": theirs.open, "theirs_overdue": theirs.overdue,
+        "ours_overdue": ours.overdue, "ours_kept_late": ours.kept_late,
+        "theirs_promised": theirs.promised, "theirs_kept": theirs.kept,
+        "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue,
     }
     urgent = _urgent(history, ours, theirs, signed, base)
     if urgent is not None and (not history.stage_changed or urgent.severity >= STAGE_YIELDS_FROM):
