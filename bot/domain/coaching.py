@@ -258,7 +258,7 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
                  base: dict[str, Any]) -> Nudge:
     deal = history.deal
     assert deal is not None
-    facts = {**base, "deal": deal.name, "stage": deal.stage.value, "next_due": ours.next_due}
+    facts = {**base, "deal": deal.name, "next_due": ours.next_due}
     if deal.stage.is_early:
         return Nudge(STAGE_OPENING, facts)
     if deal.stage.is_closing:
@@ -281,10 +281,8 @@ def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
         window = WIIFT_REPEAT_DAYS if candidate.id == WIIFT else NO_REPEAT_DAYS
         if not _given_within(history, candidate.id, window):
             return candidate
-    last = max(((t, i) for i, times in history.given.items() for t in times if t <= history.now),
-               default=None)
-    return Nudge(QUIET, {**base, "last_id": last[1] if last else None,
-                         "last_on": last[0].date() if last else None})
+    last = max((t for times in history.given.values() for t in times if t <= history.now), default=None)
+    return Nudge(QUIET, {**base, "last_on": last.date() if last else None})
 
 
 def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
@@ -314,7 +312,7 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
                          and c.closed_at is not None and c.closed_at >= signed_at)
         found.append(Nudge(FOLLOW_THROUGH, {
             **base, "next_due": ours.next_due, "kept_since_signature": kept_since,
-            "signed_on": signed_at.date(), "days_since_signature": _days(signed_at, history.now)}))
+            "signed_on": signed_at.date()}))
     unexplained = [c for c in history.items if c.side == "give" and c.status != "dropped"
                    and (history.benefit_noted_at is None or c.created_at > history.benefit_noted_at)]
     if len(unexplained) >= WIIFT_AFTER_GIVES:

@@ -181,7 +181,7 @@ CASES = [
          "we kept 1.",
          deal=SIGNED_40, given={"brave_conversation": [d(20)]}),
     Case("after signature, our open promises are the focus",
-         [give(kept=13), give(due=-3), give(kept=2), get(kept=1), get()], "follow_through",
+         [give(kept=13), give(due=-3), give(kept=2), get(kept=1), get(kept=3), get()], "follow_through",
          "1 of ours open, the next due Thu 17 Dec 2026; "
          "1 of ours kept since the signature on Wed 2 Dec 2026.",
          deal=SIGNED_12, given={"celebrate_kept": [d(0.5)]}),
@@ -208,6 +208,38 @@ CASES = [
          "Nothing of theirs kept in 25 days (the last on Thu 19 Nov 2026); 1 of theirs overdue, "
          "the oldest by 40 days; we kept 1.",
          given={"brave_conversation": [d(30)]}),
+    Case("a brave conversation suggested the very moment they delivered doesn't count toward walking away",
+         [give(kept=50), get(due=40), get(kept=25)], "brave_conversation",
+         "Nothing of theirs kept in 25 days (the last on Thu 19 Nov 2026); 1 of theirs overdue, "
+         "the oldest by 40 days; we kept 1.",
+         given={"brave_conversation": [d(25)]}),
+    Case("an empty ledger already prompted yesterday: say nothing new",
+         [], "quiet", "Nothing new from me since my last tip (Sun 13 Dec 2026).", given={"empty": [d(1)]}),
+    Case("asking without giving already said yesterday: say nothing new",
+         [get()], "quiet", "Nothing new from me since my last tip (Sun 13 Dec 2026).",
+         given={"asking_without_giving": [d(1)]}),
+    Case("a generous opener already said yesterday: say nothing new",
+         [give()], "quiet", "Nothing new from me since my last tip (Sun 13 Dec 2026).",
+         given={"generous_opener": [d(1)]}),
+    Case("a promise marked done this very moment is celebrated",
+         [give("the deck", kept=0), get()], "celebrate_kept", "*#{n}* the deck (ours) kept Mon 14 Dec 2026."),
+    Case("a promise kept at the very second of the signature counts as kept since it",
+         [give("the agenda", kept=5), give()], "celebrate_kept",
+         "*#{n}* the agenda (ours) kept Wed 9 Dec 2026, after the signature.",
+         deal=deal(Stage.SIGNED, since=5)),
+    Case("our promise kept at the very second of the signature counts toward follow-through",
+         [give(kept=12), give()], "follow_through",
+         "1 of ours open; 1 of ours kept since the signature on Wed 2 Dec 2026.",
+         deal=deal(Stage.SIGNED, since=12)),
+    Case("after signature with nothing of ours open, there is nothing to follow through",
+         [give(kept=20), get()], "on_track", "We promised 1 and kept 1; they promised 1 and kept 0.",
+         deal=deal(Stage.SIGNED, since=12)),
+    Case("a dropped give doesn't count toward the WIIFT question",
+         [give(), give(dropped=1), get()], "on_track",
+         "We promised 1 and kept 0; they promised 1 and kept 0."),
+    Case("gives logged in the same debrief that states the benefit don't need the WIIFT question",
+         [give(made=3), give(made=3), get()], "on_track",
+         "We promised 2 and kept 0; they promised 1 and kept 0.", benefit=d(3)),
     Case("on track said this very moment: nothing new to say",
          [give(), get()], "quiet", "Nothing new from me since my last tip (Mon 14 Dec 2026).",
          given={"on_track": [NOW]}),
@@ -283,3 +315,14 @@ def test_the_severity_ladder() -> None:
     assert severity(model.ESCALATE) == severity(model.WALK_AWAY)
     for gentle in (model.EMPTY, model.ON_TRACK, model.QUIET, model.WIIFT, model.STAGE_SIGNED):
         assert severity(gentle) == 0
+
+
+def test_each_stage_has_its_template() -> None:
+    assert [model.stage_prompt(stage) for stage in Stage] == [
+        "stage_early", "stage_early", "stage_closing", "stage_closing", "stage_signed", "stage_lost"]
+
+
+def test_the_stage_question_names_the_deal_in_its_other_phrasings() -> None:
+    nudge = assess(Case("", [], "", "", deal=deal(Stage.QUALIFIED, 0), stage_changed=True).history())
+    text = environment().get_template("_coaching.j2").module.text
+    assert "*Acme*" in str(text(nudge, 1)) and "*Acme*" in str(text(nudge, 2))
