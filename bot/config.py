@@ -42,6 +42,10 @@ class Settings:
     client_secret: str | None = field(default=None, repr=False)
     # PARTNER_COACH_SENDING_LEASE_SECONDS; None: the default lease (bot.schedule.dispatcher).
     sending_lease: timedelta | None = None
+    # PARTNER_COACH_PUBLIC_URL: where partners reach this server (share links); None: no links.
+    public_url: str | None = None
+    # PARTNER_COACH_PLAN_KEY: the key behind share links; None: derived from the signing secret.
+    plan_key: str | None = field(default=None, repr=False)
 
     @property
     def oauth(self) -> bool:
@@ -118,6 +122,18 @@ class Settings:
                 "./data/partner-coach.json."
             )
         database_url = database_url_from_env(env)
+        public_url = get("PARTNER_COACH_PUBLIC_URL")
+        if public_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", public_url):
+            raise ConfigError(
+                "PARTNER_COACH_PUBLIC_URL is malformed: give the address partners open, such as "
+                "https://coach.example.com (or unset it to turn share links off)."
+            )
+        plan_key = get("PARTNER_COACH_PLAN_KEY")
+        if plan_key is not None and len(plan_key) < 32:
+            raise ConfigError(
+                f"PARTNER_COACH_PLAN_KEY is too short ({_secret(plan_key)}): use at least 32 random "
+                "characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
         if oauth and app_token is not None:
             raise ConfigError(
                 "SLACK_APP_TOKEN is set, but the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
@@ -140,12 +156,14 @@ class Settings:
             client_id=client_id,
             client_secret=client_secret,
             sending_lease=sending_lease_from_env(env),
+            public_url=public_url.rstrip("/") if public_url else None,
+            plan_key=plan_key,
         )
 
     def secrets(self) -> list[str]:
         """Every secret value held, so log filters can redact them."""
         values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret,
-                  self.client_secret]
+                  self.client_secret, self.plan_key]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
 

@@ -21,6 +21,7 @@ from bot.services.meetings import Meetings
 from bot.slack.client import build_client, token_workspace
 from bot.store import Store, TinyDBStore
 from bot.store.base import move_workspace
+from bot.web.install import install_plans
 from bot.webhook import DealWebhook
 
 if TYPE_CHECKING:
@@ -95,12 +96,13 @@ def build_runtime(
     schedule = install_schedule(services)
     meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
     services.partner.register(cmd.Meeting, meetings.command)
+    plan_pages = install_plans(services, schedule, settings)
     app = build_app(services, settings.signing_secret, token_verification=token_verification,
                     oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
     if oauth is None and token_verification:
         _adopt_token_workspace(services)
-    wsgi = WsgiApp(app, settings.signing_secret, webhook)
+    wsgi = WsgiApp(app, settings.signing_secret, webhook, plans=plan_pages)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule, settings)])
 

@@ -24,6 +24,7 @@ MAX_BODY_BYTES = 1024 * 1024
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 WEBHOOK_PATH = "/webhooks/deals"
+PLANS_PREFIX = "/plans/"
 # Bolt's OAuth install pages (GET), served only when the app has an OAuth flow.
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
@@ -31,6 +32,7 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 # A webhook handler takes the raw body and headers and returns (status, JSON-able body).
 WebhookHandler = Callable[[bytes, dict[str, str]], tuple[int, dict[str, Any]]]
+WsgiHandler = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 def _json(start_response: StartResponse, status: int, payload: dict[str, Any]) -> list[bytes]:
@@ -65,9 +67,11 @@ class WsgiApp:
     """Routes `/slack/events` to Bolt, `/healthz` to a 200, `/webhooks/deals` to the CRM hook."""
 
     def __init__(
-        self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None
+        self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None,
+        plans: WsgiHandler | None = None,
     ) -> None:
         self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+        self._plans = plans  # the partner's mutual plan pages (bot.web.plan_page)
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._webhook = webhook
         self._oauth = bolt_app.oauth_flow is not None
@@ -77,6 +81,8 @@ class WsgiApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH:
             return _json(start_response, 200, {"ok": True})
+        if path.startswith(PLANS_PREFIX) and self._plans is not None:
+            return self._plans(environ, start_response)
         if path in OAUTH_PATHS and self._oauth:
             if method != "GET":
                 return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})

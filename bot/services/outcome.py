@@ -14,6 +14,15 @@ class Message:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class FileUpload:
+    """A file for the Slack layer to upload to the channel after the ack (`/partner export`)."""
+
+    filename: str
+    title: str
+    content: str
+
+
 @dataclass
 class Outcome:
     """The result of handling one request.
@@ -27,6 +36,7 @@ class Outcome:
     posts: list[Message] = field(default_factory=list)
     signed: list[str] = field(default_factory=list)
     ok: bool = True
+    files: list[FileUpload] = field(default_factory=list)
 
 
 def error(message: str, usage: str | None = None) -> Outcome:

@@ -98,6 +98,7 @@ class PartnerCommands:
             created_by=actor.user,
             due_on=due_on,
             counterpart=command.counterpart,
+            visibility="private" if command.private else "shared",
         )
         today = self.today(tz)
         context = coaching_context(self.ledger.items(actor.scope), today)

@@ -296,6 +296,8 @@ def test_conversations_info_and_join(emu: SlackEmulator, client: WebClient) -> N
         "is_archived": False,
         "is_member": True,
         "num_members": 2,
+        "is_ext_shared": False,
+        "is_shared": False,
     }
     assert client.conversations_info(channel="D_ALICE")["channel"]["is_im"] is True
     assert slack_error(client.conversations_info, channel="C_NOPE") == "channel_not_found"
