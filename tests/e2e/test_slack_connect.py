@@ -27,6 +27,11 @@ def connect(emulator, slack):
     return slack
 
 
+def said(emulator, phrase):
+    """Wait until the bot said ``phrase`` in any Web API call (a reply goes after the ack)."""
+    emulator.wait_for(lambda calls: any(phrase in json.dumps(c.args) for c in calls))
+
+
 def items(bot):
     return {c.number: c for c in bot.runtime.services.ledger.items(Scope("T0001", SHARED))}
 
@@ -55,18 +60,18 @@ def test_an_external_member_marks_their_item_done_but_never_ours(connect, bot, e
     assert "Marked *#2* done" in done
     item = items(bot)[2]
     assert (item.status, item.closed_by) == ("done", DANA)
-    emulator.wait_for(lambda calls: any("marked *#2* done" in json.dumps(c.args) for c in calls))
+    said(emulator, "marked *#2* done")
 
 
 def test_an_external_members_done_button_works_on_their_item_and_is_refused_on_ours(connect, bot, emulator):
     connect.action("item_done", "1", user=DANA, channel=SHARED)
-    emulator.wait_for(lambda calls: any("on our side" in json.dumps(c.args) for c in calls))
+    said(emulator, "on our side")
     assert items(bot)[1].is_open
     connect.action("item_drop", "2", user=DANA, channel=SHARED)
-    emulator.wait_for(lambda calls: any("Only the team that logged an item" in json.dumps(c.args) for c in calls))
+    said(emulator, "Only the team that logged an item")
     assert items(bot)[2].is_open
     connect.action("item_done", "2", user=DANA, channel=SHARED)
-    emulator.wait_for(lambda calls: any("Marked *#2* done" in json.dumps(c.args) for c in calls))
+    said(emulator, "Marked *#2* done")
     assert items(bot)[2].status == "done"
 
 
