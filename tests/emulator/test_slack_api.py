@@ -495,3 +495,36 @@ def test_response_url_failure_injection(emu: SlackEmulator) -> None:
     assert requests.post(url, json={"text": "x"}, timeout=5).status_code == 500
     assert requests.post(url, json={"text": "x"}, timeout=5).status_code == 200
     assert [c.status for c in emu.calls_to("response_url")] == [500, 200]
+
+
+def test_files_upload_v2_runs_its_three_steps_and_shares_the_files(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    client.files_upload_v2(channel="C_DEAL", initial_comment="the plan", file_uploads=[
+        {"filename": "plan.md", "title": "Plan", "content": "# Plan ✓"},
+        {"filename": "plan.csv", "title": "Plan (CSV)", "content": "id,what\r\n1,x\r\n"},
+    ])
+    assert [c.method for c in emu.calls] == ["files.getUploadURLExternal", "files.getUploadURLExternal",
+                                             "file_upload", "file_upload", "files.completeUploadExternal"]
+    files = emu.uploaded_files("C_DEAL")
+    assert [(f["name"], f["title"], f["content"]) for f in files] == [
+        ("plan.md", "Plan", "# Plan ✓"), ("plan.csv", "Plan (CSV)", "id,what\r\n1,x\r\n")]
+    [shared] = [m for m in client.conversations_history(channel="C_DEAL")["messages"] if m.get("files")]
+    assert shared["text"] == "the plan" and len(shared["files"]) == 2
+
+
+def test_files_upload_v2_refuses_channels_the_bot_cannot_post_in(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    error = slack_error(client.files_upload_v2, channel="C_OUT", content="x", filename="x.txt")
+    assert error == "not_in_channel"
+    assert emu.uploaded_files() == []
+    assert slack_error(client.files_completeUploadExternal, files=[{"id": "F_NOPE"}]) == "file_not_found"
+
+
+def test_users_of_another_workspace_and_shared_channels(emu: SlackEmulator, client: WebClient) -> None:
+    emu.add_user("U_DANA", team_id="T_PARTNER")
+    emu.add_channel("C_SHARED", "shared", members=["U_ALICE", "U_DANA"], is_ext_shared=True)
+    assert client.users_info(user="U_DANA")["user"]["team_id"] == "T_PARTNER"
+    assert client.users_info(user="U_ALICE")["user"]["team_id"] == emu.team_id
+    assert client.conversations_info(channel="C_SHARED")["channel"]["is_ext_shared"] is True
