@@ -203,9 +203,17 @@ def _form(environ: Environ) -> dict[str, str] | None:
 
 
 def _same_origin(environ: Environ, public_url: str | None) -> bool:
-    """Browsers send Origin on form posts: one naming another site is refused outright."""
+    """A form post another site made a browser send is refused outright.
+
+    Browsers say where a request comes from in ``Sec-Fetch-Site`` and ``Origin``. Under
+    ``Referrer-Policy: no-referrer`` Chromium sends ``Origin: null`` even for our own
+    forms, so "null" (like no header at all, from curl or an old browser) leaves the
+    decision to the CSRF token, which must match in every case.
+    """
+    if environ.get("HTTP_SEC_FETCH_SITE") == "cross-site":
+        return False
     origin = environ.get("HTTP_ORIGIN")
-    if not origin:
-        return True  # older browsers and curl; the CSRF token still has to match
+    if not origin or origin == "null":
+        return True
     ours = {environ.get("HTTP_HOST", ""), urlsplit(public_url or "").netloc} - {""}
-    return origin != "null" and urlsplit(origin).netloc in ours
+    return urlsplit(origin).netloc in ours

@@ -132,6 +132,9 @@ def test_forms_without_the_right_csrf_token_or_from_another_site_are_refused(pla
     cross_site = requests.post(f"{plan}/confirm/2", data={"csrf": csrf}, allow_redirects=False, timeout=10,
                                headers={"Origin": "https://evil.example"})
     assert cross_site.status_code == 403
+    fetched_cross_site = requests.post(f"{plan}/confirm/2", data={"csrf": csrf}, allow_redirects=False,
+                                       timeout=10, headers={"Sec-Fetch-Site": "cross-site"})
+    assert fetched_cross_site.status_code == 403
     as_json = requests.post(f"{plan}/confirm/2", json={"csrf": csrf}, allow_redirects=False, timeout=10)
     assert as_json.status_code == 403
     assert not items(bot)[2].is_confirmed
