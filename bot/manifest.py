@@ -52,7 +52,7 @@ def build_manifest(
     events: dict[str, Any] = {"bot_events": bot_events()}
     oauth_config: dict[str, Any] = {"scopes": {"bot": sorted(BOT_SCOPES)}}
     if request_url and not socket_mode:
-        # Where Slack sends people back after installing (OAuth mode, see README).
+        # Where Slack sends people back after installing (OAuth mode, see docs/operations.md).
         oauth_config["redirect_urls"] = [url.rsplit("/slack/", 1)[0] + "/slack/oauth_redirect"]
     interactivity: dict[str, Any] = {"is_enabled": True}
     if not socket_mode:
