@@ -78,8 +78,7 @@ def score_commitments(part: str, errors: list[str]) -> Score:
             right += predicted == label
         if predicted != label:
             errors.append(f"  {label:>4} -> {predicted:<4} {text}")
-    return Score(found=found, right=right, expected=expected, side_or_stage=side_ok,
-                 real_found=real_found)
+    return Score(found=found, right=right, expected=expected, side_or_stage=side_ok, real_found=real_found)
 
 
 def score_crm(part: str, errors: list[str]) -> Score:
@@ -103,10 +102,13 @@ def score_crm(part: str, errors: list[str]) -> Score:
         stage_ok += change.stage.value == want["stage"]
         deal_ok += change.deal.casefold() == want["deal"].casefold()
         if change.stage.value != want["stage"] or change.deal.casefold() != want["deal"].casefold():
-            errors.append(f"  wrong       {post['name']:<14} {_gist(post)} -> "
-                          f"{change.deal!r} {change.stage.value} (want {want['deal']!r} {want['stage']})")
-    return Score(found=found, right=right, expected=expected, side_or_stage=stage_ok,
-                 real_found=right, deal=deal_ok)
+            errors.append(
+                f"  wrong       {post['name']:<14} {_gist(post)} -> "
+                f"{change.deal!r} {change.stage.value} (want {want['deal']!r} {want['stage']})"
+            )
+    return Score(
+        found=found, right=right, expected=expected, side_or_stage=stage_ok, real_found=right, deal=deal_ok
+    )
 
 
 def _gist(post: dict[str, Any]) -> str:
@@ -124,12 +126,10 @@ def report(parts: list[str], show_errors: bool) -> dict[str, dict[str, float]]:
     sys.path.insert(0, str(ROOT))
     table: dict[str, dict[str, float]] = {}
     for part in parts:
-        for path, scorer, third in (("commitments", score_commitments, "side"),
-                                    ("crm", score_crm, "stage")):
+        for path, scorer, third in (("commitments", score_commitments, "side"), ("crm", score_crm, "stage")):
             errors: list[str] = []
             s = scorer(part, errors)
-            row = {"precision": s.precision, "recall": s.recall,
-                   third: _ratio(s.side_or_stage, s.real_found)}
+            row = {"precision": s.precision, "recall": s.recall, third: _ratio(s.side_or_stage, s.real_found)}
             if path == "crm":
                 row["deal"] = _ratio(s.deal, s.right)
             table[f"{path} {part}"] = row

@@ -61,14 +61,28 @@ def build(part: str) -> list[dict[str, Any]]:
                 "days": str(14 + (n % 40)), "id": str(880000 + n),
             }  # fmt: skip
             filled = _fill(event, slots)
-            message = {"type": "message", "subtype": "bot_message", "bot_id": f"B0{vendor.upper()[:8]}",
-                       "username": vendor, "ts": f"17170{i:04d}.{j:06d}", **filled}
+            message = {
+                "type": "message",
+                "subtype": "bot_message",
+                "bot_id": f"B0{vendor.upper()[:8]}",
+                "username": vendor,
+                "ts": f"17170{i:04d}.{j:06d}",
+                **filled,
+            }
             if kind == "none":
                 expected = None
             else:
                 expected = {"deal": deal, "stage": EXPECTED_FOR_KIND.get(kind, to_stage)}
-            posts.append({"name": f"{part}-{i:03d}-{j}", "vendor": vendor, "kind": kind,
-                          "shape": i, "event": message, "expected": expected})
+            posts.append(
+                {
+                    "name": f"{part}-{i:03d}-{j}",
+                    "vendor": vendor,
+                    "kind": kind,
+                    "shape": i,
+                    "event": message,
+                    "expected": expected,
+                }
+            )
     return posts
 
 
