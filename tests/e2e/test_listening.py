@@ -17,7 +17,7 @@ from tests.e2e.helpers import action_values, all_text, reply_text, visible
 FIXTURES = json.loads((Path(__file__).parent.parent / "domain/fixtures/crm_posts.json").read_text())
 CORPUS = [
     line.split("\t", 1)
-    for line in (Path(__file__).parent.parent / "domain/corpus/commitments.tsv").read_text().splitlines()[1:]
+    for line in (Path(__file__).parent.parent / "domain/corpus/commitments_dev.tsv").read_text().splitlines()[1:]
     if "\t" in line
 ]
 
