@@ -8,7 +8,7 @@ from bot.domain.mutual_plan import is_external
 from bot.domain.workspace import Workspace
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def is_partner(

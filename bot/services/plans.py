@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.clock import Clock
+from bot.documents import render_markdown
 from bot.domain import commands as cmd
 from bot.domain.ledger import Commitment
 from bot.domain.mutual_plan import (
@@ -148,8 +149,6 @@ class MutualPlans:
 
     def export(self, actor: Actor, command: cmd.Export) -> Outcome:
         """`/partner export`: the plan as Markdown and CSV files, uploaded after the ack."""
-        from bot.web.render import render_markdown  # rendering for outside Slack
-
         page = self.page(actor.scope, today_tz=actor.tz())
         markdown = render_markdown("plan_export", page=page, view=page.view)
         csv_text = plan_csv(page.view, page.names)

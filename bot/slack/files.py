@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
-from bot.services.outcome import FileUpload
-
 log = logging.getLogger(__name__)
 
 
+class Upload(Protocol):
+    """A named text file (bot.services.outcome.FileUpload)."""
+
+    @property
+    def filename(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def content(self) -> str: ...
+
+
 def upload_files(
-    client: WebClient, channel: str, files: list[FileUpload], comment: str | None = None
+    client: WebClient, channel: str, files: Sequence[Upload], comment: str | None = None
 ) -> str | None:
     """Share ``files`` in ``channel`` as one message; None, or Slack's error code. Never raises."""
     if not files:

@@ -17,9 +17,9 @@ from bot.store import Scope
 from bot.web.plan_page import PlanPages
 
 if TYPE_CHECKING:
-    from bot.app import Services
     from bot.config import Settings
-    from bot.schedule.install import Schedule
+    from bot.container import Services
+    from bot.services.scheduled import Schedule
 
 
 def plan_key(settings: Settings) -> bytes | None:

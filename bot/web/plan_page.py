@@ -24,11 +24,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from bot.clock import Clock
+from bot.documents import render_html, stylesheet
 from bot.domain.mutual_plan import csrf_ok, csrf_token, token_hash
 from bot.services.outcome import Message
 from bot.services.plans import MutualPlans, WebResult
 from bot.store import Scope
-from bot.web.render import render_html, stylesheet
 
 log = logging.getLogger(__name__)
 

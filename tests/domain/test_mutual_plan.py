@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from bot.documents import markdown_escape
 from bot.domain.commands import AddItem, Export, SetVisibility, Share, UsageError, parse_command
 from bot.domain.ledger import Commitment
 from bot.domain.mutual_plan import (
@@ -24,7 +25,6 @@ from bot.domain.mutual_plan import (
     token_hash,
     well_formed,
 )
-from bot.web.render import markdown_escape
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)

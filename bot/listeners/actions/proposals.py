@@ -14,7 +14,7 @@ from bot.services.outcome import error
 from bot.slack.poster import post, rendered
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_proposal_handler(services: Services, accept: bool) -> Callable[..., None]:

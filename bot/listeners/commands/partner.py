@@ -16,7 +16,7 @@ from bot.slack.files import upload_files
 from bot.slack.poster import post, rendered
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_partner_handler(services: Services) -> Callable[..., None]:

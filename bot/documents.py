@@ -1,4 +1,4 @@
-"""Rendering for outside Slack: the partner's HTML page and the Markdown export.
+"""Documents for outside Slack: the partner's HTML page and the Markdown export.
 
 Both read templates from ``prompts/`` like every Slack message, each with its own
 escaping: HTML autoescape for the page, a Markdown escaper for the export. Slack's
