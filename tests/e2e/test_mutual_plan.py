@@ -16,6 +16,7 @@ import requests
 from bot.store import Scope
 from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
 from tests.e2e.helpers import action_values, all_text, reply_text
+from tests.e2e.serve_process import ServeProcess
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/plans/([A-Za-z0-9_-]{43})")
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -298,3 +299,22 @@ def test_share_is_refused_kindly_when_no_public_address_is_configured(slack, bot
     bot.runtime.services.plans.base_url = None
     text = reply_text(slack.command("share", user=ALICE, channel=DEAL))
     assert "PARTNER_COACH_PUBLIC_URL" in text and "/plans/" not in text
+
+
+def test_serve_gives_links_at_its_public_address_and_the_same_link_after_a_restart(emulator, tmp_path):
+    public = re.compile(r"https://coach\.example\.com/plans/([A-Za-z0-9_-]{43})")
+    links = []
+    for _ in range(2):
+        proc = ServeProcess(emulator, tmp_path / "serve.json",
+                            PARTNER_COACH_PUBLIC_URL="https://coach.example.com/").wait_ready()
+        try:
+            if not links:
+                proc.driver.command("get an intro to their CFO by Friday", user=ALICE, channel=DEAL)
+            text = reply_text(proc.driver.command("share", user=ALICE, channel=DEAL))
+            links.append(public.search(text).group(1))
+            page = requests.get(f"{proc.url}/plans/{links[-1]}", timeout=10)
+            assert page.status_code == 200 and "an intro to their CFO" in page.text
+            assert page.headers["X-Frame-Options"] == "DENY"
+        finally:
+            proc.close()
+    assert links[0] == links[1]  # re-derived from the stored nonce and the key, never stored itself
