@@ -83,3 +83,13 @@ def test_an_external_member_cannot_change_or_share_our_ledger(connect, bot, comm
     assert "partners can use `/partner list`" in text
     assert items(bot) == before
     assert "/plans/" not in text
+
+
+def test_a_long_plan_stays_inside_slacks_block_limit(connect):
+    for n in range(30):
+        connect.command(f"get document {n} from Dana by Friday", user=ALICE, channel=SHARED)
+        if n < 15:
+            connect.command(f"give answer {n} by Friday", user=ALICE, channel=SHARED)
+    body = reply(connect.command("list", user=DANA, channel=SHARED))
+    assert len(body["blocks"]) <= 50
+    assert "The first 10 of 31" in all_text(body) and len(action_values(body, "item_done")) == 10
