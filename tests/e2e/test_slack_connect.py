@@ -93,3 +93,14 @@ def test_a_long_plan_stays_inside_slacks_block_limit(connect):
     body = reply(connect.command("list", user=DANA, channel=SHARED))
     assert len(body["blocks"]) <= 50
     assert "The first 10 of 31" in all_text(body) and len(action_values(body, "item_done")) == 10
+
+
+@pytest.mark.parametrize(("action", "value"), [
+    ("record_give", json.dumps({"side": "give", "deal": "Acme"})),
+    ("listen_log_get", "1700000000.000100"),
+])
+def test_an_external_members_buttons_never_write_our_ledger(connect, bot, emulator, action, value):
+    before = items(bot)
+    connect.action(action, value, user=DANA, channel=SHARED)
+    said(emulator, "our team logs the ledger")
+    assert emulator.calls_to("views.open") == [] and items(bot) == before
