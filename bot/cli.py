@@ -24,8 +24,13 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _manifest(args: argparse.Namespace) -> int:
-    from bot.manifest import build_manifest
+    from bot.manifest import PLACEHOLDER_URL, build_manifest
 
+    if not args.url and not args.socket_mode:
+        # A manifest pasted with the placeholder host points Slack at nobody's server.
+        print(f"partner-coach manifest: warning: no --url given, so the Request URLs use the "
+              f"placeholder {PLACEHOLDER_URL}; pass --url https://YOUR-HOST/slack/events "
+              f"(or --socket-mode)", file=sys.stderr)
     manifest = build_manifest(args.url, socket_mode=args.socket_mode, org_deploy=args.org_deploy)
     print(json.dumps(manifest, indent=2))
     return 0
