@@ -29,6 +29,7 @@ from bot.services.partner_command import Actor, PartnerCommands
 from bot.services.record_form import Recorder
 from bot.services.workspaces import Workspaces
 from bot.slack.directory import Directory
+from bot.slack.listener_pool import ListenerPool
 from bot.slack.poster import rendered
 from bot.store import Scope, Store
 
@@ -222,6 +223,8 @@ def build_app(
         process_before_response=False,
         logger=bolt_logger,
         oauth_settings=oauth_settings,
+        # Bolt's default pool, counting its tasks: Runtime.wait_idle waits for them to finish.
+        listener_executor=ListenerPool(),
     )
     app.middleware(_drop_retried_events(services))
     register_all(app, services)

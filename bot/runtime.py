@@ -19,6 +19,7 @@ from bot.schedule.install import Schedule, install_schedule
 from bot.server import WsgiApp
 from bot.services.meetings import Meetings
 from bot.slack.client import build_client, token_workspace
+from bot.slack.listener_pool import ListenerPool
 from bot.store import Store, TinyDBStore
 from bot.store.base import move_workspace
 from bot.webhook import DealWebhook
@@ -58,6 +59,21 @@ class Runtime:
         """Start what runs on its own clock (the scheduler), once the app is ready."""
         for worker in self.background:
             worker.start()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once every listener (and lazy listener) started so far has finished.
+
+        Bolt answers a request before its listener runs; after the answer, this is the
+        barrier that says the bot has done everything that request made it do.
+        """
+        pool = self.app.listener_runner.listener_executor
+        return pool.wait_idle(timeout) if isinstance(pool, ListenerPool) else False
+
+    @property
+    def listener_runs(self) -> int:
+        """How many listener tasks requests have started in this process (see wait_idle)."""
+        pool = self.app.listener_runner.listener_executor
+        return pool.started if isinstance(pool, ListenerPool) else 0
 
     def close(self) -> None:
         """Stop background work, then release the store."""
