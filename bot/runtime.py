@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# On shutdown, how long work already acknowledged to Slack may take to finish.
+LISTENERS_FINISH_SECONDS = 10.0
+
 
 class Background(Protocol):
     """Something that runs on its own thread next to the web server (the scheduler)."""
@@ -76,7 +79,9 @@ class Runtime:
         return pool.started if isinstance(pool, ListenerPool) else 0
 
     def close(self) -> None:
-        """Stop background work, then release the store."""
+        """Let listeners already acknowledged finish, stop background work, release the store."""
+        if not self.wait_idle(LISTENERS_FINISH_SECONDS):
+            log.warning("listeners still running after %ss; closing anyway", LISTENERS_FINISH_SECONDS)
         for worker in reversed(self.background):
             worker.stop()
         self.store.close()

@@ -9,8 +9,8 @@ import pytest
 from bot.app import build_services
 from bot.clock import SystemClock
 from bot.schedule.install import install_schedule
-from bot.services.outcome import Message
 from bot.schedule.jobs import DONE, JOB, SENDING
+from bot.services.outcome import Message
 from bot.slack.client import build_client
 from bot.store import Scope, TinyDBStore
 from bot.store.journal import read_shards
