@@ -124,6 +124,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
                                          "state": "offered"}, "ts": "1700000000.000100"},
     "listen_undone": lambda t: {"number": 4},
     "meeting_scheduled": lambda t: {"created": True, "ends_at": NOW, "topic": t, "tz": "Europe/Berlin"},
+    "modal_failed": lambda t: {"error": t},
     "post_failed": lambda t: {"error": t},
     "record_modal": lambda t: {"side": "give", "deal": t, "metadata": '{"channel": "C0DEAL"}'},
     "reminder": reminder,
