@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app import build_services
 from bot.clock import SystemClock
-from bot.schedule.install import install_schedule
+from bot.container import build_services, install_schedule
 from bot.schedule.jobs import DONE, JOB, SENDING
 from bot.services.outcome import Message
 from bot.slack.client import build_client
