@@ -34,6 +34,7 @@ from bot.store import Scope, Store
 
 if TYPE_CHECKING:
     from bot.schedule.install import Schedule
+    from bot.services.calendar import CalendarService
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Services:
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
     schedule: Schedule | None = None  # set by bot.schedule.install_schedule
+    calendar: CalendarService | None = None  # set by bot.runtime (calendar feeds)
     # Multi-workspace (OAuth) mode: a workspace's bot client by workspace key (bot.slack.oauth.client_for).
     client_for: Callable[[str], WebClient] | None = None
 
