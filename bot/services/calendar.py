@@ -21,6 +21,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -301,6 +302,9 @@ class CalendarService:
         active = [(u, o) for u, o in entries if o.state == ACTIVE]
         cancelled = any(o.state == CANCELLED for _, o in entries)
         occ = (active or entries)[0][1]
+        # Outlook's published feeds leave attendees out; another owner's Google feed may have them.
+        attendees = tuple(dict.fromkeys(a for _, o in entries for a in o.attendees))
+        occ = replace(occ, attendees=attendees)
         owners = [u for u, _ in active]
         record = self.feeds.meeting(workspace, digest) or {}
         due = occ.ends_at + POST_DELAY

@@ -58,7 +58,7 @@ class FeedServer:
                 if route.stall_seconds:
                     time.sleep(route.stall_seconds)
                 tag = '"' + hashlib.sha1(route.body).hexdigest()[:16] + '"'
-                if route.etag and self.headers.get("If-None-Match") == tag:
+                if route.status == 200 and route.etag and self.headers.get("If-None-Match") == tag:
                     self.send_response(304)
                     self.send_header("ETag", tag)
                     self.end_headers()
