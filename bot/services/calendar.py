@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot.calendar_fetch import FetchError, FetchPolicy, FetchResult
 from bot.clock import Clock
@@ -55,7 +55,6 @@ from bot.services.calendar_feeds import (
 from bot.services.deals import Deals
 from bot.services.outcome import Message, Outcome, error
 from bot.services.partner_command import Actor
-from bot.slack.directory import Directory
 from bot.store import Doc, Scope, Store
 
 log = logging.getLogger(__name__)
@@ -73,6 +72,18 @@ CANCELLED_BY_CALENDAR = "calendar"
 Fetcher = Callable[..., FetchResult]
 
 
+class People(Protocol):
+    """What the feature asks Slack about people (bot.slack.directory.Directory answers)."""
+
+    def user_tz(self, workspace: str, user_id: str) -> str: ...
+
+    def user_email(self, workspace: str, user_id: str) -> str | None: ...
+
+    def user_by_email(self, workspace: str, email: str) -> str | None: ...
+
+    def channels_of(self, workspace: str, user_id: str) -> set[str]: ...
+
+
 class CalendarService:
     """Everything the calendar feature does, over the store, the directory and the job store."""
 
@@ -82,7 +93,7 @@ class CalendarService:
         clock: Clock,
         deals: Deals,
         jobs: JobStore,
-        directory: Directory,
+        directory: People,
         fetch: Fetcher,
         *,
         allow_private: bool,

@@ -44,6 +44,6 @@ def test_serve_posts_the_debrief_of_a_calendar_meeting_once_across_a_kill(team, 
         # Its start-up sweep planned again (membership looked up anew by this process).
         emulator.wait_for_count("users.conversations", 2, timeout=30)
     finally:
-        assert again.terminate() == 0  # waits for the sweep in progress to finish
+        assert again.terminate(timeout=60) == 0  # waits for the sweep in progress to finish
     [post] = acme_debriefs(emulator)
     assert "Acme" in all_text(post) and f"<@{ALICE}>" in all_text(post)

@@ -12,7 +12,7 @@ from bot.services.outcome import error
 from bot.slack.poster import rendered
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_calendar_choice_handler(services: Services) -> Callable[..., None]:
