@@ -22,7 +22,7 @@ def items(bot, channel=DEAL):
 def test_help_lists_every_subcommand_with_an_example(slack):
     text = reply_text(slack.command("help", user=ALICE, channel=DEAL))
     for sub in ("give", "get", "list", "done", "drop", "edit", "deal", "meeting", "digest",
-                "checkins", "listen", "crm", "help", "share", "export", "private"):
+                "checkins", "listen", "crm", "calendar", "help", "share", "export", "private"):
         assert f"*{sub}*" in text
     assert text.count("_e.g._") == len(USAGE)
 

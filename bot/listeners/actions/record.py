@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.listeners.partner_side import PARTNERS_DONT_LOG, is_partner
 from bot.listeners.payload import workspace_of
 from bot.services.outcome import Message, error
-from bot.slack.poster import rendered
+from bot.slack.poster import open_modal, rendered
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -38,6 +38,7 @@ def make_record_handler(services: Services) -> Callable[..., None]:
             deal = None
         metadata = json.dumps({"channel": channel, "side": side, "deal": deal})
         view = rendered(Message("record_modal", {"side": side, "deal": deal, "metadata": metadata}))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        user = (body.get("user") or {}).get("id") or ""
+        open_modal(client, body["trigger_id"], view, channel=channel, user=user)
 
     return handle_record
