@@ -35,6 +35,8 @@ class Ledger:
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
+        # Is the partner in this channel (Slack Connect)? Set by the mutual plan feature.
+        self.externally_shared: Callable[[Scope], bool] = lambda scope: False
         # scope -> (store revision, items in number order). Commitments are frozen, so
         # the cached objects can be shared; only the list is copied for each caller.
         self._cache: OrderedDict[Scope, tuple[int, list[Commitment]]] = OrderedDict()
@@ -144,6 +146,14 @@ class Ledger:
         after = self._store.revision(scope)
         assert after is not None
         self._remember(scope, after, items)
+
+    def channel_items(self, scope: Scope) -> list[Commitment]:
+        """The items a message to the whole channel may list: in a channel shared with the
+        partner's organisation, everything but private items."""
+        items = self.items(scope)
+        if any(c.is_private for c in items) and self.externally_shared(scope):
+            return [c for c in items if not c.is_private]
+        return items
 
     def close(self, scope: Scope, number: int, status: Status, by: str) -> ItemResult:
         """Mark an item done or dropped, once."""

@@ -183,7 +183,8 @@ class PartnerCommands:
                 "previous": change.previous,
                 "user": actor.user,
                 "source": source,
-                "open_items": [c for c in items if c.is_open],
+                # Posted to the channel: no private items when the partner is in it (Slack Connect).
+                "open_items": [c for c in self.ledger.channel_items(actor.scope) if c.is_open],
                 "checkin_days": self.settings.get(actor.scope)["checkin_days"],
                 "today": today,
                 "stage_variant": len(change.deal.history) - 1,  # a new deal hears the canonical question

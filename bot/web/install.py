@@ -48,6 +48,9 @@ def install_plans(services: Services, schedule: Schedule, settings: Settings) ->
         next_checkin=next_checkin, is_uninstalled=services.workspaces.is_uninstalled,
     )
     services.plans = plans
+    # Messages to a channel the partner's organisation shares leave private items out.
+    services.ledger.externally_shared = lambda scope: services.directory.is_ext_shared(
+        scope.workspace, scope.channel_id)
     services.partner.register(cmd.Share, plans.share)
     services.partner.register(cmd.Export, plans.export)
     services.partner.register(cmd.SetVisibility, plans.set_visibility)

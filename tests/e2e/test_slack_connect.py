@@ -104,3 +104,24 @@ def test_an_external_members_buttons_never_write_our_ledger(connect, bot, emulat
     connect.action(action, value, user=DANA, channel=SHARED)
     said(emulator, "our team logs the ledger")
     assert emulator.calls_to("views.open") == [] and items(bot) == before
+
+
+def test_posts_to_a_shared_channel_leave_private_items_out(connect, emulator):
+    connect.command("deal Acme signed", user=ALICE, channel=SHARED)
+    [prompt] = emulator.wait_for_count("chat.postMessage", 1)
+    text = all_text(prompt.args)
+    assert "Open commitments (2)" in text and "the signed NDA" in text and "budget ceiling" not in text
+
+
+def test_posts_to_our_own_channels_still_list_private_items(slack, emulator):
+    slack.command("get budget ceiling is 40k (private)", user=ALICE, channel="C0DEAL")
+    slack.command("deal Acme signed", user=ALICE, channel="C0DEAL")
+    [prompt] = emulator.wait_for_count("chat.postMessage", 1)
+    assert "budget ceiling" in all_text(prompt.args)
+
+
+def test_the_digest_of_a_shared_channel_leaves_private_items_out(connect, emulator):
+    connect.command("digest now", user=ALICE, channel=SHARED)
+    [digest] = emulator.wait_for_count("chat.postMessage", 1)
+    text = all_text(digest.args)
+    assert "the signed NDA" in text and "budget ceiling" not in text
