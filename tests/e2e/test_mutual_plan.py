@@ -9,6 +9,7 @@ import json
 import logging
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 import requests
@@ -318,3 +319,31 @@ def test_serve_gives_links_at_its_public_address_and_the_same_link_after_a_resta
         finally:
             proc.close()
     assert links[0] == links[1]  # re-derived from the stored nonce and the key, never stored itself
+
+
+class _Structure(HTMLParser):
+    """The parts of a page that make it usable with a screen reader."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+def test_the_page_is_structured_for_assistive_technology(plan):
+    page = _Structure()
+    page.feed(requests.get(plan, timeout=10).text)
+    assert page.all("html")[0]["lang"] == "en"
+    assert len(page.all("h1")) == 1 and len(page.all("main")) == 1 and page.all("h2")
+    assert any(m.get("name") == "viewport" for m in page.all("meta"))
+    labelled = {label["for"] for label in page.all("label")}
+    fields = [i for i in page.all("input") if i.get("type") != "hidden"]
+    assert fields and all(field["id"] in labelled for field in fields)
+    assert len({i["id"] for i in page.all("input") if i.get("id")}) == len(fields)  # ids are unique
+    assert all(button.get("type") == "submit" for button in page.all("button"))
+    assert page.all("script") == []
