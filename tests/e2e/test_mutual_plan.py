@@ -347,3 +347,12 @@ def test_the_page_is_structured_for_assistive_technology(plan):
     assert len({i["id"] for i in page.all("input") if i.get("id")}) == len(fields)  # ids are unique
     assert all(button.get("type") == "submit" for button in page.all("button"))
     assert page.all("script") == []
+
+
+def test_confirming_an_item_already_kept_is_explained_and_changes_nothing(slack, plan, bot, emulator):
+    csrf = csrf_of(requests.get(plan, timeout=10))
+    slack.command("done 2", user=ALICE, channel=DEAL)
+    answer = submit(plan, "confirm", 2, csrf=csrf)
+    assert answer.status_code == 400 and "Item 2: That item is already closed." in answer.text
+    assert not items(bot)[2].is_confirmed
+    assert not [m for m in emulator.messages(DEAL) if "partner confirmed" in m["text"]]
