@@ -152,6 +152,23 @@ class Story:
         self.wait_quiet()
         self._bot_said()
 
+    def calendar_meeting(self, user: str) -> None:
+        """The person connects their calendar; a meeting with Acme ends; the prompt comes unasked."""
+        from bot.emulator.calendar_feed import CalendarFeedServer, meeting_feed
+
+        starts = self.clock.now() + timedelta(minutes=15)
+        feed = CalendarFeedServer(meeting_feed("maya@ourco.example", "Pilot check-in", starts, 30,
+                                               ["maya@ourco.example", "dana@acme.example"]))
+        try:
+            self.narrate("Maya connects her Google Calendar (its secret iCal address) and tells the coach "
+                         "Acme's e-mail domain; nobody needs to ask for the next debrief")
+            self.command(user, "deal Acme Corp domain acme.example")
+            self.command(user, f"calendar connect {feed.url}")
+            self.advance(timedelta(minutes=51), "Her 30-minute “Pilot check-in” with dana@acme.example "
+                                                "ends; a few minutes later the coach asks on its own")
+        finally:
+            feed.stop()
+
     def advance(self, delta: timedelta, why: str) -> None:
         """Move the bot's clock and let its scheduler do what came due, as `serve` would."""
         schedule = self.bot.runtime.services.schedule
@@ -205,6 +222,7 @@ def play(story: Story) -> None:
         "get_1_due": {"value": state_value("datepicker", "2026-12-11")},
         "wiifm": {"value": state_value("plain_text_input", "their reps ramp two weeks faster")},
     }, "we extend the pilot; they give a reference call")
+    story.calendar_meeting(maya)
     story.narrate("Someone tries to ping the whole channel through the bot. The text reaches Slack "
                   "escaped (&lt;!channel&gt;), so it shows literally and pings nobody")
     story.command(leo, "give <!channel> free lunch <http://evil.example|totally safe link>")
