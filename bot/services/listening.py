@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain import commands as cmd
-from bot.domain.crm import parse_crm_post, validate_pattern
+from bot.domain.crm import parse_crm_message, validate_pattern
 from bot.domain.dates import DueDateError, parse_due
 from bot.domain.detector import Detection, detect_commitment, detect_meeting_end
 from bot.domain.message_text import flatten_message
@@ -63,7 +63,7 @@ class Listening:
         if not text.strip():
             return Noticed()
         if message.get("bot_id") or message.get("subtype") == "bot_message":
-            return self._on_bot_post(actor, text)
+            return self._on_bot_post(actor, message)
         if message.get("subtype") not in HUMAN_SUBTYPES or not message.get("user"):
             return Noticed()
         speaker = Actor(actor.scope, str(message["user"]), actor.tz)
@@ -82,9 +82,9 @@ class Listening:
         noticed.thread_ts = str(message.get("thread_ts") or ts)
         return noticed
 
-    def _on_bot_post(self, actor: Actor, text: str) -> Noticed:
+    def _on_bot_post(self, actor: Actor, message: dict[str, Any]) -> Noticed:
         patterns = self._partner.settings.get(actor.scope)["crm_patterns"]
-        change = parse_crm_post(text, patterns)
+        change = parse_crm_message(message, patterns)
         if change is None:
             return Noticed()
         crm_actor = Actor(actor.scope, "crm", actor.tz)
