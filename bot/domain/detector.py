@@ -24,6 +24,7 @@ missed one, and there is always ``/partner give``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -74,7 +75,7 @@ _ACTION_VERBS = frozenset(
     prioritize escalate expedite push champion advocate recommend refer vouch join attend
     visit hop follow get circle answer respond reply call phone meet sync dig look
     investigate ask check sort price quote spin stand publish pass hand drop
-    reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit""".split()
+    reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
 _NEEDS_COMPLEMENT = {
@@ -90,7 +91,7 @@ _NEEDS_COMPLEMENT = {
     ),
     "have": re.compile(
         r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|"
-        r"sorted|wrapped|in\s+place|to\s+(?:them|you|u|us|their|your))\b",
+        r"sorted|wrapped|in\s+place|to\s+(?:them|you|u|us|their|your|her|him))\b",
         re.I,
     ),
     "make": re.compile(r"^make\s+(?:sure|it|the|a|an|them|an?\s+intro|time)\b", re.I),
@@ -98,6 +99,7 @@ _NEEDS_COMPLEMENT = {
     "meet": re.compile(r"^meet\s+(?:with\s+)?(?:them|him|her|their|the)\b", re.I),
     "push": re.compile(r"^push\s+(?:for|the|it|our)\b", re.I),
     "stand": re.compile(r"^stand\s+up\b", re.I),
+    "work": re.compile(r"^work\s+(?:on|up|through)\b", re.I),
     "spin": re.compile(r"^spin\s+up\b", re.I),
     "do": re.compile(
         r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:intro|introduction|demo|walkthrough|call|"
@@ -183,6 +185,9 @@ _TIME_CORE = (
     rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}"
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    r"|(?:in|within)\s+(?:the\s+next\s+)?(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|"
+    r"one\s+|two\s+|three\s+|a\s+)(?:min|mins|minutes?|hours?|hrs?)"
+    r"|within\s+(?:the|an|the\s+next)\s+(?:hour|day)|in\s+the\s+next\s+(?:hour|day)"
     r"|(?:in|within)\s+(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|one\s+|two\s+|three\s+|"
     r"four\s+|five\s+|six\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?)"
     r"|in\s+a\s+(?:bit|sec|min(?:ute)?|few)|shortly|asap|right\s+away|(?:right\s+)?now"
@@ -229,11 +234,14 @@ _BREAK_WORDS = frozenset(
     "emailed".split()
 )
 _TOLD_VERBS = frozenset({"told", "assured"})
+_PRONOUN_STARTS = frozenset(
+    {"i", "i'll", "ill", "i'd", "we", "we'll", "we're", "we'd", "they", "they'll", "they're", "they'd"}
+)
 _TOLD_OBJECTS = frozenset("us me them him her".split())
 _DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
 _FUT = r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to)"
 _STRONG = (
-    r"(?:promised|promises|promise|committed|commits|commit|agreed|agrees|agree|offered|"
+    r"(?:promised|promises|promise|committed|commits|commit|agreed|agreeed|agrees|agree|offered|"
     r"offers|intends?|plans?)"
 )
 _STRONG_PERF = r"(?:(?:have|has|'ve|'s)\s+(?:promised|committed|agreed|offered))"
@@ -245,7 +253,7 @@ _REPORTED = r"(?:'d|\s+would|\s+was\s+going\s+to|\s+were\s+going\s+to)"
 _NP_WORD = (
     r"(?:\s+(?!(?:said|says|told|confirmed|mentioned|promised|agreed|committed|offered|wrote|"
     r"emailed|(?-i:they|he|she|we|i|I|you|it)|will|would|wil|is|are|was|were|has|have|had|can|"
-    r"gonna|going|also|just|really|definitely)\b)[\w-]+)"
+    r"gonna|going|also|just|really|definitely)\b)@?[\w-]+)"
 )
 _THIRD_NP_MODAL = (
     rf"(?:'ll|\s+(?:will|wil|shall)|\s+(?:is|are)\s+{_FUT}|'s\s+{_FUT}|\s+{_STRONG_PERF}|"
@@ -260,22 +268,34 @@ _NAME_STOP = (
     r"Marketing|Product|Engineering|Nothing|Something|Everything|Today|Tomorrow|Next|Time|"
     r"Lunch|Hopefully|Honestly|Meeting|Call|Demo|Deal|Contract|Budget|Nobody|Both|All)"
 )
+# Said without "the" at the start of a clause, these are still the other side ("client will
+# send the logos"); "legal" or "finance" alone could be ours, so they need "their"/"the".
+_BARE_ROLE = (
+    r"(?:customer|client|buyer|prospect|partner|reseller|distributor|end\s+customer|vendor)"
+)
 _THEIR_ROLE = (
     r"(?:customer|client|buyer|prospect|champion|partner|vendor|cfo|cto|ceo|coo|ciso|cio|cro|"
-    r"vp|svp|evp|procurement|legal|finance|account|decision[\s-]maker|exec|sponsor|"
+    r"vp|svp|evp|procurement|legal|finance|account|decision[\s-]maker|exec|sponsor|reseller|"
+    r"distributor|end\s+customer|integrator|"
     r"other\s+side|their\s+side|admin|it\s+team|buying\s+committee)"
+)
+# "should be able to": a hedged promise is still a promise ("I should be able to send it Friday").
+_ABLE = r"(?:\s+should\s+be\s+able\s+to)"
+# "Priya from their side", "Sam on our team", "Jen from our end".
+_SIDE_OF = (
+    r"(?:(?:their|our|my|the\s+customer's|the\s+client's)\s+(?:side|end|team|[\w-]+\s+team))"
 )
 _COMMIT = re.compile(
     r"(?P<subj>"
     # I / I'll / ill / im going to
     + rf"(?P<i>\bi)(?P<mi>'ll|ll\b|'m\s+{_FUT}|m\s+{_FUT}|\s+am\s+{_FUT}|\s+(?:will|wil|shall)\b"
     + rf"|{_CAN}|\s+{_STRONG}|\s+{_STRONG_PERF}|'ve\s+(?:promised|committed|agreed|offered)"
-    + rf"|{_REPORTED})"
+    + rf"|{_ABLE}|{_REPORTED})"
     # we'll (apostrophe required: "well" is a word), we're going to
     + rf"|(?P<we>\bwe)(?P<mwe>'ll|'l\b|\s+(?:will|wil|shall)\b|'re\s+{_FUT}|\s+are\s+{_FUT}"
-    + rf"|{_CAN}|\s+{_STRONG}|\s+{_STRONG_PERF}|{_REPORTED})"
+    + rf"|{_CAN}|\s+{_STRONG}|\s+{_STRONG_PERF}|{_ABLE}|{_REPORTED})"
     # our SE / our team / our legal team
-    + rf"|(?P<our>\bour{_NP_WORD}{{1,3}}?)"
+    + rf"|(?P<our>\bour{_NP_WORD}{{1,4}}?)"
     + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{_FUT}|\s+{_STRONG})"
     # they'll / theyll / they're gonna
     + rf"|(?P<they>\bthey)(?P<mthey>'ll|ll\b|\s+(?:will|wil|shall)\b|'re\s+{_FUT}|re\s+{_FUT}"
@@ -285,16 +305,19 @@ _COMMIT = re.compile(
     + rf"|(?P<hs>\b(?:he|she))(?P<mhs>'ll|\s+(?:will|wil|shall)\b|'?s\s+{_FUT}|\s+is\s+{_FUT}"
     + rf"|\s+{_STRONG}|\s+{_STRONG_PERF}|{_REPORTED})"
     # their CFO / the customer / the procurement guy
-    + rf"|(?P<np>\btheir{_NP_WORD}{{1,3}}?|\bthe\s+{_THEIR_ROLE}{_NP_WORD}{{0,2}}?)"
+    + rf"|(?P<np>\btheir{_NP_WORD}{{1,3}}?|\bthe\s+{_THEIR_ROLE}(?:'s)?{_NP_WORD}{{0,2}}?"
+    + rf"|\b{_BARE_ROLE}(?:'s)?{_NP_WORD}{{0,2}}?)"
     + rf"(?P<mnp>{_THIRD_NP_MODAL})"
     # Acme / Acme's team / Dana from Acme (case-sensitive: names are capitalised)
     + rf"|(?P<name>(?-i:(?!{_NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
-    + rf"(?:'s{_NP_WORD}{{1,2}}?)?(?:\s+from\s+(?-i:[A-Z][\w&.-]*))?)"
+    + rf"(?:'s{_NP_WORD}{{1,2}}?)?(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{_SIDE_OF}))?)"
     + r"(?P<paren>\s*\([^()]{1,40}\))?"
     + rf"(?P<mname>{_THIRD_NP_MODAL})"
+    # a mention: "<@U123> will host the kickoff" (whose side depends on who that is)
+    + rf"|(?P<ment>@[\w.-]+)(?P<mment>{_THIRD_NP_MODAL})"
     # no subject: "will send it tomorrow", "gonna share the roadmap", "let me ...", "happy to"
     + r"|(?P<bare>(?:will|wil|gonna|gona|going\s+to|happy\s+to|let\s+me|lemme|"
-    + r"(?:the\s+)?plan\s+is\s+to|planning\s+to)\b)"
+    + r"(?:(?:the|our|my)\s+)?plan\s+is\s+to|planning\s+to)\b)"
     + r")",
     _I,
 )
@@ -302,10 +325,10 @@ _COMMIT = re.compile(
 _PROGRESSIVE = re.compile(
     r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are)"
     + r"|(?P<t>\bthey're|\btheyre|\bthey\s+are|\bhe's|\bshe's|\bhes|\bshes|\bhe\s+is|\bshe\s+is"
-    + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\bthe\s+{_THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"
+    + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\b(?:the\s+)?{_THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"
     + r"\s+(?:is|are)"
     + rf"|(?-i:(?!{_NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:'s\s+[\w-]+)?"
-    + r"\s+(?:is|are))"
+    + rf"(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{_SIDE_OF}))?\s+(?:is|are))"
     + r"|(?P<b>(?=\w+ing\b)))"
     + r"\s*(?P<ing>\w+ing)\b",
     _I,
@@ -315,7 +338,7 @@ _PROGRESSIVE = re.compile(
 _QUICK = (
     "'ll", "\u2019ll", "ill", "wil", "theyll", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
-    "'d ", "\u2019d ", "would", "ing",
+    "'d ", "\u2019d ", "would", "ing", "able to",
 )  # fmt: skip
 
 # Sentence-level rejections.
@@ -380,6 +403,25 @@ def _has_any(padded: str, keys: tuple[str, ...]) -> bool:
     return any(map(padded.__contains__, keys))
 
 
+# Hedges about one's own delivery still promise it ("I think I can have it ready by Fri"); the
+# others ("maybe", "if", "not sure") withdraw the promise.
+_SELF_HEDGE_KEYS = tuple(
+    f" {k} " for k in ("i think", "i believe", "i guess", "pretty sure", "i reckon", "i'm sure")
+)
+_HARD_HEDGE_KEYS = tuple(
+    f" {k} "
+    for k in (
+        "maybe", "not sure", "doubt", "whether", "hoping", "i hope", "hopefully", "if", "unless",
+        "in case", "wonder", "probably", "no idea", "unclear", "fingers crossed",
+    )
+)  # fmt: skip
+
+
+def _self_hedge_only(prefix: str) -> bool:
+    padded = _padded(prefix)
+    return _has_any(padded, _SELF_HEDGE_KEYS) and not _has_any(padded, _HARD_HEDGE_KEYS)
+
+
 def _reported_before(prefix: str) -> bool:
     """Does ``prefix`` end with a reporting verb ("she said (that)", "told us")?"""
     words = prefix.lower().split()
@@ -389,7 +431,8 @@ def _reported_before(prefix: str) -> bool:
         return False
     if words[-1].strip(",:") in _REPORT_VERBS:
         return True
-    return len(words) >= 2 and words[-2] in ("told", "assured")
+    # "told us", "told their procurement team (that)"
+    return any(word in ("told", "assured", "promised") for word in words[-4:-1])
 
 
 _OUTER_SUBJECT = re.compile(
@@ -418,15 +461,23 @@ _STRONG_OK_OBJECT = re.compile(
 
 # Text normalisation.
 _SLACK_ANGLE = re.compile(r"<([^<>|\n]{1,500})(?:\|([^<>\n]{0,500}))?>")
-_LEADING_MENTION = re.compile(r"^(?:\s*@[\w.-]+[,:]?)+\s*")
+# A mention that opens a message addresses someone ("@sam I'll send it") unless a modal follows
+# it, which makes it the subject ("@sam will send it").
+_MENTION_IS_SUBJECT = r"(?!\s*(?:'ll|will|wil|is\s+going|is\s+gonna|gonna|is\s+sending|can)\b)"
+_LEADING_MENTION = re.compile(r"^(?:\s*@[\w.-]+(?![\w.-])[,:]?)+" + _MENTION_IS_SUBJECT + r"\s*")
 # Openers that carry no content. Some need punctuation after them to count as openers
 # ("update: they'll send..." but not "update the deck"); others are safe with just a space.
 _FILLER = re.compile(
     r"^(?:(?:(?:ok(?:ay)?|sure|yep|yes|yeah|yup|cool|great|perfect|awesome|nice|"
     r"sounds\s+good|thanks(?:\s+(?:all|team|everyone))?|thank\s+you|ty|update|quick\s+update|"
-    r"heads\s+up|np|no\s+worries|on\s+it|will\s+do|got\s+it|noted|done|absolutely|"
+    r"heads\s+up|np|no\s+worries|on\s+it|will\s+do|can\s+do|got\s+it|noted|done|absolutely|"
+    r"makes\s+sense|sure\s+thing|good\s+(?:point|call|idea)|thx|totally|alright|roger|agreed|"
     r"of\s+course|for\s+sure|re\s+[\w-]+)\s*[,:!.\-\u2013\u2014]+\s*)"
-    r"|(?:@[\w.-]+|ok(?:ay)?|k|fyi|btw|also|and|so|fwiw|ps|heads\s+up)(?:\s*[,:!.\-]+\s*|\s+))+",
+    r"|(?:@[\w.-]+(?![\w.-])(?!\s*(?:'ll|will|wil|is\s+going|gonna|can)\b)|ok(?:ay)?|k|fyi|btw|also|"
+    r"and|so|fwiw|ps|heads\s+up)(?:\s*[,:!.\-]+\s*|\s+)"
+    # "in the meeting their CTO agreed ...": where it was said, not who said it
+    r"|(?:in|on|during|after)\s+(?:the|our|today's|this|that)\s+(?:call|meeting|demo|sync|convo|"
+    r"chat|session|zoom|qbr)\s*,?\s+)+",
     _I,
 )
 # A sentence ends at . ! ? followed by space/end (so "2.5" and "docs.google.com" survive).
@@ -439,17 +490,37 @@ _DANGLING = frozenset(
 _MARKS = re.compile(r"(?<![\w])[*_~`]+|[*_~`]+(?![\w])")
 
 
+def _angle(m: re.Match[str]) -> str:
+    # A user mention stays as "@U123" (it may be the subject: "<@U1> will send it"); other
+    # markup (<!channel>, bare links) is not content, and a link's label is.
+    inner = m.group(1)
+    if inner[:1] == "@":
+        return "@" + inner[1:].split("|", 1)[0]
+    return m.group(2) or ""
+
+
+# "their" mistyped: transposed letters, or the sound-alikes before a role ("there CFO will").
+_THEIR_TYPO = re.compile(
+    r"\b(?:thier|theri|ther|thie|thir)\b|\b(?:there|they'?re)(?=\s+(?:legal|procurement|finance|"
+    r"security|it|cfo|ceo|cto|coo|ciso|cio|vp|team|admin|champion|sponsor|head|ops|data|pm|"
+    r"counsel|buyer|exec|board|side)\b)",
+    _I,
+)
+
+
 def _normalise(text: str) -> str:
-    """Plain single-spaced text: mrkdwn, links and mention markup removed."""
+    """Plain single-spaced text: mrkdwn and links removed, mentions kept as ``@U123``."""
     if "<" in text:
         # <@U123> mentions and bare links are not content; a link label is.
-        text = _SLACK_ANGLE.sub(lambda m: m.group(2) or "", text)
+        text = _SLACK_ANGLE.sub(_angle, text)
     if "’" in text or "‘" in text:
         text = text.replace("’", _APOS).replace("‘", _APOS)
     if "*" in text or "_" in text or "~" in text or "`" in text:
         text = _MARKS.sub("", text)
     if ":" in text:
         text = _EMOJI_CODE.sub("", text)
+    if "th" in text or "Th" in text:
+        text = _THEIR_TYPO.sub(lambda m: "Their" if m.group(0)[0] == "T" else "their", text)
     return text
 
 
@@ -587,8 +658,34 @@ def _action_ok(vp: str) -> bool:
     rule = _NEEDS_COMPLEMENT.get(base)
     if rule is not None:
         fixed = base + vp[len(word) :] if base != word else vp
-        return bool(rule.match(fixed))
+        if rule.match(fixed):
+            return True
+        if base in ("have", "get", "ask"):
+            return _delegated(fixed)
+        return False
     return True
+
+
+_OBJECT_WORDS = frozenset("the a an their them your you it this that these those".split())
+_PERSON_FILLERS = frozenset("from on in at our my to".split())
+
+
+def _delegated(vp: str) -> bool:
+    """Delegation on our side: "have Sam from our support team configure SSO for them"."""
+    words = vp.split(" ", 8)
+    if len(words) < 3:
+        return False
+    person = words[1]
+    if not (person[:1].isupper() or person[:1] == "@" or person.lower() in ("someone", "somebody")):
+        return False
+    for word in words[2:8]:
+        low = word.lower().strip(",")
+        if low in _OBJECT_WORDS:
+            return False
+        if low in _PERSON_FILLERS or low in ("team", "support", "side", "end") or word[:1].isupper():
+            continue
+        return _VERB_BASE.get(low) in _ACTION_VERBS
+    return False
 
 
 def _conjoined_action(vp: str) -> bool:
@@ -697,10 +794,15 @@ def _outer_who(prefix: str) -> str | None:
     return m.group("who").strip() if m else None
 
 
-def _from_commit_match(sentence: str, m: re.Match[str]) -> Detection | None:
+def _from_commit_match(
+    sentence: str, m: re.Match[str], is_ours: Callable[[str], bool] | None = None
+) -> Detection | None:
     prefix = sentence[: m.start()]
-    if prefix and _has_any(_padded(prefix), _HEDGE_KEYS):
-        return None
+    hedged = bool(prefix) and _has_any(_padded(prefix), _HEDGE_KEYS)
+    if hedged and not (
+        (m.group("i") is not None or m.group("we") is not None) and _self_hedge_only(prefix)
+    ):
+        return None  # "I think they'll sign" is a guess; "I think I can send it Friday" is not
     reported_ctx = bool(prefix) and _reported_before(prefix)
     groups = m.groupdict()
     rest = sentence[m.end() :]
@@ -722,8 +824,13 @@ def _from_commit_match(sentence: str, m: re.Match[str]) -> Detection | None:
     elif groups["name"] is not None:
         modal, side, who = groups["mname"], "get", groups["name"].strip()
         paren = (groups["paren"] or "").lower()
-        if re.search(r"\b(?:our|my)\b", paren):
-            side, who = "give", who  # "Sam (our SE) will run the demo"
+        if re.search(r"\b(?:our|my)\b", paren + " " + who.lower()):
+            side = "give"  # "Sam (our SE) will run the demo", "Jen from our side will send"
+    elif groups["ment"] is not None:
+        # A mention of someone in this workspace is one of us; an outside (Slack Connect)
+        # user is the other side. Without a directory, assume a colleague.
+        modal, who = groups["mment"], groups["ment"]
+        side = "give" if is_ours is None or is_ours(who[1:]) else "get"
     else:
         modal, side = groups["bare"], "give"
 
@@ -785,6 +892,10 @@ def _clause_starts(sentence: str) -> list[int]:
                 starts.append(pos)
             elif tok[0] == "(":
                 starts.append(pos + 1)
+            elif tok.lower() in _PRONOUN_STARTS:
+                # "told their CEO we'll ship it", "I think I can have it ready": a new
+                # subject mid-sentence starts a clause of its own.
+                starts.append(pos)
         pos += len(tok) + 1
         prev2, prev = prev, tok
     return starts
@@ -820,12 +931,14 @@ def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
             subject = m.group("t")
             pron = re.match(r"^(they|he|she)(?:'re|re|'s|s)?(?:\s+(?:is|are))?$", subject, _I)
             who = pron.group(1) if pron else re.sub(r"\s+(?:is|are)$", "", subject, flags=_I)
+            if re.search(r"\b(?:our|my)\b", who, _I):
+                return _finish("give", vp, who.strip())  # "Jen from our team is sending it"
             return _finish("get", vp, who.strip() or None)
         return _finish("give", vp, None)
     return None
 
 
-def _detect_sentence(sentence: str) -> Detection | None:
+def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None) -> Detection | None:
     filler = _FILLER.match(sentence)
     s = sentence[filler.end() :].strip() if filler else sentence
     if len(s) < 6 or s.endswith("?"):
@@ -835,14 +948,14 @@ def _detect_sentence(sentence: str) -> Detection | None:
     # Most commitments start the sentence; only look for later clauses when that fails.
     m = _COMMIT.match(s)
     if m is not None:
-        found = _from_commit_match(s, m)
+        found = _from_commit_match(s, m, is_ours)
         if found is not None:
             return found
     starts = _clause_starts(s)
     for pos in starts[1:]:
         m = _COMMIT.match(s, pos)
         if m is not None:
-            found = _from_commit_match(s, m)
+            found = _from_commit_match(s, m, is_ours)
             if found is not None:
                 return found
     if "ing" in s:
@@ -850,11 +963,16 @@ def _detect_sentence(sentence: str) -> Detection | None:
     return None
 
 
-def detect_commitment(text: str) -> Detection | None:
+def detect_commitment(
+    text: str, *, is_ours: Callable[[str], bool] | None = None
+) -> Detection | None:
     """Find a commitment in a chat message: something we will give or they will give us.
 
     Returns the first commitment found (one per message is plenty for a nudge), or None for
     chatter, questions, past facts, hypotheticals, negations and texts over 2,000 characters.
+    ``is_ours(user_id)`` says whether a mentioned user ("<@U123> will send it") belongs to
+    this workspace (our side, a give) or not (a guest from the other side, a get); without
+    it a mention counts as ours. A plain name ("Sam will send it") is the other side's.
     Never raises.
     """
     if not isinstance(text, str) or not text or len(text) > MAX_TEXT_LENGTH:
@@ -870,7 +988,7 @@ def detect_commitment(text: str) -> Detection | None:
         if sentence[0] == "@":
             sentence = _LEADING_MENTION.sub("", sentence)
         sentence = " ".join(sentence.split())
-        found = _detect_sentence(sentence.rstrip(".! "))
+        found = _detect_sentence(sentence.rstrip(".! "), is_ours)
         if found is not None:
             return found
     return None
