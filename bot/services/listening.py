@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,8 +52,14 @@ class Listening:
 
     # --- messages -----------------------------------------------------------------------
 
-    def on_message(self, actor: Actor, event: dict[str, Any]) -> Noticed:
-        """Decide what a message event means. ``actor.user`` is the speaker (may be empty for bots)."""
+    def on_message(
+        self, actor: Actor, event: dict[str, Any], is_ours: Callable[[str], bool] | None = None
+    ) -> Noticed:
+        """Decide what a message event means. ``actor.user`` is the speaker (may be empty for bots).
+
+        ``is_ours(user_id)`` tells a colleague from a guest of the other side, for commitments
+        whose subject is a mention ("<@U123> will send the DPA").
+        """
         subtype = event.get("subtype")
         if subtype == "message_deleted":
             return self._on_deleted(actor.scope, str(event.get("deleted_ts") or ""))
@@ -75,7 +82,7 @@ class Listening:
             if self._store.add_once(actor.scope, OFFER, f"debrief:{ts}", {"topic": topic}):
                 return Noticed(posts=[self.debrief_prompt(topic, speaker.user)])
             return Noticed()
-        detection = detect_commitment(text)
+        detection = detect_commitment(text, is_ours=is_ours)
         if detection is None:
             return Noticed()
         noticed = self._on_commitment(speaker, ts, text, detection)
