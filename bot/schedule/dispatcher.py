@@ -38,6 +38,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
 from bot.domain.schedule_rules import backoff
+from bot.messages import Message
 from bot.schedule.jobs import (
     ACTIVE,
     CANCELLED,
@@ -54,7 +55,6 @@ from bot.schedule.jobs import (
     ready_at,
 )
 from bot.schedule.limiter import PostLimiter
-from bot.services.outcome import Message
 from bot.slack.poster import rendered
 from bot.store import Doc, Scope
 
