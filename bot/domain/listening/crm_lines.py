@@ -52,6 +52,7 @@ from bot.domain.listening.crm_vocab import (
     MAX_LINE,
     MAX_STAGE_WORDS,
     MAX_TEXT,
+    NEW_RECORD_LINE,
     NOT_DEALS,
     NOT_TITLE,
     NUMBER_ONLY,
@@ -215,12 +216,16 @@ def build_change(deal_raw: str, rest: str, from_raw: str | None) -> StageChange 
     return StageChange(deal=deal, stage=stage, from_stage=from_stage, raw_stage=raw_stage)
 
 
-def _from_arrow(line: str) -> StageChange | None:
+def _from_arrow(line: str, names: Sequence[str] = ()) -> StageChange | None:
     """Shapes with an arrow: "Stage updated: Initech → Closed Won", "Acme: Qualified → Won"."""
     parts = ARROW.split(line, maxsplit=1)
     if len(parts) != 2:
         return None
     left, right = parts[0].strip(), parts[1]
+    if _is_header(left) and ARROW.search(right):
+        # "Deal Stage Changed → Acme → Qualified to buy"
+        deal_part, stage_part = ARROW.split(right, maxsplit=1)
+        return build_change(deal_part, stage_part, None)
     found = _stage_at(right)
     if found is None:
         return None
@@ -237,7 +242,10 @@ def _from_arrow(line: str) -> StageChange | None:
     if deal_raw is None and ":" in left:
         head, _, after = left.rpartition(":")
         from_stage = _stage_exact(after)
-        if from_stage is not None:
+        if from_stage is not None and _is_header(head):
+            # "Stage changed: Demo → Proposal", "Etapa alterada: …": the name is elsewhere.
+            deal_raw = names[0] if names else None
+        elif from_stage is not None:
             # "Deal Stage updated for Acme: Appointment Scheduled"; a bare header such as
             # "Deal moved:" has no name in it and is left to the fields pass.
             deal_raw = head
@@ -258,7 +266,13 @@ def _from_arrow(line: str) -> StageChange | None:
     return StageChange(deal=deal, stage=stage, from_stage=from_stage, raw_stage=raw_stage)
 
 
-def _from_line(line: str) -> StageChange | None:
+def _is_header(text: str) -> bool:
+    """A change announcement without a name: "Deal Stage Changed", "Etapa alterada"."""
+    key = _key(text)
+    return bool(HEADER_KEY.match(key)) or key in ("stage changed", "stage updated", "stage change")
+
+
+def _from_line(line: str, names: Sequence[str] = ()) -> StageChange | None:
     """Try the one-line shapes on one line of a post."""
     if not line or line.endswith("?") or CHATTER_START.match(line):
         return None
@@ -275,7 +289,7 @@ def _from_line(line: str) -> StageChange | None:
             if change is not None:
                 return change
     if ARROW.search(line):
-        change = _from_arrow(line)
+        change = _from_arrow(line, names)
         if change is not None:
             return change
     for shape in LINE_SHAPES:
@@ -324,9 +338,18 @@ def _from_fields(lines: list[str], names: Sequence[str] = ()) -> StageChange | N
         if m is None:
             header = HEADER_LINE.match(line) if is_trigger else None
             if header:
-                name = header.group("deal") or header.group("deal2") or header.group("deal3")
+                name = (
+                    header.group("deal")
+                    or header.group("deal2")
+                    or header.group("deal3")
+                    or header.group("deal4")
+                )
                 if deal_rank > 0 and _clean_deal(name) is not None:
                     deal_raw, deal_rank = name, 0
+            elif NEW_RECORD_LINE.match(line):
+                triggered = True  # "New deal created" + title + "Stage: Demo"
+            elif stage_val is None and (pair := _stage_pair(line)) is not None:
+                from_val, stage_val = pair  # "Demo → Proposal" on a line of its own
             elif not is_trigger:
                 titles.append(line)
             continue
@@ -426,6 +449,14 @@ FIELD_KEYS = frozenset(STAGE_KEYS | FROM_KEYS | set(DEAL_KEYS)) - {"to", "now", 
 NEW_RECORD_KEY = re.compile(
     r"^new (?:deal|opportunity|opp|record)(?: (?:created|added))?$|^(?:deal|opportunity) created$"
 )
+
+
+def _stage_pair(line: str) -> tuple[str, str] | None:
+    """("Demo", "Proposal") for a line that is only "Demo → Proposal"."""
+    parts = ARROW.split(line, maxsplit=1)
+    if len(parts) == 2 and _stage_exact(parts[0]) is not None and _stage_exact(parts[1]) is not None:
+        return parts[0], parts[1]
+    return None
 
 
 def _is_stage_field(part: str) -> bool:
@@ -597,7 +628,7 @@ def parse_lines(text: str, names: Sequence[str] = ()) -> StageChange | None:
             continue
         change = _from_event_line(line, fallback)
         if change is None:
-            change = _from_line(line)
+            change = _from_line(line, fallback)
         if change is not None:
             return change
     return _from_fields(lines, hints)

@@ -56,7 +56,7 @@ DEAL_HEAD = re.compile(
 )
 DEAL_HEAD_WORDY = re.compile(
     rf"^(?:{DEAL_NOUN}\s+)?(?:stage|status)\s+(?:has\s+been\s+|was\s+)?"
-    rf"(?:changed|updated|moved|set)\s+(?:for|on|of)\s+",
+    rf"(?:changed?|updated|moved|set)\s+(?:for|on|of)\s+",
     re.IGNORECASE,
 )
 DEAL_LEAD = re.compile(
@@ -255,7 +255,10 @@ HEADER_LINE = re.compile(
     r"(?P<deal>.+)$"
     r"|^(?P<deal2>.+?)\s*[-–—|:]\s*(?:deal\s+)?(?:stage|status)\s+(?:changed|updated|moved)\s*$"
     rf"|^(?:{DEAL_NOUN}\s+)(?P<deal3>.+?)(?:['’]s)?\s+(?:deal\s+)?(?:stage|status)\s+"
-    r"(?:changed|updated|moved)\s*$",
+    r"(?:changed|updated|moved)\s*$"
+    # "Jane updated Deal stage on Acme" (Attio, monday), the stages on the next line
+    r"|^[^:]{1,60}?\s+(?:updated|changed)\s+(?:the\s+)?(?:deal\s+)?(?:stage|status)\s+(?:on|of|for)\s+"
+    r"(?P<deal4>.+)$",
     FLAGS,
 )
 
@@ -341,6 +344,12 @@ EVENT_SHAPES = (
         rf"(?:{DEAL_NOUN_ANY}\s+)?(?:status|stage)\s+to\s+(?P<rest>.+?)\s+(?:on|for)\s+(?P<deal>.+)$",
         FLAGS,
     ),
+    # Close: "Jane marked opportunity on Acme as Lost"
+    re.compile(
+        rf"^(?P<who>[^:]{{1,60}}?)\s+marked\s+(?:the\s+)?(?:{DEAL_NOUN_ANY}\s+)?(?:on\s+)?(?P<deal>.+?)"
+        r"\s+as\s+(?P<rest>.+)$",
+        FLAGS,
+    ),
     # "Acme is now in Proposal (was Demo)"
     re.compile(
         r"^(?P<deal>.+?)\s+is\s+now\s+in\s+(?:the\s+)?(?:stage\s+)?(?P<rest>.+?)"
@@ -413,7 +422,9 @@ STAGE_FIELD_ARROW = re.compile(
 # Key: value records on one line: "Pipedrive deal updated: Acme | Stage: Won | Value: $5k".
 PIPE_SPLIT = re.compile(r"\s+[|·•]\s+")
 # Where a deal name from an event line ends: " · $12,000 · Jane", " — Reason: Budget".
-DEAL_TAIL = re.compile(r"\s+[·|•]\s+.*$|\s+[—–-]\s+(?:reason|grund|raison|motivo)\b.*$", FLAGS)
+DEAL_TAIL = re.compile(
+    r"\s+[·|•]\s+.*$|\s+[—–-]\s+(?:reason|grund|raison|motivo|owner|by|closed\s+by)\b.*$", FLAGS
+)
 # A deal "name" that is only a numbered stage prefix ("Stage 5").
 NUMBER_ONLY = re.compile(r"^(?:stage|phase|step|etapa|fase)?\s*\d{1,2}$", FLAGS)
 
@@ -436,4 +447,8 @@ LOOKALIKE_POST = re.compile(
     r"\bpipeline\s+(?:snapshot|summary|report)\b|\bweekly\s+pipeline\b|\bdigest\b|"
     r"\bforecast\s+call\b",
     FLAGS,
+)
+# A line that says a record was created, with its name elsewhere ("New deal created").
+NEW_RECORD_LINE = re.compile(
+    rf"^(?:new\s+{DEAL_NOUN_ANY}(?:\s+(?:created|added))?|{DEAL_NOUN_ANY}\s+created)\s*[!.]*$", FLAGS
 )
