@@ -77,15 +77,18 @@ class Listening:
         ts = str(message.get("ts") or "")
         if self.mode(actor.scope) == "off" or not ts:
             return Noticed()
+        debrief: list[Message] = []
         topic = detect_meeting_end(text)
         if topic and subtype != "message_changed":
             if self._store.add_once(actor.scope, OFFER, f"debrief:{ts}", {"topic": topic}):
-                return Noticed(posts=[self.debrief_prompt(topic, speaker.user)])
-            return Noticed()
+                debrief.append(self.debrief_prompt(topic, speaker.user))
+        # "Got off the call with Acme, they'll send the PO Friday": the debrief asks for the
+        # rest, and the promise already stated is offered as well.
         detection = detect_commitment(text, is_ours=is_ours)
         if detection is None:
-            return Noticed()
+            return Noticed(posts=debrief)
         noticed = self._on_commitment(speaker, ts, text, detection)
+        noticed.posts = debrief + noticed.posts
         noticed.thread_ts = str(message.get("thread_ts") or ts)
         return noticed
 

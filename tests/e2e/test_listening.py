@@ -31,8 +31,8 @@ def crm_corpus(part: str) -> list[dict]:
 
 # What the listening paths must reach on each corpus part, through the whole app. TEST is the
 # held-out part (see tests/domain/corpus/README.md); the goals of issue 15 apply to it.
-COMMITMENT_FLOORS = {"dev": (0.95, 0.95, 0.97), "test": (0.95, 0.93, 0.97)}  # precision, recall, side
-CRM_FLOORS = {"dev": (0.97, 0.95, 0.97), "test": (0.97, 0.93, 0.97)}  # precision, recall, stage
+COMMITMENT_FLOORS = {"dev": (0.95, 0.95, 0.97), "test": (0.95, 0.95, 0.97)}  # precision, recall, side
+CRM_FLOORS = {"dev": (0.97, 0.95, 0.97), "test": (0.97, 0.95, 0.97)}  # precision, recall, stage
 
 
 def deals(bot, channel=DEAL):
@@ -396,6 +396,14 @@ def test_finished_meeting_message_prompts_debrief_and_form_logs_lines(slack, bot
     assert [(i.side, i.what) for i in items(bot)] == [
         ("give", "send SOC2 report"), ("get", "intro to procurement"), ("get", "usage data <!here>")]
     assert "<!here>" not in str(visible(confirmation.args))
+
+
+def test_finished_meeting_with_a_promise_prompts_debrief_and_offers_the_promise(slack, emulator):
+    say(slack, "just got off the call with Acme, they'll send the PO by Friday", ts="1700000202.000100")
+    [prompt] = settle(emulator)
+    [offer] = settle(emulator, "chat.postEphemeral")
+    assert "Debrief" in all_text(prompt.args)
+    assert "PO" in all_text(offer.args) and action_values(offer.args, "listen_log_get")
 
 
 @pytest.mark.parametrize(

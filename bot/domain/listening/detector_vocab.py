@@ -32,7 +32,8 @@ ACTION_VERBS = frozenset(
     prioritize escalate expedite push champion advocate recommend refer vouch join attend
     visit hop follow get circle answer respond reply call phone meet sync dig look
     investigate ask check sort price quote spin stand publish pass hand drop
-    reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work""".split()
+    reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work
+    prep chase nudge tee kick speak file talk wrap polish""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
 NEEDS_COMPLEMENT = {
@@ -48,7 +49,8 @@ NEEDS_COMPLEMENT = {
     ),
     "have": re.compile(
         r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|"
-        r"sorted|wrapped|in\s+place|to\s+(?:them|you|u|us|their|your|her|him))\b",
+        r"sorted|wrapped|in\s+place|to\s+(?:them|you|u|us|their|your|her|him))\b"
+        r"|^have\s+(?:comments|feedback|an?\s+(?:answer|decision|update|response|reply|view))\b",
         re.I,
     ),
     "make": re.compile(r"^make\s+(?:sure|it|the|a|an|them|an?\s+intro|time)\b", re.I),
@@ -57,6 +59,11 @@ NEEDS_COMPLEMENT = {
     "push": re.compile(r"^push\s+(?:for|the|it|our)\b", re.I),
     "stand": re.compile(r"^stand\s+up\b", re.I),
     "work": re.compile(r"^work\s+(?:on|up|through)\b", re.I),
+    "tee": re.compile(r"^tee\s+up\b", re.I),
+    "kick": re.compile(r"^kick\s+off\b", re.I),
+    "speak": re.compile(r"^speak\s+(?:(?:to|with)\s+(?:their|the|them|him|her|(?-i:[A-Z]))|at\s)", re.I),
+    "talk": re.compile(r"^talk\s+(?:(?:to|with)\s+)?(?:their|the|them|him|her|(?-i:[A-Z]))", re.I),
+    "wrap": re.compile(r"^wrap\s+up\s+(?:the|their|our|a|an|this|that)\b", re.I),
     "spin": re.compile(r"^spin\s+up\b", re.I),
     "do": re.compile(
         r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:intro|introduction|demo|walkthrough|call|"
@@ -263,7 +270,7 @@ COMMIT = re.compile(
     + rf"|(?P<hs>\b(?:he|she))(?P<mhs>'ll|\s+(?:will|wil|shall)\b|'?s\s+{FUT}|\s+is\s+{FUT}"
     + rf"|\s+{STRONG}|\s+{STRONG_PERF}|{REPORTED})"
     # their CFO / the customer / the procurement guy
-    + rf"|(?P<np>\btheir{NP_WORD}{{1,3}}?|\bthe\s+{THEIR_ROLE}(?:'s)?{NP_WORD}{{0,2}}?"
+    + rf"|(?P<np>\btheir{NP_WORD}{{1,5}}?|\bthe\s+{THEIR_ROLE}(?:'s)?{NP_WORD}{{0,2}}?"
     + rf"|\b{BARE_ROLE}(?:'s)?{NP_WORD}{{0,2}}?)"
     + rf"(?P<mnp>{THIRD_NP_MODAL})"
     # Acme / Acme's team / Dana from Acme (case-sensitive: names are capitalised)
@@ -442,7 +449,7 @@ INTERNAL_KEYS = tuple(
 # phrase ("ping their admin", "ask our CEO to join the call with them").
 INTERNAL_LEANING = frozenset(
     "ping ask check review sync update add plan look dig investigate sort escalate push "
-    "prioritise prioritize test text email call meet".split()
+    "prioritise prioritize test text email call meet chase nudge prep file talk".split()
 )
 EXTERNAL = re.compile(
     r"\b(?:them|they|their|theirs|you|u|your|him|her|over|the\s+(?:customer|client|buyer|"
