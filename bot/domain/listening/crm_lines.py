@@ -59,6 +59,7 @@ from bot.domain.listening.crm_vocab import (
     OTHER_CHANGE,
     PIPE_SPLIT,
     QUOTES,
+    SHORTCODE,
     STAGE_FIELD_ARROW,
     STAGE_KEYS,
     STAGE_LEAD,
@@ -410,6 +411,8 @@ def _prepare_lines(text: str) -> list[str]:
     lines: list[str] = []
     pending_key: str | None = None
     for raw in clean_mrkdwn(text[:MAX_TEXT]).split("\n"):
+        if ":" in raw:
+            raw = SHORTCODE.sub(" ", raw)  # ":tada:" and friends are decoration, never names
         line = LINE_PREFIX.sub("", raw).strip()
         if not line or len(line) > MAX_LINE:
             continue

@@ -452,3 +452,5 @@ LOOKALIKE_POST = re.compile(
 NEW_RECORD_LINE = re.compile(
     rf"^(?:new\s+{DEAL_NOUN_ANY}(?:\s+(?:created|added))?|{DEAL_NOUN_ANY}\s+created)\s*[!.]*$", FLAGS
 )
+# Slack emoji shortcodes (":tada:"), dropped from CRM lines before any shape is tried.
+SHORTCODE = re.compile(r"(?<![\w:]):[a-z0-9_+\-]{2,40}:(?![\w:])", FLAGS)

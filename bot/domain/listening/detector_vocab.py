@@ -33,7 +33,8 @@ ACTION_VERBS = frozenset(
     visit hop follow get circle answer respond reply call phone meet sync dig look
     investigate ask check sort price quote spin stand publish pass hand drop
     reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work
-    prep chase nudge tee kick speak file talk wrap polish""".split()
+    prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
+    showcase""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
 NEEDS_COMPLEMENT = {
