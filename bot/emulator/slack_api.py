@@ -328,10 +328,12 @@ class SlackEmulator:
         tz: str = "America/New_York",
         real_name: str | None = None,
         is_bot: bool = False,
+        team_id: str | None = None,
         email: str | None = None,
     ) -> Args:
         """Register (or replace) a user answered by ``users.info`` (and, with an ``email``,
-        ``users.lookupByEmail``); return the user object."""
+        ``users.lookupByEmail``); return the user object. ``team_id`` other than the
+        emulator's own makes a Slack Connect guest."""
         name = name or default_user_name(user_id)
         real_name = real_name or name.replace(".", " ").title()
         try:
@@ -342,7 +344,7 @@ class SlackEmulator:
             offset, label = 0, tz
         user = {
             "id": user_id,
-            "team_id": self.team_id,
+            "team_id": team_id or self.team_id,
             "name": name,
             "real_name": real_name,
             "deleted": False,
