@@ -7,6 +7,7 @@ No Slack imports: results are Outcomes and plain data.
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ class PlanPage:
 
 @dataclass(frozen=True)
 class WebResult:
-    """What a form on the page did: ``notice`` names the message to show after the redirect."""
+    """What a form on the page did; ``outcome`` also names the notice shown after the redirect."""
 
     outcome: Literal["confirmed", "already", "proposed", "refused", "not_found"]
     item: Commitment | None = None
@@ -105,8 +106,11 @@ class MutualPlans:
         scope = actor.scope
         with self.store.transaction(scope):
             current = self.store.get(scope, SHARE, SHARE_KEY)
-            created = current is None
-            if current is None:
+            token = self._token(scope, current)
+            created = current is None or token_hash(token) != current["hash"]
+            if current is not None and created:
+                self.store.delete(LINKS, LINK, current["hash"])  # the server key changed: that link is dead
+            if created:
                 nonce = secrets.token_urlsafe(NONCE_BYTES)
                 token = link_token(self.key, scope.workspace, scope.channel_id, nonce)
                 current = {"nonce": nonce, "hash": token_hash(token), "created_by": actor.user,
@@ -115,7 +119,6 @@ class MutualPlans:
                 self.store.put(LINKS, LINK, current["hash"],
                                {"workspace": scope.workspace, "channel": scope.channel_id})
                 self.store.put(scope, SHARE, SHARE_KEY, current)
-            token = link_token(self.key, scope.workspace, scope.channel_id, current["nonce"])
         items = self.ledger.items(scope)
         context = {
             "link": f"{self.base_url}/plans/{token}",
@@ -125,6 +128,12 @@ class MutualPlans:
             "revoked": False,
         }
         return Outcome(reply=Message("plan_share", context))
+
+    def _token(self, scope: Scope, share: dict | None) -> str:
+        """The token a channel's share record stands for under the current server key ("" for none)."""
+        if share is None or self.key is None:
+            return ""
+        return link_token(self.key, scope.workspace, scope.channel_id, share["nonce"])
 
     def _revoke(self, scope: Scope) -> bool:
         with self.store.transaction(scope):
@@ -191,7 +200,11 @@ class MutualPlans:
         doc = self.store.get(LINKS, LINK, token_hash(token))
         if doc is None or self.is_uninstalled(doc["workspace"]):
             return None
-        return Scope(doc["workspace"], doc["channel"])
+        scope = Scope(doc["workspace"], doc["channel"])
+        # Still the channel's link, derived under the current key (a new key turns old links off).
+        if not hmac.compare_digest(self._token(scope, self.store.get(scope, SHARE, SHARE_KEY)), token):
+            return None
+        return scope
 
     def page(self, scope: Scope, today_tz: str | None = None) -> PlanPage:
         """The plan as the partner sees it, dated in the channel's time zone."""

@@ -357,3 +357,11 @@ def test_confirming_an_item_already_kept_is_explained_and_changes_nothing(slack,
     assert answer.status_code == 400 and "Item 2: That item is already closed." in answer.text
     assert not items(bot)[2].is_confirmed
     assert not [m for m in emulator.messages(DEAL) if "partner confirmed" in m["text"]]
+
+
+def test_a_new_server_key_turns_old_links_off_and_share_makes_a_working_one(slack, bot, plan):
+    bot.runtime.services.plans.key = b"a rotated key, 32 bytes or more!"
+    assert requests.get(plan, timeout=10).status_code == 404  # its form tokens and link hash no longer match
+    fresh = share(slack)
+    assert fresh != plan and requests.get(fresh, timeout=10).status_code == 200
+    assert share(slack) == fresh
