@@ -70,6 +70,17 @@ def plan_view(items: list[Commitment], today: date) -> PlanView:
     )
 
 
+def days_unconfirmed(item: Commitment, today: date) -> int | None:
+    """How long an open, shared expectation has waited for the partner's yes (None: not waiting).
+
+    For the coaching model: an expectation nobody on their side agreed to for days is a
+    reason to state it openly again.
+    """
+    if item.side != "get" or not item.is_open or item.is_private or item.is_confirmed:
+        return None
+    return max(0, (today - item.created_at.date()).days)
+
+
 def partner_may_close(item: Commitment) -> bool:
     """A partner marks only their own side's shared items done; ours stay ours to close."""
     return item.side == "get" and not item.is_private

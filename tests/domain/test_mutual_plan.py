@@ -16,6 +16,7 @@ from bot.domain.mutual_plan import (
     ProposalError,
     csrf_ok,
     csrf_token,
+    days_unconfirmed,
     is_external,
     link_token,
     partner_may_close,
@@ -150,3 +151,12 @@ def test_commands_of_the_mutual_plan(text, expected):
 def test_bad_mutual_plan_commands_explain_themselves(text):
     with pytest.raises(UsageError):
         parse_command(text)
+
+
+def test_days_an_expectation_waited_for_the_partners_yes():
+    later = date(2026, 11, 30)
+    assert days_unconfirmed(item(1), later) == 7
+    assert days_unconfirmed(item(1).confirm("partner", NOW), later) is None
+    assert days_unconfirmed(item(1, "give"), later) is None
+    assert days_unconfirmed(item(1, visibility="private"), later) is None
+    assert days_unconfirmed(item(1, status="done"), later) is None
