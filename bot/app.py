@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.listeners import register_all
 from bot.listeners.payload import workspace_of
+from bot.listeners.seal_guard import make_seal_guard
 from bot.services.channel_settings import ChannelSettings
 from bot.services.deals import Deals
 from bot.services.debrief import Debriefs
@@ -30,6 +31,7 @@ from bot.services.record_form import Recorder
 from bot.services.workspaces import Workspaces
 from bot.slack.directory import Directory
 from bot.slack.poster import rendered
+from bot.slack.seal import Seal
 from bot.store import Scope, Store
 
 if TYPE_CHECKING:
@@ -82,6 +84,8 @@ class Services:
     schedule: Schedule | None = None  # set by bot.schedule.install_schedule
     # Multi-workspace (OAuth) mode: a workspace's bot client by workspace key (bot.slack.oauth.client_for).
     client_for: Callable[[str], WebClient] | None = None
+    # Seals button values and modal metadata that name a channel (bot.slack.seal).
+    seal: Seal | None = None
 
     def actor(self, workspace: str, channel_id: str, user_id: str) -> Actor:
         """The person acting, in a channel of a workspace (key), with a lazy time-zone look-up."""
@@ -103,7 +107,8 @@ class Services:
             self.store, self.ledger, self.deals, workspace, user,
             self.directory.channels_of(workspace, user), self.partner.today(tz), notice,
         )
-        client.views_publish(user_id=user, view=rendered(message))
+        view = rendered(message)
+        client.views_publish(user_id=user, view=self.seal.seal_payload(view) if self.seal else view)
 
 
 def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
@@ -117,6 +122,7 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
         store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
         partner=partner, recorder=Recorder(partner), directory=Directory(client),
         listening=listening, debriefs=Debriefs(partner), workspaces=Workspaces(store, clock),
+        seal=Seal.load(store),
     )
 
 
@@ -224,5 +230,6 @@ def build_app(
         oauth_settings=oauth_settings,
     )
     app.middleware(_drop_retried_events(services))
+    app.middleware(make_seal_guard(services))
     register_all(app, services)
     return app

@@ -66,6 +66,8 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     jobs = JobStore(services.store)
     dispatcher = Dispatcher(jobs, services.clock, services.client, limiter=limiter,
                             client_for=services.client_for)
+    if services.seal is not None:  # reminder DMs' buttons name their channel
+        dispatcher.finish = services.seal.seal_payload
     zones = ChannelZones(services.store, services.settings, services.directory)
     checkins = CheckinService(services.store, services.clock, services.ledger, services.settings,
                               jobs, zones)

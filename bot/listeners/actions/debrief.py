@@ -22,6 +22,8 @@ def make_debrief_open_handler(services: Services) -> Callable[..., None]:
         ack()
         topic = body["actions"][0].get("value", "")
         channel = (body.get("channel") or {}).get("id", "")
-        client.views_open(trigger_id=body["trigger_id"], view=rendered(debrief_modal(topic, channel)))
+        view = rendered(debrief_modal(topic, channel))
+        client.views_open(trigger_id=body["trigger_id"], view=services.seal.seal_payload(view)
+                          if services.seal else view)
 
     return handle_debrief_open

@@ -30,6 +30,7 @@ def make_record_handler(services: Services) -> Callable[..., None]:
         channel = (body.get("channel") or {}).get("id") or ""
         metadata = json.dumps({"channel": channel, "side": side, "deal": deal})
         view = rendered(Message("record_modal", {"side": side, "deal": deal, "metadata": metadata}))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_open(trigger_id=body["trigger_id"], view=services.seal.seal_payload(view)
+                          if services.seal else view)
 
     return handle_record
