@@ -16,6 +16,7 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
 from bot.clock import Clock
+from bot.config import slack_environment_hidden
 from bot.domain import commands as cmd
 from bot.listeners import register_all
 from bot.listeners.payload import workspace_of
@@ -192,16 +193,6 @@ def _drop_retried_events(services: Services) -> Callable[..., Any]:
     return middleware
 
 
-class _QuietTokenWarning(logging.Filter):
-    """Bolt warns that SLACK_BOT_TOKEN is unused when a client is given; that is on purpose."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
-
-
-_QUIET_TOKEN_WARNING = _QuietTokenWarning()
-
-
 def build_app(
     services: Services,
     signing_secret: str | None,
@@ -219,16 +210,16 @@ def build_app(
     a listener on its thread pool, so Slack always gets its answer in time.
     """
     bolt_logger = logging.getLogger("bot.bolt")
-    bolt_logger.addFilter(_QUIET_TOKEN_WARNING)  # adding the same object twice is a no-op
-    app = App(
-        client=services.client,
-        signing_secret=signing_secret,
-        token_verification_enabled=token_verification,
-        request_verification_enabled=signing_secret is not None,
-        process_before_response=False,
-        logger=bolt_logger,
-        oauth_settings=oauth_settings,
-    )
+    with slack_environment_hidden():  # built from Settings only (bot.config)
+        app = App(
+            client=services.client,
+            signing_secret=signing_secret or "",
+            token_verification_enabled=token_verification,
+            request_verification_enabled=signing_secret is not None,
+            process_before_response=False,
+            logger=bolt_logger,
+            oauth_settings=oauth_settings,
+        )
     app.middleware(_drop_retried_events(services))
     app.middleware(make_seal_guard(services))
     register_all(app, services)
