@@ -10,15 +10,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.app import Services, build_app, build_services, is_postgres
+from bot.app import build_app, is_postgres
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, slack_environment_hidden
+from bot.container import Services, build_services, install_schedule
 from bot.domain import commands as cmd
 from bot.domain.workspace import Workspace
-from bot.schedule.install import Schedule, install_schedule
 from bot.server import WsgiApp
 from bot.services.meetings import Meetings
+from bot.services.scheduled import Schedule
 from bot.slack.client import build_client, token_workspace
+from bot.slack.listener_pool import ListenerPool
 from bot.store import Store, TinyDBStore
 from bot.store.base import move_workspace
 from bot.webhook import DealWebhook
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 log = logging.getLogger(__name__)
+
+# On shutdown, how long work already acknowledged to Slack may take to finish.
+LISTENERS_FINISH_SECONDS = 10.0
 
 
 class Background(Protocol):
@@ -59,8 +64,25 @@ class Runtime:
         for worker in self.background:
             worker.start()
 
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once every listener (and lazy listener) started so far has finished.
+
+        Bolt answers a request before its listener runs; after the answer, this is the
+        barrier that says the bot has done everything that request made it do.
+        """
+        pool = self.app.listener_runner.listener_executor
+        return pool.wait_idle(timeout) if isinstance(pool, ListenerPool) else False
+
+    @property
+    def listener_runs(self) -> int:
+        """How many listener tasks requests have started in this process (see wait_idle)."""
+        pool = self.app.listener_runner.listener_executor
+        return pool.started if isinstance(pool, ListenerPool) else 0
+
     def close(self) -> None:
-        """Stop background work, then release the store."""
+        """Let listeners already acknowledged finish, stop background work, release the store."""
+        if not self.wait_idle(LISTENERS_FINISH_SECONDS):
+            log.warning("listeners still running after %ss; closing anyway", LISTENERS_FINISH_SECONDS)
         for worker in reversed(self.background):
             worker.stop()
         self.store.close()
@@ -95,6 +117,7 @@ def build_runtime(
     schedule = install_schedule(services)
     meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
     services.partner.register(cmd.Meeting, meetings.command)
+    _install_calendar(services, schedule, settings)
     app = build_app(services, settings.signing_secret, token_verification=token_verification,
                     oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
@@ -103,6 +126,22 @@ def build_runtime(
     wsgi = WsgiApp(app, settings.signing_secret, webhook)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule, settings)])
+
+
+def _install_calendar(services: Services, schedule: Schedule, settings: Settings) -> None:
+    """Calendar feeds: `/partner calendar`, deal domains, and a poll at every sweep."""
+    from bot.calendar_fetch import fetch_feed
+    from bot.services.calendar import CalendarService
+
+    calendar = CalendarService(
+        services.store, services.clock, services.deals, schedule.jobs, services.directory, fetch_feed,
+        allow_private=settings.calendar_allow_private, poll_seconds=settings.calendar_poll_seconds,
+        is_uninstalled=services.workspaces.is_uninstalled,
+    )
+    services.partner.register(cmd.Calendar, calendar.command)
+    services.partner.register(cmd.SetDomains, calendar.set_domains)
+    schedule.dispatcher.add_poller(calendar.poll)
+    services.calendar = calendar
 
 
 def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSettings:

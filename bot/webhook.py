@@ -32,7 +32,7 @@ from bot.slack.client import token_workspace
 from bot.slack.poster import post
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 log = logging.getLogger(__name__)
 

@@ -104,19 +104,33 @@ class Balance:
 
 def tally(items: list[Commitment], side: Side, today: date) -> SideTally:
     """Count one side's items by state."""
-    mine = [c for c in items if c.side == side]
-    return SideTally(
-        open=sum(c.is_open for c in mine),
-        kept=sum(c.status == "done" for c in mine),
-        dropped=sum(c.status == "dropped" for c in mine),
-        overdue=sum(c.is_overdue(today) for c in mine),
-        kept_late=sum(c.kept_late() for c in mine),
-    )
+    return getattr(balance(items, today), side)
 
 
 def balance(items: list[Commitment], today: date) -> Balance:
-    """The give/get balance of a set of commitments."""
-    return Balance(give=tally(items, "give", today), get=tally(items, "get", today))
+    """The give/get balance of a set of commitments.
+
+    One pass over the items: every confirmation shows the balance, so this runs on
+    every request, over the channel's whole history.
+    """
+    counts = {"give": [0, 0, 0, 0, 0], "get": [0, 0, 0, 0, 0]}  # open, kept, dropped, overdue, late
+    for c in items:
+        row = counts.get(c.side)
+        if row is None:
+            continue
+        status = c.status
+        if status == "open":
+            row[0] += 1
+            if c.due_on is not None and c.due_on < today:
+                row[3] += 1
+        elif status == "done":
+            row[1] += 1
+            if c.kept_late():
+                row[4] += 1
+        elif status == "dropped":
+            row[2] += 1
+    give, get = (SideTally(*counts[side]) for side in ("give", "get"))
+    return Balance(give=give, get=get)
 
 
 def select(items: list[Commitment], view: str, user: str, today: date) -> list[Commitment]:

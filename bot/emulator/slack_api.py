@@ -301,8 +301,10 @@ class SlackEmulator:
         tz: str = "America/New_York",
         real_name: str | None = None,
         is_bot: bool = False,
+        email: str | None = None,
     ) -> Args:
-        """Register (or replace) a user answered by ``users.info``; return the user object."""
+        """Register (or replace) a user answered by ``users.info`` (and, with an ``email``,
+        ``users.lookupByEmail``); return the user object."""
         name = name or default_user_name(user_id)
         real_name = real_name or name.replace(".", " ").title()
         try:
@@ -321,7 +323,8 @@ class SlackEmulator:
             "tz_label": label,
             "tz_offset": offset,
             "is_bot": is_bot,
-            "profile": {"real_name": real_name, "display_name": name},
+            "profile": {"real_name": real_name, "display_name": name,
+                        **({"email": email} if email else {})},
         }
         with self._lock:
             self._users[user_id] = user
@@ -810,6 +813,15 @@ class SlackEmulator:
         if args.get("user") not in self._users:
             raise _SlackError("user_not_found")
         return {"user": copy.deepcopy(self._users[args["user"]])}
+
+    def _api_users_lookupByEmail(self, args: Args) -> Args:
+        wanted = str(args.get("email") or "").strip().lower()
+        if not wanted:
+            raise _SlackError("invalid_arguments")
+        for user in self._users.values():
+            if str(user["profile"].get("email") or "").lower() == wanted:
+                return {"user": copy.deepcopy(user)}
+        raise _SlackError("users_not_found")
 
     def _api_conversations_info(self, args: Args) -> Args:
         channel_id = args.get("channel")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -14,6 +16,9 @@ from bot.store import Scope, Store
 COMMITMENT = "commitment"
 COUNTER = "counter"
 SOURCE = "source"
+# Channels whose items stay parsed in memory (see Ledger.items); a few hundred busy
+# channels cover a workspace's working set, and the rest are re-read on demand.
+CACHED_CHANNELS = 512
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,10 @@ class Ledger:
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
+        # scope -> (store revision, items in number order). Commitments are frozen, so
+        # the cached objects can be shared; only the list is copied for each caller.
+        self._cache: OrderedDict[Scope, tuple[int, list[Commitment]]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def _next_number(self, scope: Scope) -> int:
         doc = self._store.update(
@@ -58,6 +67,7 @@ class Ledger:
         double-clicked button carrying the same key returns the first item.
         """
         with self._store.transaction(scope):
+            before = self._store.revision(scope)
             if source_key is not None:
                 seen = self._store.get(scope, SOURCE, source_key)
                 if seen is not None:
@@ -79,6 +89,7 @@ class Ledger:
             self._store.put(scope, COMMITMENT, str(item.number), item.to_doc())
             if source_key is not None:
                 self._store.put(scope, SOURCE, source_key, {"number": item.number})
+            self._cache_change(scope, before, item)
             return item, True
 
     def get(self, scope: Scope, number: int) -> Commitment | None:
@@ -87,9 +98,50 @@ class Ledger:
         return Commitment.from_doc(doc) if doc else None
 
     def items(self, scope: Scope) -> list[Commitment]:
-        """Every item of a channel, in creation order."""
+        """Every item of a channel, in creation order.
+
+        Every confirmation shows the channel's balance, so this runs on every request;
+        parsing a busy channel's whole history each time made a give cost as much as
+        the channel's age. Where the store can tell that nothing changed (its
+        revision), the parsed items are reused.
+        """
+        revision = self._store.revision(scope)  # before reading: a write in between only misses
+        if revision is not None:
+            with self._cache_lock:
+                hit = self._cache.get(scope)
+                if hit is not None and hit[0] == revision:
+                    self._cache.move_to_end(scope)
+                    return list(hit[1])
         docs = self._store.find(scope, COMMITMENT)
-        return sorted((Commitment.from_doc(d) for d in docs), key=lambda c: c.number)
+        items = sorted((Commitment.from_doc(d) for d in docs), key=lambda c: c.number)
+        if revision is not None:
+            self._remember(scope, revision, items)
+        return items
+
+    def _remember(self, scope: Scope, revision: int, items: list[Commitment]) -> None:
+        with self._cache_lock:
+            self._cache[scope] = (revision, list(items))
+            self._cache.move_to_end(scope)
+            while len(self._cache) > CACHED_CHANNELS:
+                self._cache.popitem(last=False)
+
+    def _cache_change(self, scope: Scope, before: int | None, item: Commitment) -> None:
+        """Inside the scope's transaction, after writing ``item``: if the cache held the
+        scope as it was before this transaction, bring it up to date instead of dropping it
+        (nobody else can have written meanwhile: the transaction holds the scope)."""
+        if before is None:
+            return
+        with self._cache_lock:
+            hit = self._cache.get(scope)
+        if hit is None or hit[0] != before:
+            return
+        items = [c for c in hit[1] if c.number != item.number]
+        items.append(item)
+        if len(items) > 1 and items[-2].number > item.number:  # an edit of an older item
+            items.sort(key=lambda c: c.number)
+        after = self._store.revision(scope)
+        assert after is not None
+        self._remember(scope, after, items)
 
     def close(self, scope: Scope, number: int, status: Status, by: str) -> ItemResult:
         """Mark an item done or dropped, once."""
@@ -108,6 +160,7 @@ class Ledger:
     ) -> ItemResult:
         """Apply ``change`` to an open item of this channel; closed and unknown items stay as they are."""
         with self._store.transaction(scope):
+            before = self._store.revision(scope)
             item = self.get(scope, number)
             if item is None:
                 return ItemResult("not_found")
@@ -115,4 +168,5 @@ class Ledger:
                 return ItemResult("already_closed", item)
             changed = change(item)
             self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
+            self._cache_change(scope, before, changed)
             return ItemResult("ok", changed)
