@@ -64,6 +64,12 @@ def test_mrkdwn_escapes_html_and_shows_slack_escaped_text_literally():
     assert "&amp;" in html
 
 
+def test_a_line_starting_with_gt_is_a_quote_but_a_gt_inside_is_text():
+    html = str(mrkdwn("offer:\n&gt;send the report\na &gt; b", NAMES))
+    assert '<span class="quote">send the report</span>' in html
+    assert "a &gt; b" in html
+
+
 def test_only_web_links_become_links():
     html = str(mrkdwn("<https://example.com/a?b=1&amp;c=2|docs> <javascript:alert(1)|click>", NAMES))
     assert '<a href="https://example.com/a?b=1&amp;c=2"' in html
