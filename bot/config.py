@@ -12,6 +12,7 @@ from pathlib import Path
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./data/partner-coach.json"
 DEFAULT_PORT = 3000
+DEFAULT_CALENDAR_POLL_SECONDS = 300
 
 
 class ConfigError(Exception):
@@ -86,6 +87,10 @@ class Settings:
     client_secret: str | None = field(default=None, repr=False)
     # PARTNER_COACH_SENDING_LEASE_SECONDS; None: the default lease (bot.schedule.dispatcher).
     sending_lease: timedelta | None = None
+    # Calendar feeds (bot.services.calendar): PARTNER_COACH_CALENDAR_ALLOW_PRIVATE=1 lets them use
+    # http and private/loopback hosts (tests and the demo only); how often they are read.
+    calendar_allow_private: bool = False
+    calendar_poll_seconds: int = DEFAULT_CALENDAR_POLL_SECONDS
     # PARTNER_COACH_HTTP_*: connection limit and timeouts of the HTTP server.
     http: HttpLimits = field(default_factory=HttpLimits)
 
@@ -187,6 +192,8 @@ class Settings:
             client_id=client_id,
             client_secret=client_secret,
             sending_lease=sending_lease_from_env(env),
+            calendar_allow_private=_flag(env, "PARTNER_COACH_CALENDAR_ALLOW_PRIVATE"),
+            calendar_poll_seconds=calendar_poll_seconds_from_env(env),
             http=HttpLimits.from_env(env),
         )
 
@@ -218,6 +225,31 @@ def database_url_from_env(env: Mapping[str, str] | None = None) -> str | None:
         f"DATABASE_URL is malformed ({shown}, expected postgresql://user:password@host/dbname): "
         "give a PostgreSQL URL, or unset it to use the TinyDB file (PARTNER_COACH_DB)."
     )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} is malformed ({value[:20]!r}): use 1 to turn it on, or unset it.")
+
+
+CALENDAR_POLL_VAR = "PARTNER_COACH_CALENDAR_POLL_SECONDS"
+
+
+def calendar_poll_seconds_from_env(env: Mapping[str, str]) -> int:
+    """How often calendar feeds are read; at least 60 s (the scheduler's sweep runs every minute)."""
+    text = env.get(CALENDAR_POLL_VAR, "").strip()
+    if not text:
+        return DEFAULT_CALENDAR_POLL_SECONDS
+    if not text.isdigit() or not 60 <= int(text) <= 86400:
+        raise ConfigError(
+            f"{CALENDAR_POLL_VAR} is malformed ({text[:20]!r}): give a number of seconds from 60 to "
+            f"86400 (or unset it for the default {DEFAULT_CALENDAR_POLL_SECONDS})."
+        )
+    return int(text)
 
 
 SENDING_LEASE_VAR = "PARTNER_COACH_SENDING_LEASE_SECONDS"

@@ -23,6 +23,7 @@ from bot.schedule.limiter import PostLimiter
 from bot.schedule.posts import POST, render_post
 from bot.schedule.scheduler import Scheduler
 from bot.schedule.zones import ChannelZones
+from bot.services.calendar import CalendarService
 from bot.services.channel_settings import ChannelSettings
 from bot.services.checkins import CHECKIN, CheckinService
 from bot.services.deals import Deals
@@ -83,6 +84,7 @@ class Services:
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
     schedule: Schedule | None = None  # set by install_schedule
+    calendar: CalendarService | None = None  # set by bot.runtime (calendar feeds)
     # Multi-workspace (OAuth) mode: a workspace's bot client by workspace key (bot.slack.oauth.client_for).
     client_for: Callable[[str], WebClient] | None = None
 

@@ -117,6 +117,7 @@ def build_runtime(
     schedule = install_schedule(services)
     meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
     services.partner.register(cmd.Meeting, meetings.command)
+    _install_calendar(services, schedule, settings)
     app = build_app(services, settings.signing_secret, token_verification=token_verification,
                     oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
@@ -125,6 +126,22 @@ def build_runtime(
     wsgi = WsgiApp(app, settings.signing_secret, webhook)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule, settings)])
+
+
+def _install_calendar(services: Services, schedule: Schedule, settings: Settings) -> None:
+    """Calendar feeds: `/partner calendar`, deal domains, and a poll at every sweep."""
+    from bot.calendar_fetch import fetch_feed
+    from bot.services.calendar import CalendarService
+
+    calendar = CalendarService(
+        services.store, services.clock, services.deals, schedule.jobs, services.directory, fetch_feed,
+        allow_private=settings.calendar_allow_private, poll_seconds=settings.calendar_poll_seconds,
+        is_uninstalled=services.workspaces.is_uninstalled,
+    )
+    services.partner.register(cmd.Calendar, calendar.command)
+    services.partner.register(cmd.SetDomains, calendar.set_domains)
+    schedule.dispatcher.add_poller(calendar.poll)
+    services.calendar = calendar
 
 
 def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSettings:

@@ -38,6 +38,8 @@ class LocalBot:
             db_path=Path(db_path),
             port=0,
             deal_webhook_secret=webhook_secret,
+            # Calendar fixtures are served from 127.0.0.1 over http.
+            calendar_allow_private=True,
         )
         self.clock = clock
         self.runtime: Runtime | None = None

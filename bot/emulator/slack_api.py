@@ -328,8 +328,12 @@ class SlackEmulator:
         tz: str = "America/New_York",
         real_name: str | None = None,
         is_bot: bool = False,
+        team_id: str | None = None,
+        email: str | None = None,
     ) -> Args:
-        """Register (or replace) a user answered by ``users.info``; return the user object."""
+        """Register (or replace) a user answered by ``users.info`` (and, with an ``email``,
+        ``users.lookupByEmail``); return the user object. ``team_id`` other than the
+        emulator's own makes a Slack Connect guest."""
         name = name or default_user_name(user_id)
         real_name = real_name or name.replace(".", " ").title()
         try:
@@ -340,7 +344,7 @@ class SlackEmulator:
             offset, label = 0, tz
         user = {
             "id": user_id,
-            "team_id": self.team_id,
+            "team_id": team_id or self.team_id,
             "name": name,
             "real_name": real_name,
             "deleted": False,
@@ -348,7 +352,8 @@ class SlackEmulator:
             "tz_label": label,
             "tz_offset": offset,
             "is_bot": is_bot,
-            "profile": {"real_name": real_name, "display_name": name},
+            "profile": {"real_name": real_name, "display_name": name,
+                        **({"email": email} if email else {})},
         }
         with self._lock:
             self._users[user_id] = user
@@ -909,6 +914,15 @@ class SlackEmulator:
         if args.get("user") not in self._users:
             raise _SlackError("user_not_found")
         return {"user": copy.deepcopy(self._users[args["user"]])}
+
+    def _api_users_lookupByEmail(self, args: Args) -> Args:
+        wanted = str(args.get("email") or "").strip().lower()
+        if not wanted:
+            raise _SlackError("invalid_arguments")
+        for user in self._users.values():
+            if str(user["profile"].get("email") or "").lower() == wanted:
+                return {"user": copy.deepcopy(user)}
+        raise _SlackError("users_not_found")
 
     def _api_conversations_info(self, args: Args) -> Args:
         channel_id = args.get("channel")

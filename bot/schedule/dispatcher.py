@@ -156,6 +156,8 @@ class Dispatcher:
         self.sending_lease = sending_lease
         self.renderers: dict[str, Renderer] = {}
         self.planners: list[Planner] = []
+        # Run once per sweep, before planning: read outside sources (calendar feeds).
+        self.pollers: list[Callable[[datetime], None]] = []
         # Workspaces that removed the app: nothing is planned or posted for them.
         self.is_uninstalled: Callable[[str], bool] = lambda workspace: False
         self._run_lock = threading.Lock()
@@ -170,6 +172,10 @@ class Dispatcher:
     def add_planner(self, planner: Planner) -> None:
         """``planner(scope, now)`` derives jobs from stored data; run by every sweep."""
         self.planners.append(planner)
+
+    def add_poller(self, poller: Callable[[datetime], None]) -> None:
+        """``poller(now)`` runs once at the start of every sweep (it may create jobs)."""
+        self.pollers.append(poller)
 
     def stop(self) -> None:
         """Finish the job in hand, start no other, cut any rate-limit wait short."""
@@ -190,6 +196,11 @@ class Dispatcher:
     def sweep(self, now: datetime | None = None) -> RunReport:
         """Plan jobs from stored data for every channel, prune old ones, then run what is due."""
         at = now or self.clock.now()
+        for poller in self.pollers:
+            try:
+                poller(at)
+            except Exception:
+                log.exception("poller %s failed", getattr(poller, "__name__", poller))
         gone = _Memo(self.is_uninstalled)
         for scope in list(self.jobs.store.scopes()):
             if scope.channel_id.startswith("_"):

@@ -24,7 +24,10 @@ def make_message_handler(services: Services) -> Callable[..., None]:
             return
         speaker = str(event.get("user") or (event.get("message") or {}).get("user") or "")
         actor = services.actor(workspace_of(context), channel, speaker)
-        noticed = services.listening.on_message(actor, event)
+        workspace, team = workspace_of(context), context.team_id
+        noticed = services.listening.on_message(
+            actor, event, is_ours=lambda user: services.directory.is_local(workspace, team, user)
+        )
         for deal in noticed.signed:  # plan check-ins before anything can fail on the way out
             services.on_signed(noticed.signer or actor, deal)
         for message in noticed.posts:
