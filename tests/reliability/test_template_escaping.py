@@ -94,10 +94,11 @@ def reminder(text: str) -> dict[str, Any]:
 
 
 def calendar_status(text: str) -> list[dict[str, Any]]:
-    return [{"feed": None}, {"feed": {"masked": text, "error": "http_error", "error_message": text, "failures": 2,
-                     "last_success_at": NOW, "last_attempt_at": NOW, "next_poll_at": NOW},
-            "upcoming": [{"title": text, "starts_at": NOW, "deals": [{"deal": text, "channel": CHANNEL}]}],
-            "tz": "Europe/Berlin"}]
+    return [{"feed": None},
+            {"feed": {"masked": text, "error": "http_error", "error_message": text, "failures": 2,
+                      "last_success_at": NOW, "last_attempt_at": NOW, "next_poll_at": NOW},
+             "upcoming": [{"title": text, "starts_at": NOW, "deals": [{"deal": text, "channel": CHANNEL}]}],
+             "tz": "Europe/Berlin"}]
 
 
 # A builder returns one context, or several to reach every branch that shows something.
