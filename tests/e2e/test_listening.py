@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from slack_bolt.middleware import IgnoringSelfEvents
 
+from bot.domain.crm import parse_crm_post
 from bot.emulator import state_value
 from bot.store import Scope
 from bot.webhook import signed_headers
@@ -76,6 +78,38 @@ def test_known_stage_from_crm_does_not_prompt_twice(slack, bot, emulator):
     bot.wait_idle()
     slack.command("deal Acme negotiation", user=ALICE, channel=DEAL)
     bot.wait_idle()
+    assert len(emulator.messages(DEAL)) == 1 and deals(bot) == {"Acme": "negotiation"}
+
+
+CRM_MOVE = {"type": "message", "bot_id": "B0HUB", "channel": DEAL, "ts": "1700000004.000100",
+            "text": "Deal stage changed: Acme moved from Proposal to Negotiation"}
+
+
+def test_the_bots_own_stage_post_comes_back_and_is_dropped_before_any_listener(slack, bot, emulator):
+    slack.event(CRM_MOVE)
+    bot.wait_idle()
+    [post] = emulator.messages(DEAL)
+    # Slack (the emulator) sent the prompt back as a message event from the bot itself ...
+    [echo] = bot.echoed
+    assert (echo["bot_id"], echo["text"]) == (emulator.bot_id, post["text"])
+    # ... which reads like a CRM post, and Bolt's self-event filter drops it unseen.
+    assert parse_crm_post(echo["text"], []) is not None
+    assert bot.runtime.listener_runs == 1 and deals(bot) == {"Acme": "negotiation"}
+
+
+def test_without_bolts_self_event_filter_the_bots_own_posts_are_still_ignored(
+        slack, bot, emulator, monkeypatch):
+    app = bot.runtime.app
+    monkeypatch.setattr(app, "_middleware_list",
+                        [m for m in app._middleware_list if not isinstance(m, IgnoringSelfEvents)])
+    seen = []
+    on_message = bot.runtime.services.listening.on_message
+    monkeypatch.setattr(bot.runtime.services.listening, "on_message",
+                        lambda actor, event: seen.append(event) or on_message(actor, event))
+    slack.event(CRM_MOVE)
+    bot.wait_idle()
+    assert len(bot.echoed) == 1 and bot.runtime.listener_runs == 2  # the echo reached the listener
+    assert [e["text"] for e in seen] == [CRM_MOVE["text"]]  # ... which ignored it
     assert len(emulator.messages(DEAL)) == 1 and deals(bot) == {"Acme": "negotiation"}
 
 

@@ -20,7 +20,7 @@ def make_message_handler(services: Services) -> Callable[..., None]:
 
     def handle_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         channel = event.get("channel")
-        if not channel or event.get("channel_type") == "im":
+        if not channel or event.get("channel_type") == "im" or _is_own(event, context):
             return
         speaker = str(event.get("user") or (event.get("message") or {}).get("user") or "")
         actor = services.actor(workspace_of(context), channel, speaker)
@@ -38,3 +38,15 @@ def make_message_handler(services: Services) -> Callable[..., None]:
             post(client, channel, noticed.thread_reply, thread_ts=noticed.thread_ts)
 
     return handle_message
+
+
+def _is_own(event: dict[str, Any], context: BoltContext) -> bool:
+    """The bot's own post (or an edit of it), which Slack echoes back like anyone's.
+
+    Bolt drops these already (its self-event filter); this keeps a stage prompt that reads
+    "Acme moved to Negotiation" from ever being taken for a CRM post, whatever Bolt does.
+    """
+    message = event.get("message") if isinstance(event.get("message"), dict) else event
+    bot_id, bot_user = context.bot_id, context.bot_user_id
+    return bool((bot_id and message.get("bot_id") == bot_id)
+                or (bot_user and message.get("user") == bot_user))
