@@ -8,16 +8,16 @@ Skipped, with the reason, when chromium or Playwright is missing, unless
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 import requests
 
+from bot.demo_page.browser import find_browser
 from tests.conftest import ALICE, DEAL
 from tests.e2e.test_mutual_plan import items, share
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = find_browser()  # $PARTNER_COACH_CHROMIUM, else chromium on PATH (as the demo page's check)
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "images" / "mutual-plan.png"
@@ -25,8 +25,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _unavailable() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return "chromium is not installed (Debian: apt-get install chromium)"
+    if CHROMIUM is None:
+        return "chromium is not installed (Debian: apt-get install chromium, or set PARTNER_COACH_CHROMIUM)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
