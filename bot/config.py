@@ -162,8 +162,9 @@ class Settings:
         if not api_url.endswith("/"):
             api_url += "/"
         port_text = get("PORT") or str(DEFAULT_PORT)
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 1 to 65535.")
+        # 0 takes any free port; `serve` logs the one it got ("serving HTTP on port N").
+        if not port_text.isdigit() or not 0 <= int(port_text) < 65536:
+            raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 0 to 65535.")
         db_path = Path(get("PARTNER_COACH_DB") or DEFAULT_DB)
         if db_path.exists() and db_path.is_dir():
             raise ConfigError(
