@@ -413,3 +413,68 @@ def test_a_dm_job_opens_the_conversation_posts_there_and_remembers_it(dispatcher
     dispatcher.jobs.change(SCOPE, "dm2", lambda d: {**d, "status": "sending", "attempts": 1}, clock.now())
     dispatcher.run_due()
     assert emulator.calls_to("conversations.history")[-1].args["channel"] == "D0ALICE"
+
+
+# --- sorting failures ---------------------------------------------------------------------------
+
+def api_error(status: int, error: str | None, headers: dict | None = None):
+    from slack_sdk.errors import SlackApiError
+    from slack_sdk.web.slack_response import SlackResponse
+
+    data = {"ok": False, **({"error": error} if error is not None else {})}
+    response = SlackResponse(client=None, http_verb="POST", api_url="chat.postMessage", req_args={},
+                             data=data, headers=headers or {}, status_code=status)
+    return SlackApiError("failed", response)
+
+
+@pytest.mark.parametrize(("exc", "expected"), [
+    (api_error(429, "ratelimited", {"Retry-After": "7"}), ("retry", "ratelimited", 7.0)),
+    (api_error(429, "ratelimited", {"retry-after": ["3"]}), ("retry", "ratelimited", 3.0)),
+    (api_error(429, None, {"Retry-After": "soon"}), ("retry", "ratelimited", None)),
+    (api_error(429, None, {"Retry-After": []}), ("retry", "ratelimited", None)),
+    (api_error(200, "ratelimited"), ("retry", "ratelimited", None)),
+    (api_error(200, "rate_limited", {"Retry-After": "2.5"}), ("retry", "ratelimited", 2.5)),
+    (api_error(500, "internal_error"), ("unclear", "http_500", None)),
+    (api_error(503, None), ("unclear", "http_503", None)),
+    (api_error(200, "service_unavailable"), ("unclear", "service_unavailable", None)),
+    (api_error(200, "request_timeout"), ("unclear", "request_timeout", None)),
+    (api_error(200, "fatal_error"), ("unclear", "fatal_error", None)),
+    (api_error(200, "channel_not_found"), ("final", "channel_not_found", None)),
+    (api_error(499, "is_archived"), ("final", "is_archived", None)),
+    (api_error(400, None), ("final", "http_400", None)),
+    (TimeoutError("slow"), ("unclear", "TimeoutError", None)),
+    (ConnectionResetError(), ("unclear", "ConnectionResetError", None)),
+])
+def test_classify_sorts_failures_into_retry_unclear_and_final(exc, expected):
+    from bot.schedule.dispatcher import classify
+
+    failure = classify(exc)
+    assert (failure.kind, failure.code, failure.retry_after) == expected
+
+
+def test_record_posted_settles_every_field(dispatcher, post, clock):
+    post("a")
+    unsettled = {"status": "sending", "error": "http_500", "uncertain": True,
+                 "retry_at": "2026-11-23T15:05:00+00:00"}
+    dispatcher.jobs.change(SCOPE, "a", lambda d: {**d, **unsettled}, clock.now())
+    clock.advance(timedelta(seconds=30))
+    dispatcher.record_posted(SCOPE, "a", "1700000000.000100", "C0DEAL")
+    doc = job(dispatcher, "a")
+    assert {k: doc[k] for k in ("status", "posted_ts", "posted_channel", "error", "uncertain", "retry_at",
+                                "done_at")} == {
+        "status": "done", "posted_ts": "1700000000.000100", "posted_channel": "C0DEAL", "error": None,
+        "uncertain": False, "retry_at": None, "done_at": "2026-11-23T15:00:30+00:00"}
+    dispatcher.record_posted(SCOPE, "gone", "1.0", "C0DEAL")  # a job deleted meanwhile: nothing to do
+
+
+def test_a_retry_waits_its_backoff_and_says_why(dispatcher, post, emulator, clock, caplog):
+    emulator.fail_next("chat.postMessage", "internal_error", status=500)
+    post("a")
+    with caplog.at_level(logging.WARNING):
+        assert dispatcher.run_due().retrying == ["a"]
+    doc = job(dispatcher, "a")
+    assert (doc["status"], doc["error"], doc["uncertain"], doc["attempts"]) == (
+        "pending", "http_500", True, 1)
+    assert doc["retry_at"] > doc["due_at"]
+    assert "job a in T0001/C0DEAL not posted (http_500); retrying in" in caplog.text
+    assert dispatcher.run_due().posted == []  # not before retry_at
