@@ -42,7 +42,7 @@ from bot.domain.calendar_match import (
 )
 from bot.domain.timezones import zone
 from bot.schedule.jobs import CANCELLED as JOB_CANCELLED
-from bot.schedule.jobs import PENDING, JobStore, iso, new_job, parse
+from bot.schedule.jobs import FINISHED, PENDING, JobStore, iso, new_job, parse
 from bot.schedule.posts import POST
 from bot.services.calendar_feeds import (
     FAILURES_BEFORE_DM,
@@ -64,6 +64,7 @@ LOOKBACK = timedelta(hours=6)  # a meeting that ended while the bot was down is 
 HORIZON = timedelta(days=14)  # how far ahead feeds are expanded and jobs planned
 FULL_READ_EVERY = timedelta(hours=12)  # a 304 can't tell us about occurrences that entered the window
 MEETING_KEPT = timedelta(days=3)
+JOBS_KEPT = timedelta(days=60)
 MAX_PEOPLE = 8
 MAX_UPCOMING = 5
 FETCH_WORKERS = 4
@@ -130,7 +131,9 @@ class CalendarService:
         except FeedUrlError as exc:
             return error(str(exc), cmd.USAGE["calendar"])
         now = self.clock.now()
-        self.feeds.put(workspace, user, new_feed(user, url, now))
+        current = self.feeds.get(workspace, user)
+        if current is None or current.get("url") != url:  # the same address again (a retry) keeps its state
+            self.feeds.put(workspace, user, new_feed(user, url, now))
         log.info("calendar feed connected for %s/%s (%s)", workspace, user, mask_url(url))
         return Outcome(reply=Message("calendar_connected", {"masked": mask_url(url)}))
 
@@ -298,6 +301,7 @@ class CalendarService:
             digest = key_digest(key)
             seen.add(digest)
             self._plan_meeting(workspace, digest, entries, internal, targets, member_channels, now)
+        self._prune_jobs(workspace, now)
         for record in self.feeds.meetings(workspace):
             if record["digest"] in seen:
                 continue
@@ -360,6 +364,14 @@ class CalendarService:
         }
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
+
+    def _prune_jobs(self, workspace: str, now: datetime) -> None:
+        """Finished DMs of the ``_calendar`` scope (the sweep prunes channels' jobs, not ours)."""
+        scope = calendar_scope(workspace)
+        cutoff = now - JOBS_KEPT
+        for doc in self._jobs.find(scope, lambda d: d.get("status") in FINISHED
+                                   and parse(d.get("updated_at") or d["due_at"]) < cutoff):
+            self._jobs.delete(scope, doc["id"])
 
     def _unplan(self, workspace: str, record: Doc, now: datetime) -> None:
         if record.get("channel"):

@@ -250,3 +250,15 @@ def test_bad_calendar_and_domain_commands_are_explained_and_store_nothing(
     assert "<!channel>" not in answer and "secret-path" not in answer
     assert "no calendar connected" in reply_text(slack.command("calendar", user=ALICE, channel=DEAL))
     assert "acme.com" not in reply_text(slack.command("deal", user=ALICE, channel=DEAL)).replace("gmail", "")
+
+
+def test_a_retried_connect_keeps_what_was_read_and_planned(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    acme_deal(slack)
+    url = feeds.serve("/alice.ics", Route(fixture("google_alice.ics")))
+    connect(slack, url)
+    schedule.sweep()
+    slack.command(f"calendar connect {url}", user=ALICE, channel=DEAL, retry_num=1)
+    assert "Last read: never" not in reply_text(slack.command("calendar", user=ALICE, channel=DEAL))
+    at(clock, schedule, PILOT_ENDS + timedelta(minutes=6))
+    assert len(debriefs(emulator, about="Pilot review")) == 1
