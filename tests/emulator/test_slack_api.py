@@ -493,3 +493,12 @@ def test_response_url_failure_injection(emu: SlackEmulator) -> None:
     assert requests.post(url, json={"text": "x"}, timeout=5).status_code == 500
     assert requests.post(url, json={"text": "x"}, timeout=5).status_code == 200
     assert [c.status for c in emu.calls_to("response_url")] == [500, 200]
+
+
+def test_users_lookup_by_email(emu: SlackEmulator, client: WebClient) -> None:
+    emu.add_user("U_DANA", name="dana", email="Dana@OurCo.example")
+    assert client.users_lookupByEmail(email="dana@ourco.example")["user"]["id"] == "U_DANA"
+    assert client.users_info(user="U_DANA")["user"]["profile"]["email"] == "Dana@OurCo.example"
+    with pytest.raises(SlackApiError) as raised:
+        client.users_lookupByEmail(email="nobody@ourco.example")
+    assert raised.value.response["error"] == "users_not_found"
