@@ -100,11 +100,13 @@ def test_a_moved_occurrence_is_asked_about_at_its_new_time_and_a_cancelled_one_n
     assert len(debriefs(emulator, about="Weekly sync")) == 1
 
 
+@pytest.mark.parametrize("etag", [True, False], ids=["etag", "no-etag"])
 def test_a_meeting_moved_after_it_was_planned_replans_and_a_cancelled_one_cancels(
-        team, bot, slack, emulator, clock, feeds, schedule):
+        team, bot, slack, emulator, clock, feeds, schedule, etag):
     acme_deal(slack)
     first = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
-    route = Route(calendar(event("move-me", first), event("cancel-me", first, title="Acme pricing")))
+    route = Route(calendar(event("move-me", first), event("cancel-me", first, title="Acme pricing")),
+                  etag=etag)
     connect(slack, feeds.serve("/alice.ics", route))
     schedule.sweep()
     later = first + timedelta(hours=2)
