@@ -198,8 +198,9 @@ class CalendarService:
         now = self.clock.now()
         self.feeds.put_meeting(workspace, digest, {**record, "chosen_channel": channel})
         due = max(parse(record["due_at"]), now)
+        deal = (record.get("deals") or {}).get(channel) or record["prompt"]["topic"]
         self._ensure_job(Scope(workspace, channel), record["job_id"], due,
-                         Message("debrief_prompt", record["prompt"]), now, allow_new=True)
+                         Message("debrief_prompt", {**record["prompt"], "topic": deal}), now, allow_new=True)
         self._cancel_job(calendar_scope(workspace), _choice_id(digest), now)
         return Outcome(reply=Message("calendar_chosen", {"channel": channel, "title": record["title"]}))
 
@@ -366,6 +367,7 @@ class CalendarService:
         new_record = {
             "digest": digest, "key": occ.key, "title": occ.title, "due_at": iso(due), "job_id": job_id,
             "channel": single.channel if single else None, "choices": choices, "owners": owners,
+            "deals": {t.channel: t.deal for t in channels} if choices else {},
             "chosen_channel": chosen, "prompt": prompt,
         }
         if new_record != record:

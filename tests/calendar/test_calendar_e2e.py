@@ -181,6 +181,9 @@ def test_a_meeting_matching_deals_in_two_channels_asks_its_owner_by_dm(
     replies = [all_text(c.args) for c in emulator.calls_to("response_url")]
     assert "Only someone whose calendar" in replies[0] and "asking" in replies[1]
     schedule.run_due()
+    [post] = debriefs(emulator, "C0ACMEEU")
+    assert "Debrief: Acme EU" in all_text(post) and debriefs(emulator) == []
+    at(clock, schedule, PILOT_ENDS + timedelta(minutes=30))  # later sweeps keep it that way
     assert len(debriefs(emulator, "C0ACMEEU")) == 1 and debriefs(emulator) == []
 
 
