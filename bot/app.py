@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.container import Services
 from bot.listeners import register_all
 from bot.listeners.payload import workspace_of
+from bot.slack.listener_pool import ListenerPool
 from bot.store import Scope, Store
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,8 @@ def build_app(
         process_before_response=False,
         logger=bolt_logger,
         oauth_settings=oauth_settings,
+        # Bolt's default pool, counting its tasks: Runtime.wait_idle waits for them to finish.
+        listener_executor=ListenerPool(),
     )
     app.middleware(_drop_retried_events(services))
     register_all(app, services)

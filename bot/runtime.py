@@ -20,6 +20,7 @@ from bot.server import WsgiApp
 from bot.services.meetings import Meetings
 from bot.services.scheduled import Schedule
 from bot.slack.client import build_client, token_workspace
+from bot.slack.listener_pool import ListenerPool
 from bot.store import Store, TinyDBStore
 from bot.store.base import move_workspace
 from bot.webhook import DealWebhook
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
     from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 log = logging.getLogger(__name__)
+
+# On shutdown, how long work already acknowledged to Slack may take to finish.
+LISTENERS_FINISH_SECONDS = 10.0
 
 
 class Background(Protocol):
@@ -60,8 +64,25 @@ class Runtime:
         for worker in self.background:
             worker.start()
 
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once every listener (and lazy listener) started so far has finished.
+
+        Bolt answers a request before its listener runs; after the answer, this is the
+        barrier that says the bot has done everything that request made it do.
+        """
+        pool = self.app.listener_runner.listener_executor
+        return pool.wait_idle(timeout) if isinstance(pool, ListenerPool) else False
+
+    @property
+    def listener_runs(self) -> int:
+        """How many listener tasks requests have started in this process (see wait_idle)."""
+        pool = self.app.listener_runner.listener_executor
+        return pool.started if isinstance(pool, ListenerPool) else 0
+
     def close(self) -> None:
-        """Stop background work, then release the store."""
+        """Let listeners already acknowledged finish, stop background work, release the store."""
+        if not self.wait_idle(LISTENERS_FINISH_SECONDS):
+            log.warning("listeners still running after %ss; closing anyway", LISTENERS_FINISH_SECONDS)
         for worker in reversed(self.background):
             worker.stop()
         self.store.close()

@@ -79,6 +79,14 @@ class LocalBot:
         """The Request URL Slack would be configured with."""
         return self.base_url + EVENTS_PATH
 
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished every listener, and each post it made, for the
+        requests sent so far. Bolt acks first and works after, so a test asserting that
+        something did *not* happen calls this first; raises AssertionError on timeout."""
+        assert self.runtime is not None, "LocalBot is not started"
+        if not self.runtime.wait_idle(timeout):
+            raise AssertionError(f"the bot was still busy after {timeout}s")
+
     def stop(self) -> None:
         """Stop serving and release the database."""
         self.driver.close()

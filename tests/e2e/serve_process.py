@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 
 from bot.emulator import SlackDriver, SlackEmulator
+from tests.timeshift.sitecustomize import SHIFT_VARIABLE
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5".replace("y", "1").replace("z", "2")
 BOT_TOKEN = "xoxb-1234-5678-SECRETsecretSECRET"
@@ -25,7 +26,8 @@ def free_port() -> int:
 
 
 def serve_env(emulator: SlackEmulator, db: Path, port: int, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PARTNER_COACH"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "PARTNER_COACH")) or k == SHIFT_VARIABLE}
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
