@@ -93,7 +93,21 @@ def reminder(text: str) -> dict[str, Any]:
             "value": {"channel": CHANNEL, "number": 2, "job": "reminder:2"}, "snooze_days": 2}
 
 
+def calendar_status(text: str) -> dict[str, Any]:
+    feed = {"masked": text, "error": "html", "error_message": text, "failures": 3,
+            "last_success_at": NOW, "last_attempt_at": NOW, "next_poll_at": NOW}
+    upcoming = [{"title": text, "starts_at": NOW, "deals": [{"deal": text, "channel": CHANNEL}]}]
+    return {"feed": feed, "upcoming": upcoming, "tz": "Europe/Berlin"}
+
+
 CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
+    "calendar_choice": lambda t: {"title": t, "ends_at": NOW.isoformat(),
+                                  "options": [{"channel": CHANNEL, "deal": t, "value": f"abc|{CHANNEL}"}]},
+    "calendar_chosen": lambda t: {"channel": CHANNEL, "title": t},
+    "calendar_connected": lambda t: {"masked": t},
+    "calendar_disconnected": lambda t: {"existed": True},
+    "calendar_failing": lambda t: {"masked": t, "message": t, "failures": 3},
+    "calendar_status": calendar_status,
     "checkin": checkin,
     "checkin_settings": lambda t: {"change": "set", "days": [7, 30], "tz": "Europe/Berlin",
                                    "upcoming": [{"deal": t, "days": 7, "when": "Mon 30 Nov, 10:00"}],
@@ -103,7 +117,8 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "debrief_logged": lambda t: {"items": items(t), "topic": t, "wiifm": t, **coach(t)},
     "debrief_modal": lambda t: {"topic": t, "metadata": '{"channel": "C0DEAL"}',
                                 "lines": 2},
-    "debrief_prompt": lambda t: {"topic": t, "user": ME},
+    "debrief_prompt": lambda t: {"topic": t, "user": ME, "meeting": t, "people": [ME, t]},
+    "deal_domains": lambda t: {"deal": t, "domains": [t, "acme.com"]},
     "digest": digest,
     "digest_settings": lambda t: {"change": "set", "enabled": True, "next": "Mon 30 Nov, 09:00",
                                   "time": "09:00", "tz": "Europe/Berlin", "weekday": "Monday"},
@@ -137,7 +152,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
     "stage_unchanged": lambda t: {"deal": deal(t)},
 }
 # Templates that show no text a person typed (what they show is the bot's own words and numbers).
-NO_USER_TEXT = {"digest_settings", "help", "listen_ignored", "listen_mode",
+NO_USER_TEXT = {"calendar_disconnected", "digest_settings", "help", "listen_ignored", "listen_mode",
                 "listen_undone"}
 
 
