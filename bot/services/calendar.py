@@ -18,6 +18,7 @@ one button per channel.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -28,9 +29,11 @@ from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.domain.calendar import ACTIVE
 from bot.domain.calendar_match import (
+    DealTarget,
     DomainError,
     FeedUrlError,
     check_feed_url,
+    deal_named,
     mask_url,
     match_deals,
     parse_domains,
@@ -38,9 +41,9 @@ from bot.domain.calendar_match import (
 from bot.domain.timezones import zone
 from bot.messages import Message
 from bot.schedule.jobs import JobStore, parse
-from bot.services.calendar_feeds import FeedStore, People, calendar_scope, new_feed, occurrences
+from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, new_feed, occurrences
 from bot.services.calendar_jobs import cancel_post, ensure_post
-from bot.services.calendar_plan import MeetingPlanner, choice_id, member_targets
+from bot.services.calendar_plan import POST_DELAY, MeetingPlanner, choice_id, member_targets
 from bot.services.calendar_poll import FeedPoller, Fetcher
 from bot.services.deals import Deals
 from bot.services.outcome import Outcome, error
@@ -50,6 +53,8 @@ from bot.store import Scope, Store
 log = logging.getLogger(__name__)
 
 MAX_UPCOMING = 5
+ZOOM_CLOCK_SLACK = timedelta(hours=1)  # an end_time further ahead than this is Zoom's clock, not ours
+ZOOM_SAME_MEETING = timedelta(minutes=20)  # a calendar meeting ending this close is the same call
 
 
 class CalendarService:
@@ -190,6 +195,32 @@ class CalendarService:
                 self.plan(workspace, at)
             except Exception:
                 log.exception("planning calendar meetings for %s failed", workspace)
+
+    def zoom_meeting_ended(self, workspace: str, uuid: str, topic: str,
+                           ended_at: datetime | None) -> list[str]:
+        """A Zoom meeting ended (bot.zoom_webhook): the channels whose deal its topic names. With
+        exactly one, its debrief is planned once (keyed by the meeting's uuid), unless a calendar
+        meeting in that channel ending about then already has one."""
+        now = self.clock.now()
+        believable = ended_at is not None and now - LOOKBACK <= ended_at <= now + ZOOM_CLOCK_SLACK
+        ended = ended_at if believable and ended_at is not None else now
+        named: dict[str, DealTarget] = {}
+        for target in self.planner.deal_targets(workspace):
+            if deal_named(target.deal, topic):
+                named.setdefault(target.channel, target)
+        if len(named) != 1:
+            return list(named)
+        [target] = named.values()
+        due = ended + POST_DELAY
+        for record in self.feeds.meetings(workspace):
+            same_time = abs(parse(record["due_at"]) - due) <= ZOOM_SAME_MEETING
+            if record.get("channel") == target.channel and same_time:
+                return [target.channel]  # the calendar has this meeting: one prompt, not two
+        job_id = "zoom:" + hashlib.sha256(uuid.encode()).hexdigest()[:24]
+        prompt = {"topic": target.deal, "user": None, "meeting": topic[:200], "people": []}
+        ensure_post(self._jobs, Scope(workspace, target.channel), job_id, due,
+                    Message("debrief_prompt", prompt), now, allow_new=True)
+        return [target.channel]
 
     def plan(self, workspace: str, now: datetime) -> None:
         """Bring the workspace's jobs in line with what its feeds say now (idempotent)."""

@@ -30,3 +30,14 @@ def test_malformed_values_name_the_variable(name, value):
     with pytest.raises(ConfigError) as raised:
         Settings.from_env({**BASE, name: value})
     assert name in str(raised.value)
+
+
+def test_the_zoom_secret_is_a_secret_and_only_for_one_workspace():
+    settings = Settings.from_env({**BASE, "ZOOM_WEBHOOK_SECRET_TOKEN": "zoom-secret-123"})
+    assert "zoom-secret-123" in settings.secrets() and "zoom-secret-123" not in repr(settings)
+    oauth = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "abc",
+             "SLACK_SIGNING_SECRET": BASE["SLACK_SIGNING_SECRET"],
+             "DATABASE_URL": "postgresql://u:p@h/db", "ZOOM_WEBHOOK_SECRET_TOKEN": "zoom-secret-123"}
+    with pytest.raises(ConfigError) as raised:
+        Settings.from_env(oauth)
+    assert "ZOOM_WEBHOOK_SECRET_TOKEN" in str(raised.value) and "zoom-secret-123" not in str(raised.value)
