@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -162,8 +164,9 @@ class Settings:
         if not api_url.endswith("/"):
             api_url += "/"
         port_text = get("PORT") or str(DEFAULT_PORT)
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 1 to 65535.")
+        # 0 takes any free port; `serve` logs the one it got ("serving HTTP on port N").
+        if not port_text.isdigit() or not 0 <= int(port_text) < 65536:
+            raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 0 to 65535.")
         db_path = Path(get("PARTNER_COACH_DB") or DEFAULT_DB)
         if db_path.exists() and db_path.is_dir():
             raise ConfigError(
@@ -210,6 +213,26 @@ class Settings:
                   self.client_secret, self.zoom_webhook_secret]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
+
+
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+@contextmanager
+def slack_environment_hidden() -> Iterator[None]:
+    """Hide every ``SLACK_*`` variable while Bolt's objects are built from :class:`Settings`.
+
+    Bolt falls back on the environment for whatever it isn't given, and takes a variable
+    that is set but empty as set: the ``SLACK_CLIENT_ID=`` of a loaded ``.env.sample``
+    turned on its file-based OAuth mode, which ignores the bot token and answers every
+    command with an empty 200. Settings are the one reading of the environment.
+    """
+    with _ENVIRONMENT_LOCK:
+        hidden = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("SLACK_")}
+        try:
+            yield
+        finally:
+            os.environ.update(hidden)
 
 
 def database_url_from_env(env: Mapping[str, str] | None = None) -> str | None:

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.app import build_app, is_postgres
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, slack_environment_hidden
 from bot.container import Services, build_services, install_schedule
 from bot.domain import commands as cmd
 from bot.domain.workspace import Workspace
@@ -156,8 +156,9 @@ def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSetting
 
     engine = store.engine if is_postgres(store) else _engine(settings)  # type: ignore[attr-defined]
     assert settings.client_id is not None and settings.client_secret is not None
-    oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret,
-                                          on_installed=services.workspaces.installed)
+    with slack_environment_hidden():  # OAuthSettings reads SLACK_SCOPES, SLACK_REDIRECT_URI, …
+        oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret,
+                                              on_installed=services.workspaces.installed)
     installations = oauth_settings.installation_store
     client_for = oauth.client_for(installations, settings.api_url)  # type: ignore[arg-type]
     services.workspaces.uninstall_hooks.append(oauth.forget_installation(installations))  # type: ignore[arg-type]

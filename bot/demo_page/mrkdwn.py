@@ -123,7 +123,14 @@ def mrkdwn(text: Any, names: Mapping[str, str] | None = None) -> Markup:
         out.append(_entity(match.group(1), names))
         position = match.end()
     out.append(_styled(_plain(source[position:])))
-    return Markup("".join(out))
+    return Markup("\n".join(_quoted(line) for line in "".join(out).split("\n")))
+
+
+def _quoted(line: str) -> str:
+    """A line starting with ">" is a block quote in Slack (escaped here as "&gt;")."""
+    if line.startswith("&gt;"):
+        return f'<span class="quote">{line[4:].lstrip()}</span>'
+    return line
 
 
 def text_object(obj: Any, names: Mapping[str, str] | None = None) -> Markup:

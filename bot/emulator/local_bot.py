@@ -56,7 +56,17 @@ class LocalBot:
         self._thread = threading.Thread(target=self._serve, name="local-bot", daemon=True)
         self._thread.start()
         self.driver = SlackDriver(self.events_url, self.signing_secret, self.emulator)
+        # Slack sends the bot's own posts back to it as `message` events; so does the emulator.
+        self._echo_driver = SlackDriver(self.events_url, self.signing_secret, self.emulator)
+        self._echo_lock = threading.Lock()
+        self.echoed: list[dict[str, Any]] = []  # the bot's own posts, delivered back to it
+        self.emulator.echo = self._echo
         return self
+
+    def _echo(self, event: dict[str, Any]) -> None:
+        with self._echo_lock:  # one requests.Session, used from the emulator's request threads
+            self.echoed.append(event)
+            self._echo_driver.event(event)
 
     def _serve(self) -> None:
         # Every socket operation stays on this thread: closing waitress's sockets from
@@ -89,7 +99,10 @@ class LocalBot:
 
     def stop(self) -> None:
         """Stop serving and release the database."""
+        if self.emulator.echo == self._echo:
+            self.emulator.echo = None
         self.driver.close()
+        self._echo_driver.close()
         if self._thread is not None:
             self._stopping.set()
             self._thread.join(timeout=5)

@@ -91,6 +91,15 @@ class Directory:
         self._profiles.put(key, profile)
         return profile
 
+    def is_local(self, workspace: str, team_id: str | None, user_id: str) -> bool:
+        """Does the user belong to this workspace (not a Slack Connect guest from another)?
+
+        Unknown users and failed look-ups count as local: a mention in a deal channel is a
+        colleague far more often than a guest.
+        """
+        home = self._profile(workspace, user_id).get("team_id")
+        return not (home and team_id and home != team_id)
+
     def user_email(self, workspace: str, user_id: str) -> str | None:
         """The user's e-mail address (needs users:read.email), or None."""
         return self._profile(workspace, user_id).get("email") or None

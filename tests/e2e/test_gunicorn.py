@@ -14,7 +14,7 @@ from bot.schedule.jobs import DONE
 from bot.store import Scope, TinyDBStore
 from tests.conftest import ALICE, DEAL
 from tests.e2e.gunicorn_process import GunicornProcess, gunicorn_env, run_gunicorn
-from tests.e2e.serve_process import BOT_TOKEN, ServeProcess, free_port
+from tests.e2e.serve_process import BOT_TOKEN, ServeProcess
 from tests.reliability.test_crash_schedule import debriefs, read_job, seed_due_post
 
 
@@ -23,7 +23,7 @@ def our_lines(output: str) -> list[str]:
 
 
 def test_a_configuration_error_is_the_one_line_serve_prints_and_exit_2(emulator, tmp_path):
-    env = gunicorn_env(emulator, tmp_path / "db.json", free_port())
+    env = gunicorn_env(emulator, tmp_path / "db.json", 0)
     del env["SLACK_SIGNING_SECRET"]
     result = run_gunicorn(env, cwd=tmp_path)
     assert result.returncode == 2
@@ -43,7 +43,7 @@ def test_a_configuration_error_is_the_one_line_serve_prints_and_exit_2(emulator,
 )
 def test_what_cannot_work_is_refused_before_any_worker_starts(emulator, tmp_path, args, extra_env,
                                                               expected):
-    env = gunicorn_env(emulator, tmp_path / "db.json", free_port(), **extra_env)
+    env = gunicorn_env(emulator, tmp_path / "db.json", 0, **extra_env)
     result = run_gunicorn(env, *args, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert [expected in line for line in our_lines(result.stderr)] == [True]
@@ -53,7 +53,7 @@ def test_what_cannot_work_is_refused_before_any_worker_starts(emulator, tmp_path
 
 
 def test_a_rejected_token_or_a_file_in_use_is_refused_once_by_the_master(emulator, tmp_path):
-    env = gunicorn_env(emulator, tmp_path / "db.json", free_port())
+    env = gunicorn_env(emulator, tmp_path / "db.json", 0)
     emulator.token = "xoxb-another-workspace"
     result = run_gunicorn(env, cwd=tmp_path)
     assert result.returncode == 2
@@ -63,7 +63,7 @@ def test_a_rejected_token_or_a_file_in_use_is_refused_once_by_the_master(emulato
 
     serve = ServeProcess(emulator, tmp_path / "db.json").wait_ready()
     try:
-        result = run_gunicorn(gunicorn_env(emulator, tmp_path / "db.json", free_port()), cwd=tmp_path)
+        result = run_gunicorn(gunicorn_env(emulator, tmp_path / "db.json", 0), cwd=tmp_path)
     finally:
         serve.close()
     assert result.returncode == 2

@@ -7,20 +7,34 @@ from pathlib import Path
 
 import pytest
 import requests
+from slack_bolt.middleware import IgnoringSelfEvents
 
+from bot.domain.crm import parse_crm_post
 from bot.emulator import state_value
 from bot.store import Scope
 from bot.webhook import signed_headers
-from tests.conftest import ALICE, DEAL, NOBOT
+from tests.conftest import ALICE, BOB, DEAL, NOBOT
 from tests.e2e.helpers import action_values, all_text, reply_text, visible
 
-FIXTURES = json.loads((Path(__file__).parent.parent / "domain/fixtures/crm_posts.json").read_text())
-CORPUS = [
-    line.split("\t", 1)
-    for line in (Path(__file__).parent.parent / "domain/corpus/commitments_dev.tsv").read_text()
-    .splitlines()[1:]
-    if "\t" in line
-]
+DOMAIN = Path(__file__).parent.parent / "domain"
+FIXTURES = json.loads((DOMAIN / "fixtures/crm_posts.json").read_text())
+
+
+def corpus(part: str) -> list[list[str]]:
+    """(label, text) rows of the commitments corpus part ("dev" or the held-out "test")."""
+    lines = (DOMAIN / f"corpus/commitments_{part}.tsv").read_text().splitlines()[1:]
+    return [line.split("\t", 1) for line in lines if "\t" in line]
+
+
+def crm_corpus(part: str) -> list[dict]:
+    """Filled CRM posts of a corpus part, each a Slack event with its expected answer."""
+    return json.loads((DOMAIN / f"corpus/crm_{part}.json").read_text())
+
+
+# What the listening paths must reach on each corpus part, through the whole app. TEST is the
+# held-out part (see tests/domain/corpus/README.md); the goals of issue 15 apply to it.
+COMMITMENT_FLOORS = {"dev": (0.95, 0.95, 0.97), "test": (0.95, 0.95, 0.97)}  # precision, recall, side
+CRM_FLOORS = {"dev": (0.97, 0.95, 0.97), "test": (0.97, 0.95, 0.97)}  # precision, recall, stage
 
 
 def deals(bot, channel=DEAL):
@@ -64,6 +78,38 @@ def test_known_stage_from_crm_does_not_prompt_twice(slack, bot, emulator):
     bot.wait_idle()
     slack.command("deal Acme negotiation", user=ALICE, channel=DEAL)
     bot.wait_idle()
+    assert len(emulator.messages(DEAL)) == 1 and deals(bot) == {"Acme": "negotiation"}
+
+
+CRM_MOVE = {"type": "message", "bot_id": "B0HUB", "channel": DEAL, "ts": "1700000004.000100",
+            "text": "Deal stage changed: Acme moved from Proposal to Negotiation"}
+
+
+def test_the_bots_own_stage_post_comes_back_and_is_dropped_before_any_listener(slack, bot, emulator):
+    slack.event(CRM_MOVE)
+    bot.wait_idle()
+    [post] = emulator.messages(DEAL)
+    # Slack (the emulator) sent the prompt back as a message event from the bot itself ...
+    [echo] = bot.echoed
+    assert (echo["bot_id"], echo["text"]) == (emulator.bot_id, post["text"])
+    # ... which reads like a CRM post, and Bolt's self-event filter drops it unseen.
+    assert parse_crm_post(echo["text"], []) is not None
+    assert bot.runtime.listener_runs == 1 and deals(bot) == {"Acme": "negotiation"}
+
+
+def test_without_bolts_self_event_filter_the_bots_own_posts_are_still_ignored(
+        slack, bot, emulator, monkeypatch):
+    app = bot.runtime.app
+    monkeypatch.setattr(app, "_middleware_list",
+                        [m for m in app._middleware_list if not isinstance(m, IgnoringSelfEvents)])
+    seen = []
+    on_message = bot.runtime.services.listening.on_message
+    monkeypatch.setattr(bot.runtime.services.listening, "on_message",
+                        lambda actor, event: seen.append(event) or on_message(actor, event))
+    slack.event(CRM_MOVE)
+    bot.wait_idle()
+    assert len(bot.echoed) == 1 and bot.runtime.listener_runs == 2  # the echo reached the listener
+    assert [e["text"] for e in seen] == [CRM_MOVE["text"]]  # ... which ignored it
     assert len(emulator.messages(DEAL)) == 1 and deals(bot) == {"Acme": "negotiation"}
 
 
@@ -274,24 +320,76 @@ def test_mrkdwn_in_conversation_reaches_slack_escaped(slack, emulator):
     assert "<!channel>" not in raw and "<http://evil" not in raw
 
 
-def test_detector_corpus_through_http_meets_precision_and_recall(slack, bot, emulator):
+@pytest.mark.parametrize("part", ["dev", "test"])
+def test_detector_corpus_through_http_meets_precision_and_recall(slack, bot, emulator, part):
     """Every corpus sentence as a real message event; offers compared with the labels."""
-    for n, (_, text) in enumerate(CORPUS):
+    rows = corpus(part)
+    for n, (_, text) in enumerate(rows):
         say(slack, text, ts=f"1700001000.{n:06d}")
-    expected_offers = sum(1 for label, _ in CORPUS if label != "none")
+    expected_offers = sum(1 for label, _ in rows if label != "none")
     bot.wait_idle(timeout=60)
-    labels = {f"1700001000.{n:06d}": label for n, (label, _) in enumerate(CORPUS)}
-    true_positive = false_positive = 0
-    for offer in emulator.ephemerals():
+    labels = {f"1700001000.{n:06d}": label for n, (label, _) in enumerate(rows)}
+    right = offered_real = side_right = 0
+    offers = emulator.ephemerals()
+    for offer in offers:
         [ts] = action_values(offer, "listen_ignore")
         [suggested] = [b["action_id"] for b in offer["blocks"][1]["elements"] if b.get("style") == "primary"]
-        if labels[ts] == suggested.removeprefix("listen_log_"):
-            true_positive += 1
-        else:
-            false_positive += 1
-    precision = true_positive / max(1, true_positive + false_positive)
-    recall = true_positive / expected_offers
-    assert precision >= 0.95 and recall >= 0.90, (precision, recall)
+        side = suggested.removeprefix("listen_log_")
+        right += labels[ts] == side
+        if labels[ts] != "none":
+            offered_real += 1
+            side_right += labels[ts] == side
+    precision, recall = right / max(1, len(offers)), right / expected_offers
+    side_accuracy = side_right / max(1, offered_real)
+    floor_p, floor_r, floor_s = COMMITMENT_FLOORS[part]
+    assert precision >= floor_p and recall >= floor_r and side_accuracy >= floor_s, (
+        precision, recall, side_accuracy)
+
+
+@pytest.mark.parametrize("part", ["dev", "test"])
+def test_crm_corpus_through_http_meets_precision_recall_and_stage(slack, bot, emulator, part):
+    """Every CRM post as a bot message event in a channel of its own; deals compared with the labels."""
+    posts = crm_corpus(part)
+    channels = [f"C0CRM{n:05d}" for n in range(len(posts))]
+    for n, post in enumerate(posts):
+        emulator.add_channel(channels[n], name=f"deal-{n}", members=[ALICE])
+        event = {**post["event"], "channel": channels[n], "ts": f"1700002000.{n:06d}"}
+        assert slack.event(event).status_code == 200
+    positives = [n for n, post in enumerate(posts) if post["expected"]]
+    bot.wait_idle(timeout=60)
+    found = right = stage_right = 0
+    for n, post in enumerate(posts):
+        recorded = deals(bot, channels[n])
+        if not recorded:
+            continue
+        found += 1
+        if post["expected"]:
+            right += 1
+            stage_right += list(recorded.values()) == [post["expected"]["stage"]]
+    precision, recall, stage = right / max(1, found), right / len(positives), stage_right / max(1, right)
+    floor_p, floor_r, floor_s = CRM_FLOORS[part]
+    assert precision >= floor_p and recall >= floor_r and stage >= floor_s, (precision, recall, stage)
+
+
+def test_mention_of_a_colleague_is_our_promise_and_of_a_guest_theirs(slack, bot, emulator):
+    """"<@U…> will send it": a user of this workspace is our side, a Slack Connect guest theirs."""
+    emulator.add_user("U0GUEST01", name="gita", team_id="T0PARTNER")
+    say(slack, "<@U0GUEST01> will send the signed DPA by Friday", ts="1700000400.000100")
+    say(slack, f"<@{BOB}> will send the security whitepaper by Friday", ts="1700000401.000100")
+    say(slack, "Sam will send the data export by Friday", ts="1700000402.000100")
+    offers = settle(emulator, "chat.postEphemeral", 3)
+    primary = {
+        action_values(o.args, "listen_ignore")[0]: [
+            b["action_id"] for b in o.args["blocks"][1]["elements"] if b.get("style") == "primary"][0]
+        for o in offers
+    }
+    assert primary == {
+        "1700000400.000100": "listen_log_get",  # a guest from the other workspace
+        "1700000401.000100": "listen_log_give",  # a colleague
+        "1700000402.000100": "listen_log_get",  # an unknown name: the other side
+    }
+    guest_offer = next(o for o in offers if action_values(o.args, "listen_ignore") == ["1700000400.000100"])
+    assert "their side" in all_text(guest_offer.args)
 
 
 # --- meetings and debriefs -------------------------------------------------------------------
@@ -316,6 +414,14 @@ def test_finished_meeting_message_prompts_debrief_and_form_logs_lines(slack, bot
     assert [(i.side, i.what) for i in items(bot)] == [
         ("give", "send SOC2 report"), ("get", "intro to procurement"), ("get", "usage data <!here>")]
     assert "<!here>" not in str(visible(confirmation.args))
+
+
+def test_finished_meeting_with_a_promise_prompts_debrief_and_offers_the_promise(slack, emulator):
+    say(slack, "just got off the call with Acme, they'll send the PO by Friday", ts="1700000202.000100")
+    [prompt] = settle(emulator)
+    [offer] = settle(emulator, "chat.postEphemeral")
+    assert "Debrief" in all_text(prompt.args)
+    assert "PO" in all_text(offer.args) and action_values(offer.args, "listen_log_get")
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from bot.store import Scope
 from bot.store.postgres_store import PostgresStore
 from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.gunicorn_process import GunicornProcess, gunicorn_env, run_gunicorn
-from tests.e2e.serve_process import free_port
 from tests.postgres.support import (
     TEAM,
     a_later_pass_ran,
@@ -97,7 +96,7 @@ def test_two_workers_serve_everything_and_one_of_them_schedules(database, emulat
 
 def test_an_unmigrated_database_is_one_line_before_any_worker_starts(database, emulator, tmp_path):
     with database.empty_schema() as url:
-        env = gunicorn_env(emulator, tmp_path / "db.json", free_port(), DATABASE_URL=url)
+        env = gunicorn_env(emulator, tmp_path / "db.json", 0, DATABASE_URL=url)
         result = run_gunicorn(env, "--workers", "2", cwd=tmp_path)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("partner-coach: ")]

@@ -93,32 +93,34 @@ def reminder(text: str) -> dict[str, Any]:
             "value": {"channel": CHANNEL, "number": 2, "job": "reminder:2"}, "snooze_days": 2}
 
 
-def calendar_status(text: str) -> dict[str, Any]:
-    feed = {"masked": text, "error": "html", "error_message": text, "failures": 3,
-            "last_success_at": NOW, "last_attempt_at": NOW, "next_poll_at": NOW}
-    upcoming = [{"title": text, "starts_at": NOW, "deals": [{"deal": text, "channel": CHANNEL}]}]
-    return {"feed": feed, "upcoming": upcoming, "tz": "Europe/Berlin"}
+def calendar_status(text: str) -> list[dict[str, Any]]:
+    return [{"feed": None},
+            {"feed": {"masked": text, "error": "http_error", "error_message": text, "failures": 2,
+                      "last_success_at": NOW, "last_attempt_at": NOW, "next_poll_at": NOW},
+             "upcoming": [{"title": text, "starts_at": NOW, "deals": [{"deal": text, "channel": CHANNEL}]}],
+             "tz": "Europe/Berlin"}]
 
 
-CONTEXTS: dict[str, Callable[[str], dict[str, Any]]] = {
+# A builder returns one context, or several to reach every branch that shows something.
+CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "calendar_choice": lambda t: {"title": t, "ends_at": NOW.isoformat(),
-                                  "options": [{"channel": CHANNEL, "deal": t, "value": f"abc|{CHANNEL}"}]},
+                                  "options": [{"channel": CHANNEL, "deal": t, "value": f"d|{CHANNEL}"}]},
     "calendar_chosen": lambda t: {"channel": CHANNEL, "title": t},
     "calendar_connected": lambda t: {"masked": t},
     "calendar_disconnected": lambda t: {"existed": True},
-    "calendar_failing": lambda t: {"masked": t, "message": t, "failures": 3},
+    "calendar_failing": lambda t: {"masked": t, "message": t},
     "calendar_status": calendar_status,
     "checkin": checkin,
     "checkin_settings": lambda t: {"change": "set", "days": [7, 30], "tz": "Europe/Berlin",
                                    "upcoming": [{"deal": t, "days": 7, "when": "Mon 30 Nov, 10:00"}],
                                    "more": 1},
     "crm_patterns": lambda t: {"patterns": [t, r"(?P<deal>\S+) is (?P<stage>.+)"], "added": t},
+    "deal_domains": lambda t: {"deal": t, "domains": ["acme.com", "acme.io"]},
     "deal_list": lambda t: {"deals": [deal(t), deal(t, Stage.SIGNED)]},
     "debrief_logged": lambda t: {"items": items(t), "topic": t, "wiifm": t, **coach(t)},
     "debrief_modal": lambda t: {"topic": t, "metadata": '{"channel": "C0DEAL"}',
                                 "lines": 2},
     "debrief_prompt": lambda t: {"topic": t, "user": ME, "meeting": t, "people": [ME, t]},
-    "deal_domains": lambda t: {"deal": t, "domains": [t, "acme.com"]},
     "digest": digest,
     "digest_settings": lambda t: {"change": "set", "enabled": True, "next": "Mon 30 Nov, 09:00",
                                   "time": "09:00", "tz": "Europe/Berlin", "weekday": "Monday"},
@@ -156,6 +158,12 @@ NO_USER_TEXT = {"calendar_disconnected", "digest_settings", "help", "listen_igno
                 "listen_undone"}
 
 
+def renders(template: str, text: str) -> list[dict[str, Any]]:
+    """The template rendered with every context its builder gives for ``text``."""
+    contexts = CONTEXTS[template](text)
+    return [render(template, **c) for c in (contexts if isinstance(contexts, list) else [contexts])]
+
+
 def template_names() -> list[str]:
     return sorted(p.name.removesuffix(".json.j2") for p in PROMPTS_DIR.glob("*.json.j2"))
 
@@ -191,8 +199,8 @@ def test_every_template_is_covered():
 @pytest.mark.parametrize("template", sorted(CONTEXTS))
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_user_text_never_reaches_slack_as_markup(template, hostile):
-    payload = render(template, **CONTEXTS[template](f"{MARKER} {hostile} {MARKER}"))
-    strings = mrkdwn_strings(payload)
+    strings = [s for payload in renders(template, f"{MARKER} {hostile} {MARKER}")
+               for s in mrkdwn_strings(payload)]
     leaks = [(s, raw_markup(s)) for s in strings if raw_markup(s)]
     assert leaks == [], leaks
 
@@ -200,8 +208,7 @@ def test_user_text_never_reaches_slack_as_markup(template, hostile):
 @pytest.mark.parametrize("template", sorted(CONTEXTS))
 def test_the_hostile_text_is_really_shown(template):
     """Guards the test above: user text does land in the output of templates that show it."""
-    payload = render(template, **CONTEXTS[template](f"{MARKER} <!channel> & {MARKER}"))
-    shown = json.dumps(payload, ensure_ascii=False)
+    shown = json.dumps(renders(template, f"{MARKER} <!channel> & {MARKER}"), ensure_ascii=False)
     assert (MARKER in shown) is (template not in NO_USER_TEXT)
 
 

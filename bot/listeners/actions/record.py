@@ -30,6 +30,8 @@ def make_record_handler(services: Services) -> Callable[..., None]:
         channel = (body.get("channel") or {}).get("id") or ""
         metadata = json.dumps({"channel": channel, "side": side, "deal": deal})
         view = rendered(Message("record_modal", {"side": side, "deal": deal, "metadata": metadata}))
+        if services.seal is not None:  # the metadata names the channel the form writes to
+            services.seal.seal_payload(view)
         user = (body.get("user") or {}).get("id") or ""
         open_modal(client, body["trigger_id"], view, channel=channel, user=user)
 
