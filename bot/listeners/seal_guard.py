@@ -21,7 +21,7 @@ from bot.slack.poster import rendered
 from bot.slack.seal import SEALED_ACTIONS, SEALED_VIEWS, Seal
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 REFUSED_CLICK = "That button doesn't check out (it was changed on its way here); use the buttons " \
                 "of a fresh `/partner list` or Home tab."

@@ -9,7 +9,6 @@ traceback, and the bot keeps serving.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -34,7 +33,10 @@ def served(emulator, tmp_path) -> Iterator[ServeProcess]:
 
 
 def quiet_log(proc: ServeProcess) -> str:
-    """Stop `serve` and return its log, having checked it logged no error or traceback."""
+    """Stop `serve` and return its log, having checked it logged no error or traceback.
+
+    `serve` lets every listener it acknowledged finish before it exits (Runtime.close), so
+    whatever a request made it log is in the log by then."""
     assert proc.terminate() == 0
     log = proc.output()
     assert "Traceback" not in log, log[-3000:]
@@ -126,8 +128,6 @@ def test_signed_but_malformed_interactivity_is_answered_without_a_traceback(serv
     payload = mangle(served.driver)
     response = served.driver.post_raw(urlencode({"payload": json.dumps(payload)}), FORM)
     assert response.status_code < 500
-    still_serving(served)
-    time.sleep(0.3)  # Bolt runs listeners after the ack: give a failing one time to log
     still_serving(served)
     quiet_log(served)
 
