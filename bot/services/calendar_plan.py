@@ -24,6 +24,7 @@ POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their des
 MEETING_KEPT = timedelta(days=3)
 JOBS_KEPT = timedelta(days=60)
 MAX_PEOPLE = 8
+MEMBERSHIP_KEPT = timedelta(minutes=10)
 
 
 class MeetingPlanner:
@@ -36,6 +37,20 @@ class MeetingPlanner:
         self._deals = deals
         self._jobs = jobs
         self._directory = directory
+        # Channel memberships, by (workspace, user): planning runs every minute, and Slack's
+        # users.conversations is rate-limited, so a membership is trusted for a few minutes.
+        self._members: dict[tuple[str, str], tuple[datetime, set[str]]] = {}
+
+    def _channels_of(self, workspace: str, user: str, now: datetime) -> set[str]:
+        cached = self._members.get((workspace, user))
+        if cached is not None and timedelta(0) <= now - cached[0] < MEMBERSHIP_KEPT:
+            return cached[1]
+        channels = self._directory.channels_of(workspace, user)
+        if channels:  # empty may be a failed look-up: ask again next time
+            if len(self._members) > 10_000:
+                self._members.clear()
+            self._members[(workspace, user)] = (now, channels)
+        return channels
 
     def plan(self, workspace: str, now: datetime) -> None:
         """Bring the jobs in line with what the feeds say now (idempotent)."""
@@ -47,14 +62,11 @@ class MeetingPlanner:
                     grouped.setdefault(occ.key, []).append((feed["user"], occ))
         internal = self.internal_domains(workspace)
         targets = self.deal_targets(workspace)
-        memberships: dict[str, set[str]] = {}
 
         def member_channels(users: list[str]) -> set[str]:
             found: set[str] = set()
             for owner in users:
-                if owner not in memberships:
-                    memberships[owner] = self._directory.channels_of(workspace, owner)
-                found |= memberships[owner]
+                found |= self._channels_of(workspace, owner, now)
             return found
 
         seen = set()
@@ -85,9 +97,9 @@ class MeetingPlanner:
         record = self.feeds.meeting(workspace, digest) or {}
         due = occ.ends_at + POST_DELAY
         channels: list[DealTarget] = []
-        if owners and not cancelled:
-            channels = member_targets(match_deals(occ.title, occ.attendees, targets, internal),
-                                 member_channels(owners))
+        matches = match_deals(occ.title, occ.attendees, targets, internal) if owners and not cancelled else []
+        if matches:  # memberships are asked only about meetings that match a deal
+            channels = member_targets(matches, member_channels(owners))
         chosen = record.get("chosen_channel")
         single = None
         if len(channels) == 1:

@@ -267,3 +267,14 @@ def test_a_retried_connect_keeps_what_was_read_and_planned(
     assert "Last read: never" not in reply_text(slack.command("calendar", user=ALICE, channel=DEAL))
     at(clock, schedule, PILOT_ENDS + timedelta(minutes=6))
     assert len(debriefs(emulator, about="Pilot review")) == 1
+
+
+def test_planning_every_minute_asks_slack_for_memberships_only_every_few_minutes(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    acme_deal(slack)
+    connect(slack, feeds.serve("/alice.ics", Route(fixture("google_alice.ics"))))
+    before = len(emulator.calls_to("users.conversations"))
+    for _ in range(9):
+        schedule.sweep()
+        clock.advance(timedelta(minutes=1))
+    assert len(emulator.calls_to("users.conversations")) - before == 1
