@@ -121,7 +121,8 @@ class CalendarService:
         """Forget the address; meetings only this feed showed lose their pending prompts."""
         existed = self.feeds.delete(workspace, user)
         if existed:
-            self.plan(workspace, self.clock.now())
+            # Only the store, no Slack look-ups, before the ack; the next sweep re-plans the rest.
+            self.planner.forget_owner(workspace, user, self.clock.now())
         return Outcome(reply=Message("calendar_disconnected", {"existed": existed}))
 
     def status(self, workspace: str, user: str, tz: str) -> Outcome:
@@ -180,7 +181,7 @@ class CalendarService:
         due = max(parse(record["due_at"]), now)
         deal = (record.get("deals") or {}).get(channel) or record["prompt"]["topic"]
         ensure_post(self._jobs, Scope(workspace, channel), record["job_id"], due,
-                         Message("debrief_prompt", {**record["prompt"], "topic": deal}), now, allow_new=True)
+                    Message("debrief_prompt", {**record["prompt"], "topic": deal}), now, allow_new=True)
         cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest), now)
         return Outcome(reply=Message("calendar_chosen", {"channel": channel, "title": record["title"]}))
 

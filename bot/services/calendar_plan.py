@@ -139,6 +139,12 @@ class MeetingPlanner:
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
 
+    def forget_owner(self, workspace: str, user: str, now: datetime) -> None:
+        """A feed was disconnected: meetings it alone had lose their pending prompts now."""
+        for record in self.feeds.meetings(workspace):
+            if record.get("owners") == [user]:
+                self._unplan(workspace, record, now)
+
     def _prune_jobs(self, workspace: str, now: datetime) -> None:
         """Finished DMs of the ``_calendar`` scope (the sweep prunes channels' jobs, not ours)."""
         scope = calendar_scope(workspace)
