@@ -93,6 +93,8 @@ class Settings:
     # http and private/loopback hosts (tests and the demo only); how often they are read.
     calendar_allow_private: bool = False
     calendar_poll_seconds: int = DEFAULT_CALENDAR_POLL_SECONDS
+    # ZOOM_WEBHOOK_SECRET_TOKEN: enables POST /webhooks/zoom (meeting.ended → debrief prompt).
+    zoom_webhook_secret: str | None = field(default=None, repr=False)
     # PARTNER_COACH_HTTP_*: connection limit and timeouts of the HTTP server.
     http: HttpLimits = field(default_factory=HttpLimits)
     # PARTNER_COACH_PUBLIC_URL: where partners reach this server (share links); None: no links.
@@ -198,6 +200,11 @@ class Settings:
                 "DATABASE_URL is not set: the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
                 "keeps installations in PostgreSQL; set it, e.g. postgresql://user:password@host/dbname."
             )
+        if oauth and get("ZOOM_WEBHOOK_SECRET_TOKEN"):
+            raise ConfigError(
+                "ZOOM_WEBHOOK_SECRET_TOKEN is set, but POST /webhooks/zoom serves one workspace "
+                "(SLACK_BOT_TOKEN) and this is the OAuth install for many: unset it."
+            )
         return cls(
             bot_token=bot_token,
             signing_secret=signing_secret,
@@ -212,6 +219,7 @@ class Settings:
             sending_lease=sending_lease_from_env(env),
             calendar_allow_private=_flag(env, "PARTNER_COACH_CALENDAR_ALLOW_PRIVATE"),
             calendar_poll_seconds=calendar_poll_seconds_from_env(env),
+            zoom_webhook_secret=get("ZOOM_WEBHOOK_SECRET_TOKEN"),
             http=HttpLimits.from_env(env),
             public_url=public_url.rstrip("/") if public_url else None,
             plan_key=plan_key,
@@ -220,7 +228,7 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret value held, so log filters can redact them."""
         values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret,
-                  self.client_secret, self.plan_key]
+                  self.client_secret, self.zoom_webhook_secret, self.plan_key]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
 

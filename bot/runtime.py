@@ -125,7 +125,12 @@ def build_runtime(
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
     if oauth is None and token_verification:
         _adopt_token_workspace(services)
-    wsgi = WsgiApp(app, settings.signing_secret, webhook, plans=plan_pages)
+    hooks = {}
+    if settings.zoom_webhook_secret and not settings.oauth:  # one workspace: where the deals are
+        from bot.zoom_webhook import ZOOM_PATH, ZoomWebhook
+
+        hooks[ZOOM_PATH] = ZoomWebhook(settings.zoom_webhook_secret, services)
+    wsgi = WsgiApp(app, settings.signing_secret, webhook, hooks=hooks, plans=plan_pages)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule, settings)])
 

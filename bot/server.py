@@ -81,12 +81,15 @@ class WsgiApp:
 
     def __init__(
         self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None,
+        hooks: dict[str, WebhookHandler] | None = None,
         plans: WsgiHandler | None = None,
     ) -> None:
         self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
         self._plans = plans  # the partner's mutual plan pages (bot.web.plan_page)
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._webhook = webhook
+        # More signed POST routes by path (e.g. /webhooks/zoom), each verifying its own sender.
+        self._hooks = dict(hooks or {})
         self._oauth = bolt_app.oauth_flow is not None
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -100,13 +103,16 @@ class WsgiApp:
             if method != "GET":
                 return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
             return self._slack(environ, start_response)
-        if path not in (EVENTS_PATH, WEBHOOK_PATH):
+        if path not in (EVENTS_PATH, WEBHOOK_PATH) and path not in self._hooks:
             return _json(start_response, 404, {"ok": False, "error": "not_found"})
         if method != "POST":
             return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
         body = _read_body(environ)
         if body is None:
             return _json(start_response, 413, {"ok": False, "error": "body_too_large"})
+        if path in self._hooks:
+            status, payload = self._hooks[path](body, _headers(environ))
+            return _json(start_response, status, payload)
         if path == WEBHOOK_PATH:
             if self._webhook is None:
                 return _json(start_response, 404, {"ok": False, "error": "webhook_disabled"})

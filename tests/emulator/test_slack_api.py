@@ -669,3 +669,12 @@ def test_the_bots_own_posts_come_back_as_message_events(emu, client):
     [event] = echoed
     assert (event["type"], event["channel"], event["ts"], event["text"]) == ("message", "C_DEAL", ts, "hello")
     assert (event["bot_id"], event["user"]) == (emu.bot_id, emu.bot_user_id)
+
+
+def test_users_lookup_by_email(emu: SlackEmulator, client: WebClient) -> None:
+    emu.add_user("U_DANA", name="dana", email="Dana@OurCo.example")
+    assert client.users_lookupByEmail(email="dana@ourco.example")["user"]["id"] == "U_DANA"
+    assert client.users_info(user="U_DANA")["user"]["profile"]["email"] == "Dana@OurCo.example"
+    with pytest.raises(SlackApiError) as raised:
+        client.users_lookupByEmail(email="nobody@ourco.example")
+    assert raised.value.response["error"] == "users_not_found"
