@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.config import Settings
 from bot.store import Scope, TinyDBStore
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import reply_text
@@ -64,3 +65,9 @@ def test_serve_with_an_unreachable_slack_api_prints_exactly_one_line(emulator, t
     lines = (result.stdout + result.stderr).strip().splitlines()
     assert len(lines) == 1, lines
     assert lines[0].startswith("partner-coach: SLACK_API_URL") and "not reachable" in lines[0]
+
+
+def test_every_variable_of_the_sample_left_empty_reads_as_unset():
+    empty = {name: "" for name in env_sample()}
+    required = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    assert Settings.from_env({**empty, **required}) == Settings.from_env(required)
