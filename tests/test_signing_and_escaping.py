@@ -203,3 +203,15 @@ def test_button_values_are_compact_json_inside_a_json_string():
     whole = _to_json(value)
     assert isinstance(whole, Raw)
     assert whole == '{"deal": "Acme \\"<b>\\" ש", "on": "2026-11-23", "n": 1}'
+
+
+def test_a_request_that_crashed_while_applied_can_be_retried(bot):
+    hook = DealWebhook(SECRET, bot.runtime.services, now=lambda: float(NOW))
+    body = b'{"deal": "Acme", "stage": "negotiation", "channel": "C0DEAL"}'
+    signed = {"x-partner-coach-timestamp": str(NOW), "x-partner-coach-signature": sign(SECRET, NOW, body)}
+    handle = hook._handle
+    hook._handle = lambda body: (_ for _ in ()).throw(OSError("disk full"))  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        hook(body, signed)
+    hook._handle = handle  # type: ignore[method-assign]
+    assert hook(body, signed)[1]["changed"] is True  # the same signed request, not a "duplicate"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import timedelta
 
@@ -198,7 +199,8 @@ def test_permanent_errors_fail_the_job_and_are_logged_once(
     doc = job(dispatcher, "a", scope)
     assert doc["status"] == "failed" and doc["error"] == problem
     [record] = [r for r in caplog.records if "failed for good" in r.getMessage()]
-    assert problem in record.getMessage() and channel in record.getMessage() and "a" in record.getMessage()
+    expected = f"job a (post) for T0001/{channel} target {channel} failed for good: {problem}"
+    assert record.getMessage() == expected
 
 
 def test_cancelled_and_skipped_jobs_are_not_posted(dispatcher, post, emulator, clock):
@@ -246,7 +248,14 @@ def test_a_threaded_post_is_found_in_its_thread_after_a_crash_and_not_posted_aga
     [message] = emulator.messages(DEAL)
     assert job(dispatcher, "debrief")["posted_ts"] == emulator.calls_to("chat.postMessage")[0].response["ts"]
     [look] = emulator.calls_to("conversations.replies")
-    assert look.args["ts"] == parent["ts"] and look.response["ok"]
+    assert look.args["ts"] == parent["ts"] and look.response["ok"] and "cursor" not in look.args
+    assert str(look.args["limit"]) == "200" and look.args["include_all_metadata"] in (True, "1", "true")
+
+
+def test_a_sweep_at_a_given_time_runs_what_is_due_by_then(dispatcher, post, clock):
+    post("a", minutes=30)
+    assert dispatcher.sweep().posted == []
+    assert dispatcher.sweep(clock.now() + timedelta(minutes=30)).posted == ["a"]
 
 
 def test_posts_to_one_channel_are_a_second_apart(dispatcher, post, sleeps):
@@ -305,7 +314,7 @@ def statuses(dispatcher, scope=SCOPE):
     return {d["id"]: (d["status"], d["error"]) for d in dispatcher.jobs.find(scope)}
 
 
-def test_cancel_active_cancels_pending_and_sending_jobs_only(dispatcher, post, clock):
+def test_cancel_active_cancels_pending_and_sending_jobs_only(dispatcher, post, clock, caplog):
     post("a")
     post("b", minutes=10)
     post("c")
@@ -315,7 +324,9 @@ def test_cancel_active_cancels_pending_and_sending_jobs_only(dispatcher, post, c
     assert dispatcher.cancel_active(SCOPE, "why", only="b") == ["b"]
     assert statuses(dispatcher)["b"] == ("cancelled", "why")
     assert statuses(dispatcher)["a"] == ("pending", None)
-    assert sorted(dispatcher.cancel_active(SCOPE, "left")) == ["a", "c"]
+    with caplog.at_level(logging.INFO, logger="bot.schedule.dispatcher"):
+        assert sorted(dispatcher.cancel_active(SCOPE, "left")) == ["a", "c"]
+    assert "cancelled 2 scheduled posts in T0001/C0DEAL: left" in caplog.messages
     assert statuses(dispatcher) == {"a": ("cancelled", "left"), "b": ("cancelled", "why"),
                                     "c": ("cancelled", "left"), "done": ("done", None)}
     assert dispatcher.cancel_active(SCOPE, "again") == []
@@ -337,15 +348,20 @@ def test_resume_workspace_brings_back_only_jobs_still_ahead(dispatcher, post, cl
     post("soon", minutes=10)
     post("later", minutes=120)
     post("kept", minutes=120)
+    post("also", minutes=180)
+    post("theirs", minutes=120, scope=Scope("T0TWO", DEAL))
+    dispatcher.cancel_active(Scope("T0TWO", DEAL), "uninstalled")  # another workspace's, not resumed here
+    dispatcher.cancel_active(SCOPE, "uninstalled", only="also")
     dispatcher.cancel_active(SCOPE, "uninstalled", only="soon")
     dispatcher.cancel_active(SCOPE, "uninstalled", only="later")
     dispatcher.cancel_active(SCOPE, "by hand", only="kept")
     dispatcher.jobs.change(SCOPE, "later", lambda d: {**d, "retry_at": "2026-11-23T16:00:00+00:00"},
                            clock.now())
     clock.advance(timedelta(minutes=10))  # "soon" came due while uninstalled: stale news
-    assert dispatcher.resume_workspace("T0001") == 1
+    assert dispatcher.resume_workspace("T0001") == 2
     assert statuses(dispatcher) == {"soon": ("cancelled", "uninstalled"), "later": ("pending", None),
-                                    "kept": ("cancelled", "by hand")}
+                                    "kept": ("cancelled", "by hand"), "also": ("pending", None)}
+    assert statuses(dispatcher, Scope("T0TWO", DEAL)) == {"theirs": ("cancelled", "uninstalled")}
     assert job(dispatcher, "later")["retry_at"] is None
     assert dispatcher.resume_workspace("T0001") == 0
 
@@ -358,6 +374,7 @@ def test_sweep_runs_pollers_and_planners_despite_failures_and_skips_team_scopes(
         raise RuntimeError("boom")
 
     dispatcher.add_poller(broken)
+    dispatcher.add_poller(functools.partial(broken))  # no __name__: logged by its repr
     dispatcher.add_poller(polled.append)
     dispatcher.add_planner(broken)
     dispatcher.add_planner(lambda scope, at: planned.append((scope, at)))
@@ -367,7 +384,9 @@ def test_sweep_runs_pollers_and_planners_despite_failures_and_skips_team_scopes(
         report = dispatcher.sweep()
     assert polled == [clock.now()] and planned == [(SCOPE, clock.now())]
     assert report.posted == ["a"]
-    assert "poller broken failed" in caplog.text and "planning broken for T0001/C0DEAL failed" in caplog.text
+    assert "poller broken failed" in caplog.messages
+    assert any(m.startswith("poller functools.partial(<function") for m in caplog.messages)
+    assert "planning broken for T0001/C0DEAL failed" in caplog.messages
 
 
 def test_sweep_cancels_the_jobs_of_an_uninstalled_workspace_and_plans_nothing_there(
