@@ -1,20 +1,36 @@
-"""`/partner give` ack latency against a bare Bolt app, and memory with 100,000 commitments.
+"""`/partner give` ack latency and CPU against a bare Bolt app, measured side by side.
 
 Run from the repository root::
 
-    python bench/ack_latency.py [--requests 150] [--clients 10]
+    python bench/ack_latency.py                 # one round, about two minutes
+    python bench/ack_latency.py --rounds 3      # ranges over three rounds
+    python bench/ack_latency.py --pg            # add PostgreSQL, 2 gunicorn workers
 
-Three servers run one after another as subprocesses on this machine, each driven
-by the same load (10 concurrent clients sending signed slash commands over HTTP):
+Every server runs as a subprocess on this machine, one after another, driven by the
+same load: signed `/partner give` slash commands over HTTP, like Slack sends them.
 
-1. bare Bolt: the same waitress server, one `/partner` handler acking a constant;
-2. Partner Coach with 100 commitments stored;
-3. Partner Coach with 100,000 commitments stored, spread over 2,000 channels.
+Servers (each round):
 
-It prints p50/p99 for each and the ratios to bare Bolt measured in the same run
-(the machine is noisy; ratios are what to compare; bare Bolt runs first and
-last and the baseline is the mean of the two), plus the resident memory of the
-100,000-commitment server.
+1. bare Bolt on gunicorn (1 worker, ``gthread``, 8 threads): the baseline. It runs
+   first and last; the machine drifts, so the baseline is the mean of the two;
+2. bare Bolt on waitress (8 threads), what `partner-coach serve` is served by;
+3. Partner Coach, `partner-coach serve` (waitress), 100 commitments stored;
+4. Partner Coach on gunicorn (``bot.gunicorn_conf``, 1 worker), 100 stored;
+5. Partner Coach on gunicorn, 100,000 stored (2,000 channels of 50);
+6. with ``--pg``: Partner Coach on PostgreSQL, gunicorn with 2 workers.
+
+Phases against each server (after a warm-up):
+
+* ``one``: ``--clients`` concurrent clients (10), every give in ONE channel;
+* ``fifty``: the same, spread over 50 channels (the ones holding the stored items);
+* ``alone``: one request at a time; the server's CPU time per request is read from
+  ``/proc`` (user + system time of the server process and its children), so it is
+  the work the server did, not the time it waited;
+* ``sustained`` (bare Bolt on gunicorn and PostgreSQL only, with ``--pg``): clients
+  send as fast as answers come for ``--seconds``, over 50 channels: throughput.
+
+Ratios are to bare Bolt on gunicorn measured in the same round; compare ratios,
+not milliseconds, across runs and machines.
 """
 
 from __future__ import annotations
@@ -29,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,7 +60,14 @@ from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET, free_port  # noqa
 
 TEAM = "T0001"
 CHANNELS = 2000
+SPREAD = 50  # channels of the "fifty" phase
 USERS = [f"U0BENCH{i}" for i in range(10)]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+BASELINE = "bare Bolt, gunicorn"
+
+
+def channel(n: int) -> str:
+    return f"C{n:06d}"
 
 
 def write_database(path: Path, total: int) -> None:
@@ -64,46 +88,108 @@ def write_database(path: Path, total: int) -> None:
                 doc["created_at"] = created
                 docs[str(n)] = doc
             shard = {"commitment": docs, "counter": {"commitment": {"next": count}}}
-            fh.write(json.dumps({"s": f"{TEAM}/C{c:06d}", "d": shard}, separators=(",", ":")) + "\n")
+            fh.write(json.dumps({"s": f"{TEAM}/{channel(c)}", "d": shard}, separators=(",", ":")) + "\n")
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()  # fields from "state" on; comm may hold spaces
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (gunicorn's workers)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None:
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = [pid], [pid]
+    while frontier:
+        children = [p for p, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process tree, all threads (from /proc)."""
+    total = 0
+    for p in tree(pid):
+        if (fields := _stat(p)) is not None:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    total = 0.0
+    for p in tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
 
 
-def start(cmd: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
+def start(cmd: list[str], env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{' '.join(cmd)} exited:\n{log.read_text()[-2000:]}")
         try:
             if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return proc
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     proc.kill()
-    raise SystemExit(f"{cmd} did not start")
+    raise SystemExit(f"{' '.join(cmd)} did not start")
 
 
-def load(port: int, emulator: SlackEmulator, clients: int, per_client: int) -> list[float]:
-    """Latencies (seconds) of ``clients × per_client`` signed `/partner give` commands."""
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# ----------------------------------------------------------------------------- load
+
+
+def load(url: str, emulator: SlackEmulator, clients: int, per_client: int, channels: list[str],
+         *, seconds: float | None = None) -> list[float]:
+    """Latencies (seconds) of signed `/partner give` commands from ``clients`` threads.
+
+    Each client sends ``per_client`` commands one after another (or, with ``seconds``,
+    as many as it can until then), each in a channel drawn from ``channels``.
+    """
     latencies: list[float] = []
     lock = threading.Lock()
-    url = f"http://127.0.0.1:{port}/slack/events"
+    failures: list[str] = []
+    deadline = time.perf_counter() + seconds if seconds else None
 
     def client(k: int) -> None:
         rng = random.Random(k)
         driver = SlackDriver(url, SIGNING_SECRET, emulator)
         mine = []
-        for i in range(per_client):
-            channel = f"C{rng.randrange(CHANNELS):06d}"
+        i = 0
+        while (i < per_client) if deadline is None else (time.perf_counter() < deadline):
             began = time.perf_counter()
             response = driver.command(f"give bench item {k}-{i} by Friday", user=USERS[k % 10],
-                                      channel=channel)
+                                      channel=rng.choice(channels))
             mine.append(time.perf_counter() - began)
-            assert response.status_code == 200, response.text
+            if response.status_code != 200 or "Logged" not in response.text:
+                failures.append(f"{response.status_code} {response.text[:200]}")
+            i += 1
         driver.close()
         with lock:
             latencies.extend(mine)
@@ -113,73 +199,227 @@ def load(port: int, emulator: SlackEmulator, clients: int, per_client: int) -> l
         t.start()
     for t in threads:
         t.join()
+    if failures:
+        raise SystemExit(f"{len(failures)} commands failed, e.g. {failures[0]}")
     return latencies
 
 
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+def pct(values: list[float], q: int) -> float:
+    """The q-th percentile, in milliseconds."""
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
+
+
+@dataclass
+class Server:
+    """One server to measure and how to start it."""
+
+    name: str
+    kind: str  # bare-gunicorn | bare-waitress | pc-serve | pc-gunicorn | pc-pg
+    stored: int = 0
+    phases: tuple[str, ...] = ("one", "fifty", "alone")
+    results: dict[str, float] = field(default_factory=dict)
+
+
+def command_for(server: Server, port: int) -> list[str]:
+    gunicorn = [sys.executable, "-m", "gunicorn"]
+    if server.kind == "bare-waitress":
+        return [sys.executable, str(ROOT / "bench" / "bare_bolt.py")]
+    if server.kind == "bare-gunicorn":
+        return [*gunicorn, "-k", "gthread", "-w", "1", "--threads", "8", "-b", f"127.0.0.1:{port}",
+                "--chdir", str(ROOT / "bench"), "bare_bolt:wsgi"]
+    if server.kind == "pc-serve":
+        return [sys.executable, "-m", "bot", "serve"]
+    if server.kind == "pc-gunicorn":
+        return [*gunicorn, "-c", "python:bot.gunicorn_conf", "-w", "1"]
+    if server.kind == "pc-pg":
+        return [*gunicorn, "-c", "python:bot.gunicorn_conf", "-w", "2"]
+    raise ValueError(server.kind)
+
+
+def measure(server: Server, args: argparse.Namespace, emulator: SlackEmulator, tmp: Path,
+            database_url: str | None) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "PARTNER_COACH", "DATABASE_URL", "WEB_CONCURRENCY", "GUNICORN"))}
+    env.update(PORT=str(port), SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=emulator.api_url,
+               SLACK_BOT_TOKEN=BOT_TOKEN)
+    if server.kind.startswith("pc-"):
+        db = tmp / f"db-{server.kind}-{server.stored}.json"
+        write_database(db, server.stored)
+        env["PARTNER_COACH_DB"] = str(db)
+        if server.kind == "pc-pg":
+            assert database_url is not None
+            env["DATABASE_URL"] = database_url
+    proc = start(command_for(server, port), env, port, tmp / f"{server.kind}-{port}.log")
+    url = f"http://127.0.0.1:{port}/slack/events"
+    one, fifty = [channel(0)], [channel(c) for c in range(SPREAD)]
+    r = server.results
+    try:
+        load(url, emulator, args.clients, 5, fifty)  # warm-up: imports, caches, connections
+        if "one" in server.phases:
+            lat = load(url, emulator, args.clients, args.requests, one)
+            r["one_p50"], r["one_p99"] = pct(lat, 50), pct(lat, 99)
+        if "fifty" in server.phases:
+            lat = load(url, emulator, args.clients, args.requests, fifty)
+            r["fifty_p50"], r["fifty_p99"] = pct(lat, 50), pct(lat, 99)
+        if "alone" in server.phases:
+            before = cpu_seconds(proc.pid)
+            lat = load(url, emulator, 1, args.alone, fifty)
+            r["alone_cpu_ms"] = (cpu_seconds(proc.pid) - before) / args.alone * 1000
+            r["alone_p50"] = pct(lat, 50)
+        if "sustained" in server.phases:
+            began = time.perf_counter()
+            lat = load(url, emulator, args.clients, 0, fifty, seconds=args.seconds)
+            r["rps"] = len(lat) / (time.perf_counter() - began)
+            r["sus_p50"], r["sus_p99"] = pct(lat, 50), pct(lat, 99)
+        r["rss_mb"] = rss_mb(proc.pid)
+    finally:
+        stop(proc)
+
+
+def one_round(args: argparse.Namespace, emulator: SlackEmulator,
+              database_url: str | None) -> dict[str, Server]:
+    sustained = ("sustained",) if database_url else ()
+    servers = [
+        Server(f"{BASELINE} (first)", "bare-gunicorn", phases=("one", "fifty", "alone", *sustained)),
+        Server("bare Bolt, waitress", "bare-waitress"),
+        Server("PC serve, 100 stored", "pc-serve", 100),
+        Server("PC gunicorn, 100 stored", "pc-gunicorn", 100),
+        Server("PC gunicorn, 100k stored", "pc-gunicorn", 100_000),
+        Server(f"{BASELINE} (last)", "bare-gunicorn"),
+    ]
+    if database_url:
+        servers.insert(-1, Server("PC PostgreSQL, 2 workers", "pc-pg", 100,
+                                  phases=("one", "fifty", "alone", "sustained")))
+    with tempfile.TemporaryDirectory() as tmp:
+        for server in servers:
+            if args.quick and server.stored == 100_000:
+                continue
+            print(f"  {server.name} …", file=sys.stderr, flush=True)
+            if database_url and server.kind == "pc-pg":
+                _empty(database_url)
+            measure(server, args, emulator, Path(tmp), database_url)
+    return {s.name: s for s in servers if s.results}
+
+
+def _empty(database_url: str) -> None:
+    import sqlalchemy as sa
+
+    from bot.store.postgres_store import make_engine
+
+    engine = make_engine(database_url, poolclass=sa.NullPool)
+    with engine.begin() as conn:
+        conn.execute(sa.text("TRUNCATE documents RESTART IDENTITY"))
+    engine.dispose()
+
+
+def report(results: dict[str, Server], args: argparse.Namespace) -> dict[str, float]:
+    """Print one round's table; return the ratios that the goals are about."""
+    first, last = results[f"{BASELINE} (first)"].results, results[f"{BASELINE} (last)"].results
+    base = {k: (first[k] + last[k]) / 2 for k in last if k in first}
+    cols = [("one_p50", "one p50"), ("one_p99", "one p99"), ("fifty_p50", "50ch p50"),
+            ("fifty_p99", "50ch p99"), ("alone_p50", "alone p50"), ("alone_cpu_ms", "CPU/req")]
+    print(f"\n{args.clients} clients × {args.requests} gives per phase; alone: {args.alone} one at a time."
+          f" Milliseconds, and × bare Bolt on gunicorn (mean of first and last).")
+    print(f"{'server':28}" + "".join(f"{label:>16}" for _, label in cols) + f"{'RSS MB':>8}")
+    for name, server in results.items():
+        r = server.results
+        cells = []
+        for key, _ in cols:
+            if key in r:
+                cells.append(f"{r[key]:8.1f} ×{r[key] / base[key]:5.2f}" if key in base else f"{r[key]:8.1f}")
+            else:
+                cells.append("-")
+        print(f"{name:28}" + "".join(f"{c:>16}" for c in cells) + f"{r.get('rss_mb', 0):8.0f}")
+    ratios: dict[str, float] = {}
+    for name in ("PC serve, 100 stored", "PC gunicorn, 100 stored"):
+        r = results[name].results
+        short = "serve" if "serve" in name else "gunicorn"
+        for key in ("one_p50", "one_p99", "fifty_p50", "fifty_p99"):
+            ratios[f"{short} {key}"] = r[key] / base[key]
+        ratios[f"{short} CPU above bare (ms)"] = r["alone_cpu_ms"] - base["alone_cpu_ms"]
+    if "PC gunicorn, 100k stored" in results:
+        big, small = results["PC gunicorn, 100k stored"].results, results["PC gunicorn, 100 stored"].results
+        for key in ("fifty_p50", "fifty_p99"):
+            ratios[f"100k/100 {key}"] = big[key] / small[key]
+    bare = results[f"{BASELINE} (first)"].results
+    if "rps" in bare:
+        print(f"\nSustained {args.seconds:.0f} s, {args.clients} clients over {SPREAD} channels:")
+        for name, server in results.items():
+            r = server.results
+            if "rps" in r:
+                print(f"  {name:28} {r['rps']:7.1f} gives/s (×{r['rps'] / bare['rps']:.2f}), "
+                      f"p50 {r['sus_p50']:.1f} ms, p99 {r['sus_p99']:.1f} ms")
+                if server.kind == "pc-pg":
+                    ratios["pg rps ratio"] = r["rps"] / bare["rps"]
+    print("\nGoals (ratios within this round):")
+    for key, value in ratios.items():
+        print(f"  {key:32} {value:6.2f}  {_verdict(key, value)}")
+    return ratios
+
+
+def _verdict(key: str, value: float) -> str:
+    if key.endswith("p50") and key.startswith(("serve", "gunicorn")):
+        return "goal ≤ 1.25: " + ("met" if value <= 1.25 else "NOT met")
+    if key.endswith("p99") and key.startswith(("serve", "gunicorn")):
+        return "goal ≤ 1.5: " + ("met" if value <= 1.5 else "NOT met")
+    if "CPU" in key:
+        return "goal ≤ 2 ms: " + ("met" if value <= 2 else "NOT met")
+    if key.startswith("100k"):
+        return "goal ≤ 1.5: " + ("met" if value <= 1.5 else "NOT met")
+    return "(no goal)"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=150, help="requests per client")
-    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--requests", type=int, default=40, help="gives per client per phase (40)")
+    parser.add_argument("--clients", type=int, default=10, help="concurrent clients (10)")
+    parser.add_argument("--alone", type=int, default=200, help="one-at-a-time gives for CPU (200)")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat everything; prints ranges (1)")
+    parser.add_argument("--seconds", type=float, default=20, help="sustained phase length (20)")
+    parser.add_argument("--quick", action="store_true", help="skip the 100,000-item server")
+    parser.add_argument("--pg", nargs="?", const="", default=None, metavar="URL",
+                        help="add PostgreSQL with 2 gunicorn workers (default URL: "
+                             "PARTNER_COACH_TEST_DATABASE_URL or the local test server); "
+                             "a private schema is created and dropped")
     args = parser.parse_args()
+    database_url = None
+    if args.pg is not None:
+        if args.pg:
+            os.environ["PARTNER_COACH_TEST_DATABASE_URL"] = args.pg
+        database_url = _postgres_url()
     emulator = SlackEmulator(token=BOT_TOKEN).start()
     for user in USERS:
         emulator.add_user(user, tz="America/New_York")
     for c in range(CHANNELS):
-        emulator.add_channel(f"C{c:06d}", f"deal-{c}", members=USERS)
-    results: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        # Bare Bolt runs first and last: the machine drifts, so the baseline is their mean.
-        runs = [("bare Bolt (first)", None), ("Partner Coach, 100 stored", 100),
-                ("Partner Coach, 100,000 stored", 100_000), ("bare Bolt (last)", None)]
-        for name, stored in runs:
-            port = free_port()
-            env = {**os.environ, "PORT": str(port), "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                   "SLACK_API_URL": emulator.api_url, "SLACK_BOT_TOKEN": BOT_TOKEN}
-            if stored is None:
-                cmd = [sys.executable, str(ROOT / "bench" / "bare_bolt.py")]
-            else:
-                db = Path(tmp) / f"db-{stored}.json"
-                write_database(db, stored)
-                env["PARTNER_COACH_DB"] = str(db)
-                cmd = [sys.executable, "-m", "bot", "serve"]
-            began = time.perf_counter()
-            proc = start(cmd, env, port)
-            startup = time.perf_counter() - began
-            try:
-                load(port, emulator, args.clients, 10)  # warm-up: caches, imports, connections
-                latencies = load(port, emulator, args.clients, args.requests)
-                # One client at a time: the cost of a request itself, without the queueing
-                # that 10 client threads sharing 2 cores with the server add to it.
-                alone = load(port, emulator, 1, args.requests)
-                results[name] = {
-                    "p50_ms": percentile(latencies, 50) * 1000,
-                    "p99_ms": percentile(latencies, 99) * 1000,
-                    "alone_p50_ms": percentile(alone, 50) * 1000,
-                    "rss_mb": rss_mb(proc.pid),
-                    "startup_s": startup,
-                }
-            finally:
-                proc.kill()
-                proc.wait()
-    emulator.stop()
-    first, last = results["bare Bolt (first)"], results["bare Bolt (last)"]
-    base = {key: (first[key] + last[key]) / 2 for key in first}
-    print(f"{args.clients} concurrent clients × {args.requests} signed `/partner give` each\n")
-    print(f"{'server':32} {'p50 ms':>8} {'p99 ms':>8} {'p50 ×':>7} {'p99 ×':>7} {'RSS MB':>8} {'start s':>8}"
-          f" {'alone p50':>10}")
-    for name, r in results.items():
-        print(f"{name:32} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['p50_ms'] / base['p50_ms']:7.2f} "
-              f"{r['p99_ms'] / base['p99_ms']:7.2f} {r['rss_mb']:8.0f} {r['startup_s']:8.1f}"
-              f" {r['alone_p50_ms']:10.1f}")
-    small, big = results["Partner Coach, 100 stored"], results["Partner Coach, 100,000 stored"]
-    print(f"\n100,000 vs 100 stored: p50 {big['p50_ms'] / small['p50_ms']:.2f}×, "
-          f"p99 {big['p99_ms'] / small['p99_ms']:.2f}×; "
-          f"one client at a time: p50 {big['alone_p50_ms'] / small['alone_p50_ms']:.2f}×")
+        emulator.add_channel(channel(c), f"deal-{c}", members=USERS)
+    rounds = []
+    try:
+        for n in range(args.rounds):
+            print(f"round {n + 1}/{args.rounds}", file=sys.stderr, flush=True)
+            rounds.append(report(one_round(args, emulator, database_url), args))
+    finally:
+        emulator.stop()
+    if args.rounds > 1:
+        print(f"\nRanges over {args.rounds} rounds:")
+        for key in rounds[0]:
+            values = [r[key] for r in rounds if key in r]
+            print(f"  {key:32} {min(values):6.2f} – {max(values):6.2f}")
     return 0
+
+
+def _postgres_url() -> str:
+    """A migrated private schema on the test server, dropped when the bench exits."""
+    from tests.postgres.support import TestDatabase
+
+    url = os.environ.get("PARTNER_COACH_TEST_DATABASE_URL") or \
+        "postgresql://partner_coach:partner_coach@127.0.0.1:5432/partner_coach_test"
+    database = TestDatabase(url)
+    import atexit
+
+    atexit.register(database.drop)
+    # gunicorn's children read DATABASE_URL; the store normalises the driver prefix itself.
+    return database.url
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -12,10 +14,55 @@ from pathlib import Path
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./data/partner-coach.json"
 DEFAULT_PORT = 3000
+DEFAULT_CALENDAR_POLL_SECONDS = 300
 
 
 class ConfigError(Exception):
     """A missing or malformed variable; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class HttpLimits:
+    """How many connections the HTTP server holds, and for how long (waitress and gunicorn).
+
+    Slack gives up on a request after 3 seconds, so a client that takes longer than a few
+    seconds to send its headers and body is not Slack; and a connection that sends nothing
+    is only holding a slot. Closing both keeps idle or trickling sockets from filling the
+    server (the defaults were 100 connections held for 2 minutes).
+    """
+
+    #: Open connections served at once; more wait in the listen backlog.
+    connection_limit: int = 1000
+    #: Seconds a request may take to arrive whole, headers and body.
+    request_timeout: int = 5
+    #: Seconds a connection may sit with no request (a keep-alive between requests, or a
+    #: fresh connection that sends nothing).
+    idle_timeout: int = 10
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> HttpLimits:
+        """``PARTNER_COACH_HTTP_*`` over the defaults; :class:`ConfigError` when malformed."""
+        env = os.environ if env is None else env
+        return cls(
+            connection_limit=_whole_number(env, "PARTNER_COACH_HTTP_CONNECTION_LIMIT",
+                                           cls.connection_limit, 10, 100_000),
+            request_timeout=_whole_number(env, "PARTNER_COACH_HTTP_REQUEST_TIMEOUT",
+                                          cls.request_timeout, 1, 300),
+            idle_timeout=_whole_number(env, "PARTNER_COACH_HTTP_IDLE_TIMEOUT",
+                                       cls.idle_timeout, 1, 3600),
+        )
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ConfigError(
+            f"{name} is malformed ({text[:20]!r}): give a whole number from {low} to {high} "
+            f"(or unset it for {default})."
+        )
+    return int(text)
 
 
 def _secret(value: str) -> str:
@@ -42,6 +89,18 @@ class Settings:
     client_secret: str | None = field(default=None, repr=False)
     # PARTNER_COACH_SENDING_LEASE_SECONDS; None: the default lease (bot.schedule.dispatcher).
     sending_lease: timedelta | None = None
+    # Calendar feeds (bot.services.calendar): PARTNER_COACH_CALENDAR_ALLOW_PRIVATE=1 lets them use
+    # http and private/loopback hosts (tests and the demo only); how often they are read.
+    calendar_allow_private: bool = False
+    calendar_poll_seconds: int = DEFAULT_CALENDAR_POLL_SECONDS
+    # ZOOM_WEBHOOK_SECRET_TOKEN: enables POST /webhooks/zoom (meeting.ended → debrief prompt).
+    zoom_webhook_secret: str | None = field(default=None, repr=False)
+    # PARTNER_COACH_HTTP_*: connection limit and timeouts of the HTTP server.
+    http: HttpLimits = field(default_factory=HttpLimits)
+    # PARTNER_COACH_PUBLIC_URL: where partners reach this server (share links); None: no links.
+    public_url: str | None = None
+    # PARTNER_COACH_PLAN_KEY: the key behind share links; None: derived from the signing secret.
+    plan_key: str | None = field(default=None, repr=False)
 
     @property
     def oauth(self) -> bool:
@@ -109,8 +168,9 @@ class Settings:
         if not api_url.endswith("/"):
             api_url += "/"
         port_text = get("PORT") or str(DEFAULT_PORT)
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 1 to 65535.")
+        # 0 takes any free port; `serve` logs the one it got ("serving HTTP on port N").
+        if not port_text.isdigit() or not 0 <= int(port_text) < 65536:
+            raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 0 to 65535.")
         db_path = Path(get("PARTNER_COACH_DB") or DEFAULT_DB)
         if db_path.exists() and db_path.is_dir():
             raise ConfigError(
@@ -118,6 +178,18 @@ class Settings:
                 "./data/partner-coach.json."
             )
         database_url = database_url_from_env(env)
+        public_url = get("PARTNER_COACH_PUBLIC_URL")
+        if public_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", public_url):
+            raise ConfigError(
+                "PARTNER_COACH_PUBLIC_URL is malformed: give the address partners open, such as "
+                "https://coach.example.com (or unset it to turn share links off)."
+            )
+        plan_key = get("PARTNER_COACH_PLAN_KEY")
+        if plan_key is not None and len(plan_key) < 32:
+            raise ConfigError(
+                f"PARTNER_COACH_PLAN_KEY is too short ({_secret(plan_key)}): use at least 32 random "
+                "characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
         if oauth and app_token is not None:
             raise ConfigError(
                 "SLACK_APP_TOKEN is set, but the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
@@ -127,6 +199,11 @@ class Settings:
             raise ConfigError(
                 "DATABASE_URL is not set: the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
                 "keeps installations in PostgreSQL; set it, e.g. postgresql://user:password@host/dbname."
+            )
+        if oauth and get("ZOOM_WEBHOOK_SECRET_TOKEN"):
+            raise ConfigError(
+                "ZOOM_WEBHOOK_SECRET_TOKEN is set, but POST /webhooks/zoom serves one workspace "
+                "(SLACK_BOT_TOKEN) and this is the OAuth install for many: unset it."
             )
         return cls(
             bot_token=bot_token,
@@ -140,14 +217,40 @@ class Settings:
             client_id=client_id,
             client_secret=client_secret,
             sending_lease=sending_lease_from_env(env),
+            calendar_allow_private=_flag(env, "PARTNER_COACH_CALENDAR_ALLOW_PRIVATE"),
+            calendar_poll_seconds=calendar_poll_seconds_from_env(env),
+            zoom_webhook_secret=get("ZOOM_WEBHOOK_SECRET_TOKEN"),
+            http=HttpLimits.from_env(env),
+            public_url=public_url.rstrip("/") if public_url else None,
+            plan_key=plan_key,
         )
 
     def secrets(self) -> list[str]:
         """Every secret value held, so log filters can redact them."""
         values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret,
-                  self.client_secret]
+                  self.client_secret, self.zoom_webhook_secret, self.plan_key]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
+
+
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+@contextmanager
+def slack_environment_hidden() -> Iterator[None]:
+    """Hide every ``SLACK_*`` variable while Bolt's objects are built from :class:`Settings`.
+
+    Bolt falls back on the environment for whatever it isn't given, and takes a variable
+    that is set but empty as set: the ``SLACK_CLIENT_ID=`` of a loaded ``.env.sample``
+    turned on its file-based OAuth mode, which ignores the bot token and answers every
+    command with an empty 200. Settings are the one reading of the environment.
+    """
+    with _ENVIRONMENT_LOCK:
+        hidden = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("SLACK_")}
+        try:
+            yield
+        finally:
+            os.environ.update(hidden)
 
 
 def database_url_from_env(env: Mapping[str, str] | None = None) -> str | None:
@@ -170,6 +273,31 @@ def database_url_from_env(env: Mapping[str, str] | None = None) -> str | None:
         f"DATABASE_URL is malformed ({shown}, expected postgresql://user:password@host/dbname): "
         "give a PostgreSQL URL, or unset it to use the TinyDB file (PARTNER_COACH_DB)."
     )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} is malformed ({value[:20]!r}): use 1 to turn it on, or unset it.")
+
+
+CALENDAR_POLL_VAR = "PARTNER_COACH_CALENDAR_POLL_SECONDS"
+
+
+def calendar_poll_seconds_from_env(env: Mapping[str, str]) -> int:
+    """How often calendar feeds are read; at least 60 s (the scheduler's sweep runs every minute)."""
+    text = env.get(CALENDAR_POLL_VAR, "").strip()
+    if not text:
+        return DEFAULT_CALENDAR_POLL_SECONDS
+    if not text.isdigit() or not 60 <= int(text) <= 86400:
+        raise ConfigError(
+            f"{CALENDAR_POLL_VAR} is malformed ({text[:20]!r}): give a number of seconds from 60 to "
+            f"86400 (or unset it for the default {DEFAULT_CALENDAR_POLL_SECONDS})."
+        )
+    return int(text)
 
 
 SENDING_LEASE_VAR = "PARTNER_COACH_SENDING_LEASE_SECONDS"

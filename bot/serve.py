@@ -47,11 +47,16 @@ def run_serve() -> int:
         else:
             from bot.server import serve_http
 
-            server = serve_http(runtime.wsgi, settings.port)
-            log.info("serving HTTP on port %s", settings.port)
+            server = serve_http(runtime.wsgi, settings.port, limits=settings.http)
+            # The bound port, not the setting: PORT=0 takes any free one (tests read it here).
+            log.info("serving HTTP on port %s", server.effective_port)
             try:
                 server.run()
             finally:
+                # waitress stops its request threads itself only on SystemExit or
+                # KeyboardInterrupt; one still in hand would then pull the closed trigger
+                # (EBADF, a traceback in the log on every SIGTERM). Let them finish first.
+                server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
                 server.close()
     except _Stop:
         log.info("stopping")

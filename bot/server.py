@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+from bot.config import HttpLimits
 from bot.slack.request_shape import shape_problem
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,7 @@ MAX_BODY_BYTES = 1024 * 1024
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 WEBHOOK_PATH = "/webhooks/deals"
+PLANS_PREFIX = "/plans/"
 # Bolt's OAuth install pages (GET), served only when the app has an OAuth flow.
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
@@ -31,6 +34,7 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 # A webhook handler takes the raw body and headers and returns (status, JSON-able body).
 WebhookHandler = Callable[[bytes, dict[str, str]], tuple[int, dict[str, Any]]]
+WsgiHandler = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 def _json(start_response: StartResponse, status: int, payload: dict[str, Any]) -> list[bytes]:
@@ -61,15 +65,31 @@ def _headers(environ: Environ) -> dict[str, str]:
     return {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
 
 
+def _signature_headers_well_formed(headers: dict[str, str]) -> bool:
+    """Both of Slack's signature headers present, the timestamp plain ASCII digits.
+
+    slack-sdk's verifier calls ``int()`` on the timestamp unguarded: "abc" would raise
+    (a 500 and a logged traceback, for anyone on the internet to trigger).
+    """
+    timestamp = headers.get("x-slack-request-timestamp", "").strip()
+    signature = headers.get("x-slack-signature", "").strip()
+    return bool(signature) and timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
+
+
 class WsgiApp:
     """Routes `/slack/events` to Bolt, `/healthz` to a 200, `/webhooks/deals` to the CRM hook."""
 
     def __init__(
-        self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None
+        self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None,
+        hooks: dict[str, WebhookHandler] | None = None,
+        plans: WsgiHandler | None = None,
     ) -> None:
         self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+        self._plans = plans  # the partner's mutual plan pages (bot.web.plan_page)
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._webhook = webhook
+        # More signed POST routes by path (e.g. /webhooks/zoom), each verifying its own sender.
+        self._hooks = dict(hooks or {})
         self._oauth = bolt_app.oauth_flow is not None
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -77,17 +97,22 @@ class WsgiApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH:
             return _json(start_response, 200, {"ok": True})
+        if path.startswith(PLANS_PREFIX) and self._plans is not None:
+            return self._plans(environ, start_response)
         if path in OAUTH_PATHS and self._oauth:
             if method != "GET":
                 return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
             return self._slack(environ, start_response)
-        if path not in (EVENTS_PATH, WEBHOOK_PATH):
+        if path not in (EVENTS_PATH, WEBHOOK_PATH) and path not in self._hooks:
             return _json(start_response, 404, {"ok": False, "error": "not_found"})
         if method != "POST":
             return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
         body = _read_body(environ)
         if body is None:
             return _json(start_response, 413, {"ok": False, "error": "body_too_large"})
+        if path in self._hooks:
+            status, payload = self._hooks[path](body, _headers(environ))
+            return _json(start_response, status, payload)
         if path == WEBHOOK_PATH:
             if self._webhook is None:
                 return _json(start_response, 404, {"ok": False, "error": "webhook_disabled"})
@@ -103,7 +128,11 @@ class WsgiApp:
         except UnicodeDecodeError:
             return _json(start_response, 400, {"ok": False, "error": "invalid_utf8"})
         # Verify before looking inside, so unsigned junk is a 401 like Bolt would say.
-        if self._verifier is not None and not self._verifier.is_valid_request(body, _headers(environ)):
+        headers = _headers(environ)
+        if self._verifier is not None and (
+            not _signature_headers_well_formed(headers)
+            or not self._verifier.is_valid_request(body, headers)
+        ):
             return _json(start_response, 401, {"ok": False, "error": "invalid_signature"})
         problem = shape_problem(body, environ.get("CONTENT_TYPE", ""))
         if problem:
@@ -119,11 +148,65 @@ class WsgiApp:
             return _json(start_response, 400, {"ok": False, "error": "bad_request"})
 
 
-def serve_http(wsgi: WsgiApp, port: int, host: str = "0.0.0.0", threads: int = 8) -> Any:
-    """Create (not start) the waitress server; the caller runs and closes it."""
+def serve_http(
+    wsgi: WsgiApp, port: int, host: str = "0.0.0.0", threads: int = 8,
+    limits: HttpLimits | None = None,
+) -> Any:
+    """Create (not start) the waitress server; the caller runs and closes it.
+
+    waitress reads requests on its event loop, not on its 8 threads, so a slow client
+    only costs a connection slot; ``limits`` bounds how many and for how long.
+    """
     from waitress import create_server
 
-    return create_server(
+    limits = limits or HttpLimits()
+    _allow_open_files(limits.connection_limit + 100)
+    server = create_server(
         wsgi, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES + 1,
         ident="partner-coach", clear_untrusted_proxy_headers=True,
+        connection_limit=limits.connection_limit,
+        channel_timeout=limits.idle_timeout,
+        # How often the event loop looks for connections past their time.
+        cleanup_interval=1,
+        # select() stops at file descriptor 1024; poll() has no such ceiling.
+        asyncore_use_poll=True,
     )
+    _close_slow_requests(server, limits.request_timeout)
+    return server
+
+
+def _close_slow_requests(server: Any, timeout: int) -> None:
+    """Close a connection whose request hasn't arrived whole ``timeout`` seconds after it
+    was first seen in progress (waitress alone only closes connections that send nothing
+    at all, so one byte a second would hold a slot forever)."""
+    idle_check = server.maintenance
+    in_progress: weakref.WeakKeyDictionary[Any, tuple[Any, float]] = weakref.WeakKeyDictionary()
+
+    def maintenance(now: float) -> None:
+        idle_check(now)
+        for channel in list(server.active_channels.values()):
+            request = channel.request  # the request being received; None between requests
+            if request is None:
+                in_progress.pop(channel, None)
+                continue
+            seen = in_progress.get(channel)
+            if seen is None or seen[0] is not request:
+                in_progress[channel] = (request, now)
+            elif now - seen[1] >= timeout:
+                channel.will_close = True
+
+    server.maintenance = maintenance
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's soft limit on open files towards ``wanted`` (never above the
+    hard limit): every connection is a file descriptor, and the usual soft limit is 1024."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        if soft != resource.RLIM_INFINITY and soft < target:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ImportError, ValueError, OSError):  # not on this platform, or not allowed
+        log.warning("could not raise the open-files limit to %d", wanted)

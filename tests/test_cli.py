@@ -89,7 +89,8 @@ def test_demo_prints_a_readable_story_and_exits_0():
     out = result.stdout
     for expected in ["/partner help", "Logged *#1*", "what are you giving to receive",
                      "(in #deal-acme)", "Kept *#1*", "HubSpot (app)", "That sounds like a commitment",
-                     "Debrief logged", "is *signed*", "7-DAY CHECK-IN", "WEEKLY PARTNERSHIP DIGEST"]:
+                     "Debrief logged", "is *signed*", "7-DAY CHECK-IN", "WEEKLY PARTNERSHIP DIGEST",
+                     "_Pilot check-in_ just ended", "The partner confirmed #2"]:
         assert expected in out
     # The coaching reads like a seasoned partner manager: one thing at a time, true to the numbers.
     for moment in ["A generous start", "What's in it for *them*?", "Nothing new from me",

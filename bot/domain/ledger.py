@@ -8,6 +8,9 @@ from typing import Any, Literal
 
 Side = Literal["give", "get"]
 Status = Literal["open", "done", "dropped"]
+# Who may see an item: "shared" items are the mutual plan the partner sees (share page,
+# Slack Connect members, exports); "private" ones stay with our team.
+Visibility = Literal["shared", "private"]
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,29 @@ class Commitment:
     closed_at: datetime | None = None
     closed_by: str | None = None
     source: str = "command"
+    visibility: Visibility = "shared"
+    # When the other side co-signed the item (on the plan page or in a Slack Connect
+    # channel), and who: "partner" for the page, else their Slack user id.
+    confirmed_at: datetime | None = None
+    confirmed_by: str | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def is_private(self) -> bool:
+        """Kept from the partner: never on the plan page, in exports or in their list."""
+        return self.visibility == "private"
+
+    @property
+    def is_confirmed(self) -> bool:
+        """The other side said yes to it (co-signed)."""
+        return self.confirmed_at is not None
+
+    def confirm(self, by: str, at: datetime) -> Commitment:
+        """This item co-signed by the other side; confirming twice keeps the first."""
+        return self if self.is_confirmed else replace(self, confirmed_at=at, confirmed_by=by)
 
     def is_overdue(self, today: date) -> bool:
         """Open and past its due date."""
@@ -52,7 +74,7 @@ class Commitment:
     def to_doc(self) -> dict[str, Any]:
         """A JSON-safe dict for the store."""
         doc = asdict(self)
-        for key in ("created_at", "closed_at", "due_on"):
+        for key in ("created_at", "closed_at", "due_on", "confirmed_at"):
             if doc[key] is not None:
                 doc[key] = doc[key].isoformat()
         return doc
@@ -63,11 +85,13 @@ class Commitment:
         # Hot path (every list, balance and Home tab): skip the filtering when it isn't needed.
         known = doc if doc.keys() <= _FIELDS else {k: v for k, v in doc.items() if k in _FIELDS}
         created_at, closed_at, due_on = known.get("created_at"), known.get("closed_at"), known.get("due_on")
+        confirmed_at = known.get("confirmed_at")
         return cls(**{
             **known,
             "created_at": datetime.fromisoformat(created_at) if created_at else created_at,
             "closed_at": datetime.fromisoformat(closed_at) if closed_at else None,
             "due_on": date.fromisoformat(due_on) if due_on else None,
+            "confirmed_at": datetime.fromisoformat(confirmed_at) if confirmed_at else None,
         })
 
 
@@ -104,19 +128,33 @@ class Balance:
 
 def tally(items: list[Commitment], side: Side, today: date) -> SideTally:
     """Count one side's items by state."""
-    mine = [c for c in items if c.side == side]
-    return SideTally(
-        open=sum(c.is_open for c in mine),
-        kept=sum(c.status == "done" for c in mine),
-        dropped=sum(c.status == "dropped" for c in mine),
-        overdue=sum(c.is_overdue(today) for c in mine),
-        kept_late=sum(c.kept_late() for c in mine),
-    )
+    return getattr(balance(items, today), side)
 
 
 def balance(items: list[Commitment], today: date) -> Balance:
-    """The give/get balance of a set of commitments."""
-    return Balance(give=tally(items, "give", today), get=tally(items, "get", today))
+    """The give/get balance of a set of commitments.
+
+    One pass over the items: every confirmation shows the balance, so this runs on
+    every request, over the channel's whole history.
+    """
+    counts = {"give": [0, 0, 0, 0, 0], "get": [0, 0, 0, 0, 0]}  # open, kept, dropped, overdue, late
+    for c in items:
+        row = counts.get(c.side)
+        if row is None:
+            continue
+        status = c.status
+        if status == "open":
+            row[0] += 1
+            if c.due_on is not None and c.due_on < today:
+                row[3] += 1
+        elif status == "done":
+            row[1] += 1
+            if c.kept_late():
+                row[4] += 1
+        elif status == "dropped":
+            row[2] += 1
+    give, get = (SideTally(*counts[side]) for side in ("give", "get"))
+    return Balance(give=give, get=get)
 
 
 def select(items: list[Commitment], view: str, user: str, today: date) -> list[Commitment]:

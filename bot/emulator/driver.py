@@ -447,6 +447,8 @@ class SlackDriver:
             "app_id": self.api_app_id,
             "bot_id": "BBOT",
         }
+        if self.emulator and stored is None:
+            view = self.emulator.add_view(view)  # Slack knows every view its clients show
         view.setdefault("state", {"values": {}})
         return view
 
@@ -465,8 +467,11 @@ class SlackDriver:
         }
 
     def _user(self, user: str) -> dict[str, str]:
+        # Slack names the person's own workspace: another one for a Slack Connect partner.
+        known = self.emulator.get_user(user) if self.emulator else None
         name = self._user_name(user)
-        return {"id": user, "username": name, "name": name, "team_id": self.team_id}
+        return {"id": user, "username": name, "name": name,
+                "team_id": known["team_id"] if known else self.team_id}
 
     def _user_name(self, user: str) -> str:
         known = self.emulator.get_user(user) if self.emulator else None
@@ -489,8 +494,10 @@ class SlackDriver:
             return self.emulator.new_response_url()
         return f"https://hooks.slack.com/actions/{self.team_id}/{secrets.randbelow(10**12)}/x"
 
-    @staticmethod
-    def _trigger_id() -> str:
+    def _trigger_id(self) -> str:
+        # Issued by the emulator when there is one: it then opens one view within 3 seconds.
+        if self.emulator:
+            return self.emulator.new_trigger_id()
         # Slack's shape: "<digits>.<digits>.<hex>"; only uniqueness matters to bots.
         return f"{secrets.randbelow(10**12)}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
 

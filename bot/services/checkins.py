@@ -171,7 +171,8 @@ class CheckinService:
         tz = self.zones.channel(scope)
         today = local_date(now, tz)
         signed_at = parse(payload["signed_at"])
-        items = self.ledger.items(scope)
+        # Posted to the channel: no private items when the partner is in it (Slack Connect).
+        items = self.ledger.channel_items(scope)
         # Each item once: overdue, else kept since the signature (closed at or after it), else open.
         shown = assign(items, today, kept=Window(signed_at))
         return Message("checkin", {

@@ -232,7 +232,8 @@ class DigestService:
                 before_week: str | None) -> tuple[DigestData, str]:
         tz = self.zones.digest(scope)
         today = local_date(now, tz)
-        data = compute_digest(self.ledger.items(scope), self.deals.all(scope), start, end, today,
+        # Posted to the channel: no private items when the partner is in it (Slack Connect).
+        data = compute_digest(self.ledger.channel_items(scope), self.deals.all(scope), start, end, today,
                               self._previous_snapshot(scope, before_week))
         return data, tz
 
@@ -249,7 +250,7 @@ class DigestService:
         """The digest message; its one nudge is judged on the whole ledger, not just the week."""
         upcoming, more_upcoming = self._upcoming(scope, tz)
         first, last = local_date(data.start, tz), local_date(data.end - timedelta(seconds=1), tz)
-        nudge = self.coach.judge(scope, self.ledger.items(scope), data.today)
+        nudge = self.coach.judge(scope, self.ledger.channel_items(scope), data.today)
         return Message("digest", digest_context(
             data, tz, first, last, upcoming, more_upcoming, next_digest, nudge))
 

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 from bot.clock import Clock
-from bot.domain.ledger import Commitment, Side, Status
+from bot.domain.ledger import Commitment, Side, Status, Visibility
 from bot.store import Scope, Store
 
 COMMITMENT = "commitment"
 COUNTER = "counter"
 SOURCE = "source"
+# Channels whose items stay parsed in memory (see Ledger.items); a few hundred busy
+# channels cover a workspace's working set, and the rest are re-read on demand.
+CACHED_CHANNELS = 512
 
 
 @dataclass(frozen=True)
 class ItemResult:
     """What happened when someone tried to change an item."""
 
-    outcome: Literal["ok", "not_found", "already_closed"]
+    outcome: Literal["ok", "not_found", "already_closed", "unchanged"]
     item: Commitment | None = None
 
 
@@ -30,6 +35,12 @@ class Ledger:
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
+        # Is the partner in this channel (Slack Connect)? Set by the mutual plan feature.
+        self.externally_shared: Callable[[Scope], bool] = lambda scope: False
+        # scope -> (store revision, items in number order). Commitments are frozen, so
+        # the cached objects can be shared; only the list is copied for each caller.
+        self._cache: OrderedDict[Scope, tuple[int, list[Commitment]]] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def _next_number(self, scope: Scope) -> int:
         doc = self._store.update(
@@ -51,6 +62,7 @@ class Ledger:
         deal: str | None = None,
         source: str = "command",
         source_key: str | None = None,
+        visibility: Visibility = "shared",
     ) -> tuple[Commitment, bool]:
         """Record a commitment; returns it and whether it is new.
 
@@ -58,6 +70,7 @@ class Ledger:
         double-clicked button carrying the same key returns the first item.
         """
         with self._store.transaction(scope):
+            before = self._store.revision(scope)
             if source_key is not None:
                 seen = self._store.get(scope, SOURCE, source_key)
                 if seen is not None:
@@ -75,10 +88,12 @@ class Ledger:
                 counterpart=counterpart,
                 deal=deal,
                 source=source,
+                visibility=visibility,
             )
             self._store.put(scope, COMMITMENT, str(item.number), item.to_doc())
             if source_key is not None:
                 self._store.put(scope, SOURCE, source_key, {"number": item.number})
+            self._cache_change(scope, before, item)
             return item, True
 
     def get(self, scope: Scope, number: int) -> Commitment | None:
@@ -87,9 +102,58 @@ class Ledger:
         return Commitment.from_doc(doc) if doc else None
 
     def items(self, scope: Scope) -> list[Commitment]:
-        """Every item of a channel, in creation order."""
+        """Every item of a channel, in creation order.
+
+        Every confirmation shows the channel's balance, so this runs on every request;
+        parsing a busy channel's whole history each time made a give cost as much as
+        the channel's age. Where the store can tell that nothing changed (its
+        revision), the parsed items are reused.
+        """
+        revision = self._store.revision(scope)  # before reading: a write in between only misses
+        if revision is not None:
+            with self._cache_lock:
+                hit = self._cache.get(scope)
+                if hit is not None and hit[0] == revision:
+                    self._cache.move_to_end(scope)
+                    return list(hit[1])
         docs = self._store.find(scope, COMMITMENT)
-        return sorted((Commitment.from_doc(d) for d in docs), key=lambda c: c.number)
+        items = sorted((Commitment.from_doc(d) for d in docs), key=lambda c: c.number)
+        if revision is not None:
+            self._remember(scope, revision, items)
+        return items
+
+    def _remember(self, scope: Scope, revision: int, items: list[Commitment]) -> None:
+        with self._cache_lock:
+            self._cache[scope] = (revision, list(items))
+            self._cache.move_to_end(scope)
+            while len(self._cache) > CACHED_CHANNELS:
+                self._cache.popitem(last=False)
+
+    def _cache_change(self, scope: Scope, before: int | None, item: Commitment) -> None:
+        """Inside the scope's transaction, after writing ``item``: if the cache held the
+        scope as it was before this transaction, bring it up to date instead of dropping it
+        (nobody else can have written meanwhile: the transaction holds the scope)."""
+        if before is None:
+            return
+        with self._cache_lock:
+            hit = self._cache.get(scope)
+        if hit is None or hit[0] != before:
+            return
+        items = [c for c in hit[1] if c.number != item.number]
+        items.append(item)
+        if len(items) > 1 and items[-2].number > item.number:  # an edit of an older item
+            items.sort(key=lambda c: c.number)
+        after = self._store.revision(scope)
+        assert after is not None
+        self._remember(scope, after, items)
+
+    def channel_items(self, scope: Scope) -> list[Commitment]:
+        """The items a message to the whole channel may list: in a channel shared with the
+        partner's organisation, everything but private items."""
+        items = self.items(scope)
+        if any(c.is_private for c in items) and self.externally_shared(scope):
+            return [c for c in items if not c.is_private]
+        return items
 
     def close(self, scope: Scope, number: int, status: Status, by: str) -> ItemResult:
         """Mark an item done or dropped, once."""
@@ -98,16 +162,51 @@ class Ledger:
     def edit(
         self, scope: Scope, number: int, *, what: str | None, due_on: date | None
     ) -> ItemResult:
-        """Change an open item's text and/or due date."""
-        return self._change_open(
-            scope, number, lambda item: replace(item, what=what or item.what, due_on=due_on or item.due_on)
-        )
+        """Change an open item's text and/or due date.
+
+        A co-signed item that changes needs signing again: the partner agreed to the old version.
+        """
+
+        def change(item: Commitment) -> Commitment:
+            changed = replace(item, what=what or item.what, due_on=due_on or item.due_on)
+            if (changed.what, changed.due_on) != (item.what, item.due_on):
+                changed = replace(changed, confirmed_at=None, confirmed_by=None)
+            return changed
+
+        return self._change_open(scope, number, change)
+
+    def set_visibility(self, scope: Scope, number: int, visibility: Visibility) -> ItemResult:
+        """Mark an item shared with the partner or private to our team (closed items too)."""
+        with self._store.transaction(scope):
+            item = self.get(scope, number)
+            if item is None:
+                return ItemResult("not_found")
+            if item.visibility == visibility:
+                return ItemResult("unchanged", item)
+            changed = replace(item, visibility=visibility)
+            self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
+            return ItemResult("ok", changed)
+
+    def confirm(self, scope: Scope, number: int, by: str) -> ItemResult:
+        """Record that the other side co-signed an open item: "ok" the first time, then "unchanged"."""
+        with self._store.transaction(scope):
+            item = self.get(scope, number)
+            if item is None:
+                return ItemResult("not_found")
+            if not item.is_open:
+                return ItemResult("already_closed", item)
+            if item.is_confirmed:
+                return ItemResult("unchanged", item)
+            changed = item.confirm(by, self._clock.now())
+            self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
+            return ItemResult("ok", changed)
 
     def _change_open(
         self, scope: Scope, number: int, change: Callable[[Commitment], Commitment]
     ) -> ItemResult:
         """Apply ``change`` to an open item of this channel; closed and unknown items stay as they are."""
         with self._store.transaction(scope):
+            before = self._store.revision(scope)
             item = self.get(scope, number)
             if item is None:
                 return ItemResult("not_found")
@@ -115,4 +214,5 @@ class Ledger:
                 return ItemResult("already_closed", item)
             changed = change(item)
             self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
+            self._cache_change(scope, before, changed)
             return ItemResult("ok", changed)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from bot.messages import Message
+
+__all__ = ["FileUpload", "Message", "Outcome", "error"]
 
 
 @dataclass(frozen=True)
-class Message:
-    """A template in ``prompts/`` and the context to render it with."""
+class FileUpload:
+    """A file for the Slack layer to upload to the channel after the ack (`/partner export`)."""
 
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    filename: str
+    title: str
+    content: str
 
 
 @dataclass
@@ -27,6 +31,7 @@ class Outcome:
     posts: list[Message] = field(default_factory=list)
     signed: list[str] = field(default_factory=list)
     ok: bool = True
+    files: list[FileUpload] = field(default_factory=list)
 
 
 def error(message: str, usage: str | None = None) -> Outcome:

@@ -73,6 +73,12 @@ class Store(Protocol):
         """Everything in a scope as (kind, key, document), each kind in insertion order."""
         ...
 
+    def revision(self, scope: Scope) -> int | None:
+        """A number that changes whenever anything in ``scope`` is written, so what is derived
+        from the scope's records can be cached; None when this process can't know (other
+        processes write to the same database)."""
+        ...
+
     def transaction(self, scope: Scope) -> AbstractContextManager[None]:
         """Hold the scope exclusively, so a read-then-write sequence is atomic."""
         ...

@@ -258,6 +258,10 @@ class PostgresStore:
         with self._conn() as conn:
             return [(kind, key, doc) for kind, key, doc in conn.execute(stmt).all()]
 
+    def revision(self, scope: Scope) -> None:
+        """Always None: other processes write to the same database, so nothing is cached."""
+        return None
+
     @contextmanager
     def transaction(self, scope: Scope) -> Iterator[None]:
         """One database transaction holding the scope's advisory lock until commit.

@@ -1,10 +1,11 @@
 """The embedded default store: one TinyDB per channel, journaled to a single file.
 
 Each (workspace, channel) scope is its own small TinyDB whose tables are the
-record kinds. Its :class:`ShardStorage` keeps the data in memory and, on every
-write, appends the shard's new state to the shared :class:`Journal` with an
-fsync. So a write costs as much as one channel's data, survives ``kill -9`` once
-the call returns, and reads never touch the disk.
+record kinds. Its :class:`ShardStorage` keeps the data in memory; the store
+changes that memory one document at a time and, when a write section ends,
+appends the changed documents to the shared :class:`Journal` with an fsync. So a
+write costs as much as the documents it changes, survives ``kill -9`` once the
+call returns, and reads never touch the disk.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from bot.store.base import Doc, Scope, read_modify_write
 from bot.store.journal import Journal
@@ -39,9 +40,11 @@ Changes = dict[str, dict[str, Any]]  # table -> document id -> document (None: d
 class ShardStorage(Storage):
     """TinyDB storage for one shard: memory for reads; changes are journaled by the store.
 
-    ``write`` works out which documents TinyDB changed and hands only those to
-    the store, which journals them once when its write section ends: a use case
-    that changes a shard three times costs one short journal line and one fsync.
+    The store writes single documents into :meth:`state` itself. ``write`` serves
+    TinyDB's own Table API: it works out which documents TinyDB changed and hands
+    only those to the store, which journals them once when its write section ends.
+    Either way a use case that changes a shard three times costs one short journal
+    line and one fsync.
     """
 
     def __init__(
@@ -114,6 +117,7 @@ class TinyDBStore:
         self._shards: dict[str, TinyDB] = {}
         self._pending: dict[str, Changes] = {}  # journal lines to write when the section ends
         self._depth = 0  # nesting of write sections, under self._lock
+        self._revisions: dict[str, int] = {}  # shard -> writes so far (see revision())
         for key, state in self._journal.load().items():
             self._shards[key] = self._open(key, state)
 
@@ -155,21 +159,39 @@ class TinyDBStore:
             {key: db.storage.state() for key, db in self._shards.items() if not db.storage.is_empty()}
         )
 
-    def _table(self, scope: Scope, kind: str, create: bool) -> KeyedTable | None:
+    def _docs(self, scope: Scope, kind: str, create: bool) -> dict[str, Any] | None:
+        """The live documents of a kind in a scope (call under the lock)."""
         key = _shard_key(scope)
         db = self._shards.get(key)
         if db is None:
             if not create:
                 return None
             db = self._shards[key] = self._open(key)
-        # TinyDB caches query results; we never use its query cache, so keep it tiny.
-        return db.table(kind, cache_size=0)  # type: ignore[return-value]
+        memory = db.storage.state()
+        docs = memory.get(kind)
+        if docs is None and create:
+            docs = memory[kind] = {}
+        return docs
+
+    def _changed(self, scope: Scope, kind: str, key: str, doc: Doc | None) -> None:
+        # Writes change the shard's memory in place, one document at a time: TinyDB's
+        # Table would copy and diff the whole shard on every write, so a give in a busy
+        # channel would cost as much as the channel's history (docs/performance.md).
+        shard = _shard_key(scope)
+        self._revisions[shard] = self._revisions.get(shard, 0) + 1
+        self._note_changes(shard, {kind: {key: doc}})
 
     def _live_docs(self, scope: Scope, kind: str) -> dict[str, Any]:
         # Reads skip TinyDB's Table, which copies the whole shard on every call;
-        # callers copy just the documents they return. Writes still go through TinyDB.
+        # callers copy just the documents they return.
         db = self._shards.get(_shard_key(scope))
         return db.storage.state().get(kind, {}) if db is not None else {}
+
+    def revision(self, scope: Scope) -> int:
+        """A number that changes whenever anything in ``scope`` is written (this process is
+        the only writer: the file is locked), so callers can cache what they derive from it."""
+        with self._lock:
+            return self._revisions.get(_shard_key(scope), 0)
 
     def get(self, scope: Scope, kind: str, key: str) -> Doc | None:
         with self._lock:
@@ -184,18 +206,22 @@ class TinyDBStore:
         return [d for d in docs if where is None or where(d)]
 
     def put(self, scope: Scope, kind: str, key: str, doc: Doc) -> None:
+        stored = _clone(doc)  # the caller keeps its dict; ours is never mutated, only replaced
         with self._writing():
-            table = self._table(scope, kind, create=True)
-            assert table is not None
-            table.upsert(Document(doc, doc_id=key))
+            docs = self._docs(scope, kind, create=True)
+            assert docs is not None
+            docs[key] = stored
+            self._changed(scope, kind, key, stored)
 
     def add_once(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
+        stored = _clone(doc)
         with self._writing():
-            table = self._table(scope, kind, create=True)
-            assert table is not None
-            if table.contains(doc_id=key):
+            docs = self._docs(scope, kind, create=True)
+            assert docs is not None
+            if key in docs:
                 return False
-            table.insert(Document(doc, doc_id=key))
+            docs[key] = stored
+            self._changed(scope, kind, key, stored)
             return True
 
     def update(
@@ -206,10 +232,13 @@ class TinyDBStore:
 
     def delete(self, scope: Scope, kind: str, key: str) -> bool:
         with self._writing():
-            table = self._table(scope, kind, create=False)
-            if table is None or not table.contains(doc_id=key):
+            docs = self._docs(scope, kind, create=False)
+            if docs is None or key not in docs:
                 return False
-            table.remove(doc_ids=[key])
+            del docs[key]
+            if not docs:
+                del self._shards[_shard_key(scope)].storage.state()[kind]
+            self._changed(scope, kind, key, None)
             return True
 
     def scopes(self, workspace: str | None = None) -> Iterator[Scope]:

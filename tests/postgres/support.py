@@ -24,9 +24,8 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
-from bot.app import build_services
 from bot.clock import SystemClock
-from bot.schedule.install import install_schedule
+from bot.container import build_services, install_schedule
 from bot.schedule.jobs import JOB
 from bot.schedule.leader import APPLICATION_NAME, LEADER_LOCK_KEY
 from bot.services.outcome import Message
@@ -169,6 +168,15 @@ def leader_pids(url: str) -> set[int]:
         "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :k "
         "AND l.objid::bigint = (hashtext(current_schema())::bigint & 4294967295)"), k=LEADER_LOCK_KEY)
+
+
+def a_later_pass_ran(url: str, emulator: Any, tag: str, timeout: float = 20.0) -> bool:
+    """Seed a job due now and wait until it is posted: a whole scheduler pass over the due
+    jobs has then run after everything before it (a pass takes due jobs oldest first), so
+    a duplicate of an earlier job would already be recorded."""
+    topic = f"later pass {tag}"
+    seed_due_post(url, emulator, topic)
+    return wait_until(lambda: len(posts_about(emulator, topic)) == 1, timeout)
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float, step: float = 0.1) -> bool:

@@ -237,3 +237,36 @@ def test_reads_do_not_share_nested_values_with_the_store(make_store):
     got["meta"]["n"] = 99
     store.find(A, "c")[0]["tags"].append("leak")
     assert store.get(A, "c", "k") == {"tags": ["x"], "meta": {"n": 1}}
+
+
+def test_revision_moves_with_every_write_to_its_scope_only(make_store):
+    store = make_store()
+    if store.revision(A) is None:  # PostgreSQL: other processes write too, so it never claims to know
+        store.put(A, "c", "1", {"n": 1})
+        assert store.revision(A) is None
+        return
+    seen = [store.revision(A)]
+    store.put(A, "c", "1", {"n": 1})
+    seen.append(store.revision(A))
+    assert store.add_once(A, "c", "1", {"n": 2}) is False  # nothing written: no new revision
+    assert store.revision(A) == seen[-1]
+    store.update(A, "c", "1", lambda d: {"n": 3})
+    seen.append(store.revision(A))
+    store.delete(A, "c", "1")
+    seen.append(store.revision(A))
+    before_b = store.revision(B)
+    store.put(B, "c", "1", {"n": 1})
+    assert store.revision(A) == seen[-1]
+    assert store.revision(B) != before_b
+    assert len(set(seen)) == len(seen)
+
+
+def test_writes_keep_no_reference_to_the_callers_documents(make_store, tmp_path):
+    store = make_store()
+    doc = {"what": "pilot", "tags": ["a"]}
+    store.put(A, "c", "1", doc)
+    doc["what"] = "changed after the write"
+    doc["tags"].append("b")
+    assert store.get(A, "c", "1") == {"what": "pilot", "tags": ["a"]}
+    store.close()
+    assert make_store(tmp_path / "db.json").get(A, "c", "1") == {"what": "pilot", "tags": ["a"]}

@@ -1,0 +1,68 @@
+"""The ledger reuses a channel's parsed items only while the store says nothing changed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.clock import FakeClock
+from bot.services.ledger import COMMITMENT, Ledger
+from bot.store import Scope, TinyDBStore
+from tests.conftest import ALICE, START
+
+DEAL = Scope("T1", "C1")
+OTHER = Scope("T1", "C2")
+
+
+def _ledger(tmp_path):
+    store = TinyDBStore(tmp_path / "db.json")
+    return store, Ledger(store, FakeClock(START))
+
+
+def _add(ledger, scope, what, side="give"):
+    item, _ = ledger.add(scope, side=side, what=what, owner=ALICE, created_by=ALICE)
+    return item
+
+
+def test_items_follow_adds_closes_and_edits(tmp_path):
+    store, ledger = _ledger(tmp_path)
+    _add(ledger, DEAL, "pilot")
+    assert [c.what for c in ledger.items(DEAL)] == ["pilot"]  # now cached
+    _add(ledger, DEAL, "intro", side="get")
+    ledger.close(DEAL, 1, "done", ALICE)
+    ledger.edit(DEAL, 2, what="intro to the CFO", due_on=date(2026, 12, 1))
+    items = ledger.items(DEAL)
+    assert [(c.number, c.what, c.status, c.due_on) for c in items] == [
+        (1, "pilot", "done", None), (2, "intro to the CFO", "open", date(2026, 12, 1))]
+    store.close()
+    # What the cache showed is what is stored: a fresh process reads the same.
+    fresh = Ledger(TinyDBStore(tmp_path / "db.json"), FakeClock(START))
+    assert fresh.items(DEAL) == items
+
+
+def test_a_write_that_bypasses_the_ledger_is_seen(tmp_path):
+    store, ledger = _ledger(tmp_path)
+    _add(ledger, DEAL, "pilot")
+    assert len(ledger.items(DEAL)) == 1
+    doc = store.get(DEAL, COMMITMENT, "1")
+    store.put(DEAL, COMMITMENT, "1", {**doc, "what": "changed elsewhere"})
+    assert [c.what for c in ledger.items(DEAL)] == ["changed elsewhere"]
+    store.delete(DEAL, COMMITMENT, "1")
+    assert ledger.items(DEAL) == []
+
+
+def test_callers_cannot_change_the_cached_list(tmp_path):
+    _, ledger = _ledger(tmp_path)
+    _add(ledger, DEAL, "pilot")
+    ledger.items(DEAL).clear()
+    assert len(ledger.items(DEAL)) == 1
+
+
+def test_channels_are_cached_apart(tmp_path):
+    _, ledger = _ledger(tmp_path)
+    _add(ledger, DEAL, "pilot")
+    _add(ledger, OTHER, "security review")
+    assert [c.what for c in ledger.items(DEAL)] == ["pilot"]
+    assert [c.what for c in ledger.items(OTHER)] == ["security review"]
+    _add(ledger, OTHER, "reference call")
+    assert [c.what for c in ledger.items(DEAL)] == ["pilot"]
+    assert [c.number for c in ledger.items(OTHER)] == [1, 2]
