@@ -105,6 +105,6 @@ class Coach:
         return {"balance": balance(items, today),
                 "nudge": self.advise(scope, items, today, stage_changed)}
 
-    def note_benefit(self, scope: Scope) -> None:
-        """Someone wrote down what's in it for them (the debrief's WIIFT line)."""
-        self._store.put(scope, COACHING, BENEFIT_KEY, {"at": self._clock.now().isoformat()})
+    def note_benefit(self, scope: Scope, text: str) -> None:
+        """Someone wrote down what's in it for them (the record or debrief form's WIIFT line)."""
+        self._store.put(scope, COACHING, BENEFIT_KEY, {"at": self._clock.now().isoformat(), "text": text})
