@@ -15,6 +15,7 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.listeners import register_all
@@ -30,6 +31,7 @@ from bot.services.record_form import Recorder
 from bot.services.workspaces import Workspaces
 from bot.slack.directory import Directory
 from bot.slack.poster import rendered
+from bot.slack.request_shape import kind_of
 from bot.store import Scope, Store
 
 if TYPE_CHECKING:
@@ -224,5 +226,16 @@ def build_app(
         oauth_settings=oauth_settings,
     )
     app.middleware(_drop_retried_events(services))
+    app.error(_count_and_log_errors(bolt_logger))
     register_all(app, services)
     return app
+
+
+def _count_and_log_errors(logger: logging.Logger) -> Callable[..., None]:
+    """Bolt's error handler: what its default does (log it) plus the listener-errors metric."""
+
+    def on_error(error: Exception, body: dict[str, Any]) -> None:
+        metrics.current().listener_error(kind_of(body) if isinstance(body, dict) else "other")
+        logger.error("listener failed: %s", error, exc_info=error)
+
+    return on_error

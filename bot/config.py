@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./data/partner-coach.json"
@@ -42,6 +43,12 @@ class Settings:
     client_secret: str | None = field(default=None, repr=False)
     # PARTNER_COACH_SENDING_LEASE_SECONDS; None: the default lease (bot.schedule.dispatcher).
     sending_lease: timedelta | None = None
+    # Prometheus metrics at GET /metrics (bot.metrics): off unless PARTNER_COACH_METRICS=1.
+    metrics: bool = False
+    # PARTNER_COACH_METRICS_TOKEN: when set, /metrics answers only "Authorization: Bearer <token>".
+    metrics_token: str | None = field(default=None, repr=False)
+    # PARTNER_COACH_METRICS_DIR: prometheus-client's multiprocess directory (several workers).
+    metrics_dir: Path | None = None
 
     @property
     def oauth(self) -> bool:
@@ -140,12 +147,13 @@ class Settings:
             client_id=client_id,
             client_secret=client_secret,
             sending_lease=sending_lease_from_env(env),
+            **metrics_from_env(get),
         )
 
     def secrets(self) -> list[str]:
         """Every secret value held, so log filters can redact them."""
         values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret,
-                  self.client_secret]
+                  self.client_secret, self.metrics_token]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
 
@@ -197,6 +205,31 @@ def sending_lease_from_env(env: Mapping[str, str] | None = None) -> timedelta | 
             "(or unset it for the default 2 minutes)."
         )
     return timedelta(seconds=seconds)
+
+
+METRICS_VAR, METRICS_TOKEN_VAR, METRICS_DIR_VAR = (
+    "PARTNER_COACH_METRICS", "PARTNER_COACH_METRICS_TOKEN", "PARTNER_COACH_METRICS_DIR")
+
+
+def metrics_from_env(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """The metrics settings: on/off, the bearer token and the multiprocess directory."""
+    switch = (get(METRICS_VAR) or "0").lower()
+    if switch not in ("0", "1", "false", "true", "off", "on"):
+        raise ConfigError(
+            f"{METRICS_VAR} is malformed ({switch[:20]!r}): set it to 1 to serve Prometheus metrics "
+            "at /metrics, or unset it."
+        )
+    token = get(METRICS_TOKEN_VAR)
+    if token is not None and len(token) < 16:
+        raise ConfigError(
+            f"{METRICS_TOKEN_VAR} is too short ({_secret(token)}): use at least 16 random "
+            "characters, e.g. from `openssl rand -hex 20`."
+        )
+    directory = get(METRICS_DIR_VAR)
+    path = Path(directory) if directory else None
+    if path is not None and path.exists() and not path.is_dir():
+        raise ConfigError(f"{METRICS_DIR_VAR} is not a directory ({path}): give a directory path.")
+    return {"metrics": switch in ("1", "true", "on"), "metrics_token": token, "metrics_dir": path}
 
 
 def _url_secrets(url: str | None) -> list[str]:
