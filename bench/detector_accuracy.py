@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = ROOT / "tests" / "domain" / "corpus" / "commitments.tsv"
+DEFAULT_CORPUS = ROOT / "tests" / "domain" / "corpus" / "commitments_dev.tsv"
 LABELS = ("give", "get", "none")
 
 

@@ -19,7 +19,7 @@ from itertools import cycle, islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "domain" / "corpus" / "commitments.tsv"
+CORPUS = ROOT / "tests" / "domain" / "corpus" / "commitments_dev.tsv"
 
 
 def _messages(n: int) -> list[str]:

@@ -19,6 +19,50 @@ class ConfigError(Exception):
     """A missing or malformed variable; the message names it and says what to do."""
 
 
+@dataclass(frozen=True)
+class HttpLimits:
+    """How many connections the HTTP server holds, and for how long (waitress and gunicorn).
+
+    Slack gives up on a request after 3 seconds, so a client that takes longer than a few
+    seconds to send its headers and body is not Slack; and a connection that sends nothing
+    is only holding a slot. Closing both keeps idle or trickling sockets from filling the
+    server (the defaults were 100 connections held for 2 minutes).
+    """
+
+    #: Open connections served at once; more wait in the listen backlog.
+    connection_limit: int = 1000
+    #: Seconds a request may take to arrive whole, headers and body.
+    request_timeout: int = 5
+    #: Seconds a connection may sit with no request (a keep-alive between requests, or a
+    #: fresh connection that sends nothing).
+    idle_timeout: int = 10
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> HttpLimits:
+        """``PARTNER_COACH_HTTP_*`` over the defaults; :class:`ConfigError` when malformed."""
+        env = os.environ if env is None else env
+        return cls(
+            connection_limit=_whole_number(env, "PARTNER_COACH_HTTP_CONNECTION_LIMIT",
+                                           cls.connection_limit, 10, 100_000),
+            request_timeout=_whole_number(env, "PARTNER_COACH_HTTP_REQUEST_TIMEOUT",
+                                          cls.request_timeout, 1, 300),
+            idle_timeout=_whole_number(env, "PARTNER_COACH_HTTP_IDLE_TIMEOUT",
+                                       cls.idle_timeout, 1, 3600),
+        )
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ConfigError(
+            f"{name} is malformed ({text[:20]!r}): give a whole number from {low} to {high} "
+            f"(or unset it for {default})."
+        )
+    return int(text)
+
+
 def _secret(value: str) -> str:
     # Only the shape is ever shown, so a pasted token never reaches a log.
     return f"<{len(value)} characters>"
@@ -49,6 +93,8 @@ class Settings:
     metrics_token: str | None = field(default=None, repr=False)
     # PARTNER_COACH_METRICS_DIR: prometheus-client's multiprocess directory (several workers).
     metrics_dir: Path | None = None
+    # PARTNER_COACH_HTTP_*: connection limit and timeouts of the HTTP server.
+    http: HttpLimits = field(default_factory=HttpLimits)
 
     @property
     def oauth(self) -> bool:
@@ -148,6 +194,7 @@ class Settings:
             client_secret=client_secret,
             sending_lease=sending_lease_from_env(env),
             **metrics_from_env(get),
+            http=HttpLimits.from_env(env),
         )
 
     def secrets(self) -> list[str]:

@@ -10,6 +10,10 @@ or ``WEB_CONCURRENCY`` (default 1). Command-line options override what is set he
   The bot's work is I/O (PostgreSQL, the Slack Web API) under a 3-second ack, and it runs
   its own threads (Bolt's listener pool, the scheduler, the leader election): a sync worker
   would handle one request at a time, and gevent/eventlet would monkey-patch under them.
+* ``worker_connections``, ``keepalive`` and a read timeout on each request come from
+  ``PARTNER_COACH_HTTP_*`` (:class:`bot.config.HttpLimits`), like waitress's under `serve`.
+  gunicorn can't close a connection that never sends a byte, nor one trickling bytes:
+  run it behind a buffering proxy or platform router (which is what they are for).
 * The environment is checked while this file loads, before gunicorn starts anything: a
   missing or malformed variable prints the same one line as `serve` and exits 2. Then
   ``on_starting`` (the command line applied) refuses several workers on TinyDB, and
@@ -50,6 +54,10 @@ timeout = 30
 # under platforms' usual 30 s before SIGKILL.
 graceful_timeout = 20
 # No max_requests: recycling workers would only move the scheduler around.
+# PARTNER_COACH_HTTP_* (bot.config.HttpLimits), as `serve` gives waitress: connections per
+# worker, and how long a keep-alive connection may wait for its next request.
+worker_connections = _settings.http.connection_limit
+keepalive = _settings.http.idle_timeout
 
 
 def on_starting(server: Any) -> None:
@@ -76,6 +84,30 @@ def on_exit(server: Any) -> None:
 def post_fork(server: Any, worker: Any) -> None:
     """In the new worker, before the app is built."""
     bot.wsgi.attach_worker(worker)
+
+
+def post_worker_init(worker: Any) -> None:
+    """gthread reads a request on one of its threads with a blocking socket and no timeout:
+    a client that stalls mid-headers would hold the thread for good. Give every read the
+    request timeout (a stalled client is dropped, quietly)."""
+    handle = getattr(worker, "handle", None)
+    if handle is None or not hasattr(worker, "enqueue_req"):  # not a gthread worker
+        return
+    seconds = _settings.http.request_timeout
+
+    def handle_with_timeout(conn: Any) -> Any:
+        conn.sock.settimeout(seconds)
+        return handle(conn)
+
+    worker.handle = handle_with_timeout
+    worker.log.error_log.addFilter(_quiet_read_timeouts)
+
+
+def _quiet_read_timeouts(record: Any) -> bool:
+    # gthread logs any socket error with a traceback; a client too slow to send its request
+    # is not the server's error.
+    exc = record.exc_info[1] if record.exc_info else None
+    return not isinstance(exc, TimeoutError)
 
 
 def worker_exit(server: Any, worker: Any) -> None:

@@ -6,19 +6,9 @@ from typing import Any
 
 from bot.listeners.commands import COMMAND
 from bot.listeners.events import SUBSCRIBED_EVENTS
+from bot.slack.scopes import BOT_SCOPES
 
-# Each scope, and why the bot can't do without it.
-BOT_SCOPES: dict[str, str] = {
-    "commands": "the /partner slash command",
-    "chat:write": "coaching prompts, confirmations, check-ins and digests",
-    "users:read": "users.info, for each person's time zone",
-    "channels:read": "users.conversations / conversations.info: who may see which channel's ledger",
-    "groups:read": "the same for private deal channels",
-    "channels:history": "message events and conversations.history in public deal channels",
-    "groups:history": "message events and conversations.history in private deal channels",
-    "im:history": "conversations.history in the app's DMs: a reminder cut off by a crash isn't sent twice",
-    "im:write": "conversations.open: a person's DM id before their first reminder, for the same reason",
-}
+__all__ = ["BOT_SCOPES", "bot_events", "build_manifest"]
 
 # message.* events arrive for channels the bot is in; the scopes above cover them.
 BOT_EVENTS_FOR_LISTENER: dict[str, list[str]] = {
@@ -52,7 +42,7 @@ def build_manifest(
     events: dict[str, Any] = {"bot_events": bot_events()}
     oauth_config: dict[str, Any] = {"scopes": {"bot": sorted(BOT_SCOPES)}}
     if request_url and not socket_mode:
-        # Where Slack sends people back after installing (OAuth mode, see README).
+        # Where Slack sends people back after installing (OAuth mode, see docs/operations.md).
         oauth_config["redirect_urls"] = [url.rsplit("/slack/", 1)[0] + "/slack/oauth_redirect"]
     interactivity: dict[str, Any] = {"is_enabled": True}
     if not socket_mode:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,18 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class Message:
+    """A template in ``prompts/`` and the context to render it with.
+
+    It lives here, beside :func:`render`, so every layer that says something (use cases,
+    the scheduler, the Slack poster) shares it without importing each other.
+    """
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
 
 
 def _prompts_dir() -> Path:

@@ -11,14 +11,15 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import metrics
-from bot.app import Services, build_app, build_services, is_postgres
+from bot.app import build_app, is_postgres
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.container import Services, build_services, install_schedule
 from bot.domain import commands as cmd
 from bot.domain.workspace import Workspace
-from bot.schedule.install import Schedule, install_schedule
 from bot.server import WsgiApp
 from bot.services.meetings import Meetings
+from bot.services.scheduled import Schedule
 from bot.slack.client import build_client, token_workspace
 from bot.store import Store, TinyDBStore
 from bot.store.base import move_workspace

@@ -51,7 +51,7 @@ def run_serve() -> int:
         else:
             from bot.server import serve_http
 
-            server = serve_http(runtime.wsgi, settings.port)
+            server = serve_http(runtime.wsgi, settings.port, limits=settings.http)
             log.info("serving HTTP on port %s", settings.port)
             try:
                 server.run()

@@ -10,6 +10,7 @@ import io
 import json
 import logging
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -18,6 +19,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
 from bot import metrics
+from bot.config import HttpLimits
 from bot.slack.request_shape import inspect
 
 log = logging.getLogger(__name__)
@@ -149,11 +151,65 @@ class WsgiApp:
         return [body]
 
 
-def serve_http(wsgi: WsgiApp, port: int, host: str = "0.0.0.0", threads: int = 8) -> Any:
-    """Create (not start) the waitress server; the caller runs and closes it."""
+def serve_http(
+    wsgi: WsgiApp, port: int, host: str = "0.0.0.0", threads: int = 8,
+    limits: HttpLimits | None = None,
+) -> Any:
+    """Create (not start) the waitress server; the caller runs and closes it.
+
+    waitress reads requests on its event loop, not on its 8 threads, so a slow client
+    only costs a connection slot; ``limits`` bounds how many and for how long.
+    """
     from waitress import create_server
 
-    return create_server(
+    limits = limits or HttpLimits()
+    _allow_open_files(limits.connection_limit + 100)
+    server = create_server(
         wsgi, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES + 1,
         ident="partner-coach", clear_untrusted_proxy_headers=True,
+        connection_limit=limits.connection_limit,
+        channel_timeout=limits.idle_timeout,
+        # How often the event loop looks for connections past their time.
+        cleanup_interval=1,
+        # select() stops at file descriptor 1024; poll() has no such ceiling.
+        asyncore_use_poll=True,
     )
+    _close_slow_requests(server, limits.request_timeout)
+    return server
+
+
+def _close_slow_requests(server: Any, timeout: int) -> None:
+    """Close a connection whose request hasn't arrived whole ``timeout`` seconds after it
+    was first seen in progress (waitress alone only closes connections that send nothing
+    at all, so one byte a second would hold a slot forever)."""
+    idle_check = server.maintenance
+    in_progress: weakref.WeakKeyDictionary[Any, tuple[Any, float]] = weakref.WeakKeyDictionary()
+
+    def maintenance(now: float) -> None:
+        idle_check(now)
+        for channel in list(server.active_channels.values()):
+            request = channel.request  # the request being received; None between requests
+            if request is None:
+                in_progress.pop(channel, None)
+                continue
+            seen = in_progress.get(channel)
+            if seen is None or seen[0] is not request:
+                in_progress[channel] = (request, now)
+            elif now - seen[1] >= timeout:
+                channel.will_close = True
+
+    server.maintenance = maintenance
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's soft limit on open files towards ``wanted`` (never above the
+    hard limit): every connection is a file descriptor, and the usual soft limit is 1024."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        if soft != resource.RLIM_INFINITY and soft < target:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ImportError, ValueError, OSError):  # not on this platform, or not allowed
+        log.warning("could not raise the open-files limit to %d", wanted)

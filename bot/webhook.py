@@ -1,4 +1,13 @@
-"""`POST /webhooks/deals`: stage changes pushed by a CRM, verified with a shared secret."""
+"""`POST /webhooks/deals`: stage changes pushed by a CRM, verified with a shared secret.
+
+Signed the way Slack and Stripe sign theirs, so a captured request can't be played again:
+``X-Partner-Coach-Timestamp`` (Unix seconds) and ``X-Partner-Coach-Signature:
+v1=<hex HMAC-SHA256 of "v1:{timestamp}:{raw body}">``. A timestamp more than 5 minutes
+off is refused; the same signature seen again within those minutes is acknowledged and
+changes nothing; an ``id`` is remembered in the store, so a re-signed retry of the same
+event changes nothing either; an ``occurred_at`` older than the deal's last change is
+acknowledged and changes nothing (a CRM delivering out of order can't move a deal back).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +16,11 @@ import hmac
 import json
 import logging
 import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -18,19 +32,62 @@ from bot.slack.client import token_workspace
 from bot.slack.poster import post
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 log = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "x-partner-coach-signature"
+TIMESTAMP_HEADER = "x-partner-coach-timestamp"
+VERSION = "v1"
+#: How far a request's timestamp may be from our clock, either way (as Slack's).
+MAX_SKEW_SECONDS = 5 * 60
+#: Where event ids are remembered (per channel scope).
+EVENT_KIND = "webhook-event"
+_MAX_ID = 200
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,20}$")
 _TEAM_ID = re.compile(r"^T[A-Z0-9]{2,20}$")
 _ENTERPRISE_ID = re.compile(r"^E[A-Z0-9]{2,20}$")
 
 
-def sign(secret: str, body: bytes) -> str:
-    """The hex HMAC-SHA256 a CRM must send in ``X-Partner-Coach-Signature``."""
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, timestamp: int | str, body: bytes) -> str:
+    """The ``X-Partner-Coach-Signature`` value for a body sent at ``timestamp``."""
+    message = f"{VERSION}:{timestamp}:".encode() + body
+    return f"{VERSION}=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signed_headers(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    """The headers a CRM sends with ``body`` (now, unless ``timestamp`` says otherwise)."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    return {
+        "Content-Type": "application/json",
+        "X-Partner-Coach-Timestamp": str(timestamp),
+        "X-Partner-Coach-Signature": sign(secret, timestamp, body),
+    }
+
+
+class _RecentSignatures:
+    """Signatures accepted in the last few minutes: the same request again is a replay (or a
+    retry) within the window its timestamp allows. Beyond it, the timestamp refuses it."""
+
+    def __init__(self, keep_seconds: float, size: int = 10_000) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._keep = keep_seconds
+        self._size = size
+        self._lock = threading.Lock()
+
+    def first_time(self, signature: str, now: float) -> bool:
+        with self._lock:
+            while self._seen and (next(iter(self._seen.values())) < now - self._keep
+                                  or len(self._seen) > self._size):
+                self._seen.popitem(last=False)
+            if signature in self._seen:
+                return False
+            self._seen[signature] = now
+            return True
+
+    def forget(self, signature: str) -> None:
+        with self._lock:
+            self._seen.pop(signature, None)
 
 
 class DealWebhook:
@@ -41,18 +98,53 @@ class DealWebhook:
     ``enterprise_id`` on Enterprise Grid, and the bot posts with that installation's token.
     """
 
-    def __init__(self, secret: str, services: Services) -> None:
+    def __init__(
+        self, secret: str, services: Services, now: Callable[[], float] = time.time
+    ) -> None:
         self._secret = secret
         self._services = services
         self._own_workspace: str | None = None
+        # Wall-clock seconds, as the sender's timestamp is (not the bot's injectable clock).
+        self._now = now
+        self._recent = _RecentSignatures(2 * MAX_SKEW_SECONDS)
 
     def __call__(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        given = headers.get(SIGNATURE_HEADER, "").removeprefix("sha256=")
-        if not hmac.compare_digest(given.encode(), sign(self._secret, body).encode()):
-            return 401, {"ok": False, "error": "invalid_signature"}
+        refused = self._verify(body, headers)
+        if refused is not None:
+            return 401, {"ok": False, "error": refused}
+        signature = headers[SIGNATURE_HEADER].strip()
+        if not self._recent.first_time(signature, self._now()):
+            return 200, {"ok": True, "duplicate": True, "changed": False}
+        try:
+            status, answer = self._handle(body)
+        except BaseException:
+            self._recent.forget(signature)  # not applied: a retry must get through
+            raise
+        if status != 200:
+            self._recent.forget(signature)
+        return status, answer
+
+    def _verify(self, body: bytes, headers: dict[str, str]) -> str | None:
+        """Why the request is refused (the error code), or None when it is signed and fresh."""
+        timestamp, given = headers.get(TIMESTAMP_HEADER, "").strip(), headers.get(SIGNATURE_HEADER, "")
+        if not timestamp:
+            return "missing_timestamp"
+        if not given.strip():
+            return "missing_signature"
+        if not timestamp.isdigit() or len(timestamp) > 12:
+            return "invalid_timestamp"
+        if abs(self._now() - int(timestamp)) > MAX_SKEW_SECONDS:
+            return "stale_timestamp"
+        expected = sign(self._secret, timestamp, body)
+        if not hmac.compare_digest(given.strip().encode(), expected.encode()):
+            return "invalid_signature"
+        return None
+
+    def _handle(self, body: bytes) -> tuple[int, dict[str, Any]]:
+        """A verified request: validate it, then apply it like `/partner deal`."""
         try:
             payload = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             return 400, {"ok": False, "error": "invalid_json"}
         if not isinstance(payload, dict):
             return 400, {"ok": False, "error": "invalid_json", "detail": "expected a JSON object"}
@@ -73,6 +165,8 @@ class DealWebhook:
         if not _CHANNEL_ID.match(channel):
             return 400, {"ok": False, "error": "invalid_channel"}
         try:
+            event_id = _event_id(payload.get("id"))
+            occurred_at = _occurred_at(payload.get("occurred_at"))
             workspace, client = self._workspace(payload.get("team_id"), payload.get("enterprise_id"))
             client.conversations_info(channel=channel)
         except _Refused as refused:
@@ -80,13 +174,27 @@ class DealWebhook:
         except SlackApiError as exc:
             return 400, {"ok": False, "error": str(exc.response.get("error", "slack_error"))}
         actor = self._services.actor(workspace, channel, "crm-webhook")
-        outcome = self._services.partner.set_stage(actor, deal.strip(), stage, source="webhook")
+        store = self._services.store
+        if event_id is not None and not store.add_once(actor.scope, EVENT_KIND, event_id,
+                                                       {"at": datetime.now(UTC).isoformat()}):
+            return 200, {"ok": True, "duplicate": True, "changed": False}
+        try:
+            outcome = self._services.partner.set_stage(actor, deal.strip(), stage, source="webhook",
+                                                       occurred_at=occurred_at)
+        except BaseException:
+            if event_id is not None:  # not applied: the CRM's retry must get through
+                store.delete(actor.scope, EVENT_KIND, event_id)
+            raise
         for name in outcome.signed:
             self._services.on_signed(actor, name)
         for message in outcome.posts:
             post(client, channel, message)
-        log.info("webhook: %s → %s in %s (changed=%s)", deal[:40], stage.value, channel, bool(outcome.posts))
-        return 200, {"ok": True, "deal": deal.strip(), "stage": stage.value, "changed": bool(outcome.posts)}
+        changed = bool(outcome.posts)
+        log.info("webhook: %s → %s in %s (changed=%s)", deal[:40], stage.value, channel, changed)
+        answer = {"ok": True, "deal": deal.strip(), "stage": stage.value, "changed": changed}
+        if occurred_at is not None and not changed and _is_stale(outcome):
+            answer["stale"] = True
+        return 200, answer
 
     def _workspace(self, team_id: Any, enterprise_id: Any) -> tuple[str, WebClient]:
         """The workspace key the payload names (or the token's own) and the client posting there."""
@@ -112,6 +220,38 @@ class DealWebhook:
             except LookupError:
                 continue
         raise _Refused(404, "workspace_not_installed")
+
+
+def _event_id(value: Any) -> str | None:
+    """The payload's optional ``id``, as a string; refused when not a short string or number."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _Refused(400, "invalid_id")
+    text = str(value).strip()
+    if not text or len(text) > _MAX_ID:
+        raise _Refused(400, "invalid_id")
+    return text
+
+
+def _occurred_at(value: Any) -> datetime | None:
+    """The payload's optional ``occurred_at`` (ISO 8601 with a time zone)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise _Refused(400, "invalid_occurred_at")
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise _Refused(400, "invalid_occurred_at") from None
+    if when.tzinfo is None:
+        raise _Refused(400, "invalid_occurred_at")  # ambiguous: whose 10:00?
+    return when
+
+
+def _is_stale(outcome: Any) -> bool:
+    reply = outcome.reply
+    return reply is not None and reply.template == "stage_unchanged" and bool(reply.context.get("stale"))
 
 
 class _Refused(Exception):

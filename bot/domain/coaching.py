@@ -1,7 +1,7 @@
 """Coaching decisions: which nudge fits a ledger's balance, which prompt fits a stage.
 
 The thresholds below are the product's opinion of when an exchange has turned
-one-way; they are constants so tests and the README can name them.
+one-way; they are constants so tests and docs/coaching.md can name them.
 """
 
 from __future__ import annotations

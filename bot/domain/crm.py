@@ -14,8 +14,8 @@ Design notes:
   find *where* a stage would be, the synonym table decides whether it is one.
 * Lines that read like a person talking (start with a pronoun, end with "?") are skipped for
   the built-in shapes, so chatter about deals does not move the pipeline.
-* Channel-specific user patterns run first and are guarded (validated, length-capped input),
-  because Python's ``re`` has no timeout.
+* Channel-specific user patterns run first, on RE2 (:mod:`bot.domain.user_patterns`), which
+  matches in linear time whatever a channel member writes.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
+from bot.domain import user_patterns
 from bot.domain.message_text import clean_mrkdwn
 from bot.domain.stages import Stage, normalize_stage
 
@@ -36,8 +36,9 @@ __all__ = [
     "validate_pattern",
 ]
 
-MAX_PATTERN_LENGTH = 300
-MAX_USER_PATTERN_TEXT = 4000
+MAX_PATTERN_LENGTH = user_patterns.MAX_PATTERN_LENGTH
+MAX_USER_PATTERN_TEXT = user_patterns.MAX_TEXT
+validate_pattern = user_patterns.validate_pattern
 # Built-in parsing is linear-ish, but there is no reason to scan a novel.
 _MAX_TEXT = 20_000
 _MAX_DEAL_LEN = 150
@@ -591,163 +592,14 @@ def _prepare_lines(text: str) -> list[str]:
 # User patterns
 # --------------------------------------------------------------------------------------
 
-try:  # The parser module is private; fall back to textual checks if it ever moves.
-    from re import _constants as _sre_c  # type: ignore[attr-defined]
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    _sre_parse = None  # type: ignore[assignment]
-    _sre_c = None  # type: ignore[assignment]
-
-_NESTED_QUANTIFIER_TEXT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
-_WIDE_REPEAT_TEXT = re.compile(r"(?:\.|\\[wWSD]|\[\^[^\]]*\])[+*]")
-# Two open-ended wildcards make matching quadratic in the line length, which the line cap
-# keeps cheap; three make it cubic, which no cap makes comfortable.
-MAX_WIDE_REPEATS = 2
-_USER_LINE_MAX = 500
-
-
-@dataclass(frozen=True)
-class _PatternShape:
-    nested: bool  # a variable-length repeat inside another repeat
-    wide: int  # unbounded repeats of broad classes: ., \w, \S, [^...]
-
-
-def _pattern_shape(pattern: str) -> _PatternShape:
-    """Look at a pattern's parse tree for the shapes that make backtracking blow up."""
-    if _sre_parse is None:  # pragma: no cover
-        return _PatternShape(
-            bool(_NESTED_QUANTIFIER_TEXT.search(pattern)), len(_WIDE_REPEAT_TEXT.findall(pattern))
-        )
-    parsed = _sre_parse.parse(pattern)
-    repeat_ops = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT}
-    if hasattr(_sre_c, "POSSESSIVE_REPEAT"):
-        repeat_ops.add(_sre_c.POSSESSIVE_REPEAT)
-    wide_categories = {
-        _sre_c.CATEGORY_WORD,
-        _sre_c.CATEGORY_NOT_SPACE,
-        _sre_c.CATEGORY_NOT_DIGIT,
-        _sre_c.CATEGORY_NOT_WORD,
-    }
-    nested = False
-    wide = 0
-
-    def is_wide(sub: list[tuple[object, object]]) -> bool:
-        if len(sub) != 1:
-            return False
-        op, arg = sub[0]
-        if op == _sre_c.ANY:
-            return True
-        if op == _sre_c.IN:
-            items = list(arg)  # type: ignore[call-overload]
-            if items and items[0][0] == _sre_c.NEGATE:
-                return True
-            return any(o == _sre_c.CATEGORY and a in wide_categories for o, a in items)
-        return False
-
-    def walk(items: object, inside: bool, depth: int) -> None:
-        nonlocal nested, wide
-        if depth > 50:
-            nested = True  # absurd nesting: refuse rather than recurse
-            return
-        for op, arg in items:  # type: ignore[attr-defined]
-            if op in repeat_ops:
-                low, high, sub = arg
-                # A variable-length repeat inside another repeat gives the engine many ways
-                # to split the same text: (a+)+, (\w{1,10}){1,10}. Fixed counts are fine.
-                if inside and high > low:
-                    nested = True
-                if high == _sre_c.MAXREPEAT and is_wide(list(sub)):
-                    wide += 1
-                walk(sub, inside or high > 1, depth + 1)
-            elif op == _sre_c.SUBPATTERN:
-                walk(arg[-1], inside, depth + 1)
-            elif op == _sre_c.BRANCH:
-                for branch in arg[1]:
-                    walk(branch, inside, depth + 1)
-            elif op in (_sre_c.ASSERT, _sre_c.ASSERT_NOT):
-                walk(arg[1], inside, depth + 1)
-            elif op == getattr(_sre_c, "ATOMIC_GROUP", object()):
-                walk(arg, inside, depth + 1)
-            elif op == _sre_c.GROUPREF_EXISTS:
-                walk(arg[1], inside, depth + 1)
-                if arg[2] is not None:
-                    walk(arg[2], inside, depth + 1)
-
-    walk(parsed, False, 0)
-    return _PatternShape(nested=nested, wide=wide)
-
-
-def validate_pattern(pattern: str) -> str | None:
-    """Check a user-supplied CRM pattern; a friendly error message, or None when usable.
-
-    A pattern must be a valid Python regular expression of at most 300 characters, with
-    named groups ``deal`` and ``stage`` (``from`` is optional), and without nested
-    unbounded quantifiers such as ``(a+)+`` that can hang the bot.
-    """
-    if not isinstance(pattern, str) or not pattern.strip():
-        return "The pattern is empty. Example: `(?P<deal>.+) moved to (?P<stage>.+)`"
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        return (
-            f"That pattern is {len(pattern)} characters long; please keep it to "
-            f"{MAX_PATTERN_LENGTH} or fewer."
-        )
-    try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        where = f" (at position {exc.pos})" if exc.pos is not None else ""
-        return f"That is not a valid regular expression: {exc.msg}{where}."
-    except (RecursionError, OverflowError, ValueError):
-        return "That is not a valid regular expression."
-    missing = [name for name in ("deal", "stage") if name not in compiled.groupindex]
-    if missing:
-        names = " and ".join(f"`(?P<{name}>...)`" for name in missing)
-        return f"The pattern needs a named group {names} so I know where to look."
-    try:
-        shape = _pattern_shape(pattern)
-    except Exception:  # pragma: no cover - compile() already accepted it
-        return "That pattern is too complicated for me; please simplify it."
-    if shape.nested:
-        return (
-            "That pattern has a repeat inside a repeat (like `(a+)+`), which can make matching "
-            "take forever. Please simplify it."
-        )
-    if shape.wide > MAX_WIDE_REPEATS:
-        return (
-            f"That pattern has {shape.wide} open-ended wildcards like `.+` or `\\w*`; please "
-            f"use at most {MAX_WIDE_REPEATS} and bound the others, e.g. `(?P<from>.{{1,60}}?)`."
-        )
-    return None
-
-
-@lru_cache(maxsize=256)
-def _compile_user(pattern: str) -> re.Pattern[str] | None:
-    if validate_pattern(pattern) is not None:
-        return None
-    # Case-insensitive: users write patterns against what they see, and CRM bots are not
-    # consistent about capitalisation. Patterns run on one line at a time.
-    return re.compile(pattern, re.IGNORECASE)
-
-
 def _from_user_patterns(text: str, patterns: Sequence[str]) -> StageChange | None:
-    """Apply channel patterns line by line (short lines only), first match wins."""
-    if len(text) > MAX_USER_PATTERN_TEXT:
-        return None
-    compiled = [c for c in (_compile_user(p) for p in patterns if isinstance(p, str)) if c]
-    if not compiled:
-        return None
-    lines = [line for line in clean_mrkdwn(text).split("\n") if 0 < len(line) <= _USER_LINE_MAX]
-    for pattern in compiled:
-        for line in lines:
-            m = pattern.search(line)
-            if m is None:
-                continue
-            deal_raw, stage_raw = m.group("deal"), m.group("stage")
-            if not deal_raw or not stage_raw:
-                continue
-            from_raw = m.group("from") if "from" in pattern.groupindex else None
-            change = _build(deal_raw, stage_raw, from_raw)
-            if change is not None:
-                return change
+    """Apply channel patterns (on RE2: :mod:`bot.domain.user_patterns`) line by line,
+    first match naming a known stage wins."""
+    lines = clean_mrkdwn(text).split("\n")
+    for found in user_patterns.matches(text, patterns, lines):
+        change = _build(found.deal, found.stage, found.from_stage)
+        if change is not None:
+            return change
     return None
 
 
@@ -759,11 +611,11 @@ def _from_user_patterns(text: str, patterns: Sequence[str]) -> StageChange | Non
 def parse_crm_post(text: str, extra_patterns: Sequence[str] = ()) -> StageChange | None:
     """Read a deal stage change out of a CRM notification's (flattened) text.
 
-    ``extra_patterns`` are channel-specific regexes (see :func:`validate_pattern`) tried
-    before the built-in shapes, case-insensitively, on each line of the cleaned text (lines
-    over 500 characters are skipped); invalid ones are ignored, and none are applied to
-    texts longer than 4,000 characters. Returns None for anything that is not a stage
-    change, including unknown stage names and ordinary conversation about deals.
+    ``extra_patterns`` are channel-specific RE2 patterns (see :func:`validate_pattern`) tried
+    before the built-in shapes, case-insensitively, on each line of the cleaned text; invalid
+    ones are ignored, and none are applied to texts longer than Slack's 40,000 characters.
+    Returns None for anything that is not a stage change, including unknown stage names and
+    ordinary conversation about deals.
     """
     if not isinstance(text, str) or not text.strip():
         return None

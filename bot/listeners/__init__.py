@@ -9,7 +9,7 @@ from slack_bolt import App
 from bot.listeners import actions, commands, events, views
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def register_all(app: App, services: Services) -> None:

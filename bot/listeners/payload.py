@@ -11,7 +11,7 @@ from slack_bolt import BoltContext
 from bot.domain.workspace import workspace_key
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
     from bot.services.partner_command import Actor
 
 

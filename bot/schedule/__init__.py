@@ -7,6 +7,7 @@ scheduled one-off posts (meeting debriefs).
 * :mod:`bot.schedule.limiter` — per-channel and workspace pacing of posts;
 * :mod:`bot.schedule.zones` — which time zone a channel lives in.
 
-:func:`bot.schedule.install.install_schedule` wires it all into the app's :class:`~bot.app.Services`
-(in its own module: the services it wires import the modules above).
+Nothing here imports a use case: the dispatcher only knows the render callbacks registered on
+it (``render(scope, job, now) -> Message | None``) and the planners. The use cases plan through
+this package; :func:`bot.container.install_schedule` plugs them in.
 """

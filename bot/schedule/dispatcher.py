@@ -39,6 +39,7 @@ from slack_sdk.errors import SlackApiError
 from bot import metrics
 from bot.clock import Clock
 from bot.domain.schedule_rules import backoff
+from bot.messages import Message
 from bot.schedule.jobs import (
     ACTIVE,
     CANCELLED,
@@ -55,7 +56,6 @@ from bot.schedule.jobs import (
     ready_at,
 )
 from bot.schedule.limiter import PostLimiter
-from bot.services.outcome import Message
 from bot.slack.poster import rendered
 from bot.store import Doc, Scope
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from bot.messages import Message
 from bot.schedule.jobs import JobStore, new_job
-from bot.services.outcome import Message
 from bot.store import Doc, Scope
 
 POST = "post"

@@ -9,15 +9,20 @@ remembered); UTC.
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.domain.schedule_rules import resolve_tz
-from bot.services.channel_settings import ChannelSettings
 from bot.store import Scope, Store
 
 META = "schedule_meta"
 TZ_KEY = "tz"
 _PERSON = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+
+
+class ChannelSettingsReader(Protocol):
+    """A channel's settings, defaults filled in (``bot.services.channel_settings.ChannelSettings``)."""
+
+    def get(self, scope: Scope) -> dict[str, Any]: ...
 
 
 class UserZones(Protocol):
@@ -33,7 +38,7 @@ class People(UserZones, Protocol):
 class ChannelZones:
     """Resolves and remembers channel time zones."""
 
-    def __init__(self, store: Store, settings: ChannelSettings, directory: UserZones | None) -> None:
+    def __init__(self, store: Store, settings: ChannelSettingsReader, directory: UserZones | None) -> None:
         self._store = store
         self._settings = settings
         self._directory = directory

@@ -46,6 +46,8 @@ class StageChange:
     deal: Deal
     previous: Stage | None
     changed: bool
+    # The update happened before the deal's last change (a CRM delivering out of order).
+    stale: bool = False
 
 
 class Deals:
@@ -55,12 +57,21 @@ class Deals:
         self._store = store
         self._clock = clock
 
-    def set_stage(self, scope: Scope, name: str, stage: Stage, by: str) -> StageChange:
-        """Move a deal to a stage; setting the stage it already has changes nothing."""
+    def set_stage(
+        self, scope: Scope, name: str, stage: Stage, by: str, occurred_at: datetime | None = None
+    ) -> StageChange:
+        """Move a deal to a stage; setting the stage it already has changes nothing.
+
+        ``occurred_at`` (a CRM's own time of the change): an update that happened before the
+        deal's last change is stale and changes nothing, so a late or replayed delivery can't
+        move a deal back.
+        """
         key = deal_key(name)
         with self._store.transaction(scope):
             current = self._store.get(scope, DEAL, key)
             previous = Stage(current["stage"]) if current else None
+            if current is not None and occurred_at is not None and occurred_at < _last_change(current):
+                return StageChange(Deal.from_doc(current), previous, changed=False, stale=True)
             if current is not None and previous is stage:
                 return StageChange(Deal.from_doc(current), previous, changed=False)
             now = self._clock.now().isoformat()
@@ -73,6 +84,8 @@ class Deals:
                 "updated_by": by,
                 "history": history[-50:],
             }
+            if occurred_at is not None:
+                doc["occurred_at"] = occurred_at.isoformat()
             self._store.put(scope, DEAL, key, doc)
             return StageChange(Deal.from_doc(doc), previous, changed=True)
 
@@ -80,3 +93,8 @@ class Deals:
         """The channel's deals, most recently updated first."""
         deals = [Deal.from_doc(d) for d in self._store.find(scope, DEAL)]
         return sorted(deals, key=lambda d: d.updated_at, reverse=True)
+
+
+def _last_change(doc: dict) -> datetime:
+    """When a deal last changed: the CRM's time of it when one said, else when we recorded it."""
+    return datetime.fromisoformat(doc.get("occurred_at") or doc["updated_at"])

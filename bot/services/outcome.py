@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from bot.messages import Message
 
-@dataclass(frozen=True)
-class Message:
-    """A template in ``prompts/`` and the context to render it with."""
-
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
+__all__ = ["Message", "Outcome", "error"]
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from bot.clock import Clock
@@ -157,12 +157,19 @@ class PartnerCommands:
             reply=Message("item_edited", {"item": result.item, "today": self.today(tz)})
         )
 
-    def set_stage(self, actor: Actor, deal: str, stage: Stage, source: str = "command") -> Outcome:
-        """Move a deal; a real change posts the stage's coaching prompt in the channel."""
-        change = self.deals.set_stage(actor.scope, deal, stage, actor.user)
+    def set_stage(
+        self, actor: Actor, deal: str, stage: Stage, source: str = "command",
+        occurred_at: datetime | None = None,
+    ) -> Outcome:
+        """Move a deal; a real change posts the stage's coaching prompt in the channel.
+
+        ``occurred_at``: when the change happened at its source (a CRM webhook); an update
+        older than the deal's last change changes nothing.
+        """
+        change = self.deals.set_stage(actor.scope, deal, stage, actor.user, occurred_at)
         if not change.changed:
             return Outcome(
-                reply=Message("stage_unchanged", {"deal": change.deal}),
+                reply=Message("stage_unchanged", {"deal": change.deal, "stale": change.stale}),
             )
         today = self.today(actor.tz())
         items = self.ledger.items(actor.scope)

@@ -20,8 +20,8 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.domain.workspace import Workspace, workspace_key
-from bot.manifest import BOT_SCOPES
 from bot.slack.client import build_client
+from bot.slack.scopes import BOT_SCOPES
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.messages import render
-from bot.services.outcome import Message
+from bot.messages import Message, render
 
 log = logging.getLogger(__name__)
 

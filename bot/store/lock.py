@@ -34,7 +34,7 @@ class ProcessLock:
             os.close(fd)
             raise DatabaseLocked(
                 f"PARTNER_COACH_DB {self.path.with_suffix('')} is in use by another partner-coach "
-                "process; run one process per database (see README, 'One process')."
+                "process; run one process per database (see docs/operations.md)."
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())

@@ -17,7 +17,7 @@ from bot.domain.detector import (
     detect_meeting_end,
 )
 
-CORPUS_PATH = Path(__file__).parent / "corpus" / "commitments.tsv"
+CORPUS_PATH = Path(__file__).parent / "corpus" / "commitments_dev.tsv"
 
 
 def _load_corpus() -> list[tuple[str, str]]:

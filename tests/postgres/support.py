@@ -24,9 +24,8 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy as sa
 
-from bot.app import build_services
 from bot.clock import SystemClock
-from bot.schedule.install import install_schedule
+from bot.container import build_services, install_schedule
 from bot.schedule.jobs import JOB
 from bot.schedule.leader import APPLICATION_NAME, LEADER_LOCK_KEY
 from bot.services.outcome import Message

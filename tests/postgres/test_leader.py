@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from bot.app import EVENT_KIND, EVENTS_SCOPE, SharedEvents, build_services
+from bot.app import EVENT_KIND, EVENTS_SCOPE, SharedEvents
 from bot.clock import FakeClock
+from bot.container import build_services, install_schedule
 from bot.schedule.dispatcher import SENDING_LEASE
-from bot.schedule.install import install_schedule
 from bot.schedule.jobs import SENDING, iso
 from bot.schedule.leader import LeaderElection
 from bot.services.outcome import Message

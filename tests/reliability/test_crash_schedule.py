@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.app import build_services
 from bot.clock import SystemClock
-from bot.schedule.install import install_schedule
+from bot.container import build_services, install_schedule
 from bot.services.outcome import Message
 from bot.slack.client import build_client
 from bot.store import Scope, TinyDBStore

@@ -13,7 +13,7 @@ from bot.listeners.actions.record import make_record_handler
 from bot.listeners.actions.reminders import make_reminder_handler
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def register(app: App, services: Services) -> None:

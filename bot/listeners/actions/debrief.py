@@ -12,7 +12,7 @@ from bot.services.debrief import debrief_modal
 from bot.slack.poster import rendered
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_debrief_open_handler(services: Services) -> Callable[..., None]:

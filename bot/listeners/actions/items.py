@@ -13,7 +13,7 @@ from bot.services.outcome import error
 from bot.slack.poster import rendered
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_item_handler(services: Services, status: str) -> Callable[..., None]:

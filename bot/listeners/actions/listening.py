@@ -11,7 +11,7 @@ from bot.listeners.payload import channel_id, workspace_of
 from bot.slack.poster import rendered
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_offer_handler(services: Services, choice: str) -> Callable[..., None]:

@@ -13,7 +13,7 @@ from bot.services.outcome import Message
 from bot.slack.poster import rendered
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_record_handler(services: Services) -> Callable[..., None]:

@@ -14,7 +14,7 @@ from bot.slack.poster import rendered
 from bot.store import Scope
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_reminder_handler(services: Services, action: str) -> Callable[..., None]:

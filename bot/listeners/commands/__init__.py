@@ -9,7 +9,7 @@ from slack_bolt import App
 from bot.listeners.commands.partner import make_partner_handler
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 COMMAND = "/partner"
 

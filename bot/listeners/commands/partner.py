@@ -15,7 +15,7 @@ from bot.services.outcome import Message, error
 from bot.slack.poster import post, rendered
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_partner_handler(services: Services) -> Callable[..., None]:

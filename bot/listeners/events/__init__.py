@@ -17,7 +17,7 @@ from bot.listeners.events.message import make_message_handler
 from bot.listeners.events.uninstall import make_tokens_revoked_handler, make_uninstalled_handler
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 EVENT_LISTENERS: dict[str, Callable[[Services], Callable[..., Any]]] = {
     "app_home_opened": make_home_handler,

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.listeners.payload import workspace_of
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_home_handler(services: Services) -> Callable[..., None]:

@@ -12,7 +12,7 @@ from bot.listeners.payload import workspace_of
 from bot.slack.poster import post, post_ephemeral
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_message_handler(services: Services) -> Callable[..., None]:

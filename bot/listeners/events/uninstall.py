@@ -10,7 +10,7 @@ from slack_bolt import BoltContext
 from bot.listeners.payload import event_time, workspace_of
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_uninstalled_handler(services: Services) -> Callable[..., None]:

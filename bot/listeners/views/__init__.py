@@ -10,7 +10,7 @@ from bot.listeners.views.debrief import make_debrief_submission_handler
 from bot.listeners.views.record import make_record_submission_handler
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def register(app: App, services: Services) -> None:

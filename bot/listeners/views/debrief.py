@@ -13,7 +13,7 @@ from bot.services.debrief import read_debrief
 from bot.slack.poster import post_ephemeral
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_debrief_submission_handler(services: Services) -> Callable[..., None]:

@@ -13,7 +13,7 @@ from bot.services.record_form import RecordForm, read_form
 from bot.slack.poster import post_ephemeral
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.container import Services
 
 
 def make_record_submission_handler(services: Services) -> Callable[..., None]:

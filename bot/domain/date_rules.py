@@ -1,0 +1,335 @@
+"""The pre-pass: one regular expression per way people write a due date, each with the
+function that resolves it against the user's local ``now``.
+
+:data:`RULES` lists them in order (the first full match wins); the vocabulary they are built
+from is in :mod:`bot.domain.date_words`, and the reading rules are described in
+:mod:`bot.domain.dates`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from bot.domain.date_words import (
+    MONTH,
+    MONTHS,
+    NUMBER_WORD,
+    NUMBER_WORDS,
+    OPTIONAL_WEEKDAY,
+    ORDINAL,
+    TOMORROW_WORDS,
+    UNIT,
+    UNITS,
+    WEEKDAY,
+    WEEKDAYS,
+    YEAR,
+    alternation,
+)
+
+MAX_YEARS_AHEAD = 5
+
+
+class NotADate(Exception):
+    """The phrase has the shape of a date but names no real day (Feb 30)."""
+
+
+# --------------------------------------------------------------------------- calendar helpers
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def add_months(d: date, months: int) -> date:
+    """Same day ``months`` later, clamped to the month's end (Jan 31 + 1 month = Feb 28)."""
+    years, month0 = divmod(d.month - 1 + months, 12)
+    year = d.year + years
+    return date(year, month0 + 1, min(d.day, calendar.monthrange(year, month0 + 1)[1]))
+
+
+def _quarter_start(d: date) -> date:
+    return date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+
+
+def _quarter_end(d: date) -> date:
+    last_month = 3 * ((d.month - 1) // 3) + 3
+    return _month_end(d.year, last_month)
+
+
+def _upcoming(today: date, weekday: int) -> date:
+    """The next ``weekday``, today included."""
+    return today + timedelta(days=(weekday - today.weekday()) % 7)
+
+
+def _next_occurrence(today: date, month: int, day: int) -> date:
+    """The next ``month``/``day`` on or after today; nine years covers every Feb 29."""
+    for year in range(today.year, today.year + 9):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise NotADate
+
+
+def _explicit(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise NotADate from exc
+
+
+def _month_alone(today: date, month: int, year: int | None) -> date:
+    """"by May" means the 1st of May; "by November" in November means its last day."""
+    if year is None:
+        year = today.year if month >= today.month else today.year + 1
+    if (year, month) == (today.year, today.month):
+        return _month_end(year, month)
+    return _explicit(year, month, 1)
+
+
+# --------------------------------------------------------------------------- pre-pass rules
+
+_Handler = Callable[[re.Match[str], datetime], date]
+RULES: list[tuple[re.Pattern[str], _Handler]] = []
+
+
+def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
+    """Register a handler for phrases that fully match ``pattern`` (normalised text)."""
+
+    def register(handler: _Handler) -> _Handler:
+        RULES.append((re.compile(pattern), handler))
+        return handler
+
+    return register
+
+
+@_rule(
+    r"today|tod|now|right now|asap|eod|cob|eob|end of (?:business )?day|close of business"
+    r"|tonight|this (?:morning|afternoon|evening)|midnight"
+)
+def _today(m: re.Match[str], now: datetime) -> date:
+    return now.date()
+
+
+@_rule(alternation(TOMORROW_WORDS))
+def _tomorrow(m: re.Match[str], now: datetime) -> date:
+    return now.date() + timedelta(days=1)
+
+
+@_rule(rf"overmorrow|day after (?:{alternation(TOMORROW_WORDS)})")
+def _overmorrow(m: re.Match[str], now: datetime) -> date:
+    return now.date() + timedelta(days=2)
+
+
+@_rule(r"yesterday")
+def _yesterday(m: re.Match[str], now: datetime) -> date:
+    return now.date() - timedelta(days=1)  # resolved only so the error can say "in the past"
+
+
+@_rule(
+    r"(?P<h>[0-9]{1,2})(?::(?P<mi>[0-9]{2}))? ?(?P<ap>am|pm)"
+    r"|(?P<h24>[0-9]{1,2}):(?P<mi24>[0-9]{2})|(?P<noon>noon|midday)"
+)
+def _time_only(m: re.Match[str], now: datetime) -> date:
+    # "by 5pm" is a deadline today; if 5pm has gone, the user means tomorrow.
+    if m["noon"]:
+        hour, minute = 12, 0
+    elif m["h24"] is not None:
+        hour, minute = int(m["h24"]), int(m["mi24"])
+    else:
+        hour, minute = int(m["h"]) % 12 + (12 if m["ap"] == "pm" else 0), int(m["mi"] or 0)
+    if hour > 23 or minute > 59 or (m["ap"] and not 1 <= int(m["h"]) <= 12):
+        raise NotADate
+    passed = (now.hour, now.minute) > (hour, minute)
+    return now.date() + timedelta(days=1 if passed else 0)
+
+
+@_rule(rf"(?:this |coming |this coming )?(?P<wd>{WEEKDAY})")
+def _weekday(m: re.Match[str], now: datetime) -> date:
+    return _upcoming(now.date(), WEEKDAYS[m["wd"]])
+
+
+@_rule(rf"next (?P<wd>{WEEKDAY})|(?P<wd2>{WEEKDAY}) next week|next week (?P<wd3>{WEEKDAY})")
+def _next_weekday(m: re.Match[str], now: datetime) -> date:
+    name = m["wd"] or m["wd2"] or m["wd3"]
+    return _monday(now.date()) + timedelta(days=7 + WEEKDAYS[name])
+
+
+@_rule(rf"(?P<wd>{WEEKDAY}) after next")
+def _weekday_after_next(m: re.Match[str], now: datetime) -> date:
+    return _upcoming(now.date(), WEEKDAYS[m["wd"]]) + timedelta(days=7)
+
+
+@_rule(rf"(?P<wd>{WEEKDAY}) this week")
+def _weekday_this_week(m: re.Match[str], now: datetime) -> date:
+    return _monday(now.date()) + timedelta(days=WEEKDAYS[m["wd"]])
+
+
+@_rule(rf"last (?P<wd>{WEEKDAY})")
+def _last_weekday(m: re.Match[str], now: datetime) -> date:
+    return _monday(now.date()) + timedelta(days=WEEKDAYS[m["wd"]] - 7)
+
+
+@_rule(
+    rf"(?:in |within )?(?:(?P<n>[0-9]{{1,6}}) ?|(?P<w>{NUMBER_WORD}) )(?P<unit>{UNIT})"
+    r"(?P<tail> from now| from today| time| later| out| ago)?"
+)
+def _relative(m: re.Match[str], now: datetime) -> date:
+    n = int(m["n"]) if m["n"] is not None else NUMBER_WORDS[m["w"]]
+    kind, approx_days = UNITS[m["unit"]]
+    if n * approx_days > (MAX_YEARS_AHEAD + 1) * 366:
+        return date.max  # far beyond the limit; don't risk date overflow computing it
+    sign = -1 if m["tail"] == " ago" else 1
+    today = now.date()
+    if kind == "days":
+        return today + timedelta(days=sign * n)
+    if kind in ("weeks", "fortnights"):
+        return today + timedelta(days=sign * n * int(approx_days))
+    if kind == "months":
+        return add_months(today, sign * n)
+    if kind == "years":
+        return add_months(today, sign * 12 * n)
+    if kind in ("hours", "minutes"):
+        # Add real elapsed time in UTC, then look at the local calendar: exact across DST.
+        delta = timedelta(hours=n) if kind == "hours" else timedelta(minutes=n)
+        return (now.astimezone(UTC) + sign * delta).astimezone(now.tzinfo).date()
+    day, left = today, n  # business days: skip Saturdays and Sundays
+    while left:
+        day += timedelta(days=sign)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+@_rule(
+    r"(?:start of |beginning of )?next (?P<per>week|month|quarter|year)"
+    r"|(?P<wan>week after next|following week)"
+)
+def _next_period(m: re.Match[str], now: datetime) -> date:
+    today = now.date()
+    if m["wan"]:
+        return _monday(today) + timedelta(days=14)
+    per = m["per"]
+    if per == "week":
+        return _monday(today) + timedelta(days=7)
+    if per == "month":
+        return add_months(today.replace(day=1), 1)
+    if per == "quarter":
+        return add_months(_quarter_start(today), 3)
+    return date(today.year + 1, 1, 1)
+
+
+_PERIOD_ABBREVIATIONS = {"eow": "week", "eom": "month", "eoq": "quarter", "eoy": "year"}
+
+
+@_rule(
+    r"(?:end of |this |current )(?:this |current )?(?P<per>week|month|quarter|year)"
+    r"|end of (?P<next>next) (?P<nper>week|month|quarter|year)"
+    r"|(?P<abbr>eow|eom|eoq|eoy)|end of (?:the )?(?:work ?week|business week)"
+)
+def _period_end(m: re.Match[str], now: datetime) -> date:
+    today = now.date()
+    per = m["per"] or m["nper"] or _PERIOD_ABBREVIATIONS.get(m["abbr"] or "", "week")
+    if m["next"]:
+        if per == "week":
+            return _monday(today) + timedelta(days=7 + 4)
+        if per == "month":
+            nxt = add_months(today.replace(day=1), 1)
+            return _month_end(nxt.year, nxt.month)
+        if per == "quarter":
+            return _quarter_end(add_months(_quarter_start(today), 3))
+        return date(today.year + 1, 12, 31)
+    if per == "week":
+        # Friday of this week; at the weekend this week's Friday has gone, so the next one.
+        return _upcoming(today, 4)
+    if per == "month":
+        return _month_end(today.year, today.month)
+    if per == "quarter":
+        return _quarter_end(today)
+    return date(today.year, 12, 31)
+
+
+@_rule(r"(?:this )?weekend")
+def _weekend(m: re.Match[str], now: datetime) -> date:
+    today = now.date()
+    return today if today.weekday() >= 5 else _upcoming(today, 5)
+
+
+@_rule(rf"(?:end of q(?P<q>[1-4])|q(?P<q2>[1-4]) end)(?: {YEAR})?")
+def _quarter_named(m: re.Match[str], now: datetime) -> date:
+    # "end of Q1": the last day of the next Q1 (or of Q1 of the given year). A bare
+    # "by Q1" is left unread on purpose: people mean both its start and its end.
+    today, last_month = now.date(), 3 * int(m["q"] or m["q2"])
+    if m["y"]:
+        return _month_end(int(m["y"]), last_month)
+    end = _month_end(today.year, last_month)
+    return end if end >= today else _month_end(today.year + 1, last_month)
+
+
+@_rule(rf"{OPTIONAL_WEEKDAY}{YEAR}[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<d>[0-9]{{1,2}})")
+def _iso(m: re.Match[str], now: datetime) -> date:
+    return _explicit(int(m["y"]), int(m["m"]), int(m["d"]))
+
+
+@_rule(rf"{OPTIONAL_WEEKDAY}(?P<m>[0-9]{{1,2}})/(?P<d>[0-9]{{1,2}})(?:/(?P<y>[0-9]{{4}}|[0-9]{{2}}))?")
+def _us_numeric(m: re.Match[str], now: datetime) -> date:
+    month, day = int(m["m"]), int(m["d"])
+    if m["y"] is None:
+        return _next_occurrence(now.date(), month, day)
+    year = int(m["y"])
+    return _explicit(year + 2000 if year < 100 else year, month, day)
+
+
+@_rule(
+    rf"{OPTIONAL_WEEKDAY}(?:(?P<mon>{MONTH}) (?P<d>[0-9]{{1,2}}){ORDINAL}?"
+    rf"|(?P<d2>[0-9]{{1,2}}){ORDINAL}?(?: of)? (?P<mon2>{MONTH}))(?: {YEAR})?"
+)
+def _month_day(m: re.Match[str], now: datetime) -> date:
+    month = MONTHS[m["mon"] or m["mon2"]]
+    day = int(m["d"] or m["d2"])
+    if m["y"] is None:
+        return _next_occurrence(now.date(), month, day)
+    return _explicit(int(m["y"]), month, day)
+
+
+@_rule(
+    rf"(?P<where>end of|late|mid|middle of|start of|beginning of|early) (?P<mon>{MONTH})"
+    rf"(?: {YEAR})?"
+)
+def _part_of_month(m: re.Match[str], now: datetime) -> date:
+    today, month = now.date(), MONTHS[m["mon"]]
+    year = int(m["y"]) if m["y"] else (today.year if month >= today.month else today.year + 1)
+    if m["where"] in ("end of", "late"):
+        return _month_end(year, month)
+    day = 15 if m["where"] in ("mid", "middle of") else 1
+    if not m["y"] and date(year, month, day) < today:
+        year += 1  # "mid November" on Nov 20 means next November
+    return _explicit(year, month, day)
+
+
+@_rule(rf"(?:in )?(?P<mon>{MONTH})(?: {YEAR})?")
+def _month(m: re.Match[str], now: datetime) -> date:
+    return _month_alone(now.date(), MONTHS[m["mon"]], int(m["y"]) if m["y"] else None)
+
+
+@_rule(rf"(?P<d>[0-9]{{1,2}}){ORDINAL}")
+def _day_of_month(m: re.Match[str], now: datetime) -> date:
+    # "the 5th": the next 5th, this month if it hasn't passed (skipping months without a 31st).
+    today, day = now.date(), int(m["d"])
+    first = today.replace(day=1)
+    for months_ahead in range(0, 13):
+        month = add_months(first, months_ahead)
+        if day <= calendar.monthrange(month.year, month.month)[1]:
+            candidate = month.replace(day=day)
+            if candidate >= today:
+                return candidate
+    raise NotADate
