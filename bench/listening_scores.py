@@ -82,13 +82,12 @@ def score_commitments(part: str, errors: list[str]) -> Score:
 
 
 def score_crm(part: str, errors: list[str]) -> Score:
-    from bot.domain.crm import parse_crm_post
-    from bot.domain.message_text import flatten_message
+    from bot.domain.crm import parse_crm_message
 
     found = right = expected = stage_ok = deal_ok = 0
     for post in load_crm(part):
         want = post["expected"]
-        change = parse_crm_post(flatten_message(post["event"]))
+        change = parse_crm_message(post["event"])
         expected += want is not None
         if change is None:
             if want is not None:

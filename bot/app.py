@@ -14,9 +14,11 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 from bot import metrics
 from bot.clock import Clock
+from bot.config import slack_environment_hidden
 from bot.container import Services
 from bot.listeners import register_all
 from bot.listeners.payload import workspace_of
+from bot.listeners.seal_guard import make_seal_guard
 from bot.slack.fast_ack import AckAwareExecutor, signalling_ack_middleware
 from bot.slack.request_shape import kind_of
 from bot.store import Scope, Store
@@ -92,16 +94,6 @@ def _drop_retried_events(services: Services) -> Callable[..., Any]:
     return middleware
 
 
-class _QuietTokenWarning(logging.Filter):
-    """Bolt warns that SLACK_BOT_TOKEN is unused when a client is given; that is on purpose."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
-
-
-_QUIET_TOKEN_WARNING = _QuietTokenWarning()
-
-
 def build_app(
     services: Services,
     signing_secret: str | None,
@@ -121,21 +113,24 @@ def build_app(
     (:mod:`bot.slack.fast_ack`).
     """
     bolt_logger = logging.getLogger("bot.bolt")
-    bolt_logger.addFilter(_QUIET_TOKEN_WARNING)  # adding the same object twice is a no-op
-    app = App(
-        client=services.client,
-        signing_secret=signing_secret,
-        token_verification_enabled=token_verification,
-        request_verification_enabled=signing_secret is not None,
-        process_before_response=False,
-        logger=bolt_logger,
-        oauth_settings=oauth_settings,
-        # Bolt's default is 5; posts after the ack (stage prompts) hold a thread for a Slack
-        # round trip, and new requests' acks shouldn't queue behind them.
-        listener_executor=AckAwareExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
-    )
+    with slack_environment_hidden():  # built from Settings only (bot.config)
+        app = App(
+            client=services.client,
+            signing_secret=signing_secret or "",
+            token_verification_enabled=token_verification,
+            request_verification_enabled=signing_secret is not None,
+            process_before_response=False,
+            logger=bolt_logger,
+            oauth_settings=oauth_settings,
+            # A pool counting its tasks (Runtime.wait_idle waits for them to finish) that
+            # answers Slack as soon as a listener acks (bot.slack.fast_ack). Bolt's default
+            # is 5 threads; posts after the ack (stage prompts) hold one for a Slack round
+            # trip, and new requests' acks shouldn't queue behind them.
+            listener_executor=AckAwareExecutor(max_workers=LISTENER_THREADS),
+        )
     app.middleware(signalling_ack_middleware)
     app.middleware(_drop_retried_events(services))
+    app.middleware(make_seal_guard(services))
     app.error(_count_and_log_errors(bolt_logger))
     register_all(app, services)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from bot.cli_db import add_db_parser
 
@@ -18,12 +19,18 @@ def _serve(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return run_demo(color=not args.no_color and sys.stdout.isatty())
+    return run_demo(color=not args.no_color and sys.stdout.isatty(), html=args.html,
+                    screenshot=args.screenshot)
 
 
 def _manifest(args: argparse.Namespace) -> int:
-    from bot.manifest import build_manifest
+    from bot.manifest import PLACEHOLDER_URL, build_manifest
 
+    if not args.url and not args.socket_mode:
+        # A manifest pasted with the placeholder host points Slack at nobody's server.
+        print(f"partner-coach manifest: warning: no --url given, so the Request URLs use the "
+              f"placeholder {PLACEHOLDER_URL}; pass --url https://YOUR-HOST/slack/events "
+              f"(or --socket-mode)", file=sys.stderr)
     manifest = build_manifest(args.url, socket_mode=args.socket_mode, org_deploy=args.org_deploy)
     print(json.dumps(manifest, indent=2))
     return 0
@@ -56,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument("--no-color", action="store_true", help="plain output")
+    demo.add_argument("--html", type=Path, metavar="FILE",
+                      help="also write the conversation as a Slack-like web page (Block Kit rendered)")
+    demo.add_argument("--screenshot", type=Path, metavar="PNG",
+                      help="also write a PNG of the key moments, taken in headless Chromium "
+                           "(e.g. docs/images/demo.png)")
     demo.set_defaults(func=_demo)
     manifest = sub.add_parser(
         "manifest",

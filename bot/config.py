@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./data/partner-coach.json"
 DEFAULT_PORT = 3000
+DEFAULT_CALENDAR_POLL_SECONDS = 300
 
 
 class ConfigError(Exception):
@@ -93,6 +96,10 @@ class Settings:
     metrics_token: str | None = field(default=None, repr=False)
     # PARTNER_COACH_METRICS_DIR: prometheus-client's multiprocess directory (several workers).
     metrics_dir: Path | None = None
+    # Calendar feeds (bot.services.calendar): PARTNER_COACH_CALENDAR_ALLOW_PRIVATE=1 lets them use
+    # http and private/loopback hosts (tests and the demo only); how often they are read.
+    calendar_allow_private: bool = False
+    calendar_poll_seconds: int = DEFAULT_CALENDAR_POLL_SECONDS
     # PARTNER_COACH_HTTP_*: connection limit and timeouts of the HTTP server.
     http: HttpLimits = field(default_factory=HttpLimits)
 
@@ -162,8 +169,9 @@ class Settings:
         if not api_url.endswith("/"):
             api_url += "/"
         port_text = get("PORT") or str(DEFAULT_PORT)
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 1 to 65535.")
+        # 0 takes any free port; `serve` logs the one it got ("serving HTTP on port N").
+        if not port_text.isdigit() or not 0 <= int(port_text) < 65536:
+            raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 0 to 65535.")
         db_path = Path(get("PARTNER_COACH_DB") or DEFAULT_DB)
         if db_path.exists() and db_path.is_dir():
             raise ConfigError(
@@ -194,6 +202,8 @@ class Settings:
             client_secret=client_secret,
             sending_lease=sending_lease_from_env(env),
             **metrics_from_env(get),
+            calendar_allow_private=_flag(env, "PARTNER_COACH_CALENDAR_ALLOW_PRIVATE"),
+            calendar_poll_seconds=calendar_poll_seconds_from_env(env),
             http=HttpLimits.from_env(env),
         )
 
@@ -203,6 +213,26 @@ class Settings:
                   self.client_secret, self.metrics_token]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
+
+
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+@contextmanager
+def slack_environment_hidden() -> Iterator[None]:
+    """Hide every ``SLACK_*`` variable while Bolt's objects are built from :class:`Settings`.
+
+    Bolt falls back on the environment for whatever it isn't given, and takes a variable
+    that is set but empty as set: the ``SLACK_CLIENT_ID=`` of a loaded ``.env.sample``
+    turned on its file-based OAuth mode, which ignores the bot token and answers every
+    command with an empty 200. Settings are the one reading of the environment.
+    """
+    with _ENVIRONMENT_LOCK:
+        hidden = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("SLACK_")}
+        try:
+            yield
+        finally:
+            os.environ.update(hidden)
 
 
 def database_url_from_env(env: Mapping[str, str] | None = None) -> str | None:
@@ -225,6 +255,31 @@ def database_url_from_env(env: Mapping[str, str] | None = None) -> str | None:
         f"DATABASE_URL is malformed ({shown}, expected postgresql://user:password@host/dbname): "
         "give a PostgreSQL URL, or unset it to use the TinyDB file (PARTNER_COACH_DB)."
     )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} is malformed ({value[:20]!r}): use 1 to turn it on, or unset it.")
+
+
+CALENDAR_POLL_VAR = "PARTNER_COACH_CALENDAR_POLL_SECONDS"
+
+
+def calendar_poll_seconds_from_env(env: Mapping[str, str]) -> int:
+    """How often calendar feeds are read; at least 60 s (the scheduler's sweep runs every minute)."""
+    text = env.get(CALENDAR_POLL_VAR, "").strip()
+    if not text:
+        return DEFAULT_CALENDAR_POLL_SECONDS
+    if not text.isdigit() or not 60 <= int(text) <= 86400:
+        raise ConfigError(
+            f"{CALENDAR_POLL_VAR} is malformed ({text[:20]!r}): give a number of seconds from 60 to "
+            f"86400 (or unset it for the default {DEFAULT_CALENDAR_POLL_SECONDS})."
+        )
+    return int(text)
 
 
 SENDING_LEASE_VAR = "PARTNER_COACH_SENDING_LEASE_SECONDS"

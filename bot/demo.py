@@ -16,6 +16,22 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import FakeClock
+from bot.demo_page import (
+    ACTION,
+    APP,
+    BOT,
+    DM,
+    EPHEMERAL,
+    HOME,
+    MODAL,
+    NARRATION,
+    PERSON,
+    Turn,
+    render_page,
+)
+from bot.demo_page import (
+    CHANNEL as IN_CHANNEL,
+)
 from bot.emulator import SlackEmulator, state_value
 from bot.emulator.local_bot import LocalBot
 from bot.emulator.transcript import format_turn
@@ -31,6 +47,22 @@ class Story:
                  color: bool) -> None:
         self.bot, self.emu, self.clock, self.out, self.color = bot, emulator, clock, out, color
         self._seen = 0
+        self.turns: list[Turn] = []  # the same conversation, for the web page (bot.demo_page)
+        self._moments: list[tuple[str, Callable[[Turn], bool]]] = []
+
+    def moment(self, name: str, which: Callable[[Turn], bool]) -> None:
+        """Mark the next bot turn for which ``which`` is true as the key moment ``name``."""
+        self._moments.append((name, which))
+
+    def _record(self, turn: Turn) -> None:
+        turn.at = self.clock.now()
+        if turn.kind == BOT:
+            for i, (name, which) in enumerate(self._moments):
+                if which(turn):
+                    turn.moment = name
+                    del self._moments[i]
+                    break
+        self.turns.append(turn)
 
     def _style(self, text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.color else text
@@ -38,6 +70,7 @@ class Story:
     def narrate(self, text: str) -> None:
         self.out("")
         self.out(self._style(f"── {text}", "1;36"))
+        self._record(Turn(NARRATION, text=text))
 
     def _bot_said(self) -> None:
         """Print every post/ephemeral/view the bot made since the last turn."""
@@ -50,16 +83,20 @@ class Story:
                 direct = str(call.args.get("channel", "")).startswith(("U", "D"))
                 where = "(DM)" if direct else "(in #deal-acme)"
                 self.out(format_turn(self._style(f"Partner Coach {where}", "1;32"), call.args, PEOPLE))
+                self._record(Turn(BOT, payload=call.args, surface=DM if direct else IN_CHANNEL))
             elif call.method == "chat.postEphemeral":
                 self.out(format_turn(self._style("Partner Coach (only you can see this)", "32"), call.args,
                                      PEOPLE))
+                self._record(Turn(BOT, payload=call.args, surface=EPHEMERAL))
             elif call.method in ("views.open", "views.publish"):
                 view = call.args.get("view") or {}
                 label = "opens a form" if call.method == "views.open" else "updates the Home tab"
                 self.out(format_turn(self._style(f"Partner Coach {label}", "32"), view, PEOPLE))
+                self._record(Turn(BOT, payload=view, surface=MODAL if call.method == "views.open" else HOME))
             elif call.method == "response_url":
                 self.out(format_turn(self._style("Partner Coach (only you can see this)", "32"), call.args,
                                      PEOPLE))
+                self._record(Turn(BOT, payload=call.args, surface=EPHEMERAL))
 
     def wait_quiet(self, settle: float = 0.15) -> None:
         """Let the listener's after-ack work land in the emulator."""
@@ -74,10 +111,12 @@ class Story:
 
     def command(self, user: str, text: str) -> dict[str, Any]:
         self.out(self._style(f"{PEOPLE[user]}: ", "1;33") + f"/partner {text}")
+        self._record(Turn(PERSON, who=PEOPLE[user], text=f"/partner {text}"))
         response = self.bot.driver.command(text, user=user, channel=CHANNEL)
         body = json.loads(response.text) if response.text else {}
         if body:
             self.out(format_turn(self._style("Partner Coach (only you can see this)", "32"), body, PEOPLE))
+            self._record(Turn(BOT, payload=body, surface=EPHEMERAL))
         self.wait_quiet()
         self._bot_said()
         return body
@@ -85,12 +124,14 @@ class Story:
     def say(self, user: str, text: str, **fields: Any) -> None:
         name = PEOPLE.get(user, user)
         self.out(self._style(f"{name}: ", "1;33") + text)
+        self._record(Turn(PERSON, who=name, text=text))
         self.bot.driver.message(text, user=user, channel=CHANNEL, **fields)
         self.wait_quiet()
         self._bot_said()
 
     def click(self, user: str, action_id: str, value: str, label: str) -> None:
         self.out(self._style(f"{PEOPLE[user]} clicks ", "1;33") + f"[{label}]")
+        self._record(Turn(ACTION, who=PEOPLE[user], text=f"clicks “{label}”"))
         self.bot.driver.action(action_id, value, user=user, channel=CHANNEL)
         self.wait_quiet()
         self._bot_said()
@@ -98,6 +139,7 @@ class Story:
     def crm_post(self, text: str) -> None:
         """A CRM's Slack app posting into the channel (a bot message, not a person)."""
         self.out(self._style("HubSpot (app): ", "1;35") + text)
+        self._record(Turn(APP, who="HubSpot", text=text))
         self.bot.driver.event({"type": "message", "bot_id": "B0HUBSPOT", "channel": CHANNEL,
                                "ts": self.emu.next_ts(), "text": text})
         self.wait_quiet()
@@ -105,9 +147,27 @@ class Story:
 
     def submit(self, user: str, callback_id: str, values: dict[str, Any], label: str) -> None:
         self.out(self._style(f"{PEOPLE[user]} fills in the form: ", "1;33") + label)
+        self._record(Turn(ACTION, who=PEOPLE[user], text=f"fills in the form and submits it: {label}"))
         self.bot.driver.view_submission(callback_id, values, user=user)
         self.wait_quiet()
         self._bot_said()
+
+    def calendar_meeting(self, user: str) -> None:
+        """The person connects their calendar; a meeting with Acme ends; the prompt comes unasked."""
+        from bot.emulator.calendar_feed import CalendarFeedServer, meeting_feed
+
+        starts = self.clock.now() + timedelta(minutes=15)
+        feed = CalendarFeedServer(meeting_feed("maya@ourco.example", "Pilot check-in", starts, 30,
+                                               ["maya@ourco.example", "dana@acme.example"]))
+        try:
+            self.narrate("Maya connects her Google Calendar (its secret iCal address) and tells the coach "
+                         "Acme's e-mail domain; nobody needs to ask for the next debrief")
+            self.command(user, "deal Acme Corp domain acme.example")
+            self.command(user, f"calendar connect {feed.url}")
+            self.advance(timedelta(minutes=51), "Her 30-minute “Pilot check-in” with dana@acme.example "
+                                                "ends; a few minutes later the coach asks on its own")
+        finally:
+            feed.stop()
 
     def advance(self, delta: timedelta, why: str) -> None:
         """Move the bot's clock and let its scheduler do what came due, as `serve` would."""
@@ -120,12 +180,19 @@ class Story:
         self._bot_said()
 
 
+def _job_id(turn: Turn) -> str:
+    """The scheduled job a bot post came from (the dispatcher marks its posts with metadata)."""
+    metadata = turn.payload.get("metadata") or {}
+    return str((metadata.get("event_payload") or {}).get("job_id", ""))
+
+
 def play(story: Story) -> None:
     """The deal story, in order."""
     maya, leo = "U0MAYA", "U0LEO"
     story.narrate("Maya opens the deal channel #deal-acme and asks the coach what it can do")
     story.command(maya, "help")
     story.narrate("The Acme deal is qualified")
+    story.moment("Stage prompt", lambda t: t.surface == IN_CHANNEL)
     story.command(maya, "deal Acme Corp qualified")
     story.narrate("Maya answers the question: what are we giving to receive?")
     story.command(maya, "give a 30-day pilot workspace for their sales team by Friday")
@@ -139,6 +206,7 @@ def play(story: Story) -> None:
     story.crm_post("Deal stage changed: *Acme Corp* moved from Qualified to Contract Sent")
     story.narrate("The pilot is delivered")
     story.command(maya, "done 1")
+    story.moment("Ledger list", lambda t: t.surface == EPHEMERAL)
     story.command(maya, "list")
     story.narrate("Leo states a commitment in conversation; the coach offers (only to him) to log it")
     ts = story.emu.next_ts()
@@ -154,6 +222,7 @@ def play(story: Story) -> None:
         "get_1_due": {"value": state_value("datepicker", "2026-12-11")},
         "wiifm": {"value": state_value("plain_text_input", "their reps ramp two weeks faster")},
     }, "we extend the pilot; they give a reference call")
+    story.calendar_meeting(maya)
     story.narrate("Someone tries to ping the whole channel through the bot. The text reaches Slack "
                   "escaped (&lt;!channel&gt;), so it shows literally and pings nobody")
     story.command(leo, "give <!channel> free lunch <http://evil.example|totally safe link>")
@@ -163,11 +232,41 @@ def play(story: Story) -> None:
     story.crm_post("Deal stage changed: *Acme Corp* moved from Contract Sent to Closed Won")
     story.command(maya, "checkins")
     story.command(leo, "done 2")
+    story.moment("Check-in", lambda t: _job_id(t).startswith("checkin:"))
+    story.moment("Weekly digest", lambda t: _job_id(t).startswith("digest:"))
     story.advance(timedelta(days=7, hours=2), "A week later: the first check-in and the weekly digest")
 
 
-def run_demo(color: bool = False, out: Callable[[str], None] = print) -> int:
-    """Play the story and print it; returns the exit code."""
+def run_demo(
+    color: bool = False,
+    out: Callable[[str], None] = print,
+    html: Path | None = None,
+    screenshot: Path | None = None,
+) -> int:
+    """Play the story and print it; returns the exit code.
+
+    ``html``: also write the conversation as a Slack-like web page. ``screenshot``: also write
+    a PNG of the key moments (stage prompt, ledger list, check-in, digest), taken in a headless
+    Chromium (:mod:`bot.demo_page.browser`).
+    """
+    turns = play_demo(color, out)
+    if html is not None:
+        html.write_text(render_page(turns, PEOPLE), encoding="utf-8")
+        out(f"Wrote the conversation as a web page: {html}")
+    if screenshot is not None:
+        from bot.demo_page.browser import BrowserError, screenshot_moments
+
+        try:
+            screenshot_moments(turns, PEOPLE, screenshot)
+        except BrowserError as exc:
+            out(f"partner-coach demo: no screenshot: {exc}")
+            return 1
+        out(f"Wrote the key moments as a picture: {screenshot}")
+    return 0
+
+
+def play_demo(color: bool = False, out: Callable[[str], None] = print) -> list[Turn]:
+    """Play the story through the real bot and a local Slack, print it, return its turns."""
     logging.basicConfig(level=logging.ERROR)
     start = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
     clock = FakeClock(start)
@@ -186,4 +285,4 @@ def run_demo(color: bool = False, out: Callable[[str], None] = print) -> int:
                 out("")
                 out(f"Done: {len(emulator.calls)} Slack Web API calls recorded, "
                     f"{len(emulator.messages())} channel posts.")
-    return 0
+    return story.turns

@@ -8,7 +8,10 @@ from bot.listeners.commands import COMMAND
 from bot.listeners.events import SUBSCRIBED_EVENTS
 from bot.slack.scopes import BOT_SCOPES
 
-__all__ = ["BOT_SCOPES", "bot_events", "build_manifest"]
+__all__ = ["BOT_SCOPES", "PLACEHOLDER_URL", "bot_events", "build_manifest"]
+
+# Used when no --url is given; `partner-coach manifest` warns that it is a placeholder.
+PLACEHOLDER_URL = "https://partner-coach.example.com/slack/events"
 
 # message.* events arrive for channels the bot is in; the scopes above cover them.
 BOT_EVENTS_FOR_LISTENER: dict[str, list[str]] = {
@@ -31,7 +34,7 @@ def build_manifest(
 
     ``org_deploy`` lets an Enterprise Grid org admin install the app org-wide.
     """
-    url = request_url or "https://partner-coach.example.com/slack/events"
+    url = request_url or PLACEHOLDER_URL
     command: dict[str, Any] = {
         "command": COMMAND,
         "description": "Coach this deal: what are you giving to receive?",

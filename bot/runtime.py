@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot import metrics
 from bot.app import build_app, is_postgres
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, slack_environment_hidden
 from bot.container import Services, build_services, install_schedule
 from bot.domain import commands as cmd
 from bot.domain.workspace import Workspace
@@ -21,6 +21,7 @@ from bot.server import WsgiApp
 from bot.services.meetings import Meetings
 from bot.services.scheduled import Schedule
 from bot.slack.client import build_client, token_workspace
+from bot.slack.listener_pool import ListenerPool
 from bot.store import Store, TinyDBStore
 from bot.store.base import move_workspace
 from bot.webhook import DealWebhook
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 log = logging.getLogger(__name__)
+
+# On shutdown, how long work already acknowledged to Slack may take to finish.
+LISTENERS_FINISH_SECONDS = 10.0
 
 
 class Background(Protocol):
@@ -61,8 +65,25 @@ class Runtime:
         for worker in self.background:
             worker.start()
 
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """True once every listener (and lazy listener) started so far has finished.
+
+        Bolt answers a request before its listener runs; after the answer, this is the
+        barrier that says the bot has done everything that request made it do.
+        """
+        pool = self.app.listener_runner.listener_executor
+        return pool.wait_idle(timeout) if isinstance(pool, ListenerPool) else False
+
+    @property
+    def listener_runs(self) -> int:
+        """How many listener tasks requests have started in this process (see wait_idle)."""
+        pool = self.app.listener_runner.listener_executor
+        return pool.started if isinstance(pool, ListenerPool) else 0
+
     def close(self) -> None:
-        """Stop background work, then release the store."""
+        """Let listeners already acknowledged finish, stop background work, release the store."""
+        if not self.wait_idle(LISTENERS_FINISH_SECONDS):
+            log.warning("listeners still running after %ss; closing anyway", LISTENERS_FINISH_SECONDS)
         for worker in reversed(self.background):
             worker.stop()
         self.store.close()
@@ -100,6 +121,7 @@ def build_runtime(
     schedule = install_schedule(services)
     meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
     services.partner.register(cmd.Meeting, meetings.command)
+    _install_calendar(services, schedule, settings)
     app = build_app(services, settings.signing_secret, token_verification=token_verification,
                     oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
@@ -110,6 +132,22 @@ def build_runtime(
                    background=[_scheduler(store, schedule, settings)])
 
 
+def _install_calendar(services: Services, schedule: Schedule, settings: Settings) -> None:
+    """Calendar feeds: `/partner calendar`, deal domains, and a poll at every sweep."""
+    from bot.calendar_fetch import fetch_feed
+    from bot.services.calendar import CalendarService
+
+    calendar = CalendarService(
+        services.store, services.clock, services.deals, schedule.jobs, services.directory, fetch_feed,
+        allow_private=settings.calendar_allow_private, poll_seconds=settings.calendar_poll_seconds,
+        is_uninstalled=services.workspaces.is_uninstalled,
+    )
+    services.partner.register(cmd.Calendar, calendar.command)
+    services.partner.register(cmd.SetDomains, calendar.set_domains)
+    schedule.dispatcher.add_poller(calendar.poll)
+    services.calendar = calendar
+
+
 def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSettings:
     """Multi-workspace mode: Bolt's OAuth settings over the store's database, and per-workspace
     clients for what posts outside a request (the scheduler, directory look-ups)."""
@@ -117,8 +155,9 @@ def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSetting
 
     engine = store.engine if is_postgres(store) else _engine(settings)  # type: ignore[attr-defined]
     assert settings.client_id is not None and settings.client_secret is not None
-    oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret,
-                                          on_installed=services.workspaces.installed)
+    with slack_environment_hidden():  # OAuthSettings reads SLACK_SCOPES, SLACK_REDIRECT_URI, …
+        oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret,
+                                              on_installed=services.workspaces.installed)
     installations = oauth_settings.installation_store
     client_for = oauth.client_for(installations, settings.api_url)  # type: ignore[arg-type]
     services.workspaces.uninstall_hooks.append(oauth.forget_installation(installations))  # type: ignore[arg-type]

@@ -52,7 +52,8 @@ def run_serve() -> int:
             from bot.server import serve_http
 
             server = serve_http(runtime.wsgi, settings.port, limits=settings.http)
-            log.info("serving HTTP on port %s", settings.port)
+            # The bound port, not the setting: PORT=0 takes any free one (tests read it here).
+            log.info("serving HTTP on port %s", server.effective_port)
             try:
                 server.run()
             finally:

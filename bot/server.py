@@ -67,6 +67,17 @@ def _headers(environ: Environ) -> dict[str, str]:
     return {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
 
 
+def _signature_headers_well_formed(headers: dict[str, str]) -> bool:
+    """Both of Slack's signature headers present, the timestamp plain ASCII digits.
+
+    slack-sdk's verifier calls ``int()`` on the timestamp unguarded: "abc" would raise
+    (a 500 and a logged traceback, for anyone on the internet to trigger).
+    """
+    timestamp = headers.get("x-slack-request-timestamp", "").strip()
+    signature = headers.get("x-slack-signature", "").strip()
+    return bool(signature) and timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
+
+
 class WsgiApp:
     """Routes `/slack/events` to Bolt, `/healthz` to a 200, `/webhooks/deals` to the CRM hook,
     and `/metrics` (when metrics are on) to the Prometheus exposition."""
@@ -115,7 +126,11 @@ class WsgiApp:
         except UnicodeDecodeError:
             return _json(start_response, 400, {"ok": False, "error": "invalid_utf8"})
         # Verify before looking inside, so unsigned junk is a 401 like Bolt would say.
-        if self._verifier is not None and not self._verifier.is_valid_request(body, _headers(environ)):
+        headers = _headers(environ)
+        if self._verifier is not None and (
+            not _signature_headers_well_formed(headers)
+            or not self._verifier.is_valid_request(body, headers)
+        ):
             return _json(start_response, 401, {"ok": False, "error": "invalid_signature"})
         problem, kind = inspect(body, environ.get("CONTENT_TYPE", ""))
         if problem:

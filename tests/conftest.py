@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.clock import FakeClock
 from bot.emulator import SlackEmulator
 from bot.emulator.local_bot import LocalBot
+from tests.timeshift.sitecustomize import SHIFT_VARIABLE, shift_clock
+
+if os.environ.get(SHIFT_VARIABLE):
+    # The whole run, subprocesses included, with the wall clock moved ahead (see the hook).
+    _hook = str(Path(__file__).parent / "timeshift")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [_hook, os.environ.get("PYTHONPATH")]))
+    shift_clock()
 
 # A Monday afternoon in UTC; morning in New York.
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

@@ -89,7 +89,8 @@ def test_demo_prints_a_readable_story_and_exits_0():
     out = result.stdout
     for expected in ["/partner help", "Logged *#1*", "what are you giving to receive",
                      "(in #deal-acme)", "Kept *#1*", "HubSpot (app)", "That sounds like a commitment",
-                     "Debrief logged", "is *signed*", "7-DAY CHECK-IN", "WEEKLY PARTNERSHIP DIGEST"]:
+                     "Debrief logged", "is *signed*", "7-DAY CHECK-IN", "WEEKLY PARTNERSHIP DIGEST",
+                     "Your calendar says _Pilot check-in_ just ended"]:
         assert expected in out
     one_way = ("brave conversation", "running one way", "Raise it kindly")
     assert any(phrase in out for phrase in one_way)

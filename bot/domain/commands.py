@@ -33,12 +33,13 @@ USAGE: dict[str, str] = {
     "done": "/partner done <id>",
     "drop": "/partner drop <id>",
     "edit": "/partner edit <id> [<new text>] [by <when>]",
-    "deal": "/partner deal <deal name> <stage>",
+    "deal": "/partner deal <deal name> <stage> | /partner deal <deal name> domain <domain> [<domain> …]",
     "meeting": "/partner meeting <deal or topic> [at <time> | in <duration>] [for <duration>]",
     "digest": "/partner digest [now | off | weekly <day> <HH:MM> [time zone]]",
     "checkins": "/partner checkins [list | off | 7d 30d 90d]",
     "listen": "/partner listen [suggest | auto | off]",
     "crm": "/partner crm [patterns | pattern <regex> | remove <n>]",
+    "calendar": "/partner calendar [connect <secret iCal address> | disconnect]",
     "help": "/partner help",
 }
 
@@ -88,8 +89,24 @@ class ListDeals:
 
 
 @dataclass(frozen=True)
+class SetDomains:
+    """`deal <name> domain <domains>`: the domain text is checked by the calendar feature."""
+
+    deal: str
+    domains: str
+
+
+@dataclass(frozen=True)
 class Meeting:
     text: str
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """`calendar [connect <url> | disconnect]`; ``url`` is a secret: never echo it."""
+
+    action: str  # "status" | "connect" | "disconnect"
+    url: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -114,7 +131,7 @@ class Crm:
 
 Command = (
     Help | AddItem | ListItems | CloseItem | EditItem | SetStage | ListDeals | Meeting | Digest
-    | Checkins | Listen | Crm
+    | Checkins | Listen | Crm | SetDomains | Calendar
 )
 
 LIST_VIEWS = ("open", "all", "overdue", "mine")
@@ -193,6 +210,32 @@ def _parse_stage(rest: str) -> SetStage:
         USAGE["deal"],
         "deal",
     )
+
+
+_DOMAIN_CLAUSE = re.compile(r"^(?P<deal>.+?)\s+domains?(?:\s+(?P<domains>.*))?$", re.I | re.S)
+
+
+def _parse_domains_clause(deal: str, domains: str) -> SetDomains:
+    deal = plain_mentions(deal).strip(" :-–—\"'")
+    if not deal:
+        raise UsageError("Which deal? e.g. `/partner deal Acme domain acme.com`.", USAGE["deal"], "deal")
+    if len(deal) > 80:
+        raise UsageError("Please keep deal names under 80 characters.", USAGE["deal"], "deal")
+    return SetDomains(deal=deal, domains=domains.strip())
+
+
+def _parse_calendar(rest: str) -> Calendar:
+    verb, _, arg = rest.partition(" ")
+    verb = verb.lower()
+    if verb in ("", "status"):
+        return Calendar("status")
+    if verb == "connect":
+        return Calendar("connect", arg.strip())
+    if verb in ("disconnect", "remove", "off"):
+        return Calendar("disconnect")
+    # Never repeat what was typed: it may be the secret address itself.
+    raise UsageError("`calendar` knows connect, disconnect, or nothing for the status.",
+                     USAGE["calendar"], "calendar")
 
 
 def slack_unescape(text: str) -> str:
@@ -285,7 +328,17 @@ def parse_command(text: str) -> Command:
         _check_what(change, "edit")
         return EditItem(number=number, text=change)
     if sub in ("deal", "stage"):
-        return ListDeals() if not rest else _parse_stage(rest)
+        if not rest:
+            return ListDeals()
+        domains = _DOMAIN_CLAUSE.match(rest)
+        if domains:
+            try:
+                return _parse_stage(rest)  # a deal called "Domain Experts Inc qualified"
+            except UsageError:
+                return _parse_domains_clause(domains.group("deal"), domains.group("domains") or "")
+        return _parse_stage(rest)
+    if sub == "calendar":
+        return _parse_calendar(rest)
     if sub == "meeting":
         if not rest:
             raise UsageError(

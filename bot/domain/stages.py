@@ -1,8 +1,16 @@
-"""Deal stages and the many names CRMs and people use for them."""
+"""Deal stages and the many names CRMs and people use for them.
+
+:data:`STAGE_NAMES` is the one table that maps a stage name, as a CRM or a person writes it,
+to a Partner Coach :class:`Stage`. Keys are normalised by :func:`stage_key`: lowercase,
+accents dropped, anything but letters and digits collapsed to one space, so "Négociation /
+Révision", "negociation-revision" and "NEGOCIACAO REVISAO" all look the same. To teach the bot
+a vendor's custom stage, add one line here (the key written as ``stage_key`` would turn it).
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import Enum
 
 
@@ -159,16 +167,123 @@ _SYNONYMS: dict[str, Stage] = {
     "cancelled": Stage.LOST,
     "canceled": Stage.LOST,
     "closed no decision": Stage.LOST,
+    # --- vendor defaults and common custom names (English)
+    "qualify": Stage.QUALIFIED,
+    "solution": Stage.QUALIFIED,  # "Stage 3 - Solution": shaping the answer, before a price
+    "solutioning": Stage.QUALIFIED,
+    "needs identified": Stage.QUALIFIED,
+    "demo booked": Stage.QUALIFIED,
+    "booked call": Stage.PROSPECTING,  # GoHighLevel templates
+    "appointment booked": Stage.PROSPECTING,
+    "hot lead": Stage.PROSPECTING,
+    "warm lead": Stage.PROSPECTING,
+    "request for proposal": Stage.PROPOSAL,
+    "rfp": Stage.PROPOSAL,
+    "request for quote": Stage.PROPOSAL,
+    "rfq": Stage.PROPOSAL,
+    "proposal presented": Stage.PROPOSAL,
+    "negotiate": Stage.NEGOTIATION,
+    "contract negotiation": Stage.NEGOTIATION,
+    "verbal win": Stage.NEGOTIATION,
+    # --- German (Pipedrive, Zoho, HubSpot in German accounts)
+    "lead eingegangen": Stage.PROSPECTING,
+    "kontakt hergestellt": Stage.PROSPECTING,
+    "kontakt aufgenommen": Stage.PROSPECTING,
+    "erstkontakt": Stage.PROSPECTING,
+    "qualifiziert": Stage.QUALIFIED,
+    "qualifizierung": Stage.QUALIFIED,
+    "bedarfsanalyse": Stage.QUALIFIED,
+    "bedarf ermittelt": Stage.QUALIFIED,
+    "demo geplant": Stage.QUALIFIED,
+    "angebot": Stage.PROPOSAL,
+    "angebot erstellt": Stage.PROPOSAL,
+    "angebot versendet": Stage.PROPOSAL,
+    "angebot verschickt": Stage.PROPOSAL,
+    "angebot preisangebot": Stage.PROPOSAL,
+    "verhandlung": Stage.NEGOTIATION,
+    "verhandlungen": Stage.NEGOTIATION,
+    "verhandlungen begonnen": Stage.NEGOTIATION,
+    "verhandlung prufung": Stage.NEGOTIATION,
+    "vertrag versendet": Stage.NEGOTIATION,
+    "gewonnen": Stage.SIGNED,
+    "abgeschlossen gewonnen": Stage.SIGNED,
+    "verloren": Stage.LOST,
+    "abgeschlossen verloren": Stage.LOST,
+    # --- French
+    "contact etabli": Stage.PROSPECTING,
+    "premier contact": Stage.PROSPECTING,
+    "qualifie": Stage.QUALIFIED,
+    "qualifiee": Stage.QUALIFIED,
+    "analyse des besoins": Stage.QUALIFIED,
+    "demo planifiee": Stage.QUALIFIED,
+    "proposition": Stage.PROPOSAL,
+    "proposition faite": Stage.PROPOSAL,
+    "proposition envoyee": Stage.PROPOSAL,
+    "proposition devis": Stage.PROPOSAL,
+    "devis envoye": Stage.PROPOSAL,
+    "negociation": Stage.NEGOTIATION,
+    "negociations": Stage.NEGOTIATION,
+    "negociations commencees": Stage.NEGOTIATION,
+    "negociation revision": Stage.NEGOTIATION,
+    "gagne": Stage.SIGNED,
+    "gagnee": Stage.SIGNED,
+    "conclu gagne": Stage.SIGNED,
+    "ferme gagne": Stage.SIGNED,
+    "perdu": Stage.LOST,
+    "perdue": Stage.LOST,
+    "conclu perdu": Stage.LOST,
+    "ferme perdu": Stage.LOST,
+    # --- Portuguese
+    "prospeccao": Stage.PROSPECTING,
+    "contato feito": Stage.PROSPECTING,
+    "contato realizado": Stage.PROSPECTING,
+    "qualificado": Stage.QUALIFIED,
+    "qualificacao": Stage.QUALIFIED,
+    "analise de necessidades": Stage.QUALIFIED,
+    "demonstracao agendada": Stage.QUALIFIED,
+    "proposta": Stage.PROPOSAL,
+    "proposta feita": Stage.PROPOSAL,
+    "proposta enviada": Stage.PROPOSAL,
+    "proposta cotacao": Stage.PROPOSAL,
+    "negociacao": Stage.NEGOTIATION,
+    "negociacoes iniciadas": Stage.NEGOTIATION,
+    "negociacao revisao": Stage.NEGOTIATION,
+    "ganho": Stage.SIGNED,
+    "ganha": Stage.SIGNED,
+    "fechado ganho": Stage.SIGNED,
+    "perdido": Stage.LOST,
+    "perdida": Stage.LOST,
+    "fechado perdido": Stage.LOST,
 }
 
 
-def _key(raw: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", raw.lower()).strip()
+STAGE_NAMES = _SYNONYMS
+
+# "Stage 4 - Proposal", "6 - Closed Won", "Stage 2: Qualify": numbered custom stages.
+_NUMBER_LEADS = ("stage ", "phase ", "etapa ", "fase ", "step ")
+_NUMBERED = re.compile(r"^(?:stage |phase |etapa |fase |step )?\d{1,2} (?P<name>[a-z].*)$")
+
+
+def stage_key(raw: str) -> str:
+    """The lookup key of a stage name: lowercase, no accents, one space between words."""
+    folded = unicodedata.normalize("NFKD", raw.lower())
+    if not folded.isascii():
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", folded).strip()
+
+
+_key = stage_key  # older name, kept for callers and tests
 
 
 def normalize_stage(raw: str) -> Stage | None:
     """Map a stage name as a person or a CRM writes it to a :class:`Stage`, or None."""
-    return _SYNONYMS.get(_key(raw))
+    key = stage_key(raw)
+    found = _SYNONYMS.get(key)
+    if found is None and (key[:1].isdigit() or key.startswith(_NUMBER_LEADS)):
+        numbered = _NUMBERED.match(key)
+        if numbered:
+            found = _SYNONYMS.get(numbered.group("name"))
+    return found
 
 
 def stage_names() -> list[str]:

@@ -447,6 +447,8 @@ class SlackDriver:
             "app_id": self.api_app_id,
             "bot_id": "BBOT",
         }
+        if self.emulator and stored is None:
+            view = self.emulator.add_view(view)  # Slack knows every view its clients show
         view.setdefault("state", {"values": {}})
         return view
 
@@ -489,8 +491,10 @@ class SlackDriver:
             return self.emulator.new_response_url()
         return f"https://hooks.slack.com/actions/{self.team_id}/{secrets.randbelow(10**12)}/x"
 
-    @staticmethod
-    def _trigger_id() -> str:
+    def _trigger_id(self) -> str:
+        # Issued by the emulator when there is one: it then opens one view within 3 seconds.
+        if self.emulator:
+            return self.emulator.new_trigger_id()
         # Slack's shape: "<digits>.<digits>.<hex>"; only uniqueness matters to bots.
         return f"{secrets.randbelow(10**12)}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
 

@@ -38,6 +38,8 @@ class LocalBot:
             db_path=Path(db_path),
             port=0,
             deal_webhook_secret=webhook_secret,
+            # Calendar fixtures are served from 127.0.0.1 over http.
+            calendar_allow_private=True,
         )
         self.clock = clock
         self.runtime: Runtime | None = None
@@ -54,7 +56,17 @@ class LocalBot:
         self._thread = threading.Thread(target=self._serve, name="local-bot", daemon=True)
         self._thread.start()
         self.driver = SlackDriver(self.events_url, self.signing_secret, self.emulator)
+        # Slack sends the bot's own posts back to it as `message` events; so does the emulator.
+        self._echo_driver = SlackDriver(self.events_url, self.signing_secret, self.emulator)
+        self._echo_lock = threading.Lock()
+        self.echoed: list[dict[str, Any]] = []  # the bot's own posts, delivered back to it
+        self.emulator.echo = self._echo
         return self
+
+    def _echo(self, event: dict[str, Any]) -> None:
+        with self._echo_lock:  # one requests.Session, used from the emulator's request threads
+            self.echoed.append(event)
+            self._echo_driver.event(event)
 
     def _serve(self) -> None:
         # Every socket operation stays on this thread: closing waitress's sockets from
@@ -77,9 +89,20 @@ class LocalBot:
         """The Request URL Slack would be configured with."""
         return self.base_url + EVENTS_PATH
 
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait until the bot has finished every listener, and each post it made, for the
+        requests sent so far. Bolt acks first and works after, so a test asserting that
+        something did *not* happen calls this first; raises AssertionError on timeout."""
+        assert self.runtime is not None, "LocalBot is not started"
+        if not self.runtime.wait_idle(timeout):
+            raise AssertionError(f"the bot was still busy after {timeout}s")
+
     def stop(self) -> None:
         """Stop serving and release the database."""
+        if self.emulator.echo == self._echo:
+            self.emulator.echo = None
         self.driver.close()
+        self._echo_driver.close()
         if self._thread is not None:
             self._stopping.set()
             self._thread.join(timeout=5)

@@ -28,10 +28,15 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.emulator.block_kit import message_problems, view_problems
+
 # Arguments that arrive as JSON-encoded strings when slack_sdk uses a form body.
 JSON_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "user_auth_blocks"})
 _CONTENT = ("text", "blocks", "attachments")
 _JSON_TYPE = "application/json; charset=utf-8"
+TRIGGER_SECONDS = 3.0  # a trigger_id opens one modal, within 3 seconds of the click
+RESPONSE_URL_USES = 5  # a response_url takes 5 posts ...
+RESPONSE_URL_SECONDS = 30 * 60  # ... within 30 minutes
 
 Args = dict[str, Any]
 Reply = tuple[int, str, bytes, dict[str, str]]  # status, content type, body, extra headers
@@ -86,11 +91,26 @@ class Hold:
 
 
 class _SlackError(Exception):
-    """Raised by ``_api_*`` handlers to answer ``{"ok": false, "error": <error>}``."""
+    """Raised by ``_api_*`` handlers to answer ``{"ok": false, "error": <error>}``; ``messages``
+    become ``response_metadata.messages``, as Slack explains a refused payload."""
 
-    def __init__(self, error: str) -> None:
+    def __init__(self, error: str, messages: list[str] | None = None) -> None:
         super().__init__(error)
         self.error = error
+        self.messages = messages or []
+
+
+def _check_message(args: Args) -> None:
+    """Refuse text and blocks Slack would refuse (bot.emulator.block_kit)."""
+    problem = message_problems(args)
+    if problem is not None:
+        raise _SlackError(*problem)
+
+
+def _check_view(view: Any) -> None:
+    problems = view_problems(view)
+    if problems:
+        raise _SlackError("invalid_arguments", problems)
 
 
 def _conversation_id(channel: Any) -> Any:
@@ -241,6 +261,13 @@ class SlackEmulator:
         # hands out; a team id of None with an enterprise id is an org-wide Grid install.
         self.oauth_codes: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {}
         self._last_ts = 0
+        # Issued trigger ids and response URLs: monotonic time issued (and uses so far).
+        self._triggers: dict[str, float | None] = {}  # None once used
+        self._response_urls: dict[str, list[float]] = {}  # [issued at, uses]
+        self._time_offset = 0.0  # advance(): ages triggers and response URLs without sleeping
+        # Set (e.g. by LocalBot): the bot's own posts come back to it as `message` events.
+        self.echo: Callable[[Args], Any] | None = None
+        self._tls = threading.local()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.add_user(bot_user_id, name="partner-coach", real_name="Partner Coach", is_bot=True)
@@ -301,8 +328,12 @@ class SlackEmulator:
         tz: str = "America/New_York",
         real_name: str | None = None,
         is_bot: bool = False,
+        team_id: str | None = None,
+        email: str | None = None,
     ) -> Args:
-        """Register (or replace) a user answered by ``users.info``; return the user object."""
+        """Register (or replace) a user answered by ``users.info`` (and, with an ``email``,
+        ``users.lookupByEmail``); return the user object. ``team_id`` other than the
+        emulator's own makes a Slack Connect guest."""
         name = name or default_user_name(user_id)
         real_name = real_name or name.replace(".", " ").title()
         try:
@@ -313,7 +344,7 @@ class SlackEmulator:
             offset, label = 0, tz
         user = {
             "id": user_id,
-            "team_id": self.team_id,
+            "team_id": team_id or self.team_id,
             "name": name,
             "real_name": real_name,
             "deleted": False,
@@ -321,7 +352,8 @@ class SlackEmulator:
             "tz_label": label,
             "tz_offset": offset,
             "is_bot": is_bot,
-            "profile": {"real_name": real_name, "display_name": name},
+            "profile": {"real_name": real_name, "display_name": name,
+                        **({"email": email} if email else {})},
         }
         with self._lock:
             self._users[user_id] = user
@@ -401,8 +433,44 @@ class SlackEmulator:
             return copy.deepcopy(self._views[view_id]) if view_id else None
 
     def new_response_url(self) -> str:
-        """Return a fresh response URL; POSTs to it are recorded as ``response_url`` calls."""
-        return f"{self.base_url}/response/{uuid.uuid4()}"
+        """Return a fresh response URL; POSTs to it are recorded as ``response_url`` calls.
+
+        Like Slack's, it takes :data:`RESPONSE_URL_USES` posts within 30 minutes.
+        """
+        url = f"{self.base_url}/response/{uuid.uuid4()}"
+        with self._lock:
+            self._response_urls[url] = [self._monotonic(), 0]
+        return url
+
+    def new_trigger_id(self) -> str:
+        """Issue a trigger id, as Slack does with each click: it opens one view within 3 s."""
+        trigger = f"{uuid.uuid4().int % 10**12}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex}"
+        with self._lock:
+            self._triggers[trigger] = self._monotonic()
+        return trigger
+
+    def advance(self, seconds: float) -> None:
+        """Age every trigger id and response URL by ``seconds`` (the emulator's own clock:
+        monotonic, apart from the bot's injectable one)."""
+        with self._lock:
+            self._time_offset += seconds
+
+    def add_view(self, view: Args) -> Args:
+        """Register a view a Slack client holds (the driver's made-up modals) so that
+        views.update can find it by id; returns the stored copy."""
+        with self._lock:
+            return self._store_view(view, view.get("id"))["view"]
+
+    def _monotonic(self) -> float:
+        return time.monotonic() + self._time_offset
+
+    def _use_trigger(self, trigger: Any) -> None:
+        issued = self._triggers.get(trigger, "unknown") if isinstance(trigger, str) else "unknown"
+        if issued == "unknown":
+            raise _SlackError("invalid_trigger_id")
+        if issued is None or self._monotonic() - issued > TRIGGER_SECONDS:
+            raise _SlackError("expired_trigger_id")
+        self._triggers[trigger] = None
 
     def fail_next(
         self,
@@ -570,6 +638,7 @@ class SlackEmulator:
             return injected
         # Real method names never contain "_", so "chat_postMessage" must not reach a handler.
         handler = None if "_" in method else getattr(self, "_api_" + method.replace(".", "_"), None)
+        self._tls.echoes = []
         with self._lock:
             try:
                 if bad_body:
@@ -581,19 +650,42 @@ class SlackEmulator:
                 response = {"ok": True, **handler(args)}
             except _SlackError as exc:
                 response = {"ok": False, "error": exc.error}
+                if exc.messages:
+                    response["response_metadata"] = {"messages": exc.messages}
             self._record(method, args, response, token=token)  # under the lock: order matches state changes
+        echoes, self._tls.echoes = self._tls.echoes, []
+        if self.echo is not None:
+            # Before answering, so the event reaches the bot while the post's listener still
+            # runs: a test waiting for the bot to go idle waits for the echo's handling too.
+            for event in echoes:
+                self.echo(event)
         return 200, _JSON_TYPE, json.dumps(response).encode(), {}
 
     def _response_url(self, url: str, payload: Args, bad_body: bool) -> Reply:
         if (injected := self._injected("response_url", payload)) is not None:
             return injected
-        # Slack answers response URLs with a plain-text "ok", or an error word and a 400.
-        error = "invalid_payload" if bad_body else ""
+        # Slack answers response URLs with a plain-text "ok", or an error word and a 400
+        # (404 for a URL that is used up or expired).
+        with self._lock:
+            issued = self._response_urls.get(url)
+            status, error = 200, ""
+            if issued is None:
+                status, error = 404, "invalid_url"
+            elif self._monotonic() - issued[0] > RESPONSE_URL_SECONDS:
+                status, error = 404, "expired_url"
+            elif issued[1] >= RESPONSE_URL_USES:
+                status, error = 404, "used_url"
+            else:
+                issued[1] += 1
+        if not error and bad_body:
+            status, error = 400, "invalid_payload"
         if not error and not any(payload.get(k) for k in (*_CONTENT, "delete_original")):
-            error = "no_text"
+            status, error = 400, "no_text"
+        if not error and (problem := message_problems(payload)) is not None:
+            status, error = 400, problem[0]
         response = {"ok": not error, "response_url": url, **({"error": error} if error else {})}
-        self._record("response_url", payload, response, 400 if error else 200)
-        return (400 if error else 200), "text/html", (error or "ok").encode(), {}
+        self._record("response_url", payload, response, status)
+        return status, "text/html", (error or "ok").encode(), {}
 
     def _injected(self, method: str, args: Args) -> Reply | None:
         with self._lock:
@@ -729,6 +821,7 @@ class SlackEmulator:
         channel = self._target(args.get("channel"), post=True)
         if not any(args.get(k) for k in _CONTENT):
             raise _SlackError("no_text")
+        _check_message(args)
         message = {
             "type": "message",
             "user": self.bot_user_id,
@@ -743,6 +836,11 @@ class SlackEmulator:
         if "thread_ts" in args:
             message["reply_broadcast"] = _as_bool(args.get("reply_broadcast"))
         self._history.setdefault(channel, []).append(message)
+        # Slack sends the bot's own post back to it as a `message` event (Bolt drops it by
+        # bot_id); the request handler delivers it before answering (see _api).
+        self._tls.echoes = [*getattr(self._tls, "echoes", []),
+                            {**copy.deepcopy(message), "channel": channel, "event_ts": message["ts"],
+                             "channel_type": "im" if channel.startswith("D") else "channel"}]
         return {"channel": channel, "ts": message["ts"], "message": copy.deepcopy(message)}
 
     def _api_chat_postEphemeral(self, args: Args) -> Args:
@@ -753,10 +851,12 @@ class SlackEmulator:
             raise _SlackError("user_not_in_channel")
         if not any(args.get(k) for k in _CONTENT):
             raise _SlackError("no_text")
+        _check_message(args)
         return {"message_ts": self._next_ts()}
 
     def _api_chat_update(self, args: Args) -> Args:
         channel, message = self._find_own(args, "cant_update_message")
+        _check_message(args)
         message.update({k: args[k] for k in (*_CONTENT, "metadata") if k in args})
         message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
         return {
@@ -782,6 +882,8 @@ class SlackEmulator:
     def _api_views_open(self, args: Args) -> Args:
         if not args.get("trigger_id"):
             raise _SlackError("invalid_arguments")
+        _check_view(args.get("view"))
+        self._use_trigger(args["trigger_id"])
         return self._store_view(args.get("view"))
 
     _api_views_push = _api_views_open
@@ -794,14 +896,16 @@ class SlackEmulator:
         view_id = args.get("view_id") or next(by_external, None)
         if not view_id:
             raise _SlackError("not_found" if external else "invalid_arguments")
-        # Unknown view ids are accepted: Slack clients hold views this emulator never saw
-        # (such as the driver's submissions), and rejecting them would only test the emulator.
+        if view_id not in self._views:  # the driver registers the views it makes up (add_view)
+            raise _SlackError("not_found")
+        _check_view(args.get("view"))
         return self._store_view(args.get("view"), view_id)
 
     def _api_views_publish(self, args: Args) -> Args:
         user_id, view = args.get("user_id"), args.get("view")
         if not user_id or not isinstance(view, dict):
             raise _SlackError("invalid_arguments")
+        _check_view(view)
         response = self._store_view({**view, "type": "home"}, self._homes.get(user_id))
         self._homes[user_id] = response["view"]["id"]  # a user's Home tab keeps its view id
         return response
@@ -810,6 +914,15 @@ class SlackEmulator:
         if args.get("user") not in self._users:
             raise _SlackError("user_not_found")
         return {"user": copy.deepcopy(self._users[args["user"]])}
+
+    def _api_users_lookupByEmail(self, args: Args) -> Args:
+        wanted = str(args.get("email") or "").strip().lower()
+        if not wanted:
+            raise _SlackError("invalid_arguments")
+        for user in self._users.values():
+            if str(user["profile"].get("email") or "").lower() == wanted:
+                return {"user": copy.deepcopy(user)}
+        raise _SlackError("users_not_found")
 
     def _api_conversations_info(self, args: Args) -> Args:
         channel_id = args.get("channel")
@@ -864,6 +977,30 @@ class SlackEmulator:
             "pin_count": 0,
             "response_metadata": {"next_cursor": cursor},
         }
+
+    def _api_conversations_replies(self, args: Args) -> Args:
+        """A thread: its parent first, then the replies, oldest first (unlike history)."""
+        channel = self._target(_conversation_id(args.get("channel")))
+        parent_ts = args.get("ts")
+        if not parent_ts:
+            raise _SlackError("invalid_arguments")
+        parent = self._find(channel, parent_ts)
+        if parent is None:
+            raise _SlackError("thread_not_found")
+        oldest = _ts_key(args.get("oldest") or 0, "invalid_ts_oldest")
+        latest = _ts_key(args.get("latest") or "9999999999", "invalid_ts_latest")
+        inclusive = _as_bool(args.get("inclusive"))
+        thread = [parent] + [m for m in self._history.get(channel, [])
+                             if m.get("thread_ts") == parent_ts and m["ts"] != parent_ts]
+        messages = []
+        for message in thread:
+            ts = _ts_key(message["ts"])
+            if message is parent or (oldest <= ts <= latest if inclusive else oldest < ts < latest):
+                messages.append(copy.deepcopy(message))
+                if not _as_bool(args.get("include_all_metadata")):
+                    messages[-1].pop("metadata", None)
+        page, cursor = _paginate(messages, args)
+        return {"messages": page, "has_more": bool(cursor), "response_metadata": {"next_cursor": cursor}}
 
     def _api_conversations_join(self, args: Args) -> Args:
         channel = self._known_channel(args.get("channel"))

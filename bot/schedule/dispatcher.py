@@ -157,8 +157,12 @@ class Dispatcher:
         self.sending_lease = sending_lease
         self.renderers: dict[str, Renderer] = {}
         self.planners: list[Planner] = []
+        # Run once per sweep, before planning: read outside sources (calendar feeds).
+        self.pollers: list[Callable[[datetime], None]] = []
         # Workspaces that removed the app: nothing is planned or posted for them.
         self.is_uninstalled: Callable[[str], bool] = lambda workspace: False
+        # Last touch on a rendered payload before it is posted (the seal on reminder buttons).
+        self.finish: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
         self._run_lock = threading.Lock()
         self._again = threading.Event()
 
@@ -171,6 +175,10 @@ class Dispatcher:
     def add_planner(self, planner: Planner) -> None:
         """``planner(scope, now)`` derives jobs from stored data; run by every sweep."""
         self.planners.append(planner)
+
+    def add_poller(self, poller: Callable[[datetime], None]) -> None:
+        """``poller(now)`` runs once at the start of every sweep (it may create jobs)."""
+        self.pollers.append(poller)
 
     def stop(self) -> None:
         """Finish the job in hand, start no other, cut any rate-limit wait short."""
@@ -191,6 +199,11 @@ class Dispatcher:
     def sweep(self, now: datetime | None = None) -> RunReport:
         """Plan jobs from stored data for every channel, prune old ones, then run what is due."""
         at = now or self.clock.now()
+        for poller in self.pollers:
+            try:
+                poller(at)
+            except Exception:
+                log.exception("poller %s failed", getattr(poller, "__name__", poller))
         gone = _Memo(self.is_uninstalled)
         for scope in list(self.jobs.store.scopes()):
             if scope.channel_id.startswith("_"):
@@ -264,7 +277,7 @@ class Dispatcher:
             return
         try:
             message = renderer(scope, doc, now)
-            payload = rendered(message) if message is not None else None
+            payload = self.finish(rendered(message)) if message is not None else None
         except Exception:
             log.exception("job %s in %s/%s could not be rendered", job_id, scope.workspace, scope.channel_id)
             self._fail(scope, doc, "render_failed", report)

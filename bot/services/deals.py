@@ -27,6 +27,7 @@ class Deal:
     updated_at: datetime
     updated_by: str
     history: tuple[tuple[str, str], ...] = ()  # (stage, iso time)
+    domains: tuple[str, ...] = ()  # the company's e-mail domains, for calendar matching
 
     @classmethod
     def from_doc(cls, doc: dict) -> Deal:
@@ -36,6 +37,7 @@ class Deal:
             updated_at=datetime.fromisoformat(doc["updated_at"]),
             updated_by=doc.get("updated_by", ""),
             history=tuple(tuple(h) for h in doc.get("history", ())),
+            domains=tuple(doc.get("domains") or ()),
         )
 
 
@@ -83,11 +85,23 @@ class Deals:
                 "updated_at": now,
                 "updated_by": by,
                 "history": history[-50:],
+                "domains": list(current.get("domains") or []) if current else [],
             }
             if occurred_at is not None:
                 doc["occurred_at"] = occurred_at.isoformat()
             self._store.put(scope, DEAL, key, doc)
             return StageChange(Deal.from_doc(doc), previous, changed=True)
+
+    def set_domains(self, scope: Scope, name: str, domains: list[str], by: str) -> Deal | None:
+        """Replace a deal's company domains; None when the channel has no such deal."""
+        key = deal_key(name)
+        with self._store.transaction(scope):
+            current = self._store.get(scope, DEAL, key)
+            if current is None:
+                return None
+            doc = {**current, "domains": list(domains), "domains_set_by": by}
+            self._store.put(scope, DEAL, key, doc)
+            return Deal.from_doc(doc)
 
     def all(self, scope: Scope) -> list[Deal]:
         """The channel's deals, most recently updated first."""

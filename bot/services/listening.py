@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain import commands as cmd
-from bot.domain.crm import parse_crm_post, validate_pattern
+from bot.domain.crm import parse_crm_message, validate_pattern
 from bot.domain.dates import DueDateError, parse_due
 from bot.domain.detector import Detection, detect_commitment, detect_meeting_end
 from bot.domain.message_text import flatten_message
@@ -51,8 +52,14 @@ class Listening:
 
     # --- messages -----------------------------------------------------------------------
 
-    def on_message(self, actor: Actor, event: dict[str, Any]) -> Noticed:
-        """Decide what a message event means. ``actor.user`` is the speaker (may be empty for bots)."""
+    def on_message(
+        self, actor: Actor, event: dict[str, Any], is_ours: Callable[[str], bool] | None = None
+    ) -> Noticed:
+        """Decide what a message event means. ``actor.user`` is the speaker (may be empty for bots).
+
+        ``is_ours(user_id)`` tells a colleague from a guest of the other side, for commitments
+        whose subject is a mention ("<@U123> will send the DPA").
+        """
         subtype = event.get("subtype")
         if subtype == "message_deleted":
             return self._on_deleted(actor.scope, str(event.get("deleted_ts") or ""))
@@ -63,28 +70,31 @@ class Listening:
         if not text.strip():
             return Noticed()
         if message.get("bot_id") or message.get("subtype") == "bot_message":
-            return self._on_bot_post(actor, text)
+            return self._on_bot_post(actor, message)
         if message.get("subtype") not in HUMAN_SUBTYPES or not message.get("user"):
             return Noticed()
         speaker = Actor(actor.scope, str(message["user"]), actor.tz)
         ts = str(message.get("ts") or "")
         if self.mode(actor.scope) == "off" or not ts:
             return Noticed()
+        debrief: list[Message] = []
         topic = detect_meeting_end(text)
         if topic and subtype != "message_changed":
             if self._store.add_once(actor.scope, OFFER, f"debrief:{ts}", {"topic": topic}):
-                return Noticed(posts=[self.debrief_prompt(topic, speaker.user)])
-            return Noticed()
-        detection = detect_commitment(text)
+                debrief.append(self.debrief_prompt(topic, speaker.user))
+        # "Got off the call with Acme, they'll send the PO Friday": the debrief asks for the
+        # rest, and the promise already stated is offered as well.
+        detection = detect_commitment(text, is_ours=is_ours)
         if detection is None:
-            return Noticed()
+            return Noticed(posts=debrief)
         noticed = self._on_commitment(speaker, ts, text, detection)
+        noticed.posts = debrief + noticed.posts
         noticed.thread_ts = str(message.get("thread_ts") or ts)
         return noticed
 
-    def _on_bot_post(self, actor: Actor, text: str) -> Noticed:
+    def _on_bot_post(self, actor: Actor, message: dict[str, Any]) -> Noticed:
         patterns = self._partner.settings.get(actor.scope)["crm_patterns"]
-        change = parse_crm_post(text, patterns)
+        change = parse_crm_message(message, patterns)
         if change is None:
             return Noticed()
         crm_actor = Actor(actor.scope, "crm", actor.tz)

@@ -59,6 +59,7 @@ class Directory:
                                  retry_handlers=[CallCounter(), *default_retry_handlers()])
         self._profiles = _TtlCache(PROFILE_TTL_SECONDS)
         self._channels = _TtlCache(MEMBERSHIP_TTL_SECONDS)
+        self._emails = _TtlCache(PROFILE_TTL_SECONDS)
         # Multi-workspace (OAuth) mode: the bot token of a workspace, by workspace key.
         self.token_for: Callable[[str], str] | None = None
 
@@ -87,8 +88,44 @@ class Directory:
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
             return {}
         profile = {k: str(user[k]) for k in ("tz", "team_id") if user.get(k)}
+        email = (user.get("profile") or {}).get("email")  # present with users:read.email
+        if email:
+            profile["email"] = str(email).lower()
         self._profiles.put(key, profile)
         return profile
+
+    def is_local(self, workspace: str, team_id: str | None, user_id: str) -> bool:
+        """Does the user belong to this workspace (not a Slack Connect guest from another)?
+
+        Unknown users and failed look-ups count as local: a mention in a deal channel is a
+        colleague far more often than a guest.
+        """
+        home = self._profile(workspace, user_id).get("team_id")
+        return not (home and team_id and home != team_id)
+
+    def user_email(self, workspace: str, user_id: str) -> str | None:
+        """The user's e-mail address (needs users:read.email), or None."""
+        return self._profile(workspace, user_id).get("email") or None
+
+    def user_by_email(self, workspace: str, email: str) -> str | None:
+        """The id of the workspace member with that e-mail address (users.lookupByEmail), or None."""
+        key = (workspace, "email", email.lower())
+        cached = self._emails.get(key)
+        if isinstance(cached, str):
+            return cached or None
+        try:
+            user = self._client.users_lookupByEmail(email=email, **self._auth(workspace))["user"]
+            found = "" if user.get("deleted") or user.get("is_bot") else str(user.get("id") or "")
+        except SlackApiError as exc:
+            if exc.response.get("error") != "users_not_found":
+                log.warning("users.lookupByEmail failed: %s", exc.response.get("error"))
+                return None  # not cached: it may work next time
+            found = ""
+        except Exception as exc:  # timeouts
+            log.warning("users.lookupByEmail failed: %s", type(exc).__name__)
+            return None
+        self._emails.put(key, found)
+        return found or None
 
     def channels_of(self, workspace: str, user_id: str) -> set[str]:
         """Ids of the conversations the user is a member of."""

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
+
+from bot.slack.listener_pool import ListenerPool
 
 #: How long the request thread waits for the ack at most: Bolt's own limit (3 s, Slack's
 #: budget) applies after this, so waiting longer could only turn a late ack into none.
@@ -63,8 +65,9 @@ def signalling_ack_middleware(context: BoltContext, next: Callable[[], Any]) -> 
     return next()
 
 
-class AckAwareExecutor(ThreadPoolExecutor):
-    """Bolt's listener pool, returning from ``submit`` once the request's ack was called.
+class AckAwareExecutor(ListenerPool):
+    """Bolt's listener pool (counting its tasks), returning from ``submit`` once the
+    request's ack was called.
 
     Only the first submission after the middleware ran on this thread waits (the
     listener's ack function); lazy listeners and anything else submit as usual.

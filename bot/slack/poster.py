@@ -47,3 +47,19 @@ def post_ephemeral(client: WebClient, channel: str, user: str, message: Message)
         log.warning("chat.postEphemeral in %s failed (%s, template %s)", channel, type(exc).__name__,
                     message.template)
         return False
+
+
+def open_modal(client: WebClient, trigger_id: str, view: dict[str, Any], *, channel: str, user: str) -> bool:
+    """Open a modal for a click; when Slack refuses (an expired trigger, an outage), tell
+    the person who clicked, ephemerally, instead of leaving the button dead. Never raises."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+        return True
+    except SlackApiError as exc:
+        code = str(exc.response.get("error", "unknown_error"))
+    except Exception as exc:  # network failures after retries
+        code = type(exc).__name__
+    log.warning("views.open for %s in %s failed (%s)", user, channel or "-", code)
+    if channel and user:
+        post_ephemeral(client, channel, user, Message("modal_failed", {"error": code}))
+    return False

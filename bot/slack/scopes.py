@@ -7,6 +7,7 @@ BOT_SCOPES: dict[str, str] = {
     "commands": "the /partner slash command",
     "chat:write": "coaching prompts, confirmations, check-ins and digests",
     "users:read": "users.info, for each person's time zone",
+    "users:read.email": "users.lookupByEmail and profile e-mails: calendar attendees who are on the team",
     "channels:read": "users.conversations / conversations.info: who may see which channel's ledger",
     "groups:read": "the same for private deal channels",
     "channels:history": "message events and conversations.history in public deal channels",

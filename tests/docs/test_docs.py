@@ -82,3 +82,16 @@ def test_readme_shows_both_commands_as_single_lines():
 def test_ci_runs_exactly_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert TEST_COMMAND in [line.strip() for line in ci]
+
+
+REPO_PATH = re.compile(r"`[^`]*?\b((?:bot|tests|bench|prompts|docs|\.ci)/[A-Za-z0-9_./-]*)[^`]*`")
+
+
+def test_files_the_docs_name_exist():
+    """A page that names `bot/…`, `tests/…` or `bench/…` points at something real."""
+    pages = [README, *sorted((ROOT / "docs").glob("*.md"))]
+    named = {(page.name, match.rstrip("."))
+             for page in pages for match in REPO_PATH.findall(page.read_text())}
+    assert len(named) > 10, "the pattern finds the paths the docs name"
+    missing = sorted((page, path) for page, path in named if not (ROOT / path).exists())
+    assert not missing

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from bot.domain.crm import (
     MAX_USER_PATTERN_TEXT,
     StageChange,
+    parse_crm_message,
     parse_crm_post,
     validate_pattern,
 )
@@ -453,3 +454,69 @@ def test_flatten_message_never_raises(event: Any) -> None:
     if isinstance(event, dict):
         assert isinstance(flatten_message({"type": "message", "blocks": [event]}), str)
         assert isinstance(flatten_message({"attachments": [event]}), str)
+
+
+# --------------------------------------------------------------------------------------
+# Shapes from issue 15 (the corpora in tests/domain/corpus cover them at scale)
+# --------------------------------------------------------------------------------------
+
+
+def _bot(text: str = "", **extra: Any) -> dict[str, Any]:
+    return {"type": "message", "subtype": "bot_message", "bot_id": "B0CRM", "text": text, **extra}
+
+
+@pytest.mark.parametrize(
+    ("event", "deal", "stage"),
+    [
+        (_bot("Deal stage changed from *Qualified To Buy* to *Contract Sent*",
+              attachments=[{"title": "Acme Corp", "title_link": "https://app.hubspot.com/deal/1"}]),
+         "Acme Corp", Stage.NEGOTIATION),
+        (_bot(blocks=[{"type": "header", "text": {"type": "plain_text", "text": "Globex"}},
+                      {"type": "section",
+                       "text": {"type": "mrkdwn", "text": "Deal moved to *Contract sent*"}}]),
+         "Globex", Stage.NEGOTIATION),
+        (_bot("Opportunity won :tada: <https://app.close.com/lead/1/|Initech> · $12,000"),
+         "Initech", Stage.SIGNED),
+        (_bot("The following opportunity has changed:\nOpportunity: <https://x/006|Hooli>\n"
+              "New Stage: *Negotiation/Review*"),
+         "Hooli", Stage.NEGOTIATION),
+        (_bot("Opportunity Umbrella updated: Stage = Negotiation/Review"), "Umbrella", Stage.NEGOTIATION),
+        (_bot("New deal *Stark* was created in stage *Prospecting* by Jane"), "Stark", Stage.PROSPECTING),
+        (_bot("<https://x.pipedrive.com/deal/9|Wayne> was reopened and moved back to *Lead In*"),
+         "Wayne", Stage.PROSPECTING),
+        (_bot("Deal verschoben nach *Angebot versendet*", attachments=[{"title": "Müller GmbH"}]),
+         "Müller GmbH", Stage.PROPOSAL),
+        (_bot("L'étape de l'affaire *Café Lumière* est passée de Qualification à Négociation"),
+         "Café Lumière", Stage.NEGOTIATION),
+        (_bot("A fase do negócio *Lisboa Digital* foi alterada de Proposta para Negociação"),
+         "Lisboa Digital", Stage.NEGOTIATION),
+        (_bot("Opportunity Stage changed from 5 - Negotiation to 6 - Closed Won",
+              attachments=[{"title": "Tyrell Corp"}]), "Tyrell Corp", Stage.SIGNED),
+    ],
+)
+def test_issue_15_shapes(event: dict[str, Any], deal: str, stage: Stage) -> None:
+    change = parse_crm_message(event)
+    assert change is not None and (change.deal, change.stage) == (deal, stage)
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        _bot("Opportunity Umbrella updated: Amount = $12,000"),
+        _bot("Forecast category for *Acme* changed from Best Case to Commit"),
+        _bot("Opportunity *Acme* forecast category: Commit → Closed"),
+        _bot("Contact *Erin* lifecycle stage changed from Lead to Customer"),
+        _bot("⚠️ *Acme* has been stalled in stage *Contract Sent* for 21 days"),
+        _bot("Weekly pipeline snapshot",
+             attachments=[{"fields": [{"title": "Closed Won", "value": "3 deals"}]}]),
+        _bot("Can we get Acme to Negotiation before the end of the month?"),
+    ],
+)
+def test_issue_15_look_alikes_stay_quiet(event: dict[str, Any]) -> None:
+    assert parse_crm_message(event) is None
+
+
+def test_parse_crm_message_never_raises_on_odd_payloads() -> None:
+    for event in (None, [], {"attachments": "x"}, {"blocks": [{"type": "header", "text": 3}]},
+                  {"subtype": "message_changed", "message": "x"}):
+        assert parse_crm_message(event) is None  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -249,8 +250,16 @@ _WORDS = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_WORDS, max_size=30).map(" ".join))
 def test_detect_never_raises_on_commitment_like_noise(text: str) -> None:
-    detect_commitment(text)
-    detect_meeting_end(text)
+    """Whatever comes out is a give or a get made of the message's own words."""
+    found = detect_commitment(text)
+    if found is not None:
+        assert found.side in ("give", "get") and found.what.strip()
+        said = set(re.findall(r"\w+", text.lower()))
+        # "sending the NDA" is logged as "send the NDA": base forms of -ing words count too.
+        said |= {base for w in said if w.endswith("ing") for base in (w[:-3], w[:-3] + "e", w[:-4])}
+        assert set(re.findall(r"\w+", found.what.lower())) <= said, (text, found.what)
+    topic = detect_meeting_end(text)
+    assert topic is None or topic.strip()
 
 
 @settings(max_examples=200, deadline=None)
@@ -260,15 +269,60 @@ def test_detect_meeting_end_never_raises(text: str) -> None:
     assert result is None or isinstance(result, str)
 
 
-def test_throughput_is_at_least_5000_messages_per_second() -> None:
-    messages = [text for _, text in CORPUS] * 8
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        for text in messages:
-            detect_commitment(text)
-        best = min(best, time.perf_counter() - started)
-    assert len(messages) / best >= 5000
+# Throughput is measured in bench/detector_throughput.py (a ratio to a baseline in the same
+# run), not asserted here: a timed assertion fails on a busy machine, not on slow code.
+
+
+@pytest.mark.parametrize(
+    ("text", "side", "who"),
+    [
+        ("Priya from their side will share the questionnaire by Friday", "get", "Priya from their side"),
+        ("Jen from our side will send the DPA tomorrow", "give", "Jen from our side"),
+        ("thier CFO will confirm budget by end of month", "get", "their CFO"),
+        ("client will send over the logo files next week", "get", "client"),
+        ("the reseller will feature us in their newsletter by end of quarter", "get", "the reseller"),
+        ("distributor will introduce us to two of their resellers next month", "get", "distributor"),
+        ("I should be able to get them the order form by Tuesday", "give", None),
+        ("I think I can have the sandbox ready for them by Fri", "give", None),
+        ("can do. sending the tax form to their AP team within the hour", "give", None),
+        ("I'll have Sam from our support team configure SSO for them next week", "give", None),
+        ("promised their COO we'll ship the Okta integration before the renewal", "give", None),
+        ("in the meeting their CTO agreed to champion it and will forward the deck", "get", "their CTO"),
+        ("Makes sense. I'll loop in our architect for the security review", "give", None),
+        ("I'll sedn the pricing breakdown after lunch", "give", None),
+    ],
+)
+def test_kinds_from_issue_15(text: str, side: str, who: str | None) -> None:
+    found = detect_commitment(text)
+    assert found is not None and found.side == side
+    assert who is None or found.who == who
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I think they'll sign this week",  # a guess about them, not their promise
+        "Maybe I'll send a follow up, not sure yet",
+        "if they sign we'll extend the trial",
+        "client never sent the logo files",
+        "I'll speak to you all tomorrow",
+    ],
+)
+def test_hedges_and_chatter_stay_quiet(text: str) -> None:
+    assert detect_commitment(text) is None
+
+
+def test_mention_as_subject_takes_its_side_from_the_directory() -> None:
+    text = "<@U0GUEST> will send the signed DPA by Friday"
+    assert detect_commitment(text).side == "give"  # no directory: a colleague
+    assert detect_commitment(text, is_ours=lambda user: user != "U0GUEST").side == "get"
+    assert detect_commitment(text, is_ours=lambda user: True).side == "give"
+    assert detect_commitment("Sam will send the signed DPA by Friday").side == "get"
+
+
+def test_a_mention_that_addresses_someone_is_not_the_subject() -> None:
+    found = detect_commitment("<@U0BOB> I'll send the deck tomorrow", is_ours=lambda user: False)
+    assert found is not None and found.side == "give" and found.who is None
 
 
 # --------------------------------------------------------------------------------------

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import requests
 
 from bot.emulator import SlackDriver, SlackEmulator
-from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET, free_port, serve_env
+from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET, serve_env
 
 CONFIG = "python:bot.gunicorn_conf"
+LISTENING = re.compile(r"Listening at: http://[^:]+:(\d+)")
 
 
 def gunicorn_env(emulator: SlackEmulator, db: Path, port: int, **extra: str) -> dict[str, str]:
@@ -43,14 +46,38 @@ class GunicornProcess:
 
     def __init__(self, emulator: SlackEmulator, workdir: Path, *args: str, config: bool = True,
                  **extra_env: str) -> None:
-        self.port = free_port()
-        self.env = gunicorn_env(emulator, workdir / "db.json", self.port, **extra_env)
-        self.log_path = workdir / f"gunicorn-{self.port}.log"
+        # PORT=0: gunicorn binds any free port and logs it ("Listening at: http://0.0.0.0:N").
+        self.env = gunicorn_env(emulator, workdir / "db.json", 0, **extra_env)
+        self.log_path = workdir / f"gunicorn-{uuid.uuid4().hex[:8]}.log"
         with self.log_path.open("w") as log:
             self.proc = subprocess.Popen(gunicorn_command(*args, config=config), env=self.env,
                                          cwd=workdir, stdout=log, stderr=subprocess.STDOUT, text=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.driver = SlackDriver(self.url + "/slack/events", SIGNING_SECRET, emulator)
+        self.emulator = emulator
+        self._port: int | None = None
+        self._driver: SlackDriver | None = None
+
+    @property
+    def port(self) -> int:
+        """The port gunicorn reported it listens on (waits up to 20 s for the line)."""
+        deadline = time.monotonic() + 20
+        while self._port is None:
+            if found := LISTENING.search(self.output()):
+                self._port = int(found.group(1))
+            elif self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"gunicorn reported no port:\n{self.output()}")
+            else:
+                time.sleep(0.05)
+        return self._port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def driver(self) -> SlackDriver:
+        if self._driver is None:
+            self._driver = SlackDriver(self.url + "/slack/events", SIGNING_SECRET, self.emulator)
+        return self._driver
 
     @property
     def pid(self) -> int:
@@ -97,4 +124,5 @@ class GunicornProcess:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        self.driver.close()
+        if self._driver is not None:
+            self._driver.close()

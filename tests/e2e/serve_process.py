@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import requests
 
 from bot.emulator import SlackDriver, SlackEmulator
+from tests.timeshift.sitecustomize import SHIFT_VARIABLE
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5".replace("y", "1").replace("z", "2")
 BOT_TOKEN = "xoxb-1234-5678-SECRETsecretSECRET"
 
 
-def free_port() -> int:
+def unused_port() -> int:
+    """A port nothing listens on right now, for a connection that must be refused.
+    (Servers under test never get a port this way: they bind port 0 and report theirs.)"""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 def serve_env(emulator: SlackEmulator, db: Path, port: int, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PARTNER_COACH"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "PARTNER_COACH")) or k == SHIFT_VARIABLE}
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -38,13 +44,21 @@ def serve_env(emulator: SlackEmulator, db: Path, port: int, **extra: str) -> dic
     return env
 
 
+# `serve` logs the port it bound; with PORT=0 that is the only way to know it.
+SERVING = re.compile(r"serving HTTP on port (\d+)")
+
+
 class ServeProcess:
-    """A `serve` subprocess on a free port; ``driver`` signs requests for it."""
+    """A `serve` subprocess on a port of its own choosing (PORT=0); ``driver`` signs requests for it.
+
+    The port is read from the line `serve` logs once it listens, so no other process can
+    take it in between (binding a free port, releasing it and hoping was racy).
+    """
 
     def __init__(self, emulator: SlackEmulator, db: Path, **extra_env: str) -> None:
         emulator.token = BOT_TOKEN
-        self.port = free_port()
-        self.env = serve_env(emulator, db, self.port, **extra_env)
+        self.emulator = emulator
+        self.env = serve_env(emulator, db, 0, **extra_env)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve"],
             env=self.env,
@@ -52,14 +66,45 @@ class ServeProcess:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.driver = SlackDriver(self.url + "/slack/events", SIGNING_SECRET, emulator)
+        self._lines: list[str] = []
+        self._port: int | None = None
+        self._reported = threading.Event()
+        self._reader = threading.Thread(target=self._read, name="serve-output", daemon=True)
+        self._reader.start()
+        self._driver: SlackDriver | None = None
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._lines.append(line)
+            if self._port is None and (found := SERVING.search(line)):
+                self._port = int(found.group(1))
+                self._reported.set()
+        self._reported.set()  # the process ended: nobody waits for a port any more
+
+    @property
+    def port(self) -> int:
+        """The port `serve` reported; waits for the report (up to 20 s)."""
+        if not self._reported.wait(20) or self._port is None:
+            raise AssertionError(f"serve reported no port:\n{self.output()}")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def driver(self) -> SlackDriver:
+        if self._driver is None:
+            self._driver = SlackDriver(self.url + "/slack/events", SIGNING_SECRET, self.emulator)
+        return self._driver
 
     def wait_ready(self, timeout: float = 20.0) -> ServeProcess:
         deadline = time.monotonic() + timeout
+        self._reported.wait(timeout)
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise AssertionError(f"serve exited early:\n{self.proc.stdout.read()}")
+                raise AssertionError(f"serve exited early:\n{self.output()}")
             try:
                 if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
                     return self
@@ -76,9 +121,13 @@ class ServeProcess:
         return self.proc.wait(timeout=timeout)
 
     def output(self) -> str:
-        return self.proc.stdout.read() if self.proc.stdout else ""
+        """Everything `serve` printed so far (all of it once the process has ended)."""
+        if self.proc.poll() is not None:
+            self._reader.join(timeout=10)
+        return "".join(self._lines)
 
     def close(self) -> None:
         if self.proc.poll() is None:
             self.kill()
-        self.driver.close()
+        if self._driver is not None:
+            self._driver.close()

@@ -21,9 +21,9 @@ def items(bot, channel=DEAL):
 def test_help_lists_every_subcommand_with_an_example(slack):
     text = reply_text(slack.command("help", user=ALICE, channel=DEAL))
     for sub in ("give", "get", "list", "done", "drop", "edit", "deal", "meeting", "digest",
-                "checkins", "listen", "crm", "help"):
+                "checkins", "listen", "crm", "calendar", "help"):
         assert f"*{sub}*" in text
-    assert text.count("_e.g._") == 13
+    assert text.count("_e.g._") == 14
 
 
 def test_empty_command_shows_help(slack):

@@ -7,19 +7,34 @@ from pathlib import Path
 
 import pytest
 import requests
+from slack_bolt.middleware import IgnoringSelfEvents
 
+from bot.domain.crm import parse_crm_post
 from bot.emulator import state_value
 from bot.store import Scope
 from bot.webhook import signed_headers
-from tests.conftest import ALICE, DEAL, NOBOT
+from tests.conftest import ALICE, BOB, DEAL, NOBOT
 from tests.e2e.helpers import action_values, all_text, reply_text, visible
 
-FIXTURES = json.loads((Path(__file__).parent.parent / "domain/fixtures/crm_posts.json").read_text())
-CORPUS = [
-    line.split("\t", 1)
-    for line in (Path(__file__).parent.parent / "domain/corpus/commitments_dev.tsv").read_text().splitlines()[1:]
-    if "\t" in line
-]
+DOMAIN = Path(__file__).parent.parent / "domain"
+FIXTURES = json.loads((DOMAIN / "fixtures/crm_posts.json").read_text())
+
+
+def corpus(part: str) -> list[list[str]]:
+    """(label, text) rows of the commitments corpus part ("dev" or the held-out "test")."""
+    lines = (DOMAIN / f"corpus/commitments_{part}.tsv").read_text().splitlines()[1:]
+    return [line.split("\t", 1) for line in lines if "\t" in line]
+
+
+def crm_corpus(part: str) -> list[dict]:
+    """Filled CRM posts of a corpus part, each a Slack event with its expected answer."""
+    return json.loads((DOMAIN / f"corpus/crm_{part}.json").read_text())
+
+
+# What the listening paths must reach on each corpus part, through the whole app. TEST is the
+# held-out part (see tests/domain/corpus/README.md); the goals of issue 15 apply to it.
+COMMITMENT_FLOORS = {"dev": (0.95, 0.95, 0.97), "test": (0.95, 0.95, 0.97)}  # precision, recall, side
+CRM_FLOORS = {"dev": (0.97, 0.95, 0.97), "test": (0.97, 0.95, 0.97)}  # precision, recall, stage
 
 
 def deals(bot, channel=DEAL):
@@ -49,8 +64,7 @@ def test_crm_post_updates_stage_and_prompts(slack, bot, emulator, fixture):
 def test_non_stage_posts_and_chatter_change_nothing(slack, bot, emulator):
     for fixture in FIXTURES["negative"]:
         assert slack.event({**fixture["event"], "channel": DEAL}).status_code == 200
-    slack.command("help", user=ALICE, channel=DEAL)  # a barrier: listeners ran by now
-    emulator.wait_for(lambda calls: True, timeout=0.5)
+    bot.wait_idle()
     assert deals(bot) == {}
     assert emulator.messages(DEAL) == []
 
@@ -61,8 +75,42 @@ def test_known_stage_from_crm_does_not_prompt_twice(slack, bot, emulator):
     slack.event(event)
     settle(emulator)
     slack.event({**event, "ts": "1700000002.000100"})  # the CRM posts the same change again
+    bot.wait_idle()
     slack.command("deal Acme negotiation", user=ALICE, channel=DEAL)
-    assert len(emulator.messages(DEAL)) == 1
+    bot.wait_idle()
+    assert len(emulator.messages(DEAL)) == 1 and deals(bot) == {"Acme": "negotiation"}
+
+
+CRM_MOVE = {"type": "message", "bot_id": "B0HUB", "channel": DEAL, "ts": "1700000004.000100",
+            "text": "Deal stage changed: Acme moved from Proposal to Negotiation"}
+
+
+def test_the_bots_own_stage_post_comes_back_and_is_dropped_before_any_listener(slack, bot, emulator):
+    slack.event(CRM_MOVE)
+    bot.wait_idle()
+    [post] = emulator.messages(DEAL)
+    # Slack (the emulator) sent the prompt back as a message event from the bot itself ...
+    [echo] = bot.echoed
+    assert (echo["bot_id"], echo["text"]) == (emulator.bot_id, post["text"])
+    # ... which reads like a CRM post, and Bolt's self-event filter drops it unseen.
+    assert parse_crm_post(echo["text"], []) is not None
+    assert bot.runtime.listener_runs == 1 and deals(bot) == {"Acme": "negotiation"}
+
+
+def test_without_bolts_self_event_filter_the_bots_own_posts_are_still_ignored(
+        slack, bot, emulator, monkeypatch):
+    app = bot.runtime.app
+    monkeypatch.setattr(app, "_middleware_list",
+                        [m for m in app._middleware_list if not isinstance(m, IgnoringSelfEvents)])
+    seen = []
+    on_message = bot.runtime.services.listening.on_message
+    monkeypatch.setattr(bot.runtime.services.listening, "on_message",
+                        lambda actor, event: seen.append(event) or on_message(actor, event))
+    slack.event(CRM_MOVE)
+    bot.wait_idle()
+    assert len(bot.echoed) == 1 and bot.runtime.listener_runs == 2  # the echo reached the listener
+    assert [e["text"] for e in seen] == [CRM_MOVE["text"]]  # ... which ignored it
+    assert len(emulator.messages(DEAL)) == 1 and deals(bot) == {"Acme": "negotiation"}
 
 
 def test_channel_specific_crm_pattern(slack, bot, emulator):
@@ -183,7 +231,7 @@ def test_third_person_get_is_offered_as_get(slack, bot, emulator):
     assert item.side == "get" and str(item.due_on) == "2026-11-26"
 
 
-def test_retried_delivery_and_edits_never_offer_twice(slack, emulator):
+def test_retried_delivery_and_edits_never_offer_twice(slack, bot, emulator):
     response = say(slack, "we will set up a pilot workspace", ts="1700000102.000100", event_id="EvSAME1")
     assert response.status_code == 200
     for retry in (1, 2, 3):
@@ -192,9 +240,7 @@ def test_retried_delivery_and_edits_never_offer_twice(slack, emulator):
     slack.event({"type": "message", "subtype": "message_changed", "channel": DEAL,
                  "message": {"type": "message", "user": ALICE, "ts": "1700000102.000100",
                              "text": "we will set up a pilot workspace for 30 days"}})
-    slack.command("help", user=ALICE, channel=DEAL)
-    settle(emulator, "chat.postEphemeral")
-    emulator.wait_for(lambda calls: True, timeout=0.3)
+    bot.wait_idle()
     assert len(emulator.ephemerals(DEAL)) == 1
 
 
@@ -211,19 +257,17 @@ def test_an_edit_that_becomes_a_commitment_is_offered(slack, emulator):
     "I sent the deck last week", "will you send the deck?", "lol nice", "<!channel> lunch?",
     "thanks for the intro yesterday!", "",
 ])
-def test_chatter_questions_and_past_facts_are_left_alone(slack, emulator, text):
+def test_chatter_questions_and_past_facts_are_left_alone(slack, bot, emulator, text):
     say(slack, text, ts="1700000104.000100")
-    slack.command("help", user=ALICE, channel=DEAL)
-    emulator.wait_for(lambda calls: True, timeout=0.3)
-    assert emulator.ephemerals() == []
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postEphemeral") == [] and emulator.messages() == []
 
 
-def test_other_bots_commitment_like_posts_are_ignored(slack, emulator):
+def test_other_bots_commitment_like_posts_are_ignored(slack, bot, emulator):
     slack.event({"type": "message", "bot_id": "B0OTHER", "channel": DEAL, "ts": "1700000105.000100",
                  "text": "I'll send the report by Friday"})
-    slack.command("help", user=ALICE, channel=DEAL)
-    emulator.wait_for(lambda calls: True, timeout=0.3)
-    assert emulator.ephemerals() == [] and emulator.messages() == []
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postEphemeral") == [] and emulator.calls_to("chat.postMessage") == []
 
 
 def test_auto_mode_logs_with_undo_in_thread(slack, bot, emulator):
@@ -245,7 +289,8 @@ def test_off_mode_ignores_conversation_but_not_crm(slack, bot, emulator):
     slack.event({"type": "message", "bot_id": "B0HUB", "channel": DEAL, "ts": "1700000108.000100",
                  "text": "Deal stage changed: Initech moved to Proposal"})
     settle(emulator)
-    assert emulator.ephemerals() == [] and deals(bot) == {"Initech": "proposal"}
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postEphemeral") == [] and deals(bot) == {"Initech": "proposal"}
 
 
 def test_deleted_message_withdraws_offer(slack, bot, emulator):
@@ -253,7 +298,7 @@ def test_deleted_message_withdraws_offer(slack, bot, emulator):
     settle(emulator, "chat.postEphemeral")
     slack.event({"type": "message", "subtype": "message_deleted", "channel": DEAL,
                  "deleted_ts": "1700000109.000100"})
-    slack.command("help", user=ALICE, channel=DEAL)
+    bot.wait_idle()
     slack.action("listen_log_give", "1700000109.000100", user=ALICE, channel=DEAL)
     emulator.wait_for(lambda calls: emulator.responses())
     assert "gone" in all_text(emulator.responses()[0]) and items(bot) == []
@@ -275,26 +320,76 @@ def test_mrkdwn_in_conversation_reaches_slack_escaped(slack, emulator):
     assert "<!channel>" not in raw and "<http://evil" not in raw
 
 
-def test_detector_corpus_through_http_meets_precision_and_recall(slack, emulator):
+@pytest.mark.parametrize("part", ["dev", "test"])
+def test_detector_corpus_through_http_meets_precision_and_recall(slack, bot, emulator, part):
     """Every corpus sentence as a real message event; offers compared with the labels."""
-    for n, (_, text) in enumerate(CORPUS):
+    rows = corpus(part)
+    for n, (_, text) in enumerate(rows):
         say(slack, text, ts=f"1700001000.{n:06d}")
-    slack.command("help", user=ALICE, channel=DEAL)
-    expected_offers = sum(1 for label, _ in CORPUS if label != "none")
-    emulator.wait_for(lambda calls: len(emulator.ephemerals()) >= 0.85 * expected_offers, timeout=20)
-    emulator.wait_for(lambda calls: True, timeout=0.5)
-    labels = {f"1700001000.{n:06d}": label for n, (label, _) in enumerate(CORPUS)}
-    true_positive = false_positive = 0
-    for offer in emulator.ephemerals():
+    expected_offers = sum(1 for label, _ in rows if label != "none")
+    bot.wait_idle(timeout=60)
+    labels = {f"1700001000.{n:06d}": label for n, (label, _) in enumerate(rows)}
+    right = offered_real = side_right = 0
+    offers = emulator.ephemerals()
+    for offer in offers:
         [ts] = action_values(offer, "listen_ignore")
         [suggested] = [b["action_id"] for b in offer["blocks"][1]["elements"] if b.get("style") == "primary"]
-        if labels[ts] == suggested.removeprefix("listen_log_"):
-            true_positive += 1
-        else:
-            false_positive += 1
-    precision = true_positive / max(1, true_positive + false_positive)
-    recall = true_positive / expected_offers
-    assert precision >= 0.95 and recall >= 0.90, (precision, recall)
+        side = suggested.removeprefix("listen_log_")
+        right += labels[ts] == side
+        if labels[ts] != "none":
+            offered_real += 1
+            side_right += labels[ts] == side
+    precision, recall = right / max(1, len(offers)), right / expected_offers
+    side_accuracy = side_right / max(1, offered_real)
+    floor_p, floor_r, floor_s = COMMITMENT_FLOORS[part]
+    assert precision >= floor_p and recall >= floor_r and side_accuracy >= floor_s, (
+        precision, recall, side_accuracy)
+
+
+@pytest.mark.parametrize("part", ["dev", "test"])
+def test_crm_corpus_through_http_meets_precision_recall_and_stage(slack, bot, emulator, part):
+    """Every CRM post as a bot message event in a channel of its own; deals compared with the labels."""
+    posts = crm_corpus(part)
+    channels = [f"C0CRM{n:05d}" for n in range(len(posts))]
+    for n, post in enumerate(posts):
+        emulator.add_channel(channels[n], name=f"deal-{n}", members=[ALICE])
+        event = {**post["event"], "channel": channels[n], "ts": f"1700002000.{n:06d}"}
+        assert slack.event(event).status_code == 200
+    positives = [n for n, post in enumerate(posts) if post["expected"]]
+    bot.wait_idle(timeout=60)
+    found = right = stage_right = 0
+    for n, post in enumerate(posts):
+        recorded = deals(bot, channels[n])
+        if not recorded:
+            continue
+        found += 1
+        if post["expected"]:
+            right += 1
+            stage_right += list(recorded.values()) == [post["expected"]["stage"]]
+    precision, recall, stage = right / max(1, found), right / len(positives), stage_right / max(1, right)
+    floor_p, floor_r, floor_s = CRM_FLOORS[part]
+    assert precision >= floor_p and recall >= floor_r and stage >= floor_s, (precision, recall, stage)
+
+
+def test_mention_of_a_colleague_is_our_promise_and_of_a_guest_theirs(slack, bot, emulator):
+    """"<@U…> will send it": a user of this workspace is our side, a Slack Connect guest theirs."""
+    emulator.add_user("U0GUEST01", name="gita", team_id="T0PARTNER")
+    say(slack, "<@U0GUEST01> will send the signed DPA by Friday", ts="1700000400.000100")
+    say(slack, f"<@{BOB}> will send the security whitepaper by Friday", ts="1700000401.000100")
+    say(slack, "Sam will send the data export by Friday", ts="1700000402.000100")
+    offers = settle(emulator, "chat.postEphemeral", 3)
+    primary = {
+        action_values(o.args, "listen_ignore")[0]: [
+            b["action_id"] for b in o.args["blocks"][1]["elements"] if b.get("style") == "primary"][0]
+        for o in offers
+    }
+    assert primary == {
+        "1700000400.000100": "listen_log_get",  # a guest from the other workspace
+        "1700000401.000100": "listen_log_give",  # a colleague
+        "1700000402.000100": "listen_log_get",  # an unknown name: the other side
+    }
+    guest_offer = next(o for o in offers if action_values(o.args, "listen_ignore") == ["1700000400.000100"])
+    assert "their side" in all_text(guest_offer.args)
 
 
 # --- meetings and debriefs -------------------------------------------------------------------
@@ -321,6 +416,14 @@ def test_finished_meeting_message_prompts_debrief_and_form_logs_lines(slack, bot
     assert "<!here>" not in str(visible(confirmation.args))
 
 
+def test_finished_meeting_with_a_promise_prompts_debrief_and_offers_the_promise(slack, emulator):
+    say(slack, "just got off the call with Acme, they'll send the PO by Friday", ts="1700000202.000100")
+    [prompt] = settle(emulator)
+    [offer] = settle(emulator, "chat.postEphemeral")
+    assert "Debrief" in all_text(prompt.args)
+    assert "PO" in all_text(offer.args) and action_values(offer.args, "listen_log_get")
+
+
 @pytest.mark.parametrize(
     ("values", "field"),
     [
@@ -341,10 +444,13 @@ def test_debrief_form_errors_show_in_modal(slack, bot, emulator, values, field):
     assert items(bot) == []
 
 
-def test_nothing_is_offered_in_a_channel_the_bot_is_not_in(slack, emulator):
+def test_nothing_is_offered_in_a_channel_the_bot_is_not_in(slack, bot, emulator):
     slack.message("I'll send the deck by Friday", user=ALICE, channel=NOBOT, ts="1700000300.000100")
-    slack.command("help", user=ALICE, channel=DEAL)
-    emulator.wait_for(lambda calls: True, timeout=0.3)
-    # Slack only delivers messages from channels the bot is in; if one arrives anyway,
-    # the ephemeral offer fails quietly (not_in_channel) and nothing is stored.
-    assert emulator.ephemerals(DEAL) == []
+    bot.wait_idle()
+    # Slack only delivers messages from channels the bot is in; one that arrives anyway (the
+    # bot was removed in between) gets one offer attempt, which Slack refuses (not_in_channel):
+    # nobody sees anything, in that channel or any other, and nothing is logged.
+    [attempt] = emulator.calls_to("chat.postEphemeral")
+    assert attempt.args["channel"] == NOBOT and attempt.response["error"] == "not_in_channel"
+    assert emulator.ephemerals() == [] and emulator.calls_to("chat.postMessage") == []
+    assert items(bot, NOBOT) == [] and items(bot) == []

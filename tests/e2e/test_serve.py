@@ -12,7 +12,7 @@ import requests
 
 from bot.store import Scope, TinyDBStore
 from tests.conftest import ALICE, DEAL
-from tests.e2e.serve_process import BOT_TOKEN, ServeProcess, free_port, serve_env
+from tests.e2e.serve_process import BOT_TOKEN, ServeProcess, serve_env, unused_port
 
 
 def run_serve(env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -36,7 +36,7 @@ def serve(emulator, tmp_path):
 
 
 def test_serve_without_tokens_prints_one_line_and_exits_2(emulator, tmp_path):
-    env = serve_env(emulator, tmp_path / "db.json", free_port())
+    env = serve_env(emulator, tmp_path / "db.json", 0)
     del env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"]
     result = run_serve(env)
     assert result.returncode == 2
@@ -62,7 +62,7 @@ def test_serve_without_tokens_prints_one_line_and_exits_2(emulator, tmp_path):
     ],
 )
 def test_malformed_variable_is_named_and_never_printed(emulator, tmp_path, variable, value):
-    env = serve_env(emulator, tmp_path / "db.json", free_port(), **{variable: value})
+    env = serve_env(emulator, tmp_path / "db.json", 0, **{variable: value})
     result = run_serve(env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -73,14 +73,14 @@ def test_malformed_variable_is_named_and_never_printed(emulator, tmp_path, varia
 
 def test_rejected_token_stops_with_exit_2(emulator, tmp_path):
     emulator.token = "xoxb-the-real-one"
-    result = run_serve(serve_env(emulator, tmp_path / "db.json", free_port()))
+    result = run_serve(serve_env(emulator, tmp_path / "db.json", 0))
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr and BOT_TOKEN not in result.stderr
 
 
 def test_unreachable_slack_api_is_one_line_and_exit_2(emulator, tmp_path):
-    env = serve_env(emulator, tmp_path / "db.json", free_port())
-    env["SLACK_API_URL"] = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there
+    env = serve_env(emulator, tmp_path / "db.json", 0)
+    env["SLACK_API_URL"] = f"http://127.0.0.1:{unused_port()}/api/"  # nothing listens there
     result = run_serve(env)
     assert result.returncode == 2
     # slack-sdk logs its connection retries; then one line says what to do, no traceback.
@@ -103,7 +103,7 @@ def test_health_signatures_and_fast_ack(serve, emulator):
 
 def test_second_serve_on_same_database_is_refused(serve, emulator, tmp_path):
     serve()
-    result = run_serve(serve_env(emulator, tmp_path / "db.json", free_port()))
+    result = run_serve(serve_env(emulator, tmp_path / "db.json", 0))
     assert result.returncode == 2
     assert "PARTNER_COACH_DB" in result.stderr and "another" in result.stderr
 

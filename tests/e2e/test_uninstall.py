@@ -3,7 +3,6 @@ workspace stops, records stay, retries change nothing, and a reinstall resumes."
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from bot.schedule.jobs import ACTIVE
@@ -72,7 +71,7 @@ def test_a_retried_uninstall_event_changes_nothing(slack, bot, clock):
     for event_id, retry in (("Ev0UNINSTALL", 1), ("Ev0UNINSTALL", 2), ("Ev0OTHERID", None)):
         assert slack.event({"type": "app_uninstalled"}, event_id=event_id, event_time=sent_at,
                            retry_num=retry).status_code == 200
-    time.sleep(0.3)  # the listener runs after the ack: give a wrong second run time to show
+    bot.wait_idle()
     assert store.find(Scope("T0001", "_workspace"), "install_status") == first
     assert all_jobs(bot) == after_first
 

@@ -242,7 +242,9 @@ def test_block_action_payload_carries_the_posted_message(
     driver: SlackDriver, recorder: Recorder, emu: SlackEmulator
 ) -> None:
     client = WebClient(token="xoxb-test", base_url=emu.api_url)
-    blocks = [{"type": "actions", "block_id": "deal", "elements": []}]
+    blocks = [{"type": "actions", "block_id": "deal", "elements": [
+        {"type": "button", "action_id": "pick", "text": {"type": "plain_text", "text": "Gold"},
+         "value": "gold"}]}]
     ts = client.chat_postMessage(channel="C_DEAL", text="pick one", blocks=blocks)["ts"]
 
     driver.action("pick", "gold", message_ts=ts, block_id="deal")
@@ -279,7 +281,8 @@ def test_select_action_and_home_action(
     assert "message" not in recorder.last.payload()
 
     client = WebClient(token="xoxb-test", base_url=emu.api_url)
-    home = client.views_publish(user_id="U_ALICE", view={"type": "home", "blocks": []})["view"]
+    home = client.views_publish(user_id="U_ALICE",
+                                view={"type": "home", "blocks": [{"type": "divider"}]})["view"]
     driver.home_action("refresh", "1")
     payload = recorder.last.payload()
     assert payload["container"] == {"type": "view", "view_id": home["id"]}
@@ -312,7 +315,9 @@ def test_view_submission_payload(
     # By default the submission echoes the view the bot opened, as Slack does.
     client = WebClient(token="xoxb-test", base_url=emu.api_url)
     opened = client.views_open(
-        trigger_id="t", view={"type": "modal", "callback_id": "record", "private_metadata": "p=1"}
+        trigger_id=emu.new_trigger_id(),
+        view={"type": "modal", "callback_id": "record", "private_metadata": "p=1",
+              "title": {"type": "plain_text", "text": "Record"}, "blocks": [{"type": "divider"}]},
     )["view"]
     driver.view_submission("record", {})
     view = recorder.last.payload()["view"]
@@ -362,7 +367,7 @@ def bolt(emu: SlackEmulator) -> Iterator[tuple[SlackDriver, dict[str, Any]]]:
                 "callback_id": "record",
                 "private_metadata": command["channel_id"],
                 "title": {"type": "plain_text", "text": "Record"},
-                "blocks": [],
+                "blocks": [{"type": "divider"}],
             },
         )
 

@@ -231,33 +231,35 @@ def test_reactions(emu: SlackEmulator, client: WebClient) -> None:
 # ------------------------------------------------------------------------- views
 
 
+DIVIDER = [{"type": "divider"}]
+
+
 def test_views(emu: SlackEmulator, client: WebClient) -> None:
     modal = {
         "type": "modal",
         "callback_id": "record",
         "private_metadata": '{"deal": "acme"}',
         "title": {"type": "plain_text", "text": "Record"},
-        "blocks": [],
+        "blocks": DIVIDER,
     }
-    opened = client.views_open(trigger_id="1.2.abc", view=modal)["view"]
+    opened = client.views_open(trigger_id=emu.new_trigger_id(), view=modal)["view"]
     assert re.fullmatch(r"V[0-9A-Z]+", opened["id"])
     assert opened["callback_id"] == "record" and opened["private_metadata"] == '{"deal": "acme"}'
     assert opened["title"] == modal["title"] and opened["state"] == {"values": {}}
 
-    pushed = client.views_push(trigger_id="1.2.abc", view={**modal, "callback_id": "step2"})
+    pushed = client.views_push(trigger_id=emu.new_trigger_id(), view={**modal, "callback_id": "step2"})
     assert pushed["view"]["id"] != opened["id"]
-    updated = client.views_update(
-        view_id=opened["id"], view={**modal, "blocks": [{"type": "divider"}]}
-    )
-    assert updated["view"]["id"] == opened["id"] and updated["view"]["blocks"] == [
-        {"type": "divider"}
-    ]
-    assert emu.find_view(callback_id="record")["blocks"] == [{"type": "divider"}]
-    # Views Slack knows but the emulator never saw (e.g. submitted by the driver) are fine.
+    section = [{"type": "section", "text": {"type": "mrkdwn", "text": "saved"}}]
+    updated = client.views_update(view_id=opened["id"], view={**modal, "blocks": section})
+    assert updated["view"]["id"] == opened["id"] and updated["view"]["blocks"] == section
+    assert emu.find_view(callback_id="record")["blocks"] == section
+    # A view id Slack never issued is not found (the driver registers the views it makes up).
+    assert slack_error(client.views_update, view_id="V123", view=modal) == "not_found"
+    emu.add_view({**modal, "id": "V123"})
     assert client.views_update(view_id="V123", view=modal)["view"]["id"] == "V123"
 
-    home = client.views_publish(user_id="U_ALICE", view={"type": "home", "blocks": []})["view"]
-    again = client.views_publish(user_id="U_ALICE", view={"type": "home", "blocks": []})["view"]
+    home = client.views_publish(user_id="U_ALICE", view={"type": "home", "blocks": DIVIDER})["view"]
+    again = client.views_publish(user_id="U_ALICE", view={"type": "home", "blocks": DIVIDER})["view"]
     assert home["type"] == "home" and again["id"] == home["id"]
     assert emu.home_view("U_ALICE")["id"] == home["id"] and emu.home_view("U_BOB") is None
 
@@ -267,8 +269,9 @@ def test_views(emu: SlackEmulator, client: WebClient) -> None:
 
 
 def test_view_sent_as_form_string_is_decoded(emu: SlackEmulator, client: WebClient) -> None:
-    client.api_call("views.open", data={"trigger_id": "t", "view": json.dumps({"type": "modal"})})
-    assert emu.calls_to("views.open")[0].args["view"] == {"type": "modal"}
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": DIVIDER}
+    client.api_call("views.open", data={"trigger_id": emu.new_trigger_id(), "view": json.dumps(view)})
+    assert emu.calls_to("views.open")[0].args["view"] == view
 
 
 # ------------------------------------------------------------ users & channels
@@ -493,3 +496,141 @@ def test_response_url_failure_injection(emu: SlackEmulator) -> None:
     assert requests.post(url, json={"text": "x"}, timeout=5).status_code == 500
     assert requests.post(url, json={"text": "x"}, timeout=5).status_code == 200
     assert [c.status for c in emu.calls_to("response_url")] == [500, 200]
+
+
+# ------------------------------------------------------- refusing what Slack refuses
+
+
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def button(action_id: str) -> dict[str, Any]:
+    return {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": "Go"}}
+
+
+def modal(title: str = "Record", blocks: list | None = None) -> dict[str, Any]:
+    return {"type": "modal", "title": {"type": "plain_text", "text": title},
+            "blocks": [section("hi")] if blocks is None else blocks}
+
+
+@pytest.mark.parametrize(
+    ("blocks", "text", "error"),
+    [
+        ([{"type": "no_such_block"}], "x", "invalid_blocks"),
+        ([section("x")] * 51, "x", "invalid_blocks"),
+        ([section("x" * 3001)], "x", "invalid_blocks"),
+        ([{"type": "actions", "elements": [button("a"), button("a")]}], "x", "invalid_blocks"),
+        ([{**section("a"), "block_id": "b"}, {**section("b"), "block_id": "b"}], "x", "invalid_blocks"),
+        ([{**section("x"), "colour": "red"}], "x", "invalid_blocks"),
+        ([{"type": "actions", "elements": []}], "x", "invalid_blocks"),
+        ("not a list", "x", "invalid_blocks_format"),
+        (None, "x" * 40_001, "msg_too_long"),
+    ],
+    ids=["unknown-type", "51-blocks", "long-section", "duplicate-action-id", "duplicate-block-id",
+         "unknown-field", "empty-actions", "blocks-not-a-list", "text-over-40000"],
+)
+def test_messages_slack_would_refuse_are_refused(emu, client, blocks, text, error):
+    extra = {} if blocks is None else {"blocks": blocks}
+    assert slack_error(client.chat_postMessage, channel="C_DEAL", text=text, **extra) == error
+    assert slack_error(client.chat_postEphemeral, channel="C_DEAL", user="U_ALICE", text=text,
+                       **extra) == error
+    [call, _] = emu.calls
+    assert call.response["error"] == error and emu.messages() == []
+
+
+def test_a_refusal_says_why_in_response_metadata(client):
+    with pytest.raises(SlackApiError) as info:
+        client.chat_postMessage(channel="C_DEAL", text="x", blocks=[section("x")] * 51)
+    assert info.value.response["response_metadata"]["messages"] == [
+        "no more than 50 items allowed [json-pointer:/blocks]"]
+
+
+def test_limits_themselves_are_accepted(emu, client):
+    client.chat_postMessage(channel="C_DEAL", text="x" * 40_000, blocks=[section("y" * 3000)] * 50)
+    client.chat_postMessage(channel="C_DEAL", text="x", blocks=[
+        {"type": "actions", "elements": [button("a"), button("b")]},
+        {"type": "actions", "elements": [button("a")]}])  # the same action_id in another block is fine
+    assert len(emu.messages()) == 2
+
+
+def test_chat_update_is_checked_too(emu, client):
+    ts = client.chat_postMessage(channel="C_DEAL", text="x")["ts"]
+    assert slack_error(client.chat_update, channel="C_DEAL", ts=ts, text="x",
+                       blocks=[{"type": "bogus"}]) == "invalid_blocks"
+    assert emu.find_message("C_DEAL", ts)["text"] == "x"
+
+
+@pytest.mark.parametrize(
+    "view",
+    [modal(title="x" * 25), modal(blocks=[section("x")] * 101), modal(blocks=[{"type": "nope"}]),
+     modal(blocks=[{"type": "actions", "elements": [button("a"), button("a")]}]),
+     {**modal(), "type": "popup"}],
+    ids=["title-over-24", "101-blocks", "unknown-block", "duplicate-action-id", "unknown-view-type"],
+)
+def test_views_slack_would_refuse_are_refused(emu, client, view):
+    assert slack_error(client.views_open, trigger_id=emu.new_trigger_id(), view=view) == "invalid_arguments"
+    assert emu.find_view() is None
+
+
+def test_a_view_of_100_blocks_and_a_24_character_title_is_fine(emu, client):
+    client.views_open(trigger_id=emu.new_trigger_id(), view=modal("x" * 24, [section("x")] * 100))
+    assert emu.find_view() is not None
+
+
+def test_a_trigger_id_opens_one_view_within_three_seconds(emu, client):
+    trigger = emu.new_trigger_id()
+    client.views_open(trigger_id=trigger, view=modal())
+    assert slack_error(client.views_open, trigger_id=trigger, view=modal()) == "expired_trigger_id"
+    late = emu.new_trigger_id()
+    emu.advance(3.1)
+    assert slack_error(client.views_open, trigger_id=late, view=modal()) == "expired_trigger_id"
+    assert slack_error(client.views_open, trigger_id="1.2.never-issued", view=modal()) == "invalid_trigger_id"
+    assert len(emu.calls_to("views.open")) == 4 and len([c for c in emu.calls if c.response["ok"]]) == 1
+
+
+def test_views_update_of_an_unknown_view_is_not_found(client):
+    assert slack_error(client.views_update, view_id="V0NEVER", view=modal()) == "not_found"
+    assert slack_error(client.views_update, external_id="nope", view=modal()) == "not_found"
+
+
+def test_a_response_url_takes_five_posts_within_thirty_minutes(emu):
+    url = emu.new_response_url()
+    statuses = [requests.post(url, json={"text": f"#{n}"}, timeout=5) for n in range(6)]
+    assert [r.status_code for r in statuses] == [200] * 5 + [404] and statuses[-1].text == "used_url"
+    late = emu.new_response_url()
+    emu.advance(30 * 60 + 1)
+    answer = requests.post(late, json={"text": "late"}, timeout=5)
+    assert (answer.status_code, answer.text) == (404, "expired_url")
+    refused = requests.post(emu.new_response_url(), json={"text": "x", "blocks": [{"type": "?"}]}, timeout=5)
+    assert (refused.status_code, refused.text) == (400, "invalid_blocks")
+    assert len(emu.responses()) == 5
+
+
+def test_conversations_replies_lists_a_thread_parent_first(emu, client):
+    parent = client.chat_postMessage(channel="C_DEAL", text="parent")["ts"]
+    first = client.chat_postMessage(channel="C_DEAL", text="one", thread_ts=parent)["ts"]
+    client.chat_postMessage(channel="C_DEAL", text="elsewhere")
+    second = client.chat_postMessage(channel="C_DEAL", text="two", thread_ts=parent,
+                                     metadata={"event_type": "x", "event_payload": {"k": 1}})["ts"]
+    replies = client.conversations_replies(channel="C_DEAL", ts=parent)["messages"]
+    assert [m["ts"] for m in replies] == [parent, first, second]
+    assert "metadata" not in replies[2]
+    with_metadata = client.conversations_replies(channel="C_DEAL", ts=parent, include_all_metadata=True)
+    assert with_metadata["messages"][2]["metadata"]["event_payload"] == {"k": 1}
+    newer = client.conversations_replies(channel="C_DEAL", ts=parent, oldest=first)["messages"]
+    assert [m["ts"] for m in newer] == [parent, second]
+    assert slack_error(client.conversations_replies, channel="C_DEAL", ts="1.000001") == "thread_not_found"
+    # History shows the parent only.
+    history = client.conversations_history(channel="C_DEAL")["messages"]
+    assert [m["text"] for m in history] == ["elsewhere", "parent"]
+
+
+def test_the_bots_own_posts_come_back_as_message_events(emu, client):
+    echoed: list[dict[str, Any]] = []
+    emu.echo = echoed.append
+    ts = client.chat_postMessage(channel="C_DEAL", text="hello", blocks=[section("hello")])["ts"]
+    client.chat_postEphemeral(channel="C_DEAL", user="U_ALICE", text="only you")  # never echoed
+    [event] = echoed
+    assert (event["type"], event["channel"], event["ts"], event["text"]) == ("message", "C_DEAL", ts, "hello")
+    assert (event["bot_id"], event["user"]) == (emu.bot_id, emu.bot_user_id)

@@ -170,6 +170,15 @@ def leader_pids(url: str) -> set[int]:
         "AND l.objid::bigint = (hashtext(current_schema())::bigint & 4294967295)"), k=LEADER_LOCK_KEY)
 
 
+def a_later_pass_ran(url: str, emulator: Any, tag: str, timeout: float = 20.0) -> bool:
+    """Seed a job due now and wait until it is posted: a whole scheduler pass over the due
+    jobs has then run after everything before it (a pass takes due jobs oldest first), so
+    a duplicate of an earlier job would already be recorded."""
+    topic = f"later pass {tag}"
+    seed_due_post(url, emulator, topic)
+    return wait_until(lambda: len(posts_about(emulator, topic)) == 1, timeout)
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float, step: float = 0.1) -> bool:
     """Poll ``predicate`` until it is true or ``timeout`` seconds have passed; its last answer."""
     deadline = time.monotonic() + timeout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.schedule.leader import APPLICATION_NAME
@@ -12,8 +11,15 @@ from bot.store import Scope
 from bot.store.postgres_store import PostgresStore
 from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.gunicorn_process import GunicornProcess, gunicorn_env, run_gunicorn
-from tests.e2e.serve_process import free_port
-from tests.postgres.support import TEAM, application_pids, leader_pids, posts_about, seed_due_post, wait_until
+from tests.postgres.support import (
+    TEAM,
+    a_later_pass_ran,
+    application_pids,
+    leader_pids,
+    posts_about,
+    seed_due_post,
+    wait_until,
+)
 
 
 def election_pids(url: str) -> set[int]:
@@ -72,7 +78,7 @@ def test_two_workers_serve_everything_and_one_of_them_schedules(database, emulat
         assert wait_until(lambda: len(proc.workers()) == 2 and leader not in proc.workers()
                           and proc.workers() - survivors <= election_pids(url), 20)
         assert proc.driver.command("give a follow-up", user=ALICE, channel=DEAL).status_code == 200
-        time.sleep(2.0)  # another poll or sweep (in any worker) would have posted a duplicate now
+        assert a_later_pass_ran(url, emulator, "after the kill")
 
         assert proc.terminate() == 0
         # worker_exit closed every runtime: the leader gave its lock back.
@@ -90,7 +96,7 @@ def test_two_workers_serve_everything_and_one_of_them_schedules(database, emulat
 
 def test_an_unmigrated_database_is_one_line_before_any_worker_starts(database, emulator, tmp_path):
     with database.empty_schema() as url:
-        env = gunicorn_env(emulator, tmp_path / "db.json", free_port(), DATABASE_URL=url)
+        env = gunicorn_env(emulator, tmp_path / "db.json", 0, DATABASE_URL=url)
         result = run_gunicorn(env, "--workers", "2", cwd=tmp_path)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("partner-coach: ")]

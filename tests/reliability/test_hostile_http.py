@@ -39,8 +39,7 @@ def still_serving(bot, slack):
 )
 def test_malformed_signed_bodies_get_4xx_not_500(bot, slack, body, content_type):
     response = slack.post_raw(body, content_type)
-    assert 400 <= response.status_code < 500 or response.status_code == 200, response.status_code
-    assert response.status_code != 500
+    assert 400 <= response.status_code < 500, response.status_code
     still_serving(bot, slack)
 
 
@@ -70,9 +69,8 @@ def test_same_event_delivered_four_times_is_acted_on_once(bot, slack, emulator):
              "text": "I'll send the pricing sheet by Friday"}
     for retry in (None, 1, 2, 3):
         assert slack.event(event, event_id="EvFOURTIMES", retry_num=retry).status_code == 200
-    emulator.wait_for_count("chat.postEphemeral", 1)
-    emulator.wait_for(lambda calls: True, timeout=0.3)
-    assert len(emulator.ephemerals()) == 1
+    bot.wait_idle()
+    assert len(emulator.calls_to("chat.postEphemeral")) == 1
 
 
 def test_retried_crm_post_prompts_once(bot, slack, emulator):
@@ -80,9 +78,21 @@ def test_retried_crm_post_prompts_once(bot, slack, emulator):
              "text": "Deal stage changed: Acme moved from Proposal to Negotiation"}
     for retry in (None, 1, 2, 3):
         slack.event(event, event_id="EvCRMRETRY", retry_num=retry)
-    emulator.wait_for_count("chat.postMessage", 1)
-    emulator.wait_for(lambda calls: True, timeout=0.3)
-    assert len(emulator.messages(DEAL)) == 1
+    bot.wait_idle()
+    assert len(emulator.calls_to("chat.postMessage")) == 1
+
+
+def test_a_retried_delivery_never_runs_a_listener_again(bot, slack, emulator):
+    event = {"type": "message", "user": ALICE, "channel": DEAL, "ts": "1700000402.000100",
+             "text": "I'll send the pricing sheet by Friday"}
+    slack.event(event, event_id="EvRUNONCE")
+    bot.wait_idle()
+    runs = bot.runtime.listener_runs
+    assert runs >= 1
+    for retry in (1, 2, 3):
+        assert slack.event(event, event_id="EvRUNONCE", retry_num=retry).status_code == 200
+    bot.wait_idle()
+    assert bot.runtime.listener_runs == runs and len(emulator.calls_to("chat.postEphemeral")) == 1
 
 
 def test_url_verification_challenge(bot, slack):
@@ -97,9 +107,16 @@ def test_wrong_methods_and_paths(bot):
 
 
 def test_unknown_action_and_view_ids_are_harmless(bot, slack, emulator):
-    assert slack.action("no_such_action", "x", user=ALICE, channel=DEAL).status_code in (200, 404)
-    response = slack.view_submission("no_such_view", {}, user=ALICE)
-    assert response.status_code in (200, 404)
+    # No listener matches: Bolt answers 404 (Slack shows the person a generic error) and
+    # nothing runs, so nothing is called and nothing is stored.
+    store = bot.runtime.services.store
+    before = [(scope, store.records(scope)) for scope in store.scopes("T0001")]
+    calls = len(emulator.calls)
+    assert slack.action("no_such_action", "x", user=ALICE, channel=DEAL).status_code == 404
+    assert slack.view_submission("no_such_view", {}, user=ALICE).status_code == 404
+    bot.wait_idle()
+    assert bot.runtime.listener_runs == 0 and emulator.calls[calls:] == []
+    assert [(scope, store.records(scope)) for scope in store.scopes("T0001")] == before
     still_serving(bot, slack)
 
 

@@ -60,10 +60,16 @@ def test_users_info_failing_falls_back_to_utc(bot, slack, emulator):
     assert "due Fri 27 Nov 2026" in answer
 
 
-def test_views_open_failure_does_not_break_the_button(bot, slack, emulator):
+@pytest.mark.parametrize(("action", "value"), [("record_give", '{"side":"give","deal":"Acme"}'),
+                                               ("debrief_open", "Acme QBR")])
+def test_views_open_failure_tells_the_person_who_clicked(bot, slack, emulator, action, value):
     emulator.fail_next("views.open", "expired_trigger_id")
-    response = slack.action("record_give", '{"side":"give","deal":"Acme"}', user=ALICE, channel=DEAL)
+    response = slack.action(action, value, user=ALICE, channel=DEAL)
     assert response.status_code == 200
+    bot.wait_idle()
+    [told] = emulator.ephemerals(DEAL, user=ALICE)
+    assert "couldn't open the form" in all_text(told) and "expired_trigger_id" in all_text(told)
+    assert emulator.messages() == [] and emulator.find_view(callback_id="record") is None
     assert "Logged" in reply_text(slack.command("give y", user=ALICE, channel=DEAL))
 
 
@@ -91,7 +97,7 @@ def test_no_secret_in_logs_errors_or_responses(emulator, tmp_path):
     finally:
         proc.close()
     everything = output + "".join(bodies) + str([c.args for c in emulator.calls])
-    assert "chat.postMessage" in output or "failed" in output  # the failure was logged ...
+    assert f"chat.postMessage to {DEAL} failed (invalid_auth" in output, output  # logged, with why ...
     assert BOT_TOKEN not in everything and SIGNING_SECRET not in everything  # ... without secrets
 
 

@@ -230,6 +230,25 @@ def test_threaded_posts_carry_thread_ts(dispatcher, post, emulator):
     assert message["thread_ts"] == parent["ts"]
 
 
+def test_a_threaded_post_is_found_in_its_thread_after_a_crash_and_not_posted_again(
+    dispatcher, post, emulator, monkeypatch
+):
+    parent = emulator.add_message(DEAL, "meeting", user="U0ALICE")
+    post("debrief", thread_ts=parent["ts"])
+    real = dispatcher.record_posted
+    monkeypatch.setattr(dispatcher, "record_posted", lambda *a: (_ for _ in ()).throw(OSError("disk")))
+    dispatcher.run_due()
+    assert job(dispatcher, "debrief")["status"] == "sending"
+    monkeypatch.setattr(dispatcher, "record_posted", real)
+    report = dispatcher.run_due()
+    # A thread reply is not in the channel's history: recovery reads the thread.
+    assert report.recovered == ["debrief"] and report.posted == []
+    [message] = emulator.messages(DEAL)
+    assert job(dispatcher, "debrief")["posted_ts"] == emulator.calls_to("chat.postMessage")[0].response["ts"]
+    [look] = emulator.calls_to("conversations.replies")
+    assert look.args["ts"] == parent["ts"] and look.response["ok"]
+
+
 def test_posts_to_one_channel_are_a_second_apart(dispatcher, post, sleeps):
     for name in "abc":
         post(name)

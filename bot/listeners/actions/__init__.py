@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
+from bot.listeners.actions.calendar import make_calendar_choice_handler
 from bot.listeners.actions.debrief import make_debrief_open_handler
 from bot.listeners.actions.items import make_item_handler
 from bot.listeners.actions.listening import make_offer_handler
@@ -29,3 +30,4 @@ def register(app: App, services: Services) -> None:
     app.action("listen_ignore")(make_offer_handler(services, "ignore"))
     app.action("listen_undo")(make_offer_handler(services, "undo"))
     app.action("debrief_open")(make_debrief_open_handler(services))
+    app.action("calendar_choose")(make_calendar_choice_handler(services))

@@ -9,7 +9,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.services.debrief import debrief_modal
-from bot.slack.poster import rendered
+from bot.slack.poster import open_modal, rendered
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -22,6 +22,10 @@ def make_debrief_open_handler(services: Services) -> Callable[..., None]:
         ack()
         topic = body["actions"][0].get("value", "")
         channel = (body.get("channel") or {}).get("id", "")
-        client.views_open(trigger_id=body["trigger_id"], view=rendered(debrief_modal(topic, channel)))
+        user = (body.get("user") or {}).get("id") or ""
+        view = rendered(debrief_modal(topic, channel))
+        if services.seal is not None:  # the metadata names the channel the form writes to
+            services.seal.seal_payload(view)
+        open_modal(client, body["trigger_id"], view, channel=channel, user=user)
 
     return handle_debrief_open

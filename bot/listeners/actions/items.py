@@ -26,12 +26,15 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
         workspace = workspace_of(context)
         user = body["user"]["id"]
         value = body["actions"][0].get("value", "")
-        # Home-tab buttons carry "channel:number"; in a channel the payload names the channel.
-        channel, _, number = value.rpartition(":")
-        channel = channel or channel_id(body)
-        actor = services.actor(workspace, channel, user)
         from_home = (body.get("view") or {}).get("type") == "home"
-        if not number.isdigit() or not channel:
+        # Home-tab buttons carry "channel:number" (sealed: bot.slack.seal); a button on a
+        # channel's message acts on that message's channel, whatever its value says.
+        named, _, number = value.rpartition(":")
+        channel = named if from_home else channel_id(body)
+        actor = services.actor(workspace, channel, user)
+        if not from_home and named and named != channel:
+            outcome = error("That button belongs to another channel's list; nothing changed.")
+        elif not number.isdigit() or not channel:
             outcome = error("That button doesn't point at a commitment any more.")
         elif from_home and not services.directory.is_member(workspace, channel, user):
             outcome = error("You can only change commitments of channels you're in.")

@@ -10,7 +10,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.services.outcome import Message
-from bot.slack.poster import rendered
+from bot.slack.poster import open_modal, rendered
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -30,6 +30,9 @@ def make_record_handler(services: Services) -> Callable[..., None]:
         channel = (body.get("channel") or {}).get("id") or ""
         metadata = json.dumps({"channel": channel, "side": side, "deal": deal})
         view = rendered(Message("record_modal", {"side": side, "deal": deal, "metadata": metadata}))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        if services.seal is not None:  # the metadata names the channel the form writes to
+            services.seal.seal_payload(view)
+        user = (body.get("user") or {}).get("id") or ""
+        open_modal(client, body["trigger_id"], view, channel=channel, user=user)
 
     return handle_record

@@ -20,11 +20,14 @@ def make_message_handler(services: Services) -> Callable[..., None]:
 
     def handle_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         channel = event.get("channel")
-        if not channel or event.get("channel_type") == "im":
+        if not channel or event.get("channel_type") == "im" or _is_own(event, context):
             return
         speaker = str(event.get("user") or (event.get("message") or {}).get("user") or "")
         actor = services.actor(workspace_of(context), channel, speaker)
-        noticed = services.listening.on_message(actor, event)
+        workspace, team = workspace_of(context), context.team_id
+        noticed = services.listening.on_message(
+            actor, event, is_ours=lambda user: services.directory.is_local(workspace, team, user)
+        )
         for deal in noticed.signed:  # plan check-ins before anything can fail on the way out
             services.on_signed(noticed.signer or actor, deal)
         for message in noticed.posts:
@@ -35,3 +38,15 @@ def make_message_handler(services: Services) -> Callable[..., None]:
             post(client, channel, noticed.thread_reply, thread_ts=noticed.thread_ts)
 
     return handle_message
+
+
+def _is_own(event: dict[str, Any], context: BoltContext) -> bool:
+    """The bot's own post (or an edit of it), which Slack echoes back like anyone's.
+
+    Bolt drops these already (its self-event filter); this keeps a stage prompt that reads
+    "Acme moved to Negotiation" from ever being taken for a CRM post, whatever Bolt does.
+    """
+    message = event.get("message") if isinstance(event.get("message"), dict) else event
+    bot_id, bot_user = context.bot_id, context.bot_user_id
+    return bool((bot_id and message.get("bot_id") == bot_id)
+                or (bot_user and message.get("user") == bot_user))

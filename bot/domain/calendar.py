@@ -1,0 +1,227 @@
+"""Reading an iCalendar feed into meeting occurrences. Pure: bytes in, plain data out.
+
+The parsing itself is icalendar's, the expansion of recurrences (RRULE, RDATE, EXDATE and
+moved occurrences with RECURRENCE-ID) recurring-ical-events', and Google's ``X-WR-TIMEZONE``
+quirk (UTC times meant in the calendar's zone) x-wr-timezone's. This module only decides
+which occurrences are meetings worth a debrief and what identifies each one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+
+from bot.domain.timezones import zone
+
+ACTIVE = "active"
+CANCELLED = "cancelled"  # STATUS:CANCELLED: the organiser called it off
+DECLINED = "declined"  # the calendar's owner said no (their ATTENDEE has PARTSTAT=DECLINED)
+
+# A feed that expands to more occurrences than this in the window is cut there: a
+# FREQ=SECONDLY rule must not keep a worker busy for minutes.
+MAX_OCCURRENCES = 2000
+MAX_TITLE = 200
+MAX_ATTENDEES = 100
+
+
+class FeedFormatError(ValueError):
+    """The bytes are not a calendar we can read; ``code`` names why, the message says it kindly."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One occurrence of a timed meeting in a feed."""
+
+    key: str  # stable identity: UID, plus RECURRENCE-ID for an occurrence of a series
+    uid: str
+    title: str
+    starts_at: datetime  # UTC
+    ends_at: datetime  # UTC
+    attendees: tuple[str, ...]  # lower-case e-mail addresses, organiser included
+    state: str  # ACTIVE | CANCELLED | DECLINED
+
+    def to_doc(self) -> dict[str, Any]:
+        """JSON-safe, for the store."""
+        return {"key": self.key, "uid": self.uid, "title": self.title,
+                "starts_at": self.starts_at.isoformat(), "ends_at": self.ends_at.isoformat(),
+                "attendees": list(self.attendees), "state": self.state}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Occurrence:
+        """Inverse of :meth:`to_doc`."""
+        return cls(key=doc["key"], uid=doc["uid"], title=doc["title"],
+                   starts_at=datetime.fromisoformat(doc["starts_at"]),
+                   ends_at=datetime.fromisoformat(doc["ends_at"]),
+                   attendees=tuple(doc.get("attendees") or ()), state=doc["state"])
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What a feed says: its occurrences in the window, and whose calendar it claims to be."""
+
+    occurrences: list[Occurrence]
+    calendar_email: str | None  # Google names a primary calendar after its owner's address
+
+
+def occurrence_key(uid: str, recurrence_id: datetime | None) -> str:
+    """UID alone for a one-off meeting (moving it keeps its identity), UID plus the original
+    start (RECURRENCE-ID) for an occurrence of a series (moving it keeps that, too)."""
+    if recurrence_id is None:
+        return uid
+    return f"{uid}|{recurrence_id.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+
+
+def key_digest(key: str) -> str:
+    """A short, store- and Slack-safe id for an occurrence key (a UID can be anything)."""
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:24]
+
+
+def _email(value: Any) -> str | None:
+    text = str(value or "").strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    text = text.strip().lower()
+    return text if "@" in text and " " not in text and len(text) <= 254 else None
+
+
+def _aware(value: datetime | date, local_tz: str) -> datetime | None:
+    """UTC; floating times are read in the owner's zone; dates (all-day) give None."""
+    if not isinstance(value, datetime):
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone(local_tz))
+    return value.astimezone(UTC)
+
+
+def _owner_declined(component: Any, owners: set[str]) -> bool:
+    attendees = component.get("ATTENDEE") or []
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    for attendee in attendees:
+        if _email(attendee) in owners:
+            partstat = str(getattr(attendee, "params", {}).get("PARTSTAT", "")).upper()
+            if partstat == "DECLINED":
+                return True
+    return False
+
+
+def _attendees(component: Any) -> tuple[str, ...]:
+    found: list[str] = []
+    values = component.get("ATTENDEE") or []
+    if not isinstance(values, list):
+        values = [values]
+    organizer = component.get("ORGANIZER")
+    for value in [*values, *([organizer] if organizer is not None else [])]:
+        address = _email(value)
+        if address and address not in found:
+            found.append(address)
+        if len(found) >= MAX_ATTENDEES:
+            break
+    return tuple(found)
+
+
+def _load(data: bytes) -> icalendar.Calendar:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or b"<html" in head:
+        raise FeedFormatError("html", "That address returned a web page, not a calendar: it is "
+                                      "probably a sign-in page. Use the calendar's secret iCal address.")
+    if b"BEGIN:VCALENDAR" not in data[:4096].upper():
+        raise FeedFormatError("not_ics", "That address didn't return an iCalendar (.ics) feed.")
+    try:
+        calendar = icalendar.Calendar.from_ical(data.decode("utf-8", "replace"))
+    except Exception as exc:  # noqa: BLE001 - icalendar raises many types on bad input
+        raise FeedFormatError("malformed", "The calendar feed is malformed and couldn't be read.") from exc
+    if not isinstance(calendar, icalendar.Calendar):
+        raise FeedFormatError("malformed", "The calendar feed is malformed and couldn't be read.")
+    try:
+        return x_wr_timezone.to_standard(calendar)
+    except Exception as exc:  # noqa: BLE001
+        raise FeedFormatError("malformed", "The calendar's time zone can't be read.") from exc
+
+
+def _series_uids(calendar: icalendar.Calendar) -> set[str]:
+    """UIDs that form a series: only their occurrences carry a RECURRENCE-ID in the key."""
+    uids = set()
+    for component in calendar.walk("VEVENT"):
+        if any(component.get(name) is not None for name in ("RRULE", "RDATE", "RECURRENCE-ID")):
+            uids.add(str(component.get("UID", "")))
+    return uids
+
+
+def read_feed(
+    data: bytes,
+    *,
+    owner_emails: Iterable[str],
+    local_tz: str,
+    window_start: datetime,
+    window_end: datetime,
+) -> Feed:
+    """Timed meetings overlapping the window (all-day events are left out), each with its state.
+
+    ``owner_emails`` are the calendar owner's addresses: their ``PARTSTAT=DECLINED`` makes an
+    occurrence DECLINED. ``local_tz`` reads floating times (no TZID, no Z).
+    """
+    calendar = _load(data)
+    owners = {e.strip().lower() for e in owner_emails if e and e.strip()}
+    cal_name = _email(calendar.get("X-WR-CALNAME"))
+    if cal_name:
+        owners.add(cal_name)
+    series = _series_uids(calendar)
+    # Floating times are read in the owner's zone, so look a day wider and filter after.
+    query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    naive_start = (window_start - timedelta(days=1)).astimezone(UTC).replace(tzinfo=None)
+    naive_end = (window_end + timedelta(days=1)).astimezone(UTC).replace(tzinfo=None)
+    occurrences: dict[str, Occurrence] = {}
+    try:
+        for count, component in enumerate(query.between(naive_start, naive_end)):
+            if count >= MAX_OCCURRENCES:
+                break
+            occurrence = _occurrence(component, series, owners, local_tz)
+            if occurrence is None or occurrence.ends_at <= window_start or occurrence.starts_at >= window_end:
+                continue
+            occurrences[occurrence.key] = occurrence
+    except FeedFormatError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a broken RRULE, an unknown TZID, …
+        raise FeedFormatError("malformed", "The calendar feed has an event I can't read.") from exc
+    ordered = sorted(occurrences.values(), key=lambda o: (o.ends_at, o.key))
+    return Feed(occurrences=ordered, calendar_email=cal_name)
+
+
+def _occurrence(component: Any, series: set[str], owners: set[str], local_tz: str) -> Occurrence | None:
+    start_prop, end_prop = component.get("DTSTART"), component.get("DTEND")
+    if start_prop is None:
+        return None
+    starts_at = _aware(start_prop.dt, local_tz)
+    if starts_at is None:
+        return None  # all-day: not a meeting that ends at a moment
+    ends_at = _aware(end_prop.dt, local_tz) if end_prop is not None else None
+    if ends_at is None:
+        duration = component.get("DURATION")
+        ends_at = starts_at + (duration.dt if duration is not None else timedelta(0))
+    ends_at = max(ends_at, starts_at)
+    uid = str(component.get("UID") or "").strip()
+    if not uid:
+        return None  # nothing stable to key a job on
+    recurrence = None
+    if uid in series and component.get("RECURRENCE-ID") is not None:
+        recurrence = _aware(component.get("RECURRENCE-ID").dt, local_tz)
+    state = ACTIVE
+    if str(component.get("STATUS") or "").upper() == CANCELLED.upper():
+        state = CANCELLED
+    elif _owner_declined(component, owners):
+        state = DECLINED
+    title = " ".join(str(component.get("SUMMARY") or "").split())[:MAX_TITLE]
+    return Occurrence(key=occurrence_key(uid, recurrence), uid=uid, title=title or "(no title)",
+                      starts_at=starts_at, ends_at=ends_at, attendees=_attendees(component), state=state)

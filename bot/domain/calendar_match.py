@@ -1,0 +1,187 @@
+"""Which deal a calendar meeting is about, and the checks on what people type to set that up.
+
+Pure: plain data in, plain data out. A meeting matches a deal when an attendee's e-mail
+domain is one of the deal's domains, or when the deal's name stands in the title. A
+meeting with nobody from outside the team (internal-only) never matches: the debrief is
+for what was promised to and by a customer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+MAX_DOMAINS = 5
+MAX_URL = 2000
+# Shared mail providers: an attendee from gmail.com says nothing about their company.
+PUBLIC_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com", "yahoo.com",
+    "icloud.com", "me.com", "mac.com", "aol.com", "proton.me", "protonmail.com", "fastmail.com",
+    "gmx.com", "gmx.de", "web.de", "yandex.ru", "mail.ru", "qq.com", "163.com", "zoho.com",
+})
+# Words companies carry in their names but not always in meeting titles.
+_COMPANY_SUFFIXES = {
+    "inc", "corp", "corporation", "co", "ltd", "llc", "gmbh", "ag", "sa", "plc", "bv", "limited",
+}
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+class DomainError(ValueError):
+    """A domain list that can't be used; the message says why."""
+
+
+class FeedUrlError(ValueError):
+    """A calendar address that can't be used; the message says why (never repeating it)."""
+
+
+@dataclass(frozen=True)
+class DealTarget:
+    """A deal some channel works, as calendar matching sees it."""
+
+    channel: str
+    deal: str
+    domains: tuple[str, ...]
+
+
+def email_domain(address: str) -> str:
+    """The part after the last @, lower-case."""
+    return address.rpartition("@")[2].strip().lower().rstrip(".")
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[\W_]+", " ", text.casefold()).split()
+
+
+def _name_in_title(deal: str, title_words: list[str]) -> bool:
+    name = _words(deal)
+    while len(name) > 1 and name[-1] in _COMPANY_SUFFIXES:
+        name = name[:-1]  # "Acme Corp" is named by "Acme" in "Acme weekly sync"
+    if not name or (len(name) == 1 and len(name[0]) < 3):
+        return False  # "AB" would match too much
+    size = len(name)
+    return any(title_words[i:i + size] == name for i in range(len(title_words) - size + 1))
+
+
+def external_attendees(attendees: Iterable[str], internal_domains: Iterable[str]) -> list[str]:
+    """Attendees whose domain isn't the team's."""
+    internal = {d.lower() for d in internal_domains}
+    return [a for a in attendees if email_domain(a) not in internal]
+
+
+def match_deals(
+    title: str, attendees: Iterable[str], deals: Iterable[DealTarget], internal_domains: Iterable[str]
+) -> list[DealTarget]:
+    """The deals a meeting is about; empty for an internal-only meeting.
+
+    An attendee domain match is stronger than a name in the title: when any deal matches by
+    domain, only those count ("Acme prep" with someone from globex.com is about Globex).
+    """
+    outside = external_attendees(attendees, internal_domains)
+    if not outside:
+        return []
+    domains = {email_domain(a) for a in outside}
+    deals = list(deals)
+    by_domain = [d for d in deals if domains & set(d.domains)]
+    if by_domain:
+        return by_domain
+    title_words = _words(title)
+    return [d for d in deals if _name_in_title(d.deal, title_words)]
+
+
+def parse_domains(text: str) -> list[str]:
+    """``acme.com, acme.co.uk`` → ``["acme.com", "acme.co.uk"]``; ``none``/``off`` → ``[]``."""
+    raw = [part for part in re.split(r"[\s,;]+", (text or "").strip()) if part]
+    if not raw:
+        raise DomainError("Give the company's e-mail domain, e.g. `acme.com`.")
+    if len(raw) == 1 and raw[0].lower() in ("none", "off", "clear", "-"):
+        return []
+    if len(raw) > MAX_DOMAINS:
+        raise DomainError(f"A deal can have up to {MAX_DOMAINS} domains.")
+    domains: list[str] = []
+    for part in raw:
+        domain = _domain(part)
+        if domain not in domains:
+            domains.append(domain)
+    return domains
+
+
+def _domain(part: str) -> str:
+    shown = part[:40]
+    # Slack turns a typed "acme.com" into a link: <http://acme.com|acme.com>.
+    linked = re.fullmatch(r"<(?:https?://)?([^|>]+)(?:\|[^>]*)?>", part)
+    text = (linked.group(1) if linked else part).strip().lower().rstrip(".")
+    if text.startswith("@"):
+        text = text[1:]
+    if "://" in text or "/" in text or "@" in text:
+        raise DomainError(f"“{shown}” isn't a domain: give just the part after the @, e.g. `acme.com`.")
+    try:
+        text = text.encode("idna").decode("ascii")
+    except UnicodeError as exc:
+        raise DomainError(f"“{shown}” isn't a domain I can read.") from exc
+    labels = text.split(".")
+    if len(text) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels) \
+            or labels[-1].isdigit():
+        raise DomainError(f"“{shown}” isn't a domain: expected something like `acme.com`.")
+    if text in PUBLIC_MAIL_DOMAINS:
+        raise DomainError(f"{text} is a public mail provider: everyone's there, so it can't "
+                          "identify a company.")
+    return text
+
+
+def check_feed_url(text: str, *, allow_private: bool) -> str:
+    """The calendar address to store (``webcal://`` read as ``https://``), or FeedUrlError.
+
+    Only the form is checked here; where the host resolves is checked at every fetch.
+    """
+    url = (text or "").strip()
+    linked = re.fullmatch(r"<([^|>]+)(?:\|[^>]*)?>", url)  # Slack's auto-link
+    if linked:
+        url = linked.group(1).strip()
+    if not url:
+        raise FeedUrlError("Give the calendar's secret iCal address after `connect`.")
+    if len(url) > MAX_URL:
+        raise FeedUrlError(f"That address is over {MAX_URL} characters; calendar addresses are shorter.")
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        raise FeedUrlError("A calendar address has no spaces; paste just the one address.")
+    if url.lower().startswith("webcal://"):
+        url = "https://" + url[len("webcal://"):]
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise FeedUrlError("That isn't an address I can read.") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http") or not parts.hostname:
+        raise FeedUrlError("That isn't a calendar address: it should start with https://.")
+    if scheme == "http" and not allow_private:
+        raise FeedUrlError("Calendar addresses must use https:// (the address is a secret; "
+                           "plain http would send it in the clear).")
+    if parts.username or parts.password:
+        raise FeedUrlError("Addresses with a user name or password in them aren't supported; use the "
+                           "calendar's secret iCal address.")
+    if port is not None and not 0 < port < 65536:
+        raise FeedUrlError("That address has an impossible port.")
+    host = parts.hostname
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None and not allow_private and not address.is_global:
+        raise FeedUrlError("That address points inside a private network; I only read public calendars.")
+    local_names = (".localhost", ".local", ".internal")
+    if address is None and not allow_private and (host == "localhost" or host.endswith(local_names)):
+        raise FeedUrlError("That address points inside a private network; I only read public calendars.")
+    return url
+
+
+def mask_url(url: str) -> str:
+    """What may be shown of a secret address: its scheme and host, nothing of the path."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+    except ValueError:
+        return "(hidden)"
+    return f"{parts.scheme}://{host}/…"

@@ -1,0 +1,8 @@
+"""What the bot hears in a deal channel: the rooms behind :mod:`bot.domain.crm` and
+:mod:`bot.domain.detector`.
+
+``crm_vocab`` / ``crm_lines``: the words and patterns of CRM notifications, and the code that
+reads a stage change out of them. ``detector_vocab`` / ``commitments`` / ``meetings``: the
+vocabulary of promises in conversation, and the code that finds commitments and finished
+meetings. Pure functions, no Slack imports.
+"""

@@ -1,0 +1,590 @@
+"""Commitments noticed in deal-channel conversation.
+
+See :mod:`bot.domain.detector` for the approach; the vocabulary is in
+:mod:`bot.domain.listening.detector_vocab`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.domain.listening.detector_vocab import (
+    ACTION_VERBS,
+    APOS,
+    BREAK_WORDS,
+    BROKEN_KEYS,
+    CAN_VERBS,
+    COMMA_PRONOUNS,
+    COMMIT,
+    CONDITIONAL_START,
+    CUT_WORDS,
+    DANGLING,
+    DASHES,
+    DUE,
+    DUE_START,
+    EMOJI_CODE,
+    EXTERNAL,
+    FILLER,
+    HARD_HEDGE_KEYS,
+    HEDGE_KEYS,
+    IF_KEYS,
+    IGNORE,
+    ING_BASE,
+    INTERNAL_KEYS,
+    INTERNAL_LEANING,
+    KEEP_AT_END,
+    LEAD_ADVERBS,
+    LEADING_MENTION,
+    MARKS,
+    NEEDS_COMPLEMENT,
+    OBJECT_WORDS,
+    OUTER_SUBJECT,
+    PAST_KEYS,
+    PERSON_FILLERS,
+    PREP_DUE,
+    PREP_WORDS,
+    PROGRESSIVE,
+    PROGRESSIVE_OBJECT,
+    PRONOUN_STARTS,
+    PUNCT_TO_SPACE,
+    QUESTION_START,
+    QUICK,
+    REPORT_VERBS,
+    REPORTED_CLAUSE,
+    SELF_HEDGE_KEYS,
+    SENTENCE_END,
+    SLACK_ANGLE,
+    STRONG_OK_OBJECT,
+    SUBJECT_PRONOUNS,
+    THEIR_TYPO,
+    TOLD_OBJECTS,
+    TOLD_VERBS,
+    VERB_BASE,
+    VP_REJECT,
+    WORD_PUNCT,
+)
+
+__all__ = ["MAX_TEXT_LENGTH", "Detection", "Side", "detect_commitment"]
+
+Side = Literal["give", "get"]
+
+# Long messages are pasted emails, notes or logs; commitments in them are not conversational
+# and scanning them would cost more than everything else combined.
+MAX_TEXT_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A commitment noticed in a message.
+
+    ``what`` is the committed action ("send the security questionnaire"), ``due_text`` the
+    raw due phrase when there is one ("Friday", "next week", "in 2 weeks"), and ``who`` the
+    committing party for gets ("Their CFO", "Acme", "they"); for gives it is None unless a
+    named teammate/role of ours made the promise ("Our SE").
+    """
+
+    side: Side
+    what: str
+    due_text: str | None
+    who: str | None
+
+
+def _padded(text: str) -> str:
+    """Lowercased, punctuation-free, space-padded copy of ``text`` (same offsets + 1)."""
+    return " " + text.lower().translate(PUNCT_TO_SPACE) + " "
+
+
+def _has_any(padded: str, keys: tuple[str, ...]) -> bool:
+    # map() keeps the loop in C; this runs several times per candidate clause.
+    return any(map(padded.__contains__, keys))
+
+
+# Hedges about one's own delivery still promise it ("I think I can have it ready by Fri"); the
+# others ("maybe", "if", "not sure") withdraw the promise.
+
+def _self_hedge_only(prefix: str) -> bool:
+    padded = _padded(prefix)
+    return _has_any(padded, SELF_HEDGE_KEYS) and not _has_any(padded, HARD_HEDGE_KEYS)
+
+
+def _reported_before(prefix: str) -> bool:
+    """Does ``prefix`` end with a reporting verb ("she said (that)", "told us")?"""
+    words = prefix.lower().split()
+    if words and words[-1] == "that":
+        words.pop()
+    if not words:
+        return False
+    if words[-1].strip(",:") in REPORT_VERBS:
+        return True
+    # "told us", "told their procurement team (that)"
+    return any(word in ("told", "assured", "promised") for word in words[-4:-1])
+
+
+def _angle(m: re.Match[str]) -> str:
+    # A user mention stays as "@U123" (it may be the subject: "<@U1> will send it"); other
+    # markup (<!channel>, bare links) is not content, and a link's label is.
+    inner = m.group(1)
+    if inner[:1] == "@":
+        return "@" + inner[1:].split("|", 1)[0]
+    return m.group(2) or ""
+
+
+# "their" mistyped: transposed letters, or the sound-alikes before a role ("there CFO will").
+
+def normalise(text: str) -> str:
+    """Plain single-spaced text: mrkdwn and links removed, mentions kept as ``@U123``."""
+    if "<" in text:
+        # <@U123> mentions and bare links are not content; a link label is.
+        text = SLACK_ANGLE.sub(_angle, text)
+    if "’" in text or "‘" in text:
+        text = text.replace("’", APOS).replace("‘", APOS)
+    if "*" in text or "_" in text or "~" in text or "`" in text:
+        text = MARKS.sub("", text)
+    if ":" in text:
+        text = EMOJI_CODE.sub("", text)
+    if "th" in text or "Th" in text:
+        text = THEIR_TYPO.sub(lambda m: "Their" if m.group(0)[0] == "T" else "their", text)
+    return text
+
+
+# --------------------------------------------------------------------------------------
+# Verb phrases, due dates
+# --------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    """(offset, lowercased word without surrounding punctuation) for a single-spaced text."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for raw in text.split(" "):
+        if raw:
+            word = raw.strip(WORD_PUNCT)
+            if word:
+                out.append((pos + raw.find(word[0]), word.lower()))
+        pos += len(raw) + 1
+    return out
+
+
+def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[str, str | None]:
+    """Split a verb phrase into (phrase without the due part, raw due text).
+
+    A date introduced by "by/before/until/on" wins over a bare one ("hold the Q4 pricing
+    until end of January" is due "end of January"). "by X" reports "X"; "in 2 weeks" and
+    "in March" keep their "in", which is how people say them.
+    """
+    bare: re.Match[str] | None = None
+    prep_only: re.Match[str] | None = None
+    for start, word in _words(vp) if words is None else words:
+        if start >= len(vp):
+            break
+        if word not in DUE_START and not word[0].isdigit():
+            continue  # dates can only start at these words; skip the regex elsewhere
+        m = DUE.match(vp, start)
+        if m is not None:
+            if m.group("prep"):
+                return vp[: m.start()] + vp[m.end() :], m.group("due").strip()
+            if bare is None:
+                bare = m
+            continue
+        if prep_only is None and word in PREP_WORDS:
+            prep_only = PREP_DUE.match(vp, start)
+    if prep_only is not None:
+        due = prep_only.group("due")
+        if prep_only.group("prep").lower() in ("in", "early", "mid", "late") and not due[
+            :1
+        ].lower().startswith("q"):
+            due = prep_only.group(0)  # "in March", "early January"
+        return vp[: prep_only.start()] + vp[prep_only.end() :], due.strip()
+    if bare is None:
+        return vp, None
+    return vp[: bare.start()] + vp[bare.end() :], bare.group("due").strip()
+
+
+def _cut_clause(vp: str, words: list[tuple[int, str]]) -> str:
+    """Keep the committed clause only: stop at "but/because/so/once ...", ", we ...",
+    "and they ..." (a new subject), so "what" does not swallow the rest of the message."""
+    for k in range(1, len(words)):
+        start, word = words[k]
+        nxt = words[k + 1][1] if k + 1 < len(words) else ""
+        if (
+            word in CUT_WORDS
+            or (word == "then" and nxt == "we")
+            or (
+                word == "and"
+                and nxt in SUBJECT_PRONOUNS
+                and not (k + 2 < len(words) and words[k + 2][1] == "will")
+                and not nxt.endswith("'ll")
+            )
+            or (word in COMMA_PRONOUNS and vp[:start].rstrip().endswith(","))
+            or (
+                word.isdigit()
+                and len(word) <= 2
+                and vp[start + len(word) : start + len(word) + 1] == ")"
+            )
+        ):
+            return vp[:start]
+    return vp
+
+
+def sentences(text: str) -> list[str]:
+    """Split on sentence punctuation followed by space, and on newlines."""
+    if "." not in text and "!" not in text and "?" not in text and "\n" not in text:
+        return [text]
+    out: list[str] = []
+    last = 0
+    for m in SENTENCE_END.finditer(text):
+        out.append(text[last : m.end()])
+        last = m.end()
+    if last < len(text):
+        out.append(text[last:])
+    return out
+
+
+def rstrip_junk(text: str) -> str:
+    """Drop trailing punctuation, emoji and spaces (keeps closing brackets, quotes, %)."""
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] in KEEP_AT_END):
+        end -= 1
+    if end and text[end - 1] in "\"'" and text[: end - 1].count(text[end - 1]) % 2 == 0:
+        end -= 1  # unbalanced trailing quote
+        while end and not (text[end - 1].isalnum() or text[end - 1] in KEEP_AT_END):
+            end -= 1
+    return text[:end]
+
+
+def _tidy(what: str) -> str:
+    """Trim the committed phrase: junk at the end and words left dangling by the date cut."""
+    words = rstrip_junk(what).split()
+    while words and words[-1].lower() in DANGLING:
+        words.pop()
+        if words:
+            words[-1] = rstrip_junk(words[-1]) or words[-1]
+    return " ".join(words)
+
+
+def _first_word(vp: str) -> str:
+    end = 0
+    n = len(vp)
+    while end < n and (vp[end].isalnum() or vp[end] in "-'"):
+        end += 1
+    return vp[:end].lower()
+
+
+def _action_ok(vp: str) -> bool:
+    """Is this verb phrase a deliverable action (not a state, prediction or filler)?"""
+    word = _first_word(vp)
+    if not word:
+        return False
+    base = VERB_BASE.get(word)
+    if base is None:
+        return False
+    rule = NEEDS_COMPLEMENT.get(base)
+    if rule is not None:
+        fixed = base + vp[len(word) :] if base != word else vp
+        if rule.match(fixed):
+            return True
+        if base in ("have", "get", "ask"):
+            return _delegated(fixed)
+        return False
+    return True
+
+
+def _delegated(vp: str) -> bool:
+    """Delegation on our side: "have Sam from our support team configure SSO for them"."""
+    words = vp.split(" ", 8)
+    if len(words) < 3:
+        return False
+    person = words[1]
+    if not (person[:1].isupper() or person[:1] == "@" or person.lower() in ("someone", "somebody")):
+        return False
+    for word in words[2:8]:
+        low = word.lower().strip(",")
+        if low in OBJECT_WORDS:
+            return False
+        if low in PERSON_FILLERS or low in ("team", "support", "side", "end") or word[:1].isupper():
+            continue
+        return VERB_BASE.get(low) in ACTION_VERBS
+    return False
+
+
+def _conjoined_action(vp: str) -> bool:
+    """'grab the list and send it to Dana': a deliverable verb right after 'and'."""
+    for m in re.finditer(r"\band\s+(?:then\s+)?", vp[:80], IGNORE):
+        if _action_ok(vp[m.end() :]):
+            return True
+    return False
+
+
+# Our own housekeeping is not something we give the other side: "I'll update the deal in
+# HubSpot", "I'll ping Sam about the discount approval", "will share the recap in #deals".
+
+def _internal_only(vp: str, padded: str) -> bool:
+    """Is this our own housekeeping rather than something for the other side?"""
+    if "#" in vp or _has_any(padded, INTERNAL_KEYS):
+        return True
+    base = VERB_BASE.get(_first_word(vp))
+    if base not in INTERNAL_LEANING or EXTERNAL.search(vp):
+        return False
+    # "update the proposal and send it back": a later outward verb rescues it.
+    for m in re.finditer(r"\band\s+(?:then\s+)?", vp[:80], IGNORE):
+        rest = vp[m.end() :]
+        if _action_ok(rest) and VERB_BASE.get(_first_word(rest)) not in INTERNAL_LEANING:
+            return False
+    return True
+
+
+def _verb_phrase(
+    rest: str, *, strong: bool, can: bool, reported: bool, side: Side = "give"
+) -> str | None:
+    """Validate the words after the modal; returns the committed phrase or None."""
+    vp = LEAD_ADVERBS.sub("", rest.strip())
+    if not vp or VP_REJECT.match(vp):
+        return None
+    padded = _padded(vp)
+    if reported and _has_any(padded, PAST_KEYS):
+        return None  # "they said they'd sign last quarter and never did"
+    if strong:
+        if _has_any(padded, BROKEN_KEYS):
+            return None
+        if vp[:3].lower() in ("to ", "on "):
+            vp = vp[3:].lstrip()
+        if REPORTED_CLAUSE.match(vp) or not STRONG_OK_OBJECT.match(vp):
+            return None  # "he promised they'd ..." is handled by the reported clause
+        if VP_REJECT.match(vp):
+            return None
+        padded = _padded(vp)  # offsets shift by one: the leading pad eats the key's space
+        cuts = [i for i in (padded.find(key) for key in IF_KEYS) if i >= 0]
+        return vp[: min(cuts)] if cuts else vp
+    if _has_any(padded, IF_KEYS):
+        return None  # conditional promise: "we'll extend the trial if they ask"
+    word = _first_word(vp)
+    if word == "be":
+        # "I'll be sending it over" is a promise; "I'll be out", "be honest" are not.
+        m = re.match(r"be\s+(\w+ing)\b", vp, IGNORE)
+        if not m or m.group(1).lower() not in ING_BASE:
+            return None
+        vp = ING_BASE[m.group(1).lower()] + vp[m.end(1) :]
+    elif can and word not in CAN_VERBS:
+        return None
+    if not (_action_ok(vp) or _conjoined_action(vp)):
+        return None
+    if side == "give" and _internal_only(vp, padded):
+        return None
+    return vp
+
+
+def _finish(side: Side, vp: str, who: str | None) -> Detection | None:
+    words = _words(vp)
+    core, due = _extract_due(_cut_clause(vp, words), words)
+    what = _tidy(core)
+    if not what:
+        return None
+    return Detection(side=side, what=what, due_text=due, who=who)
+
+
+# --------------------------------------------------------------------------------------
+# Sentence analysis
+# --------------------------------------------------------------------------------------
+
+
+def _outer_who(prefix: str) -> str | None:
+    m = OUTER_SUBJECT.match(prefix) or OUTER_SUBJECT.search(prefix)
+    return m.group("who").strip() if m else None
+
+
+def _from_commit_match(
+    sentence: str, m: re.Match[str], is_ours: Callable[[str], bool] | None = None
+) -> Detection | None:
+    prefix = sentence[: m.start()]
+    hedged = bool(prefix) and _has_any(_padded(prefix), HEDGE_KEYS)
+    if hedged and not (
+        (m.group("i") is not None or m.group("we") is not None) and _self_hedge_only(prefix)
+    ):
+        return None  # "I think they'll sign" is a guess; "I think I can send it Friday" is not
+    reported_ctx = bool(prefix) and _reported_before(prefix)
+    groups = m.groupdict()
+    rest = sentence[m.end() :]
+
+    side: Side
+    who: str | None = None
+    if groups["i"] is not None:
+        modal, side = groups["mi"], "give"
+    elif groups["we"] is not None:
+        modal, side = groups["mwe"], "give"
+    elif groups["our"] is not None:
+        modal, side, who = groups["mour"], "give", groups["our"].strip()
+    elif groups["they"] is not None:
+        modal, side, who = groups["mthey"], "get", groups["they"].strip()
+    elif groups["hs"] is not None:
+        modal, side, who = groups["mhs"], "get", groups["hs"].strip()
+    elif groups["np"] is not None:
+        modal, side, who = groups["mnp"], "get", groups["np"].strip()
+    elif groups["name"] is not None:
+        modal, side, who = groups["mname"], "get", groups["name"].strip()
+        paren = (groups["paren"] or "").lower()
+        if re.search(r"\b(?:our|my)\b", paren + " " + who.lower()):
+            side = "give"  # "Sam (our SE) will run the demo", "Jen from our side will send"
+    elif groups["ment"] is not None:
+        # A mention of someone in this workspace is one of us; an outside (Slack Connect)
+        # user is the other side. Without a directory, assume a colleague.
+        modal, who = groups["mment"], groups["ment"]
+        side = "give" if is_ours is None or is_ours(who[1:]) else "get"
+    else:
+        modal, side = groups["bare"], "give"
+
+    low = modal.strip().lower()
+    is_reported_modal = (
+        low in ("'d", "would") or low.endswith("going to") and low.startswith(("was", "were"))
+    )
+    if is_reported_modal and not reported_ctx:
+        return None  # "I'd love to", "we would" are hypotheticals, not promises
+    last = low.rsplit(None, 1)[-1] if low else ""
+    has_to = rest.lstrip()[:3].lower() == "to "
+    if last in ("plan", "plans", "intend", "intends"):
+        # "we plan to send" is a promise; "we plan our week" is not.
+        if not has_to:
+            return None
+        rest = rest.lstrip()[3:]
+    strong = last.startswith(("promis", "commit", "agree", "offer"))
+    if last.startswith(("agree", "commit", "offer")) and not (
+        has_to or rest.lstrip()[:3].lower() == "on "
+    ):
+        return None  # "they agreed pricing is high", "we offered them a discount" (past)
+    vp = _verb_phrase(
+        rest,
+        strong=strong,
+        can=low.endswith("can"),
+        reported=is_reported_modal or reported_ctx,
+        side=side,
+    )
+    if vp is None:
+        return None
+    if reported_ctx and side == "get":
+        who = _outer_who(prefix) or who
+    return _finish(side, vp, who)
+
+
+def _clause_starts(sentence: str) -> list[int]:
+    """Offsets where a clause may begin (the sentence is single-spaced)."""
+    starts = [0]
+    pos = 0
+    prev = prev2 = ""
+    for tok in sentence.split(" "):
+        if pos and tok:
+            low_prev = prev.lower()
+            if (
+                prev[-1:] in ",;:("
+                or prev in DASHES
+                or prev in ("\u2022", "*")
+                or (len(prev) <= 3 and prev[:-1].isdigit() and prev[-1] in ".)")
+                or low_prev in BREAK_WORDS
+                or (low_prev in TOLD_OBJECTS and prev2.lower() in TOLD_VERBS)
+            ):
+                starts.append(pos)
+            elif tok[0] == "(":
+                starts.append(pos + 1)
+            elif tok.lower() in PRONOUN_STARTS:
+                # "told their CEO we'll ship it", "I think I can have it ready": a new
+                # subject mid-sentence starts a clause of its own.
+                starts.append(pos)
+        pos += len(tok) + 1
+        prev2, prev = prev, tok
+    return starts
+
+
+def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
+    for pos in starts:
+        m = PROGRESSIVE.match(sentence, pos)
+        if m is None:
+            continue
+        ing = m.group("ing").lower()
+        if ing not in ING_BASE:
+            continue
+        if m.group("b") is not None and (
+            m.start() != 0 or not PROGRESSIVE_OBJECT.match(sentence, m.end("ing"))
+        ):
+            # Subjectless only at the very start and followed by an object, so "Sending the
+            # NDA tomorrow" counts but "Meeting moved to Thursday" (a noun) does not.
+            continue
+        prefix = sentence[: m.start()]
+        if prefix and _has_any(_padded(prefix), HEDGE_KEYS):
+            continue
+        rest = sentence[m.end("ing") :]
+        due = _extract_due(rest)[1]
+        # Without a date "they're reviewing it (now)" is a status report, not a promise;
+        # "sending them the pricing now" is us doing it.
+        if due is None or (m.group("t") is not None and due.lower() in ("now", "right now")):
+            continue
+        vp = ING_BASE[ing] + rest
+        if m.group("t") is None and _internal_only(vp, _padded(vp)):
+            continue
+        if m.group("t") is not None:
+            subject = m.group("t")
+            pron = re.match(r"^(they|he|she)(?:'re|re|'s|s)?(?:\s+(?:is|are))?$", subject, IGNORE)
+            who = pron.group(1) if pron else re.sub(r"\s+(?:is|are)$", "", subject, flags=IGNORE)
+            if re.search(r"\b(?:our|my)\b", who, IGNORE):
+                return _finish("give", vp, who.strip())  # "Jen from our team is sending it"
+            return _finish("get", vp, who.strip() or None)
+        return _finish("give", vp, None)
+    return None
+
+
+def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None) -> Detection | None:
+    filler = FILLER.match(sentence)
+    s = sentence[filler.end() :].strip() if filler else sentence
+    if len(s) < 6 or s.endswith("?"):
+        return None
+    if QUESTION_START.match(s) or CONDITIONAL_START.match(s):
+        return None
+    # Most commitments start the sentence; only look for later clauses when that fails.
+    m = COMMIT.match(s)
+    if m is not None:
+        found = _from_commit_match(s, m, is_ours)
+        if found is not None:
+            return found
+    starts = _clause_starts(s)
+    for pos in starts[1:]:
+        m = COMMIT.match(s, pos)
+        if m is not None:
+            found = _from_commit_match(s, m, is_ours)
+            if found is not None:
+                return found
+    if "ing" in s:
+        return _from_progressive(s, starts)
+    return None
+
+
+def detect_commitment(
+    text: str, *, is_ours: Callable[[str], bool] | None = None
+) -> Detection | None:
+    """Find a commitment in a chat message: something we will give or they will give us.
+
+    Returns the first commitment found (one per message is plenty for a nudge), or None for
+    chatter, questions, past facts, hypotheticals, negations and texts over 2,000 characters.
+    ``is_ours(user_id)`` says whether a mentioned user ("<@U123> will send it") belongs to
+    this workspace (our side, a give) or not (a guest from the other side, a get); without
+    it a mention counts as ours. A plain name ("Sam will send it") is the other side's.
+    Never raises.
+    """
+    if not isinstance(text, str) or not text or len(text) > MAX_TEXT_LENGTH:
+        return None
+    low = text.lower()
+    if not any(map(low.__contains__, QUICK)):
+        return None  # most chat lines have no future marker at all: bail out cheaply
+    text = normalise(text)
+    for raw in sentences(text):
+        sentence = raw.strip()
+        if not sentence or sentence.endswith("?"):
+            continue
+        if sentence[0] == "@":
+            sentence = LEADING_MENTION.sub("", sentence)
+        sentence = " ".join(sentence.split())
+        found = _detect_sentence(sentence.rstrip(".! "), is_ours)
+        if found is not None:
+            return found
+    return None
+
+

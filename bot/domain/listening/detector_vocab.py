@@ -1,0 +1,532 @@
+"""Vocabulary of promises and meetings in deal-channel chat: the tables the detectors apply.
+
+Deliverable verbs and the complements some of them need, due-date phrases, subjects and their
+modals (who promises), hedges, past and conditional markers, our own housekeeping, and the
+patterns of a meeting that just ended. The code that applies them is in
+:mod:`bot.domain.listening.commitments` and :mod:`bot.domain.listening.meetings`.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --------------------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------------------
+
+# Deliverable actions. Deliberately excludes state/prediction verbs (be, love, want, need,
+# see, think, know, hate, lose, miss, find out, take a look) which follow "will" in
+# chatter far more often than in promises.
+ACTION_VERBS = frozenset(
+    """
+    send resend share forward circulate shoot email mail ping text post upload attach
+    provide give offer extend waive cover comp throw hold match honour honor discount
+    intro introduce loop connect reach put bring cc invite add include
+    set setup schedule book arrange organise organize coordinate host run kick plan
+    draft write prepare build create make deliver update revise redline fix finalize
+    finalise complete finish turn submit return sign countersign approve issue process pay
+    fund co-fund cofund sponsor co-present co-promote co-host co-market present walk demo
+    show record train onboard migrate pilot test trial review confirm decide commit renew
+    expand upgrade buy purchase order procure whitelist allowlist enable grant unlock
+    activate configure install deploy integrate implement support help handle prioritise
+    prioritize escalate expedite push champion advocate recommend refer vouch join attend
+    visit hop follow get circle answer respond reply call phone meet sync dig look
+    investigate ask check sort price quote spin stand publish pass hand drop
+    reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work
+    prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
+    showcase""".split()
+)
+# Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
+NEEDS_COMPLEMENT = {
+    "take": re.compile(r"^take\s+care\b", re.I),
+    "let": re.compile(r"^let\s+(?:us|you|u|me|them|him|her|everyone|the\s+team)\s+know\b", re.I),
+    "look": re.compile(r"^look\s+into\b", re.I),
+    "dig": re.compile(r"^dig\s+into\b", re.I),
+    "check": re.compile(r"^check\s+(?:with|on|in)\b.*\b(?:back|to\s+(?:them|you|u))\b", re.I),
+    "get": re.compile(
+        r"^get\s+(?!there\b|going\b|started\b|lunch\b|coffee\b|some\s+rest\b|through\b|"
+        r"to\s+(?:it|work)\b|it\b(?!\s+(?:to|over|back|done|signed|fixed|sorted|approved)))",
+        re.I,
+    ),
+    "have": re.compile(
+        r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|"
+        r"sorted|wrapped|in\s+place|to\s+(?:them|you|u|us|their|your|her|him))\b"
+        r"|^have\s+(?:comments|feedback|an?\s+(?:answer|decision|update|response|reply|view))\b",
+        re.I,
+    ),
+    "make": re.compile(r"^make\s+(?:sure|it|the|a|an|them|an?\s+intro|time)\b", re.I),
+    "call": re.compile(r"^call\s+(?:them|him|her|their|the)\b", re.I),
+    "meet": re.compile(r"^meet\s+(?:with\s+)?(?:them|him|her|their|the)\b", re.I),
+    "push": re.compile(r"^push\s+(?:for|the|it|our)\b", re.I),
+    "stand": re.compile(r"^stand\s+up\b", re.I),
+    "work": re.compile(r"^work\s+(?:on|up|through)\b", re.I),
+    "tee": re.compile(r"^tee\s+up\b", re.I),
+    "kick": re.compile(r"^kick\s+off\b", re.I),
+    "speak": re.compile(r"^speak\s+(?:(?:to|with)\s+(?:their|the|them|him|her|(?-i:[A-Z]))|at\s)", re.I),
+    "talk": re.compile(r"^talk\s+(?:(?:to|with)\s+)?(?:their|the|them|him|her|(?-i:[A-Z]))", re.I),
+    "wrap": re.compile(r"^wrap\s+up\s+(?:the|their|our|a|an|this|that)\b", re.I),
+    "spin": re.compile(r"^spin\s+up\b", re.I),
+    "do": re.compile(
+        r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:intro|introduction|demo|walkthrough|call|"
+        r"workshop|training|session|review|deep[\s-]dive|presentation|onsite|kickoff|poc|"
+        r"pilot|write-?up)\b",
+        re.I,
+    ),
+    "fly": re.compile(r"^fly\s+(?:out|in|over|to|them)\b", re.I),
+    "line": re.compile(r"^line\s+up\b", re.I),
+    "pull": re.compile(r"^pull\s+(?:together|in|up)\b", re.I),
+    "jump": re.compile(r"^jump\s+on\s+(?:a|the)\s+(?:call|zoom|meeting|sync)\b", re.I),
+    "drop": re.compile(r"^drop\s+(?:them|him|her|you|u|off|by|a\s+line|the)\b", re.I),
+}
+# "can" is mostly ability or permission ("I can see why"); only an offer with these verbs.
+CAN_VERBS = frozenset(
+    "get send have share give provide offer intro introduce put prepare turn extend loop "
+    "set run walk hop schedule book do throw comp waive cover".split()
+)
+
+
+def ing_forms(verb: str) -> set[str]:
+    """Progressive forms of a verb ("send" -> "sending", "share" -> "sharing", "set" ...)."""
+    forms = {verb + "ing"}
+    if verb.endswith("e") and not verb.endswith("ee"):
+        forms.add(verb[:-1] + "ing")
+    if len(verb) >= 3 and verb[-1] in "tpgnm" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+        forms.add(verb + verb[-1] + "ing")
+    return forms
+
+
+def typo_variants(word: str) -> set[str]:
+    """Single transpositions (and, for longer words, deletions) of a word.
+
+    Salespeople type fast on phones ("sned", "shre the deck"); accepting one slip on the
+    verb costs little because the verb slot is already constrained by the modal before it.
+    """
+    out: set[str] = set()
+    if len(word) >= 4:
+        for i in range(len(word) - 1):
+            out.add(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+    if len(word) >= 5:
+        for i in range(len(word)):
+            out.add(word[:i] + word[i + 1 :])
+    out.discard(word)
+    return out
+
+
+VERB_BASE: dict[str, str] = {}
+for _verb in sorted(ACTION_VERBS | set(NEEDS_COMPLEMENT)):
+    VERB_BASE[_verb] = _verb
+for _verb in sorted(ACTION_VERBS):
+    for _variant in typo_variants(_verb):
+        VERB_BASE.setdefault(_variant, _verb)
+ING_BASE: dict[str, str] = {}
+for _verb in sorted(ACTION_VERBS | {"get"}):
+    for _form in ing_forms(_verb):
+        ING_BASE[_form] = _verb
+del _verb, _variant, _form
+
+
+# --------------------------------------------------------------------------------------
+# Regexes (all precompiled at import)
+# --------------------------------------------------------------------------------------
+
+IGNORE = re.IGNORECASE
+APOS = "'"  # curly apostrophes are normalised to this before matching
+
+DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues?|wed|thu(?:rs?)?|fri)"
+MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+TOMORROW = r"(?:tomorrow|tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2morrow|2moro)"
+TIME_CORE = (
+    r"(?:"
+    rf"(?:eod|eow|eom|eoq|eoy|cob|cop)(?:\s+(?:{DAYS}|today|{TOMORROW}))?"
+    rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|"
+    rf"q[1-4]|{DAYS}|{MONTHS})"
+    rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
+    r"|tonight|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
+    rf"year|{DAYS})"
+    rf"|next\s+(?:week|wk|month|quarter|year|{DAYS}|business\s+day)"
+    rf"|(?:first\s+thing\s+)?{DAYS}(?:\s+(?:morning|afternoon|evening|eod|am|pm))?"
+    rf"|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}"
+    r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+    r"|(?:in|within)\s+(?:the\s+next\s+)?(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|"
+    r"one\s+|two\s+|three\s+|a\s+)(?:min|mins|minutes?|hours?|hrs?)"
+    r"|within\s+(?:the|an|the\s+next)\s+(?:hour|day)|in\s+the\s+next\s+(?:hour|day)"
+    r"|(?:in|within)\s+(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|one\s+|two\s+|three\s+|"
+    r"four\s+|five\s+|six\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?)"
+    r"|in\s+a\s+(?:bit|sec|min(?:ute)?|few)|shortly|asap|right\s+away|(?:right\s+)?now"
+    r"|(?:right\s+)?after\s+(?:the|this|our|today's|lunch)(?:\s+[\w']+){0,2}?\s*"
+    r"(?:call|meeting|demo|sync|lunch)?"
+    r")"
+)
+# The preposition is matched separately so "by Friday" reports "Friday" but "in 2 weeks"
+# keeps its "in" (that is how people write the due date back).
+DUE = re.compile(
+    rf"(?:\b(?P<prep>by|before|on|until|till|through|thru|no\s+later\s+than)\s+)?"
+    rf"\b(?P<due>{TIME_CORE})(?![\w/'])",
+    IGNORE,
+)
+WORD_PUNCT = ",.;:!?()[]{}\"'*_~`<>"
+PREP_WORDS = frozenset("by in before until till on early mid late".split())
+CUT_WORDS = frozenset("but because since so although though once lol haha".split())
+SUBJECT_PRONOUNS = frozenset("we i they he she".split())
+COMMA_PRONOUNS = frozenset("we i they he she it that which".split())
+DUE_START = frozenset(
+    """by before on until till through thru no eod eow eom eoq eoy cob cop end first tomorrow
+    tmrw tmr tmrow tomorow tommorow tommorrow 2morrow 2moro tonight today later this next
+    monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
+    jan january feb february mar march apr april may jun june jul july aug august sep sept
+    september oct october nov november dec december in within right after early mid
+    late shortly asap now""".split()
+)
+# Quarters, ordinals and bare months are only dates after a preposition: "by Q3", "on the
+# 12th", "in March" -- but "the Q4 pricing", "the 5th floor", "may" are not.
+PREP_DUE = re.compile(
+    r"\b(?P<prep>by|in|before|until|till|on|early|mid|late)\s+"
+    rf"(?P<due>q[1-4](?:\s+\d{{2,4}})?|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{MONTHS})?"
+    rf"|{MONTHS}(?:\s+\d{{4}})?)(?![\w/'])",
+    IGNORE,
+)
+
+# Clause starts: beginning of the sentence, after punctuation or a dash, after a
+# coordinating conjunction, or after a reporting verb ("she said she'd ..."). The subject
+# patterns are only tried at these few positions (``match``, not ``search``), which is what
+# keeps the detector fast: a big alternation tried at every character is the slow part of
+# Python's ``re``.
+BREAK_WORDS = frozenset(
+    "and but so then plus also said says that confirmed mentioned promised promise wrote "
+    "emailed".split()
+)
+TOLD_VERBS = frozenset({"told", "assured"})
+PRONOUN_STARTS = frozenset(
+    {"i", "i'll", "ill", "i'd", "we", "we'll", "we're", "we'd", "they", "they'll", "they're", "they'd"}
+)
+TOLD_OBJECTS = frozenset("us me them him her".split())
+DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
+FUT = r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to)"
+STRONG = (
+    r"(?:promised|promises|promise|committed|commits|commit|agreed|agreeed|agrees|agree|offered|"
+    r"offers|intends?|plans?)"
+)
+STRONG_PERF = r"(?:(?:have|has|'ve|'s)\s+(?:promised|committed|agreed|offered))"
+CAN = r"(?:\s+can(?!'?t\b|not\b))"
+REPORTED = r"(?:'d|\s+would|\s+was\s+going\s+to|\s+were\s+going\s+to)"
+# One more word of a noun phrase ("their *legal team*"), but never a verb or pronoun that
+# starts the next clause ("the buyer *confirmed they* will"). Pronouns are matched
+# case-sensitively so "their IT team" keeps its IT.
+NP_WORD = (
+    r"(?:\s+(?!(?:said|says|told|confirmed|mentioned|promised|agreed|committed|offered|wrote|"
+    r"emailed|(?-i:they|he|she|we|i|I|you|it)|will|would|wil|is|are|was|were|has|have|had|can|"
+    r"gonna|going|also|just|really|definitely)\b)@?[\w-]+)"
+)
+THIRD_NP_MODAL = (
+    rf"(?:'ll|\s+(?:will|wil|shall)|\s+(?:is|are)\s+{FUT}|'s\s+{FUT}|\s+{STRONG_PERF}|"
+    rf"\s+{STRONG}|{REPORTED})"
+)
+NAME_STOP = (
+    r"(?:I|I'm|We|It|It's|That|This|There|These|Those|What|When|Who|Why|How|Where|Which|"
+    r"Thanks|Thank|Let|Will|Would|Could|Should|Can|Maybe|Hopefully|Probably|Also|So|And|But|"
+    r"Then|Just|Ok|Okay|Yes|No|Sure|Great|Nice|Cool|Our|My|Your|You|Me|Everyone|Someone|"
+    r"Somebody|Anyone|Nobody|Everybody|He|She|They|Their|The|A|An|If|Once|Unless|Please|"
+    r"Reminder|Plan|Happy|Sending|Legal|Pricing|Procurement|Finance|Security|Sales|Support|"
+    r"Marketing|Product|Engineering|Nothing|Something|Everything|Today|Tomorrow|Next|Time|"
+    r"Lunch|Hopefully|Honestly|Meeting|Call|Demo|Deal|Contract|Budget|Nobody|Both|All)"
+)
+# Said without "the" at the start of a clause, these are still the other side ("client will
+# send the logos"); "legal" or "finance" alone could be ours, so they need "their"/"the".
+BARE_ROLE = (
+    r"(?:customer|client|buyer|prospect|partner|reseller|distributor|end\s+customer|vendor)"
+)
+THEIR_ROLE = (
+    r"(?:customer|client|buyer|prospect|champion|partner|vendor|cfo|cto|ceo|coo|ciso|cio|cro|"
+    r"vp|svp|evp|procurement|legal|finance|account|decision[\s-]maker|exec|sponsor|reseller|"
+    r"distributor|end\s+customer|integrator|"
+    r"other\s+side|their\s+side|admin|it\s+team|buying\s+committee)"
+)
+# "should be able to": a hedged promise is still a promise ("I should be able to send it Friday").
+ABLE = r"(?:\s+should\s+be\s+able\s+to)"
+# "Priya from their side", "Sam on our team", "Jen from our end".
+SIDE_OF = (
+    r"(?:(?:their|our|my|the\s+customer's|the\s+client's)\s+(?:side|end|team|[\w-]+\s+team))"
+)
+COMMIT = re.compile(
+    r"(?P<subj>"
+    # I / I'll / ill / im going to
+    + rf"(?P<i>\bi)(?P<mi>'ll|ll\b|'m\s+{FUT}|m\s+{FUT}|\s+am\s+{FUT}|\s+(?:will|wil|shall)\b"
+    + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|'ve\s+(?:promised|committed|agreed|offered)"
+    + rf"|{ABLE}|{REPORTED})"
+    # we'll (apostrophe required: "well" is a word), we're going to
+    + rf"|(?P<we>\bwe)(?P<mwe>'ll|'l\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|\s+are\s+{FUT}"
+    + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|{REPORTED})"
+    # our SE / our team / our legal team
+    + rf"|(?P<our>\bour{NP_WORD}{{1,4}}?)"
+    + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{FUT}|\s+{STRONG})"
+    # they'll / theyll / they're gonna
+    + rf"|(?P<they>\bthey)(?P<mthey>'ll|ll\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|re\s+{FUT}"
+    + rf"|\s+are\s+{FUT}|\s+{STRONG}|\s+{STRONG_PERF}|'ve\s+(?:promised|committed|agreed|"
+    + rf"offered)|{REPORTED})"
+    # he'll / she's going to ("hell"/"shell" are words, so 'll needs its apostrophe)
+    + rf"|(?P<hs>\b(?:he|she))(?P<mhs>'ll|\s+(?:will|wil|shall)\b|'?s\s+{FUT}|\s+is\s+{FUT}"
+    + rf"|\s+{STRONG}|\s+{STRONG_PERF}|{REPORTED})"
+    # their CFO / the customer / the procurement guy
+    + rf"|(?P<np>\btheir{NP_WORD}{{1,5}}?|\bthe\s+{THEIR_ROLE}(?:'s)?{NP_WORD}{{0,2}}?"
+    + rf"|\b{BARE_ROLE}(?:'s)?{NP_WORD}{{0,2}}?)"
+    + rf"(?P<mnp>{THIRD_NP_MODAL})"
+    # Acme / Acme's team / Dana from Acme (case-sensitive: names are capitalised)
+    + rf"|(?P<name>(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
+    + rf"(?:'s{NP_WORD}{{1,2}}?)?(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?)"
+    + r"(?P<paren>\s*\([^()]{1,40}\))?"
+    + rf"(?P<mname>{THIRD_NP_MODAL})"
+    # a mention: "<@U123> will host the kickoff" (whose side depends on who that is)
+    + rf"|(?P<ment>@[\w.-]+)(?P<mment>{THIRD_NP_MODAL})"
+    # no subject: "will send it tomorrow", "gonna share the roadmap", "let me ...", "happy to"
+    + r"|(?P<bare>(?:will|wil|gonna|gona|going\s+to|happy\s+to|let\s+me|lemme|"
+    + r"(?:(?:the|our|my)\s+)?plan\s+is\s+to|planning\s+to)\b)"
+    + r")",
+    IGNORE,
+)
+# Progressive-with-a-date commitments: "Sending the NDA tomorrow", "they're sending the PO".
+PROGRESSIVE = re.compile(
+    r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are)"
+    + r"|(?P<t>\bthey're|\btheyre|\bthey\s+are|\bhe's|\bshe's|\bhes|\bshes|\bhe\s+is|\bshe\s+is"
+    + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\b(?:the\s+)?{THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"
+    + r"\s+(?:is|are)"
+    + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:'s\s+[\w-]+)?"
+    + rf"(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?\s+(?:is|are))"
+    + r"|(?P<b>(?=\w+ing\b)))"
+    + r"\s*(?P<ing>\w+ing)\b",
+    IGNORE,
+)
+# Substrings without which no rule can fire; checked with ``in`` on the lowered text, which
+# is far cheaper than any regex and rejects most chatter outright.
+QUICK = (
+    "'ll", "\u2019ll", "ill", "wil", "theyll", "gonna", "gona", "gunna", "going to", "happy to",
+    "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
+    "'d ", "\u2019d ", "would", "ing", "able to",
+)  # fmt: skip
+
+# Sentence-level rejections.
+QUESTION_START = re.compile(
+    r"^(?:(?:will|wil|would|can|could|should|shall|do|does|did|are|is|was|were|have|has|had|"
+    r"may|might|must|won't|wont|didn't|isn't|aren't|wouldn't|shouldn't|any\s+chance)\s+"
+    r"(?:you|u|ya|they|we|i|he|she|it|their|the|our|your|this|that|anyone|someone|everyone|"
+    r"(?-i:[A-Z])[\w&.-]*)\b"
+    r"|(?:what|when|who|who's|whos|where|why|how|which|whose|anyone|any\s+idea)\b)",
+    IGNORE,
+)
+CONDITIONAL_START = re.compile(
+    r"^(?:if|unless|in\s+case|assuming|provided|as\s+long\s+as|what\s+if|even\s+if|only\s+if|"
+    r"whether|should\s+(?:they|we|you|i|he|she|it|the|their))\b",
+    IGNORE,
+)
+# Keyword checks below run on ``_padded`` text (lowercased, punctuation -> spaces, padded
+# with spaces) with plain ``in``: much faster than regex alternations scanned over the text.
+PUNCT_TO_SPACE = str.maketrans({c: " " for c in ',.;:!?()[]{}"*_~`<>\u2013\u2014'})
+# Said before the subject: "I think they'll sign" is a guess, not their promise.
+HEDGE_KEYS = tuple(
+    f" {k} "
+    for k in (
+        "i think", "i guess", "i hope", "hopefully", "maybe", "probably", "not sure", "i doubt",
+        "i bet", "i feel like", "seems like", "sounds like", "wonder", "unclear", "no idea",
+        "do you think", "if", "unless", "whether", "in case", "doubt", "hoping",
+        "fingers crossed", "assume", "assuming", "expect",
+    )
+)  # fmt: skip
+REPORT_VERBS = frozenset(
+    "said says confirmed mentioned promised wrote emailed replied texted".split()
+)
+PAST_KEYS = tuple(
+    f" {k} "
+    for k in (
+        "yesterday", "ago", "never did", "but never", "didn't", "did not", "already",
+        "earlier today", "last week", "last wk", "last month", "last quarter", "last year",
+        "last time", "last night", "last monday", "last tuesday", "last wednesday",
+        "last thursday", "last friday",
+    )
+)  # fmt: skip
+# A promise reported together with its breaking: "they promised X and delivered nothing".
+BROKEN_KEYS = tuple(
+    f" {k} "
+    for k in (
+        "never", "nothing", "didn't", "did not", "haven't", "hasn't", "yet to", "fell through",
+        "backed out", "reneged", "walked back",
+    )
+)  # fmt: skip
+IF_KEYS = tuple(
+    f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case")
+)
+
+
+SELF_HEDGE_KEYS = tuple(
+    f" {k} " for k in ("i think", "i believe", "i guess", "pretty sure", "i reckon", "i'm sure")
+)
+HARD_HEDGE_KEYS = tuple(
+    f" {k} "
+    for k in (
+        "maybe", "not sure", "doubt", "whether", "hoping", "i hope", "hopefully", "if", "unless",
+        "in case", "wonder", "probably", "no idea", "unclear", "fingers crossed",
+    )
+)  # fmt: skip
+
+
+OUTER_SUBJECT = re.compile(
+    r"(?P<who>\b(?:they|he|she|their(?:\s+[\w-]+){1,3}?|the\s+" + THEIR_ROLE + r"(?:\s+[\w-]+)"
+    r"{0,2}?|(?-i:(?!" + NAME_STOP + r"\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
+    r"(?:'s(?:\s+[\w-]+){1,2}?)?))\s+(?:said|says|told\s+\w+|confirmed|mentioned|promised|"
+    r"assured\s+\w+|wrote|emailed|replied)(?:\s+that)?\s*$",
+    IGNORE,
+)
+LEAD_ADVERBS = re.compile(
+    r"^(?:(?:also|just|definitely|def|totally|personally|then|quickly|still|gladly|happily|"
+    r"certainly|absolutely|for\s+sure|asap|actually|first|now|be\s+sure\s+to|try\s+and|"
+    r"go\s+ahead\s+and|circle\s+back\s+and)\s+)+",
+    IGNORE,
+)
+VP_REJECT = re.compile(
+    r"^(?:not|n't|never|no\b|nothing|probably|prob|likely|maybe|possibly|hopefully|perhaps|"
+    r"try\s+to|be\s+able|rather|need|have\s+to|want|wanna|see|think|know|eventually|"
+    r"always|someday|both|all|either)\b",
+    IGNORE,
+)
+REPORTED_CLAUSE = re.compile(r"^(?:that\s+)?(?:they|he|she|we|i|it)(?:'|\s)", IGNORE)
+STRONG_OK_OBJECT = re.compile(
+    r"^(?!(?:that|with|it|this|we|they|but|and|on\s+it|so|too|as|if|about)\b)\w", IGNORE
+)
+
+# Text normalisation.
+SLACK_ANGLE = re.compile(r"<([^<>|\n]{1,500})(?:\|([^<>\n]{0,500}))?>")
+# A mention that opens a message addresses someone ("@sam I'll send it") unless a modal follows
+# it, which makes it the subject ("@sam will send it").
+MENTION_IS_SUBJECT = r"(?!\s*(?:'ll|will|wil|is\s+going|is\s+gonna|gonna|is\s+sending|can)\b)"
+LEADING_MENTION = re.compile(r"^(?:\s*@[\w.-]+(?![\w.-])[,:]?)+" + MENTION_IS_SUBJECT + r"\s*")
+# Openers that carry no content. Some need punctuation after them to count as openers
+# ("update: they'll send..." but not "update the deck"); others are safe with just a space.
+FILLER = re.compile(
+    r"^(?:(?:(?:ok(?:ay)?|sure|yep|yes|yeah|yup|cool|great|perfect|awesome|nice|"
+    r"sounds\s+good|thanks(?:\s+(?:all|team|everyone))?|thank\s+you|ty|update|quick\s+update|"
+    r"heads\s+up|np|no\s+worries|on\s+it|will\s+do|can\s+do|got\s+it|noted|done|absolutely|"
+    r"makes\s+sense|sure\s+thing|good\s+(?:point|call|idea)|thx|totally|alright|roger|agreed|"
+    r"of\s+course|for\s+sure|re\s+[\w-]+)\s*[,:!.\-\u2013\u2014]+\s*)"
+    r"|(?:@[\w.-]+(?![\w.-])(?!\s*(?:'ll|will|wil|is\s+going|gonna|can)\b)|ok(?:ay)?|k|fyi|btw|also|"
+    r"and|so|fwiw|ps|heads\s+up)(?:\s*[,:!.\-]+\s*|\s+)"
+    # "in the meeting their CTO agreed ...": where it was said, not who said it
+    r"|(?:in|on|during|after)\s+(?:the|our|today's|this|that)\s+(?:call|meeting|demo|sync|convo|"
+    r"chat|session|zoom|qbr)\s*,?\s+)+",
+    IGNORE,
+)
+# A sentence ends at . ! ? followed by space/end (so "2.5" and "docs.google.com" survive).
+SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
+EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{2,30}:", IGNORE)
+KEEP_AT_END = frozenset(")]\"'%$€£")
+DANGLING = frozenset(
+    "to for and with at on by in through thru until starting from the of a an".split()
+)
+MARKS = re.compile(r"(?<![\w])[*_~`]+|[*_~`]+(?![\w])")
+
+
+THEIR_TYPO = re.compile(
+    r"\b(?:thier|theri|ther|thie|thir)\b|\b(?:there|they'?re)(?=\s+(?:legal|procurement|finance|"
+    r"security|it|cfo|ceo|cto|coo|ciso|cio|vp|team|admin|champion|sponsor|head|ops|data|pm|"
+    r"counsel|buyer|exec|board|side)\b)",
+    IGNORE,
+)
+
+
+OBJECT_WORDS = frozenset("the a an their them your you it this that these those".split())
+PERSON_FILLERS = frozenset("from on in at our my to".split())
+
+INTERNAL_KEYS = tuple(
+    f" {k} "
+    for k in (
+        "in the crm", "in crm", "to the crm", "to crm", "the crm", "in hubspot",
+        "in salesforce", "in sfdc", "in pipedrive", "in close", "forecast", "pipeline review",
+        "deal review", "deal desk", "internally", "internal", "reminder", "my manager",
+        "approval from", "sign off from", "the opp", "this opp", "opp stage", "deal stage",
+    )
+)  # fmt: skip
+# Verbs that are as often internal as external; for gives they need the other side in the
+# phrase ("ping their admin", "ask our CEO to join the call with them").
+INTERNAL_LEANING = frozenset(
+    "ping ask check review sync update add plan look dig investigate sort escalate push "
+    "prioritise prioritize test text email call meet chase nudge prep file talk".split()
+)
+EXTERNAL = re.compile(
+    r"\b(?:them|they|their|theirs|you|u|your|him|her|over|the\s+(?:customer|client|buyer|"
+    r"prospect|champion|partner))\b",
+    IGNORE,
+)
+
+
+PROGRESSIVE_OBJECT = re.compile(
+    r"\s+(?:the|a|an|them|you|u|him|her|it|this|that|these|those|their|our|my|over|out|back|"
+    r"up|along|across|\d)\b",
+    IGNORE,
+)
+
+
+# --------------------------------------------------------------------------------------
+# Meetings that just ended
+# --------------------------------------------------------------------------------------
+
+MEETING_NOUN = (
+    r"(?:call|phone|meeting|demo|sync|zoom|teams\s+call|hangout|chat|convo|conversation|"
+    r"session|qbr|workshop|kickoff|kick-off|catch[\s-]?up|check[\s-]?in|"
+    r"discovery(?:\s+call)?|intro(?:\s+call)?|onsite|review|presentation|pitch|lunch|dinner|"
+    r"coffee)"
+)
+TOPIC_STOP = (
+    r"(?:today|tonight|this|went|was|is|just|and|but|earlier|yesterday|about|on|for|at|to|"
+    r"re|so|were|are|has|had|team|folks|guys|people|crew|lol|all|this|that)"
+)
+TOPIC = (
+    rf"(?P<topic>(?:the\s+)?(?!{TOPIC_STOP}\b)[^\s,.!?;:()]+"
+    rf"(?:\s+(?!{TOPIC_STOP}\b|[-\u2013\u2014])[^\s,.!?;:()]+){{0,3}})"
+)
+MEETING_PATTERNS = (
+    re.compile(
+        r"\b(?:just\s+)?(?:got\s+off|hopped\s+off|jumped\s+off|off|out\s+of|back\s+from|"
+        r"finished|wrapped(?:\s+up)?|done\s+with|came\s+out\s+of|left|ended)\s+"
+        rf"(?:the|a|our|my|an)?\s*(?:[\w-]+\s+)?{MEETING_NOUN}\s+(?:with|w/|at)\s+{TOPIC}",
+        IGNORE,
+    ),
+    re.compile(
+        rf"\b(?:just\s+)?(?:had|did|ran|held)\s+(?:a|the|our|an)?\s*(?:[\w-]+\s+)?{MEETING_NOUN}"
+        rf"\s+(?:with|w/|at)\s+{TOPIC}",
+        IGNORE,
+    ),
+    re.compile(
+        r"\b(?:great|good|solid|productive|awesome|rough|tough|quick|nice|long|amazing|"
+        r"excellent|positive|fantastic|strong|promising|interesting|useful|helpful|fun|"
+        r"brutal|tricky|decent|ok|okay)\s+"
+        rf"{MEETING_NOUN}\s+(?:with|w/|at)\s+{TOPIC}",
+        IGNORE,
+    ),
+    re.compile(
+        rf"\b{MEETING_NOUN}\s+(?:with|w/|at)\s+{TOPIC}\s+(?:went|was|is\s+done|just\s+ended|"
+        r"wrapped|ended|finished|is\s+over|done)\b",
+        IGNORE,
+    ),
+    re.compile(rf"\bjust\s+met\s+with\s+{TOPIC}", IGNORE),
+    re.compile(
+        rf"(?-i:(?!{NAME_STOP}\b)(?P<topic>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}}))\s+"
+        rf"{MEETING_NOUN}\s+(?:went|was|is\s+done|just\s+ended|wrapped|ended|finished|"
+        r"is\s+over)\b",
+        IGNORE,
+    ),
+)
+MEETING_FUTURE = re.compile(
+    rf"\b(?:{TOMORROW}|tonight|next|later|upcoming|soon|in\s+\d+|at\s+\d|on\s+{DAYS}|"
+    r"scheduled|booked|will|'ll|going\s+to|gonna|prep(?:ping|are)?|before|ahead\s+of|"
+    r"reschedul\w*|moved|postponed|cancel\w*|need\s+to|should|let's|lets|looking\s+forward)\b",
+    IGNORE,
+)
+# Where the clause around the meeting mention ends: "got off the call with Acme, they'll
+# send the PO tomorrow" is a finished meeting followed by a separate (future) clause.
+CLAUSE_EDGE = re.compile(r"[,;:\u2013\u2014]|\s-\s|\s(?:and|but|so)\s", IGNORE)
+TOPIC_LEAD = re.compile(r"^the\s+", IGNORE)
+TOPIC_TAIL = re.compile(r"(?:'s)?\s+(?:team|folks|guys|people|crew)$", IGNORE)
+NOT_TOPICS = frozenset({"them", "him", "her", "the", "you", "us", "a", "everyone", "it"})
+
+

@@ -1,0 +1,109 @@
+"""Hostile or broken feeds through the real app: a clear status, one DM, nothing crashes or hangs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.calendar_fetch import FetchPolicy
+from tests.calendar.feed_server import FeedServer, Route, fixture
+from tests.calendar.ics import calendar, event
+from tests.conftest import ALICE, BOB, DEAL
+from tests.e2e.helpers import all_text, reply_text
+
+
+def status(slack) -> str:
+    return reply_text(slack.command("calendar", user=ALICE, channel=DEAL))
+
+
+def failing_dms(emulator) -> list[dict]:
+    return [m for m in emulator.messages() if "can't read the calendar" in all_text(m)]
+
+
+@pytest.fixture
+def schedule(bot):
+    return bot.runtime.services.schedule
+
+
+def connect(slack, url):
+    assert "Connected" in reply_text(slack.command(f"calendar connect {url}", user=ALICE, channel=DEAL))
+
+
+def test_a_sign_in_page_gets_a_clear_status_and_one_dm_however_often_it_fails(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    url = feeds.serve("/login", Route(b"<!DOCTYPE html><html><form>Sign in</form></html>",
+                                      content_type="text/html; charset=utf-8"))
+    connect(slack, url)
+    for _ in range(40):  # 40 sweeps over hours: backoff, and still one DM
+        schedule.sweep()
+        clock.advance(timedelta(minutes=10))
+    assert "sign-in page" in status(slack) and "times in a row" in status(slack)
+    [dm] = failing_dms(emulator)
+    assert "sign-in page" in all_text(dm) and "/login" not in str(dm)
+    assert len(feeds.hits["/login"]) < 15  # backed off: not one read per sweep
+
+
+def test_a_feed_that_recovers_and_fails_again_dms_again_once(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    route = Route(b"", status=404)
+    connect(slack, feeds.serve("/flaky.ics", route))
+    schedule.sweep()
+    assert len(failing_dms(emulator)) == 1 and "404" in status(slack)
+    route.status, route.body = 200, fixture("google_alice.ics")
+    clock.advance(timedelta(hours=1))
+    schedule.sweep()
+    assert "failed" not in status(slack)
+    route.status = 500
+    for _ in range(12):
+        clock.advance(timedelta(hours=1))
+        schedule.sweep()
+    assert len(failing_dms(emulator)) == 2
+
+
+def test_a_ten_megabyte_feed_is_refused_with_a_status(team, bot, slack, emulator, clock, feeds, schedule):
+    huge = b"BEGIN:VCALENDAR\r\nX-FILLER:" + b"x" * (10 * 1024 * 1024) + b"\r\nEND:VCALENDAR\r\n"
+    connect(slack, feeds.serve("/huge.ics", Route(huge)))
+    schedule.sweep()
+    assert "over 5 MB" in status(slack)
+
+
+def test_a_malformed_feed_is_refused_with_a_status(team, bot, slack, emulator, clock, feeds, schedule):
+    connect(slack, feeds.serve("/broken.ics", Route(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\n")))
+    schedule.sweep()
+    assert "malformed" in status(slack)
+
+
+def test_a_redirect_to_loopback_is_refused_when_loopback_isnt_allowed(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    outside = FeedServer(host="127.0.0.2").start()
+    try:
+        inside = feeds.serve("/internal.ics", Route(fixture("google_alice.ics")))
+        connect(slack, outside.serve("/hop", Route(status=302, location=inside)))
+        # As in production, except that 127.0.0.2 stands in for a public address.
+        bot.runtime.services.calendar.policy = FetchPolicy(
+            allow_http=True, allow_address=lambda address: address == "127.0.0.2")
+        schedule.sweep()
+        assert "private network" in status(slack)
+        assert "/internal.ics" not in feeds.hits
+    finally:
+        outside.stop()
+
+
+def test_a_slow_feed_times_out_and_the_other_feeds_and_posts_go_on(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    bot.runtime.services.calendar.policy = FetchPolicy(allow_http=True, allow_address=lambda a: True,
+                                                       timeout=1.0)
+    slack.command("deal Acme Corp qualified", user=ALICE, channel=DEAL)
+    slack.command("deal Acme Corp domain acme.com", user=ALICE, channel=DEAL)
+    connect(slack, feeds.serve("/slow.ics", Route(fixture("google_alice.ics"), drip_seconds=0.05)))
+    bobs = calendar(event("acme-call", clock.now() + timedelta(minutes=30), title="Acme call",
+                          attendees=["bob@ourco.com", "jane@acme.com"]), owner="bob@ourco.com")
+    url = feeds.serve("/bob.ics", Route(bobs))
+    assert "Connected" in reply_text(slack.command(f"calendar connect {url}", user=BOB, channel=DEAL))
+    schedule.sweep()
+    assert "too long" in status(slack)
+    clock.advance(timedelta(hours=2))
+    schedule.sweep()
+    # Bob's feed was read meanwhile, and his meeting asked about.
+    assert len([m for m in emulator.messages(DEAL) if "Acme call" in all_text(m)]) == 1

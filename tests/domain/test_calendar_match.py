@@ -1,0 +1,117 @@
+"""Matching calendar meetings to deals, and checking the domains and addresses people type."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.calendar_match import (
+    DealTarget,
+    DomainError,
+    FeedUrlError,
+    check_feed_url,
+    mask_url,
+    match_deals,
+    parse_domains,
+)
+
+ACME = DealTarget("C1", "Acme Corp", ("acme.com",))
+GLOBEX = DealTarget("C2", "Globex", ("globex.com", "globex.de"))
+INITECH = DealTarget("C3", "Initech", ())
+DEALS = [ACME, GLOBEX, INITECH]
+US = {"ourco.com"}
+
+
+def test_an_attendee_from_the_deals_domain_matches():
+    assert match_deals("Sync", ["me@ourco.com", "jane@acme.com"], DEALS, US) == [ACME]
+
+
+def test_the_deal_name_in_the_title_matches_without_its_company_suffix():
+    assert match_deals("Acme weekly", ["me@ourco.com", "x@gmail.com"], DEALS, US) == [ACME]
+    assert match_deals("Initech: pricing", ["me@ourco.com", "p@initech.io"], DEALS, US) == [INITECH]
+
+
+def test_a_name_inside_another_word_does_not_match():
+    assert match_deals("Acmeology talk", ["me@ourco.com", "x@other.org"], DEALS, US) == []
+
+
+def test_internal_only_meetings_never_match_even_with_the_name_in_the_title():
+    assert match_deals("Acme deal prep", ["me@ourco.com", "you@ourco.com"], DEALS, US) == []
+    assert match_deals("Acme deal prep", [], DEALS, US) == []
+
+
+def test_a_domain_match_beats_a_name_in_the_title():
+    assert match_deals("Acme prep with Globex", ["me@ourco.com", "g@globex.de"], DEALS, US) == [GLOBEX]
+
+
+def test_attendees_from_two_deals_match_both():
+    assert match_deals("Joint call", ["a@acme.com", "g@globex.com"], DEALS, US) == [ACME, GLOBEX]
+
+
+@pytest.mark.parametrize(("text", "domains"), [
+    ("acme.com", ["acme.com"]),
+    ("Acme.COM, acme.co.uk", ["acme.com", "acme.co.uk"]),
+    ("@acme.com", ["acme.com"]),
+    ("<http://acme.com|acme.com>", ["acme.com"]),
+    ("bücher.de", ["xn--bcher-kva.de"]),
+    ("acme.com acme.com", ["acme.com"]),
+    ("none", []),
+])
+def test_domains_are_normalised(text, domains):
+    assert parse_domains(text) == domains
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("", "Give the company"),
+    ("acme", "isn't a domain"),
+    ("https://acme.com/about", "just the part after the @"),
+    ("jane@acme.com", "just the part after the @"),
+    ("gmail.com", "public mail provider"),
+    ("<!channel>", "isn't a domain"),
+    ("a.com b.com c.com d.com e.com f.com", "up to 5"),
+    ("-acme.com", "isn't a domain"),
+    ("x" * 300 + ".com", "isn't a domain"),
+])
+def test_bad_domains_are_explained(text, says):
+    with pytest.raises(DomainError) as raised:
+        parse_domains(text)
+    assert says in str(raised.value)
+
+
+SECRET = "https://calendar.google.com/calendar/ical/alice%40ourco.com/private-0123456789abcdef/basic.ics"
+
+
+def test_a_google_secret_address_is_accepted_and_shown_only_by_its_host():
+    assert check_feed_url(SECRET, allow_private=False) == SECRET
+    assert check_feed_url(f"<{SECRET}>", allow_private=False) == SECRET
+    assert mask_url(SECRET) == "https://calendar.google.com/…"
+    assert "private" not in mask_url(SECRET)
+
+
+def test_webcal_is_read_as_https():
+    assert check_feed_url("webcal://p01-caldav.icloud.com/published/2/abc", allow_private=False) == \
+        "https://p01-caldav.icloud.com/published/2/abc"
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("", "Give the calendar"),
+    ("http://calendar.example.com/x.ics", "must use https"),
+    ("ftp://example.com/x.ics", "should start with https"),
+    ("javascript:alert(1)", "should start with https"),
+    ("https://127.0.0.1/x.ics", "private network"),
+    ("https://10.0.0.5/x.ics", "private network"),
+    ("https://[::1]/x.ics", "private network"),
+    ("https://169.254.169.254/latest/meta-data", "private network"),
+    ("https://localhost/x.ics", "private network"),
+    ("https://user:pw@example.com/x.ics", "user name or password"),
+    ("https://example.com/a b.ics", "no spaces"),
+    ("https://example.com/" + "x" * 2100, "over 2000"),
+])
+def test_bad_addresses_are_refused_without_repeating_them(url, says):
+    with pytest.raises(FeedUrlError) as raised:
+        check_feed_url(url, allow_private=False)
+    assert says in str(raised.value)
+    assert not url or url not in str(raised.value)
+
+
+def test_allow_private_permits_http_and_loopback_for_tests_and_the_demo():
+    assert check_feed_url("http://127.0.0.1:8000/x.ics", allow_private=True) == "http://127.0.0.1:8000/x.ics"

@@ -1,0 +1,219 @@
+"""Every template in prompts/, rendered with hostile user text: no raw control sequence reaches Slack.
+
+``CONTEXTS`` holds one context builder per template; it takes the string to put in every
+place a person's text can land (what, counterpart, deal name, topic, notice, pattern …).
+A template file without an entry fails :func:`test_every_template_is_covered`, so a new
+template cannot ship until someone decides what user text it shows and covers it here.
+
+What "escaped" means: in every string Slack parses as mrkdwn (the ``text`` fallback, which
+also drives notifications, and ``mrkdwn`` text objects), after removing the mentions and
+channel links the bot writes itself, no ``<`` or ``>`` is left and every ``&`` starts one of
+the three entities Slack decodes. ``plain_text`` objects are shown literally by Slack and
+are skipped; keys people never see (``value``, ``action_id`` …) too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.domain.ledger import Commitment, balance, paginate
+from bot.domain.stages import Stage
+from bot.messages import PROMPTS_DIR, render
+from bot.services.coach import coaching_context
+from bot.services.deals import Deal
+from bot.services.digest import compute_digest, digest_context
+from bot.services.home import HomeDeal, HomeItem
+
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+ME, CHANNEL = "U0ALICE", "C0DEAL"
+MARKER = "Zq7"  # shows where user text landed
+HOSTILE = [
+    "&", "AT&T", "<#C0OTHER>", "<#C0OTHER|general>", "a < b", "x>y", "<!channel>", "<!here>",
+    "<!subteam^S0TEAM>", "<@U0BOB>", "<http://x|y>", "<mailto:a@b.c|mail>", "&lt;!channel&gt;",
+    "\u202eevil\u202c", "שלום", "🤝", "*bold* _it_ `code`", "\\\" {{ x }} {% raw %}",
+]
+# What the bot itself may write into mrkdwn: mentions of real ids it was given.
+BOT_MARKUP = re.compile(r"<@U0ALICE>|<#C0DEAL>")
+ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
+HIDDEN_KEYS = {"value", "action_id", "block_id", "callback_id", "private_metadata", "external_id",
+               "url", "image_url", "initial_date", "initial_value"}
+
+
+def items(text: str) -> list[Commitment]:
+    made = NOW - timedelta(days=2)
+    return [
+        Commitment(1, "give", text, ME, ME, made, due_on=TODAY + timedelta(days=1), deal=text),
+        Commitment(2, "get", text, ME, ME, made, due_on=TODAY - timedelta(days=3), counterpart=text),
+        Commitment(3, "give", text, ME, ME, made, due_on=TODAY, status="done",
+                   closed_at=NOW - timedelta(hours=1), closed_by=ME),
+    ]
+
+
+def deal(text: str, stage: Stage = Stage.NEGOTIATION) -> Deal:
+    return Deal(name=text, stage=stage, updated_at=NOW - timedelta(days=1), updated_by=ME)
+
+
+def coach(text: str) -> dict[str, Any]:
+    return coaching_context(items(text), TODAY)
+
+
+def stage(text: str) -> dict[str, Any]:
+    return {"deal": deal(text), "previous": Stage.PROPOSAL, "user": ME, "source": "command",
+            "open_items": [c for c in items(text) if c.is_open], "checkin_days": [7, 30, 90],
+            "today": TODAY, "stage_variant": 1, **coach(text)}
+
+
+def digest(text: str) -> dict[str, Any]:
+    data = compute_digest(items(text), [deal(text)], NOW - timedelta(days=7), NOW, TODAY,
+                          {"give_total": 0, "get_total": 3})
+    upcoming = [{"deal": text, "days": 30, "when": "Mon 7 Dec, 10:00"}]
+    return digest_context(data, "America/New_York", TODAY - timedelta(days=7), TODAY, upcoming, 2,
+                          "Mon 30 Nov, 09:00", 1)
+
+
+def checkin(text: str) -> dict[str, Any]:
+    listed = items(text)
+    return {"deal": text, "days": 30, "since": 30, "signed_on": TODAY - timedelta(days=30),
+            "gives": [c for c in listed if c.is_open and c.side == "give"],
+            "gets": [c for c in listed if c.is_open and c.side == "get"],
+            "kept": [c for c in listed if c.status == "done"], "overdue": [listed[1]], "today": TODAY,
+            "coaching_variant": 1, **coach(text)}
+
+
+def reminder(text: str) -> dict[str, Any]:
+    item = items(text)[1]
+    return {"item": item, "channel": CHANNEL, "state": "overdue", "days_left": -3, "today": TODAY,
+            "value": {"channel": CHANNEL, "number": 2, "job": "reminder:2"}, "snooze_days": 2}
+
+
+def calendar_status(text: str) -> list[dict[str, Any]]:
+    return [{"feed": None},
+            {"feed": {"masked": text, "error": "http_error", "error_message": text, "failures": 2,
+                      "last_success_at": NOW, "last_attempt_at": NOW, "next_poll_at": NOW},
+             "upcoming": [{"title": text, "starts_at": NOW, "deals": [{"deal": text, "channel": CHANNEL}]}],
+             "tz": "Europe/Berlin"}]
+
+
+# A builder returns one context, or several to reach every branch that shows something.
+CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
+    "calendar_choice": lambda t: {"title": t, "ends_at": NOW.isoformat(),
+                                  "options": [{"channel": CHANNEL, "deal": t, "value": f"d|{CHANNEL}"}]},
+    "calendar_chosen": lambda t: {"channel": CHANNEL, "title": t},
+    "calendar_connected": lambda t: {"masked": t},
+    "calendar_disconnected": lambda t: {"existed": True},
+    "calendar_failing": lambda t: {"masked": t, "message": t},
+    "calendar_status": calendar_status,
+    "checkin": checkin,
+    "checkin_settings": lambda t: {"change": "set", "days": [7, 30], "tz": "Europe/Berlin",
+                                   "upcoming": [{"deal": t, "days": 7, "when": "Mon 30 Nov, 10:00"}],
+                                   "more": 1},
+    "crm_patterns": lambda t: {"patterns": [t, r"(?P<deal>\S+) is (?P<stage>.+)"], "added": t},
+    "deal_domains": lambda t: {"deal": t, "domains": ["acme.com", "acme.io"]},
+    "deal_list": lambda t: {"deals": [deal(t), deal(t, Stage.SIGNED)]},
+    "debrief_logged": lambda t: {"items": items(t), "topic": t, "wiifm": t, **coach(t)},
+    "debrief_modal": lambda t: {"topic": t, "metadata": '{"channel": "C0DEAL"}',
+                                "lines": 2},
+    "debrief_prompt": lambda t: {"topic": t, "user": ME},
+    "digest": digest,
+    "digest_settings": lambda t: {"change": "set", "enabled": True, "next": "Mon 30 Nov, 09:00",
+                                  "time": "09:00", "tz": "Europe/Berlin", "weekday": "Monday"},
+    "error": lambda t: {"message": t, "usage": t},
+    "help": lambda t: {"usage": {"give": "/partner give <what>"}, "topic": None},
+    "home": lambda t: {"items": [HomeItem(CHANNEL, c) for c in items(t) if c.is_open],
+                       "more_items": 1, "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY))],
+                       "today": TODAY, "notice": t, "user": ME},
+    "item_added": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
+    "item_closed": lambda t: {"item": items(t)[2], "today": TODAY, **coach(t)},
+    "item_edited": lambda t: {"item": items(t)[1], "today": TODAY},
+    "ledger_list": lambda t: {"page": paginate(items(t), 1, 10), "view": "all", "today": TODAY, **coach(t)},
+    "listen_auto_logged": lambda t: {"item": items(t)[0], "today": TODAY, "ts": "1700000000.000100",
+                                     **coach(t)},
+    "listen_ignored": lambda t: {},
+    "listen_mode": lambda t: {"mode": "suggest", "changed": True},
+    "listen_offer": lambda t: {"offer": {"user": ME, "side": "get", "what": t, "due_text": t, "who": t,
+                                         "state": "offered"}, "ts": "1700000000.000100"},
+    "listen_undone": lambda t: {"number": 4},
+    "meeting_scheduled": lambda t: {"created": True, "ends_at": NOW, "topic": t, "tz": "Europe/Berlin"},
+    "modal_failed": lambda t: {"error": t},
+    "post_failed": lambda t: {"error": t},
+    "record_modal": lambda t: {"side": "give", "deal": t, "metadata": '{"channel": "C0DEAL"}'},
+    "reminder": reminder,
+    "reminder_snoozed": lambda t: {"item": items(t)[1], "channel": CHANNEL, "until": "Wed 25 Nov, 09:00"},
+    "stage_closing": stage,
+    "stage_early": stage,
+    "stage_lost": stage,
+    "stage_set": stage,
+    "stage_signed": stage,
+    "stage_unchanged": lambda t: {"deal": deal(t)},
+}
+# Templates that show no text a person typed (what they show is the bot's own words and numbers).
+NO_USER_TEXT = {"calendar_disconnected", "digest_settings", "help", "listen_ignored", "listen_mode",
+                "listen_undone"}
+
+
+def renders(template: str, text: str) -> list[dict[str, Any]]:
+    """The template rendered with every context its builder gives for ``text``."""
+    contexts = CONTEXTS[template](text)
+    return [render(template, **c) for c in (contexts if isinstance(contexts, list) else [contexts])]
+
+
+def template_names() -> list[str]:
+    return sorted(p.name.removesuffix(".json.j2") for p in PROMPTS_DIR.glob("*.json.j2"))
+
+
+def mrkdwn_strings(payload: Any, key: str = "", parent: Any = None) -> list[str]:
+    """Every string Slack parses as mrkdwn in a message or view payload."""
+    if isinstance(payload, dict):
+        if payload.get("type") == "plain_text":
+            return []  # shown literally
+        out: list[str] = []
+        for k, value in payload.items():
+            if k not in HIDDEN_KEYS and k != "type":
+                out.extend(mrkdwn_strings(value, k, payload))
+        return out
+    if isinstance(payload, list):
+        return [s for value in payload for s in mrkdwn_strings(value, key, parent)]
+    return [payload] if isinstance(payload, str) else []
+
+
+def raw_markup(text: str) -> list[str]:
+    """What in ``text`` Slack would treat as markup the bot did not write on purpose."""
+    rest = BOT_MARKUP.sub("", re.sub(r"(?m)^>", "", text))  # ">" opening a line quotes it
+    found = re.findall(r"<[^<>]*>?|>", rest)
+    found += [rest[m.start():m.start() + 8] for m in ENTITY.finditer(rest)]
+    return found
+
+
+def test_every_template_is_covered():
+    assert sorted(CONTEXTS) == template_names(), (
+        "each template in prompts/ needs a hostile-text context in CONTEXTS")
+
+
+@pytest.mark.parametrize("template", sorted(CONTEXTS))
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_user_text_never_reaches_slack_as_markup(template, hostile):
+    strings = [s for payload in renders(template, f"{MARKER} {hostile} {MARKER}")
+               for s in mrkdwn_strings(payload)]
+    leaks = [(s, raw_markup(s)) for s in strings if raw_markup(s)]
+    assert leaks == [], leaks
+
+
+@pytest.mark.parametrize("template", sorted(CONTEXTS))
+def test_the_hostile_text_is_really_shown(template):
+    """Guards the test above: user text does land in the output of templates that show it."""
+    shown = json.dumps(renders(template, f"{MARKER} <!channel> & {MARKER}"), ensure_ascii=False)
+    assert (MARKER in shown) is (template not in NO_USER_TEXT)
+
+
+def test_the_check_catches_a_template_that_does_not_escape():
+    assert raw_markup("Reminder: <!channel> is due") == ["<!channel>"]
+    assert raw_markup("<@U0BOB> owes <#C0OTHER|x>") == ["<@U0BOB>", "<#C0OTHER|x>"]
+    assert raw_markup("AT&T a < b") == ["< b", "&T a < b"]
+    assert raw_markup("<@U0ALICE> in <#C0DEAL>: AT&amp;T &lt;b&gt;\n>quoted") == []
