@@ -33,6 +33,7 @@ from bot.services.home import home_message
 from bot.services.ledger import Ledger
 from bot.services.listening import Listening
 from bot.services.partner_command import Actor, PartnerCommands
+from bot.services.plans import MutualPlans
 from bot.services.record_form import Recorder
 from bot.services.reminders import REMINDER, ReminderService
 from bot.services.scheduled import Schedule
@@ -85,6 +86,7 @@ class Services:
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
     schedule: Schedule | None = None  # set by install_schedule
+    plans: MutualPlans | None = None  # set by bot.web.install.install_plans
     calendar: CalendarService | None = None  # set by bot.runtime (calendar feeds)
     # Multi-workspace (OAuth) mode: a workspace's bot client by workspace key (bot.slack.oauth.client_for).
     client_for: Callable[[str], WebClient] | None = None
