@@ -57,7 +57,7 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, hig
     text = env.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:
         raise ConfigError(
             f"{name} is malformed ({text[:20]!r}): give a whole number from {low} to {high} "
             f"(or unset it for {default})."
@@ -169,7 +169,7 @@ class Settings:
             api_url += "/"
         port_text = get("PORT") or str(DEFAULT_PORT)
         # 0 takes any free port; `serve` logs the one it got ("serving HTTP on port N").
-        if not port_text.isdigit() or not 0 <= int(port_text) < 65536:
+        if not port_text.isdecimal() or not 0 <= int(port_text) < 65536:
             raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 0 to 65535.")
         db_path = Path(get("PARTNER_COACH_DB") or DEFAULT_DB)
         if db_path.exists() and db_path.is_dir():
@@ -292,7 +292,7 @@ def calendar_poll_seconds_from_env(env: Mapping[str, str]) -> int:
     text = env.get(CALENDAR_POLL_VAR, "").strip()
     if not text:
         return DEFAULT_CALENDAR_POLL_SECONDS
-    if not text.isdigit() or not 60 <= int(text) <= 86400:
+    if not text.isdecimal() or not 60 <= int(text) <= 86400:
         raise ConfigError(
             f"{CALENDAR_POLL_VAR} is malformed ({text[:20]!r}): give a number of seconds from 60 to "
             f"86400 (or unset it for the default {DEFAULT_CALENDAR_POLL_SECONDS})."
