@@ -551,3 +551,31 @@ def test_recovery_looks_back_only_so_far(dispatcher, post, emulator, monkeypatch
     # Buried under 200 newer messages: not found, so posted again (late rather than never).
     assert report.posted == ["a"] and len(emulator.calls_to("conversations.history")) == 1
     assert len(emulator.messages(DEAL)) == 2
+
+
+def test_a_mark_matches_only_its_job_channel_and_arm():
+    from bot.schedule.dispatcher import _same_mark
+
+    wanted = {"job_id": "a", "channel": DEAL, "arm": 0}
+    assert _same_mark({"job_id": "a", "channel": DEAL, "arm": 0}, wanted)
+    assert _same_mark({"job_id": "a", "channel": DEAL, "arm": "0"}, wanted)
+    assert _same_mark({"job_id": "a", "channel": DEAL}, wanted) and _same_mark(
+        {"job_id": "a", "channel": DEAL, "arm": None}, wanted)
+    assert not _same_mark({"job_id": "b", "channel": DEAL, "arm": 0}, wanted)
+    assert not _same_mark({"job_id": "a", "channel": OTHER, "arm": 0}, wanted)
+    assert not _same_mark({"job_id": "a", "channel": DEAL, "arm": 1}, wanted)
+    assert not _same_mark({"job_id": "a", "channel": DEAL}, {**wanted, "arm": 2})
+    for payload in (None, "a", ["a"]):
+        assert not _same_mark(payload, wanted)
+
+
+def test_a_sending_job_is_leased_while_its_intent_is_recent(dispatcher, clock):
+    from bot.schedule.jobs import iso
+
+    sending = {"status": "sending", "intent_at": iso(clock.now())}
+    assert not dispatcher._leased(sending, clock.now())  # no lease configured (one process)
+    dispatcher.sending_lease = timedelta(seconds=60)
+    assert dispatcher._leased(sending, clock.now() + timedelta(seconds=59))
+    assert not dispatcher._leased(sending, clock.now() + timedelta(seconds=60))
+    assert not dispatcher._leased({**sending, "status": "pending"}, clock.now())
+    assert not dispatcher._leased({**sending, "intent_at": None}, clock.now())
