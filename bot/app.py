@@ -13,9 +13,11 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 
 from bot.clock import Clock
+from bot.config import slack_environment_hidden
 from bot.container import Services
 from bot.listeners import register_all
 from bot.listeners.payload import workspace_of
+from bot.listeners.seal_guard import make_seal_guard
 from bot.slack.listener_pool import ListenerPool
 from bot.store import Scope, Store
 
@@ -88,16 +90,6 @@ def _drop_retried_events(services: Services) -> Callable[..., Any]:
     return middleware
 
 
-class _QuietTokenWarning(logging.Filter):
-    """Bolt warns that SLACK_BOT_TOKEN is unused when a client is given; that is on purpose."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
-
-
-_QUIET_TOKEN_WARNING = _QuietTokenWarning()
-
-
 def build_app(
     services: Services,
     signing_secret: str | None,
@@ -115,18 +107,19 @@ def build_app(
     a listener on its thread pool, so Slack always gets its answer in time.
     """
     bolt_logger = logging.getLogger("bot.bolt")
-    bolt_logger.addFilter(_QUIET_TOKEN_WARNING)  # adding the same object twice is a no-op
-    app = App(
-        client=services.client,
-        signing_secret=signing_secret,
-        token_verification_enabled=token_verification,
-        request_verification_enabled=signing_secret is not None,
-        process_before_response=False,
-        logger=bolt_logger,
-        oauth_settings=oauth_settings,
-        # Bolt's default pool, counting its tasks: Runtime.wait_idle waits for them to finish.
-        listener_executor=ListenerPool(),
-    )
+    with slack_environment_hidden():  # built from Settings only (bot.config)
+        app = App(
+            client=services.client,
+            signing_secret=signing_secret or "",
+            token_verification_enabled=token_verification,
+            request_verification_enabled=signing_secret is not None,
+            process_before_response=False,
+            logger=bolt_logger,
+            oauth_settings=oauth_settings,
+            # Bolt's default pool, counting its tasks: Runtime.wait_idle waits for them to finish.
+            listener_executor=ListenerPool(),
+        )
     app.middleware(_drop_retried_events(services))
+    app.middleware(make_seal_guard(services))
     register_all(app, services)
     return app

@@ -222,6 +222,9 @@ def _hop(url: str, etag: str | None, last_modified: str | None, policy: FetchPol
             response = conn.getresponse()
         except FetchError:
             raise
+        except (ValueError, http.client.InvalidURL):  # a path http.client refuses (it holds the URL)
+            raise FetchError("bad_address", "The calendar address (or a redirect) isn't one I can request.",
+                             permanent=True) from None
         except (OSError, http.client.HTTPException) as exc:
             raise _network_error(exc, deadline) from exc
         return _read(url, response, conn, policy, deadline)

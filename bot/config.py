@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -91,8 +93,14 @@ class Settings:
     # http and private/loopback hosts (tests and the demo only); how often they are read.
     calendar_allow_private: bool = False
     calendar_poll_seconds: int = DEFAULT_CALENDAR_POLL_SECONDS
+    # ZOOM_WEBHOOK_SECRET_TOKEN: enables POST /webhooks/zoom (meeting.ended → debrief prompt).
+    zoom_webhook_secret: str | None = field(default=None, repr=False)
     # PARTNER_COACH_HTTP_*: connection limit and timeouts of the HTTP server.
     http: HttpLimits = field(default_factory=HttpLimits)
+    # PARTNER_COACH_PUBLIC_URL: where partners reach this server (share links); None: no links.
+    public_url: str | None = None
+    # PARTNER_COACH_PLAN_KEY: the key behind share links; None: derived from the signing secret.
+    plan_key: str | None = field(default=None, repr=False)
 
     @property
     def oauth(self) -> bool:
@@ -170,6 +178,18 @@ class Settings:
                 "./data/partner-coach.json."
             )
         database_url = database_url_from_env(env)
+        public_url = get("PARTNER_COACH_PUBLIC_URL")
+        if public_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", public_url):
+            raise ConfigError(
+                "PARTNER_COACH_PUBLIC_URL is malformed: give the address partners open, such as "
+                "https://coach.example.com (or unset it to turn share links off)."
+            )
+        plan_key = get("PARTNER_COACH_PLAN_KEY")
+        if plan_key is not None and len(plan_key) < 32:
+            raise ConfigError(
+                f"PARTNER_COACH_PLAN_KEY is too short ({_secret(plan_key)}): use at least 32 random "
+                "characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
         if oauth and app_token is not None:
             raise ConfigError(
                 "SLACK_APP_TOKEN is set, but the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
@@ -179,6 +199,11 @@ class Settings:
             raise ConfigError(
                 "DATABASE_URL is not set: the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
                 "keeps installations in PostgreSQL; set it, e.g. postgresql://user:password@host/dbname."
+            )
+        if oauth and get("ZOOM_WEBHOOK_SECRET_TOKEN"):
+            raise ConfigError(
+                "ZOOM_WEBHOOK_SECRET_TOKEN is set, but POST /webhooks/zoom serves one workspace "
+                "(SLACK_BOT_TOKEN) and this is the OAuth install for many: unset it."
             )
         return cls(
             bot_token=bot_token,
@@ -194,15 +219,38 @@ class Settings:
             sending_lease=sending_lease_from_env(env),
             calendar_allow_private=_flag(env, "PARTNER_COACH_CALENDAR_ALLOW_PRIVATE"),
             calendar_poll_seconds=calendar_poll_seconds_from_env(env),
+            zoom_webhook_secret=get("ZOOM_WEBHOOK_SECRET_TOKEN"),
             http=HttpLimits.from_env(env),
+            public_url=public_url.rstrip("/") if public_url else None,
+            plan_key=plan_key,
         )
 
     def secrets(self) -> list[str]:
         """Every secret value held, so log filters can redact them."""
         values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret,
-                  self.client_secret]
+                  self.client_secret, self.zoom_webhook_secret, self.plan_key]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
+
+
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+@contextmanager
+def slack_environment_hidden() -> Iterator[None]:
+    """Hide every ``SLACK_*`` variable while Bolt's objects are built from :class:`Settings`.
+
+    Bolt falls back on the environment for whatever it isn't given, and takes a variable
+    that is set but empty as set: the ``SLACK_CLIENT_ID=`` of a loaded ``.env.sample``
+    turned on its file-based OAuth mode, which ignores the bot token and answers every
+    command with an empty 200. Settings are the one reading of the environment.
+    """
+    with _ENVIRONMENT_LOCK:
+        hidden = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("SLACK_")}
+        try:
+            yield
+        finally:
+            os.environ.update(hidden)
 
 
 def database_url_from_env(env: Mapping[str, str] | None = None) -> str | None:

@@ -33,12 +33,14 @@ from bot.services.home import home_message
 from bot.services.ledger import Ledger
 from bot.services.listening import Listening
 from bot.services.partner_command import Actor, PartnerCommands
+from bot.services.plans import MutualPlans
 from bot.services.record_form import Recorder
 from bot.services.reminders import REMINDER, ReminderService
 from bot.services.scheduled import Schedule
 from bot.services.workspaces import Workspaces
 from bot.slack.directory import Directory
 from bot.slack.poster import rendered
+from bot.slack.seal import Seal
 from bot.store import Scope, Store
 
 
@@ -84,9 +86,12 @@ class Services:
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
     schedule: Schedule | None = None  # set by install_schedule
+    plans: MutualPlans | None = None  # set by bot.web.install.install_plans
     calendar: CalendarService | None = None  # set by bot.runtime (calendar feeds)
     # Multi-workspace (OAuth) mode: a workspace's bot client by workspace key (bot.slack.oauth.client_for).
     client_for: Callable[[str], WebClient] | None = None
+    # Seals button values and modal metadata that name a channel (bot.slack.seal).
+    seal: Seal | None = None
 
     def actor(self, workspace: str, channel_id: str, user_id: str) -> Actor:
         """The person acting, in a channel of a workspace (key), with a lazy time-zone look-up."""
@@ -108,7 +113,8 @@ class Services:
             self.store, self.ledger, self.deals, workspace, user,
             self.directory.channels_of(workspace, user), self.partner.today(tz), notice,
         )
-        client.views_publish(user_id=user, view=rendered(message))
+        view = rendered(message)
+        client.views_publish(user_id=user, view=self.seal.seal_payload(view) if self.seal else view)
 
 
 def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
@@ -122,6 +128,7 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
         store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
         partner=partner, recorder=Recorder(partner), directory=Directory(client),
         listening=listening, debriefs=Debriefs(partner), workspaces=Workspaces(store, clock),
+        seal=Seal.load(store),
     )
 
 
@@ -131,6 +138,8 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     jobs = JobStore(services.store)
     dispatcher = Dispatcher(jobs, services.clock, services.client, limiter=limiter,
                             client_for=services.client_for)
+    if services.seal is not None:  # reminder DMs' buttons name their channel
+        dispatcher.finish = services.seal.seal_payload
     zones = ChannelZones(services.store, services.settings, services.directory)
     checkins = CheckinService(services.store, services.clock, services.ledger, services.settings,
                               jobs, zones)

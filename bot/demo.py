@@ -136,6 +136,22 @@ class Story:
         self.wait_quiet()
         self._bot_said()
 
+    def partner_confirms(self, reply: dict[str, Any], number: int) -> None:
+        """The partner opens the link `/partner share` answered with and presses Confirm (no login)."""
+        import re
+
+        import requests
+
+        link = re.search(r"http://\S+/plans/[A-Za-z0-9_-]{43}", json.dumps(reply)).group(0)  # type: ignore[union-attr]
+        page = requests.get(link, timeout=10).text
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+        who = self._style("Dana (Acme, in her browser) ", "1;33")
+        self.out(who + f"[Confirm #{number}] on the shared plan")
+        self._record(Turn(ACTION, who="Dana (Acme)", text=f"confirms #{number} on the shared plan page"))
+        requests.post(f"{link}/confirm/{number}", data={"csrf": csrf}, allow_redirects=False, timeout=10)
+        self.wait_quiet()
+        self._bot_said()
+
     def crm_post(self, text: str) -> None:
         """A CRM's Slack app posting into the channel (a bot message, not a person)."""
         self.out(self._style("HubSpot (app): ", "1;35") + text)
@@ -208,6 +224,8 @@ def play(story: Story) -> None:
     story.command(maya, "done 1")
     story.moment("Ledger list", lambda t: t.surface == EPHEMERAL)
     story.command(maya, "list")
+    story.narrate("Maya shares the mutual plan with Acme; Dana confirms her side on the page, no login")
+    story.partner_confirms(story.command(maya, "share"), 2)
     story.narrate("Leo states a commitment in conversation; the coach offers (only to him) to log it")
     ts = story.emu.next_ts()
     story.say(leo, "I'll send the SOC2 report by Thursday", ts=ts)

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.app import build_app, is_postgres
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, slack_environment_hidden
 from bot.container import Services, build_services, install_schedule
 from bot.domain import commands as cmd
 from bot.domain.workspace import Workspace
@@ -23,6 +23,7 @@ from bot.slack.client import build_client, token_workspace
 from bot.slack.listener_pool import ListenerPool
 from bot.store import Store, TinyDBStore
 from bot.store.base import move_workspace
+from bot.web.install import install_plans
 from bot.webhook import DealWebhook
 
 if TYPE_CHECKING:
@@ -117,13 +118,19 @@ def build_runtime(
     schedule = install_schedule(services)
     meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
     services.partner.register(cmd.Meeting, meetings.command)
+    plan_pages = install_plans(services, schedule, settings)
     _install_calendar(services, schedule, settings)
     app = build_app(services, settings.signing_secret, token_verification=token_verification,
                     oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
     if oauth is None and token_verification:
         _adopt_token_workspace(services)
-    wsgi = WsgiApp(app, settings.signing_secret, webhook)
+    hooks = {}
+    if settings.zoom_webhook_secret and not settings.oauth:  # one workspace: where the deals are
+        from bot.zoom_webhook import ZOOM_PATH, ZoomWebhook
+
+        hooks[ZOOM_PATH] = ZoomWebhook(settings.zoom_webhook_secret, services)
+    wsgi = WsgiApp(app, settings.signing_secret, webhook, hooks=hooks, plans=plan_pages)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule, settings)])
 
@@ -151,8 +158,9 @@ def _oauth(settings: Settings, store: Store, services: Services) -> OAuthSetting
 
     engine = store.engine if is_postgres(store) else _engine(settings)  # type: ignore[attr-defined]
     assert settings.client_id is not None and settings.client_secret is not None
-    oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret,
-                                          on_installed=services.workspaces.installed)
+    with slack_environment_hidden():  # OAuthSettings reads SLACK_SCOPES, SLACK_REDIRECT_URI, …
+        oauth_settings = oauth.oauth_settings(engine, settings.client_id, settings.client_secret,
+                                              on_installed=services.workspaces.installed)
     installations = oauth_settings.installation_store
     client_for = oauth.client_for(installations, settings.api_url)  # type: ignore[arg-type]
     services.workspaces.uninstall_hooks.append(oauth.forget_installation(installations))  # type: ignore[arg-type]

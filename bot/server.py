@@ -26,6 +26,7 @@ MAX_BODY_BYTES = 1024 * 1024
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 WEBHOOK_PATH = "/webhooks/deals"
+PLANS_PREFIX = "/plans/"
 # Bolt's OAuth install pages (GET), served only when the app has an OAuth flow.
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
@@ -33,6 +34,7 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 # A webhook handler takes the raw body and headers and returns (status, JSON-able body).
 WebhookHandler = Callable[[bytes, dict[str, str]], tuple[int, dict[str, Any]]]
+WsgiHandler = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 def _json(start_response: StartResponse, status: int, payload: dict[str, Any]) -> list[bytes]:
@@ -63,15 +65,31 @@ def _headers(environ: Environ) -> dict[str, str]:
     return {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k.startswith("HTTP_")}
 
 
+def _signature_headers_well_formed(headers: dict[str, str]) -> bool:
+    """Both of Slack's signature headers present, the timestamp plain ASCII digits.
+
+    slack-sdk's verifier calls ``int()`` on the timestamp unguarded: "abc" would raise
+    (a 500 and a logged traceback, for anyone on the internet to trigger).
+    """
+    timestamp = headers.get("x-slack-request-timestamp", "").strip()
+    signature = headers.get("x-slack-signature", "").strip()
+    return bool(signature) and timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12
+
+
 class WsgiApp:
     """Routes `/slack/events` to Bolt, `/healthz` to a 200, `/webhooks/deals` to the CRM hook."""
 
     def __init__(
-        self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None
+        self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None,
+        hooks: dict[str, WebhookHandler] | None = None,
+        plans: WsgiHandler | None = None,
     ) -> None:
         self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+        self._plans = plans  # the partner's mutual plan pages (bot.web.plan_page)
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._webhook = webhook
+        # More signed POST routes by path (e.g. /webhooks/zoom), each verifying its own sender.
+        self._hooks = dict(hooks or {})
         self._oauth = bolt_app.oauth_flow is not None
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
@@ -79,17 +97,22 @@ class WsgiApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH:
             return _json(start_response, 200, {"ok": True})
+        if path.startswith(PLANS_PREFIX) and self._plans is not None:
+            return self._plans(environ, start_response)
         if path in OAUTH_PATHS and self._oauth:
             if method != "GET":
                 return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
             return self._slack(environ, start_response)
-        if path not in (EVENTS_PATH, WEBHOOK_PATH):
+        if path not in (EVENTS_PATH, WEBHOOK_PATH) and path not in self._hooks:
             return _json(start_response, 404, {"ok": False, "error": "not_found"})
         if method != "POST":
             return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
         body = _read_body(environ)
         if body is None:
             return _json(start_response, 413, {"ok": False, "error": "body_too_large"})
+        if path in self._hooks:
+            status, payload = self._hooks[path](body, _headers(environ))
+            return _json(start_response, status, payload)
         if path == WEBHOOK_PATH:
             if self._webhook is None:
                 return _json(start_response, 404, {"ok": False, "error": "webhook_disabled"})
@@ -105,7 +128,11 @@ class WsgiApp:
         except UnicodeDecodeError:
             return _json(start_response, 400, {"ok": False, "error": "invalid_utf8"})
         # Verify before looking inside, so unsigned junk is a 401 like Bolt would say.
-        if self._verifier is not None and not self._verifier.is_valid_request(body, _headers(environ)):
+        headers = _headers(environ)
+        if self._verifier is not None and (
+            not _signature_headers_well_formed(headers)
+            or not self._verifier.is_valid_request(body, headers)
+        ):
             return _json(start_response, 401, {"ok": False, "error": "invalid_signature"})
         problem = shape_problem(body, environ.get("CONTENT_TYPE", ""))
         if problem:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from bot import logging_setup
@@ -80,7 +81,8 @@ def build(
                          "for it to stop", lock_wait)
             time.sleep(LOCK_RETRY_SECONDS)
     try:
-        return rt.build_runtime(settings, store=store)
+        with _quiet_slack_sdk():
+            return rt.build_runtime(settings, store=store)
     except BoltError as exc:
         store.close()
         raise _token_rejected(type(exc).__name__) from None
@@ -118,11 +120,25 @@ def preflight(settings: Settings) -> None:
     from bot.slack.client import build_client
 
     try:
-        build_client(settings.bot_token, settings.api_url).auth_test()
+        with _quiet_slack_sdk():
+            build_client(settings.bot_token, settings.api_url).auth_test()
     except SlackApiError as exc:
         raise _token_rejected(str(exc.response.get("error") or exc.response.status_code)) from None
     except OSError as exc:  # URLError, timeouts: Slack (or SLACK_API_URL) can't be reached
         raise _unreachable(settings, exc) from None
+
+
+@contextmanager
+def _quiet_slack_sdk() -> Iterator[None]:
+    """While starting, slack_sdk's own lines (an ERROR and an INFO per connection retry) say
+    nothing the one line about SLACK_API_URL doesn't; keep them out of the operator's way."""
+    sdk = logging.getLogger("slack_sdk")
+    level = sdk.level
+    sdk.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        sdk.setLevel(level)
 
 
 def _unreachable(settings: Settings, exc: OSError) -> StartupError:

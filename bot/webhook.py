@@ -20,7 +20,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -176,7 +176,7 @@ class DealWebhook:
         actor = self._services.actor(workspace, channel, "crm-webhook")
         store = self._services.store
         if event_id is not None and not store.add_once(actor.scope, EVENT_KIND, event_id,
-                                                       {"at": datetime.now(UTC).isoformat()}):
+                                                       {"at": self._services.clock.now().isoformat()}):
             return 200, {"ok": True, "duplicate": True, "changed": False}
         try:
             outcome = self._services.partner.set_stage(actor, deal.strip(), stage, source="webhook",

@@ -90,7 +90,7 @@ def test_demo_prints_a_readable_story_and_exits_0():
     for expected in ["/partner help", "Logged *#1*", "what are you giving to receive",
                      "(in #deal-acme)", "Kept *#1*", "HubSpot (app)", "That sounds like a commitment",
                      "Debrief logged", "is *signed*", "7-DAY CHECK-IN", "WEEKLY PARTNERSHIP DIGEST",
-                     "Your calendar says _Pilot check-in_ just ended"]:
+                     "_Pilot check-in_ just ended", "The partner confirmed #2"]:
         assert expected in out
     one_way = ("brave conversation", "running one way", "Raise it kindly")
     assert any(phrase in out for phrase in one_way)

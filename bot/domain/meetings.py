@@ -37,9 +37,15 @@ class MeetingPlan:
 def _duration(amount: str, unit: str) -> timedelta:
     value = float(amount.replace(",", "."))
     unit = unit.lower()
-    if unit.startswith("d"):
-        return timedelta(days=value)
-    return timedelta(hours=value) if unit.startswith("h") else timedelta(minutes=value)
+    try:
+        if unit.startswith("d"):
+            return timedelta(days=value)
+        return timedelta(hours=value) if unit.startswith("h") else timedelta(minutes=value)
+    except OverflowError:  # "in 99999999999 days": past what a timedelta holds
+        raise MeetingError(
+            "That is further than I can count; debriefs go up to 60 days ahead, meetings last "
+            "up to 12 hours: try `/partner meeting Acme in 2 days for 45m`."
+        ) from None
 
 
 def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
@@ -57,7 +63,10 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
     starts_at = now
     match = _IN.search(rest)
     if match:
-        starts_at = now + _duration(match.group(1), match.group(2))
+        ahead = _duration(match.group(1), match.group(2))
+        if ahead > MAX_AHEAD:  # checked before adding: now + 99999999 days overflows a datetime
+            raise MeetingError("I can schedule debriefs up to 60 days ahead.")
+        starts_at = now + ahead
         rest = rest[: match.start()]
     else:
         match = _AT.search(rest)

@@ -160,6 +160,8 @@ class Dispatcher:
         self.pollers: list[Callable[[datetime], None]] = []
         # Workspaces that removed the app: nothing is planned or posted for them.
         self.is_uninstalled: Callable[[str], bool] = lambda workspace: False
+        # Last touch on a rendered payload before it is posted (the seal on reminder buttons).
+        self.finish: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
         self._run_lock = threading.Lock()
         self._again = threading.Event()
 
@@ -271,7 +273,7 @@ class Dispatcher:
             return
         try:
             message = renderer(scope, doc, now)
-            payload = rendered(message) if message is not None else None
+            payload = self.finish(rendered(message)) if message is not None else None
         except Exception:
             log.exception("job %s in %s/%s could not be rendered", job_id, scope.workspace, scope.channel_id)
             self._fail(scope, doc, "render_failed", report)

@@ -171,7 +171,8 @@ class CheckinService:
         tz = self.zones.channel(scope)
         today = local_date(now, tz)
         signed_at = parse(payload["signed_at"])
-        items = self.ledger.items(scope)
+        # Posted to the channel: no private items when the partner is in it (Slack Connect).
+        items = self.ledger.channel_items(scope)
         ordered = sorted(items, key=lambda c: sort_key(c, today))
         open_items = [c for c in ordered if c.is_open]
         kept = [c for c in items if c.status == "done" and c.closed_at is not None

@@ -228,7 +228,8 @@ class DigestService:
                 before_week: str | None) -> tuple[DigestData, str]:
         tz = self.zones.digest(scope)
         today = local_date(now, tz)
-        data = compute_digest(self.ledger.items(scope), self.deals.all(scope), start, end, today,
+        # Posted to the channel: no private items when the partner is in it (Slack Connect).
+        data = compute_digest(self.ledger.channel_items(scope), self.deals.all(scope), start, end, today,
                               self._previous_snapshot(scope, before_week))
         return data, tz
 

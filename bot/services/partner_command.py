@@ -98,6 +98,7 @@ class PartnerCommands:
             created_by=actor.user,
             due_on=due_on,
             counterpart=command.counterpart,
+            visibility="private" if command.private else "shared",
         )
         today = self.today(tz)
         context = coaching_context(self.ledger.items(actor.scope), today)
@@ -182,7 +183,8 @@ class PartnerCommands:
                 "previous": change.previous,
                 "user": actor.user,
                 "source": source,
-                "open_items": [c for c in items if c.is_open],
+                # Posted to the channel: no private items when the partner is in it (Slack Connect).
+                "open_items": [c for c in self.ledger.channel_items(actor.scope) if c.is_open],
                 "checkin_days": self.settings.get(actor.scope)["checkin_days"],
                 "today": today,
                 "stage_variant": len(change.deal.history) - 1,  # a new deal hears the canonical question

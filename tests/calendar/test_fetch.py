@@ -121,3 +121,10 @@ def test_a_name_resolving_to_any_private_address_is_refused_before_connecting():
 ])
 def test_public_addresses(address, public):
     assert is_public(address) is public
+
+
+def test_a_redirect_to_an_unrequestable_address_is_refused_without_repeating_it(feeds):
+    url = feeds.serve("/bad", Route(status=302, location="/x\x7fsecret-token y"))
+    error = fails(url)
+    assert error.code == "bad_address" and "secret-token" not in str(error)
+    assert error.__cause__ is None or "secret-token" not in str(error.__cause__)

@@ -39,11 +39,17 @@ def run_demo_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def demo_page(tmp_path_factory) -> Path:
+def demo_run(tmp_path_factory) -> tuple[Path, str]:
+    """The demo's page and its terminal transcript, from one run of the real command."""
     page = tmp_path_factory.mktemp("demo") / "demo.html"
     result = run_demo_cli("--html", str(page))
     assert result.returncode == 0, result.stdout + result.stderr
-    return page
+    return page, result.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_page(demo_run) -> Path:
+    return demo_run[0]
 
 
 # --------------------------------------------------------------------------- Slack text as HTML
@@ -113,6 +119,14 @@ def test_demo_html_renders_what_the_bot_sent(demo_page):
     assert "&lt;!channel&gt; free lunch &lt;http://evil.example|totally safe link&gt;" in html
     assert 'href="http://evil.example"' not in html and 'class="mention broadcast"' not in html
     assert "<script" not in html
+
+
+def test_the_page_shows_every_answer_the_transcript_shows(demo_run):
+    page, transcript = demo_run
+    said = sum(1 for line in transcript.splitlines()
+               if line.startswith("Partner Coach") and not line.startswith("Partner Coach demo:"))
+    assert said > 20
+    assert page.read_text().count('<span class="name">Partner Coach</span>') == said
 
 
 def test_demo_page_loads_in_chromium_without_console_errors(demo_page, tmp_path):

@@ -255,6 +255,8 @@ def test_detect_never_raises_on_commitment_like_noise(text: str) -> None:
     if found is not None:
         assert found.side in ("give", "get") and found.what.strip()
         said = set(re.findall(r"\w+", text.lower()))
+        # "sending the NDA" is logged as "send the NDA": base forms of -ing words count too.
+        said |= {base for w in said if w.endswith("ing") for base in (w[:-3], w[:-3] + "e", w[:-4])}
         assert set(re.findall(r"\w+", found.what.lower())) <= said, (text, found.what)
     topic = detect_meeting_end(text)
     assert topic is None or topic.strip()

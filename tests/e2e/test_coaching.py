@@ -180,7 +180,7 @@ def home_view(emulator, user):
     return calls[-1].args["view"]
 
 
-def test_home_tab_shows_my_items_overdue_first_and_only_my_channels(slack, emulator, clock):
+def test_home_tab_shows_my_items_overdue_first_and_only_my_channels(slack, bot, emulator, clock):
     slack.command("give pilot by Dec 20", user=ALICE, channel=DEAL)
     slack.command("give deck by tomorrow", user=ALICE, channel=DEAL)
     slack.command("give bob's thing", user=BOB, channel=DEAL)
@@ -195,20 +195,25 @@ def test_home_tab_shows_my_items_overdue_first_and_only_my_channels(slack, emula
     assert text.index("deck") < text.index("pilot")  # overdue first
     assert "bob's thing" not in text and "globex" not in text
     assert "Acme" in text and "Negotiation" in text
-    assert action_values(view, "item_done") == [f"{DEAL}:2", f"{DEAL}:1"]
+    seal = bot.runtime.services.seal  # the buttons name their channel, sealed (bot.slack.seal)
+    assert [seal.open(v) for v in action_values(view, "item_done")] == [f"{DEAL}:2", f"{DEAL}:1"]
 
 
 def test_home_done_button_closes_and_republishes(slack, bot, emulator):
     slack.command("give pilot", user=ALICE, channel=DEAL)
-    slack.home_action("item_done", f"{DEAL}:1", user=ALICE)
+    slack.app_home_opened(ALICE)
     emulator.wait_for("views.publish")
+    done = action_values(home_view(emulator, ALICE), "item_done")[0]
+    slack.home_action("item_done", done, user=ALICE)
+    emulator.wait_for_count("views.publish", 2)
     assert bot.runtime.services.ledger.items(Scope("T0001", DEAL))[0].status == "done"
     assert "pilot" not in all_text(home_view(emulator, ALICE))
 
 
 def test_home_button_for_a_channel_i_am_not_in_is_refused(slack, bot, emulator):
     slack.command("give globex pilot", user=CAROL, channel=OTHER)
-    slack.home_action("item_done", f"{OTHER}:1", user=ALICE)
+    # A genuine button naming a channel Alice is not (or no longer) in.
+    slack.home_action("item_done", bot.runtime.services.seal.sign(f"{OTHER}:1"), user=ALICE)
     emulator.wait_for("views.publish")
     assert bot.runtime.services.ledger.items(Scope("T0001", OTHER))[0].status == "open"
     assert "only change commitments of channels you're in" in all_text(home_view(emulator, ALICE))

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.domain.commands import USAGE
 from bot.domain.stages import Stage
 from bot.store import Scope
 from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
@@ -21,9 +22,9 @@ def items(bot, channel=DEAL):
 def test_help_lists_every_subcommand_with_an_example(slack):
     text = reply_text(slack.command("help", user=ALICE, channel=DEAL))
     for sub in ("give", "get", "list", "done", "drop", "edit", "deal", "meeting", "digest",
-                "checkins", "listen", "crm", "calendar", "help"):
+                "checkins", "listen", "crm", "calendar", "help", "share", "export", "private"):
         assert f"*{sub}*" in text
-    assert text.count("_e.g._") == 14
+    assert text.count("_e.g._") == len(USAGE)
 
 
 def test_empty_command_shows_help(slack):

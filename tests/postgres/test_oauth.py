@@ -232,7 +232,8 @@ def test_a_grid_workspace_install_is_keyed_by_enterprise_and_team(oauth_bot, emu
             response = driver.view_submission("record_item", {
                 "what": {"value": state_value("plain_text_input", "a reference call")},
                 "owner": {"value": state_value("users_select", ALICE)},
-            }, user=ALICE, private_metadata=json.dumps({"channel": DEAL, "side": "get", "deal": None}))
+            }, user=ALICE, private_metadata=oauth_bot.runtime.services.seal.sign(  # as the bot opened it
+                json.dumps({"channel": DEAL, "side": "get", "deal": None})))
             assert response.status_code == 200 and "errors" not in response.text
     finally:
         del TOKENS[GRID_A]

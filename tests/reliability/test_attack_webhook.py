@@ -181,3 +181,20 @@ def test_malformed_id_or_occurred_at_is_refused(served, emulator, extra, error):
     response = send(served, deal="Vandelay", stage="signed", **extra)
     assert response.status_code == 400 and response.json()["error"] == error
     assert stage_of(served, "Vandelay") is None
+
+
+def test_the_curl_example_in_the_docs_works_as_pasted(served, emulator):
+    """docs/webhooks.md's shell example, run as written with the placeholders filled in."""
+    import shutil
+    import subprocess
+
+    if not (shutil.which("curl") and shutil.which("openssl")):
+        pytest.skip("curl and openssl are needed to run the documented example")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
+    script = re.search(r"```sh\n(DEAL_WEBHOOK_SECRET=.*?)```", doc, re.S).group(1)
+    script = (script.replace("'the value the bot has'", f"'{SECRET}'")
+              .replace("https://YOUR-HOST", served.url).replace("C0123456789", DEAL))
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["changed"] is True
+    assert stage_of(served, "Acme Corp") == "negotiation"

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from bot.domain.ledger import Commitment, balance, paginate
+from bot.domain.mutual_plan import Proposal, plan_view
 from bot.domain.stages import Stage
 from bot.messages import PROMPTS_DIR, render
 from bot.services.coach import coaching_context
@@ -120,7 +121,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "debrief_logged": lambda t: {"items": items(t), "topic": t, "wiifm": t, **coach(t)},
     "debrief_modal": lambda t: {"topic": t, "metadata": '{"channel": "C0DEAL"}',
                                 "lines": 2},
-    "debrief_prompt": lambda t: {"topic": t, "user": ME},
+    "debrief_prompt": lambda t: {"topic": t, "user": ME, "meeting": t, "people": [ME, t]},
     "digest": digest,
     "digest_settings": lambda t: {"change": "set", "enabled": True, "next": "Mon 30 Nov, 09:00",
                                   "time": "09:00", "tz": "Europe/Berlin", "weekday": "Monday"},
@@ -152,10 +153,24 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "stage_set": stage,
     "stage_signed": stage,
     "stage_unchanged": lambda t: {"deal": deal(t)},
+    # The mutual plan (docs/mutual-plan.md).
+    "partner_done": lambda t: {"item": items(t)[1]},
+    "partner_done_announce": lambda t: {"item": items(t)[1], "user": ME},
+    "partner_list": lambda t: {"view": plan_view(items(t), TODAY), "deals": [deal(t)]},
+    "plan_confirmed": lambda t: {"item": items(t)[1]},
+    "plan_export_failed": lambda t: {"error": t},
+    "plan_exported": lambda t: {"count": 3},
+    "plan_proposal": lambda t: {"item": items(t)[1], "proposal": Proposal(t, TODAY), "proposal_id": "p1",
+                                "channel": CHANNEL, "today": TODAY},
+    "plan_proposal_announce": lambda t: {"item": items(t)[1], "user": ME},
+    "plan_proposal_decided": lambda t: {"item": items(t)[1], "accepted": True, "again": False},
+    "plan_share": lambda t: {"link": "https://coach.example.com/plans/" + "a" * 43, "created": True,
+                             "shared": 2, "private": 1, "revoked": False},
+    "plan_visibility": lambda t: {"item": items(t)[1], "changed": True},
 }
 # Templates that show no text a person typed (what they show is the bot's own words and numbers).
 NO_USER_TEXT = {"calendar_disconnected", "digest_settings", "help", "listen_ignored", "listen_mode",
-                "listen_undone"}
+                "listen_undone", "plan_exported", "plan_share"}
 
 
 def renders(template: str, text: str) -> list[dict[str, Any]]:

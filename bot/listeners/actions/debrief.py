@@ -24,6 +24,8 @@ def make_debrief_open_handler(services: Services) -> Callable[..., None]:
         channel = (body.get("channel") or {}).get("id", "")
         user = (body.get("user") or {}).get("id") or ""
         view = rendered(debrief_modal(topic, channel))
+        if services.seal is not None:  # the metadata names the channel the form writes to
+            services.seal.seal_payload(view)
         open_modal(client, body["trigger_id"], view, channel=channel, user=user)
 
     return handle_debrief_open
