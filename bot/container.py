@@ -26,6 +26,7 @@ from bot.schedule.zones import ChannelZones
 from bot.services.calendar import CalendarService
 from bot.services.channel_settings import ChannelSettings
 from bot.services.checkins import CHECKIN, CheckinService
+from bot.services.coach import Coach
 from bot.services.deals import Deals
 from bot.services.debrief import Debriefs
 from bot.services.digest import DIGEST, DigestService
@@ -120,7 +121,7 @@ class Services:
 def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     """Wire the use cases over one store and clock."""
     ledger, deals, settings = Ledger(store, clock), Deals(store, clock), ChannelSettings(store)
-    partner = PartnerCommands(ledger, deals, settings, clock)
+    partner = PartnerCommands(ledger, deals, settings, clock, Coach(store, clock))
     listening = Listening(store, partner)
     partner.register(cmd.Listen, listening.set_mode)
     partner.register(cmd.Crm, listening.crm)

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
+from bot.domain.coaching import ChannelHistory, DealState, assess
 from bot.domain.ledger import Commitment, balance, paginate
 from bot.domain.mutual_plan import Proposal, plan_view
 from bot.domain.stages import Stage
 from bot.messages import PROMPTS_DIR, render
-from bot.services.coach import coaching_context
 from bot.services.deals import Deal
 from bot.services.digest import compute_digest, digest_context
 from bot.services.home import HomeDeal, HomeItem
@@ -61,14 +61,17 @@ def deal(text: str, stage: Stage = Stage.NEGOTIATION) -> Deal:
     return Deal(name=text, stage=stage, updated_at=NOW - timedelta(days=1), updated_by=ME)
 
 
-def coach(text: str) -> dict[str, Any]:
-    return coaching_context(items(text), TODAY)
+def coach(text: str, stage_changed: bool = False) -> dict[str, Any]:
+    """The coaching context: their item (named by ``text``) is late, so the nudge quotes it."""
+    history = ChannelHistory(items=items(text), now=NOW, today=TODAY, stage_changed=stage_changed,
+                             deal=DealState(text, Stage.QUALIFIED, NOW))
+    return {"balance": balance(items(text), TODAY), "nudge": assess(history)}
 
 
 def stage(text: str) -> dict[str, Any]:
     return {"deal": deal(text), "previous": Stage.PROPOSAL, "user": ME, "source": "command",
             "open_items": [c for c in items(text) if c.is_open], "checkin_days": [7, 30, 90],
-            "today": TODAY, "stage_variant": 1, **coach(text)}
+            "today": TODAY, "stage_variant": 1, **coach(text, stage_changed=True)}
 
 
 def digest(text: str) -> dict[str, Any]:
@@ -76,7 +79,7 @@ def digest(text: str) -> dict[str, Any]:
                           {"give_total": 0, "get_total": 3})
     upcoming = [{"deal": text, "days": 30, "when": "Mon 7 Dec, 10:00"}]
     return digest_context(data, "America/New_York", TODAY - timedelta(days=7), TODAY, upcoming, 2,
-                          "Mon 30 Nov, 09:00", 1)
+                          "Mon 30 Nov, 09:00", coach(text)["nudge"])
 
 
 def checkin(text: str) -> dict[str, Any]:
@@ -85,7 +88,7 @@ def checkin(text: str) -> dict[str, Any]:
             "gives": [c for c in listed if c.is_open and c.side == "give"],
             "gets": [c for c in listed if c.is_open and c.side == "get"],
             "kept": [c for c in listed if c.status == "done"], "overdue": [listed[1]], "today": TODAY,
-            "coaching_variant": 1, **coach(text)}
+            **coach(text)}
 
 
 def reminder(text: str) -> dict[str, Any]:
