@@ -222,6 +222,9 @@ def _hop(url: str, etag: str | None, last_modified: str | None, policy: FetchPol
             response = conn.getresponse()
         except FetchError:
             raise
+        except (ValueError, http.client.InvalidURL):  # a path http.client refuses (it holds the URL)
+            raise FetchError("bad_address", "The calendar address (or a redirect) isn't one I can request.",
+                             permanent=True) from None
         except (OSError, http.client.HTTPException) as exc:
             raise _network_error(exc, deadline) from exc
         return _read(url, response, conn, policy, deadline)
@@ -287,7 +290,7 @@ def _read(url: str, response: http.client.HTTPResponse, conn: http.client.HTTPCo
     if encoding not in ("identity", ""):
         raise FetchError("encoding", "The calendar server sent a compressed feed I didn't ask for.")
     length = response.getheader("Content-Length")
-    if length and length.isdigit() and int(length) > policy.max_bytes:
+    if length and length.isdecimal() and int(length) > policy.max_bytes:
         raise FetchError("too_large", _too_large(policy), permanent=True)
     chunks: list[bytes] = []
     size = 0

@@ -58,7 +58,7 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, hig
     text = env.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:
         raise ConfigError(
             f"{name} is malformed ({text[:20]!r}): give a whole number from {low} to {high} "
             f"(or unset it for {default})."
@@ -100,8 +100,14 @@ class Settings:
     # http and private/loopback hosts (tests and the demo only); how often they are read.
     calendar_allow_private: bool = False
     calendar_poll_seconds: int = DEFAULT_CALENDAR_POLL_SECONDS
+    # ZOOM_WEBHOOK_SECRET_TOKEN: enables POST /webhooks/zoom (meeting.ended → debrief prompt).
+    zoom_webhook_secret: str | None = field(default=None, repr=False)
     # PARTNER_COACH_HTTP_*: connection limit and timeouts of the HTTP server.
     http: HttpLimits = field(default_factory=HttpLimits)
+    # PARTNER_COACH_PUBLIC_URL: where partners reach this server (share links); None: no links.
+    public_url: str | None = None
+    # PARTNER_COACH_PLAN_KEY: the key behind share links; None: derived from the signing secret.
+    plan_key: str | None = field(default=None, repr=False)
 
     @property
     def oauth(self) -> bool:
@@ -170,7 +176,7 @@ class Settings:
             api_url += "/"
         port_text = get("PORT") or str(DEFAULT_PORT)
         # 0 takes any free port; `serve` logs the one it got ("serving HTTP on port N").
-        if not port_text.isdigit() or not 0 <= int(port_text) < 65536:
+        if not port_text.isdecimal() or not 0 <= int(port_text) < 65536:
             raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 0 to 65535.")
         db_path = Path(get("PARTNER_COACH_DB") or DEFAULT_DB)
         if db_path.exists() and db_path.is_dir():
@@ -179,6 +185,18 @@ class Settings:
                 "./data/partner-coach.json."
             )
         database_url = database_url_from_env(env)
+        public_url = get("PARTNER_COACH_PUBLIC_URL")
+        if public_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", public_url):
+            raise ConfigError(
+                "PARTNER_COACH_PUBLIC_URL is malformed: give the address partners open, such as "
+                "https://coach.example.com (or unset it to turn share links off)."
+            )
+        plan_key = get("PARTNER_COACH_PLAN_KEY")
+        if plan_key is not None and len(plan_key) < 32:
+            raise ConfigError(
+                f"PARTNER_COACH_PLAN_KEY is too short ({_secret(plan_key)}): use at least 32 random "
+                "characters, e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
         if oauth and app_token is not None:
             raise ConfigError(
                 "SLACK_APP_TOKEN is set, but the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
@@ -188,6 +206,11 @@ class Settings:
             raise ConfigError(
                 "DATABASE_URL is not set: the OAuth install (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET) "
                 "keeps installations in PostgreSQL; set it, e.g. postgresql://user:password@host/dbname."
+            )
+        if oauth and get("ZOOM_WEBHOOK_SECRET_TOKEN"):
+            raise ConfigError(
+                "ZOOM_WEBHOOK_SECRET_TOKEN is set, but POST /webhooks/zoom serves one workspace "
+                "(SLACK_BOT_TOKEN) and this is the OAuth install for many: unset it."
             )
         return cls(
             bot_token=bot_token,
@@ -204,13 +227,16 @@ class Settings:
             **metrics_from_env(get),
             calendar_allow_private=_flag(env, "PARTNER_COACH_CALENDAR_ALLOW_PRIVATE"),
             calendar_poll_seconds=calendar_poll_seconds_from_env(env),
+            zoom_webhook_secret=get("ZOOM_WEBHOOK_SECRET_TOKEN"),
             http=HttpLimits.from_env(env),
+            public_url=public_url.rstrip("/") if public_url else None,
+            plan_key=plan_key,
         )
 
     def secrets(self) -> list[str]:
         """Every secret value held, so log filters can redact them."""
         values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret,
-                  self.client_secret, self.metrics_token]
+                  self.client_secret, self.zoom_webhook_secret, self.plan_key, self.metrics_token]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
 
@@ -274,7 +300,7 @@ def calendar_poll_seconds_from_env(env: Mapping[str, str]) -> int:
     text = env.get(CALENDAR_POLL_VAR, "").strip()
     if not text:
         return DEFAULT_CALENDAR_POLL_SECONDS
-    if not text.isdigit() or not 60 <= int(text) <= 86400:
+    if not text.isdecimal() or not 60 <= int(text) <= 86400:
         raise ConfigError(
             f"{CALENDAR_POLL_VAR} is malformed ({text[:20]!r}): give a number of seconds from 60 to "
             f"86400 (or unset it for the default {DEFAULT_CALENDAR_POLL_SECONDS})."

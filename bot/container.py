@@ -26,6 +26,7 @@ from bot.schedule.zones import ChannelZones
 from bot.services.calendar import CalendarService
 from bot.services.channel_settings import ChannelSettings
 from bot.services.checkins import CHECKIN, CheckinService
+from bot.services.coach import Coach
 from bot.services.deals import Deals
 from bot.services.debrief import Debriefs
 from bot.services.digest import DIGEST, DigestService
@@ -33,6 +34,7 @@ from bot.services.home import home_message
 from bot.services.ledger import Ledger
 from bot.services.listening import Listening
 from bot.services.partner_command import Actor, PartnerCommands
+from bot.services.plans import MutualPlans
 from bot.services.record_form import Recorder
 from bot.services.reminders import REMINDER, ReminderService
 from bot.services.scheduled import Schedule
@@ -85,6 +87,7 @@ class Services:
     recent_events: RecentEvents = field(default_factory=RecentEvents)
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
     schedule: Schedule | None = None  # set by install_schedule
+    plans: MutualPlans | None = None  # set by bot.web.install.install_plans
     calendar: CalendarService | None = None  # set by bot.runtime (calendar feeds)
     # Multi-workspace (OAuth) mode: a workspace's bot client by workspace key (bot.slack.oauth.client_for).
     client_for: Callable[[str], WebClient] | None = None
@@ -118,7 +121,7 @@ class Services:
 def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     """Wire the use cases over one store and clock."""
     ledger, deals, settings = Ledger(store, clock), Deals(store, clock), ChannelSettings(store)
-    partner = PartnerCommands(ledger, deals, settings, clock)
+    partner = PartnerCommands(ledger, deals, settings, clock, Coach(store, clock))
     listening = Listening(store, partner)
     partner.register(cmd.Listen, listening.set_mode)
     partner.register(cmd.Crm, listening.crm)

@@ -136,6 +136,22 @@ class Story:
         self.wait_quiet()
         self._bot_said()
 
+    def partner_confirms(self, reply: dict[str, Any], number: int) -> None:
+        """The partner opens the link `/partner share` answered with and presses Confirm (no login)."""
+        import re
+
+        import requests
+
+        link = re.search(r"http://\S+/plans/[A-Za-z0-9_-]{43}", json.dumps(reply)).group(0)  # type: ignore[union-attr]
+        page = requests.get(link, timeout=10).text
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+        who = self._style("Dana (Acme, in her browser) ", "1;33")
+        self.out(who + f"[Confirm #{number}] on the shared plan")
+        self._record(Turn(ACTION, who="Dana (Acme)", text=f"confirms #{number} on the shared plan page"))
+        requests.post(f"{link}/confirm/{number}", data={"csrf": csrf}, allow_redirects=False, timeout=10)
+        self.wait_quiet()
+        self._bot_said()
+
     def crm_post(self, text: str) -> None:
         """A CRM's Slack app posting into the channel (a bot message, not a person)."""
         self.out(self._style("HubSpot (app): ", "1;35") + text)
@@ -187,27 +203,32 @@ def _job_id(turn: Turn) -> str:
 
 
 def play(story: Story) -> None:
-    """The deal story, in order."""
+    """The deal story, in order; the clock moves between its moments, as a real deal's days do."""
     maya, leo = "U0MAYA", "U0LEO"
     story.narrate("Maya opens the deal channel #deal-acme and asks the coach what it can do")
     story.command(maya, "help")
     story.narrate("The Acme deal is qualified")
     story.moment("Stage prompt", lambda t: t.surface == IN_CHANNEL)
     story.command(maya, "deal Acme Corp qualified")
-    story.narrate("Maya answers the question: what are we giving to receive?")
+    story.narrate("Maya answers the question: what are we giving to receive? (the coach says one thing "
+                  "at a time, and nothing when it has nothing new to say)")
     story.command(maya, "give a 30-day pilot workspace for their sales team by Friday")
     story.command(leo, "get an intro to their procurement lead from Dana by next Tuesday")
     story.command(maya, "give a security questionnaire answered <@U0LEO|leo> by Dec 4")
     story.command(maya, "give custom onboarding deck")
     story.command(maya, "give an extra training seat")
+    story.advance(timedelta(days=2), "Two days later")
     story.narrate("HubSpot's Slack app posts a stage change; the coach recognises it and asks for "
                   "intentions and expectations (a repeated post changes nothing)")
     story.crm_post("Deal stage changed: *Acme Corp* moved from Qualified to Contract Sent")
     story.crm_post("Deal stage changed: *Acme Corp* moved from Qualified to Contract Sent")
-    story.narrate("The pilot is delivered")
+    story.advance(timedelta(days=2), "Friday")
+    story.narrate("The pilot is delivered on time")
     story.command(maya, "done 1")
     story.moment("Ledger list", lambda t: t.surface == EPHEMERAL)
     story.command(maya, "list")
+    story.narrate("Maya shares the mutual plan with Acme; Dana confirms her side on the page, no login")
+    story.partner_confirms(story.command(maya, "share"), 2)
     story.narrate("Leo states a commitment in conversation; the coach offers (only to him) to log it")
     ts = story.emu.next_ts()
     story.say(leo, "I'll send the SOC2 report by Thursday", ts=ts)
@@ -224,17 +245,30 @@ def play(story: Story) -> None:
     }, "we extend the pilot; they give a reference call")
     story.calendar_meeting(maya)
     story.narrate("Someone tries to ping the whole channel through the bot. The text reaches Slack "
-                  "escaped (&lt;!channel&gt;), so it shows literally and pings nobody")
+                  "escaped (&lt;!channel&gt;), so it shows literally and pings nobody. Dropped, it "
+                  "counts for nothing")
     story.command(leo, "give <!channel> free lunch <http://evil.example|totally safe link>")
     story.command(leo, "drop 9")
     story.command(leo, "dne 9")
-    story.narrate("Acme signs. The coach congratulates, warns against switching off, plans check-ins")
+    story.advance(timedelta(days=3), "Monday: the first weekly digest")
+    story.advance(timedelta(days=2), "Wednesday")
+    story.narrate("Acme signs. The coach congratulates, asks us not to switch off, plans check-ins")
     story.crm_post("Deal stage changed: *Acme Corp* moved from Contract Sent to Closed Won")
     story.command(maya, "checkins")
+    story.narrate("Their intro arrives, a day late")
     story.command(leo, "done 2")
-    story.moment("Check-in", lambda t: _job_id(t).startswith("checkin:"))
+    story.advance(timedelta(days=1), "Thursday")
+    story.command(leo, "done 6")
+    story.advance(timedelta(days=1), "Friday")
+    story.command(maya, "done 7")
     story.moment("Weekly digest", lambda t: _job_id(t).startswith("digest:"))
-    story.advance(timedelta(days=7, hours=2), "A week later: the first check-in and the weekly digest")
+    story.advance(timedelta(days=3), "Monday: the questionnaire due Friday has slipped, and the "
+                  "digest says so")
+    story.command(leo, "edit 3 by Wednesday")
+    story.moment("Check-in", lambda t: _job_id(t).startswith("checkin:"))
+    story.advance(timedelta(days=2, hours=2), "Wednesday: the 7-day check-in")
+    story.command(leo, "done 3")
+    story.advance(timedelta(days=5), "The next Monday: their reference call, due Friday, hasn't happened")
 
 
 def run_demo(

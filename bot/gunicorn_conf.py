@@ -12,8 +12,9 @@ or ``WEB_CONCURRENCY`` (default 1). Command-line options override what is set he
   would handle one request at a time, and gevent/eventlet would monkey-patch under them.
 * ``worker_connections``, ``keepalive`` and a read timeout on each request come from
   ``PARTNER_COACH_HTTP_*`` (:class:`bot.config.HttpLimits`), like waitress's under `serve`.
-  gunicorn can't close a connection that never sends a byte, nor one trickling bytes:
-  run it behind a buffering proxy or platform router (which is what they are for).
+  A new connection that sends nothing is closed after the idle timeout too. gunicorn
+  can't close one trickling its request a byte at a time: run it behind a buffering
+  proxy or platform router (which is what they are for).
 * The environment is checked while this file loads, before gunicorn starts anything: a
   missing or malformed variable prints the same one line as `serve` and exits 2. Then
   ``on_starting`` (the command line applied) refuses several workers on TinyDB, and
@@ -23,6 +24,8 @@ or ``WEB_CONCURRENCY`` (default 1). Command-line options override what is set he
 
 from __future__ import annotations
 
+import functools
+import time
 from typing import Any
 
 import bot.wsgi
@@ -101,6 +104,37 @@ def post_worker_init(worker: Any) -> None:
 
     worker.handle = handle_with_timeout
     worker.log.error_log.addFilter(_quiet_read_timeouts)
+    _close_silent_connections(worker, _settings.http.idle_timeout)
+
+
+def _close_silent_connections(worker: Any, seconds: int) -> None:
+    """gthread closes a kept-alive connection after ``keepalive`` seconds, but waits forever
+    for the first byte of a new one: enough silent sockets would fill ``worker_connections``.
+    Sweep them on the worker's loop (the thread that owns the poller), as it sweeps keep-alives."""
+    sweep_keepalived = worker.murder_keepalived
+    first_seen: dict[int, float] = {}
+
+    def murder_keepalived() -> None:
+        sweep_keepalived()
+        now = time.monotonic()
+        waiting: dict[int, Any] = {}
+        for key in list(worker.poller.get_map().values()):
+            callback = key.data
+            conn = callback.args[0] if isinstance(callback, functools.partial) and callback.args else None
+            if conn is not None and getattr(conn, "initialized", True) is False:
+                waiting[id(conn)] = conn
+        for gone in set(first_seen) - set(waiting):
+            del first_seen[gone]
+        for ident, conn in waiting.items():
+            if now - first_seen.setdefault(ident, now) < seconds:
+                continue
+            del first_seen[ident]
+            with worker._lock:
+                worker.poller.unregister(conn.sock)
+            worker.nr_conns -= 1
+            conn.close()
+
+    worker.murder_keepalived = murder_keepalived
 
 
 def _quiet_read_timeouts(record: Any) -> bool:

@@ -7,8 +7,9 @@ import re
 import sys
 from collections.abc import Iterable
 
-# Anything that looks like a Slack token, even one we weren't given.
-_TOKEN_SHAPE = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
+# Anything that looks like a Slack token, even one we weren't given, or a plan link's secret
+# (bot.web.plan_page never logs a path, and a stray one would still be caught here).
+_TOKEN_SHAPE = re.compile(r"xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(?<=/plans/)[A-Za-z0-9_-]+")
 
 
 class RedactSecrets(logging.Filter):

@@ -24,6 +24,7 @@ from bot.slack.client import build_client, token_workspace
 from bot.slack.listener_pool import ListenerPool
 from bot.store import Store, TinyDBStore
 from bot.store.base import move_workspace
+from bot.web.install import install_plans
 from bot.webhook import DealWebhook
 
 if TYPE_CHECKING:
@@ -121,13 +122,20 @@ def build_runtime(
     schedule = install_schedule(services)
     meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
     services.partner.register(cmd.Meeting, meetings.command)
+    plan_pages = install_plans(services, schedule, settings)
     _install_calendar(services, schedule, settings)
     app = build_app(services, settings.signing_secret, token_verification=token_verification,
                     oauth_settings=oauth)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
     if oauth is None and token_verification:
         _adopt_token_workspace(services)
-    wsgi = WsgiApp(app, settings.signing_secret, webhook, metrics_token=settings.metrics_token)
+    hooks = {}
+    if settings.zoom_webhook_secret and not settings.oauth:  # one workspace: where the deals are
+        from bot.zoom_webhook import ZOOM_PATH, ZoomWebhook
+
+        hooks[ZOOM_PATH] = ZoomWebhook(settings.zoom_webhook_secret, services)
+    wsgi = WsgiApp(app, settings.signing_secret, webhook, hooks=hooks, plans=plan_pages,
+                   metrics_token=settings.metrics_token)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule, settings)])
 

@@ -57,6 +57,10 @@ def run_serve() -> int:
             try:
                 server.run()
             finally:
+                # waitress stops its request threads itself only on SystemExit or
+                # KeyboardInterrupt; one still in hand would then pull the closed trigger
+                # (EBADF, a traceback in the log on every SIGTERM). Let them finish first.
+                server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
                 server.close()
     except _Stop:
         log.info("stopping")

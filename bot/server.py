@@ -29,6 +29,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 WEBHOOK_PATH = "/webhooks/deals"
 METRICS_PATH = "/metrics"
+PLANS_PREFIX = "/plans/"
 # Bolt's OAuth install pages (GET), served only when the app has an OAuth flow.
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
@@ -36,6 +37,7 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 # A webhook handler takes the raw body and headers and returns (status, JSON-able body).
 WebhookHandler = Callable[[bytes, dict[str, str]], tuple[int, dict[str, Any]]]
+WsgiHandler = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 def _json(start_response: StartResponse, status: int, payload: dict[str, Any],
@@ -85,10 +87,15 @@ class WsgiApp:
     def __init__(
         self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None,
         *, metrics_token: str | None = None,
+        hooks: dict[str, WebhookHandler] | None = None,
+        plans: WsgiHandler | None = None,
     ) -> None:
         self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+        self._plans = plans  # the partner's mutual plan pages (bot.web.plan_page)
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._webhook = webhook
+        # More signed POST routes by path (e.g. /webhooks/zoom), each verifying its own sender.
+        self._hooks = dict(hooks or {})
         self._oauth = bolt_app.oauth_flow is not None
         self._metrics_token = metrics_token
 
@@ -99,17 +106,22 @@ class WsgiApp:
             return _json(start_response, 200, {"ok": True})
         if path == METRICS_PATH:
             return self._metrics(environ, method, start_response)
+        if path.startswith(PLANS_PREFIX) and self._plans is not None:
+            return self._plans(environ, start_response)
         if path in OAUTH_PATHS and self._oauth:
             if method != "GET":
                 return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
             return self._slack(environ, start_response)
-        if path not in (EVENTS_PATH, WEBHOOK_PATH):
+        if path not in (EVENTS_PATH, WEBHOOK_PATH) and path not in self._hooks:
             return _json(start_response, 404, {"ok": False, "error": "not_found"})
         if method != "POST":
             return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
         body = _read_body(environ)
         if body is None:
             return _json(start_response, 413, {"ok": False, "error": "body_too_large"})
+        if path in self._hooks:
+            status, payload = self._hooks[path](body, _headers(environ))
+            return _json(start_response, status, payload)
         if path == WEBHOOK_PATH:
             if self._webhook is None:
                 return _json(start_response, 404, {"ok": False, "error": "webhook_disabled"})

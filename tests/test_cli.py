@@ -90,8 +90,13 @@ def test_demo_prints_a_readable_story_and_exits_0():
     for expected in ["/partner help", "Logged *#1*", "what are you giving to receive",
                      "(in #deal-acme)", "Kept *#1*", "HubSpot (app)", "That sounds like a commitment",
                      "Debrief logged", "is *signed*", "7-DAY CHECK-IN", "WEEKLY PARTNERSHIP DIGEST",
-                     "Your calendar says _Pilot check-in_ just ended"]:
+                     "_Pilot check-in_ just ended", "The partner confirmed #2"]:
         assert expected in out
-    one_way = ("brave conversation", "running one way", "Raise it kindly")
-    assert any(phrase in out for phrase in one_way)
+    # The coaching reads like a seasoned partner manager: one thing at a time, true to the numbers.
+    for moment in ["A generous start", "What's in it for *them*?", "Nothing new from me",
+                   "They delivered", "don't switch off", "One of *our* promises has slipped",
+                   "Kept since the signature (3)", "Something they promised is late"]:
+        assert moment in out, moment
+    for wrong in ["walk away", "walking away", "brave conversation", "one-way", "keeps delivering"]:
+        assert wrong not in out.lower(), wrong
     assert "Traceback" not in result.stderr

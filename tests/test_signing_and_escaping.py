@@ -151,3 +151,67 @@ def test_channel_links_only_real_ids(value, shown):
 def test_plain_text_is_json_escaped_only():
     assert _plain('<!channel> & "x"\n') == r'<!channel> & \"x\"\n'
     assert _plain(3) == "3" and isinstance(_plain("x"), Raw)
+
+
+def test_the_window_ends_exactly_keep_seconds_after_a_signature_was_seen():
+    recent = _RecentSignatures(keep_seconds=600)
+    assert recent.first_time("x", 0)
+    assert not recent.first_time("x", 600)  # seen 600 s ago: still remembered
+    assert recent.first_time("y", 600.5) and recent.first_time("x", 600.5)
+
+
+def test_ten_thousand_signatures_are_remembered():
+    recent = _RecentSignatures(keep_seconds=600)
+    for n in range(10_001):
+        recent.first_time(str(n), 0)
+    assert not recent.first_time("1", 0) and recent.first_time("0", 0)  # only the oldest made room
+
+
+# --- the webhook end to end, in process --------------------------------------------------------
+
+def test_a_signed_request_is_applied_once_and_its_replays_change_nothing(bot, emulator):
+    from bot.store import Scope
+    from tests.conftest import DEAL
+
+    clock = {"now": float(NOW)}
+    hook = DealWebhook(SECRET, bot.runtime.services, now=lambda: clock["now"])
+    body = b'{"deal": "Acme", "stage": "negotiation", "channel": "%s"}' % DEAL.encode()
+    signed = {"x-partner-coach-timestamp": str(NOW), "x-partner-coach-signature": sign(SECRET, NOW, body)}
+    assert hook(body, signed) == (200, {"ok": True, "deal": "Acme", "stage": "negotiation", "changed": True})
+    [deal] = bot.runtime.services.deals.all(Scope("T0001", DEAL))  # the token's own workspace
+    assert deal.name == "Acme"
+    clock["now"] += MAX_SKEW_SECONDS  # the same request, replayed as late as its timestamp allows
+    assert hook(body, signed) == (200, {"ok": True, "duplicate": True, "changed": False})
+    assert hook(body, {**signed, "x-partner-coach-signature": "v1=0"}) == (
+        401, {"ok": False, "error": "invalid_signature"})
+    bad = b'{"deal": "Acme"}'
+    bad_headers = {"x-partner-coach-timestamp": str(NOW), "x-partner-coach-signature": sign(SECRET, NOW, bad)}
+    assert hook(bad, bad_headers)[0] == 400
+    assert hook(bad, bad_headers)[0] == 400  # refused, so not remembered: a fixed retry gets through
+    assert len(emulator.messages(DEAL)) == 1
+
+
+def test_button_values_are_compact_json_inside_a_json_string():
+    from datetime import date
+
+    from bot.messages import _as_json_string, _to_json
+
+    value = {"deal": 'Acme "<b>" ש', "on": date(2026, 11, 23), "n": 1}
+    inner = _as_json_string(value)
+    assert isinstance(inner, Raw)
+    assert inner == r'{\"deal\":\"Acme \\\"<b>\\\" ש\",\"on\":\"2026-11-23\",\"n\":1}'
+    whole = _to_json(value)
+    assert isinstance(whole, Raw)
+    assert whole == '{"deal": "Acme \\"<b>\\" ש", "on": "2026-11-23", "n": 1}'
+
+
+def test_a_request_that_crashed_while_applied_can_be_retried(bot):
+    hook = DealWebhook(SECRET, bot.runtime.services, now=lambda: float(NOW))
+    body = b'{"deal": "Acme", "stage": "negotiation", "channel": "C0DEAL"}'
+    signed = {"x-partner-coach-timestamp": str(NOW), "x-partner-coach-signature": sign(SECRET, NOW, body)}
+    handle = hook._handle
+    hook._handle = lambda body: (_ for _ in ()).throw(OSError("disk full"))  # type: ignore[method-assign]
+    with pytest.raises(OSError):
+        hook(body, signed)
+    hook._handle = handle  # type: ignore[method-assign]
+    assert hook(body, signed)[1]["changed"] is True  # the same signed request, not a "duplicate"

@@ -65,6 +65,11 @@ def _name_in_title(deal: str, title_words: list[str]) -> bool:
     return any(title_words[i:i + size] == name for i in range(len(title_words) - size + 1))
 
 
+def deal_named(deal: str, title: str) -> bool:
+    """The deal's name stands in the title as whole words (company suffixes optional)."""
+    return _name_in_title(deal, _words(title))
+
+
 def external_attendees(attendees: Iterable[str], internal_domains: Iterable[str]) -> list[str]:
     """Attendees whose domain isn't the team's."""
     internal = {d.lower() for d in internal_domains}

@@ -1,58 +1,326 @@
-"""Coaching decisions: which nudge fits a ledger's balance, which prompt fits a stage.
+"""The coaching model: which one piece of partnership advice fits a channel right now.
 
-The thresholds below are the product's opinion of when an exchange has turned
-one-way; they are constants so tests and docs/coaching.md can name them.
+Advice is about behaviour over time, not about the sizes of the two columns. The
+model reads a channel's history (what each side promised, kept, kept late, dropped
+and lets slip, for how long; the deal's stage and signature; the advice already
+given here) and returns exactly one :class:`Nudge` with the evidence behind it.
+Texts live in ``prompts/_coaching.j2``; this module only decides.
+
+The thresholds below are the product's opinion; each has a one-line reason and
+a test that fails when it moves by one unit (see docs/coaching.md).
 """
 
 from __future__ import annotations
 
-from enum import Enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
-from bot.domain.ledger import Balance
+from bot.domain.ledger import Commitment
 from bot.domain.stages import Stage
 
-# "Far outnumber": at least this many times as many items on one side ...
-IMBALANCE_RATIO = 2
-# ... and at least this many more, so 2 vs 1 is not yet a lecture.
-IMBALANCE_MIN_GAP = 3
-# A pattern of one-way exchange, where walking away becomes a fair question.
-WALK_AWAY_RATIO = 3
-WALK_AWAY_MIN_GIVES = 6
-# Ours kept while theirs are overdue.
-KEPT_WHILE_OVERDUE_BRAVE = 2
-KEPT_WHILE_OVERDUE_WALK = 3
+# --- the product's opinion -------------------------------------------------------------
+# Our own promise is worth owning from its first late day: tell them before they ask.
+OUR_LATE_AFTER_DAYS = 1
+# One late day of theirs is often a busy day; from the second a friendly follow-up helps.
+FOLLOW_UP_AFTER_DAYS = 2
+# Ten days with nothing of theirs moving is a pattern worth naming: the brave conversation.
+BRAVE_AFTER_DAYS = 10
+# We only have standing to raise it once we have delivered something ourselves.
+BRAVE_MIN_OURS_KEPT = 1
+# Before signature, three weeks of their silence is long enough to question the deal ...
+WALK_AWAY_AFTER_DAYS = 21
+# ... but only once the brave conversation was suggested at least a week earlier.
+BRAVE_BEFORE_WALK_DAYS = 7
+# After signature the bar is higher: a month of their silence ...
+ESCALATE_AFTER_DAYS = 30
+# ... and the brave conversation suggested at least two weeks earlier; then escalate, not leave.
+BRAVE_BEFORE_ESCALATE_DAYS = 14
+# A gentle tip is not repeated within three days: saying little is part of the advice.
+NO_REPEAT_DAYS = 3
+# Two gives logged without a word about what's in it for them earns the WIIFT question ...
+WIIFT_AFTER_GIVES = 2
+# ... at most once a week, so it stays a prompt and not a nag.
+WIIFT_REPEAT_DAYS = 7
+# A kept promise is worth celebrating for a week after it was kept.
+CELEBRATE_WITHIN_DAYS = 7
+
+# --- nudge ids (stable: templates, tests and the coaching log use them) -----------------
+EMPTY = "empty"
+ASKING_WITHOUT_GIVING = "asking_without_giving"
+GENEROUS_OPENER = "generous_opener"
+WIIFT = "wiift"
+CELEBRATE_KEPT = "celebrate_kept"
+FOLLOW_THROUGH = "follow_through"
+ON_TRACK = "on_track"
+QUIET = "quiet"
+OUR_LATE = "our_late"
+FOLLOW_UP = "follow_up"
+BRAVE_CONVERSATION = "brave_conversation"
+WALK_AWAY = "walk_away"
+ESCALATE = "escalate"
+STAGE_OPENING = "stage_opening"
+STAGE_TERMS = "stage_terms"
+STAGE_SIGNED = "stage_signed"
+STAGE_LOST = "stage_lost"
+
+# How strongly a nudge speaks, for "never harsher" checks and for which advice wins.
+# Owning our slip outranks everything: it is the one thing fully in our hands.
+SEVERITY: Mapping[str, int] = {
+    OUR_LATE: 5,
+    WALK_AWAY: 4,
+    ESCALATE: 4,
+    BRAVE_CONVERSATION: 3,
+    FOLLOW_UP: 2,
+}
+# At a stage change, the stage's own question wins over anything milder than this.
+STAGE_YIELDS_FROM = SEVERITY[BRAVE_CONVERSATION]
 
 
-class Situation(str, Enum):
-    """What the balance says about the partnership right now."""
-
-    EMPTY = "empty"  # nothing recorded yet
-    NOTHING_GIVEN = "nothing_given"  # we only ask
-    TAKING = "taking"  # we ask far more than we give
-    ONE_WAY = "one_way"  # we give far more than we get: time for a brave conversation
-    WALK_AWAY = "walk_away"  # a pattern of one-way exchange
-    BALANCED = "balanced"
+def severity(nudge_id: str) -> int:
+    """0 for tips and questions; higher for advice about a slipping exchange."""
+    return SEVERITY.get(nudge_id, 0)
 
 
-def assess(balance: Balance) -> Situation:
-    """Classify a balance; the order of checks is the order of urgency."""
-    gives, gets = balance.give, balance.get
-    if balance.is_empty:
-        return Situation.EMPTY
-    if gives.total == 0:
-        return Situation.NOTHING_GIVEN
-    if (
-        gives.total >= WALK_AWAY_RATIO * max(1, gets.total) and gives.total >= WALK_AWAY_MIN_GIVES
-    ) or (gives.kept >= KEPT_WHILE_OVERDUE_WALK and gets.overdue >= KEPT_WHILE_OVERDUE_WALK):
-        return Situation.WALK_AWAY
-    if (
-        gives.total >= IMBALANCE_RATIO * gets.total
-        and gives.total - gets.total >= IMBALANCE_MIN_GAP
-    ) or (gives.kept >= KEPT_WHILE_OVERDUE_BRAVE and gets.overdue >= KEPT_WHILE_OVERDUE_BRAVE):
-        return Situation.ONE_WAY
-    if gets.total >= IMBALANCE_RATIO * gives.total and gets.total - gives.total >= IMBALANCE_MIN_GAP:
-        return Situation.TAKING
-    return Situation.BALANCED
+# --- what the model reads --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SideRecord:
+    """One side's behaviour: what it promised and what became of it. Dropped items don't count."""
+
+    promised: int  # everything recorded and not dropped
+    kept: int
+    kept_late: int  # kept after the due date (the rest of ``kept`` was kept on time)
+    dropped: int
+    open: int
+    overdue: int
+    oldest_due: Commitment | None  # the open item with the earliest due date
+    oldest_due_days: int  # days past that due date (0 on the day, negative before, 0 if none)
+    last_kept: Commitment | None
+    next_due: date | None  # earliest due date among open items
+
+
+def side_record(items: Sequence[Commitment], side: str, today: date) -> SideRecord:
+    """Summarise one side's items as of ``today`` (the local date deciding "overdue")."""
+    mine = [c for c in items if c.side == side]
+    kept = [c for c in mine if c.status == "done"]
+    opened = [c for c in mine if c.is_open]
+    dated = sorted((c for c in opened if c.due_on is not None), key=lambda c: (c.due_on, c.number))
+    last_kept = max(kept, key=lambda c: (c.closed_at, c.number), default=None)
+    oldest = dated[0] if dated else None
+    return SideRecord(
+        promised=len(kept) + len(opened),
+        kept=len(kept),
+        kept_late=sum(c.kept_late() for c in kept),
+        dropped=sum(c.status == "dropped" for c in mine),
+        open=len(opened),
+        overdue=sum(c.is_overdue(today) for c in opened),
+        oldest_due=oldest,
+        oldest_due_days=(today - oldest.due_on).days if oldest and oldest.due_on else 0,
+        last_kept=last_kept,
+        next_due=oldest.due_on if oldest else None,
+    )
+
+
+@dataclass(frozen=True)
+class DealState:
+    """The channel's current deal as the model sees it."""
+
+    name: str
+    stage: Stage
+    stage_since: datetime  # when it entered its current stage
+    signed_at: datetime | None = None  # when it entered signed, if that is where it is
+
+
+@dataclass(frozen=True)
+class ChannelHistory:
+    """Everything the model reads about one channel, at one moment."""
+
+    items: Sequence[Commitment]
+    now: datetime
+    today: date  # the local date of the person or channel the advice is for
+    deal: DealState | None = None
+    # Advice already given here: nudge id -> the times it was shown (any order).
+    given: Mapping[str, Sequence[datetime]] = field(default_factory=dict)
+    benefit_noted_at: datetime | None = None  # when someone last wrote down what's in it for them
+    stage_changed: bool = False  # the message is the post about a stage change
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One piece of advice: a stable id, the evidence behind it, and whether it repeats."""
+
+    id: str
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    repeat: bool = False  # shown in the last few days already: the template says it shorter
+
+    @property
+    def severity(self) -> int:
+        return severity(self.id)
+
+
+# --- the model -------------------------------------------------------------------------
+
+
+def _days(since: datetime, now: datetime) -> int:
+    """Whole days from ``since`` to ``now`` (callers only pass times up to now)."""
+    return (now - since).days
+
+
+def _last_given(history: ChannelHistory, nudge_id: str) -> datetime | None:
+    return max((t for t in history.given.get(nudge_id, ()) if t <= history.now), default=None)
+
+
+def _given_within(history: ChannelHistory, nudge_id: str, days: int) -> bool:
+    last = _last_given(history, nudge_id)
+    return last is not None and _days(last, history.now) < days
+
+
+def _stall_days(theirs: SideRecord, today: date) -> int:
+    """How long their side has been stuck: overdue, and nothing of theirs kept meanwhile."""
+    if theirs.oldest_due is None:
+        return 0
+    stall = theirs.oldest_due_days  # not yet due: negative, below every threshold
+    if theirs.last_kept is not None and theirs.last_kept.closed_at is not None:
+        stall = min(stall, (today - theirs.last_kept.closed_at.date()).days)
+    return stall
+
+
+def _item_facts(prefix: str, item: Commitment | None) -> dict[str, Any]:
+    if item is None:
+        return {}
+    return {f"{prefix}_number": item.number, f"{prefix}_what": item.what}
+
+
+def assess(history: ChannelHistory) -> Nudge:
+    """The one nudge that fits the channel now; the order of checks is the order of urgency."""
+    ours = side_record(history.items, "give", history.today)
+    theirs = side_record(history.items, "get", history.today)
+    signed = history.deal is not None and history.deal.stage is Stage.SIGNED
+    base = {
+        "ours_promised": ours.promised, "ours_kept": ours.kept, "ours_open": ours.open,
+        "ours_overdue": ours.overdue, "ours_kept_late": ours.kept_late,
+        "theirs_promised": theirs.promised, "theirs_kept": theirs.kept,
+        "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue,
+    }
+    urgent = _urgent(history, ours, theirs, signed, base)
+    if urgent is not None and (not history.stage_changed or urgent.severity >= STAGE_YIELDS_FROM):
+        return urgent
+    if history.stage_changed and history.deal is not None:
+        return _stage_nudge(history, ours, theirs, base)
+    return _gentle(history, ours, theirs, signed, base)
+
+
+def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
+            base: dict[str, Any]) -> Nudge | None:
+    """Advice about a slipping exchange, most urgent first; None when nothing slips."""
+    today = history.today
+    if ours.oldest_due is not None and ours.oldest_due_days >= OUR_LATE_AFTER_DAYS:
+        return _with_repeat(history, Nudge(OUR_LATE, {
+            **base, "days": ours.oldest_due_days, "due_on": ours.oldest_due.due_on,
+            **_item_facts("item", ours.oldest_due)}))
+    stall = _stall_days(theirs, today)
+    facts = {**base, "days": theirs.oldest_due_days, "stall_days": stall,
+             "theirs_last_kept_on": theirs.last_kept.closed_at.date()  # type: ignore[union-attr]
+             if theirs.last_kept else None, **_item_facts("item", theirs.oldest_due)}
+    leave_after, brave_before, leave_id = (
+        (ESCALATE_AFTER_DAYS, BRAVE_BEFORE_ESCALATE_DAYS, ESCALATE) if signed
+        else (WALK_AWAY_AFTER_DAYS, BRAVE_BEFORE_WALK_DAYS, WALK_AWAY))
+    if stall >= leave_after and ours.kept >= BRAVE_MIN_OURS_KEPT:
+        brave_at = _brave_since_their_last_kept(history, theirs)
+        if brave_at is not None and _days(brave_at, history.now) >= brave_before:
+            return _with_repeat(history, Nudge(leave_id, {
+                **facts, "brave_on": brave_at.date(), "brave_days": _days(brave_at, history.now)}))
+    if stall >= BRAVE_AFTER_DAYS and ours.kept >= BRAVE_MIN_OURS_KEPT:
+        return _with_repeat(history, Nudge(BRAVE_CONVERSATION, facts))
+    if theirs.oldest_due is not None and theirs.oldest_due_days >= FOLLOW_UP_AFTER_DAYS:
+        return _with_repeat(history, Nudge(FOLLOW_UP, facts))
+    return None
+
+
+def _brave_since_their_last_kept(history: ChannelHistory, theirs: SideRecord) -> datetime | None:
+    """When the brave conversation was first suggested after they last delivered."""
+    last_kept = theirs.last_kept.closed_at if theirs.last_kept else None
+    times = [t for t in history.given.get(BRAVE_CONVERSATION, ())
+             if t <= history.now and (last_kept is None or t > last_kept)]
+    return min(times, default=None)
+
+
+def _with_repeat(history: ChannelHistory, nudge: Nudge) -> Nudge:
+    if _given_within(history, nudge.id, NO_REPEAT_DAYS):
+        return Nudge(nudge.id, nudge.evidence, repeat=True)
+    return nudge
+
+
+def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+                 base: dict[str, Any]) -> Nudge:
+    deal = history.deal
+    assert deal is not None
+    facts = {**base, "deal": deal.name, "next_due": ours.next_due}
+    if deal.stage.is_early:
+        return Nudge(STAGE_OPENING, facts)
+    if deal.stage.is_closing:
+        return Nudge(STAGE_TERMS, facts)
+    if deal.stage is Stage.SIGNED:
+        return Nudge(STAGE_SIGNED, facts)
+    return Nudge(STAGE_LOST, facts)
+
+
+def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
+            base: dict[str, Any]) -> Nudge:
+    """Tips for an exchange that isn't slipping; the first one not given lately, else quiet."""
+    for candidate in _gentle_candidates(history, ours, theirs, signed, base):
+        if candidate.id == CELEBRATE_KEPT:
+            # Each newly kept promise is news of its own; one already celebrated is not.
+            last = _last_given(history, CELEBRATE_KEPT)
+            if last is None or last < candidate.evidence["kept_at"]:
+                return candidate
+            continue
+        window = WIIFT_REPEAT_DAYS if candidate.id == WIIFT else NO_REPEAT_DAYS
+        if not _given_within(history, candidate.id, window):
+            return candidate
+    last = max((t for times in history.given.values() for t in times if t <= history.now), default=None)
+    return Nudge(QUIET, {**base, "last_on": last.date() if last else None})
+
+
+def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
+                       base: dict[str, Any]) -> list[Nudge]:
+    found: list[Nudge] = []
+    if ours.promised == 0 and theirs.promised == 0:
+        found.append(Nudge(EMPTY, {**base, "dropped": ours.dropped + theirs.dropped}))
+    if ours.promised == 0 and theirs.promised > 0:
+        found.append(Nudge(ASKING_WITHOUT_GIVING, base))
+    if not signed and ours.promised > 0 and theirs.promised == 0:
+        found.append(Nudge(GENEROUS_OPENER, base))
+    signed_at = history.deal.signed_at if signed and history.deal else None
+    kept = [c for c in history.items if c.status == "done" and c.closed_at is not None
+            and c.closed_at <= history.now and _days(c.closed_at, history.now) < CELEBRATE_WITHIN_DAYS
+            and (signed_at is None or c.closed_at >= signed_at)]
+    if kept:
+        latest = max(kept, key=lambda c: (c.closed_at, c.number))
+        assert latest.closed_at is not None
+        late_days = (latest.closed_at.date() - latest.due_on).days if latest.kept_late() else 0
+        found.append(Nudge(CELEBRATE_KEPT, {
+            **base, **_item_facts("item", latest), "side": latest.side, "late_days": late_days,
+            "due_on": latest.due_on,
+            "kept_on": latest.closed_at.date(), "kept_at": latest.closed_at,
+            "since_signature": signed_at is not None}))
+    if signed and signed_at is not None and ours.open:
+        kept_since = sum(1 for c in history.items if c.side == "give" and c.status == "done"
+                         and c.closed_at is not None and c.closed_at >= signed_at)
+        found.append(Nudge(FOLLOW_THROUGH, {
+            **base, "next_due": ours.next_due, "kept_since_signature": kept_since,
+            "signed_on": signed_at.date()}))
+    unexplained = [c for c in history.items if c.side == "give" and c.status != "dropped"
+                   and (history.benefit_noted_at is None or c.created_at > history.benefit_noted_at)]
+    if len(unexplained) >= WIIFT_AFTER_GIVES:
+        found.append(Nudge(WIIFT, {**base, "gives_without_benefit": len(unexplained),
+                                   "benefit_noted": history.benefit_noted_at is not None}))
+    if ours.promised > 0 and theirs.promised > 0:
+        found.append(Nudge(ON_TRACK, base))
+    return found
 
 
 def stage_prompt(stage: Stage) -> str:

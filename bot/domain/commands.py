@@ -27,8 +27,8 @@ class UsageError(ValueError):
 
 
 USAGE: dict[str, str] = {
-    "give": "/partner give <what we give> [@owner] [by <when>]",
-    "get": "/partner get <what we expect> [from <whom>] [@owner] [by <when>]",
+    "give": "/partner give <what we give> [@owner] [by <when>] [(private)]",
+    "get": "/partner get <what we expect> [from <whom>] [@owner] [by <when>] [(private)]",
     "list": "/partner list [open|all|overdue|mine] [page <n>]",
     "done": "/partner done <id>",
     "drop": "/partner drop <id>",
@@ -39,6 +39,9 @@ USAGE: dict[str, str] = {
     "checkins": "/partner checkins [list | off | 7d 30d 90d]",
     "listen": "/partner listen [suggest | auto | off]",
     "crm": "/partner crm [patterns | pattern <regex> | remove <n>]",
+    "share": "/partner share [off]",
+    "export": "/partner export",
+    "private": "/partner private <id>  ·  /partner shared <id>",
     "calendar": "/partner calendar [connect <secret iCal address> | disconnect]",
     "help": "/partner help",
 }
@@ -57,6 +60,7 @@ class AddItem:
     text: str
     owner: str | None = None
     counterpart: str | None = None
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,10 +133,33 @@ class Crm:
     args: str = ""
 
 
+@dataclass(frozen=True)
+class Share:
+    """`share`: show (creating it the first time) the partner's link; `share off` revokes it."""
+
+    off: bool = False
+
+
+@dataclass(frozen=True)
+class Export:
+    pass
+
+
+@dataclass(frozen=True)
+class SetVisibility:
+    """`private <id>` keeps an item from the partner; `shared <id>` puts it on the mutual plan."""
+
+    number: int
+    private: bool
+
+
 Command = (
     Help | AddItem | ListItems | CloseItem | EditItem | SetStage | ListDeals | Meeting | Digest
-    | Checkins | Listen | Crm | SetDomains | Calendar
+    | Checkins | Listen | Crm | SetDomains | Calendar | Share | Export | SetVisibility
 )
+
+# "(private)" anywhere in a give/get keeps the item from the partner (see docs/mutual-plan.md).
+_PRIVATE_MARK = re.compile(r"\s*\(\s*private\s*\)\s*", re.I)
 
 LIST_VIEWS = ("open", "all", "overdue", "mine")
 LISTEN_MODES = ("suggest", "auto", "off")
@@ -264,6 +291,8 @@ def parse_command(text: str) -> Command:
     if sub in ("help", "?", "-h", "--help"):
         return Help(topic=rest.lower() or None)
     if sub in ("give", "get"):
+        private = bool(_PRIVATE_MARK.search(rest))
+        rest = _PRIVATE_MARK.sub(" ", rest).strip()
         if not rest:
             raise UsageError(
                 "Say what we give, e.g. `/partner give a pilot workspace for 30 days by Friday`."
@@ -284,7 +313,7 @@ def parse_command(text: str) -> Command:
                 body = (body[: match.start()] + body[match.end():]).strip()
         body = plain_mentions(body)
         _check_what(body, sub)
-        return AddItem(side=sub, text=body, owner=owner, counterpart=counterpart)
+        return AddItem(side=sub, text=body, owner=owner, counterpart=counterpart, private=private)
     if sub in ("list", "ls", "ledger"):
         words = rest.lower().split()
         view, page = "open", 1
@@ -292,9 +321,9 @@ def parse_command(text: str) -> Command:
             word = words.pop(0)
             if word in LIST_VIEWS:
                 view = word
-            elif word == "page" and words and words[0].isdigit():
+            elif word == "page" and words and words[0].isdecimal():
                 page = max(1, int(words.pop(0)))
-            elif word.isdigit():
+            elif word.isdecimal():
                 page = max(1, int(word))
             else:
                 raise UsageError(
@@ -360,6 +389,19 @@ def parse_command(text: str) -> Command:
         return Listen(mode=mode)
     if sub == "crm":
         return Crm(args=rest)
+    if sub == "share":
+        if rest.lower() not in ("", "off"):
+            raise UsageError(
+                f"`share` shows the partner's link, or `share off` revokes it; not “{rest[:20]}”.",
+                USAGE["share"], "share",
+            )
+        return Share(off=rest.lower() == "off")
+    if sub == "export":
+        return Export()
+    if sub in ("private", "shared"):
+        if not rest:
+            raise UsageError(f"Which one? Give its id, e.g. `/partner {sub} 3`.", USAGE["private"], "private")
+        return SetVisibility(number=_parse_number(rest, "private"), private=sub == "private")
 
     guess = difflib.get_close_matches(sub, list(USAGE), n=1, cutoff=0.5)
     hint = f" Did you mean `{guess[0]}`?" if guess else ""

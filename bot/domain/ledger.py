@@ -8,6 +8,9 @@ from typing import Any, Literal
 
 Side = Literal["give", "get"]
 Status = Literal["open", "done", "dropped"]
+# Who may see an item: "shared" items are the mutual plan the partner sees (share page,
+# Slack Connect members, exports); "private" ones stay with our team.
+Visibility = Literal["shared", "private"]
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,29 @@ class Commitment:
     closed_at: datetime | None = None
     closed_by: str | None = None
     source: str = "command"
+    visibility: Visibility = "shared"
+    # When the other side co-signed the item (on the plan page or in a Slack Connect
+    # channel), and who: "partner" for the page, else their Slack user id.
+    confirmed_at: datetime | None = None
+    confirmed_by: str | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def is_private(self) -> bool:
+        """Kept from the partner: never on the plan page, in exports or in their list."""
+        return self.visibility == "private"
+
+    @property
+    def is_confirmed(self) -> bool:
+        """The other side said yes to it (co-signed)."""
+        return self.confirmed_at is not None
+
+    def confirm(self, by: str, at: datetime) -> Commitment:
+        """This item co-signed by the other side; confirming twice keeps the first."""
+        return self if self.is_confirmed else replace(self, confirmed_at=at, confirmed_by=by)
 
     def is_overdue(self, today: date) -> bool:
         """Open and past its due date."""
@@ -53,7 +75,7 @@ class Commitment:
         """A JSON-safe dict for the store."""
         # Every field is a scalar: a plain dict of them, not dataclasses.asdict's recursive copy.
         doc = {name: getattr(self, name) for name in _FIELD_ORDER}
-        for key in ("created_at", "closed_at", "due_on"):
+        for key in ("created_at", "closed_at", "due_on", "confirmed_at"):
             if doc[key] is not None:
                 doc[key] = doc[key].isoformat()
         return doc
@@ -64,11 +86,13 @@ class Commitment:
         # Hot path (every list, balance and Home tab): skip the filtering when it isn't needed.
         known = doc if doc.keys() <= _FIELDS else {k: v for k, v in doc.items() if k in _FIELDS}
         created_at, closed_at, due_on = known.get("created_at"), known.get("closed_at"), known.get("due_on")
+        confirmed_at = known.get("confirmed_at")
         return cls(**{
             **known,
             "created_at": datetime.fromisoformat(created_at) if created_at else created_at,
             "closed_at": datetime.fromisoformat(closed_at) if closed_at else None,
             "due_on": date.fromisoformat(due_on) if due_on else None,
+            "confirmed_at": datetime.fromisoformat(confirmed_at) if confirmed_at else None,
         })
 
 

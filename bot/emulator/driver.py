@@ -467,8 +467,11 @@ class SlackDriver:
         }
 
     def _user(self, user: str) -> dict[str, str]:
+        # Slack names the person's own workspace: another one for a Slack Connect partner.
+        known = self.emulator.get_user(user) if self.emulator else None
         name = self._user_name(user)
-        return {"id": user, "username": name, "name": name, "team_id": self.team_id}
+        return {"id": user, "username": name, "name": name,
+                "team_id": known["team_id"] if known else self.team_id}
 
     def _user_name(self, user: str) -> str:
         known = self.emulator.get_user(user) if self.emulator else None

@@ -52,6 +52,9 @@ class LocalBot:
 
         self.runtime = build_runtime(self.settings, self.clock)
         self._server = serve_http(self.runtime.wsgi, port=0, host="127.0.0.1")
+        if self.runtime.services.plans is not None and not self.settings.public_url:
+            # Share links point here; the port is only known once the server is bound.
+            self.runtime.services.plans.base_url = self.base_url
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="local-bot", daemon=True)
         self._thread.start()

@@ -257,6 +257,7 @@ class SlackEmulator:
         self._homes: dict[str, str] = {}  # user id -> published Home view id
         self._failures: dict[str, list[_Failure]] = {}
         self._holds: dict[str, list[Hold]] = {}
+        self._files: dict[str, Args] = {}  # file id -> upload (files.uploadV2's three steps)
         # OAuth install: code -> (team id, bot token[, enterprise id]) that oauth.v2.access
         # hands out; a team id of None with an enterprise id is an org-wide Grid install.
         self.oauth_codes: dict[str, tuple[str | None, str] | tuple[str | None, str, str]] = {}
@@ -367,6 +368,7 @@ class SlackEmulator:
         is_member: bool = True,
         is_archived: bool = False,
         is_private: bool = False,
+        is_ext_shared: bool = False,
     ) -> Args:
         """Register (or replace, keeping history) a channel; ``is_member`` is the bot's.
 
@@ -380,6 +382,7 @@ class SlackEmulator:
             "is_member": is_member,
             "is_archived": is_archived,
             "is_private": is_private,
+            "is_ext_shared": is_ext_shared,  # shared with another organisation (Slack Connect)
         }
         with self._lock:
             self._channels[channel_id] = channel
@@ -610,6 +613,8 @@ class SlackEmulator:
 
     def _dispatch(self, path: str, headers: Mapping[str, str], body: bytes) -> Reply | None:
         url = urlsplit(path)
+        if url.path.startswith("/upload/"):  # raw file bytes, not a form: before any parsing
+            return self._upload(url.path[len("/upload/"):], body)
         try:
             parsed = _parse_body(headers.get("Content-Type") or "", body)
             args, bad_body = _normalize({**dict(parse_qsl(url.query)), **parsed}), False
@@ -709,6 +714,27 @@ class SlackEmulator:
             return failure.status, "text/plain", f"{failure.error}".encode(), headers
         return failure.status, _JSON_TYPE, json.dumps(body).encode(), headers
 
+    def _upload(self, file_id: str, body: bytes) -> Reply:
+        """Step 2 of files.uploadV2: the bytes POSTed to the URL files.getUploadURLExternal gave."""
+        with self._lock:
+            upload = self._files.get(file_id)
+            if upload is None or upload["content"] is not None:
+                self._record("file_upload", {"file_id": file_id}, {"ok": False}, 404)
+                return 404, "text/plain", b"not found", {}
+            upload["content"] = body
+            self._record("file_upload", {"file_id": file_id, "bytes": len(body)}, {"ok": True})
+        return 200, "text/plain", f"OK - {len(body)}".encode(), {}
+
+    def uploaded_files(self, channel: str | None = None) -> list[Args]:
+        """Files shared by files.completeUploadExternal: name, title, channel, text content."""
+        with self._lock:
+            return [
+                {**{k: f[k] for k in ("id", "name", "title", "channel")},
+                 "content": (f["content"] or b"").decode("utf-8", "replace")}
+                for f in self._files.values()
+                if f["channel"] is not None and channel in (None, f["channel"])
+            ]
+
     # ------------------------------------------------------------- state helpers
 
     def _next_ts(self) -> str:
@@ -733,6 +759,8 @@ class SlackEmulator:
             "is_archived": ch["is_archived"],
             "is_member": ch["is_member"],
             "num_members": len(ch["members"]),
+            "is_ext_shared": ch.get("is_ext_shared", False),
+            "is_shared": ch.get("is_ext_shared", False),
         }
 
     def _known_channel(self, channel_id: Any) -> Args:
@@ -909,6 +937,46 @@ class SlackEmulator:
         response = self._store_view({**view, "type": "home"}, self._homes.get(user_id))
         self._homes[user_id] = response["view"]["id"]  # a user's Home tab keeps its view id
         return response
+
+    def _api_files_getUploadURLExternal(self, args: Args) -> Args:
+        """Step 1 of files.uploadV2: a file id and the URL to POST its bytes to."""
+        try:
+            length = int(args.get("length") or -1)
+        except ValueError:
+            length = -1
+        if not args.get("filename") or length < 0:
+            raise _SlackError("invalid_arguments")
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        self._files[file_id] = {"id": file_id, "name": str(args["filename"]), "length": length,
+                                "title": None, "content": None, "channel": None}
+        return {"file_id": file_id, "upload_url": f"{self.base_url}/upload/{file_id}"}
+
+    def _api_files_completeUploadExternal(self, args: Args) -> Args:
+        """Step 3 of files.uploadV2: name the uploaded files and share them in a channel."""
+        try:
+            files = json.loads(str(args.get("files") or ""))
+        except ValueError:
+            raise _SlackError("invalid_arguments") from None
+        if not isinstance(files, list) or not files:
+            raise _SlackError("invalid_arguments")
+        uploads = []
+        for entry in files:
+            upload = self._files.get(str((entry or {}).get("id")))
+            if upload is None or upload["content"] is None or upload["channel"] is not None:
+                raise _SlackError("file_not_found")
+            if len(upload["content"]) != upload["length"]:
+                raise _SlackError("file_size_mismatch")
+            uploads.append((upload, entry.get("title") or upload["name"]))
+        channel = args.get("channel_id")
+        target = self._target(channel, post=True) if channel else None
+        for upload, title in uploads:
+            upload.update(title=title, channel=target)
+        if target is not None:
+            message = {"type": "message", "user": self.bot_user_id, "bot_id": self.bot_id,
+                       "text": args.get("initial_comment", ""), "ts": self._next_ts(),
+                       "files": [{"id": u["id"], "name": u["name"], "title": u["title"]} for u, _ in uploads]}
+            self._history.setdefault(target, []).append(message)
+        return {"files": [{"id": u["id"], "title": u["title"], "name": u["name"]} for u, _ in uploads]}
 
     def _api_users_info(self, args: Args) -> Args:
         if args.get("user") not in self._users:

@@ -1,11 +1,12 @@
-"""Calendar feeds → debrief prompts: `/partner calendar …`, deal domains, polling and planning.
+"""Calendar feeds → debrief prompts: `/partner calendar …`, deal domains, and the poll at each sweep.
 
 Each sweep of the scheduler (every minute in `serve`; called directly with a FakeClock in
-tests and the demo) asks :meth:`CalendarService.poll` to read the feeds that are due, then
-plans: every occurrence in any connected feed that matches exactly one deal channel gets
-one job (the same exactly-once post job as `/partner meeting`), due a few minutes after the
-meeting ends. The job's id comes from the occurrence's identity (UID, and RECURRENCE-ID for
-an occurrence of a series), so
+tests and the demo) calls :meth:`CalendarService.poll`: the feeds that are due are read
+(:mod:`bot.services.calendar_poll`), then every workspace's meetings are planned
+(:mod:`bot.services.calendar_plan`). Every occurrence in any connected feed that matches
+exactly one deal channel gets one job (the same exactly-once post job as `/partner
+meeting`), due a few minutes after the meeting ends. The job's id comes from the
+occurrence's identity (UID, and RECURRENCE-ID for an occurrence of a series), so
 
 * a moved meeting keeps its job and the job's due time moves with it;
 * a cancelled meeting (or one every connected owner declined) cancels its pending job;
@@ -20,72 +21,44 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from bot.calendar_fetch import FetchError, FetchPolicy, FetchResult
+from bot.calendar_fetch import FetchPolicy
 from bot.clock import Clock
 from bot.domain import commands as cmd
-from bot.domain.calendar import ACTIVE, CANCELLED, FeedFormatError, Occurrence, key_digest, read_feed
+from bot.domain.calendar import ACTIVE
 from bot.domain.calendar_match import (
-    PUBLIC_MAIL_DOMAINS,
     DealTarget,
     DomainError,
     FeedUrlError,
     check_feed_url,
-    email_domain,
+    deal_named,
     mask_url,
     match_deals,
     parse_domains,
 )
 from bot.domain.timezones import zone
-from bot.schedule.jobs import CANCELLED as JOB_CANCELLED
-from bot.schedule.jobs import PENDING, JobStore, iso, new_job, parse
-from bot.schedule.posts import POST
-from bot.services.calendar_feeds import (
-    FAILURES_BEFORE_DM,
-    FeedStore,
-    backoff,
-    calendar_scope,
-    new_feed,
-    occurrences,
-)
+from bot.messages import Message
+from bot.schedule.jobs import JobStore, parse
+from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, new_feed, occurrences
+from bot.services.calendar_jobs import cancel_post, ensure_post
+from bot.services.calendar_plan import POST_DELAY, MeetingPlanner, choice_id, member_targets
+from bot.services.calendar_poll import FeedPoller, Fetcher
 from bot.services.deals import Deals
-from bot.services.outcome import Message, Outcome, error
+from bot.services.outcome import Outcome, error
 from bot.services.partner_command import Actor
-from bot.store import Doc, Scope, Store
+from bot.store import Scope, Store
 
 log = logging.getLogger(__name__)
 
-POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their desks
-LOOKBACK = timedelta(hours=6)  # a meeting that ended while the bot was down is still asked about
-HORIZON = timedelta(days=14)  # how far ahead feeds are expanded and jobs planned
-FULL_READ_EVERY = timedelta(hours=12)  # a 304 can't tell us about occurrences that entered the window
-MEETING_KEPT = timedelta(days=3)
-MAX_PEOPLE = 8
 MAX_UPCOMING = 5
-FETCH_WORKERS = 4
-CANCELLED_BY_CALENDAR = "calendar"
-
-Fetcher = Callable[..., FetchResult]
-
-
-class People(Protocol):
-    """What the feature asks Slack about people (bot.slack.directory.Directory answers)."""
-
-    def user_tz(self, workspace: str, user_id: str) -> str: ...
-
-    def user_email(self, workspace: str, user_id: str) -> str | None: ...
-
-    def user_by_email(self, workspace: str, email: str) -> str | None: ...
-
-    def channels_of(self, workspace: str, user_id: str) -> set[str]: ...
+ZOOM_CLOCK_SLACK = timedelta(hours=1)  # an end_time further ahead than this is Zoom's clock, not ours
+ZOOM_SAME_MEETING = timedelta(minutes=20)  # a calendar meeting ending this close is the same call
 
 
 class CalendarService:
-    """Everything the calendar feature does, over the store, the directory and the job store."""
+    """The calendar feature as the app sees it: commands, the channel choice, the poll."""
 
     def __init__(
         self,
@@ -101,16 +74,24 @@ class CalendarService:
         is_uninstalled: Callable[[str], bool] = lambda workspace: False,
     ) -> None:
         self.feeds = FeedStore(store)
-        self._store = store
         self.clock = clock
         self._deals = deals
         self._jobs = jobs
         self._directory = directory
-        self._fetch = fetch
         self.allow_private = allow_private
-        self.policy = FetchPolicy.for_settings(allow_private)
-        self.poll_interval = timedelta(seconds=poll_seconds)
         self._is_uninstalled = is_uninstalled
+        self.poller = FeedPoller(self.feeds, jobs, directory, fetch, FetchPolicy.for_settings(allow_private),
+                                 timedelta(seconds=poll_seconds))
+        self.planner = MeetingPlanner(store, self.feeds, deals, jobs, directory)
+
+    @property
+    def policy(self) -> FetchPolicy:
+        """How feeds are fetched (tests swap in a shorter deadline or a stricter address check)."""
+        return self.poller.policy
+
+    @policy.setter
+    def policy(self, policy: FetchPolicy) -> None:
+        self.poller.policy = policy
 
     # ------------------------------------------------------------------ commands
 
@@ -130,7 +111,9 @@ class CalendarService:
         except FeedUrlError as exc:
             return error(str(exc), cmd.USAGE["calendar"])
         now = self.clock.now()
-        self.feeds.put(workspace, user, new_feed(user, url, now))
+        current = self.feeds.get(workspace, user)
+        if current is None or current.get("url") != url:  # the same address again (a retry) keeps its state
+            self.feeds.put(workspace, user, new_feed(user, url, now))
         log.info("calendar feed connected for %s/%s (%s)", workspace, user, mask_url(url))
         return Outcome(reply=Message("calendar_connected", {"masked": mask_url(url)}))
 
@@ -138,7 +121,8 @@ class CalendarService:
         """Forget the address; meetings only this feed showed lose their pending prompts."""
         existed = self.feeds.delete(workspace, user)
         if existed:
-            self.plan(workspace, self.clock.now())
+            # Only the store, no Slack look-ups, before the ack; the next sweep re-plans the rest.
+            self.planner.forget_owner(workspace, user, self.clock.now())
         return Outcome(reply=Message("calendar_disconnected", {"existed": existed}))
 
     def status(self, workspace: str, user: str, tz: str) -> Outcome:
@@ -148,14 +132,14 @@ class CalendarService:
             return Outcome(reply=Message("calendar_status", {"feed": None}))
         now = self.clock.now()
         local = zone(tz)
-        internal = self._internal_domains(workspace)
-        targets = self._deal_targets(workspace)
+        internal = self.planner.internal_domains(workspace)
+        targets = self.planner.deal_targets(workspace)
         member = self._directory.channels_of(workspace, user)
         upcoming = []
         for occ in occurrences(feed):
             if occ.ends_at <= now or occ.state != ACTIVE:
                 continue
-            channels = _channels(match_deals(occ.title, occ.attendees, targets, internal), member)
+            channels = member_targets(match_deals(occ.title, occ.attendees, targets, internal), member)
             if channels:
                 upcoming.append({"title": occ.title, "starts_at": occ.starts_at.astimezone(local),
                                  "deals": [{"deal": t.deal, "channel": t.channel} for t in channels]})
@@ -195,12 +179,11 @@ class CalendarService:
         now = self.clock.now()
         self.feeds.put_meeting(workspace, digest, {**record, "chosen_channel": channel})
         due = max(parse(record["due_at"]), now)
-        self._ensure_job(Scope(workspace, channel), record["job_id"], due,
-                         Message("debrief_prompt", record["prompt"]), now, allow_new=True)
-        self._cancel_job(calendar_scope(workspace), _choice_id(digest), now)
+        deal = (record.get("deals") or {}).get(channel) or record["prompt"]["topic"]
+        ensure_post(self._jobs, Scope(workspace, channel), record["job_id"], due,
+                    Message("debrief_prompt", {**record["prompt"], "topic": deal}), now, allow_new=True)
+        cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest), now)
         return Outcome(reply=Message("calendar_chosen", {"channel": channel, "title": record["title"]}))
-
-    # ------------------------------------------------------------------ polling
 
     def poll(self, now: datetime | None = None) -> None:
         """Read every feed that is due (a few at a time), then plan every workspace's meetings."""
@@ -208,260 +191,42 @@ class CalendarService:
         for workspace in list(self.feeds.workspaces()):
             if self._is_uninstalled(workspace):
                 continue
-            due = [f for f in self.feeds.feeds(workspace) if parse(f["next_poll_at"]) <= at]
-            if due:
-                with ThreadPoolExecutor(max_workers=min(FETCH_WORKERS, len(due)),
-                                        thread_name_prefix="calendar-fetch") as pool:
-                    results = list(pool.map(self._read, [workspace] * len(due), due, [at] * len(due)))
-                for feed, changes in zip(due, results, strict=True):
-                    self._apply(workspace, feed, changes, at)
+            self.poller.read_due(workspace, at)
             try:
                 self.plan(workspace, at)
             except Exception:
                 log.exception("planning calendar meetings for %s failed", workspace)
 
-    def _read(self, workspace: str, feed: Doc, now: datetime) -> dict[str, Any]:
-        """Fetch and parse one feed; the changes to store (never raises)."""
-        user, url = feed["user"], feed["url"]
-        parsed_at = feed.get("parsed_at")
-        conditional = bool(parsed_at) and now - parse(parsed_at) < FULL_READ_EVERY
-        base = {"last_attempt_at": now.isoformat()}
-        try:
-            result = self._fetch(url, etag=feed.get("etag") if conditional else None,
-                                 last_modified=feed.get("last_modified") if conditional else None,
-                                 policy=self.policy)
-            if result.body is None:
-                return {**base, **_success(now, self.poll_interval)}
-            email = self._directory.user_email(workspace, user)
-            parsed = read_feed(result.body, owner_emails=[email] if email else [],
-                               local_tz=self._directory.user_tz(workspace, user),
-                               window_start=now - LOOKBACK, window_end=now + HORIZON)
-        except (FetchError, FeedFormatError) as exc:
-            return {**base, "error": exc.code, "error_message": str(exc)}
-        except Exception:  # noqa: BLE001 - one bad feed must not stop the others
-            # No address in the message: it is a secret.
-            log.exception("reading the calendar feed of %s/%s failed", workspace, user)
-            return {**base, "error": "internal", "error_message": "Something went wrong on my side."}
-        return {**base, **_success(now, self.poll_interval), "etag": result.etag,
-                "last_modified": result.last_modified, "parsed_at": now.isoformat(),
-                "calendar_email": parsed.calendar_email,
-                "occurrences": [o.to_doc() for o in parsed.occurrences]}
-
-    def _apply(self, workspace: str, feed: Doc, changes: dict[str, Any], now: datetime) -> None:
-        user = feed["user"]
-        if "error" in changes and changes["error"] is not None:
-            failures = int(feed.get("failures") or 0) + 1
-            changes = {**changes, "failures": failures,
-                       "next_poll_at": (now + backoff(self.poll_interval, failures)).isoformat()}
-            log.warning("calendar feed of %s/%s (%s) failed: %s (%d in a row)", workspace, user,
-                        mask_url(feed["url"]), changes["error"], failures)
-        stored = self.feeds.update_if_same_url(workspace, user, feed["url"], changes)
-        if stored is None or stored.get("url") != feed["url"] or not stored.get("error"):
-            return
-        keeps_failing = int(stored.get("failures") or 0) >= FAILURES_BEFORE_DM
-        if stored.get("alerted") or not (keeps_failing or stored.get("last_success_at") is None):
-            return
-        # One DM per failing spell: the id names the connection and the last success.
-        spell_of = f"{stored['connected_at']}|{stored.get('last_success_at')}"
-        spell = hashlib.sha256(spell_of.encode()).hexdigest()
-        message = Message("calendar_failing", {"masked": mask_url(stored["url"]),
-                                               "message": stored.get("error_message") or "",
-                                               "failures": int(stored.get("failures") or 0)})
-        self._create_job(calendar_scope(workspace), f"calendar-failing:{user}:{spell[:16]}", now, message,
-                         now, target=user)
-        self.feeds.update_if_same_url(workspace, user, feed["url"], {"alerted": True})
-
-    # ------------------------------------------------------------------ planning
+    def zoom_meeting_ended(self, workspace: str, uuid: str, topic: str,
+                           ended_at: datetime | None) -> list[str]:
+        """A Zoom meeting ended (bot.zoom_webhook): the channels whose deal its topic names. With
+        exactly one, its debrief is planned once (keyed by the meeting's uuid), unless a calendar
+        meeting in that channel ending about then already has one."""
+        now = self.clock.now()
+        believable = ended_at is not None and now - LOOKBACK <= ended_at <= now + ZOOM_CLOCK_SLACK
+        ended = ended_at if believable and ended_at is not None else now
+        named: dict[str, DealTarget] = {}
+        for target in self.planner.deal_targets(workspace):
+            if deal_named(target.deal, topic):
+                named.setdefault(target.channel, target)
+        if len(named) != 1:
+            return list(named)
+        [target] = named.values()
+        due = ended + POST_DELAY
+        for record in self.feeds.meetings(workspace):
+            same_time = abs(parse(record["due_at"]) - due) <= ZOOM_SAME_MEETING
+            if record.get("channel") == target.channel and same_time:
+                return [target.channel]  # the calendar has this meeting: one prompt, not two
+        job_id = "zoom:" + hashlib.sha256(uuid.encode()).hexdigest()[:24]
+        prompt = {"topic": target.deal, "user": None, "meeting": topic[:200], "people": []}
+        ensure_post(self._jobs, Scope(workspace, target.channel), job_id, due,
+                    Message("debrief_prompt", prompt), now, allow_new=True)
+        return [target.channel]
 
     def plan(self, workspace: str, now: datetime) -> None:
-        """Bring the jobs in line with what the feeds say now (idempotent)."""
-        grouped: dict[str, list[tuple[str, Occurrence]]] = {}
-        for feed in self.feeds.feeds(workspace):
-            connected = parse(feed["connected_at"])
-            for occ in occurrences(feed):
-                if occ.ends_at >= connected:  # nothing that had ended before the person connected
-                    grouped.setdefault(occ.key, []).append((feed["user"], occ))
-        internal = self._internal_domains(workspace)
-        targets = self._deal_targets(workspace)
-        memberships: dict[str, set[str]] = {}
-
-        def member_channels(users: list[str]) -> set[str]:
-            found: set[str] = set()
-            for owner in users:
-                if owner not in memberships:
-                    memberships[owner] = self._directory.channels_of(workspace, owner)
-                found |= memberships[owner]
-            return found
-
-        seen = set()
-        for key, entries in grouped.items():
-            digest = key_digest(key)
-            seen.add(digest)
-            self._plan_meeting(workspace, digest, entries, internal, targets, member_channels, now)
-        for record in self.feeds.meetings(workspace):
-            if record["digest"] in seen:
-                continue
-            # Gone from every feed (deleted, EXDATE'd, moved out of the window, feed disconnected).
-            self._unplan(workspace, record, now)
-            if parse(record["due_at"]) < now - MEETING_KEPT:
-                self.feeds.delete_meeting(workspace, record["digest"])
-
-    def _plan_meeting(self, workspace: str, digest: str, entries: list[tuple[str, Occurrence]],
-                      internal: set[str], targets: list[DealTarget],
-                      member_channels: Callable[[list[str]], set[str]], now: datetime) -> None:
-        entries.sort(key=lambda e: e[0])
-        active = [(u, o) for u, o in entries if o.state == ACTIVE]
-        cancelled = any(o.state == CANCELLED for _, o in entries)
-        occ = (active or entries)[0][1]
-        # Outlook's published feeds leave attendees out; another owner's Google feed may have them.
-        attendees = tuple(dict.fromkeys(a for _, o in entries for a in o.attendees))
-        occ = replace(occ, attendees=attendees)
-        owners = [u for u, _ in active]
-        record = self.feeds.meeting(workspace, digest) or {}
-        due = occ.ends_at + POST_DELAY
-        channels: list[DealTarget] = []
-        if owners and not cancelled:
-            channels = _channels(match_deals(occ.title, occ.attendees, targets, internal),
-                                 member_channels(owners))
-        chosen = record.get("chosen_channel")
-        single = None
-        if len(channels) == 1:
-            single = channels[0]
-        elif chosen and any(t.channel == chosen for t in channels):
-            single = next(t for t in channels if t.channel == chosen)
-        job_id = f"calendar:{digest}"
-        fresh = occ.ends_at >= now - LOOKBACK  # never start asking about an old meeting
-        prompt = record.get("prompt")
-        if (single or len(channels) > 1) and (prompt is None or prompt.get("meeting") != occ.title
-                                              or (single and prompt.get("topic") != single.deal)):
-            deal = single.deal if single else channels[0].deal
-            prompt = self._prompt(workspace, occ, deal, owners, internal)
-        old_channel = record.get("channel")
-        if old_channel and (single is None or old_channel != single.channel):
-            self._cancel_job(Scope(workspace, old_channel), job_id, now)
-        if single is not None and prompt is not None:
-            prompt = {**prompt, "topic": single.deal}
-            self._ensure_job(Scope(workspace, single.channel), job_id, due, Message("debrief_prompt", prompt),
-                             now, allow_new=fresh)
-        choices = [t.channel for t in channels] if single is None and len(channels) > 1 else []
-        if choices:
-            options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}
-                       for t in channels]
-            message = Message("calendar_choice", {"title": occ.title, "options": options[:5],
-                                                  "ends_at": occ.ends_at.isoformat()})
-            self._ensure_job(calendar_scope(workspace), _choice_id(digest), due, message, now,
-                             allow_new=fresh, target=owners[0])
-        else:
-            self._cancel_job(calendar_scope(workspace), _choice_id(digest), now)
-        new_record = {
-            "digest": digest, "key": occ.key, "title": occ.title, "due_at": iso(due), "job_id": job_id,
-            "channel": single.channel if single else None, "choices": choices, "owners": owners,
-            "chosen_channel": chosen, "prompt": prompt,
-        }
-        if new_record != record:
-            self.feeds.put_meeting(workspace, digest, new_record)
-
-    def _unplan(self, workspace: str, record: Doc, now: datetime) -> None:
-        if record.get("channel"):
-            self._cancel_job(Scope(workspace, record["channel"]), record["job_id"], now)
-        self._cancel_job(calendar_scope(workspace), _choice_id(record["digest"]), now)
-        if record.get("channel") or record.get("choices"):
-            self.feeds.put_meeting(workspace, record["digest"], {**record, "channel": None, "choices": []})
-
-    def _prompt(self, workspace: str, occ: Occurrence, deal: str, owners: list[str],
-                internal: set[str]) -> dict[str, Any]:
-        """The debrief prompt's context: the deal, the meeting, and our people who were in it."""
-        people = list(owners)
-        for address in occ.attendees:
-            if len(people) >= MAX_PEOPLE:
-                break
-            if email_domain(address) in internal:
-                found = self._directory.user_by_email(workspace, address)
-                if found and found not in people:
-                    people.append(found)
-        return {"topic": deal, "user": None, "meeting": occ.title, "people": people}
-
-    # ------------------------------------------------------------------ jobs
-
-    def _create_job(self, scope: Scope, job_id: str, due: datetime, message: Message, now: datetime,
-                    target: str | None = None) -> bool:
-        payload = {"template": message.template, "context": message.context}
-        return self._jobs.create(scope, new_job(job_id, POST, due, payload, now, target=target))
-
-    def _ensure_job(self, scope: Scope, job_id: str, due: datetime, message: Message, now: datetime, *,
-                    allow_new: bool, target: str | None = None) -> None:
-        """A pending job with this due time and message; a posted one is never touched again."""
-        current = self._jobs.get(scope, job_id)
-        if current is None:
-            if allow_new:
-                self._create_job(scope, job_id, due, message, now, target=target)
-            return
-        payload = {"template": message.template, "context": message.context}
-
-        def replan(doc: Doc) -> Doc | None:
-            revivable = doc["status"] == JOB_CANCELLED and doc.get("error") == CANCELLED_BY_CALENDAR
-            if doc["status"] != PENDING and not revivable:
-                return None  # posting, posted or failed: exactly once means leave it
-            if revivable and not allow_new:
-                return None
-            changed = {**doc, "status": PENDING, "error": None, "due_at": iso(due), "payload": payload,
-                       "target": target}
-            if changed["due_at"] != doc["due_at"]:
-                changed["retry_at"] = None
-            return changed
-
-        self._jobs.change(scope, job_id, replan, now)
-
-    def _cancel_job(self, scope: Scope, job_id: str, now: datetime) -> None:
-        if self._jobs.get(scope, job_id) is None:
-            return
-
-        def cancel(doc: Doc) -> Doc | None:
-            if doc["status"] != PENDING:
-                return None  # already posting or posted: exactly once, never half-undone
-            return {**doc, "status": JOB_CANCELLED, "error": CANCELLED_BY_CALENDAR}
-
-        self._jobs.change(scope, job_id, cancel, now)
-
-    # ------------------------------------------------------------------ context
-
-    def _internal_domains(self, workspace: str) -> set[str]:
-        """Our own domains: those of every connected owner's Slack and calendar addresses."""
-        domains = set()
-        for feed in self.feeds.feeds(workspace):
-            for address in (self._directory.user_email(workspace, feed["user"]), feed.get("calendar_email")):
-                if address:
-                    domains.add(email_domain(address))
-        return domains - PUBLIC_MAIL_DOMAINS
-
-    def _deal_targets(self, workspace: str) -> list[DealTarget]:
-        targets = []
-        for scope in list(self._store.scopes(workspace)):
-            if scope.channel_id.startswith("_"):
-                continue
-            for deal in self._deals.all(scope):
-                targets.append(DealTarget(channel=scope.channel_id, deal=deal.name, domains=deal.domains))
-        return targets
-
-
-def _choice_id(digest: str) -> str:
-    return f"calendar-choice:{digest}"
-
-
-def _channels(matches: list[DealTarget], member: set[str]) -> list[DealTarget]:
-    """One target per channel, only channels an owner belongs to (a channel's data stays with it)."""
-    found: dict[str, DealTarget] = {}
-    for target in matches:
-        if target.channel in member and target.channel not in found:
-            found[target.channel] = target
-    return list(found.values())
-
-
-def _success(now: datetime, poll: timedelta) -> dict[str, Any]:
-    return {"last_success_at": now.isoformat(), "failures": 0, "error": None, "error_message": None,
-            "alerted": False, "next_poll_at": (now + poll).isoformat()}
+        """Bring the workspace's jobs in line with what its feeds say now (idempotent)."""
+        self.planner.plan(workspace, now)
 
 
 def _local(value: str | None, local: Any) -> datetime | None:
     return datetime.fromisoformat(value).astimezone(local) if value else None
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot.domain.calendar import Occurrence
 from bot.store import Doc, Scope, Store
@@ -20,6 +20,20 @@ MEETING = "calendar_meeting"
 # Failures in a row after which the owner hears about it (the first read failing counts at once).
 FAILURES_BEFORE_DM = 3
 MAX_BACKOFF = timedelta(hours=6)
+LOOKBACK = timedelta(hours=6)  # a meeting that ended while the bot was down is still asked about
+HORIZON = timedelta(days=14)  # how far ahead feeds are expanded and jobs planned
+
+
+class People(Protocol):
+    """What the feature asks Slack about people (bot.slack.directory.Directory answers)."""
+
+    def user_tz(self, workspace: str, user_id: str) -> str: ...
+
+    def user_email(self, workspace: str, user_id: str) -> str | None: ...
+
+    def user_by_email(self, workspace: str, email: str) -> str | None: ...
+
+    def channels_of(self, workspace: str, user_id: str) -> set[str]: ...
 
 
 def calendar_scope(workspace: str) -> Scope:

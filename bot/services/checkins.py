@@ -13,7 +13,6 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain import commands as cmd
-from bot.domain.ledger import sort_key
 from bot.domain.schedule_rules import (
     DEFAULT_CHECKIN_DAYS,
     RuleError,
@@ -22,11 +21,12 @@ from bot.domain.schedule_rules import (
     local_date,
     parse_cadence,
 )
+from bot.domain.sections import Window, assign
 from bot.domain.stages import Stage
 from bot.schedule.jobs import CANCELLED, PENDING, JobStore, iso, new_job, parse
 from bot.schedule.zones import ChannelZones
 from bot.services.channel_settings import ChannelSettings
-from bot.services.coach import coaching_context
+from bot.services.coach import Coach
 from bot.services.deals import DEAL, deal_key
 from bot.services.ledger import Ledger
 from bot.services.outcome import Message, Outcome, error
@@ -36,7 +36,6 @@ from bot.store import Doc, Scope, Store
 SIGNATURE = "signature"
 CHECKIN = "checkin"
 LIST_LIMIT = 8
-CHECKIN_COACHING_VARIANTS = 4
 
 
 def checkin_id(key: str, days: int) -> str:
@@ -61,6 +60,7 @@ class CheckinService:
         self.settings = settings
         self.jobs = jobs
         self.zones = zones
+        self.coach = Coach(store, clock)
 
     # ------------------------------------------------------------------ planning
 
@@ -171,23 +171,21 @@ class CheckinService:
         tz = self.zones.channel(scope)
         today = local_date(now, tz)
         signed_at = parse(payload["signed_at"])
-        items = self.ledger.items(scope)
-        ordered = sorted(items, key=lambda c: sort_key(c, today))
-        open_items = [c for c in ordered if c.is_open]
-        kept = [c for c in items if c.status == "done" and c.closed_at is not None
-                and c.closed_at >= signed_at]
+        # Posted to the channel: no private items when the partner is in it (Slack Connect).
+        items = self.ledger.channel_items(scope)
+        # Each item once: overdue, else kept since the signature (closed at or after it), else open.
+        shown = assign(items, today, kept=Window(signed_at))
         return Message("checkin", {
             "deal": deal.get("name") if deal else payload["deal"],
             "days": int(payload["days"]),
             "since": (today - local_date(signed_at, tz)).days,
             "signed_on": local_date(signed_at, tz),
-            "gives": [c for c in open_items if c.side == "give"],
-            "gets": [c for c in open_items if c.side == "get"],
-            "kept": kept,
-            "overdue": [c for c in open_items if c.is_overdue(today)],
+            "gives": [c for c in shown.open if c.side == "give"],
+            "gets": [c for c in shown.open if c.side == "get"],
+            "kept": shown.kept,
+            "overdue": shown.overdue,
             "today": today,
-            "coaching_variant": self.settings.next_variant(scope, CHECKIN) % CHECKIN_COACHING_VARIANTS,
-            **coaching_context(items, today),
+            **self.coach.context(scope, items, today),
         })
 
 

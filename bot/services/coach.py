@@ -1,23 +1,110 @@
-"""Coaching context shared by every message that shows a balance or a nudge."""
+"""The coach of a channel: gathers its history, asks the coaching model, remembers what it said.
+
+Every message that coaches calls :meth:`Coach.context` once and shows the one nudge it
+returns. What was shown is logged per channel (kind ``coaching``), because the model's
+judgement depends on it: a gentle tip isn't repeated within a few days, and walking
+away is only suggested after the brave conversation was suggested earlier.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.domain.coaching import assess
+from bot.clock import Clock
+from bot.domain.coaching import QUIET, ChannelHistory, DealState, Nudge, assess
 from bot.domain.ledger import Commitment, balance
+from bot.domain.stages import Stage
+from bot.services.deals import Deals
+from bot.store import Scope, Store
+
+COACHING = "coaching"
+GIVEN_KEY = "given"
+BENEFIT_KEY = "benefit"
+# Times a nudge was shown are kept at least a day apart (the latest is always exact), and
+# the last 30 of them: enough to see a brave conversation a month back.
+LOG_MIN_GAP = timedelta(days=1)
+LOG_KEEP = 30
 
 
-def coaching_context(items: list[Commitment], today: date) -> dict[str, Any]:
-    """Balance, the situation it signals, and which phrasing of the nudge to use this time.
+def deal_state(deals: Deals, scope: Scope) -> DealState | None:
+    """The channel's most recently moved deal: its stage, since when, and its signature."""
+    current = next(iter(deals.all(scope)), None)
+    if current is None:
+        return None
+    since = current.updated_at
+    if current.history:
+        since = datetime.fromisoformat(current.history[-1][1])
+    return DealState(name=current.name, stage=current.stage, stage_since=since,
+                     signed_at=since if current.stage is Stage.SIGNED else None)
 
-    The phrasing is derived from the ledger (it moves on with every item added or
-    closed) rather than from a stored counter, so showing a nudge costs no write.
-    """
-    current = balance(items, today)
-    return {
-        "balance": current,
-        "situation": assess(current).value,
-        "variant": len(items) + sum(not item.is_open for item in items),
-    }
+
+def logged_times(times: list[str], now: datetime) -> list[str]:
+    """``times`` with ``now`` added: entries a day apart, the last one exact, at most LOG_KEEP."""
+    stamp = now.isoformat()
+    if len(times) >= 2 and (datetime.fromisoformat(times[-1]) - datetime.fromisoformat(times[-2])
+                            < LOG_MIN_GAP):
+        times = [*times[:-1], stamp]
+    else:
+        times = [*times, stamp]
+    return times[-LOG_KEEP:]
+
+
+class Coach:
+    """Coaching for one channel at a time, on top of the store."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+        self._deals = Deals(store, clock)
+
+    def given(self, scope: Scope) -> dict[str, list[datetime]]:
+        """Nudge id -> the times it was shown in this channel."""
+        doc = self._store.get(scope, COACHING, GIVEN_KEY) or {}
+        return {nudge_id: [datetime.fromisoformat(t) for t in times]
+                for nudge_id, times in (doc.get("ids") or {}).items()}
+
+    def history(self, scope: Scope, items: list[Commitment], today: date,
+                stage_changed: bool = False) -> ChannelHistory:
+        """What the model reads about this channel now."""
+        benefit = self._store.get(scope, COACHING, BENEFIT_KEY)
+        return ChannelHistory(
+            items=items, now=self._clock.now(), today=today, deal=deal_state(self._deals, scope),
+            given=self.given(scope), stage_changed=stage_changed,
+            benefit_noted_at=datetime.fromisoformat(benefit["at"]) if benefit else None,
+        )
+
+    def judge(self, scope: Scope, items: list[Commitment], today: date,
+              stage_changed: bool = False) -> Nudge:
+        """The one nudge for this channel now, without logging it (see :meth:`remember`)."""
+        return assess(self.history(scope, items, today, stage_changed))
+
+    def advise(self, scope: Scope, items: list[Commitment], today: date,
+               stage_changed: bool = False) -> Nudge:
+        """The one nudge for this channel now, logged as shown."""
+        nudge = self.judge(scope, items, today, stage_changed)
+        self.remember(scope, nudge)
+        return nudge
+
+    def remember(self, scope: Scope, nudge: Nudge) -> None:
+        """Log that ``nudge`` was shown in this channel now (quiet isn't advice: not logged)."""
+        if nudge.id == QUIET:
+            return
+        now = self._clock.now()
+
+        def change(doc: dict[str, Any] | None) -> dict[str, Any]:
+            ids = dict((doc or {}).get("ids") or {})
+            ids[nudge.id] = logged_times(list(ids.get(nudge.id) or []), now)
+            return {"ids": ids}
+
+        self._store.update(scope, COACHING, GIVEN_KEY, change)
+
+    def context(self, scope: Scope, items: list[Commitment], today: date,
+                stage_changed: bool = False) -> dict[str, Any]:
+        """Template context of a coaching message: the balance and the one nudge."""
+        return {"balance": balance(items, today),
+                "nudge": self.advise(scope, items, today, stage_changed)}
+
+    def note_benefit(self, scope: Scope) -> None:
+        """Someone wrote down what's in it for them (the debrief's WIIFT line)."""
+        self._store.put(scope, COACHING, BENEFIT_KEY, {"at": self._clock.now().isoformat()})

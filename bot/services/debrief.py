@@ -8,7 +8,6 @@ from typing import Any
 
 from bot.domain.commands import MAX_WHAT, plain_mentions
 from bot.domain.dates import DueDateError, parse_iso_date
-from bot.services.coach import coaching_context
 from bot.services.outcome import Message, Outcome
 from bot.services.partner_command import Actor, PartnerCommands
 from bot.services.record_form import form_field
@@ -90,6 +89,8 @@ class Debriefs:
             )
             items.append(item)
         today = self._partner.today(actor.tz())
-        context = coaching_context(ledger.items(actor.scope), today)
+        if wiifm:
+            self._partner.coach.note_benefit(actor.scope)
+        context = self._partner.coach.context(actor.scope, ledger.items(actor.scope), today)
         return Outcome(reply=Message(
             "debrief_logged", {"items": items, "topic": topic, "wiifm": wiifm, "today": today, **context}))

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain import commands as cmd
-from bot.domain.coaching import assess
+from bot.domain.coaching import Nudge
 from bot.domain.ledger import Balance, Commitment, balance
 from bot.domain.schedule_rules import (
     WEEKDAYS,
@@ -28,10 +28,12 @@ from bot.domain.schedule_rules import (
     week_key,
     week_window,
 )
+from bot.domain.sections import Window, assign
 from bot.schedule.jobs import CANCELLED, PENDING, JobStore, iso, new_job, parse
 from bot.schedule.zones import ChannelZones
 from bot.services.channel_settings import DEFAULTS, ChannelSettings
 from bot.services.checkins import CHECKIN
+from bot.services.coach import Coach
 from bot.services.deals import DEAL, Deal, Deals
 from bot.services.ledger import COMMITMENT, COUNTER, Ledger
 from bot.services.outcome import Message, Outcome, error
@@ -48,11 +50,16 @@ UPCOMING_LIMIT = 3
 
 @dataclass(frozen=True)
 class SideWeek:
-    """One column of the ledger over one week."""
+    """One column of the ledger over one week.
+
+    ``made`` counts promises made this week (dropped ones don't count); the lists shown
+    are ``overdue``, ``kept`` and ``new``, each item in one of them at most.
+    """
 
     made: list[Commitment] = field(default_factory=list)
     kept: list[Commitment] = field(default_factory=list)
     overdue: list[Commitment] = field(default_factory=list)
+    new: list[Commitment] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,6 @@ class DigestData:
     give: SideWeek
     get: SideWeek
     balance: Balance
-    situation: str
     trend: dict[str, Any]
     deals: list[Deal]
     snapshot: dict[str, Any]
@@ -85,13 +91,10 @@ class DigestData:
 
 
 def _side(items: list[Commitment], start: datetime, end: datetime, today: date) -> SideWeek:
-    made = [c for c in items if start <= c.created_at < end]
-    kept = [c for c in items if c.status == "done" and c.closed_at is not None
-            and start <= c.closed_at < end]
-    overdue = [c for c in items if c.is_overdue(today)]
-    overdue.sort(key=lambda c: (c.due_on or date.max, c.number))
-    kept.sort(key=lambda c: (c.closed_at, c.number))  # type: ignore[arg-type, return-value]
-    return SideWeek(made=made, kept=kept, overdue=overdue)
+    week = Window(start, end)
+    made = [c for c in items if c.created_at in week and c.status != "dropped"]
+    shown = assign(items, today, kept=week, new=week, show_open=False)
+    return SideWeek(made=made, kept=shown.kept, overdue=shown.overdue, new=shown.new)
 
 
 def snapshot_of(current: Balance, at: datetime) -> dict[str, Any]:
@@ -150,7 +153,7 @@ def compute_digest(
     )
     return DigestData(
         start=start, end=end, today=today, active=active, give=give, get=get, balance=current,
-        situation=assess(current).value, trend=trend_of(current, previous), deals=deals,
+        trend=trend_of(current, previous), deals=deals,
         snapshot=snapshot_of(current, end),
     )
 
@@ -175,6 +178,7 @@ class DigestService:
         self.settings = settings
         self.jobs = jobs
         self.zones = zones
+        self.coach = Coach(store, clock)
 
     # ------------------------------------------------------------------ settings
 
@@ -228,7 +232,8 @@ class DigestService:
                 before_week: str | None) -> tuple[DigestData, str]:
         tz = self.zones.digest(scope)
         today = local_date(now, tz)
-        data = compute_digest(self.ledger.items(scope), self.deals.all(scope), start, end, today,
+        # Posted to the channel: no private items when the partner is in it (Slack Connect).
+        data = compute_digest(self.ledger.channel_items(scope), self.deals.all(scope), start, end, today,
                               self._previous_snapshot(scope, before_week))
         return data, tz
 
@@ -242,12 +247,17 @@ class DigestService:
         return shown, max(0, len(docs) - UPCOMING_LIMIT)
 
     def message(self, scope: Scope, data: DigestData, tz: str, next_digest: str | None) -> Message:
+        """The digest message; its one nudge is judged on the whole ledger, not just the week."""
         upcoming, more_upcoming = self._upcoming(scope, tz)
         first, last = local_date(data.start, tz), local_date(data.end - timedelta(seconds=1), tz)
-        # The nudge's phrasing moves on every week, without a stored counter.
-        variant = local_date(data.end, tz).isocalendar()[1]
+        nudge = self.coach.judge(scope, self.ledger.channel_items(scope), data.today)
         return Message("digest", digest_context(
-            data, tz, first, last, upcoming, more_upcoming, next_digest, variant))
+            data, tz, first, last, upcoming, more_upcoming, next_digest, nudge))
+
+    def _post(self, scope: Scope, message: Message) -> Message:
+        """A digest about to be posted: its nudge now counts as given in the channel."""
+        self.coach.remember(scope, message.context["nudge"])
+        return message
 
     # ------------------------------------------------------------------ posting
 
@@ -265,7 +275,7 @@ class DigestService:
         if config["enabled"]:
             when, _ = self.next_time(scope, max(now, parse(job["due_at"])))
             next_digest = describe_local(when, tz)
-        return self.message(scope, data, tz, next_digest)
+        return self._post(scope, self.message(scope, data, tz, next_digest))
 
     def _prune_snapshots(self, scope: Scope) -> None:
         docs = sorted(self.store.find(scope, SNAPSHOT), key=lambda d: d["week"])
@@ -342,7 +352,7 @@ class DigestService:
         config = self._config(scope)
         next_digest = describe_local(self.next_time(scope, now)[0], tz) if config["enabled"] else None
         return Outcome(reply=Message("digest_settings", {**self._settings_context(scope), "change": "now"}),
-                       posts=[self.message(scope, data, tz, next_digest)])
+                       posts=[self._post(scope, self.message(scope, data, tz, next_digest))])
 
     def _settings_context(self, scope: Scope) -> dict[str, Any]:
         config = self._config(scope)
@@ -369,7 +379,7 @@ def _looks_like_day(word: str) -> bool:
 
 def digest_context(
     data: DigestData, tz: str, first: date, last: date, upcoming: list[dict[str, Any]],
-    more_upcoming: int, next_digest: str | None, variant: int,
+    more_upcoming: int, next_digest: str | None, nudge: Nudge,
 ) -> dict[str, Any]:
     """The template context of a digest (also used by the benchmark)."""
     return {
@@ -386,7 +396,6 @@ def digest_context(
         "more_upcoming": more_upcoming,
         "next_digest": next_digest,
         "balance": data.balance,
-        "situation": data.situation,
-        "variant": variant,
+        "nudge": nudge,
         "trend": data.trend,
     }

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Literal
 
 from bot.clock import Clock
-from bot.domain.ledger import Commitment, Side, Status
+from bot.domain.ledger import Commitment, Side, Status, Visibility
 from bot.store import Scope, Store
 
 COMMITMENT = "commitment"
@@ -25,7 +25,7 @@ CACHED_CHANNELS = 512
 class ItemResult:
     """What happened when someone tried to change an item."""
 
-    outcome: Literal["ok", "not_found", "already_closed"]
+    outcome: Literal["ok", "not_found", "already_closed", "unchanged"]
     item: Commitment | None = None
 
 
@@ -35,6 +35,8 @@ class Ledger:
     def __init__(self, store: Store, clock: Clock) -> None:
         self._store = store
         self._clock = clock
+        # Is the partner in this channel (Slack Connect)? Set by the mutual plan feature.
+        self.externally_shared: Callable[[Scope], bool] = lambda scope: False
         # scope -> (store revision, items in number order). Commitments are frozen, so
         # the cached objects can be shared; only the list is copied for each caller.
         self._cache: OrderedDict[Scope, tuple[int, list[Commitment]]] = OrderedDict()
@@ -60,6 +62,7 @@ class Ledger:
         deal: str | None = None,
         source: str = "command",
         source_key: str | None = None,
+        visibility: Visibility = "shared",
     ) -> tuple[Commitment, bool]:
         """Record a commitment; returns it and whether it is new.
 
@@ -85,6 +88,7 @@ class Ledger:
                 counterpart=counterpart,
                 deal=deal,
                 source=source,
+                visibility=visibility,
             )
             self._store.put(scope, COMMITMENT, str(item.number), item.to_doc())
             if source_key is not None:
@@ -145,6 +149,14 @@ class Ledger:
         assert after is not None
         self._remember(scope, after, items)
 
+    def channel_items(self, scope: Scope) -> list[Commitment]:
+        """The items a message to the whole channel may list: in a channel shared with the
+        partner's organisation, everything but private items."""
+        items = self.items(scope)
+        if any(c.is_private for c in items) and self.externally_shared(scope):
+            return [c for c in items if not c.is_private]
+        return items
+
     def close(self, scope: Scope, number: int, status: Status, by: str) -> ItemResult:
         """Mark an item done or dropped, once."""
         return self._change_open(scope, number, lambda item: item.close(status, by, self._clock.now()))
@@ -152,10 +164,44 @@ class Ledger:
     def edit(
         self, scope: Scope, number: int, *, what: str | None, due_on: date | None
     ) -> ItemResult:
-        """Change an open item's text and/or due date."""
-        return self._change_open(
-            scope, number, lambda item: replace(item, what=what or item.what, due_on=due_on or item.due_on)
-        )
+        """Change an open item's text and/or due date.
+
+        A co-signed item that changes needs signing again: the partner agreed to the old version.
+        """
+
+        def change(item: Commitment) -> Commitment:
+            changed = replace(item, what=what or item.what, due_on=due_on or item.due_on)
+            if (changed.what, changed.due_on) != (item.what, item.due_on):
+                changed = replace(changed, confirmed_at=None, confirmed_by=None)
+            return changed
+
+        return self._change_open(scope, number, change)
+
+    def set_visibility(self, scope: Scope, number: int, visibility: Visibility) -> ItemResult:
+        """Mark an item shared with the partner or private to our team (closed items too)."""
+        with self._store.transaction(scope):
+            item = self.get(scope, number)
+            if item is None:
+                return ItemResult("not_found")
+            if item.visibility == visibility:
+                return ItemResult("unchanged", item)
+            changed = replace(item, visibility=visibility)
+            self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
+            return ItemResult("ok", changed)
+
+    def confirm(self, scope: Scope, number: int, by: str) -> ItemResult:
+        """Record that the other side co-signed an open item: "ok" the first time, then "unchanged"."""
+        with self._store.transaction(scope):
+            item = self.get(scope, number)
+            if item is None:
+                return ItemResult("not_found")
+            if not item.is_open:
+                return ItemResult("already_closed", item)
+            if item.is_confirmed:
+                return ItemResult("unchanged", item)
+            changed = item.confirm(by, self._clock.now())
+            self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
+            return ItemResult("ok", changed)
 
     def _change_open(
         self, scope: Scope, number: int, change: Callable[[Commitment], Commitment]

@@ -11,7 +11,6 @@ from bot.domain.crm import parse_crm_message, validate_pattern
 from bot.domain.dates import DueDateError, parse_due
 from bot.domain.detector import Detection, detect_commitment, detect_meeting_end
 from bot.domain.message_text import flatten_message
-from bot.services.coach import coaching_context
 from bot.services.ledger import Ledger
 from bot.services.outcome import Message, Outcome, error
 from bot.services.partner_command import Actor, PartnerCommands
@@ -180,7 +179,7 @@ class Listening:
         return Outcome(reply=Message("listen_undone", {"number": offer["number"]}))
 
     def _coaching(self, actor: Actor, today: Any) -> dict[str, Any]:
-        return coaching_context(self._ledger.items(actor.scope), today)
+        return self._partner.coach.context(actor.scope, self._ledger.items(actor.scope), today)
 
     # --- prompts and settings -------------------------------------------------------------
 
@@ -214,7 +213,7 @@ class Listening:
                 self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": rest}))
         if verb == "remove":
-            if not rest.isdigit() or not 1 <= int(rest) <= len(patterns):
+            if not rest.isdecimal() or not 1 <= int(rest) <= len(patterns):
                 return error("Give the number of a pattern from `/partner crm patterns`.", cmd.USAGE["crm"])
             patterns.pop(int(rest) - 1)
             self._partner.settings.set(actor.scope, crm_patterns=patterns)

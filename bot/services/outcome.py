@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 
 from bot.messages import Message
 
-__all__ = ["Message", "Outcome", "error"]
+__all__ = ["FileUpload", "Message", "Outcome", "error"]
+
+
+@dataclass(frozen=True)
+class FileUpload:
+    """A file for the Slack layer to upload to the channel after the ack (`/partner export`)."""
+
+    filename: str
+    title: str
+    content: str
 
 
 @dataclass
@@ -22,6 +31,7 @@ class Outcome:
     posts: list[Message] = field(default_factory=list)
     signed: list[str] = field(default_factory=list)
     ok: bool = True
+    files: list[FileUpload] = field(default_factory=list)
 
 
 def error(message: str, usage: str | None = None) -> Outcome:

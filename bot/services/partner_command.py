@@ -16,7 +16,7 @@ from bot.domain.ledger import paginate, select
 from bot.domain.stages import Stage
 from bot.domain.timezones import local_date
 from bot.services.channel_settings import ChannelSettings
-from bot.services.coach import coaching_context
+from bot.services.coach import Coach
 from bot.services.deals import Deals
 from bot.services.ledger import Ledger
 from bot.services.outcome import Message, Outcome, error
@@ -38,12 +38,13 @@ class PartnerCommands:
     """Handles every `/partner` subcommand that works on the ledger and deals."""
 
     def __init__(
-        self, ledger: Ledger, deals: Deals, settings: ChannelSettings, clock: Clock
+        self, ledger: Ledger, deals: Deals, settings: ChannelSettings, clock: Clock, coach: Coach
     ) -> None:
         self.ledger = ledger
         self.deals = deals
         self.settings = settings
         self.clock = clock
+        self.coach = coach
         # One route per command type. The ledger's own are here; subcommands owned by
         # other features (scheduling, listening, meetings) are added through register()
         # by the code that builds that feature, and unhandled() proves none is missing.
@@ -98,9 +99,10 @@ class PartnerCommands:
             created_by=actor.user,
             due_on=due_on,
             counterpart=command.counterpart,
+            visibility="private" if command.private else "shared",
         )
         today = self.today(tz)
-        context = coaching_context(self.ledger.items(actor.scope), today)
+        context = self.coach.context(actor.scope, self.ledger.items(actor.scope), today)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))
 
     def list(self, actor: Actor, command: cmd.ListItems) -> Outcome:
@@ -109,7 +111,7 @@ class PartnerCommands:
         items = self.ledger.items(actor.scope)
         shown = select(items, command.view, actor.user, today)
         page = paginate(shown, command.page, LIST_PAGE_SIZE)
-        context = coaching_context(items, today)
+        context = self.coach.context(actor.scope, items, today)
         return Outcome(
             reply=Message(
                 "ledger_list",
@@ -131,7 +133,7 @@ class PartnerCommands:
             assert result.item is not None
             return error(f"#{number} is already {result.item.status}; nothing changed.")
         today = self.today(actor.tz())
-        context = coaching_context(self.ledger.items(actor.scope), today)
+        context = self.coach.context(actor.scope, self.ledger.items(actor.scope), today)
         return Outcome(
             reply=Message("item_closed", {"item": result.item, "today": today, **context})
         )
@@ -173,7 +175,7 @@ class PartnerCommands:
             )
         today = self.today(actor.tz())
         items = self.ledger.items(actor.scope)
-        context = coaching_context(items, today)
+        context = self.coach.context(actor.scope, items, today, stage_changed=True)
         prompt = stage_prompt(stage)
         post = Message(
             prompt,
@@ -182,7 +184,8 @@ class PartnerCommands:
                 "previous": change.previous,
                 "user": actor.user,
                 "source": source,
-                "open_items": [c for c in items if c.is_open],
+                # Posted to the channel: no private items when the partner is in it (Slack Connect).
+                "open_items": [c for c in self.ledger.channel_items(actor.scope) if c.is_open],
                 "checkin_days": self.settings.get(actor.scope)["checkin_days"],
                 "today": today,
                 "stage_variant": len(change.deal.history) - 1,  # a new deal hears the canonical question

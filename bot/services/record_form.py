@@ -8,7 +8,6 @@ from typing import Any
 
 from bot.domain.commands import MAX_WHAT, plain_mentions
 from bot.domain.dates import DueDateError, parse_iso_date
-from bot.services.coach import coaching_context
 from bot.services.outcome import Message, Outcome
 
 
@@ -82,5 +81,5 @@ class Recorder:
             source_key=f"view:{source_key}" if source_key else None,
         )
         today = self._partner.today(actor.tz())
-        context = coaching_context(ledger.items(actor.scope), today)
+        context = self._partner.coach.context(actor.scope, ledger.items(actor.scope), today)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))

@@ -87,7 +87,10 @@ class Directory:
         except Exception as exc:  # timeouts and dropped connections
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
             return {}
-        profile = {k: str(user[k]) for k in ("tz", "team_id") if user.get(k)}
+        profile = {k: str(user[k]) for k in ("tz", "team_id", "real_name") if user.get(k)}
+        enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
+        if enterprise:
+            profile["enterprise_id"] = str(enterprise)
         email = (user.get("profile") or {}).get("email")  # present with users:read.email
         if email:
             profile["email"] = str(email).lower()
@@ -126,6 +129,33 @@ class Directory:
             return None
         self._emails.put(key, found)
         return found or None
+
+    def display_name(self, workspace: str, user_id: str) -> str:
+        """The person's full name as Slack shows it, for pages outside Slack ("our team" if unknown)."""
+        return self._profile(workspace, user_id).get("real_name") or "our team"
+
+    def home_team(self, workspace: str, user_id: str) -> tuple[str | None, str | None]:
+        """(team id, enterprise id) of the workspace the person belongs to; None when unknown."""
+        profile = self._profile(workspace, user_id)
+        return profile.get("team_id"), profile.get("enterprise_id")
+
+    def is_ext_shared(self, workspace: str, channel_id: str) -> bool:
+        """True when the channel is shared with another organisation (Slack Connect)."""
+        key = (workspace, "ext-shared", channel_id)
+        cached = self._channels.get(key)
+        if isinstance(cached, bool):
+            return cached
+        try:
+            channel = self._client.conversations_info(channel=channel_id, **self._auth(workspace))["channel"]
+        except SlackApiError as exc:
+            log.warning("conversations.info failed for %s: %s", channel_id, exc.response.get("error"))
+            return False
+        except Exception as exc:  # timeouts: not cached, asked again next time
+            log.warning("conversations.info failed for %s: %s", channel_id, type(exc).__name__)
+            return False
+        shared = bool(channel.get("is_ext_shared"))
+        self._channels.put(key, shared)
+        return shared
 
     def channels_of(self, workspace: str, user_id: str) -> set[str]:
         """Ids of the conversations the user is a member of."""

@@ -14,4 +14,5 @@ BOT_SCOPES: dict[str, str] = {
     "groups:history": "message events and conversations.history in private deal channels",
     "im:history": "conversations.history in the app's DMs: a reminder cut off by a crash isn't sent twice",
     "im:write": "conversations.open: a person's DM id before their first reminder, for the same reason",
+    "files:write": "files.uploadV2: /partner export shares the mutual plan as Markdown and CSV",
 }

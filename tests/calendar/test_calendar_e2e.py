@@ -100,11 +100,13 @@ def test_a_moved_occurrence_is_asked_about_at_its_new_time_and_a_cancelled_one_n
     assert len(debriefs(emulator, about="Weekly sync")) == 1
 
 
+@pytest.mark.parametrize("etag", [True, False], ids=["etag", "no-etag"])
 def test_a_meeting_moved_after_it_was_planned_replans_and_a_cancelled_one_cancels(
-        team, bot, slack, emulator, clock, feeds, schedule):
+        team, bot, slack, emulator, clock, feeds, schedule, etag):
     acme_deal(slack)
     first = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
-    route = Route(calendar(event("move-me", first), event("cancel-me", first, title="Acme pricing")))
+    route = Route(calendar(event("move-me", first), event("cancel-me", first, title="Acme pricing")),
+                  etag=etag)
     connect(slack, feeds.serve("/alice.ics", route))
     schedule.sweep()
     later = first + timedelta(hours=2)
@@ -179,6 +181,9 @@ def test_a_meeting_matching_deals_in_two_channels_asks_its_owner_by_dm(
     replies = [all_text(c.args) for c in emulator.calls_to("response_url")]
     assert "Only someone whose calendar" in replies[0] and "asking" in replies[1]
     schedule.run_due()
+    [post] = debriefs(emulator, "C0ACMEEU")
+    assert "Debrief: Acme EU" in all_text(post) and debriefs(emulator) == []
+    at(clock, schedule, PILOT_ENDS + timedelta(minutes=30))  # later sweeps keep it that way
     assert len(debriefs(emulator, "C0ACMEEU")) == 1 and debriefs(emulator) == []
 
 
@@ -204,8 +209,11 @@ def test_status_shows_the_masked_address_last_read_and_next_matched_meetings(
     assert "Dinner" not in status and "internal" not in status
     answer = reply_text(slack.command("calendar disconnect", user=ALICE, channel=DEAL))
     assert "Disconnected" in answer
-    at(clock, schedule, PILOT_ENDS + timedelta(minutes=30))
-    assert debriefs(emulator) == []  # its prompts went with it
+    clock.set(PILOT_ENDS + timedelta(minutes=30))
+    schedule.run_due()  # an alarm, before any sweep re-plans: its prompts went with it already
+    assert debriefs(emulator) == []
+    schedule.sweep()
+    assert debriefs(emulator) == []
     assert "no calendar connected" in reply_text(slack.command("calendar", user=ALICE, channel=DEAL))
 
 
@@ -250,3 +258,26 @@ def test_bad_calendar_and_domain_commands_are_explained_and_store_nothing(
     assert "<!channel>" not in answer and "secret-path" not in answer
     assert "no calendar connected" in reply_text(slack.command("calendar", user=ALICE, channel=DEAL))
     assert "acme.com" not in reply_text(slack.command("deal", user=ALICE, channel=DEAL)).replace("gmail", "")
+
+
+def test_a_retried_connect_keeps_what_was_read_and_planned(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    acme_deal(slack)
+    url = feeds.serve("/alice.ics", Route(fixture("google_alice.ics")))
+    connect(slack, url)
+    schedule.sweep()
+    slack.command(f"calendar connect {url}", user=ALICE, channel=DEAL, retry_num=1)
+    assert "Last read: never" not in reply_text(slack.command("calendar", user=ALICE, channel=DEAL))
+    at(clock, schedule, PILOT_ENDS + timedelta(minutes=6))
+    assert len(debriefs(emulator, about="Pilot review")) == 1
+
+
+def test_planning_every_minute_asks_slack_for_memberships_only_every_few_minutes(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    acme_deal(slack)
+    connect(slack, feeds.serve("/alice.ics", Route(fixture("google_alice.ics"))))
+    before = len(emulator.calls_to("users.conversations"))
+    for _ in range(9):
+        schedule.sweep()
+        clock.advance(timedelta(minutes=1))
+    assert len(emulator.calls_to("users.conversations")) - before == 1

@@ -46,3 +46,14 @@ def visible(payload: Any) -> Any:
     if isinstance(payload, list):
         return [visible(v) for v in payload]
     return payload
+
+
+def nudges(payload: dict[str, Any]) -> list[str]:
+    """The coaching nudge ids a message shows (its ``reason_<id>`` blocks: one per nudge)."""
+    return [block["block_id"].removeprefix("reason_") for block in payload.get("blocks", [])
+            if str(block.get("block_id", "")).startswith("reason_")]
+
+
+def coaching_paragraphs(payload: dict[str, Any]) -> int:
+    """How many coaching paragraphs a message holds (``nudge_<id>`` sections)."""
+    return sum(str(block.get("block_id", "")).startswith("nudge_") for block in payload.get("blocks", []))

@@ -10,7 +10,7 @@ import pytest
 from bot.emulator import state_value
 from bot.store import Scope
 from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
-from tests.e2e.helpers import action_values, all_text, reply, reply_text, visible
+from tests.e2e.helpers import action_values, all_text, coaching_paragraphs, nudges, reply, reply_text, visible
 
 
 def posts(emulator, channel=DEAL):
@@ -24,22 +24,23 @@ def set_stage(slack, emulator, text, n_posts):
 
 
 @pytest.mark.parametrize(
-    ("stage", "expected"),
+    ("stage", "expected", "nudge"),
     [
-        ("prospecting", "what are you giving to receive"),
-        ("qualified", "What's in it for them"),
-        ("proposal", "intentions and expectations"),
-        ("negotiation", "Current balance"),
-        ("signed", "Don't switch off"),
-        ("lost", "short reflection"),
+        ("prospecting", "what are you giving to receive", "stage_opening"),
+        ("qualified", "What's in it for them", "stage_opening"),
+        ("proposal", "intentions and expectations", "stage_terms"),
+        ("negotiation", "intentions and expectations", "stage_terms"),
+        ("signed", "Don't switch off", "stage_signed"),
+        ("lost", "short reflection", "stage_lost"),
     ],
 )
-def test_each_stage_posts_its_prompt_in_channel(slack, emulator, stage, expected):
+def test_each_stage_posts_its_prompt_in_channel(slack, emulator, stage, expected, nudge):
     answer = reply_text(set_stage(slack, emulator, f"Acme Corp {stage}", 1))
     assert "Acme Corp" in answer
     [post] = posts(emulator)
     text = all_text(post)
     assert expected.lower() in text.lower()
+    assert nudges(post) == [nudge] and coaching_paragraphs(post) == 1
     if stage != "lost":
         assert action_values(post, "record_give") and action_values(post, "record_get")
 
@@ -82,16 +83,67 @@ def test_prompts_rotate_phrasings(slack, emulator):
     assert len(seen) >= 3
 
 
-def test_balance_nudges_follow_the_thresholds(slack, emulator):
-    for i in range(4):
+def nudge_of(response) -> str:
+    [nudge] = nudges(reply(response))
+    return nudge
+
+
+def test_counts_alone_never_alarm_and_the_coach_says_little(slack, clock):
+    """Seven gives against one get: a generous opener, one WIIFT question, then quiet; never one-way."""
+    said = [nudge_of(slack.command(f"give thing {i}", user=ALICE, channel=DEAL)) for i in range(4)]
+    said.append(nudge_of(slack.command("get one intro", user=ALICE, channel=DEAL)))
+    said += [nudge_of(slack.command(f"give more {i}", user=ALICE, channel=DEAL)) for i in range(3)]
+    said.append(nudge_of(slack.command("list", user=ALICE, channel=DEAL)))
+    assert said == ["generous_opener", "wiift", "quiet", "quiet", "on_track", "quiet", "quiet", "quiet",
+                    "quiet"]
+    clock.advance(timedelta(days=3))  # NO_REPEAT_DAYS later a quiet "on track" may be said again
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "on_track"
+    assert "walk" not in reply_text(answer).lower()
+
+
+def test_their_silence_goes_follow_up_then_brave_then_walk_away(slack, clock):
+    slack.command("give pilot workspace", user=ALICE, channel=DEAL)
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    slack.command("get intro to their CFO by Nov 24", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=3))  # due Tue 24 Nov, now Thu 26: two days late
+    assert nudge_of(slack.command("list", user=ALICE, channel=DEAL)) == "follow_up"
+    clock.advance(timedelta(days=8))  # ten days late, nothing of theirs kept
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "brave_conversation"
+    assert "Nothing of theirs kept in 10 days (none kept yet)" in reply_text(answer)
+    clock.advance(timedelta(days=11))  # 21 days late, the brave conversation suggested 11 days ago
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "walk_away"
+    assert "since I suggested the brave conversation (Fri 4 Dec 2026)" in reply_text(answer)
+    assert nudge_of(slack.command("done 2", user=ALICE, channel=DEAL)) == "celebrate_kept"
+
+
+def test_our_own_slip_comes_before_their_late_item(slack, clock):
+    slack.command("give security questionnaire by Nov 24", user=ALICE, channel=DEAL)
+    slack.command("get intro to their CFO by Nov 24", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=3))
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "our_late"
+    assert "security questionnaire (ours) was due Tue 24 Nov 2026: 2 days overdue" in reply_text(answer)
+
+
+def test_walk_away_is_never_said_on_signing_day(slack, emulator, clock):
+    for i in range(6):
         slack.command(f"give thing {i}", user=ALICE, channel=DEAL)
-    # 4 gives vs 0 gets would be "nothing_given"-free: gives far outnumber gets → brave conversation
-    answer = reply_text(slack.command("get one intro", user=ALICE, channel=DEAL))
-    assert "brave conversation" in answer or "one way" in answer or "Raise it" in answer
-    for i in range(3):
-        slack.command(f"give more {i}", user=ALICE, channel=DEAL)
-    answer = reply_text(slack.command("list", user=ALICE, channel=DEAL))
-    assert "walk" in answer.lower() or "step back" in answer
+    slack.command("get reference call", user=ALICE, channel=DEAL)
+    set_stage(slack, emulator, "Acme signed", 1)
+    assert nudges(posts(emulator)[0]) == ["stage_signed"]
+    assert nudge_of(slack.command("done 7", user=ALICE, channel=DEAL)) == "celebrate_kept"
+
+
+def test_a_dropped_item_does_not_count(slack):
+    slack.command("give pilot", user=ALICE, channel=DEAL)
+    slack.command("give <!channel> free lunch", user=ALICE, channel=DEAL)
+    assert nudge_of(slack.command("drop 2", user=ALICE, channel=DEAL)) == "quiet"
+    answer = slack.command("get intro", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "on_track"
+    assert "We promised 1 and kept 0; they promised 1 and kept 0." in reply_text(answer)
 
 
 def open_record_modal(slack, emulator, side="give"):

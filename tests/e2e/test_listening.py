@@ -105,7 +105,7 @@ def test_without_bolts_self_event_filter_the_bots_own_posts_are_still_ignored(
     seen = []
     on_message = bot.runtime.services.listening.on_message
     monkeypatch.setattr(bot.runtime.services.listening, "on_message",
-                        lambda actor, event: seen.append(event) or on_message(actor, event))
+                        lambda actor, event, **kw: seen.append(event) or on_message(actor, event, **kw))
     slack.event(CRM_MOVE)
     bot.wait_idle()
     assert len(bot.echoed) == 1 and bot.runtime.listener_runs == 2  # the echo reached the listener

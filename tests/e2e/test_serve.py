@@ -59,6 +59,8 @@ def test_serve_without_tokens_prints_one_line_and_exits_2(emulator, tmp_path):
         ("PARTNER_COACH_METRICS_TOKEN", "SECRET123"),  # too short to be a real secret
         ("PARTNER_COACH_HTTP_REQUEST_TIMEOUT", "0"),
         ("PARTNER_COACH_HTTP_CONNECTION_LIMIT", "lots"),
+        ("PARTNER_COACH_PUBLIC_URL", "coach.example.com"),
+        ("PARTNER_COACH_PLAN_KEY", "short-SECRET123"),
     ],
 )
 def test_malformed_variable_is_named_and_never_printed(emulator, tmp_path, variable, value):

@@ -299,6 +299,8 @@ def test_conversations_info_and_join(emu: SlackEmulator, client: WebClient) -> N
         "is_archived": False,
         "is_member": True,
         "num_members": 2,
+        "is_ext_shared": False,
+        "is_shared": False,
     }
     assert client.conversations_info(channel="D_ALICE")["channel"]["is_im"] is True
     assert slack_error(client.conversations_info, channel="C_NOPE") == "channel_not_found"
@@ -498,6 +500,39 @@ def test_response_url_failure_injection(emu: SlackEmulator) -> None:
     assert [c.status for c in emu.calls_to("response_url")] == [500, 200]
 
 
+def test_files_upload_v2_runs_its_three_steps_and_shares_the_files(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    client.files_upload_v2(channel="C_DEAL", initial_comment="the plan", file_uploads=[
+        {"filename": "plan.md", "title": "Plan", "content": "# Plan ✓"},
+        {"filename": "plan.csv", "title": "Plan (CSV)", "content": "id,what\r\n1,x\r\n"},
+    ])
+    assert [c.method for c in emu.calls] == ["files.getUploadURLExternal", "files.getUploadURLExternal",
+                                             "file_upload", "file_upload", "files.completeUploadExternal"]
+    files = emu.uploaded_files("C_DEAL")
+    assert [(f["name"], f["title"], f["content"]) for f in files] == [
+        ("plan.md", "Plan", "# Plan ✓"), ("plan.csv", "Plan (CSV)", "id,what\r\n1,x\r\n")]
+    [shared] = [m for m in client.conversations_history(channel="C_DEAL")["messages"] if m.get("files")]
+    assert shared["text"] == "the plan" and len(shared["files"]) == 2
+
+
+def test_files_upload_v2_refuses_channels_the_bot_cannot_post_in(
+    emu: SlackEmulator, client: WebClient
+) -> None:
+    error = slack_error(client.files_upload_v2, channel="C_OUT", content="x", filename="x.txt")
+    assert error == "not_in_channel"
+    assert emu.uploaded_files() == []
+    assert slack_error(client.files_completeUploadExternal, files=[{"id": "F_NOPE"}]) == "file_not_found"
+
+
+def test_users_of_another_workspace_and_shared_channels(emu: SlackEmulator, client: WebClient) -> None:
+    emu.add_user("U_DANA", team_id="T_PARTNER")
+    emu.add_channel("C_SHARED", "shared", members=["U_ALICE", "U_DANA"], is_ext_shared=True)
+    assert client.users_info(user="U_DANA")["user"]["team_id"] == "T_PARTNER"
+    assert client.users_info(user="U_ALICE")["user"]["team_id"] == emu.team_id
+    assert client.conversations_info(channel="C_SHARED")["channel"]["is_ext_shared"] is True
+
+
 # ------------------------------------------------------- refusing what Slack refuses
 
 
@@ -634,3 +669,12 @@ def test_the_bots_own_posts_come_back_as_message_events(emu, client):
     [event] = echoed
     assert (event["type"], event["channel"], event["ts"], event["text"]) == ("message", "C_DEAL", ts, "hello")
     assert (event["bot_id"], event["user"]) == (emu.bot_id, emu.bot_user_id)
+
+
+def test_users_lookup_by_email(emu: SlackEmulator, client: WebClient) -> None:
+    emu.add_user("U_DANA", name="dana", email="Dana@OurCo.example")
+    assert client.users_lookupByEmail(email="dana@ourco.example")["user"]["id"] == "U_DANA"
+    assert client.users_info(user="U_DANA")["user"]["profile"]["email"] == "Dana@OurCo.example"
+    with pytest.raises(SlackApiError) as raised:
+        client.users_lookupByEmail(email="nobody@ourco.example")
+    assert raised.value.response["error"] == "users_not_found"

@@ -1,4 +1,4 @@
-"""The ledger, scheduling and coaching e2e suites again, with the bot on PostgreSQL.
+"""The ledger, scheduling, coaching and mutual plan e2e suites again, with the bot on PostgreSQL.
 
 The test functions are the very same objects as in tests/e2e; only the `bot`
 fixture differs (see conftest.py): each runtime, restarts included, stores into
@@ -8,7 +8,9 @@ PostgreSQL, so "survives a restart" and "never posts twice" are checked there to
 from tests.e2e.test_coaching import *  # noqa: F401,F403
 from tests.e2e.test_ledger import *  # noqa: F401,F403
 from tests.e2e.test_meetings import *  # noqa: F401,F403
+from tests.e2e.test_mutual_plan import *  # noqa: F401,F403
 from tests.e2e.test_schedule import *  # noqa: F401,F403
+from tests.e2e.test_slack_connect import *  # noqa: F401,F403
 
 
 def test_the_bot_here_really_runs_on_postgres(bot, postgres_bots):

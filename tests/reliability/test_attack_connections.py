@@ -124,21 +124,26 @@ def test_idle_and_slow_connections_do_not_lock_anyone_out(served):
     assert requests.get(served.url + "/healthz", timeout=1).status_code == 200
 
 
-def test_gunicorn_drops_clients_that_stall_mid_request(emulator, tmp_path):
+def test_gunicorn_drops_clients_that_stall_or_stay_silent(emulator, tmp_path):
     """gthread reads requests on its 8 threads: without a read timeout, 12 clients stalled
-    mid-headers would hold every thread for good. With it they are dropped, quietly."""
+    mid-headers would hold every thread for good; and it never closes a new connection
+    that sends nothing. With the settings from bot/gunicorn_conf.py both are dropped, quietly."""
     from tests.e2e.gunicorn_process import GunicornProcess
 
-    proc = GunicornProcess(emulator, tmp_path, PARTNER_COACH_HTTP_REQUEST_TIMEOUT=str(REQUEST_TIMEOUT))
+    proc = GunicornProcess(emulator, tmp_path, PARTNER_COACH_HTTP_REQUEST_TIMEOUT=str(REQUEST_TIMEOUT),
+                           PARTNER_COACH_HTTP_IDLE_TIMEOUT=str(IDLE_TIMEOUT),
+                           PARTNER_COACH_HTTP_CONNECTION_LIMIT="100")
     try:
         proc.wait_healthy()
+        silent = open_sockets(proc.port, 120)  # more than the worker's 100 connections
         stalled = open_sockets(proc.port, 12)
         for sock in stalled:
             sock.sendall(Trickle.HEAD)  # and then nothing
         assert all(closed_by_server(sock, 4 * REQUEST_TIMEOUT + 5) for sock in stalled)
+        assert all(closed_by_server(sock, 2 * IDLE_TIMEOUT + 5) for sock in silent)
         assert requests.get(proc.url + "/healthz", timeout=5).status_code == 200
         assert proc.driver.command("list", user=ALICE, channel=DEAL).status_code == 200
-        for sock in stalled:
+        for sock in stalled + silent:
             sock.close()
         assert proc.terminate() == 0
         assert "Traceback" not in proc.output()

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain import commands as cmd
+from bot.domain.coaching import ChannelHistory, DealState, assess
 from bot.domain.ledger import Commitment, balance, paginate
 from bot.domain.stages import Stage
 from bot.messages import render
@@ -16,6 +17,7 @@ from bot.services.deals import Deal
 from tests.reliability.test_template_escaping import mrkdwn_strings, raw_markup
 
 TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)
 NASTY = st.sampled_from(["<!channel>", "<!here>", "<@U0BOB>", "<http://x|y>", "&", "<", ">", "\"",
                          "<#C0OTHER>", "<#C0OTHER|general>", "AT&T", "&lt;", "<!subteam^S1>",
                          "\\", "\n", "{{ x }}", "{% raw %}", "🤝", "\u202e", "*bold*", "`code`"])
@@ -66,7 +68,8 @@ def test_item_templates_escape_every_user_string(what, counterpart):
     item = Commitment(number=1, side="get", what=what, owner="U0ALICE", created_by="U0ALICE",
                       created_at=datetime(2026, 11, 23, tzinfo=UTC), due_on=TODAY, counterpart=counterpart)
     bal = balance([item], TODAY)
-    context = {"item": item, "today": TODAY, "balance": bal, "situation": "balanced", "variant": 1}
+    context = {"item": item, "today": TODAY, "balance": bal,
+               "nudge": assess(ChannelHistory(items=[item], now=NOW, today=TODAY))}
     for template in ("item_added", "item_closed", "item_edited"):
         _assert_escaped(render(template, **context), what)
     listing = render("ledger_list", page=paginate([item], 1, 10), view="open", **context)
@@ -80,7 +83,9 @@ def test_stage_prompts_escape_deal_names(name):
                 updated_by="U0ALICE")
     context = {"deal": deal, "previous": Stage.NEGOTIATION, "user": "U0ALICE", "source": "command",
                "open_items": [], "checkin_days": [7, 30, 90], "today": TODAY, "stage_variant": 2,
-               "balance": balance([], TODAY), "situation": "empty", "variant": 0}
+               "balance": balance([], TODAY),
+               "nudge": assess(ChannelHistory(items=[], now=NOW, today=TODAY, stage_changed=True,
+                                              deal=DealState(name, Stage.QUALIFIED, NOW)))}
     for template in ("stage_early", "stage_closing", "stage_signed", "stage_lost", "stage_set"):
         _assert_escaped(render(template, **context), name)
 

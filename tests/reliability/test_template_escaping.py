@@ -22,10 +22,11 @@ from typing import Any
 
 import pytest
 
+from bot.domain.coaching import ChannelHistory, DealState, assess
 from bot.domain.ledger import Commitment, balance, paginate
+from bot.domain.mutual_plan import Proposal, plan_view
 from bot.domain.stages import Stage
 from bot.messages import PROMPTS_DIR, render
-from bot.services.coach import coaching_context
 from bot.services.deals import Deal
 from bot.services.digest import compute_digest, digest_context
 from bot.services.home import HomeDeal, HomeItem
@@ -60,14 +61,17 @@ def deal(text: str, stage: Stage = Stage.NEGOTIATION) -> Deal:
     return Deal(name=text, stage=stage, updated_at=NOW - timedelta(days=1), updated_by=ME)
 
 
-def coach(text: str) -> dict[str, Any]:
-    return coaching_context(items(text), TODAY)
+def coach(text: str, stage_changed: bool = False) -> dict[str, Any]:
+    """The coaching context: their item (named by ``text``) is late, so the nudge quotes it."""
+    history = ChannelHistory(items=items(text), now=NOW, today=TODAY, stage_changed=stage_changed,
+                             deal=DealState(text, Stage.QUALIFIED, NOW))
+    return {"balance": balance(items(text), TODAY), "nudge": assess(history)}
 
 
 def stage(text: str) -> dict[str, Any]:
     return {"deal": deal(text), "previous": Stage.PROPOSAL, "user": ME, "source": "command",
             "open_items": [c for c in items(text) if c.is_open], "checkin_days": [7, 30, 90],
-            "today": TODAY, "stage_variant": 1, **coach(text)}
+            "today": TODAY, "stage_variant": 1, **coach(text, stage_changed=True)}
 
 
 def digest(text: str) -> dict[str, Any]:
@@ -75,7 +79,7 @@ def digest(text: str) -> dict[str, Any]:
                           {"give_total": 0, "get_total": 3})
     upcoming = [{"deal": text, "days": 30, "when": "Mon 7 Dec, 10:00"}]
     return digest_context(data, "America/New_York", TODAY - timedelta(days=7), TODAY, upcoming, 2,
-                          "Mon 30 Nov, 09:00", 1)
+                          "Mon 30 Nov, 09:00", coach(text)["nudge"])
 
 
 def checkin(text: str) -> dict[str, Any]:
@@ -84,7 +88,7 @@ def checkin(text: str) -> dict[str, Any]:
             "gives": [c for c in listed if c.is_open and c.side == "give"],
             "gets": [c for c in listed if c.is_open and c.side == "get"],
             "kept": [c for c in listed if c.status == "done"], "overdue": [listed[1]], "today": TODAY,
-            "coaching_variant": 1, **coach(text)}
+            **coach(text)}
 
 
 def reminder(text: str) -> dict[str, Any]:
@@ -120,7 +124,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "debrief_logged": lambda t: {"items": items(t), "topic": t, "wiifm": t, **coach(t)},
     "debrief_modal": lambda t: {"topic": t, "metadata": '{"channel": "C0DEAL"}',
                                 "lines": 2},
-    "debrief_prompt": lambda t: {"topic": t, "user": ME},
+    "debrief_prompt": lambda t: {"topic": t, "user": ME, "meeting": t, "people": [ME, t]},
     "digest": digest,
     "digest_settings": lambda t: {"change": "set", "enabled": True, "next": "Mon 30 Nov, 09:00",
                                   "time": "09:00", "tz": "Europe/Berlin", "weekday": "Monday"},
@@ -152,10 +156,24 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "stage_set": stage,
     "stage_signed": stage,
     "stage_unchanged": lambda t: {"deal": deal(t)},
+    # The mutual plan (docs/mutual-plan.md).
+    "partner_done": lambda t: {"item": items(t)[1]},
+    "partner_done_announce": lambda t: {"item": items(t)[1], "user": ME},
+    "partner_list": lambda t: {"view": plan_view(items(t), TODAY), "deals": [deal(t)]},
+    "plan_confirmed": lambda t: {"item": items(t)[1]},
+    "plan_export_failed": lambda t: {"error": t},
+    "plan_exported": lambda t: {"count": 3},
+    "plan_proposal": lambda t: {"item": items(t)[1], "proposal": Proposal(t, TODAY), "proposal_id": "p1",
+                                "channel": CHANNEL, "today": TODAY},
+    "plan_proposal_announce": lambda t: {"item": items(t)[1], "user": ME},
+    "plan_proposal_decided": lambda t: {"item": items(t)[1], "accepted": True, "again": False},
+    "plan_share": lambda t: {"link": "https://coach.example.com/plans/" + "a" * 43, "created": True,
+                             "shared": 2, "private": 1, "revoked": False},
+    "plan_visibility": lambda t: {"item": items(t)[1], "changed": True},
 }
 # Templates that show no text a person typed (what they show is the bot's own words and numbers).
 NO_USER_TEXT = {"calendar_disconnected", "digest_settings", "help", "listen_ignored", "listen_mode",
-                "listen_undone"}
+                "listen_undone", "plan_exported", "plan_share"}
 
 
 def renders(template: str, text: str) -> list[dict[str, Any]]:

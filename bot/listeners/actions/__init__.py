@@ -10,6 +10,7 @@ from bot.listeners.actions.calendar import make_calendar_choice_handler
 from bot.listeners.actions.debrief import make_debrief_open_handler
 from bot.listeners.actions.items import make_item_handler
 from bot.listeners.actions.listening import make_offer_handler
+from bot.listeners.actions.proposals import make_proposal_handler
 from bot.listeners.actions.record import make_record_handler
 from bot.listeners.actions.reminders import make_reminder_handler
 
@@ -30,4 +31,6 @@ def register(app: App, services: Services) -> None:
     app.action("listen_ignore")(make_offer_handler(services, "ignore"))
     app.action("listen_undo")(make_offer_handler(services, "undo"))
     app.action("debrief_open")(make_debrief_open_handler(services))
+    app.action("plan_accept")(make_proposal_handler(services, accept=True))
+    app.action("plan_decline")(make_proposal_handler(services, accept=False))
     app.action("calendar_choose")(make_calendar_choice_handler(services))

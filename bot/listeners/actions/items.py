@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import channel_id, workspace_of
 from bot.services.outcome import error
-from bot.slack.poster import rendered
+from bot.slack.poster import post, rendered
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -34,10 +35,15 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
         actor = services.actor(workspace, channel, user)
         if not from_home and named and named != channel:
             outcome = error("That button belongs to another channel's list; nothing changed.")
-        elif not number.isdigit() or not channel:
+        elif not number.isdecimal() or not channel:
             outcome = error("That button doesn't point at a commitment any more.")
         elif from_home and not services.directory.is_member(workspace, channel, user):
             outcome = error("You can only change commitments of channels you're in.")
+        elif services.plans is not None and not from_home and is_partner(
+                services, workspace, channel, user, body["user"].get("team_id")):
+            # A Slack Connect partner closes only their own side's items, and never drops.
+            outcome = (services.plans.partner_close(actor, int(number)) if status == "done"
+                       else error("Only the team that logged an item can drop it."))
         else:
             outcome = services.partner.close_number(actor, int(number), status)
         if from_home:
@@ -46,5 +52,7 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
             return
         if outcome.reply is not None:
             respond(replace_original=False, **rendered(outcome.reply))
+        for message in outcome.posts:
+            post(client, channel, message)
 
     return handle_item

@@ -6,10 +6,12 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.services.outcome import Message
+from bot.listeners.partner_side import PARTNERS_DONT_LOG, is_partner
+from bot.listeners.payload import workspace_of
+from bot.services.outcome import Message, error
 from bot.slack.poster import open_modal, rendered
 
 if TYPE_CHECKING:
@@ -19,15 +21,21 @@ if TYPE_CHECKING:
 def make_record_handler(services: Services) -> Callable[..., None]:
     """Open the modal for the side the button names."""
 
-    def handle_record(ack: Ack, body: dict[str, Any], client: WebClient, logger: Any) -> None:
+    def handle_record(
+        ack: Ack, body: dict[str, Any], client: WebClient, logger: Any, respond: Respond, context: BoltContext
+    ) -> None:
         ack()
+        channel = (body.get("channel") or {}).get("id") or ""
+        if services.plans is not None and is_partner(
+                services, workspace_of(context), channel, body["user"]["id"], body["user"].get("team_id")):
+            respond(replace_original=False, **rendered(error(PARTNERS_DONT_LOG).reply))
+            return
         action = body["actions"][0]
         side = "give" if action["action_id"] == "record_give" else "get"
         try:
             deal = json.loads(action.get("value") or "{}").get("deal")
         except ValueError:
             deal = None
-        channel = (body.get("channel") or {}).get("id") or ""
         metadata = json.dumps({"channel": channel, "side": side, "deal": deal})
         view = rendered(Message("record_modal", {"side": side, "deal": deal, "metadata": metadata}))
         if services.seal is not None:  # the metadata names the channel the form writes to

@@ -10,8 +10,10 @@ from slack_sdk import WebClient
 
 from bot import metrics
 from bot.domain.commands import UsageError, parse_command
+from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import workspace_of
-from bot.services.outcome import Message, error
+from bot.services.outcome import FileUpload, Message, error
+from bot.slack.files import upload_files
 from bot.slack.poster import post, rendered
 
 if TYPE_CHECKING:
@@ -27,13 +29,20 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
     ) -> None:
         actor = services.actor(workspace_of(context), command["channel_id"], command["user_id"])
         posts: list[Message] = []
+        files: list[FileUpload] = []
         try:
-            outcome = services.partner.handle(actor, parse_command(command.get("text", "")))
+            parsed = parse_command(command.get("text", ""))
+            if services.plans is not None and is_partner(services, actor.scope.workspace,
+                                                         actor.scope.channel_id, actor.user):
+                # A Slack Connect partner sees the mutual plan, never our private items or coaching.
+                outcome = services.plans.for_partner(actor, parsed)
+            else:
+                outcome = services.partner.handle(actor, parsed)
             # Check-ins are planned before the ack, so an acknowledged signature has them.
             for deal in outcome.signed:
                 services.on_signed(actor, deal)
             reply = rendered(outcome.reply) if outcome.reply else {}
-            posts = outcome.posts
+            posts, files = outcome.posts, outcome.files
         except UsageError as exc:
             reply = rendered(error(exc.message, exc.usage).reply)
         except Exception:
@@ -46,5 +55,8 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
             _, failure = post(client, actor.scope.channel_id, message)
             if failure:
                 respond(**rendered(Message("post_failed", {"error": failure})))
+        failure = upload_files(client, actor.scope.channel_id, files)
+        if failure:
+            respond(**rendered(Message("plan_export_failed", {"error": failure})))
 
     return handle_partner

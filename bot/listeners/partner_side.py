@@ -1,0 +1,32 @@
+"""Who is on the partner's side of a Slack Connect channel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.domain.mutual_plan import is_external
+from bot.domain.workspace import Workspace
+
+# What a partner hears when they press a button that would write our ledger.
+PARTNERS_DONT_LOG = ("In a shared channel, our team logs the ledger; you can confirm and "
+                     "mark your own items done (`/partner list`).")
+
+if TYPE_CHECKING:
+    from bot.container import Services
+
+
+def is_partner(
+    services: Services, workspace: str, channel: str, user: str, payload_team: str | None = None
+) -> bool:
+    """True for a member of another organisation in a channel shared with it (Slack Connect).
+
+    Both must hold: the person's own workspace is not ours (``user.team_id`` of a button
+    payload, else users.info, cached a day), and the channel is externally shared
+    (conversations.info, cached a minute). Colleagues never pay for the second look-up.
+    """
+    if payload_team and payload_team == Workspace.from_key(workspace).team_id:
+        return False
+    team, enterprise = services.directory.home_team(workspace, user)
+    if not is_external(workspace, team or payload_team, enterprise):
+        return False
+    return bool(channel) and services.directory.is_ext_shared(workspace, channel)

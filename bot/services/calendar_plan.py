@@ -1,0 +1,206 @@
+"""Planning: what the connected feeds say now, turned into debrief posts (and DMs asking where).
+
+Idempotent: run at every sweep, it creates, moves, cancels or revives jobs only where the
+feeds, the deals or the memberships changed. See :mod:`bot.services.calendar` for the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.domain.calendar import ACTIVE, CANCELLED, Occurrence, key_digest
+from bot.domain.calendar_match import PUBLIC_MAIL_DOMAINS, DealTarget, email_domain, match_deals
+from bot.messages import Message
+from bot.schedule.jobs import FINISHED, JobStore, iso, parse
+from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, occurrences
+from bot.services.calendar_jobs import cancel_post, ensure_post
+from bot.services.deals import Deals
+from bot.store import Doc, Scope, Store
+
+POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their desks
+MEETING_KEPT = timedelta(days=3)
+JOBS_KEPT = timedelta(days=60)
+MAX_PEOPLE = 8
+MEMBERSHIP_KEPT = timedelta(minutes=10)
+
+
+class MeetingPlanner:
+    """Matches every meeting of a workspace's feeds to deals and keeps one job per meeting."""
+
+    def __init__(self, store: Store, feeds: FeedStore, deals: Deals, jobs: JobStore,
+                 directory: People) -> None:
+        self._store = store
+        self.feeds = feeds
+        self._deals = deals
+        self._jobs = jobs
+        self._directory = directory
+        # Channel memberships, by (workspace, user): planning runs every minute, and Slack's
+        # users.conversations is rate-limited, so a membership is trusted for a few minutes.
+        self._members: dict[tuple[str, str], tuple[datetime, set[str]]] = {}
+
+    def _channels_of(self, workspace: str, user: str, now: datetime) -> set[str]:
+        cached = self._members.get((workspace, user))
+        if cached is not None and timedelta(0) <= now - cached[0] < MEMBERSHIP_KEPT:
+            return cached[1]
+        channels = self._directory.channels_of(workspace, user)
+        if channels:  # empty may be a failed look-up: ask again next time
+            if len(self._members) > 10_000:
+                self._members.clear()
+            self._members[(workspace, user)] = (now, channels)
+        return channels
+
+    def plan(self, workspace: str, now: datetime) -> None:
+        """Bring the jobs in line with what the feeds say now (idempotent)."""
+        grouped: dict[str, list[tuple[str, Occurrence]]] = {}
+        for feed in self.feeds.feeds(workspace):
+            connected = parse(feed["connected_at"])
+            for occ in occurrences(feed):
+                if occ.ends_at >= connected:  # nothing that had ended before the person connected
+                    grouped.setdefault(occ.key, []).append((feed["user"], occ))
+        internal = self.internal_domains(workspace)
+        targets = self.deal_targets(workspace)
+
+        def member_channels(users: list[str]) -> set[str]:
+            found: set[str] = set()
+            for owner in users:
+                found |= self._channels_of(workspace, owner, now)
+            return found
+
+        seen = set()
+        for key, entries in grouped.items():
+            digest = key_digest(key)
+            seen.add(digest)
+            self._plan_meeting(workspace, digest, entries, internal, targets, member_channels, now)
+        self._prune_jobs(workspace, now)
+        for record in self.feeds.meetings(workspace):
+            if record["digest"] in seen:
+                continue
+            # Gone from every feed (deleted, EXDATE'd, moved out of the window, feed disconnected).
+            self._unplan(workspace, record, now)
+            if parse(record["due_at"]) < now - MEETING_KEPT:
+                self.feeds.delete_meeting(workspace, record["digest"])
+
+    def _plan_meeting(self, workspace: str, digest: str, entries: list[tuple[str, Occurrence]],
+                      internal: set[str], targets: list[DealTarget],
+                      member_channels: Callable[[list[str]], set[str]], now: datetime) -> None:
+        entries.sort(key=lambda e: e[0])
+        active = [(u, o) for u, o in entries if o.state == ACTIVE]
+        cancelled = any(o.state == CANCELLED for _, o in entries)
+        occ = (active or entries)[0][1]
+        # Outlook's published feeds leave attendees out; another owner's Google feed may have them.
+        attendees = tuple(dict.fromkeys(a for _, o in entries for a in o.attendees))
+        occ = replace(occ, attendees=attendees)
+        owners = [u for u, _ in active]
+        record = self.feeds.meeting(workspace, digest) or {}
+        due = occ.ends_at + POST_DELAY
+        channels: list[DealTarget] = []
+        matches = match_deals(occ.title, occ.attendees, targets, internal) if owners and not cancelled else []
+        if matches:  # memberships are asked only about meetings that match a deal
+            channels = member_targets(matches, member_channels(owners))
+        chosen = record.get("chosen_channel")
+        single = None
+        if len(channels) == 1:
+            single = channels[0]
+        elif chosen and any(t.channel == chosen for t in channels):
+            single = next(t for t in channels if t.channel == chosen)
+        job_id = f"calendar:{digest}"
+        fresh = occ.ends_at >= now - LOOKBACK  # never start asking about an old meeting
+        prompt = record.get("prompt")
+        if (single or len(channels) > 1) and (prompt is None or prompt.get("meeting") != occ.title
+                                              or (single and prompt.get("topic") != single.deal)):
+            deal = single.deal if single else channels[0].deal
+            prompt = self._prompt(workspace, occ, deal, owners, internal)
+        old_channel = record.get("channel")
+        if old_channel and (single is None or old_channel != single.channel):
+            cancel_post(self._jobs, Scope(workspace, old_channel), job_id, now)
+        if single is not None and prompt is not None:
+            prompt = {**prompt, "topic": single.deal}
+            ensure_post(self._jobs, Scope(workspace, single.channel), job_id, due,
+                        Message("debrief_prompt", prompt), now, allow_new=fresh)
+        choices = [t.channel for t in channels] if single is None and len(channels) > 1 else []
+        if choices:
+            options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}
+                       for t in channels]
+            message = Message("calendar_choice", {"title": occ.title, "options": options[:5],
+                                                  "ends_at": occ.ends_at.isoformat()})
+            ensure_post(self._jobs, calendar_scope(workspace), choice_id(digest), due, message, now,
+                             allow_new=fresh, target=owners[0])
+        else:
+            cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest), now)
+        new_record = {
+            "digest": digest, "key": occ.key, "title": occ.title, "due_at": iso(due), "job_id": job_id,
+            "channel": single.channel if single else None, "choices": choices, "owners": owners,
+            "deals": {t.channel: t.deal for t in channels} if choices else {},
+            "chosen_channel": chosen, "prompt": prompt,
+        }
+        if new_record != record:
+            self.feeds.put_meeting(workspace, digest, new_record)
+
+    def forget_owner(self, workspace: str, user: str, now: datetime) -> None:
+        """A feed was disconnected: meetings it alone had lose their pending prompts now."""
+        for record in self.feeds.meetings(workspace):
+            if record.get("owners") == [user]:
+                self._unplan(workspace, record, now)
+
+    def _prune_jobs(self, workspace: str, now: datetime) -> None:
+        """Finished DMs of the ``_calendar`` scope (the sweep prunes channels' jobs, not ours)."""
+        scope = calendar_scope(workspace)
+        cutoff = now - JOBS_KEPT
+        for doc in self._jobs.find(scope, lambda d: d.get("status") in FINISHED
+                                   and parse(d.get("updated_at") or d["due_at"]) < cutoff):
+            self._jobs.delete(scope, doc["id"])
+
+    def _unplan(self, workspace: str, record: Doc, now: datetime) -> None:
+        if record.get("channel"):
+            cancel_post(self._jobs, Scope(workspace, record["channel"]), record["job_id"], now)
+        cancel_post(self._jobs, calendar_scope(workspace), choice_id(record["digest"]), now)
+        if record.get("channel") or record.get("choices"):
+            self.feeds.put_meeting(workspace, record["digest"], {**record, "channel": None, "choices": []})
+
+    def _prompt(self, workspace: str, occ: Occurrence, deal: str, owners: list[str],
+                internal: set[str]) -> dict[str, Any]:
+        """The debrief prompt's context: the deal, the meeting, and our people who were in it."""
+        people = list(owners)
+        for address in occ.attendees:
+            if len(people) >= MAX_PEOPLE:
+                break
+            if email_domain(address) in internal:
+                found = self._directory.user_by_email(workspace, address)
+                if found and found not in people:
+                    people.append(found)
+        return {"topic": deal, "user": None, "meeting": occ.title, "people": people}
+
+    def internal_domains(self, workspace: str) -> set[str]:
+        """Our own domains: those of every connected owner's Slack and calendar addresses."""
+        domains = set()
+        for feed in self.feeds.feeds(workspace):
+            for address in (self._directory.user_email(workspace, feed["user"]), feed.get("calendar_email")):
+                if address:
+                    domains.add(email_domain(address))
+        return domains - PUBLIC_MAIL_DOMAINS
+
+    def deal_targets(self, workspace: str) -> list[DealTarget]:
+        targets = []
+        for scope in list(self._store.scopes(workspace)):
+            if scope.channel_id.startswith("_"):
+                continue
+            for deal in self._deals.all(scope):
+                targets.append(DealTarget(channel=scope.channel_id, deal=deal.name, domains=deal.domains))
+        return targets
+
+
+def choice_id(digest: str) -> str:
+    """The id of the DM asking a meeting's owner which channel it was for."""
+    return f"calendar-choice:{digest}"
+
+
+def member_targets(matches: list[DealTarget], member: set[str]) -> list[DealTarget]:
+    """One target per channel, only channels an owner belongs to (a channel's data stays with it)."""
+    found: dict[str, DealTarget] = {}
+    for target in matches:
+        if target.channel in member and target.channel not in found:
+            found[target.channel] = target
+    return list(found.values())

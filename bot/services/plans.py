@@ -1,0 +1,293 @@
+"""The mutual plan use cases: share links, the partner's page, co-signing, proposals, export.
+
+The Slack side (`/partner share|export|private|shared`, Accept/Decline buttons, what a
+Slack Connect partner may do) and the web side (bot.web.plan_page) both come here.
+No Slack imports: results are Outcomes and plain data.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from bot.clock import Clock
+from bot.documents import render_markdown
+from bot.domain import commands as cmd
+from bot.domain.ledger import Commitment
+from bot.domain.mutual_plan import (
+    NONCE_BYTES,
+    PlanView,
+    ProposalError,
+    link_token,
+    partner_may_close,
+    partner_visible,
+    plan_csv,
+    plan_view,
+    read_proposal,
+    token_hash,
+    well_formed,
+)
+from bot.domain.timezones import local_date
+from bot.services.deals import Deal, Deals
+from bot.services.ledger import Ledger
+from bot.services.outcome import FileUpload, Message, Outcome, error
+from bot.services.partner_command import Actor
+from bot.store import Scope, Store
+
+# Where links are found by their hash, whichever workspace and channel they open.
+LINKS = Scope("_plans", "_links")
+LINK = "plan_link"
+SHARE = "plan_share"  # the channel's current link: {nonce, hash, created_at, created_by}
+SHARE_KEY = "current"
+PROPOSAL = "plan_proposal"
+PAGE_SOURCE = "partner"  # confirmed_by for a confirmation made on the page
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """Everything the partner's page shows."""
+
+    scope: Scope
+    deals: list[Deal]
+    view: PlanView
+    next_checkin: datetime | None
+    names: dict[str, str]
+    pending: set[int] = field(default_factory=set)  # items with a proposal awaiting our answer
+
+
+@dataclass(frozen=True)
+class WebResult:
+    """What a form on the page did; ``outcome`` also names the notice shown after the redirect."""
+
+    outcome: Literal["confirmed", "already", "proposed", "refused", "not_found"]
+    item: Commitment | None = None
+    announce: Message | None = None  # to the channel
+    direct: tuple[str, Message] | None = None  # (user id, message) to one of ours
+    problem: str | None = None
+
+
+class MutualPlans:
+    """Share links and the partner's side of the ledger."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        ledger: Ledger,
+        deals: Deals,
+        *,
+        key: bytes | None,
+        base_url: str | None,
+        names: Callable[[str, str], str] = lambda workspace, user: user,
+        channel_tz: Callable[[Scope], str] = lambda scope: "UTC",
+        next_checkin: Callable[[Scope], datetime | None] = lambda scope: None,
+        is_uninstalled: Callable[[str], bool] = lambda workspace: False,
+    ) -> None:
+        self.store, self.clock, self.ledger, self.deals = store, clock, ledger, deals
+        self.key = key
+        # Set after construction by whoever knows the public address (LocalBot knows it late).
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.names, self.channel_tz = names, channel_tz
+        self.next_checkin, self.is_uninstalled = next_checkin, is_uninstalled
+
+    # ------------------------------------------------------------------ Slack: share
+
+    def share(self, actor: Actor, command: cmd.Share) -> Outcome:
+        """`/partner share`: show the channel's link, creating it once; `share off` revokes it."""
+        if command.off:
+            return Outcome(reply=Message("plan_share", {"link": None, "revoked": self._revoke(actor.scope)}))
+        if self.key is None or not self.base_url:
+            return error("Share links aren't set up on this server: the operator sets "
+                         "PARTNER_COACH_PUBLIC_URL (see docs/mutual-plan.md).")
+        scope = actor.scope
+        with self.store.transaction(scope):
+            current = self.store.get(scope, SHARE, SHARE_KEY)
+            token = self._token(scope, current)
+            created = current is None or token_hash(token) != current["hash"]
+            if current is not None and created:
+                self.store.delete(LINKS, LINK, current["hash"])  # the server key changed: that link is dead
+            if created:
+                nonce = secrets.token_urlsafe(NONCE_BYTES)
+                token = link_token(self.key, scope.workspace, scope.channel_id, nonce)
+                current = {"nonce": nonce, "hash": token_hash(token), "created_by": actor.user,
+                           "created_at": self.clock.now().isoformat()}
+                # The look-up record first: a link shown is always a link that opens.
+                self.store.put(LINKS, LINK, current["hash"],
+                               {"workspace": scope.workspace, "channel": scope.channel_id})
+                self.store.put(scope, SHARE, SHARE_KEY, current)
+        items = self.ledger.items(scope)
+        context = {
+            "link": f"{self.base_url}/plans/{token}",
+            "created": created,
+            "shared": sum(partner_visible(c) for c in items),
+            "private": sum(c.is_private and c.status != "dropped" for c in items),
+            "revoked": False,
+        }
+        return Outcome(reply=Message("plan_share", context))
+
+    def _token(self, scope: Scope, share: dict | None) -> str:
+        """The token a channel's share record stands for under the current server key ("" for none)."""
+        if share is None or self.key is None:
+            return ""
+        return link_token(self.key, scope.workspace, scope.channel_id, share["nonce"])
+
+    def _revoke(self, scope: Scope) -> bool:
+        with self.store.transaction(scope):
+            current = self.store.get(scope, SHARE, SHARE_KEY)
+            if current is None:
+                return False
+            self.store.delete(LINKS, LINK, current["hash"])
+            self.store.delete(scope, SHARE, SHARE_KEY)
+            return True
+
+    def set_visibility(self, actor: Actor, command: cmd.SetVisibility) -> Outcome:
+        """`/partner private <id>` / `/partner shared <id>`."""
+        visibility = "private" if command.private else "shared"
+        result = self.ledger.set_visibility(actor.scope, command.number, visibility)
+        if result.outcome == "not_found":
+            return error(f"There is no commitment #{command.number} in this channel. "
+                         "`/partner list all` shows this channel's items.")
+        return Outcome(reply=Message("plan_visibility", {
+            "item": result.item, "changed": result.outcome == "ok"}))
+
+    # ------------------------------------------------------------------ Slack: export
+
+    def export(self, actor: Actor, command: cmd.Export) -> Outcome:
+        """`/partner export`: the plan as Markdown and CSV files, uploaded after the ack."""
+        page = self.page(actor.scope, today_tz=actor.tz())
+        markdown = render_markdown("plan_export", page=page, view=page.view)
+        csv_text = plan_csv(page.view, page.names)
+        stem = f"mutual-plan-{page.view.today.isoformat()}"
+        files = [FileUpload(f"{stem}.md", "Mutual plan (Markdown)", markdown),
+                 FileUpload(f"{stem}.csv", "Mutual plan (CSV)", csv_text)]
+        return Outcome(reply=Message("plan_exported", {"count": len(page.view.items)}), files=files)
+
+    # ------------------------------------------------------------------ Slack Connect partners
+
+    def for_partner(self, actor: Actor, command: cmd.Command) -> Outcome:
+        """What a member of the partner's workspace may do in a Slack Connect channel."""
+        if isinstance(command, cmd.ListItems | cmd.Help):
+            page = self.page(actor.scope, today_tz=actor.tz())
+            return Outcome(reply=Message("partner_list", {"view": page.view, "deals": page.deals}))
+        if isinstance(command, cmd.CloseItem) and command.status == "done":
+            return self.partner_close(actor, command.number)
+        return error("In a shared channel, partners can use `/partner list` and "
+                     "`/partner done <id>` on their own side's items.")
+
+    def partner_close(self, actor: Actor, number: int) -> Outcome:
+        """A partner marks one of their own shared items done; ours and private ones are refused."""
+        item = self.ledger.get(actor.scope, number)
+        if item is None or item.is_private:
+            return error(f"There is no commitment #{number} on the shared plan.")
+        if not partner_may_close(item):
+            return error(f"#{number} is on our side: only our team marks it done.")
+        result = self.ledger.close(actor.scope, number, "done", actor.user)
+        if result.outcome == "already_closed":
+            return error(f"#{number} is already {item.status}; nothing changed.")
+        return Outcome(reply=Message("partner_done", {"item": result.item}),
+                       posts=[Message("partner_done_announce", {"item": result.item, "user": actor.user})])
+
+    # ------------------------------------------------------------------ web: the page
+
+    def open(self, token: str) -> Scope | None:
+        """The channel a link token opens, or None (malformed, unknown, revoked, uninstalled)."""
+        if not well_formed(token):
+            return None
+        doc = self.store.get(LINKS, LINK, token_hash(token))
+        if doc is None or self.is_uninstalled(doc["workspace"]):
+            return None
+        scope = Scope(doc["workspace"], doc["channel"])
+        # Still the channel's link, derived under the current key (a new key turns old links off).
+        if not hmac.compare_digest(self._token(scope, self.store.get(scope, SHARE, SHARE_KEY)), token):
+            return None
+        return scope
+
+    def page(self, scope: Scope, today_tz: str | None = None) -> PlanPage:
+        """The plan as the partner sees it, dated in the channel's time zone."""
+        today = local_date(self.clock.now(), today_tz or self.channel_tz(scope))
+        view = plan_view(self.ledger.items(scope), today)
+        owners = {c.owner for c in view.items}
+        pending = {int(d["number"]) for d in self.store.find(scope, PROPOSAL) if d.get("status") == "pending"}
+        return PlanPage(
+            scope=scope, deals=self.deals.all(scope), view=view, next_checkin=self.next_checkin(scope),
+            names={u: self.names(scope.workspace, u) for u in owners}, pending=pending,
+        )
+
+    def _their_item(self, scope: Scope, number: int) -> Commitment | None:
+        item = self.ledger.get(scope, number)
+        return item if item is not None and partner_visible(item) and item.side == "get" else None
+
+    def confirm(self, scope: Scope, number: int) -> WebResult:
+        """The partner co-signs one of their items; a second submit changes and announces nothing."""
+        if self._their_item(scope, number) is None:
+            return WebResult("not_found")
+        result = self.ledger.confirm(scope, number, PAGE_SOURCE)
+        if result.outcome == "already_closed":
+            return WebResult("refused", result.item, problem="That item is already closed.")
+        if result.outcome != "ok":
+            return WebResult("already" if result.outcome == "unchanged" else "not_found", result.item)
+        return WebResult("confirmed", result.item, announce=Message("plan_confirmed", {"item": result.item}))
+
+    def propose(self, scope: Scope, number: int, what: str, due: str) -> WebResult:
+        """The partner asks to change an item's wording or date; its owner answers in Slack."""
+        item = self._their_item(scope, number)
+        if item is None:
+            return WebResult("not_found")
+        if not item.is_open:
+            return WebResult("refused", item, problem="That item is already closed.")
+        today = local_date(self.clock.now(), self.channel_tz(scope))
+        try:
+            proposal = read_proposal(item, what, due, today)
+        except ProposalError as exc:
+            return WebResult("refused", item, problem=str(exc))
+        with self.store.transaction(scope):
+            waiting = self.store.find(scope, PROPOSAL, lambda d: d.get("number") == number
+                                      and d.get("status") == "pending")
+            if waiting:
+                # One open question per item: the link can't be used to flood someone's DMs.
+                return WebResult("refused", item, problem="A change to this item is already "
+                                 "waiting for an answer from our side.")
+            proposal_id = secrets.token_hex(8)
+            self.store.put(scope, PROPOSAL, proposal_id, {
+                "id": proposal_id, "number": number, "status": "pending",
+                "what": proposal.what, "due_on": proposal.due_on.isoformat() if proposal.due_on else None,
+                "created_at": self.clock.now().isoformat(),
+            })
+        message = Message("plan_proposal", {"item": item, "proposal": proposal, "proposal_id": proposal_id,
+                                            "channel": scope.channel_id, "today": today})
+        return WebResult("proposed", item, direct=(item.owner, message))
+
+    # ------------------------------------------------------------------ Slack: answering a proposal
+
+    def decide(self, actor: Actor, proposal_id: str, accept: bool) -> Outcome:
+        """The item's owner accepts (the change is applied, co-signed) or declines a proposal."""
+        scope = actor.scope
+        with self.store.transaction(scope):
+            doc = self.store.get(scope, PROPOSAL, proposal_id)
+            if doc is None:
+                return error("That proposal is gone (the channel's data may have been removed).")
+            item = self.ledger.get(scope, int(doc["number"]))
+            if item is None:
+                return error("The item of that proposal no longer exists.")
+            if actor.user != item.owner:
+                return error("Only the item's owner can answer this proposal.")
+            if doc["status"] != "pending":
+                return Outcome(reply=Message("plan_proposal_decided", {
+                    "item": item, "accepted": doc["status"] == "accepted", "again": True}))
+            if accept:
+                due_on = date.fromisoformat(doc["due_on"]) if doc.get("due_on") else None
+                result = self.ledger.edit(scope, item.number, what=doc.get("what"), due_on=due_on)
+                if result.outcome != "ok":
+                    return error(f"#{item.number} is already {item.status}; nothing changed.")
+                confirmed = self.ledger.confirm(scope, item.number, PAGE_SOURCE)
+                item = confirmed.item or result.item or item
+            self.store.put(scope, PROPOSAL, proposal_id,
+                           {**doc, "status": "accepted" if accept else "declined", "decided_by": actor.user,
+                            "decided_at": self.clock.now().isoformat()})
+        reply = Message("plan_proposal_decided", {"item": item, "accepted": accept, "again": False})
+        posts = [Message("plan_proposal_announce", {"item": item, "user": actor.user})] if accept else []
+        return Outcome(reply=reply, posts=posts)

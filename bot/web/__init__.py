@@ -1,0 +1,1 @@
+"""Pages served outside Slack: the partner's mutual plan (``/plans/<token>``)."""

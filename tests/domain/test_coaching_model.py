@@ -1,0 +1,328 @@
+"""The coaching model, situation by situation: which one nudge, and the reason shown under it.
+
+Each case is a channel's history told in plain words. Times are relative to NOW (a Monday
+afternoon); ``d(n)`` is n days before NOW. The thresholds sit exactly on their edges, so
+moving any constant in bot/domain/coaching.py by one unit fails a case here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.domain import coaching as model
+from bot.domain.coaching import ChannelHistory, DealState, assess, severity
+from bot.domain.ledger import Commitment
+from bot.domain.stages import Stage
+from bot.messages import environment
+
+NOW = datetime(2026, 12, 14, 15, 0, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+def d(days: float) -> datetime:
+    """``days`` days before NOW."""
+    return NOW - timedelta(days=days)
+
+
+_numbers = iter(range(1, 10**6))
+
+
+def item(side: str, what: str = "", *, made: float = 30, due: float | None = None,
+         kept: float | None = None, dropped: float | None = None) -> Commitment:
+    """One commitment; ``due``/``kept``/``dropped`` are days before NOW (negative: in the future)."""
+    status, closed = "open", None
+    if kept is not None:
+        status, closed = "done", d(kept)
+    if dropped is not None:
+        status, closed = "dropped", d(dropped)
+    number = next(_numbers) % 1000
+    return Commitment(
+        number=number, side=side, what=what or f"{side} {number}", owner="U0ALICE",
+        created_by="U0ALICE", created_at=d(made),
+        due_on=(NOW - timedelta(days=due)).date() if due is not None else None,
+        status=status, closed_at=closed)
+
+
+def give(what: str = "", **kw: Any) -> Commitment:
+    return item("give", what, **kw)
+
+
+def get(what: str = "", **kw: Any) -> Commitment:
+    return item("get", what, **kw)
+
+
+def deal(stage: Stage, since: float = 5) -> DealState:
+    return DealState("Acme", stage, d(since), signed_at=d(since) if stage is Stage.SIGNED else None)
+
+
+@dataclass
+class Case:
+    """A situation in plain words, the nudge it should get, and the reason shown under it."""
+
+    name: str
+    items: list[Commitment]
+    expect: str
+    reason: str
+    deal: DealState | None = None
+    given: dict[str, list[datetime]] = field(default_factory=dict)
+    benefit: datetime | None = None
+    stage_changed: bool = False
+    repeat: bool = False
+
+    def history(self) -> ChannelHistory:
+        return ChannelHistory(items=self.items, now=NOW, today=TODAY, deal=self.deal, given=self.given,
+                              benefit_noted_at=self.benefit, stage_changed=self.stage_changed)
+
+
+def reason_text(nudge: model.Nudge) -> str:
+    """The small print under a nudge, as the templates render it."""
+    return str(environment().get_template("_coaching.j2").module.reason(nudge))
+
+
+SIGNED_12 = deal(Stage.SIGNED, since=12)
+SIGNED_40 = deal(Stage.SIGNED, since=40)
+
+CASES = [
+    # --- openings: what we give, what we ask
+    Case("a new channel with nothing on the ledger asks what we give to receive",
+         [], "empty", "Nothing is recorded on either side yet."),
+    Case("a ledger holding only dropped items is still empty: dropped items never count",
+         [give(dropped=2), get(dropped=1)], "empty",
+         "Nothing is recorded on either side yet (2 dropped, which don't count)."),
+    Case("asking for an intro while offering nothing asks what we are giving",
+         [get("an intro to their CFO")], "asking_without_giving",
+         "We've asked for 1 thing and offered nothing yet."),
+    Case("four things offered and nothing asked is a generous opener, not a one-way exchange",
+         [give(), give(), give(), give()], "generous_opener",
+         "We've offered 4 things; nothing is recorded yet of what we expect back."),
+    Case("a dropped give is not counted in the opener's evidence",
+         [give(), give(dropped=1)], "generous_opener",
+         "We've offered 1 thing; nothing is recorded yet of what we expect back."),
+    # --- our own slips come first
+    Case("our promise due yesterday: own the slip",
+         [give("the security questionnaire", due=1), get()], "our_late",
+         "*#{n}* the security questionnaire (ours) was due Sun 13 Dec 2026: 1 day overdue."),
+    Case("our promise due today is not late yet",
+         [give(due=0), get()], "on_track", "We promised 1 and kept 0; they promised 1 and kept 0."),
+    Case("our slip outranks even a long stall of theirs after the brave conversation",
+         [give("the deck", due=2), give(kept=40), get(due=30)], "our_late",
+         "*#{n}* the deck (ours) was due Sat 12 Dec 2026: 2 days overdue.",
+         given={"brave_conversation": [d(10)]}),
+    # --- their slips: follow up, then the brave conversation
+    Case("their promise a day late is a busy day, not a problem",
+         [give(), get(due=1)], "on_track",
+         "We promised 1 and kept 0; they promised 1 and kept 0; 1 of theirs just past due."),
+    Case("their promise two days late earns a friendly follow-up",
+         [give(), get("a reference call", due=2)], "follow_up",
+         "*#{n}* a reference call (theirs) is 2 days overdue; they kept 0 so far."),
+    Case("nine days of their silence is still a follow-up",
+         [give(kept=20), get("the budget numbers", due=9)], "follow_up",
+         "*#{n}* the budget numbers (theirs) is 9 days overdue; they kept 0 so far."),
+    Case("ten days of their silence after we delivered is time for the brave conversation",
+         [give(kept=20), get(due=10), get(due=4)], "brave_conversation",
+         "Nothing of theirs kept in 10 days (none kept yet); 2 of theirs overdue, the oldest by 10 days; "
+         "we kept 1."),
+    Case("ten days of their silence when we have delivered nothing ourselves stays a follow-up",
+         [give(), get("the intro", due=10)], "follow_up",
+         "*#{n}* the intro (theirs) is 10 days overdue; they kept 0 so far."),
+    Case("an old late item while they delivered something else three days ago is a follow-up",
+         [give(kept=20), get("the case study", due=15), get(kept=3)], "follow_up",
+         "*#{n}* the case study (theirs) is 15 days overdue; they kept 1 so far."),
+    Case("many open asks and many gives, nothing late: counts alone never alarm",
+         [give(), give(), give(), give(), give(), give(), get(due=-5)], "on_track",
+         "We promised 6 and kept 0; they promised 1 and kept 0.", benefit=d(1)),
+    # --- walking away needs a pattern and an earlier brave conversation
+    Case("three weeks of their silence, brave conversation suggested a week ago: walk-away is fair",
+         [give(kept=30), get(due=21)], "walk_away",
+         "Nothing of theirs kept in the 7 days since I suggested the brave conversation (Mon 7 Dec 2026); "
+         "the oldest of theirs is 21 days overdue; we kept 1.",
+         given={"brave_conversation": [d(7)]}),
+    Case("brave conversation suggested only six days ago: not yet walk-away",
+         [give(kept=30), get(due=21)], "brave_conversation",
+         "Nothing of theirs kept in 21 days (none kept yet); 1 of theirs overdue, the oldest by 21 days; "
+         "we kept 1.",
+         given={"brave_conversation": [d(6)]}),
+    Case("twenty days of silence is short of the walk-away pattern, however long ago the talk",
+         [give(kept=30), get(due=20)], "brave_conversation",
+         "Nothing of theirs kept in 20 days (none kept yet); 1 of theirs overdue, the oldest by 20 days; "
+         "we kept 1.",
+         given={"brave_conversation": [d(10)]}),
+    Case("a long stall without any brave conversation yet gets the brave conversation first",
+         [give(kept=50), get(due=40)], "brave_conversation",
+         "Nothing of theirs kept in 40 days (none kept yet); 1 of theirs overdue, the oldest by 40 days; "
+         "we kept 1."),
+    Case("something of theirs kept after the brave conversation resets the walk-away clock",
+         [give(kept=40), get("the logo", due=30), get(kept=5)], "follow_up",
+         "*#{n}* the logo (theirs) is 30 days overdue; they kept 1 so far.",
+         given={"brave_conversation": [d(12)]}),
+    # --- after the signature: delivery, and escalation instead of walking away
+    Case("after signature, three weeks of silence and an old brave talk is not yet escalation",
+         [give(kept=30), get(due=21)], "brave_conversation",
+         "Nothing of theirs kept in 21 days (none kept yet); 1 of theirs overdue, the oldest by 21 days; "
+         "we kept 1.",
+         deal=SIGNED_40, given={"brave_conversation": [d(10)]}),
+    Case("after signature, a month of silence two weeks after the brave talk: escalate to their sponsor",
+         [give(kept=45), get(due=30)], "escalate",
+         "Nothing of theirs kept in the 14 days since I suggested the brave conversation (Mon 30 Nov 2026); "
+         "the oldest of theirs is 30 days overdue; we kept 1.",
+         deal=SIGNED_40, given={"brave_conversation": [d(14)]}),
+    Case("after signature, the brave talk thirteen days ago is too recent to escalate",
+         [give(kept=45), get(due=30)], "brave_conversation",
+         "Nothing of theirs kept in 30 days (none kept yet); 1 of theirs overdue, the oldest by 30 days; "
+         "we kept 1.",
+         deal=SIGNED_40, given={"brave_conversation": [d(13)]}),
+    Case("after signature, twenty-nine days of silence is short of escalation",
+         [give(kept=45), get(due=29)], "brave_conversation",
+         "Nothing of theirs kept in 29 days (none kept yet); 1 of theirs overdue, the oldest by 29 days; "
+         "we kept 1.",
+         deal=SIGNED_40, given={"brave_conversation": [d(20)]}),
+    Case("after signature, our open promises are the focus",
+         [give(kept=13), give(due=-3), give(kept=2), get(kept=1), get(kept=3), get()], "follow_through",
+         "1 of ours open, the next due Thu 17 Dec 2026; "
+         "1 of ours kept since the signature on Wed 2 Dec 2026.",
+         deal=SIGNED_12, given={"celebrate_kept": [d(0.5)]}),
+    Case("a promise kept before the signature is not celebrated as kept since it",
+         [give(kept=13), give()], "follow_through",
+         "1 of ours open; 0 of ours kept since the signature on Wed 2 Dec 2026.",
+         deal=deal(Stage.SIGNED, since=12)),
+    Case("their delivery yesterday is celebrated",
+         [give(), get("the intro", due=3, kept=1)], "celebrate_kept",
+         "*#{n}* the intro (theirs) kept Sun 13 Dec 2026, 2 days after it was due."),
+    Case("our delivery on time six days ago is still worth celebrating",
+         [give("the pilot", due=5, kept=6), get()], "celebrate_kept",
+         "*#{n}* the pilot (ours) kept Tue 8 Dec 2026, on time."),
+    Case("a delivery seven days ago is old news",
+         [give(kept=7), get()], "on_track", "We promised 1 and kept 1; they promised 1 and kept 0."),
+    Case("a delivery celebrated the moment it was marked done is not celebrated again",
+         [give(kept=2), get()], "on_track", "We promised 1 and kept 1; they promised 1 and kept 0.",
+         given={"celebrate_kept": [d(2)]}),
+    Case("late deliveries on both sides are counted as late in the quiet on-track note",
+         [give(due=9, kept=8), get(due=12, kept=9), get(due=12, kept=12)], "on_track",
+         "We promised 1 and kept 1 (1 late); they promised 2 and kept 2 (1 late)."),
+    Case("a brave conversation suggested before their last delivery doesn't count toward walking away",
+         [give(kept=50), get(due=40), get(kept=25)], "brave_conversation",
+         "Nothing of theirs kept in 25 days (the last on Thu 19 Nov 2026); 1 of theirs overdue, "
+         "the oldest by 40 days; we kept 1.",
+         given={"brave_conversation": [d(30)]}),
+    Case("a brave conversation suggested the very moment they delivered doesn't count toward walking away",
+         [give(kept=50), get(due=40), get(kept=25)], "brave_conversation",
+         "Nothing of theirs kept in 25 days (the last on Thu 19 Nov 2026); 1 of theirs overdue, "
+         "the oldest by 40 days; we kept 1.",
+         given={"brave_conversation": [d(25)]}),
+    Case("an empty ledger already prompted yesterday: say nothing new",
+         [], "quiet", "Nothing new from me since my last tip (Sun 13 Dec 2026).", given={"empty": [d(1)]}),
+    Case("asking without giving already said yesterday: say nothing new",
+         [get()], "quiet", "Nothing new from me since my last tip (Sun 13 Dec 2026).",
+         given={"asking_without_giving": [d(1)]}),
+    Case("a generous opener already said yesterday: say nothing new",
+         [give()], "quiet", "Nothing new from me since my last tip (Sun 13 Dec 2026).",
+         given={"generous_opener": [d(1)]}),
+    Case("a promise marked done this very moment is celebrated",
+         [give("the deck", kept=0), get()], "celebrate_kept", "*#{n}* the deck (ours) kept Mon 14 Dec 2026."),
+    Case("a promise kept at the very second of the signature counts as kept since it",
+         [give("the agenda", kept=5), give()], "celebrate_kept",
+         "*#{n}* the agenda (ours) kept Wed 9 Dec 2026, after the signature.",
+         deal=deal(Stage.SIGNED, since=5)),
+    Case("our promise kept at the very second of the signature counts toward follow-through",
+         [give(kept=12), give()], "follow_through",
+         "1 of ours open; 1 of ours kept since the signature on Wed 2 Dec 2026.",
+         deal=deal(Stage.SIGNED, since=12)),
+    Case("after signature with nothing of ours open, there is nothing to follow through",
+         [give(kept=20), get()], "on_track", "We promised 1 and kept 1; they promised 1 and kept 0.",
+         deal=deal(Stage.SIGNED, since=12)),
+    Case("a dropped give doesn't count toward the WIIFT question",
+         [give(), give(dropped=1), get()], "on_track",
+         "We promised 1 and kept 0; they promised 1 and kept 0."),
+    Case("gives logged in the same debrief that states the benefit don't need the WIIFT question",
+         [give(made=3), give(made=3), get()], "on_track",
+         "We promised 2 and kept 0; they promised 1 and kept 0.", benefit=d(3)),
+    Case("on track said this very moment: nothing new to say",
+         [give(), get()], "quiet", "Nothing new from me since my last tip (Mon 14 Dec 2026).",
+         given={"on_track": [NOW]}),
+    Case("a delivery already celebrated is not celebrated again",
+         [give(kept=2), get()], "on_track", "We promised 1 and kept 1; they promised 1 and kept 0.",
+         given={"celebrate_kept": [d(1)]}),
+    # --- stage changes ask the stage's own question
+    Case("a deal qualifying asks what we give to receive",
+         [], "stage_opening", "So far we've offered 0 things and asked for 0.",
+         deal=deal(Stage.QUALIFIED, 0), stage_changed=True),
+    Case("a deal in negotiation with their item three days late still gets the stage question",
+         [give(), get(due=3)], "stage_terms", "So far we've offered 1 thing and asked for 1.",
+         deal=deal(Stage.NEGOTIATION, 0), stage_changed=True),
+    Case("on signing day, with nothing late, the coach asks not to switch off",
+         [give(kept=3), give(due=-4), get(kept=1)], "stage_signed",
+         "1 of our promises is still open, the next due Fri 18 Dec 2026; we kept 1 before signing.",
+         deal=deal(Stage.SIGNED, 0), stage_changed=True),
+    Case("on signing day, our own late promise comes before the congratulations",
+         [give("the SOC2 report", due=1), get()], "our_late",
+         "*#{n}* the SOC2 report (ours) was due Sun 13 Dec 2026: 1 day overdue.",
+         deal=deal(Stage.SIGNED, 0), stage_changed=True),
+    Case("a stage change during a brave-conversation stall keeps the brave conversation",
+         [give(kept=20), get(due=12)], "brave_conversation",
+         "Nothing of theirs kept in 12 days (none kept yet); 1 of theirs overdue, the oldest by 12 days; "
+         "we kept 1.",
+         deal=deal(Stage.NEGOTIATION, 0), stage_changed=True),
+    Case("a lost deal asks for a short reflection",
+         [give(kept=9), get()], "stage_lost", "We kept 1 of 1; they kept 0 of 1.",
+         deal=deal(Stage.LOST, 0), stage_changed=True),
+    # --- saying little, and the WIIFT question now and then
+    Case("balanced and flowing, on track was said two days ago: say nothing new",
+         [give(), get()], "quiet", "Nothing new from me since my last tip (Sat 12 Dec 2026).",
+         given={"on_track": [d(2)]}),
+    Case("balanced and flowing, on track was said three days ago: a quiet on track again",
+         [give(), get()], "on_track", "We promised 1 and kept 0; they promised 1 and kept 0.",
+         given={"on_track": [d(3)]}),
+    Case("two gives with no word on what's in it for them get the WIIFT question",
+         [give(), give(), get()], "wiift", "2 of our gives are logged with no note of what they gain."),
+    Case("one give without a stated benefit is not enough for the WIIFT question",
+         [give(), get()], "on_track", "We promised 1 and kept 0; they promised 1 and kept 0."),
+    Case("gives logged before the benefit was written down don't need the WIIFT question",
+         [give(made=5), give(made=4), get()], "on_track",
+         "We promised 2 and kept 0; they promised 1 and kept 0.", benefit=d(3)),
+    Case("the WIIFT question asked six days ago is not asked again",
+         [give(), give(), get()], "on_track", "We promised 2 and kept 0; they promised 1 and kept 0.",
+         given={"wiift": [d(6)]}),
+    Case("the WIIFT question comes back after a week",
+         [give(), give(), get()], "wiift", "2 of our gives are logged with no note of what they gain.",
+         given={"wiift": [d(7)]}),
+    Case("a follow-up said yesterday is said again, shorter",
+         [give(), get("the logo", due=4)], "follow_up",
+         "*#{n}* the logo (theirs) is 4 days overdue; they kept 0 so far.",
+         given={"follow_up": [d(1)]}, repeat=True),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_situation(case: Case) -> None:
+    nudge = assess(case.history())
+    assert nudge.id == case.expect
+    assert nudge.repeat is case.repeat
+    number = nudge.evidence.get("item_number")
+    assert reason_text(nudge) == case.reason.replace("{n}", str(number))
+
+
+def test_there_are_at_least_25_named_situations() -> None:
+    assert len({c.name for c in CASES}) == len(CASES) >= 25
+
+
+def test_the_severity_ladder() -> None:
+    ladder = [model.FOLLOW_UP, model.BRAVE_CONVERSATION, model.WALK_AWAY, model.OUR_LATE]
+    assert [severity(i) for i in ladder] == sorted({severity(i) for i in ladder})
+    assert severity(model.ESCALATE) == severity(model.WALK_AWAY)
+    for gentle in (model.EMPTY, model.ON_TRACK, model.QUIET, model.WIIFT, model.STAGE_SIGNED):
+        assert severity(gentle) == 0
+
+
+def test_each_stage_has_its_template() -> None:
+    assert [model.stage_prompt(stage) for stage in Stage] == [
+        "stage_early", "stage_early", "stage_closing", "stage_closing", "stage_signed", "stage_lost"]
+
+
+def test_the_stage_question_names_the_deal_in_its_other_phrasings() -> None:
+    nudge = assess(Case("", [], "", "", deal=deal(Stage.QUALIFIED, 0), stage_changed=True).history())
+    text = environment().get_template("_coaching.j2").module.text
+    assert "*Acme*" in str(text(nudge, 1)) and "*Acme*" in str(text(nudge, 2))

@@ -1,0 +1,102 @@
+"""Properties of the coaching model over random channel histories.
+
+- a kept item of theirs never makes the advice harsher;
+- dropping an open item never makes it harsher;
+- the same history at the same time always gets the same nudge, in any item order.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.domain.coaching import BRAVE_CONVERSATION, ChannelHistory, DealState, assess, severity
+from bot.domain.ledger import Commitment
+from bot.domain.stages import Stage
+
+NOW = datetime(2026, 12, 14, 15, 0, tzinfo=UTC)
+TODAY = NOW.date()
+NUDGE_IDS = ("on_track", "follow_up", BRAVE_CONVERSATION, "wiift", "celebrate_kept", "our_late")
+
+
+@st.composite
+def items(draw: st.DrawFn) -> list[Commitment]:
+    found = []
+    for number in range(1, draw(st.integers(0, 12)) + 1):
+        made = draw(st.integers(0, 60))
+        status = draw(st.sampled_from(("open", "open", "done", "dropped")))
+        closed = NOW - timedelta(days=draw(st.integers(0, made)), hours=draw(st.integers(0, 23))) \
+            if status != "open" else None
+        due = draw(st.one_of(st.none(), st.integers(-10, 50)))
+        found.append(Commitment(
+            number=number, side=draw(st.sampled_from(("give", "get"))), what=f"thing {number}",
+            owner="U0ALICE", created_by="U0ALICE", created_at=NOW - timedelta(days=made, hours=1),
+            due_on=(NOW - timedelta(days=due)).date() if due is not None else None,
+            status=status, closed_at=closed))
+    return found
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> ChannelHistory:
+    stage = draw(st.one_of(st.none(), st.sampled_from(list(Stage))))
+    deal = None
+    if stage is not None:
+        since = NOW - timedelta(days=draw(st.integers(0, 60)))
+        deal = DealState("Acme", stage, since, signed_at=since if stage is Stage.SIGNED else None)
+    given_ids = draw(st.lists(st.sampled_from(NUDGE_IDS), max_size=4))
+    log = {i: [NOW - timedelta(days=draw(st.integers(0, 40))) for _ in range(draw(st.integers(1, 3)))]
+           for i in given_ids}
+    benefit = draw(st.one_of(st.none(), st.integers(0, 60)))
+    return ChannelHistory(
+        items=draw(items()), now=NOW, today=TODAY, deal=deal, given=log,
+        benefit_noted_at=NOW - timedelta(days=benefit) if benefit is not None else None,
+        stage_changed=draw(st.booleans()))
+
+
+@given(history=histories(), kept_days=st.integers(0, 60), made_extra=st.integers(0, 30),
+       due=st.one_of(st.none(), st.integers(-10, 60)))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_a_kept_item_of_theirs_never_makes_the_advice_harsher(history, kept_days, made_extra, due):
+    closed = NOW - timedelta(days=kept_days)
+    extra = Commitment(
+        number=999, side="get", what="delivered", owner="U0ALICE", created_by="U0ALICE",
+        created_at=closed - timedelta(days=made_extra), status="done", closed_at=closed,
+        due_on=(NOW - timedelta(days=due)).date() if due is not None else None)
+    before = assess(history)
+    after = assess(replace(history, items=[*history.items, extra]))
+    assert severity(after.id) <= severity(before.id), (before, after)
+
+
+@given(history=histories(), pick=st.integers(0, 100), hours=st.integers(0, 24 * 10))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_dropping_an_item_never_makes_the_advice_harsher(history, pick, hours):
+    open_items = [c for c in history.items if c.is_open]
+    if not open_items:
+        return
+    target = open_items[pick % len(open_items)]
+    dropped = target.close("dropped", "U0ALICE", max(target.created_at, NOW - timedelta(hours=hours)))
+    before = assess(history)
+    after = assess(replace(history, items=[dropped if c is target else c for c in history.items]))
+    assert severity(after.id) <= severity(before.id), (before, after)
+
+
+@given(history=histories(), seed=st.integers(0, 2**32))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_the_same_history_at_the_same_time_gets_the_same_nudge(history, seed):
+    shuffled = list(history.items)
+    random.Random(seed).shuffle(shuffled)
+    first = assess(history)
+    assert assess(history) == first
+    assert assess(replace(history, items=shuffled)) == first
+
+
+def test_the_properties_can_fail():
+    """A nudge ladder exists to be harsher: a late item of theirs does escalate the advice."""
+    quiet = ChannelHistory(items=[], now=NOW, today=TODAY)
+    late = Commitment(number=1, side="get", what="x", owner="U0ALICE", created_by="U0ALICE",
+                      created_at=NOW - timedelta(days=20), due_on=(NOW - timedelta(days=5)).date())
+    assert severity(assess(replace(quiet, items=[late])).id) > severity(assess(quiet).id)
