@@ -9,17 +9,17 @@ Run from the repository root::
 Every server runs as a subprocess on this machine, one after another, driven by the
 same load: signed `/partner give` slash commands over HTTP, like Slack sends them.
 
-Servers (each round):
+Servers (each round, all running at once; each phase gives them turns, see below):
 
-1. bare Bolt on gunicorn (1 worker, ``gthread``, 8 threads): the baseline. It runs
-   first and last; the machine drifts, so the baseline is the mean of the two;
+1. bare Bolt on gunicorn (1 worker, ``gthread``, 8 threads): the baseline, what
+   Bolt's documentation recommends for production;
 2. bare Bolt on waitress (8 threads), what `partner-coach serve` is served by;
 3. Partner Coach, `partner-coach serve` (waitress), 100 commitments stored;
 4. Partner Coach on gunicorn (``bot.gunicorn_conf``, 1 worker), 100 stored;
-5. Partner Coach on gunicorn, 100,000 stored (2,000 channels of 50);
+5. Partner Coach on gunicorn, 100,000 stored (2,000 channels of 50; not with ``--quick``);
 6. with ``--pg``: Partner Coach on PostgreSQL, gunicorn with 2 workers.
 
-Phases against each server (after a warm-up):
+Phases (after a warm-up, and once each server is idle):
 
 * ``one``: ``--clients`` concurrent clients (10), every give in ONE channel;
 * ``fifty``: the same, spread over 50 channels (the ones holding the stored items);
@@ -28,6 +28,10 @@ Phases against each server (after a warm-up):
   the work the server did, not the time it waited;
 * ``sustained`` (bare Bolt on gunicorn and PostgreSQL only, with ``--pg``): clients
   send as fast as answers come for ``--seconds``, over 50 channels: throughput.
+
+The machine is shared and its load drifts by the minute, so the servers take turns:
+each phase is cut into ``--slices`` short slices and every server runs one slice per
+turn, the order rotating. Drift then lands on all servers alike.
 
 Ratios are to bare Bolt on gunicorn measured in the same round; compare ratios,
 not milliseconds, across runs and machines.
@@ -45,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,7 +61,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.domain.ledger import Commitment  # noqa: E402
 from bot.emulator import SlackDriver, SlackEmulator  # noqa: E402
-from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET, free_port  # noqa: E402
+from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET  # noqa: E402
 
 TEAM = "T0001"
 CHANNELS = 2000
@@ -66,8 +71,21 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BASELINE = "bare Bolt, gunicorn"
 
 
+def free_port() -> int:
+    """A port free right now (a benchmark can live with the small race of reusing it)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def channel(n: int) -> str:
     return f"C{n:06d}"
+
+
+ONE = [channel(0)]
+FIFTY = [channel(c) for c in range(SPREAD)]
 
 
 def write_database(path: Path, total: int) -> None:
@@ -153,6 +171,17 @@ def start(cmd: list[str], env: dict[str, str], port: int, log: Path) -> subproce
     raise SystemExit(f"{' '.join(cmd)} did not start")
 
 
+def settle(pid: int, limit: float = 90.0) -> None:
+    """Wait until the server is idle (under 5% of a core for half a second): its start-up
+    work (loading the database, the scheduler's first sweep) must not overlap a phase."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(0.5)
+        if cpu_seconds(pid) - before < 0.025:
+            return
+
+
 def stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
@@ -218,6 +247,8 @@ class Server:
     stored: int = 0
     phases: tuple[str, ...] = ("one", "fifty", "alone")
     results: dict[str, float] = field(default_factory=dict)
+    proc: subprocess.Popen | None = None
+    url: str = ""
 
 
 def command_for(server: Server, port: int) -> list[str]:
@@ -236,8 +267,8 @@ def command_for(server: Server, port: int) -> list[str]:
     raise ValueError(server.kind)
 
 
-def measure(server: Server, args: argparse.Namespace, emulator: SlackEmulator, tmp: Path,
-            database_url: str | None) -> None:
+def launch(server: Server, emulator: SlackEmulator, tmp: Path, database_url: str | None) -> None:
+    """Start the server's subprocess and wait until it is warm and idle."""
     port = free_port()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SLACK_", "PARTNER_COACH", "DATABASE_URL", "WEB_CONCURRENCY", "GUNICORN"))}
@@ -249,57 +280,105 @@ def measure(server: Server, args: argparse.Namespace, emulator: SlackEmulator, t
         env["PARTNER_COACH_DB"] = str(db)
         if server.kind == "pc-pg":
             assert database_url is not None
+            _empty(database_url)
             env["DATABASE_URL"] = database_url
-    proc = start(command_for(server, port), env, port, tmp / f"{server.kind}-{port}.log")
-    url = f"http://127.0.0.1:{port}/slack/events"
-    one, fifty = [channel(0)], [channel(c) for c in range(SPREAD)]
-    r = server.results
-    try:
-        load(url, emulator, args.clients, 5, fifty)  # warm-up: imports, caches, connections
-        if "one" in server.phases:
-            lat = load(url, emulator, args.clients, args.requests, one)
-            r["one_p50"], r["one_p99"] = pct(lat, 50), pct(lat, 99)
-        if "fifty" in server.phases:
-            lat = load(url, emulator, args.clients, args.requests, fifty)
-            r["fifty_p50"], r["fifty_p99"] = pct(lat, 50), pct(lat, 99)
-        if "alone" in server.phases:
-            before = cpu_seconds(proc.pid)
-            lat = load(url, emulator, 1, args.alone, fifty)
-            r["alone_cpu_ms"] = (cpu_seconds(proc.pid) - before) / args.alone * 1000
-            r["alone_p50"] = pct(lat, 50)
-        if "sustained" in server.phases:
+    server.proc = start(command_for(server, port), env, port, tmp / f"{server.kind}-{port}.log")
+    server.url = f"http://127.0.0.1:{port}/slack/events"
+    settle(server.proc.pid)
+    load(server.url, emulator, 10, 5, FIFTY)  # warm-up: imports, caches, connections
+    settle(server.proc.pid)
+
+
+def interleaved(servers: list[Server], phase: str, slices: int, run: Callable[[Server], list[float]]
+                ) -> dict[str, list[float]]:
+    """Run ``phase`` on every server that has it, in ``slices`` short turns, rotating who goes
+    first: this machine's load drifts by the minute, and taking turns spreads the drift
+    evenly over the servers instead of landing on whichever ran during a busy spell."""
+    taking = [s for s in servers if phase in s.phases]
+    latencies: dict[str, list[float]] = {s.name: [] for s in taking}
+    for turn in range(slices):
+        for server in taking[turn % len(taking):] + taking[:turn % len(taking)]:
+            latencies[server.name] += run(server)
+    return latencies
+
+
+def measure(servers: list[Server], args: argparse.Namespace, emulator: SlackEmulator) -> None:
+    per_slice = max(1, args.requests // args.slices)
+    for phase, channels in (("one", ONE), ("fifty", FIFTY)):
+        lat = interleaved(servers, phase, args.slices,
+                          lambda s, ch=channels: load(s.url, emulator, args.clients, per_slice, ch))
+        for s in servers:
+            if s.name in lat:
+                s.results[f"{phase}_p50"] = pct(lat[s.name], 50)
+                s.results[f"{phase}_p99"] = pct(lat[s.name], 99)
+    cpu: dict[str, float] = {}
+    alone_slice = max(1, args.alone // args.slices)
+
+    def alone(server: Server) -> list[float]:
+        before = cpu_seconds(server.proc.pid)
+        lat = load(server.url, emulator, 1, alone_slice, FIFTY)
+        cpu[server.name] = cpu.get(server.name, 0.0) + cpu_seconds(server.proc.pid) - before
+        return lat
+
+    lat = interleaved(servers, "alone", args.slices, alone)
+    for s in servers:
+        if s.name in lat:
+            s.results["alone_p50"] = pct(lat[s.name], 50)
+            s.results["alone_cpu_ms"] = cpu[s.name] / len(lat[s.name]) * 1000
+    for s in servers:
+        if "sustained" in s.phases:  # one at a time: each takes the whole machine
             began = time.perf_counter()
-            lat = load(url, emulator, args.clients, 0, fifty, seconds=args.seconds)
-            r["rps"] = len(lat) / (time.perf_counter() - began)
-            r["sus_p50"], r["sus_p99"] = pct(lat, 50), pct(lat, 99)
-        r["rss_mb"] = rss_mb(proc.pid)
-    finally:
-        stop(proc)
+            lat_s = load(s.url, emulator, args.clients, 0, FIFTY, seconds=args.seconds)
+            s.results["rps"] = len(lat_s) / (time.perf_counter() - began)
+            s.results["sus_p50"], s.results["sus_p99"] = pct(lat_s, 50), pct(lat_s, 99)
+    for s in servers:
+        s.results["rss_mb"] = rss_mb(s.proc.pid)
 
 
 def one_round(args: argparse.Namespace, emulator: SlackEmulator,
               database_url: str | None) -> dict[str, Server]:
     sustained = ("sustained",) if database_url else ()
     servers = [
-        Server(f"{BASELINE} (first)", "bare-gunicorn", phases=("one", "fifty", "alone", *sustained)),
+        Server(BASELINE, "bare-gunicorn", phases=("one", "fifty", "alone", *sustained)),
         Server("bare Bolt, waitress", "bare-waitress"),
         Server("PC serve, 100 stored", "pc-serve", 100),
         Server("PC gunicorn, 100 stored", "pc-gunicorn", 100),
-        Server("PC gunicorn, 100k stored", "pc-gunicorn", 100_000),
-        Server(f"{BASELINE} (last)", "bare-gunicorn"),
     ]
+    if not args.quick:
+        servers.append(Server("PC gunicorn, 100k stored", "pc-gunicorn", 100_000))
     if database_url:
-        servers.insert(-1, Server("PC PostgreSQL, 2 workers", "pc-pg", 100,
-                                  phases=("one", "fifty", "alone", "sustained")))
+        servers.append(Server("PC PostgreSQL, 2 workers", "pc-pg", 100,
+                              phases=("one", "fifty", "alone", "sustained")))
     with tempfile.TemporaryDirectory() as tmp:
-        for server in servers:
-            if args.quick and server.stored == 100_000:
-                continue
-            print(f"  {server.name} …", file=sys.stderr, flush=True)
-            if database_url and server.kind == "pc-pg":
-                _empty(database_url)
-            measure(server, args, emulator, Path(tmp), database_url)
-    return {s.name: s for s in servers if s.results}
+        try:
+            for server in servers:
+                print(f"  starting {server.name} …", file=sys.stderr, flush=True)
+                launch(server, emulator, Path(tmp), database_url)
+            print("  measuring …", file=sys.stderr, flush=True)
+            servers[0].results.update(disk_sync(Path(tmp)))
+            measure(servers, args, emulator)
+            for key, value in disk_sync(Path(tmp)).items():  # before and after: the disk drifts too
+                servers[0].results[key] = (servers[0].results[key] + value) / 2
+        finally:
+            for server in servers:
+                if server.proc is not None:
+                    stop(server.proc)
+    return {s.name: s for s in servers}
+
+
+def disk_sync(directory: Path, count: int = 200) -> dict[str, float]:
+    """What a durable write costs on this disk right now: append a 200-byte line and
+    fdatasync it (what the TinyDB journal does per group commit), in milliseconds."""
+    sync = getattr(os, "fdatasync", os.fsync)
+    times = []
+    with open(directory / "sync-probe", "ab") as fh:
+        for _ in range(count):
+            began = time.perf_counter()
+            fh.write(b"x" * 199 + b"\n")
+            fh.flush()
+            sync(fh.fileno())
+            times.append(time.perf_counter() - began)
+    return {"sync_p50": pct(times, 50), "sync_p99": pct(times, 99)}
 
 
 def _empty(database_url: str) -> None:
@@ -315,12 +394,11 @@ def _empty(database_url: str) -> None:
 
 def report(results: dict[str, Server], args: argparse.Namespace) -> dict[str, float]:
     """Print one round's table; return the ratios that the goals are about."""
-    first, last = results[f"{BASELINE} (first)"].results, results[f"{BASELINE} (last)"].results
-    base = {k: (first[k] + last[k]) / 2 for k in last if k in first}
+    base = results[BASELINE].results
     cols = [("one_p50", "one p50"), ("one_p99", "one p99"), ("fifty_p50", "50ch p50"),
             ("fifty_p99", "50ch p99"), ("alone_p50", "alone p50"), ("alone_cpu_ms", "CPU/req")]
     print(f"\n{args.clients} clients × {args.requests} gives per phase; alone: {args.alone} one at a time."
-          f" Milliseconds, and × bare Bolt on gunicorn (mean of first and last).")
+          f" Milliseconds, and × bare Bolt on gunicorn (servers took turns, {args.slices} slices).")
     print(f"{'server':28}" + "".join(f"{label:>16}" for _, label in cols) + f"{'RSS MB':>8}")
     for name, server in results.items():
         r = server.results
@@ -342,7 +420,7 @@ def report(results: dict[str, Server], args: argparse.Namespace) -> dict[str, fl
         big, small = results["PC gunicorn, 100k stored"].results, results["PC gunicorn, 100 stored"].results
         for key in ("fifty_p50", "fifty_p99"):
             ratios[f"100k/100 {key}"] = big[key] / small[key]
-    bare = results[f"{BASELINE} (first)"].results
+    bare = results[BASELINE].results
     if "rps" in bare:
         print(f"\nSustained {args.seconds:.0f} s, {args.clients} clients over {SPREAD} channels:")
         for name, server in results.items():
@@ -352,6 +430,8 @@ def report(results: dict[str, Server], args: argparse.Namespace) -> dict[str, fl
                       f"p50 {r['sus_p50']:.1f} ms, p99 {r['sus_p99']:.1f} ms")
                 if server.kind == "pc-pg":
                     ratios["pg rps ratio"] = r["rps"] / bare["rps"]
+    print(f"\nDisk: append + fdatasync of a 200-byte line, p50 {bare['sync_p50']:.2f} ms, "
+          f"p99 {bare['sync_p99']:.2f} ms (every acknowledged give waits for one, shared by group commit)")
     print("\nGoals (ratios within this round):")
     for key, value in ratios.items():
         print(f"  {key:32} {value:6.2f}  {_verdict(key, value)}")
@@ -375,6 +455,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=40, help="gives per client per phase (40)")
     parser.add_argument("--clients", type=int, default=10, help="concurrent clients (10)")
     parser.add_argument("--alone", type=int, default=200, help="one-at-a-time gives for CPU (200)")
+    parser.add_argument("--slices", type=int, default=8, help="turns the servers take per phase (8)")
     parser.add_argument("--rounds", type=int, default=1, help="repeat everything; prints ranges (1)")
     parser.add_argument("--seconds", type=float, default=20, help="sustained phase length (20)")
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-item server")

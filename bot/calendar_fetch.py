@@ -290,7 +290,7 @@ def _read(url: str, response: http.client.HTTPResponse, conn: http.client.HTTPCo
     if encoding not in ("identity", ""):
         raise FetchError("encoding", "The calendar server sent a compressed feed I didn't ask for.")
     length = response.getheader("Content-Length")
-    if length and length.isdigit() and int(length) > policy.max_bytes:
+    if length and length.isdecimal() and int(length) > policy.max_bytes:
         raise FetchError("too_large", _too_large(policy), permanent=True)
     chunks: list[bytes] = []
     size = 0

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_DB = "./data/partner-coach.json"
@@ -57,7 +58,7 @@ def _whole_number(env: Mapping[str, str], name: str, default: int, low: int, hig
     text = env.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:
         raise ConfigError(
             f"{name} is malformed ({text[:20]!r}): give a whole number from {low} to {high} "
             f"(or unset it for {default})."
@@ -89,6 +90,12 @@ class Settings:
     client_secret: str | None = field(default=None, repr=False)
     # PARTNER_COACH_SENDING_LEASE_SECONDS; None: the default lease (bot.schedule.dispatcher).
     sending_lease: timedelta | None = None
+    # Prometheus metrics at GET /metrics (bot.metrics): off unless PARTNER_COACH_METRICS=1.
+    metrics: bool = False
+    # PARTNER_COACH_METRICS_TOKEN: when set, /metrics answers only "Authorization: Bearer <token>".
+    metrics_token: str | None = field(default=None, repr=False)
+    # PARTNER_COACH_METRICS_DIR: prometheus-client's multiprocess directory (several workers).
+    metrics_dir: Path | None = None
     # Calendar feeds (bot.services.calendar): PARTNER_COACH_CALENDAR_ALLOW_PRIVATE=1 lets them use
     # http and private/loopback hosts (tests and the demo only); how often they are read.
     calendar_allow_private: bool = False
@@ -169,7 +176,7 @@ class Settings:
             api_url += "/"
         port_text = get("PORT") or str(DEFAULT_PORT)
         # 0 takes any free port; `serve` logs the one it got ("serving HTTP on port N").
-        if not port_text.isdigit() or not 0 <= int(port_text) < 65536:
+        if not port_text.isdecimal() or not 0 <= int(port_text) < 65536:
             raise ConfigError(f"PORT is malformed ({port_text!r}): use a number from 0 to 65535.")
         db_path = Path(get("PARTNER_COACH_DB") or DEFAULT_DB)
         if db_path.exists() and db_path.is_dir():
@@ -217,6 +224,7 @@ class Settings:
             client_id=client_id,
             client_secret=client_secret,
             sending_lease=sending_lease_from_env(env),
+            **metrics_from_env(get),
             calendar_allow_private=_flag(env, "PARTNER_COACH_CALENDAR_ALLOW_PRIVATE"),
             calendar_poll_seconds=calendar_poll_seconds_from_env(env),
             zoom_webhook_secret=get("ZOOM_WEBHOOK_SECRET_TOKEN"),
@@ -228,7 +236,7 @@ class Settings:
     def secrets(self) -> list[str]:
         """Every secret value held, so log filters can redact them."""
         values = [self.bot_token, self.signing_secret, self.app_token, self.deal_webhook_secret,
-                  self.client_secret, self.zoom_webhook_secret, self.plan_key]
+                  self.client_secret, self.zoom_webhook_secret, self.plan_key, self.metrics_token]
         values += _url_secrets(self.database_url)
         return [v for v in values if v]
 
@@ -292,7 +300,7 @@ def calendar_poll_seconds_from_env(env: Mapping[str, str]) -> int:
     text = env.get(CALENDAR_POLL_VAR, "").strip()
     if not text:
         return DEFAULT_CALENDAR_POLL_SECONDS
-    if not text.isdigit() or not 60 <= int(text) <= 86400:
+    if not text.isdecimal() or not 60 <= int(text) <= 86400:
         raise ConfigError(
             f"{CALENDAR_POLL_VAR} is malformed ({text[:20]!r}): give a number of seconds from 60 to "
             f"86400 (or unset it for the default {DEFAULT_CALENDAR_POLL_SECONDS})."
@@ -325,6 +333,31 @@ def sending_lease_from_env(env: Mapping[str, str] | None = None) -> timedelta | 
             "(or unset it for the default 2 minutes)."
         )
     return timedelta(seconds=seconds)
+
+
+METRICS_VAR, METRICS_TOKEN_VAR, METRICS_DIR_VAR = (
+    "PARTNER_COACH_METRICS", "PARTNER_COACH_METRICS_TOKEN", "PARTNER_COACH_METRICS_DIR")
+
+
+def metrics_from_env(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """The metrics settings: on/off, the bearer token and the multiprocess directory."""
+    switch = (get(METRICS_VAR) or "0").lower()
+    if switch not in ("0", "1", "false", "true", "off", "on"):
+        raise ConfigError(
+            f"{METRICS_VAR} is malformed ({switch[:20]!r}): set it to 1 to serve Prometheus metrics "
+            "at /metrics, or unset it."
+        )
+    token = get(METRICS_TOKEN_VAR)
+    if token is not None and len(token) < 16:
+        raise ConfigError(
+            f"{METRICS_TOKEN_VAR} is too short ({_secret(token)}): use at least 16 random "
+            "characters, e.g. from `openssl rand -hex 20`."
+        )
+    directory = get(METRICS_DIR_VAR)
+    path = Path(directory) if directory else None
+    if path is not None and path.exists() and not path.is_dir():
+        raise ConfigError(f"{METRICS_DIR_VAR} is not a directory ({path}): give a directory path.")
+    return {"metrics": switch in ("1", "true", "on"), "metrics_token": token, "metrics_dir": path}
 
 
 def _url_secrets(url: str | None) -> list[str]:

@@ -38,6 +38,10 @@ except StartupError as _exc:
     raise SystemExit(EXIT_CONFIG) from None
 # With --preload, gunicorn would call create_app here in the master: refused in one line.
 bot.wsgi.expect_fork()
+# Metrics from several workers meet in one directory (prometheus-client's multiprocess
+# mode): the operator's PARTNER_COACH_METRICS_DIR, or one made here for this master's life.
+# Workers inherit the environment at fork, so their Settings read the same directory.
+_metrics_dir = bot.wsgi.prepare_metrics_dir(_settings)
 
 wsgi_app = "bot.wsgi:create_app()"
 proc_name = "partner-coach"
@@ -67,6 +71,17 @@ def on_starting(server: Any) -> None:
     except StartupError as exc:
         report(exc)
         raise SystemExit(EXIT_CONFIG) from None
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """In the master, after a worker exited: forget its live gauges."""
+    if _metrics_dir is not None:
+        bot.wsgi.forget_worker_metrics(_metrics_dir, worker.pid)
+
+
+def on_exit(server: Any) -> None:
+    """The master is stopping: remove the metrics directory it made (not the operator's)."""
+    bot.wsgi.remove_own_metrics_dir()
 
 
 def post_fork(server: Any, worker: Any) -> None:

@@ -141,6 +141,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # Templates are compiled once per process: without this, every render would stat
+        # the template and each template it imports, to see whether it changed on disk.
+        auto_reload=False,
     )
     env.filters.update(
         user=_user,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.app import build_app, is_postgres
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, slack_environment_hidden
@@ -107,6 +108,9 @@ def build_runtime(
 ) -> Runtime:
     """Build the whole bot; nothing is started or listening yet."""
     clock = clock or SystemClock()
+    if settings.metrics:
+        # Before anything records (or imports prometheus_client): the mode is chosen once.
+        metrics.enable(settings.metrics_dir)
     store = store or open_store(settings)
     # The loaded database is long-lived: move it out of the cyclic GC's reach so full
     # collections don't walk 100,000 commitments in the middle of a request.
@@ -130,7 +134,8 @@ def build_runtime(
         from bot.zoom_webhook import ZOOM_PATH, ZoomWebhook
 
         hooks[ZOOM_PATH] = ZoomWebhook(settings.zoom_webhook_secret, services)
-    wsgi = WsgiApp(app, settings.signing_secret, webhook, hooks=hooks, plans=plan_pages)
+    wsgi = WsgiApp(app, settings.signing_secret, webhook, hooks=hooks, plans=plan_pages,
+                   metrics_token=settings.metrics_token)
     return Runtime(settings, store, client, services, app, wsgi, clock,
                    background=[_scheduler(store, schedule, settings)])
 

@@ -25,6 +25,10 @@ def run_serve() -> int:
     """Run until SIGTERM/SIGINT; exit 2 with one line on a configuration problem."""
     try:
         settings = load_settings()
+        if settings.metrics and settings.metrics_dir is not None:
+            from bot import metrics
+
+            metrics.clear_directory(settings.metrics_dir)  # one process: earlier runs' files are stale
         runtime = build(settings)
     except StartupError as exc:
         report(exc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import time
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -17,8 +18,9 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
+from bot import metrics
 from bot.config import HttpLimits
-from bot.slack.request_shape import shape_problem
+from bot.slack.request_shape import inspect
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,7 @@ MAX_BODY_BYTES = 1024 * 1024
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 WEBHOOK_PATH = "/webhooks/deals"
+METRICS_PATH = "/metrics"
 PLANS_PREFIX = "/plans/"
 # Bolt's OAuth install pages (GET), served only when the app has an OAuth flow.
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
@@ -37,14 +40,15 @@ WebhookHandler = Callable[[bytes, dict[str, str]], tuple[int, dict[str, Any]]]
 WsgiHandler = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
-def _json(start_response: StartResponse, status: int, payload: dict[str, Any]) -> list[bytes]:
-    reasons = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+def _json(start_response: StartResponse, status: int, payload: dict[str, Any],
+          extra_headers: list[tuple[str, str]] | None = None) -> list[bytes]:
+    reasons = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
                405: "Method Not Allowed", 411: "Length Required", 413: "Payload Too Large",
                500: "Internal Server Error"}
     body = json.dumps(payload).encode()
     start_response(
         f"{status} {reasons.get(status, 'Error')}",
-        [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *(extra_headers or [])],
     )
     return [body]
 
@@ -77,10 +81,12 @@ def _signature_headers_well_formed(headers: dict[str, str]) -> bool:
 
 
 class WsgiApp:
-    """Routes `/slack/events` to Bolt, `/healthz` to a 200, `/webhooks/deals` to the CRM hook."""
+    """Routes `/slack/events` to Bolt, `/healthz` to a 200, `/webhooks/deals` to the CRM hook,
+    and `/metrics` (when metrics are on) to the Prometheus exposition."""
 
     def __init__(
         self, bolt_app: App, signing_secret: str | None, webhook: WebhookHandler | None = None,
+        *, metrics_token: str | None = None,
         hooks: dict[str, WebhookHandler] | None = None,
         plans: WsgiHandler | None = None,
     ) -> None:
@@ -91,12 +97,15 @@ class WsgiApp:
         # More signed POST routes by path (e.g. /webhooks/zoom), each verifying its own sender.
         self._hooks = dict(hooks or {})
         self._oauth = bolt_app.oauth_flow is not None
+        self._metrics_token = metrics_token
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH:
             return _json(start_response, 200, {"ok": True})
+        if path == METRICS_PATH:
+            return self._metrics(environ, method, start_response)
         if path.startswith(PLANS_PREFIX) and self._plans is not None:
             return self._plans(environ, start_response)
         if path in OAUTH_PATHS and self._oauth:
@@ -123,6 +132,7 @@ class WsgiApp:
     def _dispatch_slack(
         self, environ: Environ, body: bytes, start_response: StartResponse
     ) -> Iterable[bytes]:
+        began = time.perf_counter()
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
@@ -134,7 +144,7 @@ class WsgiApp:
             or not self._verifier.is_valid_request(body, headers)
         ):
             return _json(start_response, 401, {"ok": False, "error": "invalid_signature"})
-        problem = shape_problem(body, environ.get("CONTENT_TYPE", ""))
+        problem, kind = inspect(body, environ.get("CONTENT_TYPE", ""))
         if problem:
             return _json(start_response, 400, {"ok": False, "error": "bad_request", "detail": problem})
         # Bolt reads wsgi.input itself; hand it the bytes we already consumed.
@@ -146,6 +156,26 @@ class WsgiApp:
             # Malformed bodies can make Bolt's parser raise; that is the sender's fault.
             log.warning("could not process a Slack request", exc_info=True)
             return _json(start_response, 400, {"ok": False, "error": "bad_request"})
+        finally:
+            # Bolt returns once the listener acked: this is the time Slack waits for.
+            metrics.current().ack(kind, time.perf_counter() - began)
+
+    def _metrics(self, environ: Environ, method: str, start_response: StartResponse) -> Iterable[bytes]:
+        recorder = metrics.current()
+        if not recorder.enabled:
+            return _json(start_response, 404, {"ok": False, "error": "not_found"})
+        if method != "GET":
+            return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
+        if self._metrics_token is not None:
+            verdict = metrics.bearer_ok(environ.get("HTTP_AUTHORIZATION"), self._metrics_token)
+            if verdict is None:
+                return _json(start_response, 401, {"ok": False, "error": "token_required"},
+                             [("WWW-Authenticate", 'Bearer realm="metrics"')])
+            if not verdict:
+                return _json(start_response, 403, {"ok": False, "error": "invalid_token"})
+        body, content_type = recorder.exposition()
+        start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(body)))])
+        return [body]
 
 
 def serve_http(

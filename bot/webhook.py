@@ -131,7 +131,7 @@ class DealWebhook:
             return "missing_timestamp"
         if not given.strip():
             return "missing_signature"
-        if not timestamp.isdigit() or len(timestamp) > 12:
+        if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
             return "invalid_timestamp"
         if abs(self._now() - int(timestamp)) > MAX_SKEW_SECONDS:
             return "stale_timestamp"

@@ -22,12 +22,15 @@ from __future__ import annotations
 import atexit
 import logging
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings
+from bot.config import METRICS_DIR_VAR, Settings
 from bot.startup import EXIT_CONFIG, StartupError, build, load_settings, preflight, report
 
 if TYPE_CHECKING:
@@ -131,6 +134,42 @@ def attach_worker(worker: Any) -> None:
         return bool(worker.alive)  # False once gunicorn told this worker to stop
 
     _keep_waiting = keep_waiting
+
+
+_own_metrics_dir: Path | None = None
+
+
+def prepare_metrics_dir(settings: Settings) -> Path | None:
+    """In the gunicorn master: the multiprocess metrics directory, emptied of an earlier run's
+    files (None when metrics are off). Without PARTNER_COACH_METRICS_DIR, a temporary one is
+    made and named in the environment the workers inherit."""
+    global _own_metrics_dir
+    if not settings.metrics:
+        return None
+    from bot import metrics
+
+    directory = settings.metrics_dir
+    if directory is None:
+        directory = _own_metrics_dir = Path(tempfile.mkdtemp(prefix="partner-coach-metrics-"))
+        os.environ[METRICS_DIR_VAR] = str(directory)
+    metrics.clear_directory(directory)
+    return directory
+
+
+def forget_worker_metrics(directory: Path, pid: int) -> None:
+    """In the gunicorn master, when a worker exits: drop its live gauges."""
+    from bot import metrics
+
+    try:
+        metrics.process_gone(directory, pid)
+    except OSError:
+        log.warning("could not drop the metrics of worker %s", pid, exc_info=True)
+
+
+def remove_own_metrics_dir() -> None:
+    """Remove the metrics directory :func:`prepare_metrics_dir` made, if it made one."""
+    if _own_metrics_dir is not None:
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)
 
 
 def check_http(settings: Settings) -> None:

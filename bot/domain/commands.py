@@ -321,9 +321,9 @@ def parse_command(text: str) -> Command:
             word = words.pop(0)
             if word in LIST_VIEWS:
                 view = word
-            elif word == "page" and words and words[0].isdigit():
+            elif word == "page" and words and words[0].isdecimal():
                 page = max(1, int(words.pop(0)))
-            elif word.isdigit():
+            elif word.isdecimal():
                 page = max(1, int(word))
             else:
                 raise UsageError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -73,7 +73,8 @@ class Commitment:
 
     def to_doc(self) -> dict[str, Any]:
         """A JSON-safe dict for the store."""
-        doc = asdict(self)
+        # Every field is a scalar: a plain dict of them, not dataclasses.asdict's recursive copy.
+        doc = {name: getattr(self, name) for name in _FIELD_ORDER}
         for key in ("created_at", "closed_at", "due_on", "confirmed_at"):
             if doc[key] is not None:
                 doc[key] = doc[key].isoformat()
@@ -95,7 +96,8 @@ class Commitment:
         })
 
 
-_FIELDS = frozenset(Commitment.__dataclass_fields__)
+_FIELD_ORDER = tuple(Commitment.__dataclass_fields__)
+_FIELDS = frozenset(_FIELD_ORDER)
 
 
 @dataclass(frozen=True)

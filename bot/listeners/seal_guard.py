@@ -69,7 +69,7 @@ def _open_actions(seal: Seal, body: dict[str, Any]) -> bool:
         if opened is not None:
             action["value"] = opened
         elif not (action["action_id"].startswith("item_") and on_channel_message(body)
-                  and isinstance(value, str) and value.isdigit()):
+                  and isinstance(value, str) and value.isdecimal()):
             return False
     return True
 

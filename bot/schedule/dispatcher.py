@@ -36,6 +36,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.clock import Clock
 from bot.domain.schedule_rules import backoff
 from bot.messages import Message
@@ -246,6 +247,9 @@ class Dispatcher:
                                       doc.get("id"), scope.workspace, scope.channel_id)
                 if not self._again.is_set():
                     break
+            recorder = metrics.current()
+            if recorder.enabled:  # a scan of every job: only when someone watches
+                recorder.jobs_pending(sum(1 for _ in self.jobs.all_active()))
             return report
         finally:
             self._run_lock.release()
@@ -333,6 +337,7 @@ class Dispatcher:
         # 3. Done, with the ts.
         self.record_posted(scope, job_id, str(response.get("ts")), response.get("channel"))
         report.posted.append(job_id)
+        metrics.current().post_sent((intent_at - parse(doc["due_at"])).total_seconds())
 
     # ------------------------------------------------------------------ steps
 
@@ -382,6 +387,7 @@ class Dispatcher:
         )
         report.failed.append(doc["id"])
         if changed is not None and changed.get("status") == FAILED:
+            metrics.current().post_failed()
             log.error("job %s (%s) for %s/%s target %s failed for good: %s",
                       doc["id"], doc.get("type"), scope.workspace, scope.channel_id,
                       doc.get("target") or scope.channel_id, code)

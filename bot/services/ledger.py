@@ -139,9 +139,11 @@ class Ledger:
             hit = self._cache.get(scope)
         if hit is None or hit[0] != before:
             return
-        items = [c for c in hit[1] if c.number != item.number]
-        items.append(item)
-        if len(items) > 1 and items[-2].number > item.number:  # an edit of an older item
+        if not hit[1] or hit[1][-1].number < item.number:  # a new item: numbers only grow
+            items = [*hit[1], item]
+        else:  # a change to an existing one (or, defensively, a new one out of order)
+            items = [c for c in hit[1] if c.number != item.number]
+            items.append(item)
             items.sort(key=lambda c: c.number)
         after = self._store.revision(scope)
         assert after is not None

@@ -215,7 +215,7 @@ class Listening:
                 self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": rest}))
         if verb == "remove":
-            if not rest.isdigit() or not 1 <= int(rest) <= len(patterns):
+            if not rest.isdecimal() or not 1 <= int(rest) <= len(patterns):
                 return error("Give the number of a pattern from `/partner crm patterns`.", cmd.USAGE["crm"])
             patterns.pop(int(rest) - 1)
             self._partner.settings.set(actor.scope, crm_patterns=patterns)

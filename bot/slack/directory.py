@@ -14,8 +14,10 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import default_retry_handlers
 
 from bot.domain.workspace import Workspace
+from bot.slack.client import CallCounter
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,8 @@ class Directory:
     def __init__(self, client: WebClient) -> None:
         # Look-ups happen before the 3-second ack: a slow Slack must cost at most
         # LOOKUP_TIMEOUT seconds and a fallback, never a retry loop that misses the ack.
-        self._client = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT)
+        self._client = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT,
+                                 retry_handlers=[CallCounter(), *default_retry_handlers()])
         self._profiles = _TtlCache(PROFILE_TTL_SECONDS)
         self._channels = _TtlCache(MEMBERSHIP_TTL_SECONDS)
         self._emails = _TtlCache(PROFILE_TTL_SECONDS)

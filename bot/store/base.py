@@ -8,7 +8,6 @@ backend slot in later without touching the domain.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, NamedTuple, Protocol
@@ -112,11 +111,31 @@ def read_modify_write(
     """The ``update()`` algorithm every store shares; call it inside the store's transaction."""
     current = store.get(scope, kind, key)
     # change() may edit its argument in place: give it a copy to compare against.
-    new = change(copy.deepcopy(current))
+    new = change(clone_doc(current) if current is not None else None)
     if new is None:
         if current is not None:
             store.delete(scope, kind, key)
         return None
     if new != current:
         store.put(scope, kind, key, new)
-    return copy.deepcopy(new)
+    return clone_doc(new)
+
+
+def clone_doc(doc: Doc) -> Doc:
+    """A deep copy of a JSON document (dicts, lists, scalars), so that no caller shares nested
+    values with the store. Much cheaper than ``copy.deepcopy``, which handles arbitrary
+    objects: most values are scalars, so copy the dict at C speed and descend only into
+    containers."""
+    copied = dict(doc)
+    for key, value in copied.items():
+        if isinstance(value, dict | list):
+            copied[key] = _clone_value(value)
+    return copied
+
+
+def _clone_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return clone_doc(value)
+    if isinstance(value, list):
+        return [_clone_value(v) for v in value]
+    return value

@@ -71,7 +71,7 @@ class Journal:
             if self._synced >= sequence:
                 return  # another writer's fsync already covered us
             target = self._written
-            os.fsync(self._file.fileno())
+            _sync_data(self._file.fileno())
             self._synced = target
 
     def needs_compaction(self) -> bool:
@@ -145,6 +145,14 @@ def _apply(state: dict[str, dict[str, Any]], changes: dict[str, dict[str, Any]])
                 target[doc_id] = doc
         if not target:
             del state[table]
+
+
+def _sync_data(fd: int) -> None:
+    """Make appended bytes durable. fdatasync flushes the data and the metadata needed to
+    read it back (the file's new size) but not its timestamps: the same promise for an
+    append-only file, for about a quarter less time on a busy disk (docs/performance.md)."""
+    sync = getattr(os, "fdatasync", os.fsync)  # macOS has no fdatasync
+    sync(fd)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -168,8 +168,11 @@ class PostgresStore:
         """
         current: Connection | None = getattr(self._local, "conn", None)
         if current is not None:
-            if scope is not None:
+            if scope is not None and scope not in self._local.locked:
+                # The lock lasts until the transaction ends: take it once, not per statement
+                # (a give used to spend three of its eight round trips re-taking it).
                 _scope_lock(current, scope)
+                self._local.locked.add(scope)
             yield current
             return
         with self._engine.begin() as conn:
@@ -275,11 +278,11 @@ class PostgresStore:
             return
         with self._engine.begin() as conn:
             _scope_lock(conn, scope)
-            self._local.conn = conn
+            self._local.conn, self._local.locked = conn, {scope}
             try:
                 yield
             finally:
-                self._local.conn = None
+                self._local.conn, self._local.locked = None, set()
 
     def close(self) -> None:
         self._engine.dispose()

@@ -20,7 +20,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from bot.store.base import Doc, Scope, read_modify_write
+from bot.store.base import Doc, Scope, clone_doc, read_modify_write
 from bot.store.journal import Journal
 from bot.store.lock import ProcessLock
 
@@ -81,25 +81,6 @@ class ShardStorage(Storage):
 
     def is_empty(self) -> bool:
         return not self._memory
-
-
-def _clone(doc: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of a JSON document (dicts, lists, scalars): reads must not share nested values
-    with the store. Much cheaper than copy.deepcopy, which handles arbitrary objects: most
-    values are scalars, so copy the dict at C speed and descend only into containers."""
-    copied = dict(doc)
-    for key, value in copied.items():
-        if isinstance(value, dict | list):
-            copied[key] = _clone_value(value)
-    return copied
-
-
-def _clone_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return _clone(value)
-    if isinstance(value, list):
-        return [_clone_value(v) for v in value]
-    return value
 
 
 def _shard_key(scope: Scope) -> str:
@@ -196,17 +177,17 @@ class TinyDBStore:
     def get(self, scope: Scope, kind: str, key: str) -> Doc | None:
         with self._lock:
             doc = self._live_docs(scope, kind).get(key)
-            return _clone(doc) if doc is not None else None
+            return clone_doc(doc) if doc is not None else None
 
     def find(
         self, scope: Scope, kind: str, where: Callable[[Doc], bool] | None = None
     ) -> list[Doc]:
         with self._lock:
-            docs = [_clone(doc) for doc in self._live_docs(scope, kind).values()]
+            docs = [clone_doc(doc) for doc in self._live_docs(scope, kind).values()]
         return [d for d in docs if where is None or where(d)]
 
     def put(self, scope: Scope, kind: str, key: str, doc: Doc) -> None:
-        stored = _clone(doc)  # the caller keeps its dict; ours is never mutated, only replaced
+        stored = clone_doc(doc)  # the caller keeps its dict; ours is never mutated, only replaced
         with self._writing():
             docs = self._docs(scope, kind, create=True)
             assert docs is not None
@@ -214,7 +195,7 @@ class TinyDBStore:
             self._changed(scope, kind, key, stored)
 
     def add_once(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
-        stored = _clone(doc)
+        stored = clone_doc(doc)
         with self._writing():
             docs = self._docs(scope, kind, create=True)
             assert docs is not None
@@ -253,7 +234,7 @@ class TinyDBStore:
         with self._lock:
             db = self._shards.get(_shard_key(scope))
             state = db.storage.state() if db is not None else {}
-            return [(kind, str(key), _clone(doc))
+            return [(kind, str(key), clone_doc(doc))
                     for kind, docs in state.items() for key, doc in docs.items()]
 
     @contextmanager

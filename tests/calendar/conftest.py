@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.calendar.feed_server import FeedServer
@@ -23,3 +25,18 @@ def team(emulator):
     emulator.add_user(BOB, name="bob", tz="America/Los_Angeles", real_name="Bob Baker", email="bob@ourco.com")
     emulator.add_user(CAROL, name="carol", tz="Asia/Tokyo", real_name="Carol Chen", email="carol@ourco.com")
     return emulator
+
+
+@pytest.fixture
+def outside():
+    """A feed server on 127.0.0.2, standing in for a public host (Linux routes all of 127/8 to
+    loopback; elsewhere the tests needing it skip unless PARTNER_COACH_REQUIRE_LOOPBACK_ALIAS=1)."""
+    try:
+        server = FeedServer(host="127.0.0.2").start()
+    except OSError as exc:
+        if os.environ.get("PARTNER_COACH_REQUIRE_LOOPBACK_ALIAS") == "1":
+            raise
+        pytest.skip(f"can't listen on 127.0.0.2 ({exc}); the redirect-to-loopback test needs a second "
+                    "loopback address")
+    yield server
+    server.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.calendar_fetch import FetchError, FetchPolicy, fetch_feed, is_public
-from tests.calendar.feed_server import FeedServer, Route, fixture
+from tests.calendar.feed_server import Route, fixture
 
 LOCAL = FetchPolicy.for_settings(allow_private=True)
 
@@ -65,18 +65,14 @@ def test_plain_http_is_refused_by_default(feeds):
     assert "/alice.ics" not in feeds.hits
 
 
-def test_a_redirect_to_loopback_is_refused_when_loopback_is_not_allowed(feeds):
+def test_a_redirect_to_loopback_is_refused_when_loopback_is_not_allowed(feeds, outside):
     # The first hop is on 127.0.0.2, treated as public here; the redirect goes to 127.0.0.1.
-    outside = FeedServer(host="127.0.0.2").start()
-    try:
-        target = feeds.serve("/internal.ics", Route(fixture("google_alice.ics")))
-        url = outside.serve("/hop", Route(status=302, location=target))
-        policy = FetchPolicy(allow_http=True, allow_address=lambda address: address == "127.0.0.2")
-        error = fails(url, policy)
-        assert error.code == "blocked_address"
-        assert "/hop" in outside.hits and "/internal.ics" not in feeds.hits
-    finally:
-        outside.stop()
+    target = feeds.serve("/internal.ics", Route(fixture("google_alice.ics")))
+    url = outside.serve("/hop", Route(status=302, location=target))
+    policy = FetchPolicy(allow_http=True, allow_address=lambda address: address == "127.0.0.2")
+    error = fails(url, policy)
+    assert error.code == "blocked_address"
+    assert "/hop" in outside.hits and "/internal.ics" not in feeds.hits
 
 
 def test_a_redirect_passing_the_checks_is_followed(feeds):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.calendar_fetch import FetchPolicy
-from tests.calendar.feed_server import FeedServer, Route, fixture
+from tests.calendar.feed_server import Route, fixture
 from tests.calendar.ics import calendar, event
 from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import all_text, reply_text
@@ -75,19 +75,15 @@ def test_a_malformed_feed_is_refused_with_a_status(team, bot, slack, emulator, c
 
 
 def test_a_redirect_to_loopback_is_refused_when_loopback_isnt_allowed(
-        team, bot, slack, emulator, clock, feeds, schedule):
-    outside = FeedServer(host="127.0.0.2").start()
-    try:
-        inside = feeds.serve("/internal.ics", Route(fixture("google_alice.ics")))
-        connect(slack, outside.serve("/hop", Route(status=302, location=inside)))
-        # As in production, except that 127.0.0.2 stands in for a public address.
-        bot.runtime.services.calendar.policy = FetchPolicy(
-            allow_http=True, allow_address=lambda address: address == "127.0.0.2")
-        schedule.sweep()
-        assert "private network" in status(slack)
-        assert "/internal.ics" not in feeds.hits
-    finally:
-        outside.stop()
+        team, bot, slack, emulator, clock, feeds, schedule, outside):
+    inside = feeds.serve("/internal.ics", Route(fixture("google_alice.ics")))
+    connect(slack, outside.serve("/hop", Route(status=302, location=inside)))
+    # As in production, except that 127.0.0.2 stands in for a public address.
+    bot.runtime.services.calendar.policy = FetchPolicy(
+        allow_http=True, allow_address=lambda address: address == "127.0.0.2")
+    schedule.sweep()
+    assert "private network" in status(slack)
+    assert "/internal.ics" not in feeds.hits
 
 
 def test_a_slow_feed_times_out_and_the_other_feeds_and_posts_go_on(

@@ -59,18 +59,21 @@ def test_docs_round_trip_and_ignore_unknown_fields():
 
 
 def test_balance_counts_each_state_per_side():
+    late_done = datetime(2026, 11, 6, tzinfo=UTC)
     items = [
         item(1, "give"), item(2, "give", due=date(2026, 11, 20)),
-        item(3, "give", status="done", due=date(2026, 11, 5), closed=datetime(2026, 11, 6, tzinfo=UTC)),
+        item(9, "neither"),  # an unknown side is not counted anywhere, and counting goes on
+        item(3, "give", status="done", due=date(2026, 11, 5), closed=late_done),
         item(4, "give", status="done", due=date(2026, 11, 5), closed=datetime(2026, 11, 5, tzinfo=UTC)),
         item(5, "give", status="dropped"),
         item(6, "get", due=TODAY), item(7, "get", status="dropped"), item(8, "get", status="dropped"),
-        item(9, "neither"),  # an unknown side is not counted anywhere
+        item(10, "give", due=date(2026, 11, 21)), item(11, "give", status="done", due=date(2026, 11, 5),
+                                                       closed=late_done),
     ]
     result = balance(items, TODAY)
-    assert result.give == SideTally(open=2, kept=2, dropped=1, overdue=1, kept_late=1)
+    assert result.give == SideTally(open=3, kept=3, dropped=1, overdue=2, kept_late=2)
     assert result.get == SideTally(open=1, kept=0, dropped=2, overdue=0, kept_late=0)
-    assert result.give.total == 4 and result.get.total == 1  # dropped never counts
+    assert result.give.total == 6 and result.get.total == 1  # dropped never counts
     assert tally(items, "give", TODAY) == result.give and tally(items, "get", TODAY) == result.get
     assert not result.is_empty
 

@@ -55,6 +55,8 @@ def test_serve_without_tokens_prints_one_line_and_exits_2(emulator, tmp_path):
         ("SLACK_API_URL", "slack.com"),
         ("PARTNER_COACH_SENDING_LEASE_SECONDS", "-5"),
         ("PARTNER_COACH_SENDING_LEASE_SECONDS", "soon"),
+        ("PARTNER_COACH_METRICS", "yes-SECRET123"),
+        ("PARTNER_COACH_METRICS_TOKEN", "SECRET123"),  # too short to be a real secret
         ("PARTNER_COACH_HTTP_REQUEST_TIMEOUT", "0"),
         ("PARTNER_COACH_HTTP_CONNECTION_LIMIT", "lots"),
         ("PARTNER_COACH_PUBLIC_URL", "coach.example.com"),

@@ -71,3 +71,12 @@ def test_every_variable_of_the_sample_left_empty_reads_as_unset():
     empty = {name: "" for name in env_sample()}
     required = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
     assert Settings.from_env({**empty, **required}) == Settings.from_env(required)
+
+
+def test_a_port_of_digits_int_cannot_read_is_one_line(emulator, tmp_path):
+    env = serve_env(emulator, tmp_path / "db.json", 0, PORT="\u00b2")  # "²": isdigit(), not int()
+    result = subprocess.run([sys.executable, "-m", "bot", "serve"], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "PORT" in lines[0]

@@ -158,3 +158,19 @@ def test_absurd_due_dates_never_crash(served, text):
     assert response.status_code == 200 and reply_text(response)
     still_serving(served)
     quiet_log(served)
+
+
+@pytest.mark.parametrize("text", ["list \u00b2", "list page \u00b2", "crm remove \u00b2", "done \u00b2",
+                                  "drop #\u00b9", "edit \u00b2 a new text"])
+def test_digits_int_cannot_read_get_a_usage_reply(served, text):
+    """"²" is a digit to str.isdigit() but not to int(): it must not reach int()."""
+    response = served.driver.command(text, user=ALICE, channel=DEAL)
+    assert response.status_code == 200 and ":warning:" in reply_text(response)
+    quiet_log(served)
+
+
+def test_a_button_value_int_cannot_read_is_refused(served, emulator):
+    served.driver.action("item_done", "\u00b2", user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: len(emulator.responses()) >= 1)
+    assert ":warning:" in json.dumps(emulator.responses()[-1])
+    quiet_log(served)

@@ -96,6 +96,7 @@ def test_missing_or_malformed_headers_are_refused(served, emulator):
         ({k: v for k, v in good.items() if k != "X-Partner-Coach-Signature"}, "missing_signature"),
         ({**good, "X-Partner-Coach-Timestamp": "abc"}, "invalid_timestamp"),
         ({**good, "X-Partner-Coach-Timestamp": "9" * 40}, "invalid_timestamp"),
+        ({**good, "X-Partner-Coach-Timestamp": "\u00b2" * 3}, "invalid_timestamp"),  # "²²²": a digit to str
     ]
     for headers, error in cases:
         response = post(served, body, headers)

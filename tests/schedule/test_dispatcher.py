@@ -497,3 +497,85 @@ def test_a_retry_waits_its_backoff_and_says_why(dispatcher, post, emulator, cloc
     assert doc["retry_at"] > doc["due_at"]
     assert "job a in T0001/C0DEAL not posted (http_500); retrying in" in caplog.text
     assert dispatcher.run_due().posted == []  # not before retry_at
+
+
+def test_retry_at_follows_the_backoff_for_the_attempt_and_retry_after(
+        dispatcher, post, emulator, clock, caplog):
+    from bot.domain.schedule_rules import backoff
+    from bot.schedule.jobs import iso
+
+    emulator.fail_next("chat.postMessage", "ratelimited", retry_after=30)
+    post("a")
+    with caplog.at_level(logging.WARNING, logger="bot.schedule.dispatcher"):
+        dispatcher.run_due()
+    wait = backoff(1, 30.0)
+    assert job(dispatcher, "a")["retry_at"] == iso(clock.now() + wait)
+    assert (f"job a in T0001/C0DEAL not posted (ratelimited); retrying in {int(wait.total_seconds())}s "
+            "(attempt 1)") in caplog.messages
+    clock.advance(wait)
+    dispatcher.jobs.change(SCOPE, "a", lambda d: {**d, "attempts": 3}, clock.now())
+    emulator.fail_next("chat.postMessage", "internal_error", status=500)
+    dispatcher.run_due()
+    assert job(dispatcher, "a")["retry_at"] == iso(clock.now() + backoff(4, None))
+
+
+def crash_after_posting(dispatcher, monkeypatch):
+    """Run the due jobs, dying between the post and its record."""
+    real = dispatcher.record_posted
+    monkeypatch.setattr(dispatcher, "record_posted", lambda *a: (_ for _ in ()).throw(OSError("disk")))
+    dispatcher.run_due()
+    monkeypatch.setattr(dispatcher, "record_posted", real)
+
+
+def test_recovery_pages_through_a_busy_channel(dispatcher, post, emulator, monkeypatch):
+    post("a")
+    crash_after_posting(dispatcher, monkeypatch)
+    for n in range(250):  # the channel moved on: the post is on the second page
+        emulator.add_message(DEAL, f"chatter {n}", user="U0BOB")
+    report = dispatcher.run_due()
+    assert report.recovered == ["a"] and len(emulator.messages(DEAL)) == 1
+    first, second = emulator.calls_to("conversations.history")
+    assert "cursor" not in first.args
+    assert second.args["cursor"] == first.response["response_metadata"]["next_cursor"]
+    assert str(first.args["limit"]) == "200"
+    assert (job(dispatcher, "a")["posted_channel"], job(dispatcher, "a")["status"]) == (DEAL, "done")
+
+
+def test_recovery_looks_back_only_so_far(dispatcher, post, emulator, monkeypatch):
+    dispatcher.history_scan_limit = 200
+    post("a")
+    crash_after_posting(dispatcher, monkeypatch)
+    for n in range(200):
+        emulator.add_message(DEAL, f"chatter {n}", user="U0BOB")
+    report = dispatcher.run_due()
+    # Buried under 200 newer messages: not found, so posted again (late rather than never).
+    assert report.posted == ["a"] and len(emulator.calls_to("conversations.history")) == 1
+    assert len(emulator.messages(DEAL)) == 2
+
+
+def test_a_mark_matches_only_its_job_channel_and_arm():
+    from bot.schedule.dispatcher import _same_mark
+
+    wanted = {"job_id": "a", "channel": DEAL, "arm": 0}
+    assert _same_mark({"job_id": "a", "channel": DEAL, "arm": 0}, wanted)
+    assert _same_mark({"job_id": "a", "channel": DEAL, "arm": "0"}, wanted)
+    assert _same_mark({"job_id": "a", "channel": DEAL}, wanted) and _same_mark(
+        {"job_id": "a", "channel": DEAL, "arm": None}, wanted)
+    assert not _same_mark({"job_id": "b", "channel": DEAL, "arm": 0}, wanted)
+    assert not _same_mark({"job_id": "a", "channel": OTHER, "arm": 0}, wanted)
+    assert not _same_mark({"job_id": "a", "channel": DEAL, "arm": 1}, wanted)
+    assert not _same_mark({"job_id": "a", "channel": DEAL}, {**wanted, "arm": 2})
+    for payload in (None, "a", ["a"]):
+        assert not _same_mark(payload, wanted)
+
+
+def test_a_sending_job_is_leased_while_its_intent_is_recent(dispatcher, clock):
+    from bot.schedule.jobs import iso
+
+    sending = {"status": "sending", "intent_at": iso(clock.now())}
+    assert not dispatcher._leased(sending, clock.now())  # no lease configured (one process)
+    dispatcher.sending_lease = timedelta(seconds=60)
+    assert dispatcher._leased(sending, clock.now() + timedelta(seconds=59))
+    assert not dispatcher._leased(sending, clock.now() + timedelta(seconds=60))
+    assert not dispatcher._leased({**sending, "status": "pending"}, clock.now())
+    assert not dispatcher._leased({**sending, "intent_at": None}, clock.now())

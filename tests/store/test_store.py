@@ -270,3 +270,27 @@ def test_writes_keep_no_reference_to_the_callers_documents(make_store, tmp_path)
     assert store.get(A, "c", "1") == {"what": "pilot", "tags": ["a"]}
     store.close()
     assert make_store(tmp_path / "db.json").get(A, "c", "1") == {"what": "pilot", "tags": ["a"]}
+
+
+def test_a_tinydb_write_returns_only_after_its_line_is_synced_to_disk(tmp_path, monkeypatch):
+    import bot.store.journal as journal
+
+    synced_sizes: list[int] = []
+    real_sync = journal._sync_data
+
+    def recording_sync(fd: int) -> None:
+        real_sync(fd)
+        synced_sizes.append(os.fstat(fd).st_size)
+
+    monkeypatch.setattr(journal, "_sync_data", recording_sync)
+    store = TinyDBStore(tmp_path / "db.json")
+    for i in range(3):
+        store.put(A, "c", str(i), {"n": i})
+        # Everything written so far was covered by a sync before put() returned.
+        assert synced_sizes and synced_sizes[-1] == (tmp_path / "db.json").stat().st_size
+    with store.transaction(A):
+        store.put(A, "c", "x", {"n": 1})
+        store.put(A, "c", "y", {"n": 2})
+        during = len(synced_sizes)
+    assert len(synced_sizes) == during + 1  # one sync for the whole transaction, at its end
+    store.close()

@@ -35,7 +35,7 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
         actor = services.actor(workspace, channel, user)
         if not from_home and named and named != channel:
             outcome = error("That button belongs to another channel's list; nothing changed.")
-        elif not number.isdigit() or not channel:
+        elif not number.isdecimal() or not channel:
             outcome = error("That button doesn't point at a commitment any more.")
         elif from_home and not services.directory.is_member(workspace, channel, user):
             outcome = error("You can only change commitments of channels you're in.")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot import metrics
 from bot.domain.commands import UsageError, parse_command
 from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import workspace_of
@@ -46,6 +47,7 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
             reply = rendered(error(exc.message, exc.usage).reply)
         except Exception:
             logger.exception("/partner failed in %s", command.get("channel_id"))
+            metrics.current().listener_error("command")
             reply = rendered(error("Something went wrong on my side; try again?").reply)
         # The write is durable before this ack: what Slack acknowledges is stored.
         ack(**reply)
