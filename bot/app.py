@@ -100,6 +100,7 @@ def build_app(
     *,
     token_verification: bool = True,
     oauth_settings: OAuthSettings | None = None,
+    verified_upstream: bool = False,
 ) -> App:
     """The Bolt app with every listener registered.
 
@@ -118,7 +119,10 @@ def build_app(
             client=services.client,
             signing_secret=signing_secret or "",
             token_verification_enabled=token_verification,
-            request_verification_enabled=signing_secret is not None,
+            # Behind bot.server.WsgiApp (``verified_upstream``), every request has had its
+            # signature checked before Bolt sees it: checking it again only costs CPU.
+            # Socket Mode requests carry no signature; Bolt never checks those.
+            request_verification_enabled=signing_secret is not None and not verified_upstream,
             process_before_response=False,
             logger=bolt_logger,
             oauth_settings=oauth_settings,

@@ -124,8 +124,9 @@ def build_runtime(
     services.partner.register(cmd.Meeting, meetings.command)
     plan_pages = install_plans(services, schedule, settings)
     _install_calendar(services, schedule, settings)
+    # Served only through WsgiApp below, which checks every Slack request's signature first.
     app = build_app(services, settings.signing_secret, token_verification=token_verification,
-                    oauth_settings=oauth)
+                    oauth_settings=oauth, verified_upstream=True)
     webhook = DealWebhook(settings.deal_webhook_secret, services) if settings.deal_webhook_secret else None
     if oauth is None and token_verification:
         _adopt_token_workspace(services)

@@ -103,20 +103,40 @@ class SideRecord:
 
 
 def side_record(items: Sequence[Commitment], side: str, today: date) -> SideRecord:
-    """Summarise one side's items as of ``today`` (the local date deciding "overdue")."""
-    mine = [c for c in items if c.side == side]
-    kept = [c for c in mine if c.status == "done"]
-    opened = [c for c in mine if c.is_open]
-    dated = sorted((c for c in opened if c.due_on is not None), key=lambda c: (c.due_on, c.number))
-    last_kept = max(kept, key=lambda c: (c.closed_at, c.number), default=None)
-    oldest = dated[0] if dated else None
+    """Summarise one side's items as of ``today`` (the local date deciding "overdue").
+
+    One pass over the items: every ``give`` and ``get`` runs this over the whole channel.
+    """
+    kept = kept_late = dropped = opened = overdue = 0
+    last_kept: Commitment | None = None
+    oldest: Commitment | None = None  # the open item due first (lowest number on a tie)
+    for c in items:
+        if c.side != side:
+            continue
+        status = c.status
+        if status == "open":
+            opened += 1
+            due = c.due_on
+            if due is not None:
+                if due < today:
+                    overdue += 1
+                if oldest is None or (due, c.number) < (oldest.due_on, oldest.number):  # type: ignore[operator]
+                    oldest = c
+        elif status == "done":
+            kept += 1
+            if c.kept_late():
+                kept_late += 1
+            if last_kept is None or (c.closed_at, c.number) > (last_kept.closed_at, last_kept.number):  # type: ignore[operator]
+                last_kept = c
+        elif status == "dropped":
+            dropped += 1
     return SideRecord(
-        promised=len(kept) + len(opened),
-        kept=len(kept),
-        kept_late=sum(c.kept_late() for c in kept),
-        dropped=sum(c.status == "dropped" for c in mine),
-        open=len(opened),
-        overdue=sum(c.is_overdue(today) for c in opened),
+        promised=kept + opened,
+        kept=kept,
+        kept_late=kept_late,
+        dropped=dropped,
+        open=opened,
+        overdue=overdue,
         oldest_due=oldest,
         oldest_due_days=(today - oldest.due_on).days if oldest and oldest.due_on else 0,
         last_kept=last_kept,

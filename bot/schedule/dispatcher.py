@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -79,6 +80,10 @@ TEAM_SCOPE = "_team"
 SENDING_LEASE = timedelta(minutes=2)
 DM_CHANNEL = "dm_channel"
 UNINSTALLED = "uninstalled"  # the error recorded on jobs cancelled because the workspace left
+# A channel whose data hasn't changed is planned again once in this period anyway (planning
+# also depends on the time: a reminder's window opens at the owner's midnight, 9 hours before
+# it is due; the next week's digest is planned once this week's has gone out, itself a change).
+REPLAN_PERIOD = timedelta(hours=1)
 # Slack's answers once a workspace has removed the app or revoked its token.
 TOKEN_GONE = frozenset({"token_revoked", "account_inactive", "invalid_auth", "app_uninstalled"})
 
@@ -165,6 +170,9 @@ class Dispatcher:
         self.finish: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
         self._run_lock = threading.Lock()
         self._again = threading.Event()
+        # scope -> (store revision, replan period) when it was last planned: a sweep skips a
+        # channel whose data and period are both unchanged (see :meth:`sweep`).
+        self._planned: dict[Scope, tuple[int, int]] = {}
 
     # ------------------------------------------------------------------ wiring
 
@@ -185,8 +193,9 @@ class Dispatcher:
         self._stopping.set()
 
     def resume(self) -> None:
-        """Undo :meth:`stop` (a scheduler started again)."""
+        """Undo :meth:`stop` (a scheduler started again); its first sweep plans every channel."""
         self._stopping.clear()
+        self._planned.clear()
 
     def _leased(self, doc: Doc, now: datetime) -> bool:
         """Another process may be posting this job right now (``sending``, intent too recent)."""
@@ -197,7 +206,15 @@ class Dispatcher:
     # ------------------------------------------------------------------ running
 
     def sweep(self, now: datetime | None = None) -> RunReport:
-        """Plan jobs from stored data for every channel, prune old ones, then run what is due."""
+        """Plan jobs from stored data, prune old ones, then run what is due.
+
+        Planning every channel every minute cost seconds of CPU with thousands of channels,
+        so a channel is planned when its data changed since it was last planned (the
+        store's revision), and otherwise once per :data:`REPLAN_PERIOD` at an offset of its
+        own, which spreads those re-plans over the period instead of one burst. The first
+        sweep of a process, a store that can't tell revisions (several processes on
+        PostgreSQL) and a clock that jumped plan every channel, as before.
+        """
         at = now or self.clock.now()
         for poller in self.pollers:
             try:
@@ -205,19 +222,32 @@ class Dispatcher:
             except Exception:
                 log.exception("poller %s failed", getattr(poller, "__name__", poller))
         gone = _Memo(self.is_uninstalled)
+        planned: dict[Scope, tuple[int, int]] = {}
         for scope in list(self.jobs.store.scopes()):
             if scope.channel_id.startswith("_"):
                 continue
             if gone(scope.workspace):
                 self.cancel_active(scope, UNINSTALLED)  # finishes a clean-up a crash interrupted
                 continue
+            # Read before planning: a write made while planning only causes one more plan.
+            revision = self.jobs.store.revision(scope)
+            period = _period(scope, at)
+            last = self._planned.get(scope)
+            if revision is not None and last == (revision, period):
+                planned[scope] = last
+                continue
+            failed = False
             for planner in self.planners:
                 try:
                     planner(scope, at)
                 except Exception:
+                    failed = True  # not remembered as planned: the next sweep tries again
                     log.exception("planning %s for %s/%s failed", getattr(planner, "__name__", planner),
                                   scope.workspace, scope.channel_id)
             self._prune(scope, at)
+            if revision is not None and not failed:
+                planned[scope] = (revision, period)
+        self._planned = planned  # channels that left (or whose workspace did) are forgotten
         return self.run_due(now)
 
     def run_due(self, now: datetime | None = None) -> RunReport:
@@ -525,6 +555,15 @@ class Dispatcher:
 
         for doc in self.jobs.find(scope, old):
             self.jobs.delete(scope, doc["id"])
+
+
+def _period(scope: Scope, at: datetime) -> int:
+    """Which :data:`REPLAN_PERIOD` ``at`` falls in, counted from an offset that is fixed per
+    channel: a channel is re-planned when this number changes (at least once a period, and
+    at once when the clock jumps a period or more, either way)."""
+    span = int(REPLAN_PERIOD.total_seconds())
+    offset = zlib.crc32(f"{scope.workspace}/{scope.channel_id}".encode()) % span
+    return int((at.timestamp() - offset) // span)
 
 
 class _Memo:

@@ -23,6 +23,10 @@ log = logging.getLogger(__name__)
 
 PROFILE_TTL_SECONDS = 24 * 3600
 MEMBERSHIP_TTL_SECONDS = 60
+# Slack answered "no such user" (a deleted account, a user id from another workspace): asked
+# again after an hour, not on every sweep for every channel that names them.
+UNKNOWN_USER_TTL_SECONDS = 3600
+UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "user_not_visible"})
 DEFAULT_TZ = "UTC"
 LOOKUP_TIMEOUT = 1.5
 _USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,30}$")
@@ -32,21 +36,22 @@ class _TtlCache:
     def __init__(self, ttl: float, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._ttl = ttl
         self._now = monotonic
-        self._data: dict[tuple[str, ...], tuple[float, object]] = {}
+        self._data: dict[tuple[str, ...], tuple[float, object]] = {}  # key -> (expires, value)
         self._lock = threading.Lock()
 
     def get(self, key: tuple[str, ...]) -> object | None:
         with self._lock:
             hit = self._data.get(key)
-            if hit is None or self._now() - hit[0] > self._ttl:
+            if hit is None or self._now() > hit[0]:
                 return None
             return hit[1]
 
-    def put(self, key: tuple[str, ...], value: object) -> None:
+    def put(self, key: tuple[str, ...], value: object, ttl: float | None = None) -> None:
+        """Keep ``value`` for ``ttl`` seconds (the cache's own TTL by default)."""
         with self._lock:
             if len(self._data) > 50_000:
                 self._data.clear()
-            self._data[key] = (self._now(), value)
+            self._data[key] = (self._now() + (self._ttl if ttl is None else ttl), value)
 
 
 class Directory:
@@ -82,7 +87,12 @@ class Directory:
         try:
             user = self._client.users_info(user=user_id, **self._auth(workspace))["user"]
         except SlackApiError as exc:
-            log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
+            code = exc.response.get("error")
+            log.warning("users.info failed for %s: %s", user_id, code)
+            if code in UNKNOWN_USER_ERRORS:
+                # A definite "no": remembered, or every sweep asks again for every channel.
+                # Timeouts and other errors are not cached: the next look-up may work.
+                self._profiles.put(key, {}, UNKNOWN_USER_TTL_SECONDS)
             return {}
         except Exception as exc:  # timeouts and dropped connections
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
