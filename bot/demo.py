@@ -243,7 +243,6 @@ def play(story: Story) -> None:
         "get_1_due": {"value": state_value("datepicker", "2026-12-11")},
         "wiifm": {"value": state_value("plain_text_input", "their reps ramp two weeks faster")},
     }, "we extend the pilot; they give a reference call")
-    story.calendar_meeting(maya)
     story.narrate("Someone tries to ping the whole channel through the bot. The text reaches Slack "
                   "escaped (&lt;!channel&gt;), so it shows literally and pings nobody. Dropped, it "
                   "counts for nothing")
@@ -269,6 +268,8 @@ def play(story: Story) -> None:
     story.advance(timedelta(days=2, hours=2), "Wednesday: the 7-day check-in")
     story.command(leo, "done 3")
     story.advance(timedelta(days=5), "The next Monday: their reference call, due Friday, hasn't happened")
+    # Last, so the demo's calendar feed is only read while it is being served.
+    story.calendar_meeting(maya)
 
 
 def run_demo(

@@ -100,11 +100,14 @@ class Coach:
         self._store.update(scope, COACHING, GIVEN_KEY, change)
 
     def context(self, scope: Scope, items: list[Commitment], today: date,
-                stage_changed: bool = False) -> dict[str, Any]:
-        """Template context of a coaching message: the balance and the one nudge."""
-        return {"balance": balance(items, today),
-                "nudge": self.advise(scope, items, today, stage_changed)}
+                stage_changed: bool = False, remember: bool = True) -> dict[str, Any]:
+        """Template context of a coaching message: the balance and the one nudge.
 
-    def note_benefit(self, scope: Scope) -> None:
-        """Someone wrote down what's in it for them (the debrief's WIIFT line)."""
-        self._store.put(scope, COACHING, BENEFIT_KEY, {"at": self._clock.now().isoformat()})
+        ``remember=False`` for a message that won't show the nudge: it isn't logged as given.
+        """
+        judge = self.advise if remember else self.judge
+        return {"balance": balance(items, today), "nudge": judge(scope, items, today, stage_changed)}
+
+    def note_benefit(self, scope: Scope, text: str) -> None:
+        """Someone wrote down what's in it for them (the record or debrief form's WIIFT line)."""
+        self._store.put(scope, COACHING, BENEFIT_KEY, {"at": self._clock.now().isoformat(), "text": text})

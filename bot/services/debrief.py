@@ -90,7 +90,7 @@ class Debriefs:
             items.append(item)
         today = self._partner.today(actor.tz())
         if wiifm:
-            self._partner.coach.note_benefit(actor.scope)
+            self._partner.coach.note_benefit(actor.scope, wiifm)
         context = self._partner.coach.context(actor.scope, ledger.items(actor.scope), today)
         return Outcome(reply=Message(
             "debrief_logged", {"items": items, "topic": topic, "wiifm": wiifm, "today": today, **context}))

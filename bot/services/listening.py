@@ -156,8 +156,9 @@ class Listening:
             self._store.put(actor.scope, OFFER, ts,
                             {**offer, "state": "logged", "number": item.number, "source": source})
         today = self._partner.today(actor.tz())
+        # An automatic log's thread reply shows no advice: none is counted as given then.
         return Outcome(reply=Message("item_added", {"item": item, "today": today,
-                                                    **self._coaching(actor, today)}))
+                                                    **self._coaching(actor, today, source != "auto")}))
 
     def ignore_offer(self, actor: Actor, ts: str) -> Outcome:
         """The speaker said no thanks."""
@@ -178,8 +179,9 @@ class Listening:
             return error(f"#{offer['number']} is already closed; nothing changed.")
         return Outcome(reply=Message("listen_undone", {"number": offer["number"]}))
 
-    def _coaching(self, actor: Actor, today: Any) -> dict[str, Any]:
-        return self._partner.coach.context(actor.scope, self._ledger.items(actor.scope), today)
+    def _coaching(self, actor: Actor, today: Any, shown: bool) -> dict[str, Any]:
+        return self._partner.coach.context(actor.scope, self._ledger.items(actor.scope), today,
+                                           remember=shown)
 
     # --- prompts and settings -------------------------------------------------------------
 

@@ -174,7 +174,8 @@ class PartnerCommands:
                 reply=Message("stage_unchanged", {"deal": change.deal, "stale": change.stale}),
             )
         today = self.today(actor.tz())
-        items = self.ledger.items(actor.scope)
+        # Posted to the channel: no private items when the partner is in it (Slack Connect).
+        items = self.ledger.channel_items(actor.scope)
         context = self.coach.context(actor.scope, items, today, stage_changed=True)
         prompt = stage_prompt(stage)
         post = Message(
@@ -184,8 +185,7 @@ class PartnerCommands:
                 "previous": change.previous,
                 "user": actor.user,
                 "source": source,
-                # Posted to the channel: no private items when the partner is in it (Slack Connect).
-                "open_items": [c for c in self.ledger.channel_items(actor.scope) if c.is_open],
+                "open_items": [c for c in items if c.is_open],
                 "checkin_days": self.settings.get(actor.scope)["checkin_days"],
                 "today": today,
                 "stage_variant": len(change.deal.history) - 1,  # a new deal hears the canonical question

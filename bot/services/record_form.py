@@ -10,6 +10,8 @@ from bot.domain.commands import MAX_WHAT, plain_mentions
 from bot.domain.dates import DueDateError, parse_iso_date
 from bot.services.outcome import Message, Outcome
 
+MAX_WIIFT = 500
+
 
 @dataclass(frozen=True)
 class RecordForm:
@@ -19,6 +21,7 @@ class RecordForm:
     owner: str | None
     counterpart: str | None
     due: str | None
+    wiift: str | None = None  # gives only: what's in it for them
 
 
 def form_field(values: dict[str, Any], block: str) -> dict[str, Any]:
@@ -33,6 +36,7 @@ def read_form(values: dict[str, Any]) -> RecordForm:
         owner=form_field(values, "owner").get("selected_user"),
         counterpart=(form_field(values, "counterpart").get("value") or "").strip() or None,
         due=form_field(values, "due").get("selected_date"),
+        wiift=(form_field(values, "wiift").get("value") or "").strip() or None,
     )
 
 
@@ -50,6 +54,8 @@ class Recorder:
             errors["what"] = "Please describe the commitment."
         elif len(form.what) > MAX_WHAT:
             errors["what"] = f"Please keep it under {MAX_WHAT} characters ({len(form.what)} now)."
+        if form.wiift and len(form.wiift) > MAX_WIIFT:
+            errors["wiift"] = f"Please keep it under {MAX_WIIFT} characters."
         if form.counterpart and len(form.counterpart) > 80:
             errors["counterpart"] = "Please keep the name under 80 characters."
         if form.due:
@@ -80,6 +86,8 @@ class Recorder:
             source="modal",
             source_key=f"view:{source_key}" if source_key else None,
         )
+        if item.side == "give" and form.wiift:
+            self._partner.coach.note_benefit(actor.scope, form.wiift)
         today = self._partner.today(actor.tz())
         context = self._partner.coach.context(actor.scope, ledger.items(actor.scope), today)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))

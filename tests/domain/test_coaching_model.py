@@ -326,3 +326,19 @@ def test_the_stage_question_names_the_deal_in_its_other_phrasings() -> None:
     nudge = assess(Case("", [], "", "", deal=deal(Stage.QUALIFIED, 0), stage_changed=True).history())
     text = environment().get_template("_coaching.j2").module.text
     assert "*Acme*" in str(text(nudge, 1)) and "*Acme*" in str(text(nudge, 2))
+
+
+def test_a_history_needs_only_the_ledger_and_the_time() -> None:
+    """No deal, no advice given yet, no benefit written down, not a stage post: the defaults."""
+    nudge = assess(ChannelHistory(items=[give(), give(), get()], now=NOW, today=TODAY))
+    assert nudge.id == "wiift" and not nudge.repeat
+    assert model.Nudge("quiet").evidence == {}
+
+
+def test_nudges_and_histories_are_values_that_cannot_change() -> None:
+    history = Case("", [give()], "", "", deal=deal(Stage.SIGNED)).history()
+    nudge = assess(history)
+    record = model.side_record(history.items, "give", TODAY)
+    for value, name in [(history, "now"), (history.deal, "stage"), (nudge, "id"), (record, "kept")]:
+        with pytest.raises(AttributeError):
+            setattr(value, name, None)

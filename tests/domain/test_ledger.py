@@ -120,3 +120,16 @@ def test_paginate(count, page, size, expected):
     items = list(range(count))
     result = paginate(items, page, size)  # type: ignore[arg-type]
     assert (result.items, result.number, result.count, result.total) == expected
+
+
+def test_confirming_keeps_the_first_confirmation_and_round_trips():
+    first, later = datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 21, tzinfo=UTC)
+    confirmed = item(1, "get").confirm("partner:dana", first)
+    assert confirmed.is_confirmed
+    assert (confirmed.confirmed_by, confirmed.confirmed_at) == ("partner:dana", first)
+    assert confirmed.confirm("partner:other", later) == confirmed
+    assert not item(1).is_confirmed
+    doc = confirmed.to_doc()
+    assert doc["confirmed_at"] == "2026-11-20T00:00:00+00:00"
+    assert Commitment.from_doc(doc) == confirmed
+    assert Commitment.from_doc({**doc, "confirmed_at": ""}).confirmed_at is None

@@ -175,6 +175,30 @@ def test_record_button_opens_modal_and_submission_logs_item(slack, bot, emulator
     assert "Logged *#1*" in all_text(emulator.ephemerals(DEAL, ALICE)[0])
 
 
+@pytest.mark.parametrize(("benefit", "next_nudge"), [("their reps ramp two weeks faster", "quiet"),
+                                                    (None, "wiift")])
+def test_the_record_form_asks_whats_in_it_for_them_and_that_answer_spares_the_wiift_prompt(
+        slack, emulator, benefit, next_nudge):
+    view = open_record_modal(slack, emulator, "give")
+    assert "wiift" in {b.get("block_id") for b in view["blocks"]}
+    values = {"what": {"value": state_value("plain_text_input", "a 30-day pilot")}}
+    if benefit:
+        values["wiift"] = {"value": state_value("plain_text_input", benefit)}
+    assert "errors" not in slack.view_submission("record_item", values, user=ALICE).text
+    emulator.wait_for("chat.postEphemeral")
+    # A second give: with the benefit written down, only one give lacks it, so no WIIFT prompt yet.
+    assert nudge_of(slack.command("give onboarding deck", user=ALICE, channel=DEAL)) == next_nudge
+
+
+def test_the_record_form_refuses_an_overlong_benefit(slack, bot, emulator):
+    open_record_modal(slack, emulator, "give")
+    values = {"what": {"value": state_value("plain_text_input", "pilot")},
+              "wiift": {"value": state_value("plain_text_input", "x" * 501)}}
+    response = slack.view_submission("record_item", values, user=ALICE)
+    assert json.loads(response.text)["errors"]["wiift"].startswith("Please keep it under 500")
+    assert bot.runtime.services.ledger.items(Scope("T0001", DEAL)) == []
+
+
 @pytest.mark.parametrize(
     ("what", "due", "field", "message"),
     [

@@ -49,7 +49,9 @@ def test_due_job_posts_once_with_its_mark_and_ts(dispatcher, post, emulator, clo
     assert message["metadata"] == {
         "event_type": EVENT_TYPE, "event_payload": {"job_id": "a", "channel": DEAL, "arm": 0}}
     doc = job(dispatcher, "a")
-    assert doc["status"] == "done" and doc["posted_ts"] and doc["attempts"] == 1
+    [call] = emulator.calls_to("chat.postMessage")
+    assert doc["status"] == "done" and doc["posted_ts"] == call.response["ts"] and doc["attempts"] == 1
+    assert (call.args["unfurl_links"], call.args["unfurl_media"]) in ((False, False), ("0", "0"))
     assert dispatcher.run_due().posted == []
     clock.advance(timedelta(minutes=31))
     assert dispatcher.run_due().posted == ["later"]
@@ -222,6 +224,7 @@ def test_a_broken_template_fails_that_job_only(dispatcher, post, emulator, clock
     post("good")
     report = dispatcher.run_due()
     assert report.failed == ["bad"] and report.posted == ["good"]
+    assert job(dispatcher, "bad")["error"] == "render_failed"
 
 
 def test_threaded_posts_carry_thread_ts(dispatcher, post, emulator):
@@ -425,6 +428,9 @@ def test_a_dm_job_opens_the_conversation_posts_there_and_remembers_it(dispatcher
     dispatcher.jobs.create(SCOPE, new_job("dm", POST, clock.now(), payload, clock.now(), target="U0ALICE"))
     assert dispatcher.run_due().posted == ["dm"]
     [message] = emulator.messages("D0ALICE")
+    [opened] = emulator.calls_to("conversations.open")
+    assert opened.args["users"] == "U0ALICE" and opened.response["ok"]
+    assert emulator.calls_to("chat.postMessage")[0].args["channel"] == "D0ALICE"
     assert job(dispatcher, "dm")["posted_channel"] == "D0ALICE"
     assert store.get(Scope("T0001", "_team"), "dm_channel", "U0ALICE") == {"channel": "D0ALICE"}
     # Recovery of a DM job looks in the DM it remembered, not at the user id.
@@ -432,6 +438,62 @@ def test_a_dm_job_opens_the_conversation_posts_there_and_remembers_it(dispatcher
     dispatcher.jobs.change(SCOPE, "dm2", lambda d: {**d, "status": "sending", "attempts": 1}, clock.now())
     dispatcher.run_due()
     assert emulator.calls_to("conversations.history")[-1].args["channel"] == "D0ALICE"
+    assert len(emulator.calls_to("conversations.open")) == 1  # remembered, not opened again
+    assert [c.args["channel"] for c in emulator.calls_to("chat.postMessage")] == ["D0ALICE", "D0ALICE"]
+
+
+def test_a_dm_that_cannot_be_opened_is_posted_by_user_id(dispatcher, clock, emulator, store, caplog):
+    from bot.schedule.jobs import new_job
+
+    dispatcher.register(POST, render_post)
+    emulator.add_user("W0GRID", name="grid")
+    emulator.fail_next("conversations.open", "missing_scope")
+    payload = {"template": "error", "context": {"message": "hi", "usage": None}}
+    dispatcher.jobs.create(SCOPE, new_job("dm", POST, clock.now(), payload, clock.now(), target="W0GRID"))
+    with caplog.at_level(logging.WARNING, logger="bot.schedule.dispatcher"):
+        assert dispatcher.run_due().posted == ["dm"]
+    assert "conversations.open for W0GRID failed (missing_scope); posting by user id" in caplog.messages
+    assert emulator.calls_to("chat.postMessage")[0].args["channel"] == "W0GRID"
+    # Slack answered with the DM's id: remembered for next time.
+    assert store.get(Scope("T0001", "_team"), "dm_channel", "W0GRID") == {"channel": "D0GRID"}
+    dispatcher.jobs.create(SCOPE, new_job("dm2", POST, clock.now(), payload, clock.now(), target="W0GRID"))
+    dispatcher.run_due()
+    assert emulator.calls_to("chat.postMessage")[-1].args["channel"] == "D0GRID"
+    assert len(emulator.calls_to("conversations.open")) == 1
+
+
+def test_unknown_job_types_fail_and_a_revoked_token_cancels_the_job(dispatcher, post, clock, emulator):
+    from bot.schedule.jobs import new_job
+
+    dispatcher.jobs.create(SCOPE, new_job("odd", "no_such_type", clock.now(), {}, clock.now()))
+    post("a")
+    post("b")
+    emulator.fail_next("chat.postMessage", "token_revoked")
+    report = dispatcher.run_due()
+    assert report.failed == ["odd"] and job(dispatcher, "odd")["error"] == "unknown_job_type"
+    assert statuses(dispatcher)["a"] == ("cancelled", "uninstalled")  # a reinstall brings it back
+    assert statuses(dispatcher)["b"] == ("done", None)
+
+
+def test_a_retried_post_that_then_fails_for_good_is_settled(dispatcher, post, emulator, clock):
+    emulator.fail_next("chat.postMessage", "internal_error", status=500)
+    post("a")
+    dispatcher.run_due()
+    clock.advance(timedelta(hours=1))
+    emulator.fail_next("chat.postMessage", "channel_not_found")
+    assert dispatcher.run_due().failed == ["a"]
+    doc = job(dispatcher, "a")
+    assert (doc["status"], doc["error"], doc["attempts"], doc["uncertain"], doc["retry_at"]) == (
+        "failed", "channel_not_found", 2, False, None)
+
+
+def test_a_post_found_again_is_logged(dispatcher, post, emulator, monkeypatch, caplog):
+    post("a")
+    crash_after_posting(dispatcher, monkeypatch)
+    with caplog.at_level(logging.INFO, logger="bot.schedule.dispatcher"):
+        dispatcher.run_due()
+    ts = job(dispatcher, "a")["posted_ts"]
+    assert f"job a in T0001/C0DEAL was already posted (ts {ts}); not posting again" in caplog.messages
 
 
 # --- sorting failures ---------------------------------------------------------------------------
