@@ -4,6 +4,7 @@ Run from the repository root::
 
     python bench/sweep_cost.py              # 100,000 commitments in 2,000 channels
     python bench/sweep_cost.py --total 20000
+    python bench/sweep_cost.py --unknown-users  # owners Slack answers user_not_found for
 
 The scheduler sweeps every 60 s. The baseline is a sweep that plans every channel (what
 every sweep did before, and what the first sweep after start-up still does), measured in
@@ -47,11 +48,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--total", type=int, default=100_000, help="commitments stored (100,000)")
     parser.add_argument("--busy", type=int, default=5, help="channels written to each minute (5)")
+    parser.add_argument("--unknown-users", action="store_true",
+                        help="Slack doesn't know the stored commitments' owners (users.info: user_not_found)")
     args = parser.parse_args()
 
     emulator = SlackEmulator(token="xoxb-bench").start()
-    for user in USERS:
-        emulator.add_user(user, name=user.lower(), tz="America/New_York")
+    if not args.unknown_users:
+        for user in USERS:
+            emulator.add_user(user, name=user.lower(), tz="America/New_York")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "db.json"
         write_database(path, args.total)
@@ -69,6 +73,7 @@ def main() -> int:
         schedule.sweep()
         full = cpu() - began  # the baseline: every channel planned, nothing left to write
 
+        looked_up = len(emulator.calls_to("users.info"))
         steady: list[float] = []
         for minute in range(60):
             clock.advance(timedelta(minutes=1))
@@ -79,6 +84,7 @@ def main() -> int:
             began = cpu()
             schedule.sweep()
             steady.append(cpu() - began)
+        looked_up = len(emulator.calls_to("users.info")) - looked_up
         store.close()
     emulator.stop()
 
@@ -89,6 +95,7 @@ def main() -> int:
     print(f"sweeps over the next hour, one a minute: median {median * 1000:.1f} ms "
           f"(x{median / full:.3f}), worst {worst * 1000:.1f} ms (x{worst / full:.3f}), "
           f"total {sum(steady):.2f} s (x{sum(steady) / (60 * full):.3f} of 60 full passes)")
+    print(f"users.info calls during that hour: {looked_up}")
     return 0
 
 
