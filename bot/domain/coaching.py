@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.ledger import Commitment
+from bot.domain.mutual_plan import days_unconfirmed
 from bot.domain.stages import Stage
 
 # --- the product's opinion -------------------------------------------------------------
@@ -45,6 +46,8 @@ WIIFT_AFTER_GIVES = 2
 WIIFT_REPEAT_DAYS = 7
 # A kept promise is worth celebrating for a week after it was kept.
 CELEBRATE_WITHIN_DAYS = 7
+# Three days on the shared plan without their yes: the expectation deserves saying out loud again.
+UNCONFIRMED_AFTER_DAYS = 3
 
 # --- nudge ids (stable: templates, tests and the coaching log use them) -----------------
 EMPTY = "empty"
@@ -64,6 +67,7 @@ STAGE_OPENING = "stage_opening"
 STAGE_TERMS = "stage_terms"
 STAGE_SIGNED = "stage_signed"
 STAGE_LOST = "stage_lost"
+RESTATE_EXPECTATION = "restate_expectation"
 
 # How strongly a nudge speaks, for "never harsher" checks and for which advice wins.
 # Owning our slip outranks everything: it is the one thing fully in our hands.
@@ -166,6 +170,8 @@ class ChannelHistory:
     given: Mapping[str, Sequence[datetime]] = field(default_factory=dict)
     benefit_noted_at: datetime | None = None  # when someone last wrote down what's in it for them
     stage_changed: bool = False  # the message is the post about a stage change
+    # The day the channel's live share link was made (None: the plan isn't shared with them).
+    plan_shared_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -305,9 +311,33 @@ def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     return Nudge(QUIET, {**base, "last_on": last.date() if last else None})
 
 
+def _unconfirmed(history: ChannelHistory, base: dict[str, Any]) -> Nudge | None:
+    """An expectation on the shared plan they haven't said yes to for days, the longest-waiting one.
+
+    Days count from when they could first see it: the item's creation or the link's, the later.
+    """
+    if history.plan_shared_on is None:
+        return None
+    shared_days = max(0, (history.today - history.plan_shared_on).days)
+    waiting: list[tuple[int, Commitment]] = []
+    for c in history.items:
+        days = days_unconfirmed(c, history.today)
+        if days is not None and min(days, shared_days) >= UNCONFIRMED_AFTER_DAYS:
+            waiting.append((min(days, shared_days), c))
+    if not waiting:
+        return None
+    days, oldest = min(waiting, key=lambda w: (-w[0], w[1].number))
+    return Nudge(RESTATE_EXPECTATION, {**base, **_item_facts("item", oldest), "days": days,
+                                       "unconfirmed": len(waiting)})
+
+
 def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
                        base: dict[str, Any]) -> list[Nudge]:
     found: list[Nudge] = []
+    # Above the other tips: an expectation they haven't agreed to is one they may not meet.
+    restate = _unconfirmed(history, base)
+    if restate is not None:
+        found.append(restate)
     if ours.promised == 0 and theirs.promised == 0:
         found.append(Nudge(EMPTY, {**base, "dropped": ours.dropped + theirs.dropped}))
     if ours.promised == 0 and theirs.promised > 0:

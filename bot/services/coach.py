@@ -16,6 +16,7 @@ from bot.domain.coaching import QUIET, ChannelHistory, DealState, Nudge, assess
 from bot.domain.ledger import Commitment, balance
 from bot.domain.stages import Stage
 from bot.services.deals import Deals
+from bot.services.plan_links import shared_on
 from bot.store import Scope, Store
 
 COACHING = "coaching"
@@ -72,6 +73,7 @@ class Coach:
             items=items, now=self._clock.now(), today=today, deal=deal_state(self._deals, scope),
             given=self.given(scope), stage_changed=stage_changed,
             benefit_noted_at=datetime.fromisoformat(benefit["at"]) if benefit else None,
+            plan_shared_on=shared_on(self._store, scope),
         )
 
     def judge(self, scope: Scope, items: list[Commitment], today: date,

@@ -36,13 +36,12 @@ from bot.services.deals import Deal, Deals
 from bot.services.ledger import Ledger
 from bot.services.outcome import FileUpload, Message, Outcome, error
 from bot.services.partner_command import Actor
+from bot.services.plan_links import SHARE, SHARE_KEY
 from bot.store import Scope, Store
 
 # Where links are found by their hash, whichever workspace and channel they open.
 LINKS = Scope("_plans", "_links")
 LINK = "plan_link"
-SHARE = "plan_share"  # the channel's current link: {nonce, hash, created_at, created_by}
-SHARE_KEY = "current"
 PROPOSAL = "plan_proposal"
 PAGE_SOURCE = "partner"  # confirmed_by for a confirmation made on the page
 

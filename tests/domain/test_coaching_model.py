@@ -32,7 +32,8 @@ _numbers = iter(range(1, 10**6))
 
 
 def item(side: str, what: str = "", *, made: float = 30, due: float | None = None,
-         kept: float | None = None, dropped: float | None = None) -> Commitment:
+         kept: float | None = None, dropped: float | None = None, confirmed: float | None = None,
+         private: bool = False) -> Commitment:
     """One commitment; ``due``/``kept``/``dropped`` are days before NOW (negative: in the future)."""
     status, closed = "open", None
     if kept is not None:
@@ -44,7 +45,9 @@ def item(side: str, what: str = "", *, made: float = 30, due: float | None = Non
         number=number, side=side, what=what or f"{side} {number}", owner="U0ALICE",
         created_by="U0ALICE", created_at=d(made),
         due_on=(NOW - timedelta(days=due)).date() if due is not None else None,
-        status=status, closed_at=closed)
+        status=status, closed_at=closed, visibility="private" if private else "shared",
+        confirmed_at=d(confirmed) if confirmed is not None else None,
+        confirmed_by="partner" if confirmed is not None else None)
 
 
 def give(what: str = "", **kw: Any) -> Commitment:
@@ -72,10 +75,12 @@ class Case:
     benefit: datetime | None = None
     stage_changed: bool = False
     repeat: bool = False
+    shared: float | None = None  # days before NOW the plan's live share link was made (None: no link)
 
     def history(self) -> ChannelHistory:
         return ChannelHistory(items=self.items, now=NOW, today=TODAY, deal=self.deal, given=self.given,
-                              benefit_noted_at=self.benefit, stage_changed=self.stage_changed)
+                              benefit_noted_at=self.benefit, stage_changed=self.stage_changed,
+                              plan_shared_on=d(self.shared).date() if self.shared is not None else None)
 
 
 def reason_text(nudge: model.Nudge) -> str:
@@ -289,6 +294,42 @@ CASES = [
     Case("the WIIFT question comes back after a week",
          [give(), give(), get()], "wiift", "2 of our gives are logged with no note of what they gain.",
          given={"wiift": [d(7)]}),
+    # --- the shared plan: expectations they haven't said yes to
+    Case("an expectation on the shared plan three days without their yes is stated again",
+         [give(), get("the reference call", made=3)], "restate_expectation",
+         "*#{n}* the reference call (theirs) has waited 3 days on the shared plan "
+         "without their confirmation.", shared=10),
+    Case("an expectation two days without their yes is left alone",
+         [give(), get(made=2)], "on_track", "We promised 1 and kept 0; they promised 1 and kept 0.",
+         shared=10),
+    Case("without a share link an unconfirmed expectation is not raised: they can't confirm it",
+         [give(), get(made=20)], "on_track", "We promised 1 and kept 0; they promised 1 and kept 0."),
+    Case("an expectation they confirmed needs no restating",
+         [give(), get(made=20, confirmed=15)], "on_track",
+         "We promised 1 and kept 0; they promised 1 and kept 0.", shared=20),
+    Case("a private expectation is not on their plan, so it is never restated",
+         [give(), get(made=20, private=True)], "on_track",
+         "We promised 1 and kept 0; they promised 1 and kept 0.", shared=20),
+    Case("days count from when they could see it: a link made two days ago is too recent",
+         [give(), get(made=20)], "on_track", "We promised 1 and kept 0; they promised 1 and kept 0.",
+         shared=2),
+    Case("a link made three days ago on an old expectation: three days waiting",
+         [give(), get("the logo", made=20)], "restate_expectation",
+         "*#{n}* the logo (theirs) has waited 3 days on the shared plan without their confirmation.",
+         shared=3),
+    Case("of several unconfirmed, the longest-waiting is named and all are counted",
+         [give(), get("a quote", made=4), get("the intro", made=9), get(made=1)], "restate_expectation",
+         "*#{n}* the intro (theirs) has waited 9 days on the shared plan without their confirmation; "
+         "2 of theirs have waited that long.", shared=30),
+    Case("restating said two days ago is not repeated: the next tip instead",
+         [give(), get(made=9)], "on_track", "We promised 1 and kept 0; they promised 1 and kept 0.",
+         shared=30, given={"restate_expectation": [d(2)]}),
+    Case("an unconfirmed expectation that is also two days late gets the follow-up",
+         [give(), get("the logo", made=9, due=2)], "follow_up",
+         "*#{n}* the logo (theirs) is 2 days overdue; they kept 0 so far.", shared=30),
+    Case("our own slip outranks restating their expectation",
+         [give("the deck", due=1), get(made=9)], "our_late",
+         "*#{n}* the deck (ours) was due Sun 13 Dec 2026: 1 day overdue.", shared=30),
     Case("a follow-up said yesterday is said again, shorter",
          [give(), get("the logo", due=4)], "follow_up",
          "*#{n}* the logo (theirs) is 4 days overdue; they kept 0 so far.",
