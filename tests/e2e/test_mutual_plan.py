@@ -16,7 +16,7 @@ import requests
 
 from bot.store import Scope
 from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
-from tests.e2e.helpers import action_values, all_text, reply_text
+from tests.e2e.helpers import action_values, all_text, nudges, reply, reply_text
 from tests.e2e.serve_process import ServeProcess
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/plans/([A-Za-z0-9_-]{43})")
@@ -365,3 +365,28 @@ def test_a_new_server_key_turns_old_links_off_and_share_makes_a_working_one(slac
     fresh = share(slack)
     assert fresh != plan and requests.get(fresh, timeout=10).status_code == 200
     assert share(slack) == fresh
+
+
+def test_an_expectation_left_unconfirmed_on_the_shared_plan_is_restated_until_they_confirm(slack, clock):
+    slack.command("give a pilot workspace for 30 days", user=ALICE, channel=DEAL)  # 1
+    slack.command("get a reference call with their CTO", user=ALICE, channel=DEAL)  # 2, no date: never late
+    link = share(slack)
+    clock.advance(timedelta(days=2))  # two days without their yes: not yet
+    assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["quiet"]
+    clock.advance(timedelta(days=1))  # UNCONFIRMED_AFTER_DAYS: state it openly again
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudges(reply(answer)) == ["restate_expectation"]
+    assert ("#2* a reference call with their CTO (theirs) has waited 3 days on the shared plan "
+            "without their confirmation") in reply_text(answer)
+    assert submit(link, "confirm", 2, csrf=csrf_of(requests.get(link, timeout=10))).status_code == 303
+    clock.advance(timedelta(days=3))  # past the no-repeat window: only the confirmation keeps it away
+    assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["on_track"]
+
+
+def test_without_a_share_link_an_unconfirmed_expectation_is_not_raised(slack, clock):
+    slack.command("give a pilot workspace for 30 days", user=ALICE, channel=DEAL)
+    slack.command("get a reference call with their CTO", user=ALICE, channel=DEAL)
+    share(slack)
+    slack.command("share off", user=ALICE, channel=DEAL)  # revoked: they can no longer confirm anything
+    clock.advance(timedelta(days=10))
+    assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["on_track"]
