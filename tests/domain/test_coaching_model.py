@@ -383,3 +383,12 @@ def test_nudges_and_histories_are_values_that_cannot_change() -> None:
     for value, name in [(history, "now"), (history.deal, "stage"), (nudge, "id"), (record, "kept")]:
         with pytest.raises(AttributeError):
             setattr(value, name, None)
+
+
+def test_restating_an_expectation_quotes_their_item_inert() -> None:
+    hostile = "<!channel> call <@U0BOB> at <http://x|y>"
+    nudge = assess(Case("", [give(), get(hostile, made=5)], "", "", shared=9).history())
+    assert nudge.id == model.RESTATE_EXPECTATION and nudge.evidence["days"] == 5
+    reason = reason_text(nudge)
+    assert "&lt;!channel&gt; call &lt;@U0BOB&gt; at &lt;http://x|y&gt;" in reason
+    assert "<" not in reason.replace("&lt;", "")
