@@ -11,10 +11,8 @@ import time
 import uuid
 from pathlib import Path
 
-import requests
-
 from bot.emulator import SlackDriver, SlackEmulator
-from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET, serve_env
+from tests.e2e.serve_process import BOT_TOKEN, BotProcess, serve_env
 
 CONFIG = "python:bot.gunicorn_conf"
 LISTENING = re.compile(r"Listening at: http://[^:]+:(\d+)")
@@ -41,8 +39,11 @@ def run_gunicorn(env: dict[str, str], *args: str, cwd: Path, config: bool = True
                           capture_output=True, text=True, timeout=timeout)
 
 
-class GunicornProcess:
+class GunicornProcess(BotProcess):
     """A gunicorn master on a free port; ``driver`` signs requests for it. Output goes to a file."""
+
+    name = "gunicorn"
+    stop_timeout = 30.0
 
     def __init__(self, emulator: SlackEmulator, workdir: Path, *args: str, config: bool = True,
                  **extra_env: str) -> None:
@@ -70,16 +71,6 @@ class GunicornProcess:
         return self._port
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def driver(self) -> SlackDriver:
-        if self._driver is None:
-            self._driver = SlackDriver(self.url + "/slack/events", SIGNING_SECRET, self.emulator)
-        return self._driver
-
-    @property
     def pid(self) -> int:
         return self.proc.pid
 
@@ -92,23 +83,10 @@ class GunicornProcess:
         return {int(p) for p in text.split()}
 
     def wait_healthy(self, timeout: float = 20.0) -> GunicornProcess:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"gunicorn exited early ({self.proc.returncode}):\n{self.output()}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
-                    return self
-            except requests.RequestException:  # refused, or queued while the worker boots
-                pass
-            time.sleep(0.05)
-        raise AssertionError(f"gunicorn did not become ready:\n{self.output()}")
+        self._wait_healthy(timeout)
+        return self
 
     def wait_exit(self, timeout: float = 30.0) -> int:
-        return self.proc.wait(timeout=timeout)
-
-    def terminate(self, timeout: float = 30.0) -> int:
-        self.proc.send_signal(signal.SIGTERM)
         return self.proc.wait(timeout=timeout)
 
     def output(self) -> str:
@@ -124,5 +102,4 @@ class GunicornProcess:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        if self._driver is not None:
-            self._driver.close()
+        self._close_driver()

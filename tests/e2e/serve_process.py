@@ -48,12 +48,70 @@ def serve_env(emulator: SlackEmulator, db: Path, port: int, **extra: str) -> dic
 SERVING = re.compile(r"serving HTTP on port (\d+)")
 
 
-class ServeProcess:
+class BotProcess:
+    """What a bot server subprocess (`serve` or gunicorn) offers a test: its URL, a driver that
+    signs requests for it, a wait until /healthz answers, and a clean stop.
+
+    Subclasses start ``proc``, set ``emulator`` and ``_driver = None``, and provide ``port`` and
+    ``output()``.
+    """
+
+    name = "server"
+    stop_timeout = 10.0
+    proc: subprocess.Popen
+    emulator: SlackEmulator
+    _driver: SlackDriver | None
+
+    @property
+    def port(self) -> int:
+        raise NotImplementedError
+
+    def output(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def driver(self) -> SlackDriver:
+        if self._driver is None:
+            self._driver = SlackDriver(self.url + "/slack/events", SIGNING_SECRET, self.emulator)
+        return self._driver
+
+    def _wait_healthy(self, timeout: float) -> None:
+        """Poll /healthz until it answers 200; fail with the process output if it never does."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(
+                    f"{self.name} exited early ({self.proc.returncode}):\n{self.output()}")
+            try:
+                if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
+                    return
+            except requests.RequestException:  # refused, or queued while the worker boots
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"{self.name} did not become ready:\n{self.output()}")
+
+    def terminate(self, timeout: float | None = None) -> int:
+        """SIGTERM and wait for the exit code (a graceful shutdown)."""
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=timeout or self.stop_timeout)
+
+    def _close_driver(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+
+
+class ServeProcess(BotProcess):
     """A `serve` subprocess on a port of its own choosing (PORT=0); ``driver`` signs requests for it.
 
     The port is read from the line `serve` logs once it listens, so no other process can
     take it in between (binding a free port, releasing it and hoping was racy).
     """
+
+    name = "serve"
 
     def __init__(self, emulator: SlackEmulator, db: Path, **extra_env: str) -> None:
         emulator.token = BOT_TOKEN
@@ -89,36 +147,14 @@ class ServeProcess:
             raise AssertionError(f"serve reported no port:\n{self.output()}")
         return self._port
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def driver(self) -> SlackDriver:
-        if self._driver is None:
-            self._driver = SlackDriver(self.url + "/slack/events", SIGNING_SECRET, self.emulator)
-        return self._driver
-
     def wait_ready(self, timeout: float = 20.0) -> ServeProcess:
-        deadline = time.monotonic() + timeout
         self._reported.wait(timeout)
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"serve exited early:\n{self.output()}")
-            try:
-                if requests.get(self.url + "/healthz", timeout=0.5).status_code == 200:
-                    return self
-            except requests.ConnectionError:
-                time.sleep(0.05)
-        raise AssertionError("serve did not become ready")
+        self._wait_healthy(timeout)
+        return self
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=10)
-
-    def terminate(self, timeout: float = 10.0) -> int:
-        self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=timeout)
 
     def output(self) -> str:
         """Everything `serve` printed so far (all of it once the process has ended)."""
@@ -129,5 +165,4 @@ class ServeProcess:
     def close(self) -> None:
         if self.proc.poll() is None:
             self.kill()
-        if self._driver is not None:
-            self._driver.close()
+        self._close_driver()

@@ -16,6 +16,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -33,7 +34,7 @@ from bot.slack.client import build_client
 from bot.store import Scope
 from bot.store.migrations import upgrade
 from bot.store.postgres_store import PostgresStore, make_engine, normalise_url
-from tests.conftest import ALICE, DEAL
+from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import all_text
 from tests.e2e.serve_process import BOT_TOKEN
 
@@ -187,3 +188,13 @@ def wait_until(predicate: Callable[[], Any], timeout: float, step: float = 0.1) 
             return True
         time.sleep(step)
     return bool(predicate())
+
+
+def concurrent_gives(driver: Any, count: int, channel: str = DEAL) -> list:
+    """`give item-<i>` for i < count, sent concurrently by two users (as a busy channel does);
+    the responses in order."""
+    users = [ALICE, BOB]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        return list(pool.map(
+            lambda i: driver.command(f"give item-{i}", user=users[i % 2], channel=channel),
+            range(count)))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 import signal
-from concurrent.futures import ThreadPoolExecutor
 
 from bot.schedule.leader import APPLICATION_NAME
 from bot.store import Scope
 from bot.store.postgres_store import PostgresStore
-from tests.conftest import ALICE, BOB, DEAL
+from tests.conftest import ALICE, DEAL
 from tests.e2e.gunicorn_process import GunicornProcess, gunicorn_env, run_gunicorn
 from tests.postgres.support import (
     TEAM,
     a_later_pass_ran,
     application_pids,
+    concurrent_gives,
     leader_pids,
     posts_about,
     seed_due_post,
@@ -51,11 +51,7 @@ def test_two_workers_serve_everything_and_one_of_them_schedules(database, emulat
         assert wait_until(lambda: len(posts_about(emulator, "Acme QBR")) == 1, 15)
 
         # Signed slash commands, concurrently, over both workers: each answered and stored.
-        users = [ALICE, BOB]
-        with ThreadPoolExecutor(max_workers=12) as pool:
-            responses = list(pool.map(
-                lambda i: proc.driver.command(f"give item-{i}", user=users[i % 2], channel=DEAL),
-                range(24)))
+        responses = concurrent_gives(proc.driver, 24)
         assert [r.status_code for r in responses] == [200] * 24
         assert all("Logged *#" in r.text for r in responses)
         numbers = {r.text.split("Logged *#", 1)[1].split("*", 1)[0] for r in responses}

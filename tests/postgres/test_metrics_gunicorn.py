@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from tests.conftest import ALICE, BOB, DEAL
+from tests.conftest import ALICE, DEAL
 from tests.e2e.gunicorn_process import GunicornProcess
 from tests.e2e.metrics_support import TOKEN, scrape, value
-from tests.postgres.support import wait_until
+from tests.postgres.support import concurrent_gives, wait_until
 
 
 def _pids_with_files(directory) -> set[int]:
@@ -32,11 +31,7 @@ def test_two_workers_count_into_one_scrape(database, emulator, tmp_path):
         assert 999999 not in _pids_with_files(directory)
         assert requests.get(proc.url + "/metrics", timeout=5).status_code == 401
 
-        users = [ALICE, BOB]
-        with ThreadPoolExecutor(max_workers=12) as pool:
-            responses = list(pool.map(
-                lambda i: proc.driver.command(f"give item-{i}", user=users[i % 2], channel=DEAL),
-                range(24)))
+        responses = concurrent_gives(proc.driver, 24)
         assert [r.status_code for r in responses] == [200] * 24
         # Each scrape lands on either worker; every one of them sums both workers' files.
         for _ in range(8):

@@ -98,12 +98,17 @@ def crm_post(proc: ServeProcess, channel: str, text: str) -> None:
     assert proc.driver.event(event).status_code == 200
 
 
+def add_pattern(proc: ServeProcess, channel: str, core: str) -> str:
+    """`/partner crm pattern` with ``core`` as Slack sends it typed; the bot's reply text."""
+    return reply_text(proc.driver.command(slack_escaped(f"crm pattern {PREFIX}{core}"),
+                                          user=ALICE, channel=channel))
+
+
 @pytest.mark.parametrize(("core", "adversarial"), ACCEPTED, ids=[c for c, _ in ACCEPTED])
 def test_accepted_pattern_runs_in_linear_time_on_hostile_posts(served, core, adversarial):
     proc, emulator = served
     channel = fresh_channel(emulator)
-    answer = reply_text(proc.driver.command(slack_escaped(f"crm pattern {PREFIX}{core}"),
-                                            user=ALICE, channel=channel))
+    answer = add_pattern(proc, channel, core)
     assert "Added" in answer, answer
     assert len(adversarial) >= 9_990
     crm_post(proc, channel, ORDINARY)
@@ -125,8 +130,7 @@ def test_accepted_pattern_runs_in_linear_time_on_hostile_posts(served, core, adv
 def test_pattern_re2_cannot_run_is_refused_with_advice(served, core, advice):
     proc, emulator = served
     channel = fresh_channel(emulator)
-    answer = reply_text(proc.driver.command(slack_escaped(f"crm pattern {PREFIX}{core}"),
-                                            user=ALICE, channel=channel))
+    answer = add_pattern(proc, channel, core)
     assert ":warning:" in answer and advice in answer, answer
     listed = reply_text(proc.driver.command("crm patterns", user=ALICE, channel=channel))
     assert core not in listed and slack_escaped(core) not in listed
