@@ -392,3 +392,29 @@ def test_restating_an_expectation_quotes_their_item_inert() -> None:
     reason = reason_text(nudge)
     assert "&lt;!channel&gt; call &lt;@U0BOB&gt; at &lt;http://x|y&gt;" in reason
     assert "<" not in reason.replace("&lt;", "")
+
+
+def numbered(c: Commitment, number: int) -> Commitment:
+    """The same commitment under a chosen number (tie-breaks go by number)."""
+    from dataclasses import replace
+
+    return replace(c, number=number)
+
+
+def test_side_record_counts_every_kept_late_and_dropped_item_not_just_one():
+    items = [give(due=10, kept=5), give(due=9, kept=4), give(due=20, kept=25),
+             give(dropped=3), give(dropped=2), get(dropped=1)]
+    record = model.side_record(items, "give", TODAY)
+    assert (record.kept, record.kept_late, record.dropped, record.promised) == (3, 2, 2, 3)
+
+
+def test_side_record_an_item_due_today_is_not_overdue_yet():
+    record = model.side_record([give(due=0), give(due=1)], "give", TODAY)
+    assert (record.open, record.overdue, record.oldest_due_days) == (2, 1, 1)
+
+
+def test_side_record_ties_go_to_the_lowest_number_when_due_and_the_highest_when_kept():
+    due_same = [numbered(give(due=4), 7), numbered(give(due=4), 3), numbered(give(due=4), 5)]
+    assert model.side_record(due_same, "give", TODAY).oldest_due.number == 3
+    kept_same = [numbered(give(kept=2), 4), numbered(give(kept=2), 9), numbered(give(kept=2), 6)]
+    assert model.side_record(kept_same, "give", TODAY).last_kept.number == 9
