@@ -11,8 +11,6 @@ acknowledged and changes nothing (a CRM delivering out of order can't move a dea
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import re
@@ -30,6 +28,7 @@ from bot.domain.stages import normalize_stage, stage_names
 from bot.domain.workspace import Workspace, workspace_key
 from bot.slack.client import token_workspace
 from bot.slack.poster import post
+from bot.timestamped_signature import MAX_SKEW_SECONDS, signature_problem, timestamped_signature
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -39,8 +38,6 @@ log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "x-partner-coach-signature"
 TIMESTAMP_HEADER = "x-partner-coach-timestamp"
 VERSION = "v1"
-#: How far a request's timestamp may be from our clock, either way (as Slack's).
-MAX_SKEW_SECONDS = 5 * 60
 #: Where event ids are remembered (per channel scope).
 EVENT_KIND = "webhook-event"
 _MAX_ID = 200
@@ -51,8 +48,7 @@ _ENTERPRISE_ID = re.compile(r"^E[A-Z0-9]{2,20}$")
 
 def sign(secret: str, timestamp: int | str, body: bytes) -> str:
     """The ``X-Partner-Coach-Signature`` value for a body sent at ``timestamp``."""
-    message = f"{VERSION}:{timestamp}:".encode() + body
-    return f"{VERSION}=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return timestamped_signature(secret, VERSION, timestamp, body)
 
 
 def signed_headers(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
@@ -131,14 +127,7 @@ class DealWebhook:
             return "missing_timestamp"
         if not given.strip():
             return "missing_signature"
-        if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
-            return "invalid_timestamp"
-        if abs(self._now() - int(timestamp)) > MAX_SKEW_SECONDS:
-            return "stale_timestamp"
-        expected = sign(self._secret, timestamp, body)
-        if not hmac.compare_digest(given.strip().encode(), expected.encode()):
-            return "invalid_signature"
-        return None
+        return signature_problem(self._secret, VERSION, timestamp, given, body, self._now())
 
     def _handle(self, body: bytes) -> tuple[int, dict[str, Any]]:
         """A verified request: validate it, then apply it like `/partner deal`."""

@@ -85,6 +85,7 @@ def test_a_meeting_with_the_deal_in_its_topic_gets_one_debrief_even_if_zoom_retr
     ({"secret": "wrong"}, "invalid_signature"),
     ({"signed": False}, "missing_signature"),
     ({"timestamp": 1000}, "stale_timestamp"),
+    ({"timestamp": "²"}, "invalid_timestamp"),  # a digit to str.isdigit(), not to int()
 ])
 def test_unsigned_forged_or_stale_requests_are_refused_and_change_nothing(
         zoom_bot, emulator, clock, kwargs, error):
