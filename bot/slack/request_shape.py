@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -12,9 +13,29 @@ COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id")
 MAX_DEPTH = 64
 
 
+# A JSON escape of a UTF-16 surrogate (paired ones are fine: an emoji may come as two).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def loads_json(text: str) -> Any:
+    """``json.loads``, refusing (ValueError) a string holding a lone UTF-16 surrogate.
+
+    ``"\\ud800"`` is valid JSON, but such a string can't be encoded as UTF-8: stored, it
+    would make the write fail; posted, Slack would refuse it. Slack never sends one; whoever
+    does gets a 400 before any of it reaches a listener or the store.
+    """
+    value = json.loads(text)
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then look at every string
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError("a string holds a lone UTF-16 surrogate") from exc
+    return value
+
+
 def _json_object(text: str) -> dict[str, Any] | None:
     try:
-        value = json.loads(text)
+        value = loads_json(text)
     except (ValueError, RecursionError):  # RecursionError: nested past Python's limit
         return None
     if not isinstance(value, dict) or _deeper_than(value, MAX_DEPTH):
@@ -66,7 +87,7 @@ def inspect(body: bytes, content_type: str) -> tuple[str | None, str]:
     if "json" in content_type:
         payload = _json_object(text)
         if payload is None:
-            return f"expected a JSON object nested at most {MAX_DEPTH} deep", "other"
+            return f"expected a JSON object of UTF-8 text nested at most {MAX_DEPTH} deep", "other"
         if payload.get("type") == "event_callback":
             event = payload.get("event")
             if not isinstance(event, dict) or not isinstance(event.get("type"), str):
@@ -76,7 +97,7 @@ def inspect(body: bytes, content_type: str) -> tuple[str | None, str]:
     if "payload" in form:
         payload = _json_object(form["payload"][0])
         if payload is None or not isinstance(payload.get("type"), str):
-            return "interactivity payload is not a JSON object with a type", "other"
+            return "interactivity payload is not a JSON object (of UTF-8 text) with a type", "other"
         return _interactive_problem(payload), kind_of(payload)
     if "command" in form:
         missing = [f for f in COMMAND_FIELDS if not (form.get(f) or [""])[0]]
