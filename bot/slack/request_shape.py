@@ -60,6 +60,11 @@ def _deeper_than(value: Any, limit: int) -> bool:
 ACTION_TYPES = frozenset({"block_actions", "interactive_message", "shortcut", "message_action",
                           "block_suggestion", "dialog_submission"})
 VIEW_TYPES = frozenset({"view_submission", "view_closed"})
+# Buttons that only ever sit on messages (offers, reminder and proposal DMs) and answer
+# through the message's response_url: clicked anywhere else, there is nowhere to answer.
+MESSAGE_ONLY_ACTIONS = frozenset({"listen_log_give", "listen_log_get", "listen_ignore", "listen_undo",
+                                  "reminder_done", "reminder_snooze", "plan_accept", "plan_decline",
+                                  "calendar_choose"})
 
 
 def kind_of(payload: dict[str, Any]) -> str:
@@ -92,6 +97,10 @@ def inspect(body: bytes, content_type: str) -> tuple[str | None, str]:
             event = payload.get("event")
             if not isinstance(event, dict) or not isinstance(event.get("type"), str):
                 return "event_callback without an event object", "event"
+            # Bolt reads the user and channel ids from either a string or an object.
+            odd = [k for k in ("user", "channel") if not isinstance(event.get(k), str | dict | None)]
+            if odd:
+                return f"event whose {' and '.join(odd)} is neither a string nor an object", "event"
         return None, kind_of(payload)
     form = parse_qs(text, keep_blank_values=True)
     if "payload" in form:
@@ -127,6 +136,10 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
             payload.get("response_url"), str
         ):
             return "block_actions on a message without a response_url"
+        if any(a["action_id"] in MESSAGE_ONLY_ACTIONS for a in actions) and not isinstance(
+            payload.get("response_url"), str
+        ):
+            return "block_actions for a message's button without a response_url"
     if kind in ("block_actions", "view_submission", "view_closed") and "view" in payload:
         view = payload["view"]
         if kind != "block_actions" and not isinstance(view, dict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 
 import pytest
 import requests
@@ -18,7 +19,7 @@ import requests
 from bot.emulator import state_value
 from bot.webhook import signed_headers
 from tests.conftest import ALICE, BOB, DEAL
-from tests.e2e.helpers import action_values, reply_text
+from tests.e2e.helpers import action_values, all_text, reply_text
 
 FORM = "application/x-www-form-urlencoded"
 SURROGATE = "\ud800"  # json.dumps writes it as the escape "\ud800", valid JSON
@@ -72,3 +73,105 @@ def test_a_lone_surrogate_in_slack_json_is_a_400_and_changes_nothing(bot, slack,
     listed = ledger(slack)
     assert "questionnaire" not in listed and "a pilot" not in listed
     assert "still writable" in reply_text(slack.command("give still writable", user=ALICE, channel=DEAL))
+
+
+# ------------------------------------------------------------------ buttons and forms
+
+def open_record_form(slack, emulator) -> None:
+    slack.command("deal Acme negotiation", user=ALICE, channel=DEAL)
+    emulator.wait_for("chat.postMessage")
+    prompt = emulator.messages(DEAL)[-1]
+    slack.action("record_give", action_values(prompt, "record_give")[0], user=ALICE, channel=DEAL)
+    emulator.wait_for_count("views.open", 1)
+
+
+@pytest.mark.parametrize("value", ["[]", "1", "null", '"Acme"', "true"])
+def test_a_record_button_whose_value_is_json_but_not_an_object_still_opens_the_form(
+        bot, slack, emulator, log, value):
+    slack.action("record_give", value, user=ALICE, channel=DEAL, message_ts="1.2")
+    [opened] = emulator.wait_for_count("views.open", 1)
+    assert opened.response["ok"] and opened.args["view"]["callback_id"] == "record_item"
+
+
+@pytest.mark.parametrize("field,value", [("what", 5), ("what", ["a pilot"]), ("what", {"a": 1})])
+def test_a_record_form_whose_text_is_not_a_string_is_answered_inline(bot, slack, emulator, log, field, value):
+    open_record_form(slack, emulator)
+    values = {field: {"value": {"type": "plain_text_input", "value": value}}}
+    response = slack.view_submission("record_item", values, user=ALICE)
+    assert response.status_code == 200
+    body = json.loads(response.text)
+    assert body["response_action"] == "errors" and "describe the commitment" in body["errors"]["what"]
+
+
+@pytest.mark.parametrize("extra", [{"counterpart": {"value": {"type": "plain_text_input", "value": 7}}},
+                                   {"wiift": {"value": {"type": "plain_text_input", "value": ["x"]}}},
+                                   {"owner": {"value": {"type": "users_select", "selected_user": 5}}},
+                                   {"due": {"value": {"type": "datepicker", "selected_date": 20261201}}}])
+def test_a_record_form_with_a_mangled_optional_field_records_the_rest(bot, slack, emulator, log, extra):
+    open_record_form(slack, emulator)
+    values = {"what": {"value": state_value("plain_text_input", "a pilot workspace")}, **extra}
+    response = slack.view_submission("record_item", values, user=ALICE)
+    assert response.status_code == 200 and "errors" not in response.text
+    [confirmed] = emulator.wait_for_count("chat.postEphemeral", 1)
+    assert "a pilot workspace" in all_text(confirmed.args)
+    assert "<@U0ALICE>" in all_text(confirmed.args)  # a mangled owner falls back to the person
+
+
+def test_a_debrief_form_whose_lines_are_not_strings_is_answered_inline(bot, slack, emulator, log, clock):
+    slack.command("meeting Acme demo in 1m for 1m", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    clock.advance(timedelta(minutes=30))
+    bot.runtime.services.schedule.sweep()
+    emulator.wait_for("chat.postMessage")
+    [prompt] = [c.args for c in emulator.calls_to("chat.postMessage")
+                if action_values(c.args, "debrief_open")]
+    slack.action("debrief_open", action_values(prompt, "debrief_open")[0], user=ALICE, channel=DEAL)
+    emulator.wait_for_count("views.open", 1)
+    values = {"give_1": {"value": {"type": "plain_text_input", "value": 5}},
+              "give_1_due": {"value": {"type": "datepicker", "selected_date": ["2026-12-01"]}},
+              "wiifm": {"value": {"type": "plain_text_input", "value": {"x": 1}}}}
+    response = slack.view_submission("debrief", values, user=ALICE)
+    assert response.status_code == 200
+    assert json.loads(response.text)["response_action"] == "errors"
+
+
+@pytest.mark.parametrize("action_id", ["listen_ignore", "listen_log_give", "listen_undo", "plan_accept",
+                                       "calendar_choose", "reminder_snooze"])
+def test_a_message_only_button_clicked_on_the_home_tab_is_refused_quietly(bot, slack, emulator, log,
+                                                                          action_id):
+    response = slack.home_action(action_id, '{"channel": "C0DEAL", "proposal": "p1"}', user=ALICE)
+    assert response.status_code == 400
+    assert "still works" in reply_text(slack.command("give still works", user=ALICE, channel=DEAL))
+
+
+# ------------------------------------------------------------------ events
+
+@pytest.mark.parametrize("event", [
+    {"type": "app_mention", "user": ALICE, "channel": DEAL, "text": "<@UBOT> help", "ts": "1.2"},
+    {"type": "member_joined_channel", "user": BOB, "channel": DEAL, "channel_type": "C"},
+    {"type": "reaction_added", "user": ALICE, "reaction": "white_check_mark",
+     "item": {"type": "message", "channel": DEAL, "ts": "1.2"}},
+])
+def test_an_event_the_bot_does_not_subscribe_to_is_acknowledged_and_ignored(bot, slack, emulator, log, event):
+    response = slack.event(event)
+    assert response.status_code == 200  # a 404 makes Slack retry, then turn event delivery off
+    bot.wait_idle()
+    assert [c.method for c in emulator.calls if c.method.startswith(("chat.", "views."))] == []
+    assert not [r for r in log.records if "Unhandled request" in r.getMessage()]
+
+
+@pytest.mark.parametrize("event", [{"type": "app_home_opened", "tab": "home"},
+                                   {"type": "app_home_opened", "user": None, "tab": "home"}])
+def test_a_home_opened_without_a_user_publishes_nothing(bot, slack, emulator, log, event):
+    assert slack.event(event).status_code == 200
+    bot.wait_idle()
+    assert emulator.calls_to("views.publish") == []
+
+
+@pytest.mark.parametrize("fields", [{"user": 5}, {"channel": 5}, {"user": ["U0BOB"]}])
+def test_a_message_event_with_a_numeric_user_or_channel_is_a_quiet_400(bot, slack, emulator, log, fields):
+    event = {"type": "message", "channel": DEAL, "user": BOB, "ts": "1700000000.000100",
+             "text": "I'll send the deck by Friday", "channel_type": "channel", **fields}
+    assert slack.event(event).status_code == 400
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postEphemeral") == []
