@@ -157,7 +157,12 @@ class DealWebhook:
             event_id = _event_id(payload.get("id"))
             occurred_at = _occurred_at(payload.get("occurred_at"))
             workspace, client = self._workspace(payload.get("team_id"), payload.get("enterprise_id"))
-            client.conversations_info(channel=channel)
+            found = client.conversations_info(channel=channel).get("channel") or {}
+            # A deal moved where the bot can't post would be acknowledged and then go unsaid.
+            if found.get("is_member") is False:
+                raise _Refused(400, "not_in_channel")
+            if found.get("is_archived"):
+                raise _Refused(400, "is_archived")
         except _Refused as refused:
             return refused.status, {"ok": False, "error": refused.error}
         except SlackApiError as exc:

@@ -18,7 +18,7 @@ import requests
 
 from bot.emulator import state_value
 from bot.webhook import signed_headers
-from tests.conftest import ALICE, BOB, DEAL
+from tests.conftest import ALICE, BOB, DEAL, NOBOT
 from tests.e2e.helpers import action_values, all_text, reply_text
 
 FORM = "application/x-www-form-urlencoded"
@@ -73,6 +73,18 @@ def test_a_lone_surrogate_in_slack_json_is_a_400_and_changes_nothing(bot, slack,
     listed = ledger(slack)
     assert "questionnaire" not in listed and "a pilot" not in listed
     assert "still writable" in reply_text(slack.command("give still writable", user=ALICE, channel=DEAL))
+
+
+@pytest.mark.parametrize("channel,error", [(NOBOT, "not_in_channel"), ("C0ARCHIVED", "is_archived")])
+def test_a_webhook_for_a_channel_the_bot_cannot_post_in_is_refused_and_moves_nothing(
+        bot, slack, emulator, log, channel, error):
+    emulator.add_channel("C0ARCHIVED", "deal-old", members=[ALICE], is_archived=True)
+    refused = webhook(bot, {"deal": "Acme", "stage": "negotiation", "channel": channel})
+    # Before: 200 "changed", the stage stored, and the coaching post failing unseen.
+    assert refused.status_code == 400 and refused.json()["error"] == error
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postMessage") == []
+    assert reply_text(slack.command("deal", user=ALICE, channel=channel)).startswith("0 deals")
 
 
 # ------------------------------------------------------------------ buttons and forms
