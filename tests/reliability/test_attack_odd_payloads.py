@@ -9,8 +9,10 @@ bot must shrug it off and keep working.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -187,3 +189,22 @@ def test_a_message_event_with_a_numeric_user_or_channel_is_a_quiet_400(bot, slac
     assert slack.event(event).status_code == 400
     bot.wait_idle()
     assert emulator.calls_to("chat.postEphemeral") == []
+
+
+# ------------------------------------------------------------------ HTTP
+
+def test_a_head_request_gets_headers_only_so_a_kept_alive_connection_stays_in_step(bot, slack, log):
+    shared = reply_text(slack.command("share", user=ALICE, channel=DEAL))
+    plan = re.search(r"/plans/[A-Za-z0-9_-]+", shared).group(0)
+    conn = http.client.HTTPConnection("127.0.0.1", int(bot.base_url.rsplit(":", 1)[1]), timeout=10)
+    try:
+        for path in ("/healthz", plan, "/plans/not-a-token", "/nowhere"):
+            conn.request("HEAD", path)
+            head = conn.getresponse()
+            head.read()  # nothing, for a HEAD: the next bytes on the wire are the next response
+            conn.request("GET", "/healthz")
+            after = conn.getresponse()  # before: the HEAD's body, read as a status line
+            assert after.status == 200 and json.loads(after.read()) == {"ok": True}, path
+            assert head.status in (200, 404), path
+    finally:
+        conn.close()
