@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +70,14 @@ def mrkdwn_escape(text: str) -> str:
 
 
 def _json_body(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)[1:-1]
+    # What json.dumps(text, ensure_ascii=False) does for a str, without its dispatch on type:
+    # this runs for every value of every message.
+    return encode_basestring(text)[1:-1]
 
 
 def _finalize(value: Any) -> Markup:
+    if type(value) is str:  # most values: checked first, the cheapest test
+        return Raw(_json_body(mrkdwn_escape(value)))
     if isinstance(value, Markup):
         return value
     if isinstance(value, bool | int | float):
@@ -144,6 +149,9 @@ def environment() -> Environment:
         # Templates are compiled once per process: without this, every render would stat
         # the template and each template it imports, to see whether it changed on disk.
         auto_reload=False,
+        # Every template stays loaded (a plain dict): Jinja's default LRU cache takes a lock
+        # and reorders a queue on every lookup, including each template's imports.
+        cache_size=-1,
     )
     env.filters.update(
         user=_user,
