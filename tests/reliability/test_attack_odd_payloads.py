@@ -14,6 +14,7 @@ import json
 import logging
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -189,6 +190,26 @@ def test_a_message_event_with_a_numeric_user_or_channel_is_a_quiet_400(bot, slac
     assert slack.event(event).status_code == 400
     bot.wait_idle()
     assert emulator.calls_to("chat.postEphemeral") == []
+
+
+# ------------------------------------------------------------------ redeliveries
+
+def test_the_same_command_delivered_again_records_once(bot, slack, emulator, log):
+    """Each invocation has its own trigger_id; the same body again (a redelivery marked
+    X-Slack-Retry-Num, or a captured request replayed within its 5 minutes) is one command."""
+    fields = {"token": "t", "team_id": "T0001", "team_domain": "acme", "channel_id": DEAL,
+              "channel_name": "deal-acme", "user_id": ALICE, "user_name": "alice",
+              "command": "/partner", "text": "give the replayed pilot", "api_app_id": "A0001",
+              "response_url": emulator.new_response_url(), "trigger_id": emulator.new_trigger_id()}
+    body = urlencode(fields)
+    first = slack.post_raw(body, FORM)
+    assert "Logged #1" in reply_text(first)
+    for retry in (1, 2, None):
+        again = slack.post_raw(body, FORM, retry_num=retry)
+        assert again.status_code == 200 and "Logged" not in again.text
+    assert ledger(slack).count("the replayed pilot") == 1
+    # The same words typed again are a new command, logged again.
+    assert "Logged #2" in reply_text(slack.command("give the replayed pilot", user=ALICE, channel=DEAL))
 
 
 # ------------------------------------------------------------------ HTTP
