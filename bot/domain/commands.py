@@ -277,7 +277,8 @@ def slack_unescape(text: str) -> str:
 
 def parse_command(text: str) -> Command:
     """Parse the text after ``/partner``; raise :class:`UsageError` with a friendly message."""
-    text = slack_unescape((text or "").strip())
+    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value.
+    text = slack_unescape((text or "").replace("\x00", "").strip())
     if len(text) > MAX_COMMAND_TEXT:
         raise UsageError(
             f"That command is {len(text)} characters long; please keep it under {MAX_COMMAND_TEXT}."

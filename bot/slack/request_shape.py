@@ -19,11 +19,12 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def loads_json(text: str) -> Any:
-    """``json.loads``, refusing (ValueError) a string holding a lone UTF-16 surrogate.
+    """``json.loads``, refusing (ValueError) a string holding a lone UTF-16 surrogate or NUL.
 
-    ``"\\ud800"`` is valid JSON, but such a string can't be encoded as UTF-8: stored, it
-    would make the write fail; posted, Slack would refuse it. Slack never sends one; whoever
-    does gets a 400 before any of it reaches a listener or the store.
+    ``"\\ud800"`` and ``"\\u0000"`` are valid JSON, but UTF-8 can't encode the first and
+    PostgreSQL can't store the second in a JSON value: stored, either makes the write fail
+    (on TinyDB the surrogate failed every later write too); posted, Slack refuses them.
+    Slack never sends them; whoever does gets a 400 before any of it reaches a listener.
     """
     value = json.loads(text)
     if _SURROGATE_ESCAPE.search(text):  # rare: only then look at every string
@@ -31,7 +32,25 @@ def loads_json(text: str) -> Any:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as exc:
             raise ValueError("a string holds a lone UTF-16 surrogate") from exc
+    if "\\u0000" in text and _holds_nul(value):
+        raise ValueError("a string holds NUL")
     return value
+
+
+def _holds_nul(value: Any) -> bool:
+    """Some string (or key) inside ``value`` contains NUL (walked without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _json_object(text: str) -> dict[str, Any] | None:

@@ -90,6 +90,42 @@ def test_a_webhook_for_a_channel_the_bot_cannot_post_in_is_refused_and_moves_not
     assert reply_text(slack.command("deal", user=ALICE, channel=channel)).startswith("0 deals")
 
 
+# ------------------------------------------------------------------ NUL (PostgreSQL can't store it)
+
+def test_nul_typed_into_a_command_is_dropped(bot, slack, emulator, log):
+    answer = reply_text(slack.command("give the security\x00 review by Friday", user=ALICE, channel=DEAL))
+    assert "Logged #1" in answer and "the security review" in answer
+    assert "\x00" not in ledger(slack) and "the security review" in ledger(slack)
+
+
+def test_nul_in_slack_json_or_a_webhook_is_a_400_and_changes_nothing(bot, slack, emulator, log):
+    slack.command("listen auto", user=ALICE, channel=DEAL)
+    said = slack.message("I'll send the security questionnaire\x00 by Friday", user=BOB, channel=DEAL)
+    assert said.status_code == 400
+    refused = webhook(bot, {"deal": "Acme\x00", "stage": "proposal", "channel": DEAL})
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_json"
+    open_record_form(slack, emulator)
+    values = {"what": {"value": state_value("plain_text_input", "a pilot\x00")}}
+    assert slack.view_submission("record_item", values, user=ALICE).status_code == 400
+    bot.wait_idle()
+    listed = ledger(slack)
+    assert "questionnaire" not in listed and "a pilot" not in listed
+    assert "Acme" in reply_text(slack.command("deal", user=ALICE, channel=DEAL))  # from the form's prompt
+    assert "Acme\x00" not in json.dumps([c.args for c in emulator.calls])
+
+
+def test_nul_in_a_plan_page_proposal_is_dropped(bot, slack, emulator, log):
+    slack.command("get the MSA redlines from Dana", user=ALICE, channel=DEAL)
+    link = re.search(r"http://[^ \"]+/plans/[A-Za-z0-9_-]+", reply_text(slack.command("share", user=ALICE,
+                                                                                      channel=DEAL))).group(0)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', requests.get(link, timeout=10).text).group(1)
+    sent = requests.post(f"{link}/propose/1", data={"csrf": csrf, "what": "the MSA\x00 redlines, v2",
+                                                    "due_on": ""}, timeout=10, allow_redirects=False)
+    assert sent.status_code == 303
+    [dm] = emulator.wait_for_count("chat.postMessage", 1)
+    assert "the MSA redlines, v2" in all_text(dm.args) and "\x00" not in json.dumps(dm.args)
+
+
 # ------------------------------------------------------------------ buttons and forms
 
 def open_record_form(slack, emulator) -> None:
