@@ -102,7 +102,8 @@ class PartnerCommands:
             visibility="private" if command.private else "shared",
         )
         today = self.today(tz)
-        context = self.coach.context(actor.scope, self.ledger.items(actor.scope), today)
+        items, records = self.ledger.snapshot(actor.scope, today)
+        context = self.coach.context(actor.scope, items, today, records=records)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))
 
     def list(self, actor: Actor, command: cmd.ListItems) -> Outcome:
