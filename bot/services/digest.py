@@ -36,7 +36,7 @@ from bot.services.checkins import CHECKIN
 from bot.services.coach import Coach
 from bot.services.deals import DEAL, Deal, Deals
 from bot.services.ledger import COMMITMENT, COUNTER, Ledger
-from bot.services.outcome import Message, Outcome, error
+from bot.services.outcome import Message, Outcome, error, refuse
 from bot.services.partner_command import Actor
 from bot.store import Doc, Scope, Store
 
@@ -309,26 +309,22 @@ class DigestService:
             rest = args[1:] if words[0] == "weekly" else args
             return self._set_weekly(actor, rest, usage)
         return error(
-            f"I don't know “{args[0][:20]}” here. I can post the digest `now`, turn it `off` or "
-            "`on`, or set its day and time with `weekly <day> <HH:MM> [time zone]`.",
-            usage,
+            "digest_unknown_verb", usage=usage, word=args[0][:20],
         )
 
     def _set_weekly(self, actor: Actor, args: list[str], usage: str) -> Outcome:
         if len(args) < 2 or len(args) > 3:
-            return error("Give a day and a time, and optionally a time zone, e.g. "
-                         "`/partner digest weekly monday 09:00 Europe/Berlin`.", usage)
+            return error("digest_needs_time", usage=usage)
         try:
             weekday = parse_weekday(args[0])
             wall = parse_clock(args[1])
         except RuleError as exc:
-            return error(str(exc), usage)
+            return refuse(exc.refusal, usage)
         tz: str | None = None
         if len(args) == 3:
             tz = resolve_tz(args[2])
             if tz is None:
-                return error(f"“{args[2][:40]}” isn't a time zone I know; use an IANA name such as "
-                             "`Europe/Berlin`, `America/New_York` or `UTC`.", usage)
+                return error("unknown_time_zone", usage=usage, zone=args[2][:40])
         scope = actor.scope
         now = self.clock.now()
         if tz is None:
@@ -342,8 +338,7 @@ class DigestService:
     def _now(self, actor: Actor) -> Outcome:
         scope = actor.scope
         if not self._has_ledger(scope):
-            return error("There's nothing to digest here yet: no commitments and no deals. "
-                         "Start with `/partner give …` — what are you giving to receive?")
+            return error("digest_empty")
         now = self.clock.now()
         tz = self.zones.digest(scope)
         end = now + timedelta(seconds=1)  # what happened this very second counts too
