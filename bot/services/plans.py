@@ -246,8 +246,7 @@ class MutualPlans:
                                       and d.get("status") == "pending")
             if waiting:
                 # One open question per item: the link can't be used to flood someone's DMs.
-                return WebResult("refused", item, problem="A change to this item is already "
-                                 "waiting for an answer from our side.")
+                return WebResult("refused", item, problem=Refusal("proposal_waiting"))
             proposal_id = secrets.token_hex(8)
             self.store.put(scope, PROPOSAL, proposal_id, {
                 "id": proposal_id, "number": number, "status": "pending",
