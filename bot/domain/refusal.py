@@ -20,6 +20,15 @@ class Refusal:
     key: str
     facts: dict[str, Any] = field(default_factory=dict)
 
+    def to_json(self) -> dict[str, Any]:
+        """The refusal as a stored document or job keeps it (facts must be JSON values)."""
+        return {"key": self.key, "facts": dict(self.facts)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Refusal:
+        """The refusal :meth:`to_json` stored."""
+        return cls(data["key"], dict(data.get("facts") or {}))
+
 
 class Refused(ValueError):
     """Input a person gave that we refuse; carries a :class:`Refusal`, never a sentence.

@@ -44,7 +44,7 @@ from bot.schedule.jobs import JobStore, parse
 from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, new_feed, occurrences
 from bot.services.calendar_jobs import cancel_post, ensure_post
 from bot.services.calendar_plan import POST_DELAY, MeetingPlanner, choice_id, member_targets
-from bot.services.calendar_poll import FeedPoller, Fetcher
+from bot.services.calendar_poll import FeedPoller, Fetcher, stored_refusal
 from bot.services.deals import Deals
 from bot.services.outcome import Outcome, error, refuse
 from bot.services.partner_command import Actor
@@ -148,7 +148,8 @@ class CalendarService:
         when = {k: _local(feed.get(k), local) for k in ("last_success_at", "last_attempt_at", "next_poll_at")}
         return Outcome(reply=Message("calendar_status", {
             "feed": {"masked": mask_url(feed["url"]), "error": feed.get("error"),
-                     "error_message": feed.get("error_message"), "failures": int(feed.get("failures") or 0),
+                     "problem": stored_refusal(feed) if feed.get("error") else None,
+                     "failures": int(feed.get("failures") or 0),
                      **when},
             "upcoming": upcoming, "tz": tz,
         }))

@@ -26,7 +26,7 @@ BOT_DIR = Path(bot.__file__).resolve().parent
 # Where a key is passed through rather than named: the constructors themselves.
 DEFINITIONS = {BOT_DIR / "domain" / "refusal.py", BOT_DIR / "services" / "outcome.py"}
 # Keyword arguments of the constructors that are not facts shown in the text.
-NOT_FACTS = {"usage", "reason"}
+NOT_FACTS = {"usage", "reason", "code", "permanent"}
 # Constructors whose second positional argument is not a dict of facts (UsageError: the subcommand).
 SECOND_ARG_IS_FACTS = {"Refusal"}
 

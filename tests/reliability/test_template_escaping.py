@@ -101,7 +101,8 @@ def reminder(text: str) -> dict[str, Any]:
 
 def calendar_status(text: str) -> list[dict[str, Any]]:
     return [{"feed": None},
-            {"feed": {"masked": text, "error": "http_error", "error_message": text, "failures": 2,
+            {"feed": {"masked": text, "error": "http_error", "failures": 2,
+                      "problem": Refusal("feed_http_status", {"status": text}),
                       "last_success_at": NOW, "last_attempt_at": NOW, "next_poll_at": NOW},
              "upcoming": [{"title": text, "starts_at": NOW, "deals": [{"deal": text, "channel": CHANNEL}]}],
              "tz": "Europe/Berlin"}]
@@ -127,7 +128,10 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "calendar_chosen": lambda t: {"channel": CHANNEL, "title": t},
     "calendar_connected": lambda t: {"masked": t},
     "calendar_disconnected": lambda t: {"existed": True},
-    "calendar_failing": lambda t: {"masked": t, "message": t},
+    "calendar_failing": lambda t: [
+        {"masked": t, "problem": {"key": "feed_http_status", "facts": {"status": t}}},
+        {"masked": t, "message": t},  # a DM queued before the catalogue carried its sentence
+    ],
     "calendar_status": calendar_status,
     "checkin": checkin,
     "checkin_settings": lambda t: {"change": "set", "days": [7, 30], "tz": "Europe/Berlin",
