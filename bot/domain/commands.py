@@ -258,7 +258,7 @@ def slack_unescape(text: str) -> str:
 
 
 def parse_command(text: str) -> Command:
-    """Parse the text after ``/partner``; raise :class:`UsageError` with a friendly message."""
+    """Parse the text after ``/partner``; raise :class:`UsageError` naming a friendly refusal."""
     text = slack_unescape((text or "").strip())
     if len(text) > MAX_COMMAND_TEXT:
         raise UsageError("command_too_long", length=len(text), limit=MAX_COMMAND_TEXT)

@@ -220,7 +220,7 @@ def parse_due(phrase: str, now: datetime, tz: str) -> date:
     (on Monday 2026-11-23 "Tuesday" is 2026-11-24, "next Tuesday" 2026-12-01).
     A leading "by"/"due"/"on"/"until" and a time of day ("5pm", "EOD") are ignored.
 
-    Raises :class:`DueDateError` (with a message for the user) for empty,
+    Raises :class:`DueDateError` (with a refusal to show the user) for empty,
     over-long (> 60 characters) or unreadable phrases, impossible dates, dates
     before today and dates more than 5 years ahead.
     """

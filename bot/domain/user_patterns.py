@@ -6,7 +6,7 @@ line never finishes and, holding the GIL, freezes the whole process. RE2 (Google
 engine, the ``google-re2`` package) guarantees time linear in the text for every
 pattern it accepts, so no shape check is needed: a pattern RE2 compiles is safe to
 run on any message, and one it can't compile (backreferences, lookarounds) is refused
-with a message saying what to write instead.
+with advice on what to write instead (prompts/_errors.j2).
 """
 
 from __future__ import annotations
