@@ -40,5 +40,5 @@ def catalogue() -> dict[str, Entry]:
 def shown(refused: Refused | Refusal) -> str:
     """The sentence Slack shows for ``refused`` (rendered by the ``error`` template, entities decoded)."""
     refusal = refused.refusal if isinstance(refused, Refused) else refused
-    text = render("error", refusal=refusal, usage=None)["text"].removeprefix(":warning: ")
+    text = render("error", refusal=refusal, usage_of=None)["text"].removeprefix(":warning: ")
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -19,33 +19,20 @@ _ID = re.compile(r"^#?(\d{1,6})$")
 
 
 class UsageError(Refused):
-    """The text is not a valid command: ``key``/``facts`` say why, ``usage`` shows the right shape."""
+    """The text is not a valid command: ``key``/``facts`` say why; the usage of ``subcommand``
+    (prompts/_usage.j2) shows the right shape."""
 
     def __init__(self, key: str, subcommand: str | None = None, **facts: object) -> None:
         super().__init__(key, **facts)
         self.subcommand = subcommand
-        self.usage = USAGE[subcommand] if subcommand else None
 
 
-USAGE: dict[str, str] = {
-    "give": "/partner give <what we give> [@owner] [by <when>] [(private)]",
-    "get": "/partner get <what we expect> [from <whom>] [@owner] [by <when>] [(private)]",
-    "list": "/partner list [open|all|overdue|mine] [page <n>]",
-    "done": "/partner done <id>",
-    "drop": "/partner drop <id>",
-    "edit": "/partner edit <id> [<new text>] [by <when>]",
-    "deal": "/partner deal <deal name> <stage> | /partner deal <deal name> domain <domain> [<domain> …]",
-    "meeting": "/partner meeting <deal or topic> [at <time> | in <duration>] [for <duration>]",
-    "digest": "/partner digest [now | off | weekly <day> <HH:MM> [time zone]]",
-    "checkins": "/partner checkins [list | off | 7d 30d 90d]",
-    "listen": "/partner listen [suggest | auto | off]",
-    "crm": "/partner crm [patterns | pattern <regex> | remove <n>]",
-    "share": "/partner share [off]",
-    "export": "/partner export",
-    "private": "/partner private <id>  ·  /partner shared <id>",
-    "calendar": "/partner calendar [connect <secret iCal address> | disconnect]",
-    "help": "/partner help",
-}
+# Every subcommand, in the order `/partner help` lists them; their shapes ("Usage: …") are
+# in prompts/_usage.j2, under the same names.
+SUBCOMMANDS: tuple[str, ...] = (
+    "give", "get", "list", "done", "drop", "edit", "deal", "meeting", "digest", "checkins", "listen",
+    "crm", "share", "export", "private", "calendar", "help",
+)
 
 
 @dataclass(frozen=True)
@@ -355,6 +342,6 @@ def parse_command(text: str) -> Command:
             raise UsageError("needs_id", "private", command=sub)
         return SetVisibility(number=_parse_number(rest, "private"), private=sub == "private")
 
-    guess = difflib.get_close_matches(sub, list(USAGE), n=1, cutoff=0.5)
+    guess = difflib.get_close_matches(sub, SUBCOMMANDS, n=1, cutoff=0.5)
     raise UsageError("unknown_command", guess[0] if guess else None, word=head[:30],
                      guess=guess[0] if guess else None)

@@ -109,7 +109,7 @@ class CalendarService:
         try:
             url = check_feed_url(text, allow_private=self.allow_private)
         except FeedUrlError as exc:
-            return refuse(exc.refusal, cmd.USAGE["calendar"])
+            return refuse(exc.refusal, "calendar")
         now = self.clock.now()
         current = self.feeds.get(workspace, user)
         if current is None or current.get("url") != url:  # the same address again (a retry) keeps its state
@@ -159,10 +159,10 @@ class CalendarService:
         try:
             domains = parse_domains(command.domains)
         except DomainError as exc:
-            return refuse(exc.refusal, cmd.USAGE["deal"])
+            return refuse(exc.refusal, "deal")
         deal = self._deals.set_domains(actor.scope, command.deal, domains, actor.user)
         if deal is None:
-            return error("deal_missing", usage=cmd.USAGE["deal"], deal=command.deal)
+            return error("deal_missing", usage_of="deal", deal=command.deal)
         return Outcome(reply=Message("deal_domains", {"deal": deal.name, "domains": list(deal.domains)}))
 
     def choose(self, workspace: str, user: str, value: str) -> Outcome:

@@ -289,7 +289,6 @@ class DigestService:
         assert isinstance(command, cmd.Digest)
         args = [a for a in command.args if a]
         scope = actor.scope
-        usage = cmd.USAGE["digest"]
         words = [a.lower() for a in args]
         now = self.clock.now()
         if not words:
@@ -307,24 +306,24 @@ class DigestService:
             return Outcome(reply=self._status(scope, "on"))
         if words[0] == "weekly" or (words and _looks_like_day(words[0])):
             rest = args[1:] if words[0] == "weekly" else args
-            return self._set_weekly(actor, rest, usage)
+            return self._set_weekly(actor, rest)
         return error(
-            "digest_unknown_verb", usage=usage, word=args[0][:20],
+            "digest_unknown_verb", usage_of="digest", word=args[0][:20],
         )
 
-    def _set_weekly(self, actor: Actor, args: list[str], usage: str) -> Outcome:
+    def _set_weekly(self, actor: Actor, args: list[str]) -> Outcome:
         if len(args) < 2 or len(args) > 3:
-            return error("digest_needs_time", usage=usage)
+            return error("digest_needs_time", usage_of="digest")
         try:
             weekday = parse_weekday(args[0])
             wall = parse_clock(args[1])
         except RuleError as exc:
-            return refuse(exc.refusal, usage)
+            return refuse(exc.refusal, "digest")
         tz: str | None = None
         if len(args) == 3:
             tz = resolve_tz(args[2])
             if tz is None:
-                return error("unknown_time_zone", usage=usage, zone=args[2][:40])
+                return error("unknown_time_zone", usage_of="digest", zone=args[2][:40])
         scope = actor.scope
         now = self.clock.now()
         if tz is None:

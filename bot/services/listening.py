@@ -207,17 +207,17 @@ class Listening:
         if verb == "pattern":
             problem = validate_pattern(rest) if rest else Refusal("crm_pattern_missing")
             if problem:
-                return refuse(problem, cmd.USAGE["crm"])
+                return refuse(problem, "crm")
             if len(patterns) >= MAX_PATTERNS:
-                return error("crm_patterns_full", usage=cmd.USAGE["crm"], limit=MAX_PATTERNS)
+                return error("crm_patterns_full", usage_of="crm", limit=MAX_PATTERNS)
             if rest not in patterns:
                 patterns.append(rest)
                 self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": rest}))
         if verb == "remove":
             if not rest.isdecimal() or not 1 <= int(rest) <= len(patterns):
-                return error("crm_pattern_number", usage=cmd.USAGE["crm"])
+                return error("crm_pattern_number", usage_of="crm")
             patterns.pop(int(rest) - 1)
             self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": None}))
-        return error("crm_unknown_verb", usage=cmd.USAGE["crm"], word=verb[:20])
+        return error("crm_unknown_verb", usage_of="crm", word=verb[:20])

@@ -31,7 +31,7 @@ class Meetings:
         try:
             plan = parse_meeting(command.text, self._partner.clock.now(), tz)
         except MeetingError as exc:
-            return refuse(exc.refusal, cmd.USAGE["meeting"])
+            return refuse(exc.refusal, "meeting")
         # The same meeting scheduled twice (a double submit) keeps one debrief.
         digest = hashlib.sha1(f"{plan.topic.casefold()}|{plan.ends_at.isoformat()}".encode()).hexdigest()
         job_id = f"debrief:{digest[:16]}"

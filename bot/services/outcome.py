@@ -36,11 +36,12 @@ class Outcome:
     files: list[FileUpload] = field(default_factory=list)
 
 
-def refuse(refusal: Refusal, usage: str | None = None) -> Outcome:
-    """A friendly ephemeral refusal that changed nothing, with the command's shape when it helps."""
-    return Outcome(reply=Message("error", {"refusal": refusal, "usage": usage}), ok=False)
+def refuse(refusal: Refusal, usage_of: str | None = None) -> Outcome:
+    """A friendly ephemeral refusal that changed nothing, with the shape of the subcommand
+    ``usage_of`` (prompts/_usage.j2) when it helps."""
+    return Outcome(reply=Message("error", {"refusal": refusal, "usage_of": usage_of}), ok=False)
 
 
-def error(key: str, *, usage: str | None = None, **facts: Any) -> Outcome:
+def error(key: str, *, usage_of: str | None = None, **facts: Any) -> Outcome:
     """:func:`refuse` with the text ``key`` of ``prompts/_errors.j2`` and its ``facts``."""
-    return refuse(Refusal(key, facts), usage)
+    return refuse(Refusal(key, facts), usage_of)

@@ -49,7 +49,7 @@ class PartnerCommands:
         # other features (scheduling, listening, meetings) are added through register()
         # by the code that builds that feature, and unhandled() proves none is missing.
         self._routes: dict[type, Callable[[Actor, Any], Outcome]] = {
-            cmd.Help: lambda actor, c: Outcome(reply=Message("help", {"usage": cmd.USAGE, "topic": c.topic})),
+            cmd.Help: lambda actor, c: Outcome(reply=Message("help", {"topic": c.topic})),
             cmd.AddItem: self.add,
             cmd.ListItems: self.list,
             cmd.CloseItem: self.close,
@@ -85,9 +85,9 @@ class PartnerCommands:
         try:
             what, due_on = split_due(command.text, self.clock.now(), tz)
         except DueDateError as exc:
-            return refuse(exc.refusal, cmd.USAGE[command.side])
+            return refuse(exc.refusal, command.side)
         if not what:
-            return error("add_needs_what", usage=cmd.USAGE[command.side])
+            return error("add_needs_what", usage_of=command.side)
         item, _ = self.ledger.add(
             actor.scope,
             side=command.side,  # type: ignore[arg-type]
@@ -140,9 +140,9 @@ class PartnerCommands:
         try:
             what, due_on = split_due(command.text, self.clock.now(), tz)
         except DueDateError as exc:
-            return refuse(exc.refusal, cmd.USAGE["edit"])
+            return refuse(exc.refusal, "edit")
         if not what and due_on is None:
-            return error("edit_needs_change", usage=cmd.USAGE["edit"])
+            return error("edit_needs_change", usage_of="edit")
         result = self.ledger.edit(actor.scope, command.number, what=what or None, due_on=due_on)
         if result.outcome == "not_found":
             return error("item_missing", number=command.number)

@@ -18,15 +18,16 @@ from pathlib import Path
 import pytest
 
 import bot
+from bot.domain.commands import SUBCOMMANDS
 from bot.domain.refusal import Refusal, Refused
-from bot.messages import render
+from bot.messages import environment, render
 from tests.refusals import Entry, catalogue
 
 BOT_DIR = Path(bot.__file__).resolve().parent
 # Where a key is passed through rather than named: the constructors themselves.
 DEFINITIONS = {BOT_DIR / "domain" / "refusal.py", BOT_DIR / "services" / "outcome.py"}
 # Keyword arguments of the constructors that are not facts shown in the text.
-NOT_FACTS = {"usage", "reason", "code", "permanent"}
+NOT_FACTS = {"usage_of", "reason", "code", "permanent"}
 # Constructors whose second positional argument is not a dict of facts (UsageError: the subcommand).
 SECOND_ARG_IS_FACTS = {"Refusal"}
 
@@ -137,14 +138,36 @@ def test_facts_match_the_texts_parameters(uses, known):
     assert wrong == []
 
 
+def _usage_names(call: ast.Call, name: str) -> list[ast.expr]:
+    """The subcommand whose usage a refusal shows: ``usage_of=``, or refuse's/UsageError's 2nd argument."""
+    given = [k.value for k in call.keywords if k.arg == "usage_of"]
+    if name in ("refuse", "UsageError") and len(call.args) > 1:
+        given.append(call.args[1])
+    return given
+
+
+def test_every_usage_shown_is_a_subcommand_of_prompts_usage():
+    shapes = environment().get_template("_usage.j2").module.usage
+    assert list(shapes) == list(SUBCOMMANDS)  # the order /partner help lists them in
+    names = _constructors() | {"refuse"}
+    wrong = []
+    for path in sorted(BOT_DIR.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _name(node.func) in names:
+                for arg in _usage_names(node, _name(node.func) or ""):
+                    if isinstance(arg, ast.Constant) and arg.value is not None and arg.value not in shapes:
+                        wrong.append(f"{path.name}:{node.lineno}: {arg.value!r}")
+    assert wrong == []
+
+
 def test_an_unknown_key_fails_loudly_when_rendered():
     with pytest.raises(Exception, match="no_such_text"):
-        render("error", refusal=Refusal("no_such_text"), usage=None)
+        render("error", refusal=Refusal("no_such_text"), usage_of=None)
 
 
 def test_a_missing_fact_fails_loudly_when_rendered():
     with pytest.raises(Exception, match="number"):
-        render("error", refusal=Refusal("item_missing"), usage=None)
+        render("error", refusal=Refusal("item_missing"), usage_of=None)
 
 
 def test_a_refused_exception_logs_its_key_not_a_sentence():

@@ -49,7 +49,7 @@ def test_subcommands_with_arbitrary_arguments(sub, rest):
     try:
         command = cmd.parse_command(f"{sub} {rest}")
     except cmd.UsageError as exc:
-        assert shown(exc) and exc.subcommand == sub.split()[0] and exc.usage == cmd.USAGE[exc.subcommand]
+        assert shown(exc) and exc.subcommand == sub.split()[0] in cmd.SUBCOMMANDS
     else:
         assert isinstance(command, SUBCOMMANDS[sub])
         if sub in ("give", "get"):
@@ -92,8 +92,9 @@ def test_stage_prompts_escape_deal_names(name):
         _assert_escaped(render(template, **context), name)
 
 
-@given(word=TEXT, usage=st.one_of(st.none(), TEXT))
+@given(word=TEXT, usage_of=st.sampled_from([None, *cmd.SUBCOMMANDS]))
 @settings(max_examples=150)
-def test_error_template_escapes(word, usage):
-    """What a person typed, echoed in a refusal (``I don't know “…”``), and the usage line."""
-    _assert_escaped(render("error", refusal=Refusal("unknown_command", {"word": word}), usage=usage), word)
+def test_error_template_escapes(word, usage_of):
+    """What a person typed, echoed in a refusal (``I don't know “…”``), under any usage line."""
+    refusal = Refusal("unknown_command", {"word": word})
+    _assert_escaped(render("error", refusal=refusal, usage_of=usage_of), word)

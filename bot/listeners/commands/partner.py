@@ -44,7 +44,7 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
             reply = rendered(outcome.reply) if outcome.reply else {}
             posts, files = outcome.posts, outcome.files
         except UsageError as exc:
-            reply = rendered(refuse(exc.refusal, exc.usage).reply)
+            reply = rendered(refuse(exc.refusal, exc.subcommand).reply)
         except Exception:
             logger.exception("/partner failed in %s", command.get("channel_id"))
             metrics.current().listener_error("command")
