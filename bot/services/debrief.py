@@ -11,7 +11,7 @@ from bot.domain.dates import DueDateError, parse_iso_date
 from bot.domain.refusal import Refusal
 from bot.services.outcome import Message, Outcome
 from bot.services.partner_command import Actor, PartnerCommands
-from bot.services.record_form import form_field
+from bot.services.record_form import form_text
 
 DEBRIEF_LINES = 3
 MAX_WIIFM = 500
@@ -31,11 +31,11 @@ def read_debrief(values: dict[str, Any]) -> tuple[list[DebriefLine], str]:
     for side in ("give", "get"):
         for n in range(1, DEBRIEF_LINES + 1):
             block = f"{side}_{n}"
-            what = (form_field(values, block).get("value") or "").strip()
-            due = form_field(values, f"{block}_due").get("selected_date")
+            what = form_text(values, block)
+            due = form_text(values, f"{block}_due", "selected_date") or None
             if what or due:
                 lines.append(DebriefLine(side, block, what, due))
-    return lines, (form_field(values, "wiifm").get("value") or "").strip()
+    return lines, form_text(values, "wiifm")
 
 
 def debrief_modal(topic: str, channel: str) -> Message:

@@ -31,14 +31,20 @@ def form_field(values: dict[str, Any], block: str) -> dict[str, Any]:
     return (values.get(block) or {}).get("value") or {}
 
 
+def form_text(values: dict[str, Any], block: str, key: str = "value") -> str:
+    """A text field of the form, stripped; "" when missing or not a string (a mangled form)."""
+    text = form_field(values, block).get(key)
+    return text.strip() if isinstance(text, str) else ""
+
+
 def read_form(values: dict[str, Any]) -> RecordForm:
     """Pull the fields out of Slack's ``view.state.values`` shape."""
     return RecordForm(
-        what=(form_field(values, "what").get("value") or "").strip(),
-        owner=form_field(values, "owner").get("selected_user"),
-        counterpart=(form_field(values, "counterpart").get("value") or "").strip() or None,
-        due=form_field(values, "due").get("selected_date"),
-        wiift=(form_field(values, "wiift").get("value") or "").strip() or None,
+        what=form_text(values, "what"),
+        owner=form_text(values, "owner", "selected_user") or None,
+        counterpart=form_text(values, "counterpart") or None,
+        due=form_text(values, "due", "selected_date") or None,
+        wiift=form_text(values, "wiift") or None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -13,9 +14,29 @@ COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id")
 MAX_DEPTH = 64
 
 
+# A JSON escape of a UTF-16 surrogate (paired ones are fine: an emoji may come as two).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def loads_json(text: str) -> Any:
+    """``json.loads``, refusing (ValueError) a string holding a lone UTF-16 surrogate.
+
+    ``"\\ud800"`` is valid JSON, but such a string can't be encoded as UTF-8: stored, it
+    would make the write fail; posted, Slack would refuse it. Slack never sends one; whoever
+    does gets a 400 before any of it reaches a listener or the store.
+    """
+    value = json.loads(text)
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then look at every string
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError("a string holds a lone UTF-16 surrogate") from exc
+    return value
+
+
 def _json_object(text: str) -> dict[str, Any] | None:
     try:
-        value = json.loads(text)
+        value = loads_json(text)
     except (ValueError, RecursionError):  # RecursionError: nested past Python's limit
         return None
     if not isinstance(value, dict) or _deeper_than(value, MAX_DEPTH):
@@ -40,6 +61,11 @@ def _deeper_than(value: Any, limit: int) -> bool:
 ACTION_TYPES = frozenset({"block_actions", "interactive_message", "shortcut", "message_action",
                           "block_suggestion", "dialog_submission"})
 VIEW_TYPES = frozenset({"view_submission", "view_closed"})
+# Buttons that only ever sit on messages (offers, reminder and proposal DMs) and answer
+# through the message's response_url: clicked anywhere else, there is nowhere to answer.
+MESSAGE_ONLY_ACTIONS = frozenset({"listen_log_give", "listen_log_get", "listen_ignore", "listen_undo",
+                                  "reminder_done", "reminder_snooze", "plan_accept", "plan_decline",
+                                  "calendar_choose"})
 
 
 def kind_of(payload: dict[str, Any]) -> str:
@@ -78,17 +104,24 @@ def inspect(text: str, content_type: str) -> Inspected:
     if "json" in content_type or text.startswith("{"):
         payload = _json_object(text)
         if payload is None:
-            return Inspected(f"expected a JSON object nested at most {MAX_DEPTH} deep", "other", {})
+            return Inspected(f"expected a JSON object of UTF-8 text nested at most {MAX_DEPTH} deep",
+                             "other", {})
         if payload.get("type") == "event_callback":
             event = payload.get("event")
             if not isinstance(event, dict) or not isinstance(event.get("type"), str):
                 return Inspected("event_callback without an event object", "event", payload)
+            # Bolt reads the user and channel ids from either a string or an object.
+            odd = [k for k in ("user", "channel") if not isinstance(event.get(k), str | dict | None)]
+            if odd:
+                return Inspected(f"event whose {' and '.join(odd)} is neither a string nor an object",
+                                 "event", payload)
         return Inspected(None, kind_of(payload), payload)
     form = dict(parse_qsl(text, keep_blank_values=True))  # the last of repeated fields, as Bolt
     if "payload" in form:
         payload = _json_object(form["payload"])
         if payload is None or not isinstance(payload.get("type"), str):
-            return Inspected("interactivity payload is not a JSON object with a type", "other", {})
+            return Inspected("interactivity payload is not a JSON object (of UTF-8 text) with a type",
+                             "other", {})
         return Inspected(_interactive_problem(payload), kind_of(payload), payload)
     if "command" in form:
         missing = [f for f in COMMAND_FIELDS if not form.get(f)]
@@ -118,6 +151,10 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
             payload.get("response_url"), str
         ):
             return "block_actions on a message without a response_url"
+        if any(a["action_id"] in MESSAGE_ONLY_ACTIONS for a in actions) and not isinstance(
+            payload.get("response_url"), str
+        ):
+            return "block_actions for a message's button without a response_url"
     if kind in ("block_actions", "view_submission", "view_closed") and "view" in payload:
         view = payload["view"]
         if kind != "block_actions" and not isinstance(view, dict):

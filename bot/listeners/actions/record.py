@@ -33,9 +33,10 @@ def make_record_handler(services: Services) -> Callable[..., None]:
         action = body["actions"][0]
         side = "give" if action["action_id"] == "record_give" else "get"
         try:
-            deal = json.loads(action.get("value") or "{}").get("deal")
+            value = json.loads(action.get("value") or "{}")
         except ValueError:
-            deal = None
+            value = {}
+        deal = value.get("deal") if isinstance(value, dict) else None
         metadata = json.dumps({"channel": channel, "side": side, "deal": deal})
         view = rendered(Message("record_modal", {"side": side, "deal": deal, "metadata": metadata}))
         if services.seal is not None:  # the metadata names the channel the form writes to
