@@ -271,6 +271,8 @@ def _month(m: re.Match[str], now: datetime) -> date:
 def _day_of_month(m: re.Match[str], now: datetime) -> date:
     # "the 5th": the next 5th, this month if it hasn't passed (skipping months without a 31st).
     today, day = now.date(), int(m["d"])
+    if day < 1:
+        raise NotADate  # "the 0th": no month has one (and replace(day=0) would raise)
     first = today.replace(day=1)
     for months_ahead in range(0, 13):
         month = add_months(first, months_ahead)
