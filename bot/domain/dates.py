@@ -14,7 +14,8 @@ How a phrase is read:
    Monday as tomorrow, "2 weeks from today" as two weeks *ago*, and has no
    idea about "EOW" or "end of quarter"), and the pre-pass answers in
    microseconds instead of milliseconds.
-2. Anything else that is made only of date vocabulary goes to ``dateparser``,
+2. Anything else that is made only of date vocabulary, in at most 8 words ("in 1 week
+   2 days and 3 hours"), goes to ``dateparser``,
    restricted to English with a future preference. Phrases with non-date words
    never reach it, because it happily reads "3" as March or "a" as next
    January, and it is the slow part.
@@ -123,12 +124,10 @@ def _normalize(phrase: str) -> str:
 
 
 def _without_time(s: str) -> str:
-    """Drop a time of day ("Friday 5pm", "EOD tomorrow"): a due date is a day."""
-    for _ in range(2):  # "friday morning at 10am"
-        if m := TIME_SUFFIX.fullmatch(s):
-            s = m["rest"] or m["rest2"]
-        elif m := TIME_PREFIX.fullmatch(s):
-            s = m["rest"]
+    """Drop times of day ("Friday 5pm", "EOD tomorrow", "Friday morning at 10am"): a due
+    date is a day. Each pass drops one, so however many are stacked, this ends."""
+    while m := TIME_SUFFIX.fullmatch(s) or TIME_PREFIX.fullmatch(s):
+        s = m["rest"] or m["rest2"]
     return s
 
 
