@@ -156,15 +156,21 @@ def import_shards(engine, shards: dict[str, dict[str, dict[str, dict]]]) -> tupl
     """Insert every document not already present, in one transaction; (inserted, already there)."""
     from sqlalchemy.dialects.postgresql import insert
 
-    from bot.store.postgres_store import documents
+    from bot.store import Scope
+    from bot.store.postgres_store import bump_revisions, documents, lock_scopes
 
     rows = list(_rows(shards))
+    scopes = sorted({Scope(row["workspace"], row["channel_id"]) for row in rows})
     inserted = 0
     with engine.begin() as conn:
+        # Like the store's writers: hold each channel while writing it, and give it a new
+        # revision, so running bots drop what they derived from the channel before.
+        lock_scopes(conn, scopes)
         for start in range(0, len(rows), 1000):
             batch = rows[start : start + 1000]
             stmt = insert(documents).values(batch).on_conflict_do_nothing().returning(documents.c.seq)
             inserted += len(conn.execute(stmt).all())
+        bump_revisions(conn, scopes)
     return inserted, len(rows) - inserted
 
 

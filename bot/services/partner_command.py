@@ -91,18 +91,20 @@ class PartnerCommands:
                 "I got the date but not the commitment itself: what is it?",
                 cmd.USAGE[command.side],
             )
-        item, _ = self.ledger.add(
-            actor.scope,
-            side=command.side,  # type: ignore[arg-type]
-            what=what,
-            owner=command.owner or actor.user,
-            created_by=actor.user,
-            due_on=due_on,
-            counterpart=command.counterpart,
-            visibility="private" if command.private else "shared",
-        )
+        with self.ledger.transaction(actor.scope):  # the balance as of this give
+            item, _ = self.ledger.add(
+                actor.scope,
+                side=command.side,  # type: ignore[arg-type]
+                what=what,
+                owner=command.owner or actor.user,
+                created_by=actor.user,
+                due_on=due_on,
+                counterpart=command.counterpart,
+                visibility="private" if command.private else "shared",
+            )
+            items = self.ledger.items(actor.scope)
         today = self.today(tz)
-        context = self.coach.context(actor.scope, self.ledger.items(actor.scope), today)
+        context = self.coach.context(actor.scope, items, today)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))
 
     def list(self, actor: Actor, command: cmd.ListItems) -> Outcome:
