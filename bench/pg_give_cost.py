@@ -10,7 +10,9 @@ sent signed `/partner give` commands one at a time over HTTP. Every connection t
 process opens is traced by libpq, so the round trips are counted exactly (each simple
 query, and each extended-protocol Sync, waits for the server once). CPU is the process's
 CPU time less the sending thread's (which also runs ``--other-writer``'s writes): the
-work the bot did, psycopg included, PostgreSQL's own CPU not.
+work the bot did, psycopg included. PostgreSQL's CPU is read from ``/proc`` for the
+server processes serving the bot's connections (found by their application name; the
+WAL writer and checkpointer are not counted), so it needs the server on this machine.
 
 ``--other-writer`` adds a second store (standing in for a second gunicorn worker) that
 writes to each channel before every give, so the ledger's cache is always stale: the
@@ -31,12 +33,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 
 import bot.runtime  # noqa: E402
 from bot.emulator import SlackEmulator  # noqa: E402
 from bot.emulator.local_bot import LocalBot  # noqa: E402
 from bot.store import Scope  # noqa: E402
-from bot.store.postgres_store import PostgresStore  # noqa: E402
+from bot.store.postgres_store import PostgresStore, make_engine  # noqa: E402
 from tests.postgres.support import DEFAULT_URL, TestDatabase  # noqa: E402
 
 TEAM = "T0001"
@@ -47,14 +50,16 @@ ROUND_TRIP = re.compile(r"^F\t\d+\t(Query|Sync)\b", re.MULTILINE)
 REAL_CONNECT = psycopg.Connection.connect
 
 
-def traced_connections(directory: Path) -> list[Path]:
+def traced_connections(directory: Path, name: str) -> list[Path]:
     """From now on (until :func:`untraced`), every new psycopg connection of this process
-    writes a libpq trace file."""
+    named ``name`` (its application name) writes a libpq trace file."""
     traces: list[Path] = []
     real_connect = REAL_CONNECT.__func__  # type: ignore[attr-defined]
 
     def connect(cls, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
         conn = real_connect(cls, *args, **kwargs)
+        if conn.pgconn.parameter_status(b"application_name") != name.encode():
+            return conn
         path = directory / f"trace-{len(traces)}.log"
         traces.append(path)
         fh = open(path, "w")  # noqa: SIM115 - open for the connection's life
@@ -70,6 +75,26 @@ def traced_connections(directory: Path) -> list[Path]:
 
 def untraced() -> None:
     psycopg.Connection.connect = psycopg.connect = REAL_CONNECT  # type: ignore[method-assign]
+
+
+def backend_cpu(url: str, name: str) -> float:
+    """CPU seconds so far of the PostgreSQL processes serving connections named ``name``."""
+    engine = make_engine(url, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            pids = conn.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE application_name = :n"),
+                                {"n": name}).scalars().all()
+    finally:
+        engine.dispose()
+    ticks = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def round_trips(traces: list[Path]) -> int:
@@ -91,13 +116,13 @@ def main() -> int:
     channels = [f"C{n:06d}" for n in range(args.channels)]
     for c in channels:
         emulator.add_channel(c, f"deal-{c}", members=USERS)
-    bot.runtime.open_store = lambda settings: PostgresStore(database.url)  # type: ignore[assignment]
-    other = PostgresStore(database.url) if args.other_writer else None
-    if other is not None:
-        other.put(Scope(TEAM, "C0WARM"), "note", "warm", {})  # its connection, opened untraced
+    name = f"pc-bench-{os.getpid()}"
+    url = f"{database.url}{'&' if '?' in database.url else '?'}application_name={name}"
+    bot.runtime.open_store = lambda settings: PostgresStore(url)  # type: ignore[assignment]
+    other = PostgresStore(database.url) if args.other_writer else None  # not named: not traced
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            traces = traced_connections(Path(tmp))  # the bot's connections, from its first
+            traces = traced_connections(Path(tmp), name)  # the bot's connections, from its first
             local = LocalBot(emulator, Path(tmp) / "unused.json").start()
             try:
 
@@ -113,12 +138,14 @@ def main() -> int:
                     give(i, "warm")
                 local.wait_idle()
                 trips_before = round_trips(traces)
+                server = backend_cpu(database.url, name)
                 cpu, sender = time.process_time(), time.thread_time()
                 for i in range(args.gives):
                     give(i, "x")
                 local.wait_idle()
                 sender = time.thread_time() - sender
                 cpu = time.process_time() - cpu - sender
+                server = backend_cpu(database.url, name) - server
                 trips = round_trips(traces) - trips_before
             finally:
                 local.stop()
@@ -131,7 +158,8 @@ def main() -> int:
     print(f"{args.gives} gives over {args.channels} channels"
           f"{' (another writer before each)' if other else ''}:")
     print(f"  round trips to PostgreSQL per give: {trips / args.gives:.2f}")
-    print(f"  bot CPU per give (psycopg included, PostgreSQL not): {cpu / args.gives * 1000:.2f} ms")
+    print(f"  bot CPU per give (psycopg included): {cpu / args.gives * 1000:.2f} ms")
+    print(f"  PostgreSQL CPU per give (its processes serving the bot): {server / args.gives * 1000:.2f} ms")
     return 0
 
 

@@ -12,10 +12,18 @@ must be atomic is made atomic *in PostgreSQL*, not in this process:
   plain ``SELECT … FOR UPDATE`` could not lock;
 * reads are plain MVCC reads and take no lock;
 * inside ``transaction(scope)`` every call on the same thread uses the same
-  connection, so it sees its own uncommitted writes and commits them together.
+  connection, so it sees its own uncommitted writes and commits them together;
+* every write also gives its scope a new number in ``scope_revisions``, in the same
+  transaction, so any process can cache what it derives from a scope and check it
+  with :meth:`PostgresStore.revision` (one tiny read, or none inside a transaction).
 
 The table's ``seq`` column (a BIGSERIAL) gives ``find()`` the insertion order
 the TinyDB store has; an upsert keeps a document's original position.
+
+Round trips are what a request pays for here, so the store talks to psycopg directly:
+a read outside a transaction is one autocommit statement; a transaction sends BEGIN,
+the lock and the revision as one message, and queues writes whose result nobody waits
+for until its next statement or its COMMIT (docs/performance.md).
 """
 
 from __future__ import annotations
