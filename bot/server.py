@@ -6,7 +6,6 @@ needed), unlike Bolt's built-in development server.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import time
@@ -20,6 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import metrics
 from bot.config import HttpLimits
+from bot.slack.bolt_request import bolt_request, dispatch
 from bot.slack.request_shape import inspect
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,8 @@ class WsgiApp:
         hooks: dict[str, WebhookHandler] | None = None,
         plans: WsgiHandler | None = None,
     ) -> None:
-        self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)
+        self._bolt = bolt_app
+        self._slack = SlackRequestHandler(bolt_app, path=EVENTS_PATH)  # OAuth install pages
         self._plans = plans  # the partner's mutual plan pages (bot.web.plan_page)
         self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
         self._webhook = webhook
@@ -134,7 +135,7 @@ class WsgiApp:
     ) -> Iterable[bytes]:
         began = time.perf_counter()
         try:
-            body.decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
             return _json(start_response, 400, {"ok": False, "error": "invalid_utf8"})
         # Verify before looking inside, so unsigned junk is a 401 like Bolt would say.
@@ -144,21 +145,21 @@ class WsgiApp:
             or not self._verifier.is_valid_request(body, headers)
         ):
             return _json(start_response, 401, {"ok": False, "error": "invalid_signature"})
-        problem, kind = inspect(body, environ.get("CONTENT_TYPE", ""))
-        if problem:
-            return _json(start_response, 400, {"ok": False, "error": "bad_request", "detail": problem})
-        # Bolt reads wsgi.input itself; hand it the bytes we already consumed.
-        environ = {**environ, "wsgi.input": io.BytesIO(body),
-                   "CONTENT_LENGTH": str(len(body))}
+        content_type = environ.get("CONTENT_TYPE", "")
+        found = inspect(text, content_type)
+        if found.problem:
+            return _json(start_response, 400, {"ok": False, "error": "bad_request", "detail": found.problem})
+        headers["content-type"] = content_type
         try:
-            return self._slack(environ, start_response)
+            request = bolt_request(text, found.payload, environ.get("QUERY_STRING", ""), headers)
+            return dispatch(self._bolt, request, start_response)
         except Exception:
-            # Malformed bodies can make Bolt's parser raise; that is the sender's fault.
+            # Malformed bodies can make Bolt raise; that is the sender's fault.
             log.warning("could not process a Slack request", exc_info=True)
             return _json(start_response, 400, {"ok": False, "error": "bad_request"})
         finally:
             # Bolt returns once the listener acked: this is the time Slack waits for.
-            metrics.current().ack(kind, time.perf_counter() - began)
+            metrics.current().ack(found.kind, time.perf_counter() - began)
 
     def _metrics(self, environ: Environ, method: str, start_response: StartResponse) -> Iterable[bytes]:
         recorder = metrics.current()

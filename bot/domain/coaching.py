@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
-from bot.domain.ledger import Commitment
+from bot.domain.ledger import Balance, Commitment, SideTally
 from bot.domain.mutual_plan import days_unconfirmed
 from bot.domain.stages import Stage
 
@@ -105,35 +106,55 @@ class SideRecord:
     last_kept: Commitment | None
     next_due: date | None  # earliest due date among open items
 
+    @property
+    def tally(self) -> SideTally:
+        """The counts a message's balance line shows for this side."""
+        return SideTally(open=self.open, kept=self.kept, dropped=self.dropped, overdue=self.overdue,
+                         kept_late=self.kept_late)
+
 
 def side_record(items: Sequence[Commitment], side: str, today: date) -> SideRecord:
-    """Summarise one side's items as of ``today`` (the local date deciding "overdue").
+    """Summarise one side's items as of ``today`` (the local date deciding "overdue")."""
+    ours, theirs = side_records(items, today)
+    return ours if side == "give" else theirs
 
-    One pass over the items: every ``give`` and ``get`` runs this over the whole channel.
+
+def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, SideRecord]:
+    """Both sides' records (ours, theirs) as of ``today``, in one pass over the items.
+
+    Every ``give`` and ``get`` runs this over the channel's whole history, and its balance
+    line comes from it too (:meth:`SideRecord.tally`): one pass instead of one per use.
     """
-    kept = kept_late = dropped = opened = overdue = 0
-    last_kept: Commitment | None = None
-    oldest: Commitment | None = None  # the open item due first (lowest number on a tie)
+    # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first.
+    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None], "get": [0, 0, 0, 0, 0, None, None]}
     for c in items:
-        if c.side != side:
+        row = state.get(c.side)
+        if row is None:
             continue
         status = c.status
         if status == "open":
-            opened += 1
+            row[3] += 1
             due = c.due_on
             if due is not None:
                 if due < today:
-                    overdue += 1
-                if oldest is None or (due, c.number) < (oldest.due_on, oldest.number):  # type: ignore[operator]
-                    oldest = c
+                    row[4] += 1
+                oldest = row[6]  # the open item due first (lowest number on a tie)
+                if oldest is None or (due, c.number) < (oldest.due_on, oldest.number):
+                    row[6] = c
         elif status == "done":
-            kept += 1
+            row[0] += 1
             if c.kept_late():
-                kept_late += 1
-            if last_kept is None or (c.closed_at, c.number) > (last_kept.closed_at, last_kept.number):  # type: ignore[operator]
-                last_kept = c
+                row[1] += 1
+            last = row[5]
+            if last is None or (c.closed_at, c.number) > (last.closed_at, last.number):
+                row[5] = c
         elif status == "dropped":
-            dropped += 1
+            row[2] += 1
+    return _record(state["give"], today), _record(state["get"], today)
+
+
+def _record(row: list[Any], today: date) -> SideRecord:
+    kept, kept_late, dropped, opened, overdue, last_kept, oldest = row
     return SideRecord(
         promised=kept + opened,
         kept=kept,
@@ -172,6 +193,18 @@ class ChannelHistory:
     stage_changed: bool = False  # the message is the post about a stage change
     # The day the channel's live share link was made (None: the plan isn't shared with them).
     plan_shared_on: date | None = None
+
+    @cached_property
+    def records(self) -> tuple[SideRecord, SideRecord]:
+        """Both sides' records (ours, theirs) today; computed once, read by the model and the
+        balance line alike."""
+        return side_records(self.items, self.today)
+
+    @property
+    def balance(self) -> Balance:
+        """The channel's give/get balance line, from the same records."""
+        ours, theirs = self.records
+        return Balance(give=ours.tally, get=theirs.tally)
 
 
 @dataclass(frozen=True)
@@ -222,8 +255,7 @@ def _item_facts(prefix: str, item: Commitment | None) -> dict[str, Any]:
 
 def assess(history: ChannelHistory) -> Nudge:
     """The one nudge that fits the channel now; the order of checks is the order of urgency."""
-    ours = side_record(history.items, "give", history.today)
-    theirs = side_record(history.items, "get", history.today)
+    ours, theirs = history.records
     signed = history.deal is not None and history.deal.stage is Stage.SIGNED
     base = {
         "ours_promised": ours.promised, "ours_kept": ours.kept, "ours_open": ours.open,

@@ -102,14 +102,24 @@ class DueDateError(ValueError):
 # --------------------------------------------------------------------------- normalisation
 
 
+_INNER_DOTS = re.compile(r"(?<=[a-z])\.(?=[a-z])")  # e.o.d -> eod, a.m -> am
+_WORD_BREAKS = re.compile(r"(?<=[a-z])[.\-]")  # "dec. 3", "mid-december", "end-of-month"
+_FILLER_WORDS = frozenset(("the", "please", "pls"))
+_WORD = re.compile(r"\S+")
+
+
 def _normalize(phrase: str) -> str:
-    """Lower-case, punctuation-light, single-spaced form of a phrase for the rules."""
+    """Lower-case, punctuation-light, single-spaced form of a phrase for the rules.
+
+    Runs for each trailing phrase of every command's text (split_due), so its patterns
+    are compiled once.
+    """
     s = unicodedata.normalize("NFKC", phrase).casefold()
-    s = re.sub(r"(?<=[a-z])\.(?=[a-z])", "", s)  # e.o.d -> eod, a.m -> am
-    s = re.sub(r"(?<=[a-z])[.\-]", " ", s)  # "dec. 3", "mid-december", "end-of-month"
+    s = _INNER_DOTS.sub("", s)
+    s = _WORD_BREAKS.sub(" ", s)
     s = s.replace(",", " ")
     s = " ".join(s.split()).strip(EDGE_CHARS)
-    s = " ".join(w for w in s.split() if w not in ("the", "please", "pls"))
+    s = " ".join([w for w in s.split() if w not in _FILLER_WORDS])
     stripped = LEADING_INTRO.sub("", s, count=1)
     return stripped or s
 
@@ -331,7 +341,7 @@ def split_due(text: str, now: datetime, tz: str) -> tuple[str, date | None]:
     while 0 < start < len(core) and not core[start - 1].isspace():
         start += 1
     tokens = [
-        (m.start() + start, m.group()) for m in re.finditer(r"\S+", core[start:])
+        (m.start() + start, m.group()) for m in _WORD.finditer(core[start:])
     ]
     words = [w.strip(EDGE_CHARS).casefold() for _, w in tokens]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.coaching import QUIET, ChannelHistory, DealState, Nudge, assess
-from bot.domain.ledger import Commitment, balance
+from bot.domain.ledger import Commitment
 from bot.domain.stages import Stage
 from bot.services.deals import Deals
 from bot.services.plan_links import shared_on
@@ -107,8 +107,11 @@ class Coach:
 
         ``remember=False`` for a message that won't show the nudge: it isn't logged as given.
         """
-        judge = self.advise if remember else self.judge
-        return {"balance": balance(items, today), "nudge": judge(scope, items, today, stage_changed)}
+        history = self.history(scope, items, today, stage_changed)
+        nudge = assess(history)
+        if remember:
+            self.remember(scope, nudge)
+        return {"balance": history.balance, "nudge": nudge}
 
     def note_benefit(self, scope: Scope, text: str) -> None:
         """Someone wrote down what's in it for them (the record or debrief form's WIIFT line)."""

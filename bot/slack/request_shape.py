@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id")
 # Slack's payloads nest a dozen levels at most (rich text lists in blocks in a message in
@@ -55,35 +56,46 @@ def kind_of(payload: dict[str, Any]) -> str:
     return "other"
 
 
-def shape_problem(body: bytes, content_type: str) -> str | None:
-    """Why this body can't be a Slack request, or None when it looks like one."""
-    return inspect(body, content_type)[0]
+@dataclass(frozen=True)
+class Inspected:
+    """What :func:`inspect` found: why the body can't be a Slack request (None when it can),
+    what kind of request it is, and the body parsed the way Bolt reads it."""
+
+    problem: str | None
+    kind: str
+    payload: dict[str, Any]
 
 
-def inspect(body: bytes, content_type: str) -> tuple[str | None, str]:
-    """(why this body can't be a Slack request, or None; what kind of request it is)."""
-    text = body.decode("utf-8")  # the caller already refused invalid UTF-8
-    if "json" in content_type:
+def inspect(text: str, content_type: str) -> Inspected:
+    """Parse a Slack request body once and say whether Bolt and the listeners can take it.
+
+    The parsed ``payload`` is what Bolt's own parser would make of it (a JSON object, the
+    ``payload`` field of an interactivity form, or a slash command's form fields), so Bolt
+    is handed it instead of parsing the body a second time. Bolt's parser also reads a
+    slash command whose text contains the word "payload" as an empty body: this one
+    doesn't.
+    """
+    if "json" in content_type or text.startswith("{"):
         payload = _json_object(text)
         if payload is None:
-            return f"expected a JSON object nested at most {MAX_DEPTH} deep", "other"
+            return Inspected(f"expected a JSON object nested at most {MAX_DEPTH} deep", "other", {})
         if payload.get("type") == "event_callback":
             event = payload.get("event")
             if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-                return "event_callback without an event object", "event"
-        return None, kind_of(payload)
-    form = parse_qs(text, keep_blank_values=True)
+                return Inspected("event_callback without an event object", "event", payload)
+        return Inspected(None, kind_of(payload), payload)
+    form = dict(parse_qsl(text, keep_blank_values=True))  # the last of repeated fields, as Bolt
     if "payload" in form:
-        payload = _json_object(form["payload"][0])
+        payload = _json_object(form["payload"])
         if payload is None or not isinstance(payload.get("type"), str):
-            return "interactivity payload is not a JSON object with a type", "other"
-        return _interactive_problem(payload), kind_of(payload)
+            return Inspected("interactivity payload is not a JSON object with a type", "other", {})
+        return Inspected(_interactive_problem(payload), kind_of(payload), payload)
     if "command" in form:
-        missing = [f for f in COMMAND_FIELDS if not (form.get(f) or [""])[0]]
+        missing = [f for f in COMMAND_FIELDS if not form.get(f)]
         if missing:
-            return "slash command without " + ", ".join(missing), "command"
-        return None, "command"
-    return None, "other"
+            return Inspected("slash command without " + ", ".join(missing), "command", form)
+        return Inspected(None, "command", form)
+    return Inspected(None, "other", form)
 
 
 def _interactive_problem(payload: dict[str, Any]) -> str | None:
