@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
@@ -51,6 +52,13 @@ class Ledger:
         # so the cached objects can be shared; each caller gets its own list.
         self._cache: OrderedDict[Scope, _Cached] = OrderedDict()
         self._cache_lock = threading.Lock()
+
+    def transaction(self, scope: Scope) -> AbstractContextManager[None]:
+        """Hold the channel: what is read inside sees exactly what was written inside, and
+        other writers wait. A give reads its balance inside, so on PostgreSQL the items come
+        with the write's round trips (or from the cache, without asking) instead of from a
+        transaction of their own."""
+        return self._store.transaction(scope)
 
     def _next_number(self, scope: Scope) -> int:
         doc = self._store.update(

@@ -88,18 +88,19 @@ class PartnerCommands:
             return refuse(exc.refusal, command.side)
         if not what:
             return error("add_needs_what", usage_of=command.side)
-        item, _ = self.ledger.add(
-            actor.scope,
-            side=command.side,  # type: ignore[arg-type]
-            what=what,
-            owner=command.owner or actor.user,
-            created_by=actor.user,
-            due_on=due_on,
-            counterpart=command.counterpart,
-            visibility="private" if command.private else "shared",
-        )
-        today = self.today(tz)
-        items, records = self.ledger.snapshot(actor.scope, today)
+        with self.ledger.transaction(actor.scope):  # the balance as of this give
+            item, _ = self.ledger.add(
+                actor.scope,
+                side=command.side,  # type: ignore[arg-type]
+                what=what,
+                owner=command.owner or actor.user,
+                created_by=actor.user,
+                due_on=due_on,
+                counterpart=command.counterpart,
+                visibility="private" if command.private else "shared",
+            )
+            today = self.today(tz)
+            items, records = self.ledger.snapshot(actor.scope, today)
         context = self.coach.context(actor.scope, items, today, records=records)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))
 
