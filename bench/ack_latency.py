@@ -388,7 +388,7 @@ def _empty(database_url: str) -> None:
 
     engine = make_engine(database_url, poolclass=sa.NullPool)
     with engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE documents RESTART IDENTITY"))
+        conn.execute(sa.text("TRUNCATE documents, scope_revisions RESTART IDENTITY"))
     engine.dispose()
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.commands import MAX_WHAT, plain_mentions
 from bot.domain.dates import DueDateError, parse_iso_date
+from bot.domain.refusal import Refusal
 from bot.services.outcome import Message, Outcome
 from bot.services.partner_command import Actor, PartnerCommands
 from bot.services.record_form import form_text
@@ -49,25 +50,25 @@ class Debriefs:
     def __init__(self, partner: PartnerCommands) -> None:
         self._partner = partner
 
-    def validate(self, lines: list[DebriefLine], wiifm: str, actor: Actor) -> dict[str, str]:
-        """Errors keyed by block id; empty when the form can be stored."""
-        errors: dict[str, str] = {}
+    def validate(self, lines: list[DebriefLine], wiifm: str, actor: Actor) -> dict[str, Refusal]:
+        """Errors keyed by block id (template ``form_errors``); empty when the form can be stored."""
+        errors: dict[str, Refusal] = {}
         today = self._partner.today(actor.tz())
         for line in lines:
             if not line.what:
-                errors[line.block] = "Add what was promised, or clear the date."
+                errors[line.block] = Refusal("debrief_line_needs_what")
             elif len(line.what) > MAX_WHAT:
-                errors[line.block] = f"Please keep it under {MAX_WHAT} characters."
+                errors[line.block] = Refusal("form_too_long", {"limit": MAX_WHAT})
             if line.due:
                 try:
                     if parse_iso_date(line.due) < today:
-                        errors[f"{line.block}_due"] = "That date is in the past."
+                        errors[f"{line.block}_due"] = Refusal("form_date_past")
                 except DueDateError:
-                    errors[f"{line.block}_due"] = "That isn't a date I can read."
+                    errors[f"{line.block}_due"] = Refusal("form_date_unreadable")
         if not lines:
-            errors["give_1"] = "Fill in at least one line: what did we or they commit to?"
+            errors["give_1"] = Refusal("debrief_empty")
         if len(wiifm) > MAX_WIIFM:
-            errors["wiifm"] = f"Please keep it under {MAX_WIIFM} characters."
+            errors["wiifm"] = Refusal("form_too_long", {"limit": MAX_WIIFM})
         return errors
 
     def record(self, actor: Actor, lines: list[DebriefLine], wiifm: str, topic: str,

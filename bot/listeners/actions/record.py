@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.partner_side import PARTNERS_DONT_LOG, is_partner
+from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import workspace_of
 from bot.services.outcome import Message, error
 from bot.slack.poster import open_modal, rendered
@@ -28,7 +28,7 @@ def make_record_handler(services: Services) -> Callable[..., None]:
         channel = (body.get("channel") or {}).get("id") or ""
         if services.plans is not None and is_partner(
                 services, workspace_of(context), channel, body["user"]["id"], body["user"].get("team_id")):
-            respond(replace_original=False, **rendered(error(PARTNERS_DONT_LOG).reply))
+            respond(replace_original=False, **rendered(error("partner_cannot_log").reply))
             return
         action = body["actions"][0]
         side = "give" if action["action_id"] == "record_give" else "get"
