@@ -219,7 +219,41 @@ def test_a_home_opened_without_a_user_publishes_nothing(bot, slack, emulator, lo
     assert emulator.calls_to("views.publish") == []
 
 
-@pytest.mark.parametrize("fields", [{"user": 5}, {"channel": 5}, {"user": ["U0BOB"]}])
+def click_payload(slack, emulator, **fields) -> dict:
+    payload = slack._block_actions("item_done", "1", ALICE, "b", "button",
+                                   {"type": "message", "channel_id": DEAL, "message_ts": "1.2"})
+    return {**payload, "channel": {"id": DEAL, "name": "deal-acme"},
+            "response_url": emulator.new_response_url(), **fields}
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda s, e: click_payload(s, e, channel=DEAL),  # a string, not {"id": …}
+    lambda s, e: click_payload(s, e, channel={"id": 5}),
+    lambda s, e: click_payload(s, e, container=5),
+    lambda s, e: click_payload(s, e, user={"name": "alice"}),
+    lambda s, e: click_payload(s, e, message=5),
+    lambda s, e: {"type": "view_submission", "user": {"id": ALICE}, "team": {"id": "T0001"},
+                  "view": {"id": "V1", "callback_id": 5, "state": {"values": {}}}},
+    lambda s, e: {"type": "view_submission", "team": {"id": "T0001"},
+                  "view": {"id": "V1", "callback_id": "record_item", "state": {"values": {}}}},
+])
+def test_a_click_or_form_whose_fields_have_the_wrong_type_is_a_quiet_400(bot, slack, emulator, log, mangle):
+    slack.command("give the deck", user=ALICE, channel=DEAL)
+    body = urlencode({"payload": json.dumps(mangle(slack, emulator))})
+    assert slack.post_raw(body, FORM).status_code == 400
+    bot.wait_idle()
+    assert "the deck" in ledger(slack) and emulator.calls_to("response_url") == []
+
+
+@pytest.mark.parametrize("envelope", [{"authorizations": "x"}, {"authorizations": [5]}, {"team": 5}])
+def test_an_event_envelope_bolt_cannot_read_is_a_quiet_400(bot, slack, log, envelope):
+    event = {"type": "message", "channel": DEAL, "user": BOB, "text": "hi", "ts": "1.1"}
+    body = {"type": "event_callback", "team_id": "T0001", "event_id": "Ev1", "event": event, **envelope}
+    assert slack.post_raw(json.dumps(body), "application/json").status_code == 400
+
+
+@pytest.mark.parametrize("fields", [{"user": 5}, {"channel": 5}, {"user": ["U0BOB"]},
+                                    {"subtype": "message_changed", "message": {"user": 5, "text": "x"}}])
 def test_a_message_event_with_a_numeric_user_or_channel_is_a_quiet_400(bot, slack, emulator, log, fields):
     event = {"type": "message", "channel": DEAL, "user": BOB, "ts": "1700000000.000100",
              "text": "I'll send the deck by Friday", "channel_type": "channel", **fields}
