@@ -9,6 +9,7 @@ bot must shrug it off and keep working.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import logging
@@ -20,6 +21,7 @@ import pytest
 import requests
 
 from bot.emulator import state_value
+from bot.emulator.local_bot import LocalBot
 from bot.webhook import signed_headers
 from tests.conftest import ALICE, BOB, DEAL, NOBOT
 from tests.e2e.helpers import action_values, all_text, reply_text
@@ -88,6 +90,33 @@ def test_a_webhook_for_a_channel_the_bot_cannot_post_in_is_refused_and_moves_not
     bot.wait_idle()
     assert emulator.calls_to("chat.postMessage") == []
     assert reply_text(slack.command("deal", user=ALICE, channel=channel)).startswith("0 deals")
+
+
+def test_a_webhook_dated_in_the_future_is_refused_and_later_updates_still_apply(bot, slack, emulator, log):
+    future = webhook(bot, {"deal": "Acme", "stage": "signed", "channel": DEAL,
+                           "occurred_at": "2099-01-01T00:00:00Z"})
+    assert future.status_code == 400 and future.json()["error"] == "occurred_at_in_future"
+    # Before: taken, and every later update with a real time was "stale" until 2099.
+    now = bot.clock.now().isoformat()
+    moved = webhook(bot, {"deal": "Acme", "stage": "negotiation", "channel": DEAL, "occurred_at": now})
+    assert moved.status_code == 200 and moved.json()["changed"] is True
+    assert "Negotiation" in reply_text(slack.command("deal", user=ALICE, channel=DEAL))
+
+
+@pytest.mark.parametrize("end_time", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_a_zoom_meeting_ending_past_the_calendar_is_taken_as_ended_now(emulator, clock, tmp_path, log,
+                                                                       end_time):
+    from tests.calendar.test_zoom_webhook import SECRET, ended, send
+
+    local = LocalBot(emulator, tmp_path / "db.json", clock)
+    local.settings = dataclasses.replace(local.settings, zoom_webhook_secret=SECRET)
+    local.start()
+    try:
+        local.driver.command("deal Acme Corp qualified", user=ALICE, channel=DEAL)
+        answer = send(local, ended(end_time=end_time))  # before: a 500 (OverflowError)
+        assert answer.status_code == 200 and answer.json()["planned"] is True
+    finally:
+        local.stop()
 
 
 # ------------------------------------------------------------------ NUL (PostgreSQL can't store it)
