@@ -139,7 +139,8 @@ def _load(data: bytes) -> icalendar.Calendar:
     if b"BEGIN:VCALENDAR" not in data[:4096].upper():
         raise FeedFormatError("feed_not_ics", code="not_ics")
     try:
-        calendar = icalendar.Calendar.from_ical(data.decode("utf-8", "replace"))
+        # NUL is no text anyone wrote, and PostgreSQL can't store it in a JSON value.
+        calendar = icalendar.Calendar.from_ical(data.decode("utf-8", "replace").replace("\x00", ""))
     except Exception as exc:  # noqa: BLE001 - icalendar raises many types on bad input
         raise FeedFormatError("feed_malformed", code="malformed") from exc
     if not isinstance(calendar, icalendar.Calendar):

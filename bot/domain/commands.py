@@ -246,7 +246,8 @@ def slack_unescape(text: str) -> str:
 
 def parse_command(text: str) -> Command:
     """Parse the text after ``/partner``; raise :class:`UsageError` naming a friendly refusal."""
-    text = slack_unescape((text or "").strip())
+    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value.
+    text = slack_unescape((text or "").replace("\x00", "").strip())
     if len(text) > MAX_COMMAND_TEXT:
         raise UsageError("command_too_long", length=len(text), limit=MAX_COMMAND_TEXT)
     if not text:

@@ -19,11 +19,12 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def loads_json(text: str) -> Any:
-    """``json.loads``, refusing (ValueError) a string holding a lone UTF-16 surrogate.
+    """``json.loads``, refusing (ValueError) a string holding a lone UTF-16 surrogate or NUL.
 
-    ``"\\ud800"`` is valid JSON, but such a string can't be encoded as UTF-8: stored, it
-    would make the write fail; posted, Slack would refuse it. Slack never sends one; whoever
-    does gets a 400 before any of it reaches a listener or the store.
+    ``"\\ud800"`` and ``"\\u0000"`` are valid JSON, but UTF-8 can't encode the first and
+    PostgreSQL can't store the second in a JSON value: stored, either makes the write fail
+    (on TinyDB the surrogate failed every later write too); posted, Slack refuses them.
+    Slack never sends them; whoever does gets a 400 before any of it reaches a listener.
     """
     value = json.loads(text)
     if _SURROGATE_ESCAPE.search(text):  # rare: only then look at every string
@@ -31,7 +32,25 @@ def loads_json(text: str) -> Any:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as exc:
             raise ValueError("a string holds a lone UTF-16 surrogate") from exc
+    if "\\u0000" in text and _holds_nul(value):
+        raise ValueError("a string holds NUL")
     return value
+
+
+def _holds_nul(value: Any) -> bool:
+    """Some string (or key) inside ``value`` contains NUL (walked without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
@@ -110,11 +129,9 @@ def inspect(text: str, content_type: str) -> Inspected:
             event = payload.get("event")
             if not isinstance(event, dict) or not isinstance(event.get("type"), str):
                 return Inspected("event_callback without an event object", "event", payload)
-            # Bolt reads the user and channel ids from either a string or an object.
-            odd = [k for k in ("user", "channel") if not isinstance(event.get(k), str | dict | None)]
-            if odd:
-                return Inspected(f"event whose {' and '.join(odd)} is neither a string nor an object",
-                                 "event", payload)
+        odd = _odd_ids(payload)
+        if odd:
+            return Inspected(odd, kind_of(payload), payload)
         return Inspected(None, kind_of(payload), payload)
     form = dict(parse_qsl(text, keep_blank_values=True))  # the last of repeated fields, as Bolt
     if "payload" in form:
@@ -122,7 +139,7 @@ def inspect(text: str, content_type: str) -> Inspected:
         if payload is None or not isinstance(payload.get("type"), str):
             return Inspected("interactivity payload is not a JSON object (of UTF-8 text) with a type",
                              "other", {})
-        return Inspected(_interactive_problem(payload), kind_of(payload), payload)
+        return Inspected(_interactive_problem(payload) or _odd_ids(payload), kind_of(payload), payload)
     if "command" in form:
         missing = [f for f in COMMAND_FIELDS if not form.get(f)]
         if missing:
@@ -165,6 +182,8 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
                 return "view whose state.values is not an object of objects"
             if not isinstance(view.get("private_metadata", ""), str):
                 return "view whose private_metadata is not a string"
+            if not isinstance(view.get("callback_id", ""), str):
+                return "view whose callback_id is not a string"
         elif view is not None:
             return "block_actions with a view that is not an object"
     if kind in ("view_submission", "view_closed") and not isinstance(payload.get("view"), dict):
@@ -172,6 +191,39 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
     user = payload.get("user")
     if user is not None and not isinstance(user, dict):
         return "interactivity payload whose user is not an object"
+    if kind in ("block_actions", "view_submission") and not (
+            isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"]):
+        return f"{kind} without a user id"  # every listener answers someone
+    # Slack sends these as objects; the listeners and the seal guard read fields of them.
+    for key in ("channel", "container", "message"):
+        if not isinstance(payload.get(key), dict | None):
+            return f"interactivity payload whose {key} is not an object"
+    if isinstance(payload.get("channel"), dict) and not isinstance(payload["channel"].get("id", ""), str):
+        return "interactivity payload whose channel id is not a string"
+    return None
+
+
+# Where Bolt looks for the team, user and channel of a request (slack_bolt.request.internals):
+# each a string or an object, in the payload, its event, the message an event edits ...
+_ID_FIELDS = ("user", "channel", "team", "enterprise")
+_ID_HOLDERS = ("event", "message", "previous_message", "item", "assistant_thread")
+
+
+def _odd_ids(payload: dict[str, Any]) -> str | None:
+    """Why Bolt would fail reading the ids of ``payload`` (a number where it expects a string
+    or an object; authorizations that aren't a list of objects), or None."""
+    authorizations = payload.get("authorizations")
+    if authorizations is not None and not (
+            isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)):
+        return "authorizations is not a list of objects"
+    stack: list[tuple[str, dict[str, Any]]] = [("payload", payload)]
+    while stack:
+        where, holder = stack.pop()
+        for key in _ID_FIELDS:
+            if not isinstance(holder.get(key), str | dict | None):
+                return f"{where}.{key} is neither a string nor an object"
+        stack.extend((f"{where}.{key}", holder[key]) for key in _ID_HOLDERS
+                     if isinstance(holder.get(key), dict))
     return None
 
 

@@ -201,7 +201,8 @@ def _form(environ: Environ) -> dict[str, str] | None:
         text = environ["wsgi.input"].read(length).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value.
+    return {k: v[0].replace("\x00", "") for k, v in parse_qs(text, keep_blank_values=True).items()}
 
 
 def _same_origin(environ: Environ, public_url: str | None) -> bool:

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -87,6 +88,42 @@ def test_a_webhook_for_a_channel_the_bot_cannot_post_in_is_refused_and_moves_not
     bot.wait_idle()
     assert emulator.calls_to("chat.postMessage") == []
     assert reply_text(slack.command("deal", user=ALICE, channel=channel)).startswith("0 deals")
+
+
+# ------------------------------------------------------------------ NUL (PostgreSQL can't store it)
+
+def test_nul_typed_into_a_command_is_dropped(bot, slack, emulator, log):
+    answer = reply_text(slack.command("give the security\x00 review by Friday", user=ALICE, channel=DEAL))
+    assert "Logged #1" in answer and "the security review" in answer
+    assert "\x00" not in ledger(slack) and "the security review" in ledger(slack)
+
+
+def test_nul_in_slack_json_or_a_webhook_is_a_400_and_changes_nothing(bot, slack, emulator, log):
+    slack.command("listen auto", user=ALICE, channel=DEAL)
+    said = slack.message("I'll send the security questionnaire\x00 by Friday", user=BOB, channel=DEAL)
+    assert said.status_code == 400
+    refused = webhook(bot, {"deal": "Acme\x00", "stage": "proposal", "channel": DEAL})
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_json"
+    open_record_form(slack, emulator)
+    values = {"what": {"value": state_value("plain_text_input", "a pilot\x00")}}
+    assert slack.view_submission("record_item", values, user=ALICE).status_code == 400
+    bot.wait_idle()
+    listed = ledger(slack)
+    assert "questionnaire" not in listed and "a pilot" not in listed
+    assert "Acme" in reply_text(slack.command("deal", user=ALICE, channel=DEAL))  # from the form's prompt
+    assert "Acme\x00" not in json.dumps([c.args for c in emulator.calls])
+
+
+def test_nul_in_a_plan_page_proposal_is_dropped(bot, slack, emulator, log):
+    slack.command("get the MSA redlines from Dana", user=ALICE, channel=DEAL)
+    link = re.search(r"http://[^ \"]+/plans/[A-Za-z0-9_-]+", reply_text(slack.command("share", user=ALICE,
+                                                                                      channel=DEAL))).group(0)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', requests.get(link, timeout=10).text).group(1)
+    sent = requests.post(f"{link}/propose/1", data={"csrf": csrf, "what": "the MSA\x00 redlines, v2",
+                                                    "due_on": ""}, timeout=10, allow_redirects=False)
+    assert sent.status_code == 303
+    [dm] = emulator.wait_for_count("chat.postMessage", 1)
+    assert "the MSA redlines, v2" in all_text(dm.args) and "\x00" not in json.dumps(dm.args)
 
 
 # ------------------------------------------------------------------ buttons and forms
@@ -182,13 +219,67 @@ def test_a_home_opened_without_a_user_publishes_nothing(bot, slack, emulator, lo
     assert emulator.calls_to("views.publish") == []
 
 
-@pytest.mark.parametrize("fields", [{"user": 5}, {"channel": 5}, {"user": ["U0BOB"]}])
+def click_payload(slack, emulator, **fields) -> dict:
+    payload = slack._block_actions("item_done", "1", ALICE, "b", "button",
+                                   {"type": "message", "channel_id": DEAL, "message_ts": "1.2"})
+    return {**payload, "channel": {"id": DEAL, "name": "deal-acme"},
+            "response_url": emulator.new_response_url(), **fields}
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda s, e: click_payload(s, e, channel=DEAL),  # a string, not {"id": …}
+    lambda s, e: click_payload(s, e, channel={"id": 5}),
+    lambda s, e: click_payload(s, e, container=5),
+    lambda s, e: click_payload(s, e, user={"name": "alice"}),
+    lambda s, e: click_payload(s, e, message=5),
+    lambda s, e: {"type": "view_submission", "user": {"id": ALICE}, "team": {"id": "T0001"},
+                  "view": {"id": "V1", "callback_id": 5, "state": {"values": {}}}},
+    lambda s, e: {"type": "view_submission", "team": {"id": "T0001"},
+                  "view": {"id": "V1", "callback_id": "record_item", "state": {"values": {}}}},
+])
+def test_a_click_or_form_whose_fields_have_the_wrong_type_is_a_quiet_400(bot, slack, emulator, log, mangle):
+    slack.command("give the deck", user=ALICE, channel=DEAL)
+    body = urlencode({"payload": json.dumps(mangle(slack, emulator))})
+    assert slack.post_raw(body, FORM).status_code == 400
+    bot.wait_idle()
+    assert "the deck" in ledger(slack) and emulator.calls_to("response_url") == []
+
+
+@pytest.mark.parametrize("envelope", [{"authorizations": "x"}, {"authorizations": [5]}, {"team": 5}])
+def test_an_event_envelope_bolt_cannot_read_is_a_quiet_400(bot, slack, log, envelope):
+    event = {"type": "message", "channel": DEAL, "user": BOB, "text": "hi", "ts": "1.1"}
+    body = {"type": "event_callback", "team_id": "T0001", "event_id": "Ev1", "event": event, **envelope}
+    assert slack.post_raw(json.dumps(body), "application/json").status_code == 400
+
+
+@pytest.mark.parametrize("fields", [{"user": 5}, {"channel": 5}, {"user": ["U0BOB"]},
+                                    {"subtype": "message_changed", "message": {"user": 5, "text": "x"}}])
 def test_a_message_event_with_a_numeric_user_or_channel_is_a_quiet_400(bot, slack, emulator, log, fields):
     event = {"type": "message", "channel": DEAL, "user": BOB, "ts": "1700000000.000100",
              "text": "I'll send the deck by Friday", "channel_type": "channel", **fields}
     assert slack.event(event).status_code == 400
     bot.wait_idle()
     assert emulator.calls_to("chat.postEphemeral") == []
+
+
+# ------------------------------------------------------------------ redeliveries
+
+def test_the_same_command_delivered_again_records_once(bot, slack, emulator, log):
+    """Each invocation has its own trigger_id; the same body again (a redelivery marked
+    X-Slack-Retry-Num, or a captured request replayed within its 5 minutes) is one command."""
+    fields = {"token": "t", "team_id": "T0001", "team_domain": "acme", "channel_id": DEAL,
+              "channel_name": "deal-acme", "user_id": ALICE, "user_name": "alice",
+              "command": "/partner", "text": "give the replayed pilot", "api_app_id": "A0001",
+              "response_url": emulator.new_response_url(), "trigger_id": emulator.new_trigger_id()}
+    body = urlencode(fields)
+    first = slack.post_raw(body, FORM)
+    assert "Logged #1" in reply_text(first)
+    for retry in (1, 2, None):
+        again = slack.post_raw(body, FORM, retry_num=retry)
+        assert again.status_code == 200 and "Logged" not in again.text
+    assert ledger(slack).count("the replayed pilot") == 1
+    # The same words typed again are a new command, logged again.
+    assert "Logged #2" in reply_text(slack.command("give the replayed pilot", user=ALICE, channel=DEAL))
 
 
 # ------------------------------------------------------------------ HTTP

@@ -27,6 +27,12 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
         ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, logger: Any,
         context: BoltContext,
     ) -> None:
+        trigger = command.get("trigger_id")
+        if trigger and not services.recent_events.first_time(f"command:{trigger}"):
+            # The same invocation again (each gets its own trigger id): a redelivery or a
+            # replay of a captured request. It was answered the first time; nothing twice.
+            ack()
+            return
         actor = services.actor(workspace_of(context), command["channel_id"], command["user_id"])
         posts: list[Message] = []
         files: list[FileUpload] = []
