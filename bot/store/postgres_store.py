@@ -29,9 +29,10 @@ for until its next statement or its COMMIT (docs/performance.md).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import psycopg
@@ -41,7 +42,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import PoolProxiedConnection
 
-from bot.store.base import Doc, Scope, read_modify_write
+from bot.store.base import Doc, Scope, clone_doc, read_modify_write
 from bot.store.lock import DatabaseLocked
 
 metadata = sa.MetaData()
@@ -165,6 +166,10 @@ def _lock_key(scope: Scope) -> str:
     return f"{scope.workspace}/{scope.channel_id}"
 
 
+#: Scopes whose documents the store remembers between transactions, and the most
+#: documents it remembers of one scope.
+KNOWN_SCOPES = 1024
+KNOWN_DOCS = 64
 #: Revision numbers a transaction draws at once (the sequence's increment, migration 0003).
 REVISION_BLOCK = 65_536
 
@@ -177,6 +182,13 @@ class _Held:
     free: int  # the next unused number of the transaction's block for this scope
     left: int = REVISION_BLOCK  # how many the block has left
     latest: int | None = None  # its revision after this transaction's last write to it
+    # Documents as they are now in this transaction ((kind, key) -> doc, None: absent):
+    # what it read or wrote, plus what a transaction of this process left at ``current``.
+    docs: dict[tuple[str, str], Doc | None] = field(default_factory=dict)
+
+    @property
+    def revision(self) -> int | None:
+        return self.latest if self.latest is not None else self.current
 
 
 class _Transaction:
@@ -187,8 +199,10 @@ class _Transaction:
     statement, or with the COMMIT: a give's transaction is three round trips.
     """
 
-    def __init__(self, connection: psycopg.Connection) -> None:
+    def __init__(self, connection: psycopg.Connection,
+                 known: Callable[[Scope, int | None], dict[tuple[str, str], Doc | None]]) -> None:
         self.connection = connection
+        self._known = known
         # Client-side binding: several statements, parameters included, in one message.
         self.cursor = psycopg.ClientCursor(connection)
         self.held: dict[Scope, _Held] = {}
@@ -214,7 +228,7 @@ class _Transaction:
             statements += [self.statement(_LOCK, {"key": _lock_key(scope)}),
                            self.statement(_HELD, _scope(scope))]
             current, block = self.send(*statements).fetchone()  # type: ignore[misc]
-            held = self.held[scope] = _Held(current, block)
+            held = self.held[scope] = _Held(current, block, docs=self._known(scope, current))
         return held
 
     def wrote(self, scope: Scope) -> None:
@@ -254,6 +268,13 @@ class PostgresStore:
         self._pool = make_engine(self._engine.url, pool_pre_ping=False, **same_pool)
         # The transaction(scope) this thread is inside, if any.
         self._local = threading.local()
+        # Scope -> (revision, documents): what transactions of this process read or wrote in
+        # the scope, as of the revision they committed. A transaction that finds the scope
+        # still at that revision when it takes the lock starts from these documents instead
+        # of reading them again (a give's counter, a nudge log). Reads outside transactions
+        # never use it: only the lock makes "still at that revision" stay true.
+        self._known: OrderedDict[Scope, tuple[int, dict[tuple[str, str], Doc | None]]] = OrderedDict()
+        self._known_lock = threading.Lock()
         if check_schema:
             self._check_schema()
 
@@ -322,6 +343,28 @@ class PostgresStore:
                 pooled.invalidate()
         pooled.close()
 
+    def _known_at(self, scope: Scope, revision: int | None) -> dict[tuple[str, str], Doc | None]:
+        """A copy of the documents known in ``scope`` at ``revision`` (empty if none are)."""
+        with self._known_lock:
+            known = self._known.get(scope)
+            if known is None or revision is None or known[0] != revision:
+                return {}
+            self._known.move_to_end(scope)
+            return dict(known[1])  # documents are never changed in place: copy the mapping only
+
+    def _remember(self, tx: _Transaction) -> None:
+        """After ``tx`` committed: what it knows of each scope it held, as of the revision the
+        scope has now."""
+        with self._known_lock:
+            for scope, held in tx.held.items():
+                if held.revision is None or not held.docs or len(held.docs) > KNOWN_DOCS:
+                    self._known.pop(scope, None)
+                    continue
+                self._known[scope] = (held.revision, held.docs)
+                self._known.move_to_end(scope)
+            while len(self._known) > KNOWN_SCOPES:
+                self._known.popitem(last=False)
+
     def _tx(self) -> _Transaction | None:
         return getattr(self._local, "tx", None)
 
@@ -349,8 +392,16 @@ class PostgresStore:
     # -- Store -----------------------------------------------------------------
 
     def get(self, scope: Scope, kind: str, key: str) -> Doc | None:
-        rows = self._read(_GET, _scope(scope, k=kind, key=key))
-        return rows[0][0] if rows else None
+        tx = self._tx()
+        held = tx.held.get(scope) if tx is not None else None
+        if held is None:
+            rows = self._read(_GET, _scope(scope, k=kind, key=key))
+            return rows[0][0] if rows else None
+        if (kind, key) not in held.docs:
+            rows = self._read(_GET, _scope(scope, k=kind, key=key))
+            held.docs[(kind, key)] = rows[0][0] if rows else None
+        doc = held.docs[(kind, key)]
+        return clone_doc(doc) if doc is not None else None
 
     def find(
         self, scope: Scope, kind: str, where: Callable[[Doc], bool] | None = None
@@ -363,13 +414,16 @@ class PostgresStore:
             # Nobody waits for its result: it goes with the transaction's next round trip.
             tx.queued.append(tx.statement(_PUT, _scope(scope, k=kind, key=key, doc=Jsonb(doc))))
             tx.wrote(scope)
+            tx.held[scope].docs[(kind, key)] = clone_doc(doc)
 
     def add_once(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
         with self._writing(scope) as tx:
             inserted = tx.send(tx.statement(_ADD_ONCE, _scope(scope, k=kind, key=key, doc=Jsonb(doc))))
             if inserted.fetchone() is None:
+                tx.held[scope].docs.pop((kind, key), None)  # there, as something we haven't read
                 return False
             tx.wrote(scope)
+            tx.held[scope].docs[(kind, key)] = clone_doc(doc)
             return True
 
     def update(
@@ -380,18 +434,24 @@ class PostgresStore:
             return read_modify_write(self, scope, kind, key, change)
 
     def delete(self, scope: Scope, kind: str, key: str) -> bool:
-        return self._delete(scope, _DELETE, _scope(scope, k=kind, key=key)) > 0
+        return self._delete(scope, _DELETE, _scope(scope, k=kind, key=key), kind, key) > 0
 
     def delete_older(self, scope: Scope, kind: str, field: str, before: str) -> int:
         """Delete the ``kind`` documents whose ISO-8601 ``field`` sorts before ``before``
         (one statement: housekeeping such as old event ids); how many were deleted."""
-        return self._delete(scope, _DELETE_OLDER, _scope(scope, k=kind, field=field, before=before))
+        return self._delete(scope, _DELETE_OLDER, _scope(scope, k=kind, field=field, before=before), kind)
 
-    def _delete(self, scope: Scope, sql: str, params: dict[str, Any]) -> int:
+    def _delete(self, scope: Scope, sql: str, params: dict[str, Any], kind: str, key: str | None = None
+                ) -> int:
         with self._writing(scope) as tx:
             deleted = tx.send(tx.statement(sql, params)).rowcount
+            held = tx.held[scope]
             if deleted:
                 tx.wrote(scope)
+                if key is None:  # which ones went, only PostgreSQL knows: forget the kind
+                    held.docs = {k: v for k, v in held.docs.items() if k[0] != kind}
+            if key is not None:
+                held.docs[(kind, key)] = None
             return deleted
 
     def scopes(self, workspace: str | None = None) -> Iterator[Scope]:
@@ -414,7 +474,7 @@ class PostgresStore:
         tx = self._tx()
         held = tx.held.get(scope) if tx is not None else None
         if held is not None:
-            return held.latest if held.latest is not None else held.current
+            return held.revision
         rows = self._read(_REVISION, _scope(scope))
         return int(rows[0][0]) if rows else None
 
@@ -432,7 +492,7 @@ class PostgresStore:
             return
 
         def begin(connection: psycopg.Connection) -> _Transaction:
-            tx = _Transaction(connection)
+            tx = _Transaction(connection, self._known_at)
             tx.hold(scope, begin=True)  # BEGIN, the lock and the revision: one round trip
             return tx
 
@@ -441,6 +501,7 @@ class PostgresStore:
         try:
             yield
             tx.commit()  # the queued writes, the revisions and COMMIT: one round trip
+            self._remember(tx)
         finally:
             self._local.tx = None
             self._release(pooled)  # rolls back whatever did not commit

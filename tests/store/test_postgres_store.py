@@ -246,3 +246,30 @@ def test_the_ledger_s_cache_sees_another_process_s_items(database):
     finally:
         for store in stores:
             store.close()
+
+
+def test_what_a_transaction_remembers_is_not_used_after_another_process_wrote(database):
+    """A transaction starts from the documents the last one of this process left, only while
+    the scope is still at the revision that one committed."""
+    first, second = PostgresStore(database.url), PostgresStore(database.url)
+    bump = lambda d: {"n": (d or {"n": 0})["n"] + 1}  # noqa: E731
+    try:
+        assert first.update(A, "counter", "n", bump) == {"n": 1}
+        assert first.update(A, "counter", "n", bump) == {"n": 2}  # from what it remembered
+        assert second.update(A, "counter", "n", bump) == {"n": 3}
+        assert first.update(A, "counter", "n", bump) == {"n": 4}  # read again: second wrote
+        second.delete(A, "counter", "n")
+        assert first.update(A, "counter", "n", bump) == {"n": 1}
+        with pytest.raises(RuntimeError), first.transaction(A):  # a rolled-back write
+            first.put(A, "counter", "n", {"n": 99})
+            raise RuntimeError("boom")
+        assert first.update(A, "counter", "n", bump) == {"n": 2}
+        with first.transaction(A):
+            got = first.get(A, "counter", "n")
+            got["n"] = 1000  # the caller's copy: what is remembered doesn't change
+        assert first.get(A, "counter", "n") == {"n": 2}
+        with first.transaction(A):
+            assert first.get(A, "counter", "n") == {"n": 2}
+    finally:
+        first.close()
+        second.close()
