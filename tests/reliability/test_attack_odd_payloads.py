@@ -265,6 +265,8 @@ def click_payload(slack, emulator, **fields) -> dict:
                   "view": {"id": "V1", "callback_id": 5, "state": {"values": {}}}},
     lambda s, e: {"type": "view_submission", "team": {"id": "T0001"},
                   "view": {"id": "V1", "callback_id": "record_item", "state": {"values": {}}}},
+    lambda s, e: {"type": "workflow_step_edit", "user": {"id": ALICE}, "team": {"id": "T0001"},
+                  "callback_id": "x", "trigger_id": e.new_trigger_id()},
 ])
 def test_a_click_or_form_whose_fields_have_the_wrong_type_is_a_quiet_400(bot, slack, emulator, log, mangle):
     slack.command("give the deck", user=ALICE, channel=DEAL)
