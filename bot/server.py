@@ -21,6 +21,7 @@ from bot import metrics
 from bot.config import HttpLimits
 from bot.slack.bolt_request import bolt_request, dispatch
 from bot.slack.request_shape import inspect
+from bot.web.head import without_head_bodies
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,8 @@ def serve_http(
     limits = limits or HttpLimits()
     _allow_open_files(limits.connection_limit + 100)
     server = create_server(
-        wsgi, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES + 1,
+        without_head_bodies(wsgi), host=host, port=port, threads=threads,
+        max_request_body_size=MAX_BODY_BYTES + 1,
         ident="partner-coach", clear_untrusted_proxy_headers=True,
         connection_limit=limits.connection_limit,
         channel_timeout=limits.idle_timeout,

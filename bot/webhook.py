@@ -11,7 +11,6 @@ acknowledged and changes nothing (a CRM delivering out of order can't move a dea
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -28,6 +27,7 @@ from bot.domain.stages import normalize_stage, stage_names
 from bot.domain.workspace import Workspace, workspace_key
 from bot.slack.client import token_workspace
 from bot.slack.poster import post
+from bot.slack.request_shape import loads_json
 from bot.timestamped_signature import MAX_SKEW_SECONDS, signature_problem, timestamped_signature
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class DealWebhook:
     def _handle(self, body: bytes) -> tuple[int, dict[str, Any]]:
         """A verified request: validate it, then apply it like `/partner deal`."""
         try:
-            payload = json.loads(body.decode("utf-8"))
+            payload = loads_json(body.decode("utf-8"))  # refuses lone surrogates
         except (UnicodeDecodeError, ValueError, RecursionError):
             return 400, {"ok": False, "error": "invalid_json"}
         if not isinstance(payload, dict):
@@ -157,7 +157,12 @@ class DealWebhook:
             event_id = _event_id(payload.get("id"))
             occurred_at = _occurred_at(payload.get("occurred_at"))
             workspace, client = self._workspace(payload.get("team_id"), payload.get("enterprise_id"))
-            client.conversations_info(channel=channel)
+            found = client.conversations_info(channel=channel).get("channel") or {}
+            # A deal moved where the bot can't post would be acknowledged and then go unsaid.
+            if found.get("is_member") is False:
+                raise _Refused(400, "not_in_channel")
+            if found.get("is_archived"):
+                raise _Refused(400, "is_archived")
         except _Refused as refused:
             return refused.status, {"ok": False, "error": refused.error}
         except SlackApiError as exc:

@@ -1,9 +1,10 @@
 """The pre-pass: one regular expression per way people write a due date, each with the
 function that resolves it against the user's local ``now``.
 
-:data:`RULES` lists them in order (the first full match wins); the vocabulary they are built
-from is in :mod:`bot.domain.date_words`, and the reading rules are described in
-:mod:`bot.domain.dates`.
+:data:`RULES` lists them in order (the first full match wins). The handlers are plain
+functions, registered in that table rather than by a decorator, so that mutation testing
+(docs/testing.md) can reach them. The vocabulary they are built from is in
+:mod:`bot.domain.date_words`, and the reading rules are described in :mod:`bot.domain.dates`.
 """
 
 from __future__ import annotations
@@ -96,49 +97,26 @@ def _month_alone(today: date, month: int, year: int | None) -> date:
     return _explicit(year, month, 1)
 
 
-# --------------------------------------------------------------------------- pre-pass rules
-
-_Handler = Callable[[re.Match[str], datetime], date]
-RULES: list[tuple[re.Pattern[str], _Handler]] = []
+# --------------------------------------------------------------------------- pre-pass handlers
+# One per way of writing a due date; RULES (at the end) pairs each with its pattern.
 
 
-def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
-    """Register a handler for phrases that fully match ``pattern`` (normalised text)."""
-
-    def register(handler: _Handler) -> _Handler:
-        RULES.append((re.compile(pattern), handler))
-        return handler
-
-    return register
-
-
-@_rule(
-    r"today|tod|now|right now|asap|eod|cob|eob|end of (?:business )?day|close of business"
-    r"|tonight|this (?:morning|afternoon|evening)|midnight"
-)
 def _today(m: re.Match[str], now: datetime) -> date:
     return now.date()
 
 
-@_rule(alternation(TOMORROW_WORDS))
 def _tomorrow(m: re.Match[str], now: datetime) -> date:
     return now.date() + timedelta(days=1)
 
 
-@_rule(rf"overmorrow|day after (?:{alternation(TOMORROW_WORDS)})")
 def _overmorrow(m: re.Match[str], now: datetime) -> date:
     return now.date() + timedelta(days=2)
 
 
-@_rule(r"yesterday")
 def _yesterday(m: re.Match[str], now: datetime) -> date:
     return now.date() - timedelta(days=1)  # resolved only so the error can say "in the past"
 
 
-@_rule(
-    r"(?P<h>[0-9]{1,2})(?::(?P<mi>[0-9]{2}))? ?(?P<ap>am|pm)"
-    r"|(?P<h24>[0-9]{1,2}):(?P<mi24>[0-9]{2})|(?P<noon>noon|midday)"
-)
 def _time_only(m: re.Match[str], now: datetime) -> date:
     # "by 5pm" is a deadline today; if 5pm has gone, the user means tomorrow.
     if m["noon"]:
@@ -153,36 +131,27 @@ def _time_only(m: re.Match[str], now: datetime) -> date:
     return now.date() + timedelta(days=1 if passed else 0)
 
 
-@_rule(rf"(?:this |coming |this coming )?(?P<wd>{WEEKDAY})")
 def _weekday(m: re.Match[str], now: datetime) -> date:
     return _upcoming(now.date(), WEEKDAYS[m["wd"]])
 
 
-@_rule(rf"next (?P<wd>{WEEKDAY})|(?P<wd2>{WEEKDAY}) next week|next week (?P<wd3>{WEEKDAY})")
 def _next_weekday(m: re.Match[str], now: datetime) -> date:
     name = m["wd"] or m["wd2"] or m["wd3"]
     return _monday(now.date()) + timedelta(days=7 + WEEKDAYS[name])
 
 
-@_rule(rf"(?P<wd>{WEEKDAY}) after next")
 def _weekday_after_next(m: re.Match[str], now: datetime) -> date:
     return _upcoming(now.date(), WEEKDAYS[m["wd"]]) + timedelta(days=7)
 
 
-@_rule(rf"(?P<wd>{WEEKDAY}) this week")
 def _weekday_this_week(m: re.Match[str], now: datetime) -> date:
     return _monday(now.date()) + timedelta(days=WEEKDAYS[m["wd"]])
 
 
-@_rule(rf"last (?P<wd>{WEEKDAY})")
 def _last_weekday(m: re.Match[str], now: datetime) -> date:
     return _monday(now.date()) + timedelta(days=WEEKDAYS[m["wd"]] - 7)
 
 
-@_rule(
-    rf"(?:in |within )?(?:(?P<n>[0-9]{{1,6}}) ?|(?P<w>{NUMBER_WORD}) )(?P<unit>{UNIT})"
-    r"(?P<tail> from now| from today| time| later| out| ago)?"
-)
 def _relative(m: re.Match[str], now: datetime) -> date:
     n = int(m["n"]) if m["n"] is not None else NUMBER_WORDS[m["w"]]
     kind, approx_days = UNITS[m["unit"]]
@@ -210,10 +179,6 @@ def _relative(m: re.Match[str], now: datetime) -> date:
     return day
 
 
-@_rule(
-    r"(?:start of |beginning of )?next (?P<per>week|month|quarter|year)"
-    r"|(?P<wan>week after next|following week)"
-)
 def _next_period(m: re.Match[str], now: datetime) -> date:
     today = now.date()
     if m["wan"]:
@@ -231,11 +196,6 @@ def _next_period(m: re.Match[str], now: datetime) -> date:
 _PERIOD_ABBREVIATIONS = {"eow": "week", "eom": "month", "eoq": "quarter", "eoy": "year"}
 
 
-@_rule(
-    r"(?:end of |this |current )(?:this |current )?(?P<per>week|month|quarter|year)"
-    r"|end of (?P<next>next) (?P<nper>week|month|quarter|year)"
-    r"|(?P<abbr>eow|eom|eoq|eoy)|end of (?:the )?(?:work ?week|business week)"
-)
 def _period_end(m: re.Match[str], now: datetime) -> date:
     today = now.date()
     per = m["per"] or m["nper"] or _PERIOD_ABBREVIATIONS.get(m["abbr"] or "", "week")
@@ -258,13 +218,11 @@ def _period_end(m: re.Match[str], now: datetime) -> date:
     return date(today.year, 12, 31)
 
 
-@_rule(r"(?:this )?weekend")
 def _weekend(m: re.Match[str], now: datetime) -> date:
     today = now.date()
     return today if today.weekday() >= 5 else _upcoming(today, 5)
 
 
-@_rule(rf"(?:end of q(?P<q>[1-4])|q(?P<q2>[1-4]) end)(?: {YEAR})?")
 def _quarter_named(m: re.Match[str], now: datetime) -> date:
     # "end of Q1": the last day of the next Q1 (or of Q1 of the given year). A bare
     # "by Q1" is left unread on purpose: people mean both its start and its end.
@@ -275,12 +233,10 @@ def _quarter_named(m: re.Match[str], now: datetime) -> date:
     return end if end >= today else _month_end(today.year + 1, last_month)
 
 
-@_rule(rf"{OPTIONAL_WEEKDAY}{YEAR}[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<d>[0-9]{{1,2}})")
 def _iso(m: re.Match[str], now: datetime) -> date:
     return _explicit(int(m["y"]), int(m["m"]), int(m["d"]))
 
 
-@_rule(rf"{OPTIONAL_WEEKDAY}(?P<m>[0-9]{{1,2}})/(?P<d>[0-9]{{1,2}})(?:/(?P<y>[0-9]{{4}}|[0-9]{{2}}))?")
 def _us_numeric(m: re.Match[str], now: datetime) -> date:
     month, day = int(m["m"]), int(m["d"])
     if m["y"] is None:
@@ -289,10 +245,6 @@ def _us_numeric(m: re.Match[str], now: datetime) -> date:
     return _explicit(year + 2000 if year < 100 else year, month, day)
 
 
-@_rule(
-    rf"{OPTIONAL_WEEKDAY}(?:(?P<mon>{MONTH}) (?P<d>[0-9]{{1,2}}){ORDINAL}?"
-    rf"|(?P<d2>[0-9]{{1,2}}){ORDINAL}?(?: of)? (?P<mon2>{MONTH}))(?: {YEAR})?"
-)
 def _month_day(m: re.Match[str], now: datetime) -> date:
     month = MONTHS[m["mon"] or m["mon2"]]
     day = int(m["d"] or m["d2"])
@@ -301,10 +253,6 @@ def _month_day(m: re.Match[str], now: datetime) -> date:
     return _explicit(int(m["y"]), month, day)
 
 
-@_rule(
-    rf"(?P<where>end of|late|mid|middle of|start of|beginning of|early) (?P<mon>{MONTH})"
-    rf"(?: {YEAR})?"
-)
 def _part_of_month(m: re.Match[str], now: datetime) -> date:
     today, month = now.date(), MONTHS[m["mon"]]
     year = int(m["y"]) if m["y"] else (today.year if month >= today.month else today.year + 1)
@@ -316,15 +264,15 @@ def _part_of_month(m: re.Match[str], now: datetime) -> date:
     return _explicit(year, month, day)
 
 
-@_rule(rf"(?:in )?(?P<mon>{MONTH})(?: {YEAR})?")
 def _month(m: re.Match[str], now: datetime) -> date:
     return _month_alone(now.date(), MONTHS[m["mon"]], int(m["y"]) if m["y"] else None)
 
 
-@_rule(rf"(?P<d>[0-9]{{1,2}}){ORDINAL}")
 def _day_of_month(m: re.Match[str], now: datetime) -> date:
     # "the 5th": the next 5th, this month if it hasn't passed (skipping months without a 31st).
     today, day = now.date(), int(m["d"])
+    if day < 1:
+        raise NotADate  # "the 0th": no month has one (and replace(day=0) would raise)
     first = today.replace(day=1)
     for months_ahead in range(0, 13):
         month = add_months(first, months_ahead)
@@ -333,3 +281,83 @@ def _day_of_month(m: re.Match[str], now: datetime) -> date:
             if candidate >= today:
                 return candidate
     raise NotADate
+
+
+# --------------------------------------------------------------------------- the rules, in order
+
+_Handler = Callable[[re.Match[str], datetime], date]
+RULES: list[tuple[re.Pattern[str], _Handler]] = [
+    # Each pattern is matched in full against the normalised phrase; the first match wins.
+    (
+        re.compile(
+            r"today|tod|now|right now|asap|eod|cob|eob|end of (?:business )?day|close of business"
+            r"|tonight|this (?:morning|afternoon|evening)|midnight"
+        ),
+        _today,
+    ),
+    (re.compile(alternation(TOMORROW_WORDS)), _tomorrow),
+    (re.compile(rf"overmorrow|day after (?:{alternation(TOMORROW_WORDS)})"), _overmorrow),
+    (re.compile(r"yesterday"), _yesterday),
+    (
+        re.compile(
+            r"(?P<h>[0-9]{1,2})(?::(?P<mi>[0-9]{2}))? ?(?P<ap>am|pm)"
+            r"|(?P<h24>[0-9]{1,2}):(?P<mi24>[0-9]{2})|(?P<noon>noon|midday)"
+        ),
+        _time_only,
+    ),
+    (re.compile(rf"(?:this |coming |this coming )?(?P<wd>{WEEKDAY})"), _weekday),
+    (
+        re.compile(rf"next (?P<wd>{WEEKDAY})|(?P<wd2>{WEEKDAY}) next week|next week (?P<wd3>{WEEKDAY})"),
+        _next_weekday,
+    ),
+    (re.compile(rf"(?P<wd>{WEEKDAY}) after next"), _weekday_after_next),
+    (re.compile(rf"(?P<wd>{WEEKDAY}) this week"), _weekday_this_week),
+    (re.compile(rf"last (?P<wd>{WEEKDAY})"), _last_weekday),
+    (
+        re.compile(
+            rf"(?:in |within )?(?:(?P<n>[0-9]{{1,6}}) ?|(?P<w>{NUMBER_WORD}) )(?P<unit>{UNIT})"
+            r"(?P<tail> from now| from today| time| later| out| ago)?"
+        ),
+        _relative,
+    ),
+    (
+        re.compile(
+            r"(?:start of |beginning of )?next (?P<per>week|month|quarter|year)"
+            r"|(?P<wan>week after next|following week)"
+        ),
+        _next_period,
+    ),
+    (
+        re.compile(
+            r"(?:end of |this |current )(?:this |current )?(?P<per>week|month|quarter|year)"
+            r"|end of (?P<next>next) (?P<nper>week|month|quarter|year)"
+            r"|(?P<abbr>eow|eom|eoq|eoy)|end of (?:the )?(?:work ?week|business week)"
+        ),
+        _period_end,
+    ),
+    (re.compile(r"(?:this )?weekend"), _weekend),
+    (re.compile(rf"(?:end of q(?P<q>[1-4])|q(?P<q2>[1-4]) end)(?: {YEAR})?"), _quarter_named),
+    (re.compile(rf"{OPTIONAL_WEEKDAY}{YEAR}[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<d>[0-9]{{1,2}})"), _iso),
+    (
+        re.compile(
+            rf"{OPTIONAL_WEEKDAY}(?P<m>[0-9]{{1,2}})/(?P<d>[0-9]{{1,2}})(?:/(?P<y>[0-9]{{4}}|[0-9]{{2}}))?"
+        ),
+        _us_numeric,
+    ),
+    (
+        re.compile(
+            rf"{OPTIONAL_WEEKDAY}(?:(?P<mon>{MONTH}) (?P<d>[0-9]{{1,2}}){ORDINAL}?"
+            rf"|(?P<d2>[0-9]{{1,2}}){ORDINAL}?(?: of)? (?P<mon2>{MONTH}))(?: {YEAR})?"
+        ),
+        _month_day,
+    ),
+    (
+        re.compile(
+            rf"(?P<where>end of|late|mid|middle of|start of|beginning of|early) (?P<mon>{MONTH})"
+            rf"(?: {YEAR})?"
+        ),
+        _part_of_month,
+    ),
+    (re.compile(rf"(?:in )?(?P<mon>{MONTH})(?: {YEAR})?"), _month),
+    (re.compile(rf"(?P<d>[0-9]{{1,2}}){ORDINAL}"), _day_of_month),
+]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.commands import USAGE
+from bot.domain.commands import SUBCOMMANDS
 from bot.domain.stages import Stage
 from bot.store import Scope
 from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
@@ -24,7 +24,7 @@ def test_help_lists_every_subcommand_with_an_example(slack):
     for sub in ("give", "get", "list", "done", "drop", "edit", "deal", "meeting", "digest",
                 "checkins", "listen", "crm", "calendar", "help", "share", "export", "private"):
         assert f"*{sub}*" in text
-    assert text.count("_e.g._") == len(USAGE)
+    assert text.count("_e.g._") == len(SUBCOMMANDS)
 
 
 def test_empty_command_shows_help(slack):
