@@ -15,7 +15,9 @@ must be atomic is made atomic *in PostgreSQL*, not in this process:
   connection, so it sees its own uncommitted writes and commits them together;
 * every write also gives its scope a new number in ``scope_revisions``, in the same
   transaction, so any process can cache what it derives from a scope and check it
-  with :meth:`PostgresStore.revision` (one tiny read, or none inside a transaction).
+  with :meth:`PostgresStore.revision` (one tiny read, or none inside a transaction);
+  the store itself keeps what a transaction read or wrote for the next transaction
+  that finds the scope at the revision the first one committed.
 
 The table's ``seq`` column (a BIGSERIAL) gives ``find()`` the insertion order
 the TinyDB store has; an upsert keeps a document's original position.
