@@ -332,3 +332,17 @@ def test_a_head_request_gets_headers_only_so_a_kept_alive_connection_stays_in_st
             assert head.status in (200, 404), path
     finally:
         conn.close()
+
+
+def test_slacks_rate_limit_notice_is_acknowledged_and_logged_for_the_operator(bot, slack, emulator, caplog):
+    # Sent when Slack starts dropping the app's events for a minute; no Bolt listener takes it.
+    caplog.set_level(logging.WARNING)
+    body = {"token": "x", "type": "app_rate_limited", "team_id": "T0001",
+            "minute_rate_limited": 1518467820, "api_app_id": "A0001"}
+    response = slack.post_raw(json.dumps(body), "application/json")
+    assert response.status_code == 200
+    bot.wait_idle()
+    notes = [r.getMessage() for r in caplog.get_records("call") if r.levelno == logging.WARNING]
+    assert any("T0001" in n and "1518467820" in n and "rate limit" in n for n in notes), notes
+    assert not any("Unhandled request" in n for n in notes)
+    assert [c.method for c in emulator.calls if c.method.startswith(("chat.", "views."))] == []
