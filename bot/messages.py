@@ -76,14 +76,19 @@ def _json_body(text: str) -> str:
     return encode_basestring(text)[1:-1]
 
 
+def _raw(text: str) -> Raw:
+    # Raw(text) without Markup.__new__'s look for an __html__ method, which a str never has.
+    return str.__new__(Raw, text)
+
+
 def _finalize(value: Any) -> Markup:
     if type(value) is str:  # most values: checked first, the cheapest test
-        return Raw(_json_body(mrkdwn_escape(value)))
+        return _raw(_json_body(mrkdwn_escape(value)))
     if isinstance(value, Markup):
         return value
     if isinstance(value, bool | int | float):
-        return Raw(str(value))
-    return Raw(_json_body(mrkdwn_escape(str(value))))
+        return _raw(str(value))
+    return _raw(_json_body(mrkdwn_escape(str(value))))
 
 
 def _user(user_id: Any) -> Raw:
