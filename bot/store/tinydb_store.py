@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +87,33 @@ def _shard_key(scope: Scope) -> str:
     return f"{scope.workspace}/{scope.channel_id}"
 
 
+class _WriteSection:
+    """:meth:`TinyDBStore._writing` as a plain context manager. A give enters about ten,
+    nested; a generator-based one cost more than most of the work done inside it."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: TinyDBStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> None:
+        store = self._store
+        store._lock.acquire()
+        store._depth += 1
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        store = self._store
+        sequence = 0
+        try:
+            store._depth -= 1
+            if store._depth == 0 and store._pending:
+                sequence = store._journal_pending()
+        finally:
+            store._lock.release()
+        if sequence and kind is None:  # a write that raised was never acknowledged
+            store._journal.sync(sequence)
+
+
 class TinyDBStore:
     """:class:`bot.store.base.Store` on TinyDB; safe to share between threads."""
 
@@ -112,28 +139,24 @@ class TinyDBStore:
         for table, docs in changes.items():
             pending.setdefault(table, {}).update(docs)
 
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
+    def _writing(self) -> _WriteSection:
         """A write section: changed shards are journaled once at the end, then fsync'd.
 
         The fsync happens after the lock is released (group commit), but before
         the outermost write method returns, so every write is durable on return.
         """
+        return _WriteSection(self)
+
+    def _journal_pending(self) -> int:
+        """Append the section's changes, one line per shard (under the lock); the last line's
+        sequence number, which the caller syncs up to once the lock is released."""
         sequence = 0
-        with self._lock:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-                if self._depth == 0 and self._pending:
-                    for key, changes in self._pending.items():
-                        sequence = self._journal.append(key, changes)
-                    self._pending.clear()
-                    if self._journal.needs_compaction():
-                        self._compact()
-        if sequence:
-            self._journal.sync(sequence)
+        for key, changes in self._pending.items():
+            sequence = self._journal.append(key, changes)
+        self._pending.clear()
+        if self._journal.needs_compaction():
+            self._compact()
+        return sequence
 
     def _compact(self) -> None:
         self._journal.compact(
@@ -237,12 +260,10 @@ class TinyDBStore:
             return [(kind, str(key), clone_doc(doc))
                     for kind, docs in state.items() for key, doc in docs.items()]
 
-    @contextmanager
-    def transaction(self, scope: Scope) -> Iterator[None]:
+    def transaction(self, scope: Scope) -> AbstractContextManager[None]:
         # One lock for everything (a single lock cannot deadlock across scopes); the
         # whole transaction becomes one journal line per shard and one fsync.
-        with self._writing():
-            yield
+        return self._writing()
 
     def close(self) -> None:
         with self._lock:
