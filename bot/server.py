@@ -31,6 +31,8 @@ HEALTH_PATH = "/healthz"
 WEBHOOK_PATH = "/webhooks/deals"
 METRICS_PATH = "/metrics"
 PLANS_PREFIX = "/plans/"
+# The top-level type of Slack's events rate-limit notice (not an event_callback).
+RATE_LIMITED = "app_rate_limited"
 # Bolt's OAuth install pages (GET), served only when the app has an OAuth flow.
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
@@ -150,6 +152,8 @@ class WsgiApp:
         found = inspect(text, content_type)
         if found.problem:
             return _json(start_response, 400, {"ok": False, "error": "bad_request", "detail": found.problem})
+        if found.payload.get("type") == RATE_LIMITED:
+            return self._rate_limited(found.payload, start_response)
         headers["content-type"] = content_type
         try:
             request = bolt_request(text, found.payload, environ.get("QUERY_STRING", ""), headers)
@@ -161,6 +165,17 @@ class WsgiApp:
         finally:
             # Bolt returns once the listener acked: this is the time Slack waits for.
             metrics.current().ack(found.kind, time.perf_counter() - began)
+
+    @staticmethod
+    def _rate_limited(payload: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Slack's notice that it is dropping this app's events for the rest of a minute
+        (more than 30,000 an hour for a workspace). Bolt has no listener for it; it is
+        acknowledged, and logged for the operator: what happened in those channels meanwhile
+        never arrives."""
+        log.warning("Slack is not delivering events of workspace %s for the minute from %s "
+                    "(the app is over its events rate limit)",
+                    str(payload.get("team_id"))[:32], str(payload.get("minute_rate_limited"))[:16])
+        return _json(start_response, 200, {"ok": True})
 
     def _metrics(self, environ: Environ, method: str, start_response: StartResponse) -> Iterable[bytes]:
         recorder = metrics.current()

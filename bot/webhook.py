@@ -17,7 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -155,7 +155,7 @@ class DealWebhook:
             return 400, {"ok": False, "error": "invalid_channel"}
         try:
             event_id = _event_id(payload.get("id"))
-            occurred_at = _occurred_at(payload.get("occurred_at"))
+            occurred_at = _occurred_at(payload.get("occurred_at"), self._services.clock.now())
             workspace, client = self._workspace(payload.get("team_id"), payload.get("enterprise_id"))
             found = client.conversations_info(channel=channel).get("channel") or {}
             # A deal moved where the bot can't post would be acknowledged and then go unsaid.
@@ -228,8 +228,9 @@ def _event_id(value: Any) -> str | None:
     return text
 
 
-def _occurred_at(value: Any) -> datetime | None:
-    """The payload's optional ``occurred_at`` (ISO 8601 with a time zone)."""
+def _occurred_at(value: Any, now: datetime) -> datetime | None:
+    """The payload's optional ``occurred_at`` (ISO 8601 with a time zone), not in the future:
+    a change dated next year would make every real update until then look out of date."""
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 40:
@@ -240,6 +241,8 @@ def _occurred_at(value: Any) -> datetime | None:
         raise _Refused(400, "invalid_occurred_at") from None
     if when.tzinfo is None:
         raise _Refused(400, "invalid_occurred_at")  # ambiguous: whose 10:00?
+    if when > now + timedelta(seconds=MAX_SKEW_SECONDS):  # the clocks may differ a little
+        raise _Refused(400, "occurred_at_in_future")
     return when
 
 

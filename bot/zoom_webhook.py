@@ -100,6 +100,6 @@ def _ended_at(value: Any) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return parsed.astimezone(UTC) if parsed.tzinfo else None
+    except (ValueError, OverflowError):  # OverflowError: year 9999 at -14:00 is past year 9999 UTC
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None

@@ -188,6 +188,8 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
             return "block_actions with a view that is not an object"
     if kind in ("view_submission", "view_closed") and not isinstance(payload.get("view"), dict):
         return f"{kind} without a view object"
+    if kind == "workflow_step_edit" and not isinstance(payload.get("workflow_step"), dict):
+        return "workflow_step_edit without a workflow_step object"  # Bolt reads it unchecked
     user = payload.get("user")
     if user is not None and not isinstance(user, dict):
         return "interactivity payload whose user is not an object"

@@ -114,3 +114,38 @@ def test_stage_names_in_pipeline_order() -> None:
         "signed",
         "lost",
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Négociation", N),
+        ("NEGOCIAÇÃO", N),
+        ("Négociation / Révision", N),
+        ("Fechado Ganho", S),
+        ("Perdida", L),
+    ],
+)
+def test_accented_stage_names_match_their_plain_spelling(raw: str, expected: Stage) -> None:
+    assert normalize_stage(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("4 - Proposal", PR),
+        ("Stage 4 - Proposal", PR),
+        ("6 - Closed Won", S),
+        ("Phase 2: Qualified", Q),
+        ("10 Negotiation", N),
+        ("Step 3 – Proposal sent", PR),
+        ("Etapa 5: Fechado Ganho", S),
+    ],
+)
+def test_numbered_custom_stages_are_read_by_their_name(raw: str, expected: Stage) -> None:
+    assert normalize_stage(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["Stage 4", "4", "Stage 9 - Unknown stuff", "12 monkeys"])
+def test_a_number_without_a_known_stage_name_is_no_stage(raw: str) -> None:
+    assert normalize_stage(raw) is None

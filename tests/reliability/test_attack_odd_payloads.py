@@ -9,6 +9,7 @@ bot must shrug it off and keep working.
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
 import logging
@@ -20,6 +21,7 @@ import pytest
 import requests
 
 from bot.emulator import state_value
+from bot.emulator.local_bot import LocalBot
 from bot.webhook import signed_headers
 from tests.conftest import ALICE, BOB, DEAL, NOBOT
 from tests.e2e.helpers import action_values, all_text, reply_text
@@ -33,7 +35,9 @@ def log(caplog):
     """Every log record of the test; checked at the end for errors and tracebacks."""
     caplog.set_level(logging.INFO)
     yield caplog
-    bad = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    # caplog.records would be the teardown's own (none): look at what the test logged.
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    bad = [r for r in records if r.levelno >= logging.ERROR or r.exc_info]
     assert not bad, "\n".join(f"{r.name}: {r.getMessage()}" for r in bad)
 
 
@@ -88,6 +92,33 @@ def test_a_webhook_for_a_channel_the_bot_cannot_post_in_is_refused_and_moves_not
     bot.wait_idle()
     assert emulator.calls_to("chat.postMessage") == []
     assert reply_text(slack.command("deal", user=ALICE, channel=channel)).startswith("0 deals")
+
+
+def test_a_webhook_dated_in_the_future_is_refused_and_later_updates_still_apply(bot, slack, emulator, log):
+    future = webhook(bot, {"deal": "Acme", "stage": "signed", "channel": DEAL,
+                           "occurred_at": "2099-01-01T00:00:00Z"})
+    assert future.status_code == 400 and future.json()["error"] == "occurred_at_in_future"
+    # Before: taken, and every later update with a real time was "stale" until 2099.
+    now = bot.clock.now().isoformat()
+    moved = webhook(bot, {"deal": "Acme", "stage": "negotiation", "channel": DEAL, "occurred_at": now})
+    assert moved.status_code == 200 and moved.json()["changed"] is True
+    assert "Negotiation" in reply_text(slack.command("deal", user=ALICE, channel=DEAL))
+
+
+@pytest.mark.parametrize("end_time", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_a_zoom_meeting_ending_past_the_calendar_is_taken_as_ended_now(emulator, clock, tmp_path, log,
+                                                                       end_time):
+    from tests.calendar.test_zoom_webhook import SECRET, ended, send
+
+    local = LocalBot(emulator, tmp_path / "db.json", clock)
+    local.settings = dataclasses.replace(local.settings, zoom_webhook_secret=SECRET)
+    local.start()
+    try:
+        local.driver.command("deal Acme Corp qualified", user=ALICE, channel=DEAL)
+        answer = send(local, ended(end_time=end_time))  # before: a 500 (OverflowError)
+        assert answer.status_code == 200 and answer.json()["planned"] is True
+    finally:
+        local.stop()
 
 
 # ------------------------------------------------------------------ NUL (PostgreSQL can't store it)
@@ -236,6 +267,8 @@ def click_payload(slack, emulator, **fields) -> dict:
                   "view": {"id": "V1", "callback_id": 5, "state": {"values": {}}}},
     lambda s, e: {"type": "view_submission", "team": {"id": "T0001"},
                   "view": {"id": "V1", "callback_id": "record_item", "state": {"values": {}}}},
+    lambda s, e: {"type": "workflow_step_edit", "user": {"id": ALICE}, "team": {"id": "T0001"},
+                  "callback_id": "x", "trigger_id": e.new_trigger_id()},
 ])
 def test_a_click_or_form_whose_fields_have_the_wrong_type_is_a_quiet_400(bot, slack, emulator, log, mangle):
     slack.command("give the deck", user=ALICE, channel=DEAL)
@@ -299,3 +332,17 @@ def test_a_head_request_gets_headers_only_so_a_kept_alive_connection_stays_in_st
             assert head.status in (200, 404), path
     finally:
         conn.close()
+
+
+def test_slacks_rate_limit_notice_is_acknowledged_and_logged_for_the_operator(bot, slack, emulator, caplog):
+    # Sent when Slack starts dropping the app's events for a minute; no Bolt listener takes it.
+    caplog.set_level(logging.WARNING)
+    body = {"token": "x", "type": "app_rate_limited", "team_id": "T0001",
+            "minute_rate_limited": 1518467820, "api_app_id": "A0001"}
+    response = slack.post_raw(json.dumps(body), "application/json")
+    assert response.status_code == 200
+    bot.wait_idle()
+    notes = [r.getMessage() for r in caplog.get_records("call") if r.levelno == logging.WARNING]
+    assert any("T0001" in n and "1518467820" in n and "rate limit" in n for n in notes), notes
+    assert not any("Unhandled request" in n for n in notes)
+    assert [c.method for c in emulator.calls if c.method.startswith(("chat.", "views."))] == []

@@ -11,6 +11,7 @@ import pytest
 from bot.schedule.dispatcher import EVENT_TYPE
 from bot.schedule.limiter import PostLimiter
 from bot.schedule.posts import POST, render_post, schedule_post
+from bot.services.calendar_jobs import create_post, ensure_post
 from bot.services.outcome import Message
 from bot.store import Scope
 from tests.conftest import DEAL, OTHER
@@ -66,6 +67,20 @@ def test_schedule_post_keeps_the_first_of_an_id_and_needs_json_context(dispatche
     with pytest.raises(TypeError, match="JSON-safe"):
         not_json = Message("calendar_chosen", {"title": clock})
         schedule_post(dispatcher.jobs, SCOPE, "y", clock.now(), not_json, clock.now())
+
+
+def test_a_calendar_post_with_a_context_json_cannot_hold_is_refused_and_the_store_keeps_working(
+    dispatcher, clock
+):
+    # A stored job is a document: one that can't be written as JSON must be refused before
+    # the store sees it, or the journal line holding it would fail every write after it.
+    not_json = Message("calendar_chosen", {"title": clock})
+    with pytest.raises(TypeError, match="JSON-safe"):
+        create_post(dispatcher.jobs, SCOPE, "cal-1", clock.now(), not_json, clock.now())
+    with pytest.raises(TypeError, match="JSON-safe"):
+        ensure_post(dispatcher.jobs, SCOPE, "cal-1", clock.now(), not_json, clock.now(), allow_new=True)
+    assert create_post(dispatcher.jobs, SCOPE, "cal-2", clock.now(), note("fine"), clock.now())
+    assert dispatcher.jobs.get(SCOPE, "cal-1") is None and dispatcher.jobs.get(SCOPE, "cal-2") is not None
 
 
 def test_crash_between_post_and_record_is_recovered_without_posting_again(

@@ -305,6 +305,7 @@ QUICK = (
     "'ll", "\u2019ll", "ill", "wil", "theyll", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
     "'d ", "\u2019d ", "would", "ing", "able to",
+    "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
 )  # fmt: skip
 
 # Sentence-level rejections.
