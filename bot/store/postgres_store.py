@@ -262,12 +262,17 @@ class PostgresStore:
         if isinstance(url_or_engine, Engine):
             self._engine = url_or_engine
         else:
-            self._engine = make_engine(url_or_engine)
-        # The store's own pool, without SQLAlchemy's ping before every checkout: that ping
-        # was one more round trip per statement. A connection that died while pooled is
-        # noticed on its first statement instead, and replaced (see _fresh).
-        same_pool = {"poolclass": sa.NullPool} if isinstance(self._engine.pool, sa.NullPool) else {}
-        self._pool = make_engine(self._engine.url, pool_pre_ping=False, **same_pool)
+            # For the others on this database: the scheduler election's one connection and,
+            # with the OAuth install, Bolt's installation look-ups.
+            self._engine = make_engine(url_or_engine, pool_size=2, max_overflow=8)
+        # The store's own pool (10 plus 10 overflow: a worker's 8 request threads, Bolt's
+        # listener threads, the scheduler), without SQLAlchemy's ping before every checkout:
+        # that ping was one more round trip per statement. A connection that died while
+        # pooled is noticed on its first statement instead, and replaced (see _fresh).
+        if isinstance(self._engine.pool, sa.NullPool):
+            self._pool = make_engine(self._engine.url, pool_pre_ping=False, poolclass=sa.NullPool)
+        else:
+            self._pool = make_engine(self._engine.url, pool_pre_ping=False, max_overflow=10)
         # The transaction(scope) this thread is inside, if any.
         self._local = threading.local()
         # Scope -> (revision, documents): what transactions of this process read or wrote in
