@@ -5,6 +5,7 @@ Run from the repository root::
     python bench/ack_latency.py                 # one round, about two minutes
     python bench/ack_latency.py --rounds 3      # ranges over three rounds
     python bench/ack_latency.py --pg            # add PostgreSQL, 2 gunicorn workers
+    python bench/ack_latency.py --contend 2     # with two busy processes competing for the cores
 
 Every server runs as a subprocess on this machine, one after another, driven by the
 same load: signed `/partner give` slash commands over HTTP, like Slack sends them.
@@ -49,7 +50,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -335,6 +337,19 @@ def measure(servers: list[Server], args: argparse.Namespace, emulator: SlackEmul
         s.results["rss_mb"] = rss_mb(s.proc.pid)
 
 
+@contextmanager
+def contention(processes: int) -> Iterator[None]:
+    """``processes`` busy loops competing for the cores while the servers are measured: how
+    the ratios move when the machine has other work (a shared host, a noisy neighbour)."""
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for proc in busy:
+            proc.kill()
+            proc.wait()
+
+
 def one_round(args: argparse.Namespace, emulator: SlackEmulator,
               database_url: str | None) -> dict[str, Server]:
     sustained = ("sustained",) if database_url else ()
@@ -356,7 +371,8 @@ def one_round(args: argparse.Namespace, emulator: SlackEmulator,
                 launch(server, emulator, Path(tmp), database_url)
             print("  measuring …", file=sys.stderr, flush=True)
             servers[0].results.update(disk_sync(Path(tmp)))
-            measure(servers, args, emulator)
+            with contention(args.contend):
+                measure(servers, args, emulator)
             for key, value in disk_sync(Path(tmp)).items():  # before and after: the disk drifts too
                 servers[0].results[key] = (servers[0].results[key] + value) / 2
         finally:
@@ -388,7 +404,7 @@ def _empty(database_url: str) -> None:
 
     engine = make_engine(database_url, poolclass=sa.NullPool)
     with engine.begin() as conn:
-        conn.execute(sa.text("TRUNCATE documents RESTART IDENTITY"))
+        conn.execute(sa.text("TRUNCATE documents, scope_revisions RESTART IDENTITY"))
     engine.dispose()
 
 
@@ -459,6 +475,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=1, help="repeat everything; prints ranges (1)")
     parser.add_argument("--seconds", type=float, default=20, help="sustained phase length (20)")
     parser.add_argument("--quick", action="store_true", help="skip the 100,000-item server")
+    parser.add_argument("--contend", type=int, default=0, metavar="N",
+                        help="run N busy-loop processes alongside the measurement (0)")
     parser.add_argument("--pg", nargs="?", const="", default=None, metavar="URL",
                         help="add PostgreSQL with 2 gunicorn workers (default URL: "
                              "PARTNER_COACH_TEST_DATABASE_URL or the local test server); "

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from bot.domain.refusal import Refused
+
 DEFAULT_TIMEOUT = 15.0
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -35,14 +37,14 @@ USER_AGENT = "PartnerCoach/0.1 (+calendar feed reader)"
 Resolver = Callable[[str, int], list[str]]
 
 
-class FetchError(Exception):
-    """The feed couldn't be read. ``code`` is for the status line, the message for people.
+class FetchError(Refused):
+    """The feed couldn't be read. ``code`` is for logs and the poller, the refusal for people.
 
     ``permanent``: retrying soon won't help (a 404, a sign-in page); the poller backs off harder.
     """
 
-    def __init__(self, code: str, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, *, code: str, permanent: bool = False, **facts: object) -> None:
+        super().__init__(key, **facts)
         self.code = code
         self.permanent = permanent
 
@@ -108,7 +110,7 @@ class _Deadline:
     def remaining(self) -> float:
         left = self.ends - time.monotonic()
         if left <= 0:
-            raise FetchError("timeout", "The calendar server took too long to answer.")
+            raise FetchError("feed_timeout", code="timeout")
         return left
 
     def watch(self, sock: socket.socket | None) -> None:
@@ -174,7 +176,7 @@ def fetch_feed(
             if isinstance(outcome, FetchResult):
                 return outcome
             current = outcome
-        raise FetchError("too_many_redirects", "The calendar address redirects too many times.")
+        raise FetchError("feed_redirect_loop", code="too_many_redirects")
     finally:
         deadline.cancel()
 
@@ -185,26 +187,22 @@ def _hop(url: str, etag: str | None, last_modified: str | None, policy: FetchPol
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http") or not parts.hostname:
-        raise FetchError("bad_address", "The calendar address (or a redirect) isn't an http(s) address.",
-                         permanent=True)
+        raise FetchError("feed_not_web", code="bad_address", permanent=True)
     if scheme == "http" and not policy.allow_http:
-        raise FetchError("not_https", "The calendar address (or a redirect) isn't https.", permanent=True)
+        raise FetchError("feed_not_https", code="not_https", permanent=True)
     host = parts.hostname
     try:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError as exc:
-        raise FetchError("bad_address", "The calendar address has an impossible port.",
-                         permanent=True) from exc
+        raise FetchError("feed_port", code="bad_address", permanent=True) from exc
     try:
         addresses = resolver(host, port)
     except (OSError, UnicodeError) as exc:
-        raise FetchError("dns", "The calendar server's name doesn't resolve.") from exc
+        raise FetchError("feed_dns", code="dns") from exc
     if not addresses:
-        raise FetchError("dns", "The calendar server's name doesn't resolve.")
+        raise FetchError("feed_dns", code="dns")
     if not all(policy.allow_address(a) for a in addresses):
-        raise FetchError("blocked_address", "The calendar address (or a redirect) points inside a private "
-                                            "network; I only read calendars on the public internet.",
-                         permanent=True)
+        raise FetchError("feed_private", code="blocked_address", permanent=True)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -223,8 +221,7 @@ def _hop(url: str, etag: str | None, last_modified: str | None, policy: FetchPol
         except FetchError:
             raise
         except (ValueError, http.client.InvalidURL):  # a path http.client refuses (it holds the URL)
-            raise FetchError("bad_address", "The calendar address (or a redirect) isn't one I can request.",
-                             permanent=True) from None
+            raise FetchError("feed_unrequestable", code="bad_address", permanent=True) from None
         except (OSError, http.client.HTTPException) as exc:
             raise _network_error(exc, deadline) from exc
         return _read(url, response, conn, policy, deadline)
@@ -249,7 +246,7 @@ def _connect(scheme: str, host: str, port: int, addresses: list[str], tls: ssl.S
             return conn
         except ssl.SSLError as exc:
             conn.close()
-            raise FetchError("tls", "The calendar server's certificate couldn't be verified.") from exc
+            raise FetchError("feed_tls", code="tls") from exc
         except OSError as exc:
             conn.close()
             last = exc
@@ -259,8 +256,8 @@ def _connect(scheme: str, host: str, port: int, addresses: list[str], tls: ssl.S
 
 def _network_error(exc: BaseException, deadline: _Deadline) -> FetchError:
     if deadline.expired or isinstance(exc, TimeoutError | socket.timeout):
-        return FetchError("timeout", "The calendar server took too long to answer.")
-    return FetchError("network", "The calendar server couldn't be reached.")
+        return FetchError("feed_timeout", code="timeout")
+    return FetchError("feed_unreachable", code="network")
 
 
 def _read(url: str, response: http.client.HTTPResponse, conn: http.client.HTTPConnection,
@@ -269,29 +266,26 @@ def _read(url: str, response: http.client.HTTPResponse, conn: http.client.HTTPCo
     if status in (301, 302, 303, 307, 308):
         location = response.getheader("Location")
         if not location:
-            raise FetchError("http_error", "The calendar server redirected nowhere.")
+            raise FetchError("feed_redirect_nowhere", code="http_error")
         return urljoin(url, location.strip())
     etag, modified = response.getheader("ETag"), response.getheader("Last-Modified")
     if status == 304:
         return FetchResult(None, etag, modified)
     if status in (404, 410):
-        raise FetchError("not_found", "The calendar address doesn't exist any more (404): it may have "
-                                      "been reset. Copy the secret address again.", permanent=True)
+        raise FetchError("feed_not_found", code="not_found", permanent=True)
     if status in (401, 403):
-        raise FetchError("forbidden", "The calendar server refused access: the address may have been "
-                                      "reset, or the calendar isn't published.", permanent=True)
+        raise FetchError("feed_forbidden", code="forbidden", permanent=True)
     if status != 200:
-        raise FetchError("http_error", f"The calendar server answered HTTP {status}.")
+        raise FetchError("feed_http_status", code="http_error", status=status)
     content_type = (response.getheader("Content-Type") or "").lower()
     if "text/html" in content_type or "application/xhtml" in content_type:
-        raise FetchError("html", "That address returned a web page, not a calendar: it is probably a "
-                                 "sign-in page. Use the calendar's secret iCal address.", permanent=True)
+        raise FetchError("feed_web_page", code="html", permanent=True)
     encoding = (response.getheader("Content-Encoding") or "identity").lower()
     if encoding not in ("identity", ""):
-        raise FetchError("encoding", "The calendar server sent a compressed feed I didn't ask for.")
+        raise FetchError("feed_compressed", code="encoding")
     length = response.getheader("Content-Length")
     if length and length.isdecimal() and int(length) > policy.max_bytes:
-        raise FetchError("too_large", _too_large(policy), permanent=True)
+        raise _too_large(policy)
     chunks: list[bytes] = []
     size = 0
     try:
@@ -303,16 +297,17 @@ def _read(url: str, response: http.client.HTTPResponse, conn: http.client.HTTPCo
                 break
             size += len(chunk)
             if size > policy.max_bytes:
-                raise FetchError("too_large", _too_large(policy), permanent=True)
+                raise _too_large(policy)
             chunks.append(chunk)
     except FetchError:
         raise
     except (OSError, http.client.HTTPException, ValueError) as exc:
         raise _network_error(exc, deadline) from exc
     if deadline.expired:
-        raise FetchError("timeout", "The calendar server took too long to answer.")
+        raise FetchError("feed_timeout", code="timeout")
     return FetchResult(b"".join(chunks), etag, modified)
 
 
-def _too_large(policy: FetchPolicy) -> str:
-    return f"The calendar feed is over {policy.max_bytes // (1024 * 1024)} MB; I read feeds up to that size."
+def _too_large(policy: FetchPolicy) -> FetchError:
+    return FetchError("feed_too_large", code="too_large", permanent=True,
+                      megabytes=policy.max_bytes // (1024 * 1024))

@@ -153,19 +153,31 @@ def _rows(shards: dict[str, dict[str, dict[str, dict]]]) -> Iterator[dict]:
 
 
 def import_shards(engine, shards: dict[str, dict[str, dict[str, dict]]]) -> tuple[int, int]:
-    """Insert every document not already present, in one transaction; (inserted, already there)."""
+    """Insert every document not already present, one transaction per channel;
+    (inserted, already there). A run that stops halfway is finished by running it again."""
     from sqlalchemy.dialects.postgresql import insert
 
-    from bot.store.postgres_store import documents
+    from bot.store import Scope
+    from bot.store.postgres_store import bump_revisions, documents, lock_scopes
 
-    rows = list(_rows(shards))
-    inserted = 0
-    with engine.begin() as conn:
-        for start in range(0, len(rows), 1000):
-            batch = rows[start : start + 1000]
-            stmt = insert(documents).values(batch).on_conflict_do_nothing().returning(documents.c.seq)
-            inserted += len(conn.execute(stmt).all())
-    return inserted, len(rows) - inserted
+    by_scope: dict[Scope, list[dict]] = {}
+    for row in _rows(shards):
+        by_scope.setdefault(Scope(row["workspace"], row["channel_id"]), []).append(row)
+    inserted = total = 0
+    for scope, rows in by_scope.items():
+        total += len(rows)
+        with engine.begin() as conn:
+            # Like the store's writers: hold the channel while writing it and give it a new
+            # revision, so running bots drop what they derived from it before. (One channel
+            # per transaction: a lock per channel in one transaction would run out of
+            # PostgreSQL's lock table on a big workspace.)
+            lock_scopes(conn, [scope])
+            for start in range(0, len(rows), 1000):
+                batch = rows[start : start + 1000]
+                stmt = insert(documents).values(batch).on_conflict_do_nothing().returning(documents.c.seq)
+                inserted += len(conn.execute(stmt).all())
+            bump_revisions(conn, [scope])
+    return inserted, total - inserted
 
 
 def _import(args: argparse.Namespace) -> int:

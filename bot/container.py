@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.domain import commands as cmd
+from bot.domain.refusal import Refusal
 from bot.schedule.dispatcher import Dispatcher
 from bot.schedule.jobs import JobStore
 from bot.schedule.limiter import PostLimiter
@@ -107,7 +108,8 @@ class Services:
         for hook in self.signed_hooks:
             hook(actor, deal)
 
-    def publish_home(self, client: WebClient, workspace: str, user: str, notice: str | None = None) -> None:
+    def publish_home(self, client: WebClient, workspace: str, user: str,
+                     notice: Refusal | None = None) -> None:
         """Render and publish a person's Home tab, with ``notice`` on top (e.g. a refused click)."""
         tz = self.directory.user_tz(workspace, user)
         message = home_message(

@@ -11,14 +11,13 @@ acknowledged and changes nothing (a CRM delivering out of order can't move a dea
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -28,6 +27,7 @@ from bot.domain.stages import normalize_stage, stage_names
 from bot.domain.workspace import Workspace, workspace_key
 from bot.slack.client import token_workspace
 from bot.slack.poster import post
+from bot.slack.request_shape import loads_json
 from bot.timestamped_signature import MAX_SKEW_SECONDS, signature_problem, timestamped_signature
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ class DealWebhook:
     def _handle(self, body: bytes) -> tuple[int, dict[str, Any]]:
         """A verified request: validate it, then apply it like `/partner deal`."""
         try:
-            payload = json.loads(body.decode("utf-8"))
+            payload = loads_json(body.decode("utf-8"))  # refuses lone surrogates
         except (UnicodeDecodeError, ValueError, RecursionError):
             return 400, {"ok": False, "error": "invalid_json"}
         if not isinstance(payload, dict):
@@ -155,9 +155,14 @@ class DealWebhook:
             return 400, {"ok": False, "error": "invalid_channel"}
         try:
             event_id = _event_id(payload.get("id"))
-            occurred_at = _occurred_at(payload.get("occurred_at"))
+            occurred_at = _occurred_at(payload.get("occurred_at"), self._services.clock.now())
             workspace, client = self._workspace(payload.get("team_id"), payload.get("enterprise_id"))
-            client.conversations_info(channel=channel)
+            found = client.conversations_info(channel=channel).get("channel") or {}
+            # A deal moved where the bot can't post would be acknowledged and then go unsaid.
+            if found.get("is_member") is False:
+                raise _Refused(400, "not_in_channel")
+            if found.get("is_archived"):
+                raise _Refused(400, "is_archived")
         except _Refused as refused:
             return refused.status, {"ok": False, "error": refused.error}
         except SlackApiError as exc:
@@ -223,8 +228,9 @@ def _event_id(value: Any) -> str | None:
     return text
 
 
-def _occurred_at(value: Any) -> datetime | None:
-    """The payload's optional ``occurred_at`` (ISO 8601 with a time zone)."""
+def _occurred_at(value: Any, now: datetime) -> datetime | None:
+    """The payload's optional ``occurred_at`` (ISO 8601 with a time zone), not in the future:
+    a change dated next year would make every real update until then look out of date."""
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 40:
@@ -235,6 +241,8 @@ def _occurred_at(value: Any) -> datetime | None:
         raise _Refused(400, "invalid_occurred_at") from None
     if when.tzinfo is None:
         raise _Refused(400, "invalid_occurred_at")  # ambiguous: whose 10:00?
+    if when > now + timedelta(seconds=MAX_SKEW_SECONDS):  # the clocks may differ a little
+        raise _Refused(400, "occurred_at_in_future")
     return when
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 import time
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.slack.client import token_workspace
+from bot.slack.request_shape import loads_json
 from bot.timestamped_signature import signature_problem, timestamped_signature
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class ZoomWebhook:
         if refused is not None:
             return 401, {"ok": False, "error": refused}
         try:
-            payload = json.loads(body.decode("utf-8"))
+            payload = loads_json(body.decode("utf-8"))  # refuses lone surrogates
         except (UnicodeDecodeError, ValueError, RecursionError):
             return 400, {"ok": False, "error": "invalid_json"}
         if not isinstance(payload, dict):
@@ -100,6 +100,6 @@ def _ended_at(value: Any) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return parsed.astimezone(UTC) if parsed.tzinfo else None
+    except (ValueError, OverflowError):  # OverflowError: year 9999 at -14:00 is past year 9999 UTC
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None

@@ -18,6 +18,7 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
+from bot.domain.refusal import Refused
 from bot.domain.timezones import zone
 
 ACTIVE = "active"
@@ -31,11 +32,11 @@ MAX_TITLE = 200
 MAX_ATTENDEES = 100
 
 
-class FeedFormatError(ValueError):
-    """The bytes are not a calendar we can read; ``code`` names why, the message says it kindly."""
+class FeedFormatError(Refused):
+    """The bytes are not a calendar we can read; ``code`` names why, the refusal says it kindly."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, *, code: str) -> None:
+        super().__init__(key)
         self.code = code
 
 
@@ -134,20 +135,20 @@ def _attendees(component: Any) -> tuple[str, ...]:
 def _load(data: bytes) -> icalendar.Calendar:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or b"<html" in head:
-        raise FeedFormatError("html", "That address returned a web page, not a calendar: it is "
-                                      "probably a sign-in page. Use the calendar's secret iCal address.")
+        raise FeedFormatError("feed_web_page", code="html")
     if b"BEGIN:VCALENDAR" not in data[:4096].upper():
-        raise FeedFormatError("not_ics", "That address didn't return an iCalendar (.ics) feed.")
+        raise FeedFormatError("feed_not_ics", code="not_ics")
     try:
-        calendar = icalendar.Calendar.from_ical(data.decode("utf-8", "replace"))
+        # NUL is no text anyone wrote, and PostgreSQL can't store it in a JSON value.
+        calendar = icalendar.Calendar.from_ical(data.decode("utf-8", "replace").replace("\x00", ""))
     except Exception as exc:  # noqa: BLE001 - icalendar raises many types on bad input
-        raise FeedFormatError("malformed", "The calendar feed is malformed and couldn't be read.") from exc
+        raise FeedFormatError("feed_malformed", code="malformed") from exc
     if not isinstance(calendar, icalendar.Calendar):
-        raise FeedFormatError("malformed", "The calendar feed is malformed and couldn't be read.")
+        raise FeedFormatError("feed_malformed", code="malformed")
     try:
         return x_wr_timezone.to_standard(calendar)
     except Exception as exc:  # noqa: BLE001
-        raise FeedFormatError("malformed", "The calendar's time zone can't be read.") from exc
+        raise FeedFormatError("feed_time_zone", code="malformed") from exc
 
 
 def _series_uids(calendar: icalendar.Calendar) -> set[str]:
@@ -194,7 +195,7 @@ def read_feed(
     except FeedFormatError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken RRULE, an unknown TZID, …
-        raise FeedFormatError("malformed", "The calendar feed has an event I can't read.") from exc
+        raise FeedFormatError("feed_bad_event", code="malformed") from exc
     ordered = sorted(occurrences.values(), key=lambda o: (o.ends_at, o.key))
     return Feed(occurrences=ordered, calendar_email=cal_name)
 

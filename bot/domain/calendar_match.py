@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.domain.refusal import Refused
+
 MAX_DOMAINS = 5
 MAX_URL = 2000
 # Shared mail providers: an attendee from gmail.com says nothing about their company.
@@ -29,12 +31,12 @@ _COMPANY_SUFFIXES = {
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
-class DomainError(ValueError):
-    """A domain list that can't be used; the message says why."""
+class DomainError(Refused):
+    """A domain list that can't be used; its refusal says why."""
 
 
-class FeedUrlError(ValueError):
-    """A calendar address that can't be used; the message says why (never repeating it)."""
+class FeedUrlError(Refused):
+    """A calendar address that can't be used; its refusal says why (never repeating it)."""
 
 
 @dataclass(frozen=True)
@@ -100,11 +102,11 @@ def parse_domains(text: str) -> list[str]:
     """``acme.com, acme.co.uk`` → ``["acme.com", "acme.co.uk"]``; ``none``/``off`` → ``[]``."""
     raw = [part for part in re.split(r"[\s,;]+", (text or "").strip()) if part]
     if not raw:
-        raise DomainError("Give the company's e-mail domain, e.g. `acme.com`.")
+        raise DomainError("domains_missing")
     if len(raw) == 1 and raw[0].lower() in ("none", "off", "clear", "-"):
         return []
     if len(raw) > MAX_DOMAINS:
-        raise DomainError(f"A deal can have up to {MAX_DOMAINS} domains.")
+        raise DomainError("domains_too_many", limit=MAX_DOMAINS)
     domains: list[str] = []
     for part in raw:
         domain = _domain(part)
@@ -121,18 +123,17 @@ def _domain(part: str) -> str:
     if text.startswith("@"):
         text = text[1:]
     if "://" in text or "/" in text or "@" in text:
-        raise DomainError(f"“{shown}” isn't a domain: give just the part after the @, e.g. `acme.com`.")
+        raise DomainError("domain_not_bare", shown=shown)
     try:
         text = text.encode("idna").decode("ascii")
     except UnicodeError as exc:
-        raise DomainError(f"“{shown}” isn't a domain I can read.") from exc
+        raise DomainError("domain_unreadable", shown=shown) from exc
     labels = text.split(".")
     if len(text) > 253 or len(labels) < 2 or not all(_LABEL.match(label) for label in labels) \
             or labels[-1].isdigit():
-        raise DomainError(f"“{shown}” isn't a domain: expected something like `acme.com`.")
+        raise DomainError("domain_invalid", shown=shown)
     if text in PUBLIC_MAIL_DOMAINS:
-        raise DomainError(f"{text} is a public mail provider: everyone's there, so it can't "
-                          "identify a company.")
+        raise DomainError("domain_public", domain=text)
     return text
 
 
@@ -146,39 +147,37 @@ def check_feed_url(text: str, *, allow_private: bool) -> str:
     if linked:
         url = linked.group(1).strip()
     if not url:
-        raise FeedUrlError("Give the calendar's secret iCal address after `connect`.")
+        raise FeedUrlError("feed_url_missing")
     if len(url) > MAX_URL:
-        raise FeedUrlError(f"That address is over {MAX_URL} characters; calendar addresses are shorter.")
+        raise FeedUrlError("feed_url_too_long", limit=MAX_URL)
     if any(c.isspace() or ord(c) < 32 for c in url):
-        raise FeedUrlError("A calendar address has no spaces; paste just the one address.")
+        raise FeedUrlError("feed_url_spaces")
     if url.lower().startswith("webcal://"):
         url = "https://" + url[len("webcal://"):]
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise FeedUrlError("That isn't an address I can read.") from exc
+        raise FeedUrlError("feed_url_unreadable") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http") or not parts.hostname:
-        raise FeedUrlError("That isn't a calendar address: it should start with https://.")
+        raise FeedUrlError("feed_url_not_web")
     if scheme == "http" and not allow_private:
-        raise FeedUrlError("Calendar addresses must use https:// (the address is a secret; "
-                           "plain http would send it in the clear).")
+        raise FeedUrlError("feed_url_not_https")
     if parts.username or parts.password:
-        raise FeedUrlError("Addresses with a user name or password in them aren't supported; use the "
-                           "calendar's secret iCal address.")
+        raise FeedUrlError("feed_url_credentials")
     if port is not None and not 0 < port < 65536:
-        raise FeedUrlError("That address has an impossible port.")
+        raise FeedUrlError("feed_url_port")
     host = parts.hostname
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         address = None
     if address is not None and not allow_private and not address.is_global:
-        raise FeedUrlError("That address points inside a private network; I only read public calendars.")
+        raise FeedUrlError("feed_url_private")
     local_names = (".localhost", ".local", ".internal")
     if address is None and not allow_private and (host == "localhost" or host.endswith(local_names)):
-        raise FeedUrlError("That address points inside a private network; I only read public calendars.")
+        raise FeedUrlError("feed_url_private")
     return url
 
 

@@ -13,11 +13,12 @@ a test that fails when it moves by one unit (see docs/coaching.md).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
-from bot.domain.ledger import Commitment
+from bot.domain.ledger import Commitment, SideTally
 from bot.domain.mutual_plan import days_unconfirmed
 from bot.domain.stages import Stage
 
@@ -105,35 +106,67 @@ class SideRecord:
     last_kept: Commitment | None
     next_due: date | None  # earliest due date among open items
 
+    def with_open(self, item: Commitment, today: date) -> SideRecord:
+        """This record after one more open item of this side (a new commitment): what
+        :func:`side_records` would say with ``item`` added, without reading the others."""
+        oldest = self.oldest_due
+        due = item.due_on
+        if due is not None and (oldest is None or (due, item.number) < (oldest.due_on, oldest.number)):  # type: ignore[operator]
+            oldest = item
+        return replace(
+            self, promised=self.promised + 1, open=self.open + 1,
+            overdue=self.overdue + (1 if due is not None and due < today else 0),
+            **_oldest_due(oldest, today))
+
+    @property
+    def tally(self) -> SideTally:
+        """The counts a message's balance line shows for this side."""
+        return SideTally(open=self.open, kept=self.kept, dropped=self.dropped, overdue=self.overdue,
+                         kept_late=self.kept_late)
+
 
 def side_record(items: Sequence[Commitment], side: str, today: date) -> SideRecord:
-    """Summarise one side's items as of ``today`` (the local date deciding "overdue").
+    """Summarise one side's items as of ``today`` (the local date deciding "overdue")."""
+    ours, theirs = side_records(items, today)
+    return ours if side == "give" else theirs
 
-    One pass over the items: every ``give`` and ``get`` runs this over the whole channel.
+
+def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, SideRecord]:
+    """Both sides' records (ours, theirs) as of ``today``, in one pass over the items.
+
+    Every ``give`` and ``get`` runs this over the channel's whole history, and its balance
+    line comes from it too (:meth:`SideRecord.tally`): one pass instead of one per use.
     """
-    kept = kept_late = dropped = opened = overdue = 0
-    last_kept: Commitment | None = None
-    oldest: Commitment | None = None  # the open item due first (lowest number on a tie)
+    # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first.
+    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None], "get": [0, 0, 0, 0, 0, None, None]}
     for c in items:
-        if c.side != side:
+        row = state.get(c.side)
+        if row is None:
             continue
         status = c.status
         if status == "open":
-            opened += 1
+            row[3] += 1
             due = c.due_on
             if due is not None:
                 if due < today:
-                    overdue += 1
-                if oldest is None or (due, c.number) < (oldest.due_on, oldest.number):  # type: ignore[operator]
-                    oldest = c
+                    row[4] += 1
+                oldest = row[6]  # the open item due first (lowest number on a tie)
+                if oldest is None or (due, c.number) < (oldest.due_on, oldest.number):
+                    row[6] = c
         elif status == "done":
-            kept += 1
+            row[0] += 1
             if c.kept_late():
-                kept_late += 1
-            if last_kept is None or (c.closed_at, c.number) > (last_kept.closed_at, last_kept.number):  # type: ignore[operator]
-                last_kept = c
+                row[1] += 1
+            last = row[5]
+            if last is None or (c.closed_at, c.number) > (last.closed_at, last.number):
+                row[5] = c
         elif status == "dropped":
-            dropped += 1
+            row[2] += 1
+    return _record(state["give"], today), _record(state["get"], today)
+
+
+def _record(row: list[Any], today: date) -> SideRecord:
+    kept, kept_late, dropped, opened, overdue, last_kept, oldest = row
     return SideRecord(
         promised=kept + opened,
         kept=kept,
@@ -141,11 +174,15 @@ def side_record(items: Sequence[Commitment], side: str, today: date) -> SideReco
         dropped=dropped,
         open=opened,
         overdue=overdue,
-        oldest_due=oldest,
-        oldest_due_days=(today - oldest.due_on).days if oldest and oldest.due_on else 0,
         last_kept=last_kept,
-        next_due=oldest.due_on if oldest else None,
+        **_oldest_due(oldest, today),
     )
+
+
+def _oldest_due(oldest: Commitment | None, today: date) -> dict[str, Any]:
+    """A record's fields about its open item due first."""
+    due = oldest.due_on if oldest else None
+    return {"oldest_due": oldest, "oldest_due_days": (today - due).days if due else 0, "next_due": due}
 
 
 @dataclass(frozen=True)
@@ -172,6 +209,11 @@ class ChannelHistory:
     stage_changed: bool = False  # the message is the post about a stage change
     # The day the channel's live share link was made (None: the plan isn't shared with them).
     plan_shared_on: date | None = None
+
+    @cached_property
+    def records(self) -> tuple[SideRecord, SideRecord]:
+        """Both sides' records (ours, theirs) today, computed once."""
+        return side_records(self.items, self.today)
 
 
 @dataclass(frozen=True)
@@ -220,10 +262,13 @@ def _item_facts(prefix: str, item: Commitment | None) -> dict[str, Any]:
     return {f"{prefix}_number": item.number, f"{prefix}_what": item.what}
 
 
-def assess(history: ChannelHistory) -> Nudge:
-    """The one nudge that fits the channel now; the order of checks is the order of urgency."""
-    ours = side_record(history.items, "give", history.today)
-    theirs = side_record(history.items, "get", history.today)
+def assess(history: ChannelHistory, records: tuple[SideRecord, SideRecord] | None = None) -> Nudge:
+    """The one nudge that fits the channel now; the order of checks is the order of urgency.
+
+    ``records``: both sides' records if the caller has them already (they must be
+    :func:`side_records` of the history's items and day), so the items aren't read again.
+    """
+    ours, theirs = records or history.records
     signed = history.deal is not None and history.deal.stage is Stage.SIGNED
     base = {
         "ours_promised": ours.promised, "ours_kept": ours.kept, "ours_open": ours.open,
@@ -331,6 +376,29 @@ def _unconfirmed(history: ChannelHistory, base: dict[str, Any]) -> Nudge | None:
                                        "unconfirmed": len(waiting)})
 
 
+def _latest_celebrated(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+                       signed_at: datetime | None) -> Commitment | None:
+    """The latest promise kept recently enough to celebrate (and since the signature, once signed).
+
+    The latest kept of all is the answer, or there is none: every other was kept earlier,
+    so it is older still and before the signature too. Only one kept after ``now`` (a clock
+    moved back) needs the items looked at one by one.
+    """
+    kept = [r.last_kept for r in (ours, theirs) if r.last_kept is not None]
+    latest = max(kept, key=lambda c: (c.closed_at, c.number), default=None)
+    if latest is not None and latest.closed_at is not None and latest.closed_at > history.now:
+        candidates = [c for c in history.items if c.status == "done" and c.closed_at is not None
+                      and c.closed_at <= history.now]
+        latest = max(candidates, key=lambda c: (c.closed_at, c.number), default=None)
+    if latest is None or latest.closed_at is None:
+        return None
+    if _days(latest.closed_at, history.now) >= CELEBRATE_WITHIN_DAYS:
+        return None
+    if signed_at is not None and latest.closed_at < signed_at:
+        return None
+    return latest
+
+
 def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
                        base: dict[str, Any]) -> list[Nudge]:
     found: list[Nudge] = []
@@ -345,11 +413,8 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     if not signed and ours.promised > 0 and theirs.promised == 0:
         found.append(Nudge(GENEROUS_OPENER, base))
     signed_at = history.deal.signed_at if signed and history.deal else None
-    kept = [c for c in history.items if c.status == "done" and c.closed_at is not None
-            and c.closed_at <= history.now and _days(c.closed_at, history.now) < CELEBRATE_WITHIN_DAYS
-            and (signed_at is None or c.closed_at >= signed_at)]
-    if kept:
-        latest = max(kept, key=lambda c: (c.closed_at, c.number))
+    latest = _latest_celebrated(history, ours, theirs, signed_at)
+    if latest is not None:
         assert latest.closed_at is not None
         late_days = (latest.closed_at.date() - latest.due_on).days if latest.kept_late() else 0
         found.append(Nudge(CELEBRATE_KEPT, {
@@ -363,10 +428,11 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
         found.append(Nudge(FOLLOW_THROUGH, {
             **base, "next_due": ours.next_due, "kept_since_signature": kept_since,
             "signed_on": signed_at.date()}))
-    unexplained = [c for c in history.items if c.side == "give" and c.status != "dropped"
-                   and (history.benefit_noted_at is None or c.created_at > history.benefit_noted_at)]
-    if len(unexplained) >= WIIFT_AFTER_GIVES:
-        found.append(Nudge(WIIFT, {**base, "gives_without_benefit": len(unexplained),
+    unexplained = ours.promised if history.benefit_noted_at is None else sum(
+        1 for c in history.items if c.side == "give" and c.status != "dropped"
+        and c.created_at > history.benefit_noted_at)
+    if unexplained >= WIIFT_AFTER_GIVES:
+        found.append(Nudge(WIIFT, {**base, "gives_without_benefit": unexplained,
                                    "benefit_noted": history.benefit_noted_at is not None}))
     if ours.promised > 0 and theirs.promised > 0:
         found.append(Nudge(ON_TRACK, base))

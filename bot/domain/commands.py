@@ -6,45 +6,33 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from bot.domain.refusal import Refused
 from bot.domain.stages import Stage, normalize_stage, stage_names
 
 MAX_WHAT = 300
 MAX_COMMAND_TEXT = 2000
+MAX_DEAL_NAME = 80
 
 # With `should_escape` on, Slack sends mentions as <@U123|name> or <@U123>.
 _MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")
 _ID = re.compile(r"^#?(\d{1,6})$")
 
 
-class UsageError(ValueError):
-    """The text is not a valid command; ``message`` says why, ``usage`` shows the right shape."""
+class UsageError(Refused):
+    """The text is not a valid command: ``key``/``facts`` say why; the usage of ``subcommand``
+    (prompts/_usage.j2) shows the right shape."""
 
-    def __init__(self, message: str, usage: str | None = None, subcommand: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.usage = usage
+    def __init__(self, key: str, subcommand: str | None = None, **facts: object) -> None:
+        super().__init__(key, **facts)
         self.subcommand = subcommand
 
 
-USAGE: dict[str, str] = {
-    "give": "/partner give <what we give> [@owner] [by <when>] [(private)]",
-    "get": "/partner get <what we expect> [from <whom>] [@owner] [by <when>] [(private)]",
-    "list": "/partner list [open|all|overdue|mine] [page <n>]",
-    "done": "/partner done <id>",
-    "drop": "/partner drop <id>",
-    "edit": "/partner edit <id> [<new text>] [by <when>]",
-    "deal": "/partner deal <deal name> <stage> | /partner deal <deal name> domain <domain> [<domain> …]",
-    "meeting": "/partner meeting <deal or topic> [at <time> | in <duration>] [for <duration>]",
-    "digest": "/partner digest [now | off | weekly <day> <HH:MM> [time zone]]",
-    "checkins": "/partner checkins [list | off | 7d 30d 90d]",
-    "listen": "/partner listen [suggest | auto | off]",
-    "crm": "/partner crm [patterns | pattern <regex> | remove <n>]",
-    "share": "/partner share [off]",
-    "export": "/partner export",
-    "private": "/partner private <id>  ·  /partner shared <id>",
-    "calendar": "/partner calendar [connect <secret iCal address> | disconnect]",
-    "help": "/partner help",
-}
+# Every subcommand, in the order `/partner help` lists them; their shapes ("Usage: …") are
+# in prompts/_usage.j2, under the same names.
+SUBCOMMANDS: tuple[str, ...] = (
+    "give", "get", "list", "done", "drop", "edit", "deal", "meeting", "digest", "checkins", "listen",
+    "crm", "share", "export", "private", "calendar", "help",
+)
 
 
 @dataclass(frozen=True)
@@ -192,23 +180,13 @@ def _split_owner(text: str) -> tuple[str, str | None]:
 
 def _check_what(text: str, subcommand: str) -> None:
     if len(text) > MAX_WHAT:
-        raise UsageError(
-            f"That's {len(text)} characters; please keep a commitment under {MAX_WHAT} "
-            "(the detail can go in a thread).",
-            USAGE[subcommand],
-            subcommand,
-        )
+        raise UsageError("what_too_long", subcommand, length=len(text), limit=MAX_WHAT)
 
 
 def _parse_number(arg: str, subcommand: str) -> int:
     match = _ID.match(arg.strip())
     if not match:
-        shown = arg.strip()[:20] or "nothing"
-        raise UsageError(
-            f"“{shown}” isn't a commitment id. Ids look like #3; `/partner list` shows them.",
-            USAGE[subcommand],
-            subcommand,
-        )
+        raise UsageError("not_an_id", subcommand, shown=arg.strip()[:20] or "nothing")
     return int(match.group(1))
 
 
@@ -216,11 +194,8 @@ def _parse_stage(rest: str) -> SetStage:
     words = rest.split()
     if len(words) < 2:
         if len(words) == 1 and normalize_stage(words[0]):
-            raise UsageError(
-                "Which deal? Name it before the stage, e.g. `/partner deal Acme negotiation`.",
-                USAGE["deal"], "deal",
-            )
-        raise UsageError("Give a deal name and a stage.", USAGE["deal"], "deal")
+            raise UsageError("deal_name_first", "deal")
+        raise UsageError("deal_needs_stage", "deal")
     # Stage names can be several words ("closed won", "proposal price quote"): try the longest.
     for size in range(min(4, len(words) - 1), 0, -1):
         stage = normalize_stage(" ".join(words[-size:]))
@@ -228,15 +203,10 @@ def _parse_stage(rest: str) -> SetStage:
             deal = " ".join(words[:-size]).strip(" :-–—\"'")
             if not deal:
                 break
-            if len(deal) > 80:
-                raise UsageError("Please keep deal names under 80 characters.", USAGE["deal"], "deal")
+            if len(deal) > MAX_DEAL_NAME:
+                raise UsageError("deal_name_too_long", "deal", limit=MAX_DEAL_NAME)
             return SetStage(deal=plain_mentions(deal), stage=stage)
-    raise UsageError(
-        f"I don't know the stage “{words[-1][:30]}”. Stages: {', '.join(stage_names())} "
-        "(CRM names like “Closed Won” or “Proposal/Price Quote” work too).",
-        USAGE["deal"],
-        "deal",
-    )
+    raise UsageError("unknown_stage", "deal", word=words[-1][:30], stages=stage_names())
 
 
 _DOMAIN_CLAUSE = re.compile(r"^(?P<deal>.+?)\s+domains?(?:\s+(?P<domains>.*))?$", re.I | re.S)
@@ -245,9 +215,9 @@ _DOMAIN_CLAUSE = re.compile(r"^(?P<deal>.+?)\s+domains?(?:\s+(?P<domains>.*))?$"
 def _parse_domains_clause(deal: str, domains: str) -> SetDomains:
     deal = plain_mentions(deal).strip(" :-–—\"'")
     if not deal:
-        raise UsageError("Which deal? e.g. `/partner deal Acme domain acme.com`.", USAGE["deal"], "deal")
-    if len(deal) > 80:
-        raise UsageError("Please keep deal names under 80 characters.", USAGE["deal"], "deal")
+        raise UsageError("domain_deal_missing", "deal")
+    if len(deal) > MAX_DEAL_NAME:
+        raise UsageError("deal_name_too_long", "deal", limit=MAX_DEAL_NAME)
     return SetDomains(deal=deal, domains=domains.strip())
 
 
@@ -261,8 +231,7 @@ def _parse_calendar(rest: str) -> Calendar:
     if verb in ("disconnect", "remove", "off"):
         return Calendar("disconnect")
     # Never repeat what was typed: it may be the secret address itself.
-    raise UsageError("`calendar` knows connect, disconnect, or nothing for the status.",
-                     USAGE["calendar"], "calendar")
+    raise UsageError("calendar_unknown_verb", "calendar")
 
 
 def slack_unescape(text: str) -> str:
@@ -276,12 +245,11 @@ def slack_unescape(text: str) -> str:
 
 
 def parse_command(text: str) -> Command:
-    """Parse the text after ``/partner``; raise :class:`UsageError` with a friendly message."""
-    text = slack_unescape((text or "").strip())
+    """Parse the text after ``/partner``; raise :class:`UsageError` naming a friendly refusal."""
+    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value.
+    text = slack_unescape((text or "").replace("\x00", "").strip())
     if len(text) > MAX_COMMAND_TEXT:
-        raise UsageError(
-            f"That command is {len(text)} characters long; please keep it under {MAX_COMMAND_TEXT}."
-        )
+        raise UsageError("command_too_long", length=len(text), limit=MAX_COMMAND_TEXT)
     if not text:
         return Help()
     head, _, rest = text.partition(" ")
@@ -294,14 +262,7 @@ def parse_command(text: str) -> Command:
         private = bool(_PRIVATE_MARK.search(rest))
         rest = _PRIVATE_MARK.sub(" ", rest).strip()
         if not rest:
-            raise UsageError(
-                "Say what we give, e.g. `/partner give a pilot workspace for 30 days by Friday`."
-                if sub == "give"
-                else "Say what we expect in return, e.g. "
-                "`/partner get an intro to their CFO from Dana by Dec 3`.",
-                USAGE[sub],
-                sub,
-            )
+            raise UsageError("give_needs_what" if sub == "give" else "get_needs_what", sub)
         body, owner = _split_owner(rest)
         counterpart = None
         if sub == "get":
@@ -326,34 +287,22 @@ def parse_command(text: str) -> Command:
             elif word.isdecimal():
                 page = max(1, int(word))
             else:
-                raise UsageError(
-                    f"`list` shows open, all, overdue or mine items, not “{word[:20]}”.",
-                    USAGE["list"],
-                    "list",
-                )
+                raise UsageError("list_unknown_view", "list", word=word[:20])
         return ListItems(view=view, page=page)
     if sub in ("done", "drop"):
         if not rest:
-            raise UsageError(f"Which one? Give its id, e.g. `/partner {sub} 3`.", USAGE[sub], sub)
+            raise UsageError("needs_id", sub, command=sub)
         return CloseItem(
             number=_parse_number(rest, sub), status="done" if sub == "done" else "dropped"
         )
     if sub == "edit":
         first, _, change = rest.partition(" ")
         if not first:
-            raise UsageError(
-                "Give the id and the change, e.g. `/partner edit 3 by next Tuesday`.",
-                USAGE["edit"], "edit",
-            )
+            raise UsageError("edit_needs_id", "edit")
         number = _parse_number(first, "edit")
         change = plain_mentions(change.strip())
         if not change:
-            raise UsageError(
-                "What should change? Add new text and/or a new date, e.g. "
-                "`/partner edit 3 by next Tuesday`.",
-                USAGE["edit"],
-                "edit",
-            )
+            raise UsageError("edit_needs_change", "edit")
         _check_what(change, "edit")
         return EditItem(number=number, text=change)
     if sub in ("deal", "stage"):
@@ -370,10 +319,7 @@ def parse_command(text: str) -> Command:
         return _parse_calendar(rest)
     if sub == "meeting":
         if not rest:
-            raise UsageError(
-                "Which meeting? e.g. `/partner meeting Acme at 3pm for 45m`.",
-                USAGE["meeting"], "meeting",
-            )
+            raise UsageError("meeting_needs_topic", "meeting")
         return Meeting(text=plain_mentions(rest))
     if sub == "digest":
         return Digest(args=rest.split())
@@ -382,31 +328,21 @@ def parse_command(text: str) -> Command:
     if sub == "listen":
         mode = rest.lower() or None
         if mode is not None and mode not in LISTEN_MODES:
-            raise UsageError(
-                f"Listening can be suggest, auto or off, not “{mode[:20]}”.",
-                USAGE["listen"], "listen",
-            )
+            raise UsageError("listen_unknown_mode", "listen", mode=mode[:20])
         return Listen(mode=mode)
     if sub == "crm":
         return Crm(args=rest)
     if sub == "share":
         if rest.lower() not in ("", "off"):
-            raise UsageError(
-                f"`share` shows the partner's link, or `share off` revokes it; not “{rest[:20]}”.",
-                USAGE["share"], "share",
-            )
+            raise UsageError("share_unknown", "share", word=rest[:20])
         return Share(off=rest.lower() == "off")
     if sub == "export":
         return Export()
     if sub in ("private", "shared"):
         if not rest:
-            raise UsageError(f"Which one? Give its id, e.g. `/partner {sub} 3`.", USAGE["private"], "private")
+            raise UsageError("needs_id", "private", command=sub)
         return SetVisibility(number=_parse_number(rest, "private"), private=sub == "private")
 
-    guess = difflib.get_close_matches(sub, list(USAGE), n=1, cutoff=0.5)
-    hint = f" Did you mean `{guess[0]}`?" if guess else ""
-    raise UsageError(
-        f"I don't know “{head[:30]}”.{hint} `/partner help` lists everything I can do.",
-        USAGE[guess[0]] if guess else None,
-        guess[0] if guess else None,
-    )
+    guess = difflib.get_close_matches(sub, SUBCOMMANDS, n=1, cutoff=0.5)
+    raise UsageError("unknown_command", guess[0] if guess else None, word=head[:30],
+                     guess=guess[0] if guess else None)

@@ -73,6 +73,7 @@ from bot.domain.date_words import (
     TIME_PREFIX,
     TIME_SUFFIX,
 )
+from bot.domain.refusal import Refused
 from bot.domain.timezones import zone as tz_zone
 
 __all__ = [
@@ -81,36 +82,43 @@ __all__ = [
 ]
 
 _ECHO_CHARS = 40  # how much of the user's phrase we quote back in an error
-_HINT = "Try “by Friday”, “Dec 3” or “in 2 weeks”."
 
 
-class DueDateError(ValueError):
+class DueDateError(Refused):
     """A due date we can't accept.
 
-    ``str(err)`` (also ``err.message``) is one friendly sentence to show the
-    user (templates escape it for mrkdwn like any value), e.g. ``I couldn't read “Fridya” as a date. Try
-    “by Friday”, “Dec 3” or “in 2 weeks”.`` ``err.reason`` is for code:
-    ``"empty"``, ``"too_long"``, ``"unreadable"``, ``"invalid"`` (e.g. Feb 30),
-    ``"past"`` or ``"too_far"``.
+    ``err.refusal`` names the sentence to show (``date_unreadable`` in ``prompts/_errors.j2``:
+    "I couldn't read “Fridya” as a date. Try “by Friday”, …") with the phrase it echoes.
+    ``err.reason`` is for code: ``"empty"``, ``"too_long"``, ``"unreadable"``, ``"invalid"``
+    (e.g. Feb 30), ``"past"`` or ``"too_far"``.
     """
 
-    def __init__(self, message: str, *, reason: str = "unreadable") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, key: str, *, reason: str = "unreadable", **facts: object) -> None:
+        super().__init__(key, **facts)
         self.reason = reason
 
 
 # --------------------------------------------------------------------------- normalisation
 
 
+_INNER_DOTS = re.compile(r"(?<=[a-z])\.(?=[a-z])")  # e.o.d -> eod, a.m -> am
+_WORD_BREAKS = re.compile(r"(?<=[a-z])[.\-]")  # "dec. 3", "mid-december", "end-of-month"
+_FILLER_WORDS = frozenset(("the", "please", "pls"))
+_WORD = re.compile(r"\S+")
+
+
 def _normalize(phrase: str) -> str:
-    """Lower-case, punctuation-light, single-spaced form of a phrase for the rules."""
+    """Lower-case, punctuation-light, single-spaced form of a phrase for the rules.
+
+    Runs for each trailing phrase of every command's text (split_due), so its patterns
+    are compiled once.
+    """
     s = unicodedata.normalize("NFKC", phrase).casefold()
-    s = re.sub(r"(?<=[a-z])\.(?=[a-z])", "", s)  # e.o.d -> eod, a.m -> am
-    s = re.sub(r"(?<=[a-z])[.\-]", " ", s)  # "dec. 3", "mid-december", "end-of-month"
+    s = _INNER_DOTS.sub("", s)
+    s = _WORD_BREAKS.sub(" ", s)
     s = s.replace(",", " ")
     s = " ".join(s.split()).strip(EDGE_CHARS)
-    s = " ".join(w for w in s.split() if w not in ("the", "please", "pls"))
+    s = " ".join([w for w in s.split() if w not in _FILLER_WORDS])
     stripped = LEADING_INTRO.sub("", s, count=1)
     return stripped or s
 
@@ -186,33 +194,21 @@ def _local_now(now: datetime, tz: str) -> datetime:
 # --------------------------------------------------------------------------- messages
 
 
-def _quote(phrase: str) -> str:
-    """The user's phrase, shortened, in curly quotes (templates escape it for mrkdwn)."""
+def _echo(phrase: str) -> str:
+    """The user's phrase, shortened, to quote back (templates escape it for mrkdwn)."""
     flat = " ".join(phrase.split())
     short = flat[:_ECHO_CHARS] + ("…" if len(flat) > _ECHO_CHARS else "")
     # Formatting characters have no escape in mrkdwn, so they are dropped from the echo.
-    short = re.sub(r"[*_~`]", "", short)
-    return f"“{short}”"
-
-
-def _fmt(d: date) -> str:
-    return f"{d:%a}, {d:%b} {d.day}, {d.year}"
+    return re.sub(r"[*_~`]", "", short)
 
 
 def _check_range(due: date, today: date, phrase: str) -> date:
     if due < today:
-        raise DueDateError(
-            f"That date is in the past ({_quote(phrase)} is {_fmt(due)}). "
-            "Pick today or a later date.",
-            reason="past",
-        )
+        raise DueDateError("date_past", reason="past", phrase=_echo(phrase), due=due)
     limit = add_months(today, 12 * MAX_YEARS_AHEAD)
     if due > limit:
-        raise DueDateError(
-            f"That date is more than {MAX_YEARS_AHEAD} years away ({_quote(phrase)}). "
-            f"Pick a date up to {_fmt(limit)}.",
-            reason="too_far",
-        )
+        raise DueDateError("date_too_far", reason="too_far", phrase=_echo(phrase),
+                           years=MAX_YEARS_AHEAD, latest=limit)
     return due
 
 
@@ -233,27 +229,23 @@ def parse_due(phrase: str, now: datetime, tz: str) -> date:
     (on Monday 2026-11-23 "Tuesday" is 2026-11-24, "next Tuesday" 2026-12-01).
     A leading "by"/"due"/"on"/"until" and a time of day ("5pm", "EOD") are ignored.
 
-    Raises :class:`DueDateError` (with a message for the user) for empty,
+    Raises :class:`DueDateError` (with a refusal to show the user) for empty,
     over-long (> 60 characters) or unreadable phrases, impossible dates, dates
     before today and dates more than 5 years ahead.
     """
     raw = phrase.strip() if isinstance(phrase, str) else ""
     if not raw:
-        raise DueDateError(f"I need a due date. {_HINT}", reason="empty")
+        raise DueDateError("date_empty", reason="empty")
     if len(raw) > MAX_PHRASE_CHARS:
-        raise DueDateError(
-            f"{_quote(raw)} is too long for a due date. {_HINT}", reason="too_long"
-        )
+        raise DueDateError("date_too_long", reason="too_long", phrase=_echo(raw))
     local = _local_now(now, tz)
     s = _normalize(raw)
     try:
         due = _resolve(s, local) if len(s) <= 2 * MAX_PHRASE_CHARS else None
     except NotADate:
-        raise DueDateError(
-            f"{_quote(raw)} isn't a real calendar date. {_HINT}", reason="invalid"
-        ) from None
+        raise DueDateError("date_invalid", reason="invalid", phrase=_echo(raw)) from None
     if due is None:
-        raise DueDateError(f"I couldn't read {_quote(raw)} as a date. {_HINT}")
+        raise DueDateError("date_unreadable", phrase=_echo(raw))
     return _check_range(due, local.date(), raw)
 
 
@@ -330,7 +322,7 @@ def split_due(text: str, now: datetime, tz: str) -> tuple[str, date | None]:
     while 0 < start < len(core) and not core[start - 1].isspace():
         start += 1
     tokens = [
-        (m.start() + start, m.group()) for m in re.finditer(r"\S+", core[start:])
+        (m.start() + start, m.group()) for m in _WORD.finditer(core[start:])
     ]
     words = [w.strip(EDGE_CHARS).casefold() for _, w in tokens]
 
@@ -381,9 +373,7 @@ def parse_iso_date(value: str) -> date:
             return date.fromisoformat(raw)
         except ValueError:
             pass
-    raise DueDateError(
-        f"I couldn't read {_quote(raw or str(value))} as a date. Pick a day in the date picker."
-    )
+    raise DueDateError("date_picker_unreadable", phrase=_echo(raw or str(value)))
 
 
 def warm_up() -> None:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.domain.refusal import Refused
 from bot.domain.timezones import zone
 
 DEFAULT_LENGTH = timedelta(minutes=60)
@@ -21,8 +22,12 @@ _AT = re.compile(
 )
 
 
-class MeetingError(ValueError):
-    """The meeting text can't be read; the message says how to write it."""
+def _hours(length: timedelta) -> int:
+    return int(length.total_seconds() // 3600)
+
+
+class MeetingError(Refused):
+    """The meeting text can't be read; its refusal says how to write it."""
 
 
 @dataclass(frozen=True)
@@ -42,10 +47,7 @@ def _duration(amount: str, unit: str) -> timedelta:
             return timedelta(days=value)
         return timedelta(hours=value) if unit.startswith("h") else timedelta(minutes=value)
     except OverflowError:  # "in 99999999999 days": past what a timedelta holds
-        raise MeetingError(
-            "That is further than I can count; debriefs go up to 60 days ahead, meetings last "
-            "up to 12 hours: try `/partner meeting Acme in 2 days for 45m`."
-        ) from None
+        raise MeetingError("meeting_beyond_count", days=MAX_AHEAD.days, hours=_hours(MAX_LENGTH)) from None
 
 
 def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
@@ -65,7 +67,7 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
     if match:
         ahead = _duration(match.group(1), match.group(2))
         if ahead > MAX_AHEAD:  # checked before adding: now + 99999999 days overflows a datetime
-            raise MeetingError("I can schedule debriefs up to 60 days ahead.")
+            raise MeetingError("meeting_too_far", days=MAX_AHEAD.days)
         starts_at = now + ahead
         rest = rest[: match.start()]
     else:
@@ -78,7 +80,7 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
             elif meridiem == "am" and hour == 12:
                 hour = 0
             if hour > 23 or minute > 59:
-                raise MeetingError("That time doesn't exist; try `at 3pm` or `at 15:30`.")
+                raise MeetingError("meeting_time_invalid")
             local = now.astimezone(local_zone)
             start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
             if day == "tomorrow" or (day != "today" and start <= local):
@@ -87,12 +89,12 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
             rest = rest[: match.start()]
     topic = rest.strip()
     if not topic:
-        raise MeetingError("Say which deal or topic the meeting is about, e.g. `/partner meeting Acme demo`.")
+        raise MeetingError("meeting_topic_missing")
     if len(topic) > MAX_TOPIC:
-        raise MeetingError(f"Please keep the meeting topic under {MAX_TOPIC} characters.")
+        raise MeetingError("meeting_topic_too_long", limit=MAX_TOPIC)
     if length <= timedelta(0) or length > MAX_LENGTH:
-        raise MeetingError("A meeting can last from a minute to 12 hours.")
+        raise MeetingError("meeting_length", hours=_hours(MAX_LENGTH))
     if starts_at - now > MAX_AHEAD:
-        raise MeetingError("I can schedule debriefs up to 60 days ahead.")
+        raise MeetingError("meeting_too_far", days=MAX_AHEAD.days)
     start_utc = starts_at.astimezone(UTC)
     return MeetingPlan(topic=topic, starts_at=start_utc, ends_at=start_utc + length)

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 
 from bot.domain.commands import MAX_WHAT
 from bot.domain.ledger import Commitment, sort_key
+from bot.domain.refusal import Refused
 from bot.domain.workspace import Workspace
 
 # 32 random bytes behind each link: guessing one is out of reach (2**256 tries).
@@ -123,8 +124,8 @@ def csrf_ok(key: bytes, hashed: str, given: str) -> bool:
 # ------------------------------------------------------------------ proposals
 
 
-class ProposalError(ValueError):
-    """The proposed change can't be sent; the message says why, for the partner."""
+class ProposalError(Refused):
+    """The proposed change can't be sent; its refusal says why, for the partner."""
 
 
 @dataclass(frozen=True)
@@ -139,21 +140,21 @@ def read_proposal(item: Commitment, what_text: str, due_text: str, today: date) 
     """Validate what the partner typed into the "propose a change" form."""
     what = " ".join(what_text.split())
     if len(what) > MAX_WHAT:
-        raise ProposalError(f"Please keep the wording under {MAX_WHAT} characters.")
+        raise ProposalError("proposal_too_long", limit=MAX_WHAT)
     due_on = None
     if due_text.strip():
         try:
             due_on = date.fromisoformat(due_text.strip())
         except ValueError:
-            raise ProposalError("The date should look like 2026-12-24.") from None
+            raise ProposalError("proposal_date_format") from None
         if due_on < today:
-            raise ProposalError("The new date is in the past.")
+            raise ProposalError("proposal_date_past")
         if due_on - today > MAX_PROPOSAL_AHEAD:
-            raise ProposalError("The new date is more than three years away.")
+            raise ProposalError("proposal_date_too_far")
     new_what = what if what and what != item.what else None
     new_due = due_on if due_on and due_on != item.due_on else None
     if new_what is None and new_due is None:
-        raise ProposalError("Change the wording or the date (or both) to propose something.")
+        raise ProposalError("proposal_unchanged")
     return Proposal(new_what, new_due)
 
 

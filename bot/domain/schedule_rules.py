@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import available_timezones
 
+from bot.domain.refusal import Refused
 from bot.domain.timezones import local_date, zone
 
 __all__ = ["local_date", "zone"]  # re-exported: callers import them from here too
@@ -39,8 +40,8 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 ReminderState = Literal["due", "overdue"]
 
 
-class RuleError(ValueError):
-    """Input a person typed that the rules can't use; the message says why, kindly."""
+class RuleError(Refused):
+    """Input a person typed that the rules can't use; its refusal says why, kindly."""
 
 
 # --------------------------------------------------------------------------- zones
@@ -100,25 +101,19 @@ def parse_cadence(args: Sequence[str]) -> list[int]:
     """
     words = [w for arg in args for w in re.split(r"[,\s]+", arg.strip().lower()) if w]
     if not words:
-        raise RuleError("Give at least one interval, e.g. `7d 30d 90d`.")
+        raise RuleError("cadence_empty")
     found: set[int] = set()
     for word in words:
         match = _CADENCE.match(word)
         if not match:
-            raise RuleError(
-                f"“{word[:20]}” isn't an interval I understand: use days, weeks or months "
-                "after the signature, like `7d`, `2w` or `3m`."
-            )
+            raise RuleError("cadence_unreadable", word=word[:20])
         number, unit = int(match.group(1)), (match.group(2) or "d")[0]
         value = number * _UNIT_DAYS[unit]
         if not 1 <= value <= MAX_CHECKIN_DAYS:
-            raise RuleError(
-                f"“{word}” is {value} days; check-ins can be 1 to {MAX_CHECKIN_DAYS} days "
-                "after the signature."
-            )
+            raise RuleError("cadence_out_of_range", word=word, days=value, limit=MAX_CHECKIN_DAYS)
         found.add(value)
     if len(found) > MAX_CHECKINS:
-        raise RuleError(f"That's {len(found)} check-ins; {MAX_CHECKINS} at most, please.")
+        raise RuleError("cadence_too_many", count=len(found), limit=MAX_CHECKINS)
     return sorted(found)
 
 
@@ -132,7 +127,7 @@ def parse_weekday(word: str) -> int:
         matches = [i for i, name in enumerate(WEEKDAYS) if name.startswith(cleaned)]
         if len(matches) == 1:
             return matches[0]
-    raise RuleError(f"“{word[:20]}” isn't a day of the week; try `monday` or `fri`.")
+    raise RuleError("weekday_unreadable", word=word[:20])
 
 
 _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
@@ -150,7 +145,7 @@ def parse_clock(word: str) -> time:
                 hour = hour % 12 + (12 if half == "pm" else 0)
         if 0 <= hour <= 23 and 0 <= minute <= 59:
             return time(hour, minute)
-    raise RuleError(f"“{word[:20]}” isn't a time I can read; use 24-hour `HH:MM` like `09:00`.")
+    raise RuleError("clock_unreadable", word=word[:20])
 
 
 def next_weekly(now: datetime, weekday: int, wall: time, tz: str | None) -> datetime:

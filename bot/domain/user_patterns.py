@@ -6,7 +6,7 @@ line never finishes and, holding the GIL, freezes the whole process. RE2 (Google
 engine, the ``google-re2`` package) guarantees time linear in the text for every
 pattern it accepts, so no shape check is needed: a pattern RE2 compiles is safe to
 run on any message, and one it can't compile (backreferences, lookarounds) is refused
-with a message saying what to write instead.
+with advice on what to write instead (prompts/_errors.j2).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import re2
+
+from bot.domain.refusal import Refusal
 
 __all__ = [
     "MAX_PATTERN_LENGTH",
@@ -30,7 +32,6 @@ __all__ = [
 MAX_PATTERN_LENGTH = 300
 # Slack's own limit on a message's text; matching is linear, so the whole of it is fine.
 MAX_TEXT = 40_000
-EXAMPLE = "`(?P<deal>.+) moved to (?P<stage>.+)`"
 
 
 def _options() -> re2.Options:
@@ -44,56 +45,36 @@ def _options() -> re2.Options:
 
 _OPTIONS = _options()
 
-# RE2's error text (a prefix of it) -> what to tell the person, with what to write instead.
-_ADVICE: tuple[tuple[str, str], ...] = (
-    ("invalid perl operator: (?=",
-     "Lookaheads like `(?=…)` aren't supported. Match the text itself instead: "
-     "`(?P<deal>.+) moved to (?P<stage>\\w+)`."),
-    ("invalid perl operator: (?!",
-     "Negative lookaheads like `(?!…)` aren't supported. Use a character class instead, "
-     "e.g. `[^:]+` for \"anything but a colon\"."),
-    ("invalid perl operator: (?<=",
-     "Lookbehinds like `(?<=…)` aren't supported. Put the text before the group in the "
-     "pattern itself: `moved to (?P<stage>\\w+)`."),
-    ("invalid perl operator: (?<!",
-     "Negative lookbehinds like `(?<!…)` aren't supported. Use a character class or "
-     "`^` to say where the match starts."),
-    ("invalid perl operator: (?>",
-     "Atomic groups `(?>…)` aren't needed here (matching never backtracks): "
-     "write a plain group `(?:…)`."),
-    ("invalid perl operator: (?(",
-     "Conditionals `(?(…)…)` aren't supported. Add a second pattern for the other shape."),
-    ("invalid perl operator: (?#",
-     "Comments `(?#…)` aren't supported; leave them out."),
-    ("bad repetition operator",
-     "Possessive repeats like `a++` aren't needed here (matching never backtracks): "
-     "write `a+`."),
-    ("invalid repetition size",
-     "Repeat counts above 1000 (in total, counting repeats inside repeats) aren't "
-     "supported: use `+`, or a smaller count such as `{1,80}`."),
-    ("pattern too large",
-     "That pattern expands to too much (large counts inside repeats): use `+` or "
-     "smaller counts such as `{1,80}`."),
+# RE2's error text (a prefix of it) -> the refusal (prompts/_errors.j2) saying what to write instead.
+_ADVICE: tuple[tuple[str, Refusal], ...] = (
+    ("invalid perl operator: (?=", Refusal("crm_pattern_lookahead")),
+    ("invalid perl operator: (?!", Refusal("crm_pattern_negative_lookahead")),
+    ("invalid perl operator: (?<=", Refusal("crm_pattern_lookbehind")),
+    ("invalid perl operator: (?<!", Refusal("crm_pattern_negative_lookbehind")),
+    ("invalid perl operator: (?>", Refusal("crm_pattern_atomic")),
+    ("invalid perl operator: (?(", Refusal("crm_pattern_conditional")),
+    ("invalid perl operator: (?#", Refusal("crm_pattern_comment")),
+    ("bad repetition operator", Refusal("crm_pattern_possessive")),
+    ("invalid repetition size", Refusal("crm_pattern_repeat_count")),
+    ("pattern too large", Refusal("crm_pattern_too_large")),
 )
 _BACKREFERENCE = "invalid escape sequence: \\"
-_BACKREFERENCE_ADVICE = ("Backreferences like `\\1` or `(?P=name)` aren't supported. Write the "
-                         "repeated text out, or capture each part with its own named group.")
 
 
-def _advice(error: str, pattern: str) -> str:
+def _advice(error: str, pattern: str) -> Refusal:
     for prefix, advice in _ADVICE:
         if error.startswith(prefix):
             return advice
     if error.startswith(_BACKREFERENCE) and error[len(_BACKREFERENCE):][:1].isdigit():
-        return _BACKREFERENCE_ADVICE
+        return Refusal("crm_pattern_backreference")
     if error.startswith("invalid perl operator: (?P") and "(?P=" in pattern:
-        return _BACKREFERENCE_ADVICE
+        return Refusal("crm_pattern_backreference")
     if error.startswith("invalid perl operator: (?") and error[-1:] in "imsxU":
-        return "Only the flags `(?i)`, `(?m)`, `(?s)` and `(?U)` are supported; leave the others out."
-    return f"That is not a valid regular expression ({error}). Example: {EXAMPLE}"
+        return Refusal("crm_pattern_flags")
+    return Refusal("crm_pattern_invalid", {"detail": error})
 
 
-def _compile(pattern: str) -> tuple[re2._Regexp | None, str | None]:
+def _compile(pattern: str) -> tuple[re2._Regexp | None, Refusal | None]:
     try:
         return re2.compile(pattern, options=_OPTIONS), None
     except re2.error as exc:
@@ -101,28 +82,26 @@ def _compile(pattern: str) -> tuple[re2._Regexp | None, str | None]:
         text = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
         return None, _advice(text, pattern)
     except (TypeError, ValueError, OverflowError, MemoryError):
-        return None, f"That is not a valid regular expression. Example: {EXAMPLE}"
+        return None, Refusal("crm_pattern_invalid")
 
 
-def validate_pattern(pattern: str) -> str | None:
-    """A friendly message saying what is wrong with a user's pattern, or None when usable.
+def validate_pattern(pattern: str) -> Refusal | None:
+    """What is wrong with a user's pattern (a refusal to show them), or None when usable.
 
     A usable pattern is at most 300 characters of RE2 syntax (Python's, minus
     backreferences and lookarounds) with named groups ``deal`` and ``stage``
     (``from`` is optional).
     """
     if not isinstance(pattern, str) or not pattern.strip():
-        return f"The pattern is empty. Example: {EXAMPLE}"
+        return Refusal("crm_pattern_empty")
     if len(pattern) > MAX_PATTERN_LENGTH:
-        return (f"That pattern is {len(pattern)} characters long; please keep it to "
-                f"{MAX_PATTERN_LENGTH} or fewer.")
+        return Refusal("crm_pattern_too_long", {"length": len(pattern), "limit": MAX_PATTERN_LENGTH})
     compiled, problem = _compile(pattern)
     if compiled is None:
         return problem
     missing = [name for name in ("deal", "stage") if name not in compiled.groupindex]
     if missing:
-        names = " and ".join(f"`(?P<{name}>...)`" for name in missing)
-        return f"The pattern needs a named group {names} so I know where to look."
+        return Refusal("crm_pattern_needs_groups", {"missing": missing})
     return None
 
 

@@ -119,3 +119,47 @@ def _unknown_fields(raw: Any, parsed: Any, path: str = "") -> list[str]:
         return [p for n, (r, q) in enumerate(zip(raw, parsed, strict=True))
                 for p in _unknown_fields(r, q, f"{path}/{n}")]
     return []
+
+
+RESPONSE_TYPES = {"ephemeral", "in_channel"}
+RESPONSE_ACTIONS = {"errors", "update", "push", "clear"}
+
+
+def command_ack_problems(body: Any) -> list[str]:
+    """Why Slack would refuse a slash command's acknowledgement body (a message)."""
+    if not isinstance(body, dict):
+        return []  # plain text is a message too
+    problems = []
+    if body.get("response_type", "ephemeral") not in RESPONSE_TYPES:
+        problems.append(f"unknown response_type {body.get('response_type')!r}")
+    problem = message_problems(body)
+    if problem is not None:
+        problems += [f"{problem[0]}: {p}" for p in problem[1]]
+    return problems
+
+
+def view_ack_problems(body: Any, submitted: dict[str, Any]) -> list[str]:
+    """Why Slack would refuse a view_submission's acknowledgement body.
+
+    ``errors`` must name input blocks of the submitted view, each with a message;
+    ``update``/``push`` carry a view judged like views.update/views.push.
+    """
+    if not isinstance(body, dict) or not body:
+        return [] if body in ({}, None) else ["a view_submission ack must be a JSON object"]
+    action = body.get("response_action")
+    if action not in RESPONSE_ACTIONS:
+        return [f"unknown response_action {action!r}"]
+    if action in ("update", "push"):
+        return view_problems(body.get("view"))
+    if action == "errors":
+        errors = body.get("errors")
+        if not isinstance(errors, dict) or not errors:
+            return ["response_action errors needs a non-empty errors object"]
+        inputs = {b.get("block_id") for b in submitted.get("blocks") or []
+                  if isinstance(b, dict) and b.get("type") == "input"}
+        problems = [f"errors names {key!r}, not an input block of the view"
+                    for key in errors if submitted.get("blocks") and key not in inputs]
+        problems += [f"errors[{key!r}] must be a non-empty string" for key, text in errors.items()
+                     if not isinstance(text, str) or not text.strip()]
+        return problems
+    return []

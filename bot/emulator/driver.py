@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from bot.emulator.block_kit import command_ack_problems, view_ack_problems
 from bot.emulator.slack_api import SlackEmulator, default_user_name, dm_channel_id
 
 FORM = "application/x-www-form-urlencoded"
@@ -213,7 +214,9 @@ class SlackDriver:
             "response_url": self._response_url(),
             "trigger_id": self._trigger_id(),
         }
-        return self._form(fields, **opts)
+        response = self._form(fields, **opts)
+        _check_ack(response, command_ack_problems)
+        return response
 
     # -------------------------------------------------------------------- events
 
@@ -399,7 +402,9 @@ class SlackDriver:
             "response_urls": [],
             **self._interactive_workspace(),
         }
-        return self._interactive(payload, **opts)
+        response = self._interactive(payload, **opts)
+        _check_ack(response, lambda body: view_ack_problems(body, view))
+        return response
 
     # ------------------------------------------------------------------ helpers
 
@@ -500,6 +505,21 @@ class SlackDriver:
             return self.emulator.new_trigger_id()
         # Slack's shape: "<digits>.<digits>.<hex>"; only uniqueness matters to bots.
         return f"{secrets.randbelow(10**12)}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
+
+
+def _check_ack(response: requests.Response, problems_of: Any) -> None:
+    """Refuse, as Slack would, an acknowledgement body it can't show (invalid Block Kit, an
+    unknown response_action, errors naming no input). Slack shows the person an error and
+    drops the body; here the test fails at once, whichever test made the bot send it."""
+    if response.status_code != 200 or not response.text:
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        return  # a plain-text answer
+    problems = problems_of(body)
+    if problems:
+        raise AssertionError(f"Slack would refuse this acknowledgement: {problems}: {response.text[:500]}")
 
 
 def _wall_clock_ts() -> str:

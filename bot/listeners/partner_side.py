@@ -7,10 +7,6 @@ from typing import TYPE_CHECKING
 from bot.domain.mutual_plan import is_external
 from bot.domain.workspace import Workspace
 
-# What a partner hears when they press a button that would write our ledger.
-PARTNERS_DONT_LOG = ("In a shared channel, our team logs the ledger; you can confirm and "
-                     "mark your own items done (`/partner list`).")
-
 if TYPE_CHECKING:
     from bot.container import Services
 

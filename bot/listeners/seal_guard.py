@@ -15,18 +15,17 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
+from bot.domain.refusal import Refusal
 from bot.listeners.payload import workspace_of
-from bot.services.outcome import error
-from bot.slack.poster import rendered
+from bot.services.outcome import refuse
+from bot.slack.poster import form_errors, rendered
 from bot.slack.seal import SEALED_ACTIONS, SEALED_VIEWS, Seal
 
 if TYPE_CHECKING:
     from bot.container import Services
 
-REFUSED_CLICK = "That button doesn't check out (it was changed on its way here); use the buttons " \
-                "of a fresh `/partner list` or Home tab."
-REFUSED_FORM = "This form doesn't check out (it was changed on its way here); close it and open " \
-               "it again from the channel."
+REFUSED_CLICK = Refusal("button_tampered")
+REFUSED_FORM = Refusal("form_tampered")
 
 
 def make_seal_guard(services: Services) -> Callable[..., Any]:
@@ -81,7 +80,7 @@ def _refuse_click(services: Services, body: dict[str, Any], client: WebClient,
     if (body.get("view") or {}).get("type") == "home" and user:
         services.publish_home(client, workspace_of(context), user, REFUSED_CLICK)
         return
-    reply = error(REFUSED_CLICK).reply
+    reply = refuse(REFUSED_CLICK).reply
     if reply is not None and isinstance(body.get("response_url"), str):
         respond(replace_original=False, **rendered(reply))
 
@@ -90,7 +89,7 @@ def _refuse_form(view: dict[str, Any]) -> BoltResponse:
     """Show the refusal on the form's first input (Slack shows errors only on inputs)."""
     first_input = next((b.get("block_id") for b in view.get("blocks") or []
                         if isinstance(b, dict) and b.get("type") == "input" and b.get("block_id")), None)
-    answer = ({"response_action": "errors", "errors": {first_input: REFUSED_FORM}} if first_input
+    answer = (form_errors({first_input: REFUSED_FORM}) if first_input
               else {"response_action": "clear"})
     return BoltResponse(status=200, body=json.dumps(answer),
                         headers={"content-type": "application/json"})

@@ -212,8 +212,9 @@ class Dispatcher:
         so a channel is planned when its data changed since it was last planned (the
         store's revision), and otherwise once per :data:`REPLAN_PERIOD` at an offset of its
         own, which spreads those re-plans over the period instead of one burst. The first
-        sweep of a process, a store that can't tell revisions (several processes on
-        PostgreSQL) and a clock that jumped plan every channel, as before.
+        sweep of a process, a channel whose revision the store can't tell (on PostgreSQL, one
+        not written since revisions were added) and a clock that jumped plan every channel,
+        as before.
         """
         at = now or self.clock.now()
         for poller in self.pollers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from bot.messages import Message
 from bot.schedule.jobs import JobStore, new_job
@@ -25,12 +26,21 @@ def schedule_post(
 
     ``message.context`` is stored, so it must be JSON-safe (strings, numbers, lists, dicts).
     """
+    job = new_job(job_id, POST, due_at, stored_payload(message), now, thread_ts=thread_ts)
+    return jobs.create(scope, job)
+
+
+def stored_payload(message: Message) -> dict[str, Any]:
+    """What a post job stores of ``message``: its template and a JSON copy of its context.
+
+    A value JSON can't hold (a date, a dataclass) is refused here, where the caller can see
+    why, not later in the store, where one bad document would break the writes after it.
+    """
     try:
         context = json.loads(json.dumps(message.context))
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"schedule_post: the context of {message.template!r} isn't JSON-safe: {exc}") from exc
-    payload = {"template": message.template, "context": context}
-    return jobs.create(scope, new_job(job_id, POST, due_at, payload, now, thread_ts=thread_ts))
+        raise TypeError(f"the context of {message.template!r} isn't JSON-safe: {exc}") from exc
+    return {"template": message.template, "context": context}
 
 
 def render_post(scope: Scope, job: Doc, now: datetime) -> Message:

@@ -44,9 +44,9 @@ from bot.schedule.jobs import JobStore, parse
 from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, new_feed, occurrences
 from bot.services.calendar_jobs import cancel_post, ensure_post
 from bot.services.calendar_plan import POST_DELAY, MeetingPlanner, choice_id, member_targets
-from bot.services.calendar_poll import FeedPoller, Fetcher
+from bot.services.calendar_poll import FeedPoller, Fetcher, stored_refusal
 from bot.services.deals import Deals
-from bot.services.outcome import Outcome, error
+from bot.services.outcome import Outcome, error, refuse
 from bot.services.partner_command import Actor
 from bot.store import Scope, Store
 
@@ -109,7 +109,7 @@ class CalendarService:
         try:
             url = check_feed_url(text, allow_private=self.allow_private)
         except FeedUrlError as exc:
-            return error(str(exc), cmd.USAGE["calendar"])
+            return refuse(exc.refusal, "calendar")
         now = self.clock.now()
         current = self.feeds.get(workspace, user)
         if current is None or current.get("url") != url:  # the same address again (a retry) keeps its state
@@ -148,7 +148,8 @@ class CalendarService:
         when = {k: _local(feed.get(k), local) for k in ("last_success_at", "last_attempt_at", "next_poll_at")}
         return Outcome(reply=Message("calendar_status", {
             "feed": {"masked": mask_url(feed["url"]), "error": feed.get("error"),
-                     "error_message": feed.get("error_message"), "failures": int(feed.get("failures") or 0),
+                     "problem": stored_refusal(feed) if feed.get("error") else None,
+                     "failures": int(feed.get("failures") or 0),
                      **when},
             "upcoming": upcoming, "tz": tz,
         }))
@@ -158,11 +159,10 @@ class CalendarService:
         try:
             domains = parse_domains(command.domains)
         except DomainError as exc:
-            return error(str(exc), cmd.USAGE["deal"])
+            return refuse(exc.refusal, "deal")
         deal = self._deals.set_domains(actor.scope, command.deal, domains, actor.user)
         if deal is None:
-            return error(f"There's no deal “{command.deal}” in this channel yet. Set its stage first, "
-                         f"e.g. `/partner deal {command.deal} prospecting`.", cmd.USAGE["deal"])
+            return error("deal_missing", usage_of="deal", deal=command.deal)
         return Outcome(reply=Message("deal_domains", {"deal": deal.name, "domains": list(deal.domains)}))
 
     def choose(self, workspace: str, user: str, value: str) -> Outcome:
@@ -170,12 +170,12 @@ class CalendarService:
         digest, _, channel = (value or "").partition("|")
         record = self.feeds.meeting(workspace, digest) if digest else None
         if record is None or channel not in (record.get("choices") or []):
-            return error("That choice isn't open any more.")
+            return error("calendar_choice_closed")
         if user not in (record.get("owners") or []):
-            return error("Only someone whose calendar has this meeting can choose.")
+            return error("calendar_choice_not_yours")
         chosen = record.get("chosen_channel")
         if chosen and chosen != channel:
-            return error("The debrief channel for this meeting was already chosen.")
+            return error("calendar_choice_taken")
         now = self.clock.now()
         self.feeds.put_meeting(workspace, digest, {**record, "chosen_channel": channel})
         due = max(parse(record["due_at"]), now)

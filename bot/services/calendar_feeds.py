@@ -46,7 +46,7 @@ def new_feed(user: str, url: str, now: datetime) -> Doc:
     return {
         "user": user, "url": url, "connected_at": now.isoformat(), "next_poll_at": now.isoformat(),
         "etag": None, "last_modified": None, "parsed_at": None, "last_success_at": None,
-        "last_attempt_at": None, "failures": 0, "error": None, "error_message": None,
+        "last_attempt_at": None, "failures": 0, "error": None, "error_refusal": None,
         "alerted": False, "occurrences": [], "calendar_email": None,
     }
 

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.messages import Message
 from bot.schedule.jobs import CANCELLED, PENDING, JobStore, iso, new_job
-from bot.schedule.posts import POST
+from bot.schedule.posts import POST, stored_payload
 from bot.store import Doc, Scope
 
 CANCELLED_BY_CALENDAR = "calendar"  # the error of a job the calendar cancelled (and may revive)
@@ -19,8 +19,7 @@ CANCELLED_BY_CALENDAR = "calendar"  # the error of a job the calendar cancelled 
 def create_post(jobs: JobStore, scope: Scope, job_id: str, due: datetime, message: Message, now: datetime,
                 target: str | None = None) -> bool:
     """A new pending post; False when the id exists."""
-    payload = {"template": message.template, "context": message.context}
-    return jobs.create(scope, new_job(job_id, POST, due, payload, now, target=target))
+    return jobs.create(scope, new_job(job_id, POST, due, stored_payload(message), now, target=target))
 
 
 def ensure_post(jobs: JobStore, scope: Scope, job_id: str, due: datetime, message: Message, now: datetime, *,
@@ -31,7 +30,7 @@ def ensure_post(jobs: JobStore, scope: Scope, job_id: str, due: datetime, messag
         if allow_new:
             create_post(jobs, scope, job_id, due, message, now, target=target)
         return
-    payload = {"template": message.template, "context": message.context}
+    payload = stored_payload(message)
 
     def replan(doc: Doc) -> Doc | None:
         revivable = doc["status"] == CANCELLED and doc.get("error") == CANCELLED_BY_CALENDAR

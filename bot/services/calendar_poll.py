@@ -12,6 +12,7 @@ from typing import Any
 from bot.calendar_fetch import FetchError, FetchPolicy, FetchResult
 from bot.domain.calendar import FeedFormatError, read_feed
 from bot.domain.calendar_match import mask_url
+from bot.domain.refusal import Refusal
 from bot.messages import Message
 from bot.schedule.jobs import JobStore, parse
 from bot.services.calendar_feeds import (
@@ -81,11 +82,11 @@ class FeedPoller:
                                local_tz=self._directory.user_tz(workspace, user),
                                window_start=now - LOOKBACK, window_end=now + HORIZON)
         except (FetchError, FeedFormatError) as exc:
-            return {**base, "error": exc.code, "error_message": str(exc)}
+            return {**base, "error": exc.code, "error_refusal": exc.refusal.to_json()}
         except Exception:  # noqa: BLE001 - one bad feed must not stop the others
             # No address in the message: it is a secret.
             log.exception("reading the calendar feed of %s/%s failed", workspace, user)
-            return {**base, "error": "internal", "error_message": "Something went wrong on my side."}
+            return {**base, "error": "internal", "error_refusal": Refusal("feed_internal").to_json()}
         return {**base, **_success(now, self.poll_interval), "etag": result.etag,
                 "last_modified": result.last_modified, "parsed_at": now.isoformat(), "body_sha": body_sha,
                 "calendar_email": parsed.calendar_email,
@@ -109,7 +110,7 @@ class FeedPoller:
         spell_of = f"{stored['connected_at']}|{stored.get('last_success_at')}"
         spell = hashlib.sha256(spell_of.encode()).hexdigest()
         message = Message("calendar_failing", {"masked": mask_url(stored["url"]),
-                                               "message": stored.get("error_message") or "",
+                                               "problem": stored_refusal(stored).to_json(),
                                                "failures": int(stored.get("failures") or 0)})
         create_post(self._jobs, calendar_scope(workspace), f"calendar-failing:{user}:{spell[:16]}", now,
                     message, now, target=user)
@@ -117,5 +118,11 @@ class FeedPoller:
 
 
 def _success(now: datetime, poll: timedelta) -> dict[str, Any]:
-    return {"last_success_at": now.isoformat(), "failures": 0, "error": None, "error_message": None,
+    return {"last_success_at": now.isoformat(), "failures": 0, "error": None, "error_refusal": None,
             "alerted": False, "next_poll_at": (now + poll).isoformat()}
+
+
+def stored_refusal(feed: Doc) -> Refusal:
+    """Why the feed's last read failed; documents written before refusals were stored say it generically."""
+    stored = feed.get("error_refusal")
+    return Refusal.from_json(stored) if stored else Refusal("feed_failed")

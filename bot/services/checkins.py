@@ -29,7 +29,7 @@ from bot.services.channel_settings import ChannelSettings
 from bot.services.coach import Coach
 from bot.services.deals import DEAL, deal_key
 from bot.services.ledger import Ledger
-from bot.services.outcome import Message, Outcome, error
+from bot.services.outcome import Message, Outcome, refuse
 from bot.services.partner_command import Actor
 from bot.store import Doc, Scope, Store
 
@@ -124,7 +124,6 @@ class CheckinService:
         assert isinstance(command, cmd.Checkins)
         args = [a for a in command.args if a]
         scope = actor.scope
-        usage = cmd.USAGE["checkins"]
         if not args or args == ["list"]:
             return Outcome(reply=self._status(scope, "list"))
         if args == ["off"]:
@@ -138,7 +137,7 @@ class CheckinService:
         try:
             days = parse_cadence(args)
         except RuleError as exc:
-            return error(str(exc), usage)
+            return refuse(exc.refusal, "checkins")
         self.zones.learn(scope, actor.user, actor.tz())
         self.settings.set(scope, checkin_days=days)
         self.reschedule(scope)

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.domain.coaching import QUIET, ChannelHistory, DealState, Nudge, assess
-from bot.domain.ledger import Commitment, balance
+from bot.domain.coaching import QUIET, ChannelHistory, DealState, Nudge, SideRecord, assess
+from bot.domain.ledger import Balance, Commitment
 from bot.domain.stages import Stage
 from bot.services.deals import Deals
 from bot.services.plan_links import shared_on
@@ -102,13 +102,20 @@ class Coach:
         self._store.update(scope, COACHING, GIVEN_KEY, change)
 
     def context(self, scope: Scope, items: list[Commitment], today: date,
-                stage_changed: bool = False, remember: bool = True) -> dict[str, Any]:
+                stage_changed: bool = False, remember: bool = True,
+                records: tuple[SideRecord, SideRecord] | None = None) -> dict[str, Any]:
         """Template context of a coaching message: the balance and the one nudge.
 
         ``remember=False`` for a message that won't show the nudge: it isn't logged as given.
+        ``records``: both sides' records of ``items`` today, when the caller has them
+        (:meth:`bot.services.ledger.Ledger.snapshot`).
         """
-        judge = self.advise if remember else self.judge
-        return {"balance": balance(items, today), "nudge": judge(scope, items, today, stage_changed)}
+        history = self.history(scope, items, today, stage_changed)
+        ours, theirs = records or history.records
+        nudge = assess(history, (ours, theirs))
+        if remember:
+            self.remember(scope, nudge)
+        return {"balance": Balance(give=ours.tally, get=theirs.tally), "nudge": nudge}
 
     def note_benefit(self, scope: Scope, text: str) -> None:
         """Someone wrote down what's in it for them (the record or debrief form's WIIFT line)."""

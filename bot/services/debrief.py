@@ -8,9 +8,10 @@ from typing import Any
 
 from bot.domain.commands import MAX_WHAT, plain_mentions
 from bot.domain.dates import DueDateError, parse_iso_date
+from bot.domain.refusal import Refusal
 from bot.services.outcome import Message, Outcome
 from bot.services.partner_command import Actor, PartnerCommands
-from bot.services.record_form import form_field
+from bot.services.record_form import form_text
 
 DEBRIEF_LINES = 3
 MAX_WIIFM = 500
@@ -30,11 +31,11 @@ def read_debrief(values: dict[str, Any]) -> tuple[list[DebriefLine], str]:
     for side in ("give", "get"):
         for n in range(1, DEBRIEF_LINES + 1):
             block = f"{side}_{n}"
-            what = (form_field(values, block).get("value") or "").strip()
-            due = form_field(values, f"{block}_due").get("selected_date")
+            what = form_text(values, block)
+            due = form_text(values, f"{block}_due", "selected_date") or None
             if what or due:
                 lines.append(DebriefLine(side, block, what, due))
-    return lines, (form_field(values, "wiifm").get("value") or "").strip()
+    return lines, form_text(values, "wiifm")
 
 
 def debrief_modal(topic: str, channel: str) -> Message:
@@ -49,25 +50,25 @@ class Debriefs:
     def __init__(self, partner: PartnerCommands) -> None:
         self._partner = partner
 
-    def validate(self, lines: list[DebriefLine], wiifm: str, actor: Actor) -> dict[str, str]:
-        """Errors keyed by block id; empty when the form can be stored."""
-        errors: dict[str, str] = {}
+    def validate(self, lines: list[DebriefLine], wiifm: str, actor: Actor) -> dict[str, Refusal]:
+        """Errors keyed by block id (template ``form_errors``); empty when the form can be stored."""
+        errors: dict[str, Refusal] = {}
         today = self._partner.today(actor.tz())
         for line in lines:
             if not line.what:
-                errors[line.block] = "Add what was promised, or clear the date."
+                errors[line.block] = Refusal("debrief_line_needs_what")
             elif len(line.what) > MAX_WHAT:
-                errors[line.block] = f"Please keep it under {MAX_WHAT} characters."
+                errors[line.block] = Refusal("form_too_long", {"limit": MAX_WHAT})
             if line.due:
                 try:
                     if parse_iso_date(line.due) < today:
-                        errors[f"{line.block}_due"] = "That date is in the past."
+                        errors[f"{line.block}_due"] = Refusal("form_date_past")
                 except DueDateError:
-                    errors[f"{line.block}_due"] = "That isn't a date I can read."
+                    errors[f"{line.block}_due"] = Refusal("form_date_unreadable")
         if not lines:
-            errors["give_1"] = "Fill in at least one line: what did we or they commit to?"
+            errors["give_1"] = Refusal("debrief_empty")
         if len(wiifm) > MAX_WIIFM:
-            errors["wiifm"] = f"Please keep it under {MAX_WIIFM} characters."
+            errors["wiifm"] = Refusal("form_too_long", {"limit": MAX_WIIFM})
         return errors
 
     def record(self, actor: Actor, lines: list[DebriefLine], wiifm: str, topic: str,

@@ -36,7 +36,7 @@ from bot.services.checkins import CHECKIN
 from bot.services.coach import Coach
 from bot.services.deals import DEAL, Deal, Deals
 from bot.services.ledger import COMMITMENT, COUNTER, Ledger
-from bot.services.outcome import Message, Outcome, error
+from bot.services.outcome import Message, Outcome, error, refuse
 from bot.services.partner_command import Actor
 from bot.store import Doc, Scope, Store
 
@@ -289,7 +289,6 @@ class DigestService:
         assert isinstance(command, cmd.Digest)
         args = [a for a in command.args if a]
         scope = actor.scope
-        usage = cmd.USAGE["digest"]
         words = [a.lower() for a in args]
         now = self.clock.now()
         if not words:
@@ -307,28 +306,24 @@ class DigestService:
             return Outcome(reply=self._status(scope, "on"))
         if words[0] == "weekly" or (words and _looks_like_day(words[0])):
             rest = args[1:] if words[0] == "weekly" else args
-            return self._set_weekly(actor, rest, usage)
+            return self._set_weekly(actor, rest)
         return error(
-            f"I don't know “{args[0][:20]}” here. I can post the digest `now`, turn it `off` or "
-            "`on`, or set its day and time with `weekly <day> <HH:MM> [time zone]`.",
-            usage,
+            "digest_unknown_verb", usage_of="digest", word=args[0][:20],
         )
 
-    def _set_weekly(self, actor: Actor, args: list[str], usage: str) -> Outcome:
+    def _set_weekly(self, actor: Actor, args: list[str]) -> Outcome:
         if len(args) < 2 or len(args) > 3:
-            return error("Give a day and a time, and optionally a time zone, e.g. "
-                         "`/partner digest weekly monday 09:00 Europe/Berlin`.", usage)
+            return error("digest_needs_time", usage_of="digest")
         try:
             weekday = parse_weekday(args[0])
             wall = parse_clock(args[1])
         except RuleError as exc:
-            return error(str(exc), usage)
+            return refuse(exc.refusal, "digest")
         tz: str | None = None
         if len(args) == 3:
             tz = resolve_tz(args[2])
             if tz is None:
-                return error(f"“{args[2][:40]}” isn't a time zone I know; use an IANA name such as "
-                             "`Europe/Berlin`, `America/New_York` or `UTC`.", usage)
+                return error("unknown_time_zone", usage_of="digest", zone=args[2][:40])
         scope = actor.scope
         now = self.clock.now()
         if tz is None:
@@ -342,8 +337,7 @@ class DigestService:
     def _now(self, actor: Actor) -> Outcome:
         scope = actor.scope
         if not self._has_ledger(scope):
-            return error("There's nothing to digest here yet: no commitments and no deals. "
-                         "Start with `/partner give …` — what are you giving to receive?")
+            return error("digest_empty")
         now = self.clock.now()
         tz = self.zones.digest(scope)
         end = now + timedelta(seconds=1)  # what happened this very second counts too

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.ledger import Balance, Commitment, balance, sort_key
+from bot.domain.refusal import Refusal
 from bot.services.deals import Deal, Deals
 from bot.services.ledger import Ledger
 from bot.services.outcome import Message
@@ -30,7 +31,7 @@ class HomeDeal:
 
 def home_message(
     store: Store, ledger: Ledger, deals: Deals, workspace: str, user: str,
-    member_of: set[str], today: date, notice: str | None = None,
+    member_of: set[str], today: date, notice: Refusal | None = None,
 ) -> Message:
     """Build the Home view for ``user``; only channels in ``member_of`` are read."""
     items: list[HomeItem] = []

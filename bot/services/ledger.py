@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 from bot.clock import Clock
+from bot.domain.coaching import SideRecord, side_records
 from bot.domain.ledger import Commitment, Side, Status, Visibility
 from bot.store import Scope, Store
 
@@ -29,6 +31,15 @@ class ItemResult:
     item: Commitment | None = None
 
 
+@dataclass(frozen=True)
+class _Cached:
+    """A channel's parsed items as of a store revision, and its records on one day."""
+
+    revision: int
+    items: tuple[Commitment, ...]
+    records: tuple[date, tuple[SideRecord, SideRecord]] | None = None
+
+
 class Ledger:
     """Commitments of one workspace's channels; numbers are per channel (#1, #2, …)."""
 
@@ -37,10 +48,17 @@ class Ledger:
         self._clock = clock
         # Is the partner in this channel (Slack Connect)? Set by the mutual plan feature.
         self.externally_shared: Callable[[Scope], bool] = lambda scope: False
-        # scope -> (store revision, items in number order). Commitments are frozen, so
-        # the cached objects can be shared; only the list is copied for each caller.
-        self._cache: OrderedDict[Scope, tuple[int, list[Commitment]]] = OrderedDict()
+        # scope -> its items in number order as of a store revision. Commitments are frozen,
+        # so the cached objects can be shared; each caller gets its own list.
+        self._cache: OrderedDict[Scope, _Cached] = OrderedDict()
         self._cache_lock = threading.Lock()
+
+    def transaction(self, scope: Scope) -> AbstractContextManager[None]:
+        """Hold the channel: what is read inside sees exactly what was written inside, and
+        other writers wait. A give reads its balance inside, so on PostgreSQL the items come
+        with the write's round trips (or from the cache, without asking) instead of from a
+        transaction of their own."""
+        return self._store.transaction(scope)
 
     def _next_number(self, scope: Scope) -> int:
         doc = self._store.update(
@@ -109,22 +127,49 @@ class Ledger:
         the channel's age. Where the store can tell that nothing changed (its
         revision), the parsed items are reused.
         """
-        revision = self._store.revision(scope)  # before reading: a write in between only misses
-        if revision is not None:
-            with self._cache_lock:
-                hit = self._cache.get(scope)
-                if hit is not None and hit[0] == revision:
-                    self._cache.move_to_end(scope)
-                    return list(hit[1])
-        docs = self._store.find(scope, COMMITMENT)
-        items = sorted((Commitment.from_doc(d) for d in docs), key=lambda c: c.number)
-        if revision is not None:
-            self._remember(scope, revision, items)
-        return items
+        entry = self._current(scope)
+        return list(entry.items) if entry is not None else self._read(scope)
 
-    def _remember(self, scope: Scope, revision: int, items: list[Commitment]) -> None:
+    def snapshot(self, scope: Scope, today: date) -> tuple[list[Commitment], tuple[SideRecord, SideRecord]]:
+        """The channel's items and both sides' records on ``today`` (:func:`side_records`).
+
+        A busy channel's records are kept with its items and brought up to date with each
+        new item, so a give doesn't count the channel's whole history again.
+        """
+        entry = self._current(scope)
+        if entry is None:
+            items = self._read(scope)
+            return items, side_records(items, today)
+        if entry.records is None or entry.records[0] != today:
+            entry = replace(entry, records=(today, side_records(entry.items, today)))
+            with self._cache_lock:
+                if self._cache.get(scope) is not None and self._cache[scope].revision == entry.revision:
+                    self._cache[scope] = entry
+        assert entry.records is not None
+        return list(entry.items), entry.records[1]
+
+    def _read(self, scope: Scope) -> list[Commitment]:
+        return sorted((Commitment.from_doc(d) for d in self._store.find(scope, COMMITMENT)),
+                      key=lambda c: c.number)
+
+    def _current(self, scope: Scope) -> _Cached | None:
+        """The scope's cache entry, read again if the scope changed; None when the store
+        can't tell changes (PostgreSQL: other processes write too)."""
+        revision = self._store.revision(scope)  # before reading: a write in between only misses
+        if revision is None:
+            return None
         with self._cache_lock:
-            self._cache[scope] = (revision, list(items))
+            hit = self._cache.get(scope)
+            if hit is not None and hit.revision == revision:
+                self._cache.move_to_end(scope)
+                return hit
+        entry = _Cached(revision, tuple(self._read(scope)))
+        self._remember(scope, entry)
+        return entry
+
+    def _remember(self, scope: Scope, entry: _Cached) -> None:
+        with self._cache_lock:
+            self._cache[scope] = entry
             self._cache.move_to_end(scope)
             while len(self._cache) > CACHED_CHANNELS:
                 self._cache.popitem(last=False)
@@ -137,17 +182,21 @@ class Ledger:
             return
         with self._cache_lock:
             hit = self._cache.get(scope)
-        if hit is None or hit[0] != before:
+        if hit is None or hit.revision != before:
             return
-        if not hit[1] or hit[1][-1].number < item.number:  # a new item: numbers only grow
-            items = [*hit[1], item]
+        records = None
+        if not hit.items or hit.items[-1].number < item.number:  # a new item: numbers only grow
+            items = (*hit.items, item)
+            if hit.records is not None and item.is_open:
+                day, (ours, theirs) = hit.records
+                records = (day, (ours.with_open(item, day), theirs) if item.side == "give"
+                           else (ours, theirs.with_open(item, day)))
         else:  # a change to an existing one (or, defensively, a new one out of order)
-            items = [c for c in hit[1] if c.number != item.number]
-            items.append(item)
-            items.sort(key=lambda c: c.number)
+            items = tuple(sorted([c for c in hit.items if c.number != item.number] + [item],
+                                 key=lambda c: c.number))
         after = self._store.revision(scope)
         assert after is not None
-        self._remember(scope, after, items)
+        self._remember(scope, _Cached(after, items, records))
 
     def channel_items(self, scope: Scope) -> list[Commitment]:
         """The items a message to the whole channel may list: in a channel shared with the

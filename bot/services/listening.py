@@ -11,8 +11,9 @@ from bot.domain.crm import parse_crm_message, validate_pattern
 from bot.domain.dates import DueDateError, parse_due
 from bot.domain.detector import Detection, detect_commitment, detect_meeting_end
 from bot.domain.message_text import flatten_message
+from bot.domain.refusal import Refusal
 from bot.services.ledger import Ledger
-from bot.services.outcome import Message, Outcome, error
+from bot.services.outcome import Message, Outcome, error, refuse
 from bot.services.partner_command import Actor, PartnerCommands
 from bot.store import Scope, Store
 
@@ -132,9 +133,9 @@ class Listening:
         """Log an offered commitment as give or get (from a button, or automatically)."""
         offer = self._store.get(actor.scope, OFFER, ts)
         if offer is None or offer.get("state") == "withdrawn":
-            return error("That message is gone, so there's nothing to log.")
+            return error("offer_gone_to_log")
         if offer.get("state") == "ignored":
-            return error("That one was ignored; use `/partner give …` to log it after all.")
+            return error("offer_ignored")
         due_on = None
         if offer.get("due_text"):
             try:
@@ -164,7 +165,7 @@ class Listening:
         """The speaker said no thanks."""
         offer = self._store.get(actor.scope, OFFER, ts)
         if offer is None:
-            return error("That message is gone, so there's nothing to ignore.")
+            return error("offer_gone_to_ignore")
         if offer.get("state") == "offered":
             self._store.put(actor.scope, OFFER, ts, {**offer, "state": "ignored"})
         return Outcome(reply=Message("listen_ignored", {}))
@@ -173,10 +174,10 @@ class Listening:
         """Undo an automatic log: the item is dropped."""
         offer = self._store.get(actor.scope, OFFER, ts)
         if offer is None or not offer.get("number"):
-            return error("There's nothing to undo for that message.")
+            return error("offer_nothing_to_undo")
         result = self._ledger.close(actor.scope, int(offer["number"]), "dropped", actor.user)
         if result.outcome == "already_closed":
-            return error(f"#{offer['number']} is already closed; nothing changed.")
+            return error("offer_already_closed", number=offer["number"])
         return Outcome(reply=Message("listen_undone", {"number": offer["number"]}))
 
     def _coaching(self, actor: Actor, today: Any, shown: bool) -> dict[str, Any]:
@@ -204,20 +205,19 @@ class Listening:
         if verb in ("", "patterns", "list"):
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": None}))
         if verb == "pattern":
-            problem = validate_pattern(rest) if rest else "Give the pattern after `pattern`."
+            problem = validate_pattern(rest) if rest else Refusal("crm_pattern_missing")
             if problem:
-                return error(problem, cmd.USAGE["crm"])
+                return refuse(problem, "crm")
             if len(patterns) >= MAX_PATTERNS:
-                return error(f"A channel can have {MAX_PATTERNS} patterns; remove one first.",
-                             cmd.USAGE["crm"])
+                return error("crm_patterns_full", usage_of="crm", limit=MAX_PATTERNS)
             if rest not in patterns:
                 patterns.append(rest)
                 self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": rest}))
         if verb == "remove":
             if not rest.isdecimal() or not 1 <= int(rest) <= len(patterns):
-                return error("Give the number of a pattern from `/partner crm patterns`.", cmd.USAGE["crm"])
+                return error("crm_pattern_number", usage_of="crm")
             patterns.pop(int(rest) - 1)
             self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": None}))
-        return error(f"`crm` knows patterns, pattern and remove, not “{verb[:20]}”.", cmd.USAGE["crm"])
+        return error("crm_unknown_verb", usage_of="crm", word=verb[:20])

@@ -10,7 +10,7 @@ from bot.domain import commands as cmd
 from bot.domain.meetings import MeetingError, parse_meeting
 from bot.domain.timezones import zone
 from bot.services.listening import Listening
-from bot.services.outcome import Message, Outcome, error
+from bot.services.outcome import Message, Outcome, refuse
 from bot.services.partner_command import Actor, PartnerCommands
 from bot.store import Scope
 
@@ -31,7 +31,7 @@ class Meetings:
         try:
             plan = parse_meeting(command.text, self._partner.clock.now(), tz)
         except MeetingError as exc:
-            return error(str(exc), cmd.USAGE["meeting"])
+            return refuse(exc.refusal, "meeting")
         # The same meeting scheduled twice (a double submit) keeps one debrief.
         digest = hashlib.sha1(f"{plan.topic.casefold()}|{plan.ends_at.isoformat()}".encode()).hexdigest()
         job_id = f"debrief:{digest[:16]}"

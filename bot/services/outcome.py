@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from bot.domain.refusal import Refusal
 from bot.messages import Message
 
-__all__ = ["FileUpload", "Message", "Outcome", "error"]
+__all__ = ["FileUpload", "Message", "Outcome", "error", "refuse"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ class Outcome:
     files: list[FileUpload] = field(default_factory=list)
 
 
-def error(message: str, usage: str | None = None) -> Outcome:
-    """A friendly ephemeral refusal that changed nothing."""
-    return Outcome(reply=Message("error", {"message": message, "usage": usage}), ok=False)
+def refuse(refusal: Refusal, usage_of: str | None = None) -> Outcome:
+    """A friendly ephemeral refusal that changed nothing, with the shape of the subcommand
+    ``usage_of`` (prompts/_usage.j2) when it helps."""
+    return Outcome(reply=Message("error", {"refusal": refusal, "usage_of": usage_of}), ok=False)
+
+
+def error(key: str, *, usage_of: str | None = None, **facts: Any) -> Outcome:
+    """:func:`refuse` with the text ``key`` of ``prompts/_errors.j2`` and its ``facts``."""
+    return refuse(Refusal(key, facts), usage_of)

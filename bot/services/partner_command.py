@@ -19,7 +19,7 @@ from bot.services.channel_settings import ChannelSettings
 from bot.services.coach import Coach
 from bot.services.deals import Deals
 from bot.services.ledger import Ledger
-from bot.services.outcome import Message, Outcome, error
+from bot.services.outcome import Message, Outcome, error, refuse
 from bot.store import Scope
 
 LIST_PAGE_SIZE = 10
@@ -49,7 +49,7 @@ class PartnerCommands:
         # other features (scheduling, listening, meetings) are added through register()
         # by the code that builds that feature, and unhandled() proves none is missing.
         self._routes: dict[type, Callable[[Actor, Any], Outcome]] = {
-            cmd.Help: lambda actor, c: Outcome(reply=Message("help", {"usage": cmd.USAGE, "topic": c.topic})),
+            cmd.Help: lambda actor, c: Outcome(reply=Message("help", {"topic": c.topic})),
             cmd.AddItem: self.add,
             cmd.ListItems: self.list,
             cmd.CloseItem: self.close,
@@ -85,24 +85,23 @@ class PartnerCommands:
         try:
             what, due_on = split_due(command.text, self.clock.now(), tz)
         except DueDateError as exc:
-            return error(str(exc), cmd.USAGE[command.side])
+            return refuse(exc.refusal, command.side)
         if not what:
-            return error(
-                "I got the date but not the commitment itself: what is it?",
-                cmd.USAGE[command.side],
+            return error("add_needs_what", usage_of=command.side)
+        with self.ledger.transaction(actor.scope):  # the balance as of this give
+            item, _ = self.ledger.add(
+                actor.scope,
+                side=command.side,  # type: ignore[arg-type]
+                what=what,
+                owner=command.owner or actor.user,
+                created_by=actor.user,
+                due_on=due_on,
+                counterpart=command.counterpart,
+                visibility="private" if command.private else "shared",
             )
-        item, _ = self.ledger.add(
-            actor.scope,
-            side=command.side,  # type: ignore[arg-type]
-            what=what,
-            owner=command.owner or actor.user,
-            created_by=actor.user,
-            due_on=due_on,
-            counterpart=command.counterpart,
-            visibility="private" if command.private else "shared",
-        )
-        today = self.today(tz)
-        context = self.coach.context(actor.scope, self.ledger.items(actor.scope), today)
+            today = self.today(tz)
+            items, records = self.ledger.snapshot(actor.scope, today)
+        context = self.coach.context(actor.scope, items, today, records=records)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))
 
     def list(self, actor: Actor, command: cmd.ListItems) -> Outcome:
@@ -127,11 +126,10 @@ class PartnerCommands:
         """Close an item by number (also used by the buttons)."""
         result = self.ledger.close(actor.scope, number, status, actor.user)  # type: ignore[arg-type]
         if result.outcome == "not_found":
-            return error(f"There is no commitment #{number} in this channel. "
-                         "`/partner list all` shows this channel's items.")
+            return error("item_missing", number=number)
         if result.outcome == "already_closed":
             assert result.item is not None
-            return error(f"#{number} is already {result.item.status}; nothing changed.")
+            return error("item_already_closed", number=number, status=result.item.status)
         today = self.today(actor.tz())
         context = self.coach.context(actor.scope, self.ledger.items(actor.scope), today)
         return Outcome(
@@ -144,17 +142,15 @@ class PartnerCommands:
         try:
             what, due_on = split_due(command.text, self.clock.now(), tz)
         except DueDateError as exc:
-            return error(str(exc), cmd.USAGE["edit"])
+            return refuse(exc.refusal, "edit")
         if not what and due_on is None:
-            return error("Give new text and/or a new date.", cmd.USAGE["edit"])
+            return error("edit_needs_change", usage_of="edit")
         result = self.ledger.edit(actor.scope, command.number, what=what or None, due_on=due_on)
         if result.outcome == "not_found":
-            return error(f"There is no commitment #{command.number} in this channel.")
+            return error("item_missing", number=command.number)
         if result.outcome == "already_closed":
             assert result.item is not None
-            return error(
-                f"#{command.number} is already {result.item.status}; reopen it by adding it again."
-            )
+            return error("edit_closed", number=command.number, status=result.item.status)
         return Outcome(
             reply=Message("item_edited", {"item": result.item, "today": self.today(tz)})
         )

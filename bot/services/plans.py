@@ -31,6 +31,7 @@ from bot.domain.mutual_plan import (
     token_hash,
     well_formed,
 )
+from bot.domain.refusal import Refusal
 from bot.domain.timezones import local_date
 from bot.services.deals import Deal, Deals
 from bot.services.ledger import Ledger
@@ -66,7 +67,7 @@ class WebResult:
     item: Commitment | None = None
     announce: Message | None = None  # to the channel
     direct: tuple[str, Message] | None = None  # (user id, message) to one of ours
-    problem: str | None = None
+    problem: Refusal | None = None  # why it was refused (a text of prompts/_errors.j2)
 
 
 class MutualPlans:
@@ -100,8 +101,7 @@ class MutualPlans:
         if command.off:
             return Outcome(reply=Message("plan_share", {"link": None, "revoked": self._revoke(actor.scope)}))
         if self.key is None or not self.base_url:
-            return error("Share links aren't set up on this server: the operator sets "
-                         "PARTNER_COACH_PUBLIC_URL (see docs/mutual-plan.md).")
+            return error("share_not_configured")
         scope = actor.scope
         with self.store.transaction(scope):
             current = self.store.get(scope, SHARE, SHARE_KEY)
@@ -148,8 +148,7 @@ class MutualPlans:
         visibility = "private" if command.private else "shared"
         result = self.ledger.set_visibility(actor.scope, command.number, visibility)
         if result.outcome == "not_found":
-            return error(f"There is no commitment #{command.number} in this channel. "
-                         "`/partner list all` shows this channel's items.")
+            return error("item_missing", number=command.number)
         return Outcome(reply=Message("plan_visibility", {
             "item": result.item, "changed": result.outcome == "ok"}))
 
@@ -174,19 +173,18 @@ class MutualPlans:
             return Outcome(reply=Message("partner_list", {"view": page.view, "deals": page.deals}))
         if isinstance(command, cmd.CloseItem) and command.status == "done":
             return self.partner_close(actor, command.number)
-        return error("In a shared channel, partners can use `/partner list` and "
-                     "`/partner done <id>` on their own side's items.")
+        return error("partner_commands_only")
 
     def partner_close(self, actor: Actor, number: int) -> Outcome:
         """A partner marks one of their own shared items done; ours and private ones are refused."""
         item = self.ledger.get(actor.scope, number)
         if item is None or item.is_private:
-            return error(f"There is no commitment #{number} on the shared plan.")
+            return error("plan_item_missing", number=number)
         if not partner_may_close(item):
-            return error(f"#{number} is on our side: only our team marks it done.")
+            return error("plan_item_ours", number=number)
         result = self.ledger.close(actor.scope, number, "done", actor.user)
         if result.outcome == "already_closed":
-            return error(f"#{number} is already {item.status}; nothing changed.")
+            return error("item_already_closed", number=number, status=item.status)
         return Outcome(reply=Message("partner_done", {"item": result.item}),
                        posts=[Message("partner_done_announce", {"item": result.item, "user": actor.user})])
 
@@ -226,7 +224,7 @@ class MutualPlans:
             return WebResult("not_found")
         result = self.ledger.confirm(scope, number, PAGE_SOURCE)
         if result.outcome == "already_closed":
-            return WebResult("refused", result.item, problem="That item is already closed.")
+            return WebResult("refused", result.item, problem=Refusal("plan_item_closed"))
         if result.outcome != "ok":
             return WebResult("already" if result.outcome == "unchanged" else "not_found", result.item)
         return WebResult("confirmed", result.item, announce=Message("plan_confirmed", {"item": result.item}))
@@ -237,19 +235,18 @@ class MutualPlans:
         if item is None:
             return WebResult("not_found")
         if not item.is_open:
-            return WebResult("refused", item, problem="That item is already closed.")
+            return WebResult("refused", item, problem=Refusal("plan_item_closed"))
         today = local_date(self.clock.now(), self.channel_tz(scope))
         try:
             proposal = read_proposal(item, what, due, today)
         except ProposalError as exc:
-            return WebResult("refused", item, problem=str(exc))
+            return WebResult("refused", item, problem=exc.refusal)
         with self.store.transaction(scope):
             waiting = self.store.find(scope, PROPOSAL, lambda d: d.get("number") == number
                                       and d.get("status") == "pending")
             if waiting:
                 # One open question per item: the link can't be used to flood someone's DMs.
-                return WebResult("refused", item, problem="A change to this item is already "
-                                 "waiting for an answer from our side.")
+                return WebResult("refused", item, problem=Refusal("proposal_waiting"))
             proposal_id = secrets.token_hex(8)
             self.store.put(scope, PROPOSAL, proposal_id, {
                 "id": proposal_id, "number": number, "status": "pending",
@@ -268,12 +265,12 @@ class MutualPlans:
         with self.store.transaction(scope):
             doc = self.store.get(scope, PROPOSAL, proposal_id)
             if doc is None:
-                return error("That proposal is gone (the channel's data may have been removed).")
+                return error("proposal_gone")
             item = self.ledger.get(scope, int(doc["number"]))
             if item is None:
-                return error("The item of that proposal no longer exists.")
+                return error("proposal_item_gone")
             if actor.user != item.owner:
-                return error("Only the item's owner can answer this proposal.")
+                return error("proposal_not_owner")
             if doc["status"] != "pending":
                 return Outcome(reply=Message("plan_proposal_decided", {
                     "item": item, "accepted": doc["status"] == "accepted", "again": True}))
@@ -281,7 +278,7 @@ class MutualPlans:
                 due_on = date.fromisoformat(doc["due_on"]) if doc.get("due_on") else None
                 result = self.ledger.edit(scope, item.number, what=doc.get("what"), due_on=due_on)
                 if result.outcome != "ok":
-                    return error(f"#{item.number} is already {item.status}; nothing changed.")
+                    return error("item_already_closed", number=item.number, status=item.status)
                 confirmed = self.ledger.confirm(scope, item.number, PAGE_SOURCE)
                 item = confirmed.item or result.item or item
             self.store.put(scope, PROPOSAL, proposal_id,

@@ -8,9 +8,11 @@ from typing import Any
 
 from bot.domain.commands import MAX_WHAT, plain_mentions
 from bot.domain.dates import DueDateError, parse_iso_date
+from bot.domain.refusal import Refusal
 from bot.services.outcome import Message, Outcome
 
 MAX_WIIFT = 500
+MAX_COUNTERPART = 80
 
 
 @dataclass(frozen=True)
@@ -29,14 +31,20 @@ def form_field(values: dict[str, Any], block: str) -> dict[str, Any]:
     return (values.get(block) or {}).get("value") or {}
 
 
+def form_text(values: dict[str, Any], block: str, key: str = "value") -> str:
+    """A text field of the form, stripped; "" when missing or not a string (a mangled form)."""
+    text = form_field(values, block).get(key)
+    return text.strip() if isinstance(text, str) else ""
+
+
 def read_form(values: dict[str, Any]) -> RecordForm:
     """Pull the fields out of Slack's ``view.state.values`` shape."""
     return RecordForm(
-        what=(form_field(values, "what").get("value") or "").strip(),
-        owner=form_field(values, "owner").get("selected_user"),
-        counterpart=(form_field(values, "counterpart").get("value") or "").strip() or None,
-        due=form_field(values, "due").get("selected_date"),
-        wiift=(form_field(values, "wiift").get("value") or "").strip() or None,
+        what=form_text(values, "what"),
+        owner=form_text(values, "owner", "selected_user") or None,
+        counterpart=form_text(values, "counterpart") or None,
+        due=form_text(values, "due", "selected_date") or None,
+        wiift=form_text(values, "wiift") or None,
     )
 
 
@@ -47,25 +55,25 @@ class Recorder:
         # PartnerCommands: shares its ledger, settings and clock.
         self._partner = partner
 
-    def validate(self, form: RecordForm, actor: Any) -> dict[str, str]:
-        """Errors keyed by the modal's block ids; empty when the form is fine."""
-        errors: dict[str, str] = {}
+    def validate(self, form: RecordForm, actor: Any) -> dict[str, Refusal]:
+        """Errors keyed by the modal's block ids (template ``form_errors``); empty when the form is fine."""
+        errors: dict[str, Refusal] = {}
         if not form.what:
-            errors["what"] = "Please describe the commitment."
+            errors["what"] = Refusal("form_what_missing")
         elif len(form.what) > MAX_WHAT:
-            errors["what"] = f"Please keep it under {MAX_WHAT} characters ({len(form.what)} now)."
+            errors["what"] = Refusal("form_too_long", {"limit": MAX_WHAT, "length": len(form.what)})
         if form.wiift and len(form.wiift) > MAX_WIIFT:
-            errors["wiift"] = f"Please keep it under {MAX_WIIFT} characters."
-        if form.counterpart and len(form.counterpart) > 80:
-            errors["counterpart"] = "Please keep the name under 80 characters."
+            errors["wiift"] = Refusal("form_too_long", {"limit": MAX_WIIFT})
+        if form.counterpart and len(form.counterpart) > MAX_COUNTERPART:
+            errors["counterpart"] = Refusal("form_name_too_long", {"limit": MAX_COUNTERPART})
         if form.due:
             try:
                 due = parse_iso_date(form.due)
             except DueDateError:
-                errors["due"] = "That isn't a date I can read."
+                errors["due"] = Refusal("form_date_unreadable")
             else:
                 if due < self._partner.today(actor.tz()):
-                    errors["due"] = "That date is in the past; pick today or later."
+                    errors["due"] = Refusal("form_date_past")
         return errors
 
     def record(

@@ -111,11 +111,11 @@ class ReminderService:
         """Re-arm a reminder ``SNOOZE_DAYS`` later (09:00 the owner's time)."""
         job = self.jobs.get(scope, job_id) if job_id else None
         if job is None or job.get("type") != REMINDER:
-            return error("That reminder doesn't exist any more.")
+            return error("reminder_gone")
         payload = job["payload"]
         item = self.ledger.get(scope, int(payload["number"]))
         if item is None or not item.is_open:
-            return error(f"#{payload['number']} is already closed; nothing to snooze.")
+            return error("snooze_closed", number=payload["number"])
         now = self.clock.now()
         tz = self.zones.user_tz(scope.workspace, payload["owner"])
         until = snooze_until(now, tz)

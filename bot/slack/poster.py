@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.refusal import Refusal
 from bot.messages import Message, render
 
 log = logging.getLogger(__name__)
@@ -15,6 +16,11 @@ log = logging.getLogger(__name__)
 def rendered(message: Message) -> dict[str, Any]:
     """The Slack payload (text + blocks, or a view) of a message."""
     return render(message.template, **message.context)
+
+
+def form_errors(problems: dict[str, Refusal]) -> dict[str, Any]:
+    """The answer to a modal submission that shows each refusal under the input of its block id."""
+    return rendered(Message("form_errors", {"problems": problems}))
 
 
 def post(

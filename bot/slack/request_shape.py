@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id")
 # Slack's payloads nest a dozen levels at most (rich text lists in blocks in a message in
@@ -12,9 +14,48 @@ COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id")
 MAX_DEPTH = 64
 
 
+# A JSON escape of a UTF-16 surrogate (paired ones are fine: an emoji may come as two).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def loads_json(text: str) -> Any:
+    """``json.loads``, refusing (ValueError) a string holding a lone UTF-16 surrogate or NUL.
+
+    ``"\\ud800"`` and ``"\\u0000"`` are valid JSON, but UTF-8 can't encode the first and
+    PostgreSQL can't store the second in a JSON value: stored, either makes the write fail
+    (on TinyDB the surrogate failed every later write too); posted, Slack refuses them.
+    Slack never sends them; whoever does gets a 400 before any of it reaches a listener.
+    """
+    value = json.loads(text)
+    if _SURROGATE_ESCAPE.search(text):  # rare: only then look at every string
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError("a string holds a lone UTF-16 surrogate") from exc
+    if "\\u0000" in text and _holds_nul(value):
+        raise ValueError("a string holds NUL")
+    return value
+
+
+def _holds_nul(value: Any) -> bool:
+    """Some string (or key) inside ``value`` contains NUL (walked without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def _json_object(text: str) -> dict[str, Any] | None:
     try:
-        value = json.loads(text)
+        value = loads_json(text)
     except (ValueError, RecursionError):  # RecursionError: nested past Python's limit
         return None
     if not isinstance(value, dict) or _deeper_than(value, MAX_DEPTH):
@@ -39,6 +80,11 @@ def _deeper_than(value: Any, limit: int) -> bool:
 ACTION_TYPES = frozenset({"block_actions", "interactive_message", "shortcut", "message_action",
                           "block_suggestion", "dialog_submission"})
 VIEW_TYPES = frozenset({"view_submission", "view_closed"})
+# Buttons that only ever sit on messages (offers, reminder and proposal DMs) and answer
+# through the message's response_url: clicked anywhere else, there is nowhere to answer.
+MESSAGE_ONLY_ACTIONS = frozenset({"listen_log_give", "listen_log_get", "listen_ignore", "listen_undo",
+                                  "reminder_done", "reminder_snooze", "plan_accept", "plan_decline",
+                                  "calendar_choose"})
 
 
 def kind_of(payload: dict[str, Any]) -> str:
@@ -55,35 +101,51 @@ def kind_of(payload: dict[str, Any]) -> str:
     return "other"
 
 
-def shape_problem(body: bytes, content_type: str) -> str | None:
-    """Why this body can't be a Slack request, or None when it looks like one."""
-    return inspect(body, content_type)[0]
+@dataclass(frozen=True)
+class Inspected:
+    """What :func:`inspect` found: why the body can't be a Slack request (None when it can),
+    what kind of request it is, and the body parsed the way Bolt reads it."""
+
+    problem: str | None
+    kind: str
+    payload: dict[str, Any]
 
 
-def inspect(body: bytes, content_type: str) -> tuple[str | None, str]:
-    """(why this body can't be a Slack request, or None; what kind of request it is)."""
-    text = body.decode("utf-8")  # the caller already refused invalid UTF-8
-    if "json" in content_type:
+def inspect(text: str, content_type: str) -> Inspected:
+    """Parse a Slack request body once and say whether Bolt and the listeners can take it.
+
+    The parsed ``payload`` is what Bolt's own parser would make of it (a JSON object, the
+    ``payload`` field of an interactivity form, or a slash command's form fields), so Bolt
+    is handed it instead of parsing the body a second time. Bolt's parser also reads a
+    slash command whose text contains the word "payload" as an empty body: this one
+    doesn't.
+    """
+    if "json" in content_type or text.startswith("{"):
         payload = _json_object(text)
         if payload is None:
-            return f"expected a JSON object nested at most {MAX_DEPTH} deep", "other"
+            return Inspected(f"expected a JSON object of UTF-8 text nested at most {MAX_DEPTH} deep",
+                             "other", {})
         if payload.get("type") == "event_callback":
             event = payload.get("event")
             if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-                return "event_callback without an event object", "event"
-        return None, kind_of(payload)
-    form = parse_qs(text, keep_blank_values=True)
+                return Inspected("event_callback without an event object", "event", payload)
+        odd = _odd_ids(payload)
+        if odd:
+            return Inspected(odd, kind_of(payload), payload)
+        return Inspected(None, kind_of(payload), payload)
+    form = dict(parse_qsl(text, keep_blank_values=True))  # the last of repeated fields, as Bolt
     if "payload" in form:
-        payload = _json_object(form["payload"][0])
+        payload = _json_object(form["payload"])
         if payload is None or not isinstance(payload.get("type"), str):
-            return "interactivity payload is not a JSON object with a type", "other"
-        return _interactive_problem(payload), kind_of(payload)
+            return Inspected("interactivity payload is not a JSON object (of UTF-8 text) with a type",
+                             "other", {})
+        return Inspected(_interactive_problem(payload) or _odd_ids(payload), kind_of(payload), payload)
     if "command" in form:
-        missing = [f for f in COMMAND_FIELDS if not (form.get(f) or [""])[0]]
+        missing = [f for f in COMMAND_FIELDS if not form.get(f)]
         if missing:
-            return "slash command without " + ", ".join(missing), "command"
-        return None, "command"
-    return None, "other"
+            return Inspected("slash command without " + ", ".join(missing), "command", form)
+        return Inspected(None, "command", form)
+    return Inspected(None, "other", form)
 
 
 def _interactive_problem(payload: dict[str, Any]) -> str | None:
@@ -106,6 +168,10 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
             payload.get("response_url"), str
         ):
             return "block_actions on a message without a response_url"
+        if any(a["action_id"] in MESSAGE_ONLY_ACTIONS for a in actions) and not isinstance(
+            payload.get("response_url"), str
+        ):
+            return "block_actions for a message's button without a response_url"
     if kind in ("block_actions", "view_submission", "view_closed") and "view" in payload:
         view = payload["view"]
         if kind != "block_actions" and not isinstance(view, dict):
@@ -116,13 +182,50 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
                 return "view whose state.values is not an object of objects"
             if not isinstance(view.get("private_metadata", ""), str):
                 return "view whose private_metadata is not a string"
+            if not isinstance(view.get("callback_id", ""), str):
+                return "view whose callback_id is not a string"
         elif view is not None:
             return "block_actions with a view that is not an object"
     if kind in ("view_submission", "view_closed") and not isinstance(payload.get("view"), dict):
         return f"{kind} without a view object"
+    if kind == "workflow_step_edit" and not isinstance(payload.get("workflow_step"), dict):
+        return "workflow_step_edit without a workflow_step object"  # Bolt reads it unchecked
     user = payload.get("user")
     if user is not None and not isinstance(user, dict):
         return "interactivity payload whose user is not an object"
+    if kind in ("block_actions", "view_submission") and not (
+            isinstance(user, dict) and isinstance(user.get("id"), str) and user["id"]):
+        return f"{kind} without a user id"  # every listener answers someone
+    # Slack sends these as objects; the listeners and the seal guard read fields of them.
+    for key in ("channel", "container", "message"):
+        if not isinstance(payload.get(key), dict | None):
+            return f"interactivity payload whose {key} is not an object"
+    if isinstance(payload.get("channel"), dict) and not isinstance(payload["channel"].get("id", ""), str):
+        return "interactivity payload whose channel id is not a string"
+    return None
+
+
+# Where Bolt looks for the team, user and channel of a request (slack_bolt.request.internals):
+# each a string or an object, in the payload, its event, the message an event edits ...
+_ID_FIELDS = ("user", "channel", "team", "enterprise")
+_ID_HOLDERS = ("event", "message", "previous_message", "item", "assistant_thread")
+
+
+def _odd_ids(payload: dict[str, Any]) -> str | None:
+    """Why Bolt would fail reading the ids of ``payload`` (a number where it expects a string
+    or an object; authorizations that aren't a list of objects), or None."""
+    authorizations = payload.get("authorizations")
+    if authorizations is not None and not (
+            isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)):
+        return "authorizations is not a list of objects"
+    stack: list[tuple[str, dict[str, Any]]] = [("payload", payload)]
+    while stack:
+        where, holder = stack.pop()
+        for key in _ID_FIELDS:
+            if not isinstance(holder.get(key), str | dict | None):
+                return f"{where}.{key} is neither a string nor an object"
+        stack.extend((f"{where}.{key}", holder[key]) for key in _ID_HOLDERS
+                     if isinstance(holder.get(key), dict))
     return None
 
 

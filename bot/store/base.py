@@ -73,9 +73,10 @@ class Store(Protocol):
         ...
 
     def revision(self, scope: Scope) -> int | None:
-        """A number that changes whenever anything in ``scope`` is written, so what is derived
-        from the scope's records can be cached; None when this process can't know (other
-        processes write to the same database)."""
+        """A number that changes whenever anything in ``scope`` is written, by any process, so
+        what is derived from the scope's records can be cached; never the same number for two
+        states of the scope. None when the store can't tell (PostgreSQL: a scope not written
+        since revisions were added)."""
         ...
 
     def transaction(self, scope: Scope) -> AbstractContextManager[None]:

@@ -57,8 +57,7 @@ class Journal:
         The line is in the OS's hands but not yet durable: call :meth:`sync` with
         the returned sequence before acknowledging the write to anyone.
         """
-        line = json.dumps({"s": key, "u": changes}, ensure_ascii=False, separators=(",", ":"))
-        data = (line + "\n").encode("utf-8")
+        data = _line({"s": key, "u": changes})
         self._file.write(data)
         self._file.flush()
         self._written += 1
@@ -91,8 +90,7 @@ class Journal:
         size = 0
         with open(tmp, "wb") as fh:
             for key, state in shards.items():
-                line = json.dumps({"s": key, "d": state}, ensure_ascii=False, separators=(",", ":"))
-                data = (line + "\n").encode("utf-8")
+                data = _line({"s": key, "d": state})
                 fh.write(data)
                 size += len(data)
             fh.flush()
@@ -107,6 +105,17 @@ class Journal:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+def _line(entry: dict[str, Any]) -> bytes:
+    """One journal line. A string UTF-8 can't hold (a lone surrogate) is written as a JSON
+    escape rather than failing the write: a failed line stays pending and would fail every
+    later write too."""
+    line = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return (line + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(entry, separators=(",", ":")) + "\n").encode("ascii")
 
 
 def read_shards(path: Path) -> dict[str, dict[str, Any]]:

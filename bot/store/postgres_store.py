@@ -12,27 +12,43 @@ must be atomic is made atomic *in PostgreSQL*, not in this process:
   plain ``SELECT … FOR UPDATE`` could not lock;
 * reads are plain MVCC reads and take no lock;
 * inside ``transaction(scope)`` every call on the same thread uses the same
-  connection, so it sees its own uncommitted writes and commits them together.
+  connection, so it sees its own uncommitted writes and commits them together;
+* every write also gives its scope a new number in ``scope_revisions``, in the same
+  transaction, so any process can cache what it derives from a scope and check it
+  with :meth:`PostgresStore.revision` (one tiny read, or none inside a transaction);
+  the store itself keeps what a transaction read or wrote for the next transaction
+  that finds the scope at the revision the first one committed.
 
 The table's ``seq`` column (a BIGSERIAL) gives ``find()`` the insertion order
 the TinyDB store has; an upsert keeps a document's original position.
+
+Round trips are what a request pays for here, so the store talks to psycopg directly:
+a read outside a transaction is one autocommit statement; a transaction sends BEGIN,
+the lock and the revision as one message, and queues writes whose result nobody waits
+for until its next statement or its COMMIT (docs/performance.md).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
+import psycopg
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from psycopg.types.json import Jsonb
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import PoolProxiedConnection
 
-from bot.store.base import Doc, Scope, read_modify_write
+from bot.store.base import Doc, Scope, clone_doc, read_modify_write
 from bot.store.lock import DatabaseLocked
 
 metadata = sa.MetaData()
+T = TypeVar("T")
 
 #: The single table; the Alembic revision creates exactly this.
 documents = sa.Table(
@@ -92,23 +108,144 @@ def make_engine(url: str | sa.URL, **options: Any) -> Engine:
     return sa.create_engine(url, **settings)
 
 
-def _scope_lock(conn: Connection, scope: Scope) -> None:
-    # hashtext() collisions only make two scopes share a lock: slower, never wrong.
-    conn.execute(
-        sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
-        {"k": f"{scope.workspace}/{scope.channel_id}"},
-    )
+#: One number per channel that changes whenever the channel's records are written
+#: (migration 0003): see :meth:`PostgresStore.revision`.
+scope_revisions = sa.Table(
+    "scope_revisions",
+    metadata,
+    sa.Column("workspace", sa.Text, primary_key=True),
+    sa.Column("channel_id", sa.Text, primary_key=True),
+    sa.Column("revision", sa.BigInteger, nullable=False),
+)
+
+# The store's statements, written out once. Building SQLAlchemy expressions and finding
+# their compiled form per call cost more CPU than PostgreSQL spent running them, so the
+# store talks to psycopg directly (docs/performance.md).
+_SCOPE = "workspace = %(w)s AND channel_id = %(c)s"
+_GET = f"SELECT doc FROM documents WHERE {_SCOPE} AND kind = %(k)s AND key = %(key)s"
+_FIND = f"SELECT doc FROM documents WHERE {_SCOPE} AND kind = %(k)s ORDER BY seq"
+_RECORDS = f"SELECT kind, key, doc FROM documents WHERE {_SCOPE} ORDER BY seq"
+_SCOPES = ("SELECT workspace, channel_id FROM documents {where} "
+           "GROUP BY workspace, channel_id ORDER BY min(seq)")
+_REVISION = f"SELECT revision FROM scope_revisions WHERE {_SCOPE}"
+_INSERT = ("INSERT INTO documents (workspace, channel_id, kind, key, doc) "
+           "VALUES (%(w)s, %(c)s, %(k)s, %(key)s, %(doc)s) ")
+# DO UPDATE keeps the row, and so its seq: a replaced document keeps its place.
+_PUT = _INSERT + "ON CONFLICT (workspace, channel_id, kind, key) DO UPDATE SET doc = EXCLUDED.doc"
+# RETURNING says for sure whether this call inserted.
+_ADD_ONCE = _INSERT + "ON CONFLICT DO NOTHING RETURNING seq"
+_DELETE = f"DELETE FROM documents WHERE {_SCOPE} AND kind = %(k)s AND key = %(key)s"
+_DELETE_OLDER = f"DELETE FROM documents WHERE {_SCOPE} AND kind = %(k)s AND doc ->> %(field)s < %(before)s"
+# hashtext() collisions only make two scopes share a lock: slower, never wrong.
+_LOCK = "SELECT pg_advisory_xact_lock(hashtext(%(key)s))"
+# A statement of its own after the lock: under READ COMMITTED it then sees what the
+# lock's previous holder committed. A block of new numbers is drawn now, used if we write.
+_HELD = f"SELECT (SELECT revision FROM scope_revisions WHERE {_SCOPE}), nextval('scope_revision_seq')"
+_BUMP = (
+    "INSERT INTO scope_revisions (workspace, channel_id, revision) VALUES (%(w)s, %(c)s, %(r)s) "
+    "ON CONFLICT (workspace, channel_id) DO UPDATE SET revision = EXCLUDED.revision"
+)
 
 
-def _where(scope: Scope, kind: str, key: str | None = None) -> list[sa.ColumnElement[bool]]:
-    clauses = [
-        documents.c.workspace == scope.workspace,
-        documents.c.channel_id == scope.channel_id,
-        documents.c.kind == kind,
-    ]
-    if key is not None:
-        clauses.append(documents.c.key == key)
-    return clauses
+def _scope(scope: Scope, **more: Any) -> dict[str, Any]:
+    return {"w": scope.workspace, "c": scope.channel_id, **more}
+
+
+def bump_revisions(conn: Connection, scopes: Iterable[Scope]) -> None:
+    """Give ``scopes`` new revisions, for a writer outside the store (``db import``): call it
+    in the transaction that wrote them, after taking their locks with :func:`lock_scopes`."""
+    for scope in scopes:
+        conn.exec_driver_sql(_BUMP.replace("%(r)s", "nextval('scope_revision_seq')"), _scope(scope))
+
+
+def lock_scopes(conn: Connection, scopes: Iterable[Scope]) -> None:
+    """Take the scopes' advisory locks in this transaction, as the store's writers do."""
+    for scope in scopes:
+        conn.exec_driver_sql(_LOCK, {"key": _lock_key(scope)})
+
+
+def _lock_key(scope: Scope) -> str:
+    return f"{scope.workspace}/{scope.channel_id}"
+
+
+#: Scopes whose documents the store remembers between transactions, and the most
+#: documents it remembers of one scope.
+KNOWN_SCOPES = 1024
+KNOWN_DOCS = 64
+#: Revision numbers a transaction draws at once (the sequence's increment, migration 0003).
+REVISION_BLOCK = 65_536
+
+
+@dataclass
+class _Held:
+    """A scope whose lock the transaction holds."""
+
+    current: int | None  # its revision when the lock was taken (None: never written since 0003)
+    free: int  # the next unused number of the transaction's block for this scope
+    left: int = REVISION_BLOCK  # how many the block has left
+    latest: int | None = None  # its revision after this transaction's last write to it
+    # Documents as they are now in this transaction ((kind, key) -> doc, None: absent):
+    # what it read or wrote, plus what a transaction of this process left at ``current``.
+    docs: dict[tuple[str, str], Doc | None] = field(default_factory=dict)
+
+    @property
+    def revision(self) -> int | None:
+        return self.latest if self.latest is not None else self.current
+
+
+class _Transaction:
+    """One transaction on one pooled connection (in autocommit mode: BEGIN and COMMIT are
+    sent as statements, each batched with other statements into one round trip).
+
+    Writes whose result nobody waits for (``put``) are queued and sent with the next
+    statement, or with the COMMIT: a give's transaction is three round trips.
+    """
+
+    def __init__(self, connection: psycopg.Connection,
+                 known: Callable[[Scope, int | None], dict[tuple[str, str], Doc | None]]) -> None:
+        self.connection = connection
+        self._known = known
+        # Client-side binding: several statements, parameters included, in one message.
+        self.cursor = psycopg.ClientCursor(connection)
+        self.held: dict[Scope, _Held] = {}
+        self.queued: list[str] = []
+
+    def statement(self, sql: str, params: dict[str, Any]) -> str:
+        """``sql`` with its parameters quoted in (by psycopg, as literals)."""
+        return self.cursor.mogrify(sql, params)
+
+    def send(self, *statements: str) -> psycopg.ClientCursor:
+        """The queued writes and ``statements`` in one round trip; the cursor is on the last result."""
+        batch, self.queued = [*self.queued, *statements], []
+        self.cursor.execute("; ".join(batch))
+        while self.cursor.nextset():
+            pass
+        return self.cursor
+
+    def hold(self, scope: Scope, *, begin: bool = False) -> _Held:
+        """Take the scope's lock (once per transaction) and read its revision."""
+        held = self.held.get(scope)
+        if held is None:
+            statements = ["BEGIN"] if begin else []
+            statements += [self.statement(_LOCK, {"key": _lock_key(scope)}),
+                           self.statement(_HELD, _scope(scope))]
+            current, block = self.send(*statements).fetchone()  # type: ignore[misc]
+            held = self.held[scope] = _Held(current, block, docs=self._known(scope, current))
+        return held
+
+    def wrote(self, scope: Scope) -> None:
+        """Give the scope the next revision: every write changes it, as on TinyDB, so what
+        is derived from the scope between two writes of one transaction is told apart."""
+        held = self.held[scope]
+        if not held.left:  # a transaction of 65,536 writes: draw another block
+            row = self.send("SELECT nextval('scope_revision_seq')").fetchone()
+            held.free, held.left = int(row[0]), REVISION_BLOCK  # type: ignore[index]
+        held.latest, held.free, held.left = held.free, held.free + 1, held.left - 1
+
+    def commit(self) -> None:
+        bumps = [self.statement(_BUMP, _scope(scope, r=held.latest))
+                 for scope, held in self.held.items() if held.latest is not None]
+        self.send(*bumps, "COMMIT")
 
 
 def unreachable(engine: Engine, exc: sa.exc.OperationalError) -> str:
@@ -126,8 +263,20 @@ class PostgresStore:
             self._engine = url_or_engine
         else:
             self._engine = make_engine(url_or_engine)
-        # The connection of the transaction(scope) this thread is inside, if any.
+        # The store's own pool, without SQLAlchemy's ping before every checkout: that ping
+        # was one more round trip per statement. A connection that died while pooled is
+        # noticed on its first statement instead, and replaced (see _fresh).
+        same_pool = {"poolclass": sa.NullPool} if isinstance(self._engine.pool, sa.NullPool) else {}
+        self._pool = make_engine(self._engine.url, pool_pre_ping=False, **same_pool)
+        # The transaction(scope) this thread is inside, if any.
         self._local = threading.local()
+        # Scope -> (revision, documents): what transactions of this process read or wrote in
+        # the scope, as of the revision they committed. A transaction that finds the scope
+        # still at that revision when it takes the lock starts from these documents instead
+        # of reading them again (a give's counter, a nudge log). Reads outside transactions
+        # never use it: only the lock makes "still at that revision" stay true.
+        self._known: OrderedDict[Scope, tuple[int, dict[tuple[str, str], Doc | None]]] = OrderedDict()
+        self._known_lock = threading.Lock()
         if check_schema:
             self._check_schema()
 
@@ -160,66 +309,124 @@ class PostgresStore:
 
     # -- connections -----------------------------------------------------------
 
-    @contextmanager
-    def _conn(self, scope: Scope | None = None) -> Iterator[Connection]:
-        """A connection in a transaction: this thread's open one, or a new one committed at the end.
+    def _fresh(self, first: Callable[[psycopg.Connection], T]) -> tuple[PoolProxiedConnection, T]:
+        """A pooled connection and the result of ``first`` (its first round trip) on it.
 
-        With ``scope``, the scope's advisory lock is taken first (re-entrant within a session).
+        After PostgreSQL restarted, pooled connections are dead. The first statement on one
+        fails, and nothing it sent can have taken effect (a read, or a transaction that never
+        committed), so the pool is emptied and ``first`` runs once more on a new connection.
         """
-        current: Connection | None = getattr(self._local, "conn", None)
-        if current is not None:
-            if scope is not None and scope not in self._local.locked:
-                # The lock lasts until the transaction ends: take it once, not per statement
-                # (a give used to spend three of its eight round trips re-taking it).
-                _scope_lock(current, scope)
-                self._local.locked.add(scope)
-            yield current
+        for attempt in range(2):
+            pooled = self._pool.raw_connection()
+            connection: psycopg.Connection = pooled.driver_connection  # type: ignore[assignment]
+            connection.autocommit = True  # transactions are explicit BEGIN … COMMIT
+            try:
+                return pooled, first(connection)
+            except psycopg.OperationalError:
+                dead = connection.broken or connection.closed
+                self._release(pooled)
+                if not dead or attempt:
+                    raise
+                self._pool.dispose()
+            except BaseException:
+                self._release(pooled)
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _release(pooled: PoolProxiedConnection) -> None:
+        connection: psycopg.Connection = pooled.driver_connection  # type: ignore[assignment]
+        if connection.broken or connection.closed:
+            pooled.invalidate()
+        elif connection.pgconn.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            try:
+                connection.rollback()
+            except psycopg.Error:
+                pooled.invalidate()
+        pooled.close()
+
+    def _known_at(self, scope: Scope, revision: int | None) -> dict[tuple[str, str], Doc | None]:
+        """A copy of the documents known in ``scope`` at ``revision`` (empty if none are)."""
+        with self._known_lock:
+            known = self._known.get(scope)
+            if known is None or revision is None or known[0] != revision:
+                return {}
+            self._known.move_to_end(scope)
+            return dict(known[1])  # documents are never changed in place: copy the mapping only
+
+    def _remember(self, tx: _Transaction) -> None:
+        """After ``tx`` committed: what it knows of each scope it held, as of the revision the
+        scope has now."""
+        with self._known_lock:
+            for scope, held in tx.held.items():
+                if held.revision is None or not held.docs or len(held.docs) > KNOWN_DOCS:
+                    self._known.pop(scope, None)
+                    continue
+                self._known[scope] = (held.revision, held.docs)
+                self._known.move_to_end(scope)
+            while len(self._known) > KNOWN_SCOPES:
+                self._known.popitem(last=False)
+
+    def _tx(self) -> _Transaction | None:
+        return getattr(self._local, "tx", None)
+
+    def _read(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Rows of one query: inside this thread's transaction (after its queued writes), else
+        on its own in autocommit (one round trip, a statement psycopg prepares once)."""
+        tx = self._tx()
+        if tx is not None:
+            return tx.send(tx.statement(sql, params)).fetchall()
+        pooled, rows = self._fresh(lambda connection: connection.execute(sql, params).fetchall())
+        self._release(pooled)
+        return rows
+
+    @contextmanager
+    def _writing(self, scope: Scope) -> Iterator[_Transaction]:
+        """This thread's transaction holding ``scope``; a transaction of its own if there is none."""
+        tx = self._tx()
+        if tx is not None:
+            tx.hold(scope)
+            yield tx
             return
-        with self._engine.begin() as conn:
-            if scope is not None:
-                _scope_lock(conn, scope)
-            yield conn
+        with self.transaction(scope):
+            yield self._tx()  # type: ignore[misc]
 
     # -- Store -----------------------------------------------------------------
 
     def get(self, scope: Scope, kind: str, key: str) -> Doc | None:
-        with self._conn() as conn:
-            doc = conn.execute(sa.select(documents.c.doc).where(*_where(scope, kind, key))).scalar()
-        return doc
+        tx = self._tx()
+        held = tx.held.get(scope) if tx is not None else None
+        if held is None:
+            rows = self._read(_GET, _scope(scope, k=kind, key=key))
+            return rows[0][0] if rows else None
+        if (kind, key) not in held.docs:
+            rows = self._read(_GET, _scope(scope, k=kind, key=key))
+            held.docs[(kind, key)] = rows[0][0] if rows else None
+        doc = held.docs[(kind, key)]
+        return clone_doc(doc) if doc is not None else None
 
     def find(
         self, scope: Scope, kind: str, where: Callable[[Doc], bool] | None = None
     ) -> list[Doc]:
-        with self._conn() as conn:
-            docs = list(
-                conn.execute(
-                    sa.select(documents.c.doc).where(*_where(scope, kind)).order_by(documents.c.seq)
-                ).scalars()
-            )
+        docs = [row[0] for row in self._read(_FIND, _scope(scope, k=kind))]
         return [d for d in docs if where is None or where(d)]
 
     def put(self, scope: Scope, kind: str, key: str, doc: Doc) -> None:
-        stmt = insert(documents).values(
-            workspace=scope.workspace, channel_id=scope.channel_id, kind=kind, key=key, doc=doc
-        )
-        # DO UPDATE keeps the row, and so its seq: a replaced document keeps its place.
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[documents.c.workspace, documents.c.channel_id, documents.c.kind, documents.c.key],
-            set_={"doc": stmt.excluded.doc},
-        )
-        with self._conn(scope) as conn:
-            conn.execute(stmt)
+        with self._writing(scope) as tx:
+            # Nobody waits for its result: it goes with the transaction's next round trip.
+            tx.queued.append(tx.statement(_PUT, _scope(scope, k=kind, key=key, doc=Jsonb(doc))))
+            tx.wrote(scope)
+            tx.held[scope].docs[(kind, key)] = clone_doc(doc)
 
     def add_once(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
-        stmt = (
-            insert(documents)
-            .values(workspace=scope.workspace, channel_id=scope.channel_id, kind=kind, key=key, doc=doc)
-            .on_conflict_do_nothing()
-            # RETURNING says for sure whether this call inserted (rowcount is not reliable here).
-            .returning(documents.c.seq)
-        )
-        with self._conn(scope) as conn:
-            return conn.execute(stmt).scalar() is not None
+        with self._writing(scope) as tx:
+            inserted = tx.send(tx.statement(_ADD_ONCE, _scope(scope, k=kind, key=key, doc=Jsonb(doc))))
+            if inserted.fetchone() is None:
+                tx.held[scope].docs.pop((kind, key), None)  # there, as something we haven't read
+                return False
+            tx.wrote(scope)
+            tx.held[scope].docs[(kind, key)] = clone_doc(doc)
+            return True
 
     def update(
         self, scope: Scope, kind: str, key: str, change: Callable[[Doc | None], Doc | None]
@@ -229,41 +436,49 @@ class PostgresStore:
             return read_modify_write(self, scope, kind, key, change)
 
     def delete(self, scope: Scope, kind: str, key: str) -> bool:
-        with self._conn(scope) as conn:
-            return conn.execute(sa.delete(documents).where(*_where(scope, kind, key))).rowcount > 0
+        return self._delete(scope, _DELETE, _scope(scope, k=kind, key=key), kind, key) > 0
 
     def delete_older(self, scope: Scope, kind: str, field: str, before: str) -> int:
         """Delete the ``kind`` documents whose ISO-8601 ``field`` sorts before ``before``
         (one statement: housekeeping such as old event ids); how many were deleted."""
-        stmt = sa.delete(documents).where(
-            *_where(scope, kind), documents.c.doc[field].astext < before
-        )
-        with self._conn(scope) as conn:
-            return conn.execute(stmt).rowcount
+        return self._delete(scope, _DELETE_OLDER, _scope(scope, k=kind, field=field, before=before), kind)
+
+    def _delete(self, scope: Scope, sql: str, params: dict[str, Any], kind: str, key: str | None = None
+                ) -> int:
+        with self._writing(scope) as tx:
+            deleted = tx.send(tx.statement(sql, params)).rowcount
+            held = tx.held[scope]
+            if deleted:
+                tx.wrote(scope)
+                if key is None:  # which ones went, only PostgreSQL knows: forget the kind
+                    held.docs = {k: v for k, v in held.docs.items() if k[0] != kind}
+            if key is not None:
+                held.docs[(kind, key)] = None
+            return deleted
 
     def scopes(self, workspace: str | None = None) -> Iterator[Scope]:
-        stmt = sa.select(documents.c.workspace, documents.c.channel_id).group_by(
-            documents.c.workspace, documents.c.channel_id
-        )
-        if workspace is not None:
-            stmt = stmt.where(documents.c.workspace == workspace)
         # Oldest scope first, like the TinyDB store's shard order.
-        stmt = stmt.order_by(sa.func.min(documents.c.seq))
-        with self._conn() as conn:
-            rows = conn.execute(stmt).all()
+        if workspace is None:
+            rows = self._read(_SCOPES.format(where=""), {})
+        else:
+            rows = self._read(_SCOPES.format(where="WHERE workspace = %(w)s"), {"w": workspace})
         for key, channel in rows:
             yield Scope(key, channel)
 
     def records(self, scope: Scope) -> list[tuple[str, str, Doc]]:
-        stmt = sa.select(documents.c.kind, documents.c.key, documents.c.doc).where(
-            documents.c.workspace == scope.workspace, documents.c.channel_id == scope.channel_id,
-        ).order_by(documents.c.seq)
-        with self._conn() as conn:
-            return [(kind, key, doc) for kind, key, doc in conn.execute(stmt).all()]
+        return [(kind, key, doc) for kind, key, doc in self._read(_RECORDS, _scope(scope))]
 
-    def revision(self, scope: Scope) -> None:
-        """Always None: other processes write to the same database, so nothing is cached."""
-        return None
+    def revision(self, scope: Scope) -> int | None:
+        """The scope's number in ``scope_revisions``, which every write to the scope changes
+        in the same transaction, whichever process writes (None: nothing written since the
+        table was added). Inside this thread's transaction holding the scope, the number its
+        writes so far give it, without asking PostgreSQL: the lock keeps others out."""
+        tx = self._tx()
+        held = tx.held.get(scope) if tx is not None else None
+        if held is not None:
+            return held.revision
+        rows = self._read(_REVISION, _scope(scope))
+        return int(rows[0][0]) if rows else None
 
     @contextmanager
     def transaction(self, scope: Scope) -> Iterator[None]:
@@ -272,17 +487,27 @@ class PostgresStore:
         Nested calls on the same thread join the outer transaction (taking the
         inner scope's lock too); everything commits, or rolls back, together.
         """
-        if getattr(self._local, "conn", None) is not None:
-            with self._conn(scope):
-                yield
+        tx = self._tx()
+        if tx is not None:
+            tx.hold(scope)
+            yield
             return
-        with self._engine.begin() as conn:
-            _scope_lock(conn, scope)
-            self._local.conn, self._local.locked = conn, {scope}
-            try:
-                yield
-            finally:
-                self._local.conn, self._local.locked = None, set()
+
+        def begin(connection: psycopg.Connection) -> _Transaction:
+            tx = _Transaction(connection, self._known_at)
+            tx.hold(scope, begin=True)  # BEGIN, the lock and the revision: one round trip
+            return tx
+
+        pooled, tx = self._fresh(begin)
+        self._local.tx = tx
+        try:
+            yield
+            tx.commit()  # the queued writes, the revisions and COMMIT: one round trip
+            self._remember(tx)
+        finally:
+            self._local.tx = None
+            self._release(pooled)  # rolls back whatever did not commit
 
     def close(self) -> None:
+        self._pool.dispose()
         self._engine.dispose()

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.clock import Clock
 from bot.documents import render_html, stylesheet
 from bot.domain.mutual_plan import csrf_ok, csrf_token, token_hash
+from bot.domain.refusal import Refusal
 from bot.services.outcome import Message
 from bot.services.plans import MutualPlans, WebResult
 from bot.store import Scope
@@ -148,7 +149,8 @@ class PlanPages:
         if result.outcome == "not_found":
             return self._html(start_response, 404, "plan_missing", reason="item")
         if result.outcome == "refused":
-            return self._page(start_response, 400, token, scope, None, problem=(number, result.problem or ""))
+            assert result.problem is not None  # every refusal says why
+            return self._page(start_response, 400, token, scope, None, problem=(number, result.problem))
         if result.announce is not None:
             self._post(scope, scope.channel_id, result.announce)
         if result.direct is not None:
@@ -160,7 +162,7 @@ class PlanPages:
         return [b""]
 
     def _page(self, start_response: StartResponse, status: int, token: str, scope: Scope,
-              notice: str | None, problem: tuple[int, str] | None = None) -> Iterable[bytes]:
+              notice: str | None, problem: tuple[int, Refusal] | None = None) -> Iterable[bytes]:
         page = self.plans.page(scope)
         return self._html(start_response, status, "plan_page", page=page, view=page.view, token=token,
                           csrf=csrf_token(self._key(), token_hash(token)), notice=notice, problem=problem)
@@ -199,7 +201,8 @@ def _form(environ: Environ) -> dict[str, str] | None:
         text = environ["wsgi.input"].read(length).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
+    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value.
+    return {k: v[0].replace("\x00", "") for k, v in parse_qs(text, keep_blank_values=True).items()}
 
 
 def _same_origin(environ: Environ, public_url: str | None) -> bool:

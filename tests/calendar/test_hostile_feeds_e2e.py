@@ -61,6 +61,21 @@ def test_a_feed_that_recovers_and_fails_again_dms_again_once(
     assert len(failing_dms(emulator)) == 2
 
 
+def test_a_failure_stored_before_refusals_were_stored_still_gets_a_status(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    url = feeds.serve("/gone.ics", Route(b"", status=404))
+    connect(slack, url)
+    schedule.sweep()
+    assert "doesn't exist any more (404)" in status(slack)
+    # A feed document from before: the sentence itself, no error_refusal.
+    calendar = bot.runtime.services.calendar
+    feed = calendar.feeds.get("T0001", ALICE)  # the emulator's workspace
+    legacy = {k: v for k, v in feed.items() if k != "error_refusal"}
+    calendar.feeds.put("T0001", ALICE, {**legacy, "error_message": "The calendar server answered HTTP 404."})
+    answer = status(slack)
+    assert "failed: The calendar feed couldn't be read." in answer and "404" not in answer
+
+
 def test_a_ten_megabyte_feed_is_refused_with_a_status(team, bot, slack, emulator, clock, feeds, schedule):
     huge = b"BEGIN:VCALENDAR\r\nX-FILLER:" + b"x" * (10 * 1024 * 1024) + b"\r\nEND:VCALENDAR\r\n"
     connect(slack, feeds.serve("/huge.ics", Route(huge)))

@@ -155,3 +155,12 @@ END:VCALENDAR
     feed = read_feed(data, owner_emails=[], local_tz="UTC", window_start=NOW,
                      window_end=NOW + timedelta(days=1))
     assert [o.title for o in feed.occurrences] == ["fine"]
+
+
+def test_nul_in_a_feed_is_dropped_so_every_store_can_keep_the_meeting():
+    """PostgreSQL refuses NUL in a JSON value: a title or uid holding one failed the poll's write."""
+    data = fixture("google_alice.ics").replace(b"Pilot review", b"Pilot\x00 review")
+    feed = read_feed(data, owner_emails=["alice@ourco.com"], local_tz="America/New_York",
+                     window_start=NOW - timedelta(hours=6), window_end=NOW + timedelta(days=21))
+    assert by_title(feed, "Pilot review")
+    assert not any("\x00" in o.title or "\x00" in o.key for o in feed.occurrences)

@@ -2,7 +2,8 @@
 
 - a kept item of theirs never makes the advice harsher;
 - dropping an open item never makes it harsher;
-- the same history at the same time always gets the same nudge, in any item order.
+- the same history at the same time always gets the same nudge, in any item order;
+- the shortcuts that spare reading a busy channel's items again agree with reading them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,18 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.coaching import BRAVE_CONVERSATION, ChannelHistory, DealState, assess, severity
+from bot.domain.coaching import (
+    BRAVE_CONVERSATION,
+    CELEBRATE_WITHIN_DAYS,
+    WIIFT_AFTER_GIVES,
+    ChannelHistory,
+    DealState,
+    _gentle_candidates,
+    _latest_celebrated,
+    assess,
+    severity,
+    side_records,
+)
 from bot.domain.ledger import Commitment
 from bot.domain.stages import Stage
 
@@ -100,3 +112,49 @@ def test_the_properties_can_fail():
     late = Commitment(number=1, side="get", what="x", owner="U0ALICE", created_by="U0ALICE",
                       created_at=NOW - timedelta(days=20), due_on=(NOW - timedelta(days=5)).date())
     assert severity(assess(replace(quiet, items=[late])).id) > severity(assess(quiet).id)
+
+
+@given(history=histories(), side=st.sampled_from(("give", "get")),
+       due=st.one_of(st.none(), st.integers(-10, 50)))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_a_new_commitment_updates_the_records_as_counting_again_would(history, side, due):
+    # The ledger keeps a busy channel's records and updates them for each new item instead
+    # of reading the whole channel again: the two must never differ.
+    new = Commitment(number=len(history.items) + 1, side=side, what="new", owner="U0ALICE",
+                     created_by="U0ALICE", created_at=NOW,
+                     due_on=(NOW - timedelta(days=due)).date() if due is not None else None)
+    ours, theirs = side_records(history.items, TODAY)
+    updated = (ours.with_open(new, TODAY), theirs) if side == "give" else (ours, theirs.with_open(new, TODAY))
+    assert updated == side_records([*history.items, new], TODAY)
+
+
+@given(history=histories(), future=st.lists(st.integers(1, 72), max_size=3))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_the_kept_promise_celebrated_is_the_latest_one_that_qualifies(history, future):
+    # Some items kept "after now" too (a clock set back): those never count.
+    items = list(history.items)
+    for hours, item in zip(future, [c for c in items if c.status == "done"], strict=False):
+        items[items.index(item)] = replace(item, closed_at=NOW + timedelta(hours=hours))
+    history = replace(history, items=items)
+    signed_at = history.deal.signed_at if history.deal else None
+    qualifying = [c for c in items if c.status == "done" and c.closed_at <= NOW
+                  and (NOW - c.closed_at).days < CELEBRATE_WITHIN_DAYS
+                  and (signed_at is None or c.closed_at >= signed_at)]
+    expected = max(qualifying, key=lambda c: (c.closed_at, c.number), default=None)
+    nudge = assess(history)
+    if nudge.id == "celebrate_kept":
+        assert expected is not None and nudge.evidence["item_number"] == expected.number
+    assert _latest_celebrated(history, *history.records, signed_at) == expected
+
+
+@given(history=histories())
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_gives_without_a_noted_benefit_are_counted_kept_or_open(history):
+    noted = history.benefit_noted_at
+    expected = sum(1 for c in history.items if c.side == "give" and c.status != "dropped"
+                   and (noted is None or c.created_at > noted))
+    ours, theirs = history.records
+    signed = history.deal is not None and history.deal.stage is Stage.SIGNED
+    found = [n for n in _gentle_candidates(history, ours, theirs, signed, {}) if n.id == "wiift"]
+    assert [n.evidence["gives_without_benefit"] for n in found] == (
+        [expected] if expected >= WIIFT_AFTER_GIVES else [])

@@ -20,6 +20,7 @@ from bot.domain.crm import (
 )
 from bot.domain.message_text import clean_mrkdwn, flatten_message
 from bot.domain.stages import Stage
+from tests.refusals import shown
 
 FIXTURES = json.loads(
     (Path(__file__).parent / "fixtures" / "crm_posts.json").read_text(encoding="utf-8")
@@ -263,9 +264,9 @@ def test_validate_pattern_accepts_reasonable_patterns(pattern: str) -> None:
     ],
 )
 def test_validate_pattern_rejects_with_friendly_message(pattern: str, fragment: str) -> None:
-    message = validate_pattern(pattern)
-    assert message is not None
-    assert fragment in message
+    refusal = validate_pattern(pattern)
+    assert refusal is not None
+    assert fragment in shown(refusal)
 
 
 # --------------------------------------------------------------------------------------

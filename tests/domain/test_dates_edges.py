@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.dates import DueDateError, parse_due, parse_iso_date, split_due
+from tests.refusals import shown
 
 # Monday 23 November 2026, noon UTC; everything below is read in UTC unless it says otherwise.
 MON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -62,7 +63,7 @@ def test_a_phrase_of_exactly_sixty_characters_is_read() -> None:
 def test_no_phrase_at_all_asks_for_a_due_date(phrase: object) -> None:
     err = refusal(parse_due, phrase, MON, "UTC")
     assert err.reason == "empty"
-    assert err.message.startswith("I need a due date.")
+    assert shown(err).startswith("I need a due date.")
 
 
 def test_the_same_instant_gives_the_same_day_whatever_zone_the_clock_reports_in() -> None:
@@ -100,12 +101,12 @@ def test_a_naive_clock_is_taken_as_utc_whatever_the_servers_zone() -> None:
 
 def test_an_unreadable_phrase_of_forty_characters_is_echoed_whole() -> None:
     phrase = "q" * 40
-    message = refusal(parse_due, phrase, MON, "UTC").message
+    message = shown(refusal(parse_due, phrase, MON, "UTC"))
     assert f"“{phrase}”" in message and "…" not in message
 
 
 def test_formatting_characters_are_dropped_from_the_echo_not_replaced() -> None:
-    message = refusal(parse_due, "*Fridya* _soon_", MON, "UTC").message
+    message = shown(refusal(parse_due, "*Fridya* _soon_", MON, "UTC"))
     assert "“Fridya soon”" in message
 
 
@@ -201,4 +202,4 @@ def test_a_word_cut_at_the_edge_of_a_long_message_is_not_read_as_by() -> None:
 
 @pytest.mark.parametrize(("value", "echo"), [(None, "None"), (20261205, "20261205")])
 def test_a_datepicker_value_that_is_not_text_is_refused_and_echoed(value: object, echo: str) -> None:
-    assert f"“{echo}”" in refusal(parse_iso_date, value).message
+    assert f"“{echo}”" in shown(refusal(parse_iso_date, value))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.domain.commands import USAGE
+from bot.domain.commands import SUBCOMMANDS
 from bot.domain.stages import Stage
 from bot.store import Scope
 from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
@@ -24,7 +24,7 @@ def test_help_lists_every_subcommand_with_an_example(slack):
     for sub in ("give", "get", "list", "done", "drop", "edit", "deal", "meeting", "digest",
                 "checkins", "listen", "crm", "calendar", "help", "share", "export", "private"):
         assert f"*{sub}*" in text
-    assert text.count("_e.g._") == len(USAGE)
+    assert text.count("_e.g._") == len(SUBCOMMANDS)
 
 
 def test_empty_command_shows_help(slack):
@@ -231,3 +231,13 @@ def test_date_errors_echo_user_text_escaped_exactly_once(slack, bot):
 def test_help_on_one_subcommand(slack):
     text = reply_text(slack.command("help give", user=ALICE, channel=DEAL))
     assert "*give*" in text and "*get*" not in text
+
+
+@pytest.mark.parametrize("what", ["the payload spec for their API", "a {json} sample", "payload=1&x=2"])
+def test_text_that_looks_like_another_body_shape_is_still_a_command(slack, bot, what):
+    # Bolt's own parser reads any form body containing "payload" as an (empty) interactivity
+    # payload, and one starting with "{" as JSON: the command would be lost.
+    text = reply_text(slack.command(f"give {what}", user=ALICE, channel=DEAL))
+    assert "Logged *#1* under *We give*" in text
+    [item] = items(bot)
+    assert item.what == what

@@ -519,7 +519,7 @@ def test_schedule_post_posts_a_message_once_when_due(bot, schedule, emulator, cl
     from bot.services.outcome import Message
 
     due = clock.now() + timedelta(minutes=45)
-    message = Message("error", {"message": "How did the Acme meeting go?", "usage": None})
+    message = Message("calendar_chosen", {"channel": DEAL, "title": "How did the Acme meeting go?"})
     assert schedule.schedule_post(SCOPE, "debrief:m1", due, message)
     assert not schedule.schedule_post(SCOPE, "debrief:m1", due, message)
     schedule.run_due()

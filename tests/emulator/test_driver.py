@@ -421,3 +421,76 @@ def test_bolt_rejects_bad_and_stale_signatures(bolt: tuple[SlackDriver, dict[str
     assert slack.command("x", timestamp=int(time.time()) - 600).status_code == 401
     challenge = slack.url_verification("abc")
     assert challenge.status_code == 200 and challenge.json() == {"challenge": "abc"}
+
+
+# ------------------------------------------------------------- acknowledgement bodies
+
+
+class Answering(ThreadingHTTPServer):
+    """A stand-in bot that acknowledges every request with ``self.answer`` (JSON)."""
+
+    def __init__(self) -> None:
+        self.answer: dict[str, Any] = {}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(handler) -> None:  # noqa: N802, N805
+                handler.rfile.read(int(handler.headers["Content-Length"]))
+                body = json.dumps(self.answer).encode()
+                handler.send_response(200)
+                handler.send_header("Content-Type", "application/json")
+                handler.send_header("Content-Length", str(len(body)))
+                handler.end_headers()
+                handler.wfile.write(body)
+
+            def log_message(handler, *args: Any) -> None:  # noqa: N805
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+@pytest.fixture
+def answering() -> Iterator[Answering]:
+    server = Answering()
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+RECORD_VIEW = {"type": "modal", "callback_id": "record", "title": {"type": "plain_text", "text": "R"},
+               "blocks": [{"type": "input", "block_id": "what", "label": {"type": "plain_text", "text": "W"},
+                           "element": {"type": "plain_text_input", "action_id": "value"}}]}
+
+
+@pytest.mark.parametrize("answer", [
+    {"text": "hi", "blocks": [{"type": "section"}]},  # a section needs text or fields
+    {"text": "hi", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]},
+    {"text": "hi", "response_type": "everyone"},
+])
+def test_a_command_ack_slack_would_refuse_fails_the_test(emu: SlackEmulator, answering: Answering,
+                                                         answer: dict[str, Any]) -> None:
+    answering.answer = answer
+    with SlackDriver(f"http://127.0.0.1:{answering.server_port}/slack/events", SECRET, emu) as slack:
+        with pytest.raises(AssertionError, match="Slack would refuse this acknowledgement"):
+            slack.command("give x")
+        answering.answer = {"text": "fine", "blocks": [{"type": "section",
+                                                        "text": {"type": "mrkdwn", "text": "ok"}}]}
+        assert slack.command("give x").status_code == 200
+
+
+@pytest.mark.parametrize("answer", [
+    {"response_action": "errors", "errors": {"nowhere": "not a block of the form"}},
+    {"response_action": "errors", "errors": {"what": ""}},
+    {"response_action": "update", "view": {"type": "modal", "blocks": []}},  # no title
+    {"response_action": "close"},
+])
+def test_a_view_submission_ack_slack_would_refuse_fails_the_test(emu: SlackEmulator, answering: Answering,
+                                                                 answer: dict[str, Any]) -> None:
+    emu.add_view(dict(RECORD_VIEW, id="VREC"))
+    with SlackDriver(f"http://127.0.0.1:{answering.server_port}/slack/events", SECRET, emu) as slack:
+        answering.answer = answer
+        with pytest.raises(AssertionError, match="Slack would refuse this acknowledgement"):
+            slack.view_submission("record", {}, view_id="VREC")
+        answering.answer = {"response_action": "errors", "errors": {"what": "Please describe it."}}
+        assert slack.view_submission("record", {}, view_id="VREC").status_code == 200

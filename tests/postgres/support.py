@@ -71,7 +71,7 @@ class TestDatabase:
         """Empty every table (fast), keeping the migrated schema."""
         engine = make_engine(self.url, poolclass=sa.NullPool)
         with engine.begin() as conn:
-            conn.execute(sa.text("TRUNCATE documents RESTART IDENTITY"))
+            conn.execute(sa.text("TRUNCATE documents, scope_revisions RESTART IDENTITY"))
         engine.dispose()
 
     @contextmanager

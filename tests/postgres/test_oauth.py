@@ -162,7 +162,7 @@ def test_workspaces_are_isolated_and_each_is_served_with_its_own_token(oauth_bot
     now = oauth_bot.runtime.clock.now()
     for team in (T1, T2):
         assert schedule.schedule_post(Scope(team, DEAL), f"test:{team}", now - timedelta(seconds=1),
-                                      Message("error", {"message": "scheduled", "usage": None}))
+                                      Message("calendar_chosen", {"channel": DEAL, "title": "scheduled"}))
     before = len(emulator.calls_to("chat.postMessage"))
     schedule.run_due()
     posts = emulator.calls_to("chat.postMessage")[before:]
@@ -213,7 +213,7 @@ def test_org_wide_install_keeps_one_ledger_per_channel_for_the_whole_org(oauth_b
     schedule = oauth_bot.runtime.services.schedule
     due = oauth_bot.runtime.clock.now() - timedelta(seconds=1)
     assert schedule.schedule_post(Scope(ORG_KEY, DEAL), "test:org", due,
-                                  Message("error", {"message": "scheduled", "usage": None}))
+                                  Message("calendar_chosen", {"channel": DEAL, "title": "scheduled"}))
     before = len(emulator.calls_to("chat.postMessage"))
     assert schedule.run_due().posted == ["test:org"]
     [post] = emulator.calls_to("chat.postMessage")[before:]
@@ -253,10 +253,10 @@ def test_uninstall_drops_that_workspaces_token_and_jobs_only(oauth_bot, emulator
     later = oauth_bot.runtime.clock.now() + timedelta(hours=1)
     for team in (T1, T2):
         schedule.schedule_post(Scope(team, DEAL), "test:later", later,
-                               Message("error", {"message": "later", "usage": None}))
+                               Message("calendar_chosen", {"channel": DEAL, "title": "later"}))
     next_week = later + timedelta(days=7)
     schedule.schedule_post(Scope(T1, DEAL), "test:next-week", next_week,
-                           Message("error", {"message": "next week", "usage": None}))
+                           Message("calendar_chosen", {"channel": DEAL, "title": "next week"}))
     with SlackDriver(oauth_bot.events_url, oauth_bot.signing_secret, emulator, team_id=T1) as one:
         assert one.event({"type": "app_uninstalled"}).status_code == 200
         wait_for(lambda: find_bot(engine, T1) is None)

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from bot.domain import commands as cmd
 from bot.domain.coaching import ChannelHistory, DealState, assess
 from bot.domain.ledger import Commitment, balance, paginate
+from bot.domain.refusal import Refusal
 from bot.domain.stages import Stage
 from bot.messages import render
 from bot.services.deals import Deal
+from tests.refusals import shown
 from tests.reliability.test_template_escaping import mrkdwn_strings, raw_markup
 
 TODAY = date(2026, 11, 23)
@@ -30,7 +32,7 @@ def test_parse_command_never_raises_anything_but_usage_error(text):
     try:
         command = cmd.parse_command(text)
     except cmd.UsageError as exc:
-        assert exc.message
+        assert shown(exc)
     else:
         assert command is not None
 
@@ -47,7 +49,7 @@ def test_subcommands_with_arbitrary_arguments(sub, rest):
     try:
         command = cmd.parse_command(f"{sub} {rest}")
     except cmd.UsageError as exc:
-        assert exc.message and exc.subcommand == sub.split()[0] and exc.usage == cmd.USAGE[exc.subcommand]
+        assert shown(exc) and exc.subcommand == sub.split()[0] in cmd.SUBCOMMANDS
     else:
         assert isinstance(command, SUBCOMMANDS[sub])
         if sub in ("give", "get"):
@@ -90,7 +92,9 @@ def test_stage_prompts_escape_deal_names(name):
         _assert_escaped(render(template, **context), name)
 
 
-@given(message=TEXT, usage=st.one_of(st.none(), TEXT))
+@given(word=TEXT, usage_of=st.sampled_from([None, *cmd.SUBCOMMANDS]))
 @settings(max_examples=150)
-def test_error_template_escapes(message, usage):
-    _assert_escaped(render("error", message=message, usage=usage), message)
+def test_error_template_escapes(word, usage_of):
+    """What a person typed, echoed in a refusal (``I don't know “…”``), under any usage line."""
+    refusal = Refusal("unknown_command", {"word": word})
+    _assert_escaped(render("error", refusal=refusal, usage_of=usage_of), word)

@@ -25,11 +25,13 @@ import pytest
 from bot.domain.coaching import ChannelHistory, DealState, assess
 from bot.domain.ledger import Commitment, balance, paginate
 from bot.domain.mutual_plan import Proposal, plan_view
+from bot.domain.refusal import Refusal
 from bot.domain.stages import Stage
 from bot.messages import PROMPTS_DIR, render
 from bot.services.deals import Deal
 from bot.services.digest import compute_digest, digest_context
 from bot.services.home import HomeDeal, HomeItem
+from tests.refusals import catalogue
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -99,10 +101,24 @@ def reminder(text: str) -> dict[str, Any]:
 
 def calendar_status(text: str) -> list[dict[str, Any]]:
     return [{"feed": None},
-            {"feed": {"masked": text, "error": "http_error", "error_message": text, "failures": 2,
+            {"feed": {"masked": text, "error": "http_error", "failures": 2,
+                      "problem": Refusal("feed_http_status", {"status": text}),
                       "last_success_at": NOW, "last_attempt_at": NOW, "next_poll_at": NOW},
              "upcoming": [{"title": text, "starts_at": NOW, "deals": [{"deal": text, "channel": CHANNEL}]}],
              "tz": "Europe/Berlin"}]
+
+
+# Facts that aren't text: the catalogue's texts format or list them.
+TYPED_FACTS: dict[str, Callable[[str], Any]] = {
+    "due": lambda t: TODAY, "latest": lambda t: TODAY,
+    "stages": lambda t: [t, t], "missing": lambda t: [t, t],
+}
+
+
+def refusals(text: str) -> list[Refusal]:
+    """Every text of the error catalogue (prompts/_errors.j2), with ``text`` in each of its facts."""
+    return [Refusal(key, {name: TYPED_FACTS.get(name, lambda t: t)(text) for name in entry.parameters})
+            for key, entry in sorted(catalogue().items())]
 
 
 # A builder returns one context, or several to reach every branch that shows something.
@@ -112,7 +128,10 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "calendar_chosen": lambda t: {"channel": CHANNEL, "title": t},
     "calendar_connected": lambda t: {"masked": t},
     "calendar_disconnected": lambda t: {"existed": True},
-    "calendar_failing": lambda t: {"masked": t, "message": t},
+    "calendar_failing": lambda t: [
+        {"masked": t, "problem": {"key": "feed_http_status", "facts": {"status": t}}},
+        {"masked": t, "message": t},  # a DM queued before the catalogue carried its sentence
+    ],
     "calendar_status": calendar_status,
     "checkin": checkin,
     "checkin_settings": lambda t: {"change": "set", "days": [7, 30], "tz": "Europe/Berlin",
@@ -128,11 +147,12 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "digest": digest,
     "digest_settings": lambda t: {"change": "set", "enabled": True, "next": "Mon 30 Nov, 09:00",
                                   "time": "09:00", "tz": "Europe/Berlin", "weekday": "Monday"},
-    "error": lambda t: {"message": t, "usage": t},
-    "help": lambda t: {"usage": {"give": "/partner give <what>"}, "topic": None},
+    "error": lambda t: [{"refusal": r, "usage_of": "deal"} for r in refusals(t)],
+    "form_errors": lambda t: {"problems": {f"block_{i}": r for i, r in enumerate(refusals(t))}},
+    "help": lambda t: {"topic": None},
     "home": lambda t: {"items": [HomeItem(CHANNEL, c) for c in items(t) if c.is_open],
                        "more_items": 1, "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY))],
-                       "today": TODAY, "notice": t, "user": ME},
+                       "today": TODAY, "notice": Refusal("unknown_command", {"word": t}), "user": ME},
     "item_added": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
     "item_closed": lambda t: {"item": items(t)[2], "today": TODAY, **coach(t)},
     "item_edited": lambda t: {"item": items(t)[1], "today": TODAY},

@@ -11,6 +11,7 @@ import pytest
 from bot.schedule.dispatcher import EVENT_TYPE
 from bot.schedule.limiter import PostLimiter
 from bot.schedule.posts import POST, render_post, schedule_post
+from bot.services.calendar_jobs import create_post, ensure_post
 from bot.services.outcome import Message
 from bot.store import Scope
 from tests.conftest import DEAL, OTHER
@@ -18,7 +19,8 @@ from tests.schedule.conftest import SCOPE
 
 
 def note(text: str) -> Message:
-    return Message("error", {"message": text, "usage": None})
+    """A message whose fallback text ends with ``text``."""
+    return Message("calendar_chosen", {"channel": "C0DEAL", "title": text})
 
 
 @pytest.fixture
@@ -63,7 +65,22 @@ def test_schedule_post_keeps_the_first_of_an_id_and_needs_json_context(dispatche
     assert schedule_post(dispatcher.jobs, SCOPE, "x", clock.now(), note("one"), clock.now())
     assert not schedule_post(dispatcher.jobs, SCOPE, "x", clock.now(), note("two"), clock.now())
     with pytest.raises(TypeError, match="JSON-safe"):
-        schedule_post(dispatcher.jobs, SCOPE, "y", clock.now(), Message("error", {"d": clock}), clock.now())
+        not_json = Message("calendar_chosen", {"title": clock})
+        schedule_post(dispatcher.jobs, SCOPE, "y", clock.now(), not_json, clock.now())
+
+
+def test_a_calendar_post_with_a_context_json_cannot_hold_is_refused_and_the_store_keeps_working(
+    dispatcher, clock
+):
+    # A stored job is a document: one that can't be written as JSON must be refused before
+    # the store sees it, or the journal line holding it would fail every write after it.
+    not_json = Message("calendar_chosen", {"title": clock})
+    with pytest.raises(TypeError, match="JSON-safe"):
+        create_post(dispatcher.jobs, SCOPE, "cal-1", clock.now(), not_json, clock.now())
+    with pytest.raises(TypeError, match="JSON-safe"):
+        ensure_post(dispatcher.jobs, SCOPE, "cal-1", clock.now(), not_json, clock.now(), allow_new=True)
+    assert create_post(dispatcher.jobs, SCOPE, "cal-2", clock.now(), note("fine"), clock.now())
+    assert dispatcher.jobs.get(SCOPE, "cal-1") is None and dispatcher.jobs.get(SCOPE, "cal-2") is not None
 
 
 def test_crash_between_post_and_record_is_recovered_without_posting_again(
@@ -424,7 +441,7 @@ def test_a_dm_job_opens_the_conversation_posts_there_and_remembers_it(dispatcher
     from bot.schedule.jobs import new_job
 
     dispatcher.register(POST, render_post)
-    payload = {"template": "error", "context": {"message": "hi", "usage": None}}
+    payload = {"template": "calendar_chosen", "context": {"channel": "C0DEAL", "title": "hi"}}
     dispatcher.jobs.create(SCOPE, new_job("dm", POST, clock.now(), payload, clock.now(), target="U0ALICE"))
     assert dispatcher.run_due().posted == ["dm"]
     [message] = emulator.messages("D0ALICE")
@@ -448,7 +465,7 @@ def test_a_dm_that_cannot_be_opened_is_posted_by_user_id(dispatcher, clock, emul
     dispatcher.register(POST, render_post)
     emulator.add_user("W0GRID", name="grid")
     emulator.fail_next("conversations.open", "missing_scope")
-    payload = {"template": "error", "context": {"message": "hi", "usage": None}}
+    payload = {"template": "calendar_chosen", "context": {"channel": "C0DEAL", "title": "hi"}}
     dispatcher.jobs.create(SCOPE, new_job("dm", POST, clock.now(), payload, clock.now(), target="W0GRID"))
     with caplog.at_level(logging.WARNING, logger="bot.schedule.dispatcher"):
         assert dispatcher.run_due().posted == ["dm"]

@@ -16,7 +16,8 @@ from tests.schedule.conftest import SCOPE
 
 
 def note(text: str) -> Message:
-    return Message("error", {"message": text, "usage": None})
+    """A message whose fallback text ends with ``text``."""
+    return Message("calendar_chosen", {"channel": "C0DEAL", "title": text})
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_start_up_sweep_runs_a_missed_job_once(scheduler, dispatcher, clock, emu
     scheduler.start()
     emulator.wait_for_count("chat.postMessage", 1)
     scheduler.stop()
-    assert [m["text"] for m in emulator.messages(DEAL)] == [":warning: missed"]
+    assert [m["text"] for m in emulator.messages(DEAL)] == ["I'll ask in the channel for a debrief of missed"]
     assert dispatcher.jobs.get(SCOPE, "missed")["status"] == "done"
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 from bot.clock import FakeClock
+from bot.domain.coaching import side_records
 from bot.services.ledger import COMMITMENT, Ledger
 from bot.store import Scope, TinyDBStore
 from tests.conftest import ALICE, START
@@ -66,3 +68,34 @@ def test_channels_are_cached_apart(tmp_path):
     _add(ledger, OTHER, "reference call")
     assert [c.what for c in ledger.items(DEAL)] == ["pilot"]
     assert [c.number for c in ledger.items(OTHER)] == [1, 2]
+
+
+def test_snapshot_records_always_match_counting_the_items_again(tmp_path):
+    # Kept with the items and updated for each new one: after any mix of gives, gets with
+    # due dates, closes, drops, edits, writes that bypass the ledger and a new day, the
+    # records must be what counting the stored items from scratch says.
+    store, ledger = _ledger(tmp_path)
+    rng = random.Random(7)
+    days = [date(2026, 11, 20), date(2026, 11, 23), date(2026, 12, 2)]
+    today = days[0]
+    for step in range(300):
+        roll = rng.random()
+        numbers = [c.number for c in ledger.items(DEAL)]
+        if roll < 0.5 or not numbers:
+            due = rng.choice([None, date(2026, 11, 18), date(2026, 11, 24), date(2026, 12, 9)])
+            ledger.add(DEAL, side=rng.choice(["give", "get"]), what=f"thing {step}", owner=ALICE,
+                       created_by=ALICE, due_on=due)
+        elif roll < 0.7:
+            ledger.close(DEAL, rng.choice(numbers), rng.choice(["done", "dropped"]), ALICE)
+        elif roll < 0.8:
+            due = date(2026, 11, 10) + timedelta(days=rng.randrange(30))
+            ledger.edit(DEAL, rng.choice(numbers), what=None, due_on=due)
+        elif roll < 0.85:
+            doc = store.get(DEAL, COMMITMENT, str(rng.choice(numbers)))
+            store.put(DEAL, COMMITMENT, str(doc["number"]), {**doc, "status": "open", "closed_at": None})
+        elif roll < 0.9:
+            today = rng.choice(days)
+        items, records = ledger.snapshot(DEAL, today)
+        assert items == ledger.items(DEAL)
+        assert records == side_records(items, today), step
+    assert sum(r.promised + r.dropped for r in records) == len(items)

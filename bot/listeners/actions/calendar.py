@@ -24,7 +24,7 @@ def make_calendar_choice_handler(services: Services) -> Callable[..., None]:
         ack()
         value = str(body["actions"][0].get("value") or "")
         if services.calendar is None:
-            outcome = error("Calendar prompts aren't running here.")
+            outcome = error("calendar_off")
         else:
             outcome = services.calendar.choose(workspace_of(context), body["user"]["id"], value)
         if outcome.reply is not None:

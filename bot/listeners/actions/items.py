@@ -34,20 +34,20 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
         channel = named if from_home else channel_id(body)
         actor = services.actor(workspace, channel, user)
         if not from_home and named and named != channel:
-            outcome = error("That button belongs to another channel's list; nothing changed.")
+            outcome = error("button_other_channel")
         elif not number.isdecimal() or not channel:
-            outcome = error("That button doesn't point at a commitment any more.")
+            outcome = error("button_item_gone")
         elif from_home and not services.directory.is_member(workspace, channel, user):
-            outcome = error("You can only change commitments of channels you're in.")
+            outcome = error("not_a_member")
         elif services.plans is not None and not from_home and is_partner(
                 services, workspace, channel, user, body["user"].get("team_id")):
             # A Slack Connect partner closes only their own side's items, and never drops.
             outcome = (services.plans.partner_close(actor, int(number)) if status == "done"
-                       else error("Only the team that logged an item can drop it."))
+                       else error("partner_cannot_drop"))
         else:
             outcome = services.partner.close_number(actor, int(number), status)
         if from_home:
-            notice = outcome.reply.context.get("message") if not outcome.ok and outcome.reply else None
+            notice = outcome.reply.context.get("refusal") if not outcome.ok and outcome.reply else None
             services.publish_home(client, workspace, user, notice)
             return
         if outcome.reply is not None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.listeners.partner_side import PARTNERS_DONT_LOG, is_partner
+from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import channel_id, workspace_of
 from bot.services.outcome import error
 from bot.slack.poster import rendered
@@ -29,7 +29,7 @@ def make_offer_handler(services: Services, choice: str) -> Callable[..., None]:
         if choice in ("give", "get") and services.plans is not None and is_partner(
                 services, workspace, channel, actor.user, body["user"].get("team_id")):
             # A Slack Connect partner doesn't write our ledger; our team logs what they said.
-            respond(replace_original=False, **rendered(error(PARTNERS_DONT_LOG).reply))
+            respond(replace_original=False, **rendered(error("partner_cannot_log").reply))
             return
         if choice == "ignore":
             outcome = listening.ignore_offer(actor, ts)

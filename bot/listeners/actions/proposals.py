@@ -28,7 +28,7 @@ def make_proposal_handler(services: Services, accept: bool) -> Callable[..., Non
             value = json.loads(body["actions"][0].get("value") or "{}")
             channel, proposal = str(value["channel"]), str(value["proposal"])
         except (ValueError, KeyError, TypeError):
-            refusal = error("That button doesn't point at a proposal.").reply
+            refusal = error("button_not_proposal").reply
             respond(replace_original=False, **rendered(refusal))
             return
         if services.plans is None:

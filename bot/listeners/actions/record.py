@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.partner_side import PARTNERS_DONT_LOG, is_partner
+from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import workspace_of
 from bot.services.outcome import Message, error
 from bot.slack.poster import open_modal, rendered
@@ -28,14 +28,15 @@ def make_record_handler(services: Services) -> Callable[..., None]:
         channel = (body.get("channel") or {}).get("id") or ""
         if services.plans is not None and is_partner(
                 services, workspace_of(context), channel, body["user"]["id"], body["user"].get("team_id")):
-            respond(replace_original=False, **rendered(error(PARTNERS_DONT_LOG).reply))
+            respond(replace_original=False, **rendered(error("partner_cannot_log").reply))
             return
         action = body["actions"][0]
         side = "give" if action["action_id"] == "record_give" else "get"
         try:
-            deal = json.loads(action.get("value") or "{}").get("deal")
+            value = json.loads(action.get("value") or "{}")
         except ValueError:
-            deal = None
+            value = {}
+        deal = value.get("deal") if isinstance(value, dict) else None
         metadata = json.dumps({"channel": channel, "side": side, "deal": deal})
         view = rendered(Message("record_modal", {"side": side, "deal": deal, "metadata": metadata}))
         if services.seal is not None:  # the metadata names the channel the form writes to

@@ -31,13 +31,13 @@ def make_reminder_handler(services: Services, action: str) -> Callable[..., None
         channel = str(value.get("channel") or "") if isinstance(value, dict) else ""
         number = value.get("number") if isinstance(value, dict) else None
         if not channel or not isinstance(number, int):
-            outcome = error("That button doesn't point at a commitment any more.")
+            outcome = error("button_item_gone")
         elif not services.directory.is_member(workspace, channel, user):
-            outcome = error("You can only change commitments of channels you're in.")
+            outcome = error("not_a_member")
         elif action == "done":
             outcome = services.partner.close_number(services.actor(workspace, channel, user), number, "done")
         elif services.schedule is None:
-            outcome = error("Reminders aren't running here.")
+            outcome = error("reminders_off")
         else:
             job = str(value.get("job") or "")
             outcome = services.schedule.reminders.snooze(Scope(workspace, channel), job, user)

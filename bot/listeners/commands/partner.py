@@ -12,7 +12,7 @@ from bot import metrics
 from bot.domain.commands import UsageError, parse_command
 from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import workspace_of
-from bot.services.outcome import FileUpload, Message, error
+from bot.services.outcome import FileUpload, Message, error, refuse
 from bot.slack.files import upload_files
 from bot.slack.poster import post, rendered
 
@@ -27,6 +27,12 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
         ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, logger: Any,
         context: BoltContext,
     ) -> None:
+        trigger = command.get("trigger_id")
+        if trigger and not services.recent_events.first_time(f"command:{trigger}"):
+            # The same invocation again (each gets its own trigger id): a redelivery or a
+            # replay of a captured request. It was answered the first time; nothing twice.
+            ack()
+            return
         actor = services.actor(workspace_of(context), command["channel_id"], command["user_id"])
         posts: list[Message] = []
         files: list[FileUpload] = []
@@ -44,11 +50,11 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
             reply = rendered(outcome.reply) if outcome.reply else {}
             posts, files = outcome.posts, outcome.files
         except UsageError as exc:
-            reply = rendered(error(exc.message, exc.usage).reply)
+            reply = rendered(refuse(exc.refusal, exc.subcommand).reply)
         except Exception:
             logger.exception("/partner failed in %s", command.get("channel_id"))
             metrics.current().listener_error("command")
-            reply = rendered(error("Something went wrong on my side; try again?").reply)
+            reply = rendered(error("internal").reply)
         # The write is durable before this ack: what Slack acknowledges is stored.
         ack(**reply)
         for message in posts:

@@ -7,6 +7,7 @@ table, so the two cannot drift apart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -32,3 +33,12 @@ def register(app: App, services: Services) -> None:
     """Wire every event in :data:`EVENT_LISTENERS`."""
     for name, make_handler in EVENT_LISTENERS.items():
         app.event(name)(make_handler(services))
+    # Last, so it only gets what nothing above takes: an event the manifest doesn't subscribe
+    # to (an app_mention, a member_joined_channel added to the app's settings by hand) is
+    # acknowledged and ignored. Answered 404, Slack would retry it, and disable the app's
+    # event subscriptions once most deliveries fail.
+    app.event(re.compile(".*"))(_ignore)
+
+
+def _ignore(event: dict[str, Any], logger: Any) -> None:
+    logger.debug("ignoring a %s event: not subscribed", event.get("type"))

@@ -18,8 +18,9 @@ def make_home_handler(services: Services) -> Callable[..., None]:
     """Publish the Home tab when it is opened (the Messages tab needs nothing)."""
 
     def handle_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        services.publish_home(client, workspace_of(context), event["user"])
+        user = event.get("user")
+        if event.get("tab", "home") != "home" or not isinstance(user, str) or not user:
+            return  # the Messages tab needs nothing; no user (never from Slack): no one to show
+        services.publish_home(client, workspace_of(context), user)
 
     return handle_home_opened

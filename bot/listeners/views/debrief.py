@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.domain.refusal import Refusal
 from bot.listeners.payload import modal_actor
 from bot.services.debrief import read_debrief
-from bot.slack.poster import post_ephemeral
+from bot.slack.poster import form_errors, post_ephemeral
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -27,7 +28,7 @@ def make_debrief_submission_handler(services: Services) -> Callable[..., None]:
         lines, wiifm = read_debrief(view.get("state", {}).get("values", {}))
         errors = services.debriefs.validate(lines, wiifm, actor)
         if errors or not channel:
-            ack(response_action="errors", errors=errors or {"give_1": "I lost track of the channel."})
+            ack(**form_errors(errors or {"give_1": Refusal("form_channel_lost")}))
             return
         ack()
         outcome = services.debriefs.record(actor, lines, wiifm, str(meta.get("topic") or ""), view.get("id"))

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.domain.refusal import Refusal
 from bot.listeners.payload import modal_actor
 from bot.services.record_form import RecordForm, read_form
-from bot.slack.poster import post_ephemeral
+from bot.slack.poster import form_errors, post_ephemeral
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -27,8 +28,7 @@ def make_record_submission_handler(services: Services) -> Callable[..., None]:
         form: RecordForm = read_form(view.get("state", {}).get("values", {}))
         errors = services.recorder.validate(form, actor)
         if errors or not channel:
-            ack(response_action="errors",
-                errors=errors or {"what": "I lost track of the channel; please start again."})
+            ack(**form_errors(errors or {"what": Refusal("form_channel_lost")}))
             return
         ack()
         outcome = services.recorder.record(actor, form, side=meta.get("side", "give"),

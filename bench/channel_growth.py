@@ -1,0 +1,81 @@
+"""Does a `/partner give` cost more as its channel's history grows?
+
+Run from the repository root::
+
+    python bench/channel_growth.py            # sizes 100 to 2,000 items, about a minute
+
+Builds the bot in this process against the local Slack emulator and runs the work of a
+give without HTTP and Bolt: parse the command, record the item, judge the channel
+(balance and coaching) and render the confirmation. The CPU time of this process per
+give is reported at each channel size, and as a ratio to the cost at the smallest size
+measured in the same run (the machine is shared: compare ratios, not milliseconds).
+
+A give reads the channel's whole history for its balance line and its coaching. The
+ledger keeps a busy channel's items and both sides' records between requests and
+updates them with each new item (``Ledger.snapshot``), so the ratio should stay near 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.domain.commands import parse_command  # noqa: E402
+from bot.emulator import SlackEmulator  # noqa: E402
+from bot.slack.poster import rendered  # noqa: E402
+
+TEAM = "T0001"
+USER = "U0BENCH1"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,500,1000,2000", help="channel sizes (items)")
+    parser.add_argument("--gives", type=int, default=300, help="gives measured at each size (300)")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+
+    token = "xoxb-bench-token"
+    emulator = SlackEmulator(token=token, team_id=TEAM).start()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ.update(SLACK_BOT_TOKEN=token, SLACK_SIGNING_SECRET="0123456789abcdef0123456789abcdef",
+                          SLACK_API_URL=emulator.api_url, PARTNER_COACH_DB=f"{tmp}/db.json", PORT="0")
+        from bot.startup import build, load_settings
+
+        runtime = build(load_settings())
+        services = runtime.services
+
+        def give(n: int) -> None:
+            actor = services.actor(TEAM, "C0BUSY", USER)
+            outcome = services.partner.handle(actor, parse_command(f"give benchmark item {n} by Friday"))
+            assert outcome.reply is not None and "Logged" in str(rendered(outcome.reply))
+
+        made = 0
+        results: list[tuple[int, float]] = []
+        for size in sizes:
+            while made < size:
+                give(made)
+                made += 1
+            began = time.process_time()
+            for i in range(args.gives):
+                give(made + i)
+            results.append((made, (time.process_time() - began) / args.gives * 1000))
+            made += args.gives
+        runtime.close()
+    emulator.stop()
+
+    base = results[0][1]
+    print(f"CPU per give, {args.gives} gives at each size (ratio to {results[0][0]} items):")
+    for size, ms in results:
+        print(f"  {size:6,} items in the channel: {ms:.3f} ms  ×{ms / base:.2f}")
+
+
+if __name__ == "__main__":
+    main()
