@@ -13,6 +13,10 @@ measured in the same run (the machine is shared: compare ratios, not millisecond
 A give reads the channel's whole history for its balance line and its coaching. The
 ledger keeps a busy channel's items and both sides' records between requests and
 updates them with each new item (``Ledger.snapshot``), so the ratio should stay near 1.
+
+It then counts the journal lines (each one a sync the answer waits for) that 400 gives
+write in one channel and spread over 50 new channels: a give whose advice changes logs
+that advice too, and advice changes most in a channel's first few gives.
 """
 
 from __future__ import annotations
@@ -53,12 +57,16 @@ def main() -> None:
         services = runtime.services
 
         def give(n: int) -> None:
-            actor = services.actor(TEAM, "C0BUSY", USER)
+            give_in("C0BUSY", n)
+
+        def give_in(channel: str, n: int) -> None:
+            actor = services.actor(TEAM, channel, USER)
             outcome = services.partner.handle(actor, parse_command(f"give benchmark item {n} by Friday"))
             assert outcome.reply is not None and "Logged" in str(rendered(outcome.reply))
 
         made = 0
         results: list[tuple[int, float]] = []
+        lines = _count_journal_lines()
         for size in sizes:
             while made < size:
                 give(made)
@@ -68,6 +76,14 @@ def main() -> None:
                 give(made + i)
             results.append((made, (time.process_time() - began) / args.gives * 1000))
             made += args.gives
+        spread = {}
+        layouts = {"one channel": ["C0ONE"], "50 channels": [f"C0MANY{c}" for c in range(50)]}
+        for label, channels in layouts.items():
+            lines.clear()
+            for n in range(400):
+                give_in(channels[n % len(channels)], made + n)
+            made += 400
+            spread[label] = len(lines) / 400
         runtime.close()
     emulator.stop()
 
@@ -75,6 +91,24 @@ def main() -> None:
     print(f"CPU per give, {args.gives} gives at each size (ratio to {results[0][0]} items):")
     for size, ms in results:
         print(f"  {size:6,} items in the channel: {ms:.3f} ms  ×{ms / base:.2f}")
+    print("Journal lines (syncs) per give, 400 gives:")
+    for label, per_give in spread.items():
+        print(f"  {label}: {per_give:.2f}")
+
+
+def _count_journal_lines() -> list[str]:
+    """A list that gets one entry per journal line written from now on."""
+    from bot.store.journal import Journal
+
+    written: list[str] = []
+    append = Journal.append
+
+    def counting(self: Journal, key: str, changes: dict) -> int:
+        written.append(key)
+        return append(self, key, changes)
+
+    Journal.append = counting  # type: ignore[method-assign]
+    return written
 
 
 if __name__ == "__main__":
