@@ -13,12 +13,12 @@ a test that fails when it moves by one unit (see docs/coaching.md).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
-from bot.domain.ledger import Commitment, SideTally
+from bot.domain.ledger import Commitment, SideRecord, side_records
 from bot.domain.mutual_plan import days_unconfirmed
 from bot.domain.stages import Stage
 
@@ -89,100 +89,6 @@ def severity(nudge_id: str) -> int:
 
 
 # --- what the model reads --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SideRecord:
-    """One side's behaviour: what it promised and what became of it. Dropped items don't count."""
-
-    promised: int  # everything recorded and not dropped
-    kept: int
-    kept_late: int  # kept after the due date (the rest of ``kept`` was kept on time)
-    dropped: int
-    open: int
-    overdue: int
-    oldest_due: Commitment | None  # the open item with the earliest due date
-    oldest_due_days: int  # days past that due date (0 on the day, negative before, 0 if none)
-    last_kept: Commitment | None
-    next_due: date | None  # earliest due date among open items
-
-    def with_open(self, item: Commitment, today: date) -> SideRecord:
-        """This record after one more open item of this side (a new commitment): what
-        :func:`side_records` would say with ``item`` added, without reading the others."""
-        oldest = self.oldest_due
-        due = item.due_on
-        if due is not None and (oldest is None or (due, item.number) < (oldest.due_on, oldest.number)):  # type: ignore[operator]
-            oldest = item
-        return replace(
-            self, promised=self.promised + 1, open=self.open + 1,
-            overdue=self.overdue + (1 if due is not None and due < today else 0),
-            **_oldest_due(oldest, today))
-
-    @property
-    def tally(self) -> SideTally:
-        """The counts a message's balance line shows for this side."""
-        return SideTally(open=self.open, kept=self.kept, dropped=self.dropped, overdue=self.overdue,
-                         kept_late=self.kept_late)
-
-
-def side_record(items: Sequence[Commitment], side: str, today: date) -> SideRecord:
-    """Summarise one side's items as of ``today`` (the local date deciding "overdue")."""
-    ours, theirs = side_records(items, today)
-    return ours if side == "give" else theirs
-
-
-def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, SideRecord]:
-    """Both sides' records (ours, theirs) as of ``today``, in one pass over the items.
-
-    Every ``give`` and ``get`` runs this over the channel's whole history, and its balance
-    line comes from it too (:meth:`SideRecord.tally`): one pass instead of one per use.
-    """
-    # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first.
-    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None], "get": [0, 0, 0, 0, 0, None, None]}
-    for c in items:
-        row = state.get(c.side)
-        if row is None:
-            continue
-        status = c.status
-        if status == "open":
-            row[3] += 1
-            due = c.due_on
-            if due is not None:
-                if due < today:
-                    row[4] += 1
-                oldest = row[6]  # the open item due first (lowest number on a tie)
-                if oldest is None or (due, c.number) < (oldest.due_on, oldest.number):
-                    row[6] = c
-        elif status == "done":
-            row[0] += 1
-            if c.kept_late():
-                row[1] += 1
-            last = row[5]
-            if last is None or (c.closed_at, c.number) > (last.closed_at, last.number):
-                row[5] = c
-        elif status == "dropped":
-            row[2] += 1
-    return _record(state["give"], today), _record(state["get"], today)
-
-
-def _record(row: list[Any], today: date) -> SideRecord:
-    kept, kept_late, dropped, opened, overdue, last_kept, oldest = row
-    return SideRecord(
-        promised=kept + opened,
-        kept=kept,
-        kept_late=kept_late,
-        dropped=dropped,
-        open=opened,
-        overdue=overdue,
-        last_kept=last_kept,
-        **_oldest_due(oldest, today),
-    )
-
-
-def _oldest_due(oldest: Commitment | None, today: date) -> dict[str, Any]:
-    """A record's fields about its open item due first."""
-    due = oldest.due_on if oldest else None
-    return {"oldest_due": oldest, "oldest_due_days": (today - due).days if due else 0, "next_due": due}
 
 
 @dataclass(frozen=True)

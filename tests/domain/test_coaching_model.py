@@ -15,7 +15,7 @@ import pytest
 
 from bot.domain import coaching as model
 from bot.domain.coaching import ChannelHistory, DealState, assess, severity
-from bot.domain.ledger import Commitment
+from bot.domain.ledger import Commitment, side_record
 from bot.domain.stages import Stage
 from bot.messages import environment
 
@@ -379,7 +379,7 @@ def test_a_history_needs_only_the_ledger_and_the_time() -> None:
 def test_nudges_and_histories_are_values_that_cannot_change() -> None:
     history = Case("", [give()], "", "", deal=deal(Stage.SIGNED)).history()
     nudge = assess(history)
-    record = model.side_record(history.items, "give", TODAY)
+    record = side_record(history.items, "give", TODAY)
     for value, name in [(history, "now"), (history.deal, "stage"), (nudge, "id"), (record, "kept")]:
         with pytest.raises(AttributeError):
             setattr(value, name, None)
@@ -404,17 +404,17 @@ def numbered(c: Commitment, number: int) -> Commitment:
 def test_side_record_counts_every_kept_late_and_dropped_item_not_just_one():
     items = [give(due=10, kept=5), give(due=9, kept=4), give(due=20, kept=25),
              give(dropped=3), give(dropped=2), get(dropped=1)]
-    record = model.side_record(items, "give", TODAY)
+    record = side_record(items, "give", TODAY)
     assert (record.kept, record.kept_late, record.dropped, record.promised) == (3, 2, 2, 3)
 
 
 def test_side_record_an_item_due_today_is_not_overdue_yet():
-    record = model.side_record([give(due=0), give(due=1)], "give", TODAY)
+    record = side_record([give(due=0), give(due=1)], "give", TODAY)
     assert (record.open, record.overdue, record.oldest_due_days) == (2, 1, 1)
 
 
 def test_side_record_ties_go_to_the_lowest_number_when_due_and_the_highest_when_kept():
     due_same = [numbered(give(due=4), 7), numbered(give(due=4), 3), numbered(give(due=4), 5)]
-    assert model.side_record(due_same, "give", TODAY).oldest_due.number == 3
+    assert side_record(due_same, "give", TODAY).oldest_due.number == 3
     kept_same = [numbered(give(kept=2), 4), numbered(give(kept=2), 9), numbered(give(kept=2), 6)]
-    assert model.side_record(kept_same, "give", TODAY).last_kept.number == 9
+    assert side_record(kept_same, "give", TODAY).last_kept.number == 9
