@@ -72,6 +72,7 @@ from bot.domain.date_words import (
     STRICT_INTROS,
     TIME_PREFIX,
     TIME_SUFFIX,
+    WORD_ALIASES,
 )
 from bot.domain.refusal import Refused
 from bot.domain.timezones import zone as tz_zone
@@ -104,6 +105,7 @@ class DueDateError(Refused):
 _INNER_DOTS = re.compile(r"(?<=[a-z])\.(?=[a-z])")  # e.o.d -> eod, a.m -> am
 _WORD_BREAKS = re.compile(r"(?<=[a-z])[.\-]")  # "dec. 3", "mid-december", "end-of-month"
 _FILLER_WORDS = frozenset(("the", "please", "pls"))
+_PLURAL_APOSTROPHE = re.compile(r"(?<=s)'(?= |$)")  # "in ten days' time"
 _WORD = re.compile(r"\S+")
 
 
@@ -117,8 +119,9 @@ def _normalize(phrase: str) -> str:
     s = _INNER_DOTS.sub("", s)
     s = _WORD_BREAKS.sub(" ", s)
     s = s.replace(",", " ")
+    s = _PLURAL_APOSTROPHE.sub("", s.replace("\u2019", "'"))
     s = " ".join(s.split()).strip(EDGE_CHARS)
-    s = " ".join([w for w in s.split() if w not in _FILLER_WORDS])
+    s = " ".join([WORD_ALIASES.get(w, w) for w in s.split() if w not in _FILLER_WORDS])
     stripped = LEADING_INTRO.sub("", s, count=1)
     return stripped or s
 
