@@ -148,7 +148,7 @@ TAIL_WONLOST = re.compile(
 # "Jane moved deal Acme from Demo Scheduled to Proposal Made".
 ACTOR_MOVE = re.compile(
     rf"^(?P<actor>[^:]+?)\s+(?:moved|changed|updated|set|progressed|advanced)\s+(?:the\s+)?"
-    rf"{DEAL_NOUN}\s+(?P<deal>.+?)(?:['’]s\s+stage)?\s+{FROM}{TO}\s+(?P<rest>.+)$",
+    rf"{DEAL_NOUN}\s+(?P<deal>(?!(?:stage|status)\b).+?)(?:['’]s\s+stage)?\s+{FROM}{TO}\s+(?P<rest>.+)$",
     FLAGS,
 )
 # Zoho: "Stage of the deal 'Acme Renewal' has been updated from X to Y".

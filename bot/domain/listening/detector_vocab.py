@@ -203,7 +203,8 @@ DUE_START = frozenset(
 PREP_DUE = re.compile(
     r"\b(?P<prep>by|in|before|until|till|on|early|mid|late)\s+"
     rf"(?P<due>q[1-4](?:\s+\d{{2,4}})?|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{MONTHS})?"
-    rf"|{MONTHS}(?:\s+\d{{4}})?)(?![\w/'])",
+    rf"|{MONTHS}(?:\s+\d{{4}})?|christmas(?:\s+eve)?|xmas|thanksgiving|new\s+year'?s?(?:\s+(?:day|eve))?"
+    r"|(?:month|quarter|year)[\s-]end)(?![\w/'])",
     IGNORE,
 )
 
@@ -356,6 +357,8 @@ HEDGE_KEYS = tuple(
         "i bet", "i feel like", "seems like", "sounds like", "wonder", "unclear", "no idea",
         "do you think", "if", "unless", "whether", "in case", "doubt", "hoping",
         "fingers crossed", "assume", "assuming", "expect",
+        # someone else's guess: "Sam thinks they'll sign", "we believe they'll renew"
+        "thinks", "we think", "believes", "we believe", "reckons", "hopes", "guesses", "expects",
     )
 )  # fmt: skip
 REPORT_VERBS = frozenset(
