@@ -198,10 +198,19 @@ def _next_period(m: re.Match[str], now: datetime) -> date:
 _PERIOD_ABBREVIATIONS = {"eow": "week", "eom": "month", "eoq": "quarter", "eoy": "year"}
 
 
+def _week_from_today(m: re.Match[str], now: datetime) -> date:
+    return now.date() + timedelta(days=7)  # "this time next week"
+
+
 def _period_end(m: re.Match[str], now: datetime) -> date:
-    today = now.date()
-    per = m["per"] or m["nper"] or m["per2"] or _PERIOD_ABBREVIATIONS.get(m["abbr"] or "", "week")
-    if m["next"]:
+    # "end of month", "EOQ", "month end", "within the week": the current period's last day
+    # (for a week, its Friday); "end of next week/month/...": the next one's.
+    today, groups = now.date(), m.groupdict()
+    per = (
+        groups.get("per") or groups.get("nper") or groups.get("per2")
+        or _PERIOD_ABBREVIATIONS.get(groups.get("abbr") or "", "week")
+    )  # fmt: skip
+    if groups.get("next"):
         if per == "week":
             return _monday(today) + timedelta(days=7 + 4)
         if per == "month":
@@ -405,7 +414,25 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
         re.compile(rf"next (?P<wd>{WEEKDAY})|(?P<wd2>{WEEKDAY}) next week|next week (?P<wd3>{WEEKDAY})"),
         _next_weekday,
     ),
-    (re.compile(rf"(?P<wd>{WEEKDAY}) after next"), _weekday_after_next),
+    # "Friday after next"; "Monday week" (British) is the same day. Ranges ("in 2-3 days",
+    # "in a day or two") are read as their later end: a due date is a deadline.
+    (re.compile(rf"(?P<wd>{WEEKDAY}) (?:after next|week)"), _weekday_after_next),
+    (re.compile(r"(?:this time|same time) next week"), _week_from_today),
+    (re.compile(r"within (?:this |the )?(?P<per>week|month|quarter|year)"), _period_end),
+    (
+        re.compile(
+            rf"(?:in |within )?(?:[0-9]{{1,3}}|{NUMBER_WORD}) ?(?:-|to|or) ?"
+            rf"(?:(?P<n>[0-9]{{1,3}})|(?P<w>{NUMBER_WORD})) ?(?P<unit>{UNIT})(?P<tail>)"
+        ),
+        _relative,
+    ),
+    (
+        re.compile(
+            rf"(?:in |within )?(?:a|an|one) (?P<unit>{UNIT}) or "
+            rf"(?:(?P<n>[0-9]{{1,3}})|(?P<w>{NUMBER_WORD}))(?P<tail>)"
+        ),
+        _relative,
+    ),
     (re.compile(rf"(?P<wd>{WEEKDAY}) this week"), _weekday_this_week),
     (re.compile(rf"last (?P<wd>{WEEKDAY})"), _last_weekday),
     (

@@ -23,7 +23,7 @@ MAX_STAGE_WORDS = 6
 WORD = re.compile(r"[^\W_]+")
 HAS_LETTER = re.compile(r"[^\W\d_]")
 # Words CRMs put in front of the stage name: "to stage Contract Sent", "to dealstage won".
-STAGE_LEAD = frozenset({"the", "stage", "status", "dealstage", "deal"})
+STAGE_LEAD = frozenset({"the", "stage", "status", "dealstage", "deal", "now"})
 # Words that may directly follow a stage name without being part of it
 # ("moved to Won by Jane", "Contract Sent in pipeline Sales", "from Qualified to ...").
 STAGE_STOP = frozenset(
@@ -293,7 +293,9 @@ WONLOST_EVENT = re.compile(
     FLAGS,
 )
 # "✅ Won: Helios Solar", "Closed Lost: Acme": the outcome as a heading, the name after the colon.
-WONLOST_HEADING = re.compile(rf"^(?P<r>{WON_WORD}|{LOST_WORD})\s*:\s*(?P<deal>\S.*)$", FLAGS)
+WONLOST_HEADING = re.compile(
+    rf"^(?P<r>{WON_WORD}|{LOST_WORD})(?:\s*:|\s+[—–-])\s*(?P<deal>\S.*)$", FLAGS
+)
 # "Closed Won!" or "Deal Closed! 🎉" alone on a line: the name is elsewhere in the post.
 WONLOST_ALONE = re.compile(rf"^(?P<r>{WON_WORD}|{LOST_WORD})\s*[!.]*$", FLAGS)
 # "Jane won a deal: Acme", "We successfully closed the deal Acme!", "Priya a gagné une
@@ -326,6 +328,11 @@ CREATED_SHAPES = (
         r"(?:the\s+)?(?:stage\s+)?(?P<rest>.+?)(?:\s+stage)?\s*:\s*(?P<deal>.+)$",
         FLAGS,
     ),
+    # "New deal: Acme in stage Lead In"
+    re.compile(
+        rf"^new\s+{DEAL_NOUN_ANY}\s*:\s*(?P<deal>.+?)\s+in\s+(?:the\s+)?stage\s+(?P<rest>.+)$",
+        FLAGS,
+    ),
     # "Jane created the deal Acme in stage Demo"
     re.compile(
         rf"^(?P<who>[^:]{{1,60}}?)\s+created\s+(?:the|a|an)\s+(?:new\s+)?{DEAL_NOUN_ANY}\s+"
@@ -356,6 +363,13 @@ EVENT_SHAPES = (
     re.compile(
         r"^(?P<deal>.+?)\s+(?:has\s+|just\s+)?(?:entered|reached|hit|landed\s+in)\s+(?:the\s+)?"
         r"(?:stage\s+)?(?P<rest>.+?)(?:\s+stage)?$",
+        FLAGS,
+    ),
+    # "Opportunity Acme is now Negotiation/Review" (the record named as one, so that "Jane is
+    # now a customer" stays chatter)
+    re.compile(
+        rf"^{DEAL_NOUN_ANY}\s+(?P<deal>.+?)\s+is\s+now\s+(?!in\b)(?:at\s+)?(?:stage\s+)?(?P<rest>.+?)"
+        r"(?:\s+stage)?$",
         FLAGS,
     ),
     # "Acme is now in Proposal (was Demo)"

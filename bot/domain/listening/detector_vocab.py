@@ -35,6 +35,7 @@ ACTION_VERBS = frozenset(
     reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work
     prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
     showcase provision register nominate designate staff socialize socialise fill grab cut
+    swing stop pop
     countersign notarize notarise""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
@@ -51,7 +52,8 @@ NEEDS_COMPLEMENT = {
     ),
     "have": re.compile(
         r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|"
-        r"sorted|wrapped|in\s+place|to\s+(?:them|you|u|us|their|your|her|him))\b"
+        r"sorted|wrapped|in\s+place|lined\s+up|set\s+up|scheduled|booked|confirmed|"
+        r"to\s+(?:them|you|u|us|their|your|her|him))\b"
         r"|^have\s+(?:comments|feedback|redlines|an?\s+(?:answer|decision|update|response|reply|view|"
         r"markup|mark-up|redline|draft|first\s+draft|proposal|quote))\b",
         re.I,
@@ -63,6 +65,10 @@ NEEDS_COMPLEMENT = {
     "stand": re.compile(r"^stand\s+up\b", re.I),
     "work": re.compile(r"^work\s+(?:on|up|through)\b", re.I),
     "tee": re.compile(r"^tee\s+up\b", re.I),
+    # "swing by their office", "stop by the site": a visit to the other side
+    "swing": re.compile(r"^swing\s+(?:by|over|past)\b", re.I),
+    "stop": re.compile(r"^stop\s+by\b", re.I),
+    "pop": re.compile(r"^pop\s+(?:by|over|in)\b", re.I),
     # "fill out their questionnaire", not "fill the gap"
     "fill": re.compile(r"^fill\s+(?:out|in)\b", re.I),
     # "grab 30 min with their CTO": time with the other side, not "grab lunch"
@@ -359,6 +365,7 @@ HEDGE_KEYS = tuple(
         "fingers crossed", "assume", "assuming", "expect",
         # someone else's guess: "Sam thinks they'll sign", "we believe they'll renew"
         "thinks", "we think", "believes", "we believe", "reckons", "hopes", "guesses", "expects",
+        "don't think", "dont think", "do not think", "not convinced",
     )
 )  # fmt: skip
 REPORT_VERBS = frozenset(
