@@ -98,6 +98,11 @@ def test_fresh_messages_meet_precision_recall_and_side() -> None:
         ("I'll get the SOW to them before Christmas", "give", "get the SOW to them", "Christmas"),
         ("we'll send the renewal paperwork by month end", "give", "send the renewal paperwork",
          "month end"),
+        # a visit, and having something lined up for them
+        ("I'll swing by their office Thursday to drop off the signed contracts", "give",
+         "swing by their office to drop off the signed contracts", "Thursday"),
+        ("I promise I'll have the reference customers lined up for their call on the 10th", "give",
+         "have the reference customers lined up for their call", "the 10th"),
     ],
 )
 def test_fresh_readings(text: str, side: str, what: str, due: str | None) -> None:
@@ -118,6 +123,9 @@ def test_fresh_readings(text: str, side: str, what: str, due: str | None) -> Non
         "I should have sent them the deck yesterday",
         "I'll have my manager approve it",
         "Sam, our SE, thinks they'll sign",
+        "I don't think they'll sign before Q1",
+        "we don't think their CFO will approve it this week",
+        "I'll stop sending them discounts",
     ],
 )
 def test_fresh_look_alikes_stay_quiet(text: str) -> None:
@@ -183,6 +191,17 @@ def test_fresh_phrase(phrase: str, expected: str) -> None:
         ("by close of play Friday", WED, "2026-11-27"),
         ("first thing tomorrow", WED, "2026-11-26"),
         ("tomorrow first thing", WED, "2026-11-26"),
+        # a range is a deadline: its later end
+        ("in 2-3 days", WED, "2026-11-28"),
+        ("within 1 or 2 weeks", WED, "2026-12-09"),
+        ("in two to three weeks", WED, "2026-12-16"),
+        ("a week or two", WED, "2026-12-09"),
+        ("5-7 business days", WED, "2026-12-04"),
+        ("within the month", WED, "2026-11-30"),
+        ("same time next week", datetime(2026, 11, 29, tzinfo=UTC), "2026-12-06"),
+        ("Friday week", WED, "2026-12-04"),
+        ("sometime tomorrow", WED, "2026-11-26"),
+        ("at some point next week", WED, "2026-11-30"),
     ],
 )
 def test_fresh_phrase_on_other_days(phrase: str, now: datetime, expected: str) -> None:
@@ -247,8 +266,14 @@ def test_fresh_post(post: dict) -> None:
         ("Stage change ⮕ Maple Leaf Foods ⮕ Needs Analysis", ("Maple Leaf Foods", "qualified")),
         ("Opportunity Update\nName: Brightline Media\nStage: Closed Won", ("Brightline Media", "signed")),
         ("Deal: Cobalt Robotics\nDeal stage: Demo (was Contact Made)", ("Cobalt Robotics", "qualified")),
+        ("Closed Lost - Lumen Studios", ("Lumen Studios", "lost")),
+        ("Deal Orbit Telecom is now at stage Contract Sent", ("Orbit Telecom", "negotiation")),
+        ("Stage changed for Redwood Analytics: now Closed Won", ("Redwood Analytics", "signed")),
+        ("New opportunity: Cascade Water Co in stage Qualification", ("Cascade Water Co", "qualified")),
         # look-alikes of the new shapes
         ("Won: 3 deals this week", None),
+        ("Jane Doe is now a customer success manager", None),
+        ("New deal: Cascade Water Co (Pipeline: Inbound)", None),
         ("Opportunity Update\nName: Brightline Media\nStage: Proposal\nAmount changed to $80,000", None),
         ("Riverbend Capital entered the building", None),
         ("Deal stage: Demo (was great)\nNotes: call went well", None),
