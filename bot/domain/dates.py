@@ -37,8 +37,16 @@ Rules (``today`` is the user's local date, from ``now`` converted to ``tz``):
 * "next week" is Monday of next week; "next month/quarter/year" is its first
   day. "end of week"/"EOW" is Friday of this week (Saturday/Sunday: the next
   Friday); "end of month/quarter/year" is the last day of the current one.
-* "today", "EOD", "COB", "tonight", "ASAP" are today; a bare time ("5pm") is
-  today, or tomorrow if that time has already passed.
+* "today", "EOD", "COB", "tonight", "ASAP", "later today" are today; a bare time
+  ("5pm") is today, or tomorrow if that time has already passed. A time and its zone
+  ("Friday 3pm PT", "first thing Monday") are dropped: a due date is a day.
+* "early/mid/late next week" is its Monday/Wednesday/Friday, of next month its 1st, 15th
+  and last day; "month end" and "within the month" are "end of month"; "this time next
+  week" is today + 7; "Monday week" is "Monday after next"; "a week from Friday" counts from
+  that day. A range ("in 2-3 days", "in a day or two") is its later end.
+* "start of Q2" / "end of H1" are the first / last day of the next such period; a bare
+  "Q1" is refused (its start or its end?). Christmas (Eve), New Year's (Eve) and US
+  Thanksgiving are their next occurrence, today included.
 
 Where things are: the vocabulary (weekday and month names, units, word sets) in
 :mod:`bot.domain.date_words`; the pre-pass rules, one pattern and its resolver each, in
