@@ -71,6 +71,7 @@ def test_fresh_messages_meet_precision_recall_and_side() -> None:
          "get", "socialize the business case with the exec team", "this week"),
         ("Omar, our SE, will walk their admins through SCIM on Monday", "give",
          "walk their admins through SCIM", "Monday"),
+        ("their team, honestly, will send it by Friday", "get", "send it", "Friday"),
         # delegation to a few words of our own people
         ("I'll have our security team fill out their vendor risk assessment by the 15th", "give",
          "have our security team fill out their vendor risk assessment", "the 15th"),
@@ -124,6 +125,8 @@ def test_fresh_readings(text: str, side: str, what: str, due: str | None) -> Non
         "I'll have my manager approve it",
         "Sam, our SE, thinks they'll sign",
         "I don't think they'll sign before Q1",
+        "their team, probably, will send it Friday",
+        "we should have the contract to them",  # advice; with a date it is a promise
         "we don't think their CFO will approve it this week",
         "I'll stop sending them discounts",
     ],

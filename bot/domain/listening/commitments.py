@@ -14,6 +14,7 @@ from typing import Literal
 from bot.domain.listening.detector_vocab import (
     ACTION_VERBS,
     APOS,
+    APPOS_ASIDE,
     APPOS_NAME_NP,
     APPOS_NP_NAME,
     BREAK_WORDS,
@@ -478,7 +479,10 @@ def _from_commit_match(
         return None
     if reported_ctx and side == "get":
         who = _outer_who(prefix) or who
-    return _finish(side, vp, who)
+    found = _finish(side, vp, who)
+    if found is not None and low == "should" and found.due_text is None:
+        return None  # "we should have the contract to them" is advice; with a date, a promise
+    return found
 
 
 def _clause_starts(sentence: str) -> list[int]:
@@ -556,6 +560,7 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
     if _has_any(_padded(s), OPINION_KEYS):
         return None
     if ", " in s:
+        s = APPOS_ASIDE.sub(" ", s)
         s = APPOS_NP_NAME.sub(r"\g<np> ", s)
         s = APPOS_NAME_NP.sub(r"\g<name> (\g<np>) ", s)
     if QUESTION_START.match(s) or CONDITIONAL_START.match(s):

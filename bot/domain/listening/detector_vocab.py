@@ -522,6 +522,14 @@ APPOS_NP_NAME = re.compile(
     r"(?-i:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}),\s+" + _APPOS_MODAL,
     IGNORE,
 )
+# A neutral aside between commas ("their team, honestly, will send it") is dropped so the
+# subject before it still counts; hedges ("their team, probably, will") are left to the
+# hedge check, which reads them before the modal.
+APPOS_ASIDE = re.compile(
+    r",\s+(?:honestly|actually|definitely|for\s+sure|again|also|btw|fyi|in\s+fact|"
+    r"as\s+(?:promised|agreed|discussed)),\s+" + _APPOS_MODAL,
+    IGNORE,
+)
 APPOS_NAME_NP = re.compile(
     r"(?P<name>(?-i:\b[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})),\s+"
     r"(?P<np>(?:their|our|my|the)\s+[^,()]{1,40}?),\s+" + _APPOS_MODAL,
