@@ -30,6 +30,8 @@ from bot.domain.date_words import (
     alternation,
 )
 
+_TOMORROW = alternation(TOMORROW_WORDS)
+
 MAX_YEARS_AHEAD = 5
 
 
@@ -196,10 +198,19 @@ def _next_period(m: re.Match[str], now: datetime) -> date:
 _PERIOD_ABBREVIATIONS = {"eow": "week", "eom": "month", "eoq": "quarter", "eoy": "year"}
 
 
+def _week_from_today(m: re.Match[str], now: datetime) -> date:
+    return now.date() + timedelta(days=7)  # "this time next week"
+
+
 def _period_end(m: re.Match[str], now: datetime) -> date:
-    today = now.date()
-    per = m["per"] or m["nper"] or _PERIOD_ABBREVIATIONS.get(m["abbr"] or "", "week")
-    if m["next"]:
+    # "end of month", "EOQ", "month end", "within the week": the current period's last day
+    # (for a week, its Friday); "end of next week/month/...": the next one's.
+    today, groups = now.date(), m.groupdict()
+    per = (
+        groups.get("per") or groups.get("nper") or groups.get("per2")
+        or _PERIOD_ABBREVIATIONS.get(groups.get("abbr") or "", "week")
+    )  # fmt: skip
+    if groups.get("next"):
         if per == "week":
             return _monday(today) + timedelta(days=7 + 4)
         if per == "month":
@@ -264,6 +275,98 @@ def _part_of_month(m: re.Match[str], now: datetime) -> date:
     return _explicit(year, month, day)
 
 
+def _holiday_in(name: str, year: int) -> date:
+    if name.startswith("thanksgiving"):  # US: the fourth Thursday of November
+        return _upcoming(date(year, 11, 1), 3) + timedelta(days=21)
+    if name.startswith("christmas"):
+        return date(year, 12, 24 if name.endswith("eve") else 25)
+    if name.endswith("eve") or name == "nye":
+        return date(year, 12, 31)
+    return date(year, 1, 1)  # New Year's (Day)
+
+
+def _holiday(m: re.Match[str], now: datetime) -> date:
+    # "before Christmas", "by Thanksgiving", "by NYE": the next one, today included.
+    today, name = now.date(), m["hol"]
+    if m["y"]:
+        return _holiday_in(name, int(m["y"]))
+    day = _holiday_in(name, today.year)
+    return day if day >= today else _holiday_in(name, today.year + 1)
+
+
+def _offset_from(m: re.Match[str], now: datetime) -> date:
+    # "a week from Friday", "two weeks from next Monday": the anchor day, then the offset.
+    anchor = _read(m["anchor"], now)
+    if anchor is None:
+        raise NotADate
+    n = int(m["n"]) if m["n"] is not None else NUMBER_WORDS[m["w"]]
+    kind, _ = UNITS[m["unit"]]
+    if kind == "days":
+        return anchor + timedelta(days=n)
+    if kind in ("weeks", "fortnights"):
+        return anchor + timedelta(days=n * (14 if kind == "fortnights" else 7))
+    if kind == "months":
+        return add_months(anchor, n)
+    day, left = anchor, n  # business days
+    while left:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def _part_of_next(m: re.Match[str], now: datetime) -> date:
+    # "early next week" is its Monday, "mid next week" its Wednesday, "late next week" its
+    # Friday; "early/mid/late next month" the 1st, the 15th and the last day.
+    today, where = now.date(), m["where"]
+    if m["per"] == "week":
+        offset = {"early": 0, "mid": 2, "middle of": 2, "late": 4}[where]
+        return _monday(today) + timedelta(days=7 + offset)
+    nxt = add_months(today.replace(day=1), 1)
+    if where == "late":
+        return _month_end(nxt.year, nxt.month)
+    return nxt.replace(day=15 if where in ("mid", "middle of") else 1)
+
+
+def _weekday_ordinal(m: re.Match[str], now: datetime) -> date:
+    # "Friday the 4th": the next 4th that is a Friday (this month's or next month's);
+    # when neither is, the day of the month counts and the weekday was a slip.
+    plain = _day_of_month(m, now)
+    candidate = plain
+    for _ in range(2):
+        if candidate.weekday() == WEEKDAYS[m["wd"]]:
+            return candidate
+        candidate = _day_of_month(m, datetime.combine(candidate + timedelta(days=1), now.timetz()))
+    return plain
+
+
+def _period_start_named(m: re.Match[str], now: datetime) -> date:
+    # "start of Q2", "beginning of H2": the first day of the next such quarter or half.
+    today = now.date()
+    first_month = 3 * int(m["q"]) - 2 if m["q"] else 6 * int(m["h"]) - 5
+    if m["y"]:
+        return date(int(m["y"]), first_month, 1)
+    start = date(today.year, first_month, 1)
+    return start if start >= today else date(today.year + 1, first_month, 1)
+
+
+def _half_end(m: re.Match[str], now: datetime) -> date:
+    # "end of H1" is June 30, "H2 end" December 31 (the next one, or the given year's).
+    today, last_month = now.date(), 6 * int(m["h"] or m["h2"])
+    if m["y"]:
+        return _month_end(int(m["y"]), last_month)
+    end = _month_end(today.year, last_month)
+    return end if end >= today else _month_end(today.year + 1, last_month)
+
+
+def _read(phrase: str, now: datetime) -> date | None:
+    """The first rule that reads ``phrase`` (an anchor inside a longer phrase)."""
+    for pattern, handler in RULES:
+        if m := pattern.fullmatch(phrase):
+            return handler(m, now)
+    return None
+
+
 def _month(m: re.Match[str], now: datetime) -> date:
     return _month_alone(now.date(), MONTHS[m["mon"]], int(m["y"]) if m["y"] else None)
 
@@ -291,7 +394,8 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
     (
         re.compile(
             r"today|tod|now|right now|asap|eod|cob|eob|end of (?:business )?day|close of business"
-            r"|tonight|this (?:morning|afternoon|evening)|midnight"
+            r"|tonight|this (?:morning|afternoon|evening)|midnight|later (?:on )?today|later tonight"
+            r"|(?:some ?time|end of) today|today some ?time|close of play|cop|end of business"
         ),
         _today,
     ),
@@ -310,7 +414,25 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
         re.compile(rf"next (?P<wd>{WEEKDAY})|(?P<wd2>{WEEKDAY}) next week|next week (?P<wd3>{WEEKDAY})"),
         _next_weekday,
     ),
-    (re.compile(rf"(?P<wd>{WEEKDAY}) after next"), _weekday_after_next),
+    # "Friday after next"; "Monday week" (British) is the same day. Ranges ("in 2-3 days",
+    # "in a day or two") are read as their later end: a due date is a deadline.
+    (re.compile(rf"(?P<wd>{WEEKDAY}) (?:after next|week)"), _weekday_after_next),
+    (re.compile(r"(?:this time|same time) next week"), _week_from_today),
+    (re.compile(r"within (?:this |the )?(?P<per>week|month|quarter|year)"), _period_end),
+    (
+        re.compile(
+            rf"(?:in |within )?(?:[0-9]{{1,3}}|{NUMBER_WORD}) ?(?:-|to|or) ?"
+            rf"(?:(?P<n>[0-9]{{1,3}})|(?P<w>{NUMBER_WORD})) ?(?P<unit>{UNIT})(?P<tail>)"
+        ),
+        _relative,
+    ),
+    (
+        re.compile(
+            rf"(?:in |within )?(?:a|an|one) (?P<unit>{UNIT}) or "
+            rf"(?:(?P<n>[0-9]{{1,3}})|(?P<w>{NUMBER_WORD}))(?P<tail>)"
+        ),
+        _relative,
+    ),
     (re.compile(rf"(?P<wd>{WEEKDAY}) this week"), _weekday_this_week),
     (re.compile(rf"last (?P<wd>{WEEKDAY})"), _last_weekday),
     (
@@ -332,11 +454,32 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
             r"(?:end of |this |current )(?:this |current )?(?P<per>week|month|quarter|year)"
             r"|end of (?P<next>next) (?P<nper>week|month|quarter|year)"
             r"|(?P<abbr>eow|eom|eoq|eoy)|end of (?:the )?(?:work ?week|business week)"
+            r"|(?P<per2>month|quarter|year) end"
         ),
         _period_end,
     ),
     (re.compile(r"(?:this )?weekend"), _weekend),
     (re.compile(rf"(?:end of q(?P<q>[1-4])|q(?P<q2>[1-4]) end)(?: {YEAR})?"), _quarter_named),
+    (re.compile(rf"(?:end of h(?P<h>[12])|h(?P<h2>[12]) end)(?: {YEAR})?"), _half_end),
+    (re.compile(rf"(?:start of|beginning of|early) (?:q(?P<q>[1-4])|h(?P<h>[12]))(?: {YEAR})?"),
+     _period_start_named),
+    (
+        re.compile(
+            r"(?P<hol>christmas eve|christmas(?: day)?|new year'?s? eve|nye|new year'?s?(?: day)?"
+            rf"|thanksgiving(?: day)?)(?: {YEAR})?"
+        ),
+        _holiday,
+    ),
+    (re.compile(r"(?P<where>early|mid|middle of|late) next (?P<per>week|month)"), _part_of_next),
+    (
+        re.compile(
+            rf"(?:(?P<n>[0-9]{{1,3}}) ?|(?P<w>{NUMBER_WORD}) )(?P<unit>{UNIT}) (?:from|after) "
+            rf"(?P<anchor>(?:(?:this|next|coming) )?(?:{WEEKDAY})|{_TOMORROW}|(?:{MONTH}) [0-9]{{1,2}}"
+            rf"{ORDINAL}?|[0-9]{{1,2}}/[0-9]{{1,2}})"
+        ),
+        _offset_from,
+    ),
+    (re.compile(rf"(?P<wd>{WEEKDAY}) (?P<d>[0-9]{{1,2}}){ORDINAL}"), _weekday_ordinal),
     (re.compile(rf"{OPTIONAL_WEEKDAY}{YEAR}[-/.](?P<m>[0-9]{{1,2}})[-/.](?P<d>[0-9]{{1,2}})"), _iso),
     (
         re.compile(

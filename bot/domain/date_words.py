@@ -49,6 +49,12 @@ UNITS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), ("hours", 1 / 24)),
     **dict.fromkeys(("min", "mins", "minute", "minutes"), ("minutes", 1 / 1440)),
 }  # fmt: skip
+# Chat spellings read as the word they stand for before any rule runs ("nxt wk" = "next week").
+WORD_ALIASES: dict[str, str] = {
+    "nxt": "next", "wk": "week", "mth": "month", "mnth": "month", "qtr": "quarter",
+    "yr": "year", "2day": "today", "tdy": "today", "2nite": "tonight", "tonite": "tonight",
+    "xmas": "christmas", "chrismas": "christmas", "christmass": "christmas",
+}  # fmt: skip
 TOMORROW_WORDS = (
     "tomorrow", "tmrw", "tmr", "tmw", "tomorow", "tommorow", "tommorrow", "2moro", "2morrow",
 )  # fmt: skip
@@ -88,9 +94,9 @@ DATE_SHAPED = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,4}(?:[-/.][0-9]{1,4})?")
 DATE_HINT_WORDS = frozenset(
     {*WEEKDAYS, *MONTHS, *TOMORROW_WORDS, "next", "end", "eod", "eow", "eom", "eoq", "eoy",
      "cob", "today", "tonight", "week", "weeks", "month", "months", "quarter", "year", "day",
-     "days", "weekend", "fortnight"}
+     "days", "weekend", "fortnight", "christmas", "xmas", "thanksgiving", "nye"}
 )  # fmt: skip
-FULL_NAMES = [w for w in (*WEEKDAYS, *MONTHS) if len(w) > 4] + ["tomorrow"]
+FULL_NAMES = [w for w in (*WEEKDAYS, *MONTHS) if len(w) > 4] + ["tomorrow", "christmas", "thanksgiving"]
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -98,16 +104,25 @@ FULL_NAMES = [w for w in (*WEEKDAYS, *MONTHS) if len(w) > 4] + ["tomorrow"]
 EDGE_CHARS = " \t\n.,;:!?\"'“”‘’«»()[]{}*_~`"  # punctuation and mrkdwn formatting
 LEADING_INTRO = re.compile(
     r"^(?:due |deadline )?(?:on or before |no later than |not later than |by |on |before "
-    r"|until |till |til )?(?:the )?"
+    r"|until |till |til )?(?:(?:some ?time|any ?time|at some point) )?(?:the )?"
 )
+# A zone after a clock time ("3pm PT") says nothing about the day: it is dropped with the time.
+ZONE = (
+    r"(?:pt|pst|pdt|et|est|edt|ct|cst|cdt|mt|mst|mdt|gmt|utc|bst|cet|cest|ist|aest|jst|sgt|hkt)"
+)
+CLOCK = rf"(?:[0-9]{{1,2}}(?::[0-9]{{2}})? ?(?:am|pm)|[0-9]{{1,2}}:[0-9]{{2}})(?: ?{ZONE})?"
 TIME_OF_DAY = (
-    r"(?:[0-9]{1,2}(?::[0-9]{2})? ?(?:am|pm)|[0-9]{1,2}:[0-9]{2}|noon|midday|midnight|eod|cob"
-    r"|eob|end of (?:business )?day|close of business|morning|afternoon|evening|night)"
+    rf"(?:{CLOCK}|{ZONE}|noon|midday|midnight|eod|cob|cop"
+    r"|eob|end of (?:business )?day|end of business|close of (?:business|play)|morning|afternoon"
+    r"|evening|night|first thing(?: in the morning)?)"
 )
 TIME_SUFFIX = re.compile(
     rf"(?P<rest>.+?) (?:(?:at|by|@) ?)?{TIME_OF_DAY}|(?P<rest2>.+?) at [0-9]{{1,2}}"
 )
-TIME_PREFIX = re.compile(r"(?:eod|cob|eob|end of day) (?P<rest>.+)")
+TIME_PREFIX = re.compile(
+    r"(?:eod|cob|eob|cop|end of (?:business )?day|end of business|close of (?:business|play)"
+    rf"|first thing|(?:(?:at|by|@) ?)?{CLOCK}|(?:at|by) (?:noon|midday)) (?P<rest>.+)"
+)
 
 
 # --------------------------------------------------------------------------- due clauses in free text
@@ -115,7 +130,9 @@ TIME_PREFIX = re.compile(r"(?:eod|cob|eob|end of day) (?P<rest>.+)")
 INTRO_WORDS = frozenset({"by", "due", "before", "until", "till", "til", "on", "than"})
 STRICT_INTROS = frozenset({"by", "due", "than"})  # "by"-like: a failed date here is an error
 BARE_CLAUSE = re.compile(
-    rf"(?:in|within) (?:[0-9]{{1,6}} ?|(?:{NUMBER_WORD}) )(?:{UNIT})"
+    rf"(?:in|within) (?:[0-9]{{1,6}} ?|(?:{NUMBER_WORD}) )(?:{UNIT})(?: time| from now| from today)?"
+    rf"|(?:[0-9]{{1,3}} ?|(?:{NUMBER_WORD}) )(?:{UNIT}) from (?:now|today|{alternation(TOMORROW_WORDS)}"
+    rf"|(?:next )?(?:{WEEKDAY}))"
     rf"|{alternation(TOMORROW_WORDS)}|(?:day after )?tomorrow|today|tonight|asap|eod|cob|eow|eom|eoq"
     r"|eoy|end of (?:this |next )?(?:day|week|month|quarter|year)|next (?:week|month|quarter)"
     rf"|this week|next (?:{WEEKDAY})|this (?:{WEEKDAY})|(?:{WEEKDAY}) (?:eod|cob)|(?:eod|cob) (?:{WEEKDAY})"

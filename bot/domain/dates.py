@@ -37,8 +37,16 @@ Rules (``today`` is the user's local date, from ``now`` converted to ``tz``):
 * "next week" is Monday of next week; "next month/quarter/year" is its first
   day. "end of week"/"EOW" is Friday of this week (Saturday/Sunday: the next
   Friday); "end of month/quarter/year" is the last day of the current one.
-* "today", "EOD", "COB", "tonight", "ASAP" are today; a bare time ("5pm") is
-  today, or tomorrow if that time has already passed.
+* "today", "EOD", "COB", "tonight", "ASAP", "later today" are today; a bare time
+  ("5pm") is today, or tomorrow if that time has already passed. A time and its zone
+  ("Friday 3pm PT", "first thing Monday") are dropped: a due date is a day.
+* "early/mid/late next week" is its Monday/Wednesday/Friday, of next month its 1st, 15th
+  and last day; "month end" and "within the month" are "end of month"; "this time next
+  week" is today + 7; "Monday week" is "Monday after next"; "a week from Friday" counts from
+  that day. A range ("in 2-3 days", "in a day or two") is its later end.
+* "start of Q2" / "end of H1" are the first / last day of the next such period; a bare
+  "Q1" is refused (its start or its end?). Christmas (Eve), New Year's (Eve) and US
+  Thanksgiving are their next occurrence, today included.
 
 Where things are: the vocabulary (weekday and month names, units, word sets) in
 :mod:`bot.domain.date_words`; the pre-pass rules, one pattern and its resolver each, in
@@ -72,6 +80,7 @@ from bot.domain.date_words import (
     STRICT_INTROS,
     TIME_PREFIX,
     TIME_SUFFIX,
+    WORD_ALIASES,
 )
 from bot.domain.refusal import Refused
 from bot.domain.timezones import zone as tz_zone
@@ -104,6 +113,7 @@ class DueDateError(Refused):
 _INNER_DOTS = re.compile(r"(?<=[a-z])\.(?=[a-z])")  # e.o.d -> eod, a.m -> am
 _WORD_BREAKS = re.compile(r"(?<=[a-z])[.\-]")  # "dec. 3", "mid-december", "end-of-month"
 _FILLER_WORDS = frozenset(("the", "please", "pls"))
+_PLURAL_APOSTROPHE = re.compile(r"(?<=s)'(?= |$)")  # "in ten days' time"
 _WORD = re.compile(r"\S+")
 
 
@@ -117,8 +127,9 @@ def _normalize(phrase: str) -> str:
     s = _INNER_DOTS.sub("", s)
     s = _WORD_BREAKS.sub(" ", s)
     s = s.replace(",", " ")
+    s = _PLURAL_APOSTROPHE.sub("", s.replace("\u2019", "'"))
     s = " ".join(s.split()).strip(EDGE_CHARS)
-    s = " ".join([w for w in s.split() if w not in _FILLER_WORDS])
+    s = " ".join([WORD_ALIASES.get(w, w) for w in s.split() if w not in _FILLER_WORDS])
     stripped = LEADING_INTRO.sub("", s, count=1)
     return stripped or s
 

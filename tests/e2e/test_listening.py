@@ -33,8 +33,11 @@ def crm_corpus(part: str) -> list[dict]:
 
 # What the listening paths must reach on each corpus part, through the whole app. TEST is the
 # held-out part (see tests/domain/corpus/README.md); the goals of issue 15 apply to it.
-COMMITMENT_FLOORS = {"dev": (0.95, 0.95, 0.97), "test": (0.95, 0.95, 0.97)}  # precision, recall, side
-CRM_FLOORS = {"dev": (0.97, 0.95, 0.97), "test": (0.97, 0.95, 0.97)}  # precision, recall, stage
+# FRESH was written after both, labelled before the rules saw it (corpus README, "FRESH").
+COMMITMENT_FLOORS = {  # precision, recall, side
+    "dev": (0.95, 0.95, 0.97), "test": (0.95, 0.95, 0.97), "fresh": (0.97, 0.95, 0.97)}
+CRM_FLOORS = {  # precision, recall, stage
+    "dev": (0.97, 0.95, 0.97), "test": (0.97, 0.95, 0.97), "fresh": (0.97, 0.95, 0.97)}
 
 
 def deals(bot, channel=DEAL):
@@ -320,7 +323,7 @@ def test_mrkdwn_in_conversation_reaches_slack_escaped(slack, emulator):
     assert "<!channel>" not in raw and "<http://evil" not in raw
 
 
-@pytest.mark.parametrize("part", ["dev", "test"])
+@pytest.mark.parametrize("part", ["dev", "test", "fresh"])
 def test_detector_corpus_through_http_meets_precision_and_recall(slack, bot, emulator, part):
     """Every corpus sentence as a real message event; offers compared with the labels."""
     rows = corpus(part)
@@ -346,7 +349,7 @@ def test_detector_corpus_through_http_meets_precision_and_recall(slack, bot, emu
         precision, recall, side_accuracy)
 
 
-@pytest.mark.parametrize("part", ["dev", "test"])
+@pytest.mark.parametrize("part", ["dev", "test", "fresh"])
 def test_crm_corpus_through_http_meets_precision_recall_and_stage(slack, bot, emulator, part):
     """Every CRM post as a bot message event in a channel of its own; deals compared with the labels."""
     posts = crm_corpus(part)

@@ -14,6 +14,9 @@ from typing import Literal
 from bot.domain.listening.detector_vocab import (
     ACTION_VERBS,
     APOS,
+    APPOS_ASIDE,
+    APPOS_NAME_NP,
+    APPOS_NP_NAME,
     BREAK_WORDS,
     BROKEN_KEYS,
     CAN_VERBS,
@@ -23,6 +26,7 @@ from bot.domain.listening.detector_vocab import (
     CUT_WORDS,
     DANGLING,
     DASHES,
+    DENIED_REPORT_KEYS,
     DUE,
     DUE_START,
     EMOJI_CODE,
@@ -41,6 +45,7 @@ from bot.domain.listening.detector_vocab import (
     MARKS,
     NEEDS_COMPLEMENT,
     OBJECT_WORDS,
+    OPINION_KEYS,
     OUTER_SUBJECT,
     PAST_KEYS,
     PERSON_FILLERS,
@@ -48,6 +53,7 @@ from bot.domain.listening.detector_vocab import (
     PREP_WORDS,
     PROGRESSIVE,
     PROGRESSIVE_OBJECT,
+    PROGRESSIVE_OPINION,
     PRONOUN_STARTS,
     PUNCT_TO_SPACE,
     QUESTION_START,
@@ -298,15 +304,22 @@ def _delegated(vp: str) -> bool:
     if len(words) < 3:
         return False
     person = words[1]
-    if not (person[:1].isupper() or person[:1] == "@" or person.lower() in ("someone", "somebody")):
+    # "our security team", "my SE": a few words of our own people before the verb
+    ours = person.lower() in ("our", "my")
+    if not (
+        ours or person[:1].isupper() or person[:1] == "@" or person.lower() in ("someone", "somebody")
+    ):
         return False
-    for word in words[2:8]:
+    for k, word in enumerate(words[2:8]):
         low = word.lower().strip(",")
         if low in OBJECT_WORDS:
             return False
         if low in PERSON_FILLERS or low in ("team", "support", "side", "end") or word[:1].isupper():
             continue
-        return VERB_BASE.get(low) in ACTION_VERBS
+        if VERB_BASE.get(low) in ACTION_VERBS:
+            return True
+        if not (ours and k < 3):
+            return False
     return False
 
 
@@ -405,6 +418,8 @@ def _from_commit_match(
     ):
         return None  # "I think they'll sign" is a guess; "I think I can send it Friday" is not
     reported_ctx = bool(prefix) and _reported_before(prefix)
+    if reported_ctx and _has_any(_padded(" ".join(prefix.split()[-4:])), DENIED_REPORT_KEYS):
+        return None  # "they never said they would sign"
     groups = m.groupdict()
     rest = sentence[m.end() :]
 
@@ -464,7 +479,10 @@ def _from_commit_match(
         return None
     if reported_ctx and side == "get":
         who = _outer_who(prefix) or who
-    return _finish(side, vp, who)
+    found = _finish(side, vp, who)
+    if found is not None and low == "should" and found.due_text is None:
+        return None  # "we should have the contract to them" is advice; with a date, a promise
+    return found
 
 
 def _clause_starts(sentence: str) -> list[int]:
@@ -513,6 +531,8 @@ def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
         if prefix and _has_any(_padded(prefix), HEDGE_KEYS):
             continue
         rest = sentence[m.end("ing") :]
+        if PROGRESSIVE_OPINION.match(rest):
+            continue
         due = _extract_due(rest)[1]
         # Without a date "they're reviewing it (now)" is a status report, not a promise;
         # "sending them the pricing now" is us doing it.
@@ -537,6 +557,12 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
     s = sentence[filler.end() :].strip() if filler else sentence
     if len(s) < 6 or s.endswith("?"):
         return None
+    if _has_any(_padded(s), OPINION_KEYS):
+        return None
+    if ", " in s:
+        s = APPOS_ASIDE.sub(" ", s)
+        s = APPOS_NP_NAME.sub(r"\g<np> ", s)
+        s = APPOS_NAME_NP.sub(r"\g<name> (\g<np>) ", s)
     if QUESTION_START.match(s) or CONDITIONAL_START.match(s):
         return None
     # Most commitments start the sentence; only look for later clauses when that fails.
@@ -557,6 +583,15 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
     return None
 
 
+def _uncapped(text: str) -> str:
+    """An all-caps message read in lower case ("WILL SEND THE RECORDING AFTER LUNCH"): the
+    capitals say nothing about names then, and the patterns expect ordinary case. Mentions
+    (``@U123``) keep their case: they are ids."""
+    if any(ch.islower() for ch in text) or sum(ch.isupper() for ch in text) < 8:
+        return text
+    return re.sub(r"(?<!@)\b[\w']+", lambda m: m.group(0).lower(), text)
+
+
 def detect_commitment(
     text: str, *, is_ours: Callable[[str], bool] | None = None
 ) -> Detection | None:
@@ -574,7 +609,7 @@ def detect_commitment(
     low = text.lower()
     if not any(map(low.__contains__, QUICK)):
         return None  # most chat lines have no future marker at all: bail out cheaply
-    text = normalise(text)
+    text = _uncapped(normalise(text))
     for raw in sentences(text):
         sentence = raw.strip()
         if not sentence or sentence.endswith("?"):

@@ -59,14 +59,17 @@ from bot.domain.listening.crm_vocab import (
     OTHER_CHANGE,
     PIPE_SPLIT,
     QUOTES,
+    RECORD_HEADER,
     SHORTCODE,
     STAGE_FIELD_ARROW,
     STAGE_KEYS,
     STAGE_LEAD,
     STAGE_STOP,
     TAIL_WONLOST,
+    WAS_STAGE,
     WONLOST_ALONE,
     WONLOST_EVENT,
+    WONLOST_HEADING,
     WORD,
 )
 from bot.domain.message_text import clean_mrkdwn
@@ -226,6 +229,10 @@ def _from_arrow(line: str, names: Sequence[str] = ()) -> StageChange | None:
     if _is_header(left) and ARROW.search(right):
         # "Deal Stage Changed → Acme → Qualified to buy"
         deal_part, stage_part = ARROW.split(right, maxsplit=1)
+        # "Stage change ➜ Acme | Qualification ➜ Needs Analysis": the old stage after the name
+        sep = re.match(r"^(?P<deal>.+?)\s+[|·–—-]\s+(?P<from>[^|·–—-]+)$", deal_part)
+        if sep and _stage_exact(sep.group("from")) is not None:
+            return build_change(sep.group("deal"), stage_part, sep.group("from"))
         return build_change(deal_part, stage_part, None)
     found = _stage_at(right)
     if found is None:
@@ -329,9 +336,12 @@ def _from_fields(lines: list[str], names: Sequence[str] = ()) -> StageChange | N
     deal_rank = 99  # lower is more specific: deal/opportunity keys beat account/company
     stage_val: str | None = None
     from_val: str | None = None
-    triggered = other_change = False
+    triggered = other_change = record_header = False
     titles: list[str] = []
     for line in lines:
+        if RECORD_HEADER.match(line):
+            record_header = True  # "Opportunity Update" above "Name:" / "Stage:" fields
+            continue
         other_change = other_change or bool(OTHER_CHANGE.search(line))
         is_trigger = bool(CHANGE_TRIGGER.search(line))
         triggered = triggered or is_trigger
@@ -364,6 +374,9 @@ def _from_fields(lines: list[str], names: Sequence[str] = ()) -> StageChange | N
             if key not in _PLAIN_STAGE_KEYS:
                 triggered = True  # "New stage:", "Moved to:" announce a change by themselves
             stage_val = val
+            if (was := WAS_STAGE.match(val)) is not None and _stage_exact(was.group("from")):
+                # "Presentation Scheduled (was Qualified To Buy)" says it changed
+                triggered, stage_val, from_val = True, was.group("to"), was.group("from")
         elif key in FROM_KEYS and from_val is None:
             triggered = True
             from_val = val
@@ -379,10 +392,13 @@ def _from_fields(lines: list[str], names: Sequence[str] = ()) -> StageChange | N
                 deal_raw, deal_rank = val, 0
     # "Stage: Qualified" alone says nothing changed; "Stage: A → B" does, and so does a record
     # posted for its stage ("Deal: Acme" + "Stage: Won") when no other field is the news.
+    named = deal_rank == 0 or (deal_rank == 1 and record_header)
     if stage_val is None or not (
-        triggered or ARROW.search(stage_val) or (deal_rank == 0 and not other_change)
+        triggered or ARROW.search(stage_val) or (named and not other_change)
     ):
         return None
+    if record_header and deal_rank == 1:
+        deal_rank = 0  # "Opportunity Update" + "Name: Acme": the name field is the record's
     if deal_rank >= 1 and names:
         deal_raw = names[0]  # the attachment title or header names the record itself
     elif deal_rank >= 1:
@@ -557,7 +573,7 @@ def _from_event_line(line: str, names: Sequence[str]) -> StageChange | None:
         if _key(m.group("key")) not in STAGE_KEYS:
             return None  # "Opportunity Acme updated: Amount = $12,000"
         return build_change(m.group("deal"), m.group("val"), None)
-    m = WONLOST_EVENT.match(line) or WONLOST_ALONE.match(line)
+    m = WONLOST_EVENT.match(line) or WONLOST_ALONE.match(line) or WONLOST_HEADING.match(line)
     if m is not None:
         word = _key(m.group("r"))
         stage_word = "closed won" if word == "closed" else word

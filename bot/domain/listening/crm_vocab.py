@@ -23,7 +23,7 @@ MAX_STAGE_WORDS = 6
 WORD = re.compile(r"[^\W_]+")
 HAS_LETTER = re.compile(r"[^\W\d_]")
 # Words CRMs put in front of the stage name: "to stage Contract Sent", "to dealstage won".
-STAGE_LEAD = frozenset({"the", "stage", "status", "dealstage", "deal"})
+STAGE_LEAD = frozenset({"the", "stage", "status", "dealstage", "deal", "now"})
 # Words that may directly follow a stage name without being part of it
 # ("moved to Won by Jane", "Contract Sent in pipeline Sales", "from Qualified to ...").
 STAGE_STOP = frozenset(
@@ -50,7 +50,7 @@ CHANGE_VERB = r"(?:changed?|updated?|moved|alert|notification|progressed|advance
 # "HubSpot: Deal stage changed:", "[Salesforce] Opportunity Stage Change —", "Stage updated:".
 DEAL_HEAD = re.compile(
     rf"^(?:\[?{CRM_NAMES}\]?\s*[:\-–—|]?\s*)?"
-    rf"(?:{DEAL_NOUN}\s+)?(?:(?:stage|status)\s+)?{CHANGE_VERB}"
+    rf"(?:(?:{DEAL_NOUN}|pipeline)\s+)?(?:(?:stage|status)\s+)?{CHANGE_VERB}"
     r"(?:\s+(?:for|on|of))?\s*[:\-–—|]\s*",
     re.IGNORECASE,
 )
@@ -69,7 +69,7 @@ DEAL_TRAIL = re.compile(
     re.IGNORECASE,
 )
 DEAL_TRAIL_CHANGE = re.compile(
-    r"\s*[:\-–—|·]?\s*(?:(?:deal\s*)?stage|status)\s+(?:has\s+been\s+|was\s+)?"
+    r"\s*[:\-–—|·]?\s*(?:(?:deal\s*)?stage(?:\s*name)?|status)\s+(?:has\s+been\s+|was\s+)?"
     r"(?:changed|updated|moved)\s*$",
     re.IGNORECASE,
 )
@@ -103,7 +103,7 @@ NOT_DEALS = frozenset(
 # --------------------------------------------------------------------------------------
 
 FLAGS = re.IGNORECASE
-TO = r"(?:to|into|→|->|=>|⇒|➡️?|➔)"
+TO = r"(?:to|into|→|->|=>|⇒|➡️?|➔|➜|➞|⮕)"
 FROM = r"(?:from\s+(?:stage\s+)?(?P<from>.+?)\s+)?"
 MOVE_VERB = (
     r"(?:moved|changed|progressed|advanced|updated|went|moves|transitioned|promoted|set|"
@@ -126,7 +126,7 @@ LINE_PREFIX = re.compile(
     r"|(?:new\s+)?notification\s*[:|\-–—]))+\s*",
     FLAGS,
 )
-ARROW = re.compile(r"\s*(?:→|⟶|⇒|➡️?|➔|—>|-->|->|=>|»|\s>)\s*")
+ARROW = re.compile(r"\s*(?:→|⟶|⇒|➡️?|➔|➜|➞|⮕|—>|-->|->|=>|»|\s>)\s*")
 
 # "Deal won: Umbrella Corp", "Opportunity Closed Won - Acme", "Deal marked as lost: Hooli".
 HEAD_WONLOST = re.compile(
@@ -148,13 +148,13 @@ TAIL_WONLOST = re.compile(
 # "Jane moved deal Acme from Demo Scheduled to Proposal Made".
 ACTOR_MOVE = re.compile(
     rf"^(?P<actor>[^:]+?)\s+(?:moved|changed|updated|set|progressed|advanced)\s+(?:the\s+)?"
-    rf"{DEAL_NOUN}\s+(?P<deal>.+?)(?:['’]s\s+stage)?\s+{FROM}{TO}\s+(?P<rest>.+)$",
+    rf"{DEAL_NOUN}\s+(?P<deal>(?!(?:stage|status)\b).+?)(?:['’]s\s+stage)?\s+{FROM}{TO}\s+(?P<rest>.+)$",
     FLAGS,
 )
 # Zoho: "Stage of the deal 'Acme Renewal' has been updated from X to Y".
 # "Sam Lee changed the stage of Acme Corp - Renewal to Closed Won".
 ACTOR_STAGE_OF = re.compile(
-    rf"^(?P<actor>[^:]+?)\s+(?:changed|updated|set|moved)\s+(?:the\s+)?(?:deal\s+)?stage\s+"
+    rf"^(?P<actor>[^:]+?)\s+(?:changed|updated|set|moved)\s+(?:the\s+)?(?:{DEAL_NOUN}\s+)?(?:stage|status)\s+"
     rf"(?:of|on|for)\s+(?:the\s+)?(?:{DEAL_NOUN}\s+)?(?P<deal>.+?)\s+{FROM}{TO}\s+"
     r"(?P<rest>.+)$",
     FLAGS,
@@ -247,7 +247,7 @@ NOT_TITLE = re.compile(
 )
 
 
-FROM_TO_SPLIT = re.compile(rf"\s+{TO}\s+|\s*(?:→|->|=>|⇒|➡️?|➔)\s*")
+FROM_TO_SPLIT = re.compile(rf"\s+{TO}\s+|\s*(?:→|->|=>|⇒|➡️?|➔|➜|➞|⮕)\s*")
 
 
 HEADER_LINE = re.compile(
@@ -292,6 +292,10 @@ WONLOST_EVENT = re.compile(
     r"(?:\s*[!:.\-–—|·]+\s*|\s+|$)(?P<deal>.*)$",
     FLAGS,
 )
+# "✅ Won: Helios Solar", "Closed Lost: Acme": the outcome as a heading, the name after the colon.
+WONLOST_HEADING = re.compile(
+    rf"^(?P<r>{WON_WORD}|{LOST_WORD})(?:\s*:|\s+[—–-])\s*(?P<deal>\S.*)$", FLAGS
+)
 # "Closed Won!" or "Deal Closed! 🎉" alone on a line: the name is elsewhere in the post.
 WONLOST_ALONE = re.compile(rf"^(?P<r>{WON_WORD}|{LOST_WORD})\s*[!.]*$", FLAGS)
 # "Jane won a deal: Acme", "We successfully closed the deal Acme!", "Priya a gagné une
@@ -324,6 +328,11 @@ CREATED_SHAPES = (
         r"(?:the\s+)?(?:stage\s+)?(?P<rest>.+?)(?:\s+stage)?\s*:\s*(?P<deal>.+)$",
         FLAGS,
     ),
+    # "New deal: Acme in stage Lead In"
+    re.compile(
+        rf"^new\s+{DEAL_NOUN_ANY}\s*:\s*(?P<deal>.+?)\s+in\s+(?:the\s+)?stage\s+(?P<rest>.+)$",
+        FLAGS,
+    ),
     # "Jane created the deal Acme in stage Demo"
     re.compile(
         rf"^(?P<who>[^:]{{1,60}}?)\s+created\s+(?:the|a|an)\s+(?:new\s+)?{DEAL_NOUN_ANY}\s+"
@@ -348,6 +357,19 @@ EVENT_SHAPES = (
     re.compile(
         rf"^(?P<who>[^:]{{1,60}}?)\s+marked\s+(?:the\s+)?(?:{DEAL_NOUN_ANY}\s+)?(?:on\s+)?(?P<deal>.+?)"
         r"\s+as\s+(?P<rest>.+)$",
+        FLAGS,
+    ),
+    # "Acme entered the Contract Sent stage", "Acme has reached Negotiation"
+    re.compile(
+        r"^(?P<deal>.+?)\s+(?:has\s+|just\s+)?(?:entered|reached|hit|landed\s+in)\s+(?:the\s+)?"
+        r"(?:stage\s+)?(?P<rest>.+?)(?:\s+stage)?$",
+        FLAGS,
+    ),
+    # "Opportunity Acme is now Negotiation/Review" (the record named as one, so that "Jane is
+    # now a customer" stays chatter)
+    re.compile(
+        rf"^{DEAL_NOUN_ANY}\s+(?P<deal>.+?)\s+is\s+now\s+(?!in\b)(?:at\s+)?(?:stage\s+)?(?P<rest>.+?)"
+        r"(?:\s+stage)?$",
         FLAGS,
     ),
     # "Acme is now in Proposal (was Demo)"
@@ -419,6 +441,10 @@ STAGE_FIELD_ARROW = re.compile(
     r"\s*(?:[:=]|→|->)\s*(?P<rest>.+)$",
     FLAGS,
 )
+# "Deal stage: Presentation Scheduled (was Qualified To Buy)": the old stage in brackets.
+WAS_STAGE = re.compile(r"^(?P<to>.+?)\s*\((?:was|previously|from)\s+(?P<from>[^()]+)\)\s*$", FLAGS)
+# "Opportunity Update" over "Name:" and "Stage:" fields: the record posted for its stage.
+RECORD_HEADER = re.compile(rf"^{DEAL_NOUN}\s+update[sd]?[^\w]*$", FLAGS)
 # Key: value records on one line: "Pipedrive deal updated: Acme | Stage: Won | Value: $5k".
 PIPE_SPLIT = re.compile(r"\s+[|·•]\s+")
 # Where a deal name from an event line ends: " · $12,000 · Jane", " — Reason: Budget".

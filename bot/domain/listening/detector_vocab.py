@@ -34,7 +34,9 @@ ACTION_VERBS = frozenset(
     investigate ask check sort price quote spin stand publish pass hand drop
     reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work
     prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
-    showcase""".split()
+    showcase provision register nominate designate staff socialize socialise fill grab cut
+    swing stop pop
+    countersign notarize notarise""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
 NEEDS_COMPLEMENT = {
@@ -50,8 +52,10 @@ NEEDS_COMPLEMENT = {
     ),
     "have": re.compile(
         r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|"
-        r"sorted|wrapped|in\s+place|to\s+(?:them|you|u|us|their|your|her|him))\b"
-        r"|^have\s+(?:comments|feedback|an?\s+(?:answer|decision|update|response|reply|view))\b",
+        r"sorted|wrapped|in\s+place|lined\s+up|set\s+up|scheduled|booked|confirmed|"
+        r"to\s+(?:them|you|u|us|their|your|her|him))\b"
+        r"|^have\s+(?:comments|feedback|redlines|an?\s+(?:answer|decision|update|response|reply|view|"
+        r"markup|mark-up|redline|draft|first\s+draft|proposal|quote))\b",
         re.I,
     ),
     "make": re.compile(r"^make\s+(?:sure|it|the|a|an|them|an?\s+intro|time)\b", re.I),
@@ -61,6 +65,25 @@ NEEDS_COMPLEMENT = {
     "stand": re.compile(r"^stand\s+up\b", re.I),
     "work": re.compile(r"^work\s+(?:on|up|through)\b", re.I),
     "tee": re.compile(r"^tee\s+up\b", re.I),
+    # "swing by their office", "stop by the site": a visit to the other side
+    "swing": re.compile(r"^swing\s+(?:by|over|past)\b", re.I),
+    "stop": re.compile(r"^stop\s+by\b", re.I),
+    "pop": re.compile(r"^pop\s+(?:by|over|in)\b", re.I),
+    # "fill out their questionnaire", not "fill the gap"
+    "fill": re.compile(r"^fill\s+(?:out|in)\b", re.I),
+    # "grab 30 min with their CTO": time with the other side, not "grab lunch"
+    "grab": re.compile(
+        r"^grab\s+(?:(?:some\s+)?time|\d+\s*(?:min|mins|minutes)|an?\s+(?:call|slot|meeting|"
+        r"few\s+min\w*))\s+(?:with|for)\s+(?:their|them|him|her|the\s+(?:customer|client|buyer|"
+        r"prospect|champion|partner))\b",
+        re.I,
+    ),
+    # "cut the PO", "cut us a check": a payment or an order, not "cut the deck down"
+    "cut": re.compile(
+        r"^cut\s+(?:us\s+|them\s+|you\s+)?(?:the|a|an|our|their)\s+(?:check|cheque|po|"
+        r"purchase\s+order|invoice|order)\b",
+        re.I,
+    ),
     "kick": re.compile(r"^kick\s+off\b", re.I),
     "speak": re.compile(r"^speak\s+(?:(?:to|with)\s+(?:their|the|them|him|her|(?-i:[A-Z]))|at\s)", re.I),
     "talk": re.compile(r"^talk\s+(?:(?:to|with)\s+)?(?:their|the|them|him|her|(?-i:[A-Z]))", re.I),
@@ -186,7 +209,8 @@ DUE_START = frozenset(
 PREP_DUE = re.compile(
     r"\b(?P<prep>by|in|before|until|till|on|early|mid|late)\s+"
     rf"(?P<due>q[1-4](?:\s+\d{{2,4}})?|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{MONTHS})?"
-    rf"|{MONTHS}(?:\s+\d{{4}})?)(?![\w/'])",
+    rf"|{MONTHS}(?:\s+\d{{4}})?|christmas(?:\s+eve)?|xmas|thanksgiving|new\s+year'?s?(?:\s+(?:day|eve))?"
+    r"|(?:month|quarter|year)[\s-]end)(?![\w/'])",
     IGNORE,
 )
 
@@ -201,8 +225,9 @@ BREAK_WORDS = frozenset(
 )
 TOLD_VERBS = frozenset({"told", "assured"})
 PRONOUN_STARTS = frozenset(
-    {"i", "i'll", "ill", "i'd", "we", "we'll", "we're", "we'd", "they", "they'll", "they're", "they'd"}
-)
+    {"i", "i'll", "ill", "i'd", "we", "we'll", "we're", "we'd", "they", "they'll", "they're", "they'd",
+     "their"}
+)  # fmt: skip
 TOLD_OBJECTS = frozenset("us me them him her".split())
 DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
 FUT = r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to)"
@@ -246,7 +271,12 @@ THEIR_ROLE = (
     r"other\s+side|their\s+side|admin|it\s+team|buying\s+committee)"
 )
 # "should be able to": a hedged promise is still a promise ("I should be able to send it Friday").
-ABLE = r"(?:\s+should\s+be\s+able\s+to)"
+ABLE = (
+    r"(?:\s+should\s+be\s+able\s+to"
+    # "I should have the diagram to them by Friday" (not "should have sent it")
+    r"|\s+should(?=\s+have\s+(?:the|a|an|it|them|everything|something|our|their|this|that|"
+    r"these|those|all)\b))"
+)
 # "Priya from their side", "Sam on our team", "Jen from our end".
 SIDE_OF = (
     r"(?:(?:their|our|my|the\s+customer's|the\s+client's)\s+(?:side|end|team|[\w-]+\s+team))"
@@ -271,7 +301,7 @@ COMMIT = re.compile(
     + rf"|(?P<hs>\b(?:he|she))(?P<mhs>'ll|\s+(?:will|wil|shall)\b|'?s\s+{FUT}|\s+is\s+{FUT}"
     + rf"|\s+{STRONG}|\s+{STRONG_PERF}|{REPORTED})"
     # their CFO / the customer / the procurement guy
-    + rf"|(?P<np>\btheir{NP_WORD}{{1,5}}?|\bthe\s+{THEIR_ROLE}(?:'s)?{NP_WORD}{{0,2}}?"
+    + rf"|(?P<np>\btheir{NP_WORD}{{1,5}}?|\bthe\s+(?:[\w-]+\s+)?{THEIR_ROLE}(?:'s)?{NP_WORD}{{0,2}}?"
     + rf"|\b{BARE_ROLE}(?:'s)?{NP_WORD}{{0,2}}?)"
     + rf"(?P<mnp>{THIRD_NP_MODAL})"
     # Acme / Acme's team / Dana from Acme (case-sensitive: names are capitalised)
@@ -304,7 +334,7 @@ PROGRESSIVE = re.compile(
 QUICK = (
     "'ll", "\u2019ll", "ill", "wil", "theyll", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
-    "'d ", "\u2019d ", "would", "ing", "able to",
+    "'d ", "\u2019d ", "would", "ing", "able to", "should",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
 )  # fmt: skip
 
@@ -333,6 +363,9 @@ HEDGE_KEYS = tuple(
         "i bet", "i feel like", "seems like", "sounds like", "wonder", "unclear", "no idea",
         "do you think", "if", "unless", "whether", "in case", "doubt", "hoping",
         "fingers crossed", "assume", "assuming", "expect",
+        # someone else's guess: "Sam thinks they'll sign", "we believe they'll renew"
+        "thinks", "we think", "believes", "we believe", "reckons", "hopes", "guesses", "expects",
+        "don't think", "dont think", "do not think", "not convinced",
     )
 )  # fmt: skip
 REPORT_VERBS = frozenset(
@@ -462,7 +495,44 @@ EXTERNAL = re.compile(
 
 PROGRESSIVE_OBJECT = re.compile(
     r"\s+(?:the|a|an|them|you|u|him|her|it|this|that|these|those|their|our|my|over|out|back|"
-    r"up|along|across|\d)\b",
+    r"up|along|across|\d)\b"
+    # "Sending Tom the pricing": a person, then the thing
+    r"|\s+(?-i:[A-Z][\w-]+)\s+(?:the|a|an|our|their|his|her|it|this|that|over|back)\b",
+    IGNORE,
+)
+# "we're sending too many discounts": an opinion about what we do, not a delivery
+PROGRESSIVE_OPINION = re.compile(r"\s+(?:too|so|way\s+too)\s+(?:many|much)\b", IGNORE)
+# Said anywhere in the sentence, these make it an opinion: "... this quarter imo"
+OPINION_KEYS = (" imo ", " imho ", " in my opinion ", " in my humble opinion ")
+# A report that denies the promise: "they never said they would sign"
+DENIED_REPORT_KEYS = tuple(
+    f" {k} "
+    for k in ("never", "didn't", "did not", "not", "hasn't", "haven't", "doesn't", "don't",
+              "nobody", "no one")
+)  # fmt: skip
+# An appositive between a subject and its modal: "Their champion, Lisa, is gonna ..." or
+# "Sam, our SE, will ...". The first is read without the name, the second with the role
+# in brackets, which is how the subject patterns read a side marker after a name.
+_APPOS_MODAL = (
+    r"(?=(?:will|wil|shall|'ll|is\s+(?:going\s+to|gonna)|are\s+(?:going\s+to|gonna)|promised|"
+    r"agreed|committed|has\s+(?:promised|agreed|committed)|said|says|confirmed|mentioned)\b)"
+)
+APPOS_NP_NAME = re.compile(
+    r"\b(?P<np>(?:their|our|the)\s+[\w-]+(?:\s+[\w-]+){0,2}),\s+"
+    r"(?-i:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2}),\s+" + _APPOS_MODAL,
+    IGNORE,
+)
+# A neutral aside between commas ("their team, honestly, will send it") is dropped so the
+# subject before it still counts; hedges ("their team, probably, will") are left to the
+# hedge check, which reads them before the modal.
+APPOS_ASIDE = re.compile(
+    r",\s+(?:honestly|actually|definitely|for\s+sure|again|also|btw|fyi|in\s+fact|"
+    r"as\s+(?:promised|agreed|discussed)),\s+" + _APPOS_MODAL,
+    IGNORE,
+)
+APPOS_NAME_NP = re.compile(
+    r"(?P<name>(?-i:\b[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,2})),\s+"
+    r"(?P<np>(?:their|our|my|the)\s+[^,()]{1,40}?),\s+" + _APPOS_MODAL,
     IGNORE,
 )
 
