@@ -47,6 +47,8 @@ WIIFT_AFTER_GIVES = 2
 WIIFT_REPEAT_DAYS = 7
 # A kept promise is worth celebrating for a week after it was kept.
 CELEBRATE_WITHIN_DAYS = 7
+# On the day one of ours falls due, "on track" names it, at most once a day.
+DUE_TODAY_REPEAT_DAYS = 1
 # Three days on the shared plan without their yes: the expectation deserves saying out loud again.
 UNCONFIRMED_AFTER_DAYS = 3
 
@@ -285,6 +287,8 @@ def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
                 return candidate
             continue
         window = WIIFT_REPEAT_DAYS if candidate.id == WIIFT else NO_REPEAT_DAYS
+        if candidate.id == ON_TRACK and candidate.evidence["ours_due_today"]:
+            window = DUE_TODAY_REPEAT_DAYS  # a due day is news, even after a recent "on track"
         if not _given_within(history, candidate.id, window):
             return candidate
     last = max((t for times in history.given.values() for t in times if t <= history.now), default=None)
