@@ -83,3 +83,15 @@ def test_several_late_promises_of_ours_are_owned_as_several(slack, clock):
     text = reply_text(answer)
     assert "3 of *our* promises have slipped" in text and "3 overdue" in text
     assert "One of" not in text and "and 2 more of ours late" in text
+
+
+def test_the_digest_of_a_lost_deal_settles_what_is_open_instead_of_chasing(slack, bot, emulator, clock):
+    their_stall(slack, clock, 5)
+    stage_post(slack, emulator, "Acme lost")
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: any(
+        "Weekly partnership digest" in all_text(m) for m in emulator.messages(DEAL)))
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    assert nudges(digest) == ["close_out"] and coaching_paragraphs(digest) == 1
+    assert "follow-up" not in all_text(digest)
