@@ -28,9 +28,17 @@ LOG_MIN_GAP = timedelta(days=1)
 LOG_KEEP = 30
 
 
-def deal_state(deals: Deals, scope: Scope) -> DealState | None:
-    """The channel's most recently moved deal: its stage, since when, and its signature."""
-    current = next(iter(deals.all(scope)), None)
+def deal_state(deals: Deals, scope: Scope, moved_last: bool = False) -> DealState | None:
+    """The channel's deal as the coach reads it: its stage, since when, and its signature.
+
+    That is the most recently moved deal that is still in play: one lost deal in a channel
+    that works others (an expansion lost beside a signed partnership) doesn't end the coaching
+    of the rest. ``moved_last``: the deal that moved last whatever its stage, for the post
+    about that very move.
+    """
+    channel_deals = deals.all(scope)
+    in_play = [d for d in channel_deals if d.stage is not Stage.LOST]
+    current = next(iter(channel_deals if moved_last or not in_play else in_play), None)
     if current is None:
         return None
     since = current.updated_at
@@ -70,7 +78,8 @@ class Coach:
         """What the model reads about this channel now."""
         benefit = self._store.get(scope, COACHING, BENEFIT_KEY)
         return ChannelHistory(
-            items=items, now=self._clock.now(), today=today, deal=deal_state(self._deals, scope),
+            items=items, now=self._clock.now(), today=today,
+            deal=deal_state(self._deals, scope, moved_last=stage_changed),
             given=self.given(scope), stage_changed=stage_changed,
             benefit_noted_at=datetime.fromisoformat(benefit["at"]) if benefit else None,
             plan_shared_on=shared_on(self._store, scope),

@@ -95,3 +95,17 @@ def test_the_digest_of_a_lost_deal_settles_what_is_open_instead_of_chasing(slack
     [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
     assert nudges(digest) == ["close_out"] and coaching_paragraphs(digest) == 1
     assert "follow-up" not in all_text(digest)
+
+
+def test_a_lost_side_deal_does_not_end_the_coaching_of_the_signed_one(slack, emulator, clock):
+    """Two deals in one channel: losing the expansion leaves the signed partnership coached."""
+    stage_post(slack, emulator, "Acme signed")
+    slack.command("give pilot workspace", user=ALICE, channel=DEAL)
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    slack.command("get intro to their CFO by Nov 24", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=1))
+    post = stage_post(slack, emulator, "Acme EU expansion lost")
+    assert nudges(post) == ["stage_lost"]  # the post is about the deal that moved
+    clock.advance(timedelta(days=3))  # their intro two days late
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "follow_up"
