@@ -18,12 +18,14 @@ from itertools import count
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from bot.domain.coaching import ChannelHistory, Nudge, assess
 from bot.domain.ledger import Balance, Commitment, balance
 from bot.domain.stages import Stage
 from bot.domain.timezones import local_date
 from bot.messages import environment
+from tests.domain.test_coaching_properties import histories
 
 NOW = datetime(2026, 12, 14, 15, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -320,3 +322,12 @@ def test_scenario(scenario: Scenario) -> None:
 def test_there_are_at_least_forty_scenarios_with_distinct_names() -> None:
     assert len(SCENARIOS) >= 40
     assert len({s.name for s in SCENARIOS}) == len(SCENARIOS)
+
+
+@given(history=histories())
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_no_random_history_gets_words_that_contradict_its_numbers(history: ChannelHistory) -> None:
+    """The checks above, over random histories: whatever the advice, its words fit the counts."""
+    nudge = assess(history)
+    text, reason, _, b = render(nudge, list(history.items), history.today)
+    check_words_match_numbers(nudge, text, reason, b, history.today, list(history.items))
