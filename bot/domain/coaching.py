@@ -202,7 +202,11 @@ def assess(history: ChannelHistory, records: tuple[SideRecord, SideRecord] | Non
         "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue, "theirs_open": theirs.open,
     }
     urgent = _urgent(history, ours, theirs, signed, base)
-    if urgent is not None and (not history.stage_changed or urgent.severity >= STAGE_YIELDS_FROM):
+    # The post marking a deal lost always asks for the reflection: it names our own late
+    # promises in its evidence and asks what we should still deliver.
+    lost_post = history.stage_changed and _lost(history)
+    if urgent is not None and not lost_post and (
+            not history.stage_changed or urgent.severity >= STAGE_YIELDS_FROM):
         return urgent
     if history.stage_changed and history.deal is not None:
         return _stage_nudge(history, ours, theirs, base)
