@@ -31,14 +31,15 @@ LOG_KEEP = 30
 def deal_state(deals: Deals, scope: Scope, moved_last: bool = False) -> DealState | None:
     """The channel's deal as the coach reads it: its stage, since when, and its signature.
 
-    That is the most recently moved deal that is still in play: one lost deal in a channel
-    that works others (an expansion lost beside a signed partnership) doesn't end the coaching
-    of the rest. ``moved_last``: the deal that moved last whatever its stage, for the post
-    about that very move.
+    That is the most recently signed deal of the channel, else its most recently moved deal
+    still in play, else its last lost one: a side deal (an expansion opening, or lost) beside a
+    signed partnership doesn't make the coach forget the promises that follow a signature.
+    ``moved_last``: the deal that moved last whatever its stage, for the post about that move.
     """
     channel_deals = deals.all(scope)
+    signed = [d for d in channel_deals if d.stage is Stage.SIGNED]
     in_play = [d for d in channel_deals if d.stage is not Stage.LOST]
-    current = next(iter(channel_deals if moved_last or not in_play else in_play), None)
+    current = next(iter(channel_deals if moved_last else signed or in_play or channel_deals), None)
     if current is None:
         return None
     since = current.updated_at

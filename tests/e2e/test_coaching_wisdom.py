@@ -109,3 +109,17 @@ def test_a_lost_side_deal_does_not_end_the_coaching_of_the_signed_one(slack, emu
     clock.advance(timedelta(days=3))  # their intro two days late
     answer = slack.command("list", user=ALICE, channel=DEAL)
     assert nudge_of(answer) == "follow_up"
+
+
+def test_a_new_side_deal_does_not_make_the_coach_forget_a_signed_partnership(slack, emulator, clock):
+    """Signed Acme, then an expansion opens: our open promise is still post-signature work."""
+    slack.command("give onboarding workshop by Dec 10", user=ALICE, channel=DEAL)
+    slack.command("get case study by Dec 20", user=ALICE, channel=DEAL)
+    stage_post(slack, emulator, "Acme signed")
+    clock.advance(timedelta(days=1))
+    post = stage_post(slack, emulator, "Acme EU expansion prospecting")
+    assert nudges(post) == ["stage_opening"]  # the post is about the deal that moved
+    clock.advance(timedelta(days=1))
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "follow_through"
+    assert "since the signature on Mon 23 Nov 2026" in reply_text(answer)
