@@ -167,6 +167,22 @@ def test_buttons_commands_and_signing_on_a_full_channel(slack, bot, emulator, fu
     assert_inert(text)
 
 
+def test_scheduled_posts_about_a_full_channel(slack, bot, emulator, clock, full_channel):
+    """Reminders, the weekly digest and post-signature check-ins, a week on."""
+    slack.command("digest weekly monday 09:00 Europe/Berlin", user=ALICE, channel=DEAL)
+    slack.command("checkins 7d 30d", user=ALICE, channel=DEAL)
+    slack.command(f"deal {full_channel[1]} signed", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    posted = len(emulator.calls_to("chat.postMessage"))
+    for _ in range(8):
+        clock.advance(timedelta(days=1))
+        bot.runtime.services.schedule.run_due()
+    bot.wait_idle()
+    assert len(emulator.calls_to("chat.postMessage")) > posted + 1  # the digest and check-in at least
+    assert refusals(emulator) == []
+    assert_inert(sent_texts(emulator))
+
+
 def test_a_meeting_with_the_longest_hostile_topic_and_its_debrief(slack, bot, emulator, clock):
     topic = hostile(120, seed=3)
     answer = reply(slack.command(f"meeting {topic} in 30m for 45m", user=ALICE, channel=DEAL))
