@@ -6,6 +6,7 @@ import random
 import threading
 import time
 
+import pytest
 import requests
 
 from bot.store import Scope, TinyDBStore
@@ -57,6 +58,9 @@ def stored_texts(db) -> set[str]:
         store.close()
 
 
+# Thirty restarts of `serve`: under a loaded machine (two test workers and more) the
+# suite's default 120 s could run out before the last round, with nothing wrong.
+@pytest.mark.timeout(300)
 def test_sigkill_at_random_moments_never_loses_an_acknowledged_write(emulator, tmp_path):
     db = tmp_path / "db.json"
     rng = random.Random(20261123)
