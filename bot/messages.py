@@ -156,8 +156,8 @@ def slack_length(text: str) -> int:
 
 def _escaped_length(text: str) -> int:
     """The Slack length of ``text`` once :func:`mrkdwn_escape` has run on it."""
-    return (slack_length(text) + 4 * text.count("&")
-            + 3 * (text.count("<") + text.count(">")))
+    extra = 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
+    return (len(text) if text.isascii() else slack_length(text)) + extra
 
 
 def _truncate(value: Any, length: int = 200) -> str:
@@ -168,7 +168,8 @@ def _truncate(value: Any, length: int = 200) -> str:
     limit. The cut never splits an escape (it cuts the raw text) and ends in an ellipsis.
     """
     text = str(value)
-    if len(text) * 5 <= length or _escaped_length(text) <= length:
+    size = len(text)
+    if size * 5 <= length or (size <= length and _escaped_length(text) <= length):
         return text
     end = _cut_at(text, length - 1, _ESCAPED_COST)
     return text[:end].rstrip(_CUT_DEBRIS) + _ELLIPSIS
@@ -176,6 +177,9 @@ def _truncate(value: Any, length: int = 200) -> str:
 
 def _cut_at(text: str, budget: int, costs: dict[str, int]) -> int:
     """How many characters of ``text`` fit in ``budget`` (Slack's count, some chars costing more)."""
+    head = text[:budget]
+    if head.isascii() and not any(char in head for char in costs):  # one unit each: the common case
+        return len(head)
     used = 0
     for index, char in enumerate(text):
         used += costs.get(char) or (2 if ord(char) > 0xFFFF else 1)
@@ -289,38 +293,76 @@ def check_limits(name: str, payload: dict[str, Any]) -> None:
         if len(blocks) > limit:
             log.warning("%s: %d blocks cut to Slack's %d", name, len(blocks), limit)
             del blocks[limit:]
-        if _fit(blocks, "", ""):
+        if _fit(blocks):
             log.warning("%s: text cut to fit Block Kit's limits", name)
     for key in ("title", "submit", "close"):
-        if _is_text_object(payload.get(key)):
-            _fit_text(payload[key], MAX_VIEW_TITLE)
+        _fit_text(payload.get(key), MAX_VIEW_TITLE)
     text = payload.get("text")
     if isinstance(text, str) and slack_length(text) > MAX_FALLBACK_TEXT:
         payload["text"] = fit_mrkdwn(text, MAX_FALLBACK_TEXT)
 
 
-def _fit(node: Any, owner: str, key: str) -> bool:
-    """Cut every text object under ``node`` to its limit; True when anything was cut."""
-    if isinstance(node, list):
-        return any([_fit(item, owner, key) for item in node])  # every item, not just up to the first cut
-    if not isinstance(node, dict):
+def _fit(blocks: list[Any]) -> bool:
+    """Cut every text object of ``blocks`` to its limit; True when anything was cut.
+
+    Only where Block Kit puts text objects is looked at (a block's text, fields, context
+    elements, label and hint; an element's text, placeholder, confirm dialog and options):
+    this runs on every message, so it walks no more than it must.
+    """
+    cut = False
+    for block in blocks:
+        if type(block) is not dict:
+            continue
+        kind = block.get("type")
+        if "text" in block:
+            cut |= _fit_text(block["text"], 150 if kind == "header" else MAX_TEXT_OBJECT)
+        if "fields" in block:
+            for column in block["fields"] or ():
+                cut |= _fit_text(column, 2000)
+        if "elements" in block:
+            for element in block["elements"] or ():
+                cut |= (_fit_text(element, MAX_TEXT_OBJECT) if _is_text_object(element)
+                        else _fit_element(element))
+        if "accessory" in block:
+            cut |= _fit_element(block["accessory"])
+        if kind == "input":
+            cut |= (_fit_element(block.get("element")) | _fit_text(block.get("label"), 2000)
+                    | _fit_text(block.get("hint"), 2000))
+    return cut
+
+
+def _fit_element(element: Any) -> bool:
+    if type(element) is not dict:
         return False
-    if _is_text_object(node):
-        limit = MAX_PLACEHOLDER if key == "placeholder" else TEXT_LIMITS.get((owner, key), MAX_TEXT_OBJECT)
-        return _fit_text(node, limit)
-    kind = str(node.get("type") or ("confirm" if key == "confirm" else "option" if key == "options" else ""))
-    return any([_fit(value, kind, field) for field, value in node.items()
-                if isinstance(value, dict | list)])
+    cut = False
+    if "text" in element:
+        limit = TEXT_LIMITS.get((str(element.get("type")), "text"), MAX_TEXT_OBJECT)
+        cut |= _fit_text(element["text"], limit)
+    if "placeholder" in element:
+        cut |= _fit_text(element["placeholder"], MAX_PLACEHOLDER)
+    confirm = element.get("confirm")
+    if type(confirm) is dict:
+        for key in ("title", "text", "confirm", "deny"):
+            cut |= _fit_text(confirm.get(key), TEXT_LIMITS[("confirm", key)])
+    for option in element.get("options") or ():
+        if type(option) is dict:
+            cut |= _fit_text(option.get("text"), 75) | _fit_text(option.get("description"), 75)
+    return cut
 
 
 def _is_text_object(node: Any) -> bool:
     return isinstance(node, dict) and node.get("type") in _TEXT_TYPES and isinstance(node.get("text"), str)
 
 
-def _fit_text(obj: dict[str, Any], limit: int) -> bool:
-    if slack_length(obj["text"]) <= limit:
+def _fit_text(obj: Any, limit: int) -> bool:
+    """Cut a text object's text to ``limit``; True when it had to."""
+    if type(obj) is not dict:
         return False
-    obj["text"] = fit_mrkdwn(obj["text"], limit)
+    text = obj.get("text")
+    # Two UTF-16 units a character at most: most texts are shorter than half their limit.
+    if type(text) is not str or len(text) * 2 <= limit or slack_length(text) <= limit:
+        return False
+    obj["text"] = fit_mrkdwn(text, limit)
     return True
 
 
