@@ -33,6 +33,16 @@ PIECES = ["&&&", "<<>>", "\U0001F600", "\U0001F469\u200d\U0001F469\u200d\U0001F4
 INERT = ["<!channel>", "<http://x.example|y>", "<!here>"]
 
 
+@pytest.fixture(autouse=True)
+def templates_fit_by_themselves(caplog):
+    """Each template pages and cuts what it shows itself: render's last-resort cut (which
+    logs the template) is for mistakes, and none of these tests may need it."""
+    yield
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    cuts = [r.getMessage() for r in records if r.name == "bot.messages"]
+    assert not cuts, cuts
+
+
 def hostile(length: int, seed: int = 0) -> str:
     """Text of exactly ``length`` code points built from PIECES (different for each seed)."""
     text = "".join(PIECES[(seed + n) % len(PIECES)] for n in range(length))
@@ -103,7 +113,7 @@ def seed_deals(slack, count: int) -> list[str]:
     names = []
     for n in range(count):
         body = dense(MAX_DEAL_NAME - 4) if n % 2 == 0 else hostile(MAX_DEAL_NAME - 4, seed=n)
-        name = f"D{n:02d} " + body.replace(" ", "_")
+        name = f"D{n:02d}-" + body.replace(" ", "_")
         slack.command(f"deal {name} prospecting", user=ALICE, channel=DEAL)
         names.append(name)
     return names
@@ -116,6 +126,8 @@ def full_channel(slack, bot, clock):
     deals = seed_deals(slack, 45)
     bot.wait_idle()
     clock.advance(timedelta(days=3))
+    stored = bot.runtime.services.deals.all(Scope("T0001", DEAL))
+    assert len(stored) == 45 and min(len(deal.name) for deal in stored) >= MAX_DEAL_NAME - 10
     items = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
     assert len(items) == 110
     assert max(len(item.what) for item in items) >= MAX_WHAT - 20
@@ -235,3 +247,19 @@ def _walk(node: Any):
     children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
     for child in children:
         yield from _walk(child)
+
+
+def test_a_partner_in_a_shared_channel_lists_a_full_plan(slack, bot, emulator):
+    """The partner's view names every deal of the channel in its first section."""
+    dana, shared = "U0DANA", "C0SHARED"
+    emulator.add_user(dana, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
+    emulator.add_channel(shared, "shared-acme", members=[ALICE, dana], is_ext_shared=True)
+    seed_items(slack, 30, channel=shared)
+    for n in range(20):
+        slack.command(f"deal P{n:02d}-{dense(MAX_DEAL_NAME - 4)} prospecting", user=ALICE, channel=shared)
+    bot.wait_idle()
+    body = reply(slack.command("list", user=dana, channel=shared))
+    assert "What you commit to" in all_text(body)
+    bot.wait_idle()
+    assert refusals(emulator) == []
+    assert_inert("\n".join(shown_mrkdwn(body)))
