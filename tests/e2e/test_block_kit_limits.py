@@ -14,11 +14,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import requests
 
 from bot.domain.commands import MAX_DEAL_NAME, MAX_WHAT
 from bot.emulator.block_kit import slack_length
 from bot.emulator.driver import state_value
 from bot.store import Scope
+from bot.webhook import signed_headers
 from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import all_text, reply
 
@@ -263,3 +265,23 @@ def test_a_partner_in_a_shared_channel_lists_a_full_plan(slack, bot, emulator):
     bot.wait_idle()
     assert refusals(emulator) == []
     assert_inert("\n".join(shown_mrkdwn(body)))
+
+
+def test_conversation_offers_and_crm_moves_with_the_longest_hostile_text(slack, bot, emulator):
+    """What people and other bots post in the channel: commitments the bot offers to log,
+    CRM stage posts and CRM webhooks naming deals at the longest the bot takes."""
+    for n, filler in enumerate([dense(260), hostile(260, seed=4)]):
+        ts = f"1700000{n}00.000100"
+        slack.message(f"I'll send {filler} by Friday", user=ALICE, channel=DEAL, ts=ts)
+        bot.wait_idle()
+        slack.action("listen_log_give", ts, user=ALICE, channel=DEAL)
+    for n, name in enumerate([dense(70), hostile(70, seed=9).replace(" ", "_")]):
+        slack.message(f"Deal W{n}-{name} moved to Closed Won", user=BOB, channel=DEAL)
+        body = json.dumps({"deal": f"H{n}-{name}", "stage": "negotiation", "channel": DEAL}).encode()
+        requests.post(bot.base_url + "/webhooks/deals", data=body, timeout=10,
+                      headers=signed_headers("whsec-test", body))
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postEphemeral") and emulator.calls_to("response_url")
+    assert len(bot.runtime.services.deals.all(Scope("T0001", DEAL))) >= 2
+    assert refusals(emulator) == []
+    assert_inert(sent_texts(emulator))
