@@ -13,9 +13,10 @@ slack_sdk's models leave out some documented limits and count characters as Pyth
 (code points). :func:`length_problems` adds the rest from Slack's reference pages (text
 objects, section fields, option descriptions, plain-text inputs' ``min_length`` /
 ``max_length`` / ``initial_value``, option counts of radio buttons, checkboxes and menus,
-view ids and metadata) and counts every length in UTF-16 code units, as JavaScript does:
-Slack doesn't say how it counts, and a UTF-16 count is never below the code point count,
-so text that passes here passes either way (an emoji outside the BMP counts 2).
+view ids and metadata, the fields that take plain_text only) and counts every length in
+UTF-16 code units, as JavaScript does: Slack doesn't say how it counts, and a UTF-16
+count is never below the code point count, so text that passes here passes either way
+(an emoji outside the BMP counts 2).
 """
 
 from __future__ import annotations
@@ -152,6 +153,13 @@ STRING_LIMITS: dict[tuple[str, str], int] = {
 # element type -> most options it may list (overflow: "up to five"; radio/checkboxes: 10).
 MAX_OPTIONS = {"overflow": 5, "radio_buttons": 10, "checkboxes": 10, "static_select": 100,
                "multi_static_select": 100, "external_select": 100, "multi_external_select": 100}
+# Text objects that may only be plain_text (each element's reference page says so).
+PLAIN_ONLY = {("header", "text"), ("button", "text"), ("input", "label"), ("input", "hint"),
+              ("*", "placeholder"), ("confirm", "title"), ("confirm", "confirm"), ("confirm", "deny"),
+              ("option_group", "label")}
+# Menus whose options show plain_text only (radio buttons and checkboxes may use mrkdwn).
+PLAIN_OPTION_MENUS = {"overflow", "static_select", "multi_static_select", "external_select",
+                      "multi_external_select"}
 VIEW_TEXT_LIMITS = {"title": 24, "submit": 24, "close": 24}
 VIEW_STRING_LIMITS = {"private_metadata": 3000, "callback_id": 255, "external_id": 255}
 MAX_INPUT_LENGTH = 3000  # plain_text_input min_length 0-3000, max_length 1-3000
@@ -195,7 +203,21 @@ def length_problems(node: Any, role: str = "") -> list[str]:
         problems.append(f"{owner} has {len(options)} options (limit {MAX_OPTIONS[owner]})")
     if owner == "plain_text_input":
         problems += _input_length_problems(node)
+    if owner in PLAIN_OPTION_MENUS:
+        problems += [f"{owner} options must use plain_text" for option in _menu_options(node)
+                     if _is_text_object(option.get("text")) and option["text"]["type"] != "plain_text"]
     return problems
+
+
+def _menu_options(element: dict[str, Any]) -> list[dict[str, Any]]:
+    """A menu's options, those in its option groups and the initial ones."""
+    found = list(element.get("options") or []) + list(element.get("initial_options") or [])
+    for group in element.get("option_groups") or []:
+        if isinstance(group, dict):
+            found += group.get("options") or []
+    if element.get("initial_option") is not None:
+        found.append(element["initial_option"])
+    return [option for option in found if isinstance(option, dict)]
 
 
 def view_length_problems(view: dict[str, Any]) -> list[str]:
@@ -227,6 +249,8 @@ def _text_problems(obj: dict[str, Any], owner: str, key: str) -> list[str]:
     length = slack_length(text)
     limit = min(MAX_TEXT_OBJECT, TEXT_LIMITS.get((owner, key)) or TEXT_LIMITS.get(("*", key))
                 or MAX_TEXT_OBJECT)
+    if obj.get("type") != "plain_text" and ((owner, key) in PLAIN_ONLY or ("*", key) in PLAIN_ONLY):
+        return [f"{owner}.{key} must be a plain_text object"]
     if length == 0:
         return [f"{owner}.{key}.text must have at least 1 character"]
     if length > limit:
