@@ -11,6 +11,7 @@ a link), then for the JSON string it sits in. Filters that build trusted markup
 from __future__ import annotations
 
 import json
+import logging
 import re
 import sys
 from collections.abc import MutableMapping
@@ -46,6 +47,7 @@ def _prompts_dir() -> Path:
 
 
 PROMPTS_DIR = _prompts_dir()
+log = logging.getLogger(__name__)
 
 # Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
 MAX_BLOCKS_MESSAGE = 50
@@ -135,9 +137,55 @@ def _date(value: date | datetime | str | None, style: str = "short") -> Raw:
     return Raw(value.strftime("%a %-d %b %Y"))
 
 
+# What one character of user text costs once escaped for mrkdwn, in Slack's terms.
+_ESCAPED_COST = {"&": 5, "<": 4, ">": 4}
+_ELLIPSIS = "…"
+# Left dangling by a cut: a zero-width joiner or an emoji variation selector would glue onto
+# the ellipsis, a lone space looks like a typo.
+_CUT_DEBRIS = " \t\n\u200d\ufe0e\ufe0f"
+
+
+def slack_length(text: str) -> int:
+    """A string's length in UTF-16 code units: what Slack counts, or more.
+
+    Slack doesn't say whether its limits count code points or UTF-16 units; an emoji
+    outside the BMP is one or two. Counting two keeps us within either.
+    """
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _escaped_length(text: str) -> int:
+    """The Slack length of ``text`` once :func:`mrkdwn_escape` has run on it."""
+    extra = 4 * text.count("&") + 3 * (text.count("<") + text.count(">"))
+    return (len(text) if text.isascii() else slack_length(text)) + extra
+
+
 def _truncate(value: Any, length: int = 200) -> str:
+    """User text cut so that, escaped for mrkdwn, it is at most ``length`` long in Slack's terms.
+
+    The budget is counted after escaping (``<`` becomes ``&lt;``): text of ``&`` s would
+    otherwise come out five times the length a template planned for and break a block's
+    limit. The cut never splits an escape (it cuts the raw text) and ends in an ellipsis.
+    """
     text = str(value)
-    return text if len(text) <= length else text[: length - 1] + "…"
+    size = len(text)
+    if size * 5 <= length or (size <= length and _escaped_length(text) <= length):
+        return text
+    end = _cut_at(text, length - 1, _ESCAPED_COST)
+    return text[:end].rstrip(_CUT_DEBRIS) + _ELLIPSIS
+
+
+def _cut_at(text: str, budget: int, costs: dict[str, int]) -> int:
+    """How many characters of ``text`` fit in ``budget`` (Slack's count, some chars costing more)."""
+    head = text[:budget]
+    if head.isascii() and not any(char in head for char in costs):  # one unit each: the common case
+        return len(head)
+    used = 0
+    for index, char in enumerate(text):
+        used += costs.get(char) or (2 if ord(char) > 0xFFFF else 1)
+        if used > budget:
+            return index
+    return len(text)
 
 
 class _SettledEnvironment(Environment):
@@ -216,15 +264,121 @@ def render(template: str, **context: Any) -> dict[str, Any]:
     return payload
 
 
+# Block Kit limits the rendered output is fitted to, beyond 3,000 for any text object:
+# (what holds the text object, its field) -> longest text
+# (https://docs.slack.dev/reference/block-kit/blocks and the element pages).
+MAX_TEXT_OBJECT = 3000
+TEXT_LIMITS: dict[tuple[str, str], int] = {
+    ("section", "fields"): 2000, ("header", "text"): 150, ("button", "text"): 75,
+    ("input", "label"): 2000, ("input", "hint"): 2000, ("confirm", "title"): 100,
+    ("confirm", "text"): 300, ("confirm", "confirm"): 30, ("confirm", "deny"): 30,
+    ("option", "text"): 75, ("option", "description"): 75,
+}
+MAX_PLACEHOLDER = 150
+MAX_VIEW_TITLE = 24  # also a modal's submit and close buttons
+_TEXT_TYPES = ("plain_text", "mrkdwn")
+
+
 def check_limits(name: str, payload: dict[str, Any]) -> None:
-    """Refuse output Slack would reject: too many blocks or an over-long section."""
-    blocks = payload.get("blocks", [])
-    limit = MAX_BLOCKS_VIEW if payload.get("type") in ("modal", "home") else MAX_BLOCKS_MESSAGE
-    if len(blocks) > limit:
-        raise TemplateOutputError(f"{name}: {len(blocks)} blocks (limit {limit})")
+    """Fit the output to what Slack takes, in place: the last line of defence.
+
+    Templates cut user text and page long lists themselves; what still overflows (many
+    long deal names in one section, a list a template forgot to page) is cut here, never
+    sent for Slack to refuse. Each cut is logged with the template's name, as the
+    template is what should be fixed.
+    """
+    blocks = payload.get("blocks")
+    if isinstance(blocks, list):
+        limit = MAX_BLOCKS_VIEW if payload.get("type") in ("modal", "home") else MAX_BLOCKS_MESSAGE
+        if len(blocks) > limit:
+            log.warning("%s: %d blocks cut to Slack's %d", name, len(blocks), limit)
+            del blocks[limit:]
+        if _fit(blocks):
+            log.warning("%s: text cut to fit Block Kit's limits", name)
+    for key in ("title", "submit", "close"):
+        _fit_text(payload.get(key), MAX_VIEW_TITLE)
+    text = payload.get("text")
+    if isinstance(text, str) and slack_length(text) > MAX_FALLBACK_TEXT:
+        payload["text"] = fit_mrkdwn(text, MAX_FALLBACK_TEXT)
+
+
+def _fit(blocks: list[Any]) -> bool:
+    """Cut every text object of ``blocks`` to its limit; True when anything was cut.
+
+    Only where Block Kit puts text objects is looked at (a block's text, fields, context
+    elements, label and hint; an element's text, placeholder, confirm dialog and options):
+    this runs on every message, so it walks no more than it must.
+    """
+    cut = False
     for block in blocks:
-        text = block.get("text")
-        if isinstance(text, dict) and len(text.get("text", "")) > MAX_SECTION_TEXT:
-            raise TemplateOutputError(f"{name}: a section is over {MAX_SECTION_TEXT} characters")
-    if len(payload.get("text", "")) > MAX_FALLBACK_TEXT:
-        raise TemplateOutputError(f"{name}: fallback text over {MAX_FALLBACK_TEXT} characters")
+        if type(block) is not dict:
+            continue
+        kind = block.get("type")
+        if "text" in block:
+            cut |= _fit_text(block["text"], 150 if kind == "header" else MAX_TEXT_OBJECT)
+        if "fields" in block:
+            for column in block["fields"] or ():
+                cut |= _fit_text(column, 2000)
+        if "elements" in block:
+            for element in block["elements"] or ():
+                cut |= (_fit_text(element, MAX_TEXT_OBJECT) if _is_text_object(element)
+                        else _fit_element(element))
+        if "accessory" in block:
+            cut |= _fit_element(block["accessory"])
+        if kind == "input":
+            cut |= (_fit_element(block.get("element")) | _fit_text(block.get("label"), 2000)
+                    | _fit_text(block.get("hint"), 2000))
+    return cut
+
+
+def _fit_element(element: Any) -> bool:
+    if type(element) is not dict:
+        return False
+    cut = False
+    if "text" in element:
+        limit = TEXT_LIMITS.get((str(element.get("type")), "text"), MAX_TEXT_OBJECT)
+        cut |= _fit_text(element["text"], limit)
+    if "placeholder" in element:
+        cut |= _fit_text(element["placeholder"], MAX_PLACEHOLDER)
+    confirm = element.get("confirm")
+    if type(confirm) is dict:
+        for key in ("title", "text", "confirm", "deny"):
+            cut |= _fit_text(confirm.get(key), TEXT_LIMITS[("confirm", key)])
+    for option in element.get("options") or ():
+        if type(option) is dict:
+            cut |= _fit_text(option.get("text"), 75) | _fit_text(option.get("description"), 75)
+    return cut
+
+
+def _is_text_object(node: Any) -> bool:
+    return isinstance(node, dict) and node.get("type") in _TEXT_TYPES and isinstance(node.get("text"), str)
+
+
+def _fit_text(obj: Any, limit: int) -> bool:
+    """Cut a text object's text to ``limit``; True when it had to."""
+    if type(obj) is not dict:
+        return False
+    text = obj.get("text")
+    # Two UTF-16 units a character at most: most texts are shorter than half their limit.
+    if type(text) is not str or len(text) * 2 <= limit or slack_length(text) <= limit:
+        return False
+    obj["text"] = fit_mrkdwn(text, limit)
+    return True
+
+
+def fit_mrkdwn(text: str, limit: int) -> str:
+    """Rendered text cut to ``limit`` (Slack's count) with an ellipsis, never inside markup.
+
+    The cut backs off to before an escape (``&amp;``) or a mention or link (``<@U1>``,
+    ``<https://x|y>``) it would split, so no half-entity or half-link reaches Slack.
+    """
+    if slack_length(text) <= limit:
+        return text
+    kept = text[:_cut_at(text, limit - 1, {})]
+    amp, semi = kept.rfind("&"), kept.rfind(";")
+    if amp > semi:  # inside an escape such as &amp;
+        kept = kept[:amp]
+    opening, closing = kept.rfind("<"), kept.rfind(">")
+    if opening > closing:  # inside a mention or a link
+        kept = kept[:opening]
+    return kept.rstrip(_CUT_DEBRIS) + _ELLIPSIS

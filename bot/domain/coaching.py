@@ -47,6 +47,8 @@ WIIFT_AFTER_GIVES = 2
 WIIFT_REPEAT_DAYS = 7
 # A kept promise is worth celebrating for a week after it was kept.
 CELEBRATE_WITHIN_DAYS = 7
+# On the day one of ours falls due, "on track" names it, at most once a day.
+DUE_TODAY_REPEAT_DAYS = 1
 # Three days on the shared plan without their yes: the expectation deserves saying out loud again.
 UNCONFIRMED_AFTER_DAYS = 3
 
@@ -69,6 +71,7 @@ STAGE_TERMS = "stage_terms"
 STAGE_SIGNED = "stage_signed"
 STAGE_LOST = "stage_lost"
 RESTATE_EXPECTATION = "restate_expectation"
+CLOSE_OUT = "close_out"
 
 # How strongly a nudge speaks, for "never harsher" checks and for which advice wins.
 # Owning our slip outranks everything: it is the one thing fully in our hands.
@@ -152,14 +155,30 @@ def _given_within(history: ChannelHistory, nudge_id: str, days: int) -> bool:
     return last is not None and _days(last, history.now) < days
 
 
-def _stall_days(theirs: SideRecord, today: date) -> int:
-    """How long their side has been stuck: overdue, and nothing of theirs kept meanwhile."""
+def _stall_days(theirs: SideRecord, today: date, signed_at: datetime | None = None) -> int:
+    """How long their side has been stuck: overdue, and nothing of theirs kept meanwhile.
+
+    Signing is their side moving too: after a signature the clock starts again from it.
+    """
     if theirs.oldest_due is None:
         return 0
     stall = theirs.oldest_due_days  # not yet due: negative, below every threshold
     if theirs.last_kept is not None and theirs.last_kept.closed_at is not None:
         stall = min(stall, (today - theirs.last_kept.closed_at.date()).days)
+    if signed_at is not None:
+        stall = min(stall, (today - signed_at.date()).days)
     return stall
+
+
+def _signed_at(history: ChannelHistory) -> datetime | None:
+    """When the channel's deal was signed, if signed is where it stands."""
+    deal = history.deal
+    return deal.signed_at if deal is not None and deal.stage is Stage.SIGNED else None
+
+
+def _lost(history: ChannelHistory) -> bool:
+    """The channel's deal is closed as lost: nothing of theirs is worth chasing any more."""
+    return history.deal is not None and history.deal.stage is Stage.LOST
 
 
 def _item_facts(prefix: str, item: Commitment | None) -> dict[str, Any]:
@@ -180,10 +199,14 @@ def assess(history: ChannelHistory, records: tuple[SideRecord, SideRecord] | Non
         "ours_promised": ours.promised, "ours_kept": ours.kept, "ours_open": ours.open,
         "ours_overdue": ours.overdue, "ours_kept_late": ours.kept_late,
         "theirs_promised": theirs.promised, "theirs_kept": theirs.kept,
-        "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue,
+        "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue, "theirs_open": theirs.open,
     }
     urgent = _urgent(history, ours, theirs, signed, base)
-    if urgent is not None and (not history.stage_changed or urgent.severity >= STAGE_YIELDS_FROM):
+    # The post marking a deal lost always asks for the reflection: it names our own late
+    # promises in its evidence and asks what we should still deliver.
+    lost_post = history.stage_changed and _lost(history)
+    if urgent is not None and not lost_post and (
+            not history.stage_changed or urgent.severity >= STAGE_YIELDS_FROM):
         return urgent
     if history.stage_changed and history.deal is not None:
         return _stage_nudge(history, ours, theirs, base)
@@ -198,10 +221,18 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
         return _with_repeat(history, Nudge(OUR_LATE, {
             **base, "days": ours.oldest_due_days, "due_on": ours.oldest_due.due_on,
             **_item_facts("item", ours.oldest_due)}))
-    stall = _stall_days(theirs, today)
+    if _lost(history):
+        # Keeping our own word still matters after a lost deal; chasing theirs no longer does.
+        return None
+    signed_at = _signed_at(history)
+    stall = _stall_days(theirs, today, signed_at)
     facts = {**base, "days": theirs.oldest_due_days, "stall_days": stall,
              "theirs_last_kept_on": theirs.last_kept.closed_at.date()  # type: ignore[union-attr]
-             if theirs.last_kept else None, **_item_facts("item", theirs.oldest_due)}
+             if theirs.last_kept else None,
+             # The signature, not an overdue or kept item, is where their silence started counting.
+             "stall_since_signature": stall < _stall_days(theirs, today),
+             "signed_on": signed_at.date() if signed_at else None,
+             **_item_facts("item", theirs.oldest_due)}
     leave_after, brave_before, leave_id = (
         (ESCALATE_AFTER_DAYS, BRAVE_BEFORE_ESCALATE_DAYS, ESCALATE) if signed
         else (WALK_AWAY_AFTER_DAYS, BRAVE_BEFORE_WALK_DAYS, WALK_AWAY))
@@ -218,10 +249,12 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
 
 
 def _brave_since_their_last_kept(history: ChannelHistory, theirs: SideRecord) -> datetime | None:
-    """When the brave conversation was first suggested after they last delivered."""
-    last_kept = theirs.last_kept.closed_at if theirs.last_kept else None
+    """When the brave conversation was first suggested after they last delivered (or signed)."""
+    moved = [t for t in (theirs.last_kept.closed_at if theirs.last_kept else None, _signed_at(history))
+             if t is not None]
+    last_moved = max(moved, default=None)
     times = [t for t in history.given.get(BRAVE_CONVERSATION, ())
-             if t <= history.now and (last_kept is None or t > last_kept)]
+             if t <= history.now and (last_moved is None or t > last_moved)]
     return min(times, default=None)
 
 
@@ -248,7 +281,9 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
 def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
             base: dict[str, Any]) -> Nudge:
     """Tips for an exchange that isn't slipping; the first one not given lately, else quiet."""
-    for candidate in _gentle_candidates(history, ours, theirs, signed, base):
+    candidates = (_lost_candidates(history, ours, theirs, base) if _lost(history)
+                  else _gentle_candidates(history, ours, theirs, signed, base))
+    for candidate in candidates:
         if candidate.id == CELEBRATE_KEPT:
             # Each newly kept promise is news of its own; one already celebrated is not.
             last = _last_given(history, CELEBRATE_KEPT)
@@ -256,6 +291,8 @@ def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
                 return candidate
             continue
         window = WIIFT_REPEAT_DAYS if candidate.id == WIIFT else NO_REPEAT_DAYS
+        if candidate.id == ON_TRACK and candidate.evidence["ours_due_today"]:
+            window = DUE_TODAY_REPEAT_DAYS  # a due day is news, even after a recent "on track"
         if not _given_within(history, candidate.id, window):
             return candidate
     last = max((t for times in history.given.values() for t in times if t <= history.now), default=None)
@@ -305,6 +342,37 @@ def _latest_celebrated(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     return latest
 
 
+def _celebration(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+                 signed_at: datetime | None, base: dict[str, Any]) -> Nudge | None:
+    """The latest promise kept recently enough to be news, as a nudge; None when there is none."""
+    latest = _latest_celebrated(history, ours, theirs, signed_at)
+    if latest is None:
+        return None
+    assert latest.closed_at is not None
+    late_days = (latest.closed_at.date() - latest.due_on).days if latest.kept_late() else 0  # type: ignore[operator]
+    return Nudge(CELEBRATE_KEPT, {
+        **base, **_item_facts("item", latest), "side": latest.side, "late_days": late_days,
+        "due_on": latest.due_on,
+        "kept_on": latest.closed_at.date(), "kept_at": latest.closed_at,
+        "since_signature": signed_at is not None})
+
+
+def _lost_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+                     base: dict[str, Any]) -> list[Nudge]:
+    """After a lost deal: thank them for what they still delivered, and settle what's open.
+
+    Opening questions, "on track" and what's-in-it-for-them would all speak of a deal that
+    is over; the stage post has already asked for the reflection.
+    """
+    found: list[Nudge] = []
+    celebration = _celebration(history, ours, theirs, None, base)
+    if celebration is not None:
+        found.append(celebration)
+    if ours.open or theirs.open:
+        found.append(Nudge(CLOSE_OUT, base))
+    return found
+
+
 def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
                        base: dict[str, Any]) -> list[Nudge]:
     found: list[Nudge] = []
@@ -316,18 +384,14 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
         found.append(Nudge(EMPTY, {**base, "dropped": ours.dropped + theirs.dropped}))
     if ours.promised == 0 and theirs.promised > 0:
         found.append(Nudge(ASKING_WITHOUT_GIVING, base))
-    if not signed and ours.promised > 0 and theirs.promised == 0:
-        found.append(Nudge(GENEROUS_OPENER, base))
+    # After the signature our open promises come first (follow-through); once none is open,
+    # a partnership where we only give still needs our expectations said out loud.
+    if ours.promised > 0 and theirs.promised == 0 and not (signed and ours.open):
+        found.append(Nudge(GENEROUS_OPENER, {**base, "signed": signed}))
     signed_at = history.deal.signed_at if signed and history.deal else None
-    latest = _latest_celebrated(history, ours, theirs, signed_at)
-    if latest is not None:
-        assert latest.closed_at is not None
-        late_days = (latest.closed_at.date() - latest.due_on).days if latest.kept_late() else 0
-        found.append(Nudge(CELEBRATE_KEPT, {
-            **base, **_item_facts("item", latest), "side": latest.side, "late_days": late_days,
-            "due_on": latest.due_on,
-            "kept_on": latest.closed_at.date(), "kept_at": latest.closed_at,
-            "since_signature": signed_at is not None}))
+    celebration = _celebration(history, ours, theirs, signed_at, base)
+    if celebration is not None:
+        found.append(celebration)
     if signed and signed_at is not None and ours.open:
         kept_since = sum(1 for c in history.items if c.side == "give" and c.status == "done"
                          and c.closed_at is not None and c.closed_at >= signed_at)
@@ -341,7 +405,10 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
         found.append(Nudge(WIIFT, {**base, "gives_without_benefit": unexplained,
                                    "benefit_noted": history.benefit_noted_at is not None}))
     if ours.promised > 0 and theirs.promised > 0:
-        found.append(Nudge(ON_TRACK, base))
+        # "Nothing needs you" would be false on the day one of ours falls due.
+        due_today = 0 if ours.next_due != history.today else sum(
+            1 for c in history.items if c.side == "give" and c.is_open and c.due_on == history.today)
+        found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today}))
     return found
 
 

@@ -8,6 +8,15 @@ the server: how many blocks a message or view holds, unique ``block_id`` s, uniq
 https://docs.slack.dev/reference/block-kit/blocks (50 blocks in a message, 100 in a view,
 3,000 characters in a section's text) and chat.postMessage (text truncated past 40,000
 characters; ``msg_too_long``).
+
+slack_sdk's models leave out some documented limits and count characters as Python does
+(code points). :func:`length_problems` adds the rest from Slack's reference pages (text
+objects, section fields, option descriptions, plain-text inputs' ``min_length`` /
+``max_length`` / ``initial_value``, option counts of radio buttons, checkboxes and menus,
+view ids and metadata, the fields that take plain_text only) and counts every length in
+UTF-16 code units, as JavaScript does: Slack doesn't say how it counts, and a UTF-16
+count is never below the code point count, so text that passes here passes either way
+(an emoji outside the BMP counts 2).
 """
 
 from __future__ import annotations
@@ -59,6 +68,7 @@ def view_problems(view: Any) -> list[str]:
         View(**fields).validate_json()
     except (SlackObjectFormationError, TypeError, AttributeError) as exc:
         problems.append(f"view: {exc}")
+    problems += [f"view: {p}" for p in view_length_problems(view)]
     return problems
 
 
@@ -80,6 +90,7 @@ def blocks_problems(blocks: list[Any], limit: int) -> list[str]:
                 continue
             parsed.validate_json()
             problems += [f"{p} {where}" for p in _unknown_fields(raw, parsed.to_dict())]
+            problems += [f"{p} {where}" for p in length_problems(raw)]
         except (SlackObjectFormationError, TypeError, AttributeError, KeyError, ValueError) as exc:
             problems.append(f"{exc} {where}")
             continue
@@ -119,6 +130,148 @@ def _unknown_fields(raw: Any, parsed: Any, path: str = "") -> list[str]:
         return [p for n, (r, q) in enumerate(zip(raw, parsed, strict=True))
                 for p in _unknown_fields(r, q, f"{path}/{n}")]
     return []
+
+
+# ----------------------------------------------------------------- the documented limits
+
+MAX_TEXT_OBJECT = 3000  # any text object: "minimum length is 1 and maximum length is 3000"
+# (what holds the text object, its field) -> longest text, from each element's reference page.
+TEXT_LIMITS: dict[tuple[str, str], int] = {
+    ("section", "text"): 3000, ("section", "fields"): 2000, ("header", "text"): 150,
+    ("button", "text"): 75, ("option", "text"): 75, ("option", "description"): 75,
+    ("option_group", "label"): 75, ("confirm", "title"): 100, ("confirm", "text"): 300,
+    ("confirm", "confirm"): 30, ("confirm", "deny"): 30, ("input", "label"): 2000,
+    ("input", "hint"): 2000, ("image", "title"): 2000, ("*", "placeholder"): 150,
+}
+# (what holds the string, its field) -> longest string.
+STRING_LIMITS: dict[tuple[str, str], int] = {
+    ("*", "action_id"): 255, ("*", "block_id"): 255, ("button", "value"): 2000,
+    ("button", "url"): 3000, ("button", "accessibility_label"): 75, ("option", "value"): 150,
+    ("option", "url"): 3000, ("plain_text_input", "initial_value"): 3000,
+    ("image", "image_url"): 3000, ("image", "alt_text"): 2000,
+}
+# element type -> most options it may list (overflow: "up to five"; radio/checkboxes: 10).
+MAX_OPTIONS = {"overflow": 5, "radio_buttons": 10, "checkboxes": 10, "static_select": 100,
+               "multi_static_select": 100, "external_select": 100, "multi_external_select": 100}
+# Text objects that may only be plain_text (each element's reference page says so).
+PLAIN_ONLY = {("header", "text"), ("button", "text"), ("input", "label"), ("input", "hint"),
+              ("*", "placeholder"), ("confirm", "title"), ("confirm", "confirm"), ("confirm", "deny"),
+              ("option_group", "label")}
+# Menus whose options show plain_text only (radio buttons and checkboxes may use mrkdwn).
+PLAIN_OPTION_MENUS = {"overflow", "static_select", "multi_static_select", "external_select",
+                      "multi_external_select"}
+VIEW_TEXT_LIMITS = {"title": 24, "submit": 24, "close": 24}
+VIEW_STRING_LIMITS = {"private_metadata": 3000, "callback_id": 255, "external_id": 255}
+MAX_INPUT_LENGTH = 3000  # plain_text_input min_length 0-3000, max_length 1-3000
+TEXT_TYPES = ("plain_text", "mrkdwn")
+_ROLE_OF_KEY = {"options": "option", "initial_option": "option", "initial_options": "option",
+                "option_groups": "option_group", "confirm": "confirm"}
+
+
+def slack_length(text: str) -> int:
+    """A string's length in UTF-16 code units: never less than Slack's count, however it counts."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def length_problems(node: Any, role: str = "") -> list[str]:
+    """Every documented length or count a block (or any part of one) breaks, in Slack's terms.
+
+    ``role`` names what ``node`` is when it has no ``type`` of its own (an option, a
+    confirm dialog); the limits are looked up by that and the field's name.
+    """
+    if isinstance(node, list):
+        return [p for item in node for p in length_problems(item, role)]
+    if not isinstance(node, dict):
+        return []
+    owner = role or str(node.get("type", ""))
+    problems: list[str] = []
+    for key, value in node.items():
+        if _is_text_object(value):
+            problems += _text_problems(value, owner, key)
+        elif isinstance(value, list):  # context elements and section fields are text objects
+            for item in value:
+                problems += (_text_problems(item, owner, key) if _is_text_object(item)
+                             else length_problems(item, _ROLE_OF_KEY.get(key, "")))
+        elif isinstance(value, str):
+            limit = STRING_LIMITS.get((owner, key)) or STRING_LIMITS.get(("*", key))
+            if limit is not None and slack_length(value) > limit:
+                problems.append(f"{owner}.{key} is {slack_length(value)} characters (limit {limit})")
+        elif isinstance(value, dict):
+            problems += length_problems(value, _ROLE_OF_KEY.get(key, ""))
+    options = node.get("options")
+    if owner in MAX_OPTIONS and isinstance(options, list) and len(options) > MAX_OPTIONS[owner]:
+        problems.append(f"{owner} has {len(options)} options (limit {MAX_OPTIONS[owner]})")
+    if owner == "plain_text_input":
+        problems += _input_length_problems(node)
+    if owner in PLAIN_OPTION_MENUS:
+        problems += [f"{owner} options must use plain_text" for option in _menu_options(node)
+                     if _is_text_object(option.get("text")) and option["text"]["type"] != "plain_text"]
+    return problems
+
+
+def _menu_options(element: dict[str, Any]) -> list[dict[str, Any]]:
+    """A menu's options, those in its option groups and the initial ones."""
+    found = list(element.get("options") or []) + list(element.get("initial_options") or [])
+    for group in element.get("option_groups") or []:
+        if isinstance(group, dict):
+            found += group.get("options") or []
+    if element.get("initial_option") is not None:
+        found.append(element["initial_option"])
+    return [option for option in found if isinstance(option, dict)]
+
+
+def view_length_problems(view: dict[str, Any]) -> list[str]:
+    """The view-level limits: title/submit/close text, metadata and ids, in Slack's terms."""
+    problems = []
+    for key, limit in VIEW_TEXT_LIMITS.items():
+        value = view.get(key)
+        if _is_text_object(value) and slack_length(str(value["text"])) > limit:
+            problems.append(f"{key} is {slack_length(str(value['text']))} characters (limit {limit})")
+        if _is_text_object(value) and value.get("type") != "plain_text":
+            problems.append(f"{key} must be a plain_text object")
+    for key, limit in VIEW_STRING_LIMITS.items():
+        value = view.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{key} must be a string")
+        elif isinstance(value, str) and slack_length(value) > limit:
+            problems.append(f"{key} is {slack_length(value)} characters (limit {limit})")
+    return problems
+
+
+def _is_text_object(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("type") in TEXT_TYPES and "text" in value
+
+
+def _text_problems(obj: dict[str, Any], owner: str, key: str) -> list[str]:
+    text = obj["text"]
+    if not isinstance(text, str):
+        return [f"{owner}.{key}.text must be a string"]
+    length = slack_length(text)
+    limit = min(MAX_TEXT_OBJECT, TEXT_LIMITS.get((owner, key)) or TEXT_LIMITS.get(("*", key))
+                or MAX_TEXT_OBJECT)
+    if obj.get("type") != "plain_text" and ((owner, key) in PLAIN_ONLY or ("*", key) in PLAIN_ONLY):
+        return [f"{owner}.{key} must be a plain_text object"]
+    if length == 0:
+        return [f"{owner}.{key}.text must have at least 1 character"]
+    if length > limit:
+        return [f"{owner}.{key}.text is {length} characters (limit {limit})"]
+    return []
+
+
+def _input_length_problems(element: dict[str, Any]) -> list[str]:
+    """plain_text_input: min_length 0-3000, max_length 1-3000, min <= max, initial_value fits."""
+    problems = []
+    low, high = element.get("min_length"), element.get("max_length")
+    for name, value, floor in (("min_length", low, 0), ("max_length", high, 1)):
+        if value is not None and (type(value) is not int or not floor <= value <= MAX_INPUT_LENGTH):
+            problems.append(f"plain_text_input.{name} must be an integer from {floor} to {MAX_INPUT_LENGTH}")
+    if type(low) is int and type(high) is int and low > high:
+        problems.append("plain_text_input.min_length is more than its max_length")
+    initial = element.get("initial_value")
+    if isinstance(initial, str) and type(high) is int and slack_length(initial) > high:
+        problems.append(f"plain_text_input.initial_value is {slack_length(initial)} characters, "
+                        f"over its max_length {high}")
+    return problems
 
 
 RESPONSE_TYPES = {"ephemeral", "in_channel"}

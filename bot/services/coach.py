@@ -28,9 +28,18 @@ LOG_MIN_GAP = timedelta(days=1)
 LOG_KEEP = 30
 
 
-def deal_state(deals: Deals, scope: Scope) -> DealState | None:
-    """The channel's most recently moved deal: its stage, since when, and its signature."""
-    current = next(iter(deals.all(scope)), None)
+def deal_state(deals: Deals, scope: Scope, moved_last: bool = False) -> DealState | None:
+    """The channel's deal as the coach reads it: its stage, since when, and its signature.
+
+    That is the most recently signed deal of the channel, else its most recently moved deal
+    still in play, else its last lost one: a side deal (an expansion opening, or lost) beside a
+    signed partnership doesn't make the coach forget the promises that follow a signature.
+    ``moved_last``: the deal that moved last whatever its stage, for the post about that move.
+    """
+    channel_deals = deals.all(scope)
+    signed = [d for d in channel_deals if d.stage is Stage.SIGNED]
+    in_play = [d for d in channel_deals if d.stage is not Stage.LOST]
+    current = next(iter(channel_deals if moved_last else signed or in_play or channel_deals), None)
     if current is None:
         return None
     since = current.updated_at
@@ -70,7 +79,8 @@ class Coach:
         """What the model reads about this channel now."""
         benefit = self._store.get(scope, COACHING, BENEFIT_KEY)
         return ChannelHistory(
-            items=items, now=self._clock.now(), today=today, deal=deal_state(self._deals, scope),
+            items=items, now=self._clock.now(), today=today,
+            deal=deal_state(self._deals, scope, moved_last=stage_changed),
             given=self.given(scope), stage_changed=stage_changed,
             benefit_noted_at=datetime.fromisoformat(benefit["at"]) if benefit else None,
             plan_shared_on=shared_on(self._store, scope),

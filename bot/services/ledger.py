@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
@@ -59,6 +59,26 @@ class Ledger:
         with the write's round trips (or from the cache, without asking) instead of from a
         transaction of their own."""
         return self._store.transaction(scope)
+
+    @contextmanager
+    def other_writes(self, scope: Scope) -> Iterator[None]:
+        """Inside :meth:`transaction` for ``scope``: the block writes other documents of the
+        channel (the coaching log, say) but no commitment, so the channel's cached items and
+        records stay valid instead of being read again on the next request.
+
+        This is what lets a give log the advice it shows in the same write as the item: one
+        journal line and one sync before the ack instead of two, without the next give in a
+        busy channel paying for reading its whole history again.
+        """
+        before = self._store.revision(scope)
+        yield
+        after = self._store.revision(scope)
+        if before is None or after is None or after == before:
+            return
+        with self._cache_lock:
+            hit = self._cache.get(scope)
+            if hit is not None and hit.revision == before:
+                self._cache[scope] = replace(hit, revision=after)
 
     def _next_number(self, scope: Scope) -> int:
         doc = self._store.update(

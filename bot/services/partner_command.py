@@ -101,7 +101,9 @@ class PartnerCommands:
             )
             today = self.today(tz)
             items, records = self.ledger.snapshot(actor.scope, today)
-        context = self.coach.context(actor.scope, items, today, records=records)
+            # The advice shown is logged in the same write as the item: one sync before the ack.
+            with self.ledger.other_writes(actor.scope):
+                context = self.coach.context(actor.scope, items, today, records=records)
         return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))
 
     def list(self, actor: Actor, command: cmd.ListItems) -> Outcome:

@@ -77,6 +77,35 @@ def _deeper_than(value: Any, limit: int) -> bool:
     return False
 
 
+def _nests_too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON text opens more than ``limit`` arrays or objects inside each other.
+
+    Button values and modal metadata are JSON the listeners parse again; nested thousands
+    deep, ``json.loads`` dies of Python's recursion limit in the listener. A linear scan
+    (brackets inside strings don't count) tells without parsing.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
 ACTION_TYPES = frozenset({"block_actions", "interactive_message", "shortcut", "message_action",
                           "block_suggestion", "dialog_submission"})
 VIEW_TYPES = frozenset({"view_submission", "view_closed"})
@@ -160,6 +189,8 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
             return "block_actions with an action that has no action_id"
         if not all(isinstance(a.get("value", ""), str) for a in actions):
             return "block_actions with a value that is not a string"
+        if any(_nests_too_deep(a.get("value") or "") for a in actions):
+            return f"block_actions with a value nested more than {MAX_DEPTH} deep"
         state = payload.get("state")
         if state is not None and (not isinstance(state, dict) or not _values_ok(state.get("values"))):
             return "block_actions whose state.values is not an object of objects"
@@ -182,6 +213,8 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
                 return "view whose state.values is not an object of objects"
             if not isinstance(view.get("private_metadata", ""), str):
                 return "view whose private_metadata is not a string"
+            if _nests_too_deep(view.get("private_metadata") or ""):
+                return f"view whose private_metadata is nested more than {MAX_DEPTH} deep"
             if not isinstance(view.get("callback_id", ""), str):
                 return "view whose callback_id is not a string"
         elif view is not None:

@@ -253,7 +253,7 @@ CASES = [
          given={"celebrate_kept": [d(1)]}),
     # --- stage changes ask the stage's own question
     Case("a deal qualifying asks what we give to receive",
-         [], "stage_opening", "So far we've offered 0 things and asked for 0.",
+         [], "stage_opening", "Nothing offered or asked yet.",
          deal=deal(Stage.QUALIFIED, 0), stage_changed=True),
     Case("a deal in negotiation with their item three days late still gets the stage question",
          [give(), get(due=3)], "stage_terms", "So far we've offered 1 thing and asked for 1.",

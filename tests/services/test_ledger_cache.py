@@ -52,6 +52,24 @@ def test_a_write_that_bypasses_the_ledger_is_seen(tmp_path):
     assert ledger.items(DEAL) == []
 
 
+def test_other_writes_in_the_transaction_keep_the_cached_items(tmp_path):
+    store, ledger = _ledger(tmp_path)
+    _add(ledger, DEAL, "pilot")
+    ledger.items(DEAL)  # a channel in use: its items are cached
+    with ledger.transaction(DEAL):  # a give: the item, then the advice it shows, logged
+        _add(ledger, DEAL, "intro")
+        with ledger.other_writes(DEAL):
+            store.put(DEAL, "coaching", "given", {"ids": {"benefit": []}})
+    reads = []
+    find = store.find
+    store.find = lambda *args: reads.append(args) or find(*args)
+    assert [c.what for c in ledger.items(DEAL)] == ["pilot", "intro"]
+    assert reads == []  # from the cache
+    store.put(DEAL, "coaching", "given", {"ids": {}})  # not declared: the channel is read again
+    assert [c.what for c in ledger.items(DEAL)] == ["pilot", "intro"]
+    assert len(reads) == 1
+
+
 def test_callers_cannot_change_the_cached_list(tmp_path):
     _, ledger = _ledger(tmp_path)
     _add(ledger, DEAL, "pilot")
