@@ -72,6 +72,7 @@ def test_fresh_messages_meet_precision_recall_and_side() -> None:
         ("Omar, our SE, will walk their admins through SCIM on Monday", "give",
          "walk their admins through SCIM", "Monday"),
         ("their team, honestly, will send it by Friday", "get", "send it", "Friday"),
+        ("I'll provision their sandbox tomorrow", "give", "provision their sandbox", "tomorrow"),
         # delegation to a few words of our own people
         ("I'll have our security team fill out their vendor risk assessment by the 15th", "give",
          "have our security team fill out their vendor risk assessment", "the 15th"),
@@ -127,6 +128,13 @@ def test_fresh_readings(text: str, side: str, what: str, due: str | None) -> Non
         "I don't think they'll sign before Q1",
         "their team, probably, will send it Friday",
         "we should have the contract to them",  # advice; with a date it is a promise
+        # the new verbs are as often our own chores: they need the other side in the phrase
+        "I'll register for Dreamforce tonight",
+        "I'll fill out the expense report tonight",
+        "we'll staff the booth at the conference next week",
+        "I'll stop by the office tomorrow",
+        "I'll provision my laptop tomorrow",
+        "I'll grab some time with Sam later",
         "we don't think their CFO will approve it this week",
         "I'll stop sending them discounts",
     ],

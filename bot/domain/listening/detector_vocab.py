@@ -484,7 +484,10 @@ INTERNAL_KEYS = tuple(
 # phrase ("ping their admin", "ask our CEO to join the call with them").
 INTERNAL_LEANING = frozenset(
     "ping ask check review sync update add plan look dig investigate sort escalate push "
-    "prioritise prioritize test text email call meet chase nudge prep file talk".split()
+    "prioritise prioritize test text email call meet chase nudge prep file talk "
+    # as often our own chores as something for them: "register for Dreamforce", "fill out
+    # the expense report", "stop by the office"
+    "register nominate designate staff provision fill stop pop swing socialize socialise".split()
 )
 EXTERNAL = re.compile(
     r"\b(?:them|they|their|theirs|you|u|your|him|her|over|the\s+(?:customer|client|buyer|"
