@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from bot.clock import FakeClock
 from bot.emulator import SlackEmulator
@@ -18,6 +19,11 @@ if os.environ.get(SHIFT_VARIABLE):
     _hook = str(Path(__file__).parent / "timeshift")
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [_hook, os.environ.get("PYTHONPATH")]))
     shift_clock()
+
+# Property tests check behaviour, never speed: Hypothesis's per-example deadline (200 ms)
+# would fail a correct test on a loaded machine (two test workers on two cores, or CI's).
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 # A Monday afternoon in UTC; morning in New York.
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
