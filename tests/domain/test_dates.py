@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.domain.dates import DueDateError, parse_due, parse_iso_date, split_due, warm_up
 from tests.refusals import shown
+from tests.timing import LINEAR_SECONDS
 
 # Monday 2026-11-23, 07:00 in Los Angeles, 16:00 in Berlin, Tuesday 00:00 in Tokyo.
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -483,7 +484,7 @@ _zones = st.sampled_from(["UTC", LA, "Asia/Tokyo", "Europe/Berlin", "", "Nope/Zo
 _nows = st.datetimes(
     min_value=datetime(2000, 1, 1), max_value=datetime(2090, 12, 31), timezones=st.just(UTC)
 )
-_SLOW = 0.5  # seconds; a loose bound so CI noise doesn't flake. Typical calls take < 1 ms.
+_SLOW = LINEAR_SECONDS  # typical calls take < 1 ms; a backtracking pattern would not finish
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

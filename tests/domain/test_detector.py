@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from bot.domain.detector import (
     detect_commitment,
     detect_meeting_end,
 )
+from tests.timing import cost_ratio
 
 CORPUS_PATH = Path(__file__).parent / "corpus" / "commitments_dev.tsv"
 
@@ -223,9 +223,11 @@ def test_not_commitments(text: str) -> None:
 def test_long_text_is_ignored_quickly() -> None:
     text = "I'll send the deck tomorrow. " * 100
     assert len(text) > MAX_TEXT_LENGTH
-    started = time.perf_counter()
     assert detect_commitment(text) is None
-    assert time.perf_counter() - started < 0.01
+    # Turned away before any pattern runs: no dearer than reading one ordinary sentence
+    # (read, it would cost about a hundred of them).
+    assert cost_ratio(lambda: detect_commitment(text),
+                      lambda: detect_commitment("I'll send the deck tomorrow.")) < 10
 
 
 def test_non_string_is_none() -> None:
