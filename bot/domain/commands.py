@@ -15,6 +15,10 @@ MAX_DEAL_NAME = 80
 
 # With `should_escape` on, Slack sends mentions as <@U123|name> or <@U123>.
 _MENTION = re.compile(r"<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>")
+# A mention typed out by hand: Slack escapes what people type, so it arrives as
+# "&lt;@U123&gt;", while a mention Slack made arrives as "<@U123>". Unescaped, the two would
+# look alike, and a typed id would become an item's owner, mentioned by the bot.
+_TYPED_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,20})(?:\|[^&]*)?&gt;")
 _ID = re.compile(r"^#?(\d{1,6})$")
 
 
@@ -247,7 +251,8 @@ def slack_unescape(text: str) -> str:
 def parse_command(text: str) -> Command:
     """Parse the text after ``/partner``; raise :class:`UsageError` naming a friendly refusal."""
     # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value.
-    text = slack_unescape((text or "").replace("\x00", "").strip())
+    text = (text or "").replace("\x00", "").strip()
+    text = slack_unescape(_TYPED_MENTION.sub(lambda m: "@" + m.group(1), text))
     if len(text) > MAX_COMMAND_TEXT:
         raise UsageError("command_too_long", length=len(text), limit=MAX_COMMAND_TEXT)
     if not text:

@@ -67,6 +67,16 @@ def test_give_can_be_assigned_to_someone_else(slack, bot):
     assert (item.owner, item.created_by, item.what) == (BOB, ALICE, "the security questionnaire")
 
 
+def test_a_mention_typed_out_by_hand_assigns_nobody(slack, bot):
+    # Slack escapes what people type: "<@U0EVIL>" typed arrives as "&lt;@U0EVIL&gt;". Only a
+    # mention Slack made itself names an owner, whom the bot would then mention.
+    text = reply_text(slack.command("give the security questionnaire &lt;@U0EVIL&gt; by Friday",
+                                    user=ALICE, channel=DEAL))
+    [item] = items(bot)
+    assert (item.owner, item.what) == (ALICE, "the security questionnaire @U0EVIL")
+    assert "<@U0EVIL>" not in text and "<@U0ALICE>" in text
+
+
 @pytest.mark.parametrize("field", ["give", "get", "deal-name", "edit"])
 @pytest.mark.parametrize("injection", INJECTIONS)
 def test_user_text_reaches_slack_escaped(slack, bot, emulator, field, injection):
