@@ -202,6 +202,8 @@ def _parse_stage(rest: str) -> SetStage:
         raise UsageError("deal_needs_stage", "deal")
     # Stage names can be several words ("closed won", "proposal price quote"): try the longest.
     for size in range(min(4, len(words) - 1), 0, -1):
+        if not any(char.isalnum() for char in words[-size]):
+            continue  # "D00 && prospecting": the stage is "prospecting", the "&&" is the deal's
         stage = normalize_stage(" ".join(words[-size:]))
         if stage is not None:
             deal = " ".join(words[:-size]).strip(" :-–—\"'")

@@ -251,3 +251,11 @@ def test_text_that_looks_like_another_body_shape_is_still_a_command(slack, bot, 
     assert "Logged *#1* under *We give*" in text
     [item] = items(bot)
     assert item.what == what
+
+
+@pytest.mark.parametrize("name", ["D00 &amp;&amp; 🚀", "R&amp;D -- ✨", "Acme (EMEA) ++"])
+def test_a_deal_name_ending_in_symbols_keeps_them(slack, bot, name):
+    # The stage is the last words that name one; a word of symbols before it is the deal's.
+    slack.command(f"deal {name} prospecting", user=ALICE, channel=DEAL)
+    [deal] = bot.runtime.services.deals.all(Scope("T0001", DEAL))
+    assert (deal.name, deal.stage) == (name.replace("&amp;", "&"), Stage.PROSPECTING)
