@@ -163,8 +163,9 @@ def _stall_days(theirs: SideRecord, today: date, signed_at: datetime | None = No
     if theirs.oldest_due is None:
         return 0
     stall = theirs.oldest_due_days  # not yet due: negative, below every threshold
-    if theirs.last_kept is not None and theirs.last_kept.closed_at is not None:
-        stall = min(stall, (today - theirs.last_kept.closed_at.date()).days)
+    kept_on = theirs.last_kept.closed_day if theirs.last_kept is not None else None
+    if kept_on is not None:
+        stall = min(stall, (today - kept_on).days)
     if signed_at is not None:
         stall = min(stall, (today - signed_at.date()).days)
     return stall
@@ -227,7 +228,7 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     signed_at = _signed_at(history)
     stall = _stall_days(theirs, today, signed_at)
     facts = {**base, "days": theirs.oldest_due_days, "stall_days": stall,
-             "theirs_last_kept_on": theirs.last_kept.closed_at.date()  # type: ignore[union-attr]
+             "theirs_last_kept_on": theirs.last_kept.closed_day  # type: ignore[union-attr]
              if theirs.last_kept else None,
              # The signature, not an overdue or kept item, is where their silence started counting.
              "stall_since_signature": stall < _stall_days(theirs, today),
@@ -349,11 +350,11 @@ def _celebration(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
     if latest is None:
         return None
     assert latest.closed_at is not None
-    late_days = (latest.closed_at.date() - latest.due_on).days if latest.kept_late() else 0  # type: ignore[operator]
+    late_days = (latest.closed_day - latest.due_on).days if latest.kept_late() else 0  # type: ignore[operator]
     return Nudge(CELEBRATE_KEPT, {
         **base, **_item_facts("item", latest), "side": latest.side, "late_days": late_days,
         "due_on": latest.due_on,
-        "kept_on": latest.closed_at.date(), "kept_at": latest.closed_at,
+        "kept_on": latest.closed_day, "kept_at": latest.closed_at,
         "since_signature": signed_at is not None})
 
 

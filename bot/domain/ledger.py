@@ -36,6 +36,10 @@ class Commitment:
     # channel), and who: "partner" for the page, else their Slack user id.
     confirmed_at: datetime | None = None
     confirmed_by: str | None = None
+    # The day it was closed where the person closing it was. Due dates are days in a
+    # person's time zone: a promise kept at 19:30 in Los Angeles on its due day is on time,
+    # though it is the next day in UTC (closed_at). None for items closed before this was kept.
+    closed_on: date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -59,24 +63,28 @@ class Commitment:
         """Open and past its due date."""
         return self.is_open and self.due_on is not None and self.due_on < today
 
+    @property
+    def closed_day(self) -> date | None:
+        """The day it was closed, where it was closed when known (else in UTC)."""
+        if self.closed_on is not None:
+            return self.closed_on
+        return self.closed_at.date() if self.closed_at is not None else None
+
     def kept_late(self) -> bool:
         """Done after its due date."""
-        return (
-            self.status == "done"
-            and self.due_on is not None
-            and self.closed_at is not None
-            and self.closed_at.date() > self.due_on
-        )
+        closed = self.closed_day
+        return (self.status == "done" and self.due_on is not None
+                and closed is not None and closed > self.due_on)
 
-    def close(self, status: Status, by: str, at: datetime) -> Commitment:
-        """This item marked done or dropped."""
-        return replace(self, status=status, closed_by=by, closed_at=at)
+    def close(self, status: Status, by: str, at: datetime, on: date | None = None) -> Commitment:
+        """This item marked done or dropped at ``at``; ``on``: that day where the closer is."""
+        return replace(self, status=status, closed_by=by, closed_at=at, closed_on=on)
 
     def to_doc(self) -> dict[str, Any]:
         """A JSON-safe dict for the store."""
         # Every field is a scalar: a plain dict of them, not dataclasses.asdict's recursive copy.
         doc = {name: getattr(self, name) for name in _FIELD_ORDER}
-        for key in ("created_at", "closed_at", "due_on", "confirmed_at"):
+        for key in ("created_at", "closed_at", "due_on", "confirmed_at", "closed_on"):
             if doc[key] is not None:
                 doc[key] = doc[key].isoformat()
         return doc
@@ -87,13 +95,14 @@ class Commitment:
         # Hot path (every list, balance and Home tab): skip the filtering when it isn't needed.
         known = doc if doc.keys() <= _FIELDS else {k: v for k, v in doc.items() if k in _FIELDS}
         created_at, closed_at, due_on = known.get("created_at"), known.get("closed_at"), known.get("due_on")
-        confirmed_at = known.get("confirmed_at")
+        confirmed_at, closed_on = known.get("confirmed_at"), known.get("closed_on")
         return cls(**{
             **known,
             "created_at": datetime.fromisoformat(created_at) if created_at else created_at,
             "closed_at": datetime.fromisoformat(closed_at) if closed_at else None,
             "due_on": date.fromisoformat(due_on) if due_on else None,
             "confirmed_at": datetime.fromisoformat(confirmed_at) if confirmed_at else None,
+            "closed_on": date.fromisoformat(closed_on) if closed_on else None,
         })
 
 

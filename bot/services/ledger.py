@@ -226,9 +226,9 @@ class Ledger:
             return [c for c in items if not c.is_private]
         return items
 
-    def close(self, scope: Scope, number: int, status: Status, by: str) -> ItemResult:
-        """Mark an item done or dropped, once."""
-        return self._change_open(scope, number, lambda item: item.close(status, by, self._clock.now()))
+    def close(self, scope: Scope, number: int, status: Status, by: str, on: date | None = None) -> ItemResult:
+        """Mark an item done or dropped, once; ``on``: today where the person closing it is."""
+        return self._change_open(scope, number, lambda item: item.close(status, by, self._clock.now(), on))
 
     def edit(
         self, scope: Scope, number: int, *, what: str | None, due_on: date | None

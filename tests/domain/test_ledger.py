@@ -37,6 +37,18 @@ def test_kept_late(due, closed, late):
     assert item(1, due=due, status="dropped", closed=closed).kept_late() is False
 
 
+def test_kept_late_counts_the_day_where_it_was_closed():
+    due = date(2026, 11, 10)
+    evening_in_los_angeles = datetime(2026, 11, 11, 3, 30, tzinfo=UTC)  # 10 Nov, 19:30 there
+    kept = item(1, due=due).close("done", "U0BOB", evening_in_los_angeles, on=date(2026, 11, 10))
+    assert not kept.kept_late()
+    assert kept.closed_day == date(2026, 11, 10)
+    assert Commitment.from_doc(kept.to_doc()) == kept  # stored and read back
+    assert item(1, due=due).close("done", "U0BOB", evening_in_los_angeles, on=date(2026, 11, 11)).kept_late()
+    # Closed before the day was kept: the UTC date, as before.
+    assert item(1, due=due).close("done", "U0BOB", evening_in_los_angeles).kept_late()
+
+
 def test_close_records_who_and_when_and_keeps_the_rest():
     at = datetime(2026, 11, 20, tzinfo=UTC)
     closed = item(3, due=TODAY, counterpart="Dana").close("dropped", "U0BOB", at)

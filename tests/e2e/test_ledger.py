@@ -259,3 +259,16 @@ def test_a_deal_name_ending_in_symbols_keeps_them(slack, bot, name):
     slack.command(f"deal {name} prospecting", user=ALICE, channel=DEAL)
     [deal] = bot.runtime.services.deals.all(Scope("T0001", DEAL))
     assert (deal.name, deal.stage) == (name.replace("&amp;", "&"), Stage.PROSPECTING)
+
+
+def test_a_promise_kept_in_the_evening_of_its_due_day_is_on_time_where_its_owner_is(slack, bot, clock):
+    # Bob is in Los Angeles: 19:30 on Monday there is already Tuesday in UTC.
+    assert "Logged *#1*" in reply_text(slack.command("give the signed NDA by today", user=BOB, channel=DEAL))
+    [item] = items(bot)
+    assert str(item.due_on) == "2026-11-23"
+    clock.advance(timedelta(hours=12, minutes=30))  # Tue 03:30 UTC, Mon 19:30 in Los Angeles
+    slack.command("done 1", user=BOB, channel=DEAL)
+    [item] = items(bot)
+    assert (item.status, str(item.closed_at.date()), str(item.closed_on)) == (
+        "done", "2026-11-24", "2026-11-23")
+    assert not item.kept_late()
