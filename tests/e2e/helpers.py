@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from tests.conftest import ALICE, DEAL
+
 
 def all_text(payload: dict[str, Any]) -> str:
     """Every string inside a message or view, joined: what a reader would see."""
@@ -28,6 +30,11 @@ def reply(response) -> dict[str, Any]:
 
 def reply_text(response) -> str:
     return all_text(reply(response))
+
+
+def ledger_text(slack, channel: str = DEAL) -> str:
+    """Everything `/partner list all` shows Alice in a channel: to check nothing changed."""
+    return reply_text(slack.command("list all", user=ALICE, channel=channel))
 
 
 def action_values(payload: dict[str, Any], action_id: str) -> list[str]:

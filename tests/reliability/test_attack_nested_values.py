@@ -10,30 +10,17 @@ request is a quiet 400 at the door, nothing logged as an error, nothing changed.
 from __future__ import annotations
 
 import json
-import logging
 
 import pytest
 
 from bot.emulator import state_value
 from tests.conftest import ALICE, DEAL
-from tests.e2e.helpers import action_values, reply_text
+from tests.e2e.helpers import action_values, ledger_text
 
 DEEP = "[" * 60_000 + "]" * 60_000
 DEEP_OBJECT = '{"a":' * 30_000 + "1" + "}" * 30_000
 
 
-@pytest.fixture
-def log(caplog):
-    """Every log record of the test; checked at the end for errors and tracebacks."""
-    caplog.set_level(logging.INFO)
-    yield caplog
-    records = caplog.get_records("setup") + caplog.get_records("call")
-    bad = [r for r in records if r.levelno >= logging.ERROR or r.exc_info]
-    assert not bad, "\n".join(f"{r.name}: {r.getMessage()}" for r in bad)
-
-
-def ledger(slack) -> str:
-    return reply_text(slack.command("list all", user=ALICE, channel=DEAL))
 
 
 @pytest.mark.parametrize("value", [DEEP, DEEP_OBJECT], ids=["arrays", "objects"])
@@ -41,11 +28,11 @@ def ledger(slack) -> str:
                                        "plan_accept", "plan_decline", "item_done", "debrief_open"])
 def test_a_button_value_nested_past_64_is_a_quiet_400(bot, slack, emulator, log, action_id, value):
     slack.command("give the deck", user=ALICE, channel=DEAL)
-    before = ledger(slack)
+    before = ledger_text(slack)
     assert slack.action(action_id, value, user=ALICE, channel=DEAL).status_code == 400
     assert slack.home_action(action_id, value, user=ALICE).status_code == 400
     bot.wait_idle()
-    assert ledger(slack) == before
+    assert ledger_text(slack) == before
     assert emulator.calls_to("views.open") == [] and emulator.calls_to("response_url") == []
 
 
@@ -55,7 +42,7 @@ def test_modal_metadata_nested_past_64_is_a_quiet_400(bot, slack, emulator, log,
     response = slack.view_submission(callback_id, values, user=ALICE, private_metadata=DEEP)
     assert response.status_code == 400
     bot.wait_idle()
-    assert "a pilot" not in ledger(slack)
+    assert "a pilot" not in ledger_text(slack)
 
 
 def test_brackets_inside_a_string_value_are_no_nesting(bot, slack, emulator, log):

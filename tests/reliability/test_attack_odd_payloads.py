@@ -24,25 +24,12 @@ from bot.emulator import state_value
 from bot.emulator.local_bot import LocalBot
 from bot.webhook import signed_headers
 from tests.conftest import ALICE, BOB, DEAL, NOBOT
-from tests.e2e.helpers import action_values, all_text, reply_text
+from tests.e2e.helpers import action_values, all_text, ledger_text, reply_text
 
 FORM = "application/x-www-form-urlencoded"
 SURROGATE = "\ud800"  # json.dumps writes it as the escape "\ud800", valid JSON
 
 
-@pytest.fixture
-def log(caplog):
-    """Every log record of the test; checked at the end for errors and tracebacks."""
-    caplog.set_level(logging.INFO)
-    yield caplog
-    # caplog.records would be the teardown's own (none): look at what the test logged.
-    records = caplog.get_records("setup") + caplog.get_records("call")
-    bad = [r for r in records if r.levelno >= logging.ERROR or r.exc_info]
-    assert not bad, "\n".join(f"{r.name}: {r.getMessage()}" for r in bad)
-
-
-def ledger(slack) -> str:
-    return reply_text(slack.command("list all", user=ALICE, channel=DEAL))
 
 
 def webhook(bot, payload: dict) -> requests.Response:
@@ -77,7 +64,7 @@ def test_a_lone_surrogate_in_slack_json_is_a_400_and_changes_nothing(bot, slack,
     values = {"what": {"value": state_value("plain_text_input", f"a pilot{SURROGATE}")}}
     assert slack.view_submission("record_item", values, user=ALICE).status_code == 400
     bot.wait_idle()
-    listed = ledger(slack)
+    listed = ledger_text(slack)
     assert "questionnaire" not in listed and "a pilot" not in listed
     assert "still writable" in reply_text(slack.command("give still writable", user=ALICE, channel=DEAL))
 
@@ -126,7 +113,7 @@ def test_a_zoom_meeting_ending_past_the_calendar_is_taken_as_ended_now(emulator,
 def test_nul_typed_into_a_command_is_dropped(bot, slack, emulator, log):
     answer = reply_text(slack.command("give the security\x00 review by Friday", user=ALICE, channel=DEAL))
     assert "Logged #1" in answer and "the security review" in answer
-    assert "\x00" not in ledger(slack) and "the security review" in ledger(slack)
+    assert "\x00" not in ledger_text(slack) and "the security review" in ledger_text(slack)
 
 
 def test_nul_in_slack_json_or_a_webhook_is_a_400_and_changes_nothing(bot, slack, emulator, log):
@@ -139,7 +126,7 @@ def test_nul_in_slack_json_or_a_webhook_is_a_400_and_changes_nothing(bot, slack,
     values = {"what": {"value": state_value("plain_text_input", "a pilot\x00")}}
     assert slack.view_submission("record_item", values, user=ALICE).status_code == 400
     bot.wait_idle()
-    listed = ledger(slack)
+    listed = ledger_text(slack)
     assert "questionnaire" not in listed and "a pilot" not in listed
     assert "Acme" in reply_text(slack.command("deal", user=ALICE, channel=DEAL))  # from the form's prompt
     assert "Acme\x00" not in json.dumps([c.args for c in emulator.calls])
@@ -275,7 +262,7 @@ def test_a_click_or_form_whose_fields_have_the_wrong_type_is_a_quiet_400(bot, sl
     body = urlencode({"payload": json.dumps(mangle(slack, emulator))})
     assert slack.post_raw(body, FORM).status_code == 400
     bot.wait_idle()
-    assert "the deck" in ledger(slack) and emulator.calls_to("response_url") == []
+    assert "the deck" in ledger_text(slack) and emulator.calls_to("response_url") == []
 
 
 @pytest.mark.parametrize("envelope", [{"authorizations": "x"}, {"authorizations": [5]}, {"team": 5}])
@@ -310,7 +297,7 @@ def test_the_same_command_delivered_again_records_once(bot, slack, emulator, log
     for retry in (1, 2, None):
         again = slack.post_raw(body, FORM, retry_num=retry)
         assert again.status_code == 200 and "Logged" not in again.text
-    assert ledger(slack).count("the replayed pilot") == 1
+    assert ledger_text(slack).count("the replayed pilot") == 1
     # The same words typed again are a new command, logged again.
     assert "Logged #2" in reply_text(slack.command("give the replayed pilot", user=ALICE, channel=DEAL))
 
