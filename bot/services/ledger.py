@@ -13,6 +13,7 @@ from typing import Literal
 from bot.clock import Clock
 from bot.domain.coaching import SideRecord, side_records
 from bot.domain.ledger import Commitment, Side, Status, Visibility
+from bot.domain.timezones import local_date
 from bot.store import Scope, Store
 
 COMMITMENT = "commitment"
@@ -226,9 +227,15 @@ class Ledger:
             return [c for c in items if not c.is_private]
         return items
 
-    def close(self, scope: Scope, number: int, status: Status, by: str, on: date | None = None) -> ItemResult:
-        """Mark an item done or dropped, once; ``on``: today where the person closing it is."""
-        return self._change_open(scope, number, lambda item: item.close(status, by, self._clock.now(), on))
+    def close(self, scope: Scope, number: int, status: Status, by: str, tz: str | None = None) -> ItemResult:
+        """Mark an item done or dropped, once; ``tz``: the closer's time zone, which tells the
+        day it was closed on (unknown: the UTC day)."""
+
+        def change(item: Commitment) -> Commitment:
+            now = self._clock.now()
+            return item.close(status, by, now, local_date(now, tz) if tz else None)
+
+        return self._change_open(scope, number, change)
 
     def edit(
         self, scope: Scope, number: int, *, what: str | None, due_on: date | None

@@ -126,13 +126,14 @@ class PartnerCommands:
 
     def close_number(self, actor: Actor, number: int, status: str) -> Outcome:
         """Close an item by number (also used by the buttons)."""
-        today = self.today(actor.tz())
-        result = self.ledger.close(actor.scope, number, status, actor.user, today)  # type: ignore[arg-type]
+        tz = actor.tz()
+        result = self.ledger.close(actor.scope, number, status, actor.user, tz)  # type: ignore[arg-type]
         if result.outcome == "not_found":
             return error("item_missing", number=number)
         if result.outcome == "already_closed":
             assert result.item is not None
             return error("item_already_closed", number=number, status=result.item.status)
+        today = self.today(tz)
         context = self.coach.context(actor.scope, self.ledger.items(actor.scope), today)
         return Outcome(
             reply=Message("item_closed", {"item": result.item, "today": today, **context})

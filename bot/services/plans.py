@@ -182,8 +182,7 @@ class MutualPlans:
             return error("plan_item_missing", number=number)
         if not partner_may_close(item):
             return error("plan_item_ours", number=number)
-        today = local_date(self.clock.now(), actor.tz())
-        result = self.ledger.close(actor.scope, number, "done", actor.user, today)
+        result = self.ledger.close(actor.scope, number, "done", actor.user, actor.tz())
         if result.outcome == "already_closed":
             return error("item_already_closed", number=number, status=item.status)
         return Outcome(reply=Message("partner_done", {"item": result.item}),
