@@ -13,12 +13,21 @@ log = logging.getLogger(__name__)
 __all__ = ["EXIT_CONFIG", "run_serve"]
 
 
-class _Stop(Exception):
-    pass
+class _Stop(SystemExit):
+    """Raised in the main thread by SIGTERM/SIGINT.
+
+    A SystemExit, not an Exception: the signal interrupts whatever the main thread runs,
+    and when that is one of waitress's socket handlers (a connection closing, a request
+    arriving), waitress logs and swallows any Exception there and serves on, so the stop
+    was lost. It re-raises SystemExit, and its own ``run()`` then returns.
+    """
 
 
 def _raise_stop(signum: int, frame: FrameType | None) -> None:
-    raise _Stop()
+    # One stop is enough: a second signal must not interrupt the shutdown it started.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise _Stop(0)
 
 
 def run_serve() -> int:
@@ -36,8 +45,8 @@ def run_serve() -> int:
 
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
-    runtime.start_background()
     try:
+        runtime.start_background()
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -55,15 +64,15 @@ def run_serve() -> int:
             # The bound port, not the setting: PORT=0 takes any free one (tests read it here).
             log.info("serving HTTP on port %s", server.effective_port)
             try:
-                server.run()
+                server.run()  # returns on a stop signal: waitress catches the SystemExit
             finally:
-                # waitress stops its request threads itself only on SystemExit or
-                # KeyboardInterrupt; one still in hand would then pull the closed trigger
-                # (EBADF, a traceback in the log on every SIGTERM). Let them finish first.
+                # Request threads still in hand finish first (waitress gives them the same
+                # 5 s when it catches the stop; a second shutdown returns at once).
                 server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
                 server.close()
     except _Stop:
-        log.info("stopping")
+        pass  # Socket Mode, or a signal outside waitress's loop
     finally:
+        log.info("stopping")
         runtime.close()
     return 0

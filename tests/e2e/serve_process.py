@@ -39,6 +39,7 @@ def serve_env(emulator: SlackEmulator, db: Path, port: int, **extra: str) -> dic
         PARTNER_COACH_DB=str(db),
         PORT=str(port),
         PYTHONUNBUFFERED="1",
+        PYTHONFAULTHANDLER="1",
     )
     env.update(extra)
     return env
@@ -97,7 +98,12 @@ class BotProcess:
     def terminate(self, timeout: float | None = None) -> int:
         """SIGTERM and wait for the exit code (a graceful shutdown)."""
         self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=timeout or self.stop_timeout)
+        try:
+            return self.proc.wait(timeout=timeout or self.stop_timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.send_signal(signal.SIGABRT)  # faulthandler prints where each thread hangs
+            self.proc.wait(timeout=10)
+            raise AssertionError(f"{self.name} did not stop on SIGTERM:\n{self.output()}") from None
 
     def _close_driver(self) -> None:
         if self._driver is not None:
