@@ -9,11 +9,16 @@ ends without threads left sleeping.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 
 import pytest
+import requests
 
+from bot.server import WEBHOOK_PATH
 from bot.store import Scope
+from bot.webhook import signed_headers
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import reply_text
 from tests.timing import RESPONSIVE_SECONDS
@@ -59,3 +64,41 @@ def test_posts_slack_holds_do_not_delay_the_next_ack(bot, slack, emulator, move)
     assert sorted(d.name for d in deals) == sorted(f"Deal{n}" for n in range(STUCK))
     assert len(emulator.messages(DEAL)) == STUCK  # each stage prompt posted once
     assert [i.what for i in bot.runtime.services.ledger.items(Scope("T0001", DEAL))] == ["a pilot"]
+
+
+#: More CRM webhooks at once than the server has request threads (8).
+HOOKS = 12
+
+
+def test_webhooks_waiting_on_slack_leave_the_server_to_slack(bot, slack, emulator):
+    """A webhook asks Slack about the channel and posts the stage prompt before it answers:
+    a CRM sending a burst while Slack is slow must not take every request thread."""
+    holds = [emulator.hold_next("conversations.info") for _ in range(HOOKS)]
+    answers: dict[int, requests.Response] = {}
+
+    def send(n: int) -> None:
+        body = json.dumps({"deal": f"Hook{n}", "stage": "proposal", "channel": DEAL}).encode()
+        answers[n] = requests.post(bot.base_url + WEBHOOK_PATH, data=body, timeout=30,
+                                   headers=signed_headers("whsec-test", body))
+
+    senders = [threading.Thread(target=send, args=(n,)) for n in range(HOOKS)]
+    try:
+        for sender in senders:
+            sender.start()
+        assert holds[0].wait_arrived(timeout=10)  # Slack is holding the first webhook's question
+        answered_in_time(lambda: requests.get(bot.base_url + "/healthz", timeout=10))
+        answer = answered_in_time(lambda: slack.command("give a pilot", user=ALICE, channel=DEAL, timeout=10))
+        assert "Logged" in reply_text(answer)
+    finally:
+        for hold in holds:
+            hold.release()
+        for sender in senders:
+            sender.join(timeout=30)
+    bot.wait_idle()
+    busy = {n for n, r in answers.items() if r.status_code == 503}
+    applied = {n for n, r in answers.items() if r.status_code == 200 and r.json()["changed"]}
+    assert busy and applied and busy | applied == set(range(HOOKS)), {n: r.text for n, r in answers.items()}
+    for n in busy:  # a clear answer the CRM retries on, and nothing changed
+        assert answers[n].json()["error"] == "busy" and int(answers[n].headers["Retry-After"]) > 0
+    deals = bot.runtime.services.deals.all(Scope("T0001", DEAL))
+    assert sorted(d.name for d in deals) == sorted(f"Hook{n}" for n in applied)
