@@ -16,11 +16,13 @@ import time
 import pytest
 import requests
 
+from bot.runtime import LISTENERS_FINISH_SECONDS
 from bot.server import WEBHOOK_PATH
 from bot.store import Scope
 from bot.webhook import signed_headers
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import reply_text
+from tests.e2e.serve_process import ServeProcess
 from tests.timing import RESPONSIVE_SECONDS
 
 #: More posts held at once than the bot has listener threads (16).
@@ -102,3 +104,26 @@ def test_webhooks_waiting_on_slack_leave_the_server_to_slack(bot, slack, emulato
         assert answers[n].json()["error"] == "busy" and int(answers[n].headers["Retry-After"]) > 0
     deals = bot.runtime.services.deals.all(Scope("T0001", DEAL))
     assert sorted(d.name for d in deals) == sorted(f"Hook{n}" for n in applied)
+
+
+def test_a_stop_while_slack_rate_limits_a_post_still_ends_serve(emulator, tmp_path):
+    """slack-sdk waits out a 429's Retry-After (here 10 minutes) on the listener's thread.
+    SIGTERM gives listeners their grace period, then the process must end, not wait with
+    them; what was acknowledged is in the database for the next start."""
+    proc = ServeProcess(emulator, tmp_path / "db.json").wait_ready()
+    try:
+        emulator.fail_next("chat.postMessage", "ratelimited", retry_after=600, times=10)
+        answer = proc.driver.command("deal Acme negotiation", user=ALICE, channel=DEAL)
+        assert "Negotiation" in reply_text(answer)
+        emulator.wait_for("chat.postMessage")  # refused with a 429: the listener now waits
+        # The grace period, plus a margin far above a normal stop and far below the wait.
+        assert proc.terminate(timeout=LISTENERS_FINISH_SECONDS + 20) == 0
+        assert "closing anyway" in proc.output()
+    finally:
+        proc.close()
+    again = ServeProcess(emulator, tmp_path / "db.json").wait_ready()
+    try:
+        assert "Negotiation" in reply_text(again.driver.command("deal", user=ALICE, channel=DEAL))
+        again.terminate()
+    finally:
+        again.close()
