@@ -16,6 +16,7 @@ import time
 import pytest
 import requests
 
+from bot.emulator.driver import SlackDriver
 from bot.runtime import LISTENERS_FINISH_SECONDS
 from bot.server import WEBHOOK_PATH
 from bot.slack.client import build_client
@@ -156,3 +157,33 @@ def test_lookups_ask_slack_again_once_the_slow_spell_is_over(emulator):
     now[0] += SLOW_SLACK_SECONDS
     assert directory.user_tz("T0001", BOB) == "America/Los_Angeles"
     assert directory.user_tz("T0001", ALICE) == "America/New_York"
+
+
+#: Under the 2,000 characters the listener reads: capitals a meeting's topic may start with.
+CAPITALS = "EOD" * 666
+
+
+def test_a_flood_of_long_capitalised_words_does_not_stall_acks(bot, slack, emulator):
+    """Each message is read for a finished meeting ("Acme call went well"). Python's regular
+    expressions hold the interpreter while they run: one taking a third of a second per
+    message (a topic tried at every capital of a 2,000-letter word) made the commands of
+    everyone else wait behind a burst of such messages."""
+    def flood(sender: int) -> None:
+        driver = SlackDriver(bot.events_url, bot.signing_secret, None)
+        try:
+            for n in range(50):
+                driver.message(CAPITALS, user=ALICE, channel=DEAL, ts=f"17000{sender}{n:03d}.000100")
+        finally:
+            driver.close()
+
+    senders = [threading.Thread(target=flood, args=(sender,)) for sender in range(4)]
+    for sender in senders:
+        sender.start()
+    try:
+        while any(sender.is_alive() for sender in senders):
+            answered_in_time(lambda: slack.command("help", user=ALICE, channel=DEAL))
+    finally:
+        for sender in senders:
+            sender.join(timeout=60)
+    bot.wait_idle()
+    assert emulator.messages(DEAL) == [] and emulator.ephemerals(DEAL) == []  # nothing to say about them
