@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.domain.coaching import stage_prompt
 from bot.domain.dates import DueDateError, split_due
-from bot.domain.ledger import paginate, select
+from bot.domain.ledger import paginate, same_open_item, select
 from bot.domain.stages import Stage
 from bot.domain.timezones import local_date
 from bot.services.channel_settings import ChannelSettings
@@ -89,6 +89,10 @@ class PartnerCommands:
         if not what:
             return error("add_needs_what", usage_of=command.side)
         with self.ledger.transaction(actor.scope):  # the balance as of this give
+            twin = same_open_item(self.ledger.items(actor.scope), command.side, what, due_on)
+            if twin is not None:  # typed twice (a slow answer, a paste): one promise, one line
+                return error("item_duplicate", usage_of=command.side, number=twin.number, what=twin.what,
+                             due=twin.due_on)
             item, _ = self.ledger.add(
                 actor.scope,
                 side=command.side,  # type: ignore[arg-type]
