@@ -210,7 +210,10 @@ def load(url: str, emulator: SlackEmulator, clients: int, per_client: int, chann
 
     def client(k: int) -> None:
         rng = random.Random(k)
-        driver = SlackDriver(url, SIGNING_SECRET, emulator)
+        # Acks are not checked against Block Kit here (launch checks one per server): that
+        # is Slack's work on its own servers, and on these two cores it cost the clients
+        # 0.6 ms of CPU per Partner Coach ack and none per bare Bolt "Logged.".
+        driver = SlackDriver(url, SIGNING_SECRET, emulator, check_acks=False)
         mine = []
         i = 0
         while (i < per_client) if deadline is None else (time.perf_counter() < deadline):
@@ -288,6 +291,8 @@ def launch(server: Server, emulator: SlackEmulator, tmp: Path, database_url: str
     server.url = f"http://127.0.0.1:{port}/slack/events"
     settle(server.proc.pid)
     load(server.url, emulator, 10, 5, FIFTY)  # warm-up: imports, caches, connections
+    with SlackDriver(server.url, SIGNING_SECRET, emulator) as checking:  # what Slack would accept
+        checking.command("give bench item checked by Friday", user=USERS[0], channel=FIFTY[0])
     settle(server.proc.pid)
 
 

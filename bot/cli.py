@@ -11,9 +11,20 @@ from bot.cli_db import add_db_parser
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import logging
+    import os
+
     from bot.serve import run_serve
 
-    return run_serve()
+    code = run_serve()
+    # run_serve has given acknowledged work its grace period and closed the store. A
+    # listener can still be waiting on Slack (a 429's Retry-After of minutes, inside
+    # slack-sdk); Python would join its thread before exiting and the stopped process would
+    # run on. What it would still post is lost either way: end now, with the output flushed.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _demo(args: argparse.Namespace) -> int:

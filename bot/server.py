@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable
@@ -35,6 +36,13 @@ PLANS_PREFIX = "/plans/"
 RATE_LIMITED = "app_rate_limited"
 # Bolt's OAuth install pages (GET), served only when the app has an OAuth flow.
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
+#: Requests at once on the routes that aren't Slack's (CRM webhooks, mutual plan pages).
+#: They ask Slack things (is the bot in that channel, who is this owner) and post before
+#: they answer, so while Slack is slow each holds a request thread: these few may, the
+#: rest of the server's 8 are kept for Slack's requests, whose acks have 3 seconds.
+SIDE_REQUESTS = 3
+#: What a CRM or a browser turned away while those are taken is told to wait.
+SIDE_RETRY_AFTER_SECONDS = 10
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -47,7 +55,7 @@ def _json(start_response: StartResponse, status: int, payload: dict[str, Any],
           extra_headers: list[tuple[str, str]] | None = None) -> list[bytes]:
     reasons = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
                405: "Method Not Allowed", 411: "Length Required", 413: "Payload Too Large",
-               500: "Internal Server Error"}
+               500: "Internal Server Error", 503: "Service Unavailable"}
     body = json.dumps(payload).encode()
     start_response(
         f"{status} {reasons.get(status, 'Error')}",
@@ -102,6 +110,7 @@ class WsgiApp:
         self._hooks = dict(hooks or {})
         self._oauth = bolt_app.oauth_flow is not None
         self._metrics_token = metrics_token
+        self._side = threading.BoundedSemaphore(SIDE_REQUESTS)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -111,7 +120,8 @@ class WsgiApp:
         if path == METRICS_PATH:
             return self._metrics(environ, method, start_response)
         if path.startswith(PLANS_PREFIX) and self._plans is not None:
-            return self._plans(environ, start_response)
+            plans = self._plans
+            return self._aside(start_response, lambda: plans(environ, start_response), page=True)
         if path in OAUTH_PATHS and self._oauth:
             if method != "GET":
                 return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
@@ -123,15 +133,30 @@ class WsgiApp:
         body = _read_body(environ)
         if body is None:
             return _json(start_response, 413, {"ok": False, "error": "body_too_large"})
-        if path in self._hooks:
-            status, payload = self._hooks[path](body, _headers(environ))
-            return _json(start_response, status, payload)
+        hook = self._hooks.get(path) or (self._webhook if path == WEBHOOK_PATH else None)
+        if hook is not None:
+            return self._aside(start_response, lambda: _json(start_response, *hook(body, _headers(environ))))
         if path == WEBHOOK_PATH:
-            if self._webhook is None:
-                return _json(start_response, 404, {"ok": False, "error": "webhook_disabled"})
-            status, payload = self._webhook(body, _headers(environ))
-            return _json(start_response, status, payload)
+            return _json(start_response, 404, {"ok": False, "error": "webhook_disabled"})
         return self._dispatch_slack(environ, body, start_response)
+
+    def _aside(self, start_response: StartResponse, handle: Callable[[], Iterable[bytes]],
+               *, page: bool = False) -> Iterable[bytes]:
+        """Run a request of a route that isn't Slack's in one of the few slots those have,
+        or answer 503 with a Retry-After at once (nothing done) when all are taken."""
+        if not self._side.acquire(blocking=False):
+            retry = [("Retry-After", str(SIDE_RETRY_AFTER_SECONDS))]
+            if page:  # a person's browser: words, not JSON
+                body = b"Busy for a moment: please try again in a few seconds."
+                start_response("503 Service Unavailable", [
+                    ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                    ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store"), *retry])
+                return [body]
+            return _json(start_response, 503, {"ok": False, "error": "busy"}, retry)
+        try:
+            return handle()
+        finally:
+            self._side.release()
 
     def _dispatch_slack(
         self, environ: Environ, body: bytes, start_response: StartResponse

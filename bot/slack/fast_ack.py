@@ -23,16 +23,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.slack.listener_pool import ListenerPool
+from bot.slack.listener_pool import LISTENER_THREADS, ListenerPool
 
 #: How long the request thread waits for the ack at most: Bolt's own limit (3 s, Slack's
 #: budget) applies after this, so waiting longer could only turn a late ack into none.
 ACK_WAIT_SECONDS = 3.0
+#: Threads for listeners still to ack, started only when none is free. A bound, not a size:
+#: only listeners whose posts Slack holds keep one after their ack.
+ACK_THREADS = 256
 
 _pending = threading.local()
 
@@ -71,13 +74,29 @@ class AckAwareExecutor(ListenerPool):
 
     Only the first submission after the middleware ran on this thread waits (the
     listener's ack function); lazy listeners and anything else submit as usual.
+
+    A listener still to ack runs on threads of its own (``ack_threads``, started as
+    needed), never queued behind the fixed pool: every listener posts after its ack, and
+    when Slack holds those posts (a 429 with a long Retry-After, an outage) the threads
+    wait on them, so a queued ack would miss Slack's 3 seconds. Listeners already acked
+    (events, which Bolt acks itself) queue on the fixed pool. How many listeners wait for
+    their ack at once is bounded by the server's request threads, each waiting for one.
     """
+
+    def __init__(self, max_workers: int = LISTENER_THREADS, ack_threads: int = ACK_THREADS) -> None:
+        super().__init__(max_workers)
+        self._acking = ThreadPoolExecutor(max_workers=ack_threads, thread_name_prefix="bolt-ack")
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         ack = getattr(_pending, "ack", None)
         _pending.ack = None
-        future = super().submit(fn, *args, **kwargs)
-        if ack is not None:
-            future.add_done_callback(lambda _: ack.called.set())  # a listener that never acks
-            ack.called.wait(ACK_WAIT_SECONDS)
+        if ack is None or ack.called.is_set():
+            return super().submit(fn, *args, **kwargs)
+        future = self._counted(self._acking.submit, fn, *args, **kwargs)
+        future.add_done_callback(lambda _: ack.called.set())  # a listener that never acks
+        ack.called.wait(ACK_WAIT_SECONDS)
         return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._acking.shutdown(wait, cancel_futures=cancel_futures)
+        super().shutdown(wait, cancel_futures=cancel_futures)

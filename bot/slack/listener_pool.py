@@ -30,11 +30,16 @@ class ListenerPool(ThreadPoolExecutor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         """Count the task in before it is queued, out when it has run (even if it raised)."""
+        return self._counted(super().submit, fn, *args, **kwargs)
+
+    def _counted(self, submit: Callable[..., Future[Any]], fn: Callable[..., Any], /,
+                 *args: Any, **kwargs: Any) -> Future[Any]:
+        """``submit(fn, ...)`` on this pool or another, counted as this pool's task."""
         with self._idle:
             self._busy += 1
             self._started += 1
         try:
-            future = super().submit(fn, *args, **kwargs)
+            future = submit(fn, *args, **kwargs)
         except BaseException:
             self._done()
             raise

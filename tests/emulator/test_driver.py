@@ -479,6 +479,13 @@ def test_a_command_ack_slack_would_refuse_fails_the_test(emu: SlackEmulator, ans
         assert slack.command("give x").status_code == 200
 
 
+def test_a_load_generator_can_skip_the_ack_check(emu: SlackEmulator, answering: Answering) -> None:
+    answering.answer = {"text": "hi", "blocks": [{"type": "section"}]}
+    url = f"http://127.0.0.1:{answering.server_port}/slack/events"
+    with SlackDriver(url, SECRET, emu, check_acks=False) as load:
+        assert load.command("give x").json() == answering.answer
+
+
 @pytest.mark.parametrize("answer", [
     {"response_action": "errors", "errors": {"nowhere": "not a block of the form"}},
     {"response_action": "errors", "errors": {"what": ""}},
