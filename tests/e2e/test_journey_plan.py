@@ -56,3 +56,25 @@ def test_the_last_page_says_it_is_the_last_instead_of_offering_page_one_as_the_n
     assert "Page 2 of 2, the last" in last and "for the next" not in last
     mine = reply_text(slack.command("list mine", user=ALICE, channel=DEAL))
     assert "— your items" in mine and "mine items" not in mine
+
+
+def test_a_step_for_someone_slack_does_not_know_is_refused_and_changes_nothing(slack, bot):
+    # Was logged with an owner no one could ever remind: "<@U0GHOST> · due Thu 3 Dec".
+    answer = reply_text(slack.command("give the deck <@U0GHOST|ghost> by Dec 3", user=ALICE, channel=DEAL))
+    assert ":warning:" in answer and "Slack doesn't know the person" in answer
+    assert "nothing was logged" in answer
+    assert items(bot) == []
+
+
+def test_a_step_for_someone_outside_the_channel_is_logged_with_a_warning(slack, bot, emulator):
+    # Carol isn't in #deal-acme: no reminder can reach her, and her Home tab won't show it.
+    answer = reply_text(slack.command("give the deck <@U0CAROL|carol> by Dec 3", user=ALICE, channel=DEAL))
+    assert "Logged *#1*" in answer
+    assert "isn't in this channel, so I can't remind them of *#1*" in answer and "`/partner drop 1`" in answer
+    assert [c.owner for c in items(bot)] == ["U0CAROL"]
+
+
+def test_a_step_for_a_teammate_in_the_channel_has_no_warning(slack, bot):
+    answer = reply_text(slack.command("give the deck <@U0BOB|bob> by Dec 3", user=ALICE, channel=DEAL))
+    assert "Logged *#1*" in answer and "isn't in this channel" not in answer
+    assert [c.owner for c in items(bot)] == [BOB]
