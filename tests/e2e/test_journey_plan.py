@@ -78,3 +78,12 @@ def test_a_step_for_a_teammate_in_the_channel_has_no_warning(slack, bot):
     answer = reply_text(slack.command("give the deck <@U0BOB|bob> by Dec 3", user=ALICE, channel=DEAL))
     assert "Logged *#1*" in answer and "isn't in this channel" not in answer
     assert [c.owner for c in items(bot)] == [BOB]
+
+
+def test_sharing_an_empty_plan_says_what_fills_it(slack):
+    # Was "It shows 0 shared items", and nothing on what to do before sending the link.
+    answer = reply_text(slack.command("share", user=ALICE, channel=DEAL))
+    assert LINK.search(answer) and "0 shared items" not in answer
+    assert "It's empty so far" in answer and "`/partner give …`" in answer and "`/partner get …`" in answer
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    assert "It shows 1 shared item." in reply_text(slack.command("share", user=ALICE, channel=DEAL))
