@@ -87,3 +87,16 @@ def test_sharing_an_empty_plan_says_what_fills_it(slack):
     assert "It's empty so far" in answer and "`/partner give …`" in answer and "`/partner get …`" in answer
     slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
     assert "It shows 1 shared item." in reply_text(slack.command("share", user=ALICE, channel=DEAL))
+
+
+def test_exporting_an_empty_plan_uploads_nothing_and_says_what_fills_it(slack, bot, emulator):
+    slack.command("give our walk-away price is 40k (private)", user=ALICE, channel=DEAL)
+    # Was "Uploading the mutual plan (0 shared items)": two empty files posted in the channel.
+    answer = reply_text(slack.command("export", user=ALICE, channel=DEAL))
+    assert ":warning:" in answer and "no shared items yet, so I uploaded nothing" in answer
+    assert "`/partner give …`" in answer
+    bot.wait_idle()
+    assert emulator.uploaded_files() == [] and emulator.messages(DEAL) == []
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    assert "Uploading the mutual plan (1 shared item" in reply_text(slack.command("export", user=ALICE,
+                                                                                  channel=DEAL))
