@@ -127,9 +127,11 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     listening = Listening(store, partner)
     partner.register(cmd.Listen, listening.set_mode)
     partner.register(cmd.Crm, listening.crm)
+    directory = Directory(client)
+    partner.membership = lambda scope, user: directory.membership(scope.workspace, scope.channel_id, user)
     return Services(
         store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
-        partner=partner, recorder=Recorder(partner), directory=Directory(client),
+        partner=partner, recorder=Recorder(partner), directory=directory,
         listening=listening, debriefs=Debriefs(partner), workspaces=Workspaces(store, clock),
         seal=Seal.load(store),
     )

@@ -121,6 +121,15 @@ class Story:
         self._bot_said()
         return body
 
+    def invite(self, user: str) -> None:
+        """``/invite @Partner Coach``: Slack tells the bot it joined (member_joined_channel)."""
+        self.out(self._style(f"{PEOPLE[user]}: ", "1;33") + "/invite @Partner Coach")
+        self._record(Turn(PERSON, who=PEOPLE[user], text="/invite @Partner Coach"))
+        self.bot.driver.event({"type": "member_joined_channel", "user": self.emu.bot_user_id,
+                               "channel": CHANNEL, "channel_type": "C", "inviter": user})
+        self.wait_quiet()
+        self._bot_said()
+
     def say(self, user: str, text: str, **fields: Any) -> None:
         name = PEOPLE.get(user, user)
         self.out(self._style(f"{name}: ", "1;33") + text)
@@ -205,7 +214,10 @@ def _job_id(turn: Turn) -> str:
 def play(story: Story) -> None:
     """The deal story, in order; the clock moves between its moments, as a real deal's days do."""
     maya, leo = "U0MAYA", "U0LEO"
-    story.narrate("Maya opens the deal channel #deal-acme and asks the coach what it can do")
+    story.narrate("Maya invites the coach into the deal channel #deal-acme; it says what it does there "
+                  "and what to type first")
+    story.invite(maya)
+    story.narrate("She asks for every command")
     story.command(maya, "help")
     story.narrate("The Acme deal is qualified")
     story.moment("Stage prompt", lambda t: t.surface == IN_CHANNEL)

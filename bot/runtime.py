@@ -120,7 +120,7 @@ def build_runtime(
     services = build_services(store, clock, client)
     oauth = _oauth(settings, store, services) if settings.oauth else None
     schedule = install_schedule(services)
-    meetings = Meetings(services.partner, services.listening, schedule.schedule_post)
+    meetings = Meetings(services.partner, services.listening, schedule.schedule_post, schedule.jobs)
     services.partner.register(cmd.Meeting, meetings.command)
     plan_pages = install_plans(services, schedule, settings)
     _install_calendar(services, schedule, settings)

@@ -43,6 +43,7 @@ SAMPLE_EVENTS = {
     "app_home_opened": {"type": "app_home_opened", "user": "U0ALICE", "tab": "home"},
     "message": {"type": "message", "user": "U0ALICE", "channel": "C0DEAL", "text": "hello",
                 "ts": "1700000000.000100", "channel_type": "channel"},
+    "member_joined_channel": {"type": "member_joined_channel", "user": "U0BOB", "channel": "C0DEAL"},
     "app_uninstalled": {"type": "app_uninstalled"},
     "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": ["U0ALICE"]}},
 }

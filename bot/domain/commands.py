@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
+from bot.domain.command_words import suggest_subcommands
 from bot.domain.refusal import Refused
 from bot.domain.stages import Stage, normalize_stage, stage_names
 
@@ -350,6 +350,6 @@ def parse_command(text: str) -> Command:
             raise UsageError("needs_id", "private", command=sub)
         return SetVisibility(number=_parse_number(rest, "private"), private=sub == "private")
 
-    guess = difflib.get_close_matches(sub, SUBCOMMANDS, n=1, cutoff=0.5)
-    raise UsageError("unknown_command", guess[0] if guess else None, word=head[:30],
-                     guess=guess[0] if guess else None)
+    guesses = suggest_subcommands(sub, SUBCOMMANDS)
+    raise UsageError("unknown_command", guesses[0] if guesses else None, word=head[:30],
+                     guesses=list(guesses))

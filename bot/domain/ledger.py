@@ -282,3 +282,18 @@ def paginate(items: list[Commitment], page: int, size: int) -> Page:
     number = min(max(1, page), count)
     start = (number - 1) * size
     return Page(items=items[start : start + size], number=number, count=count, total=len(items))
+
+
+def same_open_item(
+    items: Sequence[Commitment], side: str, what: str, due_on: date | None
+) -> Commitment | None:
+    """The open item on ``side`` that says ``what`` (case aside) with the same due date, if
+    any: the same command typed twice, not a second commitment. Both texts come tidied by the
+    same parser, so spacing already matches; the length check keeps a give in a channel of
+    thousands of items from case-folding each of them."""
+    key, size = what.casefold(), len(what)
+    for item in items:
+        if (len(item.what) == size and item.side == side and item.due_on == due_on and item.is_open
+                and item.what.casefold() == key):
+            return item
+    return None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from bot.domain.date_words import WEEKDAY
+from bot.domain.dates import DueDateError, parse_due
 from bot.domain.refusal import Refused
 from bot.domain.timezones import zone
 
@@ -17,9 +19,11 @@ MAX_TOPIC = 120
 _DURATION = r"(\d+(?:[.,]\d+)?)\s*(m|min|mins|minutes?|h|hr|hrs|hours?|d|days?)"
 _FOR = re.compile(rf"\s+for\s+{_DURATION}\s*$", re.I)
 _IN = re.compile(rf"\s+in\s+{_DURATION}\s*$", re.I)
-_AT = re.compile(
-    r"\s+at\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?:\s+(today|tomorrow))?\s*$", re.I
-)
+_AT = re.compile(r"\s+at\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?P<after>(?:\s+\S+){0,4}?)\s*$", re.I)
+# The day of a meeting, next to its time: "tomorrow at 3pm", "at 3pm on Friday", "next Tuesday
+# at 10". Without "on", only words that can be nothing but a day, so "Sprint 3 at 3pm" keeps its 3.
+_BARE_DAY = re.compile(rf"^(?:today|tomorrow|(?:(?:next|this)\s+)?(?:{WEEKDAY}))$", re.I)
+_MAX_DAY_WORDS = 4
 
 
 def _hours(length: timedelta) -> int:
@@ -72,21 +76,31 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
         rest = rest[: match.start()]
     else:
         match = _AT.search(rest)
-        if match:
+        after = _day(match.group("after"), now, tz) if match and match.group("after").strip() else None
+        if match and (after is not None or not match.group("after").strip()):
             hour, minute = int(match.group(1)), int(match.group(2) or 0)
-            meridiem, day = (match.group(3) or "").lower(), (match.group(4) or "").lower()
+            meridiem = (match.group(3) or "").lower()
             if meridiem == "pm" and hour < 12:
                 hour += 12
             elif meridiem == "am" and hour == 12:
                 hour = 0
             if hour > 23 or minute > 59:
                 raise MeetingError("meeting_time_invalid")
+            rest = rest[: match.start()]
+            day = after
+            if day is None:  # "Acme demo tomorrow at 3pm": the day stands before the time
+                rest, day = _day_at_end(rest, now, tz)
             local = now.astimezone(local_zone)
             start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-            if day == "tomorrow" or (day != "today" and start <= local):
+            if day is not None:
+                start = datetime.combine(day, time(hour, minute), tzinfo=local_zone)
+            elif start <= local:
                 start += timedelta(days=1)
             starts_at = start
-            rest = rest[: match.start()]
+        else:
+            _, day = _day_at_end(rest, now, tz)
+            if day is not None:  # "Acme demo on Friday": a day, but when on it?
+                raise MeetingError("meeting_needs_time", day=day.isoformat())
     topic = rest.strip()
     if not topic:
         raise MeetingError("meeting_topic_missing")
@@ -98,3 +112,53 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
         raise MeetingError("meeting_too_far", days=MAX_AHEAD.days)
     start_utc = starts_at.astimezone(UTC)
     return MeetingPlan(topic=topic, starts_at=start_utc, ends_at=start_utc + length)
+
+
+def _day(words: str, now: datetime, tz: str) -> date | None:
+    """The day ``words`` name ("tomorrow", "on Friday", "on Dec 3", "next Tuesday"), or None
+    when they are no day, or a day already past."""
+    words = words.strip()
+    head, _, phrase = words.partition(" ")
+    if head.lower() != "on":
+        phrase = words
+        if not _BARE_DAY.match(phrase):
+            return None
+    try:
+        return parse_due(phrase, now, tz)
+    except DueDateError:
+        return None
+
+
+def _day_at_end(text: str, now: datetime, tz: str) -> tuple[str, date | None]:
+    """Split a day off the end of ``text`` ("Acme demo tomorrow"), longest first."""
+    words = text.split()
+    for size in range(min(_MAX_DAY_WORDS, len(words) - 1), 0, -1):
+        day = _day(" ".join(words[-size:]), now, tz)
+        if day is not None:
+            return " ".join(words[:-size]), day
+    return text, None
+
+
+_CANCEL = re.compile(r"^(?:cancel|cancelled|canceled)(?:\s+(?P<topic>.*))?$", re.I | re.S)
+
+
+def cancelled_topic(text: str, now: datetime, tz: str) -> str | None:
+    """``"cancel Acme demo"`` → ``"Acme demo"`` (the meeting is off); None for any other text.
+
+    "cancel" alone gives ``""``: which meeting isn't said. A time after the topic ("cancel Acme
+    demo at 3pm") is dropped: it names the same meeting.
+    """
+    match = _CANCEL.match((text or "").strip())
+    if match is None:
+        return None
+    topic = (match.group("topic") or "").strip()
+    for pattern in (_FOR, _IN, _AT):
+        found = pattern.search(" " + topic)
+        if found:
+            topic = (" " + topic)[: found.start()].strip()
+    return _day_at_end(topic, now, tz)[0].strip() if topic else ""
+
+
+def topic_key(topic: str) -> str:
+    """What makes two topics the same meeting: case and spacing aside."""
+    return " ".join(topic.casefold().split())

@@ -59,6 +59,19 @@ class ChannelZones:
         if current != doc:
             self._store.put(scope, META, TZ_KEY, doc)
 
+    def adopt(self, scope: Scope, user: str, tz: str) -> bool:
+        """Someone asks when the digest or check-ins come in a channel with no zone yet: theirs
+        becomes the channel's, so the times they are told are the times things happen (not
+        UTC's, changed without a word once someone logs a commitment). True if adopted."""
+        explicit = self._settings.get(scope).get("tz")
+        if isinstance(explicit, str) and resolve_tz(explicit):
+            return False
+        self.channel(scope)  # learns the zone of the ledger's latest author, if there is one
+        if self._store.get(scope, META, TZ_KEY) is not None:
+            return False
+        self.learn(scope, user, tz, source="asked")
+        return self._store.get(scope, META, TZ_KEY) is not None
+
     def channel(self, scope: Scope) -> str:
         """The channel's zone (see the module docstring for the order)."""
         explicit = self._settings.get(scope).get("tz")

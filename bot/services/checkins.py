@@ -125,6 +125,7 @@ class CheckinService:
         args = [a for a in command.args if a]
         scope = actor.scope
         if not args or args == ["list"]:
+            self.zones.adopt(scope, actor.user, actor.tz())
             return Outcome(reply=self._status(scope, "list"))
         if args == ["off"]:
             now = self.clock.now()

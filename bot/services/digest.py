@@ -292,6 +292,8 @@ class DigestService:
         words = [a.lower() for a in args]
         now = self.clock.now()
         if not words:
+            if self.zones.adopt(scope, actor.user, actor.tz()):
+                self.plan(scope, now)  # a digest already planned moves to the adopted zone's 09:00
             return Outcome(reply=self._status(scope, "show"))
         if words == ["now"]:
             return self._now(actor)

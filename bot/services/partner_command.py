@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.domain.coaching import stage_prompt
 from bot.domain.dates import DueDateError, split_due
-from bot.domain.ledger import paginate, select
+from bot.domain.ledger import paginate, same_open_item, select
 from bot.domain.stages import Stage
 from bot.domain.timezones import local_date
 from bot.services.channel_settings import ChannelSettings
@@ -45,6 +45,9 @@ class PartnerCommands:
         self.settings = settings
         self.clock = clock
         self.coach = coach
+        # Is this person in the channel? "member" | "outsider" | "unknown" | "unsure" (the
+        # Slack directory, set by the container; without it everyone counts as a member).
+        self.membership: Callable[[Scope, str], str] = lambda scope, user: "member"
         # One route per command type. The ledger's own are here; subcommands owned by
         # other features (scheduling, listening, meetings) are added through register()
         # by the code that builds that feature, and unhandled() proves none is missing.
@@ -88,7 +91,15 @@ class PartnerCommands:
             return refuse(exc.refusal, command.side)
         if not what:
             return error("add_needs_what", usage_of=command.side)
+        owner_is = "member" if not command.owner or command.owner == actor.user else self.membership(
+            actor.scope, command.owner)
+        if owner_is == "unknown":  # a mention of nobody: an owner no one could ever remind
+            return error("owner_unknown", usage_of=command.side, owner=command.owner)
         with self.ledger.transaction(actor.scope):  # the balance as of this give
+            twin = same_open_item(self.ledger.items(actor.scope), command.side, what, due_on)
+            if twin is not None:  # typed twice (a slow answer, a paste): one promise, one line
+                return error("item_duplicate", usage_of=command.side, number=twin.number, what=twin.what,
+                             due=twin.due_on)
             item, _ = self.ledger.add(
                 actor.scope,
                 side=command.side,  # type: ignore[arg-type]
@@ -104,7 +115,8 @@ class PartnerCommands:
             # The advice shown is logged in the same write as the item: one sync before the ack.
             with self.ledger.other_writes(actor.scope):
                 context = self.coach.context(actor.scope, items, today, records=records)
-        return Outcome(reply=Message("item_added", {"item": item, "today": today, **context}))
+        return Outcome(reply=Message("item_added", {"item": item, "today": today, **context,
+                                                    "owner_outside": owner_is == "outsider"}))
 
     def list(self, actor: Actor, command: cmd.ListItems) -> Outcome:
         """The channel's ledger, both columns, paginated to stay inside Block Kit limits."""

@@ -157,6 +157,8 @@ class MutualPlans:
     def export(self, actor: Actor, command: cmd.Export) -> Outcome:
         """`/partner export`: the plan as Markdown and CSV files, uploaded after the ack."""
         page = self.page(actor.scope, today_tz=actor.tz())
+        if not page.view.items:  # two empty files in the channel help nobody
+            return error("plan_export_empty", usage_of="export")
         markdown = render_markdown("plan_export", page=page, view=page.view)
         csv_text = plan_csv(page.view, page.names)
         stem = f"mutual-plan-{page.view.today.isoformat()}"

@@ -76,6 +76,7 @@ class Directory:
         self._profiles = _TtlCache(PROFILE_TTL_SECONDS)
         self._channels = _TtlCache(MEMBERSHIP_TTL_SECONDS)
         self._emails = _TtlCache(PROFILE_TTL_SECONDS)
+        self._unknown = _TtlCache(UNKNOWN_USER_TTL_SECONDS)  # users Slack said don't exist
         # Multi-workspace (OAuth) mode: the bot token of a workspace, by workspace key.
         self.token_for: Callable[[str], str] | None = None
         self._now = monotonic
@@ -119,6 +120,7 @@ class Directory:
                 # A definite "no": remembered, or every sweep asks again for every channel.
                 # Timeouts and other errors are not cached: the next look-up may work.
                 self._profiles.put(key, {}, UNKNOWN_USER_TTL_SECONDS)
+                self._unknown.put(key, True)
             return {}
         except Exception as exc:  # timeouts and dropped connections
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
@@ -231,6 +233,17 @@ class Directory:
             return set()
         self._channels.put(key, channels)
         return channels
+
+    def membership(self, workspace: str, channel_id: str, user_id: str) -> str:
+        """``"member"`` of the channel, ``"outsider"`` (a person, not in it), ``"unknown"``
+        (Slack has no such user) or ``"unsure"`` (Slack didn't answer: assume nothing)."""
+        profile = self._profile(workspace, user_id)
+        if not profile:
+            return "unknown" if self._unknown.get((workspace, user_id)) else "unsure"
+        if channel_id in self.channels_of(workspace, user_id):
+            return "member"
+        # channels_of answers an empty set when Slack failed; only a stored answer is a "no".
+        return "outsider" if isinstance(self._channels.get((workspace, user_id)), set) else "unsure"
 
     def is_member(self, workspace: str, channel_id: str, user_id: str) -> bool:
         """True when the user belongs to the channel."""

@@ -110,7 +110,7 @@ def calendar_status(text: str) -> list[dict[str, Any]]:
 
 # Facts that aren't text: the catalogue's texts format or list them.
 TYPED_FACTS: dict[str, Callable[[str], Any]] = {
-    "due": lambda t: TODAY, "latest": lambda t: TODAY,
+    "due": lambda t: TODAY, "latest": lambda t: TODAY, "day": lambda t: TODAY.isoformat(),
     "stages": lambda t: [t, t], "missing": lambda t: [t, t],
 }
 
@@ -164,7 +164,12 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "listen_offer": lambda t: {"offer": {"user": ME, "side": "get", "what": t, "due_text": t, "who": t,
                                          "state": "offered"}, "ts": "1700000000.000100"},
     "listen_undone": lambda t: {"number": 4},
-    "meeting_scheduled": lambda t: {"created": True, "ends_at": NOW, "topic": t, "tz": "Europe/Berlin"},
+    "meeting_scheduled": lambda t: [{"created": True, "ends_at": NOW, "topic": t, "tz": "Europe/Berlin"},
+                                    {"created": True, "ends_at": NOW, "topic": t, "tz": "Europe/Berlin",
+                                     "moved_from": NOW}],
+    "meeting_cancelled": lambda t: {"topic": t, "ends_at": [NOW, NOW]},
+    "welcome": lambda t: {"open_items": 2, "deals": [{"name": t, "stage": "Negotiation"}] * 6,
+                          "listen": "suggest"},
     "modal_failed": lambda t: {"error": t},
     "post_failed": lambda t: {"error": t},
     "record_modal": lambda t: {"side": "give", "deal": t, "metadata": '{"channel": "C0DEAL"}'},

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 
 from bot.listeners.events.app_home import make_home_handler
+from bot.listeners.events.joined import make_joined_handler
 from bot.listeners.events.message import make_message_handler
 from bot.listeners.events.uninstall import make_tokens_revoked_handler, make_uninstalled_handler
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 EVENT_LISTENERS: dict[str, Callable[[Services], Callable[..., Any]]] = {
     "app_home_opened": make_home_handler,
     "message": make_message_handler,
+    "member_joined_channel": make_joined_handler,
     "app_uninstalled": make_uninstalled_handler,
     "tokens_revoked": make_tokens_revoked_handler,
 }
@@ -34,7 +36,7 @@ def register(app: App, services: Services) -> None:
     for name, make_handler in EVENT_LISTENERS.items():
         app.event(name)(make_handler(services))
     # Last, so it only gets what nothing above takes: an event the manifest doesn't subscribe
-    # to (an app_mention, a member_joined_channel added to the app's settings by hand) is
+    # to (an app_mention, a reaction_added added to the app's settings by hand) is
     # acknowledged and ignored. Answered 404, Slack would retry it, and disable the app's
     # event subscriptions once most deliveries fail.
     app.event(re.compile(".*"))(_ignore)

@@ -1,0 +1,117 @@
+"""Meetings prompting debriefs, as a newcomer types them: the day said with the time is the
+day the debrief comes (injected clock, signed HTTP)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
+from tests.e2e.helpers import all_text, reply_text
+
+
+def debriefs(emulator, channel=DEAL):
+    return [m for m in emulator.messages(channel) if "Debrief" in all_text(m)]
+
+
+def run_until(bot, clock, delta):
+    clock.advance(delta)
+    bot.runtime.services.schedule.run_due()
+    bot.wait_idle()
+
+
+def test_tomorrow_before_the_time_is_tomorrow_not_today(bot, slack, emulator, clock):
+    # Monday 10:00 in New York. This was read as today 3pm, about a topic "Acme demo tomorrow".
+    answer = reply_text(slack.command("meeting Acme demo tomorrow at 3pm", user=ALICE, channel=DEAL))
+    assert "*Acme demo*" in answer and "Tue 24 Nov, 16:00" in answer
+    run_until(bot, clock, timedelta(hours=11))  # Monday 21:00 New York: today's 3pm is long over
+    assert debriefs(emulator) == []
+    run_until(bot, clock, timedelta(hours=19, minutes=1))  # Tuesday 16:01
+    [post] = debriefs(emulator)
+    assert "Acme demo" in all_text(post) and "tomorrow" not in all_text(post)
+
+
+@pytest.mark.parametrize("text", ["meeting Acme demo on Friday at 3pm", "meeting Acme demo Friday at 3pm",
+                                  "meeting Acme demo at 3pm on Friday"])
+def test_a_weekday_with_the_time_is_that_weekday(bot, slack, emulator, clock, text):
+    answer = reply_text(slack.command(text, user=ALICE, channel=DEAL))
+    assert "*Acme demo*" in answer and "Fri 27 Nov, 16:00" in answer
+    run_until(bot, clock, timedelta(days=4))  # Friday 10:00 New York
+    assert debriefs(emulator) == []
+    run_until(bot, clock, timedelta(hours=6, minutes=1))
+    assert len(debriefs(emulator)) == 1
+
+
+def test_the_day_is_read_in_the_schedulers_own_time_zone(bot, slack, emulator, clock):
+    # Monday 15:00 UTC is already Tuesday 00:00 in Tokyo: "Friday at 9am" is Friday there,
+    # 00:00 UTC, ending at 01:00 UTC, in Carol's channel only.
+    answer = reply_text(slack.command("meeting Globex QBR Friday at 9am", user=CAROL, channel=OTHER))
+    assert "Fri 27 Nov, 10:00" in answer and "Asia/Tokyo" in answer
+    run_until(bot, clock, timedelta(days=3, hours=9, minutes=59))  # Fri 00:59 UTC
+    assert debriefs(emulator, OTHER) == []
+    run_until(bot, clock, timedelta(minutes=2))
+    assert len(debriefs(emulator, OTHER)) == 1 and debriefs(emulator, DEAL) == []
+
+
+@pytest.mark.parametrize("text", ["meeting Acme demo on Friday", "meeting Acme demo tomorrow"])
+def test_a_day_without_a_time_asks_for_the_time_and_schedules_nothing(bot, slack, emulator, clock, text):
+    # Was scheduled for right now, about a topic "Acme demo on Friday": a debrief an hour later.
+    answer = reply_text(slack.command(text, user=ALICE, channel=DEAL))
+    assert ":warning:" in answer and "At what time on" in answer and "nothing is scheduled" in answer
+    run_until(bot, clock, timedelta(days=10))
+    assert debriefs(emulator) == []
+
+
+def test_a_number_in_the_topic_is_not_taken_for_a_day(bot, slack, emulator, clock):
+    answer = reply_text(slack.command("meeting Sprint 3 review at 3pm", user=ALICE, channel=DEAL))
+    assert "*Sprint 3 review*" in answer and "Mon 23 Nov, 16:00" in answer
+
+
+def test_a_meeting_asked_for_again_at_a_new_time_moves_its_one_debrief(bot, slack, emulator, clock):
+    slack.command("meeting Acme demo at 3pm", user=ALICE, channel=DEAL)
+    # Acme moves the demo to tomorrow. This used to leave both: a debrief for a meeting that
+    # didn't happen today, and another tomorrow.
+    answer = reply_text(slack.command("meeting Acme demo tomorrow at 3pm", user=ALICE, channel=DEAL))
+    assert "Moved" in answer and "Tue 24 Nov, 16:00" in answer and "not at Mon 23 Nov, 16:00" in answer
+    run_until(bot, clock, timedelta(hours=12))  # Monday 22:00 New York
+    assert debriefs(emulator) == []
+    run_until(bot, clock, timedelta(days=1))
+    assert len(debriefs(emulator)) == 1
+
+
+def test_a_cancelled_meeting_asks_for_no_debrief_and_can_be_asked_for_again(bot, slack, emulator, clock):
+    slack.command("meeting Acme demo at 3pm", user=ALICE, channel=DEAL)
+    slack.command("meeting Globex sync at 4pm", user=ALICE, channel=DEAL)
+    # Was scheduled as a new meeting called "cancel Acme demo", keeping the first.
+    answer = reply_text(slack.command("meeting cancel acme demo", user=BOB, channel=DEAL))
+    assert "Cancelled the debrief for *Acme demo*" in answer
+    assert "Mon 23 Nov, 13:00" in answer  # 16:00 in New York, shown in Bob's Los Angeles time
+    again = reply_text(slack.command("meeting cancel Acme demo", user=ALICE, channel=DEAL))
+    assert ":warning:" in again and "No debrief is waiting for “Acme demo”" in again
+    run_until(bot, clock, timedelta(hours=12))
+    assert ["Globex sync" in all_text(post) for post in debriefs(emulator)] == [True]  # only the other one
+    back = reply_text(slack.command("meeting Acme demo tomorrow at 3pm", user=ALICE, channel=DEAL))
+    assert "I'll ask" in back
+    run_until(bot, clock, timedelta(days=1))
+    assert len(debriefs(emulator)) == 2
+
+
+def test_cancelling_acts_only_on_this_channels_debriefs(bot, slack, emulator, clock):
+    slack.command("meeting Acme demo at 3pm", user=ALICE, channel=DEAL)
+    answer = reply_text(slack.command("meeting cancel Acme demo", user=CAROL, channel=OTHER))
+    assert "No debrief is waiting" in answer
+    run_until(bot, clock, timedelta(hours=12))
+    assert len(debriefs(emulator)) == 1
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("meeting cancel", "Which meeting is off?"),
+    ("meeting cancel <!channel> <http://x|y>", "No debrief is waiting for “&lt;!channel&gt; &lt;http://x|y&gt;”"),
+])
+def test_bad_cancels_are_explained_escaped_and_change_nothing(bot, slack, emulator, clock, text, expected):
+    slack.command("meeting Acme demo at 3pm", user=ALICE, channel=DEAL)
+    response = slack.command(text, user=ALICE, channel=DEAL)
+    assert expected in reply_text(response) and "<!channel>" not in response.text
+    run_until(bot, clock, timedelta(hours=12))
+    assert len(debriefs(emulator)) == 1
