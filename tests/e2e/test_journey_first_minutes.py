@@ -98,3 +98,21 @@ def test_someone_else_joining_gets_no_post(bot, slack, emulator):
     slack.event({"type": "member_joined_channel", "user": BOB, "channel": DEAL, "channel_type": "C"})
     bot.wait_idle()
     assert emulator.messages(DEAL) == []
+
+
+def test_the_home_tab_of_someone_new_says_how_to_start_with_inviting_the_bot(bot, slack, emulator):
+    # Was "Log one in a deal channel with `/partner give …`": in a channel the bot isn't in yet.
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    home = emulator.home_view(ALICE)
+    text = all_text(home)
+    assert "New here?" in text and "`/invite @Partner Coach`" in text
+    assert "`/partner deal Acme Corp prospecting`" in text and "`/partner help`" in text
+
+
+def test_the_home_tab_stops_teaching_once_there_is_something_to_show(bot, slack, emulator):
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    text = all_text(emulator.home_view(ALICE))
+    assert "a pilot workspace" in text and "New here?" not in text
