@@ -100,3 +100,20 @@ def test_exporting_an_empty_plan_uploads_nothing_and_says_what_fills_it(slack, b
     slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
     assert "Uploading the mutual plan (1 shared item" in reply_text(slack.command("export", user=ALICE,
                                                                                   channel=DEAL))
+
+
+def test_a_due_word_without_its_date_is_asked_about_and_changes_nothing(slack, bot):
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    # Was: #1 renamed to "by", its date kept.
+    answer = reply_text(slack.command("edit 1 by", user=ALICE, channel=DEAL))
+    assert ":warning:" in answer and "“by” when? The date is missing, so nothing changed." in answer
+    assert [(c.what, str(c.due_on)) for c in items(bot)] == [("a pilot workspace", "2026-11-27")]
+    # Was logged as "the deck before", with no date.
+    answer = reply_text(slack.command("give the deck before", user=ALICE, channel=DEAL))
+    assert "“before” when?" in answer and len(items(bot)) == 1
+
+
+def test_words_that_only_look_like_a_due_clause_are_kept(slack, bot):
+    answer = reply_text(slack.command("give a stand-by engineer for the go-live", user=ALICE, channel=DEAL))
+    assert "Logged *#1*" in answer
+    assert items(bot)[0].what == "a stand-by engineer for the go-live"
