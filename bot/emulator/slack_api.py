@@ -341,7 +341,7 @@ class SlackEmulator:
             now = datetime.now(ZoneInfo(tz))
             offset = int(now.utcoffset().total_seconds())  # type: ignore[union-attr]
             label = now.tzname() or tz
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # Slack sends any string: so may a test
             offset, label = 0, tz
         user = {
             "id": user_id,

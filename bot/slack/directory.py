@@ -11,6 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -29,6 +30,12 @@ UNKNOWN_USER_TTL_SECONDS = 3600
 UNKNOWN_USER_ERRORS = frozenset({"user_not_found", "user_not_visible"})
 DEFAULT_TZ = "UTC"
 LOOKUP_TIMEOUT = 1.5
+#: After a look-up timed out (or its connection failed), Slack is taken to be slow for this
+#: long: look-ups answer from the cache or fall back at once. Without it, every command
+#: during a Slack slowdown waited LOOKUP_TIMEOUT for each look-up it makes (two for a fresh
+#: `/partner give`: the person's workspace and time zone are asked separately when neither
+#: is cached), and missed its 3 seconds.
+SLOW_SLACK_SECONDS = 30.0
 _USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,30}$")
 
 
@@ -54,10 +61,14 @@ class _TtlCache:
             self._data[key] = (self._now() + (self._ttl if ttl is None else ttl), value)
 
 
+class SlackSlow(Exception):
+    """A look-up not made: one timed out moments ago (:data:`SLOW_SLACK_SECONDS`)."""
+
+
 class Directory:
     """Cached answers to "what time zone is this user in" and "who is in this channel"."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, monotonic: Callable[[], float] = time.monotonic) -> None:
         # Look-ups happen before the 3-second ack: a slow Slack must cost at most
         # LOOKUP_TIMEOUT seconds and a fallback, never a retry loop that misses the ack.
         self._client = WebClient(token=client.token, base_url=client.base_url, timeout=LOOKUP_TIMEOUT,
@@ -68,6 +79,21 @@ class Directory:
         self._unknown = _TtlCache(UNKNOWN_USER_TTL_SECONDS)  # users Slack said don't exist
         # Multi-workspace (OAuth) mode: the bot token of a workspace, by workspace key.
         self.token_for: Callable[[str], str] | None = None
+        self._now = monotonic
+        self._slow_until = float("-inf")
+
+    def _ask(self, call: Callable[..., Any], /, **arguments: Any) -> Any:
+        """``call(**arguments)`` against Slack, unless a look-up timed out moments ago
+        (then :class:`SlackSlow`, handled like the timeout it stands for)."""
+        if self._now() < self._slow_until:
+            raise SlackSlow(getattr(call, "__name__", "look-up"))
+        try:
+            return call(**arguments)
+        except SlackApiError:
+            raise  # Slack answered: not slow
+        except Exception:
+            self._slow_until = self._now() + SLOW_SLACK_SECONDS
+            raise
 
     def _auth(self, workspace: str) -> dict[str, str]:
         """Extra call arguments: the workspace's own token in OAuth mode, else nothing."""
@@ -86,7 +112,7 @@ class Directory:
         if isinstance(cached, dict):
             return cached
         try:
-            user = self._client.users_info(user=user_id, **self._auth(workspace))["user"]
+            user = self._ask(self._client.users_info, user=user_id, **self._auth(workspace))["user"]
         except SlackApiError as exc:
             code = exc.response.get("error")
             log.warning("users.info failed for %s: %s", user_id, code)
@@ -129,7 +155,7 @@ class Directory:
         if isinstance(cached, str):
             return cached or None
         try:
-            user = self._client.users_lookupByEmail(email=email, **self._auth(workspace))["user"]
+            user = self._ask(self._client.users_lookupByEmail, email=email, **self._auth(workspace))["user"]
             found = "" if user.get("deleted") or user.get("is_bot") else str(user.get("id") or "")
         except SlackApiError as exc:
             if exc.response.get("error") != "users_not_found":
@@ -158,7 +184,8 @@ class Directory:
         if isinstance(cached, bool):
             return cached
         try:
-            channel = self._client.conversations_info(channel=channel_id, **self._auth(workspace))["channel"]
+            channel = self._ask(self._client.conversations_info, channel=channel_id,
+                                **self._auth(workspace))["channel"]
         except SlackApiError as exc:
             log.warning("conversations.info failed for %s: %s", channel_id, exc.response.get("error"))
             return False
@@ -185,7 +212,8 @@ class Directory:
                 extra["team_id"] = team
         try:
             while True:
-                page = self._client.users_conversations(
+                page = self._ask(
+                    self._client.users_conversations,
                     user=user_id,
                     types="public_channel,private_channel",
                     exclude_archived=True,

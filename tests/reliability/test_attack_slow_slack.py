@@ -18,9 +18,11 @@ import requests
 
 from bot.runtime import LISTENERS_FINISH_SECONDS
 from bot.server import WEBHOOK_PATH
+from bot.slack.client import build_client
+from bot.slack.directory import LOOKUP_TIMEOUT, SLOW_SLACK_SECONDS, Directory
 from bot.store import Scope
 from bot.webhook import signed_headers
-from tests.conftest import ALICE, DEAL
+from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import reply_text
 from tests.e2e.serve_process import ServeProcess
 from tests.timing import RESPONSIVE_SECONDS
@@ -127,3 +129,30 @@ def test_a_stop_while_slack_rate_limits_a_post_still_ends_serve(emulator, tmp_pa
         again.terminate()
     finally:
         again.close()
+
+
+def test_commands_ack_in_time_while_slacks_lookups_are_slow(bot, slack, emulator):
+    """Who someone is (time zone, workspace) and whether a channel is shared are asked of
+    Slack before the ack. With every such answer taking seconds, and nothing cached yet (a
+    fresh start), each command still acks in time: a look-up that timed out isn't tried
+    again for a while, and a command never waits for more than one."""
+    for method in ("users.info", "conversations.info", "users.conversations"):
+        emulator.fail_next(method, None, delay=5, times=100)
+    replies = [reply_text(answered_in_time(lambda text=text: slack.command(text, user=ALICE, channel=DEAL)))
+               for text in ("give a pilot by Friday", "list", "give a deck", "done 1", "help")]
+    assert "Logged" in replies[0] and "a pilot" in replies[1] and "Logged" in replies[2]
+    bot.wait_idle()
+    items = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
+    assert [(i.what, i.status) for i in items] == [("a pilot", "done"), ("a deck", "open")]
+
+
+def test_lookups_ask_slack_again_once_the_slow_spell_is_over(emulator):
+    now = [0.0]
+    directory = Directory(build_client(emulator.token or "xoxb-local-demo", emulator.api_url),
+                          monotonic=lambda: now[0])
+    emulator.fail_next("users.info", None, delay=LOOKUP_TIMEOUT + 1)
+    assert directory.user_tz("T0001", ALICE) == "UTC"  # timed out: the fallback
+    assert directory.user_tz("T0001", BOB) == "UTC"  # not asked: Slack is slow just now
+    now[0] += SLOW_SLACK_SECONDS
+    assert directory.user_tz("T0001", BOB) == "America/Los_Angeles"
+    assert directory.user_tz("T0001", ALICE) == "America/New_York"
