@@ -335,9 +335,7 @@ def parse_command(text: str) -> Command:
     if sub == "calendar":
         return _parse_calendar(rest)
     if sub == "meeting":
-        if not rest:
-            raise UsageError("meeting_needs_topic", "meeting")
-        return Meeting(text=plain_mentions(rest))
+        return Meeting(text=plain_mentions(rest))  # no text: the debriefs waiting (see Meetings)
     if sub == "digest":
         return Digest(args=rest.split())
     if sub in ("checkins", "checkin", "check-ins"):

@@ -115,3 +115,21 @@ def test_bad_cancels_are_explained_escaped_and_change_nothing(bot, slack, emulat
     assert expected in reply_text(response) and "<!channel>" not in response.text
     run_until(bot, clock, timedelta(hours=12))
     assert len(debriefs(emulator)) == 1
+
+
+def test_meeting_alone_lists_the_debriefs_waiting_in_this_channel(bot, slack, emulator, clock):
+    nothing = reply_text(slack.command("meeting", user=ALICE, channel=DEAL))
+    assert "Which meeting?" in nothing and "Usage:" in nothing
+    slack.command("meeting Globex sync tomorrow at 4pm", user=ALICE, channel=DEAL)
+    slack.command("meeting Acme <!channel> demo at 3pm", user=ALICE, channel=DEAL)
+    slack.command("meeting Initech call at 9am", user=CAROL, channel=OTHER)
+    # Was "Which meeting?" whatever was scheduled: no way to see what the bot will ask about.
+    response = slack.command("meeting", user=ALICE, channel=DEAL)
+    answer = reply_text(response)
+    assert answer.index("Acme &lt;!channel&gt; demo* — Mon 23 Nov, 16:00") < answer.index(
+        "Globex sync* — Tue 24 Nov, 17:00")
+    assert "Initech" not in answer and "<!channel>" not in response.text
+    assert "`/partner meeting cancel &lt;topic&gt;`" in answer
+    slack.command("meeting cancel Globex sync", user=ALICE, channel=DEAL)
+    run_until(bot, clock, timedelta(hours=7))  # the Acme debrief is posted
+    assert "Which meeting?" in reply_text(slack.command("meeting", user=ALICE, channel=DEAL))
