@@ -144,3 +144,15 @@ def test_the_record_form_refuses_an_owner_outside_the_channel_in_the_form(slack,
     assert slack.view_submission("record_item", values, user=ALICE).text in ("", "null")
     bot.wait_idle()
     assert [(c.what, c.owner) for c in items(bot)] == [("a pilot workspace", BOB)]
+
+
+def test_an_owner_slack_cannot_answer_for_is_not_refused_or_warned_about(slack, bot, emulator):
+    # users.conversations failing (Slack down, a missing scope) proves nothing about Bob:
+    # the give is logged as usual, with no false "isn't in this channel".
+    emulator.fail_next("users.conversations", "internal_error", times=5)
+    answer = reply_text(slack.command("give the deck <@U0BOB|bob> by Dec 3", user=ALICE, channel=DEAL))
+    assert "Logged *#1*" in answer and "isn't in this channel" not in answer
+    # Someone Slack won't show us (another organisation's member) isn't "unknown" either.
+    emulator.fail_next("users.info", "user_not_visible")
+    answer = reply_text(slack.command("get the PO <@U0EXT01|dana> by Dec 4", user=ALICE, channel=DEAL))
+    assert "Slack doesn't know" not in answer and "Logged *#2*" in answer
