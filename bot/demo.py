@@ -332,4 +332,7 @@ def play_demo(color: bool = False, out: Callable[[str], None] = print) -> list[T
                 out("")
                 out(f"Done: {len(emulator.calls)} Slack Web API calls recorded, "
                     f"{len(emulator.messages())} channel posts.")
+                out("Next: `partner-coach manifest --url https://YOUR-HOST/slack/events` for your Slack app "
+                    "(README: Install it), then `/invite @Partner Coach` in a deal channel "
+                    "(docs/first-steps.md).")
     return story.turns

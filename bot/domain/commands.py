@@ -240,6 +240,16 @@ def _parse_calendar(rest: str) -> Calendar:
     raise UsageError("calendar_unknown_verb", "calendar")
 
 
+# A due clause cut short: "give the deck by" (the date left out), not words that end a text.
+_DANGLING_DUE = re.compile(r"(?:^|\s)(by|before|until|till)\s*$", re.I)
+
+
+def dangling_due_word(text: str) -> str | None:
+    """The due word ``text`` ends on with no date after it ("the deck by" → "by"), else None."""
+    match = _DANGLING_DUE.search(text)
+    return match.group(1) if match else None
+
+
 def slack_unescape(text: str) -> str:
     """Undo Slack's escaping of ``&``, ``<``, ``>`` in slash-command text (``&amp;`` last).
 
@@ -325,9 +335,7 @@ def parse_command(text: str) -> Command:
     if sub == "calendar":
         return _parse_calendar(rest)
     if sub == "meeting":
-        if not rest:
-            raise UsageError("meeting_needs_topic", "meeting")
-        return Meeting(text=plain_mentions(rest))
+        return Meeting(text=plain_mentions(rest))  # no text: the debriefs waiting (see Meetings)
     if sub == "digest":
         return Digest(args=rest.split())
     if sub in ("checkins", "checkin", "check-ins"):

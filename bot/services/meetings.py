@@ -24,6 +24,7 @@ SchedulePost = Callable[[Scope, str, datetime, Message], bool]
 _JOB_PREFIX = "debrief:"
 MOVED = "moved"  # the error of a debrief job replaced by the same meeting at a new time
 CANCELLED_BY_USER = "cancelled by /partner meeting cancel"
+_LIST_LIMIT = 20  # `/partner meeting` lists this many waiting debriefs, soonest first
 
 
 class Meetings:
@@ -40,6 +41,8 @@ class Meetings:
         """Validate, schedule (or cancel), and tell the person when the debrief will come."""
         tz = actor.tz()
         now = self._partner.clock.now()
+        if not command.text.strip():
+            return self.waiting(actor, tz)
         cancel = cancelled_topic(command.text, now, tz)
         if cancel is not None:
             return self.cancel(actor, cancel, now, tz)
@@ -79,6 +82,19 @@ class Meetings:
             "topic": waiting[0]["payload"]["context"]["topic"],
             "ends_at": [parse(doc["due_at"]).astimezone(local) for doc in waiting],
         }))
+
+    def waiting(self, actor: Actor, tz: str) -> Outcome:
+        """`/partner meeting` alone: the debriefs this channel is waiting for, or how to ask for one."""
+        docs = sorted(self._jobs.find(actor.scope, lambda doc: (
+            doc.get("type") == POST and str(doc.get("id", "")).startswith(_JOB_PREFIX)
+            and doc.get("status") == PENDING)), key=lambda doc: doc["due_at"])
+        if not docs:
+            return error("meeting_needs_topic", usage_of="meeting")
+        local = zone(tz)
+        return Outcome(reply=Message("meeting_list", {"tz": tz, "meetings": [
+            {"topic": str(doc["payload"]["context"].get("topic", "")),
+             "ends_at": parse(doc["due_at"]).astimezone(local)} for doc in docs[:_LIST_LIMIT]],
+            "more": max(0, len(docs) - _LIST_LIMIT)}))
 
     def _waiting(self, scope: Scope, topic: str) -> list[Doc]:
         """This channel's debriefs for ``topic`` that haven't been posted yet, soonest first."""

@@ -91,6 +91,8 @@ class PartnerCommands:
             return refuse(exc.refusal, command.side)
         if not what:
             return error("add_needs_what", usage_of=command.side)
+        if due_on is None and (word := cmd.dangling_due_word(what)):
+            return error("date_left_out", usage_of=command.side, word=word)
         owner_is = "member" if not command.owner or command.owner == actor.user else self.membership(
             actor.scope, command.owner)
         if owner_is == "unknown":  # a mention of nobody: an owner no one could ever remind
@@ -160,6 +162,8 @@ class PartnerCommands:
             return refuse(exc.refusal, "edit")
         if not what and due_on is None:
             return error("edit_needs_change", usage_of="edit")
+        if due_on is None and (word := cmd.dangling_due_word(what)):  # "edit 3 by": not a rename to "by"
+            return error("date_left_out", usage_of="edit", word=word)
         result = self.ledger.edit(actor.scope, command.number, what=what or None, due_on=due_on)
         if result.outcome == "not_found":
             return error("item_missing", number=command.number)

@@ -66,6 +66,10 @@ class Recorder:
             errors["wiift"] = Refusal("form_too_long", {"limit": MAX_WIIFT})
         if form.counterpart and len(form.counterpart) > MAX_COUNTERPART:
             errors["counterpart"] = Refusal("form_name_too_long", {"limit": MAX_COUNTERPART})
+        if form.owner and form.owner != actor.user and self._partner.membership(
+                actor.scope, form.owner) in ("outsider", "unknown"):
+            # Slack's people picker offers the whole workspace; reminders reach only the channel.
+            errors["owner"] = Refusal("form_owner_outside")
         if form.due:
             try:
                 due = parse_iso_date(form.due)

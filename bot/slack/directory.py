@@ -120,7 +120,8 @@ class Directory:
                 # A definite "no": remembered, or every sweep asks again for every channel.
                 # Timeouts and other errors are not cached: the next look-up may work.
                 self._profiles.put(key, {}, UNKNOWN_USER_TTL_SECONDS)
-                self._unknown.put(key, True)
+                if code == "user_not_found":  # "not visible" is someone, from another organisation
+                    self._unknown.put(key, True)
             return {}
         except Exception as exc:  # timeouts and dropped connections
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)

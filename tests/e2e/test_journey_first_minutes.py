@@ -98,3 +98,37 @@ def test_someone_else_joining_gets_no_post(bot, slack, emulator):
     slack.event({"type": "member_joined_channel", "user": BOB, "channel": DEAL, "channel_type": "C"})
     bot.wait_idle()
     assert emulator.messages(DEAL) == []
+
+
+def test_the_home_tab_of_someone_new_says_how_to_start_with_inviting_the_bot(bot, slack, emulator):
+    # Was "Log one in a deal channel with `/partner give …`": in a channel the bot isn't in yet.
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    home = emulator.home_view(ALICE)
+    text = all_text(home)
+    assert "New here?" in text and "`/invite @Partner Coach`" in text
+    assert "`/partner deal Acme Corp prospecting`" in text and "`/partner help`" in text
+
+
+def test_the_home_tab_stops_teaching_once_there_is_something_to_show(bot, slack, emulator):
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    text = all_text(emulator.home_view(ALICE))
+    assert "a pilot workspace" in text and "New here?" not in text
+
+
+def test_help_starts_a_newcomer_with_the_first_three_commands(slack):
+    for text in ("", "help"):
+        answer = reply_text(slack.command(text, user=ALICE, channel=DEAL))
+        assert "*Start here:* `/partner deal Acme Corp prospecting`, then `/partner give …`" in answer
+        assert "`/partner share`" in answer
+
+
+def test_help_on_a_topic_it_does_not_know_says_so_before_listing_everything(slack):
+    # Was the whole list, as if "help pricing" had been understood.
+    answer = reply_text(slack.command("help <!channel>pricing", user=ALICE, channel=DEAL))
+    assert "There's no `&lt;!channel&gt;pricing` command; here is everything." in answer
+    assert "*give*" in answer and "*calendar*" in answer
+    one = reply_text(slack.command("help meeting", user=ALICE, channel=DEAL))
+    assert "There's no" not in one and "*meeting*" in one and "*give*" not in one

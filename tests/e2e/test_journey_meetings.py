@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.emulator.driver import state_value
 from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
-from tests.e2e.helpers import all_text, reply_text
+from tests.e2e.helpers import action_values, all_text, reply_text
 
 
 def debriefs(emulator, channel=DEAL):
@@ -115,3 +116,45 @@ def test_bad_cancels_are_explained_escaped_and_change_nothing(bot, slack, emulat
     assert expected in reply_text(response) and "<!channel>" not in response.text
     run_until(bot, clock, timedelta(hours=12))
     assert len(debriefs(emulator)) == 1
+
+
+def test_meeting_alone_lists_the_debriefs_waiting_in_this_channel(bot, slack, emulator, clock):
+    nothing = reply_text(slack.command("meeting", user=ALICE, channel=DEAL))
+    assert "Which meeting?" in nothing and "Usage:" in nothing
+    slack.command("meeting Globex sync tomorrow at 4pm", user=ALICE, channel=DEAL)
+    slack.command("meeting Acme <!channel> demo at 3pm", user=ALICE, channel=DEAL)
+    slack.command("meeting Initech call at 9am", user=CAROL, channel=OTHER)
+    # Was "Which meeting?" whatever was scheduled: no way to see what the bot will ask about.
+    response = slack.command("meeting", user=ALICE, channel=DEAL)
+    answer = reply_text(response)
+    assert answer.index("Acme &lt;!channel&gt; demo* — Mon 23 Nov, 16:00") < answer.index(
+        "Globex sync* — Tue 24 Nov, 17:00")
+    assert "Initech" not in answer and "<!channel>" not in response.text
+    assert "`/partner meeting cancel &lt;topic&gt;`" in answer
+    slack.command("meeting cancel Globex sync", user=ALICE, channel=DEAL)
+    run_until(bot, clock, timedelta(hours=7))  # the Acme debrief is posted
+    assert "Which meeting?" in reply_text(slack.command("meeting", user=ALICE, channel=DEAL))
+
+
+def test_the_debrief_a_meeting_asked_for_lands_in_the_ledger_the_list_shows(bot, slack, emulator, clock):
+    slack.command("meeting Acme demo at 3pm for 30m", user=ALICE, channel=DEAL)
+    run_until(bot, clock, timedelta(hours=5, minutes=31))  # 15:31 New York
+    [prompt] = debriefs(emulator)
+    slack.action("debrief_open", action_values(prompt, "debrief_open")[0], user=BOB, channel=DEAL)
+    bot.wait_idle()
+    values = {
+        "give_1": {"value": state_value("plain_text_input", "extend the pilot <@U0CAROL>")},
+        "give_1_due": {"value": state_value("datepicker", "2026-12-04")},
+        "get_1": {"value": state_value("plain_text_input", "a reference call with their COO")},
+        "wiifm": {"value": state_value("plain_text_input", "their reps ramp faster")},
+    }
+    response = slack.view_submission("debrief", values, user=BOB)
+    assert response.status_code == 200 and "errors" not in response.text
+    bot.wait_idle()
+    [confirmation] = emulator.ephemerals(DEAL, BOB)
+    said = all_text(confirmation)
+    assert "*#1* extend the pilot" in said and "*#2* a reference call with their COO" in said
+    listed = reply_text(slack.command("list", user=BOB, channel=DEAL))
+    assert "*#1* extend the pilot" in listed and "due Fri 4 Dec 2026" in listed
+    assert "*#2* a reference call with their COO" in listed
+    assert "*We give:* 1 open · 0 kept   *We get:* 1 open · 0 kept" in listed  # what the form said

@@ -3,13 +3,15 @@ ledger that says what to do next without saying it twice."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import requests
 
+from bot.emulator.driver import state_value
 from bot.store import Scope
-from tests.conftest import ALICE, BOB, DEAL, OTHER
-from tests.e2e.helpers import reply_text
+from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
+from tests.e2e.helpers import action_values, reply_text
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/plans/[A-Za-z0-9_-]{43}")
 
@@ -100,3 +102,57 @@ def test_exporting_an_empty_plan_uploads_nothing_and_says_what_fills_it(slack, b
     slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
     assert "Uploading the mutual plan (1 shared item" in reply_text(slack.command("export", user=ALICE,
                                                                                   channel=DEAL))
+
+
+def test_a_due_word_without_its_date_is_asked_about_and_changes_nothing(slack, bot):
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    # Was: #1 renamed to "by", its date kept.
+    answer = reply_text(slack.command("edit 1 by", user=ALICE, channel=DEAL))
+    assert ":warning:" in answer and "“by” when? The date is missing, so nothing changed." in answer
+    assert [(c.what, str(c.due_on)) for c in items(bot)] == [("a pilot workspace", "2026-11-27")]
+    # Was logged as "the deck before", with no date.
+    answer = reply_text(slack.command("give the deck before", user=ALICE, channel=DEAL))
+    assert "“before” when?" in answer and len(items(bot)) == 1
+
+
+def test_words_that_only_look_like_a_due_clause_are_kept(slack, bot):
+    answer = reply_text(slack.command("give a stand-by engineer for the go-live", user=ALICE, channel=DEAL))
+    assert "Logged *#1*" in answer
+    assert items(bot)[0].what == "a stand-by engineer for the go-live"
+
+
+def record_form(slack, emulator, bot):
+    """The stage prompt's "Record what we give" button, clicked: the modal it opens."""
+    slack.command("deal Acme Corp qualified", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    [prompt] = emulator.messages(DEAL)
+    slack.action("record_give", action_values(prompt, "record_give")[0], user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    return emulator.find_view(callback_id="record_item")
+
+
+def test_the_record_form_refuses_an_owner_outside_the_channel_in_the_form(slack, bot, emulator):
+    record_form(slack, emulator, bot)
+    values = {"what": {"value": state_value("plain_text_input", "a pilot workspace")},
+              "owner": {"value": state_value("users_select", CAROL)}}
+    # Was logged for Carol, who is not in #deal-acme and so could never be reminded of it.
+    body = json.loads(slack.view_submission("record_item", values, user=ALICE).text)
+    assert body["response_action"] == "errors" and "aren't in this channel" in body["errors"]["owner"]
+    bot.wait_idle()
+    assert items(bot) == []
+    values["owner"] = {"value": state_value("users_select", BOB)}
+    assert slack.view_submission("record_item", values, user=ALICE).text in ("", "null")
+    bot.wait_idle()
+    assert [(c.what, c.owner) for c in items(bot)] == [("a pilot workspace", BOB)]
+
+
+def test_an_owner_slack_cannot_answer_for_is_not_refused_or_warned_about(slack, bot, emulator):
+    # users.conversations failing (Slack down, a missing scope) proves nothing about Bob:
+    # the give is logged as usual, with no false "isn't in this channel".
+    emulator.fail_next("users.conversations", "internal_error", times=5)
+    answer = reply_text(slack.command("give the deck <@U0BOB|bob> by Dec 3", user=ALICE, channel=DEAL))
+    assert "Logged *#1*" in answer and "isn't in this channel" not in answer
+    # Someone Slack won't show us (another organisation's member) isn't "unknown" either.
+    emulator.fail_next("users.info", "user_not_visible")
+    answer = reply_text(slack.command("get the PO <@U0EXT01|dana> by Dec 4", user=ALICE, channel=DEAL))
+    assert "Slack doesn't know" not in answer and "Logged *#2*" in answer

@@ -298,10 +298,12 @@ def test_the_same_command_delivered_again_records_once(bot, slack, emulator, log
         again = slack.post_raw(body, FORM, retry_num=retry)
         assert again.status_code == 200 and "Logged" not in again.text
     assert ledger_text(slack).count("the replayed pilot") == 1
-    # The same words typed again are a new command, answered as one (a redelivery gets an
-    # empty ack): here it names the open #1 rather than logging a twin of it.
+    # The same words typed again are a new command, answered as one: while #1 is open, by
+    # naming it (the same commitment isn't logged twice); once it is kept, logged again.
     assert "#1 already says that" in reply_text(slack.command("give the replayed pilot", user=ALICE,
-                                                                channel=DEAL))
+                                                              channel=DEAL))
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    assert "Logged #2" in reply_text(slack.command("give the replayed pilot", user=ALICE, channel=DEAL))
 
 
 # ------------------------------------------------------------------ HTTP

@@ -149,7 +149,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
                                   "time": "09:00", "tz": "Europe/Berlin", "weekday": "Monday"},
     "error": lambda t: [{"refusal": r, "usage_of": "deal"} for r in refusals(t)],
     "form_errors": lambda t: {"problems": {f"block_{i}": r for i, r in enumerate(refusals(t))}},
-    "help": lambda t: {"topic": None},
+    "help": lambda t: [{"topic": None}, {"topic": t}],  # an unknown topic is named
     "home": lambda t: {"items": [HomeItem(CHANNEL, c) for c in items(t) if c.is_open],
                        "more_items": 1, "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY))],
                        "today": TODAY, "notice": Refusal("unknown_command", {"word": t}), "user": ME},
@@ -168,6 +168,8 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
                                     {"created": True, "ends_at": NOW, "topic": t, "tz": "Europe/Berlin",
                                      "moved_from": NOW}],
     "meeting_cancelled": lambda t: {"topic": t, "ends_at": [NOW, NOW]},
+    "meeting_list": lambda t: {"tz": "Europe/Berlin", "meetings": [{"topic": t, "ends_at": NOW}] * 20,
+                               "more": 3},
     "welcome": lambda t: {"open_items": 2, "deals": [{"name": t, "stage": "Negotiation"}] * 6,
                           "listen": "suggest"},
     "modal_failed": lambda t: {"error": t},
@@ -197,7 +199,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "plan_visibility": lambda t: {"item": items(t)[1], "changed": True},
 }
 # Templates that show no text a person typed (what they show is the bot's own words and numbers).
-NO_USER_TEXT = {"calendar_disconnected", "digest_settings", "help", "listen_ignored", "listen_mode",
+NO_USER_TEXT = {"calendar_disconnected", "digest_settings", "listen_ignored", "listen_mode",
                 "listen_undone", "plan_exported", "plan_share"}
 
 
