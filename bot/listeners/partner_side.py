@@ -19,10 +19,15 @@ def is_partner(
     Both must hold: the person's own workspace is not ours (``user.team_id`` of a button
     payload, else users.info, cached a day), and the channel is externally shared
     (conversations.info, cached a minute). Colleagues never pay for the second look-up.
+
+    Someone Slack doesn't vouch for (users.info slow, failing or "not visible", and no team
+    in the payload) is a partner in a shared channel: taken for a colleague, a partner
+    read our private items and wrote our side whenever Slack didn't answer.
     """
     if payload_team and payload_team == Workspace.from_key(workspace).team_id:
         return False
     team, enterprise = services.directory.home_team(workspace, user)
-    if not is_external(workspace, team or payload_team, enterprise):
+    vouched = bool(team or payload_team)
+    if vouched and not is_external(workspace, team or payload_team, enterprise):
         return False
     return bool(channel) and services.directory.is_ext_shared(workspace, channel)
