@@ -36,11 +36,12 @@ PLANS_PREFIX = "/plans/"
 RATE_LIMITED = "app_rate_limited"
 # Bolt's OAuth install pages (GET), served only when the app has an OAuth flow.
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
-#: Requests at once on the routes that aren't Slack's (CRM webhooks, mutual plan pages).
-#: They ask Slack things (is the bot in that channel, who is this owner) and post before
-#: they answer, so while Slack is slow each holds a request thread: these few may, the
-#: rest of the server's 8 are kept for Slack's requests, whose acks have 3 seconds.
-SIDE_REQUESTS = 3
+#: Requests at once on each family of routes that aren't Slack's: CRM webhooks, and the
+#: mutual plan pages. They ask Slack things (is the bot in that channel, who is this owner)
+#: and post before they answer, so while Slack is slow each holds a request thread: these
+#: few may, the rest of the server's 8 are kept for Slack's requests, whose acks have 3
+#: seconds. Apart, so a flood of guesses at plan links can't turn the CRM away.
+SIDE_REQUESTS = 2
 #: What a CRM or a browser turned away while those are taken is told to wait.
 SIDE_RETRY_AFTER_SECONDS = 10
 
@@ -110,7 +111,8 @@ class WsgiApp:
         self._hooks = dict(hooks or {})
         self._oauth = bolt_app.oauth_flow is not None
         self._metrics_token = metrics_token
-        self._side = threading.BoundedSemaphore(SIDE_REQUESTS)
+        self._hook_slots = threading.BoundedSemaphore(SIDE_REQUESTS)
+        self._page_slots = threading.BoundedSemaphore(SIDE_REQUESTS)
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -121,7 +123,8 @@ class WsgiApp:
             return self._metrics(environ, method, start_response)
         if path.startswith(PLANS_PREFIX) and self._plans is not None:
             plans = self._plans
-            return self._aside(start_response, lambda: plans(environ, start_response), page=True)
+            return self._aside(self._page_slots, start_response, lambda: plans(environ, start_response),
+                               page=True)
         if path in OAUTH_PATHS and self._oauth:
             if method != "GET":
                 return _json(start_response, 405, {"ok": False, "error": "method_not_allowed"})
@@ -135,16 +138,18 @@ class WsgiApp:
             return _json(start_response, 413, {"ok": False, "error": "body_too_large"})
         hook = self._hooks.get(path) or (self._webhook if path == WEBHOOK_PATH else None)
         if hook is not None:
-            return self._aside(start_response, lambda: _json(start_response, *hook(body, _headers(environ))))
+            return self._aside(self._hook_slots, start_response,
+                               lambda: _json(start_response, *hook(body, _headers(environ))))
         if path == WEBHOOK_PATH:
             return _json(start_response, 404, {"ok": False, "error": "webhook_disabled"})
         return self._dispatch_slack(environ, body, start_response)
 
-    def _aside(self, start_response: StartResponse, handle: Callable[[], Iterable[bytes]],
-               *, page: bool = False) -> Iterable[bytes]:
+    @staticmethod
+    def _aside(slots: threading.BoundedSemaphore, start_response: StartResponse,
+               handle: Callable[[], Iterable[bytes]], *, page: bool = False) -> Iterable[bytes]:
         """Run a request of a route that isn't Slack's in one of the few slots those have,
         or answer 503 with a Retry-After at once (nothing done) when all are taken."""
-        if not self._side.acquire(blocking=False):
+        if not slots.acquire(blocking=False):
             retry = [("Retry-After", str(SIDE_RETRY_AFTER_SECONDS))]
             if page:  # a person's browser: words, not JSON
                 body = b"Busy for a moment: please try again in a few seconds."
@@ -156,7 +161,7 @@ class WsgiApp:
         try:
             return handle()
         finally:
-            self._side.release()
+            slots.release()
 
     def _dispatch_slack(
         self, environ: Environ, body: bytes, start_response: StartResponse

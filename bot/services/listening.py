@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.domain import commands as cmd
-from bot.domain.crm import parse_crm_message, validate_pattern
+from bot.domain.crm import StageChange, parse_crm_message, validate_pattern
 from bot.domain.dates import DueDateError, parse_due
 from bot.domain.detector import Detection, detect_commitment, detect_meeting_end
 from bot.domain.message_text import flatten_message
@@ -70,7 +70,8 @@ class Listening:
         if not text.strip():
             return Noticed()
         if message.get("bot_id") or message.get("subtype") == "bot_message":
-            return self._on_bot_post(actor, message)
+            before = event.get("previous_message") if subtype == "message_changed" else None
+            return self._on_bot_post(actor, message, before if isinstance(before, dict) else None)
         if message.get("subtype") not in HUMAN_SUBTYPES or not message.get("user"):
             return Noticed()
         speaker = Actor(actor.scope, str(message["user"]), actor.tz)
@@ -92,10 +93,16 @@ class Listening:
         noticed.thread_ts = str(message.get("thread_ts") or ts)
         return noticed
 
-    def _on_bot_post(self, actor: Actor, message: dict[str, Any]) -> Noticed:
+    def _on_bot_post(self, actor: Actor, message: dict[str, Any],
+                     before: dict[str, Any] | None = None) -> Noticed:
+        """A CRM's post; ``before`` is the post as it read until this edit of it."""
         patterns = self._partner.settings.get(actor.scope)["crm_patterns"]
         change = parse_crm_message(message, patterns)
         if change is None:
+            return Noticed()
+        if before is not None and _same_change(parse_crm_message(before, patterns), change):
+            # An edit that says what the post said (a card re-rendered, a preview added) is
+            # news of nothing: applied again, a days-old post would move the deal back.
             return Noticed()
         crm_actor = Actor(actor.scope, "crm", actor.tz)
         outcome = self._partner.set_stage(crm_actor, change.deal, change.stage, source="crm")
@@ -221,3 +228,10 @@ class Listening:
             self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": None}))
         return error("crm_unknown_verb", usage_of="crm", word=verb[:20])
+
+
+def _same_change(earlier: StageChange | None, later: StageChange) -> bool:
+    """The same deal (any case) to the same stage."""
+    if earlier is None:
+        return False
+    return (earlier.deal.casefold(), earlier.stage) == (later.deal.casefold(), later.stage)

@@ -65,7 +65,7 @@ def oauth_settings(
             log.exception("clearing the uninstalled mark of %s failed; it stays paused", key)
         return args.default.success(args)
 
-    return OAuthSettings(
+    settings = OAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
         scopes=sorted(BOT_SCOPES),
@@ -75,6 +75,13 @@ def oauth_settings(
         state_store=state_store(engine),
         callback_options=CallbackOptions(success=success, failure=lambda args: args.default.failure(args)),
     )
+    # Bolt asks Slack's auth.test about the workspace's token before every ack unless it
+    # remembers the answer (per token: a new install's token is asked once). Slack
+    # rate-limits auth.test like any method, and the client waits out the Retry-After
+    # before the ack: every request of the workspace missed its 3 seconds. An uninstall
+    # still takes effect at once: the installation is looked up first, on every request.
+    settings.authorize.cache_enabled = True  # type: ignore[attr-defined]
+    return settings
 
 
 def installation_key(installation: Installation) -> str:

@@ -230,6 +230,15 @@ def test_long_text_is_ignored_quickly() -> None:
                       lambda: detect_commitment("I'll send the deck tomorrow.")) < 10
 
 
+@pytest.mark.parametrize("unit", ["E", "EOD", "Ab", "A_", "Ab-"])
+def test_a_word_of_capitals_is_read_for_a_meeting_in_linear_time(unit: str) -> None:
+    """Read for "Acme call went well", 2,000 characters that are one long word cost about
+    what 2,000 lower-case ones do; tried at every capital, they cost hundreds of times more."""
+    word = (unit * 2000)[:1999]
+    assert detect_meeting_end(word) is None
+    assert cost_ratio(lambda: detect_meeting_end(word), lambda: detect_meeting_end(word.lower())) < 10
+
+
 def test_non_string_is_none() -> None:
     assert detect_commitment(None) is None  # type: ignore[arg-type]
     assert detect_meeting_end(None) is None  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ import time
 import pytest
 import requests
 
+from bot.emulator.driver import SlackDriver
 from bot.runtime import LISTENERS_FINISH_SECONDS
 from bot.server import WEBHOOK_PATH
 from bot.slack.client import build_client
@@ -25,6 +26,7 @@ from bot.webhook import signed_headers
 from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import reply_text
 from tests.e2e.serve_process import ServeProcess
+from tests.e2e.test_mutual_plan import csrf_of, share
 from tests.timing import RESPONSIVE_SECONDS
 
 #: More posts held at once than the bot has listener threads (16).
@@ -156,3 +158,68 @@ def test_lookups_ask_slack_again_once_the_slow_spell_is_over(emulator):
     now[0] += SLOW_SLACK_SECONDS
     assert directory.user_tz("T0001", BOB) == "America/Los_Angeles"
     assert directory.user_tz("T0001", ALICE) == "America/New_York"
+
+
+#: Under the 2,000 characters the listener reads: capitals a meeting's topic may start with.
+CAPITALS = "EOD" * 666
+
+
+def test_a_flood_of_long_capitalised_words_does_not_stall_acks(bot, slack, emulator):
+    """Each message is read for a finished meeting ("Acme call went well"). Python's regular
+    expressions hold the interpreter while they run: one taking a third of a second per
+    message (a topic tried at every capital of a 2,000-letter word) made the commands of
+    everyone else wait behind a burst of such messages."""
+    def flood(sender: int) -> None:
+        driver = SlackDriver(bot.events_url, bot.signing_secret, None)
+        try:
+            for n in range(50):
+                driver.message(CAPITALS, user=ALICE, channel=DEAL, ts=f"17000{sender}{n:03d}.000100")
+        finally:
+            driver.close()
+
+    senders = [threading.Thread(target=flood, args=(sender,)) for sender in range(4)]
+    for sender in senders:
+        sender.start()
+    try:
+        while any(sender.is_alive() for sender in senders):
+            answered_in_time(lambda: slack.command("help", user=ALICE, channel=DEAL))
+    finally:
+        for sender in senders:
+            sender.join(timeout=60)
+    bot.wait_idle()
+    assert emulator.messages(DEAL) == [] and emulator.ephemerals(DEAL) == []  # nothing to say about them
+
+
+def test_plan_pages_waiting_on_slack_leave_the_server_to_slack(bot, slack, emulator):
+    """A partner's confirmation is announced in the channel before the page answers: a
+    partner confirming ten items at once while Slack is slow must not take every thread."""
+    for n in range(HOOKS):
+        slack.command(f"get item {n} from Dana", user=ALICE, channel=DEAL)
+    link = share(slack)
+    csrf = csrf_of(requests.get(link, timeout=10))
+    holds = [emulator.hold_next("chat.postMessage") for _ in range(HOOKS)]
+    answers: dict[int, requests.Response] = {}
+
+    def confirm(number: int) -> None:
+        answers[number] = requests.post(f"{link}/confirm/{number}", data={"csrf": csrf},
+                                        allow_redirects=False, timeout=30)
+
+    partners = [threading.Thread(target=confirm, args=(n,)) for n in range(1, HOOKS + 1)]
+    try:
+        for partner in partners:
+            partner.start()
+        assert holds[0].wait_arrived(timeout=10)  # Slack is holding the first announcement
+        answered_in_time(lambda: requests.get(bot.base_url + "/healthz", timeout=10))
+        answered_in_time(lambda: slack.command("list", user=ALICE, channel=DEAL, timeout=10))
+    finally:
+        for hold in holds:
+            hold.release()
+        for partner in partners:
+            partner.join(timeout=30)
+    bot.wait_idle()
+    busy = {n for n, r in answers.items() if r.status_code == 503}
+    confirmed = {n for n, r in answers.items() if r.status_code == 303}
+    assert busy and confirmed and busy | confirmed == set(range(1, HOOKS + 1))
+    assert all("try again" in answers[n].text and int(answers[n].headers["Retry-After"]) > 0 for n in busy)
+    items = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
+    assert {i.number for i in items if i.is_confirmed} == confirmed  # the busy ones changed nothing
