@@ -156,3 +156,15 @@ def test_an_owner_slack_cannot_answer_for_is_not_refused_or_warned_about(slack, 
     emulator.fail_next("users.info", "user_not_visible")
     answer = reply_text(slack.command("get the PO <@U0EXT01|dana> by Dec 4", user=ALICE, channel=DEAL))
     assert "Slack doesn't know" not in answer and "Logged *#2*" in answer
+
+
+def test_several_ids_at_once_get_the_commands_to_type_and_change_nothing(slack, bot):
+    for n in range(3):
+        slack.command(f"give step {n}", user=ALICE, channel=DEAL)
+    # Was "“1 2” isn't a commitment id": true, but no way forward.
+    answer = reply_text(slack.command("done 1, 2 and 3", user=ALICE, channel=DEAL))
+    assert ("One at a time, please: `/partner done 1`, then `/partner done 2`, then `/partner done 3`"
+            in answer)
+    shared = reply_text(slack.command("shared 2 3", user=ALICE, channel=DEAL))
+    assert "`/partner shared 2`, then `/partner shared 3`" in shared
+    assert [c.status for c in items(bot)] == ["open", "open", "open"]

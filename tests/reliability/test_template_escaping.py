@@ -111,7 +111,7 @@ def calendar_status(text: str) -> list[dict[str, Any]]:
 # Facts that aren't text: the catalogue's texts format or list them.
 TYPED_FACTS: dict[str, Callable[[str], Any]] = {
     "due": lambda t: TODAY, "latest": lambda t: TODAY, "day": lambda t: TODAY.isoformat(),
-    "stages": lambda t: [t, t], "missing": lambda t: [t, t],
+    "stages": lambda t: [t, t], "missing": lambda t: [t, t], "numbers": lambda t: [1, 2],
 }
 
 
