@@ -147,9 +147,9 @@ def test_the_record_form_refuses_an_owner_outside_the_channel_in_the_form(slack,
 
 
 def test_an_owner_slack_cannot_answer_for_is_not_refused_or_warned_about(slack, bot, emulator):
-    # users.conversations failing (Slack down, a missing scope) proves nothing about Bob:
+    # conversations.members failing (Slack down, a missing scope) proves nothing about Bob:
     # the give is logged as usual, with no false "isn't in this channel".
-    emulator.fail_next("users.conversations", "internal_error", times=5)
+    emulator.fail_next("conversations.members", "internal_error", times=5)
     answer = reply_text(slack.command("give the deck <@U0BOB|bob> by Dec 3", user=ALICE, channel=DEAL))
     assert "Logged *#1*" in answer and "isn't in this channel" not in answer
     # Someone Slack won't show us (another organisation's member) isn't "unknown" either.
