@@ -168,3 +168,12 @@ def test_several_ids_at_once_get_the_commands_to_type_and_change_nothing(slack, 
     shared = reply_text(slack.command("shared 2 3", user=ALICE, channel=DEAL))
     assert "`/partner shared 2`, then `/partner shared 3`" in shared
     assert [c.status for c in items(bot)] == ["open", "open", "open"]
+
+
+def test_an_owner_alone_is_answered_about_the_owner_not_a_date(slack, bot):
+    # Was "I got the date but not the commitment itself", with no date given.
+    answer = reply_text(slack.command("give <@U0BOB|bob>", user=ALICE, channel=DEAL))
+    assert "I got who owns it but not the commitment itself" in answer
+    assert "date" not in answer.split("Usage")[0]
+    assert "I got the date but not" in reply_text(slack.command("give by Friday", user=ALICE, channel=DEAL))
+    assert items(bot) == []
