@@ -168,7 +168,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
                                     {"created": True, "ends_at": NOW, "topic": t, "tz": "Europe/Berlin",
                                      "moved_from": NOW}],
     "meeting_cancelled": lambda t: {"topic": t, "ends_at": [NOW, NOW]},
-    "meeting_list": lambda t: {"tz": "Europe/Berlin", "meetings": [{"topic": t, "ends_at": NOW}] * 20,
+    "meeting_list": lambda t: {"tz": "Europe/Berlin", "meetings": [{"topic": t, "ends_at": NOW}] * 15,
                                "more": 3},
     "welcome": lambda t: {"open_items": 2, "deals": [{"name": t, "stage": "Negotiation"}] * 6,
                           "listen": "suggest"},
