@@ -1,4 +1,5 @@
-"""`/partner meeting <topic> [at <time> | in <duration>] [for <duration>]`: when to ask for a debrief."""
+"""`/partner meeting <topic> [[<day>] at <time> [<zone>] | in <duration>] [for <duration>]`: when
+to ask for a debrief; `/partner meeting cancel <topic>`: not at all."""
 
 from __future__ import annotations
 
@@ -60,7 +61,10 @@ def _duration(amount: str, unit: str) -> timedelta:
 def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
     """Read topic, start and length; the start is now unless `at`/`in` says otherwise.
 
-    `at 3pm` means the next 3pm in the user's time zone (today, or tomorrow once passed).
+    `at 3pm` means the next 3pm in the user's time zone (today, or tomorrow once passed); a
+    day next to it ("tomorrow at 3pm", "at 3pm on Friday") is that day, and a zone after it
+    ("at 3pm PT") is the zone of that 3pm. A day without a time, or a time left inside the
+    topic, is refused: guessing would schedule the debrief at a time nobody said.
     """
     local_zone = zone(tz)
     rest = " " + (text or "").strip()
