@@ -187,8 +187,15 @@ def _check_what(text: str, subcommand: str) -> None:
         raise UsageError("what_too_long", subcommand, length=len(text), limit=MAX_WHAT)
 
 
-def _parse_number(arg: str, subcommand: str) -> int:
+_SEVERAL_IDS = re.compile(r"^#?\d{1,6}(?:\s*(?:,|and|&|\s)\s*#?\d{1,6})+$", re.I)
+
+
+def _parse_number(arg: str, subcommand: str, typed: str | None = None) -> int:
+    """The item id in ``arg``; ``typed`` is the word used, when it isn't ``subcommand`` ("shared")."""
     match = _ID.match(arg.strip())
+    if not match and _SEVERAL_IDS.match(arg.strip()):  # "done 1 2", "drop 3, 4": one at a time
+        numbers = [int(n) for n in re.findall(r"\d{1,6}", arg)][:5]
+        raise UsageError("one_id_at_a_time", subcommand, command=typed or subcommand, numbers=numbers)
     if not match:
         raise UsageError("not_an_id", subcommand, shown=arg.strip()[:20] or "nothing")
     return int(match.group(1))
@@ -356,7 +363,7 @@ def parse_command(text: str) -> Command:
     if sub in ("private", "shared"):
         if not rest:
             raise UsageError("needs_id", "private", command=sub)
-        return SetVisibility(number=_parse_number(rest, "private"), private=sub == "private")
+        return SetVisibility(number=_parse_number(rest, "private", sub), private=sub == "private")
 
     guesses = suggest_subcommands(sub, SUBCOMMANDS)
     raise UsageError("unknown_command", guesses[0] if guesses else None, word=head[:30],

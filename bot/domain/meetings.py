@@ -1,4 +1,5 @@
-"""`/partner meeting <topic> [at <time> | in <duration>] [for <duration>]`: when to ask for a debrief."""
+"""`/partner meeting <topic> [[<day>] at <time> [<zone>] | in <duration>] [for <duration>]`: when
+to ask for a debrief; `/partner meeting cancel <topic>`: not at all."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.domain.date_words import WEEKDAY
 from bot.domain.dates import DueDateError, parse_due
 from bot.domain.refusal import Refused
+from bot.domain.schedule_rules import resolve_tz
 from bot.domain.timezones import zone
 
 DEFAULT_LENGTH = timedelta(minutes=60)
@@ -24,6 +26,8 @@ _AT = re.compile(r"\s+at\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?P<after>(?:\s+\S+)
 # at 10". Without "on", only words that can be nothing but a day, so "Sprint 3 at 3pm" keeps its 3.
 _BARE_DAY = re.compile(rf"^(?:today|tomorrow|(?:(?:next|this)\s+)?(?:{WEEKDAY}))$", re.I)
 _MAX_DAY_WORDS = 4
+# A clock time left inside the topic ("at 3pm", "at 15:30"): the time was said, not read.
+_STRAY_TIME = re.compile(r"\bat\s+\d{1,2}(?::\d{2}\s*(?:am|pm)?|\s*(?:am|pm))\b", re.I)
 
 
 def _hours(length: timedelta) -> int:
@@ -57,7 +61,10 @@ def _duration(amount: str, unit: str) -> timedelta:
 def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
     """Read topic, start and length; the start is now unless `at`/`in` says otherwise.
 
-    `at 3pm` means the next 3pm in the user's time zone (today, or tomorrow once passed).
+    `at 3pm` means the next 3pm in the user's time zone (today, or tomorrow once passed); a
+    day next to it ("tomorrow at 3pm", "at 3pm on Friday") is that day, and a zone after it
+    ("at 3pm PT") is the zone of that 3pm. A day without a time, or a time left inside the
+    topic, is refused: guessing would schedule the debrief at a time nobody said.
     """
     local_zone = zone(tz)
     rest = " " + (text or "").strip()
@@ -76,8 +83,10 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
         rest = rest[: match.start()]
     else:
         match = _AT.search(rest)
-        after = _day(match.group("after"), now, tz) if match and match.group("after").strip() else None
-        if match and (after is not None or not match.group("after").strip()):
+        read = _read_after(match.group("after"), now, tz) if match else None
+        if match and read is not None:
+            after, named_zone = read
+            wall_zone = zone(named_zone) if named_zone else local_zone  # "at 3pm PT": their 3pm
             hour, minute = int(match.group(1)), int(match.group(2) or 0)
             meridiem = (match.group(3) or "").lower()
             if meridiem == "pm" and hour < 12:
@@ -90,10 +99,10 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
             day = after
             if day is None:  # "Acme demo tomorrow at 3pm": the day stands before the time
                 rest, day = _day_at_end(rest, now, tz)
-            local = now.astimezone(local_zone)
+            local = now.astimezone(wall_zone)
             start = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
             if day is not None:
-                start = datetime.combine(day, time(hour, minute), tzinfo=local_zone)
+                start = datetime.combine(day, time(hour, minute), tzinfo=wall_zone)
             elif start <= local:
                 start += timedelta(days=1)
             starts_at = start
@@ -104,6 +113,9 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
     topic = rest.strip()
     if not topic:
         raise MeetingError("meeting_topic_missing")
+    stray = _STRAY_TIME.search(topic)
+    if stray:  # "Acme at 3pm with Dana": a time was said, but not where it can be read
+        raise MeetingError("meeting_time_not_last", time=stray.group(0).strip()[:20])
     if len(topic) > MAX_TOPIC:
         raise MeetingError("meeting_topic_too_long", limit=MAX_TOPIC)
     if length <= timedelta(0) or length > MAX_LENGTH:
@@ -112,6 +124,39 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
         raise MeetingError("meeting_too_far", days=MAX_AHEAD.days)
     start_utc = starts_at.astimezone(UTC)
     return MeetingPlan(topic=topic, starts_at=start_utc, ends_at=start_utc + length)
+
+
+# Zones people type after a time ("at 3pm PT"), besides IANA names ("at 15:00 Europe/Berlin").
+_ZONE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("pt", "pst", "pdt", "pacific"), "America/Los_Angeles"),
+    **dict.fromkeys(("mt", "mst", "mdt", "mountain"), "America/Denver"),
+    **dict.fromkeys(("ct", "cst", "cdt", "central"), "America/Chicago"),
+    **dict.fromkeys(("et", "est", "edt", "eastern"), "America/New_York"),
+    **dict.fromkeys(("utc", "gmt", "z"), "UTC"),
+    **dict.fromkeys(("bst", "uk"), "Europe/London"),
+    **dict.fromkeys(("cet", "cest"), "Europe/Berlin"),
+    "jst": "Asia/Tokyo", "sgt": "Asia/Singapore", "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
+}
+
+
+def _zone_word(word: str) -> str | None:
+    """The IANA zone a typed zone word names ("PT", "(CET)", "Europe/Berlin"), else None."""
+    return _ZONE_WORDS.get(word.strip("().,").casefold()) or resolve_tz(word)
+
+
+def _read_after(words: str, now: datetime, tz: str) -> tuple[date | None, str | None] | None:
+    """What follows a meeting's time: nothing, a zone, a day, or a zone and a day in either
+    order, as ``(day, zone)``; None when it is something else ("at 3pm with Dana")."""
+    parts = words.split()
+    named_zone = None
+    if parts and (found := _zone_word(parts[-1])):
+        named_zone, parts = found, parts[:-1]
+    elif parts and (found := _zone_word(parts[0])):
+        named_zone, parts = found, parts[1:]
+    if not parts:
+        return None, named_zone
+    day = _day(" ".join(parts), now, tz)
+    return (day, named_zone) if day is not None else None
 
 
 def _day(words: str, now: datetime, tz: str) -> date | None:

@@ -24,7 +24,7 @@ SchedulePost = Callable[[Scope, str, datetime, Message], bool]
 _JOB_PREFIX = "debrief:"
 MOVED = "moved"  # the error of a debrief job replaced by the same meeting at a new time
 CANCELLED_BY_USER = "cancelled by /partner meeting cancel"
-_LIST_LIMIT = 20  # `/partner meeting` lists this many waiting debriefs, soonest first
+_LIST_LIMIT = 15  # `/partner meeting` lists this many waiting debriefs, soonest first
 
 
 class Meetings:

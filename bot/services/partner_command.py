@@ -89,8 +89,9 @@ class PartnerCommands:
             what, due_on = split_due(command.text, self.clock.now(), tz)
         except DueDateError as exc:
             return refuse(exc.refusal, command.side)
-        if not what:
-            return error("add_needs_what", usage_of=command.side)
+        if not what:  # "give by Friday", "give @bob": the parts around the commitment, not it
+            return error("add_needs_what", usage_of=command.side,
+                         got="date" if due_on is not None or not command.owner else "owner")
         if due_on is None and (word := cmd.dangling_due_word(what)):
             return error("date_left_out", usage_of=command.side, word=word)
         owner_is = "member" if not command.owner or command.owner == actor.user else self.membership(

@@ -241,10 +241,40 @@ class Directory:
         profile = self._profile(workspace, user_id)
         if not profile:
             return "unknown" if self._unknown.get((workspace, user_id)) else "unsure"
-        if channel_id in self.channels_of(workspace, user_id):
-            return "member"
-        # channels_of answers an empty set when Slack failed; only a stored answer is a "no".
-        return "outsider" if isinstance(self._channels.get((workspace, user_id)), set) else "unsure"
+        theirs = self._channels.get((workspace, user_id))
+        if isinstance(theirs, set):  # their channels, already read for their Home tab or reminders
+            return "member" if channel_id in theirs else "outsider"
+        # Before the ack: a deal channel's member list is a page or two, where someone's own
+        # channels can be dozens of pages.
+        members = self._members(workspace, channel_id)
+        if members is None:
+            return "unsure"
+        return "member" if user_id in members else "outsider"
+
+    def _members(self, workspace: str, channel_id: str) -> set[str] | None:
+        """Who is in the channel (conversations.members), or None when Slack didn't say."""
+        key = (workspace, "members", channel_id)
+        cached = self._channels.get(key)
+        if isinstance(cached, set):
+            return cached
+        members: set[str] = set()
+        cursor = None
+        try:
+            while True:
+                page = self._client.conversations_members(channel=channel_id, limit=200, cursor=cursor,
+                                                          **self._auth(workspace))
+                members.update(str(m) for m in page.get("members", []))
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except SlackApiError as exc:
+            log.warning("conversations.members failed for %s: %s", channel_id, exc.response.get("error"))
+            return None
+        except Exception as exc:  # timeouts: say nothing rather than something wrong
+            log.warning("conversations.members failed for %s: %s", channel_id, type(exc).__name__)
+            return None
+        self._channels.put(key, members)
+        return members
 
     def is_member(self, workspace: str, channel_id: str, user_id: str) -> bool:
         """True when the user belongs to the channel."""

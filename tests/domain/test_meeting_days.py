@@ -61,3 +61,28 @@ def test_cancel_names_the_meeting_by_its_topic(text, topic):
 
 def test_topics_match_whatever_their_case_and_spacing():
     assert topic_key("  Acme   DEMO ") == topic_key("acme demo")
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Acme at 3pm PT", "2026-11-23T23:00"),
+        ("Acme at 15:00 Europe/Berlin tomorrow", "2026-11-24T14:00"),
+        ("Acme tomorrow at 9am (CET)", "2026-11-24T08:00"),
+        ("Acme at 3pm EST on Friday", "2026-11-27T20:00"),
+    ],
+)
+def test_a_zone_after_the_time_is_the_zone_of_that_time(text, start):
+    plan = parse_meeting(text, NOW, NY)
+    assert (plan.topic, plan.starts_at.strftime("%Y-%m-%dT%H:%M")) == ("Acme", start)
+
+
+@pytest.mark.parametrize("text", ["Acme at 3pm with Dana", "Acme at 15:30 with Dana"])
+def test_a_time_left_inside_the_topic_is_asked_about(text):
+    with pytest.raises(MeetingError) as raised:
+        parse_meeting(text, NOW, NY)
+    assert raised.value.key == "meeting_time_not_last"
+
+
+def test_a_number_after_at_that_is_no_time_stays_in_the_topic():
+    assert parse_meeting("Sprint at 3 stations", NOW, NY).topic == "Sprint at 3 stations"

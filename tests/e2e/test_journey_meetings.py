@@ -158,3 +158,22 @@ def test_the_debrief_a_meeting_asked_for_lands_in_the_ledger_the_list_shows(bot,
     assert "*#1* extend the pilot" in listed and "due Fri 4 Dec 2026" in listed
     assert "*#2* a reference call with their COO" in listed
     assert "*We give:* 1 open · 0 kept   *We get:* 1 open · 0 kept" in listed  # what the form said
+
+
+def test_a_time_in_the_partners_zone_is_their_time(bot, slack, emulator, clock):
+    # Alice is in New York; the call is at 3pm Pacific, 30 minutes. Was: scheduled right now,
+    # about a topic "Acme demo at 3pm PT".
+    answer = reply_text(slack.command("meeting Acme demo at 3pm PT for 30m", user=ALICE, channel=DEAL))
+    assert "*Acme demo*" in answer and "Mon 23 Nov, 18:30" in answer and "America/New_York" in answer
+    run_until(bot, clock, timedelta(hours=8, minutes=29))  # 23:29 UTC, 15:29 Pacific
+    assert debriefs(emulator) == []
+    run_until(bot, clock, timedelta(minutes=2))
+    assert len(debriefs(emulator)) == 1
+
+
+def test_a_time_that_is_not_last_is_asked_about_and_schedules_nothing(bot, slack, emulator, clock):
+    # Was: a debrief an hour from now, about "Acme demo at 3pm with Dana".
+    answer = reply_text(slack.command("meeting Acme demo at 3pm with Dana", user=ALICE, channel=DEAL))
+    assert ":warning:" in answer and "I see “at 3pm”" in answer and "put the time last" in answer
+    run_until(bot, clock, timedelta(days=3))
+    assert debriefs(emulator) == []

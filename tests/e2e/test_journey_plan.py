@@ -147,12 +147,33 @@ def test_the_record_form_refuses_an_owner_outside_the_channel_in_the_form(slack,
 
 
 def test_an_owner_slack_cannot_answer_for_is_not_refused_or_warned_about(slack, bot, emulator):
-    # users.conversations failing (Slack down, a missing scope) proves nothing about Bob:
+    # conversations.members failing (Slack down, a missing scope) proves nothing about Bob:
     # the give is logged as usual, with no false "isn't in this channel".
-    emulator.fail_next("users.conversations", "internal_error", times=5)
+    emulator.fail_next("conversations.members", "internal_error", times=5)
     answer = reply_text(slack.command("give the deck <@U0BOB|bob> by Dec 3", user=ALICE, channel=DEAL))
     assert "Logged *#1*" in answer and "isn't in this channel" not in answer
     # Someone Slack won't show us (another organisation's member) isn't "unknown" either.
     emulator.fail_next("users.info", "user_not_visible")
     answer = reply_text(slack.command("get the PO <@U0EXT01|dana> by Dec 4", user=ALICE, channel=DEAL))
     assert "Slack doesn't know" not in answer and "Logged *#2*" in answer
+
+
+def test_several_ids_at_once_get_the_commands_to_type_and_change_nothing(slack, bot):
+    for n in range(3):
+        slack.command(f"give step {n}", user=ALICE, channel=DEAL)
+    # Was "“1 2” isn't a commitment id": true, but no way forward.
+    answer = reply_text(slack.command("done 1, 2 and 3", user=ALICE, channel=DEAL))
+    assert ("One at a time, please: `/partner done 1`, then `/partner done 2`, then `/partner done 3`"
+            in answer)
+    shared = reply_text(slack.command("shared 2 3", user=ALICE, channel=DEAL))
+    assert "`/partner shared 2`, then `/partner shared 3`" in shared
+    assert [c.status for c in items(bot)] == ["open", "open", "open"]
+
+
+def test_an_owner_alone_is_answered_about_the_owner_not_a_date(slack, bot):
+    # Was "I got the date but not the commitment itself", with no date given.
+    answer = reply_text(slack.command("give <@U0BOB|bob>", user=ALICE, channel=DEAL))
+    assert "I got who owns it but not the commitment itself" in answer
+    assert "date" not in answer.split("Usage")[0]
+    assert "I got the date but not" in reply_text(slack.command("give by Friday", user=ALICE, channel=DEAL))
+    assert items(bot) == []

@@ -111,7 +111,7 @@ def calendar_status(text: str) -> list[dict[str, Any]]:
 # Facts that aren't text: the catalogue's texts format or list them.
 TYPED_FACTS: dict[str, Callable[[str], Any]] = {
     "due": lambda t: TODAY, "latest": lambda t: TODAY, "day": lambda t: TODAY.isoformat(),
-    "stages": lambda t: [t, t], "missing": lambda t: [t, t],
+    "stages": lambda t: [t, t], "missing": lambda t: [t, t], "numbers": lambda t: [1, 2],
 }
 
 
@@ -168,7 +168,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
                                     {"created": True, "ends_at": NOW, "topic": t, "tz": "Europe/Berlin",
                                      "moved_from": NOW}],
     "meeting_cancelled": lambda t: {"topic": t, "ends_at": [NOW, NOW]},
-    "meeting_list": lambda t: {"tz": "Europe/Berlin", "meetings": [{"topic": t, "ends_at": NOW}] * 20,
+    "meeting_list": lambda t: {"tz": "Europe/Berlin", "meetings": [{"topic": t, "ends_at": NOW}] * 15,
                                "more": 3},
     "welcome": lambda t: {"open_items": 2, "deals": [{"name": t, "stage": "Negotiation"}] * 6,
                           "listen": "suggest"},
