@@ -41,6 +41,7 @@ not milliseconds, across runs and machines.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -195,6 +196,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 # ----------------------------------------------------------------------------- load
 
+SERIAL = itertools.count()
+
 
 def load(url: str, emulator: SlackEmulator, clients: int, per_client: int, channels: list[str],
          *, seconds: float | None = None) -> list[float]:
@@ -218,7 +221,8 @@ def load(url: str, emulator: SlackEmulator, clients: int, per_client: int, chann
         i = 0
         while (i < per_client) if deadline is None else (time.perf_counter() < deadline):
             began = time.perf_counter()
-            response = driver.command(f"give bench item {k}-{i} by Friday", user=USERS[k % 10],
+            # Numbered across all loads: the same text given twice while open is refused.
+            response = driver.command(f"give bench item {next(SERIAL)} by Friday", user=USERS[k % 10],
                                       channel=rng.choice(channels))
             mine.append(time.perf_counter() - began)
             if response.status_code != 200 or "Logged" not in response.text:
@@ -292,7 +296,10 @@ def launch(server: Server, emulator: SlackEmulator, tmp: Path, database_url: str
     settle(server.proc.pid)
     load(server.url, emulator, 10, 5, FIFTY)  # warm-up: imports, caches, connections
     with SlackDriver(server.url, SIGNING_SECRET, emulator) as checking:  # what Slack would accept
-        checking.command("give bench item checked by Friday", user=USERS[0], channel=FIFTY[0])
+        answer = checking.command(f"give bench item {next(SERIAL)} by Friday", user=USERS[0],
+                                  channel=FIFTY[0])
+        if "Logged" not in answer.text:
+            raise SystemExit(f"{server.name} did not log the checked give: {answer.text[:200]}")
     settle(server.proc.pid)
 
 
