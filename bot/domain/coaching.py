@@ -322,7 +322,10 @@ def _unconfirmed(history: ChannelHistory, base: dict[str, Any]) -> Nudge | None:
 
 def _latest_celebrated(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
                        signed_at: datetime | None) -> Commitment | None:
-    """The latest promise kept recently enough to celebrate (and since the signature, once signed).
+    """The latest promise kept recently enough to celebrate, and at or after ``signed_at``.
+
+    ``signed_at``: the signature of a signed deal, or the moment a lost deal was lost (what
+    was kept before either belongs to the post about that stage).
 
     The latest kept of all is the answer, or there is none: every other was kept earlier,
     so it is older still and before the signature too. Only one kept after ``now`` (a clock
@@ -344,9 +347,14 @@ def _latest_celebrated(history: ChannelHistory, ours: SideRecord, theirs: SideRe
 
 
 def _celebration(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
-                 signed_at: datetime | None, base: dict[str, Any]) -> Nudge | None:
-    """The latest promise kept recently enough to be news, as a nudge; None when there is none."""
-    latest = _latest_celebrated(history, ours, theirs, signed_at)
+                 signed_at: datetime | None, base: dict[str, Any],
+                 lost_at: datetime | None = None) -> Nudge | None:
+    """The latest promise kept recently enough to be news, as a nudge; None when there is none.
+
+    ``lost_at``: after a lost deal only what was kept since the loss is news; the post marking
+    it lost already reflected on what each side kept before.
+    """
+    latest = _latest_celebrated(history, ours, theirs, signed_at or lost_at)
     if latest is None:
         return None
     assert latest.closed_at is not None
@@ -366,7 +374,8 @@ def _lost_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideReco
     is over; the stage post has already asked for the reflection.
     """
     found: list[Nudge] = []
-    celebration = _celebration(history, ours, theirs, None, base)
+    lost_at = history.deal.stage_since if history.deal is not None else None
+    celebration = _celebration(history, ours, theirs, None, base, lost_at)
     if celebration is not None:
         found.append(celebration)
     if ours.open or theirs.open:
