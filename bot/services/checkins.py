@@ -3,7 +3,8 @@
 Each check-in is a job ``checkin:<deal key>:<days>`` due at 10:00 in the channel's time
 zone, ``days`` after the local signature date (weekends move to Monday). Changing the
 cadence re-plans every signed deal of the channel from its stored signature: pending
-check-ins move or are cancelled, cancelled ones come back, past and posted ones stay.
+check-ins move or are cancelled, cancelled ones come back, past and posted ones stay. A
+check-in comes due only while its deal is signed; signing again re-plans the skipped ones.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bot.domain.schedule_rules import (
 )
 from bot.domain.sections import Window, assign
 from bot.domain.stages import Stage
-from bot.schedule.jobs import CANCELLED, PENDING, JobStore, iso, new_job, parse
+from bot.schedule.jobs import CANCELLED, PENDING, SKIPPED, JobStore, iso, new_job, parse
 from bot.schedule.zones import ChannelZones
 from bot.services.channel_settings import ChannelSettings
 from bot.services.coach import Coach
@@ -93,8 +94,10 @@ class CheckinService:
                 continue
 
             def replan(d: Doc, when: datetime = when, payload: dict[str, Any] = payload) -> Doc | None:
-                if d["status"] not in (PENDING, CANCELLED):
-                    return None  # posted (or failing) check-ins are history
+                # Posted (or failing) check-ins are history; one skipped because the deal was
+                # no longer signed comes back for a new signature, counted from it.
+                if d["status"] not in (PENDING, CANCELLED, SKIPPED):
+                    return None
                 return {**d, "status": PENDING, "due_at": iso(when), "payload": payload,
                         "retry_at": None, "error": None}
 
@@ -163,10 +166,15 @@ class CheckinService:
     # ------------------------------------------------------------------ posting
 
     def render(self, scope: Scope, job: Doc, now: datetime) -> Message | None:
-        """The check-in as it stands now; None (skip) when the deal was lost since."""
+        """The check-in as it stands now; None (skip) when the deal is no longer signed.
+
+        Lost, or moved back to an earlier stage: a check-in counting days "since it was
+        signed" would speak of a signature the deal no longer has. Signing it again plans
+        fresh check-ins from the new signature.
+        """
         payload = job["payload"]
         deal = self.store.get(scope, DEAL, payload["deal_key"])
-        if deal is not None and deal.get("stage") == Stage.LOST.value:
+        if deal is not None and deal.get("stage") != Stage.SIGNED.value:
             return None
         tz = self.zones.channel(scope)
         today = local_date(now, tz)
