@@ -72,6 +72,10 @@ STAGE_SIGNED = "stage_signed"
 STAGE_LOST = "stage_lost"
 RESTATE_EXPECTATION = "restate_expectation"
 CLOSE_OUT = "close_out"
+IN_PRIVATE = "in_private"
+
+# Advice about the partner's own delays: said to our team, never in a post the partner reads.
+ABOUT_THEIR_SIDE = frozenset({"follow_up", "brave_conversation", "walk_away", "escalate"})
 
 # How strongly a nudge speaks, for "never harsher" checks and for which advice wins.
 # Owning our slip outranks everything: it is the one thing fully in our hands.
@@ -118,6 +122,8 @@ class ChannelHistory:
     stage_changed: bool = False  # the message is the post about a stage change
     # The day the channel's live share link was made (None: the plan isn't shared with them).
     plan_shared_on: date | None = None
+    # The message is posted where the partner's people read it (a Slack Connect channel).
+    partner_reads: bool = False
 
     @cached_property
     def records(self) -> tuple[SideRecord, SideRecord]:
@@ -206,6 +212,12 @@ def assess(history: ChannelHistory, records: tuple[SideRecord, SideRecord] | Non
     # The post marking a deal lost always asks for the reflection: it names our own late
     # promises in its evidence and asks what we should still deliver.
     lost_post = history.stage_changed and _lost(history)
+    if urgent is not None and history.partner_reads and urgent.id in ABOUT_THEIR_SIDE:
+        # Coaching on their delays, read by them, is talking about them in front of them: a
+        # stage post asks its own question instead; any other post points to the private view.
+        if not history.stage_changed:
+            return Nudge(IN_PRIVATE, {**base, "about": urgent.id})
+        urgent = None
     if urgent is not None and not lost_post and (
             not history.stage_changed or urgent.severity >= STAGE_YIELDS_FROM):
         return urgent

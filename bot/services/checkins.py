@@ -193,7 +193,8 @@ class CheckinService:
             "kept": shown.kept,
             "overdue": shown.overdue,
             "today": today,
-            **self.coach.context(scope, items, today),
+            **self.coach.context(scope, items, today,
+                                 partner_reads=self.ledger.externally_shared(scope)),
         })
 
 

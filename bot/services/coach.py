@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
-from bot.domain.coaching import QUIET, ChannelHistory, DealState, Nudge, SideRecord, assess
+from bot.domain.coaching import IN_PRIVATE, QUIET, ChannelHistory, DealState, Nudge, SideRecord, assess
 from bot.domain.ledger import Balance, Commitment
 from bot.domain.stages import Stage
 from bot.services.deals import Deals
@@ -75,21 +75,25 @@ class Coach:
                 for nudge_id, times in (doc.get("ids") or {}).items()}
 
     def history(self, scope: Scope, items: list[Commitment], today: date,
-                stage_changed: bool = False) -> ChannelHistory:
-        """What the model reads about this channel now."""
+                stage_changed: bool = False, partner_reads: bool = False) -> ChannelHistory:
+        """What the model reads about this channel now.
+
+        ``partner_reads``: the message goes where the partner's people read it (a post to a
+        Slack Connect channel); advice about their delays then stays out of it.
+        """
         benefit = self._store.get(scope, COACHING, BENEFIT_KEY)
         return ChannelHistory(
             items=items, now=self._clock.now(), today=today,
             deal=deal_state(self._deals, scope, moved_last=stage_changed),
             given=self.given(scope), stage_changed=stage_changed,
             benefit_noted_at=datetime.fromisoformat(benefit["at"]) if benefit else None,
-            plan_shared_on=shared_on(self._store, scope),
+            plan_shared_on=shared_on(self._store, scope), partner_reads=partner_reads,
         )
 
     def judge(self, scope: Scope, items: list[Commitment], today: date,
-              stage_changed: bool = False) -> Nudge:
+              stage_changed: bool = False, partner_reads: bool = False) -> Nudge:
         """The one nudge for this channel now, without logging it (see :meth:`remember`)."""
-        return assess(self.history(scope, items, today, stage_changed))
+        return assess(self.history(scope, items, today, stage_changed, partner_reads))
 
     def advise(self, scope: Scope, items: list[Commitment], today: date,
                stage_changed: bool = False) -> Nudge:
@@ -99,8 +103,12 @@ class Coach:
         return nudge
 
     def remember(self, scope: Scope, nudge: Nudge) -> None:
-        """Log that ``nudge`` was shown in this channel now (quiet isn't advice: not logged)."""
-        if nudge.id == QUIET:
+        """Log that ``nudge`` was shown in this channel now.
+
+        Quiet isn't advice, and the pointer to the private view didn't give any: neither is
+        logged (a brave conversation kept out of a shared post was never suggested).
+        """
+        if nudge.id in (QUIET, IN_PRIVATE):
             return
         now = self._clock.now()
 
@@ -113,14 +121,15 @@ class Coach:
 
     def context(self, scope: Scope, items: list[Commitment], today: date,
                 stage_changed: bool = False, remember: bool = True,
-                records: tuple[SideRecord, SideRecord] | None = None) -> dict[str, Any]:
+                records: tuple[SideRecord, SideRecord] | None = None,
+                partner_reads: bool = False) -> dict[str, Any]:
         """Template context of a coaching message: the balance and the one nudge.
 
         ``remember=False`` for a message that won't show the nudge: it isn't logged as given.
         ``records``: both sides' records of ``items`` today, when the caller has them
-        (:meth:`bot.services.ledger.Ledger.snapshot`).
+        (:meth:`bot.services.ledger.Ledger.snapshot`). ``partner_reads``: see :meth:`history`.
         """
-        history = self.history(scope, items, today, stage_changed)
+        history = self.history(scope, items, today, stage_changed, partner_reads)
         ours, theirs = records or history.records
         nudge = assess(history, (ours, theirs))
         if remember:

@@ -250,7 +250,8 @@ class DigestService:
         """The digest message; its one nudge is judged on the whole ledger, not just the week."""
         upcoming, more_upcoming = self._upcoming(scope, tz)
         first, last = local_date(data.start, tz), local_date(data.end - timedelta(seconds=1), tz)
-        nudge = self.coach.judge(scope, self.ledger.channel_items(scope), data.today)
+        nudge = self.coach.judge(scope, self.ledger.channel_items(scope), data.today,
+                                 partner_reads=self.ledger.externally_shared(scope))
         return Message("digest", digest_context(
             data, tz, first, last, upcoming, more_upcoming, next_digest, nudge))
 

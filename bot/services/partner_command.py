@@ -192,7 +192,8 @@ class PartnerCommands:
         today = self.today(actor.tz())
         # Posted to the channel: no private items when the partner is in it (Slack Connect).
         items = self.ledger.channel_items(actor.scope)
-        context = self.coach.context(actor.scope, items, today, stage_changed=True)
+        context = self.coach.context(actor.scope, items, today, stage_changed=True,
+                                     partner_reads=self.ledger.externally_shared(actor.scope))
         prompt = stage_prompt(stage)
         post = Message(
             prompt,

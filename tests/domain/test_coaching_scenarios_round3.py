@@ -8,6 +8,8 @@ checks that words never contradict the numbers beside them) are those of
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.domain.coaching import assess
@@ -157,3 +159,40 @@ def test_round3_has_thirty_distinct_scenarios() -> None:
     assert len(SCENARIOS) >= 30
     assert len({s.name for s in SCENARIOS}) == len(SCENARIOS)
     assert TODAY == ago(0).date()
+
+
+# --- a post the partner reads (Slack Connect): advice on their delays stays with our team
+READ_BY_PARTNER = [
+    Scenario("their item three days late, digest in a shared channel: point to the private view",
+             [give(kept=20), get("admin access", due=3)], "in_private",
+             says=("/partner list", "1 of theirs overdue"), never=("follow-up", "late")),
+    Scenario("twelve days of their silence, check-in in a shared channel: no brave talk in front of them",
+             [give(kept=20), get(due=12), get(due=12)], "in_private",
+             says=("2 of theirs overdue",), never=("brave", "stopped running"), deal=deal(Stage.SIGNED, 15)),
+    Scenario("walk-away time, in a shared channel: never 'walk away' where they read it",
+             [give(kept=40), get(due=25)], "in_private", never=("walk away",),
+             given={"brave_conversation": [ago(10)]}),
+    Scenario("stage post in a shared channel during their stall: the stage's own question",
+             [give(kept=20), get(due=12)], "stage_terms", never=("brave",),
+             deal=deal(Stage.NEGOTIATION, 0), stage_changed=True),
+    Scenario("our own slip in a shared channel: still owned, it's ours to say",
+             [give("pricing sheet", due=3), get(due=3)], "our_late", says=("One of *our* promises",)),
+    Scenario("nothing slipping in a shared channel: the usual quiet 'on track'",
+             [give(due=-3), get(due=-3)], "on_track", benefit=ago(0)),
+]
+
+
+@pytest.mark.parametrize("scenario", READ_BY_PARTNER, ids=[s.name for s in READ_BY_PARTNER])
+def test_a_post_the_partner_reads(scenario: Scenario) -> None:
+    history = replace(scenario.history(), partner_reads=True)
+    nudge = assess(history)
+    text, reason, line, b = render(nudge, scenario.items, scenario.today)
+    shown = f"{line}\n{text}\n{reason}"
+    assert nudge.id == scenario.expect, shown
+    for words in scenario.says:
+        assert words in text or words in reason, f"{words!r} missing from:\n{shown}"
+    for words in scenario.never:
+        assert words.lower() not in f"{text}\n{reason}".lower(), f"{words!r} in:\n{shown}"
+    check_words_match_numbers(nudge, text, reason, b, scenario.today, scenario.items)
+    # The same history in our own reply keeps the advice.
+    assert assess(scenario.history()).id != "in_private"

@@ -1,5 +1,6 @@
 """Round three of coaching wisdom over signed HTTP: a check-in that would speak of a signature
-the deal no longer has, and a ledger where every promise on both sides was kept."""
+the deal no longer has, a ledger where every promise on both sides was kept, and advice about
+the partner kept out of posts the partner reads (Slack Connect)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from datetime import UTC, datetime, timedelta
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import all_text, nudges, reply, reply_text
 from tests.e2e.test_schedule import posted, quiet, sign
+
+SHARED = "C0SHARED"  # a Slack Connect channel: the partner's people read what is posted here
+DANA = "U0DANA"  # works at the partner, in their own Slack workspace
 
 
 def test_a_deal_moved_back_from_signed_gets_no_post_signature_checkin(slack, bot, emulator, clock):
@@ -41,3 +45,43 @@ def test_everything_kept_on_both_sides_is_said_plainly(slack, clock):
     assert "Every promise on both sides is kept" in text
     assert "keep your word on what's next" not in text
     assert "We promised 1 and kept 1; they promised 1 and kept 1." in text
+
+
+def test_a_channel_shared_with_the_partner_never_shows_them_our_advice_about_them(
+        slack, emulator, clock):
+    """Slack Connect: the digest is read by the partner; the follow-up on them stays with us."""
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    slack.command("give pilot workspace", user=ALICE, channel=SHARED)
+    slack.command("done 1", user=ALICE, channel=SHARED)
+    slack.command("get intro to their CFO by Nov 24", user=ALICE, channel=SHARED)
+    clock.advance(timedelta(days=12))  # their intro 11 days late, we delivered: the brave talk
+    assert nudges(reply(slack.command("list", user=ALICE, channel=SHARED))) == ["brave_conversation"]
+    before = len(emulator.messages(SHARED))
+    slack.command("digest now", user=ALICE, channel=SHARED)
+    emulator.wait_for(lambda calls: len(emulator.messages(SHARED)) > before)
+    digest = emulator.messages(SHARED)[-1]
+    text = all_text(digest)
+    assert "intro to their CFO" in text  # the facts are shared with them: it's their plan too
+    assert nudges(digest) == ["in_private"]
+    for words in ("brave conversation", "stopped running both ways", "follow-up", "walk away"):
+        assert words not in text.lower()
+    assert "`/partner list`" in text
+    # Our own reply, which only Alice sees, still carries the advice.
+    assert nudges(reply(slack.command("list", user=ALICE, channel=SHARED))) == ["brave_conversation"]
+
+
+def test_a_stage_post_in_a_shared_channel_asks_the_stage_question_not_about_their_delay(
+        slack, emulator, clock):
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    slack.command("give pilot workspace", user=ALICE, channel=SHARED)
+    slack.command("done 1", user=ALICE, channel=SHARED)
+    slack.command("get intro to their CFO by Nov 24", user=ALICE, channel=SHARED)
+    clock.advance(timedelta(days=12))
+    before = len(emulator.messages(SHARED))
+    slack.command("deal Acme negotiation", user=ALICE, channel=SHARED)
+    emulator.wait_for(lambda calls: len(emulator.messages(SHARED)) > before)
+    post = emulator.messages(SHARED)[-1]
+    assert nudges(post) == ["stage_terms"]
+    assert "brave conversation" not in all_text(post).lower()
