@@ -149,7 +149,7 @@ class CheckinService:
 
     def _status(self, scope: Scope, change: str) -> Message:
         tz = self.zones.channel(scope)
-        pending = self.pending(scope)
+        pending = of_signed_deals(self.store, scope, self.pending(scope))
         upcoming = [
             {"deal": d["payload"]["deal"], "days": d["payload"]["days"],
              "when": describe_local(parse(d["due_at"]), tz)}
@@ -196,6 +196,19 @@ class CheckinService:
             **self.coach.context(scope, items, today,
                                  partner_reads=self.ledger.externally_shared(scope)),
         })
+
+
+def of_signed_deals(store: Store, scope: Scope, docs: list[Doc]) -> list[Doc]:
+    """The check-ins among ``docs`` whose deal is still signed: the others won't be posted.
+
+    A deal lost or moved back keeps its planned check-ins (signing again brings them back),
+    but announcing them as upcoming would promise posts that are going to be skipped.
+    """
+    def signed(doc: Doc) -> bool:
+        deal = store.get(scope, DEAL, doc["payload"]["deal_key"])
+        return deal is None or deal.get("stage") == Stage.SIGNED.value
+
+    return [d for d in docs if signed(d)]
 
 
 def _set_status(status: str):  # noqa: ANN202 - a small change function for JobStore.change

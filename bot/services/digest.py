@@ -32,7 +32,7 @@ from bot.domain.sections import Window, assign
 from bot.schedule.jobs import CANCELLED, PENDING, JobStore, iso, new_job, parse
 from bot.schedule.zones import ChannelZones
 from bot.services.channel_settings import DEFAULTS, ChannelSettings
-from bot.services.checkins import CHECKIN
+from bot.services.checkins import CHECKIN, of_signed_deals
 from bot.services.coach import Coach
 from bot.services.deals import DEAL, Deal, Deals
 from bot.services.ledger import COMMITMENT, COUNTER, Ledger
@@ -239,7 +239,8 @@ class DigestService:
 
     def _upcoming(self, scope: Scope, tz: str) -> tuple[list[dict[str, Any]], int]:
         docs = sorted(
-            self.jobs.find(scope, lambda d: d.get("type") == CHECKIN and d.get("status") == PENDING),
+            of_signed_deals(self.store, scope, self.jobs.find(
+                scope, lambda d: d.get("type") == CHECKIN and d.get("status") == PENDING)),
             key=lambda d: d["due_at"],
         )
         shown = [{"deal": d["payload"]["deal"], "days": d["payload"]["days"],

@@ -85,3 +85,17 @@ def test_a_stage_post_in_a_shared_channel_asks_the_stage_question_not_about_thei
     post = emulator.messages(SHARED)[-1]
     assert nudges(post) == ["stage_terms"]
     assert "brave conversation" not in all_text(post).lower()
+
+
+def test_check_ins_of_a_deal_moved_back_are_not_announced_as_upcoming(slack, bot, emulator):
+    quiet(bot)
+    sign(slack, bot)
+    assert "7-day check-in" in reply_text(slack.command("checkins", user=ALICE, channel=DEAL))
+    slack.command("deal Acme proposal", user=ALICE, channel=DEAL)
+    assert "7-day check-in" not in reply_text(slack.command("checkins", user=ALICE, channel=DEAL))
+    before = len(emulator.messages(DEAL))
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: len(emulator.messages(DEAL)) > before)
+    assert "Upcoming check-ins" not in all_text(emulator.messages(DEAL)[-1])
+    sign(slack, bot)  # signed again: they are coming after all
+    assert "7-day check-in" in reply_text(slack.command("checkins", user=ALICE, channel=DEAL))
