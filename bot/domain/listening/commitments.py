@@ -58,6 +58,7 @@ from bot.domain.listening.detector_vocab import (
     PUNCT_TO_SPACE,
     QUESTION_START,
     QUICK,
+    QUOTE_LINE,
     REPORT_VERBS,
     REPORTED_CLAUSE,
     SELF_HEDGE_KEYS,
@@ -609,6 +610,10 @@ def detect_commitment(
     low = text.lower()
     if not any(map(low.__contains__, QUICK)):
         return None  # most chat lines have no future marker at all: bail out cheaply
+    if ">" in text:
+        # A Slack quote ("> I'll send the W-9 tomorrow") repeats someone else's words, often
+        # the other side's or a promise being chased; only the speaker's own lines count.
+        text = "\n".join(line for line in text.split("\n") if not QUOTE_LINE.match(line))
     text = _uncapped(normalise(text))
     for raw in sentences(text):
         sentence = raw.strip()
