@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.domain.listening.detector_vocab import (
@@ -481,6 +481,11 @@ def _from_commit_match(
     if reported_ctx and side == "get":
         who = _outer_who(prefix) or who
     found = _finish(side, vp, who)
+    if found is not None and found.due_text is None and prefix.strip():
+        # The date said before the promise: "first thing Monday I'll send ...", "By Friday, we'll ..."
+        lead = DUE.fullmatch(prefix.strip(" ,:;-–—"))
+        if lead is not None:
+            found = replace(found, due_text=lead.group("due").strip())
     if found is not None and low == "should" and found.due_text is None:
         return None  # "we should have the contract to them" is advice; with a date, a promise
     return found

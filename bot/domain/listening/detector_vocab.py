@@ -35,7 +35,7 @@ ACTION_VERBS = frozenset(
     reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work
     prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
     showcase provision register nominate designate staff socialize socialise fill grab cut
-    swing stop pop tailor generate release raise revert knock come
+    swing stop pop tailor generate release raise revert knock come roll
     countersign notarize notarise""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
@@ -93,6 +93,7 @@ NEEDS_COMPLEMENT = {
     # "revert with feedback" (Indian English for "reply"), not "revert the change"
     "revert": re.compile(r"^revert\s+(?:back\s+)?(?:with|to\s+(?:us|them|you|u))\b", re.I),
     "knock": re.compile(r"^knock\s+out\b", re.I),
+    "roll": re.compile(r"^roll\s+(?:it\s+|this\s+)?out\b", re.I),
     "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?with\b", re.I),
     # "circle back with pricing"; a bare "will circle back" promises nothing in particular
     "circle": re.compile(r"^circle\s+back\s+(?:with|to|on)\b", re.I),
@@ -285,6 +286,8 @@ THEIR_ROLE = (
     r"distributor|end\s+customer|integrator|"
     r"other\s+side|their\s+side|admin|it\s+team|buying\s+committee)"
 )
+# A department named with its company: "Acme legal will ...", "Procurement at Hooli will ...".
+COMPANY_TEAM = r"(?:legal|procurement|finance|security|infosec|ops|counsel|purchasing|leadership)"
 # "should be able to": a hedged promise is still a promise ("I should be able to send it Friday").
 ABLE = (
     r"(?:\s+should\s+be\s+able\s+to"
@@ -319,9 +322,12 @@ COMMIT = re.compile(
     + rf"|(?P<np>\btheir{NP_WORD}{{1,5}}?|\bthe\s+(?:[\w-]+\s+)?{THEIR_ROLE}(?:'s)?{NP_WORD}{{0,2}}?"
     + rf"|\b{BARE_ROLE}(?:'s)?{NP_WORD}{{0,2}}?)"
     + rf"(?P<mnp>{THIRD_NP_MODAL})"
-    # Acme / Acme's team / Dana from Acme (case-sensitive: names are capitalised)
-    + rf"|(?P<name>(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
-    + rf"(?:'s{NP_WORD}{{1,2}}?)?(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?)"
+    # Acme / Acme's team / Acme legal / Dana from Acme / Lisa @ Umbrella / Legal at Hooli
+    # (case-sensitive: names are capitalised)
+    + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
+    + rf"|(?={COMPANY_TEAM}\s+(?:from|at|@)\s+(?-i:[A-Z]))[\w]+)"
+    + rf"(?:'s{NP_WORD}{{1,2}}?|\s+(?-i:{COMPANY_TEAM}))?"
+    + rf"(?:\s+(?:from|at|on|@)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?)"
     + r"(?P<paren>\s*\([^()]{1,40}\))?"
     + rf"(?P<mname>{THIRD_NP_MODAL})"
     # a mention: "<@U123> will host the kickoff" (whose side depends on who that is)
@@ -384,7 +390,7 @@ HEDGE_KEYS = tuple(
     )
 )  # fmt: skip
 REPORT_VERBS = frozenset(
-    "said says confirmed mentioned promised wrote emailed replied texted".split()
+    "said says saying confirmed mentioned promised wrote emailed replied texted".split()
 )
 PAST_KEYS = tuple(
     f" {k} "
