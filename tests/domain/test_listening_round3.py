@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.domain.dates import DueDateError, parse_due
 from bot.domain.detector import detect_commitment
 
@@ -152,6 +154,82 @@ def test_round3_meets_its_floors() -> None:
     assert s.side >= FLOORS["side"], (numbers, report)
     assert s.due >= FLOORS["due"], (numbers, report)
     assert s.what >= FLOORS["what"], (numbers, report)
+
+
+@pytest.mark.parametrize(
+    ("text", "side", "what", "due"),
+    [
+        # a date said before the promise
+        ("first thing Monday I'll send Dana the revised pricing", "give",
+         "send Dana the revised pricing", "first thing Monday"),
+        ("By Friday, we'll have the SOW to them", "give", "have the SOW to them", "Friday"),
+        # a department named with its company, a company of two words
+        ("Acme legal will return the contract EOD", "get", "return the contract", "EOD"),
+        ("Procurement at Stark will give us a decision by end of next week", "get",
+         "give us a decision", "end of next week"),
+        ("Carlos at Wayne Enterprises will share the pilot data by Tuesday", "get",
+         "share the pilot data", "Tuesday"),
+        ("Lisa @ Umbrella will send the invite by Wed", "get", "send the invite", "Wed"),
+        # deliverable verbs and participles that were missing
+        ("customer will revert with feedback within 48 hours", "get", "revert with feedback",
+         "within 48 hours"),
+        ("client will raise the PO tmrw", "get", "raise the PO", "tmrw"),
+        ("Will knock out the vendor questionnaire by end of week", "give",
+         "knock out the vendor questionnaire", "end of week"),
+        ("their lawyers will come back with redlines", "get", "come back with redlines", None),
+        ("their GC will collect signatures Monday", "get", "collect signatures", "Monday"),
+        ("Initech's ops team will roll out to all regions by end of Q1", "get",
+         "roll out to all regions", "end of Q1"),
+        ("Will have the SOW drafted for them by Wednesday", "give", "have the SOW drafted for them",
+         "Wednesday"),
+        ("we'll do the security review call with their infosec team on the 18th", "give",
+         "do the security review call with their infosec team", "the 18th"),
+        # due phrases
+        ("We'll have the POC environment ready Monday week", "give",
+         "have the POC environment ready", "Monday week"),
+        ("we'll have the ROI model ready for them in a fortnight", "give",
+         "have the ROI model ready for them", "in a fortnight"),
+        ("I'll send pricing to them mid next week", "give", "send pricing to them", "mid next week"),
+        ("we'll hand over the API docs a fortnight from tomorrow", "give", "hand over the API docs",
+         "a fortnight from tomorrow"),
+        ("I'll send the quote by end of day tomorrow", "give", "send the quote",
+         "end of day tomorrow"),
+        ("I'll have the SLA addendum ready by Mon", "give", "have the SLA addendum ready", "Mon"),
+    ],
+)
+def test_round3_readings(text: str, side: str, what: str, due: str | None) -> None:
+    found = detect_commitment(text)
+    assert found is not None, text
+    assert (found.side, found.what, found.due_text) == (side, what, due)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> I'll send the W-9 tomorrow\ndid you ever send that?",
+        "&gt; they'll send the PO tomorrow\nI'll believe it when I see it",
+        "Will circle back",
+        "I'll let you know how the call goes",
+        "they keep saying they'll send the data but never do",
+        "Did Acme legal return the contract yet?",
+        "if Legal at Hooli approves, we'll send the order form Monday",
+        "I'll collect my thoughts and circle back",
+        "we'll raise concerns with the steering committee",
+        "they'll revert the config change tonight",
+    ],
+)
+def test_round3_look_alikes_stay_quiet(text: str) -> None:
+    assert detect_commitment(text) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [("within the hour", "2027-02-11"), ("in a sec", "2027-02-11"), ("shortly", "2027-02-11"),
+     ("tmrw am", "2027-02-12"), ("end of day tomorrow", "2027-02-12"),
+     ("a fortnight from tomorrow", "2027-02-26"), ("Monday week", "2027-02-22")],
+)
+def test_round3_due_phrases(phrase: str, expected: str) -> None:
+    assert parse_due(phrase, NOW, "UTC").isoformat() == expected
 
 
 # Floors the code meets after the round 3 fixes (docs/listening.md gives before and after).

@@ -615,7 +615,7 @@ def detect_commitment(
     low = text.lower()
     if not any(map(low.__contains__, QUICK)):
         return None  # most chat lines have no future marker at all: bail out cheaply
-    if ">" in text:
+    if ">" in text or "&gt;" in text:
         # A Slack quote ("> I'll send the W-9 tomorrow") repeats someone else's words, often
         # the other side's or a promise being chased; only the speaker's own lines count.
         text = "\n".join(line for line in text.split("\n") if not QUOTE_LINE.match(line))

@@ -35,7 +35,7 @@ ACTION_VERBS = frozenset(
     reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work
     prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
     showcase provision register nominate designate staff socialize socialise fill grab cut
-    swing stop pop tailor generate release raise revert knock come roll
+    swing stop pop tailor generate release raise revert knock come roll collect
     countersign notarize notarise""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
@@ -53,7 +53,8 @@ NEEDS_COMPLEMENT = {
     ),
     "have": re.compile(
         r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|drafted|"
-        r"written|prepared|updated|deployed|configured|provisioned|live|"
+        r"written|prepared|updated|deployed|configured|provisioned|live|filled\s+(?:in|out)|submitted|"
+        r"uploaded|reviewed|"
         r"sorted|wrapped|in\s+place|lined\s+up|set\s+up|scheduled|booked|confirmed|"
         r"to\s+(?:them|you|u|us|their|your|her|him))\b"
         r"|^have\s+(?:comments|feedback|redlines|an?\s+(?:answer|decision|update|response|reply|view|"
@@ -93,6 +94,9 @@ NEEDS_COMPLEMENT = {
     # "revert with feedback" (Indian English for "reply"), not "revert the change"
     "revert": re.compile(r"^revert\s+(?:back\s+)?(?:with|to\s+(?:us|them|you|u))\b", re.I),
     "knock": re.compile(r"^knock\s+out\b", re.I),
+    # "collect signatures", not "collect my thoughts"
+    "collect": re.compile(r"^collect\s+(?:the\s+|all\s+|their\s+)?(?:signatures?|sign-?offs?|approvals?|"
+                          r"feedback|requirements|references)\b", re.I),
     "roll": re.compile(r"^roll\s+(?:it\s+|this\s+)?out\b", re.I),
     "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?with\b", re.I),
     # "circle back with pricing"; a bare "will circle back" promises nothing in particular
@@ -176,6 +180,8 @@ TOMORROW = r"(?:tomorrow|tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2morrow|2moro
 TIME_CORE = (
     r"(?:"
     rf"(?:eod|eow|eom|eoq|eoy|cob|cop)(?:\s+(?:{DAYS}|today|{TOMORROW}))?"
+    # "end of day tomorrow" before "end of day"
+    rf"|end\s+of\s+(?:the\s+)?day\s+(?:{TOMORROW}|{DAYS})"
     rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|"
     rf"q[1-4]|{DAYS}|{MONTHS})"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
@@ -327,7 +333,7 @@ COMMIT = re.compile(
     + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
     + rf"|(?={COMPANY_TEAM}\s+(?:from|at|@)\s+(?-i:[A-Z]))[\w]+)"
     + rf"(?:'s{NP_WORD}{{1,2}}?|\s+(?-i:{COMPANY_TEAM}))?"
-    + rf"(?:\s+(?:from|at|on|@)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?)"
+    + rf"(?:\s+(?:from|at|on|@)\s+(?:(?-i:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)|{SIDE_OF}))?)"
     + r"(?P<paren>\s*\([^()]{1,40}\))?"
     + rf"(?P<mname>{THIRD_NP_MODAL})"
     # a mention: "<@U123> will host the kickoff" (whose side depends on who that is)
