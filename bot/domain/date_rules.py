@@ -396,6 +396,10 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
             r"today|tod|now|right now|asap|eod|cob|eob|end of (?:business )?day|close of business"
             r"|tonight|this (?:morning|afternoon|evening)|midnight|later (?:on )?today|later tonight"
             r"|(?:some ?time|end of) today|today some ?time|close of play|cop|end of business"
+            # minutes away: "within the hour", "in a sec", "shortly" are due today
+            r"|(?:within|in) (?:the |an |the next |next )?hour"
+            r"|in a (?:sec|second|bit|min|minute|moment|jiffy)"
+            r"|shortly|right away|straight away|in a few"
         ),
         _today,
     ),

@@ -114,7 +114,7 @@ CLOCK = rf"(?:[0-9]{{1,2}}(?::[0-9]{{2}})? ?(?:am|pm)|[0-9]{{1,2}}:[0-9]{{2}})(?
 TIME_OF_DAY = (
     rf"(?:{CLOCK}|{ZONE}|noon|midday|midnight|eod|cob|cop"
     r"|eob|end of (?:business )?day|end of business|close of (?:business|play)|morning|afternoon"
-    r"|evening|night|first thing(?: in the morning)?)"
+    r"|evening|night|first thing(?: in the morning)?|am|pm)"
 )
 TIME_SUFFIX = re.compile(
     rf"(?P<rest>.+?) (?:(?:at|by|@) ?)?{TIME_OF_DAY}|(?P<rest2>.+?) at [0-9]{{1,2}}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.domain.listening.detector_vocab import (
@@ -58,6 +58,7 @@ from bot.domain.listening.detector_vocab import (
     PUNCT_TO_SPACE,
     QUESTION_START,
     QUICK,
+    QUOTE_LINE,
     REPORT_VERBS,
     REPORTED_CLAUSE,
     SELF_HEDGE_KEYS,
@@ -480,6 +481,11 @@ def _from_commit_match(
     if reported_ctx and side == "get":
         who = _outer_who(prefix) or who
     found = _finish(side, vp, who)
+    if found is not None and found.due_text is None and prefix.strip():
+        # The date said before the promise: "first thing Monday I'll send ...", "By Friday, we'll ..."
+        lead = DUE.fullmatch(prefix.strip(" ,:;-–—"))
+        if lead is not None:
+            found = replace(found, due_text=lead.group("due").strip())
     if found is not None and low == "should" and found.due_text is None:
         return None  # "we should have the contract to them" is advice; with a date, a promise
     return found
@@ -609,6 +615,10 @@ def detect_commitment(
     low = text.lower()
     if not any(map(low.__contains__, QUICK)):
         return None  # most chat lines have no future marker at all: bail out cheaply
+    if ">" in text or "&gt;" in text:
+        # A Slack quote ("> I'll send the W-9 tomorrow") repeats someone else's words, often
+        # the other side's or a promise being chased; only the speaker's own lines count.
+        text = "\n".join(line for line in text.split("\n") if not QUOTE_LINE.match(line))
     text = _uncapped(normalise(text))
     for raw in sentences(text):
         sentence = raw.strip()

@@ -35,13 +35,14 @@ ACTION_VERBS = frozenset(
     reserve lock pull jump fast-track ship refund credit reimburse fly line wire remit work
     prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
     showcase provision register nominate designate staff socialize socialise fill grab cut
-    swing stop pop
+    swing stop pop tailor generate release raise revert knock come roll collect
     countersign notarize notarise""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
 NEEDS_COMPLEMENT = {
     "take": re.compile(r"^take\s+care\b", re.I),
-    "let": re.compile(r"^let\s+(?:us|you|u|me|them|him|her|everyone|the\s+team)\s+know\b", re.I),
+    "let": re.compile(
+        r"^let\s+(?:us|you|u|me|them|him|her|everyone|the\s+team)\s+know\b(?!\s+how\b)", re.I),
     "look": re.compile(r"^look\s+into\b", re.I),
     "dig": re.compile(r"^dig\s+into\b", re.I),
     "check": re.compile(r"^check\s+(?:with|on|in)\b.*\b(?:back|to\s+(?:them|you|u))\b", re.I),
@@ -51,7 +52,9 @@ NEEDS_COMPLEMENT = {
         re.I,
     ),
     "have": re.compile(
-        r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|"
+        r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|drafted|"
+        r"written|prepared|updated|deployed|configured|provisioned|live|filled\s+(?:in|out)|submitted|"
+        r"uploaded|reviewed|"
         r"sorted|wrapped|in\s+place|lined\s+up|set\s+up|scheduled|booked|confirmed|"
         r"to\s+(?:them|you|u|us|their|your|her|him))\b"
         r"|^have\s+(?:comments|feedback|redlines|an?\s+(?:answer|decision|update|response|reply|view|"
@@ -85,12 +88,25 @@ NEEDS_COMPLEMENT = {
         re.I,
     ),
     "kick": re.compile(r"^kick\s+off\b", re.I),
+    # "raise the PO" (an order or an invoice), not "raise concerns"
+    "raise": re.compile(r"^raise\s+(?:us\s+|them\s+)?(?:the|a|an|our|their)\s+(?:po|purchase\s+order|"
+                        r"invoice|requisition|req|order)\b", re.I),
+    # "revert with feedback" (Indian English for "reply"), not "revert the change"
+    "revert": re.compile(r"^revert\s+(?:back\s+)?(?:with|to\s+(?:us|them|you|u))\b", re.I),
+    "knock": re.compile(r"^knock\s+out\b", re.I),
+    # "collect signatures", not "collect my thoughts"
+    "collect": re.compile(r"^collect\s+(?:the\s+|all\s+|their\s+)?(?:signatures?|sign-?offs?|approvals?|"
+                          r"feedback|requirements|references)\b", re.I),
+    "roll": re.compile(r"^roll\s+(?:it\s+|this\s+)?out\b", re.I),
+    "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?with\b", re.I),
+    # "circle back with pricing"; a bare "will circle back" promises nothing in particular
+    "circle": re.compile(r"^circle\s+back\s+(?:with|to|on)\b", re.I),
     "speak": re.compile(r"^speak\s+(?:(?:to|with)\s+(?:their|the|them|him|her|(?-i:[A-Z]))|at\s)", re.I),
     "talk": re.compile(r"^talk\s+(?:(?:to|with)\s+)?(?:their|the|them|him|her|(?-i:[A-Z]))", re.I),
     "wrap": re.compile(r"^wrap\s+up\s+(?:the|their|our|a|an|this|that)\b", re.I),
     "spin": re.compile(r"^spin\s+up\b", re.I),
     "do": re.compile(
-        r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:intro|introduction|demo|walkthrough|call|"
+        r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:[\w-]+\s+){0,2}?(?:intro|introduction|demo|walkthrough|call|"
         r"workshop|training|session|review|deep[\s-]dive|presentation|onsite|kickoff|poc|"
         r"pilot|write-?up)\b",
         re.I,
@@ -155,7 +171,7 @@ del _verb, _variant, _form
 IGNORE = re.IGNORECASE
 APOS = "'"  # curly apostrophes are normalised to this before matching
 
-DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tues?|wed|thu(?:rs?)?|fri)"
+DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri)"
 MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -164,13 +180,17 @@ TOMORROW = r"(?:tomorrow|tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2morrow|2moro
 TIME_CORE = (
     r"(?:"
     rf"(?:eod|eow|eom|eoq|eoy|cob|cop)(?:\s+(?:{DAYS}|today|{TOMORROW}))?"
+    # "end of day tomorrow" before "end of day"
+    rf"|end\s+of\s+(?:the\s+)?day\s+(?:{TOMORROW}|{DAYS})"
     rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|"
     rf"q[1-4]|{DAYS}|{MONTHS})"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
     r"|tonight|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
     rf"year|{DAYS})"
-    rf"|next\s+(?:week|wk|month|quarter|year|{DAYS}|business\s+day)"
-    rf"|(?:first\s+thing\s+)?{DAYS}(?:\s+(?:morning|afternoon|evening|eod|am|pm))?"
+    rf"|(?:(?:early|mid|late)[\s-]+)?next\s+(?:week|wk|month|quarter|year|{DAYS}|business\s+day)"
+    # "a fortnight from tomorrow", "two weeks from Monday": before the bare day below
+    rf"|(?:a|one|two|three|\d)\s+(?:fortnight|weeks?|wks?)\s+from\s+(?:{DAYS}|{TOMORROW}|today|now)"
+    rf"|(?:first\s+thing\s+)?{DAYS}(?:\s+(?:week|morning|afternoon|evening|eod|am|pm))?"
     rf"|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}"
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
@@ -178,7 +198,8 @@ TIME_CORE = (
     r"one\s+|two\s+|three\s+|a\s+)(?:min|mins|minutes?|hours?|hrs?)"
     r"|within\s+(?:the|an|the\s+next)\s+(?:hour|day)|in\s+the\s+next\s+(?:hour|day)"
     r"|(?:in|within)\s+(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|one\s+|two\s+|three\s+|"
-    r"four\s+|five\s+|six\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?)"
+    r"four\s+|five\s+|six\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?|"
+    r"fortnights?)"
     r"|in\s+a\s+(?:bit|sec|min(?:ute)?|few)|shortly|asap|right\s+away|(?:right\s+)?now"
     r"|(?:right\s+)?after\s+(?:the|this|our|today's|lunch)(?:\s+[\w']+){0,2}?\s*"
     r"(?:call|meeting|demo|sync|lunch)?"
@@ -198,6 +219,7 @@ SUBJECT_PRONOUNS = frozenset("we i they he she".split())
 COMMA_PRONOUNS = frozenset("we i they he she it that which".split())
 DUE_START = frozenset(
     """by before on until till through thru no eod eow eom eoq eoy cob cop end first tomorrow
+    a one two three mon
     tmrw tmr tmrow tomorow tommorow tommorrow 2morrow 2moro tonight today later this next
     monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
     jan january feb february mar march apr april may jun june jul july aug august sep sept
@@ -270,6 +292,8 @@ THEIR_ROLE = (
     r"distributor|end\s+customer|integrator|"
     r"other\s+side|their\s+side|admin|it\s+team|buying\s+committee)"
 )
+# A department named with its company: "Acme legal will ...", "Procurement at Hooli will ...".
+COMPANY_TEAM = r"(?:legal|procurement|finance|security|infosec|ops|counsel|purchasing|leadership)"
 # "should be able to": a hedged promise is still a promise ("I should be able to send it Friday").
 ABLE = (
     r"(?:\s+should\s+be\s+able\s+to"
@@ -304,9 +328,12 @@ COMMIT = re.compile(
     + rf"|(?P<np>\btheir{NP_WORD}{{1,5}}?|\bthe\s+(?:[\w-]+\s+)?{THEIR_ROLE}(?:'s)?{NP_WORD}{{0,2}}?"
     + rf"|\b{BARE_ROLE}(?:'s)?{NP_WORD}{{0,2}}?)"
     + rf"(?P<mnp>{THIRD_NP_MODAL})"
-    # Acme / Acme's team / Dana from Acme (case-sensitive: names are capitalised)
-    + rf"|(?P<name>(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
-    + rf"(?:'s{NP_WORD}{{1,2}}?)?(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?)"
+    # Acme / Acme's team / Acme legal / Dana from Acme / Lisa @ Umbrella / Legal at Hooli
+    # (case-sensitive: names are capitalised)
+    + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
+    + rf"|(?={COMPANY_TEAM}\s+(?:from|at|@)\s+(?-i:[A-Z]))[\w]+)"
+    + rf"(?:'s{NP_WORD}{{1,2}}?|\s+(?-i:{COMPANY_TEAM}))?"
+    + rf"(?:\s+(?:from|at|on|@)\s+(?:(?-i:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)|{SIDE_OF}))?)"
     + r"(?P<paren>\s*\([^()]{1,40}\))?"
     + rf"(?P<mname>{THIRD_NP_MODAL})"
     # a mention: "<@U123> will host the kickoff" (whose side depends on who that is)
@@ -369,7 +396,7 @@ HEDGE_KEYS = tuple(
     )
 )  # fmt: skip
 REPORT_VERBS = frozenset(
-    "said says confirmed mentioned promised wrote emailed replied texted".split()
+    "said says saying confirmed mentioned promised wrote emailed replied texted".split()
 )
 PAST_KEYS = tuple(
     f" {k} "
@@ -508,10 +535,12 @@ PROGRESSIVE_OPINION = re.compile(r"\s+(?:too|so|way\s+too)\s+(?:many|much)\b", I
 # Said anywhere in the sentence, these make it an opinion: "... this quarter imo"
 OPINION_KEYS = (" imo ", " imho ", " in my opinion ", " in my humble opinion ")
 # A report that denies the promise: "they never said they would sign"
+# A quoted line in Slack: "> text" (mrkdwn), or "&gt; text" as the raw event carries it.
+QUOTE_LINE = re.compile(r"^\s*(?:>|&gt;)")
 DENIED_REPORT_KEYS = tuple(
     f" {k} "
     for k in ("never", "didn't", "did not", "not", "hasn't", "haven't", "doesn't", "don't",
-              "nobody", "no one")
+              "nobody", "no one", "keep saying", "keeps saying", "kept saying")
 )  # fmt: skip
 # An appositive between a subject and its modal: "Their champion, Lisa, is gonna ..." or
 # "Sam, our SE, will ...". The first is read without the name, the second with the role
