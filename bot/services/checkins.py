@@ -174,7 +174,7 @@ class CheckinService:
         """
         payload = job["payload"]
         deal = self.store.get(scope, DEAL, payload["deal_key"])
-        if deal is not None and deal.get("stage") != Stage.SIGNED.value:
+        if not _still_signed(deal):
             return None
         tz = self.zones.channel(scope)
         today = local_date(now, tz)
@@ -204,11 +204,12 @@ def of_signed_deals(store: Store, scope: Scope, docs: list[Doc]) -> list[Doc]:
     A deal lost or moved back keeps its planned check-ins (signing again brings them back),
     but announcing them as upcoming would promise posts that are going to be skipped.
     """
-    def signed(doc: Doc) -> bool:
-        deal = store.get(scope, DEAL, doc["payload"]["deal_key"])
-        return deal is None or deal.get("stage") == Stage.SIGNED.value
+    return [d for d in docs if _still_signed(store.get(scope, DEAL, d["payload"]["deal_key"]))]
 
-    return [d for d in docs if signed(d)]
+
+def _still_signed(deal: Doc | None) -> bool:
+    """A check-in's deal is signed (or gone from the store: nothing says otherwise)."""
+    return deal is None or deal.get("stage") == Stage.SIGNED.value
 
 
 def _set_status(status: str):  # noqa: ANN202 - a small change function for JobStore.change

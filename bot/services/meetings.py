@@ -85,9 +85,7 @@ class Meetings:
 
     def waiting(self, actor: Actor, tz: str) -> Outcome:
         """`/partner meeting` alone: the debriefs this channel is waiting for, or how to ask for one."""
-        docs = sorted(self._jobs.find(actor.scope, lambda doc: (
-            doc.get("type") == POST and str(doc.get("id", "")).startswith(_JOB_PREFIX)
-            and doc.get("status") == PENDING)), key=lambda doc: doc["due_at"])
+        docs = self._pending(actor.scope)
         if not docs:
             return error("meeting_needs_topic", usage_of="meeting")
         local = zone(tz)
@@ -96,14 +94,18 @@ class Meetings:
              "ends_at": parse(doc["due_at"]).astimezone(local)} for doc in docs[:_LIST_LIMIT]],
             "more": max(0, len(docs) - _LIST_LIMIT)}))
 
-    def _waiting(self, scope: Scope, topic: str) -> list[Doc]:
-        """This channel's debriefs for ``topic`` that haven't been posted yet, soonest first."""
-        key = topic_key(topic)
+    def _pending(self, scope: Scope) -> list[Doc]:
+        """This channel's `/partner meeting` debriefs that haven't been posted yet, soonest first."""
         docs = self._jobs.find(scope, lambda doc: (
             doc.get("type") == POST and str(doc.get("id", "")).startswith(_JOB_PREFIX)
-            and doc.get("status") == PENDING
-            and topic_key(str(((doc.get("payload") or {}).get("context") or {}).get("topic", ""))) == key))
+            and doc.get("status") == PENDING))
         return sorted(docs, key=lambda doc: doc["due_at"])
+
+    def _waiting(self, scope: Scope, topic: str) -> list[Doc]:
+        """The pending debriefs (:meth:`_pending`) for ``topic``."""
+        key = topic_key(topic)
+        return [doc for doc in self._pending(scope)
+                if topic_key(str(((doc.get("payload") or {}).get("context") or {}).get("topic", ""))) == key]
 
     def _stop(self, scope: Scope, job_id: str, reason: str, now: datetime) -> None:
         """Cancel a debrief that is still pending; one already posting or posted stays as is."""
