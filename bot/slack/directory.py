@@ -261,8 +261,8 @@ class Directory:
         cursor = None
         try:
             while True:
-                page = self._client.conversations_members(channel=channel_id, limit=200, cursor=cursor,
-                                                          **self._auth(workspace))
+                page = self._ask(self._client.conversations_members, channel=channel_id, limit=200,
+                                 cursor=cursor, **self._auth(workspace))
                 members.update(str(m) for m in page.get("members", []))
                 cursor = (page.get("response_metadata") or {}).get("next_cursor")
                 if not cursor:
@@ -270,7 +270,7 @@ class Directory:
         except SlackApiError as exc:
             log.warning("conversations.members failed for %s: %s", channel_id, exc.response.get("error"))
             return None
-        except Exception as exc:  # timeouts: say nothing rather than something wrong
+        except Exception as exc:  # timeouts, Slack slow moments ago: say nothing rather than something wrong
             log.warning("conversations.members failed for %s: %s", channel_id, type(exc).__name__)
             return None
         self._channels.put(key, members)
