@@ -47,15 +47,20 @@ def test_everything_kept_on_both_sides_is_said_plainly(slack, clock):
     assert "We promised 1 and kept 1; they promised 1 and kept 1." in text
 
 
-def test_a_channel_shared_with_the_partner_never_shows_them_our_advice_about_them(
-        slack, emulator, clock):
-    """Slack Connect: the digest is read by the partner; the follow-up on them stays with us."""
+def their_intro_late_in_a_shared_channel(slack, emulator, clock) -> None:
+    """A Slack Connect channel with Dana of the partner: we delivered, their intro is 11 days late."""
     emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
     emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
     slack.command("give pilot workspace", user=ALICE, channel=SHARED)
     slack.command("done 1", user=ALICE, channel=SHARED)
     slack.command("get intro to their CFO by Nov 24", user=ALICE, channel=SHARED)
-    clock.advance(timedelta(days=12))  # their intro 11 days late, we delivered: the brave talk
+    clock.advance(timedelta(days=12))
+
+
+def test_a_channel_shared_with_the_partner_never_shows_them_our_advice_about_them(
+        slack, emulator, clock):
+    """Slack Connect: the digest is read by the partner; the follow-up on them stays with us."""
+    their_intro_late_in_a_shared_channel(slack, emulator, clock)
     assert nudges(reply(slack.command("list", user=ALICE, channel=SHARED))) == ["brave_conversation"]
     before = len(emulator.messages(SHARED))
     slack.command("digest now", user=ALICE, channel=SHARED)
@@ -73,12 +78,7 @@ def test_a_channel_shared_with_the_partner_never_shows_them_our_advice_about_the
 
 def test_a_stage_post_in_a_shared_channel_asks_the_stage_question_not_about_their_delay(
         slack, emulator, clock):
-    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
-    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
-    slack.command("give pilot workspace", user=ALICE, channel=SHARED)
-    slack.command("done 1", user=ALICE, channel=SHARED)
-    slack.command("get intro to their CFO by Nov 24", user=ALICE, channel=SHARED)
-    clock.advance(timedelta(days=12))
+    their_intro_late_in_a_shared_channel(slack, emulator, clock)
     before = len(emulator.messages(SHARED))
     slack.command("deal Acme negotiation", user=ALICE, channel=SHARED)
     emulator.wait_for(lambda calls: len(emulator.messages(SHARED)) > before)
