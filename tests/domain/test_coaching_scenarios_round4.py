@@ -194,6 +194,60 @@ SCENARIOS = [
 ]
 
 
+# A second batch, written (expectations first) after the first was fixed.
+SCENARIOS += [
+    Scenario("undated promises, forty-one days without movement: still on track",
+             [give("joint webinar", made=41), get("customer story", made=41)], "on_track",
+             benefit=ago(0)),
+    Scenario("only our promise is undated, fifty days still: agree its date",
+             [give("joint webinar", made=50), get("customer story", made=50, due=-20)], "set_dates",
+             says=("1 of ours open without a date",), never=("of theirs open without",),
+             benefit=ago(0)),
+    Scenario("'agree dates' said yesterday: not again, and no 'on track' in its place",
+             [give(made=60), get(made=60)], "quiet", benefit=ago(0), given={"set_dates": [ago(1)]}),
+    Scenario("signed, our undated promise untouched for seven weeks: follow through comes first",
+             [give("admin training", made=49), get(made=49)], "follow_through",
+             deal=deal(Stage.SIGNED, 49), benefit=ago(0)),
+    Scenario("lost, undated promises untouched for two months: settle them, no 'agree dates'",
+             [give(made=60), get(made=60)], "close_out", never=("date",),
+             deal=deal(Stage.LOST, 50), given={"stage_lost": [ago(50)]}),
+    Scenario("reopened into prospecting with only asks on the ledger: give before asking more",
+             [get("org chart"), get("budget")], "stage_opening",
+             says=("Before we ask them for more", "asked for 2"), deal=reopened(0, Stage.PROSPECTING),
+             stage_changed=True),
+    Scenario("theirs kept three days late, yesterday: thank them, and the small print says late",
+             [give(kept=20), get("usage data", due=4, kept=1)], "celebrate_kept",
+             says=("They delivered", "3 days after it was due"), never=("on time",), benefit=ago(0)),
+    Scenario("ours kept on its due day: on time, never late",
+             [give("pricing sheet", due=1, kept=1), get(due=-9)], "celebrate_kept",
+             says=("on time",), never=("late", "patience"), benefit=ago(0)),
+    Scenario("brave conversation suggested two days ago, still stalled: the short reminder",
+             [give(kept=20), get("API keys", due=14)], "brave_conversation",
+             says=("Has the brave conversation happened yet?", "14 days"),
+             given={"brave_conversation": [ago(2)]}, repeat=True),
+    Scenario("escalation said yesterday: the short question about their sponsor",
+             [give(kept=50), get("rollout plan", due=36)], "escalate", says=("sponsor",),
+             deal=deal(Stage.SIGNED, 46), given={"brave_conversation": [ago(21)], "escalate": [ago(1)]},
+             repeat=True),
+    Scenario("three of ours late, two on the same day: all three owned",
+             [give(due=5), give(due=3), give(due=3), get(kept=2)], "our_late",
+             says=("3 of *our* promises have slipped", "and 2 more of ours late")),
+    Scenario("lost post on an empty ledger: the reflection, nothing recorded",
+             [], "stage_lost", says=("Nothing was recorded on either side.",),
+             deal=deal(Stage.LOST, 0), stage_changed=True),
+    Scenario("their late item's text tries to forge a link: the follow-up shows it escaped",
+             [give(kept=9), get(INJECTION, due=3)], "follow_up",
+             says=("&lt;http://evil.example|our portal&gt;",), never=("<http", "<!channel>")),
+    Scenario("ours due today and theirs a day past due: name ours, theirs is just past due",
+             [give("demo environment", due=0), get(due=1)], "on_track",
+             says=("one of ours is due today", "1 of theirs just past due"),
+             never=("Nothing needs you",), benefit=ago(0)),
+    Scenario("a benefit noted, then three gives: what's in it for them, since the last note",
+             [give(made=2), give(made=1), give(made=0.5), get(due=-9)], "wiift",
+             says=("3 of our gives are logged", "since the last one"), benefit=ago(3)),
+]
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_round4_scenario(scenario: Scenario) -> None:
     nudge = assess(scenario.history())
@@ -218,6 +272,19 @@ PARTNER_READS = [
     Scenario("lost post in a shared channel while they are late: the reflection, no blame",
              [give(kept=20), get("pilot data", due=15)], "stage_lost",
              never=("follow-up", "brave", "overdue"), deal=deal(Stage.LOST, 0), stage_changed=True),
+    # second batch
+    Scenario("a shared channel's digest when we only ask: give first, without coaching tactics aloud",
+             [get("intro to their CFO"), get("usage data")], "asking_without_giving",
+             says=("giving to receive",), never=("every ask gets easier",)),
+    Scenario("a shared channel's digest asking what's in it for them: no talk of 'their boss'",
+             [give(kept=20), give(kept=19), get(due=-9)], "wiift",
+             never=("their boss", "lands better"), given={"celebrate_kept": [ago(1)]}),
+    Scenario("a shared channel's stage post while ours is late: our slip owned in the open",
+             [give("security pack", due=2), get(due=-5)], "our_late",
+             says=("One of *our* promises has slipped",), deal=deal(Stage.SIGNED, 0), stage_changed=True),
+    Scenario("a shared channel after a loss, theirs open: settle it, no chasing in front of them",
+             [give(kept=20), get("pilot data", due=15)], "close_out",
+             never=("follow-up", "brave", "walk"), deal=deal(Stage.LOST, 5), given={"stage_lost": [ago(5)]}),
 ]
 
 
@@ -225,6 +292,14 @@ PARTNER_READS = [
 def test_round4_post_the_partner_reads(scenario: Scenario) -> None:
     history = replace(scenario.history(), partner_reads=True)
     check_advice(assess(history), scenario)
+
+
+@pytest.mark.parametrize("variant", range(3))
+def test_every_opening_question_escapes_a_deal_name_that_tries_to_ping(variant: int) -> None:
+    history = SCENARIOS[0].history()
+    nudge = assess(replace(history, deal=DealState(INJECTION, Stage.QUALIFIED, ago(0)), stage_changed=True))
+    text = str(environment().get_template("_coaching.j2").module.text(nudge, variant))
+    assert "<!channel>" not in text and "<@U123>" not in text and "<http" not in text, text
 
 
 @pytest.mark.parametrize("variant", range(3))
