@@ -51,8 +51,8 @@ CELEBRATE_WITHIN_DAYS = 7
 DUE_TODAY_REPEAT_DAYS = 1
 # Three days on the shared plan without their yes: the expectation deserves saying out loud again.
 UNCONFIRMED_AFTER_DAYS = 3
-# Six weeks with nothing added or kept, and promises without a date: they are turning into
-# empty words. Agree dates, or drop what no longer applies (a sales cycle touches it sooner).
+# A promise open six weeks without a date is turning into empty words: agree a date, or drop
+# it (a live deal would have dated it sooner).
 STALE_AFTER_DAYS = 42
 
 # --- nudge ids (stable: templates, tests and the coaching log use them) -----------------
@@ -451,7 +451,7 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
                                    "benefit_noted": history.benefit_noted_at is not None}))
     stale = _stale(history, base)
     if stale is not None:
-        # Undated promises nobody touched for weeks: "on track" would be the wrong comfort.
+        # Promises left undated for weeks: "on track" would be the wrong comfort.
         found.append(stale)
     elif ours.promised > 0 and theirs.promised > 0:
         # "Nothing needs you" would be false on the day one of ours falls due.
@@ -462,19 +462,17 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
 
 
 def _stale(history: ChannelHistory, base: dict[str, Any]) -> Nudge | None:
-    """Open promises without a date, and nothing added or kept for STALE_AFTER_DAYS: a nudge to
-    agree dates (or drop), else None."""
-    undated = [c for c in history.items if c.is_open and c.due_on is None]
-    if not undated:
+    """Open promises made STALE_AFTER_DAYS or more ago and still without a date: a nudge to agree
+    dates (or drop them), else None. Activity elsewhere doesn't help them: while we keep
+    delivering, an undated ask of theirs can sit unnoticed for months."""
+    stale = [c for c in history.items if c.is_open and c.due_on is None
+             and _days(c.created_at, history.now) >= STALE_AFTER_DAYS]
+    if not stale:
         return None
-    moved = max((t for c in history.items if c.status != "dropped"
-                 for t in (c.created_at, c.closed_at) if t is not None and t <= history.now),
-                default=None)
-    if moved is None or _days(moved, history.now) < STALE_AFTER_DAYS:
-        return None
-    return Nudge(SET_DATES, {**base, "undated": len(undated), "still_days": _days(moved, history.now),
-                             "ours_undated": sum(1 for c in undated if c.side == "give"),
-                             "theirs_undated": sum(1 for c in undated if c.side == "get")})
+    return Nudge(SET_DATES, {**base, "undated": len(stale),
+                             "oldest_days": max(_days(c.created_at, history.now) for c in stale),
+                             "ours_undated": sum(1 for c in stale if c.side == "give"),
+                             "theirs_undated": sum(1 for c in stale if c.side == "get")})
 
 
 def stage_prompt(stage: Stage) -> str:

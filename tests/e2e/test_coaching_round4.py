@@ -87,11 +87,11 @@ def test_undated_promises_left_for_six_weeks_are_not_called_on_track(slack, cloc
     slack.command("get customer story", user=ALICE, channel=DEAL)
     clock.advance(timedelta(days=41))
     assert nudge_of(slack.command("list", user=ALICE, channel=DEAL)) == "on_track"
-    clock.advance(timedelta(days=1))  # six weeks with nothing added or kept
+    clock.advance(timedelta(days=1))  # six weeks without a date
     answer = slack.command("list", user=ALICE, channel=DEAL)
     assert nudge_of(answer) == "set_dates"
     text = reply_text(answer)
-    assert "Nothing added or kept in 42 days; 1 of ours and 1 of theirs open without a date." in text
+    assert "1 of ours and 1 of theirs open with no date, the oldest made 42 days ago." in text
     assert "On track" not in text
     # Dates agreed on both: the promises are tracked again, and "on track" is true once more.
     slack.command("edit 1 by Jan 29", user=ALICE, channel=DEAL)
