@@ -1,6 +1,7 @@
 """Round four of coaching wisdom over signed HTTP: a lost deal reopened after their stall, a
 stage post after asks were logged, a signature with nothing written down, our own promise kept
-late, everything of ours delivered while theirs is open, and undated promises left for weeks."""
+late, everything of ours delivered while theirs is open, undated promises left for weeks, and our
+slip owned in a digest the partner reads."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import all_text, coaching_paragraphs, nudges, reply_text
+from tests.e2e.test_coaching_round3 import DANA, SHARED
 from tests.e2e.test_coaching_wisdom import nudge_of, stage_post, their_stall
 
 
@@ -98,3 +100,23 @@ def test_undated_promises_left_for_six_weeks_are_not_called_on_track(slack, cloc
     slack.command("edit 2 by Jan 29", user=ALICE, channel=DEAL)
     clock.advance(timedelta(days=4))
     assert nudge_of(slack.command("list", user=ALICE, channel=DEAL)) == "on_track"
+
+
+def test_our_slip_in_a_digest_the_partner_reads_is_owned_to_them(slack, emulator, clock):
+    """Slack Connect: the digest owns our slip in the open, without 'tell them' behind their back."""
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    slack.command("give security pack by Nov 25", user=ALICE, channel=SHARED)
+    slack.command("get usage report by Dec 18", user=ALICE, channel=SHARED)
+    clock.advance(timedelta(days=4))  # ours two days late
+    before = len(emulator.messages(SHARED))
+    slack.command("digest now", user=ALICE, channel=SHARED)
+    emulator.wait_for(lambda calls: len(emulator.messages(SHARED)) > before)
+    digest = emulator.messages(SHARED)[-1]
+    assert nudges(digest) == ["our_late"]
+    text = all_text(digest)
+    assert "One of *our* promises has slipped" in text and "post a new date we can keep" in text
+    assert "Tell them before they have to ask" not in text
+    # Alice's own reply, which the partner doesn't see, asks her as before (shorter: just said).
+    assert "Have we told them, with a new date we can keep?" in reply_text(
+        slack.command("list", user=ALICE, channel=SHARED))
