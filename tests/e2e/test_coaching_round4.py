@@ -5,12 +5,13 @@ slip owned in a digest the partner reads."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import all_text, coaching_paragraphs, nudges, reply_text
 from tests.e2e.test_coaching_round3 import DANA, SHARED
 from tests.e2e.test_coaching_wisdom import nudge_of, stage_post, their_stall
+from tests.e2e.test_schedule import posted, quiet
 
 
 def test_a_lost_deal_reopened_after_their_stall_is_not_told_to_walk_away(slack, emulator, clock):
@@ -120,3 +121,28 @@ def test_our_slip_in_a_digest_the_partner_reads_is_owned_to_them(slack, emulator
     # Alice's own reply, which the partner doesn't see, asks her as before (shorter: just said).
     assert "Have we told them, with a new date we can keep?" in reply_text(
         slack.command("list", user=ALICE, channel=SHARED))
+
+
+def test_a_digest_never_says_we_give_more_than_we_get_when_they_delivered_more(
+        slack, bot, emulator, clock):
+    """The trend counts promises; it must not read as 'we give more' while only they delivered."""
+    quiet(bot)
+    schedule = bot.runtime.services.schedule
+    slack.command("give pilot workspace by Dec 18", user=ALICE, channel=DEAL)
+    slack.command("get intro to their CFO", user=ALICE, channel=DEAL)
+    slack.command("get usage data", user=ALICE, channel=DEAL)
+    slack.command("done 2", user=ALICE, channel=DEAL)
+    slack.command("done 3", user=ALICE, channel=DEAL)
+    schedule.sweep()  # plans Monday's weekly digest, whose snapshot the next one compares with
+    clock.set(datetime(2026, 11, 30, 14, 0, tzinfo=UTC))
+    schedule.sweep()
+    assert len(posted(emulator, "digest:2026-W49", DEAL)) == 1
+    for what in ("admin training", "data migration", "security pack"):
+        slack.command(f"give {what} by Dec 18", user=ALICE, channel=DEAL)
+    before = len(emulator.messages(DEAL))
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: len(emulator.messages(DEAL)) > before)
+    text = all_text(emulator.messages(DEAL)[-1])
+    assert "*We give:* 4 open · 0 kept" in text and "*We get:* 0 open · 2 kept" in text
+    assert "giving more than we get" not in text
+    assert "More one-sided than last week — we've promised more than we've asked of them" in text
