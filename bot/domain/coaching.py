@@ -113,6 +113,8 @@ class DealState:
     # When it came back into play after being lost (None: never lost, or lost now): the
     # partner returning to the table is their side moving, like a signature.
     reopened_at: datetime | None = None
+    # It was signed at some point before its current stage: a loss now ends a partnership.
+    was_signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -306,7 +308,7 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
                  base: dict[str, Any]) -> Nudge:
     deal = history.deal
     assert deal is not None
-    facts = {**base, "deal": deal.name, "next_due": ours.next_due}
+    facts = {**base, "deal": deal.name, "next_due": ours.next_due, "was_signed": deal.was_signed}
     if deal.stage.is_early:
         return Nudge(STAGE_OPENING, facts)
     if deal.stage.is_closing:

@@ -146,3 +146,16 @@ def test_a_digest_never_says_we_give_more_than_we_get_when_they_delivered_more(
     assert "*We give:* 4 open · 0 kept" in text and "*We get:* 0 open · 2 kept" in text
     assert "giving more than we get" not in text
     assert "More one-sided than last week — we've promised more than we've asked of them" in text
+
+
+def test_a_partnership_lost_after_its_signature_asks_what_came_after_it(slack, bot, emulator, clock):
+    quiet(bot)
+    slack.command("give onboarding plan", user=ALICE, channel=DEAL)
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    assert nudges(stage_post(slack, emulator, "Acme signed")) == ["stage_signed"]
+    clock.advance(timedelta(days=120))
+    post = stage_post(slack, emulator, "Acme lost")
+    assert nudges(post) == ["stage_lost"] and coaching_paragraphs(post) == 1
+    text = all_text(post)
+    assert "after the signature" in text
+    assert "Not every deal should close" not in text
