@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.action_ids import base_action_id
+
 COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id")
 # Slack's payloads nest a dozen levels at most (rich text lists in blocks in a message in
 # an event); far deeper would only make the listeners' recursive walks hit Python's limit.
@@ -199,7 +201,7 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
             payload.get("response_url"), str
         ):
             return "block_actions on a message without a response_url"
-        if any(a["action_id"] in MESSAGE_ONLY_ACTIONS for a in actions) and not isinstance(
+        if any(base_action_id(a["action_id"]) in MESSAGE_ONLY_ACTIONS for a in actions) and not isinstance(
             payload.get("response_url"), str
         ):
             return "block_actions for a message's button without a response_url"
