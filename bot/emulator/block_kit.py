@@ -17,6 +17,12 @@ view ids and metadata, the fields that take plain_text only) and counts every le
 UTF-16 code units, as JavaScript does: Slack doesn't say how it counts, and a UTF-16
 count is never below the code point count, so text that passes here passes either way
 (an emoji outside the BMP counts 2).
+
+:func:`element_problems` and :func:`view_surface_problems` add the documented rules that
+are not lengths (an overflow's 2 to 5 options, http(s) URLs, text-object flags, initial
+options among the options, real dates, a modal's title and submit). Two rules are
+stricter than Slack, which only advises them: a message with blocks carries a non-blank
+``text`` fallback, and an ``action_id`` is unique in the whole message or view.
 """
 
 from __future__ import annotations
@@ -248,6 +254,8 @@ def view_length_problems(view: dict[str, Any]) -> list[str]:
             problems.append(f"{key} is {slack_length(str(value['text']))} characters (limit {limit})")
         if _is_text_object(value) and value.get("type") != "plain_text":
             problems.append(f"{key} must be a plain_text object")
+        if _is_text_object(value) and not str(value["text"]).strip():
+            problems.append(f"{key} text is empty or blank")
     for key, limit in VIEW_STRING_LIMITS.items():
         value = view.get(key)
         if value is not None and not isinstance(value, str):
@@ -422,6 +430,8 @@ def view_surface_problems(view: dict[str, Any]) -> list[str]:
     tab takes no title, submit or close (those are a modal's)."""
     blocks = [b for b in view.get("blocks") or [] if isinstance(b, dict)]
     if view.get("type") == "modal":
+        if view.get("title") is None:
+            return ["a modal needs a title"]
         if any(b.get("type") == "input" for b in blocks) and view.get("submit") is None:
             return ["a modal with input blocks needs a submit button"]
         return []

@@ -310,3 +310,15 @@ def test_a_message_holds_50_blocks_and_a_modal_100():
     assert message_problems({"text": "x", "blocks": [section()] * 51}) is not None
     assert not view_problems(modal([section()] * 100))
     assert view_problems(modal([section()] * 101))
+
+
+@pytest.mark.parametrize("key", ["title", "submit", "close"])
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_modal_title_submit_and_close_are_never_blank(key, blank):
+    assert not view_problems(modal(**{key: plain("Fine")}))
+    assert view_problems(modal(**{key: plain(blank)}))
+
+
+def test_a_modal_has_a_title():
+    untitled = {k: v for k, v in modal().items() if k != "title"}
+    assert view_problems(untitled) == ["view: a modal needs a title"]
