@@ -281,7 +281,10 @@ def parse_command(text: str) -> Command:
     rest = rest.strip()
 
     if sub in ("help", "?", "-h", "--help"):
-        return Help(topic=rest.lower() or None)
+        topic = rest.lower() or None
+        if topic is not None and topic.split()[0] in PLAN_WORDS:
+            topic = "plan"  # the commands of the mutual plan, with what it is
+        return Help(topic=topic)
     if sub in ("give", "get"):
         private = bool(_PRIVATE_MARK.search(rest))
         rest = _PRIVATE_MARK.sub(" ", rest).strip()

@@ -189,3 +189,30 @@ def test_long_names_many_channels_and_many_meetings(slack, bot, emulator, clock)
     bot.wait_idle()
     assert refusals(emulator) == []
     assert_inert(sent_texts(emulator))
+
+
+def test_the_partners_confirmations_and_longest_proposals_are_posted_as_slack_takes_them(
+        slack, bot, emulator, clock):
+    """From the plan page: confirmations announced in the channel, proposals of the longest
+    hostile wording sent to the owner, accepted and declined."""
+    from tests.e2e.test_mutual_plan import csrf_of, share, submit
+
+    for n in range(4):
+        slack.command(f"get {n}{hostile(MAX_WHAT - 20, seed=n)} by Dec 20", user=ALICE, channel=DEAL)
+    link = share(slack)
+    csrf = csrf_of(requests.get(link, timeout=10))
+    assert submit(link, "confirm", 1, csrf=csrf).status_code == 303
+    for number in (2, 3):
+        answer = submit(link, "propose", number, csrf=csrf, what=dense(MAX_WHAT), due_on="2027-01-15")
+        assert answer.status_code == 303, answer.text[:300]
+    bot.wait_idle()
+    dms = emulator.messages(ALICE)
+    accepts = [b for dm in dms for b in buttons(dm, "plan_accept")]
+    declines = [b for dm in dms for b in buttons(dm, "plan_decline")]
+    assert len(accepts) == 2 and len(declines) == 2
+    slack.action(accepts[0]["action_id"], accepts[0]["value"], user=ALICE, channel="D0ALICE")
+    slack.action(declines[1]["action_id"], declines[1]["value"], user=ALICE, channel="D0ALICE")
+    bot.wait_idle()
+    assert refusals(emulator) == []
+    assert_inert(sent_texts(emulator))
+    assert "accepted the partner's change" in sent_texts(emulator)

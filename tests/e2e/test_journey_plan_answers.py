@@ -62,3 +62,13 @@ def test_the_home_tab_counts_the_deals_it_leaves_out(slack, bot, emulator):
     text = all_text(emulator.home_view(ALICE))
     assert "…and 5 more, touched longer ago" in text
     assert text.count("Qualified in") == 15
+
+
+@pytest.mark.parametrize("topic", ["plan", "mutual plan", "confirm"])
+def test_help_on_the_plan_explains_it_and_shows_its_commands_only(slack, topic):
+    """`help plan` answered "There's no `plan` command" and listed all seventeen."""
+    answer = reply_text(slack.command(f"help {topic}", user=ALICE, channel=DEAL))
+    assert "*The mutual plan* is this channel's shared items" in answer
+    assert "There's no" not in answer
+    shown = {line.split("*")[1] for line in answer.splitlines() if line.startswith("*") and " — " in line}
+    assert shown == {"list", "share", "export", "private"}
