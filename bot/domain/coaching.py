@@ -397,9 +397,12 @@ def _celebration(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
     if latest is None:
         return None
     assert latest.closed_at is not None
-    late_days = (latest.closed_day - latest.due_on).days if latest.kept_late() else 0  # type: ignore[operator]
+    # Days after (late) or before (early) its due date; a kept promise's timing is part of the news.
+    ahead = (latest.due_on - latest.closed_day).days if latest.due_on and latest.closed_day else 0  # type: ignore[operator]
+    late_days, early_days = max(0, -ahead), max(0, ahead)
     return Nudge(CELEBRATE_KEPT, {
         **base, **_item_facts("item", latest), "side": latest.side, "late_days": late_days,
+        "early_days": early_days,
         "due_on": latest.due_on,
         "kept_on": latest.closed_day, "kept_at": latest.closed_at,
         "since_signature": signed_at is not None})

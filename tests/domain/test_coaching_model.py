@@ -199,7 +199,7 @@ CASES = [
          "*#{n}* the intro (theirs) kept Sun 13 Dec 2026, 2 days after it was due."),
     Case("our delivery on time six days ago is still worth celebrating",
          [give("the pilot", due=5, kept=6), get()], "celebrate_kept",
-         "*#{n}* the pilot (ours) kept Tue 8 Dec 2026, on time."),
+         "*#{n}* the pilot (ours) kept Tue 8 Dec 2026, on time (1 day early)."),
     Case("a delivery seven days ago is old news",
          [give(kept=7), get()], "on_track", "We promised 1 and kept 1; they promised 1 and kept 0."),
     Case("a delivery celebrated the moment it was marked done is not celebrated again",
