@@ -11,7 +11,7 @@ from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import all_text, coaching_paragraphs, nudges, reply_text
 from tests.e2e.test_coaching_round3 import DANA, SHARED
 from tests.e2e.test_coaching_wisdom import nudge_of, stage_post, their_stall
-from tests.e2e.test_schedule import posted, quiet
+from tests.e2e.test_schedule import dms, posted, quiet
 
 
 def test_a_lost_deal_reopened_after_their_stall_is_not_told_to_walk_away(slack, emulator, clock):
@@ -159,3 +159,20 @@ def test_a_partnership_lost_after_its_signature_asks_what_came_after_it(slack, b
     text = all_text(post)
     assert "after the signature" in text
     assert "Not every deal should close" not in text
+
+
+def test_after_a_lost_deal_no_reminder_chases_their_side_but_ours_still_come(
+        slack, bot, emulator, clock):
+    """Reminders follow the coach: after a loss we keep our word, and stop chasing theirs."""
+    quiet(bot)
+    schedule = bot.runtime.services.schedule
+    slack.command("give pilot workspace by Wednesday", user=ALICE, channel=DEAL)
+    slack.command("get intro to their CFO by Wednesday", user=ALICE, channel=DEAL)
+    slack.command("deal Acme lost", user=ALICE, channel=DEAL)
+    clock.set(datetime(2026, 11, 24, 14, tzinfo=UTC))  # the day before, 09:00 in New York
+    schedule.sweep()
+    clock.set(datetime(2026, 11, 26, 14, tzinfo=UTC))  # the day after: overdue
+    schedule.sweep()
+    texts = [all_text(dm) for dm in dms(emulator)]
+    assert len(texts) == 2 and all("pilot workspace" in text for text in texts)
+    assert not any("intro to their CFO" in text or "follow-up" in text for text in texts)
