@@ -58,7 +58,11 @@ def histories(draw: st.DrawFn) -> ChannelHistory:
     deal = None
     if stage is not None:
         since = NOW - timedelta(days=draw(st.integers(0, 60)))
-        deal = DealState("Acme", stage, since, signed_at=since if stage is Stage.SIGNED else None)
+        # Back in play after a loss (at or before it entered this stage), or a loss after a signature.
+        reopened = since - timedelta(days=draw(st.integers(0, 30))) \
+            if stage is not Stage.LOST and draw(st.booleans()) else None
+        deal = DealState("Acme", stage, since, signed_at=since if stage is Stage.SIGNED else None,
+                         reopened_at=reopened, was_signed=stage is Stage.LOST and draw(st.booleans()))
     given_ids = draw(st.lists(st.sampled_from(NUDGE_IDS), max_size=4))
     log = {i: [NOW - timedelta(days=draw(st.integers(0, 40))) for _ in range(draw(st.integers(1, 3)))]
            for i in given_ids}
@@ -104,6 +108,17 @@ def test_the_same_history_at_the_same_time_gets_the_same_nudge(history, seed):
     first = assess(history)
     assert assess(history) == first
     assert assess(replace(history, items=shuffled)) == first
+
+
+@given(history=histories(), days=st.integers(0, 60))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_a_lost_deal_reopened_never_gets_harsher_advice_than_one_never_lost(history, days):
+    """Their coming back to the table is their side moving: it can only soften the advice."""
+    if history.deal is None or history.deal.stage is Stage.LOST:
+        return
+    never_lost = replace(history, deal=replace(history.deal, reopened_at=None))
+    reopened = replace(history, deal=replace(history.deal, reopened_at=NOW - timedelta(days=days)))
+    assert severity(assess(reopened).id) <= severity(assess(never_lost).id)
 
 
 def test_the_properties_can_fail():
