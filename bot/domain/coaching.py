@@ -170,7 +170,7 @@ def _given_within(history: ChannelHistory, nudge_id: str, days: int) -> bool:
     return last is not None and _days(last, history.now) < days
 
 
-def _stall_days(theirs: SideRecord, today: date, signed_at: datetime | None = None) -> int:
+def _stall_days(theirs: SideRecord, today: date, started_at: datetime | None = None) -> int:
     """How long their side has been stuck: overdue, and nothing of theirs kept meanwhile.
 
     Signing (or reopening a lost deal) is their side moving too: the clock starts again from it.
@@ -181,8 +181,8 @@ def _stall_days(theirs: SideRecord, today: date, signed_at: datetime | None = No
     kept_on = theirs.last_kept.closed_day if theirs.last_kept is not None else None
     if kept_on is not None:
         stall = min(stall, (today - kept_on).days)
-    if signed_at is not None:
-        stall = min(stall, (today - signed_at.date()).days)
+    if started_at is not None:
+        stall = min(stall, (today - started_at.date()).days)
     return stall
 
 
