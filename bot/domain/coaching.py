@@ -449,32 +449,33 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     if unexplained >= WIIFT_AFTER_GIVES:
         found.append(Nudge(WIIFT, {**base, "gives_without_benefit": unexplained,
                                    "benefit_noted": history.benefit_noted_at is not None}))
-    stale = _stale(history, base)
+    stale = _stale(history, ours, theirs, base)
     if stale is not None:
         # Undated promises nobody touched for weeks: "on track" would be the wrong comfort.
         found.append(stale)
     elif ours.promised > 0 and theirs.promised > 0:
         # "Nothing needs you" would be false on the day one of ours falls due.
-        due_today = 0 if ours.next_due != history.today else sum(
-            1 for c in history.items if c.side == "give" and c.is_open and c.due_on == history.today)
+        due_today = ours.due_next if ours.next_due == history.today else 0
         found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today}))
     return found
 
 
-def _stale(history: ChannelHistory, base: dict[str, Any]) -> Nudge | None:
+def _stale(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+           base: dict[str, Any]) -> Nudge | None:
     """Open promises without a date, and nothing added or kept for STALE_AFTER_DAYS: a nudge to
     agree dates (or drop), else None."""
-    undated = [c for c in history.items if c.is_open and c.due_on is None]
+    undated = ours.undated + theirs.undated
     if not undated:
         return None
-    moved = max((t for c in history.items if c.status != "dropped"
-                 for t in (c.created_at, c.closed_at) if t is not None and t <= history.now),
-                default=None)
+    moved = max((m for m in (ours.last_moved, theirs.last_moved) if m is not None), default=None)
+    if moved is not None and moved > history.now:  # a clock moved back: only the items can tell
+        moved = max((t for c in history.items if c.status != "dropped"
+                     for t in (c.created_at, c.closed_at) if t is not None and t <= history.now),
+                    default=None)
     if moved is None or _days(moved, history.now) < STALE_AFTER_DAYS:
         return None
-    return Nudge(SET_DATES, {**base, "undated": len(undated), "still_days": _days(moved, history.now),
-                             "ours_undated": sum(1 for c in undated if c.side == "give"),
-                             "theirs_undated": sum(1 for c in undated if c.side == "get")})
+    return Nudge(SET_DATES, {**base, "undated": undated, "still_days": _days(moved, history.now),
+                             "ours_undated": ours.undated, "theirs_undated": theirs.undated})
 
 
 def stage_prompt(stage: Stage) -> str:
