@@ -437,12 +437,14 @@ def _from_commit_match(
 ) -> Detection | None:
     prefix = sentence[: m.start()]
     # "Marco from Acme said "we'll get you the order form"": the quote is someone's words.
-    quoted = prefix.rstrip()[-1:] in ("\"", "\u201c")
-    if quoted:
-        prefix = prefix.rstrip()[:-1]
-    lead = prefix.split()
-    if lead and lead[-1].lower().strip(",") in SUBORDINATE_ENDS | {"not", "never"}:
-        return None  # "... until they commit to the term", "not going to send it"
+    quoted = False
+    if prefix:  # most promises open their sentence: nothing to look at before them
+        quoted = prefix.rstrip()[-1:] in ("\"", "\u201c")
+        if quoted:
+            prefix = prefix.rstrip()[:-1]
+        lead = prefix.rsplit(None, 1)
+        if lead and lead[-1].lower().strip(",") in SUBORDINATE_ENDS:
+            return None  # "... until they commit to the term", "not going to send it"
     hedged = bool(prefix) and _has_any(_padded(prefix), HEDGE_KEYS)
     if hedged and not (
         (m.group("i") is not None or m.group("we") is not None) and _self_hedge_only(prefix)
@@ -689,8 +691,7 @@ def detect_commitment(
         return None  # most chat lines have no future marker at all: bail out cheaply
     if "```" in text:
         text = CODE_FENCE.sub(" ", text)
-    # an eye-roll anywhere in the message doubts the other side's promise in it
-    doubted = any(map(text.__contains__, DOUBT_MARKS))
+    said = text  # before normalise() drops emoji codes
     if ">" in text or "&gt;" in text:
         # A Slack quote ("> I'll send the W-9 tomorrow") repeats someone else's words, often
         # the other side's or a promise being chased; only the speaker's own lines count.
@@ -704,8 +705,8 @@ def detect_commitment(
             sentence = LEADING_MENTION.sub("", sentence)
         sentence = " ".join(sentence.split())
         found = _detect_sentence(sentence.rstrip(".! "), is_ours)
-        if found is not None and not (doubted and found.side == "get"):
-            return found
+        if found is not None and not (found.side == "get" and any(map(said.__contains__, DOUBT_MARKS))):
+            return found  # an eye-roll anywhere in the message doubts the other side's promise
     return None
 
 

@@ -597,9 +597,9 @@ OPINION_KEYS = (
 # by Friday 🙄". Our own promises keep it ("I'll send the deck again by Monday 🙄").
 DOUBT_MARKS = ("\U0001f644", "\U0001f643", "\U0001f612", ":roll_eyes:", ":upside_down_face:",
                ":unamused:")
-# A clause that starts with these is a condition or a time, not a promise: "not sending the
-# discount until they commit to the 3-year term".
-SUBORDINATE_ENDS = frozenset("until till unless once when whenever after before".split())
+# A clause after these is a condition, a time or denied, not a promise: "not sending the
+# discount until they commit to the 3-year term", "not going to send it".
+SUBORDINATE_ENDS = frozenset("until till unless once when whenever after before not never".split())
 # A note to colleagues about news still to come is not a commitment to the other side:
 # "I'll ping you once they reply", "will post here as soon as they sign", "I'll let you know
 # once legal signs off". Unless the other side is the one pinged before the "once".
