@@ -51,3 +51,67 @@ def test_an_edit_whose_message_is_not_an_object_is_a_quiet_400(bot, slack, emula
     assert answer.status_code == 400 and "not an object" in answer.json()["detail"]
     bot.wait_idle()
     assert emulator.calls_to("chat.postMessage") == []
+
+
+# ------------------------------------------------------------------ Slack Connect partners
+
+SHARED, DANA, PARTNER_TEAM = "C0SHARED", "U0DANA", "T0PARTNER"
+
+
+@pytest.fixture
+def shared(emulator, slack):
+    """A Slack Connect deal channel: Alice of ours, Dana of the partner's workspace."""
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    slack.command("deal Acme Corp negotiation", user=ALICE, channel=SHARED)
+    return slack
+
+
+def shared_items(bot) -> list:
+    from bot.store import Scope
+    return bot.runtime.services.ledger.items(Scope("T0001", SHARED))
+
+
+def test_a_partner_cannot_open_the_debrief_form_and_write_our_side(bot, shared, emulator, log):
+    shared.message("just got off the call with Acme Corp", user=ALICE, channel=SHARED)
+    prompt = emulator.wait_for(lambda calls: any("debrief_open" in json.dumps(c.args) for c in calls))
+    del prompt
+    bot.wait_idle()
+    opened_before = len(emulator.calls_to("views.open"))
+    shared.action("debrief_open", "Acme Corp", user=DANA, channel=SHARED)
+    emulator.wait_for(lambda calls: any("our team logs the ledger" in json.dumps(c.args) for c in calls))
+    bot.wait_idle()
+    assert len(emulator.calls_to("views.open")) == opened_before and shared_items(bot) == []
+
+
+def test_our_own_people_still_open_the_debrief_form_in_a_shared_channel(bot, shared, emulator, log):
+    shared.action("debrief_open", "Acme Corp", user=ALICE, channel=SHARED)
+    emulator.wait_for("views.open")
+    assert emulator.find_view(callback_id="debrief") is not None
+
+
+def crm_post(slack, text: str, team: str, channel: str = SHARED):
+    """A bot's post, as Slack delivers one from a bot of ``team``'s workspace."""
+    return slack.message(text, user="U0CRMBOT", channel=channel, subtype="bot_message", bot_id="B0CRM",
+                         team=team, bot_profile={"id": "B0CRM", "name": "CRM", "team_id": team})
+
+
+def deal_stage(bot, channel=SHARED) -> str:
+    from bot.store import Scope
+    [deal] = bot.runtime.services.deals.all(Scope("T0001", channel))
+    return deal.stage.value
+
+
+def test_a_partner_workspaces_bot_cannot_move_our_deal_in_a_shared_channel(bot, shared, emulator, log):
+    bot.wait_idle()
+    posts_before = len(emulator.calls_to("chat.postMessage"))
+    assert crm_post(shared, "Deal stage changed: Acme Corp → Closed Lost", PARTNER_TEAM).status_code == 200
+    bot.wait_idle()
+    assert deal_stage(bot) == "negotiation"
+    assert len(emulator.calls_to("chat.postMessage")) == posts_before
+
+
+def test_our_own_crm_bot_still_moves_the_deal_in_a_shared_channel(bot, shared, emulator, log):
+    crm_post(shared, "Deal stage changed: Acme Corp → Proposal", "T0001")
+    bot.wait_idle()
+    assert deal_stage(bot) == "proposal"
