@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -115,3 +116,51 @@ def test_our_own_crm_bot_still_moves_the_deal_in_a_shared_channel(bot, shared, e
     crm_post(shared, "Deal stage changed: Acme Corp → Proposal", "T0001")
     bot.wait_idle()
     assert deal_stage(bot) == "proposal"
+
+
+@pytest.fixture
+def dana_owns_private(bot, shared):
+    """Our team named Dana, of the partner, as owner of a private item on each side."""
+    shared.command(f"get budget ceiling sign-off <@{DANA}|dana> by Wednesday (private)", user=ALICE,
+                   channel=SHARED)  # 1
+    shared.command(f"give our walk-away discount <@{DANA}|dana> by Wednesday (private)", user=ALICE,
+                   channel=SHARED)  # 2
+    return shared
+
+
+def test_a_partners_home_tab_shows_nothing_of_a_shared_channels_ledger(bot, dana_owns_private, emulator, log):
+    dana_owns_private.app_home_opened(DANA)
+    [home] = emulator.wait_for_count("views.publish", 1)
+    text = json.dumps(home.args)
+    assert "budget ceiling" not in text and "walk-away" not in text and "negotiation" not in text.lower()
+
+
+def test_our_own_people_keep_the_shared_channels_items_on_their_home_tab(bot, shared, emulator, log):
+    shared.command("give a pilot workspace by Wednesday", user=ALICE, channel=SHARED)
+    shared.app_home_opened(ALICE)
+    [home] = emulator.wait_for_count("views.publish", 1)
+    assert "a pilot workspace" in json.dumps(home.args)
+
+
+def test_a_partner_named_as_owner_gets_no_reminder_dm(bot, dana_owns_private, emulator, clock, log):
+    schedule = bot.runtime.services.schedule
+    for _ in range(36):  # past the due date, and the overdue reminder
+        clock.advance(timedelta(hours=2))
+        schedule.sweep()
+    bot.wait_idle()
+    dms = [c.args for c in emulator.calls_to("chat.postMessage") if c.args.get("channel") == f"D{DANA[1:]}"
+           or "Reminder" in str(c.args.get("text"))]
+    assert dms == []
+
+
+def test_an_old_home_or_reminder_done_button_held_by_a_partner_closes_none_of_our_items(
+        bot, dana_owns_private, emulator, log):
+    seal = bot.runtime.services.seal
+    dana_owns_private.home_action("item_done", seal.sign(f"{SHARED}:2"), user=DANA)
+    emulator.wait_for("views.publish")
+    reminder = seal.sign(json.dumps({"channel": SHARED, "number": 2, "job": "reminder:2"}))
+    dana_owns_private.action("reminder_done", reminder, user=DANA, channel=f"D{DANA[1:]}")
+    emulator.wait_for(lambda calls: any("no commitment #2 on the shared plan" in json.dumps(c.args)
+                                        for c in calls if c.method == "response_url"))
+    bot.wait_idle()
+    assert [item.status for item in shared_items(bot)] == ["open", "open"]
