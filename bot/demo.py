@@ -99,11 +99,14 @@ class Story:
                 self._record(Turn(BOT, payload=call.args, surface=EPHEMERAL))
 
     def wait_quiet(self, settle: float = 0.15) -> None:
-        """Let the listener's after-ack work land in the emulator."""
+        """Let the listener's after-ack work land in the emulator: every listener finished
+        (a busy machine may take longer than any pause), and then no new call for ``settle``
+        seconds (the bot's own posts come back to it as events, which start listeners)."""
         import time
 
         last, stable_since = -1, time.monotonic()
         while time.monotonic() - stable_since < settle:
+            self.bot.wait_idle()
             count = len(self.emu.calls)
             if count != last:
                 last, stable_since = count, time.monotonic()
@@ -249,11 +252,11 @@ def play(story: Story) -> None:
     story.say(maya, "just got off the call with Acme, they liked the pilot")
     story.click(maya, "debrief_open", "Acme", "Log the debrief")
     story.submit(maya, "debrief", {
-        "give_1": {"value": state_value("plain_text_input", "extend the pilot to the EU team")},
-        "give_1_due": {"value": state_value("datepicker", "2026-12-04")},
-        "get_1": {"value": state_value("plain_text_input", "a reference call with their COO")},
-        "get_1_due": {"value": state_value("datepicker", "2026-12-11")},
-        "wiifm": {"value": state_value("plain_text_input", "their reps ramp two weeks faster")},
+        "give_1": {"give_1": state_value("plain_text_input", "extend the pilot to the EU team")},
+        "give_1_due": {"give_1_due": state_value("datepicker", "2026-12-04")},
+        "get_1": {"get_1": state_value("plain_text_input", "a reference call with their COO")},
+        "get_1_due": {"get_1_due": state_value("datepicker", "2026-12-11")},
+        "wiifm": {"wiifm": state_value("plain_text_input", "their reps ramp two weeks faster")},
     }, "we extend the pilot; they give a reference call")
     story.narrate("Someone tries to ping the whole channel through the bot. The text reaches Slack "
                   "escaped (&lt;!channel&gt;), so it shows literally and pings nobody. Dropped, it "

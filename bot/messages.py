@@ -25,6 +25,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
+from bot.action_ids import number_repeats
+
 
 @dataclass(frozen=True)
 class Message:
@@ -261,6 +263,7 @@ def render(template: str, **context: Any) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise TemplateOutputError(f"{template}: invalid JSON ({exc}): {source[:500]}") from exc
     check_limits(template, payload)
+    number_repeats(payload.get("blocks"))
     return payload
 
 

@@ -16,7 +16,7 @@ INTENT_WORDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("promise", "offer", "commit", "provide", "send"), ("give",)),
     **dict.fromkeys(("ask", "expect", "request", "want", "need", "receive", "chase"), ("get",)),
     **dict.fromkeys(("show", "status", "view", "items", "todo", "todos", "tasks", "open",
-                     "overdue", "mine", "commitments", "balance", "plan", "steps", "stats"),
+                     "overdue", "mine", "commitments", "balance", "steps", "stats"),
                     ("list",)),
     **dict.fromkeys(("complete", "completed", "finish", "finished", "close", "kept", "keep",
                      "tick", "check", "resolve", "resolved", "delivered"), ("done",)),
@@ -33,6 +33,12 @@ INTENT_WORDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("hi", "hello", "hey", "commands", "usage", "about", "info", "start",
                      "setup", "how", "what", "man"), ("help",)),
 }
+
+# Words for the mutual plan itself or the partner's side of it: no one subcommand is the
+# answer (the team reads it with `list`, the partner gets it with `share` and confirms on its
+# page, `export` files it), so they get an explanation naming all three, not a guess.
+PLAN_WORDS = frozenset({"plan", "mutual", "mutual-plan", "mutualplan", "confirm", "confirmed",
+                        "cosign", "co-sign", "countersign", "signoff", "sign-off", "agree"})
 
 # Shorter words than this are too easy to match by accident ("go" is one letter from "get").
 _MIN_TYPO_LENGTH = 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.domain.command_words import suggest_subcommands
+from bot.domain.command_words import PLAN_WORDS, suggest_subcommands
 from bot.domain.refusal import Refused
 from bot.domain.stages import Stage, normalize_stage, stage_names
 
@@ -281,7 +281,10 @@ def parse_command(text: str) -> Command:
     rest = rest.strip()
 
     if sub in ("help", "?", "-h", "--help"):
-        return Help(topic=rest.lower() or None)
+        topic = rest.lower() or None
+        if topic is not None and topic.split()[0] in PLAN_WORDS:
+            topic = "plan"  # the commands of the mutual plan, with what it is
+        return Help(topic=topic)
     if sub in ("give", "get"):
         private = bool(_PRIVATE_MARK.search(rest))
         rest = _PRIVATE_MARK.sub(" ", rest).strip()
@@ -355,6 +358,8 @@ def parse_command(text: str) -> Command:
     if sub == "crm":
         return Crm(args=rest)
     if sub == "share":
+        if rest.lower() == "on":  # the opposite of `share off`, as people type it
+            rest = ""
         if rest.lower() not in ("", "off"):
             raise UsageError("share_unknown", "share", word=rest[:20])
         return Share(off=rest.lower() == "off")
@@ -365,6 +370,8 @@ def parse_command(text: str) -> Command:
             raise UsageError("needs_id", "private", command=sub)
         return SetVisibility(number=_parse_number(rest, "private", sub), private=sub == "private")
 
+    if sub in PLAN_WORDS:
+        raise UsageError("plan_word", "share", word=head[:30])
     guesses = suggest_subcommands(sub, SUBCOMMANDS)
     raise UsageError("unknown_command", guesses[0] if guesses else None, word=head[:30],
                      guesses=list(guesses))

@@ -17,11 +17,19 @@ view ids and metadata, the fields that take plain_text only) and counts every le
 UTF-16 code units, as JavaScript does: Slack doesn't say how it counts, and a UTF-16
 count is never below the code point count, so text that passes here passes either way
 (an emoji outside the BMP counts 2).
+
+:func:`element_problems` and :func:`view_surface_problems` add the documented rules that
+are not lengths (an overflow's 2 to 5 options, http(s) URLs, text-object flags, initial
+options among the options, real dates, a modal's title and submit). Two rules are
+stricter than Slack, which only advises them: a message with blocks carries a non-blank
+``text`` fallback, and an ``action_id`` is unique in the whole message or view.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
+import re
 from typing import Any
 
 from slack_sdk.errors import SlackObjectFormationError
@@ -43,13 +51,21 @@ def message_problems(args: dict[str, Any]) -> tuple[str, list[str]] | None:
     text = args.get("text")
     if isinstance(text, str) and len(text) > MAX_MESSAGE_TEXT:
         return "msg_too_long", [f"text is {len(text)} characters (limit {MAX_MESSAGE_TEXT})"]
+    if isinstance(text, str) and text and not text.strip() and not args.get("blocks"):
+        return "no_text", ["text is blank (whitespace only)"]
     if "blocks" not in args:
         return None
     blocks = args["blocks"]
     if not isinstance(blocks, list):
         return "invalid_blocks_format", ["blocks must be a JSON array"]
     problems = blocks_problems(blocks, MAX_MESSAGE_BLOCKS)
-    return ("invalid_blocks", problems) if problems else None
+    if problems:
+        return "invalid_blocks", problems
+    if blocks and not (isinstance(text, str) and text.strip()):
+        # Slack itself only warns, but notifications, screen readers and search show this
+        # text instead of the blocks: a message with blocks and no summary is a bug here.
+        return "no_text", ["blocks need a top-level text fallback (text is missing or blank)"]
+    return None
 
 
 def view_problems(view: Any) -> list[str]:
@@ -69,6 +85,7 @@ def view_problems(view: Any) -> list[str]:
     except (SlackObjectFormationError, TypeError, AttributeError) as exc:
         problems.append(f"view: {exc}")
     problems += [f"view: {p}" for p in view_length_problems(view)]
+    problems += [f"view: {p}" for p in view_surface_problems(view)]
     return problems
 
 
@@ -77,7 +94,11 @@ def blocks_problems(blocks: list[Any], limit: int) -> list[str]:
     problems = []
     if len(blocks) > limit:
         problems.append(f"no more than {limit} items allowed [json-pointer:/blocks]")
+    # Unique across the whole message or view, not only within a block as Slack's reference
+    # asks: a listener is routed by action_id alone, so a repeat (a "Done" button on every
+    # item row) makes the payload's block_id the only thing telling the rows apart.
     block_ids: set[str] = set()
+    action_ids: set[str] = set()
     for n, raw in enumerate(blocks):
         where = f"[json-pointer:/blocks/{n}]"
         if not isinstance(raw, dict):
@@ -91,6 +112,7 @@ def blocks_problems(blocks: list[Any], limit: int) -> list[str]:
             parsed.validate_json()
             problems += [f"{p} {where}" for p in _unknown_fields(raw, parsed.to_dict())]
             problems += [f"{p} {where}" for p in length_problems(raw)]
+            problems += [f"{p} {where}" for p in element_problems(raw)]
         except (SlackObjectFormationError, TypeError, AttributeError, KeyError, ValueError) as exc:
             problems.append(f"{exc} {where}")
             continue
@@ -99,9 +121,12 @@ def blocks_problems(blocks: list[Any], limit: int) -> list[str]:
             if block_id in block_ids:
                 problems.append(f"duplicate block_id {block_id!r} {where}")
             block_ids.add(block_id)
-        action_ids = [e.get("action_id") for e in _elements(raw) if e.get("action_id") is not None]
-        for action_id in sorted({a for a in action_ids if action_ids.count(a) > 1}):
-            problems.append(f"duplicate action_id {action_id!r} {where}")
+        for action_id in (e.get("action_id") for e in _elements(raw)):
+            if action_id is None:
+                continue
+            if action_id in action_ids:
+                problems.append(f"duplicate action_id {action_id!r} {where}")
+            action_ids.add(action_id)
     return problems
 
 
@@ -229,6 +254,8 @@ def view_length_problems(view: dict[str, Any]) -> list[str]:
             problems.append(f"{key} is {slack_length(str(value['text']))} characters (limit {limit})")
         if _is_text_object(value) and value.get("type") != "plain_text":
             problems.append(f"{key} must be a plain_text object")
+        if _is_text_object(value) and not str(value["text"]).strip():
+            problems.append(f"{key} text is empty or blank")
     for key, limit in VIEW_STRING_LIMITS.items():
         value = view.get(key)
         if value is not None and not isinstance(value, str):
@@ -315,4 +342,99 @@ def view_ack_problems(body: Any, submitted: dict[str, Any]) -> list[str]:
         problems += [f"errors[{key!r}] must be a non-empty string" for key, text in errors.items()
                      if not isinstance(text, str) or not text.strip()]
         return problems
+    return []
+
+
+# ------------------------------------------------------- the documented rules beyond lengths
+
+MIN_OVERFLOW_OPTIONS = 2  # an overflow menu lists 2 to 5 options
+URL_FIELDS = {("button", "url"), ("option", "url"), ("image", "image_url")}
+# Text-object flags: ``emoji`` belongs to plain_text, ``verbatim`` to mrkdwn.
+TEXT_FLAGS = {"plain_text": {"emoji"}, "mrkdwn": {"verbatim"}}
+_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def element_problems(node: Any, role: str = "") -> list[str]:
+    """The documented rules of a block's parts that are not lengths, in Slack's terms.
+
+    Text objects: never blank (whitespace alone shows nothing), flags only on the type that
+    has them. URLs: absolute http(s) with a host. Menus: an overflow lists 2 to 5 options,
+    option values are never empty, an initial option is one of the options. Date pickers:
+    an initial_date is a real YYYY-MM-DD date.
+    """
+    if isinstance(node, list):
+        return [p for item in node for p in element_problems(item, role)]
+    if not isinstance(node, dict):
+        return []
+    owner = role or str(node.get("type", ""))
+    problems: list[str] = []
+    if node.get("type") in TEXT_FLAGS and "text" in node:
+        return _text_flag_problems(node, owner)
+    for key, value in node.items():
+        if (owner, key) in URL_FIELDS and isinstance(value, str) and not _URL.match(value):
+            problems.append(f"{owner}.{key} must be an absolute http(s) URL, not {value[:60]!r}")
+        if isinstance(value, dict) and value.get("type") in TEXT_TYPES:
+            problems += [f"{owner}.{key}: {p}" for p in _text_flag_problems(value, owner)]
+        elif isinstance(value, list | dict):
+            problems += element_problems(value, _ROLE_OF_KEY.get(key, ""))
+    if owner == "option" and node.get("value") == "":
+        problems.append("option.value must have at least 1 character")
+    if owner == "overflow" and len(node.get("options") or []) < MIN_OVERFLOW_OPTIONS:
+        problems.append(f"overflow needs at least {MIN_OVERFLOW_OPTIONS} options")
+    problems += _initial_option_problems(node, owner)
+    if owner == "datepicker" and node.get("initial_date") is not None:
+        problems += _date_problems(node["initial_date"])
+    return problems
+
+
+def _text_flag_problems(obj: dict[str, Any], owner: str) -> list[str]:
+    kind = obj["type"]
+    problems = [f"{flag!r} is not a field of {kind} (only of {other})"
+                for other, flags in TEXT_FLAGS.items() if other != kind
+                for flag in flags if flag in obj]
+    problems += [f"{flag!r} must be true or false" for flag in TEXT_FLAGS[kind]
+                 if flag in obj and not isinstance(obj[flag], bool)]
+    if isinstance(obj.get("text"), str) and obj["text"] and not obj["text"].strip():
+        problems.append(f"{owner} text is blank (whitespace only)")
+    return problems
+
+
+def _initial_option_problems(element: dict[str, Any], owner: str) -> list[str]:
+    """An initial option must be exactly one of the menu's options (text and value)."""
+    options = [o for o in element.get("options") or [] if isinstance(o, dict)]
+    for group in element.get("option_groups") or []:
+        if isinstance(group, dict):
+            options += [o for o in group.get("options") or [] if isinstance(o, dict)]
+    initial = list(element.get("initial_options") or [])
+    if element.get("initial_option") is not None:
+        initial.append(element["initial_option"])
+    if not options:
+        return []
+    return [f"{owner}.initial_option {option.get('value')!r} is not one of its options"
+            for option in initial if option not in options]
+
+
+def _date_problems(value: Any) -> list[str]:
+    if isinstance(value, str) and _DATE.match(value):
+        try:
+            datetime.date.fromisoformat(value)
+            return []
+        except ValueError:
+            pass
+    return [f"datepicker.initial_date must be a YYYY-MM-DD date, not {value!r}"]
+
+
+def view_surface_problems(view: dict[str, Any]) -> list[str]:
+    """What a surface's type allows: a modal with inputs needs a submit button, and a Home
+    tab takes no title, submit or close (those are a modal's)."""
+    blocks = [b for b in view.get("blocks") or [] if isinstance(b, dict)]
+    if view.get("type") == "modal":
+        if view.get("title") is None:
+            return ["a modal needs a title"]
+        if any(b.get("type") == "input" for b in blocks) and view.get("submit") is None:
+            return ["a modal with input blocks needs a submit button"]
+        return []
+    if view.get("type") == "home":
+        return [f"a home view takes no {key}" for key in ("title", "submit", "close") if key in view]
     return []

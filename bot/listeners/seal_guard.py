@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 
+from bot.action_ids import base_action_id
 from bot.domain.refusal import Refusal
 from bot.listeners.payload import workspace_of
 from bot.services.outcome import refuse
@@ -61,13 +62,14 @@ def on_channel_message(body: dict[str, Any]) -> bool:
 def _open_actions(seal: Seal, body: dict[str, Any]) -> bool:
     """Open every sealed action value in place; False when one doesn't check out."""
     for action in body.get("actions") or []:
-        if action.get("action_id") not in SEALED_ACTIONS:
+        name = base_action_id(action.get("action_id"))
+        if name not in SEALED_ACTIONS:
             continue
         value = action.get("value", "")
         opened = seal.open(value)
         if opened is not None:
             action["value"] = opened
-        elif not (action["action_id"].startswith("item_") and on_channel_message(body)
+        elif not (name.startswith("item_") and on_channel_message(body)
                   and isinstance(value, str) and value.isdecimal()):
             return False
     return True

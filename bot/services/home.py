@@ -54,6 +54,7 @@ def home_message(
             "items": items[:HOME_ITEMS_LIMIT],
             "more_items": max(0, len(items) - HOME_ITEMS_LIMIT),
             "deals": touched[:HOME_DEALS_LIMIT],
+            "more_deals": max(0, len(touched) - HOME_DEALS_LIMIT),
             "user": user,
             "today": today,
             "notice": notice,

@@ -27,8 +27,13 @@ class RecordForm:
 
 
 def form_field(values: dict[str, Any], block: str) -> dict[str, Any]:
-    """One input of a modal's ``view.state.values`` (our inputs all use action_id "value")."""
-    return (values.get(block) or {}).get("value") or {}
+    """One input of a modal's ``view.state.values``.
+
+    Each input's action_id is its block's id (unique in the view, as Slack asks); a modal
+    opened before that change, and submitted after, still says "value".
+    """
+    entry = values.get(block) or {}
+    return entry.get(block) or entry.get("value") or {}
 
 
 def form_text(values: dict[str, Any], block: str, key: str = "value") -> str:

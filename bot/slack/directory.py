@@ -179,8 +179,9 @@ class Directory:
         profile = self._profile(workspace, user_id)
         return profile.get("team_id"), profile.get("enterprise_id")
 
-    def is_ext_shared(self, workspace: str, channel_id: str) -> bool:
-        """True when the channel is shared with another organisation (Slack Connect)."""
+    def is_ext_shared(self, workspace: str, channel_id: str, *, if_unknown: bool = False) -> bool:
+        """True when the channel is shared with another organisation (Slack Connect);
+        ``if_unknown`` when Slack doesn't answer (an error or a timeout, not cached)."""
         key = (workspace, "ext-shared", channel_id)
         cached = self._channels.get(key)
         if isinstance(cached, bool):
@@ -190,10 +191,10 @@ class Directory:
                                 **self._auth(workspace))["channel"]
         except SlackApiError as exc:
             log.warning("conversations.info failed for %s: %s", channel_id, exc.response.get("error"))
-            return False
+            return if_unknown
         except Exception as exc:  # timeouts: not cached, asked again next time
             log.warning("conversations.info failed for %s: %s", channel_id, type(exc).__name__)
-            return False
+            return if_unknown
         shared = bool(channel.get("is_ext_shared"))
         self._channels.put(key, shared)
         return shared
@@ -209,6 +210,9 @@ class Directory:
         Someone Slack doesn't vouch for (users.info slow, failing or "not visible", and no team
         in the payload) is a partner in a shared channel: taken for a colleague, a partner
         read our private items and wrote our side whenever Slack didn't answer.
+
+        Someone Slack says is from another organisation stays a partner while Slack can't say
+        whether the channel is shared: they can only be here if it is.
         """
         if payload_team and payload_team == Workspace.from_key(workspace).team_id:
             return False
@@ -216,7 +220,7 @@ class Directory:
         vouched = bool(team or payload_team)
         if vouched and not is_external(workspace, team or payload_team, enterprise):
             return False
-        return bool(channel_id) and self.is_ext_shared(workspace, channel_id)
+        return bool(channel_id) and self.is_ext_shared(workspace, channel_id, if_unknown=vouched)
 
     def channels_of(self, workspace: str, user_id: str) -> set[str]:
         """Ids of the conversations the user is a member of."""

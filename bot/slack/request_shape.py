@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from bot.action_ids import base_action_id
+
 COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id")
 # Where a message event keeps the message it edits, and the one before the edit.
 _MESSAGE_FIELDS = ("message", "previous_message")
@@ -218,7 +220,7 @@ def _interactive_problem(payload: dict[str, Any]) -> str | None:
             payload.get("response_url"), str
         ):
             return "block_actions on a message without a response_url"
-        if any(a["action_id"] in MESSAGE_ONLY_ACTIONS for a in actions) and not isinstance(
+        if any(base_action_id(a["action_id"]) in MESSAGE_ONLY_ACTIONS for a in actions) and not isinstance(
             payload.get("response_url"), str
         ):
             return "block_actions for a message's button without a response_url"

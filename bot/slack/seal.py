@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
+from bot.action_ids import base_action_id
 from bot.store import Scope, Store
 
 #: Buttons whose value names a channel when they are not on a channel's message.
@@ -69,7 +70,8 @@ class Seal:
         """Seal a rendered message or view in place (and return it): the values of
         :data:`SEALED_ACTIONS` buttons, and a view's ``private_metadata``."""
         for element in _elements(payload):
-            if element.get("action_id") in SEALED_ACTIONS and isinstance(element.get("value"), str):
+            sealed = base_action_id(element.get("action_id")) in SEALED_ACTIONS
+            if sealed and isinstance(element.get("value"), str):
                 element["value"] = self.sign(element["value"])
         if payload.get("private_metadata"):
             payload["private_metadata"] = self.sign(str(payload["private_metadata"]))

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from bot.action_ids import base_action_id
 from tests.conftest import ALICE, DEAL
 
 
@@ -38,9 +39,9 @@ def ledger_text(slack, channel: str = DEAL) -> str:
 
 
 def action_values(payload: dict[str, Any], action_id: str) -> list[str]:
-    """Values of every button with that action id."""
-    return [node["value"] for node in _nodes(payload)
-            if isinstance(node, dict) and node.get("action_id") == action_id and "value" in node]
+    """Values of every button with that action id (or a numbered repeat of it, see bot.action_ids)."""
+    return [node["value"] for node in _nodes(payload) if isinstance(node, dict) and "value" in node
+            and "action_id" in node and base_action_id(node["action_id"]) == action_id]
 
 
 HIDDEN_KEYS = ("value", "private_metadata", "action_id", "block_id", "callback_id")

@@ -46,7 +46,8 @@ def text_input(**extra: Any) -> dict[str, Any]:
 
 
 def modal(blocks: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
-    return {"type": "modal", "title": plain("Record"), "blocks": blocks or [section()], **extra}
+    return {"type": "modal", "title": plain("Record"), "submit": plain("Save"),
+            "blocks": blocks or [section()], **extra}
 
 
 def refused(*blocks: dict[str, Any]) -> bool:
@@ -93,8 +94,9 @@ def test_button_text_75_and_value_2000_in_utf16():
 
 def test_an_option_description_is_at_most_75():
     menu = {"type": "overflow", "action_id": "more"}
-    assert not refused(section(accessory={**menu, "options": [option(description=plain("d" * 75))]}))
-    assert refused(section(accessory={**menu, "options": [option(description=plain("d" * 76))]}))
+    other = option("Two", "2")
+    assert not refused(section(accessory={**menu, "options": [option(description=plain("d" * 75)), other]}))
+    assert refused(section(accessory={**menu, "options": [option(description=plain("d" * 76)), other]}))
 
 
 def test_an_option_text_and_value_in_utf16():
@@ -185,3 +187,138 @@ def test_view_title_buttons_metadata_and_ids(extra, ok):
 def test_view_blocks_get_the_same_rules():
     assert view_problems(modal([text_input(max_length=3001)]))
     assert not view_problems(modal([text_input(max_length=3000)]))
+
+
+# ------------------------------------------------------- rules beyond lengths, each both ways
+
+
+def overflow(count: int) -> dict[str, Any]:
+    return section(accessory={"type": "overflow", "action_id": "more",
+                              "options": [option(str(n), str(n)) for n in range(count)]})
+
+
+@pytest.mark.parametrize(("count", "ok"), [(1, False), (2, True), (5, True), (6, False)])
+def test_an_overflow_menu_lists_2_to_5_options(count, ok):
+    assert refused(overflow(count)) is not ok
+
+
+def test_a_context_block_holds_at_most_10_elements():
+    assert not refused({"type": "context", "elements": [mrkdwn("x")] * 10})
+    assert refused({"type": "context", "elements": [mrkdwn("x")] * 11})
+
+
+def test_a_section_holds_at_most_10_fields():
+    assert not refused({"type": "section", "fields": [mrkdwn("x")] * 10})
+    assert refused({"type": "section", "fields": [mrkdwn("x")] * 11})
+
+
+def test_an_action_id_is_unique_across_blocks_of_a_message_and_a_view():
+    first = {"type": "actions", "elements": [button(action_id="done")]}
+    again = {"type": "actions", "elements": [button(action_id="done")]}
+    other = {"type": "actions", "elements": [button(action_id="done:2")]}
+    assert not refused(first, other)
+    assert refused(first, again)
+    assert any("duplicate action_id 'done'" in p for p in view_problems(modal([first, again])))
+    assert not view_problems(modal([first, other]))
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [("https://example.com/plans/abc?x=1", True), ("http://127.0.0.1:3000/p", True),
+     ("example.com/plans", False), ("javascript:alert(1)", False), ("https://", False),
+     ("https://exa mple.com", False), ("ftp://example.com/x", False)],
+)
+def test_a_button_url_is_an_absolute_http_url(url, ok):
+    assert refused({"type": "actions", "elements": [button(url=url)]}) is not ok
+
+
+def test_a_button_url_is_at_most_3000():
+    base = "https://example.com/"
+    assert not refused({"type": "actions", "elements": [button(url=base + "a" * (3000 - len(base)))]})
+    assert refused({"type": "actions", "elements": [button(url=base + "a" * (3001 - len(base)))]})
+
+
+def test_an_image_url_is_an_absolute_http_url():
+    assert not refused({"type": "image", "image_url": "https://example.com/a.png", "alt_text": "a"})
+    assert refused({"type": "image", "image_url": "/a.png", "alt_text": "a"})
+
+
+def test_emoji_belongs_to_plain_text_and_verbatim_to_mrkdwn():
+    assert not refused({"type": "section", "text": {"type": "mrkdwn", "text": "x", "verbatim": True}})
+    assert not refused({"type": "header", "text": {"type": "plain_text", "text": "x", "emoji": True}})
+    assert refused({"type": "section", "text": {"type": "mrkdwn", "text": "x", "emoji": True}})
+    assert refused({"type": "header", "text": {"type": "plain_text", "text": "x", "verbatim": True}})
+    assert refused({"type": "header", "text": {"type": "plain_text", "text": "x", "emoji": "yes"}})
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\n\t "])
+def test_no_text_is_empty_or_blank_anywhere(blank):
+    assert not refused(section("x"), {"type": "context", "elements": [mrkdwn("x")]})
+    assert refused(section(blank))
+    assert refused({"type": "context", "elements": [mrkdwn(blank)]})
+    assert refused({"type": "header", "text": plain(blank)})
+    assert refused({"type": "actions", "elements": [button(text=plain(blank))]})
+    assert refused({"type": "section", "fields": [mrkdwn("x"), mrkdwn(blank)]})
+
+
+def test_an_option_value_is_never_empty():
+    menu = {"type": "static_select", "action_id": "pick", "placeholder": plain("Pick")}
+    assert not refused(section(accessory={**menu, "options": [option(value="v")]}))
+    assert refused(section(accessory={**menu, "options": [option(value="")]}))
+
+
+def test_an_initial_option_is_one_of_the_options():
+    menu = {"type": "static_select", "action_id": "pick", "placeholder": plain("Pick"),
+            "options": [option("One", "1"), option("Two", "2")]}
+    assert not refused(section(accessory={**menu, "initial_option": option("Two", "2")}))
+    assert refused(section(accessory={**menu, "initial_option": option("Three", "3")}))
+    assert refused(section(accessory={**menu, "initial_option": option("Renamed", "2")}))
+
+
+@pytest.mark.parametrize(("date", "ok"), [("2026-02-28", True), ("2026-02-30", False),
+                                          ("28/02/2026", False), ("2026-2-8", False)])
+def test_a_datepicker_initial_date_is_a_real_iso_date(date, ok):
+    picker = {"type": "datepicker", "action_id": "due", "initial_date": date}
+    assert refused({"type": "actions", "elements": [picker]}) is not ok
+
+
+def test_a_message_with_blocks_carries_a_text_fallback():
+    assert message_problems({"text": "Summary", "blocks": [section()]}) is None
+    for args in ({"blocks": [section()]}, {"text": "", "blocks": [section()]},
+                 {"text": "  ", "blocks": [section()]}):
+        problem = message_problems(args)
+        assert problem is not None and problem[0] == "no_text", args
+    assert message_problems({"text": " \n "}) is not None
+
+
+def test_a_modal_with_inputs_has_a_submit_button():
+    assert not view_problems(modal([text_input()]))
+    no_submit = {k: v for k, v in modal([text_input()]).items() if k != "submit"}
+    assert view_problems(no_submit) == ["view: a modal with input blocks needs a submit button"]
+    assert not view_problems({k: v for k, v in modal().items() if k != "submit"})
+
+
+def test_a_home_view_has_no_title_or_buttons_and_holds_100_blocks():
+    home = {"type": "home", "blocks": [section(block_id=f"b{n}") for n in range(100)]}
+    assert not view_problems(home)
+    assert view_problems({**home, "blocks": [*home["blocks"], section()]})
+    assert any("home view takes no submit" in p for p in view_problems({**home, "submit": plain("Go")}))
+
+
+def test_a_message_holds_50_blocks_and_a_modal_100():
+    assert message_problems({"text": "x", "blocks": [section()] * 50}) is None
+    assert message_problems({"text": "x", "blocks": [section()] * 51}) is not None
+    assert not view_problems(modal([section()] * 100))
+    assert view_problems(modal([section()] * 101))
+
+
+@pytest.mark.parametrize("key", ["title", "submit", "close"])
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_modal_title_submit_and_close_are_never_blank(key, blank):
+    assert not view_problems(modal(**{key: plain("Fine")}))
+    assert view_problems(modal(**{key: plain(blank)}))
+
+
+def test_a_modal_has_a_title():
+    untitled = {k: v for k, v in modal().items() if k != "title"}
+    assert view_problems(untitled) == ["view: a modal needs a title"]

@@ -479,12 +479,12 @@ def test_response_urls(emu: SlackEmulator) -> None:
 
     resp = WebhookClient(url).send(text="done", response_type="ephemeral", replace_original=True)
     assert resp.status_code == 200 and resp.body == "ok"
-    requests.post(other, json={"blocks": [{"type": "divider"}]}, timeout=5)
+    requests.post(other, json={"text": "fallback", "blocks": [{"type": "divider"}]}, timeout=5)
     assert emu.responses() == [
         {"text": "done", "response_type": "ephemeral", "replace_original": True},
-        {"blocks": [{"type": "divider"}]},
+        {"text": "fallback", "blocks": [{"type": "divider"}]},
     ]
-    assert emu.responses(url=other) == [{"blocks": [{"type": "divider"}]}]
+    assert emu.responses(url=other) == [{"text": "fallback", "blocks": [{"type": "divider"}]}]
     assert emu.calls_to("response_url")[0].response["response_url"] == url
 
     empty = requests.post(url, json={"response_type": "ephemeral"}, timeout=5)
@@ -585,8 +585,16 @@ def test_limits_themselves_are_accepted(emu, client):
     client.chat_postMessage(channel="C_DEAL", text="x" * 40_000, blocks=[section("y" * 3000)] * 50)
     client.chat_postMessage(channel="C_DEAL", text="x", blocks=[
         {"type": "actions", "elements": [button("a"), button("b")]},
-        {"type": "actions", "elements": [button("a")]}])  # the same action_id in another block is fine
+        {"type": "actions", "elements": [button("c")]}])
     assert len(emu.messages()) == 2
+
+
+def test_an_action_id_is_unique_across_the_whole_message(emu, client):
+    """Stricter than Slack's reference (unique per block): listeners route by action_id alone."""
+    assert slack_error(client.chat_postMessage, channel="C_DEAL", text="x", blocks=[
+        {"type": "actions", "elements": [button("a"), button("b")]},
+        {"type": "actions", "elements": [button("a")]}]) == "invalid_blocks"
+    assert emu.messages() == []
 
 
 def test_chat_update_is_checked_too(emu, client):

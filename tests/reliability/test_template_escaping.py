@@ -151,7 +151,8 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "form_errors": lambda t: {"problems": {f"block_{i}": r for i, r in enumerate(refusals(t))}},
     "help": lambda t: [{"topic": None}, {"topic": t}],  # an unknown topic is named
     "home": lambda t: {"items": [HomeItem(CHANNEL, c) for c in items(t) if c.is_open],
-                       "more_items": 1, "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY))],
+                       "more_items": 1, "more_deals": 1,
+                       "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY))],
                        "today": TODAY, "notice": Refusal("unknown_command", {"word": t}), "user": ME},
     "item_added": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
     "item_closed": lambda t: {"item": items(t)[2], "today": TODAY, **coach(t)},

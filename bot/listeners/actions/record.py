@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.action_ids import base_action_id
 from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import workspace_of
 from bot.services.outcome import Message, error
@@ -31,7 +32,7 @@ def make_record_handler(services: Services) -> Callable[..., None]:
             respond(replace_original=False, **rendered(error("partner_cannot_log").reply))
             return
         action = body["actions"][0]
-        side = "give" if action["action_id"] == "record_give" else "get"
+        side = "give" if base_action_id(action["action_id"]) == "record_give" else "get"
         try:
             value = json.loads(action.get("value") or "{}")
         except ValueError:
