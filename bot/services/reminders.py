@@ -92,6 +92,10 @@ class ReminderService:
             return None  # re-dated: the new date gets its own reminders
         if not self.zones.is_member(scope.workspace, scope.channel_id, payload["owner"]):
             return None  # a DM would show this channel's ledger to someone outside it
+        if self.zones.is_partner(scope.workspace, scope.channel_id, payload["owner"]):
+            # A Slack Connect partner named as owner: the DM coaches our team and may name a
+            # private item. They see their side on the shared plan instead.
+            return None
         tz = self.zones.user_tz(scope.workspace, payload["owner"])
         today = local_date(now, tz)
         state = reminder_state(item.due_on, today)
