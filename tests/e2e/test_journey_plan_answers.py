@@ -72,3 +72,14 @@ def test_help_on_the_plan_explains_it_and_shows_its_commands_only(slack, topic):
     assert "There's no" not in answer
     shown = {line.split("*")[1] for line in answer.splitlines() if line.startswith("*") and " — " in line}
     assert shown == {"list", "share", "export", "private"}
+
+
+def test_a_deal_named_with_a_number_keeps_it(slack, bot):
+    """`deal Project 2 qualified` named the deal "Project" and lost the 2 without a word."""
+    answer = reply_text(slack.command("deal Project 2 qualified", user=ALICE, channel=DEAL))
+    assert "*Project 2* is now *Qualified*" in answer
+    other = reply_text(slack.command("deal Project 3 proposal", user=ALICE, channel=DEAL))
+    assert "*Project 3* is now *Proposal" in other
+    bot.wait_idle()
+    names = sorted(deal.name for deal in bot.runtime.services.deals.all(scope()))
+    assert names == ["Project 2", "Project 3"]
