@@ -99,11 +99,14 @@ class Story:
                 self._record(Turn(BOT, payload=call.args, surface=EPHEMERAL))
 
     def wait_quiet(self, settle: float = 0.15) -> None:
-        """Let the listener's after-ack work land in the emulator."""
+        """Let the listener's after-ack work land in the emulator: every listener finished
+        (a busy machine may take longer than any pause), and then no new call for ``settle``
+        seconds (the bot's own posts come back to it as events, which start listeners)."""
         import time
 
         last, stable_since = -1, time.monotonic()
         while time.monotonic() - stable_since < settle:
+            self.bot.wait_idle()
             count = len(self.emu.calls)
             if count != last:
                 last, stable_since = count, time.monotonic()

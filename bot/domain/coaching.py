@@ -51,6 +51,9 @@ CELEBRATE_WITHIN_DAYS = 7
 DUE_TODAY_REPEAT_DAYS = 1
 # Three days on the shared plan without their yes: the expectation deserves saying out loud again.
 UNCONFIRMED_AFTER_DAYS = 3
+# Six weeks with nothing added or kept, and promises without a date: they are turning into
+# empty words. Agree dates, or drop what no longer applies (a sales cycle touches it sooner).
+STALE_AFTER_DAYS = 42
 
 # --- nudge ids (stable: templates, tests and the coaching log use them) -----------------
 EMPTY = "empty"
@@ -72,6 +75,7 @@ STAGE_SIGNED = "stage_signed"
 STAGE_LOST = "stage_lost"
 RESTATE_EXPECTATION = "restate_expectation"
 CLOSE_OUT = "close_out"
+SET_DATES = "set_dates"
 IN_PRIVATE = "in_private"
 
 # Advice about the partner's own delays: said to our team, never in a post the partner reads.
@@ -106,6 +110,9 @@ class DealState:
     stage: Stage
     stage_since: datetime  # when it entered its current stage
     signed_at: datetime | None = None  # when it entered signed, if that is where it is
+    # When it came back into play after being lost (None: never lost, or lost now): the
+    # partner returning to the table is their side moving, like a signature.
+    reopened_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def _given_within(history: ChannelHistory, nudge_id: str, days: int) -> bool:
 def _stall_days(theirs: SideRecord, today: date, signed_at: datetime | None = None) -> int:
     """How long their side has been stuck: overdue, and nothing of theirs kept meanwhile.
 
-    Signing is their side moving too: after a signature the clock starts again from it.
+    Signing (or reopening a lost deal) is their side moving too: the clock starts again from it.
     """
     if theirs.oldest_due is None:
         return 0
@@ -181,6 +188,17 @@ def _signed_at(history: ChannelHistory) -> datetime | None:
     """When the channel's deal was signed, if signed is where it stands."""
     deal = history.deal
     return deal.signed_at if deal is not None and deal.stage is Stage.SIGNED else None
+
+
+def _reopened_at(history: ChannelHistory) -> datetime | None:
+    """When the channel's deal came back into play after a loss, if it is in play now."""
+    deal = history.deal
+    return deal.reopened_at if deal is not None and deal.stage is not Stage.LOST else None
+
+
+def _fresh_start(history: ChannelHistory) -> datetime | None:
+    """The last time the deal itself showed their side moving: signed, or reopened after a loss."""
+    return max((t for t in (_signed_at(history), _reopened_at(history)) if t is not None), default=None)
 
 
 def _lost(history: ChannelHistory) -> bool:
@@ -237,13 +255,17 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     if _lost(history):
         # Keeping our own word still matters after a lost deal; chasing theirs no longer does.
         return None
-    signed_at = _signed_at(history)
-    stall = _stall_days(theirs, today, signed_at)
+    signed_at, started_at = _signed_at(history), _fresh_start(history)
+    stall = _stall_days(theirs, today, started_at)
+    # The signature or the reopening, not an overdue or kept item, is where their silence
+    # started counting.
+    restarted = stall < _stall_days(theirs, today)
     facts = {**base, "days": theirs.oldest_due_days, "stall_days": stall,
              "theirs_last_kept_on": theirs.last_kept.closed_day  # type: ignore[union-attr]
              if theirs.last_kept else None,
-             # The signature, not an overdue or kept item, is where their silence started counting.
-             "stall_since_signature": stall < _stall_days(theirs, today),
+             "stall_since_signature": restarted and started_at == signed_at,
+             "stall_since_reopen": restarted and started_at != signed_at,
+             "reopened_on": started_at.date() if started_at and started_at != signed_at else None,
              "signed_on": signed_at.date() if signed_at else None,
              **_item_facts("item", theirs.oldest_due)}
     leave_after, brave_before, leave_id = (
@@ -262,8 +284,9 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
 
 
 def _brave_since_their_last_kept(history: ChannelHistory, theirs: SideRecord) -> datetime | None:
-    """When the brave conversation was first suggested after they last delivered (or signed)."""
-    moved = [t for t in (theirs.last_kept.closed_at if theirs.last_kept else None, _signed_at(history))
+    """When the brave conversation was first suggested after they last delivered (or signed, or
+    came back to a lost deal)."""
+    moved = [t for t in (theirs.last_kept.closed_at if theirs.last_kept else None, _fresh_start(history))
              if t is not None]
     last_moved = max(moved, default=None)
     times = [t for t in history.given.get(BRAVE_CONVERSATION, ())
@@ -426,12 +449,32 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     if unexplained >= WIIFT_AFTER_GIVES:
         found.append(Nudge(WIIFT, {**base, "gives_without_benefit": unexplained,
                                    "benefit_noted": history.benefit_noted_at is not None}))
-    if ours.promised > 0 and theirs.promised > 0:
+    stale = _stale(history, base)
+    if stale is not None:
+        # Undated promises nobody touched for weeks: "on track" would be the wrong comfort.
+        found.append(stale)
+    elif ours.promised > 0 and theirs.promised > 0:
         # "Nothing needs you" would be false on the day one of ours falls due.
         due_today = 0 if ours.next_due != history.today else sum(
             1 for c in history.items if c.side == "give" and c.is_open and c.due_on == history.today)
         found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today}))
     return found
+
+
+def _stale(history: ChannelHistory, base: dict[str, Any]) -> Nudge | None:
+    """Open promises without a date, and nothing added or kept for STALE_AFTER_DAYS: a nudge to
+    agree dates (or drop), else None."""
+    undated = [c for c in history.items if c.is_open and c.due_on is None]
+    if not undated:
+        return None
+    moved = max((t for c in history.items if c.status != "dropped"
+                 for t in (c.created_at, c.closed_at) if t is not None and t <= history.now),
+                default=None)
+    if moved is None or _days(moved, history.now) < STALE_AFTER_DAYS:
+        return None
+    return Nudge(SET_DATES, {**base, "undated": len(undated), "still_days": _days(moved, history.now),
+                             "ours_undated": sum(1 for c in undated if c.side == "give"),
+                             "theirs_undated": sum(1 for c in undated if c.side == "get")})
 
 
 def stage_prompt(stage: Stage) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.domain.date_words import (
     MONTH,
@@ -29,6 +29,7 @@ from bot.domain.date_words import (
     YEAR,
     alternation,
 )
+from bot.domain.timezones import ZONE_WORDS, zone
 
 _TOMORROW = alternation(TOMORROW_WORDS)
 
@@ -120,7 +121,9 @@ def _yesterday(m: re.Match[str], now: datetime) -> date:
 
 
 def _time_only(m: re.Match[str], now: datetime) -> date:
-    # "by 5pm" is a deadline today; if 5pm has gone, the user means tomorrow.
+    # "by 5pm" is a deadline today; if 5pm has gone, the user means tomorrow. "by noon PT" is
+    # noon in Los Angeles: whether it has gone is decided there, and the due date is the day
+    # that moment falls on in the user's own zone.
     if m["noon"]:
         hour, minute = 12, 0
     elif m["h24"] is not None:
@@ -129,8 +132,13 @@ def _time_only(m: re.Match[str], now: datetime) -> date:
         hour, minute = int(m["h"]) % 12 + (12 if m["ap"] == "pm" else 0), int(m["mi"] or 0)
     if hour > 23 or minute > 59 or (m["ap"] and not 1 <= int(m["h"]) <= 12):
         raise NotADate
-    passed = (now.hour, now.minute) > (hour, minute)
-    return now.date() + timedelta(days=1 if passed else 0)
+    there = now.astimezone(zone(ZONE_WORDS[m["zone"]])) if m["zone"] else now
+    passed = (there.hour, there.minute) > (hour, minute)
+    day = there.date() + timedelta(days=1 if passed else 0)
+    if not m["zone"]:
+        return day
+    moment = datetime.combine(day, time(hour, minute), there.tzinfo)
+    return moment.astimezone(now.tzinfo).date()
 
 
 def _weekday(m: re.Match[str], now: datetime) -> date:
@@ -408,8 +416,9 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
     (re.compile(r"yesterday"), _yesterday),
     (
         re.compile(
-            r"(?P<h>[0-9]{1,2})(?::(?P<mi>[0-9]{2}))? ?(?P<ap>am|pm)"
-            r"|(?P<h24>[0-9]{1,2}):(?P<mi24>[0-9]{2})|(?P<noon>noon|midday)"
+            r"(?:(?P<h>[0-9]{1,2})(?::(?P<mi>[0-9]{2}))? ?(?P<ap>am|pm)"
+            r"|(?P<h24>[0-9]{1,2}):(?P<mi24>[0-9]{2})|(?P<noon>noon|midday))"
+            rf"(?: (?P<zone>{alternation(ZONE_WORDS)}))?"
         ),
         _time_only,
     ),

@@ -103,7 +103,7 @@ FULL_NAMES = [w for w in (*WEEKDAYS, *MONTHS) if len(w) > 4] + ["tomorrow", "chr
 
 EDGE_CHARS = " \t\n.,;:!?\"'“”‘’«»()[]{}*_~`"  # punctuation and mrkdwn formatting
 LEADING_INTRO = re.compile(
-    r"^(?:due |deadline )?(?:on or before |no later than |not later than |by |on |before "
+    r"^(?:due |deadline |eta:? )?(?:on or before |no later than |not later than |by |on |before "
     r"|until |till |til )?(?:(?:some ?time|any ?time|at some point) )?(?:the )?"
 )
 # A zone after a clock time ("3pm PT") says nothing about the day: it is dropped with the time.

@@ -11,7 +11,7 @@ from bot.domain.date_words import WEEKDAY
 from bot.domain.dates import DueDateError, parse_due
 from bot.domain.refusal import Refused
 from bot.domain.schedule_rules import resolve_tz
-from bot.domain.timezones import zone
+from bot.domain.timezones import ZONE_WORDS, zone
 
 DEFAULT_LENGTH = timedelta(minutes=60)
 MAX_LENGTH = timedelta(hours=12)
@@ -126,22 +126,9 @@ def parse_meeting(text: str, now: datetime, tz: str) -> MeetingPlan:
     return MeetingPlan(topic=topic, starts_at=start_utc, ends_at=start_utc + length)
 
 
-# Zones people type after a time ("at 3pm PT"), besides IANA names ("at 15:00 Europe/Berlin").
-_ZONE_WORDS: dict[str, str] = {
-    **dict.fromkeys(("pt", "pst", "pdt", "pacific"), "America/Los_Angeles"),
-    **dict.fromkeys(("mt", "mst", "mdt", "mountain"), "America/Denver"),
-    **dict.fromkeys(("ct", "cst", "cdt", "central"), "America/Chicago"),
-    **dict.fromkeys(("et", "est", "edt", "eastern"), "America/New_York"),
-    **dict.fromkeys(("utc", "gmt", "z"), "UTC"),
-    **dict.fromkeys(("bst", "uk"), "Europe/London"),
-    **dict.fromkeys(("cet", "cest"), "Europe/Berlin"),
-    "jst": "Asia/Tokyo", "sgt": "Asia/Singapore", "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
-}
-
-
 def _zone_word(word: str) -> str | None:
     """The IANA zone a typed zone word names ("PT", "(CET)", "Europe/Berlin"), else None."""
-    return _ZONE_WORDS.get(word.strip("().,").casefold()) or resolve_tz(word)
+    return ZONE_WORDS.get(word.strip("().,").casefold()) or resolve_tz(word)
 
 
 def _read_after(words: str, now: datetime, tz: str) -> tuple[date | None, str | None] | None:

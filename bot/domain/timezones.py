@@ -6,6 +6,20 @@ from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+# Zones people type after a time ("at 3pm PT", "by noon ET"), read as the places most deal
+# teams mean by them (IST is India, not Ireland or Israel).
+ZONE_WORDS: dict[str, str] = {
+    **dict.fromkeys(("pt", "pst", "pdt", "pacific"), "America/Los_Angeles"),
+    **dict.fromkeys(("mt", "mst", "mdt", "mountain"), "America/Denver"),
+    **dict.fromkeys(("ct", "cst", "cdt", "central"), "America/Chicago"),
+    **dict.fromkeys(("et", "est", "edt", "eastern"), "America/New_York"),
+    **dict.fromkeys(("utc", "gmt", "z"), "UTC"),
+    **dict.fromkeys(("bst", "uk"), "Europe/London"),
+    **dict.fromkeys(("cet", "cest"), "Europe/Berlin"),
+    "jst": "Asia/Tokyo", "sgt": "Asia/Singapore", "aest": "Australia/Sydney", "aedt": "Australia/Sydney",
+    "ist": "Asia/Kolkata", "hkt": "Asia/Hong_Kong",
+}
+
 
 @lru_cache(maxsize=256)
 def _named(tz: str) -> tzinfo:

@@ -23,6 +23,9 @@ def is_partner(
     Someone Slack doesn't vouch for (users.info slow, failing or "not visible", and no team
     in the payload) is a partner in a shared channel: taken for a colleague, a partner
     read our private items and wrote our side whenever Slack didn't answer.
+
+    Someone Slack says is from another organisation stays a partner while Slack can't say
+    whether the channel is shared: they can only be here if it is.
     """
     if payload_team and payload_team == Workspace.from_key(workspace).team_id:
         return False
@@ -30,4 +33,4 @@ def is_partner(
     vouched = bool(team or payload_team)
     if vouched and not is_external(workspace, team or payload_team, enterprise):
         return False
-    return bool(channel) and services.directory.is_ext_shared(workspace, channel)
+    return bool(channel) and services.directory.is_ext_shared(workspace, channel, if_unknown=vouched)

@@ -46,7 +46,17 @@ def deal_state(deals: Deals, scope: Scope, moved_last: bool = False) -> DealStat
     if current.history:
         since = datetime.fromisoformat(current.history[-1][1])
     return DealState(name=current.name, stage=current.stage, stage_since=since,
-                     signed_at=since if current.stage is Stage.SIGNED else None)
+                     signed_at=since if current.stage is Stage.SIGNED else None,
+                     reopened_at=_reopened_at(current.history))
+
+
+def _reopened_at(history: tuple[tuple[str, str], ...]) -> datetime | None:
+    """When a deal left its last "lost" for a stage in play; None if never lost, or lost now."""
+    stages = [stage for stage, _ in history]
+    if Stage.LOST.value not in stages or stages[-1] == Stage.LOST.value:
+        return None
+    last_lost = len(stages) - 1 - stages[::-1].index(Stage.LOST.value)
+    return datetime.fromisoformat(history[last_lost + 1][1])
 
 
 def logged_times(times: list[str], now: datetime) -> list[str]:

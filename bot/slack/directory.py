@@ -178,8 +178,9 @@ class Directory:
         profile = self._profile(workspace, user_id)
         return profile.get("team_id"), profile.get("enterprise_id")
 
-    def is_ext_shared(self, workspace: str, channel_id: str) -> bool:
-        """True when the channel is shared with another organisation (Slack Connect)."""
+    def is_ext_shared(self, workspace: str, channel_id: str, *, if_unknown: bool = False) -> bool:
+        """True when the channel is shared with another organisation (Slack Connect);
+        ``if_unknown`` when Slack doesn't answer (an error or a timeout, not cached)."""
         key = (workspace, "ext-shared", channel_id)
         cached = self._channels.get(key)
         if isinstance(cached, bool):
@@ -189,10 +190,10 @@ class Directory:
                                 **self._auth(workspace))["channel"]
         except SlackApiError as exc:
             log.warning("conversations.info failed for %s: %s", channel_id, exc.response.get("error"))
-            return False
+            return if_unknown
         except Exception as exc:  # timeouts: not cached, asked again next time
             log.warning("conversations.info failed for %s: %s", channel_id, type(exc).__name__)
-            return False
+            return if_unknown
         shared = bool(channel.get("is_ext_shared"))
         self._channels.put(key, shared)
         return shared

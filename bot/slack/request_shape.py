@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl
 from bot.action_ids import base_action_id
 
 COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id")
+# Where a message event keeps the message it edits, and the one before the edit.
+_MESSAGE_FIELDS = ("message", "previous_message")
 # Slack's payloads nest a dozen levels at most (rich text lists in blocks in a message in
 # an event); far deeper would only make the listeners' recursive walks hit Python's limit.
 MAX_DEPTH = 64
@@ -160,6 +162,13 @@ def inspect(text: str, content_type: str) -> Inspected:
             event = payload.get("event")
             if not isinstance(event, dict) or not isinstance(event.get("type"), str):
                 return Inspected("event_callback without an event object", "event", payload)
+            # An edit or deletion carries the message as an object; the listeners read its fields.
+            if not all(isinstance(event.get(key), dict | None) for key in _MESSAGE_FIELDS):
+                return Inspected("event whose message is not an object", "event", payload)
+        if "command" in payload:  # Slack sends commands as a form; a JSON one is read alike
+            problem = _command_problem(payload)
+            if problem:
+                return Inspected(problem, "command", payload)
         odd = _odd_ids(payload)
         if odd:
             return Inspected(odd, kind_of(payload), payload)
@@ -172,11 +181,21 @@ def inspect(text: str, content_type: str) -> Inspected:
                              "other", {})
         return Inspected(_interactive_problem(payload) or _odd_ids(payload), kind_of(payload), payload)
     if "command" in form:
-        missing = [f for f in COMMAND_FIELDS if not form.get(f)]
-        if missing:
-            return Inspected("slash command without " + ", ".join(missing), "command", form)
-        return Inspected(None, "command", form)
+        return Inspected(_command_problem(form), "command", form)
     return Inspected(None, "other", form)
+
+
+def _command_problem(fields: dict[str, Any]) -> str | None:
+    """Why a slash command can't be handled: a field the listener needs missing, or (in a
+    JSON body, which Bolt takes as well as Slack's form) not text."""
+    missing = [f for f in COMMAND_FIELDS if not fields.get(f)]
+    if missing:
+        return "slash command without " + ", ".join(missing)
+    odd = [f for f in (*COMMAND_FIELDS, "text", "trigger_id", "response_url")
+           if not isinstance(fields.get(f, ""), str)]
+    if odd:
+        return "slash command whose " + ", ".join(odd) + " is not text"
+    return None
 
 
 def _interactive_problem(payload: dict[str, Any]) -> str | None:

@@ -118,3 +118,22 @@ def test_a_slow_feed_times_out_and_the_other_feeds_and_posts_go_on(
     schedule.sweep()
     # Bob's feed was read meanwhile, and his meeting asked about.
     assert len([m for m in emulator.messages(DEAL) if "Acme call" in all_text(m)]) == 1
+
+
+def test_a_series_repeating_every_minute_for_months_is_left_out_and_the_rest_still_read(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    # Expanding a series walks every minute from its start: since 2020 that was a minute of CPU
+    # and gigabytes per poll. One this costly is left out; the real meeting is still asked about.
+    slack.command("deal Acme Corp qualified", user=ALICE, channel=DEAL)
+    slack.command("deal Acme Corp domain acme.com", user=ALICE, channel=DEAL)
+    endless = ("BEGIN:VEVENT\r\nDTSTART:20260901T000000Z\r\nDURATION:PT1M\r\nRRULE:FREQ=MINUTELY\r\n"
+               "UID:every-minute\r\nSUMMARY:Acme standup\r\n"
+               "ATTENDEE;PARTSTAT=ACCEPTED:mailto:jane@acme.com\r\nEND:VEVENT\r\n")
+    feed = calendar(endless, event("acme-call", clock.now() + timedelta(minutes=30), title="Acme call"))
+    connect(slack, feeds.serve("/endless.ics", Route(feed)))
+    schedule.sweep()
+    clock.advance(timedelta(hours=2))
+    schedule.sweep()
+    said = [all_text(m) for m in emulator.messages(DEAL)]
+    assert len([t for t in said if "Acme call" in t]) == 1
+    assert not [t for t in said if "Acme standup" in t]

@@ -37,8 +37,13 @@ class Row:
 
 def load_round3() -> list[Row]:
     """The rows of ``commitments_round3.tsv``."""
+    return load_rows("commitments_round3.tsv")
+
+
+def load_rows(name: str) -> list[Row]:
+    """The rows of a corpus file in the round-3 format (``label, due, what, text``)."""
     rows = []
-    for line in (CORPUS / "commitments_round3.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+    for line in (CORPUS / name).read_text(encoding="utf-8").splitlines()[1:]:
         label, due, what, text = line.split("\t", 3)
         rows.append(Row(label, None if due == "-" else date.fromisoformat(due),
                         None if what == "-" else what, text.replace("\\n", "\n")))
@@ -79,11 +84,11 @@ class Round3Score:
         return self.what_right / self.what_checked if self.what_checked else 1.0
 
 
-def _due_on(due_text: str | None) -> date | None:
+def _due_on(due_text: str | None, now: datetime) -> date | None:
     if not due_text:
         return None
     try:
-        return parse_due(due_text, NOW, "UTC")
+        return parse_due(due_text, now, "UTC")
     except DueDateError:  # a refused phrase ("Q3") is offered without a date
         return None
 
@@ -93,8 +98,8 @@ def _is_ours(user_id: str) -> bool:
     return not user_id.startswith("U0GUEST")
 
 
-def score_round3(rows: list[Row]) -> Round3Score:
-    """Detect every row and count what it got right."""
+def score_round3(rows: list[Row], now: datetime = NOW) -> Round3Score:
+    """Detect every row and count what it got right, due dates read against ``now``."""
     s = Round3Score()
     for row in rows:
         found = detect_commitment(row.text, is_ours=_is_ours)
@@ -114,7 +119,7 @@ def score_round3(rows: list[Row]) -> Round3Score:
             s.mistakes.append(f"side {row.label} -> {predicted}: {gist}")
             continue
         s.right += 1
-        due = _due_on(found.due_text)
+        due = _due_on(found.due_text, now)
         if due == row.due:
             s.due_right += 1
         else:

@@ -113,6 +113,16 @@ def test_posts_to_a_shared_channel_leave_private_items_out(connect, emulator):
     assert "Open commitments (2)" in text and "the signed NDA" in text and "budget ceiling" not in text
 
 
+@pytest.mark.parametrize(("error", "status"), [("internal_error", 500), ("ratelimited", 429)])
+def test_while_slack_cannot_say_the_channel_is_shared_posts_leave_private_items_out(
+        connect, emulator, error, status):
+    emulator.fail_next("conversations.info", error, status=status, times=50)
+    connect.command("deal Acme signed", user=ALICE, channel=SHARED)
+    [prompt] = emulator.wait_for_count("chat.postMessage", 1)
+    text = all_text(prompt.args)
+    assert "the signed NDA" in text and "budget ceiling" not in text
+
+
 def test_posts_to_our_own_channels_still_list_private_items(slack, emulator):
     slack.command("get budget ceiling is 40k (private)", user=ALICE, channel="C0DEAL")
     slack.command("deal Acme signed", user=ALICE, channel="C0DEAL")

@@ -46,3 +46,22 @@ def test_a_partner_slack_cannot_vouch_for_sees_no_private_item_and_writes_nothin
 def test_in_a_channel_not_shared_a_person_slack_cannot_vouch_for_is_a_colleague(bot, slack, emulator):
     emulator.fail_next("users.info", "internal_error", status=500, times=50)
     assert "Logged" in reply_text(slack.command("give a pilot", user=ALICE, channel="C0DEAL"))
+
+
+@pytest.mark.parametrize(("error", "status"),
+                         [("internal_error", 500), ("ratelimited", 429), ("fatal_error", 200)])
+def test_a_partner_stays_a_partner_while_slack_cannot_say_the_channel_is_shared(
+        emulator, slack, bot, error, status):
+    # Dana's organisation is known (users.info answered); only conversations.info fails.
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    slack.command("get budget ceiling is 40k (private)", user=ALICE, channel=SHARED)  # 1, private
+    bot.wait_idle()
+    emulator.fail_next("conversations.info", error, status=status, times=50)
+    listed = reply_text(slack.command("list", user=DANA, channel=SHARED))
+    assert "40k" not in listed and "budget ceiling" not in listed
+    refused = reply_text(slack.command("give a free year of service", user=DANA, channel=SHARED))
+    assert "Logged" not in refused
+    bot.wait_idle()
+    items = bot.runtime.services.ledger.items(Scope("T0001", SHARED))
+    assert [i.what for i in items] == ["budget ceiling is 40k"]

@@ -17,9 +17,12 @@ from bot.domain.listening.detector_vocab import (
     APPOS_ASIDE,
     APPOS_NAME_NP,
     APPOS_NP_NAME,
+    BARE_OBJECT,
     BREAK_WORDS,
     BROKEN_KEYS,
     CAN_VERBS,
+    CLOCK_ONLY,
+    CODE_FENCE,
     COMMA_PRONOUNS,
     COMMIT,
     CONDITIONAL_START,
@@ -27,11 +30,14 @@ from bot.domain.listening.detector_vocab import (
     DANGLING,
     DASHES,
     DENIED_REPORT_KEYS,
+    DOUBT_MARKS,
     DUE,
     DUE_START,
     EMOJI_CODE,
     EXTERNAL,
     FILLER,
+    GOING_OUT,
+    GOING_OUT_NOT,
     HARD_HEDGE_KEYS,
     HEDGE_KEYS,
     IF_KEYS,
@@ -43,12 +49,16 @@ from bot.domain.listening.detector_vocab import (
     LEAD_ADVERBS,
     LEADING_MENTION,
     MARKS,
+    MEETING_DAY,
     NEEDS_COMPLEMENT,
+    NOTIFY_WHEN,
     OBJECT_WORDS,
     OPINION_KEYS,
     OUTER_SUBJECT,
+    OUTWARD,
     PAST_KEYS,
     PERSON_FILLERS,
+    PLAIN_OBJECT_ING,
     PREP_DUE,
     PREP_WORDS,
     PROGRESSIVE,
@@ -64,9 +74,12 @@ from bot.domain.listening.detector_vocab import (
     SELF_HEDGE_KEYS,
     SENTENCE_END,
     SLACK_ANGLE,
+    STRIKE,
     STRONG_OK_OBJECT,
     SUBJECT_PRONOUNS,
+    SUBORDINATE_ENDS,
     THEIR_TYPO,
+    THIRD_START,
     TOLD_OBJECTS,
     TOLD_VERBS,
     VERB_BASE,
@@ -148,6 +161,8 @@ def normalise(text: str) -> str:
         text = SLACK_ANGLE.sub(_angle, text)
     if "’" in text or "‘" in text:
         text = text.replace("’", APOS).replace("‘", APOS)
+    if "~" in text:
+        text = STRIKE.sub(" ", text)  # struck out: taken back
     if "*" in text or "_" in text or "~" in text or "`" in text:
         text = MARKS.sub("", text)
     if ":" in text:
@@ -193,7 +208,7 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
         if m is not None:
             if m.group("prep"):
                 return vp[: m.start()] + vp[m.end() :], m.group("due").strip()
-            if bare is None:
+            if bare is None and not CLOCK_ONLY.fullmatch(m.group("due")):
                 bare = m
             continue
         if prep_only is None and word in PREP_WORDS:
@@ -205,9 +220,15 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
         ].lower().startswith("q"):
             due = prep_only.group(0)  # "in March", "early January"
         return vp[: prep_only.start()] + vp[prep_only.end() :], due.strip()
-    if bare is None:
-        return vp, None
-    return vp[: bare.start()] + vp[bare.end() :], bare.group("due").strip()
+    if bare is not None:
+        return vp[: bare.start()] + vp[bare.end() :], bare.group("due").strip()
+    if "'s " in vp:
+        # "pitch us to the CFO at Friday's budget review": due that day, the meeting kept in
+        # the phrase because it says where.
+        meeting = MEETING_DAY.search(vp)
+        if meeting is not None:
+            return vp, meeting.group("due")
+    return vp, None
 
 
 def _cut_clause(vp: str, words: list[tuple[int, str]]) -> str:
@@ -387,6 +408,8 @@ def _verb_phrase(
         return None
     if side == "give" and _internal_only(vp, padded):
         return None
+    if side == "give" and (note := NOTIFY_WHEN.match(vp)) and not OUTWARD.search(note.group("between")):
+        return None  # "I'll ping you once they reply": news for colleagues, nothing for them
     return vp
 
 
@@ -413,6 +436,13 @@ def _from_commit_match(
     sentence: str, m: re.Match[str], is_ours: Callable[[str], bool] | None = None
 ) -> Detection | None:
     prefix = sentence[: m.start()]
+    # "Marco from Acme said "we'll get you the order form"": the quote is someone's words.
+    quoted = prefix.rstrip()[-1:] in ("\"", "\u201c")
+    if quoted:
+        prefix = prefix.rstrip()[:-1]
+    lead = prefix.split()
+    if lead and lead[-1].lower().strip(",") in SUBORDINATE_ENDS | {"not", "never"}:
+        return None  # "... until they commit to the term", "not going to send it"
     hedged = bool(prefix) and _has_any(_padded(prefix), HEDGE_KEYS)
     if hedged and not (
         (m.group("i") is not None or m.group("we") is not None) and _self_hedge_only(prefix)
@@ -443,6 +473,8 @@ def _from_commit_match(
         paren = (groups["paren"] or "").lower()
         if re.search(r"\b(?:our|my)\b", paren + " " + who.lower()):
             side = "give"  # "Sam (our SE) will run the demo", "Jen from our side will send"
+    elif groups["you"] is not None:
+        return _you_will_have(rest)
     elif groups["ment"] is not None:
         # A mention of someone in this workspace is one of us; an outside (Slack Connect)
         # user is the other side. Without a directory, assume a colleague.
@@ -450,6 +482,16 @@ def _from_commit_match(
         side = "give" if is_ours is None or is_ours(who[1:]) else "get"
     else:
         modal, side = groups["bare"], "give"
+        before = prefix.rstrip().lower()
+        if before == "and" or before.endswith(" and"):
+            third = THIRD_START.match(sentence)
+            if third is not None:  # "their legal team is reviewing it and will send comments"
+                side = "get"
+                who = re.sub(r"\s+(?:is|are|has|have)$", "", third.group(0).strip(), flags=IGNORE)
+    if quoted and reported_ctx and side == "give" and modal is not groups["bare"]:
+        speaker = _outer_who(prefix)
+        if speaker is not None and not re.match(r"(?:i|we|our|my)\b", speaker, IGNORE):
+            side, who = "get", speaker  # their "we'll" is them
 
     low = modal.strip().lower()
     is_reported_modal = (
@@ -457,6 +499,8 @@ def _from_commit_match(
     )
     if is_reported_modal and not reported_ctx:
         return None  # "I'd love to", "we would" are hypotheticals, not promises
+    if (is_reported_modal or reported_ctx) and _has_any(_padded(sentence), BROKEN_KEYS):
+        return None  # "they told us they'd send the PO, still nothing"
     last = low.rsplit(None, 1)[-1] if low else ""
     has_to = rest.lstrip()[:3].lower() == "to "
     if last in ("plan", "plans", "intend", "intends"):
@@ -491,6 +535,25 @@ def _from_commit_match(
     return found
 
 
+def _you_will_have(rest: str) -> Detection | None:
+    """"You'll have our signed copy by tomorrow": said by us, a delivery with a date."""
+    vp = rest.strip()
+    # "you'll have a draft", but "you'll get a reminder" is a notification, not our delivery
+    if not re.match(r"(?:have\s+(?:a|an)|(?:have|get|receive)\s+(?:our|the|it|them))\b", vp, IGNORE):
+        return None
+    found = _finish("give", vp, None)
+    return found if found is not None and found.due_text is not None else None
+
+
+def _from_going_out(sentence: str) -> Detection | None:
+    """"proposal going out to Globex EOD today": our deliverable leaving, with a date."""
+    m = GOING_OUT.match(sentence)
+    if m is None or GOING_OUT_NOT.search(m.group("rest")):
+        return None
+    found = _finish("give", "send " + sentence[: m.end("thing")] + m.group("rest"), None)
+    return found if found is not None and found.due_text is not None else None
+
+
 def _clause_starts(sentence: str) -> list[int]:
     """Offsets where a clause may begin (the sentence is single-spaced)."""
     starts = [0]
@@ -507,7 +570,8 @@ def _clause_starts(sentence: str) -> list[int]:
                 or low_prev in BREAK_WORDS
                 or (low_prev in TOLD_OBJECTS and prev2.lower() in TOLD_VERBS)
             ):
-                starts.append(pos)
+                # a quote after "said" starts inside the quote mark
+                starts.append(pos + 1 if tok[0] in "\"\u201c" else pos)
             elif tok[0] == "(":
                 starts.append(pos + 1)
             elif tok.lower() in PRONOUN_STARTS:
@@ -528,7 +592,11 @@ def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
         if ing not in ING_BASE:
             continue
         if m.group("b") is not None and (
-            m.start() != 0 or not PROGRESSIVE_OBJECT.match(sentence, m.end("ing"))
+            m.start() != 0
+            or not (
+                PROGRESSIVE_OBJECT.match(sentence, m.end("ing"))
+                or (ing in PLAIN_OBJECT_ING and BARE_OBJECT.match(sentence, m.end("ing")))
+            )
         ):
             # Subjectless only at the very start and followed by an object, so "Sending the
             # NDA tomorrow" counts but "Meeting moved to Thursday" (a noun) does not.
@@ -584,6 +652,10 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
             found = _from_commit_match(s, m, is_ours)
             if found is not None:
                 return found
+    if " out" in s:
+        found = _from_going_out(s)
+        if found is not None:
+            return found
     if "ing" in s:
         return _from_progressive(s, starts)
     return None
@@ -615,6 +687,10 @@ def detect_commitment(
     low = text.lower()
     if not any(map(low.__contains__, QUICK)):
         return None  # most chat lines have no future marker at all: bail out cheaply
+    if "```" in text:
+        text = CODE_FENCE.sub(" ", text)
+    # an eye-roll anywhere in the message doubts the other side's promise in it
+    doubted = any(map(text.__contains__, DOUBT_MARKS))
     if ">" in text or "&gt;" in text:
         # A Slack quote ("> I'll send the W-9 tomorrow") repeats someone else's words, often
         # the other side's or a promise being chased; only the speaker's own lines count.
@@ -628,7 +704,7 @@ def detect_commitment(
             sentence = LEADING_MENTION.sub("", sentence)
         sentence = " ".join(sentence.split())
         found = _detect_sentence(sentence.rstrip(".! "), is_ours)
-        if found is not None:
+        if found is not None and not (doubted and found.side == "get"):
             return found
     return None
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from bot.domain.timezones import ZONE_WORDS
+
 # --------------------------------------------------------------------------------------
 # Vocabulary
 # --------------------------------------------------------------------------------------
@@ -36,11 +38,19 @@ ACTION_VERBS = frozenset(
     prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
     showcase provision register nominate designate staff socialize socialise fill grab cut
     swing stop pop tailor generate release raise revert knock come roll collect
-    countersign notarize notarise""".split()
+    countersign notarize notarise apply export request pitch screen-share screenshare
+    act open""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
 NEEDS_COMPLEMENT = {
-    "take": re.compile(r"^take\s+care\b", re.I),
+    # "take care of it", "their EVP will take the meeting" (not "take a look", "take a while")
+    "take": re.compile(r"^take\s+(?:care\b|(?:the|a|our)\s+(?:meeting|call|demo)\b)", re.I),
+    # "act as exec sponsor", not "act fast"
+    "act": re.compile(r"^act\s+as\b", re.I),
+    # "open the firewall ticket", "open an account for us", not "open to it"
+    "open": re.compile(r"^open\s+(?:up\s+)?(?:a|an|the|our|their|us)\b", re.I),
+    # "apply the credits to their account", not "apply for the grant"
+    "apply": re.compile(r"^apply\s+(?!for\b|to\s+(?:the|a|an)\s+(?:job|role|program))", re.I),
     "let": re.compile(
         r"^let\s+(?:us|you|u|me|them|him|her|everyone|the\s+team)\s+know\b(?!\s+how\b)", re.I),
     "look": re.compile(r"^look\s+into\b", re.I),
@@ -56,7 +66,9 @@ NEEDS_COMPLEMENT = {
         r"written|prepared|updated|deployed|configured|provisioned|live|filled\s+(?:in|out)|submitted|"
         r"uploaded|reviewed|"
         r"sorted|wrapped|in\s+place|lined\s+up|set\s+up|scheduled|booked|confirmed|"
-        r"to\s+(?:them|you|u|us|their|your|her|him))\b"
+        r"to\s+(?:them|you|u|us|their|your|her|him)|"
+        # "have the proposal in their inbox", "have the PO number for us"
+        r"in\s+(?:their|your|his|her)\s+(?:inbox|hands)|for\s+(?:us|them|you|u))\b"
         r"|^have\s+(?:comments|feedback|redlines|an?\s+(?:answer|decision|update|response|reply|view|"
         r"markup|mark-up|redline|draft|first\s+draft|proposal|quote))\b",
         re.I,
@@ -157,6 +169,8 @@ for _verb in sorted(ACTION_VERBS | set(NEEDS_COMPLEMENT)):
 for _verb in sorted(ACTION_VERBS):
     for _variant in typo_variants(_verb):
         VERB_BASE.setdefault(_variant, _verb)
+# Slips on the short verbs that ``typo_variants`` leaves alone ("we'll hve it ready").
+VERB_BASE.update({"hve": "have", "hav": "have", "snd": "send"})
 ING_BASE: dict[str, str] = {}
 for _verb in sorted(ACTION_VERBS | {"get"}):
     for _form in ing_forms(_verb):
@@ -177,6 +191,13 @@ MONTHS = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 TOMORROW = r"(?:tomorrow|tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2morrow|2moro)"
+# A time of day and the zone it is said in: "noon PT", "4pm ET", "9:30am CET", "17:00".
+ZONE_WORD = "|".join(sorted(ZONE_WORDS, key=len, reverse=True))
+CLOCK = (
+    r"(?:noon|midday|\d{1,2}(?::\d{2})?\s?(?:am|pm)|\d{1,2}:\d{2})"
+    rf"(?:\s+(?:{ZONE_WORD})(?![\w/']))?"
+)
+AT_CLOCK = rf"(?:,?\s+(?:at\s+|@\s*)?{CLOCK})"
 TIME_CORE = (
     r"(?:"
     rf"(?:eod|eow|eom|eoq|eoy|cob|cop)(?:\s+(?:{DAYS}|today|{TOMORROW}))?"
@@ -185,12 +206,21 @@ TIME_CORE = (
     rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|"
     rf"q[1-4]|{DAYS}|{MONTHS})"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
+    rf"{AT_CLOCK}?"
     r"|tonight|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
     rf"year|{DAYS})"
     rf"|(?:(?:early|mid|late)[\s-]+)?next\s+(?:week|wk|month|quarter|year|{DAYS}|business\s+day)"
     # "a fortnight from tomorrow", "two weeks from Monday": before the bare day below
     rf"|(?:a|one|two|three|\d)\s+(?:fortnight|weeks?|wks?)\s+from\s+(?:{DAYS}|{TOMORROW}|today|now)"
-    rf"|(?:first\s+thing\s+)?{DAYS}(?:\s+(?:week|morning|afternoon|evening|eod|am|pm))?"
+    # "Friday next week", "Thursday the 18th", "Friday 3pm CET", "Monday 9am AEST"
+    rf"|(?:first\s+thing\s+)?{DAYS}(?:\s+(?:next\s+week|after\s+next|week|morning|afternoon|"
+    r"evening|eod|am|pm))?(?:,?\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th))?"
+    rf"{AT_CLOCK}?"
+    # a time alone or before its day: "noon PT", "5pm PT today", "10am ET tomorrow"
+    rf"|{CLOCK}(?:\s+(?:today|tonight|{TOMORROW}|{DAYS}))?"
+    # "ETA 2 weeks": an estimate given as a duration
+    r"|eta:?\s+(?:\d+\s*|a\s+|one\s+|two\s+|three\s+|a\s+couple(?:\s+of)?\s+)"
+    r"(?:days?|weeks?|wks?|hours?|hrs?|months?)"
     rf"|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}"
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
@@ -224,7 +254,7 @@ DUE_START = frozenset(
     monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
     jan january feb february mar march apr april may jun june jul july aug august sep sept
     september oct october nov november dec december in within right after early mid
-    late shortly asap now""".split()
+    late shortly asap now noon midday eta""".split()
 )
 # Quarters, ordinals and bare months are only dates after a preposition: "by Q3", "on the
 # 12th", "in March" -- but "the Q4 pricing", "the 5th floor", "may" are not.
@@ -279,7 +309,9 @@ NAME_STOP = (
     r"Somebody|Anyone|Nobody|Everybody|He|She|They|Their|The|A|An|If|Once|Unless|Please|"
     r"Reminder|Plan|Happy|Sending|Legal|Pricing|Procurement|Finance|Security|Sales|Support|"
     r"Marketing|Product|Engineering|Nothing|Something|Everything|Today|Tomorrow|Next|Time|"
-    r"Lunch|Hopefully|Honestly|Meeting|Call|Demo|Deal|Contract|Budget|Nobody|Both|All)"
+    r"Lunch|Hopefully|Honestly|Meeting|Call|Demo|Deal|Contract|Budget|Nobody|Both|All|"
+    r"EOD|EOW|COB|EOM|EOQ|ETA|First|By|Monday|Tuesday|Wednesday|Thursday|Friday|Mon|Tue|Tues|"
+    r"Wed|Thu|Thurs|Fri)"
 )
 # Said without "the" at the start of a clause, these are still the other side ("client will
 # send the logos"); "legal" or "finance" alone could be ours, so they need "their"/"the".
@@ -293,7 +325,10 @@ THEIR_ROLE = (
     r"other\s+side|their\s+side|admin|it\s+team|buying\s+committee)"
 )
 # A department named with its company: "Acme legal will ...", "Procurement at Hooli will ...".
-COMPANY_TEAM = r"(?:legal|procurement|finance|security|infosec|ops|counsel|purchasing|leadership)"
+COMPANY_TEAM = (
+    r"(?:legal|procurement|finance|security|infosec|ops|counsel|purchasing|leadership|marketing|"
+    r"compliance|hr|engineering|accounting|payables)"
+)
 # "should be able to": a hedged promise is still a promise ("I should be able to send it Friday").
 ABLE = (
     r"(?:\s+should\s+be\s+able\s+to"
@@ -315,7 +350,8 @@ COMMIT = re.compile(
     + rf"|(?P<we>\bwe)(?P<mwe>'ll|'l\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|\s+are\s+{FUT}"
     + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|{REPORTED})"
     # our SE / our team / our legal team
-    + rf"|(?P<our>\bour{NP_WORD}{{1,4}}?)"
+    + rf"|(?P<our>\bour{NP_WORD}{{1,4}}?|\b(?:eng|engineering|devs?|dev\s+team|product\s+team|"
+    + r"solutions\s+engineering)\b)"
     + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{FUT}|\s+{STRONG})"
     # they'll / theyll / they're gonna
     + rf"|(?P<they>\bthey)(?P<mthey>'ll|ll\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|re\s+{FUT}"
@@ -330,7 +366,7 @@ COMMIT = re.compile(
     + rf"(?P<mnp>{THIRD_NP_MODAL})"
     # Acme / Acme's team / Acme legal / Dana from Acme / Lisa @ Umbrella / Legal at Hooli
     # (case-sensitive: names are capitalised)
-    + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
+    + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+(?!I\b)[A-Z][\w&.-]*){{0,2}})"
     + rf"|(?={COMPANY_TEAM}\s+(?:from|at|@)\s+(?-i:[A-Z]))[\w]+)"
     + rf"(?:'s{NP_WORD}{{1,2}}?|\s+(?-i:{COMPANY_TEAM}))?"
     + rf"(?:\s+(?:from|at|on|@)\s+(?:(?-i:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)|{SIDE_OF}))?)"
@@ -338,6 +374,8 @@ COMMIT = re.compile(
     + rf"(?P<mname>{THIRD_NP_MODAL})"
     # a mention: "<@U123> will host the kickoff" (whose side depends on who that is)
     + rf"|(?P<ment>@[\w.-]+)(?P<mment>{THIRD_NP_MODAL})"
+    # "you'll have our signed copy by tomorrow": said to the other side, a delivery of ours
+    + r"|(?P<you>\byou)(?P<myou>'ll|\s+will)\s+(?=(?:have|get|receive)\s)"
     # no subject: "will send it tomorrow", "gonna share the roadmap", "let me ...", "happy to"
     + r"|(?P<bare>(?:will|wil|gonna|gona|going\s+to|happy\s+to|let\s+me|lemme|"
     + r"(?:(?:the|our|my)\s+)?plan\s+is\s+to|planning\s+to)\b)"
@@ -351,6 +389,8 @@ PROGRESSIVE = re.compile(
     + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\b(?:the\s+)?{THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"
     + r"\s+(?:is|are)"
     + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:'s\s+[\w-]+)?"
+    # "Lena (their training lead) is sending ...": the bracket says whose side
+    + r"(?:\s*\([^()]{1,40}\))?"
     + rf"(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?\s+(?:is|are))"
     + r"|(?P<b>(?=\w+ing\b)))"
     + r"\s*(?P<ing>\w+ing)\b",
@@ -393,6 +433,8 @@ HEDGE_KEYS = tuple(
         # someone else's guess: "Sam thinks they'll sign", "we believe they'll renew"
         "thinks", "we think", "believes", "we believe", "reckons", "hopes", "guesses", "expects",
         "don't think", "dont think", "do not think", "not convinced",
+        # a promise denied before it is made: "no way we'll have SSO ready by the 15th"
+        "no way", "no chance", "not a chance",
     )
 )  # fmt: skip
 REPORT_VERBS = frozenset(
@@ -412,7 +454,7 @@ BROKEN_KEYS = tuple(
     f" {k} "
     for k in (
         "never", "nothing", "didn't", "did not", "haven't", "hasn't", "yet to", "fell through",
-        "backed out", "reneged", "walked back",
+        "backed out", "reneged", "walked back", "still waiting", "still no",
     )
 )  # fmt: skip
 IF_KEYS = tuple(
@@ -427,7 +469,8 @@ HARD_HEDGE_KEYS = tuple(
     f" {k} "
     for k in (
         "maybe", "not sure", "doubt", "whether", "hoping", "i hope", "hopefully", "if", "unless",
-        "in case", "wonder", "probably", "no idea", "unclear", "fingers crossed",
+        "in case", "wonder", "probably", "no idea", "unclear", "fingers crossed", "no way",
+        "no chance", "not a chance",
     )
 )  # fmt: skip
 
@@ -435,7 +478,7 @@ HARD_HEDGE_KEYS = tuple(
 OUTER_SUBJECT = re.compile(
     r"(?P<who>\b(?:they|he|she|their(?:\s+[\w-]+){1,3}?|the\s+" + THEIR_ROLE + r"(?:\s+[\w-]+)"
     r"{0,2}?|(?-i:(?!" + NAME_STOP + r"\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
-    r"(?:'s(?:\s+[\w-]+){1,2}?)?))\s+(?:said|says|told\s+\w+|confirmed|mentioned|promised|"
+    r"(?:'s(?:\s+[\w-]+){1,2}?)?))\s+(?:just\s+|also\s+)?(?:said|says|told\s+\w+|confirmed|mentioned|promised|"
     r"assured\s+\w+|wrote|emailed|replied)(?:\s+that)?\s*$",
     IGNORE,
 )
@@ -505,6 +548,8 @@ INTERNAL_KEYS = tuple(
         "in salesforce", "in sfdc", "in pipedrive", "in close", "forecast", "pipeline review",
         "deal review", "deal desk", "internally", "internal", "reminder", "my manager",
         "approval from", "sign off from", "the opp", "this opp", "opp stage", "deal stage",
+        # marketing automation: "add their contacts to the nurture sequence"
+        "nurture", "email sequence", "outreach sequence", "the sequence", "drip", "cadence",
     )
 )  # fmt: skip
 # Verbs that are as often internal as external; for gives they need the other side in the
@@ -514,7 +559,8 @@ INTERNAL_LEANING = frozenset(
     "prioritise prioritize test text email call meet chase nudge prep file talk "
     # as often our own chores as something for them: "register for Dreamforce", "fill out
     # the expense report", "stop by the office"
-    "register nominate designate staff provision fill stop pop swing socialize socialise".split()
+    "register nominate designate staff provision fill stop pop swing socialize socialise "
+    "apply export request pitch open".split()
 )
 EXTERNAL = re.compile(
     r"\b(?:them|they|their|theirs|you|u|your|him|her|over|the\s+(?:customer|client|buyer|"
@@ -530,10 +576,73 @@ PROGRESSIVE_OBJECT = re.compile(
     r"|\s+(?-i:[A-Z][\w-]+)\s+(?:the|a|an|our|their|his|her|it|this|that|over|back)\b",
     IGNORE,
 )
+# Verbs that are never nouns take a bare object too: "sending pricing to their buyer by 5pm"
+# (while "Meeting moved to Thursday", "Pricing approved" are nouns).
+PLAIN_OBJECT_ING = frozenset(
+    "sending resending sharing emailing forwarding shipping delivering circulating submitting".split()
+)
+# ... when it is sent somewhere: "sending pricing to their buyer", not "sending good vibes"
+BARE_OBJECT = re.compile(r"\s+(?-i:[a-z])[\w-]+(?:\s+[\w-]+){0,2}?\s+(?:to|over|with)\b")
+# A time alone is a due date only after "by/before/until": "at 2am" is when, not a deadline.
+CLOCK_ONLY = re.compile(CLOCK, IGNORE)
 # "we're sending too many discounts": an opinion about what we do, not a delivery
 PROGRESSIVE_OPINION = re.compile(r"\s+(?:too|so|way\s+too)\s+(?:many|much)\b", IGNORE)
-# Said anywhere in the sentence, these make it an opinion: "... this quarter imo"
-OPINION_KEYS = (" imo ", " imho ", " in my opinion ", " in my humble opinion ")
+# Said anywhere in the sentence, these make it an opinion ("... this quarter imo") or doubt
+# the promise it reports ("they'll send the PO next week like they have for a month").
+OPINION_KEYS = (
+    " imo ", " imho ", " in my opinion ", " in my humble opinion ", " like they have ",
+    " like they did ", " like last time ", " yeah right ", " believe it when ", " as if ",
+)  # fmt: skip
+# An eye-roll after the other side's promise says it will not happen: "sure, they'll sign
+# by Friday 🙄". Our own promises keep it ("I'll send the deck again by Monday 🙄").
+DOUBT_MARKS = ("\U0001f644", "\U0001f643", "\U0001f612", ":roll_eyes:", ":upside_down_face:",
+               ":unamused:")
+# A clause that starts with these is a condition or a time, not a promise: "not sending the
+# discount until they commit to the 3-year term".
+SUBORDINATE_ENDS = frozenset("until till unless once when whenever after before".split())
+# A note to colleagues about news still to come is not a commitment to the other side:
+# "I'll ping you once they reply", "will post here as soon as they sign", "I'll let you know
+# once legal signs off". Unless the other side is the one pinged before the "once".
+NOTIFY_WHEN = re.compile(
+    r"^(?:ping|update|post|loop\s+back|circle\s+back|follow\s+up|report\s+back|shout|holler|"
+    r"flag\s+it|tell|drop\s+a\s+(?:note|line|msg|message)|let\s+(?:\S+\s+){1,2}?know|"
+    r"give\s+\S+\s+a\s+(?:shout|heads[\s-]?up|ping|holler|nudge)|"
+    r"keep\s+\S+\s+(?:posted|updated|in\s+the\s+loop))"
+    r"(?P<between>(?:\s+\S+){0,6}?)\s+(?:once|when|whenever|as\s+soon\s+as|the\s+moment|after)\b",
+    IGNORE,
+)
+OUTWARD = re.compile(
+    r"\b(?:them|they|their|theirs|the\s+(?:customer|client|buyer|prospect|champion|partner))\b",
+    IGNORE,
+)
+# Struck-out text (Slack ``~…~``) was taken back: "~I'll send the SOW tomorrow~ holding".
+STRIKE = re.compile(r"(?<![\w~])~[^~\n]+~(?![\w~])")
+# Code blocks quote logs and configs, not people: "```// TODO: we'll send the header```".
+CODE_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+# "proposal going out to Globex EOD today", "contract going out to @U1 for signature
+# tomorrow": a deliverable of ours leaving, said without a subject. The thing is a few words
+# of a noun phrase; where it goes is the other side (a name, a mention, them), never lunch.
+GOING_OUT = re.compile(
+    r"^(?:the\s+|our\s+|a\s+)?(?P<thing>(?!(?:i|we|they|he|she|you|it|everyone|team)\b)"
+    r"[\w/-]+(?:\s+(?!is\b|are\b|going\b)[\w/-]+){0,3}?)\s+(?:is\s+|are\s+)?(?:going|heading)\s+out"
+    r"(?P<rest>(?:\s+to\s+(?:@[\w.-]+|them|their\s+[\w-]+|(?-i:[A-Z])[\w&.-]*))?\b.*)$",
+    IGNORE,
+)
+GOING_OUT_NOT = re.compile(r"\b(?:lunch|dinner|drinks|office|site|onsite|hq|visit|town)\b", IGNORE)
+# "at Friday's budget review", "in tomorrow's call": the day of a meeting the thing is due at.
+MEETING_DAY = re.compile(
+    rf"\b(?:at|in|during|on|by|before)\s+(?P<due>{DAYS}|{TOMORROW}|today)'s\s+(?:[\w-]+\s+){{0,2}}?"
+    r"(?:call|meeting|review|sync|demo|session|standup|workshop|qbr|kickoff|board)\b",
+    IGNORE,
+)
+# After "and", a subjectless "will" keeps the subject before it: "their legal team is reviewing
+# the DPA and will send comments by Friday" is theirs.
+THIRD_START = re.compile(
+    rf"^(?:they|he|she|their|the\s+(?:[\w-]+\s+)?{THEIR_ROLE}|{BARE_ROLE})\b"
+    rf"|^(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:\s+(?-i:{COMPANY_TEAM}))?"
+    r"(?:\s+(?:from|at|@)\s+\S+)?\s+(?:is|are|has|have)\b",
+    IGNORE,
+)
 # A report that denies the promise: "they never said they would sign"
 # A quoted line in Slack: "> text" (mrkdwn), or "&gt; text" as the raw event carries it.
 QUOTE_LINE = re.compile(r"^\s*(?:>|&gt;)")
