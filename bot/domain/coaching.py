@@ -456,30 +456,28 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     if unexplained >= WIIFT_AFTER_GIVES:
         found.append(Nudge(WIIFT, {**base, "gives_without_benefit": unexplained,
                                    "benefit_noted": history.benefit_noted_at is not None}))
-    stale = _stale(history, base)
+    stale = _stale(history, ours, theirs, base)
     if stale is not None:
         # Promises left undated for weeks: "on track" would be the wrong comfort.
         found.append(stale)
     elif ours.promised > 0 and theirs.promised > 0:
         # "Nothing needs you" would be false on the day one of ours falls due.
-        due_today = 0 if ours.next_due != history.today else sum(
-            1 for c in history.items if c.side == "give" and c.is_open and c.due_on == history.today)
+        due_today = ours.due_next if ours.next_due == history.today else 0
         found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today}))
     return found
 
 
-def _stale(history: ChannelHistory, base: dict[str, Any]) -> Nudge | None:
-    """Open promises made STALE_AFTER_DAYS or more ago and still without a date: a nudge to agree
-    dates (or drop them), else None. Activity elsewhere doesn't help them: while we keep
+def _stale(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+           base: dict[str, Any]) -> Nudge | None:
+    """Open promises without a date, the oldest made STALE_AFTER_DAYS or more ago: a nudge to
+    agree dates (or drop them), else None. Activity elsewhere doesn't help them: while we keep
     delivering, an undated ask of theirs can sit unnoticed for months."""
-    stale = [c for c in history.items if c.is_open and c.due_on is None
-             and _days(c.created_at, history.now) >= STALE_AFTER_DAYS]
-    if not stale:
+    oldest = min((t for t in (ours.undated_since, theirs.undated_since) if t is not None), default=None)
+    if oldest is None or _days(oldest, history.now) < STALE_AFTER_DAYS:
         return None
-    return Nudge(SET_DATES, {**base, "undated": len(stale),
-                             "oldest_days": max(_days(c.created_at, history.now) for c in stale),
-                             "ours_undated": sum(1 for c in stale if c.side == "give"),
-                             "theirs_undated": sum(1 for c in stale if c.side == "get")})
+    return Nudge(SET_DATES, {**base, "undated": ours.undated + theirs.undated,
+                             "oldest_days": _days(oldest, history.now),
+                             "ours_undated": ours.undated, "theirs_undated": theirs.undated})
 
 
 def stage_prompt(stage: Stage) -> str:

@@ -95,6 +95,10 @@ class ReminderService:
             return None  # re-dated: the new date gets its own reminders
         if not self.zones.is_member(scope.workspace, scope.channel_id, payload["owner"]):
             return None  # a DM would show this channel's ledger to someone outside it
+        if self.zones.is_partner(scope.workspace, scope.channel_id, payload["owner"]):
+            # A Slack Connect partner named as owner: the DM coaches our team and may name a
+            # private item. They see their side on the shared plan instead.
+            return None
         if item.side == "get" and self._lost(scope):
             return None  # after a lost deal the coach stops chasing their side; ours still count
         tz = self.zones.user_tz(scope.workspace, payload["owner"])
