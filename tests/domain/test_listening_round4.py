@@ -60,6 +60,9 @@ def _is_ours(user_id: str) -> bool:
         ("will send the W-9 by 11am PT tomorrow", "give", "send the W-9", "11am PT tomorrow"),
         ("their CFO will sign by noon CET Friday", "get", "sign", "noon CET Friday"),
         ("we'll run the workshop Thursday the 25th", "give", "run the workshop", "Thursday the 25th"),
+        ("will get you the pricing by EOD Thursday PT", "give", "get you the pricing",
+         "EOD Thursday PT"),
+        ("their board will approve the budget by Friday", "get", "approve the budget", "Friday"),
         ("I'll send the SOW Monday next week", "give", "send the SOW", "Monday next week"),
         ("We'll get them the case study, ETA 3 days", "give", "get them the case study", "ETA 3 days"),
         # the day of a meeting something is due at
@@ -124,6 +127,10 @@ def test_round4_readings(text: str, side: str, what: str, due: str | None) -> No
         "lol they're sending us emails at 2am",
         "Sending good vibes for the pitch today",
         "I'll add the new contacts to the nurture sequence tomorrow",
+        # third parties named with "their", and a promise quoted as inline code
+        "their competitor will send a counter-offer by Friday",
+        "their old vendor will cut off API access on the 31st",
+        "`we'll retry the webhook in 30s` is the log line they see",
     ],
 )
 def test_round4_look_alikes_stay_quiet(text: str) -> None:
@@ -135,7 +142,8 @@ def test_spoken_text_drops_struck_out_words_and_code_blocks_from_text_and_rich_t
     # composer: mrkdwn in ``text``, styles and preformatted blocks in ``blocks``.
     event = {
         "type": "message",
-        "text": "~I'll send the SOW tomorrow~ holding\n```we'll send the header by Friday```",
+        "text": "~I'll send the SOW tomorrow~ holding\n```we'll send the header by Friday```\n"
+                "`we'll retry in 30s` is the log line",
         "blocks": [{"type": "rich_text", "elements": [
             {"type": "rich_text_section", "elements": [
                 {"type": "text", "text": "I'll send the SOW tomorrow", "style": {"strike": True}},
@@ -144,10 +152,15 @@ def test_spoken_text_drops_struck_out_words_and_code_blocks_from_text_and_rich_t
             {"type": "rich_text_preformatted", "elements": [
                 {"type": "text", "text": "we'll send the header by Friday"},
             ]},
+            {"type": "rich_text_section", "elements": [
+                {"type": "text", "text": "we'll retry in 30s", "style": {"code": True}},
+                {"type": "text", "text": " is the log line"},
+            ]},
         ]}],
     }
     spoken = flatten_message(event, spoken=True)
-    assert "SOW" not in spoken and "header" not in spoken and "holding" in spoken
+    assert "SOW" not in spoken and "header" not in spoken and "retry" not in spoken
+    assert "holding" in spoken and "is the log line" in spoken
     assert detect_commitment(spoken) is None
     # CRM posts and everything else still read the words inside the decoration
     assert "I'll send the SOW tomorrow holding" in flatten_message(event)
@@ -178,6 +191,10 @@ def test_an_eye_roll_does_not_withdraw_our_own_promise() -> None:
         ("ETA 2 weeks", "UTC", "2027-03-24"),
         ("Thursday the 18th", "UTC", "2027-03-18"),
         ("Friday next week", "UTC", "2027-03-19"),
+        ("noon PT tomorrow", "UTC", "2027-03-11"),
+        ("noon ET Friday", "UTC", "2027-03-12"),
+        ("EOD Thursday PT", "UTC", "2027-03-11"),
+        ("midday CET", "UTC", "2027-03-11"),
     ],
 )
 def test_round4_due_phrases(phrase: str, tz: str, expected: str) -> None:

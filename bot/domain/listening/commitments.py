@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+# PROMISE_IN_CODE: the app drops quoted code from a message (flatten_message, spoken) the same way.
 from bot.domain.listening.detector_vocab import (
     ACTION_VERBS,
     APOS,
@@ -80,6 +81,7 @@ from bot.domain.listening.detector_vocab import (
     SUBJECT_PRONOUNS,
     SUBORDINATE_ENDS,
     THEIR_TYPO,
+    THIRD_PARTY,
     THIRD_START,
     TOLD_OBJECTS,
     TOLD_VERBS,
@@ -88,6 +90,7 @@ from bot.domain.listening.detector_vocab import (
     WHEN_KEYS,
     WORD_PUNCT,
 )
+from bot.domain.message_text import PROMISE_IN_CODE
 
 __all__ = ["MAX_TEXT_LENGTH", "Detection", "Side", "detect_commitment"]
 
@@ -165,6 +168,8 @@ def normalise(text: str) -> str:
         text = text.replace("’", APOS).replace("‘", APOS)
     if "~" in text:
         text = STRIKE.sub(" ", text)  # struck out: taken back
+    if "`" in text:
+        text = PROMISE_IN_CODE.sub(" ", text)  # a quoted template or log line
     if "*" in text or "_" in text or "~" in text or "`" in text:
         text = MARKS.sub("", text)
     if ":" in text:
@@ -477,6 +482,8 @@ def _from_commit_match(
         modal, side, who = groups["mhs"], "get", groups["hs"].strip()
     elif groups["np"] is not None:
         modal, side, who = groups["mnp"], "get", groups["np"].strip()
+        if THIRD_PARTY.match(who):
+            return None  # their competitor, their old vendor: not the other side
     elif groups["name"] is not None:
         modal, side, who = groups["mname"], "get", groups["name"].strip()
         paren = (groups["paren"] or "").lower()

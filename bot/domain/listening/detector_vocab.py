@@ -239,7 +239,8 @@ TIME_CORE = (
 # keeps its "in" (that is how people write the due date back).
 DUE = re.compile(
     rf"(?:\b(?P<prep>by|before|on|until|till|through|thru|no\s+later\s+than)\s+)?"
-    rf"\b(?P<due>{TIME_CORE})(?![\w/'])",
+    # a zone after the day ("EOD Thursday PT") belongs to the date
+    rf"\b(?P<due>{TIME_CORE}(?:\s+(?:{ZONE_WORD})(?![\w/']))?)(?![\w/'])",
     IGNORE,
 )
 WORD_PUNCT = ",.;:!?()[]{}\"'*_~`<>"
@@ -633,6 +634,14 @@ GOING_OUT_NOT = re.compile(r"\b(?:lunch|dinner|drinks|office|site|onsite|hq|visi
 MEETING_DAY = re.compile(
     rf"\b(?:at|in|during|on|by|before)\s+(?P<due>{DAYS}|{TOMORROW}|today)'s\s+(?:[\w-]+\s+){{0,2}}?"
     r"(?:call|meeting|review|sync|demo|session|standup|workshop|qbr|kickoff|board)\b",
+    IGNORE,
+)
+# "their" people who are not the other side: "their competitor will undercut us", "their old
+# vendor promised to migrate the data".
+THIRD_PARTY = re.compile(
+    r"^(?:their|the)\s+(?:[\w-]+\s+)?(?:competitors?|competition|incumbent|(?:old|previous|"
+    r"current|existing)\s+(?:vendor|provider|supplier)|auditors?|investors?|landlord|customers|"
+    r"clients)\b",
     IGNORE,
 )
 # After "and", a subjectless "will" keeps the subject before it: "their legal team is reviewing
