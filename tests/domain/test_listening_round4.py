@@ -78,6 +78,9 @@ def _is_ours(user_id: str) -> bool:
          "the 20th"),
         ('I told them "we\'ll have the SOW to you by Monday"', "give", "have the SOW to you",
          "Monday"),
+        ('Per their CFO: "we\'ll have a signed PO to you by Friday"', "get",
+         "have a signed PO to you", "Friday"),
+        ('Recap: "we\'ll send the SOW Friday"', "give", "send the SOW", "Friday"),
         # our deliverable leaving, said without a subject
         ("Order form going out to Acme tomorrow", "give", "send Order form to Acme", "tomorrow"),
         # said to the other side
@@ -130,6 +133,8 @@ def test_round4_readings(text: str, side: str, what: str, due: str | None) -> No
         # third parties named with "their", and a promise quoted as inline code
         "their competitor will send a counter-offer by Friday",
         "their old vendor will cut off API access on the 31st",
+        "their ex-vendor promised to migrate everything by Q1",
+        "yeah sure, they'll pay on time this quarter lol",
         "`we'll retry the webhook in 30s` is the log line they see",
     ],
 )

@@ -24,6 +24,7 @@ from bot.domain.listening.detector_vocab import (
     CAN_VERBS,
     CLOCK_ONLY,
     CODE_FENCE,
+    COLON_SPEAKER,
     COMMA_PRONOUNS,
     COMMIT,
     CONDITIONAL_START,
@@ -444,6 +445,12 @@ def _outer_who(prefix: str) -> str | None:
     return m.group("who").strip() if m else None
 
 
+def _colon_speaker(prefix: str) -> str | None:
+    """The other side's person named before a colon that opens a quote ("Per their CFO:")."""
+    m = COLON_SPEAKER.search(prefix)
+    return m.group("who").strip() if m else None
+
+
 def _from_commit_match(
     sentence: str, m: re.Match[str], is_ours: Callable[[str], bool] | None = None
 ) -> Detection | None:
@@ -504,10 +511,11 @@ def _from_commit_match(
             if third is not None:  # "their legal team is reviewing it and will send comments"
                 side = "get"
                 who = re.sub(r"\s+(?:is|are|has|have)$", "", third.group(0).strip(), flags=IGNORE)
-    if quoted and reported_ctx and side == "give" and modal is not groups["bare"]:
-        speaker = _outer_who(prefix)
+    if quoted and side == "give" and modal is not groups["bare"]:
+        # 'Marco from Acme said "we'll ..."', 'Per their CFO: "we'll ..."': their "we" is them
+        speaker = _outer_who(prefix) if reported_ctx else _colon_speaker(prefix)
         if speaker is not None and not re.match(r"(?:i|we|our|my)\b", speaker, IGNORE):
-            side, who = "get", speaker  # their "we'll" is them
+            side, who = "get", speaker
 
     low = modal.strip().lower()
     is_reported_modal = (

@@ -592,7 +592,7 @@ OPINION_KEYS = (" imo ", " imho ", " in my opinion ", " in my humble opinion ")
 # have for a month". Only read once a promise of theirs is found (they are rare, the check
 # is not free).
 SKEPTIC_KEYS = (" like they have ", " like they did ", " like last time ", " yeah right ",
-                " believe it when ", " as if ")
+                " yeah sure ", " believe it when ", " as if ", " any day now ", " as always ")
 # So does an eye-roll: "sure, they'll sign by Friday 🙄". Our own promises keep it ("I'll send
 # the deck again by Monday 🙄").
 DOUBT_MARKS = ("\U0001f644", "\U0001f643", "\U0001f612", ":roll_eyes:", ":upside_down_face:",
@@ -639,9 +639,20 @@ MEETING_DAY = re.compile(
 # "their" people who are not the other side: "their competitor will undercut us", "their old
 # vendor promised to migrate the data".
 THIRD_PARTY = re.compile(
-    r"^(?:their|the)\s+(?:[\w-]+\s+)?(?:competitors?|competition|incumbent|(?:old|previous|"
-    r"current|existing)\s+(?:vendor|provider|supplier)|auditors?|investors?|landlord|customers|"
-    r"clients)\b",
+    r"^(?:their|the)\s+(?:[\w-]+\s+)?(?:competitors?|competition|incumbent|(?:(?:old|previous|"
+    r"current|existing|former|other)\s+|ex-?)(?:vendors?|providers?|suppliers?)|auditors?|"
+    r"investors?|landlord|customers|clients)\b",
+    IGNORE,
+)
+# Who opens a quote with a colon: 'Per their CFO: "we'll ..."', 'Dana from Acme: "we'll ..."'.
+COLON_SPEAKER = re.compile(
+    r"(?:^|\b(?:per|from|quoting)\s+)(?P<who>they|their(?:\s+[\w-]+){1,3}|the\s+"
+    + THEIR_ROLE
+    # a name, not a heading ("Recap:", "Next steps:")
+    + rf"|(?-i:(?!{NAME_STOP}\b|(?:Recap|Update|Note|Notes|Summary|Action|Next|Status|FYI|Fyi|"
+    r"Heads|Re|Me|Us|Quote|Quoting|Agenda|Outcome|Decision|Ask|Asks|TLDR|TL)\b)"
+    r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
+    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?)\s*:\s*$",
     IGNORE,
 )
 # After "and", a subjectless "will" keeps the subject before it: "their legal team is reviewing
