@@ -13,6 +13,7 @@ from typing import Literal
 
 # PROMISE_IN_CODE: the app drops quoted code from a message (flatten_message, spoken) the same way.
 from bot.domain.listening.detector_vocab import (
+    ACTION_ITEM,
     ACTION_VERBS,
     APOS,
     APPOS_ASIDE,
@@ -36,6 +37,7 @@ from bot.domain.listening.detector_vocab import (
     DUE,
     DUE_START,
     EMOJI_CODE,
+    EXPECT_FROM,
     EXTERNAL,
     FILLER,
     GOING_OUT,
@@ -47,6 +49,7 @@ from bot.domain.listening.detector_vocab import (
     ING_BASE,
     INTERNAL_KEYS,
     INTERNAL_LEANING,
+    ITEM_MARKS,
     KEEP_AT_END,
     LEAD_ADVERBS,
     LEADING_MENTION,
@@ -58,6 +61,7 @@ from bot.domain.listening.detector_vocab import (
     OPINION_KEYS,
     OUTER_SUBJECT,
     OUTWARD,
+    OWE,
     PAST_KEYS,
     PERSON_FILLERS,
     PLAIN_OBJECT_ING,
@@ -569,6 +573,48 @@ def _you_will_have(rest: str) -> Detection | None:
     return found if found is not None and found.due_text is not None else None
 
 
+def _from_action_item(
+    sentence: str, starts: list[int], is_ours: Callable[[str], bool] | None
+) -> Detection | None:
+    """"Acme to send redlines by Fri", "we owe them the pricing by Friday", "expect the SOW
+    from us by Friday": a promise without a modal, so only with a due date."""
+    if " to " in sentence:
+        for pos in starts:
+            # an item opens its line or follows a heading or bullet ("Next steps: Acme to ...")
+            if pos and sentence[:pos].rstrip()[-1:] not in ":-*\u2022\u2013\u2014":
+                continue
+            m = ACTION_ITEM.match(sentence, pos)
+            if m is None:
+                continue
+            if m.group("ment") is not None:
+                side: Side = "give" if is_ours is None or is_ours(m.group("ment")[1:]) else "get"
+            else:
+                side = "give" if m.group("ours") is not None else "get"
+            if side == "get" and THIRD_PARTY.match(m.group(0)):
+                continue
+            vp = _verb_phrase(sentence[m.end() :], strong=False, can=False, reported=False, side=side)
+            if vp is not None:
+                who = None if m.group("ours") is not None else m.group(0)[:-3].strip()
+                found = _finish(side, vp, who)
+                if found is not None and found.due_text is not None:
+                    return found
+    if " owe" in sentence:
+        for pos in starts:
+            m = OWE.match(sentence, pos)
+            if m is not None:
+                side = "give" if m.group("ours") is not None else "get"
+                found = _finish(side, m.group("thing"), m.group("theirs"))
+                if found is not None and found.due_text is not None:
+                    return found
+    if "expect" in sentence:
+        m = EXPECT_FROM.match(sentence)
+        if m is not None:
+            found = _finish("give", m.group("thing") + m.group("rest"), None)
+            if found is not None and found.due_text is not None:
+                return found
+    return None
+
+
 def _from_going_out(sentence: str) -> Detection | None:
     """"proposal going out to Globex EOD today": our deliverable leaving, with a date."""
     m = GOING_OUT.match(sentence)
@@ -676,6 +722,9 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
             found = _from_commit_match(s, m, is_ours)
             if found is not None:
                 return found
+    found = _from_action_item(s, starts, is_ours)
+    if found is not None:
+        return found
     if "going out" in s or "heading out" in s:
         found = _from_going_out(s)
         if found is not None:
@@ -715,7 +764,9 @@ def detect_commitment(
     if not isinstance(text, str) or not text or len(text) > MAX_TEXT_LENGTH:
         return None
     low = text.lower()
-    if not any(map(low.__contains__, QUICK)):
+    if not any(map(low.__contains__, QUICK)) and not (
+        " to " in low and any(map(low.__contains__, ITEM_MARKS))
+    ):
         return None  # most chat lines have no future marker at all: bail out cheaply
     if "```" in text:
         text = CODE_FENCE.sub(" ", text)

@@ -110,7 +110,9 @@ NEEDS_COMPLEMENT = {
     "collect": re.compile(r"^collect\s+(?:the\s+|all\s+|their\s+)?(?:signatures?|sign-?offs?|approvals?|"
                           r"feedback|requirements|references)\b", re.I),
     "roll": re.compile(r"^roll\s+(?:it\s+|this\s+)?out\b", re.I),
-    "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?with\b", re.I),
+    # "come back to us (by Friday) with a decision", not "come back from vacation"
+    "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?(?:(?!from\b)[\w']+\s+){0,3}?with\b",
+                       re.I),
     # "circle back with pricing"; a bare "will circle back" promises nothing in particular
     "circle": re.compile(r"^circle\s+back\s+(?:with|to|on)\b", re.I),
     "speak": re.compile(r"^speak\s+(?:(?:to|with)\s+(?:their|the|them|him|her|(?-i:[A-Z]))|at\s)", re.I),
@@ -283,7 +285,7 @@ PRONOUN_STARTS = frozenset(
 )  # fmt: skip
 TOLD_OBJECTS = frozenset("us me them him her".split())
 DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
-FUT = r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to)"
+FUT = r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to|on\s+the\s+hook\s+to)"
 STRONG = (
     r"(?:promised|promises|promise|committed|commits|commit|agreed|agreeed|agrees|agree|offered|"
     r"offers|intends?|plans?)"
@@ -400,8 +402,14 @@ PROGRESSIVE = re.compile(
 QUICK = (
     "'ll", "\u2019ll", "ill", "wil", "theyll", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
-    "'d ", "\u2019d ", "would", "ing", "able to", "should",
+    "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
+)  # fmt: skip
+# Action items ("Acme to send redlines by Fri") have no marker of their own; " to " is in most
+# chat, so they are looked for only in messages that look like a list of next steps.
+ITEM_MARKS = (
+    "next step", "action item", "ai:", "ais:", "a/i", "to-do", "todo", "to do:", "follow-up",
+    "follow up:", "owner", "\n-", "\n\u2022", "\n*", "\n1.", "- ", "\u2022 ",
 )  # fmt: skip
 
 # Sentence-level rejections.
@@ -653,6 +661,28 @@ COLON_SPEAKER = re.compile(
     r"Heads|Re|Me|Us|Quote|Quoting|Agenda|Outcome|Decision|Ask|Asks|TLDR|TL)\b)"
     r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
     r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?)\s*:\s*$",
+    IGNORE,
+)
+# An action item: "Acme to send redlines by Fri", "me to send the revised SOW by Monday",
+# "AI: their IT team to whitelist our IPs" (said at the start of a clause or a list item).
+ACTION_ITEM = re.compile(
+    r"(?:(?P<ours>me|us|our(?:\s+[\w-]+){1,2}?)|(?P<ment>@[\w.-]+)"
+    r"|(?P<theirs>they|them|their(?:\s+[\w-]+){1,3}?|the\s+(?:[\w-]+\s+)?" + THEIR_ROLE
+    + r"|" + BARE_ROLE
+    + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
+    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?))\s+to\s+(?=\w)",
+    IGNORE,
+)
+# "we owe them the pricing by Friday", "they owe us the signed MSA by Friday": a debt with a date.
+OWE = re.compile(
+    r"(?:(?P<ours>we|i)|(?P<theirs>they|their(?:\s+[\w-]+){1,3}?|the\s+(?:[\w-]+\s+)?"
+    + THEIR_ROLE + r"))\s+(?:still\s+)?owes?\s+(?:them|us|you|u|(?-i:[A-Z])[\w&.-]*)\s+(?P<thing>.+)",
+    IGNORE,
+)
+# "expect the SOW from us by Friday": our delivery announced to them ("expect delays from
+# them" is a forecast, so only our side).
+EXPECT_FROM = re.compile(
+    r"(?:you\s+can\s+)?expect\s+(?P<thing>.{1,60}?)\s+from\s+(?:us|me|our\s+[\w-]+)\b(?P<rest>.*)",
     IGNORE,
 )
 # After "and", a subjectless "will" keeps the subject before it: "their legal team is reviewing
