@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -48,7 +48,7 @@ class _Cached:
     revision: int
     items: tuple[Commitment, ...]
     records: tuple[date, tuple[SideRecord, SideRecord]] | None = None
-    twins: Mapping[TwinKey, Commitment] | None = None  # open items by text (open_items_by_text)
+    twins: dict[TwinKey, Commitment] | None = None  # open items by text (open_items_by_text)
 
 
 class Ledger:
@@ -236,15 +236,17 @@ class Ledger:
             return
         records = twins = None
         if not hit.items or hit.items[-1].number < item.number:  # a new item: numbers only grow
-            items = (*hit.items, item)
+            items = hit.items + (item,)
             if hit.records is not None and item.is_open:
                 day, (ours, theirs) = hit.records
                 records = (day, (ours.with_open(item, day), theirs) if item.side == "give"
                            else (ours, theirs.with_open(item, day)))
             twins = hit.twins
             if twins is not None and item.is_open:
-                key = twin_key(item.side, item.what, item.due_on)
-                twins = twins if key in twins else {**twins, key: item}
+                # Added to in place, not copied: a copy per give is a walk over the channel.
+                # Whoever still holds the entry before this one only ever looks keys up, and
+                # an item that exists is a fair answer for them too.
+                twins.setdefault(twin_key(item.side, item.what, item.due_on), item)
         else:  # a change to an existing one (or, defensively, a new one out of order)
             items = tuple(sorted([c for c in hit.items if c.number != item.number] + [item],
                                  key=lambda c: c.number))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 
@@ -142,7 +143,5 @@ def test_the_twin_of_a_give_is_always_what_comparing_every_item_finds(tmp_path):
             doc = store.get(DEAL, COMMITMENT, str(rng.choice(numbers)))
             store.put(DEAL, COMMITMENT, str(doc["number"]), {**doc, "status": "open", "closed_at": None})
         items = ledger.items(DEAL)
-        for side in ("give", "get"):
-            for what in texts:
-                for due in dues:
-                    assert ledger.open_twin(DEAL, side, what, due) == same_open_item(items, side, what, due), step
+        for side, what, due in itertools.product(("give", "get"), texts, dues):
+            assert ledger.open_twin(DEAL, side, what, due) == same_open_item(items, side, what, due), step
