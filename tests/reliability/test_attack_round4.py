@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from bot.web.plan_page import client_address
+from bot.webhook import signed_headers
 from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import ledger_text
 from tests.e2e.test_mutual_plan import share
@@ -189,3 +190,27 @@ def test_a_client_on_a_public_address_cannot_name_another_to_dodge_the_limit():
     forwarded = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4"}
     assert client_address(forwarded) == "1.2.3.4"
     assert client_address({"REMOTE_ADDR": "10.0.0.2"}) == "10.0.0.2"
+
+
+# ------------------------------------------------------------------ CRM webhook
+
+def deal_webhook(bot, payload: dict) -> requests.Response:
+    body = json.dumps(payload).encode()
+    return requests.post(bot.base_url + "/webhooks/deals", data=body,
+                         headers=signed_headers("whsec-test", body), timeout=10)
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200d", "***", " \n\t "])
+def test_a_webhook_deal_with_no_readable_name_is_refused_and_posts_nothing(bot, emulator, log, name):
+    answer = deal_webhook(bot, {"deal": name, "stage": "proposal", "channel": DEAL})
+    assert answer.status_code == 400 and answer.json()["error"] in ("invalid_deal", "missing_fields")
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postMessage") == []
+
+
+def test_a_webhook_deal_name_spread_over_lines_is_read_as_one_line(bot, emulator, caplog, log):
+    answer = deal_webhook(bot, {"deal": "Acme\nCorp\r\n\tEMEA", "stage": "proposal", "channel": DEAL})
+    assert answer.status_code == 200 and answer.json()["deal"] == "Acme Corp EMEA"
+    [post] = emulator.wait_for_count("chat.postMessage", 1)
+    assert "Acme Corp EMEA" in json.dumps(post.args)
+    assert not [r for r in caplog.records if "\n" in r.getMessage()]  # no forged log lines
