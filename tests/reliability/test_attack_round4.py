@@ -214,3 +214,15 @@ def test_a_webhook_deal_name_spread_over_lines_is_read_as_one_line(bot, emulator
     [post] = emulator.wait_for_count("chat.postMessage", 1)
     assert "Acme Corp EMEA" in json.dumps(post.args)
     assert not [r for r in caplog.records if "\n" in r.getMessage()]  # no forged log lines
+
+
+def test_a_partners_own_promise_in_conversation_is_logged_on_their_side_never_ours(bot, shared, log):
+    shared.command("listen auto", user=ALICE, channel=SHARED)
+    shared.message("I'll send the signed NDA by Friday", user=DANA, channel=SHARED)
+    shared.message("We will give you a 50% discount on year two by Friday", user=DANA, channel=SHARED)
+    shared.message("They will send the contract by Friday", user=DANA, channel=SHARED)  # us? someone?
+    shared.message("I'll send the pilot plan by Friday", user=ALICE, channel=SHARED)
+    bot.wait_idle()
+    assert sorted((item.side, item.what) for item in shared_items(bot)) == [
+        ("get", "give you a 50% discount on year two"), ("get", "send the signed NDA"),
+        ("give", "send the pilot plan")]
