@@ -211,6 +211,9 @@ def _parse_stage(rest: str) -> SetStage:
     for size in range(min(4, len(words) - 1), 0, -1):
         if not any(char.isalnum() for char in words[-size]):
             continue  # "D00 && prospecting": the stage is "prospecting", the "&&" is the deal's
+        if (words[-size].isdigit() and size > 1 and words[-size + 1][:1].isalnum()
+                and normalize_stage(" ".join(words[-size + 1:]))):
+            continue  # "Project 2 qualified": the number is the deal's ("6 - closed won" is a stage's)
         stage = normalize_stage(" ".join(words[-size:]))
         if stage is not None:
             deal = " ".join(words[:-size]).strip(" :-–—\"'")

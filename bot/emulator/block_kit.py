@@ -53,6 +53,8 @@ def message_problems(args: dict[str, Any]) -> tuple[str, list[str]] | None:
         return "msg_too_long", [f"text is {len(text)} characters (limit {MAX_MESSAGE_TEXT})"]
     if isinstance(text, str) and text and not text.strip() and not args.get("blocks"):
         return "no_text", ["text is blank (whitespace only)"]
+    if isinstance(text, str) and args.get("mrkdwn") is not False and (bad := mrkdwn_problems(text)):
+        return "invalid_arguments", [f"text: {p}" for p in bad]
     if "blocks" not in args:
         return None
     blocks = args["blocks"]
@@ -353,6 +355,13 @@ URL_FIELDS = {("button", "url"), ("option", "url"), ("image", "image_url")}
 TEXT_FLAGS = {"plain_text": {"emoji"}, "mrkdwn": {"verbatim"}}
 _URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?\Z", re.IGNORECASE)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# What may stand between < and > in mrkdwn: a mention, a channel, a special mention, a date,
+# a link (https://docs.slack.dev/messaging/formatting-message-text). Anything else is a
+# control character left unescaped: Slack shows it mangled, or reads it as a link.
+_CONTROL = re.compile(r"<(?:[@#][UWCGB][A-Z0-9]+(?:\|[^<>]*)?|!(?:here|channel|everyone)(?:\|[^<>]*)?"
+                      r"|!subteam\^[A-Z0-9]+(?:\|[^<>]*)?|!date\^[^<>|]+(?:\|[^<>]*)?"
+                      r"|(?:https?://|mailto:)[^\s<>|]+(?:\|[^<>]*)?)>")
+_ENTITY = re.compile(r"&(?!(?:amp|lt|gt);)")
 
 
 def element_problems(node: Any, role: str = "") -> list[str]:
@@ -397,6 +406,24 @@ def _text_flag_problems(obj: dict[str, Any], owner: str) -> list[str]:
                  if flag in obj and not isinstance(obj[flag], bool)]
     if isinstance(obj.get("text"), str) and obj["text"] and not obj["text"].strip():
         problems.append(f"{owner} text is blank (whitespace only)")
+    if kind == "mrkdwn" and isinstance(obj.get("text"), str):
+        problems += [f"{owner} {p}" for p in mrkdwn_problems(obj["text"])]
+    return problems
+
+
+def mrkdwn_problems(text: str) -> list[str]:
+    """Control characters of mrkdwn left unescaped: ``<`` or ``>`` outside a mention, link or
+    date, ``&`` that starts no ``&amp;``/``&lt;``/``&gt;``. A ``>`` opening a line quotes it."""
+    rest = _CONTROL.sub("", text)
+    rest = re.sub(r"(?m)^>", "", rest)
+    problems = []
+    for char in "<>":
+        if char in rest:
+            at = rest.index(char)
+            problems.append(f"mrkdwn has an unescaped {char!r}: {rest[max(0, at - 30):at + 30]!r}")
+    if (bare := _ENTITY.search(text)) is not None:
+        at = bare.start()
+        problems.append(f"mrkdwn has an unescaped '&': {text[max(0, at - 30):at + 30]!r}")
     return problems
 
 

@@ -24,6 +24,7 @@ POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their des
 MEETING_KEPT = timedelta(days=3)
 JOBS_KEPT = timedelta(days=60)
 MAX_PEOPLE = 8
+CHOICES_SHOWN = 5  # channels offered for one meeting; the DM counts the rest
 MEMBERSHIP_KEPT = timedelta(minutes=10)
 
 
@@ -124,7 +125,8 @@ class MeetingPlanner:
         if choices:
             options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}
                        for t in channels]
-            message = Message("calendar_choice", {"title": occ.title, "options": options[:5],
+            message = Message("calendar_choice", {"title": occ.title, "options": options[:CHOICES_SHOWN],
+                                                  "more": max(0, len(options) - CHOICES_SHOWN),
                                                   "ends_at": occ.ends_at.isoformat()})
             ensure_post(self._jobs, calendar_scope(workspace), choice_id(digest), due, message, now,
                              allow_new=fresh, target=owners[0])

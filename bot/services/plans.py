@@ -172,7 +172,9 @@ class MutualPlans:
         """What a member of the partner's workspace may do in a Slack Connect channel."""
         if isinstance(command, cmd.ListItems | cmd.Help):
             page = self.page(actor.scope, today_tz=actor.tz())
-            return Outcome(reply=Message("partner_list", {"view": page.view, "deals": page.deals}))
+            number = command.page if isinstance(command, cmd.ListItems) else 1
+            return Outcome(reply=Message("partner_list", {"view": page.view, "deals": page.deals,
+                                                          "page": max(1, number)}))
         if isinstance(command, cmd.CloseItem) and command.status == "done":
             return self.partner_close(actor, command.number)
         return error("partner_commands_only")

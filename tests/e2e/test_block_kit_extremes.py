@@ -216,3 +216,21 @@ def test_the_partners_confirmations_and_longest_proposals_are_posted_as_slack_ta
     assert refusals(emulator) == []
     assert_inert(sent_texts(emulator))
     assert "accepted the partner's change" in sent_texts(emulator)
+
+
+def test_ten_crm_patterns_of_the_longest_escaping_text_are_each_shown(slack, bot, emulator):
+    """All ten patterns sat in one section: at 300 characters of ``<`` and ``&`` (four and five
+    once escaped) the renderer had to cut most of them away, and no one could see what to remove."""
+    from bot.domain.user_patterns import MAX_PATTERN_LENGTH
+
+    for n in range(10):
+        head = f"(?P<deal>.+) n{n} (?P<stage>\\w+)"
+        filler = "<&>" * MAX_PATTERN_LENGTH
+        answer = reply(slack.command(f"crm pattern {head}{filler[:MAX_PATTERN_LENGTH - len(head)]}",
+                                     user=ALICE, channel=DEAL))
+        assert "Added" in all_text(answer), all_text(answer)[:300]
+    listed = all_text(reply(slack.command("crm patterns", user=ALICE, channel=DEAL)))
+    for n in range(10):
+        assert f"{n + 1}. `(?P&lt;deal&gt;.+) n{n} " in listed
+    bot.wait_idle()
+    assert refusals(emulator) == []

@@ -72,3 +72,36 @@ def test_help_on_the_plan_explains_it_and_shows_its_commands_only(slack, topic):
     assert "There's no" not in answer
     shown = {line.split("*")[1] for line in answer.splitlines() if line.startswith("*") and " — " in line}
     assert shown == {"list", "share", "export", "private"}
+
+
+def test_a_deal_named_with_a_number_keeps_it(slack, bot):
+    """`deal Project 2 qualified` named the deal "Project" and lost the 2 without a word."""
+    answer = reply_text(slack.command("deal Project 2 qualified", user=ALICE, channel=DEAL))
+    assert "*Project 2* is now *Qualified*" in answer
+    other = reply_text(slack.command("deal Project 3 proposal", user=ALICE, channel=DEAL))
+    assert "*Project 3* is now *Proposal" in other
+    bot.wait_idle()
+    names = sorted(deal.name for deal in bot.runtime.services.deals.all(scope()))
+    assert names == ["Project 2", "Project 3"]
+
+
+def test_a_partner_pages_through_a_long_plan(emulator, slack, bot):
+    """In a Slack Connect channel the partner saw the first ten a side and no way to the rest."""
+    from tests.e2e.test_block_kit_limits import refusals
+    from tests.e2e.test_slack_connect import DANA, PARTNER_TEAM, SHARED
+
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    for n in range(25):
+        slack.command(f"get document {n} from Dana by Friday", user=ALICE, channel=SHARED)
+    for n in range(4):
+        slack.command(f"give answer {n} by Friday", user=ALICE, channel=SHARED)
+    first = all_text(reply(slack.command("list", user=DANA, channel=SHARED)))
+    assert "1–10 of 25" in first and "`/partner list page 2` shows the next 10 a side (page 1 of 3)" in first
+    second = reply(slack.command("list page 2", user=DANA, channel=SHARED))
+    assert "11–20 of 25" in all_text(second) and "All 4 are on earlier pages" in all_text(second)
+    assert "document 10" in all_text(second) and "document 9\n" not in all_text(second)
+    third = all_text(reply(slack.command("list page 3", user=DANA, channel=SHARED)))
+    assert "21–25 of 25" in third and "list page 4" not in third
+    bot.wait_idle()
+    assert refusals(emulator) == []

@@ -92,7 +92,7 @@ def test_a_long_plan_stays_inside_slacks_block_limit(connect):
             connect.command(f"give answer {n} by Friday", user=ALICE, channel=SHARED)
     body = reply(connect.command("list", user=DANA, channel=SHARED))
     assert len(body["blocks"]) <= 50
-    assert "The first 10 of 31" in all_text(body) and len(action_values(body, "item_done")) == 10
+    assert "1–10 of 31" in all_text(body) and len(action_values(body, "item_done")) == 10
 
 
 @pytest.mark.parametrize(("action", "value"), [

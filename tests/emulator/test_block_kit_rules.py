@@ -322,3 +322,25 @@ def test_a_modal_title_submit_and_close_are_never_blank(key, blank):
 def test_a_modal_has_a_title():
     untitled = {k: v for k, v in modal().items() if k != "title"}
     assert view_problems(untitled) == ["view: a modal needs a title"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<@U0ALICE> owns it", "in <#C0DEAL>", "<#C0DEAL|deal-acme>", "<!here>", "<!subteam^S0TEAM>",
+     "<!date^1700000000^{date_short}|Nov 14>", "<https://example.com/a?b=c|the plan>",
+     "<mailto:a@example.com|mail>", "&lt;id&gt; &amp; more", "> a quote\nand a line"],
+)
+def test_mrkdwn_takes_mentions_links_dates_and_escapes(text):
+    assert not refused(section(text))
+    assert message_problems({"text": text}) is None
+
+
+@pytest.mark.parametrize("text", ["`/partner deal <name> signed`", "a > b", "a < b", "Q&A",
+                                  "<javascript:x|y>", "<https://exa mple.com|y>"])
+def test_mrkdwn_refuses_control_characters_left_unescaped(text):
+    assert refused(section(text))
+    assert refused({"type": "context", "elements": [mrkdwn(text)]})
+    problem = message_problems({"text": text})
+    assert problem is not None and problem[0] == "invalid_arguments"
+    assert message_problems({"text": text, "mrkdwn": False}) is None  # plain text shows it as typed
+    assert not refused({"type": "header", "text": plain(text)})  # plain_text is never parsed

@@ -124,7 +124,8 @@ def refusals(text: str) -> list[Refusal]:
 # A builder returns one context, or several to reach every branch that shows something.
 CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "calendar_choice": lambda t: {"title": t, "ends_at": NOW.isoformat(),
-                                  "options": [{"channel": CHANNEL, "deal": t, "value": f"d|{CHANNEL}"}]},
+                                  "options": [{"channel": CHANNEL, "deal": t, "value": f"d|{CHANNEL}"}],
+                                  "more": 2},
     "calendar_chosen": lambda t: {"channel": CHANNEL, "title": t},
     "calendar_connected": lambda t: {"masked": t},
     "calendar_disconnected": lambda t: {"existed": True},
