@@ -112,9 +112,12 @@ class Services:
                      notice: Refusal | None = None) -> None:
         """Render and publish a person's Home tab, with ``notice`` on top (e.g. a refused click)."""
         tz = self.directory.user_tz(workspace, user)
+        # Channels shared with the person's own organisation are left out: the Home tab is our
+        # team's view (private items, our coaching); a partner has the shared plan.
+        channels = {channel for channel in self.directory.channels_of(workspace, user)
+                    if not self.directory.is_partner(workspace, channel, user)}
         message = home_message(
-            self.store, self.ledger, self.deals, workspace, user,
-            self.directory.channels_of(workspace, user), self.partner.today(tz), notice,
+            self.store, self.ledger, self.deals, workspace, user, channels, self.partner.today(tz), notice,
         )
         view = rendered(message)
         client.views_publish(user_id=user, view=self.seal.seal_payload(view) if self.seal else view)

@@ -9,6 +9,7 @@ which occurrences are meetings worth a debrief and what identifies each one.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -141,7 +142,43 @@ def _attendees(component: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _load(data: bytes) -> icalendar.Calendar:
+# One VEVENT block of the raw text (they never nest; a VALARM inside one ends before it does).
+_VEVENT_BLOCK = re.compile(r"BEGIN:VEVENT\r?\n.*?END:VEVENT[^\S\n]*(?:\n|$)", re.S | re.I)
+_JUDGED_BY_PARSER = re.compile(r"^(?:RRULE|RDATE|RECURRENCE-ID|DURATION)[;:]", re.M | re.I)
+_DATE_OF = {name: re.compile(rf"^{name}[^:\r\n]*:(\d{{4}})(\d{{2}})(\d{{2}})", re.M | re.I)
+            for name in ("DTSTART", "DTEND")}
+# Local and floating times are at most 14 hours off UTC; a day either side covers them twice.
+_MARGIN = timedelta(days=2)
+
+
+def _near_window(text: str, first: date, last: date) -> str:
+    """``text`` without the one-off events that start after ``last`` or end before ``first``.
+
+    Parsing costs about six seconds a megabyte: a 5 MB feed of years of past meetings took a
+    worker half a minute to parse and as long again to walk, every poll. One-off events are
+    judged by their raw DTSTART/DTEND dates before parsing; series, moved occurrences, events
+    given by a DURATION and anything not plainly dated are left for the parser to judge.
+    """
+    def keep(match: re.Match[str]) -> str:
+        block = match.group(0)
+        if _JUDGED_BY_PARSER.search(block):
+            return block
+        dates = {}
+        for name, pattern in _DATE_OF.items():
+            found = pattern.search(block)
+            try:
+                dates[name] = date(*map(int, found.groups())) if found else None
+            except ValueError:  # 20261340: let the parser refuse it
+                return block
+        start, end = dates["DTSTART"], dates["DTEND"] or dates["DTSTART"]
+        if start is None or end is None:
+            return block
+        return "" if start > last or end < first else block
+
+    return _VEVENT_BLOCK.sub(keep, text)
+
+
+def _load(data: bytes, first: date | None = None, last: date | None = None) -> icalendar.Calendar:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or b"<html" in head:
         raise FeedFormatError("feed_web_page", code="html")
@@ -149,7 +186,10 @@ def _load(data: bytes) -> icalendar.Calendar:
         raise FeedFormatError("feed_not_ics", code="not_ics")
     try:
         # NUL is no text anyone wrote, and PostgreSQL can't store it in a JSON value.
-        calendar = icalendar.Calendar.from_ical(data.decode("utf-8", "replace").replace("\x00", ""))
+        text = data.decode("utf-8", "replace").replace("\x00", "")
+        if first is not None and last is not None:
+            text = _near_window(text, first, last)
+        calendar = icalendar.Calendar.from_ical(text)
     except Exception as exc:  # noqa: BLE001 - icalendar raises many types on bad input
         raise FeedFormatError("feed_malformed", code="malformed") from exc
     if not isinstance(calendar, icalendar.Calendar):
@@ -221,7 +261,7 @@ def read_feed(
     ``owner_emails`` are the calendar owner's addresses: their ``PARTSTAT=DECLINED`` makes an
     occurrence DECLINED. ``local_tz`` reads floating times (no TZID, no Z).
     """
-    calendar = _load(data)
+    calendar = _load(data, (window_start - _MARGIN).date(), (window_end + _MARGIN).date())
     _drop_endless_series(calendar, window_end + timedelta(days=1))
     owners = {e.strip().lower() for e in owner_emails if e and e.strip()}
     cal_name = _email(calendar.get("X-WR-CALNAME"))

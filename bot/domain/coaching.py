@@ -51,8 +51,8 @@ CELEBRATE_WITHIN_DAYS = 7
 DUE_TODAY_REPEAT_DAYS = 1
 # Three days on the shared plan without their yes: the expectation deserves saying out loud again.
 UNCONFIRMED_AFTER_DAYS = 3
-# Six weeks with nothing added or kept, and promises without a date: they are turning into
-# empty words. Agree dates, or drop what no longer applies (a sales cycle touches it sooner).
+# A promise open six weeks without a date is turning into empty words: agree a date, or drop
+# it (a live deal would have dated it sooner).
 STALE_AFTER_DAYS = 42
 
 # --- nudge ids (stable: templates, tests and the coaching log use them) -----------------
@@ -113,6 +113,8 @@ class DealState:
     # When it came back into play after being lost (None: never lost, or lost now): the
     # partner returning to the table is their side moving, like a signature.
     reopened_at: datetime | None = None
+    # It was signed at some point before its current stage: a loss now ends a partnership.
+    was_signed: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,8 @@ def assess(history: ChannelHistory, records: tuple[SideRecord, SideRecord] | Non
         "ours_overdue": ours.overdue, "ours_kept_late": ours.kept_late,
         "theirs_promised": theirs.promised, "theirs_kept": theirs.kept,
         "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue, "theirs_open": theirs.open,
+        # Read by the partner too: the words speak to our owner, never about "them" behind their back.
+        "partner_reads": history.partner_reads,
     }
     urgent = _urgent(history, ours, theirs, signed, base)
     # The post marking a deal lost always asks for the reflection: it names our own late
@@ -304,7 +308,7 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
                  base: dict[str, Any]) -> Nudge:
     deal = history.deal
     assert deal is not None
-    facts = {**base, "deal": deal.name, "next_due": ours.next_due}
+    facts = {**base, "deal": deal.name, "next_due": ours.next_due, "was_signed": deal.was_signed}
     if deal.stage.is_early:
         return Nudge(STAGE_OPENING, facts)
     if deal.stage.is_closing:
@@ -393,9 +397,12 @@ def _celebration(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
     if latest is None:
         return None
     assert latest.closed_at is not None
-    late_days = (latest.closed_day - latest.due_on).days if latest.kept_late() else 0  # type: ignore[operator]
+    # Days after (late) or before (early) its due date; a kept promise's timing is part of the news.
+    ahead = (latest.due_on - latest.closed_day).days if latest.due_on and latest.closed_day else 0  # type: ignore[operator]
+    late_days, early_days = max(0, -ahead), max(0, ahead)
     return Nudge(CELEBRATE_KEPT, {
         **base, **_item_facts("item", latest), "side": latest.side, "late_days": late_days,
+        "early_days": early_days,
         "due_on": latest.due_on,
         "kept_on": latest.closed_day, "kept_at": latest.closed_at,
         "since_signature": signed_at is not None})
@@ -449,32 +456,36 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     if unexplained >= WIIFT_AFTER_GIVES:
         found.append(Nudge(WIIFT, {**base, "gives_without_benefit": unexplained,
                                    "benefit_noted": history.benefit_noted_at is not None}))
-    stale = _stale(history, base)
+    stale = _stale(history, ours, theirs, base)
     if stale is not None:
-        # Undated promises nobody touched for weeks: "on track" would be the wrong comfort.
+        # Promises left undated for weeks: "on track" would be the wrong comfort.
         found.append(stale)
     elif ours.promised > 0 and theirs.promised > 0:
         # "Nothing needs you" would be false on the day one of ours falls due.
-        due_today = 0 if ours.next_due != history.today else sum(
-            1 for c in history.items if c.side == "give" and c.is_open and c.due_on == history.today)
+        due_today = ours.due_next if ours.next_due == history.today else 0
         found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today}))
     return found
 
 
-def _stale(history: ChannelHistory, base: dict[str, Any]) -> Nudge | None:
-    """Open promises without a date, and nothing added or kept for STALE_AFTER_DAYS: a nudge to
-    agree dates (or drop), else None."""
-    undated = [c for c in history.items if c.is_open and c.due_on is None]
-    if not undated:
+def _stale(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+           base: dict[str, Any]) -> Nudge | None:
+    """Open promises made STALE_AFTER_DAYS or more ago and still without a date: a nudge to agree
+    dates (or drop them), else None. Activity elsewhere doesn't help them: while we keep
+    delivering, an undated ask of theirs can sit unnoticed for months.
+
+    The records say when the oldest undated promise was made, so a channel without one (most
+    of them, most of the time) is answered without a walk over its history."""
+    oldest = min((r.oldest_undated for r in (ours, theirs) if r.oldest_undated is not None), default=None)
+    if oldest is None or _days(oldest, history.now) < STALE_AFTER_DAYS:
         return None
-    moved = max((t for c in history.items if c.status != "dropped"
-                 for t in (c.created_at, c.closed_at) if t is not None and t <= history.now),
-                default=None)
-    if moved is None or _days(moved, history.now) < STALE_AFTER_DAYS:
+    stale = [c for c in history.items if c.is_open and c.due_on is None
+             and _days(c.created_at, history.now) >= STALE_AFTER_DAYS]
+    if not stale:
         return None
-    return Nudge(SET_DATES, {**base, "undated": len(undated), "still_days": _days(moved, history.now),
-                             "ours_undated": sum(1 for c in undated if c.side == "give"),
-                             "theirs_undated": sum(1 for c in undated if c.side == "get")})
+    return Nudge(SET_DATES, {**base, "undated": len(stale),
+                             "oldest_days": max(_days(c.created_at, history.now) for c in stale),
+                             "ours_undated": sum(1 for c in stale if c.side == "give"),
+                             "theirs_undated": sum(1 for c in stale if c.side == "get")})
 
 
 def stage_prompt(stage: Stage) -> str:

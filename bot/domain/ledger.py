@@ -163,6 +163,9 @@ class SideRecord:
     oldest_due_days: int  # days past that due date (0 on the day, negative before, 0 if none)
     last_kept: Commitment | None
     next_due: date | None  # earliest due date among open items
+    # The facts below spare the coaching a walk over a busy channel's whole history.
+    due_next: int = 0  # open items due on ``next_due``
+    oldest_undated: datetime | None = None  # when the oldest open item without a due date was made
 
     def with_open(self, item: Commitment, today: date) -> SideRecord:
         """This record after one more open item of this side (a new commitment): what
@@ -171,9 +174,17 @@ class SideRecord:
         due = item.due_on
         if due is not None and (oldest is None or (due, item.number) < (oldest.due_on, oldest.number)):  # type: ignore[operator]
             oldest = item
+        due_next, undated = self.due_next, self.oldest_undated
+        if due is None:
+            undated = _earlier(undated, item.created_at)
+        elif self.next_due is None or due < self.next_due:
+            due_next = 1
+        elif due == self.next_due:
+            due_next += 1
         return replace(
             self, promised=self.promised + 1, open=self.open + 1,
             overdue=self.overdue + (1 if due is not None and due < today else 0),
+            due_next=due_next, oldest_undated=undated,
             **_oldest_due(oldest, today))
 
     @property
@@ -195,8 +206,10 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
     Every ``give`` and ``get`` runs this over the channel's whole history, and its balance
     line comes from it too (:meth:`SideRecord.tally`): one pass instead of one per use.
     """
-    # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first.
-    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None], "get": [0, 0, 0, 0, 0, None, None]}
+    # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first,
+    # open items due on its date, when the oldest undated open item was made.
+    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, None],
+                                   "get": [0, 0, 0, 0, 0, None, None, 0, None]}
     for c in items:
         row = state.get(c.side)
         if row is None:
@@ -205,12 +218,18 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
         if status == "open":
             row[3] += 1
             due = c.due_on
-            if due is not None:
+            if due is None:
+                row[8] = _earlier(row[8], c.created_at)
+            else:
                 if due < today:
                     row[4] += 1
                 oldest = row[6]  # the open item due first (lowest number on a tie)
-                if oldest is None or (due, c.number) < (oldest.due_on, oldest.number):
-                    row[6] = c
+                if oldest is None or due < oldest.due_on:
+                    row[6], row[7] = c, 1
+                elif due == oldest.due_on:
+                    row[7] += 1
+                    if c.number < oldest.number:
+                        row[6] = c
         elif status == "done":
             row[0] += 1
             if c.kept_late():
@@ -224,7 +243,7 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
 
 
 def _record(row: list[Any], today: date) -> SideRecord:
-    kept, kept_late, dropped, opened, overdue, last_kept, oldest = row
+    kept, kept_late, dropped, opened, overdue, last_kept, oldest, due_next, oldest_undated = row
     return SideRecord(
         promised=kept + opened,
         kept=kept,
@@ -233,8 +252,14 @@ def _record(row: list[Any], today: date) -> SideRecord:
         open=opened,
         overdue=overdue,
         last_kept=last_kept,
+        due_next=due_next,
+        oldest_undated=oldest_undated,
         **_oldest_due(oldest, today),
     )
+
+
+def _earlier(moment: datetime | None, other: datetime) -> datetime:
+    return other if moment is None or other < moment else moment
 
 
 def _oldest_due(oldest: Commitment | None, today: date) -> dict[str, Any]:
@@ -284,16 +309,27 @@ def paginate(items: list[Commitment], page: int, size: int) -> Page:
     return Page(items=items[start : start + size], number=number, count=count, total=len(items))
 
 
+TwinKey = tuple[str, str, date | None]
+
+
+def twin_key(side: str, what: str, due_on: date | None) -> TwinKey:
+    """What makes two items the same promise: side, text (case aside) and due date. Both texts
+    come tidied by the same parser, so spacing already matches."""
+    return side, what.casefold(), due_on
+
+
+def open_items_by_text(items: Sequence[Commitment]) -> dict[TwinKey, Commitment]:
+    """Each open item under its :func:`twin_key`, the first by number where several share one."""
+    found: dict[TwinKey, Commitment] = {}
+    for item in items:
+        if item.status == "open":
+            found.setdefault(twin_key(item.side, item.what, item.due_on), item)
+    return found
+
+
 def same_open_item(
     items: Sequence[Commitment], side: str, what: str, due_on: date | None
 ) -> Commitment | None:
-    """The open item on ``side`` that says ``what`` (case aside) with the same due date, if
-    any: the same command typed twice, not a second commitment. Both texts come tidied by the
-    same parser, so spacing already matches; the length check keeps a give in a channel of
-    thousands of items from case-folding each of them."""
-    key, size = what.casefold(), len(what)
-    for item in items:
-        if (len(item.what) == size and item.side == side and item.due_on == due_on and item.is_open
-                and item.what.casefold() == key):
-            return item
-    return None
+    """The open item on ``side`` that says ``what`` with the same due date, if any: the same
+    command typed twice, not a second commitment."""
+    return open_items_by_text(items).get(twin_key(side, what, due_on))

@@ -34,6 +34,10 @@ _BOLD = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]*?[^\s_])_(?![\w_])")
 _STRIKE = re.compile(r"(?<![\w~])~(?=[^\s~])([^~\n]*?[^\s~])~(?![\w~])")
 _FENCE = re.compile(r"```")
+# For what people said (not what they formatted): a struck-out span was taken back, and a code
+# block quotes a log or a config, so both are dropped rather than unwrapped.
+_STRUCK = re.compile(r"(?<![\w~])~(?=[^\s~])[^~\n]*?[^\s~]~(?![\w~])")
+_CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 _CODE = re.compile(r"`([^`\n]+)`")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
@@ -59,15 +63,20 @@ def _angle_replacement(match: re.Match[str]) -> str:
     return label if label else target
 
 
-def clean_mrkdwn(text: str) -> str:
+def clean_mrkdwn(text: str, *, spoken: bool = False) -> str:
     """Turn Slack mrkdwn into plain readable text.
 
     Resolves ``<url|label>`` to ``label``, ``<url>`` to the url, ``<@U123>`` to ``@U123``,
     ``<#C1|general>`` to ``#general``; removes ``*bold*``, ``_italic_``, ``~strike~`` and
     backtick markers; unescapes ``&amp;``/``&lt;``/``&gt;``; collapses runs of spaces.
+    With ``spoken``, struck-out spans and fenced code blocks are dropped with their words.
     """
     if not text:
         return ""
+    if spoken and "~" in text:
+        text = _STRUCK.sub(" ", text)
+    if spoken and "```" in text:
+        text = _CODE_BLOCK.sub(" ", text)
     if "<" in text:
         text = _ANGLE.sub(_angle_replacement, text)
     if "*" in text:
@@ -94,17 +103,18 @@ def clean_mrkdwn(text: str) -> str:
 class _Collector:
     """Ordered, de-duplicated list of text pieces."""
 
-    __slots__ = ("pieces", "_seen")
+    __slots__ = ("pieces", "_seen", "spoken")
 
-    def __init__(self) -> None:
+    def __init__(self, *, spoken: bool = False) -> None:
         self.pieces: list[str] = []
         self._seen: set[str] = set()
+        self.spoken = spoken  # drop struck-out and code text (see clean_mrkdwn)
 
     def add(self, raw: Any, *, mrkdwn: bool = True) -> bool:
         """Add one piece; returns True when it contributed new text."""
         if not isinstance(raw, str) or not raw:
             return False
-        text = clean_mrkdwn(raw) if mrkdwn else _SPACES.sub(" ", raw).strip()
+        text = clean_mrkdwn(raw, spoken=self.spoken) if mrkdwn else _SPACES.sub(" ", raw).strip()
         if not text:
             return False
         # Integrations repeat the same sentence in ``text`` and in blocks, differing only
@@ -135,9 +145,12 @@ def _add_text_object(out: _Collector, obj: Any) -> bool:
     return out.add(found[0], mrkdwn=found[1])
 
 
-def _rich_inline(element: dict[str, Any]) -> str:
-    """Render one inline element of a rich_text section."""
+def _rich_inline(element: dict[str, Any], spoken: bool = False) -> str:
+    """Render one inline element of a rich_text section (struck-out text dropped if ``spoken``)."""
     kind = element.get("type")
+    style = element.get("style")
+    if spoken and isinstance(style, dict) and style.get("strike"):
+        return ""
     if kind == "text":
         text = element.get("text")
         return text if isinstance(text, str) else ""
@@ -175,6 +188,8 @@ def _rich_text(out: _Collector, elements: Any, depth: int) -> None:
         if not isinstance(element, dict):
             continue
         kind = element.get("type")
+        if kind == "rich_text_preformatted" and out.spoken:
+            continue  # a code block quotes a log or a config, not the speaker
         if kind in (
             "rich_text_section",
             "rich_text_list",
@@ -199,7 +214,7 @@ def _rich_text(out: _Collector, elements: Any, depth: int) -> None:
             else:
                 _rich_text_leaf(out, children)
         else:
-            inline.append(_rich_inline(element))
+            inline.append(_rich_inline(element, out.spoken))
     if inline:
         out.add("".join(inline), mrkdwn=False)
 
@@ -207,7 +222,7 @@ def _rich_text(out: _Collector, elements: Any, depth: int) -> None:
 def _rich_text_leaf(out: _Collector, children: Any) -> None:
     if not isinstance(children, list):
         return
-    parts = [_rich_inline(c) for c in children if isinstance(c, dict)]
+    parts = [_rich_inline(c, out.spoken) for c in children if isinstance(c, dict)]
     out.add("".join(parts), mrkdwn=False)
 
 
@@ -278,7 +293,7 @@ def _attachments(out: _Collector, attachments: Any) -> None:
             out.add(attachment.get("fallback"))
 
 
-def _flatten(event: dict[str, Any]) -> str:
+def _flatten(event: dict[str, Any], spoken: bool) -> str:
     message: Any = event
     subtype = event.get("subtype")
     if (
@@ -287,28 +302,30 @@ def _flatten(event: dict[str, Any]) -> str:
         and isinstance(event.get("message"), dict)
     ):
         message = event["message"]
-    out = _Collector()
+    out = _Collector(spoken=spoken)
     out.add(message.get("text"))
     _blocks(out, message.get("blocks"))
     _attachments(out, message.get("attachments"))
     return "\n".join(out.pieces)
 
 
-def flatten_message(event: dict[str, Any]) -> str:
+def flatten_message(event: dict[str, Any], *, spoken: bool = False) -> str:
     """The readable text of a Slack message event, one piece per line.
 
     Joins top-level ``text``, Block Kit ``blocks`` (section text and fields, headers, context
     elements, rich_text sections and lists) and legacy ``attachments`` (pretext, title, text,
     fields as ``Title: value``; ``fallback`` only when an attachment has nothing else).
     Identical pieces are kept once. ``message_changed`` events are read from their nested
-    ``message``. mrkdwn decoration is removed (see :func:`clean_mrkdwn`).
+    ``message``. mrkdwn decoration is removed (see :func:`clean_mrkdwn`). ``spoken`` reads
+    what a person said for the commitment detector: struck-out words (``~…~`` or a rich-text
+    strike) and code blocks are dropped, not unwrapped; CRM posts are read without it.
 
     Never raises: odd shapes yield whatever text could be found, or ``""``.
     """
     if not isinstance(event, dict):
         return ""
     try:
-        return _flatten(event)
+        return _flatten(event, spoken)
     except Exception:  # pragma: no cover - defensive: event payloads are untrusted input
         # Being total matters more than being complete here: a crash would drop the whole
         # event on the floor in the caller's listener.

@@ -34,6 +34,8 @@ class People(UserZones, Protocol):
 
     def is_member(self, workspace: str, channel_id: str, user_id: str) -> bool: ...
 
+    def is_partner(self, workspace: str, channel_id: str, user_id: str) -> bool: ...
+
 
 class ChannelZones:
     """Resolves and remembers channel time zones."""

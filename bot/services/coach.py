@@ -47,7 +47,8 @@ def deal_state(deals: Deals, scope: Scope, moved_last: bool = False) -> DealStat
         since = datetime.fromisoformat(current.history[-1][1])
     return DealState(name=current.name, stage=current.stage, stage_since=since,
                      signed_at=since if current.stage is Stage.SIGNED else None,
-                     reopened_at=_reopened_at(current.history))
+                     reopened_at=_reopened_at(current.history),
+                     was_signed=Stage.SIGNED.value in (stage for stage, _ in current.history[:-1]))
 
 
 def _reopened_at(history: tuple[tuple[str, str], ...]) -> datetime | None:

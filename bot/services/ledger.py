@@ -12,7 +12,16 @@ from typing import Literal
 
 from bot.clock import Clock
 from bot.domain.coaching import SideRecord, side_records
-from bot.domain.ledger import Commitment, Side, Status, Visibility
+from bot.domain.ledger import (
+    Commitment,
+    Side,
+    Status,
+    TwinKey,
+    Visibility,
+    open_items_by_text,
+    same_open_item,
+    twin_key,
+)
 from bot.domain.timezones import local_date
 from bot.store import Scope, Store
 
@@ -39,6 +48,7 @@ class _Cached:
     revision: int
     items: tuple[Commitment, ...]
     records: tuple[date, tuple[SideRecord, SideRecord]] | None = None
+    twins: dict[TwinKey, Commitment] | None = None  # open items by text (open_items_by_text)
 
 
 class Ledger:
@@ -162,12 +172,31 @@ class Ledger:
             items = self._read(scope)
             return items, side_records(items, today)
         if entry.records is None or entry.records[0] != today:
-            entry = replace(entry, records=(today, side_records(entry.items, today)))
-            with self._cache_lock:
-                if self._cache.get(scope) is not None and self._cache[scope].revision == entry.revision:
-                    self._cache[scope] = entry
+            entry = self._complete(scope, replace(entry, records=(today, side_records(entry.items, today))))
         assert entry.records is not None
         return list(entry.items), entry.records[1]
+
+    def open_twin(self, scope: Scope, side: str, what: str, due_on: date | None) -> Commitment | None:
+        """The open item that says the same (:func:`bot.domain.ledger.same_open_item`).
+
+        Every give asks; in a busy channel the answer comes from an index kept with the
+        cached items and updated with each new item, not from comparing every item.
+        """
+        entry = self._current(scope)
+        if entry is None:
+            return same_open_item(self._read(scope), side, what, due_on)
+        if entry.twins is None:
+            entry = self._complete(scope, replace(entry, twins=open_items_by_text(entry.items)))
+        assert entry.twins is not None
+        return entry.twins.get(twin_key(side, what, due_on))
+
+    def _complete(self, scope: Scope, entry: _Cached) -> _Cached:
+        """Keep ``entry`` (the cached one with a derived part added) unless the channel moved on."""
+        with self._cache_lock:
+            hit = self._cache.get(scope)
+            if hit is not None and hit.revision == entry.revision:
+                self._cache[scope] = entry
+        return entry
 
     def _read(self, scope: Scope) -> list[Commitment]:
         return sorted((Commitment.from_doc(d) for d in self._store.find(scope, COMMITMENT)),
@@ -205,19 +234,25 @@ class Ledger:
             hit = self._cache.get(scope)
         if hit is None or hit.revision != before:
             return
-        records = None
+        records = twins = None
         if not hit.items or hit.items[-1].number < item.number:  # a new item: numbers only grow
-            items = (*hit.items, item)
+            items = hit.items + (item,)
             if hit.records is not None and item.is_open:
                 day, (ours, theirs) = hit.records
                 records = (day, (ours.with_open(item, day), theirs) if item.side == "give"
                            else (ours, theirs.with_open(item, day)))
+            twins = hit.twins
+            if twins is not None and item.is_open:
+                # Added to in place, not copied: a copy per give is a walk over the channel.
+                # Whoever still holds the entry before this one only ever looks keys up, and
+                # an item that exists is a fair answer for them too.
+                twins.setdefault(twin_key(item.side, item.what, item.due_on), item)
         else:  # a change to an existing one (or, defensively, a new one out of order)
             items = tuple(sorted([c for c in hit.items if c.number != item.number] + [item],
                                  key=lambda c: c.number))
         after = self._store.revision(scope)
         assert after is not None
-        self._remember(scope, _Cached(after, items, records))
+        self._remember(scope, _Cached(after, items, records, twins))
 
     def channel_items(self, scope: Scope) -> list[Commitment]:
         """The items a message to the whole channel may list: in a channel shared with the

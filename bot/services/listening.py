@@ -74,6 +74,8 @@ class Listening:
             return self._on_bot_post(actor, message, before if isinstance(before, dict) else None)
         if message.get("subtype") not in HUMAN_SUBTYPES or not message.get("user"):
             return Noticed()
+        # What the person said: struck-out words and code blocks are not promises.
+        text = flatten_message(message, spoken=True)
         speaker = Actor(actor.scope, str(message["user"]), actor.tz)
         ts = str(message.get("ts") or "")
         if self.mode(actor.scope) == "off" or not ts:

@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.domain.coaching import stage_prompt
 from bot.domain.dates import DueDateError, split_due
-from bot.domain.ledger import paginate, same_open_item, select
+from bot.domain.ledger import paginate, select
 from bot.domain.stages import Stage
 from bot.domain.timezones import local_date
 from bot.services.channel_settings import ChannelSettings
@@ -99,7 +99,7 @@ class PartnerCommands:
         if owner_is == "unknown":  # a mention of nobody: an owner no one could ever remind
             return error("owner_unknown", usage_of=command.side, owner=command.owner)
         with self.ledger.transaction(actor.scope):  # the balance as of this give
-            twin = same_open_item(self.ledger.items(actor.scope), command.side, what, due_on)
+            twin = self.ledger.open_twin(actor.scope, command.side, what, due_on)
             if twin is not None:  # typed twice (a slow answer, a paste): one promise, one line
                 return error("item_duplicate", usage_of=command.side, number=twin.number, what=twin.what,
                              due=twin.due_on)

@@ -24,8 +24,11 @@ from bot.domain.schedule_rules import (
     reminder_time,
     snooze_until,
 )
+from bot.domain.stages import Stage
 from bot.schedule.jobs import DONE, FAILED, PENDING, SKIPPED, JobStore, iso, new_job, parse
 from bot.schedule.zones import People
+from bot.services.coach import deal_state
+from bot.services.deals import Deals
 from bot.services.ledger import COMMITMENT, Ledger
 from bot.services.outcome import Message, Outcome, error
 from bot.store import Doc, Scope, Store
@@ -92,6 +95,12 @@ class ReminderService:
             return None  # re-dated: the new date gets its own reminders
         if not self.zones.is_member(scope.workspace, scope.channel_id, payload["owner"]):
             return None  # a DM would show this channel's ledger to someone outside it
+        if self.zones.is_partner(scope.workspace, scope.channel_id, payload["owner"]):
+            # A Slack Connect partner named as owner: the DM coaches our team and may name a
+            # private item. They see their side on the shared plan instead.
+            return None
+        if item.side == "get" and self._lost(scope):
+            return None  # after a lost deal the coach stops chasing their side; ours still count
         tz = self.zones.user_tz(scope.workspace, payload["owner"])
         today = local_date(now, tz)
         state = reminder_state(item.due_on, today)
@@ -106,6 +115,11 @@ class ReminderService:
             "value": {"channel": scope.channel_id, "number": item.number, "job": job["id"]},
             "snooze_days": SNOOZE_DAYS,
         })
+
+    def _lost(self, scope: Scope) -> bool:
+        """The channel's deal, as the coach reads it, is closed as lost."""
+        deal = deal_state(Deals(self.store, self.clock), scope)
+        return deal is not None and deal.stage is Stage.LOST
 
     def snooze(self, scope: Scope, job_id: str, user: str) -> Outcome:
         """Re-arm a reminder ``SNOOZE_DAYS`` later (09:00 the owner's time)."""

@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import default_retry_handlers
 
+from bot.domain.mutual_plan import is_external
 from bot.domain.workspace import Workspace
 from bot.slack.client import CallCounter
 
@@ -197,6 +198,29 @@ class Directory:
         shared = bool(channel.get("is_ext_shared"))
         self._channels.put(key, shared)
         return shared
+
+    def is_partner(self, workspace: str, channel_id: str, user_id: str,
+                   payload_team: str | None = None) -> bool:
+        """True for a member of another organisation in a channel shared with it (Slack Connect).
+
+        Both must hold: the person's own workspace is not ours (``payload_team``, a button
+        payload's ``user.team_id``, else users.info, cached a day), and the channel is externally
+        shared (conversations.info, cached a minute). Colleagues never pay for the second look-up.
+
+        Someone Slack doesn't vouch for (users.info slow, failing or "not visible", and no team
+        in the payload) is a partner in a shared channel: taken for a colleague, a partner
+        read our private items and wrote our side whenever Slack didn't answer.
+
+        Someone Slack says is from another organisation stays a partner while Slack can't say
+        whether the channel is shared: they can only be here if it is.
+        """
+        if payload_team and payload_team == Workspace.from_key(workspace).team_id:
+            return False
+        team, enterprise = self.home_team(workspace, user_id)
+        vouched = bool(team or payload_team)
+        if vouched and not is_external(workspace, team or payload_team, enterprise):
+            return False
+        return bool(channel_id) and self.is_ext_shared(workspace, channel_id, if_unknown=vouched)
 
     def channels_of(self, workspace: str, user_id: str) -> set[str]:
         """Ids of the conversations the user is a member of."""

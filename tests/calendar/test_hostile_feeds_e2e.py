@@ -137,3 +137,21 @@ def test_a_series_repeating_every_minute_for_months_is_left_out_and_the_rest_sti
     said = [all_text(m) for m in emulator.messages(DEAL)]
     assert len([t for t in said if "Acme call" in t]) == 1
     assert not [t for t in said if "Acme standup" in t]
+
+
+def test_a_five_megabyte_feed_of_past_meetings_still_brings_the_next_debrief(
+        team, bot, slack, emulator, clock, feeds, schedule):
+    # Years of history: parsing it all took a worker a minute of CPU on every poll. The past
+    # one-off meetings are skipped unparsed; the meeting about to happen is read as before.
+    slack.command("deal Acme Corp qualified", user=ALICE, channel=DEAL)
+    slack.command("deal Acme Corp domain acme.com", user=ALICE, channel=DEAL)
+    past = [event(f"old-{i}", clock.now() - timedelta(days=7 + i % 900, hours=i % 9), title="Old sync")
+            for i in range(14_000)]
+    feed = calendar(*past, event("acme-call", clock.now() + timedelta(minutes=30), title="Acme call"))
+    assert 4_000_000 < len(feed) < 5 * 1024 * 1024
+    connect(slack, feeds.serve("/history.ics", Route(feed)))
+    schedule.sweep()
+    clock.advance(timedelta(hours=2))
+    schedule.sweep()
+    said = [all_text(m) for m in emulator.messages(DEAL)]
+    assert len([t for t in said if "Acme call" in t]) == 1 and not [t for t in said if "Old sync" in t]

@@ -164,3 +164,31 @@ def test_nul_in_a_feed_is_dropped_so_every_store_can_keep_the_meeting():
                      window_start=NOW - timedelta(hours=6), window_end=NOW + timedelta(days=21))
     assert by_title(feed, "Pilot review")
     assert not any("\x00" in o.title or "\x00" in o.key for o in feed.occurrences)
+
+
+def _vevent(uid: str, *lines: str) -> str:
+    return "BEGIN:VEVENT\r\nUID:" + uid + "\r\n" + "".join(line + "\r\n" for line in lines) + \
+        f"SUMMARY:{uid}\r\nEND:VEVENT\r\n"
+
+
+def test_past_one_off_meetings_are_skipped_but_what_reaches_the_window_is_read():
+    # Past one-offs are dropped from the text before parsing (6 s a megabyte); everything
+    # that may still reach the window is left to the parser.
+    events = [
+        _vevent("old", "DTSTART:20240301T150000Z", "DTEND:20240301T153000Z"),
+        _vevent("later", "DTSTART:20270301T150000Z", "DTEND:20270301T153000Z"),
+        _vevent("today", "DTSTART:20261123T160000Z", "DTEND:20261123T163000Z"),
+        _vevent("spanning", "DTSTART:20261101T090000Z", "DTEND:20261130T170000Z"),
+        _vevent("weekly-since-2024", "DTSTART:20240101T160000Z", "DTEND:20240101T163000Z",
+                "RRULE:FREQ=WEEKLY;BYDAY=MO"),
+        _vevent("by-duration", "DTSTART:20261123T120000Z", "DURATION:PT8H"),
+        _vevent("tz-local", "DTSTART;TZID=America/New_York:20261123T110000",
+                "DTEND;TZID=America/New_York:20261123T113000"),
+        "BEGIN:VEVENT\r\nUID:valarm\r\nDTSTART:20261123T170000Z\r\nDTEND:20261123T173000Z\r\n"
+        "BEGIN:VALARM\r\nACTION:DISPLAY\r\nEND:VALARM\r\nSUMMARY:valarm\r\nEND:VEVENT\r\n",
+    ]
+    data = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + "".join(events) + "END:VCALENDAR\r\n").encode()
+    feed = read_feed(data, owner_emails=[], local_tz="UTC", window_start=NOW - timedelta(hours=6),
+                     window_end=NOW + timedelta(days=14))
+    assert sorted({o.title for o in feed.occurrences}) == [
+        "by-duration", "spanning", "today", "tz-local", "valarm", "weekly-since-2024"]

@@ -199,7 +199,7 @@ CASES = [
          "*#{n}* the intro (theirs) kept Sun 13 Dec 2026, 2 days after it was due."),
     Case("our delivery on time six days ago is still worth celebrating",
          [give("the pilot", due=5, kept=6), get()], "celebrate_kept",
-         "*#{n}* the pilot (ours) kept Tue 8 Dec 2026, on time."),
+         "*#{n}* the pilot (ours) kept Tue 8 Dec 2026, on time (1 day early)."),
     Case("a delivery seven days ago is old news",
          [give(kept=7), get()], "on_track", "We promised 1 and kept 1; they promised 1 and kept 0."),
     Case("a delivery celebrated the moment it was marked done is not celebrated again",
@@ -334,6 +334,23 @@ CASES = [
          [give(), get("the logo", due=4)], "follow_up",
          "*#{n}* the logo (theirs) is 4 days overdue; they kept 0 so far.",
          given={"follow_up": [d(1)]}, repeat=True),
+    # --- promises left without a date (STALE_AFTER_DAYS on both sides of its edge)
+    Case("a promise open exactly six weeks without a date: agree one",
+         [give("joint webinar", made=42), get(due=-5)], "set_dates",
+         "1 of ours open with no date, the oldest made 42 days ago."),
+    Case("a promise open a day short of six weeks without a date: still on track",
+         [give("joint webinar", made=41.9), get(due=-5)], "on_track",
+         "We promised 1 and kept 0; they promised 1 and kept 0.", benefit=d(0)),
+    # --- a lost deal reopened: the reopening restarts their clock, like a signature
+    Case("reopened ten days ago, theirs long late and nothing kept since: the brave conversation",
+         [give(kept=40), get("the data export", due=30)], "brave_conversation",
+         "Nothing of theirs kept in 10 days since the deal was reopened (Fri 4 Dec 2026); "
+         "1 of theirs overdue, the oldest by 30 days; we kept 1.",
+         deal=DealState("Acme", Stage.NEGOTIATION, d(10), reopened_at=d(10))),
+    Case("reopened nine days ago, theirs long late: a follow-up, not yet the brave conversation",
+         [give(kept=40), get("the data export", due=30)], "follow_up",
+         "*#{n}* the data export (theirs) is 30 days overdue; they kept 0 so far.",
+         deal=DealState("Acme", Stage.NEGOTIATION, d(9), reopened_at=d(9))),
 ]
 
 

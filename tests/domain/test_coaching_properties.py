@@ -18,11 +18,13 @@ from hypothesis import strategies as st
 from bot.domain.coaching import (
     BRAVE_CONVERSATION,
     CELEBRATE_WITHIN_DAYS,
+    STALE_AFTER_DAYS,
     WIIFT_AFTER_GIVES,
     ChannelHistory,
     DealState,
     _gentle_candidates,
     _latest_celebrated,
+    _stale,
     assess,
     severity,
     side_records,
@@ -58,7 +60,11 @@ def histories(draw: st.DrawFn) -> ChannelHistory:
     deal = None
     if stage is not None:
         since = NOW - timedelta(days=draw(st.integers(0, 60)))
-        deal = DealState("Acme", stage, since, signed_at=since if stage is Stage.SIGNED else None)
+        # Back in play after a loss (at or before it entered this stage), or a loss after a signature.
+        reopened = since - timedelta(days=draw(st.integers(0, 30))) \
+            if stage is not Stage.LOST and draw(st.booleans()) else None
+        deal = DealState("Acme", stage, since, signed_at=since if stage is Stage.SIGNED else None,
+                         reopened_at=reopened, was_signed=stage is Stage.LOST and draw(st.booleans()))
     given_ids = draw(st.lists(st.sampled_from(NUDGE_IDS), max_size=4))
     log = {i: [NOW - timedelta(days=draw(st.integers(0, 40))) for _ in range(draw(st.integers(1, 3)))]
            for i in given_ids}
@@ -104,6 +110,17 @@ def test_the_same_history_at_the_same_time_gets_the_same_nudge(history, seed):
     first = assess(history)
     assert assess(history) == first
     assert assess(replace(history, items=shuffled)) == first
+
+
+@given(history=histories(), days=st.integers(0, 60))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_a_lost_deal_reopened_never_gets_harsher_advice_than_one_never_lost(history, days):
+    """Their coming back to the table is their side moving: it can only soften the advice."""
+    if history.deal is None or history.deal.stage is Stage.LOST:
+        return
+    never_lost = replace(history, deal=replace(history.deal, reopened_at=None))
+    reopened = replace(history, deal=replace(history.deal, reopened_at=NOW - timedelta(days=days)))
+    assert severity(assess(reopened).id) <= severity(assess(never_lost).id)
 
 
 def test_the_properties_can_fail():
@@ -158,3 +175,33 @@ def test_gives_without_a_noted_benefit_are_counted_kept_or_open(history):
     found = [n for n in _gentle_candidates(history, ours, theirs, signed, {}) if n.id == "wiift"]
     assert [n.evidence["gives_without_benefit"] for n in found] == (
         [expected] if expected >= WIIFT_AFTER_GIVES else [])
+
+
+@given(history=histories(), future=st.lists(st.integers(1, 72), max_size=3), today_due=st.integers(0, 3))
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_dates_to_agree_and_promises_due_today_are_counted_as_from_the_items(history, future, today_due):
+    # The records say when the oldest undated promise was made and how many of ours are due
+    # today, so most gives need no walk over the channel; the walk is the definition.
+    # Some items made "after now" too (a clock set back).
+    items = list(history.items)
+    items += [Commitment(number=len(items) + n, side="get", what=f"later {n}", owner="U0ALICE",
+                         created_by="U0ALICE", created_at=NOW + timedelta(hours=hours))
+              for n, hours in enumerate(future, start=1)]
+    items += [Commitment(number=len(items) + n, side="give", what=f"due {n}", owner="U0ALICE",
+                         created_by="U0ALICE", created_at=NOW - timedelta(days=2), due_on=TODAY)
+              for n in range(1, today_due + 1)]
+    history = replace(history, items=items)
+    ours, theirs = side_records(items, TODAY)
+    stale = [c for c in items if c.is_open and c.due_on is None
+             and (NOW - c.created_at).days >= STALE_AFTER_DAYS]
+    nudge = _stale(history, ours, theirs, {})
+    if stale:
+        assert nudge is not None and nudge.evidence == {
+            "undated": len(stale), "oldest_days": max((NOW - c.created_at).days for c in stale),
+            "ours_undated": sum(1 for c in stale if c.side == "give"),
+            "theirs_undated": sum(1 for c in stale if c.side == "get")}
+    else:
+        assert nudge is None
+    due_today = sum(1 for c in items if c.side == "give" and c.is_open and c.due_on == TODAY)
+    if ours.next_due == TODAY:
+        assert ours.due_next == due_today

@@ -13,6 +13,7 @@ import pytest
 
 from bot.domain.dates import parse_due
 from bot.domain.detector import detect_commitment
+from bot.domain.message_text import flatten_message
 from tests.domain.test_listening_round3 import CORPUS, load_rows, score_round3
 
 # The clock the due dates were labelled against: Wednesday 10 March 2027, 16:00 UTC.
@@ -127,6 +128,29 @@ def test_round4_readings(text: str, side: str, what: str, due: str | None) -> No
 )
 def test_round4_look_alikes_stay_quiet(text: str) -> None:
     assert detect_commitment(text, is_ours=_is_ours) is None
+
+
+def test_spoken_text_drops_struck_out_words_and_code_blocks_from_text_and_rich_text() -> None:
+    # How Slack delivers "~I'll send the SOW tomorrow~ holding" and a code block typed in the
+    # composer: mrkdwn in ``text``, styles and preformatted blocks in ``blocks``.
+    event = {
+        "type": "message",
+        "text": "~I'll send the SOW tomorrow~ holding\n```we'll send the header by Friday```",
+        "blocks": [{"type": "rich_text", "elements": [
+            {"type": "rich_text_section", "elements": [
+                {"type": "text", "text": "I'll send the SOW tomorrow", "style": {"strike": True}},
+                {"type": "text", "text": " holding"},
+            ]},
+            {"type": "rich_text_preformatted", "elements": [
+                {"type": "text", "text": "we'll send the header by Friday"},
+            ]},
+        ]}],
+    }
+    spoken = flatten_message(event, spoken=True)
+    assert "SOW" not in spoken and "header" not in spoken and "holding" in spoken
+    assert detect_commitment(spoken) is None
+    # CRM posts and everything else still read the words inside the decoration
+    assert "I'll send the SOW tomorrow holding" in flatten_message(event)
 
 
 def test_an_eye_roll_does_not_withdraw_our_own_promise() -> None:

@@ -292,7 +292,8 @@ def test_weekly_digest_posts_for_busy_channels_and_skips_quiet_ones(slack, bot, 
     assert len(posted(emulator, "digest:", OTHER)) == 1
     second = all_text(posted(emulator, "digest:2026-W50", DEAL)[0])
     # Week one ended at 2 gives / 1 get; the deck makes it 3 / 1: the lean grew from 1 to 2.
-    assert "More one-sided than last week — we're giving more than we get (we give +1, we get +0)." in second
+    assert ("More one-sided than last week — we've promised more than we've asked of them "
+            "(we give +1, we get +0).") in second
     assert "First digest" in all_text(posted(emulator, "digest:2026-W49", DEAL)[0])
     schedule.sweep()
     assert len(posted(emulator, "digest:")) == 3

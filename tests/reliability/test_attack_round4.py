@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 
@@ -51,3 +52,115 @@ def test_an_edit_whose_message_is_not_an_object_is_a_quiet_400(bot, slack, emula
     assert answer.status_code == 400 and "not an object" in answer.json()["detail"]
     bot.wait_idle()
     assert emulator.calls_to("chat.postMessage") == []
+
+
+# ------------------------------------------------------------------ Slack Connect partners
+
+SHARED, DANA, PARTNER_TEAM = "C0SHARED", "U0DANA", "T0PARTNER"
+
+
+@pytest.fixture
+def shared(emulator, slack):
+    """A Slack Connect deal channel: Alice of ours, Dana of the partner's workspace."""
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    slack.command("deal Acme Corp negotiation", user=ALICE, channel=SHARED)
+    return slack
+
+
+def shared_items(bot) -> list:
+    from bot.store import Scope
+    return bot.runtime.services.ledger.items(Scope("T0001", SHARED))
+
+
+def test_a_partner_cannot_open_the_debrief_form_and_write_our_side(bot, shared, emulator, log):
+    shared.message("just got off the call with Acme Corp", user=ALICE, channel=SHARED)
+    prompt = emulator.wait_for(lambda calls: any("debrief_open" in json.dumps(c.args) for c in calls))
+    del prompt
+    bot.wait_idle()
+    opened_before = len(emulator.calls_to("views.open"))
+    shared.action("debrief_open", "Acme Corp", user=DANA, channel=SHARED)
+    emulator.wait_for(lambda calls: any("our team logs the ledger" in json.dumps(c.args) for c in calls))
+    bot.wait_idle()
+    assert len(emulator.calls_to("views.open")) == opened_before and shared_items(bot) == []
+
+
+def test_our_own_people_still_open_the_debrief_form_in_a_shared_channel(bot, shared, emulator, log):
+    shared.action("debrief_open", "Acme Corp", user=ALICE, channel=SHARED)
+    emulator.wait_for("views.open")
+    assert emulator.find_view(callback_id="debrief") is not None
+
+
+def crm_post(slack, text: str, team: str, channel: str = SHARED):
+    """A bot's post, as Slack delivers one from a bot of ``team``'s workspace."""
+    return slack.message(text, user="U0CRMBOT", channel=channel, subtype="bot_message", bot_id="B0CRM",
+                         team=team, bot_profile={"id": "B0CRM", "name": "CRM", "team_id": team})
+
+
+def deal_stage(bot, channel=SHARED) -> str:
+    from bot.store import Scope
+    [deal] = bot.runtime.services.deals.all(Scope("T0001", channel))
+    return deal.stage.value
+
+
+def test_a_partner_workspaces_bot_cannot_move_our_deal_in_a_shared_channel(bot, shared, emulator, log):
+    bot.wait_idle()
+    posts_before = len(emulator.calls_to("chat.postMessage"))
+    assert crm_post(shared, "Deal stage changed: Acme Corp → Closed Lost", PARTNER_TEAM).status_code == 200
+    bot.wait_idle()
+    assert deal_stage(bot) == "negotiation"
+    assert len(emulator.calls_to("chat.postMessage")) == posts_before
+
+
+def test_our_own_crm_bot_still_moves_the_deal_in_a_shared_channel(bot, shared, emulator, log):
+    crm_post(shared, "Deal stage changed: Acme Corp → Proposal", "T0001")
+    bot.wait_idle()
+    assert deal_stage(bot) == "proposal"
+
+
+@pytest.fixture
+def dana_owns_private(bot, shared):
+    """Our team named Dana, of the partner, as owner of a private item on each side."""
+    shared.command(f"get budget ceiling sign-off <@{DANA}|dana> by Wednesday (private)", user=ALICE,
+                   channel=SHARED)  # 1
+    shared.command(f"give our walk-away discount <@{DANA}|dana> by Wednesday (private)", user=ALICE,
+                   channel=SHARED)  # 2
+    return shared
+
+
+def test_a_partners_home_tab_shows_nothing_of_a_shared_channels_ledger(bot, dana_owns_private, emulator, log):
+    dana_owns_private.app_home_opened(DANA)
+    [home] = emulator.wait_for_count("views.publish", 1)
+    text = json.dumps(home.args)
+    assert "budget ceiling" not in text and "walk-away" not in text and "negotiation" not in text.lower()
+
+
+def test_our_own_people_keep_the_shared_channels_items_on_their_home_tab(bot, shared, emulator, log):
+    shared.command("give a pilot workspace by Wednesday", user=ALICE, channel=SHARED)
+    shared.app_home_opened(ALICE)
+    [home] = emulator.wait_for_count("views.publish", 1)
+    assert "a pilot workspace" in json.dumps(home.args)
+
+
+def test_a_partner_named_as_owner_gets_no_reminder_dm(bot, dana_owns_private, emulator, clock, log):
+    schedule = bot.runtime.services.schedule
+    for _ in range(36):  # past the due date, and the overdue reminder
+        clock.advance(timedelta(hours=2))
+        schedule.sweep()
+    bot.wait_idle()
+    dms = [c.args for c in emulator.calls_to("chat.postMessage") if c.args.get("channel") == f"D{DANA[1:]}"
+           or "Reminder" in str(c.args.get("text"))]
+    assert dms == []
+
+
+def test_an_old_home_or_reminder_done_button_held_by_a_partner_closes_none_of_our_items(
+        bot, dana_owns_private, emulator, log):
+    seal = bot.runtime.services.seal
+    dana_owns_private.home_action("item_done", seal.sign(f"{SHARED}:2"), user=DANA)
+    emulator.wait_for("views.publish")
+    reminder = seal.sign(json.dumps({"channel": SHARED, "number": 2, "job": "reminder:2"}))
+    dana_owns_private.action("reminder_done", reminder, user=DANA, channel=f"D{DANA[1:]}")
+    emulator.wait_for(lambda calls: any("no commitment #2 on the shared plan" in json.dumps(c.args)
+                                        for c in calls if c.method == "response_url"))
+    bot.wait_idle()
+    assert [item.status for item in shared_items(bot)] == ["open", "open"]

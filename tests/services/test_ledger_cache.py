@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 
 from bot.clock import FakeClock
 from bot.domain.coaching import side_records
+from bot.domain.ledger import same_open_item
 from bot.services.ledger import COMMITMENT, Ledger
 from bot.store import Scope, TinyDBStore
 from tests.conftest import ALICE, START
@@ -117,3 +119,29 @@ def test_snapshot_records_always_match_counting_the_items_again(tmp_path):
         assert items == ledger.items(DEAL)
         assert records == side_records(items, today), step
     assert sum(r.promised + r.dropped for r in records) == len(items)
+
+
+def test_the_twin_of_a_give_is_always_what_comparing_every_item_finds(tmp_path):
+    # The index of open items by text is kept with the cached items and updated with each
+    # new one: after any mix of adds (the same texts again, in other cases), closes, edits
+    # and writes that bypass the ledger, it must answer what a walk over the items answers.
+    store, ledger = _ledger(tmp_path)
+    rng = random.Random(11)
+    texts = ["pilot", "Pilot", "a case study", "A CASE STUDY", "intro to the CFO"]
+    dues = [None, date(2026, 11, 24), date(2026, 12, 9)]
+    for step in range(300):
+        roll = rng.random()
+        numbers = [c.number for c in ledger.items(DEAL)]
+        if roll < 0.5 or not numbers:
+            ledger.add(DEAL, side=rng.choice(["give", "get"]), what=rng.choice(texts), owner=ALICE,
+                       created_by=ALICE, due_on=rng.choice(dues))
+        elif roll < 0.7:
+            ledger.close(DEAL, rng.choice(numbers), rng.choice(["done", "dropped"]), ALICE)
+        elif roll < 0.8:
+            ledger.edit(DEAL, rng.choice(numbers), what=rng.choice(texts), due_on=rng.choice(dues))
+        elif roll < 0.85:
+            doc = store.get(DEAL, COMMITMENT, str(rng.choice(numbers)))
+            store.put(DEAL, COMMITMENT, str(doc["number"]), {**doc, "status": "open", "closed_at": None})
+        items = ledger.items(DEAL)
+        for side, what, due in itertools.product(("give", "get"), texts, dues):
+            assert ledger.open_twin(DEAL, side, what, due) == same_open_item(items, side, what, due), step

@@ -73,6 +73,7 @@ from bot.domain.listening.detector_vocab import (
     REPORTED_CLAUSE,
     SELF_HEDGE_KEYS,
     SENTENCE_END,
+    SKEPTIC_KEYS,
     SLACK_ANGLE,
     STRIKE,
     STRONG_OK_OBJECT,
@@ -84,6 +85,7 @@ from bot.domain.listening.detector_vocab import (
     TOLD_VERBS,
     VERB_BASE,
     VP_REJECT,
+    WHEN_KEYS,
     WORD_PUNCT,
 )
 
@@ -208,7 +210,7 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
         if m is not None:
             if m.group("prep"):
                 return vp[: m.start()] + vp[m.end() :], m.group("due").strip()
-            if bare is None and not CLOCK_ONLY.fullmatch(m.group("due")):
+            if bare is None and not (word[0].isdigit() and CLOCK_ONLY.fullmatch(m.group("due"))):
                 bare = m
             continue
         if prep_only is None and word in PREP_WORDS:
@@ -408,7 +410,12 @@ def _verb_phrase(
         return None
     if side == "give" and _internal_only(vp, padded):
         return None
-    if side == "give" and (note := NOTIFY_WHEN.match(vp)) and not OUTWARD.search(note.group("between")):
+    if (
+        side == "give"
+        and _has_any(padded, WHEN_KEYS)
+        and (note := NOTIFY_WHEN.match(vp))
+        and not OUTWARD.search(note.group("between"))
+    ):
         return None  # "I'll ping you once they reply": news for colleagues, nothing for them
     return vp
 
@@ -437,12 +444,14 @@ def _from_commit_match(
 ) -> Detection | None:
     prefix = sentence[: m.start()]
     # "Marco from Acme said "we'll get you the order form"": the quote is someone's words.
-    quoted = prefix.rstrip()[-1:] in ("\"", "\u201c")
-    if quoted:
-        prefix = prefix.rstrip()[:-1]
-    lead = prefix.split()
-    if lead and lead[-1].lower().strip(",") in SUBORDINATE_ENDS | {"not", "never"}:
-        return None  # "... until they commit to the term", "not going to send it"
+    quoted = False
+    if prefix:  # most promises open their sentence: nothing to look at before them
+        quoted = prefix.rstrip()[-1:] in ("\"", "\u201c")
+        if quoted:
+            prefix = prefix.rstrip()[:-1]
+        lead = prefix.rsplit(None, 1)
+        if lead and lead[-1].lower().strip(",") in SUBORDINATE_ENDS:
+            return None  # "... until they commit to the term", "not going to send it"
     hedged = bool(prefix) and _has_any(_padded(prefix), HEDGE_KEYS)
     if hedged and not (
         (m.group("i") is not None or m.group("we") is not None) and _self_hedge_only(prefix)
@@ -652,13 +661,19 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
             found = _from_commit_match(s, m, is_ours)
             if found is not None:
                 return found
-    if " out" in s:
+    if "going out" in s or "heading out" in s:
         found = _from_going_out(s)
         if found is not None:
             return found
     if "ing" in s:
         return _from_progressive(s, starts)
     return None
+
+
+def _doubted(message: str, sentence: str) -> bool:
+    """Is the other side's promise in ``sentence`` doubted: an eye-roll anywhere in the
+    message, or "like they have for a month" in the sentence?"""
+    return any(map(message.__contains__, DOUBT_MARKS)) or _has_any(_padded(sentence), SKEPTIC_KEYS)
 
 
 def _uncapped(text: str) -> str:
@@ -689,8 +704,7 @@ def detect_commitment(
         return None  # most chat lines have no future marker at all: bail out cheaply
     if "```" in text:
         text = CODE_FENCE.sub(" ", text)
-    # an eye-roll anywhere in the message doubts the other side's promise in it
-    doubted = any(map(text.__contains__, DOUBT_MARKS))
+    said = text  # before normalise() drops emoji codes
     if ">" in text or "&gt;" in text:
         # A Slack quote ("> I'll send the W-9 tomorrow") repeats someone else's words, often
         # the other side's or a promise being chased; only the speaker's own lines count.
@@ -704,7 +718,7 @@ def detect_commitment(
             sentence = LEADING_MENTION.sub("", sentence)
         sentence = " ".join(sentence.split())
         found = _detect_sentence(sentence.rstrip(".! "), is_ours)
-        if found is not None and not (doubted and found.side == "get"):
+        if found is not None and not (found.side == "get" and _doubted(said, sentence)):
             return found
     return None
 

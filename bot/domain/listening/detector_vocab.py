@@ -309,9 +309,7 @@ NAME_STOP = (
     r"Somebody|Anyone|Nobody|Everybody|He|She|They|Their|The|A|An|If|Once|Unless|Please|"
     r"Reminder|Plan|Happy|Sending|Legal|Pricing|Procurement|Finance|Security|Sales|Support|"
     r"Marketing|Product|Engineering|Nothing|Something|Everything|Today|Tomorrow|Next|Time|"
-    r"Lunch|Hopefully|Honestly|Meeting|Call|Demo|Deal|Contract|Budget|Nobody|Both|All|"
-    r"EOD|EOW|COB|EOM|EOQ|ETA|First|By|Monday|Tuesday|Wednesday|Thursday|Friday|Mon|Tue|Tues|"
-    r"Wed|Thu|Thurs|Fri)"
+    r"Lunch|Hopefully|Honestly|Meeting|Call|Demo|Deal|Contract|Budget|Nobody|Both|All)"
 )
 # Said without "the" at the start of a clause, these are still the other side ("client will
 # send the logos"); "legal" or "finance" alone could be ours, so they need "their"/"the".
@@ -434,7 +432,7 @@ HEDGE_KEYS = tuple(
         "thinks", "we think", "believes", "we believe", "reckons", "hopes", "guesses", "expects",
         "don't think", "dont think", "do not think", "not convinced",
         # a promise denied before it is made: "no way we'll have SSO ready by the 15th"
-        "no way", "no chance", "not a chance",
+        "no way", "no chance",
     )
 )  # fmt: skip
 REPORT_VERBS = frozenset(
@@ -470,7 +468,7 @@ HARD_HEDGE_KEYS = tuple(
     for k in (
         "maybe", "not sure", "doubt", "whether", "hoping", "i hope", "hopefully", "if", "unless",
         "in case", "wonder", "probably", "no idea", "unclear", "fingers crossed", "no way",
-        "no chance", "not a chance",
+        "no chance",
     )
 )  # fmt: skip
 
@@ -549,7 +547,7 @@ INTERNAL_KEYS = tuple(
         "deal review", "deal desk", "internally", "internal", "reminder", "my manager",
         "approval from", "sign off from", "the opp", "this opp", "opp stage", "deal stage",
         # marketing automation: "add their contacts to the nurture sequence"
-        "nurture", "email sequence", "outreach sequence", "the sequence", "drip", "cadence",
+        "nurture", "to the sequence", "drip",
     )
 )  # fmt: skip
 # Verbs that are as often internal as external; for gives they need the other side in the
@@ -587,19 +585,20 @@ BARE_OBJECT = re.compile(r"\s+(?-i:[a-z])[\w-]+(?:\s+[\w-]+){0,2}?\s+(?:to|over|
 CLOCK_ONLY = re.compile(CLOCK, IGNORE)
 # "we're sending too many discounts": an opinion about what we do, not a delivery
 PROGRESSIVE_OPINION = re.compile(r"\s+(?:too|so|way\s+too)\s+(?:many|much)\b", IGNORE)
-# Said anywhere in the sentence, these make it an opinion ("... this quarter imo") or doubt
-# the promise it reports ("they'll send the PO next week like they have for a month").
-OPINION_KEYS = (
-    " imo ", " imho ", " in my opinion ", " in my humble opinion ", " like they have ",
-    " like they did ", " like last time ", " yeah right ", " believe it when ", " as if ",
-)  # fmt: skip
-# An eye-roll after the other side's promise says it will not happen: "sure, they'll sign
-# by Friday 🙄". Our own promises keep it ("I'll send the deck again by Monday 🙄").
+# Said anywhere in the sentence, these make it an opinion: "... this quarter imo"
+OPINION_KEYS = (" imo ", " imho ", " in my opinion ", " in my humble opinion ")
+# Said with the other side's promise, these doubt it: "they'll send the PO next week like they
+# have for a month". Only read once a promise of theirs is found (they are rare, the check
+# is not free).
+SKEPTIC_KEYS = (" like they have ", " like they did ", " like last time ", " yeah right ",
+                " believe it when ", " as if ")
+# So does an eye-roll: "sure, they'll sign by Friday 🙄". Our own promises keep it ("I'll send
+# the deck again by Monday 🙄").
 DOUBT_MARKS = ("\U0001f644", "\U0001f643", "\U0001f612", ":roll_eyes:", ":upside_down_face:",
                ":unamused:")
-# A clause that starts with these is a condition or a time, not a promise: "not sending the
-# discount until they commit to the 3-year term".
-SUBORDINATE_ENDS = frozenset("until till unless once when whenever after before".split())
+# A clause after these is a condition, a time or denied, not a promise: "not sending the
+# discount until they commit to the 3-year term", "not going to send it".
+SUBORDINATE_ENDS = frozenset("until till unless once when whenever after before not never".split())
 # A note to colleagues about news still to come is not a commitment to the other side:
 # "I'll ping you once they reply", "will post here as soon as they sign", "I'll let you know
 # once legal signs off". Unless the other side is the one pinged before the "once".
@@ -611,6 +610,7 @@ NOTIFY_WHEN = re.compile(
     r"(?P<between>(?:\s+\S+){0,6}?)\s+(?:once|when|whenever|as\s+soon\s+as|the\s+moment|after)\b",
     IGNORE,
 )
+WHEN_KEYS = (" once ", " when ", " whenever ", " as soon as ", " the moment ", " after ")
 OUTWARD = re.compile(
     r"\b(?:them|they|their|theirs|the\s+(?:customer|client|buyer|prospect|champion|partner))\b",
     IGNORE,

@@ -39,7 +39,7 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
             outcome = error("button_item_gone")
         elif from_home and not services.directory.is_member(workspace, channel, user):
             outcome = error("not_a_member")
-        elif services.plans is not None and not from_home and is_partner(
+        elif services.plans is not None and is_partner(
                 services, workspace, channel, user, body["user"].get("team_id")):
             # A Slack Connect partner closes only their own side's items, and never drops.
             outcome = (services.plans.partner_close(actor, int(number)) if status == "done"

@@ -34,6 +34,12 @@ def make_reminder_handler(services: Services, action: str) -> Callable[..., None
             outcome = error("button_item_gone")
         elif not services.directory.is_member(workspace, channel, user):
             outcome = error("not_a_member")
+        elif services.plans is not None and services.directory.is_partner(
+                workspace, channel, user, body["user"].get("team_id")):
+            # Reminders go to our team only; a partner holding an old one closes only their
+            # own side's shared items, as in the channel.
+            outcome = (services.plans.partner_close(services.actor(workspace, channel, user), number)
+                       if action == "done" else error("partner_commands_only"))
         elif action == "done":
             outcome = services.partner.close_number(services.actor(workspace, channel, user), number, "done")
         elif services.schedule is None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.domain.mutual_plan import is_external
 from bot.listeners.payload import workspace_of
 from bot.slack.poster import post, post_ephemeral
 
@@ -22,6 +23,9 @@ def make_message_handler(services: Services) -> Callable[..., None]:
         channel = event.get("channel")
         if not channel or event.get("channel_type") == "im" or _is_own(event, context):
             return
+        if _partner_bot(event, workspace_of(context)) and services.directory.is_ext_shared(
+                workspace_of(context), channel):
+            return  # a partner's bot in a Slack Connect channel doesn't move our deals
         speaker = str(event.get("user") or (event.get("message") or {}).get("user") or "")
         actor = services.actor(workspace_of(context), channel, speaker)
         workspace, team = workspace_of(context), context.team_id
@@ -38,6 +42,20 @@ def make_message_handler(services: Services) -> Callable[..., None]:
             post(client, channel, noticed.thread_reply, thread_ts=noticed.thread_ts)
 
     return handle_message
+
+
+def _partner_bot(event: dict[str, Any], workspace: str) -> bool:
+    """A bot's post (or an edit of one) made from another organisation's workspace.
+
+    In a Slack Connect channel the partner's own bots post too; their "Deal stage changed"
+    lines are about the partner's CRM, not ours.
+    """
+    message = event.get("message") if isinstance(event.get("message"), dict) else event
+    if not (message.get("bot_id") or message.get("subtype") == "bot_message"):
+        return False
+    profile = message.get("bot_profile") if isinstance(message.get("bot_profile"), dict) else {}
+    teams = (profile.get("team_id"), *(message.get(k) for k in ("team", "user_team", "source_team")))
+    return any(isinstance(team, str) and is_external(workspace, team) for team in teams)
 
 
 def _is_own(event: dict[str, Any], context: BoltContext) -> bool:
