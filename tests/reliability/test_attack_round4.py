@@ -4,6 +4,8 @@ kind reply), logs no error or traceback (the ``log`` fixture), and changes nothi
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 from datetime import timedelta
@@ -226,3 +228,21 @@ def test_a_partners_own_promise_in_conversation_is_logged_on_their_side_never_ou
     assert sorted((item.side, item.what) for item in shared_items(bot)) == [
         ("get", "give you a 50% discount on year two"), ("get", "send the signed NDA"),
         ("give", "send the pilot plan")]
+
+
+# ------------------------------------------------------------------ signature timestamps
+
+@pytest.mark.parametrize("written", ["+{now}", "{now}.5", " {now}", "{now}\t", "0x{hex}", "{now}e0"])
+def test_a_request_signed_over_an_oddly_written_timestamp_is_refused(bot, slack, log, written):
+    # Each is correctly signed over exactly what the header says; only plain digits are read.
+    now = int(time.time())
+    stamp = written.format(now=now, hex=format(now, "x"))
+    body = (f"command=%2Fpartner&text=give+a+pilot&team_id=T0001&channel_id={DEAL}&user_id={ALICE}"
+            f"&trigger_id={time.time_ns()}.1")
+    signature = "v0=" + hmac.new(slack.signing_secret.encode(), f"v0:{stamp}:{body}".encode(),
+                                 hashlib.sha256).hexdigest()
+    answer = requests.post(slack.bot_url, data=body, timeout=10, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp.strip(), "X-Slack-Signature": signature})
+    assert answer.status_code == 401
+    assert "a pilot" not in ledger_text(slack)
