@@ -246,3 +246,12 @@ def test_a_request_signed_over_an_oddly_written_timestamp_is_refused(bot, slack,
         "X-Slack-Request-Timestamp": stamp.strip(), "X-Slack-Signature": signature})
     assert answer.status_code == 401
     assert "a pilot" not in ledger_text(slack)
+
+
+def test_a_partner_is_never_offered_to_log_what_they_said(bot, shared, emulator, log):
+    # Offers go to the speaker alone; a partner's buttons would only refuse (our team logs).
+    shared.message("I'll send the signed NDA by Friday", user=DANA, channel=SHARED)
+    shared.message("I'll send the pilot plan by Friday", user=ALICE, channel=SHARED)
+    bot.wait_idle()
+    offered_to = [call.args.get("user") for call in emulator.calls_to("chat.postEphemeral")]
+    assert offered_to == [ALICE] and shared_items(bot) == []
