@@ -121,7 +121,7 @@ TIME_SUFFIX = re.compile(
 )
 TIME_PREFIX = re.compile(
     r"(?:eod|cob|eob|cop|end of (?:business )?day|end of business|close of (?:business|play)"
-    rf"|first thing|(?:(?:at|by|@) ?)?{CLOCK}|(?:at|by) (?:noon|midday)) (?P<rest>.+)"
+    rf"|first thing|(?:(?:at|by|@) ?)?{CLOCK}|(?:(?:at|by|@) ?)?(?:noon|midday)(?: ?{ZONE})?) (?P<rest>.+)"
 )
 
 

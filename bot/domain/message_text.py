@@ -38,6 +38,10 @@ _FENCE = re.compile(r"```")
 # block quotes a log or a config, so both are dropped rather than unwrapped.
 _STRUCK = re.compile(r"(?<![\w~])~(?=[^\s~])[^~\n]*?[^\s~]~(?![\w~])")
 _CODE_BLOCK = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+# Inline code holding a promise quotes a template or a log line ("`we'll retry in 30s` is the
+# log line"), while "send the `SOW`" only names a thing.
+PROMISE_IN_CODE = re.compile(r"`[^`\n]*?(?:'ll|\bwill\b|\bgonna\b)[^`\n]*`", re.IGNORECASE)
+_PROMISE_WORDS = re.compile(r"'ll|\bwill\b|\bgonna\b", re.IGNORECASE)
 _CODE = re.compile(r"`([^`\n]+)`")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
@@ -75,8 +79,8 @@ def clean_mrkdwn(text: str, *, spoken: bool = False) -> str:
         return ""
     if spoken and "~" in text:
         text = _STRUCK.sub(" ", text)
-    if spoken and "```" in text:
-        text = _CODE_BLOCK.sub(" ", text)
+    if spoken and "`" in text:
+        text = PROMISE_IN_CODE.sub(" ", _CODE_BLOCK.sub(" ", text))
     if "<" in text:
         text = _ANGLE.sub(_angle_replacement, text)
     if "*" in text:
@@ -149,7 +153,10 @@ def _rich_inline(element: dict[str, Any], spoken: bool = False) -> str:
     """Render one inline element of a rich_text section (struck-out text dropped if ``spoken``)."""
     kind = element.get("type")
     style = element.get("style")
-    if spoken and isinstance(style, dict) and style.get("strike"):
+    if spoken and isinstance(style, dict) and (
+        style.get("strike")
+        or (style.get("code") and _PROMISE_WORDS.search(str(element.get("text") or "")))
+    ):
         return ""
     if kind == "text":
         text = element.get("text")

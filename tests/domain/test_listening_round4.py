@@ -60,6 +60,9 @@ def _is_ours(user_id: str) -> bool:
         ("will send the W-9 by 11am PT tomorrow", "give", "send the W-9", "11am PT tomorrow"),
         ("their CFO will sign by noon CET Friday", "get", "sign", "noon CET Friday"),
         ("we'll run the workshop Thursday the 25th", "give", "run the workshop", "Thursday the 25th"),
+        ("will get you the pricing by EOD Thursday PT", "give", "get you the pricing",
+         "EOD Thursday PT"),
+        ("their board will approve the budget by Friday", "get", "approve the budget", "Friday"),
         ("I'll send the SOW Monday next week", "give", "send the SOW", "Monday next week"),
         ("We'll get them the case study, ETA 3 days", "give", "get them the case study", "ETA 3 days"),
         # the day of a meeting something is due at
@@ -75,6 +78,9 @@ def _is_ours(user_id: str) -> bool:
          "the 20th"),
         ('I told them "we\'ll have the SOW to you by Monday"', "give", "have the SOW to you",
          "Monday"),
+        ('Per their CFO: "we\'ll have a signed PO to you by Friday"', "get",
+         "have a signed PO to you", "Friday"),
+        ('Recap: "we\'ll send the SOW Friday"', "give", "send the SOW", "Friday"),
         # our deliverable leaving, said without a subject
         ("Order form going out to Acme tomorrow", "give", "send Order form to Acme", "tomorrow"),
         # said to the other side
@@ -89,6 +95,19 @@ def _is_ours(user_id: str) -> bool:
         ("Max (their RevOps lead) is sharing the field list tomorrow", "get", "share the field list",
          None),
         ("sharing pricing with their buyer by EOD", "give", "share pricing with their buyer", "EOD"),
+        # action items, debts and announcements: no modal, so only with a date
+        ("Next steps:\n- Acme to send redlines by Fri\n- us to send pricing Monday", "get",
+         "send redlines", "Fri"),
+        ("Action items: me to send the revised SOW by Monday", "give", "send the revised SOW",
+         "Monday"),
+        ("AI: their IT team to whitelist our IPs by Tues", "get", "whitelist our IPs", "Tues"),
+        ("we owe them the pricing by Friday", "give", "the pricing", "Friday"),
+        ("they owe us the signed MSA by Friday", "get", "the signed MSA", "Friday"),
+        ("expect the SOW from us by Friday", "give", "the SOW", "Friday"),
+        ("We're on the hook to deliver the POC results by Friday", "give",
+         "deliver the POC results", "Friday"),
+        ("the buyer will come back to us by Friday with a decision", "get",
+         "come back to us with a decision", "Friday"),
         # the other side pinged before the "once" is still a delivery
         ("I'll ping their CFO once the contract is ready", "give", "ping their CFO", None),
     ],
@@ -124,6 +143,21 @@ def test_round4_readings(text: str, side: str, what: str, due: str | None) -> No
         "lol they're sending us emails at 2am",
         "Sending good vibes for the pitch today",
         "I'll add the new contacts to the nurture sequence tomorrow",
+        # third parties named with "their", and a promise quoted as inline code
+        "their competitor will send a counter-offer by Friday",
+        "their old vendor will cut off API access on the 31st",
+        "their ex-vendor promised to migrate everything by Q1",
+        "yeah sure, they'll pay on time this quarter lol",
+        # lists that only look like action items
+        "Next steps:\n- need them to send the PO by Friday",
+        "- Acme wants us to send pricing by Friday",
+        "Notes:\n- Acme to decide on vendor by Q2?",
+        "- hard to say if they sign by Friday",
+        "Todo: remember to send the W-9 by Friday",
+        "- their competitor to cut prices by Friday",
+        "expect delays from them next week",
+        "we owe it to them to be honest",
+        "`we'll retry the webhook in 30s` is the log line they see",
     ],
 )
 def test_round4_look_alikes_stay_quiet(text: str) -> None:
@@ -135,7 +169,8 @@ def test_spoken_text_drops_struck_out_words_and_code_blocks_from_text_and_rich_t
     # composer: mrkdwn in ``text``, styles and preformatted blocks in ``blocks``.
     event = {
         "type": "message",
-        "text": "~I'll send the SOW tomorrow~ holding\n```we'll send the header by Friday```",
+        "text": "~I'll send the SOW tomorrow~ holding\n```we'll send the header by Friday```\n"
+                "`we'll retry in 30s` is the log line",
         "blocks": [{"type": "rich_text", "elements": [
             {"type": "rich_text_section", "elements": [
                 {"type": "text", "text": "I'll send the SOW tomorrow", "style": {"strike": True}},
@@ -144,10 +179,15 @@ def test_spoken_text_drops_struck_out_words_and_code_blocks_from_text_and_rich_t
             {"type": "rich_text_preformatted", "elements": [
                 {"type": "text", "text": "we'll send the header by Friday"},
             ]},
+            {"type": "rich_text_section", "elements": [
+                {"type": "text", "text": "we'll retry in 30s", "style": {"code": True}},
+                {"type": "text", "text": " is the log line"},
+            ]},
         ]}],
     }
     spoken = flatten_message(event, spoken=True)
-    assert "SOW" not in spoken and "header" not in spoken and "holding" in spoken
+    assert "SOW" not in spoken and "header" not in spoken and "retry" not in spoken
+    assert "holding" in spoken and "is the log line" in spoken
     assert detect_commitment(spoken) is None
     # CRM posts and everything else still read the words inside the decoration
     assert "I'll send the SOW tomorrow holding" in flatten_message(event)
@@ -178,6 +218,10 @@ def test_an_eye_roll_does_not_withdraw_our_own_promise() -> None:
         ("ETA 2 weeks", "UTC", "2027-03-24"),
         ("Thursday the 18th", "UTC", "2027-03-18"),
         ("Friday next week", "UTC", "2027-03-19"),
+        ("noon PT tomorrow", "UTC", "2027-03-11"),
+        ("noon ET Friday", "UTC", "2027-03-12"),
+        ("EOD Thursday PT", "UTC", "2027-03-11"),
+        ("midday CET", "UTC", "2027-03-11"),
     ],
 )
 def test_round4_due_phrases(phrase: str, tz: str, expected: str) -> None:

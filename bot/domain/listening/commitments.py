@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+# PROMISE_IN_CODE: the app drops quoted code from a message (flatten_message, spoken) the same way.
 from bot.domain.listening.detector_vocab import (
+    ACTION_ITEM,
     ACTION_VERBS,
     APOS,
     APPOS_ASIDE,
@@ -23,6 +25,7 @@ from bot.domain.listening.detector_vocab import (
     CAN_VERBS,
     CLOCK_ONLY,
     CODE_FENCE,
+    COLON_SPEAKER,
     COMMA_PRONOUNS,
     COMMIT,
     CONDITIONAL_START,
@@ -34,6 +37,7 @@ from bot.domain.listening.detector_vocab import (
     DUE,
     DUE_START,
     EMOJI_CODE,
+    EXPECT_FROM,
     EXTERNAL,
     FILLER,
     GOING_OUT,
@@ -45,6 +49,7 @@ from bot.domain.listening.detector_vocab import (
     ING_BASE,
     INTERNAL_KEYS,
     INTERNAL_LEANING,
+    ITEM_MARKS,
     KEEP_AT_END,
     LEAD_ADVERBS,
     LEADING_MENTION,
@@ -56,6 +61,7 @@ from bot.domain.listening.detector_vocab import (
     OPINION_KEYS,
     OUTER_SUBJECT,
     OUTWARD,
+    OWE,
     PAST_KEYS,
     PERSON_FILLERS,
     PLAIN_OBJECT_ING,
@@ -80,6 +86,7 @@ from bot.domain.listening.detector_vocab import (
     SUBJECT_PRONOUNS,
     SUBORDINATE_ENDS,
     THEIR_TYPO,
+    THIRD_PARTY,
     THIRD_START,
     TOLD_OBJECTS,
     TOLD_VERBS,
@@ -88,6 +95,7 @@ from bot.domain.listening.detector_vocab import (
     WHEN_KEYS,
     WORD_PUNCT,
 )
+from bot.domain.message_text import PROMISE_IN_CODE
 
 __all__ = ["MAX_TEXT_LENGTH", "Detection", "Side", "detect_commitment"]
 
@@ -165,6 +173,8 @@ def normalise(text: str) -> str:
         text = text.replace("’", APOS).replace("‘", APOS)
     if "~" in text:
         text = STRIKE.sub(" ", text)  # struck out: taken back
+    if "`" in text:
+        text = PROMISE_IN_CODE.sub(" ", text)  # a quoted template or log line
     if "*" in text or "_" in text or "~" in text or "`" in text:
         text = MARKS.sub("", text)
     if ":" in text:
@@ -439,6 +449,12 @@ def _outer_who(prefix: str) -> str | None:
     return m.group("who").strip() if m else None
 
 
+def _colon_speaker(prefix: str) -> str | None:
+    """The other side's person named before a colon that opens a quote ("Per their CFO:")."""
+    m = COLON_SPEAKER.search(prefix)
+    return m.group("who").strip() if m else None
+
+
 def _from_commit_match(
     sentence: str, m: re.Match[str], is_ours: Callable[[str], bool] | None = None
 ) -> Detection | None:
@@ -477,6 +493,8 @@ def _from_commit_match(
         modal, side, who = groups["mhs"], "get", groups["hs"].strip()
     elif groups["np"] is not None:
         modal, side, who = groups["mnp"], "get", groups["np"].strip()
+        if THIRD_PARTY.match(who):
+            return None  # their competitor, their old vendor: not the other side
     elif groups["name"] is not None:
         modal, side, who = groups["mname"], "get", groups["name"].strip()
         paren = (groups["paren"] or "").lower()
@@ -497,10 +515,11 @@ def _from_commit_match(
             if third is not None:  # "their legal team is reviewing it and will send comments"
                 side = "get"
                 who = re.sub(r"\s+(?:is|are|has|have)$", "", third.group(0).strip(), flags=IGNORE)
-    if quoted and reported_ctx and side == "give" and modal is not groups["bare"]:
-        speaker = _outer_who(prefix)
+    if quoted and side == "give" and modal is not groups["bare"]:
+        # 'Marco from Acme said "we'll ..."', 'Per their CFO: "we'll ..."': their "we" is them
+        speaker = _outer_who(prefix) if reported_ctx else _colon_speaker(prefix)
         if speaker is not None and not re.match(r"(?:i|we|our|my)\b", speaker, IGNORE):
-            side, who = "get", speaker  # their "we'll" is them
+            side, who = "get", speaker
 
     low = modal.strip().lower()
     is_reported_modal = (
@@ -552,6 +571,48 @@ def _you_will_have(rest: str) -> Detection | None:
         return None
     found = _finish("give", vp, None)
     return found if found is not None and found.due_text is not None else None
+
+
+def _from_action_item(
+    sentence: str, starts: list[int], is_ours: Callable[[str], bool] | None
+) -> Detection | None:
+    """"Acme to send redlines by Fri", "we owe them the pricing by Friday", "expect the SOW
+    from us by Friday": a promise without a modal, so only with a due date."""
+    if " to " in sentence:
+        for pos in starts:
+            # an item opens its line or follows a heading or bullet ("Next steps: Acme to ...")
+            if pos and sentence[:pos].rstrip()[-1:] not in ":-*\u2022\u2013\u2014":
+                continue
+            m = ACTION_ITEM.match(sentence, pos)
+            if m is None:
+                continue
+            if m.group("ment") is not None:
+                side: Side = "give" if is_ours is None or is_ours(m.group("ment")[1:]) else "get"
+            else:
+                side = "give" if m.group("ours") is not None else "get"
+            if side == "get" and THIRD_PARTY.match(m.group(0)):
+                continue
+            vp = _verb_phrase(sentence[m.end() :], strong=False, can=False, reported=False, side=side)
+            if vp is not None:
+                who = None if m.group("ours") is not None else m.group(0)[:-3].strip()
+                found = _finish(side, vp, who)
+                if found is not None and found.due_text is not None:
+                    return found
+    if " owe" in sentence:
+        for pos in starts:
+            m = OWE.match(sentence, pos)
+            if m is not None:
+                side = "give" if m.group("ours") is not None else "get"
+                found = _finish(side, m.group("thing"), m.group("theirs"))
+                if found is not None and found.due_text is not None:
+                    return found
+    if "expect" in sentence:
+        m = EXPECT_FROM.match(sentence)
+        if m is not None:
+            found = _finish("give", m.group("thing") + m.group("rest"), None)
+            if found is not None and found.due_text is not None:
+                return found
+    return None
 
 
 def _from_going_out(sentence: str) -> Detection | None:
@@ -661,6 +722,9 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
             found = _from_commit_match(s, m, is_ours)
             if found is not None:
                 return found
+    found = _from_action_item(s, starts, is_ours)
+    if found is not None:
+        return found
     if "going out" in s or "heading out" in s:
         found = _from_going_out(s)
         if found is not None:
@@ -700,7 +764,9 @@ def detect_commitment(
     if not isinstance(text, str) or not text or len(text) > MAX_TEXT_LENGTH:
         return None
     low = text.lower()
-    if not any(map(low.__contains__, QUICK)):
+    if not any(map(low.__contains__, QUICK)) and not (
+        " to " in low and any(map(low.__contains__, ITEM_MARKS))
+    ):
         return None  # most chat lines have no future marker at all: bail out cheaply
     if "```" in text:
         text = CODE_FENCE.sub(" ", text)

@@ -110,7 +110,9 @@ NEEDS_COMPLEMENT = {
     "collect": re.compile(r"^collect\s+(?:the\s+|all\s+|their\s+)?(?:signatures?|sign-?offs?|approvals?|"
                           r"feedback|requirements|references)\b", re.I),
     "roll": re.compile(r"^roll\s+(?:it\s+|this\s+)?out\b", re.I),
-    "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?with\b", re.I),
+    # "come back to us (by Friday) with a decision", not "come back from vacation"
+    "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?(?:(?!from\b)[\w']+\s+){0,3}?with\b",
+                       re.I),
     # "circle back with pricing"; a bare "will circle back" promises nothing in particular
     "circle": re.compile(r"^circle\s+back\s+(?:with|to|on)\b", re.I),
     "speak": re.compile(r"^speak\s+(?:(?:to|with)\s+(?:their|the|them|him|her|(?-i:[A-Z]))|at\s)", re.I),
@@ -239,7 +241,8 @@ TIME_CORE = (
 # keeps its "in" (that is how people write the due date back).
 DUE = re.compile(
     rf"(?:\b(?P<prep>by|before|on|until|till|through|thru|no\s+later\s+than)\s+)?"
-    rf"\b(?P<due>{TIME_CORE})(?![\w/'])",
+    # a zone after the day ("EOD Thursday PT") belongs to the date
+    rf"\b(?P<due>{TIME_CORE}(?:\s+(?:{ZONE_WORD})(?![\w/']))?)(?![\w/'])",
     IGNORE,
 )
 WORD_PUNCT = ",.;:!?()[]{}\"'*_~`<>"
@@ -282,7 +285,7 @@ PRONOUN_STARTS = frozenset(
 )  # fmt: skip
 TOLD_OBJECTS = frozenset("us me them him her".split())
 DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
-FUT = r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to)"
+FUT = r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to|on\s+the\s+hook\s+to)"
 STRONG = (
     r"(?:promised|promises|promise|committed|commits|commit|agreed|agreeed|agrees|agree|offered|"
     r"offers|intends?|plans?)"
@@ -399,8 +402,14 @@ PROGRESSIVE = re.compile(
 QUICK = (
     "'ll", "\u2019ll", "ill", "wil", "theyll", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
-    "'d ", "\u2019d ", "would", "ing", "able to", "should",
+    "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
+)  # fmt: skip
+# Action items ("Acme to send redlines by Fri") have no marker of their own; " to " is in most
+# chat, so they are looked for only in messages that look like a list of next steps.
+ITEM_MARKS = (
+    "next step", "action item", "ai:", "ais:", "a/i", "to-do", "todo", "to do:", "follow-up",
+    "follow up:", "owner", "\n-", "\n\u2022", "\n*", "\n1.", "- ", "\u2022 ",
 )  # fmt: skip
 
 # Sentence-level rejections.
@@ -591,7 +600,7 @@ OPINION_KEYS = (" imo ", " imho ", " in my opinion ", " in my humble opinion ")
 # have for a month". Only read once a promise of theirs is found (they are rare, the check
 # is not free).
 SKEPTIC_KEYS = (" like they have ", " like they did ", " like last time ", " yeah right ",
-                " believe it when ", " as if ")
+                " yeah sure ", " believe it when ", " as if ", " any day now ", " as always ")
 # So does an eye-roll: "sure, they'll sign by Friday 🙄". Our own promises keep it ("I'll send
 # the deck again by Monday 🙄").
 DOUBT_MARKS = ("\U0001f644", "\U0001f643", "\U0001f612", ":roll_eyes:", ":upside_down_face:",
@@ -633,6 +642,47 @@ GOING_OUT_NOT = re.compile(r"\b(?:lunch|dinner|drinks|office|site|onsite|hq|visi
 MEETING_DAY = re.compile(
     rf"\b(?:at|in|during|on|by|before)\s+(?P<due>{DAYS}|{TOMORROW}|today)'s\s+(?:[\w-]+\s+){{0,2}}?"
     r"(?:call|meeting|review|sync|demo|session|standup|workshop|qbr|kickoff|board)\b",
+    IGNORE,
+)
+# "their" people who are not the other side: "their competitor will undercut us", "their old
+# vendor promised to migrate the data".
+THIRD_PARTY = re.compile(
+    r"^(?:their|the)\s+(?:[\w-]+\s+)?(?:competitors?|competition|incumbent|(?:(?:old|previous|"
+    r"current|existing|former|other)\s+|ex-?)(?:vendors?|providers?|suppliers?)|auditors?|"
+    r"investors?|landlord|customers|clients)\b",
+    IGNORE,
+)
+# Who opens a quote with a colon: 'Per their CFO: "we'll ..."', 'Dana from Acme: "we'll ..."'.
+COLON_SPEAKER = re.compile(
+    r"(?:^|\b(?:per|from|quoting)\s+)(?P<who>they|their(?:\s+[\w-]+){1,3}|the\s+"
+    + THEIR_ROLE
+    # a name, not a heading ("Recap:", "Next steps:")
+    + rf"|(?-i:(?!{NAME_STOP}\b|(?:Recap|Update|Note|Notes|Summary|Action|Next|Status|FYI|Fyi|"
+    r"Heads|Re|Me|Us|Quote|Quoting|Agenda|Outcome|Decision|Ask|Asks|TLDR|TL)\b)"
+    r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
+    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?)\s*:\s*$",
+    IGNORE,
+)
+# An action item: "Acme to send redlines by Fri", "me to send the revised SOW by Monday",
+# "AI: their IT team to whitelist our IPs" (said at the start of a clause or a list item).
+ACTION_ITEM = re.compile(
+    r"(?:(?P<ours>me|us|our(?:\s+[\w-]+){1,2}?)|(?P<ment>@[\w.-]+)"
+    r"|(?P<theirs>they|them|their(?:\s+[\w-]+){1,3}?|the\s+(?:[\w-]+\s+)?" + THEIR_ROLE
+    + r"|" + BARE_ROLE
+    + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})"
+    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?))\s+to\s+(?=\w)",
+    IGNORE,
+)
+# "we owe them the pricing by Friday", "they owe us the signed MSA by Friday": a debt with a date.
+OWE = re.compile(
+    r"(?:(?P<ours>we|i)|(?P<theirs>they|their(?:\s+[\w-]+){1,3}?|the\s+(?:[\w-]+\s+)?"
+    + THEIR_ROLE + r"))\s+(?:still\s+)?owes?\s+(?:them|us|you|u|(?-i:[A-Z])[\w&.-]*)\s+(?P<thing>.+)",
+    IGNORE,
+)
+# "expect the SOW from us by Friday": our delivery announced to them ("expect delays from
+# them" is a forecast, so only our side).
+EXPECT_FROM = re.compile(
+    r"(?:you\s+can\s+)?expect\s+(?P<thing>.{1,60}?)\s+from\s+(?:us|me|our\s+[\w-]+)\b(?P<rest>.*)",
     IGNORE,
 )
 # After "and", a subjectless "will" keeps the subject before it: "their legal team is reviewing
