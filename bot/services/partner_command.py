@@ -192,8 +192,15 @@ class PartnerCommands:
         today = self.today(actor.tz())
         # Posted to the channel: no private items when the partner is in it (Slack Connect).
         items = self.ledger.channel_items(actor.scope)
+        partner_reads = self.ledger.externally_shared(actor.scope)
         context = self.coach.context(actor.scope, items, today, stage_changed=True,
-                                     partner_reads=self.ledger.externally_shared(actor.scope))
+                                     partner_reads=partner_reads)
+        reflection = None
+        if partner_reads and stage is Stage.LOST:
+            # The reflection on a lost deal is our team's; where the partner reads, the post
+            # thanks both sides and the person who marked it lost gets the questions.
+            reflection = self.coach.context(actor.scope, self.ledger.items(actor.scope), today,
+                                            stage_changed=True, remember=False)["nudge"]
         prompt = stage_prompt(stage)
         post = Message(
             prompt,
@@ -210,7 +217,8 @@ class PartnerCommands:
             },
         )
         return Outcome(
-            reply=Message("stage_set", {"deal": change.deal, "previous": change.previous}),
+            reply=Message("stage_set", {"deal": change.deal, "previous": change.previous,
+                                        "reflection": reflection}),
             posts=[post],
             signed=[change.deal.name] if stage is Stage.SIGNED else [],
         )

@@ -99,3 +99,29 @@ def test_check_ins_of_a_deal_moved_back_are_not_announced_as_upcoming(slack, bot
     assert "Upcoming check-ins" not in all_text(emulator.messages(DEAL)[-1])
     sign(slack, bot)  # signed again: they are coming after all
     assert "7-day check-in" in reply_text(slack.command("checkins", user=ALICE, channel=DEAL))
+
+
+def test_a_lost_deal_in_a_shared_channel_thanks_both_sides_and_the_reflection_stays_ours(
+        slack, emulator, clock):
+    """The reflection on a lost deal ("was the exchange two-way?") is our team's: where the
+    partner reads, the post thanks both teams, and whoever marked it lost gets the questions."""
+    their_intro_late_in_a_shared_channel(slack, emulator, clock)
+    before = len(emulator.messages(SHARED))
+    answer = reply(slack.command("deal Acme lost", user=ALICE, channel=SHARED))
+    emulator.wait_for(lambda calls: len(emulator.messages(SHARED)) > before)
+    post = emulator.messages(SHARED)[-1]
+    posted_text = all_text(post)
+    assert nudges(post) == ["stage_lost"] and "Thanks to both teams" in posted_text
+    for words in ("two-way", "reflection", "expectations early", "walk"):
+        assert words not in posted_text.lower()
+    assert nudges(answer) == ["stage_lost"]
+    private = all_text(answer)
+    assert "for you alone" in private and "two-way" in private
+
+
+def test_a_lost_deal_in_our_own_channel_posts_the_reflection_there(slack, emulator):
+    slack.command("give pilot workspace", user=ALICE, channel=DEAL)
+    answer = reply(slack.command("deal Acme lost", user=ALICE, channel=DEAL))
+    [post] = emulator.wait_for_count("chat.postMessage", 1)
+    assert "two-way" in all_text(post.args) and "Thanks to both teams" not in all_text(post.args)
+    assert nudges(answer) == [] and "for you alone" not in all_text(answer)
