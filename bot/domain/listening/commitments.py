@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-# PROMISE_IN_CODE: the app drops quoted code from a message (flatten_message, spoken) the same way.
 from bot.domain.listening.detector_vocab import (
     ACTION_ITEM,
     ACTION_VERBS,
@@ -95,7 +94,7 @@ from bot.domain.listening.detector_vocab import (
     WHEN_KEYS,
     WORD_PUNCT,
 )
-from bot.domain.message_text import PROMISE_IN_CODE
+from bot.domain.message_text import PROMISE_IN_CODE  # the app's spoken text drops it too
 
 __all__ = ["MAX_TEXT_LENGTH", "Detection", "Side", "detect_commitment"]
 
