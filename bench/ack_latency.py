@@ -480,7 +480,8 @@ def _verdict(key: str, value: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--requests", type=int, default=40, help="gives per client per phase (40)")
+    parser.add_argument("--requests", type=int, default=100,
+                        help="gives per client per phase (100: a p99 from about 1,000 answers)")
     parser.add_argument("--clients", type=int, default=10, help="concurrent clients (10)")
     parser.add_argument("--alone", type=int, default=200, help="one-at-a-time gives for CPU (200)")
     parser.add_argument("--slices", type=int, default=8, help="turns the servers take per phase (8)")

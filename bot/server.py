@@ -241,7 +241,9 @@ def serve_http(
     server = create_server(
         without_head_bodies(wsgi), host=host, port=port, threads=threads,
         max_request_body_size=MAX_BODY_BYTES + 1,
-        ident="partner-coach", clear_untrusted_proxy_headers=True,
+        # X-Forwarded-For reaches the app, which trusts it only from a private address (a
+        # proxy): the plan pages count wrong links per client (bot.web.plan_page).
+        ident="partner-coach", clear_untrusted_proxy_headers=False,
         connection_limit=limits.connection_limit,
         channel_timeout=limits.idle_timeout,
         # How often the event loop looks for connections past their time.

@@ -146,6 +146,11 @@ class DealWebhook:
         if missing:
             return 400, {"ok": False, "error": "missing_fields", "fields": missing}
         assert isinstance(deal, str) and isinstance(stage_name, str) and isinstance(channel, str)
+        # One line, as a name typed after `/partner deal` is: a line break or tab in it would
+        # break the coaching post's layout and start a fresh line in the log.
+        deal = " ".join(deal.split())
+        if not any(char.isalnum() for char in deal):  # "\u200b", "***": nothing anyone can read
+            return 400, {"ok": False, "error": "invalid_deal", "detail": "a name needs letters or digits"}
         if len(deal) > 80:
             return 400, {"ok": False, "error": "deal_too_long", "detail": "at most 80 characters"}
         stage = normalize_stage(stage_name)

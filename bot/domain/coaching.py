@@ -170,7 +170,7 @@ def _given_within(history: ChannelHistory, nudge_id: str, days: int) -> bool:
     return last is not None and _days(last, history.now) < days
 
 
-def _stall_days(theirs: SideRecord, today: date, signed_at: datetime | None = None) -> int:
+def _stall_days(theirs: SideRecord, today: date, started_at: datetime | None = None) -> int:
     """How long their side has been stuck: overdue, and nothing of theirs kept meanwhile.
 
     Signing (or reopening a lost deal) is their side moving too: the clock starts again from it.
@@ -181,8 +181,8 @@ def _stall_days(theirs: SideRecord, today: date, signed_at: datetime | None = No
     kept_on = theirs.last_kept.closed_day if theirs.last_kept is not None else None
     if kept_on is not None:
         stall = min(stall, (today - kept_on).days)
-    if signed_at is not None:
-        stall = min(stall, (today - signed_at.date()).days)
+    if started_at is not None:
+        stall = min(stall, (today - started_at.date()).days)
     return stall
 
 
@@ -469,23 +469,15 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
 
 def _stale(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
            base: dict[str, Any]) -> Nudge | None:
-    """Open promises made STALE_AFTER_DAYS or more ago and still without a date: a nudge to agree
-    dates (or drop them), else None. Activity elsewhere doesn't help them: while we keep
-    delivering, an undated ask of theirs can sit unnoticed for months.
-
-    The records say when the oldest undated promise was made, so a channel without one (most
-    of them, most of the time) is answered without a walk over its history."""
-    oldest = min((r.oldest_undated for r in (ours, theirs) if r.oldest_undated is not None), default=None)
+    """Open promises without a date, the oldest made STALE_AFTER_DAYS or more ago: a nudge to
+    agree dates (or drop them), else None. Activity elsewhere doesn't help them: while we keep
+    delivering, an undated ask of theirs can sit unnoticed for months."""
+    oldest = min((t for t in (ours.undated_since, theirs.undated_since) if t is not None), default=None)
     if oldest is None or _days(oldest, history.now) < STALE_AFTER_DAYS:
         return None
-    stale = [c for c in history.items if c.is_open and c.due_on is None
-             and _days(c.created_at, history.now) >= STALE_AFTER_DAYS]
-    if not stale:
-        return None
-    return Nudge(SET_DATES, {**base, "undated": len(stale),
-                             "oldest_days": max(_days(c.created_at, history.now) for c in stale),
-                             "ours_undated": sum(1 for c in stale if c.side == "give"),
-                             "theirs_undated": sum(1 for c in stale if c.side == "get")})
+    return Nudge(SET_DATES, {**base, "undated": ours.undated + theirs.undated,
+                             "oldest_days": _days(oldest, history.now),
+                             "ours_undated": ours.undated, "theirs_undated": theirs.undated})
 
 
 def stage_prompt(stage: Stage) -> str:

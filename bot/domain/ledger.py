@@ -165,7 +165,8 @@ class SideRecord:
     next_due: date | None  # earliest due date among open items
     # The facts below spare the coaching a walk over a busy channel's whole history.
     due_next: int = 0  # open items due on ``next_due``
-    oldest_undated: datetime | None = None  # when the oldest open item without a due date was made
+    undated: int = 0  # open items without a due date
+    undated_since: datetime | None = None  # when the oldest open item without a due date was made
 
     def with_open(self, item: Commitment, today: date) -> SideRecord:
         """This record after one more open item of this side (a new commitment): what
@@ -174,17 +175,17 @@ class SideRecord:
         due = item.due_on
         if due is not None and (oldest is None or (due, item.number) < (oldest.due_on, oldest.number)):  # type: ignore[operator]
             oldest = item
-        due_next, undated = self.due_next, self.oldest_undated
-        if due is None:
-            undated = _earlier(undated, item.created_at)
-        elif self.next_due is None or due < self.next_due:
+        due_next = self.due_next
+        if due is not None and (self.next_due is None or due < self.next_due):
             due_next = 1
-        elif due == self.next_due:
+        elif due is not None and due == self.next_due:
             due_next += 1
         return replace(
             self, promised=self.promised + 1, open=self.open + 1,
             overdue=self.overdue + (1 if due is not None and due < today else 0),
-            due_next=due_next, oldest_undated=undated,
+            due_next=due_next, undated=self.undated + (due is None),
+            undated_since=self.undated_since if due is not None
+            else _earlier(self.undated_since, item.created_at),
             **_oldest_due(oldest, today))
 
     @property
@@ -207,9 +208,9 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
     line comes from it too (:meth:`SideRecord.tally`): one pass instead of one per use.
     """
     # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first,
-    # open items due on its date, when the oldest undated open item was made.
-    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, None],
-                                   "get": [0, 0, 0, 0, 0, None, None, 0, None]}
+    # open items due on its date, open items undated, when the oldest undated one was made.
+    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, 0, None],
+                                   "get": [0, 0, 0, 0, 0, None, None, 0, 0, None]}
     for c in items:
         row = state.get(c.side)
         if row is None:
@@ -219,7 +220,9 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
             row[3] += 1
             due = c.due_on
             if due is None:
-                row[8] = _earlier(row[8], c.created_at)
+                row[8] += 1
+                if row[9] is None or c.created_at < row[9]:
+                    row[9] = c.created_at
             else:
                 if due < today:
                     row[4] += 1
@@ -243,7 +246,7 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
 
 
 def _record(row: list[Any], today: date) -> SideRecord:
-    kept, kept_late, dropped, opened, overdue, last_kept, oldest, due_next, oldest_undated = row
+    kept, kept_late, dropped, opened, overdue, last_kept, oldest, due_next, undated, undated_since = row
     return SideRecord(
         promised=kept + opened,
         kept=kept,
@@ -253,7 +256,8 @@ def _record(row: list[Any], today: date) -> SideRecord:
         overdue=overdue,
         last_kept=last_kept,
         due_next=due_next,
-        oldest_undated=oldest_undated,
+        undated=undated,
+        undated_since=undated_since,
         **_oldest_due(oldest, today),
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.domain import commands as cmd
@@ -53,12 +53,14 @@ class Listening:
     # --- messages -----------------------------------------------------------------------
 
     def on_message(
-        self, actor: Actor, event: dict[str, Any], is_ours: Callable[[str], bool] | None = None
+        self, actor: Actor, event: dict[str, Any], is_ours: Callable[[str], bool] | None = None,
+        is_partner: Callable[[str], bool] | None = None,
     ) -> Noticed:
         """Decide what a message event means. ``actor.user`` is the speaker (may be empty for bots).
 
         ``is_ours(user_id)`` tells a colleague from a guest of the other side, for commitments
-        whose subject is a mention ("<@U123> will send the DPA").
+        whose subject is a mention ("<@U123> will send the DPA"); ``is_partner(user_id)`` says
+        the speaker is of the partner's organisation (Slack Connect), whose "I'll" is theirs.
         """
         subtype = event.get("subtype")
         if subtype == "message_deleted":
@@ -88,6 +90,12 @@ class Listening:
         # "Got off the call with Acme, they'll send the PO Friday": the debrief asks for the
         # rest, and the promise already stated is offered as well.
         detection = detect_commitment(text, is_ours=is_ours)
+        if detection is not None and is_partner is not None and is_partner(speaker.user):
+            detection = _as_partner_said(detection)
+            if self.mode(actor.scope) != "auto":
+                # An offer goes to the speaker alone, and a partner can't log anything: asking
+                # them would only show buttons that refuse. `auto` logs it on their side.
+                detection = None
         if detection is None:
             return Noticed(posts=debrief)
         noticed = self._on_commitment(speaker, ts, text, detection)
@@ -230,6 +238,20 @@ class Listening:
             self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": None}))
         return error("crm_unknown_verb", usage_of="crm", word=verb[:20])
+
+
+def _as_partner_said(found: Detection) -> Detection | None:
+    """What a Slack Connect partner's promise is for our ledger.
+
+    The detector reads "I'll" and "we'll" as the speaker's side, which is ours when a
+    colleague speaks. A partner's "I'll send the NDA" is theirs: a get. Their "they'll …" may
+    mean us or someone else, so it is left unoffered; a mention names its side already.
+    """
+    if found.who is not None and found.who.startswith("@"):
+        return found
+    if found.side == "give":
+        return replace(found, side="get")
+    return None
 
 
 def _same_change(earlier: StageChange | None, later: StageChange) -> bool:

@@ -14,6 +14,7 @@ the link and the server key, and must come from the page's own origin.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import threading
@@ -114,7 +115,7 @@ class PlanPages:
             return self._html(start_response, 500, "plan_missing", reason="error")
 
     def _handle(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        client = str(environ.get("REMOTE_ADDR") or "unknown")
+        client = client_address(environ)
         wait = self.limiter.blocked_for(client)
         if wait:
             return self._html(start_response, 429, "plan_missing", reason="limited",
@@ -181,6 +182,25 @@ class PlanPages:
             *security_headers(self._style_source), *(extra or []),
         ])
         return [body]
+
+
+def client_address(environ: Environ) -> str:
+    """Whom to count wrong tokens against: the peer, or behind a proxy the client it names.
+
+    Behind a reverse proxy every request comes from the proxy's address: counted as one
+    client, anyone's ten wrong links would lock every partner out of their plan for 15
+    minutes. A peer on a private or loopback address is taken for such a proxy, and the
+    address it appended last to ``X-Forwarded-For`` (the one it saw, not one the client
+    wrote) is the client. A peer on a public address is the client itself, whatever it says.
+    """
+    peer = str(environ.get("REMOTE_ADDR") or "unknown")
+    forwarded = str(environ.get("HTTP_X_FORWARDED_FOR") or "")
+    try:
+        behind_proxy = ipaddress.ip_address(peer).is_private
+    except ValueError:
+        return peer
+    last = forwarded.rpartition(",")[2].strip()[:64]
+    return last if behind_proxy and last else peer
 
 
 def _query(environ: Environ) -> dict[str, str]:

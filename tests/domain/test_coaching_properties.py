@@ -180,9 +180,9 @@ def test_gives_without_a_noted_benefit_are_counted_kept_or_open(history):
 @given(history=histories(), future=st.lists(st.integers(1, 72), max_size=3), today_due=st.integers(0, 3))
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
 def test_dates_to_agree_and_promises_due_today_are_counted_as_from_the_items(history, future, today_due):
-    # The records say when the oldest undated promise was made and how many of ours are due
-    # today, so most gives need no walk over the channel; the walk is the definition.
-    # Some items made "after now" too (a clock set back).
+    # The records answer "how many are undated", "when was the oldest undated one made" and
+    # "how many of ours are due today" without a walk over the channel; the walk is the
+    # definition. Some items made "after now" too (a clock set back): never old enough.
     items = list(history.items)
     items += [Commitment(number=len(items) + n, side="get", what=f"later {n}", owner="U0ALICE",
                          created_by="U0ALICE", created_at=NOW + timedelta(hours=hours))
@@ -192,16 +192,25 @@ def test_dates_to_agree_and_promises_due_today_are_counted_as_from_the_items(his
               for n in range(1, today_due + 1)]
     history = replace(history, items=items)
     ours, theirs = side_records(items, TODAY)
-    stale = [c for c in items if c.is_open and c.due_on is None
-             and (NOW - c.created_at).days >= STALE_AFTER_DAYS]
-    nudge = _stale(history, ours, theirs, {})
-    if stale:
-        assert nudge is not None and nudge.evidence == {
-            "undated": len(stale), "oldest_days": max((NOW - c.created_at).days for c in stale),
-            "ours_undated": sum(1 for c in stale if c.side == "give"),
-            "theirs_undated": sum(1 for c in stale if c.side == "get")}
+    undated = [c for c in items if c.is_open and c.due_on is None]
+    oldest = min((c.created_at for c in undated), default=None)
+    stale = _stale(history, ours, theirs, {})
+    if oldest is not None and (NOW - oldest).days >= STALE_AFTER_DAYS:
+        assert stale is not None and stale.evidence == {
+            "undated": len(undated), "oldest_days": (NOW - oldest).days,
+            "ours_undated": sum(1 for c in undated if c.side == "give"),
+            "theirs_undated": sum(1 for c in undated if c.side == "get")}
     else:
-        assert nudge is None
+        assert stale is None
     due_today = sum(1 for c in items if c.side == "give" and c.is_open and c.due_on == TODAY)
     if ours.next_due == TODAY:
         assert ours.due_next == due_today
+
+
+def test_an_undated_item_made_after_now_does_not_hide_an_old_one():
+    old = Commitment(number=1, side="give", what="a pilot", owner="U0ALICE", created_by="U0ALICE",
+                     created_at=NOW - timedelta(days=60))
+    later = replace(old, number=2, what="a later one", created_at=NOW + timedelta(hours=3))
+    history = ChannelHistory(items=[old, later], now=NOW, today=TODAY)
+    stale = _stale(history, *side_records(history.items, TODAY), {})
+    assert stale is not None and stale.evidence["oldest_days"] == 60 and stale.evidence["undated"] == 2

@@ -55,8 +55,10 @@ def buttons(payload: Any, name: str) -> list[dict[str, Any]]:
     return found
 
 
-def walk_every_surface(slack, bot, emulator, clock) -> None:
-    """Each subcommand, button, modal, the Home tab and the scheduled posts, once."""
+def walk_every_surface(slack, bot, emulator, clock) -> set[str]:
+    """Each subcommand, button, modal, the Home tab and the scheduled posts, once; returns
+    the buttons it found and clicked."""
+    clicked: set[str] = set()
     for command in READING:
         reply(slack.command(command, user=ALICE, channel=DEAL))
     for topic in TOPICS:
@@ -66,9 +68,11 @@ def walk_every_surface(slack, bot, emulator, clock) -> None:
     done = buttons(listed, "item_done")
     if done:
         slack.action(done[-1]["action_id"], done[-1]["value"], user=ALICE, channel=DEAL)
+        clicked.add("item_done")
     drop = buttons(listed, "item_drop")
     if drop:
         slack.action(drop[0]["action_id"], drop[0]["value"], user=BOB, channel=DEAL)
+        clicked.add("item_drop")
     slack.command(f"edit 1 {dense(MAX_WHAT)}", user=ALICE, channel=DEAL)
     slack.command("done 2", user=ALICE, channel=DEAL)
     slack.command("private 3", user=ALICE, channel=DEAL)
@@ -77,6 +81,7 @@ def walk_every_surface(slack, bot, emulator, clock) -> None:
     record = [b for call in emulator.calls_to("chat.postMessage") for b in buttons(call.args, "record_give")]
     if record:
         slack.action(record[-1]["action_id"], record[-1]["value"], user=ALICE, channel=DEAL)
+        clicked.add("record_give")
         bot.wait_idle()
         view = emulator.find_view(callback_id="record_item")
         assert view is not None, refusals(emulator)
@@ -88,14 +93,27 @@ def walk_every_surface(slack, bot, emulator, clock) -> None:
     slack.command("digest now", user=ALICE, channel=DEAL)
     slack.command(f"deal {hostile(60, seed=11).replace(' ', '_')} signed", user=ALICE, channel=DEAL)
     bot.wait_idle()
-    for _ in range(9):  # the debrief prompt, reminders, the digest and the first check-ins
-        clock.advance(timedelta(days=1))
-        bot.runtime.services.schedule.run_due()
+    # Daily for three days: the debrief prompt, the reminders the day before and when overdue;
+    # then a week on: the digest and the first check-ins. A sweep plans, then posts.
+    for days in (1, 1, 1, 6):
+        clock.advance(timedelta(days=days))
+        bot.runtime.services.schedule.sweep()
     bot.wait_idle()
     posts = [call.args for call in emulator.calls_to("chat.postMessage")]
+    reminded = [args for args in posts if str(args.get("channel", "")).startswith(("U", "D"))
+                and buttons(args, "reminder_done")]
+    for args, name in zip(reminded[:2], ("reminder_done", "reminder_snooze"), strict=False):
+        [button] = buttons(args, name)
+        slack.action(button["action_id"], button["value"], user=ALICE, channel="D" + ALICE[1:])
+        clicked.add(name)
+    get = [b for args in posts for b in buttons(args, "record_get")]
+    if get:
+        slack.action(get[-1]["action_id"], get[-1]["value"], user=ALICE, channel=DEAL)
+        clicked.add("record_get")
     debrief = [b for args in posts for b in buttons(args, "debrief_open")]
     if debrief:
         slack.action(debrief[0]["action_id"], debrief[0]["value"], user=ALICE, channel=DEAL)
+        clicked.add("debrief_open")
         bot.wait_idle()
         assert emulator.find_view(callback_id="debrief") is not None, refusals(emulator)
     slack.app_home_opened(ALICE)
@@ -105,16 +123,23 @@ def walk_every_surface(slack, bot, emulator, clock) -> None:
     home_done = buttons(home, "item_done")
     if home_done:
         slack.home_action(home_done[-1]["action_id"], home_done[-1]["value"], user=ALICE)
+        clicked.add("home item_done")
     bot.wait_idle()
+    return clicked
 
 
 @pytest.mark.parametrize("size", [0, 1, 60, 150, 500])
 def test_a_channel_of_n_items_shows_on_every_surface_as_slack_takes_it(slack, bot, emulator, clock, size):
     emulator.add_user("U0EVIL", name="evil")  # a mention standing last in the hostile text owns it
-    seed_items(slack, size)
+    # One item in three is due tomorrow, one in twenty-five of 500: each sends a reminder DM,
+    # and 170 of them take minutes on a loaded machine while showing nothing new.
+    seed_items(slack, size, due_every=25 if size > 150 else 3)
     bot.wait_idle()
     assert len(bot.runtime.services.ledger.items(Scope("T0001", DEAL))) == size
-    walk_every_surface(slack, bot, emulator, clock)
+    clicked = walk_every_surface(slack, bot, emulator, clock)
+    assert {"record_give", "record_get", "debrief_open"} <= clicked
+    if size >= 60:
+        assert clicked >= {"item_done", "item_drop", "reminder_done", "reminder_snooze", "home item_done"}
     assert refusals(emulator) == []
     assert_inert(sent_texts(emulator))
     link = [line for line in all_text(reply(slack.command("share", user=ALICE, channel=DEAL))).split()

@@ -100,11 +100,11 @@ def assert_inert(text: str) -> None:
         assert raw not in text, f"{raw} reached Slack unescaped: {where!r}"
 
 
-def seed_items(slack, count: int, channel: str = DEAL) -> None:
-    """``count`` items of the longest text, half given, half expected, some overdue."""
+def seed_items(slack, count: int, channel: str = DEAL, due_every: int = 3) -> None:
+    """``count`` items of the longest text, half given, half expected, one in ``due_every`` due."""
     for n in range(count):
         side = "give" if n % 2 == 0 else "get"
-        due = " by tomorrow" if n % 3 == 0 else ""
+        due = " by tomorrow" if n % due_every == 0 else ""
         length = MAX_WHAT - len(due)
         # Numbered: the same open item typed twice is logged once.
         body = dense if n % 2 == 0 else (lambda size, n=n: hostile(size, seed=n))

@@ -4,14 +4,20 @@ kind reply), logs no error or traceback (the ``log`` fixture), and changes nothi
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 from datetime import timedelta
 
 import pytest
+import requests
 
+from bot.web.plan_page import client_address
+from bot.webhook import signed_headers
 from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import ledger_text
+from tests.e2e.test_mutual_plan import share
 
 JSON = "application/json"
 
@@ -164,3 +170,88 @@ def test_an_old_home_or_reminder_done_button_held_by_a_partner_closes_none_of_ou
                                         for c in calls if c.method == "response_url"))
     bot.wait_idle()
     assert [item.status for item in shared_items(bot)] == ["open", "open"]
+
+
+# ------------------------------------------------------------------ plan pages behind a proxy
+
+def test_behind_a_proxy_one_clients_wrong_links_lock_only_that_client_out(bot, slack, log):
+    link = share(slack)
+    base = link.rsplit("/", 1)[0]
+    # The bot sees every request coming from the proxy (here 127.0.0.1), which names the client.
+    guesser, partner = {"X-Forwarded-For": "203.0.113.9"}, {"X-Forwarded-For": "10.0.0.8, 198.51.100.7"}
+    assert {requests.get(f"{base}/{'A' * 43}", headers=guesser, timeout=10).status_code
+            for _ in range(10)} == {404}
+    assert requests.get(f"{base}/{'B' * 43}", headers=guesser, timeout=10).status_code == 429
+    assert requests.get(link, headers=guesser, timeout=10).status_code == 429  # no guessing around it
+    assert requests.get(link, headers=partner, timeout=10).status_code == 200
+
+
+def test_a_client_on_a_public_address_cannot_name_another_to_dodge_the_limit():
+    assert client_address({"REMOTE_ADDR": "8.8.8.8", "HTTP_X_FORWARDED_FOR": "1.2.3.4"}) == "8.8.8.8"
+    # Behind a proxy, the address the proxy appended counts, not one the client wrote first.
+    forwarded = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 1.2.3.4"}
+    assert client_address(forwarded) == "1.2.3.4"
+    assert client_address({"REMOTE_ADDR": "10.0.0.2"}) == "10.0.0.2"
+
+
+# ------------------------------------------------------------------ CRM webhook
+
+def deal_webhook(bot, payload: dict) -> requests.Response:
+    body = json.dumps(payload).encode()
+    return requests.post(bot.base_url + "/webhooks/deals", data=body,
+                         headers=signed_headers("whsec-test", body), timeout=10)
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200d", "***", " \n\t "])
+def test_a_webhook_deal_with_no_readable_name_is_refused_and_posts_nothing(bot, emulator, log, name):
+    answer = deal_webhook(bot, {"deal": name, "stage": "proposal", "channel": DEAL})
+    assert answer.status_code == 400 and answer.json()["error"] in ("invalid_deal", "missing_fields")
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postMessage") == []
+
+
+def test_a_webhook_deal_name_spread_over_lines_is_read_as_one_line(bot, emulator, caplog, log):
+    answer = deal_webhook(bot, {"deal": "Acme\nCorp\r\n\tEMEA", "stage": "proposal", "channel": DEAL})
+    assert answer.status_code == 200 and answer.json()["deal"] == "Acme Corp EMEA"
+    [post] = emulator.wait_for_count("chat.postMessage", 1)
+    assert "Acme Corp EMEA" in json.dumps(post.args)
+    assert not [r for r in caplog.records if "\n" in r.getMessage()]  # no forged log lines
+
+
+def test_a_partners_own_promise_in_conversation_is_logged_on_their_side_never_ours(bot, shared, log):
+    shared.command("listen auto", user=ALICE, channel=SHARED)
+    shared.message("I'll send the signed NDA by Friday", user=DANA, channel=SHARED)
+    shared.message("We will give you a 50% discount on year two by Friday", user=DANA, channel=SHARED)
+    shared.message("They will send the contract by Friday", user=DANA, channel=SHARED)  # us? someone?
+    shared.message("I'll send the pilot plan by Friday", user=ALICE, channel=SHARED)
+    bot.wait_idle()
+    assert sorted((item.side, item.what) for item in shared_items(bot)) == [
+        ("get", "give you a 50% discount on year two"), ("get", "send the signed NDA"),
+        ("give", "send the pilot plan")]
+
+
+# ------------------------------------------------------------------ signature timestamps
+
+@pytest.mark.parametrize("written", ["+{now}", "{now}.5", " {now}", "{now}\t", "0x{hex}", "{now}e0"])
+def test_a_request_signed_over_an_oddly_written_timestamp_is_refused(bot, slack, log, written):
+    # Each is correctly signed over exactly what the header says; only plain digits are read.
+    now = int(time.time())
+    stamp = written.format(now=now, hex=format(now, "x"))
+    body = (f"command=%2Fpartner&text=give+a+pilot&team_id=T0001&channel_id={DEAL}&user_id={ALICE}"
+            f"&trigger_id={time.time_ns()}.1")
+    signature = "v0=" + hmac.new(slack.signing_secret.encode(), f"v0:{stamp}:{body}".encode(),
+                                 hashlib.sha256).hexdigest()
+    answer = requests.post(slack.bot_url, data=body, timeout=10, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp.strip(), "X-Slack-Signature": signature})
+    assert answer.status_code == 401
+    assert "a pilot" not in ledger_text(slack)
+
+
+def test_a_partner_is_never_offered_to_log_what_they_said(bot, shared, emulator, log):
+    # Offers go to the speaker alone; a partner's buttons would only refuse (our team logs).
+    shared.message("I'll send the signed NDA by Friday", user=DANA, channel=SHARED)
+    shared.message("I'll send the pilot plan by Friday", user=ALICE, channel=SHARED)
+    bot.wait_idle()
+    offered_to = [call.args.get("user") for call in emulator.calls_to("chat.postEphemeral")]
+    assert offered_to == [ALICE] and shared_items(bot) == []

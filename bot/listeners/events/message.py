@@ -30,7 +30,8 @@ def make_message_handler(services: Services) -> Callable[..., None]:
         actor = services.actor(workspace_of(context), channel, speaker)
         workspace, team = workspace_of(context), context.team_id
         noticed = services.listening.on_message(
-            actor, event, is_ours=lambda user: services.directory.is_local(workspace, team, user)
+            actor, event, is_ours=lambda user: services.directory.is_local(workspace, team, user),
+            is_partner=lambda user: services.directory.is_partner(workspace, channel, user),
         )
         for deal in noticed.signed:  # plan check-ins before anything can fail on the way out
             services.on_signed(noticed.signer or actor, deal)
