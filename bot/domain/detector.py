@@ -16,6 +16,11 @@ channel, so it has to be fast, predictable and explainable. A sentence is a comm
    sign, review ...), not a prediction or state ("they'll love it", "I'll be out",
    "we'll see"), and not hedged, negated, conditional, reported in the past or asked.
 
+A few shapes without a future marker count only when they carry a due date: action items
+("Acme to send redlines by Fri"), debts ("we owe them the pricing by Friday"), "expect the SOW
+from us by Friday", "you'll have our signed copy by tomorrow" and "proposal going out to Globex
+EOD today".
+
 ``side`` follows the subject: first person (and "our ...") is ``give``, anybody else ``get``.
 The trade-off is precision over recall: a false "you promised X" annoys people more than a
 missed one, and there is always ``/partner give``.

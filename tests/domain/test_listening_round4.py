@@ -157,6 +157,13 @@ def test_round4_readings(text: str, side: str, what: str, due: str | None) -> No
         "- their competitor to cut prices by Friday",
         "expect delays from them next week",
         "we owe it to them to be honest",
+        # report-backs, tools and analysts as subjects, a promise taken back
+        "will let you know what they say",
+        "I'll let you know if they sign",
+        "SFDC will send the reminder email tomorrow",
+        "AWS will bill them monthly from the 1st",
+        "Gartner's team will publish the MQ next month",
+        "I'll send it. jk, Sam is sending it",
         "`we'll retry the webhook in 30s` is the log line they see",
     ],
 )

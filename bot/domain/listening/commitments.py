@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-# PROMISE_IN_CODE: the app drops quoted code from a message (flatten_message, spoken) the same way.
 from bot.domain.listening.detector_vocab import (
     ACTION_ITEM,
     ACTION_VERBS,
@@ -56,6 +55,7 @@ from bot.domain.listening.detector_vocab import (
     MARKS,
     MEETING_DAY,
     NEEDS_COMPLEMENT,
+    NOT_A_PARTY,
     NOTIFY_WHEN,
     OBJECT_WORDS,
     OPINION_KEYS,
@@ -77,6 +77,7 @@ from bot.domain.listening.detector_vocab import (
     QUOTE_LINE,
     REPORT_VERBS,
     REPORTED_CLAUSE,
+    RETRACT_KEYS,
     SELF_HEDGE_KEYS,
     SENTENCE_END,
     SKEPTIC_KEYS,
@@ -95,7 +96,7 @@ from bot.domain.listening.detector_vocab import (
     WHEN_KEYS,
     WORD_PUNCT,
 )
-from bot.domain.message_text import PROMISE_IN_CODE
+from bot.domain.message_text import PROMISE_IN_CODE  # the app's spoken text drops it too
 
 __all__ = ["MAX_TEXT_LENGTH", "Detection", "Side", "detect_commitment"]
 
@@ -497,6 +498,8 @@ def _from_commit_match(
             return None  # their competitor, their old vendor: not the other side
     elif groups["name"] is not None:
         modal, side, who = groups["mname"], "get", groups["name"].strip()
+        if who.split(None, 1)[0].lower().removesuffix("'s") in NOT_A_PARTY:
+            return None
         paren = (groups["paren"] or "").lower()
         if re.search(r"\b(?:our|my)\b", paren + " " + who.lower()):
             side = "give"  # "Sam (our SE) will run the demo", "Jen from our side will send"
@@ -776,7 +779,8 @@ def detect_commitment(
         # the other side's or a promise being chased; only the speaker's own lines count.
         text = "\n".join(line for line in text.split("\n") if not QUOTE_LINE.match(line))
     text = _uncapped(normalise(text))
-    for raw in sentences(text):
+    parts = sentences(text)
+    for k, raw in enumerate(parts):
         sentence = raw.strip()
         if not sentence or sentence.endswith("?"):
             continue
@@ -785,6 +789,8 @@ def detect_commitment(
         sentence = " ".join(sentence.split())
         found = _detect_sentence(sentence.rstrip(".! "), is_ours)
         if found is not None and not (found.side == "get" and _doubted(said, sentence)):
+            if k + 1 < len(parts) and _has_any(_padded(" ".join(parts[k + 1 :])), RETRACT_KEYS):
+                return None  # taken back in the same message: "... jk, Sam is sending it"
             return found
     return None
 

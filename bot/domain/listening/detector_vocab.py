@@ -52,7 +52,9 @@ NEEDS_COMPLEMENT = {
     # "apply the credits to their account", not "apply for the grant"
     "apply": re.compile(r"^apply\s+(?!for\b|to\s+(?:the|a|an)\s+(?:job|role|program))", re.I),
     "let": re.compile(
-        r"^let\s+(?:us|you|u|me|them|him|her|everyone|the\s+team)\s+know\b(?!\s+how\b)", re.I),
+        # "let you know how the call goes / if they sign / what they say" reports back news
+        r"^let\s+(?:us|you|u|me|them|him|her|everyone|the\s+team)\s+know\b"
+        r"(?!\s+(?:how|if|whether|when)\b|\s+what\s+(?:they|he|she)\b)", re.I),
     "look": re.compile(r"^look\s+into\b", re.I),
     "dig": re.compile(r"^dig\s+into\b", re.I),
     "check": re.compile(r"^check\s+(?:with|on|in)\b.*\b(?:back|to\s+(?:them|you|u))\b", re.I),
@@ -685,6 +687,18 @@ EXPECT_FROM = re.compile(
     r"(?:you\s+can\s+)?expect\s+(?P<thing>.{1,60}?)\s+from\s+(?:us|me|our\s+[\w-]+)\b(?P<rest>.*)",
     IGNORE,
 )
+# Tools, analysts and vendors named as a subject are neither side: "SFDC will send the
+# reminder email tomorrow", "Gartner will publish the MQ next month".
+NOT_A_PARTY = frozenset(
+    """sfdc salesforce hubspot gong chorus clari outreach salesloft zoom slack okta aws gcp azure
+    jira zapier gmail outlook calendly docusign pandadoc gartner forrester idc google microsoft
+    linkedin""".split()
+)
+# Said after a promise, these take it back: "I'll send it. jk, Sam is sending it".
+RETRACT_KEYS = tuple(
+    f" {k} " for k in ("jk", "just kidding", "scratch that", "nvm", "never mind", "nevermind",
+                       "ignore that", "disregard that")
+)  # fmt: skip
 # After "and", a subjectless "will" keeps the subject before it: "their legal team is reviewing
 # the DPA and will send comments by Friday" is theirs.
 THIRD_START = re.compile(
