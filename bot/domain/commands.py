@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from bot.domain.command_words import PLAN_WORDS, suggest_subcommands
@@ -221,8 +222,15 @@ def _parse_stage(rest: str) -> SetStage:
                 break
             if len(deal) > MAX_DEAL_NAME:
                 raise UsageError("deal_name_too_long", "deal", limit=MAX_DEAL_NAME)
+            if not _readable(deal):  # "\u200b": a deal every post would show as blank
+                raise UsageError("deal_name_unreadable", "deal")
             return SetStage(deal=plain_mentions(deal), stage=stage)
     raise UsageError("unknown_stage", "deal", word=words[-1][:30], stages=stage_names())
+
+
+def _readable(name: str) -> bool:
+    """Some character of ``name`` shows: not only spaces, joiners, marks of direction."""
+    return any(not unicodedata.category(char).startswith(("C", "Z")) for char in name)
 
 
 _DOMAIN_CLAUSE = re.compile(r"^(?P<deal>.+?)\s+domains?(?:\s+(?P<domains>.*))?$", re.I | re.S)

@@ -135,3 +135,12 @@ def test_a_zoom_call_the_calendar_already_knows_is_asked_about_once(team, zoom_b
     clock.advance(timedelta(minutes=10))
     schedule.sweep()
     assert len(debriefs(emulator)) == 1
+
+
+def test_only_the_first_300_characters_of_a_topic_are_read(zoom_bot):
+    # Zoom's own limit is 200; a body-sized topic was read once per deal of the workspace.
+    zoom_bot.driver.command("deal Acme Corp qualified", user=ALICE, channel=DEAL)
+    buried = send(zoom_bot, ended(topic="filler " * 60_000 + "Acme Corp", uuid="buried=="))
+    assert buried.json() == {"ok": True, "matched": 0, "planned": False}
+    first = send(zoom_bot, ended(topic="Acme Corp renewal " + "x" * 400_000, uuid="first=="))
+    assert first.json() == {"ok": True, "matched": 1, "planned": True}

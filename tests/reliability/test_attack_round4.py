@@ -16,7 +16,7 @@ import requests
 from bot.web.plan_page import client_address
 from bot.webhook import signed_headers
 from tests.conftest import ALICE, BOB, DEAL
-from tests.e2e.helpers import ledger_text
+from tests.e2e.helpers import ledger_text, reply_text
 from tests.e2e.test_mutual_plan import share
 
 JSON = "application/json"
@@ -255,3 +255,12 @@ def test_a_partner_is_never_offered_to_log_what_they_said(bot, shared, emulator,
     bot.wait_idle()
     offered_to = [call.args.get("user") for call in emulator.calls_to("chat.postEphemeral")]
     assert offered_to == [ALICE] and shared_items(bot) == []
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200d\u2060", "\u202e\u200f"])
+def test_a_deal_named_with_invisible_characters_only_is_refused(bot, slack, emulator, log, name):
+    answer = reply_text(slack.command(f"deal {name} negotiation", user=ALICE, channel=DEAL))
+    assert "nothing anyone could read" in answer
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postMessage") == []
+    assert "No deals here yet" in reply_text(slack.command("deal", user=ALICE, channel=DEAL))
