@@ -92,6 +92,10 @@ class Listening:
         detection = detect_commitment(text, is_ours=is_ours)
         if detection is not None and is_partner is not None and is_partner(speaker.user):
             detection = _as_partner_said(detection)
+            if self.mode(actor.scope) != "auto":
+                # An offer goes to the speaker alone, and a partner can't log anything: asking
+                # them would only show buttons that refuse. `auto` logs it on their side.
+                detection = None
         if detection is None:
             return Noticed(posts=debrief)
         noticed = self._on_commitment(speaker, ts, text, detection)

@@ -4,6 +4,8 @@ kind reply), logs no error or traceback (the ``log`` fixture), and changes nothi
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 from datetime import timedelta
@@ -226,3 +228,30 @@ def test_a_partners_own_promise_in_conversation_is_logged_on_their_side_never_ou
     assert sorted((item.side, item.what) for item in shared_items(bot)) == [
         ("get", "give you a 50% discount on year two"), ("get", "send the signed NDA"),
         ("give", "send the pilot plan")]
+
+
+# ------------------------------------------------------------------ signature timestamps
+
+@pytest.mark.parametrize("written", ["+{now}", "{now}.5", " {now}", "{now}\t", "0x{hex}", "{now}e0"])
+def test_a_request_signed_over_an_oddly_written_timestamp_is_refused(bot, slack, log, written):
+    # Each is correctly signed over exactly what the header says; only plain digits are read.
+    now = int(time.time())
+    stamp = written.format(now=now, hex=format(now, "x"))
+    body = (f"command=%2Fpartner&text=give+a+pilot&team_id=T0001&channel_id={DEAL}&user_id={ALICE}"
+            f"&trigger_id={time.time_ns()}.1")
+    signature = "v0=" + hmac.new(slack.signing_secret.encode(), f"v0:{stamp}:{body}".encode(),
+                                 hashlib.sha256).hexdigest()
+    answer = requests.post(slack.bot_url, data=body, timeout=10, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp.strip(), "X-Slack-Signature": signature})
+    assert answer.status_code == 401
+    assert "a pilot" not in ledger_text(slack)
+
+
+def test_a_partner_is_never_offered_to_log_what_they_said(bot, shared, emulator, log):
+    # Offers go to the speaker alone; a partner's buttons would only refuse (our team logs).
+    shared.message("I'll send the signed NDA by Friday", user=DANA, channel=SHARED)
+    shared.message("I'll send the pilot plan by Friday", user=ALICE, channel=SHARED)
+    bot.wait_idle()
+    offered_to = [call.args.get("user") for call in emulator.calls_to("chat.postEphemeral")]
+    assert offered_to == [ALICE] and shared_items(bot) == []
