@@ -308,7 +308,9 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
                  base: dict[str, Any]) -> Nudge:
     deal = history.deal
     assert deal is not None
-    facts = {**base, "deal": deal.name, "next_due": ours.next_due, "was_signed": deal.was_signed}
+    facts = {**base, "deal": deal.name, "next_due": ours.next_due, "was_signed": deal.was_signed,
+             # This very change brought it back from lost: the partner returned to the table.
+             "reopened": deal.reopened_at is not None and deal.reopened_at == deal.stage_since}
     if deal.stage.is_early:
         return Nudge(STAGE_OPENING, facts)
     if deal.stage.is_closing:

@@ -176,3 +176,18 @@ def test_after_a_lost_deal_no_reminder_chases_their_side_but_ours_still_come(
     texts = [all_text(dm) for dm in dms(emulator)]
     assert len(texts) == 2 and all("pilot workspace" in text for text in texts)
     assert not any("intro to their CFO" in text or "follow-up" in text for text in texts)
+
+
+def test_the_post_reopening_a_lost_deal_says_they_came_back_and_the_next_one_does_not(
+        slack, emulator, clock):
+    slack.command("give pilot workspace", user=ALICE, channel=DEAL)
+    stage_post(slack, emulator, "Acme proposal")
+    stage_post(slack, emulator, "Acme lost")
+    clock.advance(timedelta(days=20))
+    back = all_text(stage_post(slack, emulator, "Acme negotiation"))
+    assert "came back to the table" in back and "what changed for them" in back
+    clock.advance(timedelta(days=2))
+    later = all_text(stage_post(slack, emulator, "Acme signed"))
+    assert "came back to the table" not in later
+    first = all_text(stage_post(slack, emulator, "Globex qualified"))  # never lost
+    assert "came back to the table" not in first
