@@ -67,7 +67,7 @@ def test_counters_move_when_slack_traffic_flows(served, emulator):
     assert value(before, "partner_coach_ack_seconds_count", kind="command") == 0
     slack = served.driver
     given = slack.command("give pilot workspace by Friday", user=ALICE, channel=DEAL)
-    assert "Logged #1" in reply_text(given)
+    assert "Logged #1" in reply_text(given), served.output()
     assert slack.message("just a chat about lunch", user=ALICE, channel=DEAL).status_code == 200
     # The stage prompt is posted after the ack; Slack rate-limits the first try once.
     emulator.fail_next("chat.postMessage", "ratelimited", retry_after=1)
