@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import workspace_of
 from bot.services.debrief import debrief_modal
 from bot.services.outcome import error
@@ -29,7 +28,7 @@ def make_debrief_open_handler(services: Services) -> Callable[..., None]:
         user = (body.get("user") or {}).get("id") or ""
         # The prompt sits in the channel, where a Slack Connect partner sees it too; the form
         # writes both sides of our ledger, which only our team logs.
-        if services.plans is not None and is_partner(services, workspace_of(context), channel, user,
+        if services.plans is not None and services.directory.is_partner(workspace_of(context), channel, user,
                                                      body["user"].get("team_id")):
             respond(replace_original=False, **rendered(error("partner_cannot_log").reply))
             return

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import channel_id, workspace_of
 from bot.services.outcome import error
 from bot.slack.poster import post, rendered
@@ -39,8 +38,8 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
             outcome = error("button_item_gone")
         elif from_home and not services.directory.is_member(workspace, channel, user):
             outcome = error("not_a_member")
-        elif services.plans is not None and is_partner(
-                services, workspace, channel, user, body["user"].get("team_id")):
+        elif services.plans is not None and services.directory.is_partner(
+                workspace, channel, user, body["user"].get("team_id")):
             # A Slack Connect partner closes only their own side's items, and never drops.
             outcome = (services.plans.partner_close(actor, int(number)) if status == "done"
                        else error("partner_cannot_drop"))

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext, Respond
 
-from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import channel_id, workspace_of
 from bot.services.outcome import error
 from bot.slack.poster import rendered
@@ -26,8 +25,8 @@ def make_offer_handler(services: Services, choice: str) -> Callable[..., None]:
         ts = body["actions"][0].get("value", "")
         actor = services.actor(workspace, channel, body["user"]["id"])
         listening = services.listening
-        if choice in ("give", "get") and services.plans is not None and is_partner(
-                services, workspace, channel, actor.user, body["user"].get("team_id")):
+        if choice in ("give", "get") and services.plans is not None and services.directory.is_partner(
+                workspace, channel, actor.user, body["user"].get("team_id")):
             # A Slack Connect partner doesn't write our ledger; our team logs what they said.
             respond(replace_original=False, **rendered(error("partner_cannot_log").reply))
             return

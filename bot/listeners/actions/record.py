@@ -10,7 +10,6 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.action_ids import base_action_id
-from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import workspace_of
 from bot.services.outcome import Message, error
 from bot.slack.poster import open_modal, rendered
@@ -27,8 +26,8 @@ def make_record_handler(services: Services) -> Callable[..., None]:
     ) -> None:
         ack()
         channel = (body.get("channel") or {}).get("id") or ""
-        if services.plans is not None and is_partner(
-                services, workspace_of(context), channel, body["user"]["id"], body["user"].get("team_id")):
+        if services.plans is not None and services.directory.is_partner(
+                workspace_of(context), channel, body["user"]["id"], body["user"].get("team_id")):
             respond(replace_original=False, **rendered(error("partner_cannot_log").reply))
             return
         action = body["actions"][0]

@@ -10,7 +10,6 @@ from slack_sdk import WebClient
 
 from bot import metrics
 from bot.domain.commands import UsageError, parse_command
-from bot.listeners.partner_side import is_partner
 from bot.listeners.payload import workspace_of
 from bot.services.outcome import FileUpload, Message, error, refuse
 from bot.slack.files import upload_files
@@ -38,7 +37,7 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
         files: list[FileUpload] = []
         try:
             parsed = parse_command(command.get("text", ""))
-            if services.plans is not None and is_partner(services, actor.scope.workspace,
+            if services.plans is not None and services.directory.is_partner(actor.scope.workspace,
                                                          actor.scope.channel_id, actor.user):
                 # A Slack Connect partner sees the mutual plan, never our private items or coaching.
                 outcome = services.plans.for_partner(actor, parsed)
