@@ -50,9 +50,33 @@ def clock():
     return FakeClock(START)
 
 
+class Sleeps(list):
+    """A limiter's ``sleep`` that records each wait instead of sleeping through it."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(round(seconds, 3))
+
+
+def quiet(local_bot: LocalBot) -> Sleeps:
+    """Record the post limiter's waits instead of sleeping through them.
+
+    Scheduled posts keep their pacing (the limiter's cursor still moves a second per post
+    to a channel) without a real second each: a sweep posting fifty reminders would
+    otherwise take fifty seconds of the suite. The limiter's own clock is frozen too: on a
+    loaded machine real seconds pass between posts and would shrink the recorded waits.
+    Pacing in real time is tested on the limiter itself (tests/schedule) and under `serve`.
+    """
+    sleeps = Sleeps()
+    limiter = local_bot.runtime.services.schedule.limiter
+    limiter.sleep = sleeps
+    limiter.monotonic = lambda: 0.0
+    return sleeps
+
+
 @pytest.fixture
 def bot(emulator, clock, tmp_path):
     local = LocalBot(emulator, tmp_path / "db.json", clock, webhook_secret="whsec-test").start()
+    quiet(local)
     yield local
     local.stop()
 

@@ -8,14 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import all_text, nudges, reply, reply_text
-from tests.e2e.test_schedule import posted, quiet, sign
+from tests.e2e.test_schedule import posted, sign
 
 SHARED = "C0SHARED"  # a Slack Connect channel: the partner's people read what is posted here
 DANA = "U0DANA"  # works at the partner, in their own Slack workspace
 
 
 def test_a_deal_moved_back_from_signed_gets_no_post_signature_checkin(slack, bot, emulator, clock):
-    quiet(bot)
     schedule = bot.runtime.services.schedule
     slack.command("give pilot workspace by Friday", user=ALICE, channel=DEAL)
     slack.command("get case study by Dec 18", user=ALICE, channel=DEAL)
@@ -88,7 +87,6 @@ def test_a_stage_post_in_a_shared_channel_asks_the_stage_question_not_about_thei
 
 
 def test_check_ins_of_a_deal_moved_back_are_not_announced_as_upcoming(slack, bot, emulator):
-    quiet(bot)
     sign(slack, bot)
     assert "7-day check-in" in reply_text(slack.command("checkins", user=ALICE, channel=DEAL))
     slack.command("deal Acme proposal", user=ALICE, channel=DEAL)

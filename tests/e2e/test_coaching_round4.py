@@ -11,7 +11,7 @@ from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import all_text, coaching_paragraphs, nudges, reply_text
 from tests.e2e.test_coaching_round3 import DANA, SHARED
 from tests.e2e.test_coaching_wisdom import nudge_of, stage_post, their_stall
-from tests.e2e.test_schedule import dms, posted, quiet
+from tests.e2e.test_schedule import dms, posted
 
 
 def test_a_lost_deal_reopened_after_their_stall_is_not_told_to_walk_away(slack, emulator, clock):
@@ -126,7 +126,6 @@ def test_our_slip_in_a_digest_the_partner_reads_is_owned_to_them(slack, emulator
 def test_a_digest_never_says_we_give_more_than_we_get_when_they_delivered_more(
         slack, bot, emulator, clock):
     """The trend counts promises; it must not read as 'we give more' while only they delivered."""
-    quiet(bot)
     schedule = bot.runtime.services.schedule
     slack.command("give pilot workspace by Dec 18", user=ALICE, channel=DEAL)
     slack.command("get intro to their CFO", user=ALICE, channel=DEAL)
@@ -149,7 +148,6 @@ def test_a_digest_never_says_we_give_more_than_we_get_when_they_delivered_more(
 
 
 def test_a_partnership_lost_after_its_signature_asks_what_came_after_it(slack, bot, emulator, clock):
-    quiet(bot)
     slack.command("give onboarding plan", user=ALICE, channel=DEAL)
     slack.command("done 1", user=ALICE, channel=DEAL)
     assert nudges(stage_post(slack, emulator, "Acme signed")) == ["stage_signed"]
@@ -164,7 +162,6 @@ def test_a_partnership_lost_after_its_signature_asks_what_came_after_it(slack, b
 def test_after_a_lost_deal_no_reminder_chases_their_side_but_ours_still_come(
         slack, bot, emulator, clock):
     """Reminders follow the coach: after a loss we keep our word, and stop chasing theirs."""
-    quiet(bot)
     schedule = bot.runtime.services.schedule
     slack.command("give pilot workspace by Wednesday", user=ALICE, channel=DEAL)
     slack.command("get intro to their CFO by Wednesday", user=ALICE, channel=DEAL)

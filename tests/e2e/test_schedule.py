@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot.emulator.local_bot import LocalBot
 from bot.slack.client import RATE_LIMIT_RETRIES
 from bot.store import Scope
-from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
+from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER, quiet
 from tests.e2e.helpers import action_values, all_text, reply_text, visible
 
 SCOPE = Scope("T0001", DEAL)
@@ -30,27 +30,8 @@ def wait_until(predicate, timeout: float = 5.0):
     raise AssertionError("timed out waiting")
 
 
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(round(seconds, 3))
-
-
-def quiet(local_bot: LocalBot) -> Sleeps:
-    """Record the limiter's waits instead of sleeping through them.
-
-    The limiter's own clock is frozen too: on a loaded machine real seconds pass
-    between posts and would shrink the recorded waits (a flaky test, not a bug).
-    """
-    sleeps = Sleeps()
-    limiter = local_bot.runtime.services.schedule.limiter
-    limiter.sleep = sleeps
-    limiter.monotonic = lambda: 0.0
-    return sleeps
-
-
 @pytest.fixture
 def schedule(bot):
-    quiet(bot)
     return bot.runtime.services.schedule
 
 

@@ -17,7 +17,6 @@ NUMBER = re.compile(r"\*#(\d+)\*")
 
 @pytest.fixture
 def schedule(bot):
-    bot.runtime.services.schedule.limiter.sleep = lambda seconds: None
     return bot.runtime.services.schedule
 
 

@@ -15,7 +15,6 @@ from bot.schedule.dispatcher import REPLAN_PERIOD
 from bot.store import Scope
 from tests.conftest import ALICE, CAROL, DEAL, OTHER
 from tests.e2e.helpers import all_text, reply_text
-from tests.e2e.test_schedule import quiet
 
 CHANNELS = [DEAL, OTHER]
 NOBODY = "U0NOBODY"  # the emulator's Slack doesn't know this user: users.info says user_not_found
@@ -23,7 +22,6 @@ NOBODY = "U0NOBODY"  # the emulator's Slack doesn't know this user: users.info s
 
 @pytest.fixture
 def schedule(bot):
-    quiet(bot)
     return bot.runtime.services.schedule
 
 

@@ -26,7 +26,6 @@ def all_jobs(local_bot) -> dict[str, tuple[str, str | None]]:
 
 def plan_something(slack, bot):
     """A commitment due Friday (reminder), a signed deal (check-ins), this week's digest."""
-    quiet(bot)
     slack.command("give pilot workspace by Friday", user=ALICE, channel=DEAL)
     sign(slack, bot)
     bot.runtime.services.schedule.sweep()
