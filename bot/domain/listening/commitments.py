@@ -868,7 +868,7 @@ def detect_commitment(
         return None
     low = text.lower()
     if not any(map(low.__contains__, QUICK)) and not (
-        " to " in low and any(map(low.__contains__, ITEM_MARKS))
+        (" to " in low or ": " in low) and any(map(low.__contains__, ITEM_MARKS))
     ):
         return None  # most chat lines have no future marker at all: bail out cheaply
     if "```" in text:

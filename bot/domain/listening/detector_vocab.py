@@ -413,6 +413,8 @@ PROGRESSIVE = re.compile(
     + r"\s*(?P<ing>\w+ing)\b",
     IGNORE,
 )
+# The outward verbs a promise in the present tense is read with (non-native English).
+PRESENT_VERBS = ("send", "share", "deliver", "provide", "forward", "return", "give", "prepare", "submit")
 # Substrings without which no rule can fire; checked with ``in`` on the lowered text, which
 # is far cheaper than any regex and rejects most chatter outright.
 QUICK = (
@@ -420,6 +422,8 @@ QUICK = (
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
     "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
+) + tuple(  # a promise in the present tense: "I send you the proposal today evening"
+    f"{who} {verb}" for who in ("i", "we") for verb in PRESENT_VERBS
 )  # fmt: skip
 # Action items ("Acme to send redlines by Fri") have no marker of their own; " to " is in most
 # chat, so they are looked for only in messages that look like a list of next steps.
@@ -771,7 +775,7 @@ OWNER_COLON = re.compile(
 # Non-native English often promises in the present: "I send you the proposal today evening",
 # "we deliver the docs on Friday". Only a few outward verbs, with an object, with a date.
 PRESENT_PROMISE = re.compile(
-    r"^(?P<subj>i|we)\s+(?P<verb>send|share|deliver|provide|forward|return|give|prepare|submit)\s+"
+    rf"^(?P<subj>i|we)\s+(?P<verb>{'|'.join(PRESENT_VERBS)})\s+"
     r"(?=(?:you|u|them|him|her|it|the|our|a|an|this|these|those|over)\b)",
     IGNORE,
 )
