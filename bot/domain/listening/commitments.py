@@ -224,7 +224,9 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
     for start, word in _words(vp) if words is None else words:
         if start >= len(vp):
             break
-        if word not in DUE_START and not word[0].isdigit() and word.partition("-")[0] not in DUE_START:
+        if word not in DUE_START and not word[0].isdigit() and not (
+            "-" in word and word.partition("-")[0] in DUE_START  # "mid-May"
+        ):
             continue  # dates can only start at these words; skip the regex elsewhere
         m = DUE.match(vp, start)
         if m is not None:
@@ -455,7 +457,7 @@ def _verb_phrase(
 def _finish(side: Side, vp: str, who: str | None) -> Detection | None:
     words = _words(vp)
     core, due = _extract_due(_cut_clause(vp, words, side), words)
-    if due is None and side is not None:
+    if due is None and "'ll" in vp:
         # "I'll send the quote and they'll sign it Friday": one plan, its date at the end
         core, due = _extract_due(_cut_clause(vp, words), words)
     what = _tidy(core)
@@ -791,7 +793,8 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
     s = sentence[filler.end() :].strip() if filler else sentence
     if len(s) < 6 or s.endswith("?"):
         return None
-    if _has_any(_padded(s), OPINION_KEYS) or _has_any(_padded(s), TERMS_KEYS):
+    padded = _padded(s)
+    if _has_any(padded, OPINION_KEYS) or _has_any(padded, TERMS_KEYS):
         return None
     if ", " in s:
         s = APPOS_ASIDE.sub(" ", s)
