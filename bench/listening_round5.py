@@ -2,17 +2,17 @@
 
 Run from the repository root::
 
-    python bench/listening_round5.py [--errors]
+    python bench/listening_round5.py [--errors] [--older]
 
 Prints, for each sitting (5a: the first 383 rows, fixed while looking at them; 5b: the
 last 60, written after 5a's fixes) and for all rows: precision, recall, side, due (the share
 of commitments found with the right side whose due date, read against the corpus clock, is
 the labelled one) and what (the share whose offered text holds the labelled phrase); then
 the recall of the gives and of the gets and how many look-alikes were offered (false
-alarms). Scored as rounds 3
-and 4 are (``tests/domain/test_listening_round3.py``); the corpus and its clock are in
-``tests/domain/test_listening_round5.py``. ``--older`` also prints rounds 3 and 4 and the
-DEV / TEST / FRESH corpora, to check a change did not cost them anything.
+alarms). Scored as rounds 3 and 4 are (``tests/domain/test_listening_round3.py``); the
+corpus and its clock are in ``tests/domain/test_listening_round5.py``. ``--older`` also
+prints rounds 3 and 4 and the DEV / TEST / FRESH corpora, to check a change did not cost
+them anything.
 """
 
 from __future__ import annotations
