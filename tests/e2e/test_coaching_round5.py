@@ -100,6 +100,9 @@ def test_a_deal_in_renewal_keeps_its_check_ins(slack, bot, emulator, clock):
     slack.command("give onboarding plan by Dec 18", user=ALICE, channel=DEAL)
     sign(slack, bot)
     slack.command("deal Acme renewal", user=ALICE, channel=DEAL)
+    [deal] = bot.runtime.services.deals.all(Scope("T0001", DEAL))
+    assert deal.stage.value == "renewal"
+    # Still a customer while the renewal is discussed: the check-in is posted, not skipped.
     clock.set(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))  # the 7-day check-in's time
     schedule.run_due()
     assert len(posted(emulator, "checkin:acme:7", DEAL)) == 1
