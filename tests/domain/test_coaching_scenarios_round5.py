@@ -97,6 +97,12 @@ SCENARIOS = [
              [give("admin training", due=-5), give("SSO", due=3, dropped=8), get(kept=20)],
              "follow_through", says=("1 of ours open",), deal=deal(Stage.SIGNED, 30), benefit=ago(0),
              given={"own_broken": [ago(7)]}),
+    Scenario("dropped late six days and some hours ago, never owned: still news this week",
+             [give("SSO", due=9, dropped=6.9), give(kept=20), get(due=-5)], "own_broken",
+             says=("2 days after",), benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("dropped late exactly a week ago, never owned: old news, the small print keeps it",
+             [give("SSO", due=9, dropped=7), give(kept=20), get(due=-5)], "on_track",
+             says=("1 of ours broken",), benefit=ago(0), given=TIPS_GIVEN),
     # --- renewals
     Scenario("renewal post a year after signing, everything kept: review what we delivered first",
              [give(kept=300), give(kept=200), get(kept=250)], "stage_renewal",
