@@ -13,9 +13,10 @@ from bot.emulator import state_value
 from bot.emulator.driver import SlackDriver
 from bot.store import Scope
 from bot.webhook import signed_headers
-from tests.conftest import ALICE, DEAL
-from tests.e2e.helpers import all_text, ledger_text, reply_text
+from tests.conftest import ALICE, BOB, DEAL
+from tests.e2e.helpers import action_values, all_text, ledger_text, reply_text
 from tests.e2e.test_coaching import open_record_modal
+from tests.e2e.test_mutual_plan import csrf_of, share, submit
 
 # ------------------------------------------------------------------ another workspace
 
@@ -111,3 +112,20 @@ def test_text_stored_before_with_hidden_characters_is_shown_without_them(bot, sl
     bot.runtime.services.ledger.edit(Scope("T0001", DEAL), 1, what=f"a pilot{OVERRIDE} 09 ecirp", due_on=None)
     shown = ledger_text(slack)
     assert "a pilot 09 ecirp" in shown and hidden_in(shown) == []
+
+
+def test_a_partners_proposal_reaches_us_without_hidden_characters(bot, slack, emulator, log):
+    slack.command("get the security questionnaire from Sam <@U0BOB|bob> by Dec 10", user=ALICE, channel=DEAL)
+    plan = share(slack)
+    csrf = csrf_of(requests.get(plan, timeout=10))
+    answer = submit(plan, "propose", 1, csrf=csrf, what=f"the questionnaire{OVERRIDE} deirf\u202c, v2\x1b",
+                    due_on="2026-12-14")
+    assert answer.status_code == 303
+    [dm] = emulator.messages(BOB)
+    shown = json.dumps(dm, ensure_ascii=False)
+    assert "the questionnaire deirf, v2" in shown and hidden_in(shown) == []
+    [accept] = action_values(dm, "plan_accept")
+    slack.action("plan_accept", accept, user=BOB, channel="D0BOB")
+    emulator.wait_for(lambda calls: any("accepted the partner's change" in json.dumps(c.args) for c in calls))
+    [item] = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
+    assert item.what == "the questionnaire deirf, v2"
