@@ -35,6 +35,8 @@ def test_our_promise_dropped_after_its_due_date_is_owned_once_as_broken(slack, c
     answer = slack.command("list", user=ALICE, channel=DEAL)
     assert nudge_of(answer) == "on_track"
     assert "1 of ours broken (dropped after the due date)" in reply_text(answer)
+    # The full list says which drop was a broken promise.
+    assert "_dropped after its due date_" in reply_text(slack.command("list all", user=ALICE, channel=DEAL))
 
 
 def test_a_late_promise_dropped_by_agreement_is_a_cancellation_not_a_broken_promise(slack, clock):
@@ -52,6 +54,8 @@ def test_a_late_promise_dropped_by_agreement_is_a_cancellation_not_a_broken_prom
     assert "Dropped by agreement *#3*" in reply_text(slack.command("drop 3 agreed", user=ALICE, channel=DEAL))
     answer = slack.command("list", user=ALICE, channel=DEAL)
     assert "broken" not in reply_text(answer)
+    everything = reply_text(slack.command("list all", user=ALICE, channel=DEAL))
+    assert everything.count("_dropped by agreement_") == 2 and "after its due date_" not in everything
     # Saying it twice changes nothing, and says so.
     assert "already dropped" in reply_text(slack.command("drop 3 agreed", user=ALICE, channel=DEAL))
 
