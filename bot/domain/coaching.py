@@ -497,8 +497,13 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     if signed and signed_at is not None and ours.open:
         kept_since = sum(1 for c in history.items if c.side == "give" and c.status == "done"
                          and c.closed_at is not None and c.closed_at >= signed_at)
+        # Name the promise to close next: the one due first, else the oldest undated one.
+        next_item = ours.oldest_due or min(
+            (c for c in history.items if c.side == "give" and c.is_open),
+            key=lambda c: c.number, default=None)
         found.append(Nudge(FOLLOW_THROUGH, {
-            **base, "next_due": ours.next_due, "kept_since_signature": kept_since,
+            **base, **_item_facts("item", next_item),
+            "next_due": ours.next_due, "kept_since_signature": kept_since,
             "signed_on": signed_at.date()}))
     unexplained = ours.promised if history.benefit_noted_at is None else sum(
         1 for c in history.items if c.side == "give" and c.status != "dropped"

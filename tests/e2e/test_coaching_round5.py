@@ -138,3 +138,24 @@ def test_a_digest_the_partner_reads_asks_them_directly_to_confirm_an_expectation
     assert "waiting on the shared plan for a yes. Could you confirm it there" in text
     assert "they haven't said yes" not in text and "without their confirmation" not in text
     assert "has waited 4 days on the shared plan without a confirmation" in text
+
+
+def test_a_signing_and_its_check_in_in_a_shared_channel_speak_to_the_partner(slack, bot, emulator, clock):
+    """Slack Connect: no coaching tactics about them ("what they'll remember") where they read."""
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    slack.command("give onboarding workshop by Dec 18", user=ALICE, channel=SHARED)
+    slack.command("get kickoff attendee list by Dec 18", user=ALICE, channel=SHARED)
+    before = len(emulator.messages(SHARED))
+    sign(slack, bot, channel=SHARED)
+    emulator.wait_for(lambda calls: len(emulator.messages(SHARED)) > before)
+    post = all_text(emulator.messages(SHARED)[-1])
+    assert "Thank you, both teams" in post
+    assert "they'll remember" not in post and "lose a partner" not in post
+    clock.set(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))  # the 7-day check-in
+    bot.runtime.services.schedule.run_due()
+    [checkin] = posted(emulator, "checkin:acme:7", SHARED)
+    text = all_text(checkin)
+    assert nudges(checkin) == ["follow_through"]
+    assert "Next on our side: *#1* onboarding workshop, due Fri 18 Dec 2026" in text
+    assert "they'll remember" not in text
