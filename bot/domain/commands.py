@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bot.domain.command_words import PLAN_WORDS, suggest_subcommands
 from bot.domain.refusal import Refused
 from bot.domain.stages import Stage, normalize_stage, stage_names
+from bot.domain.visible_text import without_hidden_controls
 
 MAX_WHAT = 300
 MAX_COMMAND_TEXT = 2000
@@ -292,8 +293,9 @@ def slack_unescape(text: str) -> str:
 
 def parse_command(text: str) -> Command:
     """Parse the text after ``/partner``; raise :class:`UsageError` naming a friendly refusal."""
-    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value.
-    text = (text or "").replace("\x00", "").strip()
+    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value; the other
+    # control characters and direction overrides only hide or reorder text (visible_text).
+    text = without_hidden_controls(text or "").strip()
     text = slack_unescape(_TYPED_MENTION.sub(lambda m: "@" + m.group(1), text))
     if len(text) > MAX_COMMAND_TEXT:
         raise UsageError("command_too_long", length=len(text), limit=MAX_COMMAND_TEXT)
