@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
-from tests.e2e.helpers import all_text, coaching_paragraphs, nudges, reply_text
+from tests.e2e.helpers import all_text, coaching_paragraphs, nudges, reply, reply_text
 from tests.e2e.test_coaching_round3 import DANA, SHARED
 from tests.e2e.test_coaching_wisdom import nudge_of, stage_post
 from tests.e2e.test_mutual_plan import share
@@ -44,6 +44,13 @@ def test_a_late_promise_dropped_by_agreement_is_a_cancellation_not_a_broken_prom
     slack.command("get usage report by Dec 18", user=ALICE, channel=DEAL)
     slack.command("give onboarding call by Nov 24", user=ALICE, channel=DEAL)
     clock.advance(timedelta(days=4))
+    # Before anyone drops a dated promise of ours with the button, its confirmation says how it counts.
+    confirms = {block["block_id"]: element["confirm"]["text"]["text"]
+                for block in reply(slack.command("list", user=ALICE, channel=DEAL))["blocks"]
+                if block["type"] == "actions" for element in block["elements"] if "confirm" in element}
+    assert "counts as broken" in confirms["item_1"]
+    assert "`/partner drop 1 agreed` instead" in confirms["item_1"]
+    assert confirms["item_2"] == "It stays in the history as dropped."  # theirs
     answer = slack.command("drop 1 agreed", user=ALICE, channel=DEAL)
     text = reply_text(answer)
     assert "Dropped by agreement *#1*" in text
