@@ -240,7 +240,7 @@ def assess(history: ChannelHistory, records: tuple[SideRecord, SideRecord] | Non
         "ours_overdue": ours.overdue, "ours_kept_late": ours.kept_late,
         "theirs_promised": theirs.promised, "theirs_kept": theirs.kept,
         "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue, "theirs_open": theirs.open,
-        "ours_broken": ours.broken,
+        "ours_broken": ours.broken, "theirs_broken": theirs.broken,
         # Read by the partner too: the words speak to our owner, never about "them" behind their back.
         "partner_reads": history.partner_reads,
     }

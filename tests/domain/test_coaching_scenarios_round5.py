@@ -245,6 +245,23 @@ SCENARIOS += [
              says=("0 of ours kept since the signature",), deal=renewed(7), benefit=ago(0)),
 ]
 
+# A third batch: their promises dropped after the due date (expectations written first).
+SCENARIOS += [
+    Scenario("everything of ours kept, one of theirs kept and one dropped after its date: never "
+             "'every promise kept'",
+             [give(kept=20), get(kept=15), get("reference call", due=12, dropped=5)], "on_track",
+             says=("1 of theirs broken",), never=("Every promise on both sides is kept",),
+             benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("their item dropped by agreement: every promise still counts as kept",
+             [give(kept=20), get(kept=15), agreed(get("reference call", due=12, dropped=5))], "on_track",
+             says=("Every promise on both sides is kept",), never=("broken",), benefit=ago(0),
+             given=TIPS_GIVEN),
+    Scenario("lost post after they let two promises lapse: the reflection counts them",
+             [give(kept=20), get(due=20, dropped=3), get(due=15, dropped=2)], "stage_lost",
+             says=("they kept nothing, 2 of theirs broken",), never=("0 of 0",),
+             deal=deal(Stage.LOST, 0), stage_changed=True),
+]
+
 # Posts the partner's people read (a Slack Connect channel: digest, check-in, stage post).
 PARTNER_READS = [
     Scenario("a shared channel's digest when we delivered yesterday: said to them, not about them",

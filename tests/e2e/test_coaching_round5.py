@@ -166,3 +166,19 @@ def test_a_signing_and_its_check_in_in_a_shared_channel_speak_to_the_partner(sla
     assert nudges(checkin) == ["follow_through"]
     assert "Next on our side: *#1* onboarding workshop, due Fri 18 Dec 2026" in text
     assert "they'll remember" not in text
+
+
+def test_their_promise_dropped_after_its_due_date_is_never_called_kept(slack, clock):
+    slack.command("give pilot workspace", user=ALICE, channel=DEAL)
+    slack.command("get reference call by Nov 25", user=ALICE, channel=DEAL)
+    slack.command("get usage data", user=ALICE, channel=DEAL)
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    slack.command("done 3", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=5))
+    slack.command("drop 2", user=ALICE, channel=DEAL)  # theirs, three days late: we stop chasing it
+    clock.advance(timedelta(days=9))
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "on_track"
+    text = reply_text(answer)
+    assert "Every promise on both sides is kept" not in text
+    assert "they promised 1 and kept 1, 1 of theirs broken (dropped after the due date)" in text
