@@ -49,6 +49,8 @@ WIIFT_REPEAT_DAYS = 7
 CELEBRATE_WITHIN_DAYS = 7
 # A promise we broke (dropped after its due date) is owned within a week of dropping it, once.
 BROKEN_NEWS_DAYS = 7
+# Three of theirs kept while we have delivered nothing: "on track" says the exchange runs their way.
+THEIR_WAY_AFTER_KEPT = 3
 # On the day one of ours falls due, "on track" names it, at most once a day.
 DUE_TODAY_REPEAT_DAYS = 1
 # Three days on the shared plan without their yes: the expectation deserves saying out loud again.
@@ -518,7 +520,8 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     elif ours.promised > 0 and theirs.promised > 0:
         # "Nothing needs you" would be false on the day one of ours falls due.
         due_today = ours.due_next if ours.next_due == history.today else 0
-        found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today}))
+        their_way = theirs.kept >= THEIR_WAY_AFTER_KEPT and ours.kept == 0 and ours.open > 0
+        found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today, "their_way": their_way}))
     return found
 
 

@@ -262,6 +262,20 @@ SCENARIOS += [
              deal=deal(Stage.LOST, 0), stage_changed=True),
 ]
 
+# A fourth batch, expectations written before the model was changed for them.
+SCENARIOS += [
+    Scenario("they kept four in a row and we have delivered nothing yet: on track, but it runs their way",
+             [give("pilot workspace", due=-6), *[get(kept=n + 2) for n in range(4)]], "on_track",
+             says=("runs their way", "they promised 4 and kept 4"), never=("Nothing needs you", "generous"),
+             benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("they kept exactly three and we nothing yet: it runs their way",
+             [give("pilot workspace", due=-6), get(kept=4), get(kept=3), get(kept=2)], "on_track",
+             says=("they've delivered 3",), benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("they kept two and we nothing yet: too early to call it one-way",
+             [give("pilot workspace", due=-6), get(kept=3), get(kept=2)], "on_track",
+             never=("runs their way",), benefit=ago(0), given=TIPS_GIVEN),
+]
+
 # Posts the partner's people read (a Slack Connect channel: digest, check-in, stage post).
 PARTNER_READS = [
     Scenario("a shared channel's digest when we delivered yesterday: said to them, not about them",

@@ -182,3 +182,17 @@ def test_their_promise_dropped_after_its_due_date_is_never_called_kept(slack, cl
     text = reply_text(answer)
     assert "Every promise on both sides is kept" not in text
     assert "they promised 1 and kept 1, 1 of theirs broken (dropped after the due date)" in text
+
+
+def test_on_track_says_when_the_exchange_runs_their_way(slack, clock):
+    slack.command("give pilot workspace by Dec 18", user=ALICE, channel=DEAL)
+    for what in ("org chart", "usage data", "security questionnaire"):
+        slack.command(f"get {what}", user=ALICE, channel=DEAL)
+    for number in (2, 3, 4):
+        slack.command(f"done {number}", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=8))  # their deliveries are no longer news
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "on_track"
+    text = reply_text(answer)
+    assert "the exchange runs their way: they've delivered 3 and nothing of ours is delivered yet" in text
+    assert "Nothing needs you" not in text
