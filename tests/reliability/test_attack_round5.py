@@ -5,15 +5,17 @@ traceback (the ``log`` fixture), and changes nothing."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 import requests
 
 from bot.emulator import state_value
 from bot.emulator.driver import SlackDriver
+from bot.emulator.local_bot import LocalBot
 from bot.store import Scope
 from bot.webhook import signed_headers
-from tests.conftest import ALICE, BOB, DEAL
+from tests.conftest import ALICE, BOB, DEAL, quiet
 from tests.e2e.helpers import action_values, all_text, ledger_text, reply_text
 from tests.e2e.test_coaching import open_record_modal
 from tests.e2e.test_mutual_plan import csrf_of, share, submit
@@ -129,3 +131,49 @@ def test_a_partners_proposal_reaches_us_without_hidden_characters(bot, slack, em
     emulator.wait_for(lambda calls: any("accepted the partner's change" in json.dumps(c.args) for c in calls))
     [item] = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
     assert item.what == "the questionnaire deirf, v2"
+
+
+# ------------------------------------------------------------------ CRM webhook memory
+
+
+def deal_webhook(base_url: str, body: bytes, headers: dict[str, str] | None = None) -> requests.Response:
+    return requests.post(base_url + "/webhooks/deals", data=body,
+                         headers=headers or signed_headers("whsec-test", body), timeout=10)
+
+
+def deal_stage(bot) -> str:
+    [deal] = bot.runtime.services.deals.all(Scope("T0001", DEAL))
+    return deal.stage.value
+
+
+def test_a_captured_webhook_replayed_after_a_restart_changes_nothing(bot, emulator, clock, tmp_path, log):
+    proposal = json.dumps({"deal": "Acme", "stage": "proposal", "channel": DEAL}).encode()
+    captured = signed_headers("whsec-test", proposal)
+    assert deal_webhook(bot.base_url, proposal, captured).json()["changed"] is True
+    negotiation = json.dumps({"deal": "Acme", "stage": "negotiation", "channel": DEAL}).encode()
+    assert deal_webhook(bot.base_url, negotiation).json()["changed"] is True
+    bot.stop()
+    with LocalBot(emulator, tmp_path / "db.json", clock, webhook_secret="whsec-test") as restarted:
+        quiet(restarted)
+        posts = len(emulator.calls_to("chat.postMessage"))
+        replay = deal_webhook(restarted.base_url, proposal, captured)  # byte for byte, within 5 minutes
+        assert replay.status_code == 200
+        assert replay.json() == {"ok": True, "duplicate": True, "changed": False}
+        restarted.wait_idle()
+        assert deal_stage(restarted) == "negotiation" and len(emulator.calls_to("chat.postMessage")) == posts
+
+
+def test_webhook_event_ids_are_forgotten_after_thirty_days(bot, clock, log):
+    store = bot.runtime.services.store
+
+    def ids() -> set[str]:
+        return {key for kind, key, _ in store.records(Scope("T0001", DEAL)) if kind == "webhook-event"}
+
+    for n, stage in enumerate(("proposal", "negotiation")):
+        body = json.dumps({"deal": "Acme", "stage": stage, "channel": DEAL, "id": f"evt_{n}"}).encode()
+        assert deal_webhook(bot.base_url, body).json()["changed"] is True
+    assert ids() == {"evt_0", "evt_1"}
+    clock.advance(timedelta(days=31))
+    body = json.dumps({"deal": "Acme", "stage": "signed", "channel": DEAL, "id": "evt_2"}).encode()
+    assert deal_webhook(bot.base_url, body).json()["changed"] is True
+    assert ids() == {"evt_2"}
