@@ -67,6 +67,8 @@ class ListItems:
 class CloseItem:
     number: int
     status: str  # "done" | "dropped"
+    # `drop <id> agreed`: cancelled together with the partner, so never a broken promise.
+    mutual: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,16 @@ def _parse_number(arg: str, subcommand: str, typed: str | None = None) -> int:
     return int(match.group(1))
 
 
+# `drop 4 agreed`: the words that say an item was cancelled together with the partner.
+_AGREED = re.compile(r"^(?P<id>.*?)\s+(?:agreed|mutual|mutually|by agreement|together)$", re.I)
+
+
+def _agreed(rest: str) -> tuple[str, bool]:
+    """``rest`` without a trailing "agreed" (or "mutual", "by agreement"), and whether it had one."""
+    match = _AGREED.match(rest.strip())
+    return (match.group("id"), True) if match else (rest, False)
+
+
 def _parse_stage(rest: str) -> SetStage:
     words = rest.split()
     if len(words) < 2:
@@ -332,8 +344,12 @@ def parse_command(text: str) -> Command:
     if sub in ("done", "drop"):
         if not rest:
             raise UsageError("needs_id", sub, command=sub)
+        mutual = False
+        if sub == "drop":
+            rest, mutual = _agreed(rest)
         return CloseItem(
-            number=_parse_number(rest, sub), status="done" if sub == "done" else "dropped"
+            number=_parse_number(rest, sub), status="done" if sub == "done" else "dropped",
+            mutual=mutual,
         )
     if sub == "edit":
         first, _, change = rest.partition(" ")
