@@ -5,6 +5,7 @@ traceback (the ``log`` fixture), and changes nothing."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -177,3 +178,26 @@ def test_webhook_event_ids_are_forgotten_after_thirty_days(bot, clock, log):
     body = json.dumps({"deal": "Acme", "stage": "signed", "channel": DEAL, "id": "evt_2"}).encode()
     assert deal_webhook(bot.base_url, body).json()["changed"] is True
     assert ids() == {"evt_2"}
+
+
+# ------------------------------------------------------------------ message events of odd shapes
+
+
+def event_body(event: dict) -> str:
+    return json.dumps({"token": "t", "team_id": "T0001", "api_app_id": "A0001", "type": "event_callback",
+                       "event_id": f"Ev{time.time_ns()}", "event_time": int(time.time()), "event": event})
+
+
+@pytest.mark.parametrize("field,value", [("user", {"id": ALICE}), ("user", [ALICE]),
+                                         ("ts", 1700000001.0001), ("thread_ts", {"ts": "1"}), ("subtype", 5),
+                                         ("text", ["I'll send it"])])
+def test_a_message_event_whose_text_fields_are_not_text_is_a_quiet_400(bot, slack, field, value, log):
+    slack.command("listen auto", user=ALICE, channel=DEAL)
+    message = {"type": "message", "channel": DEAL, "user": ALICE, "text": "I'll send the deck by Friday",
+               "ts": "1700000001.000100", field: value}
+    for event in (message, {"type": "message", "subtype": "message_changed", "channel": DEAL,
+                            "ts": "1700000002.000100", "message": message}):
+        answer = slack.post_raw(event_body(event), "application/json")
+        assert answer.status_code == 400 and "is not text" in answer.json()["detail"]
+    bot.wait_idle()
+    assert bot.runtime.services.ledger.items(Scope("T0001", DEAL)) == []
