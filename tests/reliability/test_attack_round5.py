@@ -201,3 +201,44 @@ def test_a_message_event_whose_text_fields_are_not_text_is_a_quiet_400(bot, slac
         assert answer.status_code == 400 and "is not text" in answer.json()["detail"]
     bot.wait_idle()
     assert bot.runtime.services.ledger.items(Scope("T0001", DEAL)) == []
+
+
+# ------------------------------------------------------------------ requests no listener of ours takes
+
+
+def test_a_slash_command_under_another_name_is_answered_and_changes_nothing(bot, slack, emulator, log):
+    answer = slack.command("give a pilot by Friday", user=ALICE, channel=DEAL, command="/coach")
+    assert answer.status_code == 200 and "I answer `/partner`, not /coach" in reply_text(answer)
+    bot.wait_idle()
+    assert emulator.calls_to("chat.postMessage") == [] and "a pilot" not in ledger_text(slack)
+
+
+def test_a_form_of_an_older_release_is_told_so_on_its_first_input(bot, slack, emulator, log):
+    old_input = {"type": "input", "block_id": "what_old", "element": {"type": "plain_text_input"},
+                 "label": {"type": "plain_text", "text": "What"}}
+    emulator.add_view({"id": "V0OLD", "type": "modal", "callback_id": "record_item_v0",
+                       "private_metadata": "", "blocks": [old_input]})
+    values = {"what_old": {"what_old": state_value("plain_text_input", "a pilot")}}
+    answer = slack.view_submission("record_item_v0", values, user=ALICE, view_id="V0OLD")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["response_action"] == "errors" and "older version" in body["errors"]["what_old"]
+    bot.wait_idle()
+    assert bot.runtime.services.ledger.items(Scope("T0001", DEAL)) == []
+
+
+def test_link_buttons_shortcuts_and_option_requests_are_acknowledged_quietly(bot, slack, emulator, log):
+    calls = len(emulator.calls)
+    link = {"type": "block_actions", "user": {"id": ALICE, "team_id": "T0001"}, "team": {"id": "T0001"},
+            "api_app_id": "A0001", "container": {"type": "message", "channel_id": DEAL},
+            "channel": {"id": DEAL}, "response_url": emulator.new_response_url(), "trigger_id": "1.2.3",
+            "actions": [{"action_id": "open_plan", "type": "button", "url": "https://example.com/plan",
+                         "block_id": "b", "action_ts": "1.2"}]}
+    shortcut = {"type": "shortcut", "callback_id": "log_it", "trigger_id": "1.2.3",
+                "user": {"id": ALICE, "team_id": "T0001"}, "team": {"id": "T0001"}}
+    options = {"type": "block_suggestion", "action_id": "owner", "block_id": "b", "value": "al",
+               "user": {"id": ALICE, "team_id": "T0001"}, "team": {"id": "T0001"}}
+    answers = [slack._interactive(payload) for payload in (link, shortcut, options)]
+    assert [a.status_code for a in answers] == [200, 200, 200] and answers[2].json() == {"options": []}
+    bot.wait_idle()
+    assert emulator.calls[calls:] == []
