@@ -21,6 +21,8 @@ from tests.e2e.helpers import action_values, all_text, ledger_text, reply_text
 from tests.e2e.test_coaching import open_record_modal
 from tests.e2e.test_mutual_plan import csrf_of, share, submit
 
+SHARED, DANA = "C0SHARED", "U0DANA"
+
 # ------------------------------------------------------------------ another workspace
 
 
@@ -242,3 +244,59 @@ def test_link_buttons_shortcuts_and_option_requests_are_acknowledged_quietly(bot
     assert [a.status_code for a in answers] == [200, 200, 200] and answers[2].json() == {"options": []}
     bot.wait_idle()
     assert emulator.calls[calls:] == []
+
+
+# ------------------------------------------------------------------ Slack Connect partners, listening on auto
+
+
+@pytest.fixture
+def auto_shared(bot, emulator, slack):
+    """A Slack Connect channel listening on ``auto``: Alice of ours, Dana of the partner's."""
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    slack.command("listen auto", user=ALICE, channel=SHARED)
+    return slack
+
+
+def shared_statuses(bot) -> list[tuple[str, str, str]]:
+    return [(i.side, i.what, i.status) for i in bot.runtime.services.ledger.items(Scope("T0001", SHARED))]
+
+
+def test_a_partner_cannot_undo_what_listening_logged_from_our_side(bot, auto_shared, emulator, log):
+    auto_shared.message("I'll send the pilot plan by Friday", user=ALICE, channel=SHARED,
+                        ts="1700000200.000100")
+    bot.wait_idle()
+    assert shared_statuses(bot) == [("give", "send the pilot plan", "open")]
+    # The thread reply's Undo is in the shared channel, where Dana sees it too.
+    answer = auto_shared.action("listen_undo", "1700000200.000100", user=DANA, channel=SHARED)
+    assert answer.status_code == 200
+    emulator.wait_for(lambda calls: any("Only the team that logged an item can drop it" in json.dumps(c.args)
+                                        for c in calls if c.method == "response_url"))
+    bot.wait_idle()
+    assert shared_statuses(bot) == [("give", "send the pilot plan", "open")]
+    auto_shared.action("listen_undo", "1700000200.000100", user=ALICE, channel=SHARED)  # ours still can
+    bot.wait_idle()
+    assert shared_statuses(bot) == [("give", "send the pilot plan", "dropped")]
+
+
+def test_a_partner_deleting_their_promise_does_not_drop_it_from_our_ledger(bot, auto_shared, log):
+    said = {"type": "message", "user": DANA, "text": "I'll send the signed NDA by Friday",
+            "ts": "1700000300.000100"}
+    auto_shared.message(said["text"], user=DANA, channel=SHARED, ts=said["ts"])
+    bot.wait_idle()
+    assert shared_statuses(bot) == [("get", "send the signed NDA", "open")]
+    auto_shared.event({"type": "message", "subtype": "message_deleted", "channel": SHARED,
+                       "ts": "1700000301.000100", "deleted_ts": said["ts"], "previous_message": said})
+    bot.wait_idle()
+    assert shared_statuses(bot) == [("get", "send the signed NDA", "open")]
+
+
+def test_our_own_deleted_message_still_drops_what_listening_logged_from_it(bot, auto_shared, log):
+    said = {"type": "message", "user": ALICE, "text": "I'll send the pilot plan by Friday",
+            "ts": "1700000400.000100"}
+    auto_shared.message(said["text"], user=ALICE, channel=SHARED, ts=said["ts"])
+    bot.wait_idle()
+    auto_shared.event({"type": "message", "subtype": "message_deleted", "channel": SHARED,
+                       "ts": "1700000401.000100", "deleted_ts": said["ts"], "previous_message": said})
+    bot.wait_idle()
+    assert shared_statuses(bot) == [("give", "send the pilot plan", "dropped")]
