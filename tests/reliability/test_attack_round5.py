@@ -300,3 +300,63 @@ def test_our_own_deleted_message_still_drops_what_listening_logged_from_it(bot, 
                        "ts": "1700000401.000100", "deleted_ts": said["ts"], "previous_message": said})
     bot.wait_idle()
     assert shared_statuses(bot) == [("give", "send the pilot plan", "dropped")]
+
+
+# ------------------------------------------------------------------ guest accounts of our own workspace
+
+GUEST = "U0GUEST"
+
+
+@pytest.fixture
+def with_guest(bot, emulator, slack):
+    """The deal channel (not shared) with a guest account of our workspace in it: how partners
+    are invited without Slack Connect. Items on both sides and a private one."""
+    emulator.add_user(GUEST, name="gita", real_name="Gita Guest", guest=True)
+    emulator.add_channel("C0GUESTS", "deal-initech", members=[ALICE, GUEST])
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel="C0GUESTS")  # 1, ours
+    slack.command(f"get the signed NDA from <@{GUEST}|gita> by Dec 3", user=ALICE, channel="C0GUESTS")  # 2
+    slack.command("get budget ceiling is 40k (private)", user=ALICE, channel="C0GUESTS")  # 3, private
+    return slack
+
+
+def guest_items(bot) -> dict:
+    return {c.number: c for c in bot.runtime.services.ledger.items(Scope("T0001", "C0GUESTS"))}
+
+
+def test_a_guest_account_gets_the_partners_view_and_cannot_write_our_ledger(bot, with_guest, log):
+    listed = reply_text(with_guest.command("list", user=GUEST, channel="C0GUESTS"))
+    assert "the signed NDA" in listed and "budget ceiling" not in listed and "40k" not in listed
+    before = guest_items(bot)
+    for command in ("give a discount", "drop 2", "share", "done 1", "edit 1 by Monday"):
+        with_guest.command(command, user=GUEST, channel="C0GUESTS")
+    assert guest_items(bot) == before
+    assert "Marked *#2* done" in reply_text(with_guest.command("done 2", user=GUEST, channel="C0GUESTS"))
+
+
+def test_a_guests_buttons_and_home_tab_show_and_change_nothing_of_ours(bot, with_guest, emulator, log):
+    with_guest.action("item_done", "1", user=GUEST, channel="C0GUESTS")
+    emulator.wait_for(lambda calls: any("on our side" in json.dumps(c.args) for c in calls))
+    assert guest_items(bot)[1].is_open
+    with_guest.app_home_opened(GUEST)
+    [home] = emulator.wait_for_count("views.publish", 1)
+    assert "signed NDA" not in json.dumps(home.args) and "budget ceiling" not in json.dumps(home.args)
+
+
+def test_a_guests_promise_in_conversation_is_theirs_never_ours(bot, with_guest, log):
+    with_guest.command("listen auto", user=ALICE, channel="C0GUESTS")
+    with_guest.message("I'll send the security questionnaire by Friday", user=GUEST, channel="C0GUESTS")
+    bot.wait_idle()
+    [logged] = [item for item in guest_items(bot).values() if "questionnaire" in item.what]
+    assert logged.side == "get"
+
+
+def test_our_own_people_keep_the_full_ledger_beside_a_guest(bot, with_guest, log):
+    listed = reply_text(with_guest.command("list", user=ALICE, channel="C0GUESTS"))
+    assert "budget ceiling" in listed
+
+
+def test_posts_to_a_channel_with_a_guest_leave_private_items_out(bot, with_guest, emulator, log):
+    with_guest.command("deal Initech signed", user=ALICE, channel="C0GUESTS")
+    [prompt] = emulator.wait_for_count("chat.postMessage", 1)
+    text = all_text(prompt.args)
+    assert "the signed NDA" in text and "budget ceiling" not in text
