@@ -72,10 +72,16 @@ def deal_named(deal: str, title: str) -> bool:
     return _name_in_title(deal, _words(title))
 
 
+def domain_of_company(domain: str, company_domains: Iterable[str]) -> bool:
+    """``domain`` is one of the company's or a subdomain of one (``eu.acme.com`` is Acme's
+    ``acme.com``; ``notacme.com`` and ``acme.com.evil.io`` are not)."""
+    return any(domain == own or domain.endswith("." + own) for own in company_domains)
+
+
 def external_attendees(attendees: Iterable[str], internal_domains: Iterable[str]) -> list[str]:
-    """Attendees whose domain isn't the team's."""
+    """Attendees whose domain isn't the team's (nor a subdomain of it: ``eu.ourco.com``)."""
     internal = {d.lower() for d in internal_domains}
-    return [a for a in attendees if email_domain(a) not in internal]
+    return [a for a in attendees if not domain_of_company(email_domain(a), internal)]
 
 
 def match_deals(
@@ -91,7 +97,7 @@ def match_deals(
         return []
     domains = {email_domain(a) for a in outside}
     deals = list(deals)
-    by_domain = [d for d in deals if domains & set(d.domains)]
+    by_domain = [d for d in deals if any(domain_of_company(found, d.domains) for found in domains)]
     if by_domain:
         return by_domain
     title_words = _words(title)

@@ -9,7 +9,7 @@ decided when the job comes due, not when it was planned.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.domain.meetings import prompt_is_stale
 from bot.domain.stages import Stage
@@ -19,6 +19,7 @@ from bot.services.deals import Deals, deal_key
 from bot.store import Doc, Scope
 
 DEBRIEF_PROMPT = "debrief_prompt"
+HOUR = timedelta(hours=1)
 
 
 class DebriefPrompts:
@@ -35,8 +36,12 @@ class DebriefPrompts:
             return message
         context = dict(message.context)
         ended = context.get("ended_at")
-        if ended and prompt_is_stale(datetime.fromisoformat(ended), now):
-            return None  # the bot was down for days: a debrief that late is noise
+        if ended:
+            ended_at = datetime.fromisoformat(ended)
+            if prompt_is_stale(ended_at, now):
+                return None  # the bot was down for days: a debrief that late is noise
+            # Posted late (the bot was down): say when, instead of "just ended".
+            context["hours_ago"] = int((now - ended_at) / HOUR)
         topic = str(context.get("topic") or "")
         deal = next((d for d in self._deals.all(scope) if deal_key(d.name) == deal_key(topic)), None)
         context["lost"] = deal is not None and deal.stage is Stage.LOST

@@ -406,3 +406,79 @@ def test_a_prompt_for_a_lost_deal_says_it_is_lost_and_still_offers_the_debrief(d
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
     [post] = debriefs(desk.emulator)
     assert "lost" in all_text(post) and action_values(post, "debrief_open") == ["Acme Corp"]
+
+
+# --- round two: what a busy week also brings ------------------------------------------------
+
+def test_an_attendee_from_a_subdomain_of_the_deals_domain_matches_it(desk):
+    # jane@eu.acme.com works at Acme; the deal's domain is acme.com.
+    desk.deal()
+    desk.deal("Initech", None, channel=INITECH)
+    desk.connect(vcalendar(vevent("sub", TUE_UTC, title="Pricing call",
+                                  attendees=("alice@ourco.com", "jane@eu.acme.com"))))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_lookalike_domain_does_not_match(desk):
+    # notacme.com and acme.com.evil.io are someone else.
+    desk.deal()
+    desk.connect(vcalendar(vevent("look", TUE_UTC, title="Pricing call",
+                                  attendees=("alice@ourco.com", "x@notacme.com", "y@acme.com.evil.io"))))
+    desk.never_prompted(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_meeting_given_by_duration_ends_when_its_duration_says(desk):
+    desk.deal()
+    body = vevent("dur", TUE_UTC).replace(f"DTEND:{(TUE_UTC + timedelta(minutes=30)):%Y%m%dT%H%M%SZ}",
+                                          "DURATION:PT45M")
+    assert "DURATION:PT45M" in body
+    desk.connect(vcalendar(body))
+    assert desk.count(TUE_UTC + timedelta(minutes=36)) == 0  # not the usual half hour
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=45))
+
+
+def test_a_meeting_missing_from_one_read_and_back_in_the_next_is_still_asked_about_once(desk):
+    # Feeds glitch: one read without the meeting, the next with it again.
+    desk.deal()
+    meeting = vevent("glitch", TUE_UTC)
+    route = desk.connect(vcalendar(meeting))
+    route.body = vcalendar()
+    desk.at(utc(2026, 11, 24, 14, 0))
+    route.body = vcalendar(meeting)
+    desk.at(utc(2026, 11, 24, 14, 30))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_feed_that_fails_for_a_while_keeps_the_prompts_it_planned(desk):
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("flaky", TUE_UTC)))
+    route.status, route.body = 503, b"try later"
+    desk.at(utc(2026, 11, 24, 14, 0))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_prompt_posted_hours_late_says_when_the_meeting_ended(team, emulator, clock, feeds, tmp_path):
+    db = tmp_path / "db.json"
+    with LocalBot(emulator, db, clock) as first:
+        desk = Desk(first.driver, emulator, clock, feeds, first.runtime.services.schedule)
+        desk.deal()
+        desk.connect(vcalendar(vevent("late-post", TUE_UTC)))
+    clock.set(TUE_UTC + timedelta(hours=3, minutes=40))  # back three hours after the end
+    back = restart(emulator, clock, db)
+    try:
+        back.runtime.services.schedule.sweep()
+    finally:
+        back.stop()
+    [post] = debriefs(emulator)
+    assert "about 3 hours ago" in all_text(post) and "just ended" not in all_text(post)
+
+
+def test_a_lost_deal_in_a_shared_channel_is_not_called_lost_where_the_partner_reads(desk):
+    desk.emulator.add_user("U0DANA", name="dana", real_name="Dana Lee", team_id="T0PARTNER")
+    desk.emulator.add_channel("C0SHARE2", "shared-acme", members=[ALICE, "U0DANA"], is_ext_shared=True)
+    desk.deal(channel="C0SHARE2")
+    desk.slack.command("deal Acme Corp lost", user=ALICE, channel="C0SHARE2")
+    desk.connect(vcalendar(vevent("lost-shared", TUE_UTC)))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30), channel="C0SHARE2")
+    [post] = debriefs(desk.emulator, "C0SHARE2")
+    assert "lost" not in all_text(post).lower() and "next step" in all_text(post).lower()

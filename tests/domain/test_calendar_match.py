@@ -116,3 +116,18 @@ def test_bad_addresses_are_refused_without_repeating_them(url, says):
 
 def test_allow_private_permits_http_and_loopback_for_tests_and_the_demo():
     assert check_feed_url("http://127.0.0.1:8000/x.ics", allow_private=True) == "http://127.0.0.1:8000/x.ics"
+
+
+@pytest.mark.parametrize(("attendee", "matched"), [
+    ("jane@eu.acme.com", [ACME]),  # a subdomain is the company's
+    ("jane@ACME.COM", [ACME]),
+    ("x@notacme.com", []),  # a lookalike is someone else
+    ("x@acme.com.evil.io", []),
+    ("x@acme.co", []),
+])
+def test_an_attendee_domain_matches_the_deals_domain_or_a_subdomain_of_it(attendee, matched):
+    assert match_deals("Sync", ["me@ourco.com", attendee.lower()], DEALS, US) == matched
+
+
+def test_our_own_subdomains_are_internal():
+    assert match_deals("Acme prep", ["me@ourco.com", "bob@eu.ourco.com"], DEALS, US) == []
