@@ -91,9 +91,13 @@ def match_deals(
 
     An attendee domain match is stronger than a name in the title: when any deal matches by
     domain, only those count ("Acme prep" with someone from globex.com is about Globex).
+    A meeting listing nobody at all (Outlook's published feeds leave attendees and organiser
+    out) says nothing about who was there, so its title decides; one listing only our people
+    (a colleague's prep, a personal block with its owner as organiser) is internal.
     """
+    attendees = list(attendees)
     outside = external_attendees(attendees, internal_domains)
-    if not outside:
+    if attendees and not outside:
         return []
     domains = {email_domain(a) for a in outside}
     deals = list(deals)

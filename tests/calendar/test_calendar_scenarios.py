@@ -482,3 +482,21 @@ def test_a_lost_deal_in_a_shared_channel_is_not_called_lost_where_the_partner_re
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30), channel="C0SHARE2")
     [post] = debriefs(desk.emulator, "C0SHARE2")
     assert "lost" not in all_text(post).lower() and "next step" in all_text(post).lower()
+
+
+def test_an_outlook_meeting_published_without_attendees_matches_by_the_deal_named_in_its_title(desk):
+    # Outlook's published feeds leave attendees and organiser out: the title is all there is.
+    desk.emulator.add_channel("C0GLOBEXB", "deal-globex-bob", members=[BOB])
+    desk.deal("Globex", "globex.com", channel="C0GLOBEXB", user=BOB)
+    outlook = (vevent("outlook-qbr", TUE, minutes=60, tzid="Pacific Standard Time", title="Globex QBR",
+                      attendees=()) + vevent("outlook-block", TUE + timedelta(hours=2), attendees=(),
+                                             title="Focus time"))
+    desk.connect(vcalendar(outlook, owner="Calendar"), user=BOB)
+    desk.prompted_once_after(utc(2026, 11, 24, 19, 0), channel="C0GLOBEXB", about="Globex QBR")
+    desk.never_prompted(utc(2026, 11, 24, 20, 30), channel="C0GLOBEXB")
+
+
+def test_a_personal_block_only_its_owner_is_on_is_internal_even_when_it_names_the_deal(desk):
+    desk.deal()
+    desk.connect(vcalendar(vevent("block", TUE_UTC, title="Acme Corp prep", attendees=("alice@ourco.com",))))
+    desk.never_prompted(TUE_UTC + timedelta(minutes=30))

@@ -37,7 +37,13 @@ def test_a_name_inside_another_word_does_not_match():
 
 def test_internal_only_meetings_never_match_even_with_the_name_in_the_title():
     assert match_deals("Acme deal prep", ["me@ourco.com", "you@ourco.com"], DEALS, US) == []
-    assert match_deals("Acme deal prep", [], DEALS, US) == []
+    assert match_deals("Acme deal prep", ["me@ourco.com"], DEALS, US) == []  # a personal block
+
+
+def test_a_meeting_listing_nobody_is_matched_by_its_title():
+    # Outlook's published feeds leave attendees and organiser out: the title is all there is.
+    assert match_deals("Acme QBR", [], DEALS, US) == [ACME]
+    assert match_deals("Focus time", [], DEALS, US) == []
 
 
 def test_a_domain_match_beats_a_name_in_the_title():
