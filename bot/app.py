@@ -19,6 +19,7 @@ from bot.container import Services
 from bot.listeners import register_all
 from bot.listeners.payload import workspace_of
 from bot.listeners.seal_guard import make_seal_guard
+from bot.listeners.workspace_guard import make_workspace_guard
 from bot.slack.fast_ack import AckAwareExecutor, signalling_ack_middleware
 from bot.slack.lean_middleware import LeanMiddleware
 from bot.slack.request_shape import kind_of
@@ -133,7 +134,8 @@ def build_app(
             # trip, and new requests' acks shouldn't queue behind them.
             listener_executor=AckAwareExecutor(max_workers=LISTENER_THREADS),
         )
-    for middleware in (signalling_ack_middleware, _drop_retried_events(services), make_seal_guard(services)):
+    for middleware in (signalling_ack_middleware, make_workspace_guard(services),
+                       _drop_retried_events(services), make_seal_guard(services)):
         app.middleware(LeanMiddleware(middleware))
     app.error(_count_and_log_errors(bolt_logger))
     register_all(app, services)

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from bot.domain.visible_text import without_hidden_controls
 from bot.messages import PROMPTS_DIR
 
 # Characters Markdown (CommonMark, GitHub tables) gives meaning to inside a line; values
@@ -36,7 +37,9 @@ def _date(value: date | datetime | None, style: str = "short") -> str:
 
 def markdown_escape(value: Any) -> str:
     """Text shown literally in Markdown: no emphasis, links, HTML or table breaks from user text."""
-    text = " ".join(str(value).split())  # a newline would end a list item or table row
+    # A newline would end a list item or table row; control characters and direction
+    # overrides hide or reorder text (bot.domain.visible_text).
+    text = " ".join(without_hidden_controls(str(value)).split())
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
@@ -47,6 +50,8 @@ def html_environment() -> Environment:
         loader=FileSystemLoader(str(PROMPTS_DIR)),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
+        # Before HTML escaping: user text without control characters or direction overrides.
+        finalize=lambda value: without_hidden_controls(value) if type(value) is str else value,
         trim_blocks=True,
         lstrip_blocks=True,
     )

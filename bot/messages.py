@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from bot.action_ids import number_repeats
+from bot.domain.visible_text import without_hidden_controls
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,15 @@ def _raw(text: str) -> Raw:
 
 
 def _finalize(value: Any) -> Markup:
+    # Control characters and direction overrides are dropped from every value shown, stored
+    # before they were dropped at the door or not (bot.domain.visible_text).
     if type(value) is str:  # most values: checked first, the cheapest test
-        return _raw(_json_body(mrkdwn_escape(value)))
+        return _raw(_json_body(mrkdwn_escape(without_hidden_controls(value))))
     if isinstance(value, Markup):
         return value
     if isinstance(value, bool | int | float):
         return _raw(str(value))
-    return _raw(_json_body(mrkdwn_escape(str(value))))
+    return _raw(_json_body(mrkdwn_escape(without_hidden_controls(str(value)))))
 
 
 def _user(user_id: Any) -> Raw:
@@ -112,7 +115,7 @@ def _channel(channel_id: Any) -> Raw:
 
 def _plain(value: Any) -> Raw:
     """For plain_text fields, where Slack shows characters literally: JSON-escape only."""
-    return Raw(_json_body(str(value)))
+    return Raw(_json_body(without_hidden_controls(str(value))))
 
 
 def _to_json(value: Any) -> Raw:

@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.stages import normalize_stage, stage_names
+from bot.domain.visible_text import without_hidden_controls
 from bot.domain.workspace import Workspace, workspace_key
 from bot.slack.client import token_workspace
 from bot.slack.poster import post
@@ -148,7 +149,7 @@ class DealWebhook:
         assert isinstance(deal, str) and isinstance(stage_name, str) and isinstance(channel, str)
         # One line, as a name typed after `/partner deal` is: a line break or tab in it would
         # break the coaching post's layout and start a fresh line in the log.
-        deal = " ".join(deal.split())
+        deal = " ".join(without_hidden_controls(deal).split())
         if not any(char.isalnum() for char in deal):  # "\u200b", "***": nothing anyone can read
             return 400, {"ok": False, "error": "invalid_deal", "detail": "a name needs letters or digits"}
         if len(deal) > 80:

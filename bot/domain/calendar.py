@@ -21,6 +21,7 @@ import x_wr_timezone
 
 from bot.domain.refusal import Refused
 from bot.domain.timezones import zone
+from bot.domain.visible_text import without_hidden_controls
 
 ACTIVE = "active"
 CANCELLED = "cancelled"  # STATUS:CANCELLED: the organiser called it off
@@ -312,6 +313,6 @@ def _occurrence(component: Any, series: set[str], owners: set[str], local_tz: st
         state = CANCELLED
     elif _owner_declined(component, owners):
         state = DECLINED
-    title = " ".join(str(component.get("SUMMARY") or "").split())[:MAX_TITLE]
+    title = " ".join(without_hidden_controls(str(component.get("SUMMARY") or "")).split())[:MAX_TITLE]
     return Occurrence(key=occurrence_key(uid, recurrence), uid=uid, title=title or "(no title)",
                       starts_at=starts_at, ends_at=ends_at, attendees=_attendees(component), state=state)

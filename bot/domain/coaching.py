@@ -47,6 +47,8 @@ WIIFT_AFTER_GIVES = 2
 WIIFT_REPEAT_DAYS = 7
 # A kept promise is worth celebrating for a week after it was kept.
 CELEBRATE_WITHIN_DAYS = 7
+# A promise we broke (dropped after its due date) is owned within a week of dropping it, once.
+BROKEN_NEWS_DAYS = 7
 # On the day one of ours falls due, "on track" names it, at most once a day.
 DUE_TODAY_REPEAT_DAYS = 1
 # Three days on the shared plan without their yes: the expectation deserves saying out loud again.
@@ -76,6 +78,8 @@ STAGE_LOST = "stage_lost"
 RESTATE_EXPECTATION = "restate_expectation"
 CLOSE_OUT = "close_out"
 SET_DATES = "set_dates"
+OWN_BROKEN = "own_broken"
+STAGE_RENEWAL = "stage_renewal"
 IN_PRIVATE = "in_private"
 
 # Advice about the partner's own delays: said to our team, never in a post the partner reads.
@@ -85,6 +89,8 @@ ABOUT_THEIR_SIDE = frozenset({"follow_up", "brave_conversation", "walk_away", "e
 # Owning our slip outranks everything: it is the one thing fully in our hands.
 SEVERITY: Mapping[str, int] = {
     OUR_LATE: 5,
+    # A promise we broke is owned before anything else is said about the exchange; said once.
+    OWN_BROKEN: 3,
     WALK_AWAY: 4,
     ESCALATE: 4,
     BRAVE_CONVERSATION: 3,
@@ -109,12 +115,15 @@ class DealState:
     name: str
     stage: Stage
     stage_since: datetime  # when it entered its current stage
-    signed_at: datetime | None = None  # when it entered signed, if that is where it is
+    # When it was last signed, while the signature stands (signed, or up for renewal).
+    signed_at: datetime | None = None
     # When it came back into play after being lost (None: never lost, or lost now): the
     # partner returning to the table is their side moving, like a signature.
     reopened_at: datetime | None = None
     # It was signed at some point before its current stage: a loss now ends a partnership.
     was_signed: bool = False
+    # The stage it left for this one (None: a new deal, or unknown).
+    previous: Stage | None = None
 
 
 @dataclass(frozen=True)
@@ -186,10 +195,14 @@ def _stall_days(theirs: SideRecord, today: date, started_at: datetime | None = N
     return stall
 
 
+def _after_signature(history: ChannelHistory) -> bool:
+    """The channel's deal is signed, or signed and up for renewal."""
+    return history.deal is not None and history.deal.stage.after_signature
+
+
 def _signed_at(history: ChannelHistory) -> datetime | None:
-    """When the channel's deal was signed, if signed is where it stands."""
-    deal = history.deal
-    return deal.signed_at if deal is not None and deal.stage is Stage.SIGNED else None
+    """When the channel's deal was signed, if the signature still stands (signed, renewal)."""
+    return history.deal.signed_at if _after_signature(history) else None  # type: ignore[union-attr]
 
 
 def _reopened_at(history: ChannelHistory) -> datetime | None:
@@ -221,12 +234,13 @@ def assess(history: ChannelHistory, records: tuple[SideRecord, SideRecord] | Non
     :func:`side_records` of the history's items and day), so the items aren't read again.
     """
     ours, theirs = records or history.records
-    signed = history.deal is not None and history.deal.stage is Stage.SIGNED
+    signed = _after_signature(history)
     base = {
         "ours_promised": ours.promised, "ours_kept": ours.kept, "ours_open": ours.open,
         "ours_overdue": ours.overdue, "ours_kept_late": ours.kept_late,
         "theirs_promised": theirs.promised, "theirs_kept": theirs.kept,
         "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue, "theirs_open": theirs.open,
+        "ours_broken": ours.broken,
         # Read by the partner too: the words speak to our owner, never about "them" behind their back.
         "partner_reads": history.partner_reads,
     }
@@ -256,6 +270,9 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
         return _with_repeat(history, Nudge(OUR_LATE, {
             **base, "days": ours.oldest_due_days, "due_on": ours.oldest_due.due_on,
             **_item_facts("item", ours.oldest_due)}))
+    broken = _broken_news(history, ours, base)
+    if broken is not None:
+        return broken
     if _lost(history):
         # Keeping our own word still matters after a lost deal; chasing theirs no longer does.
         return None
@@ -287,6 +304,25 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     return None
 
 
+def _broken_news(history: ChannelHistory, ours: SideRecord, base: dict[str, Any]) -> Nudge | None:
+    """Promises of ours dropped after their due date this week and not yet owned: one nudge
+    naming the latest, once (a broken promise is news, not a state that lasts)."""
+    latest = ours.last_broken
+    if latest is None or latest.closed_at is None or latest.closed_at > history.now:
+        return None
+    if _days(latest.closed_at, history.now) >= BROKEN_NEWS_DAYS:
+        return None
+    owned = _last_given(history, OWN_BROKEN)
+    if owned is not None and owned >= latest.closed_at:
+        return None
+    unowned = sum(1 for c in history.items if c.side == "give" and c.is_broken and c.closed_at is not None
+                  and c.closed_at <= history.now and _days(c.closed_at, history.now) < BROKEN_NEWS_DAYS
+                  and (owned is None or c.closed_at > owned))
+    return Nudge(OWN_BROKEN, {**base, **_item_facts("item", latest), "due_on": latest.due_on,
+                              "dropped_on": latest.closed_day, "broken_now": unowned,
+                              "late_days": (latest.closed_day - latest.due_on).days})  # type: ignore[operator]
+
+
 def _brave_since_their_last_kept(history: ChannelHistory, theirs: SideRecord) -> datetime | None:
     """When the brave conversation was first suggested after they last delivered (or signed, or
     came back to a lost deal)."""
@@ -316,8 +352,20 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
     if deal.stage.is_closing:
         return Nudge(STAGE_TERMS, facts)
     if deal.stage is Stage.SIGNED:
-        return Nudge(STAGE_SIGNED, facts)
+        return Nudge(STAGE_SIGNED, {**facts, "renewed": deal.previous is Stage.RENEWAL})
+    if deal.stage is Stage.RENEWAL:
+        return Nudge(STAGE_RENEWAL, {**facts, **_since_signature(history, deal.signed_at)})
     return Nudge(STAGE_LOST, facts)
+
+
+def _since_signature(history: ChannelHistory, signed_at: datetime | None) -> dict[str, Any]:
+    """What each side kept since the signature (everything kept, when it isn't known)."""
+    kept = {"give": 0, "get": 0}
+    for c in history.items:
+        if c.status == "done" and c.closed_at is not None and (signed_at is None or c.closed_at >= signed_at):
+            kept[c.side] += 1
+    return {"signed_on": signed_at.date() if signed_at else None,
+            "ours_kept_since": kept["give"], "theirs_kept_since": kept["get"]}
 
 
 def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
@@ -435,7 +483,7 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     if restate is not None:
         found.append(restate)
     if ours.promised == 0 and theirs.promised == 0:
-        found.append(Nudge(EMPTY, {**base, "dropped": ours.dropped + theirs.dropped}))
+        found.append(Nudge(EMPTY, {**base, "dropped": ours.dropped + theirs.dropped, "signed": signed}))
     if ours.promised == 0 and theirs.promised > 0:
         found.append(Nudge(ASKING_WITHOUT_GIVING, base))
     # After the signature our open promises come first (follow-through); once none is open,
@@ -488,4 +536,6 @@ def stage_prompt(stage: Stage) -> str:
         return "stage_early"
     if stage.is_closing:
         return "stage_closing"
+    if stage is Stage.RENEWAL:
+        return "stage_renewal"
     return "stage_signed" if stage is Stage.SIGNED else "stage_lost"

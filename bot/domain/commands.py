@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bot.domain.command_words import PLAN_WORDS, suggest_subcommands
 from bot.domain.refusal import Refused
 from bot.domain.stages import Stage, normalize_stage, stage_names
+from bot.domain.visible_text import without_hidden_controls
 
 MAX_WHAT = 300
 MAX_COMMAND_TEXT = 2000
@@ -66,6 +67,8 @@ class ListItems:
 class CloseItem:
     number: int
     status: str  # "done" | "dropped"
+    # `drop <id> agreed`: cancelled together with the partner, so never a broken promise.
+    mutual: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,16 @@ def _parse_number(arg: str, subcommand: str, typed: str | None = None) -> int:
     return int(match.group(1))
 
 
+# `drop 4 agreed`: the words that say an item was cancelled together with the partner.
+_AGREED = re.compile(r"^(?P<id>.*?)\s+(?:agreed|mutual|mutually|by agreement|together)$", re.I)
+
+
+def _agreed(rest: str) -> tuple[str, bool]:
+    """``rest`` without a trailing "agreed" (or "mutual", "by agreement"), and whether it had one."""
+    match = _AGREED.match(rest.strip())
+    return (match.group("id"), True) if match else (rest, False)
+
+
 def _parse_stage(rest: str) -> SetStage:
     words = rest.split()
     if len(words) < 2:
@@ -280,8 +293,9 @@ def slack_unescape(text: str) -> str:
 
 def parse_command(text: str) -> Command:
     """Parse the text after ``/partner``; raise :class:`UsageError` naming a friendly refusal."""
-    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value.
-    text = (text or "").replace("\x00", "").strip()
+    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value; the other
+    # control characters and direction overrides only hide or reorder text (visible_text).
+    text = without_hidden_controls(text or "").strip()
     text = slack_unescape(_TYPED_MENTION.sub(lambda m: "@" + m.group(1), text))
     if len(text) > MAX_COMMAND_TEXT:
         raise UsageError("command_too_long", length=len(text), limit=MAX_COMMAND_TEXT)
@@ -330,8 +344,12 @@ def parse_command(text: str) -> Command:
     if sub in ("done", "drop"):
         if not rest:
             raise UsageError("needs_id", sub, command=sub)
+        mutual = False
+        if sub == "drop":
+            rest, mutual = _agreed(rest)
         return CloseItem(
-            number=_parse_number(rest, sub), status="done" if sub == "done" else "dropped"
+            number=_parse_number(rest, sub), status="done" if sub == "done" else "dropped",
+            mutual=mutual,
         )
     if sub == "edit":
         first, _, change = rest.partition(" ")

@@ -258,6 +258,8 @@ def _iso(m: re.Match[str], now: datetime) -> date:
 
 def _us_numeric(m: re.Match[str], now: datetime) -> date:
     month, day = int(m["m"]), int(m["d"])
+    if month > 12 >= day:
+        month, day = day, month  # "16/04" can only be day first (European)
     if m["y"] is None:
         return _next_occurrence(now.date(), month, day)
     year = int(m["y"])
@@ -408,6 +410,8 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
             r"|(?:within|in) (?:the |an |the next |next )?hour"
             r"|in a (?:sec|second|bit|min|minute|moment|jiffy)"
             r"|shortly|right away|straight away|in a few"
+            # "before lunch": later today
+            r"|(?:before |by )?lunch(?:time)?"
         ),
         _today,
     ),
@@ -471,7 +475,7 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
         ),
         _period_end,
     ),
-    (re.compile(r"(?:this )?weekend"), _weekend),
+    (re.compile(r"(?:this |over (?:the )?|the )?weekend"), _weekend),
     (re.compile(rf"(?:end of q(?P<q>[1-4])|q(?P<q2>[1-4]) end)(?: {YEAR})?"), _quarter_named),
     (re.compile(rf"(?:end of h(?P<h>[12])|h(?P<h2>[12]) end)(?: {YEAR})?"), _half_end),
     (re.compile(rf"(?:start of|beginning of|early) (?:q(?P<q>[1-4])|h(?P<h>[12]))(?: {YEAR})?"),

@@ -40,6 +40,9 @@ class Commitment:
     # person's time zone: a promise kept at 19:30 in Los Angeles on its due day is on time,
     # though it is the next day in UTC (closed_at). None for items closed before this was kept.
     closed_on: date | None = None
+    # Dropped by agreement with the partner (`/partner drop <id> agreed`): a cancellation both
+    # sides chose, never a broken promise, whenever it happened.
+    mutual: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -69,6 +72,17 @@ class Commitment:
         if self.closed_on is not None:
             return self.closed_on
         return self.closed_at.date() if self.closed_at is not None else None
+
+    @property
+    def is_broken(self) -> bool:
+        """Dropped after its due date without the other side agreeing: a promise not kept.
+
+        Dropped before its due date, it was withdrawn in time; dropped by agreement
+        (:attr:`mutual`), it was cancelled together. Neither is a broken promise.
+        """
+        closed = self.closed_day
+        return (self.status == "dropped" and not self.mutual and self.due_on is not None
+                and closed is not None and closed > self.due_on)
 
     def kept_late(self) -> bool:
         """Done after its due date."""
@@ -167,6 +181,8 @@ class SideRecord:
     due_next: int = 0  # open items due on ``next_due``
     undated: int = 0  # open items without a due date
     undated_since: datetime | None = None  # when the oldest open item without a due date was made
+    broken: int = 0  # dropped after the due date, not by agreement (see Commitment.is_broken)
+    last_broken: Commitment | None = None  # the broken one dropped last
 
     def with_open(self, item: Commitment, today: date) -> SideRecord:
         """This record after one more open item of this side (a new commitment): what
@@ -208,9 +224,10 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
     line comes from it too (:meth:`SideRecord.tally`): one pass instead of one per use.
     """
     # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first,
-    # open items due on its date, open items undated, when the oldest undated one was made.
-    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, 0, None],
-                                   "get": [0, 0, 0, 0, 0, None, None, 0, 0, None]}
+    # open items due on its date, open items undated, when the oldest undated one was made,
+    # broken, the broken one dropped last.
+    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None],
+                                   "get": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None]}
     for c in items:
         row = state.get(c.side)
         if row is None:
@@ -242,11 +259,17 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
                 row[5] = c
         elif status == "dropped":
             row[2] += 1
+            if c.is_broken:
+                row[10] += 1
+                last = row[11]
+                if last is None or (c.closed_at, c.number) > (last.closed_at, last.number):
+                    row[11] = c
     return _record(state["give"], today), _record(state["get"], today)
 
 
 def _record(row: list[Any], today: date) -> SideRecord:
-    kept, kept_late, dropped, opened, overdue, last_kept, oldest, due_next, undated, undated_since = row
+    (kept, kept_late, dropped, opened, overdue, last_kept, oldest, due_next, undated, undated_since,
+     broken, last_broken) = row
     return SideRecord(
         promised=kept + opened,
         kept=kept,
@@ -258,6 +281,8 @@ def _record(row: list[Any], today: date) -> SideRecord:
         due_next=due_next,
         undated=undated,
         undated_since=undated_since,
+        broken=broken,
+        last_broken=last_broken,
         **_oldest_due(oldest, today),
     )
 

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from bot.domain.visible_text import without_hidden_controls
+
 __all__ = ["clean_mrkdwn", "flatten_message"]
 
 # Subtypes whose readable content lives in a nested ``message`` dict.
@@ -332,7 +334,7 @@ def flatten_message(event: dict[str, Any], *, spoken: bool = False) -> str:
     if not isinstance(event, dict):
         return ""
     try:
-        return _flatten(event, spoken)
+        return without_hidden_controls(_flatten(event, spoken))
     except Exception:  # pragma: no cover - defensive: event payloads are untrusted input
         # Being total matters more than being complete here: a crash would drop the whole
         # event on the floor in the caller's listener.

@@ -22,6 +22,9 @@ class Stage(str, Enum):
     PROPOSAL = "proposal"
     NEGOTIATION = "negotiation"
     SIGNED = "signed"
+    # A signed partnership whose renewal is being discussed: still a customer, the
+    # promises since the signature still count, and a renewal is earned by them.
+    RENEWAL = "renewal"
     LOST = "lost"
 
     @property
@@ -36,6 +39,11 @@ class Stage(str, Enum):
     @property
     def is_closing(self) -> bool:
         return self in (Stage.PROPOSAL, Stage.NEGOTIATION)
+
+    @property
+    def after_signature(self) -> bool:
+        """Signed, or signed and up for renewal: a partnership after its signature."""
+        return self in (Stage.SIGNED, Stage.RENEWAL)
 
 
 # Keys are normalised (lowercase, non-alphanumerics collapsed to one space).
@@ -149,6 +157,33 @@ _SYNONYMS: dict[str, Stage] = {
     "purchased": Stage.SIGNED,
     "customer": Stage.SIGNED,
     "closed won pending": Stage.SIGNED,
+    # --- RENEWAL: a signed customer whose renewal is being discussed.
+    "renewal": Stage.RENEWAL,
+    "renewals": Stage.RENEWAL,
+    "up for renewal": Stage.RENEWAL,
+    "renewal due": Stage.RENEWAL,
+    "renewal pending": Stage.RENEWAL,
+    "renewal negotiation": Stage.RENEWAL,
+    "renewal in progress": Stage.RENEWAL,
+    "renewal opportunity": Stage.RENEWAL,
+    "in renewal": Stage.RENEWAL,
+    "renewing": Stage.RENEWAL,
+    "contract renewal": Stage.RENEWAL,
+    "renouvellement": Stage.RENEWAL,
+    "renouvellement de contrat": Stage.RENEWAL,
+    "verlangerung": Stage.RENEWAL,
+    "vertragsverlangerung": Stage.RENEWAL,
+    "renovacao": Stage.RENEWAL,
+    "renovacao de contrato": Stage.RENEWAL,
+    # a renewal that closed: signed again, or lost (churn)
+    "renewed": Stage.SIGNED,
+    "renewal won": Stage.SIGNED,
+    "renewal signed": Stage.SIGNED,
+    "renewal closed won": Stage.SIGNED,
+    "renewal lost": Stage.LOST,
+    "renewal closed lost": Stage.LOST,
+    "not renewed": Stage.LOST,
+    "did not renew": Stage.LOST,
     # --- LOST: closed without a deal.
     "closed lost": Stage.LOST,
     "closedlost": Stage.LOST,

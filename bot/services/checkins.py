@@ -208,8 +208,9 @@ def of_signed_deals(store: Store, scope: Scope, docs: list[Doc]) -> list[Doc]:
 
 
 def _still_signed(deal: Doc | None) -> bool:
-    """A check-in's deal is signed (or gone from the store: nothing says otherwise)."""
-    return deal is None or deal.get("stage") == Stage.SIGNED.value
+    """A check-in's deal is signed, or signed and up for renewal (or gone from the store:
+    nothing says otherwise)."""
+    return deal is None or deal.get("stage") in (Stage.SIGNED.value, Stage.RENEWAL.value)
 
 
 def _set_status(status: str):  # noqa: ANN202 - a small change function for JobStore.change

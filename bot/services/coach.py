@@ -37,7 +37,7 @@ def deal_state(deals: Deals, scope: Scope, moved_last: bool = False) -> DealStat
     ``moved_last``: the deal that moved last whatever its stage, for the post about that move.
     """
     channel_deals = deals.all(scope)
-    signed = [d for d in channel_deals if d.stage is Stage.SIGNED]
+    signed = [d for d in channel_deals if d.stage.after_signature]
     in_play = [d for d in channel_deals if d.stage is not Stage.LOST]
     current = next(iter(channel_deals if moved_last else signed or in_play or channel_deals), None)
     if current is None:
@@ -45,10 +45,23 @@ def deal_state(deals: Deals, scope: Scope, moved_last: bool = False) -> DealStat
     since = current.updated_at
     if current.history:
         since = datetime.fromisoformat(current.history[-1][1])
+    previous = current.history[-2][0] if len(current.history) >= 2 else None
     return DealState(name=current.name, stage=current.stage, stage_since=since,
-                     signed_at=since if current.stage is Stage.SIGNED else None,
+                     signed_at=_signed_at(current.stage, since, current.history),
                      reopened_at=_reopened_at(current.history),
-                     was_signed=Stage.SIGNED.value in (stage for stage, _ in current.history[:-1]))
+                     was_signed=Stage.SIGNED.value in (stage for stage, _ in current.history[:-1]),
+                     previous=Stage(previous) if previous in Stage._value2member_map_ else None)
+
+
+def _signed_at(stage: Stage, since: datetime, history: tuple[tuple[str, str], ...]) -> datetime | None:
+    """When a deal that is signed, or up for renewal, was last signed; None otherwise (or unknown:
+    a deal first seen at its renewal)."""
+    if stage is Stage.SIGNED:
+        return since
+    if stage is Stage.RENEWAL:
+        return next((datetime.fromisoformat(at) for name, at in reversed(history)
+                     if name == Stage.SIGNED.value), None)
+    return None
 
 
 def _reopened_at(history: tuple[tuple[str, str], ...]) -> datetime | None:

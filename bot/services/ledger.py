@@ -262,15 +262,36 @@ class Ledger:
             return [c for c in items if not c.is_private]
         return items
 
-    def close(self, scope: Scope, number: int, status: Status, by: str, tz: str | None = None) -> ItemResult:
+    def close(self, scope: Scope, number: int, status: Status, by: str, tz: str | None = None,
+              mutual: bool = False) -> ItemResult:
         """Mark an item done or dropped, once; ``tz``: the closer's time zone, which tells the
-        day it was closed on (unknown: the UTC day)."""
+        day it was closed on (unknown: the UTC day). ``mutual``: dropped by agreement with the
+        partner; an item already dropped can still be marked so ("it was agreed, after all")."""
 
         def change(item: Commitment) -> Commitment:
             now = self._clock.now()
-            return item.close(status, by, now, local_date(now, tz) if tz else None)
+            closed = item.close(status, by, now, local_date(now, tz) if tz else None)
+            return replace(closed, mutual=True) if mutual and status == "dropped" else closed
 
-        return self._change_open(scope, number, change)
+        result = self._change_open(scope, number, change)
+        if mutual and status == "dropped" and result.outcome == "already_closed" \
+                and result.item is not None and result.item.status == "dropped":
+            return self._mark_agreed(scope, number)
+        return result
+
+    def _mark_agreed(self, scope: Scope, number: int) -> ItemResult:
+        """A dropped item marked as cancelled by agreement ("unchanged" if it was already)."""
+        with self._store.transaction(scope):
+            before = self._store.revision(scope)
+            item = self.get(scope, number)
+            if item is None or item.status != "dropped":
+                return ItemResult("not_found" if item is None else "already_closed", item)
+            if item.mutual:
+                return ItemResult("unchanged", item)
+            changed = replace(item, mutual=True)
+            self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
+            self._cache_change(scope, before, changed)
+            return ItemResult("ok", changed)
 
     def edit(
         self, scope: Scope, number: int, *, what: str | None, due_on: date | None

@@ -137,15 +137,15 @@ class PartnerCommands:
 
     def close(self, actor: Actor, command: cmd.CloseItem) -> Outcome:
         """`done` / `drop`."""
-        return self.close_number(actor, command.number, command.status)
+        return self.close_number(actor, command.number, command.status, command.mutual)
 
-    def close_number(self, actor: Actor, number: int, status: str) -> Outcome:
-        """Close an item by number (also used by the buttons)."""
+    def close_number(self, actor: Actor, number: int, status: str, mutual: bool = False) -> Outcome:
+        """Close an item by number (also used by the buttons); ``mutual``: dropped by agreement."""
         tz = actor.tz()
-        result = self.ledger.close(actor.scope, number, status, actor.user, tz)  # type: ignore[arg-type]
+        result = self.ledger.close(actor.scope, number, status, actor.user, tz, mutual)  # type: ignore[arg-type]
         if result.outcome == "not_found":
             return error("item_missing", number=number)
-        if result.outcome == "already_closed":
+        if result.outcome in ("already_closed", "unchanged"):
             assert result.item is not None
             return error("item_already_closed", number=number, status=result.item.status)
         today = self.today(tz)

@@ -9,6 +9,7 @@ from typing import Any
 from bot.domain.commands import MAX_WHAT, plain_mentions
 from bot.domain.dates import DueDateError, parse_iso_date
 from bot.domain.refusal import Refusal
+from bot.domain.visible_text import without_hidden_controls
 from bot.services.outcome import Message, Outcome
 
 MAX_WIIFT = 500
@@ -39,7 +40,7 @@ def form_field(values: dict[str, Any], block: str) -> dict[str, Any]:
 def form_text(values: dict[str, Any], block: str, key: str = "value") -> str:
     """A text field of the form, stripped; "" when missing or not a string (a mangled form)."""
     text = form_field(values, block).get(key)
-    return text.strip() if isinstance(text, str) else ""
+    return without_hidden_controls(text).strip() if isinstance(text, str) else ""
 
 
 def read_form(values: dict[str, Any]) -> RecordForm:

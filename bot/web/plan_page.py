@@ -28,6 +28,7 @@ from bot.clock import Clock
 from bot.documents import render_html, stylesheet
 from bot.domain.mutual_plan import csrf_ok, csrf_token, token_hash
 from bot.domain.refusal import Refusal
+from bot.domain.visible_text import without_hidden_controls
 from bot.services.outcome import Message
 from bot.services.plans import MutualPlans, WebResult
 from bot.store import Scope
@@ -221,8 +222,9 @@ def _form(environ: Environ) -> dict[str, str] | None:
         text = environ["wsgi.input"].read(length).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value.
-    return {k: v[0].replace("\x00", "") for k, v in parse_qs(text, keep_blank_values=True).items()}
+    # NUL is no text anyone typed, and PostgreSQL can't store it in a JSON value; the other
+    # control characters and direction overrides only hide or reorder text (visible_text).
+    return {k: without_hidden_controls(v[0]) for k, v in parse_qs(text, keep_blank_values=True).items()}
 
 
 def _same_origin(environ: Environ, public_url: str | None) -> bool:

@@ -292,8 +292,13 @@ def check_words_match_numbers(nudge: Nudge, text: str, reason: str, b: Balance, 
     assert "0 of 0" not in words and "offered 0" not in words, words
     if "generous" in words.lower():
         assert gives > 0, words
+    broken = sum(1 for c in items if c.side == "give" and c.is_broken)
     if "asked for" in words and "offered nothing" in words:
-        assert gives == 0 and gets > 0, words
+        assert gives == 0 and gets > 0 and not broken, words
+    if "Every promise on both sides is kept" in words:
+        assert b.give.open == 0 and b.get.open == 0 and not broken, words
+    if "didn't keep" in words or "dropped after" in words:
+        assert broken, words
     if "One of *our* promises" in words:
         assert b.give.overdue == 1, words
     if "Nothing needs you" in words:

@@ -75,8 +75,13 @@ SCENARIOS = [
     Scenario("their late item dropped: nothing to chase",
              [give(due=-3), get(due=15, dropped=1), get(due=-4)], "on_track",
              never=("late", "overdue"), benefit=ago(0)),
-    Scenario("our late item dropped and the rest on time: not 'slipped'",
-             [give(due=9, dropped=1), give(due=-2), get(due=-2)], "on_track", never=("slipped",)),
+    # Round 5: a promise of ours dropped after its due date is a broken promise, owned once
+    # (it was "on track" here before); dropped by agreement it is still nothing to own.
+    Scenario("our late item dropped and the rest on time: owned as broken, not 'slipped'",
+             [give(due=9, dropped=1), give(due=-2), get(due=-2)], "own_broken", never=("slipped",)),
+    Scenario("our late item dropped by agreement and the rest on time: on track",
+             [replace(give(due=9, dropped=1), mutual=True), give(due=-2), get(due=-2)], "on_track",
+             never=("slipped", "broken")),
     # --- stages
     Scenario("prospecting post with two gives already logged: the opening questions, counts right",
              [give(), give()], "stage_opening", says=("So far we've offered 2 things and asked for nothing",),

@@ -112,6 +112,7 @@ def test_stage_names_in_pipeline_order() -> None:
         "proposal",
         "negotiation",
         "signed",
+        "renewal",
         "lost",
     ]
 

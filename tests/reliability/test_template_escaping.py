@@ -183,6 +183,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "stage_closing": stage,
     "stage_early": stage,
     "stage_lost": stage,
+    "stage_renewal": stage,
     "stage_set": stage,
     "stage_signed": stage,
     "stage_unchanged": lambda t: {"deal": deal(t)},

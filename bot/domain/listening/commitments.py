@@ -24,6 +24,7 @@ from bot.domain.listening.detector_vocab import (
     CAN_VERBS,
     CLOCK_ONLY,
     CODE_FENCE,
+    COLLEAGUE_KEYS,
     COLON_SPEAKER,
     COMMA_PRONOUNS,
     COMMIT,
@@ -39,8 +40,10 @@ from bot.domain.listening.detector_vocab import (
     EXPECT_FROM,
     EXTERNAL,
     FILLER,
+    FOR_US,
     GOING_OUT,
     GOING_OUT_NOT,
+    HABITUAL_KEYS,
     HARD_HEDGE_KEYS,
     HEDGE_KEYS,
     IF_KEYS,
@@ -59,14 +62,17 @@ from bot.domain.listening.detector_vocab import (
     NOTIFY_WHEN,
     OBJECT_WORDS,
     OPINION_KEYS,
+    OUR_MAN_THERE,
     OUTER_SUBJECT,
     OUTWARD,
     OWE,
+    OWNER_COLON,
     PAST_KEYS,
     PERSON_FILLERS,
     PLAIN_OBJECT_ING,
     PREP_DUE,
     PREP_WORDS,
+    PRESENT_PROMISE,
     PROGRESSIVE,
     PROGRESSIVE_OBJECT,
     PROGRESSIVE_OPINION,
@@ -80,12 +86,15 @@ from bot.domain.listening.detector_vocab import (
     RETRACT_KEYS,
     SELF_HEDGE_KEYS,
     SENTENCE_END,
+    SERVES_OTHERS,
     SKEPTIC_KEYS,
     SLACK_ANGLE,
     STRIKE,
     STRONG_OK_OBJECT,
     SUBJECT_PRONOUNS,
     SUBORDINATE_ENDS,
+    TERMS_KEYS,
+    THEIR_SPEAKER,
     THEIR_TYPO,
     THIRD_PARTY,
     THIRD_START,
@@ -215,7 +224,9 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
     for start, word in _words(vp) if words is None else words:
         if start >= len(vp):
             break
-        if word not in DUE_START and not word[0].isdigit():
+        if word not in DUE_START and not word[0].isdigit() and not (
+            "-" in word and word.partition("-")[0] in DUE_START  # "mid-May"
+        ):
             continue  # dates can only start at these words; skip the regex elsewhere
         m = DUE.match(vp, start)
         if m is not None:
@@ -244,9 +255,10 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
     return vp, None
 
 
-def _cut_clause(vp: str, words: list[tuple[int, str]]) -> str:
+def _cut_clause(vp: str, words: list[tuple[int, str]], side: Side | None = None) -> str:
     """Keep the committed clause only: stop at "but/because/so/once ...", ", we ...",
-    "and they ..." (a new subject), so "what" does not swallow the rest of the message."""
+    "and they ..." (a new subject), so "what" does not swallow the rest of the message.
+    With ``side``, also at the other side's "and they'll ..." / "and we'll ..."."""
     for k in range(1, len(words)):
         start, word = words[k]
         nxt = words[k + 1][1] if k + 1 < len(words) else ""
@@ -259,6 +271,7 @@ def _cut_clause(vp: str, words: list[tuple[int, str]]) -> str:
                 and not (k + 2 < len(words) and words[k + 2][1] == "will")
                 and not nxt.endswith("'ll")
             )
+            or (side is not None and word == "and" and nxt in OTHER_SIDE_WILL[side])
             or (word in COMMA_PRONOUNS and vp[:start].rstrip().endswith(","))
             or (
                 word.isdigit()
@@ -304,6 +317,14 @@ def _tidy(what: str) -> str:
         if words:
             words[-1] = rstrip_junk(words[-1]) or words[-1]
     return " ".join(words)
+
+
+# "I'll send the draft tmrw and they'll send comments by Friday": the other side's promise
+# after "and" is a clause of its own (and its date is not ours).
+OTHER_SIDE_WILL: dict[str, frozenset[str]] = {
+    "give": frozenset({"they'll", "he'll", "she'll"}),
+    "get": frozenset({"i'll", "we'll"}),
+}
 
 
 def _first_word(vp: str) -> str:
@@ -417,6 +438,8 @@ def _verb_phrase(
         vp = ING_BASE[m.group(1).lower()] + vp[m.end(1) :]
     elif can and word not in CAN_VERBS:
         return None
+    elif word in ING_BASE:
+        vp = ING_BASE[word] + vp[len(word) :]  # "we will sending you the docs" (non-native)
     if not (_action_ok(vp) or _conjoined_action(vp)):
         return None
     if side == "give" and _internal_only(vp, padded):
@@ -433,7 +456,10 @@ def _verb_phrase(
 
 def _finish(side: Side, vp: str, who: str | None) -> Detection | None:
     words = _words(vp)
-    core, due = _extract_due(_cut_clause(vp, words), words)
+    core, due = _extract_due(_cut_clause(vp, words, side), words)
+    if due is None and "'ll" in vp:
+        # "I'll send the quote and they'll sign it Friday": one plan, its date at the end
+        core, due = _extract_due(_cut_clause(vp, words), words)
     what = _tidy(core)
     if not what:
         return None
@@ -463,7 +489,9 @@ def _from_commit_match(
     # "Marco from Acme said "we'll get you the order form"": the quote is someone's words.
     quoted = False
     if prefix:  # most promises open their sentence: nothing to look at before them
-        quoted = prefix.rstrip()[-1:] in ("\"", "\u201c")
+        quoted = prefix.rstrip()[-1:] in ("\"", "\u201c") or (
+            prefix.rstrip()[-1:] == "'" and prefix.rstrip()[:-1].rstrip()[-1:] == ":"
+        )
         if quoted:
             prefix = prefix.rstrip()[:-1]
         lead = prefix.rsplit(None, 1)
@@ -479,15 +507,20 @@ def _from_commit_match(
         return None  # "they never said they would sign"
     groups = m.groupdict()
     rest = sentence[m.end() :]
+    if quoted and rest.rstrip()[-1:] == "'":
+        rest = rest.rstrip()[:-1]  # the closing mark of 'we'll wire the deposit tomorrow'
 
     side: Side
     who: str | None = None
+    named = False
     if groups["i"] is not None:
         modal, side = groups["mi"], "give"
     elif groups["we"] is not None:
         modal, side = groups["mwe"], "give"
     elif groups["our"] is not None:
         modal, side, who = groups["mour"], "give", groups["our"].strip()
+        if OUR_MAN_THERE.match(who):
+            side = "get"  # "our champion at Acme": our friend, but on their side
     elif groups["they"] is not None:
         modal, side, who = groups["mthey"], "get", groups["they"].strip()
     elif groups["hs"] is not None:
@@ -503,6 +536,8 @@ def _from_commit_match(
         paren = (groups["paren"] or "").lower()
         if re.search(r"\b(?:our|my)\b", paren + " " + who.lower()):
             side = "give"  # "Sam (our SE) will run the demo", "Jen from our side will send"
+        else:
+            named = True  # a name we can't place: checked below for a third party or a colleague
     elif groups["you"] is not None:
         return _you_will_have(rest)
     elif groups["ment"] is not None:
@@ -518,6 +553,15 @@ def _from_commit_match(
             if third is not None:  # "their legal team is reviewing it and will send comments"
                 side = "get"
                 who = re.sub(r"\s+(?:is|are|has|have)$", "", third.group(0).strip(), flags=IGNORE)
+    if (
+        not quoted
+        and side == "give"
+        and modal is not groups["bare"]
+        and prefix.rstrip()[-1:] == ":"
+        and (speaker := _colon_speaker(prefix)) is not None
+        and THEIR_SPEAKER.match(speaker)
+    ):
+        side, who = "get", speaker  # "Their buyer: we'll send it back signed by Friday"
     if quoted and side == "give" and modal is not groups["bare"]:
         # 'Marco from Acme said "we'll ..."', 'Per their CFO: "we'll ..."': their "we" is them
         speaker = _outer_who(prefix) if reported_ctx else _colon_speaker(prefix)
@@ -536,8 +580,8 @@ def _from_commit_match(
     has_to = rest.lstrip()[:3].lower() == "to "
     if last in ("plan", "plans", "intend", "intends"):
         # "we plan to send" is a promise; "we plan our week" is not.
-        if not has_to:
-            return None
+        if not has_to or side == "get":
+            return None  # "the prospect plans to sign" is a forecast, as "expects to" is
         rest = rest.lstrip()[3:]
     strong = last.startswith(("promis", "commit", "agree", "offer"))
     if last.startswith(("agree", "commit", "offer")) and not (
@@ -556,6 +600,8 @@ def _from_commit_match(
     if reported_ctx and side == "get":
         who = _outer_who(prefix) or who
     found = _finish(side, vp, who)
+    if found is not None and named and _not_theirs(found.what):
+        return None
     if found is not None and found.due_text is None and prefix.strip():
         # The date said before the promise: "first thing Monday I'll send ...", "By Friday, we'll ..."
         lead = DUE.fullmatch(prefix.strip(" ,:;-–—"))
@@ -564,6 +610,15 @@ def _from_commit_match(
     if found is not None and low == "should" and found.due_text is None:
         return None  # "we should have the contract to them" is advice; with a date, a promise
     return found
+
+
+def _not_theirs(what: str) -> bool:
+    """Is a named subject's promise a third party's job for the other side ("Accenture will
+    deliver the implementation plan to Acme") or a colleague's chore ("Sam will present our Q2
+    numbers to the leadership team")? A name we can't place is read as the other side."""
+    if SERVES_OTHERS.search(what) and not FOR_US.search(what):
+        return True
+    return _has_any(_padded(what), COLLEAGUE_KEYS)
 
 
 def _you_will_have(rest: str) -> Detection | None:
@@ -601,6 +656,19 @@ def _from_action_item(
                 found = _finish(side, vp, who)
                 if found is not None and found.due_text is not None:
                     return found
+    if ":" in sentence:
+        m = OWNER_COLON.match(sentence)
+        if m is not None:
+            if m.group("ment") is not None:
+                side = "give" if is_ours is None or is_ours(m.group("ment")[1:]) else "get"
+            else:
+                side = "give" if m.group("ours") is not None else "get"
+            vp = _verb_phrase(sentence[m.end() :], strong=False, can=False, reported=False, side=side)
+            if vp is not None:
+                who = None if side == "give" else sentence[1 : m.end()].strip(" :")
+                found = _finish(side, vp, who)
+                if found is not None and found.due_text is not None:
+                    return found
     if " owe" in sentence:
         for pos in starts:
             m = OWE.match(sentence, pos)
@@ -616,6 +684,20 @@ def _from_action_item(
             if found is not None and found.due_text is not None:
                 return found
     return None
+
+
+def _from_present(sentence: str) -> Detection | None:
+    """"I send you the proposal today evening": a promise in the present (non-native
+    English), read only with a date and never for a habit ("we send them a report every
+    Friday")."""
+    m = PRESENT_PROMISE.match(sentence)
+    if m is None or _has_any(_padded(sentence), HABITUAL_KEYS):
+        return None
+    vp = _verb_phrase(sentence[m.start("verb") :], strong=False, can=False, reported=False)
+    if vp is None:
+        return None
+    found = _finish("give", vp, None)
+    return found if found is not None and found.due_text is not None else None
 
 
 def _from_going_out(sentence: str) -> Detection | None:
@@ -644,7 +726,8 @@ def _clause_starts(sentence: str) -> list[int]:
                 or (low_prev in TOLD_OBJECTS and prev2.lower() in TOLD_VERBS)
             ):
                 # a quote after "said" starts inside the quote mark
-                starts.append(pos + 1 if tok[0] in "\"\u201c" else pos)
+                quote = tok[0] in "\"\u201c" or (tok[0] == "'" and prev[-1:] == ":")
+                starts.append(pos + 1 if quote else pos)
             elif tok[0] == "(":
                 starts.append(pos + 1)
             elif tok.lower() in PRONOUN_STARTS:
@@ -681,6 +764,12 @@ def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
         if PROGRESSIVE_OPINION.match(rest):
             continue
         due = _extract_due(rest)[1]
+        if due is None and prefix.strip():
+            # "first thing Monday I'm sending Dieter the ROI model": the date said first
+            lead = DUE.fullmatch(prefix.strip(" ,:;-\u2013\u2014"))
+            due = lead.group("due").strip() if lead is not None else None
+            if due is not None:
+                rest = f"{rest} {due}"
         # Without a date "they're reviewing it (now)" is a status report, not a promise;
         # "sending them the pricing now" is us doing it.
         if due is None or (m.group("t") is not None and due.lower() in ("now", "right now")):
@@ -704,7 +793,8 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
     s = sentence[filler.end() :].strip() if filler else sentence
     if len(s) < 6 or s.endswith("?"):
         return None
-    if _has_any(_padded(s), OPINION_KEYS):
+    padded = _padded(s)
+    if _has_any(padded, OPINION_KEYS) or _has_any(padded, TERMS_KEYS):
         return None
     if ", " in s:
         s = APPOS_ASIDE.sub(" ", s)
@@ -728,6 +818,9 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
     found = _from_action_item(s, starts, is_ours)
     if found is not None:
         return found
+    found = _from_present(s)
+    if found is not None:
+        return found
     if "going out" in s or "heading out" in s:
         found = _from_going_out(s)
         if found is not None:
@@ -741,6 +834,16 @@ def _doubted(message: str, sentence: str) -> bool:
     """Is the other side's promise in ``sentence`` doubted: an eye-roll anywhere in the
     message, or "like they have for a month" in the sentence?"""
     return any(map(message.__contains__, DOUBT_MARKS)) or _has_any(_padded(sentence), SKEPTIC_KEYS)
+
+
+def _after_symbols(sentence: str) -> str:
+    """``sentence`` without the emoji and symbols that open it ("✅ 🚀 will send ...")."""
+    k = 0
+    while k < len(sentence) and (
+        sentence[k].isspace() or (not sentence[k].isascii() and not sentence[k].isalnum())
+    ):
+        k += 1
+    return sentence[k:]
 
 
 def _uncapped(text: str) -> str:
@@ -768,7 +871,7 @@ def detect_commitment(
         return None
     low = text.lower()
     if not any(map(low.__contains__, QUICK)) and not (
-        " to " in low and any(map(low.__contains__, ITEM_MARKS))
+        (" to " in low or ": " in low) and any(map(low.__contains__, ITEM_MARKS))
     ):
         return None  # most chat lines have no future marker at all: bail out cheaply
     if "```" in text:
@@ -784,6 +887,10 @@ def detect_commitment(
         sentence = raw.strip()
         if not sentence or sentence.endswith("?"):
             continue
+        if not sentence[0].isascii() and not sentence[0].isalnum():
+            sentence = _after_symbols(sentence)  # "✅ will send ...": a mark, not a word
+            if not sentence:
+                continue
         if sentence[0] == "@":
             sentence = LEADING_MENTION.sub("", sentence)
         sentence = " ".join(sentence.split())

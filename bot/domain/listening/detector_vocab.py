@@ -54,7 +54,9 @@ NEEDS_COMPLEMENT = {
     "let": re.compile(
         # "let you know how the call goes / if they sign / what they say" reports back news
         r"^let\s+(?:us|you|u|me|them|him|her|everyone|the\s+team)\s+know\b"
-        r"(?!\s+(?:how|if|whether|when)\b|\s+what\s+(?:they|he|she)\b)", re.I),
+        r"(?!\s+(?:how|if|whether|when)\b|\s+what\s+(?:they|he|she)\b"
+        r"|\s+what\s+(?:[\w'-]+\s+){1,3}?(?:says?|said|thinks?|decides?|hears?|heard|comes\s+back)\b)",
+        re.I),
     "look": re.compile(r"^look\s+into\b", re.I),
     "dig": re.compile(r"^dig\s+into\b", re.I),
     "check": re.compile(r"^check\s+(?:with|on|in)\b.*\b(?:back|to\s+(?:them|you|u))\b", re.I),
@@ -68,7 +70,7 @@ NEEDS_COMPLEMENT = {
         r"written|prepared|updated|deployed|configured|provisioned|live|filled\s+(?:in|out)|submitted|"
         r"uploaded|reviewed|"
         r"sorted|wrapped|in\s+place|lined\s+up|set\s+up|scheduled|booked|confirmed|"
-        r"to\s+(?:them|you|u|us|their|your|her|him)|"
+        r"to\s+(?:them|you|u|us|their|your|her|him|@[\w.-]+|(?-i:[A-Z][a-z][\w-]*))|"
         # "have the proposal in their inbox", "have the PO number for us"
         r"in\s+(?:their|your|his|her)\s+(?:inbox|hands)|for\s+(?:us|them|you|u))\b"
         r"|^have\s+(?:comments|feedback|redlines|an?\s+(?:answer|decision|update|response|reply|view|"
@@ -87,7 +89,8 @@ NEEDS_COMPLEMENT = {
     "stop": re.compile(r"^stop\s+by\b", re.I),
     "pop": re.compile(r"^pop\s+(?:by|over|in)\b", re.I),
     # "fill out their questionnaire", not "fill the gap"
-    "fill": re.compile(r"^fill\s+(?:out|in)\b", re.I),
+    "fill": re.compile(r"^fill\s+(?:out|in\b|(?:our|the|their|your|my)\s+(?:[\w-]+\s+){0,2}?(?:form|"
+                       r"questionnaire|survey|template|sheet|spreadsheet|rfp|rfi)s?)\b", re.I),
     # "grab 30 min with their CTO": time with the other side, not "grab lunch"
     "grab": re.compile(
         r"^grab\s+(?:(?:some\s+)?time|\d+\s*(?:min|mins|minutes)|an?\s+(?:call|slot|meeting|"
@@ -116,7 +119,7 @@ NEEDS_COMPLEMENT = {
     "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?(?:(?!from\b)[\w']+\s+){0,3}?with\b",
                        re.I),
     # "circle back with pricing"; a bare "will circle back" promises nothing in particular
-    "circle": re.compile(r"^circle\s+back\s+(?:with|to|on)\b", re.I),
+    "circle": re.compile(r"^circle\s+back\s+(?:with|to|on(?!\s+(?:this|that|it)\b))\b", re.I),
     "speak": re.compile(r"^speak\s+(?:(?:to|with)\s+(?:their|the|them|him|her|(?-i:[A-Z]))|at\s)", re.I),
     "talk": re.compile(r"^talk\s+(?:(?:to|with)\s+)?(?:their|the|them|him|her|(?-i:[A-Z]))", re.I),
     "wrap": re.compile(r"^wrap\s+up\s+(?:the|their|our|a|an|this|that)\b", re.I),
@@ -124,7 +127,8 @@ NEEDS_COMPLEMENT = {
     "do": re.compile(
         r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:[\w-]+\s+){0,2}?(?:intro|introduction|demo|walkthrough|call|"
         r"workshop|training|session|review|deep[\s-]dive|presentation|onsite|kickoff|poc|"
-        r"pilot|write-?up)\b",
+        r"pilot|write-?up|payment|transfer|wire|signing|signature|paperwork|onboarding|setup|"
+        r"installation|migration|handover)\b",
         re.I,
     ),
     "fly": re.compile(r"^fly\s+(?:out|in|over|to|them)\b", re.I),
@@ -211,6 +215,8 @@ TIME_CORE = (
     rf"q[1-4]|{DAYS}|{MONTHS})"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
     rf"{AT_CLOCK}?"
+    r"|this\s+weekend|\d{4}-\d{2}-\d{2}"
+    rf"|(?:early|mid|late)[\s-]+{MONTHS}"
     r"|tonight|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
     rf"year|{DAYS})"
     rf"|(?:(?:early|mid|late)[\s-]+)?next\s+(?:week|wk|month|quarter|year|{DAYS}|business\s+day)"
@@ -267,7 +273,7 @@ PREP_DUE = re.compile(
     r"\b(?P<prep>by|in|before|until|till|on|early|mid|late)\s+"
     rf"(?P<due>q[1-4](?:\s+\d{{2,4}})?|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{MONTHS})?"
     rf"|{MONTHS}(?:\s+\d{{4}})?|christmas(?:\s+eve)?|xmas|thanksgiving|new\s+year'?s?(?:\s+(?:day|eve))?"
-    r"|(?:month|quarter|year)[\s-]end)(?![\w/'])",
+    r"|(?:month|quarter|year)[\s-]end|lunch(?:time)?)(?![\w/'])",
     IGNORE,
 )
 
@@ -282,8 +288,8 @@ BREAK_WORDS = frozenset(
 )
 TOLD_VERBS = frozenset({"told", "assured"})
 PRONOUN_STARTS = frozenset(
-    {"i", "i'll", "ill", "i'd", "we", "we'll", "we're", "we'd", "they", "they'll", "they're", "they'd",
-     "their"}
+    {"i", "i'll", "ill", "i'd", "i'm", "im", "we", "we'll", "we're", "we'd", "they", "they'll", "they're",
+     "they'd", "their"}
 )  # fmt: skip
 TOLD_OBJECTS = frozenset("us me them him her".split())
 DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
@@ -304,7 +310,8 @@ NP_WORD = (
     r"gonna|going|also|just|really|definitely)\b)@?[\w-]+)"
 )
 THIRD_NP_MODAL = (
-    rf"(?:'ll|\s+(?:will|wil|shall)|\s+(?:is|are)\s+{FUT}|'s\s+{FUT}|\s+{STRONG_PERF}|"
+    rf"(?:'ll|\s+(?:will|wil|shall)|\s+(?:is|are|r)\s+{FUT}|'s\s+{FUT}|\s+{STRONG_PERF}|"
+    r"\s+should\s+be\s+able\s+to|"
     rf"\s+{STRONG}|{REPORTED})"
 )
 NAME_STOP = (
@@ -350,7 +357,10 @@ COMMIT = re.compile(
     + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|'ve\s+(?:promised|committed|agreed|offered)"
     + rf"|{ABLE}|{REPORTED})"
     # we'll (apostrophe required: "well" is a word), we're going to
-    + rf"|(?P<we>\bwe)(?P<mwe>'ll|'l\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|\s+are\s+{FUT}"
+    # "me + Sam", "Sam and I": we
+    + r"|(?P<we>\bwe|\b(?:me|i)\s*(?:\+|&|and)\s*(?-i:[A-Z])[\w.-]*|(?-i:[A-Z])[\w.-]*\s*(?:\+|&|and)\s*"
+    + r"(?:me|i)\b)"
+    + rf"(?P<mwe>'ll|'l\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|\s+(?:are|r)\s+{FUT}"
     + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|{REPORTED})"
     # our SE / our team / our legal team
     + rf"|(?P<our>\bour{NP_WORD}{{1,4}}?|\b(?:eng|engineering|devs?|dev\s+team|product\s+team|"
@@ -358,20 +368,24 @@ COMMIT = re.compile(
     + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{FUT}|\s+{STRONG})"
     # they'll / theyll / they're gonna
     + rf"|(?P<they>\bthey)(?P<mthey>'ll|ll\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|re\s+{FUT}"
-    + rf"|\s+are\s+{FUT}|\s+{STRONG}|\s+{STRONG_PERF}|'ve\s+(?:promised|committed|agreed|"
+    + rf"|\s+(?:are|r)\s+{FUT}|\s+should\s+be\s+able\s+to|\s+{STRONG}|\s+{STRONG_PERF}"
+    + r"|'ve\s+(?:promised|committed|agreed|"
     + rf"offered)|{REPORTED})"
     # he'll / she's going to ("hell"/"shell" are words, so 'll needs its apostrophe)
     + rf"|(?P<hs>\b(?:he|she))(?P<mhs>'ll|\s+(?:will|wil|shall)\b|'?s\s+{FUT}|\s+is\s+{FUT}"
-    + rf"|\s+{STRONG}|\s+{STRONG_PERF}|{REPORTED})"
+    + rf"|\s+should\s+be\s+able\s+to|\s+{STRONG}|\s+{STRONG_PERF}|{REPORTED})"
     # their CFO / the customer / the procurement guy
-    + rf"|(?P<np>\btheir{NP_WORD}{{1,5}}?|\bthe\s+(?:[\w-]+\s+)?{THEIR_ROLE}(?:'s)?{NP_WORD}{{0,2}}?"
+    + rf"|(?P<np>\b(?:their|his|her){NP_WORD}{{1,5}}?"
+    + rf"|\bthe\s+(?:[\w-]+\s+)?{THEIR_ROLE}(?:'s)?{NP_WORD}{{0,2}}?"
     + rf"|\b{BARE_ROLE}(?:'s)?{NP_WORD}{{0,2}}?)"
     + rf"(?P<mnp>{THIRD_NP_MODAL})"
     # Acme / Acme's team / Acme legal / Dana from Acme / Lisa @ Umbrella / Legal at Hooli
     # (case-sensitive: names are capitalised)
     + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+(?!I\b)[A-Z][\w&.-]*){{0,2}})"
     + rf"|(?={COMPANY_TEAM}\s+(?:from|at|@)\s+(?-i:[A-Z]))[\w]+)"
-    + rf"(?:'s{NP_WORD}{{1,2}}?|\s+(?-i:{COMPANY_TEAM}))?"
+    # "Acme's team", "Acme legal", "Fabrikam data team"
+    + rf"(?:'s{NP_WORD}{{1,2}}?|\s+(?-i:{COMPANY_TEAM})|(?:\s+(?-i:[a-z][\w-]*)){{0,2}}"
+    + r"\s+(?-i:team|folks|people|group))?"
     + rf"(?:\s+(?:from|at|on|@)\s+(?:(?-i:[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)|{SIDE_OF}))?)"
     + r"(?P<paren>\s*\([^()]{1,40}\))?"
     + rf"(?P<mname>{THIRD_NP_MODAL})"
@@ -399,13 +413,17 @@ PROGRESSIVE = re.compile(
     + r"\s*(?P<ing>\w+ing)\b",
     IGNORE,
 )
+# The outward verbs a promise in the present tense is read with (non-native English).
+PRESENT_VERBS = ("send", "share", "deliver", "provide", "forward", "return", "give", "prepare", "submit")
 # Substrings without which no rule can fire; checked with ``in`` on the lowered text, which
 # is far cheaper than any regex and rejects most chatter outright.
 QUICK = (
-    "'ll", "\u2019ll", "ill", "wil", "theyll", "gonna", "gona", "gunna", "going to", "happy to",
+    "'ll", "\u2019ll", "ill", "wil", "theyll", "shall", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
     "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
+) + tuple(  # a promise in the present tense: "I send you the proposal today evening"
+    f"{who} {verb}" for who in ("i", "we") for verb in PRESENT_VERBS
 )  # fmt: skip
 # Action items ("Acme to send redlines by Fri") have no marker of their own; " to " is in most
 # chat, so they are looked for only in messages that look like a list of next steps.
@@ -438,7 +456,7 @@ HEDGE_KEYS = tuple(
         "i think", "i guess", "i hope", "hopefully", "maybe", "probably", "not sure", "i doubt",
         "i bet", "i feel like", "seems like", "sounds like", "wonder", "unclear", "no idea",
         "do you think", "if", "unless", "whether", "in case", "doubt", "hoping",
-        "fingers crossed", "assume", "assuming", "expect",
+        "fingers crossed", "assume", "assuming", "expect", "pretty sure", "i'm sure", "im sure",
         # someone else's guess: "Sam thinks they'll sign", "we believe they'll renew"
         "thinks", "we think", "believes", "we believe", "reckons", "hopes", "guesses", "expects",
         "don't think", "dont think", "do not think", "not convinced",
@@ -467,7 +485,7 @@ BROKEN_KEYS = tuple(
     )
 )  # fmt: skip
 IF_KEYS = tuple(
-    f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case")
+    f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case", "whenever")
 )
 
 
@@ -505,7 +523,8 @@ VP_REJECT = re.compile(
 )
 REPORTED_CLAUSE = re.compile(r"^(?:that\s+)?(?:they|he|she|we|i|it)(?:'|\s)", IGNORE)
 STRONG_OK_OBJECT = re.compile(
-    r"^(?!(?:that|with|it|this|we|they|but|and|on\s+it|so|too|as|if|about)\b)\w", IGNORE
+    r"^(?!(?:that|with|it|this|we|they|but|and|on\s+it|so|too|as|if|about|myself|ourselves|"
+    r"themselves|himself|herself)\b)\w", IGNORE
 )
 
 # Text normalisation.
@@ -598,11 +617,19 @@ CLOCK_ONLY = re.compile(CLOCK, IGNORE)
 PROGRESSIVE_OPINION = re.compile(r"\s+(?:too|so|way\s+too)\s+(?:many|much)\b", IGNORE)
 # Said anywhere in the sentence, these make it an opinion: "... this quarter imo"
 OPINION_KEYS = (" imo ", " imho ", " in my opinion ", " in my humble opinion ")
+# Standing terms of a contract are not a new promise: "per the contract, they will pay within
+# 30 days of invoice".
+TERMS_KEYS = tuple(
+    f" {k} " for k in ("per the contract", "per our contract", "per the msa", "per the agreement",
+                       "per the terms", "under the contract", "under the msa", "under the agreement",
+                       "days of invoice", "days of receipt")
+)  # fmt: skip
 # Said with the other side's promise, these doubt it: "they'll send the PO next week like they
 # have for a month". Only read once a promise of theirs is found (they are rare, the check
 # is not free).
 SKEPTIC_KEYS = (" like they have ", " like they did ", " like last time ", " yeah right ",
-                " yeah sure ", " believe it when ", " as if ", " any day now ", " as always ")
+                " yeah sure ", " believe it when ", " as if ", " any day now ", " as always ",
+                " pigs fly ", " hell freezes over ")
 # So does an eye-roll: "sure, they'll sign by Friday 🙄". Our own promises keep it ("I'll send
 # the deck again by Monday 🙄").
 DOUBT_MARKS = ("\U0001f644", "\U0001f643", "\U0001f612", ":roll_eyes:", ":upside_down_face:",
@@ -692,7 +719,8 @@ EXPECT_FROM = re.compile(
 NOT_A_PARTY = frozenset(
     """sfdc salesforce hubspot gong chorus clari outreach salesloft zoom slack okta aws gcp azure
     jira zapier gmail outlook calendly docusign pandadoc gartner forrester idc google microsoft
-    linkedin""".split()
+    linkedin deloitte accenture kpmg pwc ey mckinsey bain bcg capgemini fedex ups dhl usps
+    docusign's""".split()
 )
 # Said after a promise, these take it back: "I'll send it. jk, Sam is sending it".
 RETRACT_KEYS = tuple(
@@ -707,6 +735,55 @@ THIRD_START = re.compile(
     r"(?:\s+(?:from|at|@)\s+\S+)?\s+(?:is|are|has|have)\b",
     IGNORE,
 )
+# "our champion at Acme", "our contact over at Globex": our friend, on the other side.
+OUR_MAN_THERE = re.compile(
+    r"^our\s+(?:main\s+|key\s+|best\s+)?(?:champion|contact|sponsor|buyer|friend|guy|gal|person|"
+    r"coach|insider|ally|poc)\s+(?:at|from|@|over\s+at|in)\s+(?-i:[A-Z])",
+    IGNORE,
+)
+# Someone named doing a job for the other side rather than for us: "Accenture will deliver the
+# implementation plan to Acme", "FedEx will deliver the hardware to their site", "Deloitte will
+# finish their audit of Acme". A named subject is read as the other side; with the other side
+# as the receiver, it is a third party.
+SERVES_OTHERS = re.compile(
+    rf"\b(?:to|for|of|at)\s+(?:their\b|them\b|(?!{DAYS}\b|{MONTHS}\b)(?-i:[A-Z][a-z&])[\w&.-]*"
+    r"(?:'s)?(?:\s|$))",
+    IGNORE,
+)
+# A named subject working on our own numbers is a colleague: "Sam will present our Q2 numbers".
+COLLEAGUE_KEYS = tuple(
+    f" {k} " for k in ("our numbers", "our forecast", "our pipeline", "our quota", "our q1", "our q2",
+                       "our q3", "our q4", "our leadership", "our team meeting", "our kickoff")
+)  # fmt: skip
+FOR_US = re.compile(r"\b(?:us|our|we|you|u|your|me|my)\b", IGNORE)
+# Whose words open a line with a colon, without quotes: "Their buyer: we'll send it Friday".
+# Only the other side named as such; a bare name may be ours ("Marta: we'll send it").
+THEIR_SPEAKER = re.compile(
+    rf"^(?:they|their\s+[\w-]+(?:\s+[\w-]+){{0,2}}|the\s+(?:[\w-]+\s+)?{THEIR_ROLE})$", IGNORE
+)
+# An action item with its owner before a colon, in a list: "- me: send pricing by Thurs",
+# "- Kenji (Acme): confirm the seat count".
+OWNER_COLON = re.compile(
+    r"^[-*\u2022\u2013\u2014]\s*(?:(?P<ours>me|us|our\s+[\w-]+)|(?P<ment>@[\w.-]+)"
+    r"|(?P<theirs>they|them|their\s+[\w-]+|"
+    rf"(?-i:(?!{NAME_STOP}\b|(?:Recap|Update|Note|Notes|Summary|Action|Next|Status|FYI|Heads|Re|"
+    r"Agenda|Outcome|Decision|Ask|Asks|TLDR|Timeline|Owner|Due|Todo|Blocker|Blockers|Risk|Risks|"
+    r"Goal|Goals|Scope|Q|A|Pros|Cons|Context|Why|Who)\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)))"
+    r"(?:\s*\([^()]{1,40}\))?\s*:\s*(?=\w)",
+    IGNORE,
+)
+# Non-native English often promises in the present: "I send you the proposal today evening",
+# "we deliver the docs on Friday". Only a few outward verbs, with an object, with a date.
+PRESENT_PROMISE = re.compile(
+    rf"^(?P<subj>i|we)\s+(?P<verb>{'|'.join(PRESENT_VERBS)})\s+"
+    r"(?=(?:you|u|them|him|her|it|the|our|a|an|this|these|those|over)\b)",
+    IGNORE,
+)
+# ... but not a habit: "we send them a report every Friday"
+HABITUAL_KEYS = tuple(
+    f" {k} " for k in ("every", "each", "usually", "always", "normally", "typically", "often", "weekly",
+                       "monthly", "daily")
+)  # fmt: skip
 # A report that denies the promise: "they never said they would sign"
 # A quoted line in Slack: "> text" (mrkdwn), or "&gt; text" as the raw event carries it.
 QUOTE_LINE = re.compile(r"^\s*(?:>|&gt;)")

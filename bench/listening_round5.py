@@ -1,0 +1,61 @@
+"""Accuracy of the commitment detector on the round 5 held-out messages.
+
+Run from the repository root::
+
+    python bench/listening_round5.py [--errors]
+
+Prints precision, recall, side, due (the share of commitments found with the right side
+whose due date, read against the corpus clock, is the labelled one) and what (the share
+whose offered text holds the labelled phrase) over all rows, then the recall of the gives
+and of the gets and how many look-alikes were offered (false alarms). Scored as rounds 3
+and 4 are (``tests/domain/test_listening_round3.py``); the corpus and its clock are in
+``tests/domain/test_listening_round5.py``. ``--older`` also prints rounds 3 and 4 and the
+DEV / TEST / FRESH corpora, to check a change did not cost them anything.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str]) -> int:
+    """Print the scores; exit status 0 (a measurement, not a gate)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.domain.test_listening_round3 import score_round3
+    from tests.domain.test_listening_round5 import NOW, ROWS
+
+    s = score_round3(ROWS, NOW)
+    print(f"round 5 n={len(ROWS)}  precision {s.precision:.3f}  recall {s.recall:.3f}  "
+          f"side {s.side:.3f}  due {s.due:.3f}  what {s.what:.3f}")
+    for label in ("give", "get"):
+        part = [row for row in ROWS if row.label == label]
+        print(f"  {label:<4} n={len(part):<4} recall {score_round3(part, NOW).recall:.3f}")
+    quiet = [row for row in ROWS if row.label == "none"]
+    print(f"  none n={len(quiet):<4} false alarms {score_round3(quiet, NOW).offered}")
+    if "--errors" in argv:
+        print("\n".join(f"  {m}" for m in s.mistakes))
+    if "--older" in argv:
+        _older()
+    return 0
+
+
+def _older() -> None:
+    from bench.listening_scores import report
+    from tests.domain.test_listening_round3 import NOW as NOW3
+    from tests.domain.test_listening_round3 import ROWS as ROWS3
+    from tests.domain.test_listening_round3 import score_round3
+    from tests.domain.test_listening_round4 import NOW as NOW4
+    from tests.domain.test_listening_round4 import ROWS as ROWS4
+
+    for name, rows, now in (("round 3", ROWS3, NOW3), ("round 4", ROWS4, NOW4)):
+        s = score_round3(rows, now)
+        print(f"{name} n={len(rows)}  precision {s.precision:.3f}  recall {s.recall:.3f}  "
+              f"side {s.side:.3f}  due {s.due:.3f}  what {s.what:.3f}")
+    report(["dev", "test", "fresh"], False)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
