@@ -46,6 +46,7 @@ class DealTarget:
     channel: str
     deal: str
     domains: tuple[str, ...]
+    in_play: bool = True  # False for a lost deal: a live deal of the same company comes first
 
 
 def email_domain(address: str) -> str:
@@ -101,11 +102,17 @@ def match_deals(
         return []
     domains = {email_domain(a) for a in outside}
     deals = list(deals)
+    title_words = _words(title)
+
+    def rank(deal: DealTarget) -> tuple[bool, bool]:
+        # Within a channel the first match names the prompt: the deal the title names, then
+        # one still in play ("Acme Expansion" over last year's lost "Acme Corp").
+        return (not _name_in_title(deal.deal, title_words), not deal.in_play)
+
     by_domain = [d for d in deals if any(domain_of_company(found, d.domains) for found in domains)]
     if by_domain:
-        return by_domain
-    title_words = _words(title)
-    return [d for d in deals if _name_in_title(d.deal, title_words)]
+        return sorted(by_domain, key=rank)
+    return sorted((d for d in deals if _name_in_title(d.deal, title_words)), key=rank)
 
 
 def parse_domains(text: str) -> list[str]:

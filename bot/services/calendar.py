@@ -214,7 +214,7 @@ class CalendarService:
         believable = ended_at is not None and now - LOOKBACK <= ended_at <= now + ZOOM_CLOCK_SLACK
         ended = ended_at if believable and ended_at is not None else now
         named: dict[str, DealTarget] = {}
-        for target in self.planner.deal_targets(workspace):
+        for target in sorted(self.planner.deal_targets(workspace), key=lambda t: not t.in_play):
             if deal_named(target.deal, topic):
                 named.setdefault(target.channel, target)
         if len(named) != 1:

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.domain.calendar import ACTIVE, CANCELLED, Occurrence, key_digest
 from bot.domain.calendar_match import PUBLIC_MAIL_DOMAINS, DealTarget, email_domain, match_deals
+from bot.domain.stages import Stage
 from bot.messages import Message
 from bot.schedule.jobs import CANCELLED as JOB_CANCELLED
 from bot.schedule.jobs import FINISHED, JobStore, iso, parse
@@ -201,7 +202,8 @@ class MeetingPlanner:
             if scope.channel_id.startswith("_"):
                 continue
             for deal in self._deals.all(scope):
-                targets.append(DealTarget(channel=scope.channel_id, deal=deal.name, domains=deal.domains))
+                targets.append(DealTarget(channel=scope.channel_id, deal=deal.name, domains=deal.domains,
+                                          in_play=deal.stage is not Stage.LOST))
         return targets
 
 

@@ -500,3 +500,16 @@ def test_a_personal_block_only_its_owner_is_on_is_internal_even_when_it_names_th
     desk.deal()
     desk.connect(vcalendar(vevent("block", TUE_UTC, title="Acme Corp prep", attendees=("alice@ourco.com",))))
     desk.never_prompted(TUE_UTC + timedelta(minutes=30))
+
+
+def test_in_a_channel_with_a_lost_deal_and_a_live_one_for_the_same_company_the_live_one_is_asked_about(desk):
+    # #deal-acme lost "Acme Corp" and now works "Acme Expansion"; both have acme.com.
+    desk.deal("Acme Expansion", "acme.com")
+    desk.deal("Acme Corp", "acme.com")
+    desk.clock.advance(timedelta(minutes=5))
+    desk.slack.command("deal Acme Corp lost", user=ALICE, channel=DEAL)  # updated last
+    desk.connect(vcalendar(vevent("two-deals", TUE_UTC, title="Pricing call")))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    [post] = debriefs(desk.emulator)
+    assert "Debrief: Acme Expansion" in all_text(post) and "lost" not in all_text(post)
+    assert action_values(post, "debrief_open") == ["Acme Expansion"]

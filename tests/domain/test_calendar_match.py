@@ -137,3 +137,11 @@ def test_an_attendee_domain_matches_the_deals_domain_or_a_subdomain_of_it(attend
 
 def test_our_own_subdomains_are_internal():
     assert match_deals("Acme prep", ["me@ourco.com", "bob@eu.ourco.com"], DEALS, US) == []
+
+
+def test_within_a_channel_the_named_deal_then_a_live_one_comes_first():
+    lost = DealTarget("C1", "Acme Corp", ("acme.com",), in_play=False)
+    live = DealTarget("C1", "Acme Expansion", ("acme.com",))
+    attendees = ["me@ourco.com", "jane@acme.com"]
+    assert match_deals("Pricing call", attendees, [lost, live], US) == [live, lost]
+    assert match_deals("Acme Corp win-back", attendees, [live, lost], US) == [lost, live]
