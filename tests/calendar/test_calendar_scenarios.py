@@ -513,3 +513,55 @@ def test_in_a_channel_with_a_lost_deal_and_a_live_one_for_the_same_company_the_l
     [post] = debriefs(desk.emulator)
     assert "Debrief: Acme Expansion" in all_text(post) and "lost" not in all_text(post)
     assert action_values(post, "debrief_open") == ["Acme Expansion"]
+
+
+def test_a_meeting_whose_guests_change_company_after_planning_moves_to_that_deals_channel(desk):
+    desk.deal()
+    desk.deal("Globex", "globex.com", channel=GLOBEX)
+    route = desk.connect(vcalendar(vevent("switch", TUE_UTC, title="Intro call")))
+    desk.at(utc(2026, 11, 24, 12, 0))
+    route.body = vcalendar(vevent("switch", TUE_UTC, title="Intro call",
+                                  attendees=("alice@ourco.com", "hank@globex.com")))
+    desk.at(utc(2026, 11, 24, 13, 0))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30), channel=GLOBEX)
+    assert debriefs(desk.emulator) == []
+
+
+def test_declining_one_occurrence_of_a_series_after_planning_cancels_only_that_prompt(desk):
+    desk.deal()
+    series = vevent("decl", TUE, tzid=NY, lines=["RRULE:FREQ=DAILY;COUNT=2"])
+    route = desk.connect(vcalendar(series))
+    desk.at(utc(2026, 11, 24, 12, 0))
+    route.body = vcalendar(series, vevent("decl", TUE, tzid=NY, declined=["alice@ourco.com"],
+                                          lines=[when("RECURRENCE-ID", TUE, NY)]))
+    desk.at(utc(2026, 11, 24, 13, 0))
+    desk.never_prompted(TUE_UTC + timedelta(minutes=30))
+    desk.prompted_once_after(TUE_UTC + timedelta(days=1, minutes=30))
+
+
+def test_a_weekly_meeting_running_since_2019_is_asked_about_this_week(desk):
+    desk.deal()
+    desk.connect(vcalendar(vevent("old-series", datetime(2019, 1, 1, 10, 0), tzid=NY,
+                                  lines=["RRULE:FREQ=WEEKLY;BYDAY=TU"])))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def fold(text: str) -> str:
+    """Fold content lines at 75 octets, the way Google writes them (RFC 5545 3.1)."""
+    out = []
+    for line in text.split("\r\n"):
+        while len(line) > 75:
+            out.append(line[:75])
+            line = " " + line[75:]
+        out.append(line)
+    return "\r\n".join(out)
+
+
+def test_folded_lines_and_bare_newlines_are_read(desk):
+    desk.deal()
+    guests = ("alice@ourco.com", "jane.with.a.very.long.address.indeed@procurement.eu.acme.com")
+    body = fold(vevent("folded", TUE_UTC, title="Acme Corp " + "pilot review and next steps " * 4,
+                       attendees=guests))
+    assert "\r\n " in body
+    desk.connect(vcalendar(body).replace(b"\r\n", b"\n"))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
