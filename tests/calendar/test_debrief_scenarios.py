@@ -126,3 +126,14 @@ def test_a_partner_cannot_open_or_submit_our_debrief_form(shared):
     answer = desk.slack.view_submission("debrief", values(), user=DANA)
     assert answer.status_code == 200 and "errors" in answer.text
     assert items(bot, SHARED) == []
+
+
+def test_just_got_off_the_call_in_a_shared_channel_gets_the_partner_safe_prompt(desk_bot):
+    _, desk = desk_bot
+    desk.emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    desk.emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    desk.slack.message("just got off the call with Acme", user=ALICE, channel=SHARED, ts="1700000200.000100")
+    desk.emulator.wait_for(lambda calls: any(c.method == "chat.postMessage" for c in calls))
+    [post] = debriefs(desk.emulator, SHARED)
+    text = all_text(post)
+    assert "next step" in text.lower() and "in their words" not in text and "in it for them" not in text
