@@ -38,6 +38,7 @@ from bot.domain.calendar_match import (
     match_deals,
     parse_domains,
 )
+from bot.domain.meetings import prompt_is_stale
 from bot.domain.timezones import zone
 from bot.messages import Message
 from bot.schedule.jobs import JobStore, parse
@@ -207,10 +208,15 @@ class CalendarService:
 
     def zoom_meeting_ended(self, workspace: str, uuid: str, topic: str,
                            ended_at: datetime | None) -> list[str]:
-        """A Zoom meeting ended (bot.zoom_webhook): the channels whose deal its topic names. With
+        """A Zoom meeting ended (bot.zoom_webhook): the channels whose deal its topic names (none
+        when it ended more than six hours ago: Zoom retrying an event the bot missed). With
         exactly one, its debrief is planned once (keyed by the meeting's uuid), unless a calendar
         meeting in that channel ending about then already has one."""
         now = self.clock.now()
+        if ended_at is not None and prompt_is_stale(ended_at, now):
+            # Zoom retrying an event the bot missed while down: too late to ask, as for calendars.
+            log.info("a Zoom meeting that ended at %s is too long ago to ask about", ended_at.isoformat())
+            return []
         believable = ended_at is not None and now - LOOKBACK <= ended_at <= now + ZOOM_CLOCK_SLACK
         ended = ended_at if believable and ended_at is not None else now
         named: dict[str, DealTarget] = {}

@@ -137,3 +137,22 @@ def test_just_got_off_the_call_in_a_shared_channel_gets_the_partner_safe_prompt(
     [post] = debriefs(desk.emulator, SHARED)
     text = all_text(post)
     assert "next step" in text.lower() and "in their words" not in text and "in it for them" not in text
+
+
+def test_a_zoom_event_delivered_days_after_the_call_asks_nothing(zoom_bot, zdesk):
+    # Zoom's retries of an event the bot missed while down, two days after the call.
+    zdesk.deal()
+    answer = send(zoom_bot, ended(topic="Acme Corp pilot review", uuid="days-late==",
+                                  end_time="2026-11-21T15:00:00Z"))
+    assert answer.status_code == 200 and answer.json()["planned"] is False
+    zdesk.at(zdesk.clock.now() + timedelta(hours=1))
+    assert debriefs(zdesk.emulator) == []
+
+
+def test_a_zoom_event_with_a_clock_a_little_ahead_is_asked_about_just_after(zoom_bot, zdesk):
+    zdesk.deal()
+    soon = zdesk.clock.now() + timedelta(minutes=10)  # Zoom's clock ten minutes ahead of ours
+    assert send(zoom_bot, ended(topic="Acme Corp pilot review", uuid="ahead==",
+                                end_time=soon.strftime("%Y-%m-%dT%H:%M:%SZ"))).json()["planned"]
+    zdesk.at(soon + timedelta(minutes=6))
+    assert len(debriefs(zdesk.emulator)) == 1
