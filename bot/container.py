@@ -21,7 +21,7 @@ from bot.domain.refusal import Refusal
 from bot.schedule.dispatcher import Dispatcher
 from bot.schedule.jobs import JobStore
 from bot.schedule.limiter import PostLimiter
-from bot.schedule.posts import POST, render_post
+from bot.schedule.posts import POST
 from bot.schedule.scheduler import Scheduler
 from bot.schedule.zones import ChannelZones
 from bot.services.calendar import CalendarService
@@ -30,6 +30,7 @@ from bot.services.checkins import CHECKIN, CheckinService
 from bot.services.coach import Coach
 from bot.services.deals import Deals
 from bot.services.debrief import Debriefs
+from bot.services.debrief_prompts import DebriefPrompts
 from bot.services.digest import DIGEST, DigestService
 from bot.services.home import home_message
 from bot.services.ledger import Ledger
@@ -158,7 +159,9 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     dispatcher.register(CHECKIN, checkins.render)
     dispatcher.register(DIGEST, digests.render)
     dispatcher.register(REMINDER, reminders.render)
-    dispatcher.register(POST, render_post)
+    # Debrief prompts get a last look when due (too late? shared channel? deal lost?).
+    prompts = DebriefPrompts(services.deals, lambda scope: services.ledger.externally_shared(scope))
+    dispatcher.register(POST, prompts.render)
     dispatcher.add_planner(digests.plan)
     dispatcher.add_planner(reminders.plan)
     services.partner.register(cmd.Digest, digests.command)

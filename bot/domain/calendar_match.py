@@ -46,6 +46,7 @@ class DealTarget:
     channel: str
     deal: str
     domains: tuple[str, ...]
+    in_play: bool = True  # False for a lost deal: a live deal of the same company comes first
 
 
 def email_domain(address: str) -> str:
@@ -72,10 +73,16 @@ def deal_named(deal: str, title: str) -> bool:
     return _name_in_title(deal, _words(title))
 
 
+def domain_of_company(domain: str, company_domains: Iterable[str]) -> bool:
+    """``domain`` is one of the company's or a subdomain of one (``eu.acme.com`` is Acme's
+    ``acme.com``; ``notacme.com`` and ``acme.com.evil.io`` are not)."""
+    return any(domain == own or domain.endswith("." + own) for own in company_domains)
+
+
 def external_attendees(attendees: Iterable[str], internal_domains: Iterable[str]) -> list[str]:
-    """Attendees whose domain isn't the team's."""
+    """Attendees whose domain isn't the team's (nor a subdomain of it: ``eu.ourco.com``)."""
     internal = {d.lower() for d in internal_domains}
-    return [a for a in attendees if email_domain(a) not in internal]
+    return [a for a in attendees if not domain_of_company(email_domain(a), internal)]
 
 
 def match_deals(
@@ -85,17 +92,27 @@ def match_deals(
 
     An attendee domain match is stronger than a name in the title: when any deal matches by
     domain, only those count ("Acme prep" with someone from globex.com is about Globex).
+    A meeting listing nobody at all (Outlook's published feeds leave attendees and organiser
+    out) says nothing about who was there, so its title decides; one listing only our people
+    (a colleague's prep, a personal block with its owner as organiser) is internal.
     """
+    attendees = list(attendees)
     outside = external_attendees(attendees, internal_domains)
-    if not outside:
+    if attendees and not outside:
         return []
     domains = {email_domain(a) for a in outside}
     deals = list(deals)
-    by_domain = [d for d in deals if domains & set(d.domains)]
-    if by_domain:
-        return by_domain
     title_words = _words(title)
-    return [d for d in deals if _name_in_title(d.deal, title_words)]
+
+    def rank(deal: DealTarget) -> tuple[bool, bool]:
+        # Within a channel the first match names the prompt: the deal the title names, then
+        # one still in play ("Acme Expansion" over last year's lost "Acme Corp").
+        return (not _name_in_title(deal.deal, title_words), not deal.in_play)
+
+    by_domain = [d for d in deals if any(domain_of_company(found, d.domains) for found in domains)]
+    if by_domain:
+        return sorted(by_domain, key=rank)
+    return sorted((d for d in deals if _name_in_title(d.deal, title_words)), key=rank)
 
 
 def parse_domains(text: str) -> list[str]:

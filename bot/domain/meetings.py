@@ -194,3 +194,15 @@ def cancelled_topic(text: str, now: datetime, tz: str) -> str | None:
 def topic_key(topic: str) -> str:
     """What makes two topics the same meeting: case and spacing aside."""
     return " ".join(topic.casefold().split())
+
+
+# A debrief prompt is worth posting until this long after the meeting ended: a bot that was
+# down over lunch still asks in the afternoon, one down over a weekend doesn't ask on Monday
+# about Friday's calls (nobody remembers the details by then, and a pile of stale prompts
+# teaches people to ignore the real ones).
+PROMPT_LATEST = timedelta(hours=6)
+
+
+def prompt_is_stale(ended_at: datetime, now: datetime) -> bool:
+    """True when a meeting that ended at ``ended_at`` is too long ago to ask about at ``now``."""
+    return now - ended_at > PROMPT_LATEST

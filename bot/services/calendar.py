@@ -38,12 +38,20 @@ from bot.domain.calendar_match import (
     match_deals,
     parse_domains,
 )
+from bot.domain.meetings import prompt_is_stale
 from bot.domain.timezones import zone
 from bot.messages import Message
 from bot.schedule.jobs import JobStore, parse
 from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, new_feed, occurrences
 from bot.services.calendar_jobs import cancel_post, ensure_post
-from bot.services.calendar_plan import POST_DELAY, MeetingPlanner, choice_id, member_targets
+from bot.services.calendar_plan import (
+    POST_DELAY,
+    SAME_CALL,
+    ZOOM_JOB_PREFIX,
+    MeetingPlanner,
+    choice_id,
+    member_targets,
+)
 from bot.services.calendar_poll import FeedPoller, Fetcher, stored_refusal
 from bot.services.deals import Deals
 from bot.services.outcome import Outcome, error, refuse
@@ -54,7 +62,6 @@ log = logging.getLogger(__name__)
 
 MAX_UPCOMING = 5
 ZOOM_CLOCK_SLACK = timedelta(hours=1)  # an end_time further ahead than this is Zoom's clock, not ours
-ZOOM_SAME_MEETING = timedelta(minutes=20)  # a calendar meeting ending this close is the same call
 
 
 class CalendarService:
@@ -180,8 +187,10 @@ class CalendarService:
         self.feeds.put_meeting(workspace, digest, {**record, "chosen_channel": channel})
         due = max(parse(record["due_at"]), now)
         deal = (record.get("deals") or {}).get(channel) or record["prompt"]["topic"]
+        ended = (parse(record["due_at"]) - POST_DELAY).isoformat()
         ensure_post(self._jobs, Scope(workspace, channel), record["job_id"], due,
-                    Message("debrief_prompt", {**record["prompt"], "topic": deal}), now, allow_new=True)
+                    Message("debrief_prompt", {**record["prompt"], "topic": deal, "ended_at": ended}),
+                    now, allow_new=True)
         cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest), now)
         return Outcome(reply=Message("calendar_chosen", {"channel": channel, "title": record["title"]}))
 
@@ -199,14 +208,19 @@ class CalendarService:
 
     def zoom_meeting_ended(self, workspace: str, uuid: str, topic: str,
                            ended_at: datetime | None) -> list[str]:
-        """A Zoom meeting ended (bot.zoom_webhook): the channels whose deal its topic names. With
+        """A Zoom meeting ended (bot.zoom_webhook): the channels whose deal its topic names (none
+        when it ended more than six hours ago: Zoom retrying an event the bot missed). With
         exactly one, its debrief is planned once (keyed by the meeting's uuid), unless a calendar
         meeting in that channel ending about then already has one."""
         now = self.clock.now()
+        if ended_at is not None and prompt_is_stale(ended_at, now):
+            # Zoom retrying an event the bot missed while down: too late to ask, as for calendars.
+            log.info("a Zoom meeting that ended at %s is too long ago to ask about", ended_at.isoformat())
+            return []
         believable = ended_at is not None and now - LOOKBACK <= ended_at <= now + ZOOM_CLOCK_SLACK
         ended = ended_at if believable and ended_at is not None else now
         named: dict[str, DealTarget] = {}
-        for target in self.planner.deal_targets(workspace):
+        for target in sorted(self.planner.deal_targets(workspace), key=lambda t: not t.in_play):
             if deal_named(target.deal, topic):
                 named.setdefault(target.channel, target)
         if len(named) != 1:
@@ -214,11 +228,12 @@ class CalendarService:
         [target] = named.values()
         due = ended + POST_DELAY
         for record in self.feeds.meetings(workspace):
-            same_time = abs(parse(record["due_at"]) - due) <= ZOOM_SAME_MEETING
+            same_time = abs(parse(record["due_at"]) - due) <= SAME_CALL
             if record.get("channel") == target.channel and same_time:
                 return [target.channel]  # the calendar has this meeting: one prompt, not two
-        job_id = "zoom:" + hashlib.sha256(uuid.encode()).hexdigest()[:24]
-        prompt = {"topic": target.deal, "user": None, "meeting": topic[:200], "people": []}
+        job_id = ZOOM_JOB_PREFIX + hashlib.sha256(uuid.encode()).hexdigest()[:24]
+        prompt = {"topic": target.deal, "user": None, "meeting": topic[:200], "people": [],
+                  "ended_at": ended.isoformat()}
         ensure_post(self._jobs, Scope(workspace, target.channel), job_id, due,
                     Message("debrief_prompt", prompt), now, allow_new=True)
         return [target.channel]

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.calendar import Occurrence
+from bot.domain.meetings import PROMPT_LATEST
 from bot.store import Doc, Scope, Store
 
 CALENDAR_SCOPE = "_calendar"
@@ -20,7 +21,7 @@ MEETING = "calendar_meeting"
 # Failures in a row after which the owner hears about it (the first read failing counts at once).
 FAILURES_BEFORE_DM = 3
 MAX_BACKOFF = timedelta(hours=6)
-LOOKBACK = timedelta(hours=6)  # a meeting that ended while the bot was down is still asked about
+LOOKBACK = PROMPT_LATEST  # a meeting that ended while the bot was down is still asked about
 HORIZON = timedelta(days=14)  # how far ahead feeds are expanded and jobs planned
 
 

@@ -13,7 +13,9 @@ from typing import Any
 
 from bot.domain.calendar import ACTIVE, CANCELLED, Occurrence, key_digest
 from bot.domain.calendar_match import PUBLIC_MAIL_DOMAINS, DealTarget, email_domain, match_deals
+from bot.domain.stages import Stage
 from bot.messages import Message
+from bot.schedule.jobs import CANCELLED as JOB_CANCELLED
 from bot.schedule.jobs import FINISHED, JobStore, iso, parse
 from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, occurrences
 from bot.services.calendar_jobs import cancel_post, ensure_post
@@ -26,6 +28,8 @@ JOBS_KEPT = timedelta(days=60)
 MAX_PEOPLE = 8
 CHOICES_SHOWN = 5  # channels offered for one meeting; the DM counts the rest
 MEMBERSHIP_KEPT = timedelta(minutes=10)
+ZOOM_JOB_PREFIX = "zoom:"
+SAME_CALL = timedelta(minutes=20)  # a Zoom call and a calendar meeting ending this close are one call
 
 
 class MeetingPlanner:
@@ -118,9 +122,10 @@ class MeetingPlanner:
         if old_channel and (single is None or old_channel != single.channel):
             cancel_post(self._jobs, Scope(workspace, old_channel), job_id, now)
         if single is not None and prompt is not None:
-            prompt = {**prompt, "topic": single.deal}
-            ensure_post(self._jobs, Scope(workspace, single.channel), job_id, due,
-                        Message("debrief_prompt", prompt), now, allow_new=fresh)
+            prompt = {**prompt, "topic": single.deal, "ended_at": occ.ends_at.isoformat()}
+            scope = Scope(workspace, single.channel)
+            ensure_post(self._jobs, scope, job_id, due, Message("debrief_prompt", prompt), now,
+                        allow_new=fresh and not self._zoom_asked(scope, due))
         choices = [t.channel for t in channels] if single is None and len(channels) > 1 else []
         if choices:
             options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}
@@ -140,6 +145,13 @@ class MeetingPlanner:
         }
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
+
+    def _zoom_asked(self, scope: Scope, due: datetime) -> bool:
+        """Zoom already told us this call ended (its prompt is planned or out): the feed was read
+        after the call, e.g. a meeting put in the calendar at the last minute. One call, one prompt."""
+        return bool(self._jobs.find(scope, lambda d: str(d.get("id", "")).startswith(ZOOM_JOB_PREFIX)
+                                    and d.get("status") != JOB_CANCELLED
+                                    and abs(parse(d["due_at"]) - due) <= SAME_CALL))
 
     def forget_owner(self, workspace: str, user: str, now: datetime) -> None:
         """A feed was disconnected: meetings it alone had lose their pending prompts now."""
@@ -190,7 +202,8 @@ class MeetingPlanner:
             if scope.channel_id.startswith("_"):
                 continue
             for deal in self._deals.all(scope):
-                targets.append(DealTarget(channel=scope.channel_id, deal=deal.name, domains=deal.domains))
+                targets.append(DealTarget(channel=scope.channel_id, deal=deal.name, domains=deal.domains,
+                                          in_play=deal.stage is not Stage.LOST))
         return targets
 
 

@@ -91,7 +91,9 @@ class Listening:
         topic = detect_meeting_end(text)
         if topic and subtype != "message_changed":
             if self._store.add_once(actor.scope, OFFER, f"debrief:{ts}", {"topic": topic}):
-                debrief.append(self.debrief_prompt(topic, speaker.user))
+                # Posted now, not by the scheduler: the wording for a shared channel is chosen here.
+                debrief.append(self.debrief_prompt(topic, speaker.user,
+                                                   partner_reads=self._ledger.externally_shared(actor.scope)))
         # "Got off the call with Acme, they'll send the PO Friday": the debrief asks for the
         # rest, and the promise already stated is offered as well.
         detection = detect_commitment(text, is_ours=is_ours)
@@ -209,9 +211,10 @@ class Listening:
 
     # --- prompts and settings -------------------------------------------------------------
 
-    def debrief_prompt(self, topic: str, user: str | None) -> Message:
-        """The post-meeting question, with a button to the debrief form."""
-        return Message("debrief_prompt", {"topic": topic, "user": user})
+    def debrief_prompt(self, topic: str, user: str | None, *, partner_reads: bool = False) -> Message:
+        """The post-meeting question, with a button to the debrief form; ``partner_reads``: the
+        channel is shared with the partner (Slack Connect), so the wording leaves our coaching out."""
+        return Message("debrief_prompt", {"topic": topic, "user": user, "partner_reads": partner_reads})
 
     def set_mode(self, actor: Actor, command: cmd.Listen) -> Outcome:
         """`/partner listen [suggest|auto|off]`."""

@@ -55,6 +55,7 @@ class Meetings:
         job_id = f"{_JOB_PREFIX}{digest[:16]}"
         earlier = [doc for doc in self._waiting(actor.scope, plan.topic) if doc["id"] != job_id]
         prompt = self._listening.debrief_prompt(plan.topic, actor.user)
+        prompt = Message(prompt.template, {**prompt.context, "ended_at": plan.ends_at.isoformat()})
         created = self._schedule_post(actor.scope, job_id, plan.ends_at, prompt) or self._revive(
             actor.scope, job_id, now)
         # The same topic asked for at another time is the meeting moving, not a second one:

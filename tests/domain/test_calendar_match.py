@@ -37,7 +37,13 @@ def test_a_name_inside_another_word_does_not_match():
 
 def test_internal_only_meetings_never_match_even_with_the_name_in_the_title():
     assert match_deals("Acme deal prep", ["me@ourco.com", "you@ourco.com"], DEALS, US) == []
-    assert match_deals("Acme deal prep", [], DEALS, US) == []
+    assert match_deals("Acme deal prep", ["me@ourco.com"], DEALS, US) == []  # a personal block
+
+
+def test_a_meeting_listing_nobody_is_matched_by_its_title():
+    # Outlook's published feeds leave attendees and organiser out: the title is all there is.
+    assert match_deals("Acme QBR", [], DEALS, US) == [ACME]
+    assert match_deals("Focus time", [], DEALS, US) == []
 
 
 def test_a_domain_match_beats_a_name_in_the_title():
@@ -116,3 +122,26 @@ def test_bad_addresses_are_refused_without_repeating_them(url, says):
 
 def test_allow_private_permits_http_and_loopback_for_tests_and_the_demo():
     assert check_feed_url("http://127.0.0.1:8000/x.ics", allow_private=True) == "http://127.0.0.1:8000/x.ics"
+
+
+@pytest.mark.parametrize(("attendee", "matched"), [
+    ("jane@eu.acme.com", [ACME]),  # a subdomain is the company's
+    ("jane@ACME.COM", [ACME]),
+    ("x@notacme.com", []),  # a lookalike is someone else
+    ("x@acme.com.evil.io", []),
+    ("x@acme.co", []),
+])
+def test_an_attendee_domain_matches_the_deals_domain_or_a_subdomain_of_it(attendee, matched):
+    assert match_deals("Sync", ["me@ourco.com", attendee.lower()], DEALS, US) == matched
+
+
+def test_our_own_subdomains_are_internal():
+    assert match_deals("Acme prep", ["me@ourco.com", "bob@eu.ourco.com"], DEALS, US) == []
+
+
+def test_within_a_channel_the_named_deal_then_a_live_one_comes_first():
+    lost = DealTarget("C1", "Acme Corp", ("acme.com",), in_play=False)
+    live = DealTarget("C1", "Acme Expansion", ("acme.com",))
+    attendees = ["me@ourco.com", "jane@acme.com"]
+    assert match_deals("Pricing call", attendees, [lost, live], US) == [live, lost]
+    assert match_deals("Acme Corp win-back", attendees, [live, lost], US) == [lost, live]

@@ -93,8 +93,11 @@ def walk_every_surface(slack, bot, emulator, clock) -> set[str]:
     slack.command("digest now", user=ALICE, channel=DEAL)
     slack.command(f"deal {hostile(60, seed=11).replace(' ', '_')} signed", user=ALICE, channel=DEAL)
     bot.wait_idle()
-    # Daily for three days: the debrief prompt, the reminders the day before and when overdue;
+    # An hour on: the debrief prompt (a debrief is asked for within hours of the meeting, never
+    # a day late). Then daily for three days: the reminders the day before and when overdue;
     # then a week on: the digest and the first check-ins. A sweep plans, then posts.
+    clock.advance(timedelta(hours=1))
+    bot.runtime.services.schedule.sweep()
     for days in (1, 1, 1, 6):
         clock.advance(timedelta(days=days))
         bot.runtime.services.schedule.sweep()

@@ -27,6 +27,12 @@ def make_debrief_submission_handler(services: Services) -> Callable[..., None]:
         channel = actor.scope.channel_id
         lines, wiifm = read_debrief(view.get("state", {}).get("values", {}))
         errors = services.debriefs.validate(lines, wiifm, actor)
+        # The form writes both sides of our ledger, which only our team logs: the button refuses
+        # a partner in a Slack Connect channel, and so does the submission itself.
+        user = body.get("user") or {}
+        if channel and services.plans is not None and services.directory.is_partner(
+                actor.scope.workspace, channel, actor.user, user.get("team_id")):
+            errors = {"give_1": Refusal("partner_cannot_log")}
         if errors or not channel:
             ack(**form_errors(errors or {"give_1": Refusal("form_channel_lost")}))
             return
