@@ -38,6 +38,10 @@ LOOKUP_TIMEOUT = 1.5
 #: is cached), and missed its 3 seconds.
 SLOW_SLACK_SECONDS = 30.0
 _USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,30}$")
+#: How many members not yet known :meth:`Directory.has_outsiders` asks users.info about at
+#: once: it runs before some acks (a stage change), and a big channel's first post after a
+#: start would otherwise ask about every member in a row. The rest are asked on later posts.
+GUEST_LOOKUPS_PER_CHECK = 5
 
 
 class _TtlCache:
@@ -240,7 +244,17 @@ class Directory:
         members = self._members(workspace, channel_id)
         if members is None:
             return True
-        return any(self._profile(workspace, member).get("guest") for member in members)
+        asked = 0
+        for member in sorted(members):
+            cached = self._profiles.get((workspace, member))
+            if not isinstance(cached, dict):
+                if asked >= GUEST_LOOKUPS_PER_CHECK:
+                    continue  # not known yet: asked about on a later post
+                asked += 1
+                cached = self._profile(workspace, member)
+            if cached.get("guest"):
+                return True
+        return False
 
     def channels_of(self, workspace: str, user_id: str) -> set[str]:
         """Ids of the conversations the user is a member of."""

@@ -360,3 +360,23 @@ def test_posts_to_a_channel_with_a_guest_leave_private_items_out(bot, with_guest
     [prompt] = emulator.wait_for_count("chat.postMessage", 1)
     text = all_text(prompt.args)
     assert "the signed NDA" in text and "budget ceiling" not in text
+
+
+def test_looking_for_guests_asks_slack_about_a_few_members_at_a_time(emulator, log):
+    # It runs before the ack of a stage change: a big channel's first post after a start asks
+    # about at most a few members, the next posts about the next few, until the guest is found.
+    from bot.slack.client import build_client
+    from bot.slack.directory import GUEST_LOOKUPS_PER_CHECK, Directory
+
+    members = [f"U0MEMBER{n:02d}" for n in range(12)]
+    for member in members:
+        emulator.add_user(member)
+    emulator.add_user("U0ZGUEST", guest=True)  # sorts last
+    emulator.add_channel("C0BIG", "deal-big", members=[*members, "U0ZGUEST"])
+    directory = Directory(build_client(emulator.token or "xoxb-local-demo", emulator.api_url))
+    seen = []
+    for _ in range(3):
+        seen.append(directory.has_outsiders("T0001", "C0BIG"))
+        assert len(emulator.calls_to("users.info")) <= GUEST_LOOKUPS_PER_CHECK * len(seen)
+    assert seen == [False, False, True]
+    assert directory.has_outsiders("T0001", "C0BIG") and len(emulator.calls_to("users.info")) == 13
