@@ -184,12 +184,15 @@ class CalendarService:
         if chosen and chosen != channel:
             return error("calendar_choice_taken")
         now = self.clock.now()
+        ended = parse(record["due_at"]) - POST_DELAY
+        if prompt_is_stale(ended, now):
+            return error("calendar_choice_too_late")  # the prompt would never be posted
         self.feeds.put_meeting(workspace, digest, {**record, "chosen_channel": channel})
         due = max(parse(record["due_at"]), now)
         deal = (record.get("deals") or {}).get(channel) or record["prompt"]["topic"]
-        ended = (parse(record["due_at"]) - POST_DELAY).isoformat()
         ensure_post(self._jobs, Scope(workspace, channel), record["job_id"], due,
-                    Message("debrief_prompt", {**record["prompt"], "topic": deal, "ended_at": ended}),
+                    Message("debrief_prompt", {**record["prompt"], "topic": deal,
+                                               "ended_at": ended.isoformat()}),
                     now, allow_new=True)
         cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest), now)
         return Outcome(reply=Message("calendar_chosen", {"channel": channel, "title": record["title"]}))

@@ -565,3 +565,20 @@ def test_folded_lines_and_bare_newlines_are_read(desk):
     assert "\r\n " in body
     desk.connect(vcalendar(body).replace(b"\r\n", b"\n"))
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_channel_chosen_days_after_the_meeting_is_answered_as_too_late_and_posts_nothing(desk):
+    # The meeting matched Acme in two channels; its owner answers the DM two days later.
+    desk.deal()
+    desk.deal("Acme EU", "acme.com", channel=GLOBEX)
+    desk.connect(vcalendar(vevent("choose-late", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [question] = [m for m in desk.emulator.messages() if "Which deal" in m.get("text", "")]
+    chosen = next(v for v in action_values(question, "calendar_choose") if v.endswith(GLOBEX))
+    desk.clock.set(TUE_UTC + timedelta(days=2))
+    desk.slack.action("calendar_choose", chosen, user=ALICE, channel=question["channel"])
+    desk.emulator.wait_for_count("response_url", 1)
+    [answer] = [all_text(c.args) for c in desk.emulator.calls_to("response_url")]
+    assert "too long ago" in answer and ":warning:" in answer
+    desk.at(TUE_UTC + timedelta(days=2, minutes=5))
+    assert debriefs(desk.emulator, GLOBEX) == [] and debriefs(desk.emulator) == []
