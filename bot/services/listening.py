@@ -19,6 +19,10 @@ from bot.store import Scope, Store
 
 OFFER = "offer"
 MAX_PATTERNS = 10
+#: The CRM posts of a channel already applied (their last few, in one document): Slack's retry
+#: of a post that reaches the bot after a restart (when the event id is forgotten) is news of
+#: nothing, and applied again it would move the deal back past the posts that followed it.
+CRM_SEEN, CRM_SEEN_KEY, CRM_SEEN_KEPT = "crm-seen", "recent", 200
 # Message subtypes that are people talking (others are joins, topic changes, …).
 HUMAN_SUBTYPES = {None, "", "thread_broadcast", "file_share", "me_message"}
 
@@ -121,9 +125,29 @@ class Listening:
             # An edit that says what the post said (a card re-rendered, a preview added) is
             # news of nothing: applied again, a days-old post would move the deal back.
             return Noticed()
+        edited = message.get("edited") if isinstance(message.get("edited"), dict) else {}
+        post = f"{message.get('ts')}:{edited.get('ts') or ''}"  # an edit is a delivery of its own
+        delivery = f"{post}:{change.deal.casefold()}:{change.stage.value}"
+        if not self._first_crm_delivery(actor.scope, delivery):
+            return Noticed()
         crm_actor = Actor(actor.scope, "crm", actor.tz)
         outcome = self._partner.set_stage(crm_actor, change.deal, change.stage, source="crm")
         return Noticed(posts=outcome.posts, signed=outcome.signed, signer=crm_actor)
+
+    def _first_crm_delivery(self, scope: Scope, delivery: str) -> bool:
+        """Remember a CRM post (its ts, edit, deal and stage); False when it was seen already."""
+        first = True
+
+        def change(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+            nonlocal first
+            seen = list((doc or {}).get("deliveries") or [])
+            if delivery in seen:
+                first = False
+                return doc
+            return {"deliveries": [*seen, delivery][-CRM_SEEN_KEPT:]}
+
+        self._store.update(scope, CRM_SEEN, CRM_SEEN_KEY, change)
+        return first
 
     def _on_commitment(self, speaker: Actor, ts: str, text: str, found: Detection) -> Noticed:
         offer = {

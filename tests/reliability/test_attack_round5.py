@@ -380,3 +380,38 @@ def test_looking_for_guests_asks_slack_about_a_few_members_at_a_time(emulator, l
         assert len(emulator.calls_to("users.info")) <= GUEST_LOOKUPS_PER_CHECK * len(seen)
     assert seen == [False, False, True]
     assert directory.has_outsiders("T0001", "C0BIG") and len(emulator.calls_to("users.info")) == 13
+
+
+# ------------------------------------------------------------------ CRM posts retried after a restart
+
+
+def test_a_crm_post_retried_by_slack_after_a_restart_does_not_move_the_deal_back(
+        bot, slack, emulator, clock, tmp_path, log):
+    def crm(driver, text, ts, event_id, **retry):
+        return driver.message(text, user="U0CRMBOT", channel=DEAL, subtype="bot_message", bot_id="B0CRM",
+                              ts=ts, event_id=event_id, **retry)
+
+    crm(slack, "Deal stage changed: Acme Corp → Proposal", "1700000500.000100", "Ev0PROPOSAL")
+    crm(slack, "Deal stage changed: Acme Corp → Negotiation", "1700000600.000100", "Ev0NEGOTIATION")
+    bot.wait_idle()
+    assert deal_stage(bot) == "negotiation"
+    bot.stop()  # a deploy, while Slack still retries the first post (its ack went missing)
+    with LocalBot(emulator, tmp_path / "db.json", clock, webhook_secret="whsec-test") as restarted:
+        quiet(restarted)
+        posts = len(emulator.calls_to("chat.postMessage"))
+        retry = crm(restarted.driver, "Deal stage changed: Acme Corp → Proposal", "1700000500.000100",
+                    "Ev0PROPOSAL", retry_num=1)
+        assert retry.status_code == 200
+        restarted.wait_idle()
+        assert deal_stage(restarted) == "negotiation" and len(emulator.calls_to("chat.postMessage")) == posts
+        # A real edit of that post to a new stage is news, and still moves the deal.
+        edited = {"type": "message", "subtype": "message_changed", "channel": DEAL, "ts": "1700000700.000100",
+                  "message": {"type": "message", "subtype": "bot_message", "bot_id": "B0CRM",
+                              "text": "Deal stage changed: Acme Corp → Signed", "ts": "1700000500.000100",
+                              "edited": {"user": "B0CRM", "ts": "1700000700.000000"}},
+                  "previous_message": {"type": "message", "subtype": "bot_message", "bot_id": "B0CRM",
+                                       "text": "Deal stage changed: Acme Corp → Proposal",
+                                       "ts": "1700000500.000100"}}
+        restarted.driver.event(edited)
+        restarted.wait_idle()
+        assert deal_stage(restarted) == "signed"
