@@ -614,3 +614,15 @@ def test_a_late_meeting_spanning_the_night_the_clocks_go_back_ends_at_its_real_e
     desk.connect(vcalendar(event))
     assert desk.count(utc(2027, 11, 7, 6, 36)) == 0  # two hours of wall clock is not its end
     desk.prompted_once_after(utc(2027, 11, 7, 7, 30))
+
+
+def test_a_title_carrying_mentions_and_links_is_shown_as_text(desk):
+    desk.deal()
+    title = "Acme Corp <!channel> <@U0BOB> <http://x|y> — Präsentation 🚀"
+    desk.connect(vcalendar(vevent("inject", TUE_UTC, title=title)))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    [post] = debriefs(desk.emulator)
+    shown = post["blocks"][0]["text"]["text"]
+    assert "<!channel>" not in shown and "<http://x|y>" not in shown and "<@U0BOB>" not in shown
+    assert "&lt;!channel&gt;" in shown and "Präsentation 🚀" in shown
+
