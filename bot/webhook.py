@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -30,6 +28,7 @@ from bot.slack.client import token_workspace
 from bot.slack.poster import post
 from bot.slack.request_shape import loads_json
 from bot.timestamped_signature import MAX_SKEW_SECONDS, signature_problem, timestamped_signature
+from bot.webhook_receipts import WebhookReceipts
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -39,8 +38,6 @@ log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "x-partner-coach-signature"
 TIMESTAMP_HEADER = "x-partner-coach-timestamp"
 VERSION = "v1"
-#: Where event ids are remembered (per channel scope).
-EVENT_KIND = "webhook-event"
 _MAX_ID = 200
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,20}$")
 _TEAM_ID = re.compile(r"^T[A-Z0-9]{2,20}$")
@@ -62,31 +59,6 @@ def signed_headers(secret: str, body: bytes, timestamp: int | None = None) -> di
     }
 
 
-class _RecentSignatures:
-    """Signatures accepted in the last few minutes: the same request again is a replay (or a
-    retry) within the window its timestamp allows. Beyond it, the timestamp refuses it."""
-
-    def __init__(self, keep_seconds: float, size: int = 10_000) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._keep = keep_seconds
-        self._size = size
-        self._lock = threading.Lock()
-
-    def first_time(self, signature: str, now: float) -> bool:
-        with self._lock:
-            while self._seen and (next(iter(self._seen.values())) < now - self._keep
-                                  or len(self._seen) > self._size):
-                self._seen.popitem(last=False)
-            if signature in self._seen:
-                return False
-            self._seen[signature] = now
-            return True
-
-    def forget(self, signature: str) -> None:
-        with self._lock:
-            self._seen.pop(signature, None)
-
-
 class DealWebhook:
     """Verifies, validates, then applies ``{"deal", "stage", "channel"}`` like `/partner deal`.
 
@@ -103,23 +75,32 @@ class DealWebhook:
         self._own_workspace: str | None = None
         # Wall-clock seconds, as the sender's timestamp is (not the bot's injectable clock).
         self._now = now
-        self._recent = _RecentSignatures(2 * MAX_SKEW_SECONDS)
+        self._receipts_made: WebhookReceipts | None = None
 
     def __call__(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
         refused = self._verify(body, headers)
         if refused is not None:
             return 401, {"ok": False, "error": refused}
         signature = headers[SIGNATURE_HEADER].strip()
-        if not self._recent.first_time(signature, self._now()):
+        # Remembered in the store: a replay within the timestamp's minutes changes nothing,
+        # even after a restart or when it reaches another process.
+        if not self._receipts.first_signature(signature, datetime.fromtimestamp(self._now(), UTC)):
             return 200, {"ok": True, "duplicate": True, "changed": False}
         try:
             status, answer = self._handle(body)
         except BaseException:
-            self._recent.forget(signature)  # not applied: a retry must get through
+            self._receipts.forget_signature(signature)  # not applied: a retry must get through
             raise
         if status != 200:
-            self._recent.forget(signature)
+            self._receipts.forget_signature(signature)
         return status, answer
+
+    @property
+    def _receipts(self) -> WebhookReceipts:
+        # Made on first use: checking a signature alone needs no store.
+        if self._receipts_made is None:
+            self._receipts_made = WebhookReceipts(self._services.store)
+        return self._receipts_made
 
     def _verify(self, body: bytes, headers: dict[str, str]) -> str | None:
         """Why the request is refused (the error code), or None when it is signed and fresh."""
@@ -174,16 +155,15 @@ class DealWebhook:
         except SlackApiError as exc:
             return 400, {"ok": False, "error": str(exc.response.get("error", "slack_error"))}
         actor = self._services.actor(workspace, channel, "crm-webhook")
-        store = self._services.store
-        if event_id is not None and not store.add_once(actor.scope, EVENT_KIND, event_id,
-                                                       {"at": self._services.clock.now().isoformat()}):
+        if event_id is not None and not self._receipts.first_event(actor.scope, event_id,
+                                                                   self._services.clock.now()):
             return 200, {"ok": True, "duplicate": True, "changed": False}
         try:
             outcome = self._services.partner.set_stage(actor, deal.strip(), stage, source="webhook",
                                                        occurred_at=occurred_at)
         except BaseException:
             if event_id is not None:  # not applied: the CRM's retry must get through
-                store.delete(actor.scope, EVENT_KIND, event_id)
+                self._receipts.forget_event(actor.scope, event_id)
             raise
         for name in outcome.signed:
             self._services.on_signed(actor, name)

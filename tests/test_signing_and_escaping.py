@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup
 
 from bot.messages import Raw, _channel, _finalize, _json_body, _plain, _user, mrkdwn_escape
-from bot.webhook import MAX_SKEW_SECONDS, DealWebhook, _RecentSignatures, sign, signed_headers
+from bot.webhook import MAX_SKEW_SECONDS, DealWebhook, sign, signed_headers
 
 SECRET = "s3cret"
 NOW = 1_700_000_000
@@ -84,26 +84,6 @@ def test_twelve_digit_timestamps_are_still_read():
     assert verify(headers(timestamp="0" * 2 + str(NOW))) is None  # 12 characters
 
 
-def test_a_signature_is_accepted_once_within_its_window():
-    recent = _RecentSignatures(keep_seconds=600, size=3)
-    assert recent.first_time("a", 0) and not recent.first_time("a", 599)
-    recent.forget("a")
-    assert recent.first_time("a", 600)  # forgotten: a retry of a refused request gets through
-    recent.forget("never seen")  # harmless
-    assert recent.first_time("b", 1000)
-    assert recent.first_time("a", 1201)  # its 600 s passed (seen at 600)
-    assert not recent.first_time("b", 1599)  # b's hadn't
-
-
-def test_old_signatures_are_dropped_when_too_many():
-    recent = _RecentSignatures(keep_seconds=600, size=2)
-    for name in "abc":
-        assert recent.first_time(name, 0)
-    assert recent.first_time("d", 0)  # over the size: the oldest ("a") made room
-    assert recent.first_time("a", 0)
-    assert not recent.first_time("d", 0)
-
-
 # --- escaping --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "escaped"), [
@@ -151,20 +131,6 @@ def test_channel_links_only_real_ids(value, shown):
 def test_plain_text_is_json_escaped_only():
     assert _plain('<!channel> & "x"\n') == r'<!channel> & \"x\"\n'
     assert _plain(3) == "3" and isinstance(_plain("x"), Raw)
-
-
-def test_the_window_ends_exactly_keep_seconds_after_a_signature_was_seen():
-    recent = _RecentSignatures(keep_seconds=600)
-    assert recent.first_time("x", 0)
-    assert not recent.first_time("x", 600)  # seen 600 s ago: still remembered
-    assert recent.first_time("y", 600.5) and recent.first_time("x", 600.5)
-
-
-def test_ten_thousand_signatures_are_remembered():
-    recent = _RecentSignatures(keep_seconds=600)
-    for n in range(10_001):
-        recent.first_time(str(n), 0)
-    assert not recent.first_time("1", 0) and recent.first_time("0", 0)  # only the oldest made room
 
 
 # --- the webhook end to end, in process --------------------------------------------------------

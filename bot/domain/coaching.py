@@ -49,6 +49,8 @@ WIIFT_REPEAT_DAYS = 7
 CELEBRATE_WITHIN_DAYS = 7
 # A promise we broke (dropped after its due date) is owned within a week of dropping it, once.
 BROKEN_NEWS_DAYS = 7
+# Three of theirs kept while we have delivered nothing: "on track" says the exchange runs their way.
+THEIR_WAY_AFTER_KEPT = 3
 # On the day one of ours falls due, "on track" names it, at most once a day.
 DUE_TODAY_REPEAT_DAYS = 1
 # Three days on the shared plan without their yes: the expectation deserves saying out loud again.
@@ -240,7 +242,7 @@ def assess(history: ChannelHistory, records: tuple[SideRecord, SideRecord] | Non
         "ours_overdue": ours.overdue, "ours_kept_late": ours.kept_late,
         "theirs_promised": theirs.promised, "theirs_kept": theirs.kept,
         "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue, "theirs_open": theirs.open,
-        "ours_broken": ours.broken,
+        "ours_broken": ours.broken, "theirs_broken": theirs.broken,
         # Read by the partner too: the words speak to our owner, never about "them" behind their back.
         "partner_reads": history.partner_reads,
     }
@@ -497,8 +499,13 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     if signed and signed_at is not None and ours.open:
         kept_since = sum(1 for c in history.items if c.side == "give" and c.status == "done"
                          and c.closed_at is not None and c.closed_at >= signed_at)
+        # Name the promise to close next: the one due first, else the oldest undated one.
+        next_item = ours.oldest_due or min(
+            (c for c in history.items if c.side == "give" and c.is_open),
+            key=lambda c: c.number, default=None)
         found.append(Nudge(FOLLOW_THROUGH, {
-            **base, "next_due": ours.next_due, "kept_since_signature": kept_since,
+            **base, **_item_facts("item", next_item),
+            "next_due": ours.next_due, "kept_since_signature": kept_since,
             "signed_on": signed_at.date()}))
     unexplained = ours.promised if history.benefit_noted_at is None else sum(
         1 for c in history.items if c.side == "give" and c.status != "dropped"
@@ -513,7 +520,8 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     elif ours.promised > 0 and theirs.promised > 0:
         # "Nothing needs you" would be false on the day one of ours falls due.
         due_today = ours.due_next if ours.next_due == history.today else 0
-        found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today}))
+        their_way = theirs.kept >= THEIR_WAY_AFTER_KEPT and ours.kept == 0 and ours.open > 0
+        found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today, "their_way": their_way}))
     return found
 
 

@@ -331,10 +331,12 @@ class SlackEmulator:
         is_bot: bool = False,
         team_id: str | None = None,
         email: str | None = None,
+        guest: bool = False,
     ) -> Args:
         """Register (or replace) a user answered by ``users.info`` (and, with an ``email``,
         ``users.lookupByEmail``); return the user object. ``team_id`` other than the
-        emulator's own makes a Slack Connect guest."""
+        emulator's own makes a Slack Connect guest; ``guest`` a (multi-channel) guest
+        account of the emulator's own workspace."""
         name = name or default_user_name(user_id)
         real_name = real_name or name.replace(".", " ").title()
         try:
@@ -353,6 +355,8 @@ class SlackEmulator:
             "tz_label": label,
             "tz_offset": offset,
             "is_bot": is_bot,
+            "is_restricted": guest,
+            "is_ultra_restricted": False,
             "profile": {"real_name": real_name, "display_name": name,
                         **({"email": email} if email else {})},
         }

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, views
+from bot.listeners import actions, commands, events, unknown, views
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -14,5 +14,5 @@ if TYPE_CHECKING:
 
 def register_all(app: App, services: Services) -> None:
     """Attach every listener to the app."""
-    for module in (commands, events, actions, views):
+    for module in (commands, events, actions, views, unknown):  # unknown last: the rest
         module.register(app, services)

@@ -64,7 +64,12 @@ class Listening:
         """
         subtype = event.get("subtype")
         if subtype == "message_deleted":
-            return self._on_deleted(actor.scope, str(event.get("deleted_ts") or ""))
+            before = event.get("previous_message") if isinstance(event.get("previous_message"), dict) else {}
+            author = str(before.get("user") or "")
+            # A partner taking their words back doesn't take back what we logged of them:
+            # only our team drops items (the partner's own buttons and commands can't either).
+            by_partner = bool(author) and is_partner is not None and is_partner(author)
+            return self._on_deleted(actor.scope, str(event.get("deleted_ts") or ""), drop=not by_partner)
         message = event.get("message") if subtype == "message_changed" else event
         if not isinstance(message, dict):
             return Noticed()
@@ -136,12 +141,13 @@ class Listening:
             return Noticed()
         return Noticed(ephemeral=Message("listen_offer", {"offer": offer, "ts": ts}))
 
-    def _on_deleted(self, scope: Scope, ts: str) -> Noticed:
-        """A deleted message withdraws its offer; an item auto-logged from it is dropped."""
+    def _on_deleted(self, scope: Scope, ts: str, *, drop: bool = True) -> Noticed:
+        """A deleted message withdraws its offer; an item auto-logged from it is dropped
+        (unless not ``drop``: a partner deleted it)."""
         offer = self._store.get(scope, OFFER, ts) if ts else None
         if offer is None:
             return Noticed()
-        if offer.get("state") == "logged" and offer.get("source") == "auto" and offer.get("number"):
+        if drop and offer.get("state") == "logged" and offer.get("source") == "auto" and offer.get("number"):
             self._ledger.close(scope, int(offer["number"]), "dropped", "message-deleted")
         self._store.put(scope, OFFER, ts, {**offer, "state": "withdrawn"})
         return Noticed()

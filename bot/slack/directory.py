@@ -38,6 +38,10 @@ LOOKUP_TIMEOUT = 1.5
 #: is cached), and missed its 3 seconds.
 SLOW_SLACK_SECONDS = 30.0
 _USER_ID = re.compile(r"^[UW][A-Z0-9_]{2,30}$")
+#: How many members not yet known :meth:`Directory.has_outsiders` asks users.info about at
+#: once: it runs before some acks (a stage change), and a big channel's first post after a
+#: start would otherwise ask about every member in a row. The rest are asked on later posts.
+GUEST_LOOKUPS_PER_CHECK = 5
 
 
 class _TtlCache:
@@ -128,6 +132,8 @@ class Directory:
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
             return {}
         profile = {k: str(user[k]) for k in ("tz", "team_id", "real_name") if user.get(k)}
+        if user.get("is_restricted") or user.get("is_ultra_restricted"):
+            profile["guest"] = "1"  # a single- or multi-channel guest of the workspace
         enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
         if enterprise:
             profile["enterprise_id"] = str(enterprise)
@@ -143,8 +149,9 @@ class Directory:
         Unknown users and failed look-ups count as local: a mention in a deal channel is a
         colleague far more often than a guest.
         """
-        home = self._profile(workspace, user_id).get("team_id")
-        return not (home and team_id and home != team_id)
+        profile = self._profile(workspace, user_id)
+        home = profile.get("team_id")
+        return not (profile.get("guest") or (home and team_id and home != team_id))
 
     def user_email(self, workspace: str, user_id: str) -> str | None:
         """The user's e-mail address (needs users:read.email), or None."""
@@ -213,7 +220,13 @@ class Directory:
 
         Someone Slack says is from another organisation stays a partner while Slack can't say
         whether the channel is shared: they can only be here if it is.
+
+        A guest account of our own workspace (single- or multi-channel guest: how partners were
+        invited before Slack Connect, and still often are) is an outsider in every channel,
+        shared or not: Slack says so in users.info (cached a day).
         """
+        if channel_id and self._profile(workspace, user_id).get("guest"):
+            return True
         if payload_team and payload_team == Workspace.from_key(workspace).team_id:
             return False
         team, enterprise = self.home_team(workspace, user_id)
@@ -221,6 +234,27 @@ class Directory:
         if vouched and not is_external(workspace, team or payload_team, enterprise):
             return False
         return bool(channel_id) and self.is_ext_shared(workspace, channel_id, if_unknown=vouched)
+
+    def has_outsiders(self, workspace: str, channel_id: str) -> bool:
+        """Someone outside our team can read the channel: it is shared with another organisation
+        (Slack Connect), or a guest account of our workspace is a member. True when Slack can't
+        say (an error, a timeout): a post can't be unread."""
+        if self.is_ext_shared(workspace, channel_id, if_unknown=True):
+            return True
+        members = self._members(workspace, channel_id)
+        if members is None:
+            return True
+        asked = 0
+        for member in sorted(members):
+            cached = self._profiles.get((workspace, member))
+            if not isinstance(cached, dict):
+                if asked >= GUEST_LOOKUPS_PER_CHECK:
+                    continue  # not known yet: asked about on a later post
+                asked += 1
+                cached = self._profile(workspace, member)
+            if cached.get("guest"):
+                return True
+        return False
 
     def channels_of(self, workspace: str, user_id: str) -> set[str]:
         """Ids of the conversations the user is a member of."""

@@ -13,6 +13,10 @@ from bot.action_ids import base_action_id
 COMMAND_FIELDS = ("command", "team_id", "channel_id", "user_id")
 # Where a message event keeps the message it edits, and the one before the edit.
 _MESSAGE_FIELDS = ("message", "previous_message")
+# Fields of a message (the event, or the message it edits) that Slack sends as text, and the
+# listeners read as such: a user id of {"id": …} was stored as the owner of a commitment.
+_MESSAGE_TEXT_FIELDS = ("user", "channel", "ts", "thread_ts", "text", "subtype", "bot_id", "deleted_ts",
+                        "team", "user_team", "source_team")
 # Slack's payloads nest a dozen levels at most (rich text lists in blocks in a message in
 # an event); far deeper would only make the listeners' recursive walks hit Python's limit.
 MAX_DEPTH = 64
@@ -165,6 +169,9 @@ def inspect(text: str, content_type: str) -> Inspected:
             # An edit or deletion carries the message as an object; the listeners read its fields.
             if not all(isinstance(event.get(key), dict | None) for key in _MESSAGE_FIELDS):
                 return Inspected("event whose message is not an object", "event", payload)
+            odd = _odd_message_fields(event) if event["type"] == "message" else None
+            if odd:
+                return Inspected(f"message event whose {odd} is not text", "event", payload)
         if "command" in payload:  # Slack sends commands as a form; a JSON one is read alike
             problem = _command_problem(payload)
             if problem:
@@ -183,6 +190,18 @@ def inspect(text: str, content_type: str) -> Inspected:
     if "command" in form:
         return Inspected(_command_problem(form), "command", form)
     return Inspected(None, "other", form)
+
+
+def _odd_message_fields(event: dict[str, Any]) -> str | None:
+    """The first field of a message event (or of the message it edits) that should be text
+    and isn't, or None."""
+    for where, message in (("", event), *((f"{key}.", event.get(key)) for key in _MESSAGE_FIELDS)):
+        if not isinstance(message, dict):
+            continue
+        for field in _MESSAGE_TEXT_FIELDS:
+            if not isinstance(message.get(field), str | None):
+                return where + field
+    return None
 
 
 def _command_problem(fields: dict[str, Any]) -> str | None:

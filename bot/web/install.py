@@ -48,10 +48,11 @@ def install_plans(services: Services, schedule: Schedule, settings: Settings) ->
         next_checkin=next_checkin, is_uninstalled=services.workspaces.is_uninstalled,
     )
     services.plans = plans
-    # Messages to a channel the partner's organisation shares leave private items out, and
-    # so do those to a channel Slack can't say about at the moment: a post can't be unread.
-    services.ledger.externally_shared = lambda scope: services.directory.is_ext_shared(
-        scope.workspace, scope.channel_id, if_unknown=True)
+    # Messages to a channel the partner's organisation shares, or where a guest account is a
+    # member, leave private items out, and so do those to a channel Slack can't say about at
+    # the moment: a post can't be unread.
+    services.ledger.externally_shared = lambda scope: services.directory.has_outsiders(
+        scope.workspace, scope.channel_id)
     services.partner.register(cmd.Share, plans.share)
     services.partner.register(cmd.Export, plans.export)
     services.partner.register(cmd.SetVisibility, plans.set_visibility)

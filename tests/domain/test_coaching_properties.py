@@ -260,3 +260,13 @@ def test_a_broken_promise_is_owned_and_an_agreed_one_is_not():
     history = ChannelHistory(items=[broken], now=NOW, today=TODAY)
     assert assess(history).id == OWN_BROKEN
     assert assess(replace(history, items=[replace(broken, mutual=True)])).id != OWN_BROKEN
+
+
+@given(history=histories())
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_walking_away_is_never_suggested_after_a_signature_nor_escalating_before_one(history):
+    """Signed or up for renewal, a stalled partner is escalated to their sponsor; before any
+    signature, the last resort is walking away. Neither advice appears on the wrong side of it."""
+    nudge = assess(history)
+    after = history.deal is not None and history.deal.stage.after_signature
+    assert nudge.id != ("walk_away" if after else "escalate"), (history.deal, nudge)

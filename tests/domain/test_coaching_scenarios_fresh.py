@@ -296,9 +296,11 @@ def check_words_match_numbers(nudge: Nudge, text: str, reason: str, b: Balance, 
     if "asked for" in words and "offered nothing" in words:
         assert gives == 0 and gets > 0 and not broken, words
     if "Every promise on both sides is kept" in words:
-        assert b.give.open == 0 and b.get.open == 0 and not broken, words
-    if "didn't keep" in words or "dropped after" in words:
+        assert b.give.open == 0 and b.get.open == 0 and not any(c.is_broken for c in items), words
+    if "didn't keep" in words:
         assert broken, words
+    if "dropped after" in words:
+        assert any(c.is_broken for c in items), words
     if "One of *our* promises" in words:
         assert b.give.overdue == 1, words
     if "Nothing needs you" in words:

@@ -212,6 +212,69 @@ SCENARIOS = [
              "restate_expectation", says=("2 of theirs have waited",), shared=4, benefit=ago(0)),
 ]
 
+# A second batch, written (expectations first) after the first was fixed.
+SCENARIOS += [
+    Scenario("renewal post, ours all kept and two of theirs open, not due: the renewal question",
+             [give(kept=200), get(due=-10), get(due=-20)], "stage_renewal",
+             says=("2 of theirs open", "we kept 1 of ours"), deal=renewing(0), stage_changed=True),
+    Scenario("in renewal, their item three days late: a friendly follow-up",
+             [give(kept=50), get("usage data", due=3)], "follow_up", says=("3 days overdue",),
+             deal=renewing(10)),
+    Scenario("in renewal twenty days, twelve days of their silence after we delivered: the brave talk",
+             [give(kept=15), get("security review", due=12)], "brave_conversation",
+             says=("we kept 1",), never=("since the signature",), deal=renewing(20, 400)),
+    Scenario("broken today and another kept yesterday: own the broken one first",
+             [give("audit export", due=5, dropped=0.5), give("SSO", kept=1), get(due=-5)], "own_broken",
+             says=("audit export",)),
+    Scenario("one broken promise owned three days ago, a new one broken since: owned again, alone",
+             [give("old one", due=10, dropped=4), give("audit export", due=3, dropped=1), get(due=-5)],
+             "own_broken", says=("audit export",), never=("2 of our",), given={"own_broken": [ago(3)]}),
+    Scenario("an undated promise dropped: never broken",
+             [give("intro to our CTO", dropped=1), give(kept=5), get(due=-3)], "on_track",
+             never=("broken",), benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("in renewal with nothing recorded at all: write down what we promised",
+             [], "empty", says=("nothing we promised them is written down",), deal=renewing(10)),
+    Scenario("lost post after two of ours were broken and nothing kept: no 'kept 0 of 0'",
+             [give(due=8, dropped=3), give(due=6, dropped=2), get(kept=4)], "stage_lost",
+             says=("We kept nothing, 2 broken",), deal=deal(Stage.LOST, 0), stage_changed=True),
+    Scenario("asking for more after everything we offered was broken: never 'offered nothing'",
+             [give(due=20, dropped=10), get(due=-5), get()], "asking_without_giving",
+             says=("dropped after the due date",), never=("offered nothing",)),
+    Scenario("renewed a week ago, the new term's onboarding open: follow through since the renewal",
+             [give("new-term onboarding", due=-5), give(kept=100), get(kept=90)], "follow_through",
+             says=("0 of ours kept since the signature",), deal=renewed(7), benefit=ago(0)),
+]
+
+# A third batch: their promises dropped after the due date (expectations written first).
+SCENARIOS += [
+    Scenario("everything of ours kept, one of theirs kept and one dropped after its date: never "
+             "'every promise kept'",
+             [give(kept=20), get(kept=15), get("reference call", due=12, dropped=5)], "on_track",
+             says=("1 of theirs broken",), never=("Every promise on both sides is kept",),
+             benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("their item dropped by agreement: every promise still counts as kept",
+             [give(kept=20), get(kept=15), agreed(get("reference call", due=12, dropped=5))], "on_track",
+             says=("Every promise on both sides is kept",), never=("broken",), benefit=ago(0),
+             given=TIPS_GIVEN),
+    Scenario("lost post after they let two promises lapse: the reflection counts them",
+             [give(kept=20), get(due=20, dropped=3), get(due=15, dropped=2)], "stage_lost",
+             says=("they kept nothing, 2 of theirs broken",), never=("0 of 0",),
+             deal=deal(Stage.LOST, 0), stage_changed=True),
+]
+
+# A fourth batch, expectations written before the model was changed for them.
+SCENARIOS += [
+    Scenario("they kept four in a row and we have delivered nothing yet: on track, but it runs their way",
+             [give("pilot workspace", due=-6), *[get(kept=n + 2) for n in range(4)]], "on_track",
+             says=("runs their way", "they promised 4 and kept 4"), never=("Nothing needs you", "generous"),
+             benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("they kept exactly three and we nothing yet: it runs their way",
+             [give("pilot workspace", due=-6), get(kept=4), get(kept=3), get(kept=2)], "on_track",
+             says=("they've delivered 3",), benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("they kept two and we nothing yet: too early to call it one-way",
+             [give("pilot workspace", due=-6), get(kept=3), get(kept=2)], "on_track",
+             never=("runs their way",), benefit=ago(0), given=TIPS_GIVEN),
+]
 
 # Posts the partner's people read (a Slack Connect channel: digest, check-in, stage post).
 PARTNER_READS = [
@@ -230,6 +293,17 @@ PARTNER_READS = [
     Scenario("a shared channel's digest after we broke a promise: owned in the open",
              [give("security pack", due=5, dropped=2), get(due=-5)], "own_broken",
              says=("security pack",), never=("Tell them",)),
+    # second batch
+    Scenario("a shared channel's check-in with our promises open: no 'what they'll remember' aloud",
+             [give("admin training", due=-5), give(kept=20), get(kept=15)], "follow_through",
+             says=("admin training",), never=("they'll remember",), deal=deal(Stage.SIGNED, 7),
+             benefit=ago(0)),
+    Scenario("a shared channel's signing post: no talk of losing a partner in front of them",
+             [give("onboarding", due=-5), get(due=-9)], "stage_signed",
+             never=("lose a partner", "they'll remember"), deal=deal(Stage.SIGNED, 0), stage_changed=True),
+    Scenario("a shared channel's renewal post while ours is late: owned in the open",
+             [give("quarterly report", due=3), get(kept=50)], "our_late", says=("post a new date",),
+             never=("Tell them before",), deal=renewing(0), stage_changed=True),
     Scenario("a shared channel's renewal post: no coaching tactics about them in front of them",
              [give(kept=300), get(kept=250)], "stage_renewal", never=("they'll remember", "pitch"),
              deal=renewing(0), stage_changed=True),

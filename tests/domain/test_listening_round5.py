@@ -19,6 +19,8 @@ from tests.domain.test_listening_round3 import CORPUS, load_rows, score_round3
 NOW = datetime(2027, 4, 13, 15, 0, tzinfo=UTC)
 
 ROWS = load_rows("commitments_round5.tsv")
+# Sitting 5a is the first 383 rows; 5b, written after 5a's fixes, the rest.
+SITTING_A = 383
 
 
 def test_round5_is_large_varied_and_new() -> None:
@@ -35,8 +37,8 @@ def test_round5_is_large_varied_and_new() -> None:
     assert all(row.what in row.text.lower() for row in ROWS if row.what)
 
 
-# Measured after the round 5 fixes: precision 0.980, recall 0.995, side, due and what 1.000
-# (bench/listening_round5.py). The floors sit a little below, so one more slip fails loudly.
+# Measured after the round 5 fixes (both sittings): precision 0.979, recall 0.996, side and due
+# 1.000, what 0.996 (bench/listening_round5.py). The floors sit a little below.
 FLOORS = {"precision": 0.97, "recall": 0.98, "side": 0.99, "due": 0.98, "what": 0.98}
 
 
@@ -110,6 +112,11 @@ def _is_ours(user_id: str) -> bool:
         ("Acme will fill the supplier onboarding form by Friday", "get",
          "fill the supplier onboarding form", "Friday"),
         ("their AP will do the wire transfer tomorrow", "get", "do the wire transfer", "tomorrow"),
+        # round 5b: starting a project for them, switching something on
+        ("we'll start the data migration for Initech on Monday", "give",
+         "start the data migration for Initech", "Monday"),
+        ("I'll switch on the audit log export for their admins by Friday", "give",
+         "switch on the audit log export for their admins", "Friday"),
     ],
 )
 def test_round5_readings(text: str, side: str, what: str, due: str | None) -> None:
@@ -145,6 +152,9 @@ def test_round5_readings(text: str, side: str, what: str, due: str | None) -> No
         "Ravi will walk through our Q3 pipeline on Friday",
         # a present-tense habit is not a promise
         "we send them a usage report every Friday",
+        # round 5b: a guess about what they will ask for; starting to think is no delivery
+        "they'll ask about the SLA credits on Thursday's call",
+        "I'll start thinking about the renewal strategy next week",
     ],
 )
 def test_round5_look_alikes_stay_quiet(text: str) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
-from tests.e2e.helpers import all_text, coaching_paragraphs, nudges, reply_text
+from tests.e2e.helpers import all_text, coaching_paragraphs, nudges, reply, reply_text
 from tests.e2e.test_coaching_round3 import DANA, SHARED
 from tests.e2e.test_coaching_wisdom import nudge_of, stage_post
 from tests.e2e.test_mutual_plan import share
@@ -35,6 +35,8 @@ def test_our_promise_dropped_after_its_due_date_is_owned_once_as_broken(slack, c
     answer = slack.command("list", user=ALICE, channel=DEAL)
     assert nudge_of(answer) == "on_track"
     assert "1 of ours broken (dropped after the due date)" in reply_text(answer)
+    # The full list says which drop was a broken promise.
+    assert "_dropped after its due date_" in reply_text(slack.command("list all", user=ALICE, channel=DEAL))
 
 
 def test_a_late_promise_dropped_by_agreement_is_a_cancellation_not_a_broken_promise(slack, clock):
@@ -42,6 +44,13 @@ def test_a_late_promise_dropped_by_agreement_is_a_cancellation_not_a_broken_prom
     slack.command("get usage report by Dec 18", user=ALICE, channel=DEAL)
     slack.command("give onboarding call by Nov 24", user=ALICE, channel=DEAL)
     clock.advance(timedelta(days=4))
+    # Before anyone drops a dated promise of ours with the button, its confirmation says how it counts.
+    confirms = {block["block_id"]: element["confirm"]["text"]["text"]
+                for block in reply(slack.command("list", user=ALICE, channel=DEAL))["blocks"]
+                if block["type"] == "actions" for element in block["elements"] if "confirm" in element}
+    assert "counts as broken" in confirms["item_1"]
+    assert "`/partner drop 1 agreed` instead" in confirms["item_1"]
+    assert confirms["item_2"] == "It stays in the history as dropped."  # theirs
     answer = slack.command("drop 1 agreed", user=ALICE, channel=DEAL)
     text = reply_text(answer)
     assert "Dropped by agreement *#1*" in text
@@ -52,6 +61,8 @@ def test_a_late_promise_dropped_by_agreement_is_a_cancellation_not_a_broken_prom
     assert "Dropped by agreement *#3*" in reply_text(slack.command("drop 3 agreed", user=ALICE, channel=DEAL))
     answer = slack.command("list", user=ALICE, channel=DEAL)
     assert "broken" not in reply_text(answer)
+    everything = reply_text(slack.command("list all", user=ALICE, channel=DEAL))
+    assert everything.count("_dropped by agreement_") == 2 and "after its due date_" not in everything
     # Saying it twice changes nothing, and says so.
     assert "already dropped" in reply_text(slack.command("drop 3 agreed", user=ALICE, channel=DEAL))
 
@@ -134,3 +145,54 @@ def test_a_digest_the_partner_reads_asks_them_directly_to_confirm_an_expectation
     assert "waiting on the shared plan for a yes. Could you confirm it there" in text
     assert "they haven't said yes" not in text and "without their confirmation" not in text
     assert "has waited 4 days on the shared plan without a confirmation" in text
+
+
+def test_a_signing_and_its_check_in_in_a_shared_channel_speak_to_the_partner(slack, bot, emulator, clock):
+    """Slack Connect: no coaching tactics about them ("what they'll remember") where they read."""
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id="T0PARTNER")
+    emulator.add_channel(SHARED, "shared-acme", members=[ALICE, DANA], is_ext_shared=True)
+    slack.command("give onboarding workshop by Dec 18", user=ALICE, channel=SHARED)
+    slack.command("get kickoff attendee list by Dec 18", user=ALICE, channel=SHARED)
+    before = len(emulator.messages(SHARED))
+    sign(slack, bot, channel=SHARED)
+    emulator.wait_for(lambda calls: len(emulator.messages(SHARED)) > before)
+    post = all_text(emulator.messages(SHARED)[-1])
+    assert "Thank you, both teams" in post
+    assert "they'll remember" not in post and "lose a partner" not in post
+    clock.set(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))  # the 7-day check-in
+    bot.runtime.services.schedule.run_due()
+    [checkin] = posted(emulator, "checkin:acme:7", SHARED)
+    text = all_text(checkin)
+    assert nudges(checkin) == ["follow_through"]
+    assert "Next on our side: *#1* onboarding workshop, due Fri 18 Dec 2026" in text
+    assert "they'll remember" not in text
+
+
+def test_their_promise_dropped_after_its_due_date_is_never_called_kept(slack, clock):
+    slack.command("give pilot workspace", user=ALICE, channel=DEAL)
+    slack.command("get reference call by Nov 25", user=ALICE, channel=DEAL)
+    slack.command("get usage data", user=ALICE, channel=DEAL)
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    slack.command("done 3", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=5))
+    slack.command("drop 2", user=ALICE, channel=DEAL)  # theirs, three days late: we stop chasing it
+    clock.advance(timedelta(days=9))
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "on_track"
+    text = reply_text(answer)
+    assert "Every promise on both sides is kept" not in text
+    assert "they promised 1 and kept 1, 1 of theirs broken (dropped after the due date)" in text
+
+
+def test_on_track_says_when_the_exchange_runs_their_way(slack, clock):
+    slack.command("give pilot workspace by Dec 18", user=ALICE, channel=DEAL)
+    for what in ("org chart", "usage data", "security questionnaire"):
+        slack.command(f"get {what}", user=ALICE, channel=DEAL)
+    for number in (2, 3, 4):
+        slack.command(f"done {number}", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=8))  # their deliveries are no longer news
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "on_track"
+    text = reply_text(answer)
+    assert "the exchange runs their way: they've delivered 3 and nothing of ours is delivered yet" in text
+    assert "Nothing needs you" not in text

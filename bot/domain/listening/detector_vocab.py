@@ -39,7 +39,7 @@ ACTION_VERBS = frozenset(
     showcase provision register nominate designate staff socialize socialise fill grab cut
     swing stop pop tailor generate release raise revert knock come roll collect
     countersign notarize notarise apply export request pitch screen-share screenshare
-    act open""".split()
+    act open start switch""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
 NEEDS_COMPLEMENT = {
@@ -105,6 +105,14 @@ NEEDS_COMPLEMENT = {
         re.I,
     ),
     "kick": re.compile(r"^kick\s+off\b", re.I),
+    # "start the rollout for them", not "start thinking about it"
+    "start": re.compile(r"^start\s+(?:the|their|a|an|our|on\s+the)\s+(?:[\w-]+\s+){0,2}?(?:rollout|roll-out|"
+                        r"pilot|onboarding|migration|implementation|trial|poc|kickoff|integration|training|"
+                        r"project|deployment|build|setup|configuration)\b", re.I),
+    # "switch on SSO for their tenant", not "switch vendors"
+    "switch": re.compile(r"^switch\s+(?:on|over)\b", re.I),
+    # "ask our CEO to join", not "they'll ask for another discount" (a guess about them)
+    "ask": re.compile(r"^ask\s+(?!for\b|about\b|around\b)", re.I),
     # "raise the PO" (an order or an invoice), not "raise concerns"
     "raise": re.compile(r"^raise\s+(?:us\s+|them\s+)?(?:the|a|an|our|their)\s+(?:po|purchase\s+order|"
                         r"invoice|requisition|req|order)\b", re.I),

@@ -25,10 +25,13 @@ def make_offer_handler(services: Services, choice: str) -> Callable[..., None]:
         ts = body["actions"][0].get("value", "")
         actor = services.actor(workspace, channel, body["user"]["id"])
         listening = services.listening
-        if choice in ("give", "get") and services.plans is not None and services.directory.is_partner(
+        if services.plans is not None and services.directory.is_partner(
                 workspace, channel, actor.user, body["user"].get("team_id")):
-            # A Slack Connect partner doesn't write our ledger; our team logs what they said.
-            respond(replace_original=False, **rendered(error("partner_cannot_log").reply))
+            # A Slack Connect partner doesn't write our ledger; our team logs what they said. An
+            # automatic log's Undo sits in the shared channel's thread, in the partner's view too:
+            # clicked by them it would drop any item logged from conversation, ours included.
+            refusal = error("partner_cannot_drop") if choice == "undo" else error("partner_cannot_log")
+            respond(replace_original=False, **rendered(refusal.reply))
             return
         if choice == "ignore":
             outcome = listening.ignore_offer(actor, ts)
