@@ -124,8 +124,9 @@ class MeetingPlanner:
         if single is not None and prompt is not None:
             prompt = {**prompt, "topic": single.deal, "ended_at": occ.ends_at.isoformat()}
             scope = Scope(workspace, single.channel)
-            ensure_post(self._jobs, scope, job_id, due, Message("debrief_prompt", prompt), now,
-                        allow_new=fresh and not self._zoom_asked(scope, due))
+            # Zoom is asked about only before the job exists: the scan isn't paid every sweep.
+            new = fresh and (self._jobs.get(scope, job_id) is not None or not self._zoom_asked(scope, due))
+            ensure_post(self._jobs, scope, job_id, due, Message("debrief_prompt", prompt), now, allow_new=new)
         choices = [t.channel for t in channels] if single is None and len(channels) > 1 else []
         if choices:
             options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}

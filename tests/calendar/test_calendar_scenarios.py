@@ -582,3 +582,47 @@ def test_a_channel_chosen_days_after_the_meeting_is_answered_as_too_late_and_pos
     assert "too long ago" in answer and ":warning:" in answer
     desk.at(TUE_UTC + timedelta(days=2, minutes=5))
     assert debriefs(desk.emulator, GLOBEX) == [] and debriefs(desk.emulator) == []
+
+
+def test_a_weekly_meeting_across_the_us_autumn_change_keeps_its_local_time(desk):
+    # 09:00-09:30 New York on Tuesdays: 13:00 UTC on 2 November 2027 (EDT), 14:00 UTC on 9 November.
+    desk.clock.set(utc(2027, 11, 1, 12, 0))
+    desk.deal()
+    desk.connect(vcalendar(vevent("us-fall", datetime(2027, 11, 2, 9, 0), tzid=NY,
+                                  lines=["RRULE:FREQ=WEEKLY;COUNT=2"])))
+    desk.prompted_once_after(utc(2027, 11, 2, 13, 30))
+    desk.prompted_once_after(utc(2027, 11, 9, 14, 30))
+
+
+def test_a_weekly_meeting_across_the_eu_autumn_change_keeps_its_local_time(desk):
+    # 10:00-10:30 Berlin on Thursdays: 08:00 UTC on 28 October 2027 (CEST), 09:00 UTC on 4 November.
+    desk.clock.set(utc(2027, 10, 25, 12, 0))
+    desk.deal()
+    desk.connect(vcalendar(vevent("eu-fall", datetime(2027, 10, 28, 10, 0), tzid="Europe/Berlin",
+                                  lines=["RRULE:FREQ=WEEKLY;COUNT=2"])))
+    desk.prompted_once_after(utc(2027, 10, 28, 8, 30))
+    desk.prompted_once_after(utc(2027, 11, 4, 9, 30))
+
+
+def test_a_late_meeting_spanning_the_night_the_clocks_go_back_ends_at_its_real_end(desk):
+    # 00:30 EDT to 02:30 EST on 7 November 2027 is 04:30-07:30 UTC: three hours, not two.
+    desk.clock.set(utc(2027, 11, 5, 12, 0))
+    desk.deal()
+    start = datetime(2027, 11, 7, 0, 30)
+    event = vevent("fall-night", start, tzid=NY).replace(
+        when("DTEND", start + timedelta(minutes=30), NY), when("DTEND", datetime(2027, 11, 7, 2, 30), NY))
+    desk.connect(vcalendar(event))
+    assert desk.count(utc(2027, 11, 7, 6, 36)) == 0  # two hours of wall clock is not its end
+    desk.prompted_once_after(utc(2027, 11, 7, 7, 30))
+
+
+def test_a_title_carrying_mentions_and_links_is_shown_as_text(desk):
+    desk.deal()
+    title = "Acme Corp <!channel> <@U0BOB> <http://x|y> — Präsentation 🚀"
+    desk.connect(vcalendar(vevent("inject", TUE_UTC, title=title)))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    [post] = debriefs(desk.emulator)
+    shown = post["blocks"][0]["text"]["text"]
+    assert "<!channel>" not in shown and "<http://x|y>" not in shown and "<@U0BOB>" not in shown
+    assert "&lt;!channel&gt;" in shown and "Präsentation 🚀" in shown
+
