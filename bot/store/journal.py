@@ -31,14 +31,8 @@ class Journal:
     """Line-oriented journal: each line is ``{"s": shard_key, "d": shard_state}``.
 
     ``append`` and ``compact`` are serialised by the store's lock. ``sync`` is
-    called outside it: a group commit, where one write and one fsync make every line
-    appended so far durable, so concurrent writers share them instead of queueing.
-
-    ``append`` only queues the line in memory: the file write happens in ``sync``, after
-    the store's lock is released. A write is a system call, which lets go of the
-    interpreter lock; under load, getting it back takes a thread switch interval (5 ms)
-    or more, and every request waiting for the store's lock waited that long too
-    (docs/performance.md, item 13).
+    called outside it: a group commit, where one fsync makes every line written
+    so far durable, so concurrent writers share fsyncs instead of queueing for them.
     """
 
     def __init__(self, path: Path) -> None:
@@ -49,9 +43,7 @@ class Journal:
         self._compacted_bytes = 0
         self._written = 0  # lines appended so far
         self._synced = 0  # lines known to be on disk
-        self._queued: list[bytes] = []  # lines appended but not yet handed to the OS
-        self._sync_lock = threading.Lock()  # one writer of the file at a time
-        self._queue_lock = threading.Lock()  # the queue and its count; never held over I/O
+        self._sync_lock = threading.Lock()
 
     def load(self) -> dict[str, dict[str, Any]]:
         """Replay the journal, compact it, and return the state of every shard."""
@@ -60,44 +52,26 @@ class Journal:
         return shards
 
     def append(self, key: str, changes: dict[str, dict[str, Any]]) -> int:
-        """Queue one shard's changed documents (None deletes one); returns the line's sequence.
+        """Write one shard's changed documents (None deletes one); returns the line's sequence.
 
-        The line is serialised now (the documents may change later) but not yet written:
-        call :meth:`sync` with the returned sequence before acknowledging the write to anyone.
+        The line is in the OS's hands but not yet durable: call :meth:`sync` with
+        the returned sequence before acknowledging the write to anyone.
         """
         data = _line({"s": key, "u": changes})
-        with self._queue_lock:
-            self._queued.append(data)
-            self._written += 1
-            sequence = self._written
+        self._file.write(data)
+        self._file.flush()
+        self._written += 1
         self._file_bytes += len(data)
-        return sequence
+        return self._written
 
     def sync(self, sequence: int) -> None:
-        """Block until line ``sequence`` is on disk; one write and one fsync cover every
-        line queued before it."""
+        """Block until line ``sequence`` is on disk; one fsync covers every line before it."""
         with self._sync_lock:
             if self._synced >= sequence:
                 return  # another writer's fsync already covered us
-            target = self._write_queued()
+            target = self._written
             _sync_data(self._file.fileno())
             self._synced = target
-
-    def _write_queued(self) -> int:
-        """Hand every queued line to the OS, in order (call under the sync lock); returns the
-        sequence of the last line written."""
-        with self._queue_lock:
-            lines, self._queued = self._queued, []
-            target = self._written
-        if lines:
-            try:
-                self._file.write(b"".join(lines))
-                self._file.flush()
-            except BaseException:
-                with self._queue_lock:  # e.g. a full disk: the next sync tries them again
-                    self._queued[:0] = lines
-                raise
-        return target
 
     def needs_compaction(self) -> bool:
         """True when the file has grown well past its size at the last compaction."""
@@ -106,12 +80,8 @@ class Journal:
     def compact(self, shards: dict[str, dict[str, Any]]) -> None:
         """Rewrite the journal with one line per live shard, atomically (and durably)."""
         with self._sync_lock:
-            with self._queue_lock:
-                # The shards already hold what the queued lines say.
-                self._queued = []
-                target = self._written
             self._compact(shards)
-            self._synced = target
+            self._synced = self._written
 
     def _compact(self, shards: dict[str, dict[str, Any]]) -> None:
         if self._file is not None:
@@ -131,11 +101,7 @@ class Journal:
         self._file = open(self.path, "ab")
 
     def close(self) -> None:
-        """Write what is queued (not synced: no write waiting for it was acknowledged) and
-        close the file handle."""
-        with self._sync_lock:
-            if self._file is not None:
-                self._write_queued()
+        """Close the file handle."""
         if self._file is not None:
             self._file.close()
             self._file = None
