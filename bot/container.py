@@ -159,6 +159,7 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     dispatcher.register(CHECKIN, checkins.render)
     dispatcher.register(DIGEST, digests.render)
     dispatcher.register(REMINDER, reminders.render)
+    dispatcher.register_batch(REMINDER, reminders.combine)  # one DM per person and moment
     # Debrief prompts get a last look when due (too late? shared channel? deal lost?).
     prompts = DebriefPrompts(services.deals, lambda scope: services.ledger.externally_shared(scope))
     dispatcher.register(POST, prompts.render)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -39,6 +39,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import metrics
 from bot.clock import Clock
+from bot.domain.reminder_batch import group_by
 from bot.domain.schedule_rules import backoff
 from bot.messages import Message
 from bot.schedule.jobs import (
@@ -88,6 +89,8 @@ REPLAN_PERIOD = timedelta(hours=1)
 TOKEN_GONE = frozenset({"token_revoked", "account_inactive", "invalid_auth", "app_uninstalled"})
 
 Renderer = Callable[[Scope, Doc, datetime], Message | None]
+# Builds one message out of the rendered messages of jobs sent together (see ``register_batch``).
+Combiner = Callable[[list[tuple[Scope, Message]]], Message]
 Planner = Callable[[Scope, datetime], None]
 
 
@@ -161,6 +164,7 @@ class Dispatcher:
         # None (TinyDB, one process): a job left in ``sending`` is recovered at once.
         self.sending_lease = sending_lease
         self.renderers: dict[str, Renderer] = {}
+        self.combiners: dict[str, Combiner] = {}
         self.planners: list[Planner] = []
         # Run once per sweep, before planning: read outside sources (calendar feeds).
         self.pollers: list[Callable[[datetime], None]] = []
@@ -179,6 +183,12 @@ class Dispatcher:
     def register(self, job_type: str, renderer: Renderer) -> None:
         """``renderer(scope, job, now)`` builds the message when the job is due (None: skip it)."""
         self.renderers[job_type] = renderer
+
+    def register_batch(self, job_type: str, combine: Combiner) -> None:
+        """Jobs of ``job_type`` due at the same planned time for the same person (workspace,
+        target, ``due_at``; any channel) go out as one message: each is rendered as usual,
+        then ``combine`` turns the messages into one. A lone job is posted as rendered."""
+        self.combiners[job_type] = combine
 
     def add_planner(self, planner: Planner) -> None:
         """``planner(scope, now)`` derives jobs from stored data; run by every sweep."""
@@ -264,16 +274,21 @@ class Dispatcher:
                 due = [(s, d) for s, d in self.jobs.all_active() if is_ready(d, at)]
                 due.sort(key=lambda pair: ready_at(pair[1]))
                 gone = _Memo(self.is_uninstalled)
-                for scope, doc in due:
+                for group in group_by(due, self._batch_key):
+                    scope, doc = group[0]
                     if self._stopping.is_set():
                         return report
                     if gone(scope.workspace):
-                        self.cancel_active(scope, UNINSTALLED)
+                        for member_scope in dict.fromkeys(s for s, _ in group):
+                            self.cancel_active(member_scope, UNINSTALLED)
                         continue
                     try:
-                        self._run_one(scope, doc, at, report)
+                        if doc["type"] in self.combiners:
+                            self._run_batch(group, at, report)
+                        else:
+                            self._run_one(scope, doc, at, report)
                     except Exception:
-                        # The job keeps its state: pending is retried, sending is recovered.
+                        # The jobs keep their state: pending is retried, sending is recovered.
                         log.exception("scheduled job %s in %s/%s crashed; it will be retried",
                                       doc.get("id"), scope.workspace, scope.channel_id)
                 if not self._again.is_set():
@@ -369,6 +384,120 @@ class Dispatcher:
         self.record_posted(scope, job_id, str(response.get("ts")), response.get("channel"))
         report.posted.append(job_id)
         metrics.current().post_sent((intent_at - parse(doc["due_at"])).total_seconds())
+
+    def _batch_key(self, pair: tuple[Scope, Doc]) -> tuple[str, ...]:
+        """Jobs sent together share this key; every other job has one of its own."""
+        scope, doc = pair
+        if doc.get("type") not in self.combiners:
+            return ("one", scope.workspace, scope.channel_id, doc["id"])
+        return ("batch", doc["type"], scope.workspace, doc.get("target") or scope.channel_id,
+                doc["due_at"])
+
+    def _run_batch(self, group: list[tuple[Scope, Doc]], now: datetime, report: RunReport) -> None:
+        """Post a batch's jobs as one message, exactly once, as :meth:`_run_one` does one job.
+
+        Every member is stored as ``sending`` with the batch's mark (that of its first member)
+        before the post, which carries the mark; after a crash or an unclear failure, the
+        history is searched for it, and every member that carries it is recorded as posted.
+        """
+        if any(self._leased(doc, self.clock.now()) for _, doc in group):
+            return  # in another process's hands; recovered once its lease runs out
+        first_scope, first = group[0]
+        unsure = [(s, d) for s, d in group if d["status"] == SENDING or d.get("uncertain")]
+        for mark in _unique(d.get("batch") or self._mark(s, d) for s, d in unsure):
+            verdict, ts, channel = self._look_for_post(first_scope, first, mark)
+            if verdict == "unknown":
+                for scope, doc in group:
+                    self._retry_later(scope, doc, _Failure("unclear", "history_unavailable"), report,
+                                      unchecked=True)
+                return
+            if verdict == "found":
+                carried = [(s, d) for s, d in group if (d.get("batch") or self._mark(s, d)) == mark]
+                for scope, doc in carried:
+                    self.record_posted(scope, doc["id"], ts, channel)
+                    report.recovered.append(doc["id"])
+                log.info("%d scheduled jobs for %s in %s were already posted (ts %s); not posting "
+                         "again", len(carried), first.get("target"), first_scope.workspace, ts)
+                group = [pair for pair in group if pair not in carried]
+        if not group:
+            return
+
+        parts: list[tuple[Scope, Doc, Message]] = []
+        for scope, doc in group:
+            try:
+                message = self.renderers[doc["type"]](scope, doc, now)
+            except Exception:
+                log.exception("job %s in %s/%s could not be rendered", doc["id"], scope.workspace,
+                              scope.channel_id)
+                self._fail(scope, doc, "render_failed", report)
+                continue
+            if message is None:
+                self.jobs.change(scope, doc["id"], lambda d: {**d, "status": SKIPPED}
+                                 if d["status"] in ACTIVE else None, self.clock.now())
+                report.skipped.append(doc["id"])
+            else:
+                parts.append((scope, doc, message))
+        if not parts:
+            return
+
+        target = first.get("target") or first_scope.channel_id
+        self.limiter.wait(first_scope.workspace, target)
+        if self._stopping.is_set():
+            return
+        conversation = self._conversation(first_scope.workspace, target)
+
+        # 1. Intent, durably, for every member, before anything reaches Slack.
+        intent_at = self.clock.now()
+        mark = self._mark(parts[0][0], parts[0][1])
+
+        def mark_sending(d: Doc) -> Doc | None:
+            if d["status"] not in ACTIVE or not is_ready(d, now) or self._leased(d, intent_at):
+                return None  # cancelled, finished, moved to later or taken meanwhile
+            return {**d, "status": SENDING, "attempts": int(d.get("attempts", 0)) + 1,
+                    "intent_at": iso(intent_at), "retry_at": None, "uncertain": False,
+                    "batch": mark}
+
+        sending: list[tuple[Scope, Doc, Message]] = []
+        for scope, doc, message in parts:
+            stored = self.jobs.change(scope, doc["id"], mark_sending, intent_at)
+            if stored is not None and stored["status"] == SENDING and stored["intent_at"] == iso(intent_at):
+                sending.append((scope, stored, message))
+        if not sending:
+            return
+        try:
+            combined = (sending[0][2] if len(sending) == 1 else
+                        self.combiners[first["type"]]([(s, m) for s, _, m in sending]))
+            payload = self.finish(rendered(combined))
+        except Exception:
+            log.exception("batch %s for %s could not be rendered", mark["job_id"], target)
+            for scope, doc, _ in sending:
+                self._fail(scope, doc, "render_failed", report)
+            return
+
+        # 2. Post, with the batch's mark.
+        args: dict[str, Any] = {
+            "channel": conversation, "unfurl_links": False, "unfurl_media": False,
+            "metadata": {"event_type": EVENT_TYPE, "event_payload": mark}, **payload,
+        }
+        try:
+            response = self._client(first_scope.workspace).chat_postMessage(**args)
+        except Exception as exc:  # noqa: BLE001 - every failure is classified, none is lost
+            failure = classify(exc)
+            if failure.kind != "final" and failure.code == "ratelimited":
+                self.limiter.penalize(first_scope.workspace, failure.retry_after or 1.0)
+            for scope, doc, _ in sending:
+                if failure.code in TOKEN_GONE:
+                    self.cancel_active(scope, UNINSTALLED, only=doc["id"])
+                elif failure.kind == "final":
+                    self._fail(scope, doc, failure.code, report)
+                else:
+                    self._retry_later(scope, doc, failure, report)
+            return
+        # 3. Done, with the ts, for every member.
+        for scope, doc, _ in sending:
+            self.record_posted(scope, doc["id"], str(response.get("ts")), response.get("channel"))
+            report.posted.append(doc["id"])
+        metrics.current().post_sent((intent_at - parse(first["due_at"])).total_seconds())
 
     # ------------------------------------------------------------------ steps
 
@@ -476,11 +605,13 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ recovery
 
-    def _look_for_post(self, scope: Scope, doc: Doc) -> tuple[str, str | None, str | None]:
-        """("found", ts, channel) / ("absent", …) / ("unknown", …): did an earlier attempt post?"""
+    def _look_for_post(self, scope: Scope, doc: Doc, wanted: dict[str, Any] | None = None,
+                       ) -> tuple[str, str | None, str | None]:
+        """("found", ts, channel) / ("absent", …) / ("unknown", …): did an earlier attempt post
+        (the message carrying ``wanted``, by default the job's own mark)?"""
         target = doc.get("target") or scope.channel_id
         channel = doc.get("posted_channel") or self._known_dm(scope.workspace, target) or target
-        wanted = self._mark(scope, doc)
+        wanted = wanted or self._mark(scope, doc)
         cursor: str | None = None
         seen = 0
         try:
@@ -578,6 +709,15 @@ class _Memo:
         if workspace not in self._answers:
             self._answers[workspace] = self._predicate(workspace)
         return self._answers[workspace]
+
+
+def _unique(marks: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Marks without repeats, in order."""
+    seen: list[dict[str, Any]] = []
+    for mark in marks:
+        if mark not in seen:
+            seen.append(mark)
+    return seen
 
 
 def _same_mark(payload: Any, wanted: dict[str, Any]) -> bool:

@@ -6,8 +6,9 @@ before) and ``…:overdue`` (09:00 the day after; only started within a week of 
 date, so a first start on an old database doesn't DM about long-forgotten items) — so each
 state is reminded once, and a new due date (``/partner edit 3 by …``) starts afresh.
 The DM (``chat.postMessage`` to the user id: the app's Messages tab) has Done and Snooze
-buttons. Snooze re-arms that job two days later and holds back the item's other reminder
-until then.
+buttons. Reminders of one person due at the same moment (any channel) go out as one DM
+listing them (:meth:`ReminderService.combine`, sent by the dispatcher's batches). Snooze
+re-arms that job two days later and holds back the item's other reminder until then.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.clock import Clock
+from bot.domain.reminder_batch import fit, group_by
 from bot.domain.schedule_rules import (
     OVERDUE_REMINDER_DAYS,
     SNOOZE_DAYS,
@@ -35,6 +37,12 @@ from bot.store import Doc, Scope, Store
 
 REMINDER = "reminder"
 SNOOZE = "reminder_snooze"
+
+
+def _in_batch(context: dict) -> dict:
+    """A reminder's context with its buttons marked as sitting in a combined DM (answering one
+    must not replace the whole message, which holds the others' buttons)."""
+    return {**context, "value": {**context["value"], "many": True}}
 
 
 def reminder_id(number: int, due_on: date, state: str) -> str:
@@ -116,6 +124,23 @@ class ReminderService:
             "snooze_days": SNOOZE_DAYS,
         })
 
+    @staticmethod
+    def combine(parts: list[tuple[Scope, Message]]) -> Message:
+        """One DM for several reminders of a person due at the same moment: grouped by
+        channel, each with its own Done / Snooze buttons, cut to Slack's block limit."""
+        by_channel = group_by(parts, lambda part: part[0].channel_id)
+        channels = [(group[0][0].channel_id,
+                     sorted((_in_batch(message.context) for _, message in group),
+                            key=lambda ctx: ctx["item"].number))
+                    for group in sorted(by_channel, key=lambda group: group[0][0].channel_id)]
+        shown, hidden = fit(channels)
+        return Message("reminders", {
+            "channels": shown,
+            "hidden": hidden,
+            "total": len(parts),
+            "overdue": sum(1 for _, message in parts if message.context["state"] == "overdue"),
+        })
+
     def _lost(self, scope: Scope) -> bool:
         """The channel's deal, as the coach reads it, is closed as lost."""
         deal = deal_state(Deals(self.store, self.clock), scope)
@@ -141,7 +166,7 @@ class ReminderService:
                 return None
             return {**d, "status": PENDING, "due_at": iso(until), "arm": int(d.get("arm", 0)) + 1,
                     "attempts": 0, "retry_at": None, "uncertain": False, "error": None,
-                    "posted_ts": None, "snoozed_by": user}
+                    "posted_ts": None, "batch": None, "snoozed_by": user}
 
         self.jobs.change(scope, job_id, rearm, now)
         # The item's other pending reminder (if any) waits too.

@@ -48,7 +48,9 @@ def make_reminder_handler(services: Services, action: str) -> Callable[..., None
             job = str(value.get("job") or "")
             outcome = services.schedule.reminders.snooze(Scope(workspace, channel), job, user)
         if outcome.reply is not None:
-            # Settled: the answer replaces the reminder, so its buttons can't be pressed twice.
-            respond(replace_original=outcome.ok, **rendered(outcome.reply))
+            # Settled: the answer replaces the reminder, so its buttons can't be pressed twice;
+            # unless the DM lists several reminders, whose other buttons must stay.
+            many = isinstance(value, dict) and value.get("many") is True
+            respond(replace_original=outcome.ok and not many, **rendered(outcome.reply))
 
     return handle_reminder
