@@ -64,9 +64,9 @@ def click(slack, emulator, action_id: str, value: str):
 
 
 def test_thirty_reminders_due_at_once_come_as_one_dm(slack, bot, schedule, emulator, clock):
-    for n in range(1, 29):
+    give(slack, bot, "<!channel> <@U0BOB> <http://evil.example|click> by Wednesday", count=1)
+    for n in range(2, 30):
         give(slack, bot, f"deliverable {n} by Wednesday", count=n)
-    give(slack, bot, "<!channel> <@U0BOB> <http://evil.example|click> by Wednesday", count=29)
     give(slack, bot, "security review by Monday", count=30)  # overdue by Tuesday 09:00
     schedule.sweep()
     assert dms(emulator) == []
@@ -75,9 +75,11 @@ def test_thirty_reminders_due_at_once_come_as_one_dm(slack, bot, schedule, emula
     [dm] = dms(emulator)
     text = all_text(dm)
     assert "30 commitments need you" in text and "1 overdue" in text
-    assert "*#1* deliverable 1" in text and "*#23* deliverable 23" in text
+    assert "*#2* deliverable 2" in text and "*#23* deliverable 23" in text
     assert "deliverable 24" not in text  # past Slack's 50 blocks
     assert "7 more" in text and "/partner list mine" in text
+    raw = json.dumps(dm["blocks"])
+    assert "<!channel>" not in raw and "<@U0BOB>" not in raw and "<http://evil" not in raw
     assert len(dm["blocks"]) <= 50
     assert len(action_values(dm, "reminder_done")) == 23 == len(action_values(dm, "reminder_snooze"))
     assert [j["status"] for j in jobs(bot, "reminder")] == ["done"] * 30
