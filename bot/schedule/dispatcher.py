@@ -20,6 +20,11 @@ errors put it back to ``pending`` with ``retry_at`` (Retry-After or exponential 
 Only errors a retry can't fix (channel_not_found, is_archived, not_in_channel, …) end in
 ``failed``, logged once with the job, channel and error.
 
+Batches: jobs of a type registered with :meth:`Dispatcher.register_batch` that are due at
+the same planned time for the same person (reminders) go out as one message. Every member
+is stored as ``sending`` with the batch's mark (its ``batch`` field) before the one post,
+which carries that mark; recovery looks for it and records every member that carries it.
+
 The dispatcher takes an injectable :class:`~bot.clock.Clock`; tests move a FakeClock and call
 :meth:`Dispatcher.run_due` / :meth:`Dispatcher.sweep` directly.
 """

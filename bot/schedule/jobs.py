@@ -9,6 +9,9 @@ or any id a caller of ``schedule_post`` chooses). Its life:
        │  └▶ cancelled / skipped     ├─(429, 5xx, timeout)─▶ pending, retry_at later
        └──────── snooze (arm + 1)    └─(channel gone, …)───▶ failed
 
+Jobs sent together in one message (a person's reminders due at the same moment) each
+carry that message's mark in ``batch`` while being sent (see the dispatcher).
+
 APScheduler never holds the truth: it only gets an alarm per pending job, rebuilt
 from these records on start-up.
 """

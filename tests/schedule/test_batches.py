@@ -100,3 +100,15 @@ def test_a_crash_before_the_post_posts_once(dispatcher, nudge, emulator, clock):
                                                              "arm": 0}}, clock.now())
     assert sorted(dispatcher.run_due().posted) == ["a", "b"]
     assert len(texts(emulator)) == 1 and dispatcher.run_due().posted == []
+
+
+def test_an_unclear_failure_checks_for_the_batch_before_posting_again(dispatcher, nudge, emulator, clock):
+    nudge("a")
+    nudge("b", scope=SECOND)
+    emulator.fail_next("chat.postMessage", "internal_error", status=500)
+    assert sorted(dispatcher.run_due().retrying) == ["a", "b"]
+    docs = [dispatcher.jobs.get(SCOPE, "a"), dispatcher.jobs.get(SECOND, "b")]
+    assert all(d["uncertain"] and d["batch"]["job_id"] == docs[0]["batch"]["job_id"] for d in docs)
+    clock.advance(timedelta(minutes=5))
+    assert sorted(dispatcher.run_due().posted) == ["a", "b"]
+    assert len(texts(emulator)) == 1 and len(emulator.calls_to("conversations.history")) == 1
