@@ -179,6 +179,9 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "post_failed": lambda t: {"error": t},
     "record_modal": lambda t: {"side": "give", "deal": t, "metadata": '{"channel": "C0DEAL"}'},
     "reminder": reminder,
+    "reminders": lambda t: {"channels": [(CHANNEL, [
+        {**reminder(t), "item": items(t)[0], "state": "due", "days_left": 1}, reminder(t)])],
+        "hidden": 7, "total": 9, "overdue": 4},
     "reminder_snoozed": lambda t: {"item": items(t)[1], "channel": CHANNEL, "until": "Wed 25 Nov, 09:00"},
     "stage_closing": stage,
     "stage_early": stage,
