@@ -4,28 +4,8 @@ re-join still gets its welcome."""
 
 from __future__ import annotations
 
-import pytest
-
-from bot.emulator.local_bot import LocalBot
-from tests.conftest import ALICE, NOBOT, quiet
+from tests.conftest import ALICE, NOBOT
 from tests.e2e.helpers import all_text
-
-
-@pytest.fixture
-def restart(bot, emulator, clock, tmp_path):
-    """Stop the bot and start a new process-equivalent on the same database."""
-    started: list[LocalBot] = []
-
-    def again() -> LocalBot:
-        (started[-1] if started else bot).stop()
-        new = LocalBot(emulator, tmp_path / "db.json", clock).start()
-        quiet(new)
-        started.append(new)
-        return new
-
-    yield again
-    if started:
-        started[-1].stop()
 
 
 def joined(local_bot, emulator, channel, **fields):
