@@ -20,22 +20,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def print_round(name: str, rows: list, now, *, errors: bool = False) -> None:
+    """Print one corpus's scores: all rows, the gives' and gets' recall, the false alarms."""
+    from tests.domain.test_listening_round3 import score_round3
+
+    s = score_round3(rows, now)
+    print(f"{name} n={len(rows)}  precision {s.precision:.3f}  recall {s.recall:.3f}  "
+          f"side {s.side:.3f}  due {s.due:.3f}  what {s.what:.3f}")
+    for label in ("give", "get"):
+        part = [row for row in rows if row.label == label]
+        print(f"  {label:<4} n={len(part):<4} recall {score_round3(part, now).recall:.3f}")
+    quiet = [row for row in rows if row.label == "none"]
+    print(f"  none n={len(quiet):<4} false alarms {score_round3(quiet, now).offered}")
+    if errors:
+        print("\n".join(f"  {m}" for m in s.mistakes))
+
+
 def main(argv: list[str]) -> int:
     """Print the scores; exit status 0 (a measurement, not a gate)."""
     sys.path.insert(0, str(ROOT))
-    from tests.domain.test_listening_round3 import score_round3
     from tests.domain.test_listening_round4 import NOW, ROWS
 
-    s = score_round3(ROWS, NOW)
-    print(f"round 4 n={len(ROWS)}  precision {s.precision:.3f}  recall {s.recall:.3f}  "
-          f"side {s.side:.3f}  due {s.due:.3f}  what {s.what:.3f}")
-    for label in ("give", "get"):
-        part = [row for row in ROWS if row.label == label]
-        print(f"  {label:<4} n={len(part):<4} recall {score_round3(part, NOW).recall:.3f}")
-    quiet = [row for row in ROWS if row.label == "none"]
-    print(f"  none n={len(quiet):<4} false alarms {score_round3(quiet, NOW).offered}")
-    if "--errors" in argv:
-        print("\n".join(f"  {m}" for m in s.mistakes))
+    print_round("round 4", ROWS, NOW, errors="--errors" in argv)
     return 0
 
 

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(argv: list[str]) -> int:
     """Print the scores; exit status 0 (a measurement, not a gate)."""
     sys.path.insert(0, str(ROOT))
+    from bench.listening_round4 import print_round
     from tests.domain.test_listening_round3 import score_round3
     from tests.domain.test_listening_round5 import NOW, ROWS, SITTING_A
 
@@ -33,16 +34,7 @@ def main(argv: list[str]) -> int:
         part = score_round3(rows, NOW)
         print(f"round {name} n={len(rows)}  precision {part.precision:.3f}  recall {part.recall:.3f}  "
               f"side {part.side:.3f}  due {part.due:.3f}  what {part.what:.3f}")
-    s = score_round3(ROWS, NOW)
-    print(f"round 5 n={len(ROWS)}  precision {s.precision:.3f}  recall {s.recall:.3f}  "
-          f"side {s.side:.3f}  due {s.due:.3f}  what {s.what:.3f}")
-    for label in ("give", "get"):
-        part = [row for row in ROWS if row.label == label]
-        print(f"  {label:<4} n={len(part):<4} recall {score_round3(part, NOW).recall:.3f}")
-    quiet = [row for row in ROWS if row.label == "none"]
-    print(f"  none n={len(quiet):<4} false alarms {score_round3(quiet, NOW).offered}")
-    if "--errors" in argv:
-        print("\n".join(f"  {m}" for m in s.mistakes))
+    print_round("round 5", ROWS, NOW, errors="--errors" in argv)
     if "--older" in argv:
         _older()
     return 0

@@ -82,6 +82,23 @@ def bot(emulator, clock, tmp_path):
 
 
 @pytest.fixture
+def restart(bot, emulator, clock, tmp_path):
+    """Stop the bot and start a new process-equivalent on the same database."""
+    started: list[LocalBot] = []
+
+    def again() -> LocalBot:
+        (started[-1] if started else bot).stop()
+        new = LocalBot(emulator, tmp_path / "db.json", clock).start()
+        quiet(new)
+        started.append(new)
+        return new
+
+    yield again
+    if started:
+        started[-1].stop()  # stopping twice (here and in the bot fixture) is harmless
+
+
+@pytest.fixture
 def slack(bot):
     """The driver: plays Slack sending signed requests to the bot."""
     return bot.driver

@@ -23,7 +23,7 @@ from bot.action_ids import base_action_id
 from bot.store import Scope, Store
 
 #: Buttons whose value names a channel when they are not on a channel's message.
-SEALED_ACTIONS = frozenset({"item_done", "item_drop", "reminder_done", "reminder_snooze"})
+SEALED_ACTIONS = frozenset({"item_done", "item_drop", "item_drop_agreed", "reminder_done", "reminder_snooze"})
 #: Modals whose private_metadata names the channel they write to.
 SEALED_VIEWS = frozenset({"record_item", "debrief"})
 

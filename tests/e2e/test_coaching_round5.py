@@ -47,9 +47,10 @@ def test_a_late_promise_dropped_by_agreement_is_a_cancellation_not_a_broken_prom
     # Before anyone drops a dated promise of ours with the button, its confirmation says how it counts.
     confirms = {block["block_id"]: element["confirm"]["text"]["text"]
                 for block in reply(slack.command("list", user=ALICE, channel=DEAL))["blocks"]
-                if block["type"] == "actions" for element in block["elements"] if "confirm" in element}
+                if block["type"] == "actions" for element in block["elements"]
+                if element["action_id"].partition(":")[0] == "item_drop"}
     assert "counts as broken" in confirms["item_1"]
-    assert "`/partner drop 1 agreed` instead" in confirms["item_1"]
+    assert "choose “Drop by agreement” instead" in confirms["item_1"]
     assert confirms["item_2"] == "It stays in the history as dropped."  # theirs
     answer = slack.command("drop 1 agreed", user=ALICE, channel=DEAL)
     text = reply_text(answer)

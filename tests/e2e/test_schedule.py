@@ -10,10 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.emulator.local_bot import LocalBot
 from bot.slack.client import RATE_LIMIT_RETRIES
 from bot.store import Scope
-from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER, quiet
+from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
 from tests.e2e.helpers import action_values, all_text, reply_text, visible
 
 SCOPE = Scope("T0001", DEAL)
@@ -33,23 +32,6 @@ def wait_until(predicate, timeout: float = 5.0):
 @pytest.fixture
 def schedule(bot):
     return bot.runtime.services.schedule
-
-
-@pytest.fixture
-def restart(bot, emulator, clock, tmp_path):
-    """Stop the bot and start a new process-equivalent on the same database."""
-    started: list[LocalBot] = []
-
-    def again() -> LocalBot:
-        (started[-1] if started else bot).stop()
-        new = LocalBot(emulator, tmp_path / "db.json", clock).start()
-        quiet(new)
-        started.append(new)
-        return new
-
-    yield again
-    if started:
-        started[-1].stop()  # stopping twice (here and in the bot fixture) is harmless
 
 
 def jobs(local_bot, kind: str, scope: Scope = SCOPE, status: str | None = None):

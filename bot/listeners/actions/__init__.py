@@ -25,6 +25,7 @@ def register(app: App, services: Services) -> None:
     app.action(action_pattern("record_get"))(make_record_handler(services))
     app.action(action_pattern("item_done"))(make_item_handler(services, "done"))
     app.action(action_pattern("item_drop"))(make_item_handler(services, "dropped"))
+    app.action(action_pattern("item_drop_agreed"))(make_item_handler(services, "dropped", mutual=True))
     app.action(action_pattern("reminder_done"))(make_reminder_handler(services, "done"))
     app.action(action_pattern("reminder_snooze"))(make_reminder_handler(services, "snooze"))
     app.action(action_pattern("listen_log_give"))(make_offer_handler(services, "give"))

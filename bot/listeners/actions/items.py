@@ -1,4 +1,4 @@
-"""Done / Drop buttons on ledger lists, prompts and the Home tab."""
+"""Done / Drop / Drop by agreement buttons on ledger lists, prompts and the Home tab."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from bot.container import Services
 
 
-def make_item_handler(services: Services, status: str) -> Callable[..., None]:
-    """Close the item the button points at, then refresh what the user sees."""
+def make_item_handler(services: Services, status: str, mutual: bool = False) -> Callable[..., None]:
+    """Close the item the button points at, then refresh what the user sees; ``mutual``: the
+    *Drop by agreement* button, a cancellation both sides chose (never a broken promise)."""
 
     def handle_item(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
@@ -44,7 +45,7 @@ def make_item_handler(services: Services, status: str) -> Callable[..., None]:
             outcome = (services.plans.partner_close(actor, int(number)) if status == "done"
                        else error("partner_cannot_drop"))
         else:
-            outcome = services.partner.close_number(actor, int(number), status)
+            outcome = services.partner.close_number(actor, int(number), status, mutual)
         if from_home:
             notice = outcome.reply.context.get("refusal") if not outcome.ok and outcome.reply else None
             services.publish_home(client, workspace, user, notice)
