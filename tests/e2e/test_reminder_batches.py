@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.emulator.local_bot import LocalBot
 from bot.store import Scope
-from tests.conftest import ALICE, BOB, DEAL, quiet
+from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import action_values, all_text
 from tests.e2e.test_schedule import dms, jobs, wait_until
 
@@ -23,23 +22,6 @@ TUESDAY_9AM_LOS_ANGELES = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)
 @pytest.fixture
 def schedule(bot):
     return bot.runtime.services.schedule
-
-
-@pytest.fixture
-def restart(bot, emulator, clock, tmp_path):
-    """Stop the bot and start a new process-equivalent on the same database."""
-    started: list[LocalBot] = []
-
-    def again() -> LocalBot:
-        bot.stop()
-        new = LocalBot(emulator, tmp_path / "db.json", clock).start()
-        quiet(new)
-        started.append(new)
-        return new
-
-    yield again
-    for local_bot in started:
-        local_bot.stop()
 
 
 def give(slack, bot, what: str, *, channel: str = DEAL, count: int) -> None:
