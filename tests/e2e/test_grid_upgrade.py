@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from bot.emulator.driver import SlackDriver
 from bot.emulator.local_bot import LocalBot
 from bot.store import Scope
-from tests.conftest import ALICE, DEAL
+from tests.conftest import ALICE, DEAL, quiet
 from tests.e2e.helpers import reply_text
-from tests.e2e.test_schedule import posted, quiet, sign
+from tests.e2e.test_schedule import posted, sign
 
 GRID_KEY = "E0GRID:T0001"
 

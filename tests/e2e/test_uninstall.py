@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.schedule.jobs import ACTIVE
 from bot.store import Scope
-from tests.conftest import ALICE, DEAL
+from tests.conftest import ALICE, DEAL, quiet
 from tests.e2e.helpers import reply_text
-from tests.e2e.test_schedule import jobs, posted, quiet, sign, wait_until
+from tests.e2e.test_schedule import jobs, posted, sign, wait_until
 
 SCOPE = Scope("T0001", DEAL)
 
