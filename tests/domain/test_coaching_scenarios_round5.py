@@ -24,8 +24,7 @@ from tests.domain.test_coaching_scenarios_fresh import (
     get,
     give,
 )
-
-TIPS_GIVEN = {"celebrate_kept": [ago(1)], "wiift": [ago(1)], "generous_opener": [ago(1)]}
+from tests.domain.test_coaching_scenarios_round4 import TIPS_GIVEN
 
 
 def agreed(item: Commitment) -> Commitment:
