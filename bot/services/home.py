@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.ledger import Balance, Commitment, balance, sort_key
+from bot.domain.mutual_plan import PlanView, plan_view
 from bot.domain.refusal import Refusal
 from bot.services.deals import Deal, Deals
 from bot.services.ledger import Ledger
@@ -27,6 +28,7 @@ class HomeDeal:
     channel: str
     deal: Deal
     balance: Balance
+    plan: PlanView  # the channel's mutual plan, counted as its page counts it
 
 
 def home_message(
@@ -45,7 +47,8 @@ def home_message(
         involved = any(c.owner == user or c.created_by == user for c in channel_items)
         for deal in deals.all(scope):
             if involved or deal.updated_by == user:
-                touched.append(HomeDeal(scope.channel_id, deal, balance(channel_items, today)))
+                touched.append(HomeDeal(scope.channel_id, deal, balance(channel_items, today),
+                                        plan_view(channel_items, today)))
     items.sort(key=lambda h: sort_key(h.item, today))
     touched.sort(key=lambda d: d.deal.updated_at, reverse=True)
     return Message(

@@ -208,3 +208,46 @@ def test_our_colleague_in_the_shared_channel_still_gets_our_plan_preview(slack, 
     emulator.add_channel(SHARED, "shared-acme", members=[ALICE, BOB, DANA], is_ext_shared=True)
     answer = reply_text(slack.command("plan", user=BOB, channel=SHARED))
     assert "As the partner sees it" in answer and "1 private item stays with us" in answer
+
+
+# ---------------------------------------------------------------- the plan in the digest and on Home
+
+PLAN_LINE = re.compile(r"Mutual plan:\*? (\d+) on the plan · (\d+) kept · (\d+) overdue · "
+                       r"(\d+) waiting for their confirmation")
+
+
+def test_the_digest_and_the_home_tab_count_the_plan_as_its_page_does(slack, bot, emulator, clock):
+    fill(slack, DEAL)
+    link = LINK.search(reply_text(slack.command("share", user=ALICE, channel=DEAL))).group(0)
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=11))  # Friday 4 Dec: #2, due Thursday, is overdue
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', requests.get(link, timeout=10).text).group(1)
+    requests.post(f"{link}/confirm/4", data={"csrf": csrf}, allow_redirects=False, timeout=10)
+    page = page_numbers(requests.get(link, timeout=10).text)
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    in_digest = tuple(int(n) for n in PLAN_LINE.search(all_text(digest)).groups())
+    assert "The partner's link is on" in all_text(digest) and "`/partner plan`" in all_text(digest)
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    on_home = tuple(int(n) for n in PLAN_LINE.search(all_text(emulator.home_view(ALICE))).groups())
+    assert in_digest == on_home == page == (3, 1, 1, 1)
+
+
+def test_the_digest_of_a_plan_never_shared_says_how_to_share_it(slack, bot, emulator):
+    fill(slack, DEAL)
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    text = all_text(digest)
+    assert PLAN_LINE.search(text).groups() == ("3", "0", "0", "2")
+    assert "The partner has no link yet: `/partner share` makes one." in text
+
+
+def test_a_digest_with_nothing_shared_has_no_plan_line(slack, bot, emulator):
+    slack.command("give a pilot by Friday (private)", user=ALICE, channel=DEAL)
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    assert "Mutual plan" not in all_text(digest)

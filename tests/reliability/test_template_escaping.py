@@ -81,7 +81,8 @@ def digest(text: str) -> dict[str, Any]:
                           {"give_total": 0, "get_total": 3})
     upcoming = [{"deal": text, "days": 30, "when": "Mon 7 Dec, 10:00"}]
     return digest_context(data, "America/New_York", TODAY - timedelta(days=7), TODAY, upcoming, 2,
-                          "Mon 30 Nov, 09:00", coach(text)["nudge"])
+                          "Mon 30 Nov, 09:00", coach(text)["nudge"],
+                          {"view": plan_view(items(text), TODAY), "linked": False})
 
 
 def checkin(text: str) -> dict[str, Any]:
@@ -154,7 +155,8 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "help": lambda t: [{"topic": None}, {"topic": t}],  # an unknown topic is named
     "home": lambda t: {"items": [HomeItem(CHANNEL, c) for c in items(t) if c.is_open],
                        "more_items": 1, "more_deals": 1,
-                       "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY))],
+                       "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY),
+                                          plan_view(items(t), TODAY))],
                        "today": TODAY, "notice": Refusal("unknown_command", {"word": t}), "user": ME},
     "item_added": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
     "item_closed": lambda t: {"item": items(t)[2], "today": TODAY, **coach(t)},
