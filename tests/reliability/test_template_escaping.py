@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -160,7 +161,9 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
                        "today": TODAY, "notice": Refusal("unknown_command", {"word": t}), "user": ME},
     "item_added": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
     "item_closed": lambda t: {"item": items(t)[2], "today": TODAY, **coach(t)},
-    "item_edited": lambda t: {"item": items(t)[1], "today": TODAY},
+    "item_edited": lambda t: {"item": items(t)[1], "today": TODAY,
+                              "before": replace(items(t)[1], what=t + " (before)", due_on=TODAY,
+                                                confirmed_by="partner", confirmed_at=NOW)},
     "ledger_list": lambda t: {"page": paginate(items(t), 1, 10), "view": "all", "today": TODAY, **coach(t)},
     "listen_auto_logged": lambda t: {"item": items(t)[0], "today": TODAY, "ts": "1700000000.000100",
                                      **coach(t)},
