@@ -15,6 +15,7 @@ from bot.store import Store
 
 HOME_ITEMS_LIMIT = 30
 HOME_DEALS_LIMIT = 15
+HOME_PARTNER_CHANNELS = 10
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,19 @@ class HomeDeal:
 
 def home_message(
     store: Store, ledger: Ledger, deals: Deals, workspace: str, user: str,
-    member_of: set[str], today: date, notice: Refusal | None = None,
+    member_of: set[str], today: date, notice: Refusal | None = None, partner_in: list[str] | None = None,
 ) -> Message:
-    """Build the Home view for ``user``; only channels in ``member_of`` are read."""
+    """Build the Home view for ``user``; only channels in ``member_of`` are read.
+
+    ``partner_in``: channels where ``user`` is the partner (Slack Connect, or a guest): their
+    Home tab tells them where their plan is instead of how our team starts, and reads nothing.
+    """
     items: list[HomeItem] = []
     touched: list[HomeDeal] = []
+    plans: list[str] = []  # the partner's channels that hold a plan (none of it is read here)
     for scope in store.scopes(workspace):
+        if scope.channel_id in (partner_in or ()):
+            plans.append(scope.channel_id)
         if scope.channel_id not in member_of:
             continue
         channel_items = ledger.items(scope)
@@ -61,5 +69,6 @@ def home_message(
             "user": user,
             "today": today,
             "notice": notice,
+            "partner_in": sorted(plans)[:HOME_PARTNER_CHANNELS],
         },
     )

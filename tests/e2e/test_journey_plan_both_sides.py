@@ -251,3 +251,26 @@ def test_a_digest_with_nothing_shared_has_no_plan_line(slack, bot, emulator):
     bot.wait_idle()
     [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
     assert "Mutual plan" not in all_text(digest)
+
+
+def test_a_partners_home_tab_says_where_their_plan_is_not_how_our_team_starts(
+        slack, bot, emulator, shared_channel):
+    # Was "New here? Invite me into a deal channel … `/partner deal Acme Corp prospecting`":
+    # two things a partner can't do.
+    slack.app_home_opened(DANA)
+    bot.wait_idle()
+    text = all_text(emulator.home_view(DANA))
+    assert "You're here as a partner" in text and f"<#{SHARED}>" in text
+    assert "`/partner plan`" in text and "`/partner confirm 3`" in text
+    assert "New here?" not in text and "/invite" not in text
+    assert "the signed NDA" not in text and "40k" not in text  # nothing of the channel is shown
+
+
+def test_a_guest_of_our_workspace_gets_the_partners_home_tab_too(slack, bot, emulator):
+    emulator.add_user("U0GUEST", name="gus", real_name="Gus Guest", guest=True)
+    emulator.add_channel(DEAL, "deal-acme", members=[ALICE, BOB, "U0GUEST"])
+    slack.command("give a pilot by Friday", user=ALICE, channel=DEAL)
+    slack.app_home_opened("U0GUEST")
+    bot.wait_idle()
+    text = all_text(emulator.home_view("U0GUEST"))
+    assert "You're here as a partner" in text and "a pilot" not in text
