@@ -133,7 +133,9 @@ SCENARIOS = [
              "counting the broken one",
              [give(kept=5), give(due=-5), get("intro to their CTO", due=4, dropped=1)], "generous_opener",
              says=("1 of theirs broken",), never=("nothing is recorded yet of what we expect back",),
-             benefit=ago(0), given={"their_broken": [ago(0.5)], **TIPS_GIVEN}),
+             # First run: mis-specified (the tips log said the opener was given yesterday); now only
+             # the follow-up is logged.
+             benefit=ago(0), given={"their_broken": [ago(0.5)]}),
     Scenario("their case study dropped yesterday, two days after its date: a kind follow-up",
              [give(kept=5), get("case study", due=3, dropped=1), get(due=-10)], "their_broken",
              says=("case study", "/partner drop"), never=("chase", "accus")),
@@ -210,10 +212,13 @@ SCENARIOS = [
     Scenario("a hundred and fifty kept on each side and one of theirs broken yesterday: follow it up",
              [*[give(kept=10 + n % 20) for n in range(150)], *[get(kept=10 + n % 20) for n in range(150)],
               get("renewal forecast", due=3, dropped=1)], "their_broken", says=("renewal forecast",)),
+    # First run: expected "on track", but with nothing of theirs open the tip is to say what we
+    # need next; it said "nothing is recorded yet of what we expect back", which was false.
     Scenario("a hundred and twenty of theirs broken long ago, nothing open: never 'every promise kept'",
-             [give(kept=50), *[get(due=60 + n % 10, dropped=45) for n in range(120)]], "on_track",
-             says=("120 of theirs broken",), never=("Every promise on both sides is kept",),
-             benefit=ago(0), given=TIPS_GIVEN),
+             [give(kept=50), *[get(due=60 + n % 10, dropped=45) for n in range(120)]], "generous_opener",
+             says=("120 of theirs broken",),
+             never=("Every promise on both sides is kept", "nothing is recorded"),
+             benefit=ago(0)),
     Scenario("two hundred of ours open and three late: own all three, counts right",
              [*[give(due=-5 - n % 30) for n in range(197)], give(due=3), give(due=2), give(due=1),
               get(due=-5)],
