@@ -219,13 +219,18 @@ TIME_CORE = (
     rf"(?:eod|eow|eom|eoq|eoy|cob|cop)(?:\s+(?:{DAYS}|today|{TOMORROW}))?"
     # "end of day tomorrow" before "end of day"
     rf"|end\s+of\s+(?:the\s+)?day\s+(?:{TOMORROW}|{DAYS})"
+    # "by close of business", "end of business Thursday"
+    rf"|(?:close|end)\s+of\s+(?:business|play)(?:\s+(?:today|{TOMORROW}|{DAYS}))?"
+    # "first thing in the morning", "on coming Monday" (non-native English)
+    r"|(?:first\s+thing\s+)?in\s+the\s+morning"
+    rf"|(?:this\s+)?coming\s+{DAYS}"
     rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|"
     rf"q[1-4]|{DAYS}|{MONTHS})"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
     rf"{AT_CLOCK}?"
     r"|this\s+weekend|\d{4}-\d{2}-\d{2}"
     rf"|(?:early|mid|late)[\s-]+{MONTHS}"
-    r"|tonight|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
+    r"|tonight|tonite|2nite|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
     rf"year|{DAYS})"
     rf"|(?:(?:early|mid|late)[\s-]+)?next\s+(?:week|wk|month|quarter|year|{DAYS}|business\s+day)"
     # "a fortnight from tomorrow", "two weeks from Monday": before the bare day below
@@ -233,6 +238,8 @@ TIME_CORE = (
     # "Friday next week", "Thursday the 18th", "Friday 3pm CET", "Monday 9am AEST"
     rf"|(?:first\s+thing\s+)?{DAYS}(?:\s+(?:next\s+week|after\s+next|week|morning|afternoon|"
     r"evening|eod|am|pm))?(?:,?\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th))?"
+    # "Fri June 11": the weekday with its date
+    rf"(?:,?\s+{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?"
     rf"{AT_CLOCK}?"
     # a time alone or before its day: "noon PT", "5pm PT today", "10am ET tomorrow"
     rf"|{CLOCK}(?:\s+(?:today|tonight|{TOMORROW}|{DAYS}))?"
@@ -240,10 +247,10 @@ TIME_CORE = (
     r"|eta:?\s+(?:\d+\s*|a\s+|one\s+|two\s+|three\s+|a\s+couple(?:\s+of)?\s+)"
     r"(?:days?|weeks?|wks?|hours?|hrs?|months?)"
     rf"|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}"
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
     r"|(?:in|within)\s+(?:the\s+next\s+)?(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|"
-    r"one\s+|two\s+|three\s+|a\s+)(?:min|mins|minutes?|hours?|hrs?)"
+    r"one\s+|two\s+|three\s+|a\s+)(?:min|mins|minutes?|hours?|hrs?)|(?:in|within)\s+\d+h\b"
     r"|within\s+(?:the|an|the\s+next)\s+(?:hour|day)|in\s+the\s+next\s+(?:hour|day)"
     r"|(?:in|within)\s+(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|one\s+|two\s+|three\s+|"
     r"four\s+|five\s+|six\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?|"
@@ -273,7 +280,7 @@ DUE_START = frozenset(
     monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
     jan january feb february mar march apr april may jun june jul july aug august sep sept
     september oct october nov november dec december in within right after early mid
-    late shortly asap now noon midday eta""".split()
+    late shortly asap now noon midday eta tonite 2nite close over coming""".split()
 )
 # Quarters, ordinals and bare months are only dates after a preposition: "by Q3", "on the
 # 12th", "in March" -- but "the Q4 pricing", "the 5th floor", "may" are not.
