@@ -28,6 +28,7 @@ from bot.domain.listening.detector_vocab import (
     COLON_SPEAKER,
     COMMA_PRONOUNS,
     COMMIT,
+    CONFIRMED_KEYS,
     CONDITIONAL_START,
     CUT_WORDS,
     DANGLING,
@@ -607,6 +608,14 @@ def _from_commit_match(
         lead = DUE.fullmatch(prefix.strip(" ,:;-–—"))
         if lead is not None:
             found = replace(found, due_text=lead.group("due").strip())
+    if found is not None and low.startswith("expect") and (
+        found.due_text is None
+        or (side == "get" and not reported_ctx and not _has_any(_padded(sentence), CONFIRMED_KEYS))
+    ):
+        # "we expect to have the sandbox ready by Friday" is our plan, with its date; the other
+        # side's expectation is a forecast unless they stated it ("Initech told us they expect
+        # ...", "... their CFO confirmed it in writing").
+        return None
     if found is not None and low == "should" and found.due_text is None:
         return None  # "we should have the contract to them" is advice; with a date, a promise
     return found

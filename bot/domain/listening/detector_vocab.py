@@ -308,7 +308,13 @@ PRONOUN_STARTS = frozenset(
 )  # fmt: skip
 TOLD_OBJECTS = frozenset("us me them him her".split())
 DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
-FUT = r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to|on\s+the\s+hook\s+to)"
+FUT = (
+    r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to|on\s+the\s+hook\s+to|"
+    r"on\s+track\s+to)"
+)
+# "Vandelay expects to have the order form signed by Friday": a plan stated with its date is a
+# promise (the caller requires the date); "expects to sign" alone stays a forecast.
+EXPECT_HAVE = r"(?:expects?|expecting)\s+to(?=\s+have\s)"
 STRONG = (
     r"(?:promised|promises|promise|committed|commits|commit|agreed|agreeed|agrees|agree|offered|"
     r"offers|intends?|plans?)"
@@ -326,6 +332,8 @@ NP_WORD = (
 )
 THIRD_NP_MODAL = (
     rf"(?:'ll|\s+(?:will|wil|shall)|\s+(?:is|are|r)\s+{FUT}|'s\s+{FUT}|\s+{STRONG_PERF}|"
+    # chat drops the "is": "their IT gonna do the questionnaire"
+    rf"\s+(?:gonna|gona|gunna)|\s+{EXPECT_HAVE}|"
     r"\s+should\s+be\s+able\s+to|"
     rf"\s+{STRONG}|{REPORTED})"
 )
@@ -368,22 +376,25 @@ SIDE_OF = (
 COMMIT = re.compile(
     r"(?P<subj>"
     # I / I'll / ill / im going to
-    + rf"(?P<i>\bi)(?P<mi>'ll|ll\b|'m\s+{FUT}|m\s+{FUT}|\s+am\s+{FUT}|\s+(?:will|wil|shall)\b"
+    # "me will send" (non-native English)
+    + rf"(?P<i>\bi|\bme(?=\s+(?:will|wil|shall)\b))(?P<mi>'ll|ll\b|'m\s+{FUT}|m\s+{FUT}|\s+am\s+{FUT}"
+    + rf"|\s+(?:will|wil|shall)\b|\s+{EXPECT_HAVE}"
     + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|'ve\s+(?:promised|committed|agreed|offered)"
     + rf"|{ABLE}|{REPORTED})"
     # we'll (apostrophe required: "well" is a word), we're going to
     # "me + Sam", "Sam and I": we
-    + r"|(?P<we>\bwe|\b(?:me|i)\s*(?:\+|&|and)\s*(?-i:[A-Z])[\w.-]*|(?-i:[A-Z])[\w.-]*\s*(?:\+|&|and)\s*"
+    + r"|(?P<we>\bwe|\b(?:me|i)\s*(?:\+|&|and)\s*(?-i:[A-Z])[\w.-]*|(?:(?-i:[A-Z])|@)[\w.-]*\s*(?:\+|&|and)\s*"
     + r"(?:me|i)\b)"
     + rf"(?P<mwe>'ll|'l\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|\s+(?:are|r)\s+{FUT}"
-    + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|{REPORTED})"
+    + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|\s+{EXPECT_HAVE}|{REPORTED})"
     # our SE / our team / our legal team
     + rf"|(?P<our>\bour{NP_WORD}{{1,4}}?|\b(?:eng|engineering|devs?|dev\s+team|product\s+team|"
-    + r"solutions\s+engineering)\b)"
-    + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{FUT}|\s+{STRONG})"
+    + r"solutions\s+engineering|support|customer\s+success|onboarding\s+team|implementation\s+team)\b)"
+    + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{FUT}|\s+{STRONG}|\s+{EXPECT_HAVE})"
     # they'll / theyll / they're gonna
     + rf"|(?P<they>\bthey)(?P<mthey>'ll|ll\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|re\s+{FUT}"
-    + rf"|\s+(?:are|r)\s+{FUT}|\s+should\s+be\s+able\s+to|\s+{STRONG}|\s+{STRONG_PERF}"
+    + rf"|\s+(?:are|r)\s+{FUT}|\s+(?:gonna|gona)|\s+should\s+be\s+able\s+to|\s+{STRONG}|\s+{STRONG_PERF}"
+    + rf"|\s+{EXPECT_HAVE}"
     + r"|'ve\s+(?:promised|committed|agreed|"
     + rf"offered)|{REPORTED})"
     # he'll / she's going to ("hell"/"shell" are words, so 'll needs its apostrophe)
@@ -396,7 +407,7 @@ COMMIT = re.compile(
     + rf"(?P<mnp>{THIRD_NP_MODAL})"
     # Acme / Acme's team / Acme legal / Dana from Acme / Lisa @ Umbrella / Legal at Hooli
     # (case-sensitive: names are capitalised)
-    + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+(?!I\b)[A-Z][\w&.-]*){{0,2}})"
+    + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+(?!I\b)(?:&\s+)?[A-Z][\w&.-]*){{0,2}})"
     + rf"|(?={COMPANY_TEAM}\s+(?:from|at|@)\s+(?-i:[A-Z]))[\w]+)"
     # "Acme's team", "Acme legal", "Fabrikam data team"
     + rf"(?:'s{NP_WORD}{{1,2}}?|\s+(?-i:{COMPANY_TEAM})|(?:\s+(?-i:[a-z][\w-]*)){{0,2}}"
@@ -478,6 +489,12 @@ HEDGE_KEYS = tuple(
         # a promise denied before it is made: "no way we'll have SSO ready by the 15th"
         "no way", "no chance",
     )
+)  # fmt: skip
+# Said with the other side's expectation, these make it their statement, not our forecast:
+# "Initech expects to have everything signed by end of Q1, their CFO confirmed it in writing".
+CONFIRMED_KEYS = tuple(
+    f" {k} " for k in ("confirmed", "confirms", "committed", "in writing", "told us", "told me", "assured us",
+                       "promised", "on record")
 )  # fmt: skip
 REPORT_VERBS = frozenset(
     "said says saying confirmed mentioned promised wrote emailed replied texted".split()
