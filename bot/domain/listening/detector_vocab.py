@@ -383,8 +383,8 @@ COMMIT = re.compile(
     + rf"|{ABLE}|{REPORTED})"
     # we'll (apostrophe required: "well" is a word), we're going to
     # "me + Sam", "Sam and I": we
-    + r"|(?P<we>\bwe|\b(?:me|i)\s*(?:\+|&|and)\s*(?-i:[A-Z])[\w.-]*|(?:(?-i:[A-Z])|@)[\w.-]*\s*(?:\+|&|and)\s*"
-    + r"(?:me|i)\b)"
+    + r"|(?P<we>\bwe|\b(?:me|i)\s*(?:\+|&|and)\s*(?-i:[A-Z])[\w.-]*"
+    + r"|(?:(?-i:[A-Z])|@)[\w.-]*\s*(?:\+|&|and)\s*(?:me|i)\b)"
     + rf"(?P<mwe>'ll|'l\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|\s+(?:are|r)\s+{FUT}"
     + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|\s+{EXPECT_HAVE}|{REPORTED})"
     # our SE / our team / our legal team
@@ -516,6 +516,13 @@ BROKEN_KEYS = tuple(
         "backed out", "reneged", "walked back", "still waiting", "still no",
     )
 )  # fmt: skip
+# A promise reported together with its delivery is news, not an open item: "I promised them
+# the deck and sent it an hour ago".
+DONE_KEYS = tuple(
+    f" and {k} " for k in ("sent", "shared", "delivered", "gave", "handed", "did", "already")
+)
+# A standing arrangement is not a deliverable: "our reseller will handle billing going forward".
+ONGOING_KEYS = (" going forward ", " moving forward ", " from now on ", " on an ongoing basis ")
 IF_KEYS = tuple(
     f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case", "whenever")
 )
@@ -781,6 +788,18 @@ SERVES_OTHERS = re.compile(
     rf"\b(?:to|for|of|at)\s+(?:their\b|them\b|(?!{DAYS}\b|{MONTHS}\b)(?-i:[A-Z][a-z&])[\w&.-]*"
     r"(?:'s)?(?:\s|$))",
     IGNORE,
+)
+# A firm named by what it does is a third party (an adviser, a carrier, a law firm), not the
+# buyer: "Crestview Advisory will wrap up the audit by end of June". The buyer's own acts
+# (BUYER_VERBS) and anything for us still count: "Sapphire Hosting will send us the PO".
+FIRM_SUFFIXES = frozenset(
+    """Advisory Advisors Advisers Consulting Consultants Consultancy Partners LLP Freight Logistics
+    Shipping Couriers Movers Analytics Research Hosting Law Audit Auditors Associates Accountants
+    Staffing Recruiting""".split()
+)
+BUYER_VERBS = frozenset(
+    "sign countersign pay approve buy purchase renew expand order procure wire remit fund raise "
+    "issue confirm decide commit cut".split()
 )
 # A named subject working on our own numbers is a colleague: "Sam will present our Q2 numbers".
 COLLEAGUE_KEYS = tuple(
