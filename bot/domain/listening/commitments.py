@@ -77,6 +77,7 @@ from bot.domain.listening.detector_vocab import (
     PLAIN_OBJECT_ING,
     PREP_DUE,
     PREP_WORDS,
+    PRESENT_AFTER_DATE,
     PRESENT_PROMISE,
     PROGRESSIVE,
     PROGRESSIVE_OBJECT,
@@ -729,13 +730,15 @@ def _from_present(sentence: str) -> Detection | None:
     """"I send you the proposal today evening": a promise in the present (non-native
     English), read only with a date and never for a habit ("we send them a report every
     Friday")."""
-    m = PRESENT_PROMISE.match(sentence)
+    m = PRESENT_PROMISE.match(sentence) or PRESENT_AFTER_DATE.match(sentence)
     if m is None or _has_any(_padded(sentence), HABITUAL_KEYS):
         return None
     vp = _verb_phrase(sentence[m.start("verb") :], strong=False, can=False, reported=False)
     if vp is None:
         return None
     found = _finish("give", vp, None)
+    if found is not None and found.due_text is None and "lead" in m.groupdict():
+        found = replace(found, due_text=m.group("lead"))
     return found if found is not None and found.due_text is not None else None
 
 

@@ -73,7 +73,8 @@ NEEDS_COMPLEMENT = {
         r"to\s+(?:them|you|u|us|their|your|her|him|@[\w.-]+|(?-i:[A-Z][a-z][\w-]*))|"
         # "have the proposal in their inbox", "have the PO number for us"
         r"in\s+(?:their|your|his|her)\s+(?:inbox|hands)|for\s+(?:us|them|you|u))\b"
-        r"|^have\s+(?:comments|feedback|redlines|an?\s+(?:answer|decision|update|response|reply|view|"
+        r"|^have\s+(?:comments|feedback|redlines|approval|sign-?off|budget\s+(?:approval|sign-?off)|"
+        r"an?\s+(?:answer|decision|update|response|reply|view|"
         r"markup|mark-up|redline|draft|first\s+draft|proposal|quote))\b",
         re.I,
     ),
@@ -124,8 +125,13 @@ NEEDS_COMPLEMENT = {
                           r"feedback|requirements|references)\b", re.I),
     "roll": re.compile(r"^roll\s+(?:it\s+|this\s+)?out\b", re.I),
     # "come back to us (by Friday) with a decision", not "come back from vacation"
-    "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?(?:(?!from\b)[\w']+\s+){0,3}?with\b",
-                       re.I),
+    "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?(?:(?!from\b)[\w']+\s+){0,3}?with\b"
+                       # "we will come for installation" (non-native English): a visit to them
+                       r"|^come\s+(?:for|to\s+do)\s+(?:the\s+)?(?:installation|install|training|demo|"
+                       r"onsite|visit|kickoff|setup|workshop)\b", re.I),
+    # "leave feedback in the doc", not "leave early"
+    "leave": re.compile(r"^leave\s+(?:us\s+|them\s+)?(?:their\s+|our\s+|some\s+|a\s+)?(?:feedback|"
+                        r"comments?|notes?|review)\b", re.I),
     # "circle back with pricing"; a bare "will circle back" promises nothing in particular
     "circle": re.compile(r"^circle\s+back\s+(?:with|to|on(?!\s+(?:this|that|it)\b))\b", re.I),
     "speak": re.compile(r"^speak\s+(?:(?:to|with)\s+(?:their|the|them|him|her|(?-i:[A-Z]))|at\s)", re.I),
@@ -136,7 +142,7 @@ NEEDS_COMPLEMENT = {
         r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:[\w-]+\s+){0,2}?(?:intro|introduction|demo|walkthrough|call|"
         r"workshop|training|session|review|deep[\s-]dive|presentation|onsite|kickoff|poc|"
         r"pilot|write-?up|payment|transfer|wire|signing|signature|paperwork|onboarding|setup|"
-        r"installation|migration|handover)\b",
+        r"installation|migration|handover|questionnaire|assessment|form|survey|audit)\b",
         re.I,
     ),
     "fly": re.compile(r"^fly\s+(?:out|in|over|to|them)\b", re.I),
@@ -187,6 +193,8 @@ for _verb in sorted(ACTION_VERBS):
         VERB_BASE.setdefault(_variant, _verb)
 # Slips on the short verbs that ``typo_variants`` leaves alone ("we'll hve it ready").
 VERB_BASE.update({"hve": "have", "hav": "have", "snd": "send"})
+# The past form after "will" (non-native English): "we will sent you the documentation".
+VERB_BASE.update({"sent": "send", "gave": "give"})
 ING_BASE: dict[str, str] = {}
 for _verb in sorted(ACTION_VERBS | {"get"}):
     for _form in ing_forms(_verb):
@@ -440,7 +448,9 @@ PROGRESSIVE = re.compile(
     IGNORE,
 )
 # The outward verbs a promise in the present tense is read with (non-native English).
-PRESENT_VERBS = ("send", "share", "deliver", "provide", "forward", "return", "give", "prepare", "submit")
+PRESENT_VERBS = (
+    "send", "share", "deliver", "provide", "forward", "return", "give", "prepare", "submit", "make", "revert",
+)  # fmt: skip
 # Substrings without which no rule can fire; checked with ``in`` on the lowered text, which
 # is far cheaper than any regex and rejects most chatter outright.
 QUICK = (
@@ -448,6 +458,7 @@ QUICK = (
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
     "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
+    "track to",  # "we're on track to deliver SSO by June 15"
 ) + tuple(  # a promise in the present tense: "I send you the proposal today evening"
     f"{who} {verb}" for who in ("i", "we") for verb in PRESENT_VERBS
 )  # fmt: skip
@@ -570,7 +581,9 @@ STRONG_OK_OBJECT = re.compile(
 SLACK_ANGLE = re.compile(r"<([^<>|\n]{1,500})(?:\|([^<>\n]{0,500}))?>")
 # A mention that opens a message addresses someone ("@sam I'll send it") unless a modal follows
 # it, which makes it the subject ("@sam will send it").
-MENTION_IS_SUBJECT = r"(?!\s*(?:'ll|will|wil|is\s+going|is\s+gonna|gonna|is\s+sending|can)\b)"
+MENTION_IS_SUBJECT = (
+    r"(?!\s*(?:'ll|will|wil|is\s+going|is\s+gonna|gonna|is\s+sending|can)\b|\s*(?:\+|&|and)\s*(?:me|i)\b)"
+)
 LEADING_MENTION = re.compile(r"^(?:\s*@[\w.-]+(?![\w.-])[,:]?)+" + MENTION_IS_SUBJECT + r"\s*")
 # Openers that carry no content. Some need punctuation after them to count as openers
 # ("update: they'll send..." but not "update the deck"); others are safe with just a space.
@@ -827,7 +840,13 @@ OWNER_COLON = re.compile(
 # "we deliver the docs on Friday". Only a few outward verbs, with an object, with a date.
 PRESENT_PROMISE = re.compile(
     rf"^(?P<subj>i|we)\s+(?P<verb>{'|'.join(PRESENT_VERBS)})\s+"
-    r"(?=(?:you|u|them|him|her|it|the|our|a|an|this|these|those|over)\b)",
+    r"(?=(?:you|u|them|him|her|it|the|our|a|an|this|these|those|over|back)\b)",
+    IGNORE,
+)
+# ... or after the date it is for: "Tomorrow we send technical doc to Herr Müller".
+PRESENT_AFTER_DATE = re.compile(
+    rf"^(?P<lead>(?:first\s+thing\s+)?(?:{TOMORROW}|today|tonight|(?:on\s+)?{DAYS}|this\s+(?:evening|afternoon)))"
+    rf"\s*,?\s+(?P<subj>i|we)\s+(?P<verb>{'|'.join(PRESENT_VERBS)})\s+(?=\w)",
     IGNORE,
 )
 # ... but not a habit: "we send them a report every Friday"
