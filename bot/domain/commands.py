@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from bot.domain.command_words import INTENT_WORDS, PLAN_WORDS, suggest_subcommands
 from bot.domain.refusal import Refused
 from bot.domain.stages import Stage, normalize_stage, stage_names
-from bot.domain.visible_text import without_hidden_controls
+from bot.domain.visible_text import is_blank, without_hidden_controls
 
 MAX_WHAT = 300
 MAX_COMMAND_TEXT = 2000
@@ -355,7 +355,7 @@ def parse_command(text: str) -> Command:
     if sub in ("give", "get"):
         private = bool(_PRIVATE_MARK.search(rest))
         rest = _PRIVATE_MARK.sub(" ", rest).strip()
-        if not rest:
+        if is_blank(rest):
             raise UsageError("give_needs_what" if sub == "give" else "get_needs_what", sub)
         body, owner = _split_owner(rest)
         counterpart = None
@@ -399,7 +399,7 @@ def parse_command(text: str) -> Command:
             raise UsageError("edit_needs_id", "edit")
         number = _parse_number(first, "edit")
         change = plain_mentions(change.strip())
-        if not change:
+        if is_blank(change):
             raise UsageError("edit_needs_change", "edit")
         _check_what(change, "edit")
         return EditItem(number=number, text=change)
