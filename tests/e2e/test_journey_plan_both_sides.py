@@ -274,3 +274,18 @@ def test_a_guest_of_our_workspace_gets_the_partners_home_tab_too(slack, bot, emu
     bot.wait_idle()
     text = all_text(emulator.home_view("U0GUEST"))
     assert "You're here as a partner" in text and "a pilot" not in text
+
+
+def test_the_welcome_in_a_shared_channel_speaks_to_both_sides_without_our_coaching(slack, bot, emulator):
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    emulator.add_channel("C0NEWSHARED", "shared-initech", members=[ALICE, DANA], is_ext_shared=True)
+    slack.event({"type": "member_joined_channel", "user": emulator.bot_user_id, "channel": "C0NEWSHARED",
+                 "channel_type": "C", "team": "T0001", "inviter": ALICE})
+    bot.wait_idle()
+    [welcome] = emulator.messages("C0NEWSHARED")
+    text = all_text(welcome)
+    assert "*mutual plan*" in text and "`/partner plan` shows the plan" in text
+    assert "*Partners:* `/partner confirm 3`" in text and "`/partner give …`" in text
+    assert "giving to receive" not in text and "share the mutual plan with the partner" not in text
+    answer = reply_text(slack.command("plan", user=DANA, channel="C0NEWSHARED"))  # as the welcome says
+    assert ":handshake: *The mutual plan*" in answer and "I don't know" not in answer

@@ -180,7 +180,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "meeting_list": lambda t: {"tz": "Europe/Berlin", "meetings": [{"topic": t, "ends_at": NOW}] * 15,
                                "more": 3},
     "welcome": lambda t: {"open_items": 2, "deals": [{"name": t, "stage": "Negotiation"}] * 6,
-                          "listen": "suggest"},
+                          "listen": "suggest", "shared": True},
     "modal_failed": lambda t: {"error": t},
     "post_failed": lambda t: {"error": t},
     "record_modal": lambda t: {"side": "give", "deal": t, "metadata": '{"channel": "C0DEAL"}'},
