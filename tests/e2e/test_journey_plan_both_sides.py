@@ -289,3 +289,10 @@ def test_the_welcome_in_a_shared_channel_speaks_to_both_sides_without_our_coachi
     assert "giving to receive" not in text and "share the mutual plan with the partner" not in text
     answer = reply_text(slack.command("plan", user=DANA, channel="C0NEWSHARED"))  # as the welcome says
     assert ":handshake: *The mutual plan*" in answer and "I don't know" not in answer
+
+
+@pytest.mark.parametrize("typed", ["", "help"])
+def test_a_partner_asking_for_help_is_told_what_the_bot_is_then_shown_the_plan(slack, shared_channel, typed):
+    answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
+    assert answer.index("I'm Partner Coach") < answer.index("What you commit to")
+    assert "`/partner confirm &lt;id&gt;`" in answer and "giving to receive" not in answer.lower()
