@@ -75,3 +75,12 @@ def test_editing_what_the_partner_confirmed_says_they_are_asked_again(slack, bot
     answer = reply_text(slack.command("edit 1 by Dec 8", user=ALICE, channel=DEAL))
     assert "The partner had confirmed it: their plan now asks them to confirm the new version." in answer
     assert not ledger(bot)[0].is_confirmed
+
+
+def test_a_guessed_word_is_answered_with_the_whole_command_which_then_works(slack, bot):
+    answer = reply_text(slack.command("promise a deck by Friday", user=ALICE, channel=DEAL))
+    assert "Did you mean `give`? Nothing changed; to do it, type `/partner give a deck by Friday`." in answer
+    bot.wait_idle()
+    assert ledger(bot) == []
+    suggested = answer.split("type `/partner ", 1)[1].split("`", 1)[0]
+    assert "Logged *#1*" in reply_text(slack.command(suggested, user=ALICE, channel=DEAL))
