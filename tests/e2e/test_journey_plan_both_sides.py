@@ -296,3 +296,16 @@ def test_a_partner_asking_for_help_is_told_what_the_bot_is_then_shown_the_plan(s
     answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
     assert answer.index("I'm Partner Coach") < answer.index("What you commit to")
     assert "`/partner confirm &lt;id&gt;`" in answer and "giving to receive" not in answer.lower()
+
+
+def test_the_page_tells_a_first_time_partner_what_it_is_and_what_to_do(slack, bot):
+    fill(slack, DEAL)
+    link = LINK.search(reply_text(slack.command("share", user=ALICE, channel=DEAL))).group(0)
+    page = requests.get(link, timeout=10).text
+    lead = "What each side has committed to, and by when. Your items are listed second, as yours"
+    assert lead in page and page.index(lead) < page.index("What we commit to</h2>")
+    for number in (2, 4):
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', requests.get(link, timeout=10).text).group(1)
+        requests.post(f"{link}/confirm/{number}", data={"csrf": csrf}, allow_redirects=False, timeout=10)
+    page = requests.get(link, timeout=10).text
+    assert "What each side has committed to, and by when.</p>" in page  # nothing left to ask of them
