@@ -302,7 +302,7 @@ def test_the_page_tells_a_first_time_partner_what_it_is_and_what_to_do(slack, bo
     fill(slack, DEAL)
     link = LINK.search(reply_text(slack.command("share", user=ALICE, channel=DEAL))).group(0)
     page = requests.get(link, timeout=10).text
-    lead = "What each side has committed to, and by when. Your items are listed second, as yours"
+    lead = "What each side has committed to, and by when. Further down are your side’s items"
     assert lead in page and page.index(lead) < page.index("What we commit to</h2>")
     for number in (2, 4):
         csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', requests.get(link, timeout=10).text).group(1)
