@@ -309,3 +309,23 @@ def test_the_page_tells_a_first_time_partner_what_it_is_and_what_to_do(slack, bo
         requests.post(f"{link}/confirm/{number}", data={"csrf": csrf}, allow_redirects=False, timeout=10)
     page = requests.get(link, timeout=10).text
     assert "What each side has committed to, and by when.</p>" in page  # nothing left to ask of them
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("plan add a review by Dec 9", "our team logs the plan"),  # was: type `/partner give …`
+    ("gvie a discount", "our team logs the plan"),  # was: type `/partner give a discount`
+    ("delete 2", "that is our team's command"),  # was: type `/partner drop 2`
+    ("share now", "that is our team's command"),
+])
+def test_a_partners_slip_is_answered_with_what_they_can_do_not_our_commands(
+        slack, bot, shared_channel, typed, says):
+    answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
+    assert says in answer and "`/partner confirm 3`" in answer
+    assert "`/partner give" not in answer and "`/partner drop" not in answer and "Usage:" not in answer
+    bot.wait_idle()
+    assert len(items(bot, SHARED)) == 4
+
+
+def test_a_partners_slip_on_their_own_commands_still_gets_the_usage(slack, shared_channel):
+    answer = reply_text(slack.command("done two", user=DANA, channel=SHARED))
+    assert "isn't a commitment id" in answer and "Usage: `/partner done" in answer
