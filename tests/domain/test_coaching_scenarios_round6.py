@@ -34,7 +34,8 @@ from tests.domain.test_coaching_scenarios_round5 import agreed, back_to, renewin
 
 # Words a coach says to our own team about the partner, never in a post the partner reads.
 INTERNAL_WORDS = ("chase", "tell them", "they'll remember", "thank them", "brave", "walk away",
-                  "sponsor", "generous", "from them", "with them", "behind their back", "pitch")
+                  "sponsor", "generous", "from them", "with them", "behind their back", "pitch",
+                  "before it helps us", "their boss")
 
 
 def signed_after(previous: Stage, days: float = 0, reopened: bool = False) -> DealState:
