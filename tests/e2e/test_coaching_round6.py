@@ -185,3 +185,24 @@ def test_after_a_loss_the_close_out_names_what_we_still_owe(slack, emulator, clo
     text = reply_text(answer)
     assert "1 of ours and 1 of theirs still open after the deal was lost; " \
            "ours first: *#1* final usage report." in text
+
+
+def test_a_digest_counts_the_promises_broken_this_week_that_its_coaching_names(slack, emulator, clock):
+    """Fails on the old code: the week's summary showed nothing of a promise dropped late."""
+    slack.command("give pilot workspace", user=ALICE, channel=DEAL)
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    slack.command("get case study by Nov 25", user=ALICE, channel=DEAL)
+    slack.command("give onboarding call by Nov 26", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=4))
+    slack.command("drop 2", user=ALICE, channel=DEAL)  # theirs, two days after its date
+    slack.command("drop 3", user=ALICE, channel=DEAL)  # ours, a day after its date
+    post = digest_now(slack, emulator, channel=DEAL)
+    text = all_text(post)
+    assert ":bar_chart: *This week:* 1 made · 1 kept · 0 overdue · 2 dropped after the due date" in text
+    assert "*We get* — 0 made · 0 kept · 0 overdue · 1 dropped after the due date" in text
+    assert "_Dropped after the due date_\n• *#2* case study" in text
+    assert "_Dropped after the due date_\n• *#3* onboarding call" in text
+    # Ours was owned in the reply to its drop (theirs wasn't followed up: ours was late then), so
+    # the digest's one piece of coaching follows up theirs, with the dates it shows above.
+    assert nudges(post) == ["their_broken"] and coaching_paragraphs(post) == 1
+    assert "*#2* case study (theirs) was due Wed 25 Nov 2026 and dropped Fri 27 Nov 2026" in text
