@@ -6,6 +6,7 @@ owe."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import ALICE, DEAL
@@ -206,3 +207,26 @@ def test_a_digest_counts_the_promises_broken_this_week_that_its_coaching_names(s
     # the digest's one piece of coaching follows up theirs, with the dates it shows above.
     assert nudges(post) == ["their_broken"] and coaching_paragraphs(post) == 1
     assert "*#2* case study (theirs) was due Wed 25 Nov 2026 and dropped Fri 27 Nov 2026" in text
+
+
+BALANCE = re.compile(r"\*We give:\*[^\n]*\*We get:\*[^\n]*")
+
+
+def test_the_home_tab_shows_the_same_balance_as_the_channel(slack, emulator, clock):
+    """The App Home summary of a deal and the channel's own list never disagree, late and broken
+    promises on both sides included."""
+    for command in ("give pilot workspace", "give SSO setup by Nov 25", "give training by Nov 24",
+                    "get usage data", "get case study by Nov 24", "get reference call by Dec 18",
+                    "deal Acme negotiation"):
+        slack.command(command, user=ALICE, channel=DEAL)
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    slack.command("done 4", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=4))
+    slack.command("drop 3", user=ALICE, channel=DEAL)  # ours, broken
+    slack.command("drop 5", user=ALICE, channel=DEAL)  # theirs, broken
+    channel_line = BALANCE.findall(reply_text(slack.command("list", user=ALICE, channel=DEAL)))
+    slack.app_home_opened(ALICE)
+    emulator.wait_for("views.publish")
+    view = emulator.calls_to("views.publish")[-1].args["view"]
+    home_line = BALANCE.findall(all_text(view))
+    assert channel_line == home_line == ["*We give:* 1 open · 1 kept · 1 overdue   *We get:* 1 open · 1 kept"]
