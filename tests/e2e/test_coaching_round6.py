@@ -13,6 +13,7 @@ from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import all_text, coaching_paragraphs, nudges, reply_text, visible
 from tests.e2e.test_coaching_round3 import DANA, SHARED
 from tests.e2e.test_coaching_wisdom import nudge_of, stage_post
+from tests.e2e.test_schedule import posted, sign
 
 # Said to our own team about the partner: never in a post the partner reads.
 INTERNAL_WORDS = ("chase", "tell them", "they'll remember", "thank them", "brave", "walk away",
@@ -230,3 +231,21 @@ def test_the_home_tab_shows_the_same_balance_as_the_channel(slack, emulator, clo
     view = emulator.calls_to("views.publish")[-1].args["view"]
     home_line = BALANCE.findall(all_text(view))
     assert channel_line == home_line == ["*We give:* 1 open · 1 kept · 1 overdue   *We get:* 1 open · 1 kept"]
+
+
+def test_a_check_in_lists_the_promises_broken_since_the_signature(slack, bot, emulator, clock):
+    """Fails on the old code: the check-in didn't show their promise dropped after its date."""
+    slack.command("give onboarding workshop by Dec 18", user=ALICE, channel=DEAL)
+    slack.command("get kickoff attendee list by Nov 26", user=ALICE, channel=DEAL)
+    sign(slack, bot)
+    clock.set(datetime(2026, 11, 29, 15, 0, tzinfo=UTC))
+    answer = slack.command("drop 2", user=ALICE, channel=DEAL)  # theirs, three days after its date
+    assert nudge_of(answer) == "their_broken"
+    clock.set(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))  # the 7-day check-in
+    bot.runtime.services.schedule.run_due()
+    [checkin] = posted(emulator, "checkin:acme:7", DEAL)
+    text = all_text(checkin)
+    assert "*Dropped after the due date since the signature (1)*\n• *#2* kickoff attendee list" in text
+    # Followed up once already: the check-in's coaching is our next promise.
+    assert nudges(checkin) == ["follow_through"] and coaching_paragraphs(checkin) == 1
+    assert "*#1* onboarding workshop" in text
