@@ -290,7 +290,7 @@ def _rendered(nudge, variant: int = 0) -> str:
 
 
 @given(history=histories(), pick=st.integers(0, 100))
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
 def test_giving_up_on_their_late_promise_never_calms_the_ladder(history, pick):
     """Dropping one of theirs after its due date (without their agreement) doesn't end their
     silence: the brave conversation, the walk-away and the escalation stay where they were."""
@@ -319,7 +319,7 @@ def test_giving_up_on_their_late_promise_can_be_seen_by_the_property():
 
 
 @given(history=histories())
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
 def test_the_broken_promise_followed_up_is_theirs_dropped_after_its_due_date_this_week(history):
     nudge = assess(history)
     if nudge.id != "their_broken":
@@ -331,7 +331,7 @@ def test_the_broken_promise_followed_up_is_theirs_dropped_after_its_due_date_thi
 
 
 @given(history=histories(), variant=st.integers(0, 2))
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
 def test_never_advises_giving_more_when_we_already_promised_twice_what_we_asked(history, variant):
     ours, theirs = history.records
     if ours.promised < 2 or ours.promised < 2 * theirs.promised:
@@ -342,7 +342,7 @@ def test_never_advises_giving_more_when_we_already_promised_twice_what_we_asked(
 
 
 @given(history=histories(), variant=st.integers(0, 2))
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
 def test_a_post_the_partner_reads_never_carries_words_meant_for_our_team(history, variant):
     words = _rendered(assess(replace(history, partner_reads=True)), variant).lower()
     for phrase in INTERNAL_WORDS:
