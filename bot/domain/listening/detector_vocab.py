@@ -741,9 +741,28 @@ COLON_SPEAKER = re.compile(
     + rf"|(?-i:(?!{NAME_STOP}\b|(?:Recap|Update|Note|Notes|Summary|Action|Next|Status|FYI|Fyi|"
     r"Heads|Re|Me|Us|Quote|Quoting|Agenda|Outcome|Decision|Ask|Asks|TLDR|TL)\b)"
     r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
-    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?)\s*:\s*$",
+    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?)"
+    # "From Anna's email:", "quoting their GC from the thread:"
+    r"(?:'s\s+(?:email|e-mail|note|message|reply|mail|text))?"
+    r"(?:\s+(?:from|in|on)\s+the\s+(?:thread|email|call|chat|doc))?\s*:\s*$",
     IGNORE,
 )
+# Said after a promise, a new date replaces its own: "I'll send it Thursday — scratch that, Wednesday".
+CORRECTION = re.compile(
+    r"(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\s*[,:;\u2014\u2013-]?\s*"
+    r"(?P<due>[^,;.!?]{2,30}?)\s*[.!]*$",
+    IGNORE,
+)
+# Cheap gate for shorthand without a verb of promise ("sow to them by eow"): a due word.
+SHORTHAND_GATE = (
+    "tmrw", "tomorrow", "today", "tonight", "eod", "eow", "eom", "cob", "mon", "tue", "wed", "thu", "fri",
+    "week", "month", " by ", "noon", "eta", "due", "\u2192", "->",
+)  # fmt: skip
+# ... and one of the shapes it takes; both are needed before the full reading is tried.
+SHORTHAND_MARKS = (
+    " to ", " from ", " out", "\u2192", "->", " on me", " on us", " on them", "eta", "\n-", "\n\u2022", "\n*",
+    "- ", "\u2022 ",
+)  # fmt: skip
 # An action item: "Acme to send redlines by Fri", "me to send the revised SOW by Monday",
 # "AI: their IT team to whitelist our IPs" (said at the start of a clause or a list item).
 ACTION_ITEM = re.compile(
