@@ -425,9 +425,10 @@ def _internal_only(vp: str, padded: str) -> bool:
 
 
 def _verb_phrase(
-    rest: str, *, strong: bool, can: bool, reported: bool, side: Side = "give"
+    rest: str, *, strong: bool, can: bool, reported: bool, side: Side = "give", guest: bool = False
 ) -> str | None:
-    """Validate the words after the modal; returns the committed phrase or None."""
+    """Validate the words after the modal; returns the committed phrase or None. ``guest``: the
+    phrase mentions someone of the other side (a Slack Connect guest), so it is not internal."""
     vp = LEAD_ADVERBS.sub("", rest.strip())
     if not vp or VP_REJECT.match(vp):
         return None
@@ -463,7 +464,7 @@ def _verb_phrase(
         vp = ING_BASE[word] + vp[len(word) :]  # "we will sending you the docs" (non-native)
     if not (_action_ok(vp) or _conjoined_action(vp)):
         return None
-    if side == "give" and _internal_only(vp, padded):
+    if side == "give" and not guest and _internal_only(vp, padded):
         return None
     if (
         side == "give"
@@ -619,6 +620,7 @@ def _from_commit_match(
         can=low.endswith("can"),
         reported=is_reported_modal or reported_ctx,
         side=side,
+        guest=is_ours is not None and "@" in rest and not all(map(is_ours, MENTION_ID.findall(rest))),
     )
     if vp is None:
         return None
@@ -647,6 +649,7 @@ def _from_commit_match(
     return found
 
 
+MENTION_ID = re.compile(r"@([\w.-]+)")
 _HEDGE_SCOPE = re.compile(r"\s[\u2014\u2013]\s|\s-\s|;\s")
 
 

@@ -129,6 +129,8 @@ NEEDS_COMPLEMENT = {
                        # "we will come for installation" (non-native English): a visit to them
                        r"|^come\s+(?:for|to\s+do)\s+(?:the\s+)?(?:installation|install|training|demo|"
                        r"onsite|visit|kickoff|setup|workshop)\b", re.I),
+    # "their vendor-risk team will clear us", not "clear the air"
+    "clear": re.compile(r"^clear\s+(?:us|our\s+\w+|the\s+(?:security|vendor|risk|compliance|legal)\b)", re.I),
     # "leave feedback in the doc", not "leave early"
     "leave": re.compile(r"^leave\s+(?:us\s+|them\s+)?(?:their\s+|our\s+|some\s+|a\s+)?(?:feedback|"
                         r"comments?|notes?|review)\b", re.I),
@@ -435,7 +437,8 @@ COMMIT = re.compile(
 )
 # Progressive-with-a-date commitments: "Sending the NDA tomorrow", "they're sending the PO".
 PROGRESSIVE = re.compile(
-    r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are)"
+    r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are|\b(?:eng|engineering|support|our\s+[\w-]+(?:\s+team)?)"
+    r"\s+(?:is|are))"
     + r"|(?P<t>\bthey're|\btheyre|\bthey\s+are|\bhe's|\bshe's|\bhes|\bshes|\bhe\s+is|\bshe\s+is"
     + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\b(?:the\s+)?{THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"
     + r"\s+(?:is|are)"
@@ -556,7 +559,7 @@ OUTER_SUBJECT = re.compile(
     r"(?P<who>\b(?:they|he|she|their(?:\s+[\w-]+){1,3}?|the\s+" + THEIR_ROLE + r"(?:\s+[\w-]+)"
     r"{0,2}?|(?-i:(?!" + NAME_STOP + r"\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
     r"(?:'s(?:\s+[\w-]+){1,2}?)?))\s+(?:just\s+|also\s+)?(?:said|says|told\s+\w+|confirmed|mentioned|promised|"
-    r"assured\s+\w+|wrote|emailed|replied)(?:\s+that)?\s*$",
+    r"assured\s+\w+|wrote|emailed|replied)(?:\s+that)?\s*:?\s*$",
     IGNORE,
 )
 LEAD_ADVERBS = re.compile(
@@ -593,7 +596,8 @@ FILLER = re.compile(
     r"heads\s+up|np|no\s+worries|on\s+it|will\s+do|can\s+do|got\s+it|noted|done|absolutely|"
     r"makes\s+sense|sure\s+thing|good\s+(?:point|call|idea)|thx|totally|alright|roger|agreed|"
     r"of\s+course|for\s+sure|re\s+[\w-]+)\s*[,:!.\-\u2013\u2014]+\s*)"
-    r"|(?:@[\w.-]+(?![\w.-])(?!\s*(?:'ll|will|wil|is\s+going|gonna|can)\b)|ok(?:ay)?|k|fyi|btw|also|"
+    r"|(?:@[\w.-]+(?![\w.-])(?!\s*(?:'ll|will|wil|is\s+going|gonna|can)\b|\s*(?:\+|&|and)\s*(?:me|i)\b)"
+    r"|ok(?:ay)?|k|fyi|btw|also|"
     r"and|so|fwiw|ps|heads\s+up)(?:\s*[,:!.\-]+\s*|\s+)"
     # "in the meeting their CTO agreed ...": where it was said, not who said it
     r"|(?:in|on|during|after)\s+(?:the|our|today's|this|that)\s+(?:call|meeting|demo|sync|convo|"

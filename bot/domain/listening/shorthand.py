@@ -135,12 +135,12 @@ def terse(sentence: str, is_ours: Callable[[str], bool] | None) -> Shorthand | N
         m is not None
         and _thing_ok(m.group("thing"))
         and not set(m.group("thing").lower().split()) & _NEWS
-        and _AHEAD.search(m.group("rest"))
+        and _AHEAD.search(m.group("whom") + m.group("rest"))
     ):
         whom = m.group("whom")
         if re.match(r"(?:me|us|our)\b", whom, IGNORE):
             return None
-        return Shorthand("get", f"send {m.group('thing')}{m.group('rest')}", whom)
+        return Shorthand("get", f"send {m.group('thing')} from {whom}{m.group('rest')}", whom)
     m = TERSE_OUT.match(sentence)
     # not "Sam out Friday": a person away
     if m is not None and _thing_ok(m.group("thing")) and not re.fullmatch(r"[A-Z][a-z]+", m.group("thing")):
