@@ -649,6 +649,10 @@ def _from_commit_match(
     return found
 
 
+_NOT_AN_OWNER = frozenset(
+    "expects expect plans plan wants want needs need hopes hope intends intend has have had is are was were "
+    "going trying tries asked agreed likes like used seems seem about due able happy ready supposed".split()
+)
 MENTION_ID = re.compile(r"@([\w.-]+)")
 _HEDGE_SCOPE = re.compile(r"\s[\u2014\u2013]\s|\s-\s|;\s")
 
@@ -703,8 +707,8 @@ def _from_action_item(
             if pos and sentence[:pos].rstrip()[-1:] not in ":-*\u2022\u2013\u2014":
                 continue
             m = ACTION_ITEM.match(sentence, pos)
-            if m is None:
-                continue
+            if m is None or m.group(0)[:-3].split()[-1].lower() in _NOT_AN_OWNER:
+                continue  # "their procurement expects to finish ...": a verb before "to", no owner
             if m.group("ment") is not None:
                 side: Side = "give" if is_ours is None or is_ours(m.group("ment")[1:]) else "get"
             else:

@@ -151,7 +151,8 @@ NEEDS_COMPLEMENT = {
     "line": re.compile(r"^line\s+up\b", re.I),
     "pull": re.compile(r"^pull\s+(?:together|in|up)\b", re.I),
     "jump": re.compile(r"^jump\s+on\s+(?:a|the)\s+(?:call|zoom|meeting|sync)\b", re.I),
-    "drop": re.compile(r"^drop\s+(?:them|him|her|you|u|off|by|a\s+line|the)\b", re.I),
+    "drop": re.compile(r"^drop\s+(?:them|him|her|you|u|off|by|a\s+line|the|a\s+(?:loom|video|note|link|"
+                       r"recording|deck|summary|recap))\b", re.I),
 }
 # "can" is mostly ability or permission ("I can see why"); only an offer with these verbs.
 CAN_VERBS = frozenset(
@@ -437,7 +438,7 @@ COMMIT = re.compile(
 )
 # Progressive-with-a-date commitments: "Sending the NDA tomorrow", "they're sending the PO".
 PROGRESSIVE = re.compile(
-    r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are|\b(?:eng|engineering|support|our\s+[\w-]+(?:\s+team)?)"
+    r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are|\b(?:eng|engineering|support|our(?:\s+[\w-]+){1,2})"
     r"\s+(?:is|are))"
     + r"|(?P<t>\bthey're|\btheyre|\bthey\s+are|\bhe's|\bshe's|\bhes|\bshes|\bhe\s+is|\bshe\s+is"
     + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\b(?:the\s+)?{THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"

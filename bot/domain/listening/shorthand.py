@@ -62,7 +62,8 @@ _RECIPIENT = (
 _THING = r"(?P<thing>[\w/$%.#&+-]+(?:\s+[\w/$%.#&+-]+){0,4}?)"
 # "sow to them by eow", "redlines back to their counsel tomorrow", "quote out to Hooli tmrw"
 TERSE_TO = re.compile(
-    rf"^{_THING}\s+(?:(?:is\s+|goes\s+|going\s+)?(?:back|over|out|across)\s+)?to\s+(?P<whom>{_RECIPIENT})"
+    rf"^{_THING}\s+(?:(?:is\s+|goes\s+|going\s+)?(?:back|over|out|across)\s+|(?:is\s+)?going\s+)?to\s+"
+    rf"(?P<whom>{_RECIPIENT})"
     r"(?P<rest>(?:[\s,;:]|$).*)$",
     IGNORE,
 )
