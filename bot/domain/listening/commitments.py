@@ -66,7 +66,6 @@ from bot.domain.listening.detector_vocab import (
     NOT_A_PARTY,
     NOTIFY_WHEN,
     OBJECT_WORDS,
-    ONGOING_KEYS,
     OPINION_KEYS,
     OUR_MAN_THERE,
     OUTER_SUBJECT,
@@ -435,7 +434,9 @@ def _verb_phrase(
     padded = _padded(vp)
     if reported and _has_any(padded, PAST_KEYS):
         return None  # "they said they'd sign last quarter and never did"
-    if _has_any(padded, ONGOING_KEYS):
+    if "ing forward " in padded or " from now on " in padded or " ongoing " in padded:
+        # a standing arrangement, not a deliverable: "our reseller will handle billing going
+        # forward" (checked by hand, not with a key table: this runs for every candidate)
         return None
     if strong:
         if _has_any(padded, BROKEN_KEYS) or _has_any(padded, DONE_KEYS):
@@ -521,7 +522,9 @@ def _from_commit_match(
             return None  # "... until they commit to the term", "not going to send it"
     # A hedge counts in its own clause: "they asked whether we'll have SSO by June — yes, we'll
     # ship it by June 30" is a promise after the dash.
-    hedged = bool(prefix) and _has_any(_padded(_HEDGE_SCOPE.split(prefix)[-1]), HEDGE_KEYS)
+    scope = _HEDGE_SCOPE.split(prefix)[-1] if ("\u2014" in prefix or "\u2013" in prefix or " - " in prefix
+                                                or ";" in prefix) else prefix
+    hedged = bool(prefix) and _has_any(_padded(scope), HEDGE_KEYS)
     if hedged and not (
         (m.group("i") is not None or m.group("we") is not None) and _self_hedge_only(prefix)
     ):
@@ -678,6 +681,8 @@ def _not_theirs(what: str, who: str | None = None) -> bool:
 def _colleague_looped_in(what: str, is_ours: Callable[[str], bool] | None) -> bool:
     """"I'll loop in @Ana on the thread": a colleague brought into our own conversation, with
     nothing for them to do ("loop in @Ana to answer their API questions" is a promise)."""
+    if what[:4].lower() != "loop":
+        return False
     m = re.fullmatch(
         r"loop\s+(?:in\s+)?@([\w.-]+)(?:\s+in)?(?:\s+(?:on|in)\s+(?:the|this)\s+(?:thread|channel)|\s+here)?",
         what,
@@ -909,7 +914,9 @@ def _from_shorthand(
     promise without a verb of promise, read at the start or after a dash or a comma, and only
     with a date."""
     low = sentence.lower()
-    if not any(map(low.__contains__, SHORTHAND_GATE)) or _has_any(_padded(sentence), HEDGE_KEYS):
+    if not any(map(low.__contains__, SHORTHAND_MARKS)) or not any(map(low.__contains__, SHORTHAND_GATE)):
+        return None
+    if _has_any(_padded(sentence), HEDGE_KEYS):
         return None
     for pos in starts:
         if pos and sentence[:pos].rstrip()[-1:] not in ",:;-\u2013\u2014":
@@ -1046,6 +1053,11 @@ def detect_commitment(
 
 def _corrected(found: Detection, sentence: str) -> Detection:
     """"I'll send it Thursday — scratch that, Wednesday": the date said last is the one."""
+    low = sentence.lower()
+    if "scratch" not in low and "wait" not in low and "make" not in low and "correction" not in low and (
+        "i mean" not in low
+    ):
+        return found
     m = CORRECTION.search(sentence)
     if m is None:
         return found

@@ -536,8 +536,6 @@ BROKEN_KEYS = tuple(
 DONE_KEYS = tuple(
     f" and {k} " for k in ("sent", "shared", "delivered", "gave", "handed", "did", "already")
 )
-# A standing arrangement is not a deliverable: "our reseller will handle billing going forward".
-ONGOING_KEYS = (" going forward ", " moving forward ", " from now on ", " on an ongoing basis ")
 IF_KEYS = tuple(
     f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case", "whenever")
 )
