@@ -72,6 +72,7 @@ from bot.domain.listening.detector_vocab import (
     OUTWARD,
     OWE,
     OWNER_COLON,
+    PAST_BASE,
     PAST_KEYS,
     PERSON_FILLERS,
     PLAIN_OBJECT_ING,
@@ -463,6 +464,8 @@ def _verb_phrase(
         return None
     elif word in ING_BASE:
         vp = ING_BASE[word] + vp[len(word) :]  # "we will sending you the docs" (non-native)
+    elif word in PAST_BASE:
+        vp = PAST_BASE[word] + vp[len(word) :]  # "we will sent you the docs" (non-native)
     if not (_action_ok(vp) or _conjoined_action(vp)):
         return None
     if side == "give" and not guest and _internal_only(vp, padded):
@@ -1062,7 +1065,17 @@ def _corrected(found: Detection, sentence: str) -> Detection:
     if m is None:
         return found
     due = DUE.fullmatch(m.group("due").strip())
-    return replace(found, due_text=due.group("due").strip()) if due is not None else found
+    if due is None:
+        return found
+    cut = _CORRECTION_IN_WHAT.search(found.what)
+    what = _tidy(found.what[: cut.start()]) if cut is not None else found.what
+    return replace(found, what=what or found.what, due_text=due.group("due").strip())
+
+
+_CORRECTION_IN_WHAT = re.compile(
+    r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\b",
+    IGNORE,
+)
 
 
 def _from_forwarded(text: str, is_ours: Callable[[str], bool] | None) -> tuple[Detection | None, str]:

@@ -66,7 +66,7 @@ NEEDS_COMPLEMENT = {
         re.I,
     ),
     "have": re.compile(
-        r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|drafted|"
+        r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|countersigned|approved|drafted|"
         r"written|prepared|updated|deployed|configured|provisioned|live|filled\s+(?:in|out)|submitted|"
         r"uploaded|reviewed|"
         r"sorted|wrapped|in\s+place|lined\s+up|set\s+up|scheduled|booked|confirmed|"
@@ -197,7 +197,8 @@ for _verb in sorted(ACTION_VERBS):
 # Slips on the short verbs that ``typo_variants`` leaves alone ("we'll hve it ready").
 VERB_BASE.update({"hve": "have", "hav": "have", "snd": "send"})
 # The past form after "will" (non-native English): "we will sent you the documentation".
-VERB_BASE.update({"sent": "send", "gave": "give"})
+PAST_BASE = {"sent": "send", "gave": "give"}
+VERB_BASE.update(PAST_BASE)
 ING_BASE: dict[str, str] = {}
 for _verb in sorted(ACTION_VERBS | {"get"}):
     for _form in ing_forms(_verb):

@@ -45,7 +45,7 @@ _NOT_IN_THING = frozenset(
 _IMPERATIVES = frozenset(
     """send share forward email mail give talk speak reach reply respond write go get move push ping
     text pass hand explain say tell mention introduce return submit deliver provide ask make let
-    please pls plz can could""".split()
+    please pls plz can could eta""".split()
 )
 # Someone the thing can go to: them, their people, a mention or a capitalised name (never a
 # day or a month: "Kickoff moved to Tuesday" has no recipient).
@@ -128,6 +128,8 @@ def _ours_mention(whom: str, is_ours: Callable[[str], bool] | None) -> bool:
 def terse(sentence: str, is_ours: Callable[[str], bool] | None) -> Shorthand | None:
     """A delivery said as a noun phrase: "sow to them by eow" (ours), "po from their side
     tmrw" (theirs), "quote out by tmrw am", "pricing is on me, ETA Wed"."""
+    if sentence[:4].lower() == "eta ":
+        return _eta(sentence)
     m = TERSE_TO.match(sentence)
     if m is not None and _thing_ok(m.group("thing")) and not _ours_mention(m.group("whom"), is_ours):
         return Shorthand("give", f"send {m.group('thing')} to {m.group('whom')}{m.group('rest')}", None)
