@@ -112,6 +112,11 @@ _AHEAD = re.compile(
 )
 
 
+_ACK_AFTER = re.compile(
+    r"\s*[,;\u2014\u2013-]+\s*(?:on\s+it|will\s+do|can\s+do|np|ok|on\s+my\s+list)\s*$", IGNORE
+)
+
+
 def _thing_ok(thing: str) -> bool:
     words = thing.lower().split()
     if not words or words[0] in _IMPERATIVES:
@@ -130,6 +135,7 @@ def terse(sentence: str, is_ours: Callable[[str], bool] | None) -> Shorthand | N
     tmrw" (theirs), "quote out by tmrw am", "pricing is on me, ETA Wed"."""
     if sentence[:4].lower() == "eta ":
         return _eta(sentence)
+    sentence = _ACK_AFTER.sub("", sentence)  # "sow to them by eow, on it": the "on it" is no part of it
     m = TERSE_TO.match(sentence)
     if m is not None and _thing_ok(m.group("thing")) and not _ours_mention(m.group("whom"), is_ours):
         return Shorthand("give", f"send {m.group('thing')} to {m.group('whom')}{m.group('rest')}", None)
