@@ -287,6 +287,9 @@ MAX_VIEW_TITLE = 24  # also a modal's submit and close buttons
 MAX_MESSAGE_WEIGHT = 12_000
 BLOCK_WEIGHT = 125
 MIN_CUT_TEXT = 40  # a text cut for weight keeps at least this much
+# The keys under which a block or element holds text objects, directly or deeper.
+_HOLDS_TEXT = ("text", "fields", "elements", "accessory", "element", "label", "hint", "placeholder",
+               "confirm", "title", "deny", "options", "option_groups", "description")
 _TEXT_TYPES = ("plain_text", "mrkdwn")
 
 
@@ -351,10 +354,13 @@ def _text_objects(node: Any) -> list[dict[str, Any]]:
     while stack:
         item = stack.pop()
         if type(item) is dict:
-            if _is_text_object(item):
+            if item.get("type") in _TEXT_TYPES and type(item.get("text")) is str:
                 found.append(item)
-            else:
-                stack.extend(item.values())
+            else:  # only where Block Kit puts text objects: ids, values and urls are skipped
+                for key in _HOLDS_TEXT:
+                    child = item.get(key)
+                    if type(child) is dict or type(child) is list:
+                        stack.append(child)
         elif type(item) is list:
             stack.extend(item)
     return found
@@ -365,7 +371,11 @@ def _fit_weight(blocks: list[Any]) -> bool:
     are too many to keep even a little of each) until its blocks weigh what Slack takes in
     one message; True when anything was cut."""
     texts = _text_objects(blocks)
-    if BLOCK_WEIGHT * len(blocks) + sum(slack_length(t["text"]) for t in texts) <= MAX_MESSAGE_WEIGHT:
+    blocks_weight = BLOCK_WEIGHT * len(blocks)
+    # A character is at most two UTF-16 units: most messages are light enough to skip the count.
+    if blocks_weight + 2 * sum(len(t["text"]) for t in texts) <= MAX_MESSAGE_WEIGHT:
+        return False
+    if blocks_weight + sum(_length(t["text"]) for t in texts) <= MAX_MESSAGE_WEIGHT:
         return False
     while len(blocks) > 1 and BLOCK_WEIGHT * len(blocks) + MIN_CUT_TEXT * len(texts) > MAX_MESSAGE_WEIGHT:
         blocks.pop()
@@ -375,6 +385,10 @@ def _fit_weight(blocks: list[Any]) -> bool:
     for obj in texts:
         obj["text"] = fit_mrkdwn(obj["text"], cap)
     return True
+
+
+def _length(text: str) -> int:
+    return len(text) if text.isascii() else slack_length(text)
 
 
 def _water_level(lengths: list[int], budget: int) -> int:
