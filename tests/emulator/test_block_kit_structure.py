@@ -328,3 +328,29 @@ def test_a_messages_blocks_weigh_their_text_plus_125_each_within_12000():
     assert message_problems({"text": "x", "blocks": sections(19, 475) + [
         {"type": "section", "text": mrkdwn(EMOJI * 238)}]}) is not None
     assert view_problems(modal(sections(40, 300))) == []
+
+
+# ------------------------------------------- limits slack_sdk's models enforce, pinned here
+
+
+def test_an_actions_block_holds_at_most_25_elements():
+    assert not refused({"type": "actions", "elements": [button(f"b{n}") for n in range(25)]})
+    assert refused({"type": "actions", "elements": [button(f"b{n}") for n in range(26)]})
+
+
+def test_a_select_menu_holds_at_most_100_options_or_100_groups():
+    options = [option(str(n), str(n)) for n in range(101)]
+    assert not refused(section(accessory=select(options=options[:100])))
+    assert refused(section(accessory=select(options=options)))
+    groups = [{"label": plain(f"G{n}"), "options": [option(str(n), str(n))]} for n in range(101)]
+    assert not refused(section(accessory=select(option_groups=groups[:100])))
+    assert refused(section(accessory=select(option_groups=groups)))
+
+
+def test_an_image_alt_text_is_at_most_2000_and_never_empty():
+    def image(alt: str) -> dict[str, Any]:
+        return {"type": "image", "image_url": "https://example.com/a.png", "alt_text": alt}
+
+    assert not refused(image("a" * 2000))
+    assert refused(image("a" * 2001))
+    assert refused(image(""))
