@@ -161,7 +161,10 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     dispatcher.register(REMINDER, reminders.render)
     dispatcher.register_batch(REMINDER, reminders.combine)  # one DM per person and moment
     # Debrief prompts get a last look when due (too late? shared channel? deal lost?).
-    prompts = DebriefPrompts(services.deals, lambda scope: services.ledger.externally_shared(scope))
+    prompts = DebriefPrompts(
+        services.deals, lambda scope: services.ledger.externally_shared(scope),
+        refresh_sharing=lambda scope: services.directory.forget_channel(scope.workspace, scope.channel_id),
+        items=services.ledger.items, jobs=jobs)
     dispatcher.register(POST, prompts.render)
     dispatcher.add_planner(digests.plan)
     dispatcher.add_planner(reminders.plan)
