@@ -278,11 +278,13 @@ def test_a_start_in_utc_and_an_end_in_a_named_zone_are_both_honoured(desk):
 
 
 def test_an_unknown_zone_on_one_event_loses_only_that_event(desk):
-    # Expect: one event has TZID "Mars/Olympus" (no VTIMEZONE, not a real zone); the feed is
-    # still read, its other meeting is asked about, and the status shows no error.
+    # Expect: one event has TZID "Mars/Olympus" (no VTIMEZONE, not a real zone): it is read in
+    # Alice's zone like a floating time (10:00 New York, ends 15:30Z); the feed's other meeting
+    # is asked about too, and the status shows no error.
     desk.deal()
     desk.connect(vcalendar(vevent("mars", TUE, tzid="Mars/Olympus", title="Acme Corp on Mars"),
                            vevent("earth", TUE_UTC + timedelta(hours=2))))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30), about="on Mars")
     desk.prompted_once_after(TUE_UTC + timedelta(hours=2, minutes=30), about="pilot review")
     status = reply_text(desk.slack.command("calendar", user=ALICE, channel=DEAL))
     assert "couldn't" not in status.lower() and "error" not in status.lower(), status
