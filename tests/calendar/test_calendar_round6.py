@@ -661,6 +661,20 @@ def test_a_channel_shared_with_the_partner_moments_before_the_prompt_gets_the_pa
     assert "next step" in text.lower()
 
 
+def test_just_got_off_the_call_in_a_channel_shared_moments_ago_gets_the_partner_safe_prompt(desk):
+    # Expect: the bot last looked at #deal-acme when it wasn't shared; Acme's workspace joins,
+    # and seconds later Alice writes "just got off the call": the prompt leaves our coaching out.
+    desk.deal()
+    desk.slack.command("list", user=ALICE, channel=DEAL)
+    desk.emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    desk.emulator.add_channel(DEAL, "deal-acme", members=[ALICE, DANA], is_ext_shared=True)
+    desk.slack.message("just got off the call with Acme", user=ALICE, channel=DEAL, ts="1764000000.000200")
+    desk.emulator.wait_for(lambda calls: any(c.method == "chat.postMessage" and "Debrief" in all_text(c.args)
+                                             for c in calls))
+    [post] = debriefs(desk.emulator)
+    assert "in their words" not in all_text(post) and "next step" in all_text(post).lower()
+
+
 def test_the_channel_shared_event_makes_the_very_next_post_leave_private_items_out(desk):
     # Expect: a digest in #deal-acme lists the private budget item; Acme's workspace joins the
     # channel and Slack sends channel_shared; the next digest, seconds later, leaves it out.
@@ -740,6 +754,14 @@ def test_the_same_meeting_copied_under_two_uids_is_asked_about_once(desk):
     desk.deal()
     desk.connect(vcalendar(vevent("copy-a", TUE_UTC), vevent("copy-b@sync", TUE_UTC)))
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_customer_meeting_on_a_saturday_evening_is_asked_about_like_any_other(desk):
+    # Expect: no quiet hours in the product: 18:00-19:00 New York on Saturday 28 November ends
+    # at 00:00Z on the 29th and is asked about at 00:05Z.
+    desk.deal()
+    desk.connect(vcalendar(vevent("saturday", datetime(2026, 11, 28, 18, 0), minutes=60, tzid=NY)))
+    desk.prompted_once_after(utc(2026, 11, 29, 0, 0))
 
 
 def test_a_prompt_planned_for_a_channel_that_is_then_archived_and_restored_still_comes(desk):
