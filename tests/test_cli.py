@@ -49,6 +49,8 @@ SAMPLE_EVENTS = {
     "channel_shared": {"type": "channel_shared", "connected_team_id": "T0PARTNER", "channel": "C0DEAL"},
     "channel_unshared": {"type": "channel_unshared", "previously_connected_team_id": "T0PARTNER",
                          "channel": "C0DEAL", "is_ext_shared": False},
+    "member_left_channel": {"type": "member_left_channel", "user": "U0BOB", "channel": "C0DEAL",
+                            "channel_type": "C"},
 }
 
 

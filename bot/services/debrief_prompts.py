@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.domain.calendar_match import deal_named
 from bot.domain.ledger import Commitment
 from bot.domain.meetings import prompt_is_stale
 from bot.domain.stages import Stage
@@ -68,9 +69,8 @@ class DebriefPrompts:
         """Someone logged a debrief of this deal in this channel after the meeting began (they
         left early and said "just got off the call"), and no other planned prompt for the deal
         went out meanwhile (back-to-back meetings: that debrief answered the earlier one)."""
-        key = deal_key(topic)
         logged = [i for i in self._items(scope) if i.source == "debrief" and i.deal
-                  and deal_key(i.deal) == key and i.created_at >= started_at]
+                  and _same_deal(i.deal, topic) and i.created_at >= started_at]
         if not logged:
             return False
         if self._jobs is None:
@@ -80,7 +80,12 @@ class DebriefPrompts:
             payload = doc.get("payload") or {}
             return (doc.get("id") != job.get("id") and doc.get("status") == DONE
                     and payload.get("template") == DEBRIEF_PROMPT
-                    and deal_key(str((payload.get("context") or {}).get("topic") or "")) == key
+                    and _same_deal(str((payload.get("context") or {}).get("topic") or ""), topic)
                     and parse(doc.get("updated_at") or doc["due_at"]) >= started_at)
 
         return not self._jobs.find(scope, earlier_prompt)
+
+
+def _same_deal(one: str, other: str) -> bool:
+    """The same deal, however it was named: "Acme" (what someone typed) is "Acme Corp"."""
+    return deal_key(one) == deal_key(other) or deal_named(one, other) or deal_named(other, one)

@@ -217,6 +217,11 @@ class Directory:
         self._channels.forget((workspace, "ext-shared", channel_id))
         self._channels.forget((workspace, "members", channel_id))
 
+    def forget_member(self, workspace: str, channel_id: str, user_id: str) -> None:
+        """Someone joined or left the channel: their channels and its members are asked again."""
+        self._channels.forget((workspace, user_id))
+        self._channels.forget((workspace, "members", channel_id))
+
     def is_partner(self, workspace: str, channel_id: str, user_id: str,
                    payload_team: str | None = None) -> bool:
         """True for a member of another organisation in a channel shared with it (Slack Connect).

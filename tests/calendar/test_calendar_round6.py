@@ -703,12 +703,12 @@ def submit_debrief(desk, post, give="send the SOC2 report"):
 
 
 def test_a_meeting_debriefed_before_it_ends_is_not_asked_about_again(desk):
-    # Expect: 15:00-16:00 with Acme; Alice leaves at 15:20, says "just got off the call with
-    # Acme" (a prompt) and logs the debrief: at 16:05 no second prompt.
+    # Expect: 15:00-16:00 with Acme Corp; Alice leaves at 15:20, says "just got off the call
+    # with Acme" (a prompt about "Acme") and logs the debrief: at 16:05 no second prompt.
     desk.deal()
     desk.connect(vcalendar(vevent("early", TUE_UTC, minutes=60)))
     desk.at(TUE_UTC + timedelta(minutes=20))
-    desk.slack.message("just got off the call with Acme Corp", user=ALICE, channel=DEAL,
+    desk.slack.message("just got off the call with Acme", user=ALICE, channel=DEAL,
                        ts="1764000000.000100")
     desk.emulator.wait_for(lambda calls: any(c.method == "chat.postMessage" and "Debrief" in all_text(c.args)
                                              for c in calls))
@@ -783,3 +783,39 @@ def test_the_debrief_logged_from_a_calendar_prompt_lands_on_the_deal(desk, bot):
     submit_debrief(desk, post, give="pilot workspace for 30 days")
     items = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
     assert [(i.what, i.deal) for i in items] == [("pilot workspace for 30 days", "Acme Corp")]
+
+
+def test_an_owner_who_left_the_deal_channel_before_the_meeting_ended_gets_no_prompt_there(desk):
+    # Expect: Alice leaves #deal-acme before 12:00 (Slack sends member_left_channel): the
+    # meeting's prompt is cancelled at the next planning, nothing is posted there.
+    desk.deal()
+    desk.connect(vcalendar(vevent("left", TUE_UTC)))
+    desk.emulator.add_channel(DEAL, "deal-acme", members=[BOB])
+    left = {"type": "member_left_channel", "user": ALICE, "channel": DEAL, "channel_type": "C"}
+    assert desk.slack.event(left).status_code == 200
+    desk.at(utc(2026, 11, 24, 12, 0))
+    desk.never_prompted(TUE_UTC + timedelta(minutes=30))
+
+
+def test_disconnecting_and_reconnecting_a_calendar_asks_about_the_meeting_once(desk):
+    # Expect: disconnect at 12:00 (the prompt is cancelled), reconnect at 13:00 (planned again):
+    # one prompt after 15:30Z.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("again", TUE_UTC)))
+    desk.clock.set(utc(2026, 11, 24, 12, 0))
+    assert "forgot" in reply_text(desk.slack.command("calendar disconnect", user=ALICE, channel=DEAL)).lower()
+    desk.at(utc(2026, 11, 24, 12, 30))
+    desk.clock.set(utc(2026, 11, 24, 13, 0))
+    desk.routes.clear()
+    url = desk.feeds.url(f"/{ALICE}.ics")
+    assert route is desk.feeds.routes[f"/{ALICE}.ics"]
+    assert "Connected" in reply_text(desk.slack.command(f"calendar connect {url}", user=ALICE, channel=DEAL))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_meeting_in_a_private_deal_channel_is_asked_about_there(desk):
+    # Expect: a private channel the bot and Alice are in works like a public one.
+    desk.emulator.add_channel("G0PRIVATE", "deal-acme-private", members=[ALICE], is_private=True)
+    desk.deal(channel="G0PRIVATE")
+    desk.connect(vcalendar(vevent("private", TUE_UTC)))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30), channel="G0PRIVATE")

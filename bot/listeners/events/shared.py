@@ -1,4 +1,5 @@
-"""`channel_shared` / `channel_unshared`: a channel joined or left Slack Connect.
+"""Who reads a channel changed: `channel_shared` / `channel_unshared` (it joined or left Slack
+Connect) and `member_left_channel` (someone left it).
 
 What the bot says in a channel depends on whether the partner's organisation reads it
 (private items and our coaching stay out of shared channels), and that answer is cached
@@ -27,3 +28,15 @@ def make_sharing_handler(services: Services) -> Callable[..., None]:
             services.directory.forget_channel(workspace_of(context), channel)
 
     return handle_sharing_changed
+
+
+def make_member_left_handler(services: Services) -> Callable[..., None]:
+    """Forget the leaver's cached channels and the channel's members: what the bot shows them, and
+    whose calendar meetings are asked about in the channel, follow at once, not a minute later."""
+
+    def handle_member_left(event: dict[str, Any], context: BoltContext) -> None:
+        channel, user = event.get("channel"), event.get("user")
+        if isinstance(channel, str) and channel and isinstance(user, str) and user:
+            services.directory.forget_member(workspace_of(context), channel, user)
+
+    return handle_member_left
