@@ -133,6 +133,7 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     partner.register(cmd.Crm, listening.crm)
     directory = Directory(client)
     partner.membership = lambda scope, user: directory.membership(scope.workspace, scope.channel_id, user)
+    ledger.refresh_sharing = lambda scope: directory.forget_channel(scope.workspace, scope.channel_id)
     return Services(
         store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
         partner=partner, recorder=Recorder(partner), directory=directory,
@@ -161,7 +162,10 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     dispatcher.register(REMINDER, reminders.render)
     dispatcher.register_batch(REMINDER, reminders.combine)  # one DM per person and moment
     # Debrief prompts get a last look when due (too late? shared channel? deal lost?).
-    prompts = DebriefPrompts(services.deals, lambda scope: services.ledger.externally_shared(scope))
+    prompts = DebriefPrompts(
+        services.deals, lambda scope: services.ledger.externally_shared(scope),
+        refresh_sharing=lambda scope: services.ledger.refresh_sharing(scope),
+        items=services.ledger.items, jobs=jobs)
     dispatcher.register(POST, prompts.render)
     dispatcher.add_planner(digests.plan)
     dispatcher.add_planner(reminders.plan)
