@@ -231,6 +231,47 @@ KILL_POINTS: dict[str, Callable[[Process, SlackEmulator, FakeClock], None]] = {
 BATCH_ONLY = frozenset({"during-the-lease", "during-a-later-record"})
 
 
+def _upgraded_after_a_lost_answer(process: Process, emulator: SlackEmulator, clock: FakeClock) -> None:
+    # Slack took the post, its answer timed out, the retry was stored; then the upgrade.
+    process.client.lose_answer = True
+    process.run()
+
+
+def _upgraded_after_an_error(process: Process, emulator: SlackEmulator, clock: FakeClock) -> None:
+    # Slack answered 500 (nothing posted), the retry was stored; then the upgrade.
+    emulator.fail_next("chat.postMessage", "internal_error", status=500)
+    process.run()
+
+
+def _upgraded_while_history_was_unavailable(process: Process, emulator: SlackEmulator,
+                                            clock: FakeClock) -> None:
+    # Killed after the post; the restart couldn't read the history, so the job still waits
+    # to be checked (``sending`` with a ``retry_at``); then the upgrade.
+    process.client.kill_after_post = True
+    process.run()
+    process.client.kill_after_post = False
+    emulator.fail_next("conversations.history", "internal_error", status=500)
+    process.run()
+
+
+# Where a process may stop with posts unsettled: killed, or upgraded while a retry waits.
+# ``data/release_records.json`` holds what the release before the unified dispatcher left.
+STOPS: dict[str, Callable[[Process, SlackEmulator, FakeClock], None]] = {
+    "killed-after-the-lease": KILL_POINTS["after-the-lease"],
+    "killed-after-the-post": KILL_POINTS["after-the-post"],
+    "killed-during-the-lease": KILL_POINTS["during-the-lease"],
+    "killed-during-a-later-record": KILL_POINTS["during-a-later-record"],
+    "upgraded-with-a-retry-after-a-lost-answer": _upgraded_after_a_lost_answer,
+    "upgraded-with-a-retry-after-an-error": _upgraded_after_an_error,
+    "upgraded-while-history-was-unavailable": _upgraded_while_history_was_unavailable,
+}
+
+
+def stops_for(shape: str) -> list[str]:
+    """The :data:`STOPS` that apply to ``shape`` (those between two members need a batch)."""
+    return [stop for stop in STOPS if shape == "batch" or stop.removeprefix("killed-") not in BATCH_ONLY]
+
+
 def marked_posts(emulator: SlackEmulator) -> list[Call]:
     """Every scheduled post Slack took (they carry the dispatcher's metadata)."""
     return [c for c in emulator.calls_to("chat.postMessage")
