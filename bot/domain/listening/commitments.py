@@ -21,6 +21,7 @@ from bot.domain.listening.detector_vocab import (
     BARE_OBJECT,
     BREAK_WORDS,
     BROKEN_KEYS,
+    BUYER_VERBS,
     CAN_VERBS,
     CLOCK_ONLY,
     CODE_FENCE,
@@ -29,10 +30,12 @@ from bot.domain.listening.detector_vocab import (
     COMMA_PRONOUNS,
     COMMIT,
     CONDITIONAL_START,
+    CONFIRMED_KEYS,
     CUT_WORDS,
     DANGLING,
     DASHES,
     DENIED_REPORT_KEYS,
+    DONE_KEYS,
     DOUBT_MARKS,
     DUE,
     DUE_START,
@@ -40,6 +43,7 @@ from bot.domain.listening.detector_vocab import (
     EXPECT_FROM,
     EXTERNAL,
     FILLER,
+    FIRM_SUFFIXES,
     FOR_US,
     GOING_OUT,
     GOING_OUT_NOT,
@@ -61,6 +65,7 @@ from bot.domain.listening.detector_vocab import (
     NOT_A_PARTY,
     NOTIFY_WHEN,
     OBJECT_WORDS,
+    ONGOING_KEYS,
     OPINION_KEYS,
     OUR_MAN_THERE,
     OUTER_SUBJECT,
@@ -72,6 +77,7 @@ from bot.domain.listening.detector_vocab import (
     PLAIN_OBJECT_ING,
     PREP_DUE,
     PREP_WORDS,
+    PRESENT_AFTER_DATE,
     PRESENT_PROMISE,
     PROGRESSIVE,
     PROGRESSIVE_OBJECT,
@@ -415,8 +421,10 @@ def _verb_phrase(
     padded = _padded(vp)
     if reported and _has_any(padded, PAST_KEYS):
         return None  # "they said they'd sign last quarter and never did"
+    if _has_any(padded, ONGOING_KEYS):
+        return None
     if strong:
-        if _has_any(padded, BROKEN_KEYS):
+        if _has_any(padded, BROKEN_KEYS) or _has_any(padded, DONE_KEYS):
             return None
         if vp[:3].lower() in ("to ", "on "):
             vp = vp[3:].lstrip()
@@ -519,6 +527,8 @@ def _from_commit_match(
         modal, side = groups["mwe"], "give"
     elif groups["our"] is not None:
         modal, side, who = groups["mour"], "give", groups["our"].strip()
+        if re.match(r"our\s+(?:\w+\s+)?competit", who, IGNORE):
+            return None  # "our competitor Zentrix will pitch them": nobody's promise to us
         if OUR_MAN_THERE.match(who):
             side = "get"  # "our champion at Acme": our friend, but on their side
     elif groups["they"] is not None:
@@ -600,25 +610,55 @@ def _from_commit_match(
     if reported_ctx and side == "get":
         who = _outer_who(prefix) or who
     found = _finish(side, vp, who)
-    if found is not None and named and _not_theirs(found.what):
+    if found is not None and named and _not_theirs(found.what, who):
+        return None
+    if found is not None and side == "give" and _colleague_looped_in(found.what, is_ours):
         return None
     if found is not None and found.due_text is None and prefix.strip():
         # The date said before the promise: "first thing Monday I'll send ...", "By Friday, we'll ..."
         lead = DUE.fullmatch(prefix.strip(" ,:;-–—"))
         if lead is not None:
             found = replace(found, due_text=lead.group("due").strip())
+    if found is not None and low.startswith("expect") and (
+        found.due_text is None
+        or (side == "get" and not reported_ctx and not _has_any(_padded(sentence), CONFIRMED_KEYS))
+    ):
+        # "we expect to have the sandbox ready by Friday" is our plan, with its date; the other
+        # side's expectation is a forecast unless they stated it ("Initech told us they expect
+        # ...", "... their CFO confirmed it in writing").
+        return None
     if found is not None and low == "should" and found.due_text is None:
         return None  # "we should have the contract to them" is advice; with a date, a promise
     return found
 
 
-def _not_theirs(what: str) -> bool:
+def _not_theirs(what: str, who: str | None = None) -> bool:
     """Is a named subject's promise a third party's job for the other side ("Accenture will
     deliver the implementation plan to Acme") or a colleague's chore ("Sam will present our Q2
-    numbers to the leadership team")? A name we can't place is read as the other side."""
+    numbers to the leadership team")? A name we can't place is read as the other side, unless
+    it is a firm by its name ("Crestview Advisory", "Bluewater Freight") doing something that
+    is neither for us nor a buyer's act (signing, paying, approving)."""
     if SERVES_OTHERS.search(what) and not FOR_US.search(what):
         return True
+    if (
+        who
+        and who.split()[-1].strip(".,") in FIRM_SUFFIXES
+        and not FOR_US.search(what)
+        and VERB_BASE.get(_first_word(what)) not in BUYER_VERBS
+    ):
+        return True
     return _has_any(_padded(what), COLLEAGUE_KEYS)
+
+
+def _colleague_looped_in(what: str, is_ours: Callable[[str], bool] | None) -> bool:
+    """"I'll loop in @Ana on the thread": a colleague brought into our own conversation, with
+    nothing for them to do ("loop in @Ana to answer their API questions" is a promise)."""
+    m = re.fullmatch(
+        r"loop\s+(?:in\s+)?@([\w.-]+)(?:\s+in)?(?:\s+(?:on|in)\s+(?:the|this)\s+(?:thread|channel)|\s+here)?",
+        what,
+        IGNORE,
+    )
+    return m is not None and (is_ours is None or is_ours(m.group(1)))
 
 
 def _you_will_have(rest: str) -> Detection | None:
@@ -690,13 +730,15 @@ def _from_present(sentence: str) -> Detection | None:
     """"I send you the proposal today evening": a promise in the present (non-native
     English), read only with a date and never for a habit ("we send them a report every
     Friday")."""
-    m = PRESENT_PROMISE.match(sentence)
+    m = PRESENT_PROMISE.match(sentence) or PRESENT_AFTER_DATE.match(sentence)
     if m is None or _has_any(_padded(sentence), HABITUAL_KEYS):
         return None
     vp = _verb_phrase(sentence[m.start("verb") :], strong=False, can=False, reported=False)
     if vp is None:
         return None
     found = _finish("give", vp, None)
+    if found is not None and found.due_text is None and "lead" in m.groupdict():
+        found = replace(found, due_text=m.group("lead"))
     return found if found is not None and found.due_text is not None else None
 
 
@@ -775,6 +817,9 @@ def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
         if due is None or (m.group("t") is not None and due.lower() in ("now", "right now")):
             continue
         vp = ING_BASE[ing] + rest
+        rule = NEEDS_COMPLEMENT.get(ING_BASE[ing])
+        if rule is not None and not rule.match(vp):
+            continue  # "Initech is asking for pricing by Wednesday" is their request
         if m.group("t") is None and _internal_only(vp, _padded(vp)):
             continue
         if m.group("t") is not None:
