@@ -1,10 +1,10 @@
 """Killing the dispatcher at a chosen step of a scheduled post, then starting again.
 
-A :class:`Process` is what one run of ``serve`` holds for scheduled posts: a TinyDB store on
-the database file and a dispatcher over it. A kill is :class:`Killed`, raised at the chosen
-step: a ``BaseException``, so no ``except Exception`` in the bot can swallow it, as nothing
-survives a ``kill -9``. The killed process's store is closed without another write, and the
-next :class:`Process` reads the file again, as a restart does.
+A :class:`Process` is what one run of ``serve`` holds for scheduled posts: a store on the
+database (a TinyDB file, or PostgreSQL) and a dispatcher over it. A kill is :class:`Killed`,
+raised at the chosen step: a ``BaseException``, so no ``except Exception`` in the bot can
+swallow it, as nothing survives a ``kill -9``. The killed process's store is closed without
+another write, and the next :class:`Process` reads the database again, as a restart does.
 
 The steps of one attempt, and where :data:`KILL_POINTS` strike:
 
@@ -29,7 +29,8 @@ from bot.schedule.jobs import DONE, PENDING, SENDING, JobStore, new_job
 from bot.schedule.limiter import PostLimiter
 from bot.schedule.posts import POST, render_post
 from bot.services.outcome import Message
-from bot.store import Doc, Scope, TinyDBStore
+from bot.store import Doc, Scope, Store, TinyDBStore
+from bot.store.postgres_store import PostgresStore
 from tests.conftest import ALICE, DEAL, OTHER
 
 NUDGE = "nudge"  # a job type sent in batches, as reminders are
@@ -100,11 +101,22 @@ class KillableJobs(JobStore):
         return super().change(scope, job_id, guarded, now)
 
 
-class Process:
-    """One start of the bot on the database file, as far as scheduled posts go."""
+Database = Path | str  # a TinyDB file, or a PostgreSQL URL
 
-    def __init__(self, path: Path, clock: FakeClock, emulator: SlackEmulator) -> None:
-        self.store = TinyDBStore(path)
+
+def open_store(database: Database) -> Store:
+    """The store a process opens on ``database`` (the test database's schema is migrated
+    once for the run: checking it at every restart would cost a tenth of a second each)."""
+    if isinstance(database, Path):
+        return TinyDBStore(database)
+    return PostgresStore(database, check_schema=False)
+
+
+class Process:
+    """One start of the bot on the database, as far as scheduled posts go."""
+
+    def __init__(self, database: Database, clock: FakeClock, emulator: SlackEmulator) -> None:
+        self.store = open_store(database)
         self.jobs = KillableJobs(self.store)
         self.client = KillableClient(WebClient(token="xoxb-test", base_url=emulator.api_url, timeout=5))
         limiter = PostLimiter(sleep=lambda seconds: None, monotonic=lambda: 0.0)
@@ -123,7 +135,7 @@ class Process:
             return None
 
     def close(self) -> None:
-        """Let go of the file: after a kill, without another write (there is no one to make it)."""
+        """Let go of the database: after a kill, without another write (no one is left to make it)."""
         self.store.close()
 
 
@@ -278,12 +290,13 @@ def marked_posts(emulator: SlackEmulator) -> list[Call]:
             if c.response.get("ok") and EVENT_TYPE in str(c.args.get("metadata"))]
 
 
-def settle(path: Path, clock: FakeClock, emulator: SlackEmulator, *, restarts: int = 3) -> list[RunReport]:
+def settle(database: Database, clock: FakeClock, emulator: SlackEmulator, *, restarts: int = 3,
+           ) -> list[RunReport]:
     """Start again ``restarts`` times, each a while later (past any retry), running what is due."""
     reports = []
     for _ in range(restarts):
         clock.advance(timedelta(minutes=10))
-        process = Process(path, clock, emulator)
+        process = Process(database, clock, emulator)
         try:
             report = process.run()
             assert report is not None
@@ -293,10 +306,10 @@ def settle(path: Path, clock: FakeClock, emulator: SlackEmulator, *, restarts: i
     return reports
 
 
-def read_jobs(path: Path, clock: FakeClock, emulator: SlackEmulator,
+def read_jobs(database: Database, clock: FakeClock, emulator: SlackEmulator,
               shape: list[tuple[Scope, str, str, str | None]]) -> list[Doc]:
-    """The shape's job records as the file holds them."""
-    process = Process(path, clock, emulator)
+    """The shape's job records as the database holds them."""
+    process = Process(database, clock, emulator)
     try:
         docs = [process.jobs.get(scope, job_id) for scope, job_id, _, _ in shape]
     finally:
