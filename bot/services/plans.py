@@ -168,8 +168,9 @@ class MutualPlans:
 
     # ------------------------------------------------------------------ Slack Connect partners
 
-    def for_partner(self, actor: Actor, command: cmd.Command) -> Outcome:
-        """What a member of the partner's workspace may do in a Slack Connect channel."""
+    def for_partner(self, actor: Actor, command: cmd.Command, *, vouched: bool = True) -> Outcome:
+        """What a member of the partner's workspace may do in a Slack Connect channel; also
+        anyone Slack can't say is on our team (``vouched`` False), who is told why."""
         if isinstance(command, cmd.ListItems | cmd.Help):
             page = self.page(actor.scope, today_tz=actor.tz())
             number = command.page if isinstance(command, cmd.ListItems) else 1
@@ -177,7 +178,7 @@ class MutualPlans:
                                                           "page": max(1, number)}))
         if isinstance(command, cmd.CloseItem) and command.status == "done":
             return self.partner_close(actor, command.number)
-        return error("partner_commands_only")
+        return error("partner_commands_only" if vouched else "who_unknown")
 
     def partner_close(self, actor: Actor, number: int) -> Outcome:
         """A partner marks one of their own shared items done; ours and private ones are refused."""
