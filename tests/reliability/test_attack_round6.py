@@ -154,3 +154,39 @@ def test_a_post_to_a_channel_whose_guest_slack_cannot_vouch_for_leaves_private_i
     [prompt] = emulator.wait_for_count("chat.postMessage", 1)
     text = all_text(prompt.args)
     assert "the signed NDA" in text and "budget ceiling" not in text
+
+
+# ------------------------------------------------------------------ events out of order
+
+
+def deleted(slack, said: dict, channel: str = DEAL):
+    return slack.event({"type": "message", "subtype": "message_deleted", "channel": channel,
+                        "ts": "1700000401.000100", "deleted_ts": said["ts"], "previous_message": said,
+                        "hidden": True})
+
+
+@pytest.mark.parametrize("mode", ["auto", "suggest"])
+def test_a_message_delivered_after_its_deletion_is_not_logged_or_offered(bot, slack, emulator, mode, log):
+    # Slack retried the message's delivery (its first attempt timed out) after delivering its
+    # deletion: the promise was taken back before the bot heard it.
+    slack.command(f"listen {mode}", user=ALICE, channel=DEAL)
+    said = {"type": "message", "user": ALICE, "text": "I'll send the security questionnaire by Friday",
+            "ts": "1700000400.000100"}
+    assert deleted(slack, said).status_code == 200
+    bot.wait_idle()
+    late = slack.message(said["text"], user=ALICE, channel=DEAL, ts=said["ts"], retry_num=1)
+    assert late.status_code == 200
+    bot.wait_idle()
+    assert bot.runtime.services.ledger.items(Scope("T0001", DEAL)) == []
+    assert emulator.calls_to("chat.postMessage") == [] and emulator.calls_to("chat.postEphemeral") == []
+
+
+def test_a_message_deleted_then_sent_again_as_new_is_read_as_new(bot, slack, log):
+    slack.command("listen auto", user=ALICE, channel=DEAL)
+    said = {"type": "message", "user": ALICE, "text": "I'll send the security questionnaire by Friday",
+            "ts": "1700000400.000100"}
+    deleted(slack, said)
+    slack.message(said["text"], user=ALICE, channel=DEAL, ts="1700000500.000100")  # typed again
+    bot.wait_idle()
+    [item] = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
+    assert item.what == "send the security questionnaire" and item.is_open
