@@ -119,10 +119,12 @@ class Services:
         tz = self.directory.user_tz(workspace, user)
         # Channels shared with the person's own organisation are left out: the Home tab is our
         # team's view (private items, our coaching); a partner has the shared plan.
-        channels = {channel for channel in self.directory.channels_of(workspace, user)
+        member_of = self.directory.channels_of(workspace, user)
+        channels = {channel for channel in member_of
                     if not self.directory.is_partner(workspace, channel, user)}
         message = home_message(
             self.store, self.ledger, self.deals, workspace, user, channels, self.partner.today(tz), notice,
+            partner_in=sorted(set(member_of) - channels),
         )
         view = rendered(message)
         client.views_publish(user_id=user, view=self.seal.seal_payload(view) if self.seal else view)

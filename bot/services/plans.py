@@ -198,7 +198,8 @@ class MutualPlans:
             page = self.page(actor.scope, today_tz=actor.tz())
             number = command.page if isinstance(command, cmd.ListItems | cmd.ShowPlan) else 1
             return Outcome(reply=Message("partner_list", {"view": page.view, "deals": page.deals,
-                                                          "page": max(1, number)}))
+                                                          "page": max(1, number),
+                                                          "intro": isinstance(command, cmd.Help)}))
         if isinstance(command, cmd.CloseItem) and command.status == "done":
             return self.partner_close(actor, command.number)
         if not vouched:
