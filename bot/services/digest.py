@@ -55,13 +55,17 @@ class SideWeek:
     """One column of the ledger over one week.
 
     ``made`` counts promises made this week (dropped ones don't count); the lists shown
-    are ``overdue``, ``kept`` and ``new``, each item in one of them at most.
+    are ``overdue``, ``kept`` and ``new``, each item in one of them at most, and ``broken``:
+    dropped this week after the due date, not by agreement (never open, so in no other list).
     """
 
     made: list[Commitment] = field(default_factory=list)
     kept: list[Commitment] = field(default_factory=list)
     overdue: list[Commitment] = field(default_factory=list)
     new: list[Commitment] = field(default_factory=list)
+    # Dropped this week after the due date, not by agreement: broken promises are the week's news
+    # too, and the digest's coaching may name one, so its numbers must show them.
+    broken: list[Commitment] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -91,12 +95,17 @@ class DigestData:
     def overdue(self) -> int:
         return len(self.give.overdue) + len(self.get.overdue)
 
+    @property
+    def broken(self) -> int:
+        return len(self.give.broken) + len(self.get.broken)
+
 
 def _side(items: list[Commitment], start: datetime, end: datetime, today: date) -> SideWeek:
     week = Window(start, end)
     made = [c for c in items if c.created_at in week and c.status != "dropped"]
     shown = assign(items, today, kept=week, new=week, show_open=False)
-    return SideWeek(made=made, kept=shown.kept, overdue=shown.overdue, new=shown.new)
+    broken = [c for c in items if c.is_broken and c.closed_at is not None and c.closed_at in week]
+    return SideWeek(made=made, kept=shown.kept, overdue=shown.overdue, new=shown.new, broken=broken)
 
 
 def snapshot_of(current: Balance, at: datetime) -> dict[str, Any]:

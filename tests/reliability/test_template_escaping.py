@@ -92,7 +92,7 @@ def checkin(text: str) -> dict[str, Any]:
             "gives": [c for c in listed if c.is_open and c.side == "give"],
             "gets": [c for c in listed if c.is_open and c.side == "get"],
             "kept": [c for c in listed if c.status == "done"], "overdue": [listed[1]], "today": TODAY,
-            **coach(text)}
+            "broken": [listed[0]], **coach(text)}
 
 
 def reminder(text: str) -> dict[str, Any]:
