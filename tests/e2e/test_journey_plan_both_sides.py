@@ -329,3 +329,14 @@ def test_a_partners_slip_is_answered_with_what_they_can_do_not_our_commands(
 def test_a_partners_slip_on_their_own_commands_still_gets_the_usage(slack, shared_channel):
     answer = reply_text(slack.command("done two", user=DANA, channel=SHARED))
     assert "isn't a commitment id" in answer and "Usage: `/partner done" in answer
+
+
+def test_the_longest_plan_page_is_a_message_slack_takes(slack, bot, emulator, shared_channel):
+    from bot.emulator.block_kit import message_problems
+
+    for n in range(12):  # the longest texts, each character one that escaping lengthens
+        slack.command(f"give {n}" + "<&>" * 99 + " by Friday", user=ALICE, channel=SHARED)
+        slack.command(f"get {n}" + "<&>" * 99 + " by Friday", user=ALICE, channel=SHARED)
+    for user in (ALICE, DANA):
+        body = reply(slack.command("plan", user=user, channel=SHARED))
+        assert message_problems(body) is None and len(body["blocks"]) <= 50
