@@ -340,3 +340,12 @@ def test_the_longest_plan_page_is_a_message_slack_takes(slack, bot, emulator, sh
     for user in (ALICE, DANA):
         body = reply(slack.command("plan", user=user, channel=SHARED))
         assert message_problems(body) is None and len(body["blocks"]) <= 50
+
+
+def test_the_digest_in_a_channel_the_partner_reads_speaks_to_both_sides(slack, bot, emulator, shared_channel):
+    slack.command("digest now", user=ALICE, channel=SHARED)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(SHARED) if "Weekly partnership digest" in all_text(m)]
+    text = all_text(digest)
+    assert PLAN_LINE.search(text).groups() == ("3", "0", "0", "2")  # the private item isn't counted
+    assert "`/partner plan` shows it, to both sides." in text and "`/partner share`" not in text
