@@ -80,6 +80,9 @@ def _is_ours(user_id: str) -> bool:
         ("pen test letter \u2192 Hooli by Wed", "give", "pen test letter \u2192 Hooli", "Wed"),
         ("their CFO \u2192 budget approval by Friday", "get", "budget approval", "Friday"),
         ("me -> sandbox creds for Hooli tmrw", "give", "sandbox creds for Hooli", "tmrw"),
+        # a link's label is the thing; the address is not content
+        ("<https://docs.example.com/x|pilot plan> to their admins by Thursday", "give",
+         "pilot plan to their admins", "Thursday"),
         # list items: a heading gives the side, or the owner comes first
         ("*Their next steps*\n- send the signed DPA by Thursday\n- pick a go-live date", "get",
          "send the signed DPA", "Thursday"),
@@ -149,6 +152,10 @@ def test_round6_readings(text: str, side: str, what: str, due: str | None) -> No
         "our partner will handle renewals going forward",
         "our competitor Acmeo will demo to them on Friday",
         "I'll loop in <@U07ANA> on this thread",
+        # markup is no thing to deliver
+        "<!channel> to them by Friday",
+        "<@U07ANA> to them by Friday",
+        "\u2192 Hooli by Friday",
     ],
 )
 def test_round6_look_alikes_stay_quiet(text: str) -> None:
