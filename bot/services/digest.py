@@ -8,6 +8,7 @@ renders it when due — skipping quiet weeks — and handles `/partner digest`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.domain.coaching import Nudge
 from bot.domain.ledger import Balance, Commitment, balance
+from bot.domain.mutual_plan import plan_view
 from bot.domain.schedule_rules import (
     WEEKDAYS,
     RuleError,
@@ -188,6 +190,8 @@ class DigestService:
         self.jobs = jobs
         self.zones = zones
         self.coach = Coach(store, clock)
+        # Whether the partner's share link opens the plan (set by the mutual plan feature).
+        self.plan_linked: Callable[[Scope], bool] = lambda scope: False
 
     # ------------------------------------------------------------------ settings
 
@@ -260,10 +264,14 @@ class DigestService:
         """The digest message; its one nudge is judged on the whole ledger, not just the week."""
         upcoming, more_upcoming = self._upcoming(scope, tz)
         first, last = local_date(data.start, tz), local_date(data.end - timedelta(seconds=1), tz)
-        nudge = self.coach.judge(scope, self.ledger.channel_items(scope), data.today,
+        items = self.ledger.channel_items(scope)
+        nudge = self.coach.judge(scope, items, data.today,
                                  partner_reads=self.ledger.externally_shared(scope))
+        # The plan's numbers as its page counts them: the same items, on the channel's date.
+        plan = {"view": plan_view(items, local_date(self.clock.now(), self.zones.channel(scope))),
+                "linked": self.plan_linked(scope)}
         return Message("digest", digest_context(
-            data, tz, first, last, upcoming, more_upcoming, next_digest, nudge))
+            data, tz, first, last, upcoming, more_upcoming, next_digest, nudge, plan))
 
     def _post(self, scope: Scope, message: Message) -> Message:
         """A digest about to be posted: its nudge now counts as given in the channel."""
@@ -386,7 +394,7 @@ def _looks_like_day(word: str) -> bool:
 
 def digest_context(
     data: DigestData, tz: str, first: date, last: date, upcoming: list[dict[str, Any]],
-    more_upcoming: int, next_digest: str | None, nudge: Nudge,
+    more_upcoming: int, next_digest: str | None, nudge: Nudge, plan: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The template context of a digest (also used by the benchmark)."""
     return {
@@ -405,4 +413,5 @@ def digest_context(
         "balance": data.balance,
         "nudge": nudge,
         "trend": data.trend,
+        "plan": plan,
     }
