@@ -299,6 +299,15 @@ SCENARIOS += [
              says=("usage data",), never=("brave",), given={"their_broken": [ago(4)]}),
 ]
 
+# A third batch: a contradiction the random histories found in the full run (expectation first).
+SCENARIOS += [
+    Scenario("qualified post when all we offered was dropped late and one ask is open: never "
+             "'offered nothing'",
+             [give("pilot", due=5, dropped=3), get(due=-5)], "stage_opening",
+             says=("1 of ours broken",), never=("offered nothing",), deal=deal(Stage.QUALIFIED, 0),
+             stage_changed=True, given={"own_broken": [ago(2)]}),
+]
+
 # Posts the partner's people read (a Slack Connect channel: digest, check-in, stage post).
 PARTNER_READS = [
     Scenario("a shared channel's digest after their broken promise: asked kindly, no blame",

@@ -1,0 +1,82 @@
+"""What does following up their broken promises cost the coaching of a busy channel?
+
+Run from the repository root::
+
+    python bench/coaching_broken_cost.py            # 10,000 and 100,000 items, under a minute
+
+The coaching model (``assess``) reads both sides' records, kept by the ledger between
+requests. A promise of theirs dropped after its due date in the last 30 days makes it walk
+the channel's items once more (which of theirs were broken lately, and the earliest due
+date among them), as a promise of ours broken this week already did. This measures the
+CPU time of one ``assess`` on channels of each size in three shapes, and reports each as a
+ratio to the first (nothing broken lately) measured in the same run: the machine is
+shared, so compare ratios, not milliseconds.
+
+- ``none``: nothing dropped after its due date lately (the records answer everything);
+- ``theirs``: one of theirs dropped after its due date yesterday (the new walk);
+- ``ours``: one of ours dropped after its due date yesterday (the walk that existed before).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.domain.coaching import ChannelHistory, assess  # noqa: E402
+from bot.domain.ledger import Commitment, side_records  # noqa: E402
+
+NOW = datetime(2026, 12, 14, 15, 0, tzinfo=UTC)
+
+
+def channel(size: int, broken_side: str | None) -> list[Commitment]:
+    """``size`` items, half of them kept long ago, the rest open and due later; one broken."""
+    items = []
+    for number in range(1, size + 1):
+        kept = number % 2 == 0
+        items.append(Commitment(
+            number=number, side="give" if number % 3 else "get", what=f"item {number}",
+            owner="U0BENCH1", created_by="U0BENCH1", created_at=NOW - timedelta(days=200),
+            due_on=(NOW + timedelta(days=30 + number % 40)).date(),
+            status="done" if kept else "open", closed_at=NOW - timedelta(days=100) if kept else None))
+    if broken_side is not None:
+        items.append(Commitment(
+            number=size + 1, side=broken_side, what="broken", owner="U0BENCH1", created_by="U0BENCH1",
+            created_at=NOW - timedelta(days=20), due_on=(NOW - timedelta(days=4)).date(),
+            status="dropped", closed_at=NOW - timedelta(days=1)))
+    return items
+
+
+def cost(size: int, broken_side: str | None, rounds: int) -> float:
+    """CPU seconds of one assess, the records computed beforehand (as the ledger keeps them)."""
+    items = channel(size, broken_side)
+    history = ChannelHistory(items=items, now=NOW, today=NOW.date(),
+                             given={"celebrate_kept": [NOW - timedelta(days=1)]})
+    records = side_records(items, NOW.date())
+    assess(history, records)  # warm up
+    start = time.process_time()
+    for _ in range(rounds):
+        assess(history, records)
+    return (time.process_time() - start) / rounds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    print(f"{'items':>8} {'none ms':>9} {'theirs ms':>10} {'ours ms':>9}"
+          f" {'theirs/none':>12} {'ours/none':>10}")
+    for size in args.sizes:
+        none, theirs, ours = (cost(size, side, args.rounds) for side in (None, "get", "give"))
+        print(f"{size:>8} {none * 1000:>9.3f} {theirs * 1000:>10.3f} {ours * 1000:>9.3f} "
+              f"{theirs / none:>12.1f} {ours / none:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()
