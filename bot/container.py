@@ -119,10 +119,12 @@ class Services:
         tz = self.directory.user_tz(workspace, user)
         # Channels shared with the person's own organisation are left out: the Home tab is our
         # team's view (private items, our coaching); a partner has the shared plan.
-        channels = {channel for channel in self.directory.channels_of(workspace, user)
+        member_of = self.directory.channels_of(workspace, user)
+        channels = {channel for channel in member_of
                     if not self.directory.is_partner(workspace, channel, user)}
         message = home_message(
             self.store, self.ledger, self.deals, workspace, user, channels, self.partner.today(tz), notice,
+            partner_in=sorted(set(member_of) - channels),
         )
         view = rendered(message)
         client.views_publish(user_id=user, view=self.seal.seal_payload(view) if self.seal else view)
@@ -138,6 +140,7 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     directory = Directory(client)
     directory.people = PeopleMemory(store)
     partner.membership = lambda scope, user: directory.membership(scope.workspace, scope.channel_id, user)
+    ledger.refresh_sharing = lambda scope: directory.forget_channel(scope.workspace, scope.channel_id)
     return Services(
         store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
         partner=partner, recorder=Recorder(partner), directory=directory,
@@ -166,7 +169,10 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     dispatcher.register(REMINDER, reminders.render)
     dispatcher.register_batch(REMINDER, reminders.combine)  # one DM per person and moment
     # Debrief prompts get a last look when due (too late? shared channel? deal lost?).
-    prompts = DebriefPrompts(services.deals, lambda scope: services.ledger.externally_shared(scope))
+    prompts = DebriefPrompts(
+        services.deals, lambda scope: services.ledger.externally_shared(scope),
+        refresh_sharing=lambda scope: services.ledger.refresh_sharing(scope),
+        items=services.ledger.items, jobs=jobs)
     dispatcher.register(POST, prompts.render)
     dispatcher.add_planner(digests.plan)
     dispatcher.add_planner(reminders.plan)

@@ -165,6 +165,8 @@ def check_feed_url(text: str, *, allow_private: bool) -> str:
         url = linked.group(1).strip()
     if not url:
         raise FeedUrlError("feed_url_missing")
+    if "…" in url or "/.../" in url:  # the help's example pasted as it is, its "…" unfilled
+        raise FeedUrlError("feed_url_example")
     if len(url) > MAX_URL:
         raise FeedUrlError("feed_url_too_long", limit=MAX_URL)
     if any(c.isspace() or ord(c) < 32 for c in url):

@@ -49,6 +49,12 @@ WIIFT_REPEAT_DAYS = 7
 CELEBRATE_WITHIN_DAYS = 7
 # A promise we broke (dropped after its due date) is owned within a week of dropping it, once.
 BROKEN_NEWS_DAYS = 7
+# A promise of theirs we stopped waiting for (dropped after its due date, not by agreement) still
+# counts in their silence for a month after the drop: giving up on it doesn't make the stall go away.
+THEIR_BROKEN_COUNTS_DAYS = 30
+# Before an opening question asks what more we'll give: having promised at least twice what we
+# asked (two things or more), the question is what we hope for back.
+GAVE_MORE_RATIO = 2
 # Three of theirs kept while we have delivered nothing: "on track" says the exchange runs their way.
 THEIR_WAY_AFTER_KEPT = 3
 # On the day one of ours falls due, "on track" names it, at most once a day.
@@ -81,6 +87,7 @@ RESTATE_EXPECTATION = "restate_expectation"
 CLOSE_OUT = "close_out"
 SET_DATES = "set_dates"
 OWN_BROKEN = "own_broken"
+THEIR_BROKEN = "their_broken"
 STAGE_RENEWAL = "stage_renewal"
 IN_PRIVATE = "in_private"
 
@@ -181,20 +188,45 @@ def _given_within(history: ChannelHistory, nudge_id: str, days: int) -> bool:
     return last is not None and _days(last, history.now) < days
 
 
-def _stall_days(theirs: SideRecord, today: date, started_at: datetime | None = None) -> int:
+def _stall_days(theirs: SideRecord, today: date, started_at: datetime | None = None,
+                broken_due: date | None = None) -> int:
     """How long their side has been stuck: overdue, and nothing of theirs kept meanwhile.
 
     Signing (or reopening a lost deal) is their side moving too: the clock starts again from it.
+    ``broken_due``: the earliest due date of their promises we stopped waiting for lately (see
+    :func:`_their_recent_broken`): dropping one doesn't end the stall it was part of.
     """
-    if theirs.oldest_due is None:
+    stall = _oldest_slip_days(theirs, today, broken_due)
+    if stall is None:
         return 0
-    stall = theirs.oldest_due_days  # not yet due: negative, below every threshold
     kept_on = theirs.last_kept.closed_day if theirs.last_kept is not None else None
     if kept_on is not None:
         stall = min(stall, (today - kept_on).days)
     if started_at is not None:
         stall = min(stall, (today - started_at.date()).days)
     return stall
+
+
+def _oldest_slip_days(theirs: SideRecord, today: date, broken_due: date | None) -> int | None:
+    """Days past due of their oldest slip, open or dropped lately after its due date (an open one
+    not yet due: negative); None when they have neither."""
+    slips = [(today - broken_due).days] if broken_due is not None else []
+    if theirs.oldest_due is not None:
+        slips.append(theirs.oldest_due_days)
+    return max(slips, default=None)
+
+
+def _their_recent_broken(history: ChannelHistory, theirs: SideRecord) -> tuple[int, date | None]:
+    """Their promises dropped after the due date, not by agreement, within the last
+    THEIR_BROKEN_COUNTS_DAYS: how many, and the earliest due date among them."""
+    latest = theirs.last_broken
+    if latest is None or latest.closed_at is None or (
+            latest.closed_at <= history.now
+            and _days(latest.closed_at, history.now) >= THEIR_BROKEN_COUNTS_DAYS):
+        return 0, None  # the latest drop is old news: so is every other (spares a busy channel's walk)
+    dues = [c.due_on for c in history.items if c.side == "get" and c.is_broken and c.closed_at is not None
+            and c.closed_at <= history.now and _days(c.closed_at, history.now) < THEIR_BROKEN_COUNTS_DAYS]
+    return len(dues), min(dues, default=None)  # type: ignore[type-var]
 
 
 def _after_signature(history: ChannelHistory) -> bool:
@@ -279,11 +311,15 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
         # Keeping our own word still matters after a lost deal; chasing theirs no longer does.
         return None
     signed_at, started_at = _signed_at(history), _fresh_start(history)
-    stall = _stall_days(theirs, today, started_at)
+    broken_counted, broken_due = _their_recent_broken(history, theirs)
+    stall = _stall_days(theirs, today, started_at, broken_due)
     # The signature or the reopening, not an overdue or kept item, is where their silence
     # started counting.
-    restarted = stall < _stall_days(theirs, today)
+    restarted = stall < _stall_days(theirs, today, None, broken_due)
+    slip_days = _oldest_slip_days(theirs, today, broken_due)
     facts = {**base, "days": theirs.oldest_due_days, "stall_days": stall,
+             # Their promises we stopped waiting for this month, and the oldest slip's days past due.
+             "theirs_broken_counted": broken_counted, "slip_days": slip_days,
              "theirs_last_kept_on": theirs.last_kept.closed_day  # type: ignore[union-attr]
              if theirs.last_kept else None,
              "stall_since_signature": restarted and started_at == signed_at,
@@ -325,6 +361,26 @@ def _broken_news(history: ChannelHistory, ours: SideRecord, base: dict[str, Any]
                               "late_days": (latest.closed_day - latest.due_on).days})  # type: ignore[operator]
 
 
+def _their_broken_news(history: ChannelHistory, theirs: SideRecord, base: dict[str, Any]) -> Nudge | None:
+    """Promises of theirs dropped after their due date this week, not by agreement and not yet
+    followed up: one polite follow-up naming the latest (does it still matter, what would work
+    instead), once. Their silence keeps counting meanwhile (see :func:`_stall_days`)."""
+    latest = theirs.last_broken
+    if latest is None or latest.closed_at is None or latest.closed_at > history.now:
+        return None
+    if _days(latest.closed_at, history.now) >= BROKEN_NEWS_DAYS:
+        return None
+    followed = _last_given(history, THEIR_BROKEN)
+    if followed is not None and followed >= latest.closed_at:
+        return None
+    fresh = sum(1 for c in history.items if c.side == "get" and c.is_broken and c.closed_at is not None
+                and c.closed_at <= history.now and _days(c.closed_at, history.now) < BROKEN_NEWS_DAYS
+                and (followed is None or c.closed_at > followed))
+    return Nudge(THEIR_BROKEN, {**base, **_item_facts("item", latest), "due_on": latest.due_on,
+                                "dropped_on": latest.closed_day, "broken_now": fresh,
+                                "late_days": (latest.closed_day - latest.due_on).days})  # type: ignore[operator]
+
+
 def _brave_since_their_last_kept(history: ChannelHistory, theirs: SideRecord) -> datetime | None:
     """When the brave conversation was first suggested after they last delivered (or signed, or
     came back to a lost deal)."""
@@ -348,7 +404,10 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
     assert deal is not None
     facts = {**base, "deal": deal.name, "next_due": ours.next_due, "was_signed": deal.was_signed,
              # This very change brought it back from lost: the partner returned to the table.
-             "reopened": deal.reopened_at is not None and deal.reopened_at == deal.stage_since}
+             "reopened": deal.reopened_at is not None and deal.reopened_at == deal.stage_since,
+             # We already offered far more than we asked: the question is what we hope for back.
+             "gave_more": ours.promised >= GAVE_MORE_RATIO
+             and ours.promised >= GAVE_MORE_RATIO * theirs.promised}
     if deal.stage.is_early:
         return Nudge(STAGE_OPENING, facts)
     if deal.stage.is_closing:
@@ -376,6 +435,8 @@ def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     candidates = (_lost_candidates(history, ours, theirs, base) if _lost(history)
                   else _gentle_candidates(history, ours, theirs, signed, base))
     for candidate in candidates:
+        if candidate.id == THEIR_BROKEN:
+            return candidate  # news, already checked against the follow-ups given
         if candidate.id == CELEBRATE_KEPT:
             # Each newly kept promise is news of its own; one already celebrated is not.
             last = _last_given(history, CELEBRATE_KEPT)
@@ -473,13 +534,20 @@ def _lost_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideReco
     if celebration is not None:
         found.append(celebration)
     if ours.open or theirs.open:
-        found.append(Nudge(CLOSE_OUT, base))
+        # Name the promise of ours to settle first: the one due first, else the oldest undated one.
+        first = ours.oldest_due or min((c for c in history.items if c.side == "give" and c.is_open),
+                                       key=lambda c: c.number, default=None)
+        found.append(Nudge(CLOSE_OUT, {**base, **_item_facts("item", first)}))
     return found
 
 
 def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
                        base: dict[str, Any]) -> list[Nudge]:
     found: list[Nudge] = []
+    # News first: a promise of theirs we stopped waiting for deserves a word with them, once.
+    their_broken = _their_broken_news(history, theirs, base)
+    if their_broken is not None:
+        found.append(their_broken)
     # Above the other tips: an expectation they haven't agreed to is one they may not meet.
     restate = _unconfirmed(history, base)
     if restate is not None:

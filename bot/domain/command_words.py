@@ -34,9 +34,9 @@ INTENT_WORDS: dict[str, tuple[str, ...]] = {
                      "setup", "how", "what", "man"), ("help",)),
 }
 
-# Words for the mutual plan itself or the partner's side of it: no one subcommand is the
-# answer (the team reads it with `list`, the partner gets it with `share` and confirms on its
-# page, `export` files it), so they get an explanation naming all three, not a guess.
+# Words for the mutual plan itself or the partner's side of it: all of them are `plan`
+# (bot.domain.commands), which shows the plan as the partner sees it; "confirm 3" co-signs
+# an item when the partner types it, and tells our team that only the partner can.
 PLAN_WORDS = frozenset({"plan", "mutual", "mutual-plan", "mutualplan", "confirm", "confirmed",
                         "cosign", "co-sign", "countersign", "signoff", "sign-off", "agree"})
 

@@ -6,10 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from bot.domain.command_words import PLAN_WORDS, suggest_subcommands
+from bot.domain.command_words import INTENT_WORDS, PLAN_WORDS, suggest_subcommands
 from bot.domain.refusal import Refused
 from bot.domain.stages import Stage, normalize_stage, stage_names
-from bot.domain.visible_text import without_hidden_controls
+from bot.domain.visible_text import is_blank, without_hidden_controls
 
 MAX_WHAT = 300
 MAX_COMMAND_TEXT = 2000
@@ -37,7 +37,7 @@ class UsageError(Refused):
 # in prompts/_usage.j2, under the same names.
 SUBCOMMANDS: tuple[str, ...] = (
     "give", "get", "list", "done", "drop", "edit", "deal", "meeting", "digest", "checkins", "listen",
-    "crm", "share", "export", "private", "calendar", "help",
+    "crm", "plan", "share", "export", "private", "calendar", "help",
 )
 
 
@@ -142,6 +142,18 @@ class Export:
 
 
 @dataclass(frozen=True)
+class ShowPlan:
+    """`plan`: the mutual plan as the partner sees it (both sides, shared items only).
+
+    ``confirm``: the id after `confirm 3` / `cosign 3`; a partner co-signs their own item with
+    it, our team is told that only the partner can. ``page``: ten items a side a page.
+    """
+
+    page: int = 1
+    confirm: int | None = None
+
+
+@dataclass(frozen=True)
 class SetVisibility:
     """`private <id>` keeps an item from the partner; `shared <id>` puts it on the mutual plan."""
 
@@ -151,7 +163,7 @@ class SetVisibility:
 
 Command = (
     Help | AddItem | ListItems | CloseItem | EditItem | SetStage | ListDeals | Meeting | Digest
-    | Checkins | Listen | Crm | SetDomains | Calendar | Share | Export | SetVisibility
+    | Checkins | Listen | Crm | SetDomains | Calendar | Share | Export | SetVisibility | ShowPlan
 )
 
 # "(private)" anywhere in a give/get keeps the item from the partner (see docs/mutual-plan.md).
@@ -258,6 +270,36 @@ def _parse_domains_clause(deal: str, domains: str) -> SetDomains:
     return SetDomains(deal=deal, domains=domains.strip())
 
 
+# The words of `plan` that ask to co-sign an item ("confirm 3"); the others show the plan.
+_CONFIRM_WORDS = frozenset({"confirm", "confirmed", "cosign", "co-sign", "countersign", "signoff",
+                            "sign-off", "agree"})
+# Words people add that change nothing: "mutual plan", "plan please", "show the plan".
+_PLAN_FILLER = frozenset({"plan", "mutual", "please", "pls", "the", "our", "show", "view", "see"})
+
+
+def _parse_plan(word: str, rest: str) -> Command:
+    """`plan [page <n>]`, `mutual plan`, `confirm <id>`; `plan give …` is `give …` said in full."""
+    if word in _CONFIRM_WORDS:
+        if not rest:
+            return ShowPlan()
+        return ShowPlan(confirm=_parse_number(rest, "plan", word))
+    words = [w for w in rest.split() if w.lower() not in _PLAN_FILLER]
+    if not words:
+        return ShowPlan()
+    first = words[0].lower()
+    if first in ("page", "p") and len(words) == 2 and words[1].isdecimal():
+        return ShowPlan(page=max(1, int(words[1])))
+    if len(words) == 1 and first.isdecimal():
+        return ShowPlan(page=max(1, int(first)))
+    if first in SUBCOMMANDS or first in ("shared",):  # "plan share", "plan give a pilot by Friday"
+        return parse_command(" ".join(words))
+    if first in INTENT_WORDS and set(INTENT_WORDS[first]) == {"give", "get"}:
+        # "plan add a pilot by Friday": a step has a side; say both ways of logging it.
+        what = " ".join(words[1:])[:80]
+        raise UsageError("plan_add_side", "plan", what=what or "…")
+    raise UsageError("plan_unknown", "plan", word=words[0][:20])
+
+
 def _parse_calendar(rest: str) -> Calendar:
     verb, _, arg = rest.partition(" ")
     verb = verb.lower()
@@ -313,7 +355,7 @@ def parse_command(text: str) -> Command:
     if sub in ("give", "get"):
         private = bool(_PRIVATE_MARK.search(rest))
         rest = _PRIVATE_MARK.sub(" ", rest).strip()
-        if not rest:
+        if is_blank(rest):
             raise UsageError("give_needs_what" if sub == "give" else "get_needs_what", sub)
         body, owner = _split_owner(rest)
         counterpart = None
@@ -357,7 +399,7 @@ def parse_command(text: str) -> Command:
             raise UsageError("edit_needs_id", "edit")
         number = _parse_number(first, "edit")
         change = plain_mentions(change.strip())
-        if not change:
+        if is_blank(change):
             raise UsageError("edit_needs_change", "edit")
         _check_what(change, "edit")
         return EditItem(number=number, text=change)
@@ -400,7 +442,42 @@ def parse_command(text: str) -> Command:
         return SetVisibility(number=_parse_number(rest, "private", sub), private=sub == "private")
 
     if sub in PLAN_WORDS:
-        raise UsageError("plan_word", "share", word=head[:30])
+        return _parse_plan(sub, rest)
+    return _parse_sentence(head, text)
+
+
+def _suggest_sentence(head: str, subcommand: str, after: list[str]) -> None:
+    """Refuse a sentence, suggesting the command it holds: ``subcommand`` and what follows it."""
+    meant = " ".join([subcommand, *after]).replace("`", "'")  # shown inside a code span
+    raise UsageError("unknown_sentence", subcommand, word=head[:30], meant=meant[:120])
+
+
+# How far into a sentence a command word is looked for: "can you please log that we give …".
+_SENTENCE_WORDS = 8
+
+
+def _parse_sentence(head: str, text: str) -> Command:
+    """Text that doesn't start with a subcommand: a slip, a word people use, or a sentence.
+
+    Asking for the plan in a sentence ("show me the plan") shows it: reading changes nothing.
+    A sentence naming a subcommand ("can you log that we give a pilot by Friday") gets the
+    command it holds as a suggestion, never run: a guess must not write to the ledger.
+    """
+    sub = head.lower()
+    words = text.split()
+    keys = [word.lower().strip(".,!?:;\"'“”") for word in words[:_SENTENCE_WORDS]]
     guesses = suggest_subcommands(sub, SUBCOMMANDS)
+    for index, key in enumerate(keys[1:], start=1):  # the first word that says what is meant
+        if key in ("plan", "mutual", "mutual-plan"):
+            return ShowPlan()
+        if key in SUBCOMMANDS and key != "help" and not guesses:
+            _suggest_sentence(head, key, words[index + 1:])
+    for index, key in enumerate(keys[1:], start=1):  # "I promise a deck by Friday": `give`
+        meant_by = INTENT_WORDS.get(key, ())
+        if len(meant_by) == 1 and meant_by[0] != "help" and not guesses:
+            _suggest_sentence(head, meant_by[0], words[index + 1:])
+    rest = re.sub(r"^for\s+", "", " ".join(words[1:]), flags=re.I)  # "ask for an intro": get an intro
+    # One guess and more words: the whole command to type ("delete 3" → `/partner drop 3`).
+    meant = f"{guesses[0]} {rest}".replace("`", "'")[:120] if len(guesses) == 1 and rest else ""
     raise UsageError("unknown_command", guesses[0] if guesses else None, word=head[:30],
-                     guesses=list(guesses))
+                     guesses=list(guesses), meant=meant)

@@ -112,6 +112,10 @@ def _tomorrow(m: re.Match[str], now: datetime) -> date:
     return now.date() + timedelta(days=1)
 
 
+def _next_morning(m: re.Match[str], now: datetime) -> date:
+    return now.date() + timedelta(days=1 if now.hour >= 10 else 0)
+
+
 def _overmorrow(m: re.Match[str], now: datetime) -> date:
     return now.date() + timedelta(days=2)
 
@@ -143,6 +147,10 @@ def _time_only(m: re.Match[str], now: datetime) -> date:
 
 def _weekday(m: re.Match[str], now: datetime) -> date:
     return _upcoming(now.date(), WEEKDAYS[m["wd"]])
+
+
+def _coming_weekday(m: re.Match[str], now: datetime) -> date:
+    return _upcoming(now.date() + timedelta(days=1), WEEKDAYS[m["wd"]])
 
 
 def _next_weekday(m: re.Match[str], now: datetime) -> date:
@@ -412,10 +420,15 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
             r"|shortly|right away|straight away|in a few"
             # "before lunch": later today
             r"|(?:before |by )?lunch(?:time)?"
+            # "right after this (call)": the meeting being had now ends today
+            r"|(?:right |straight |just )?after (?:this|our|today s)?"
+            r"(?: ?call| ?meeting| ?demo| ?sync| ?lunch)?"
         ),
         _today,
     ),
     (re.compile(alternation(TOMORROW_WORDS)), _tomorrow),
+    # "I'll send it in the morning": said after mid-morning, tomorrow's
+    (re.compile(r"(?:first thing )?in (?:the )?morning"), _next_morning),
     (re.compile(rf"overmorrow|day after (?:{alternation(TOMORROW_WORDS)})"), _overmorrow),
     (re.compile(r"yesterday"), _yesterday),
     (
@@ -426,7 +439,9 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
         ),
         _time_only,
     ),
-    (re.compile(rf"(?:this |coming |this coming )?(?P<wd>{WEEKDAY})"), _weekday),
+    # "on coming Monday" (Indian and non-native English) said on a Monday is next week's
+    (re.compile(rf"(?:this )?coming (?P<wd>{WEEKDAY})"), _coming_weekday),
+    (re.compile(rf"(?:this )?(?P<wd>{WEEKDAY})"), _weekday),
     (
         re.compile(rf"next (?P<wd>{WEEKDAY})|(?P<wd2>{WEEKDAY}) next week|next week (?P<wd3>{WEEKDAY})"),
         _next_weekday,

@@ -17,10 +17,14 @@ joiners and variation selectors emoji are built of.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-__all__ = ["without_hidden_controls"]
+__all__ = ["is_blank", "without_hidden_controls"]
 
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Letters and symbols that draw nothing: Hangul fillers and the blank Braille pattern, the
+# usual way to post "nothing" past a check for whitespace.
+_BLANK_SIGNS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def without_hidden_controls(text: str) -> str:
@@ -28,3 +32,11 @@ def without_hidden_controls(text: str) -> str:
     if text.isprintable():  # the common case, in C: none of them is printable
         return text
     return _HIDDEN.sub("", text)
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` shows nothing: only whitespace, format characters (zero-width
+    spaces and joiners, direction marks, the BOM), controls and blank signs. Such a
+    commitment would be an empty row nobody can read or refer to."""
+    return all(char.isspace() or char in _BLANK_SIGNS or unicodedata.category(char) in ("Cf", "Cc", "Zs")
+               for char in text)

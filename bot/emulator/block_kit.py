@@ -20,7 +20,10 @@ count is never below the code point count, so text that passes here passes eithe
 
 :func:`element_problems` and :func:`view_surface_problems` add the documented rules that
 are not lengths (an overflow's 2 to 5 options, http(s) URLs, text-object flags, initial
-options among the options, real dates, a modal's title and submit). Two rules are
+options among the options, real dates, a modal's title and submit), and
+:mod:`bot.emulator.block_kit_structure` what goes where (which elements each block takes,
+text object types, option groups, rich text's shape, flags, views' and responses' fields).
+Two rules are
 stricter than Slack, which only advises them: a message with blocks carries a non-blank
 ``text`` fallback, and an ``action_id`` is unique in the whole message or view.
 """
@@ -36,6 +39,14 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.emulator.block_kit_structure import (
+    markdown_total_problems,
+    message_weight_problems,
+    response_problems,
+    structure_problems,
+    view_structure_problems,
+)
+
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_MESSAGE_TEXT = 40_000
@@ -49,8 +60,8 @@ logging.getLogger("slack_sdk.models").setLevel(logging.ERROR)
 def message_problems(args: dict[str, Any]) -> tuple[str, list[str]] | None:
     """Why Slack would refuse a message's ``text``/``blocks``: (error code, details), or None."""
     text = args.get("text")
-    if isinstance(text, str) and len(text) > MAX_MESSAGE_TEXT:
-        return "msg_too_long", [f"text is {len(text)} characters (limit {MAX_MESSAGE_TEXT})"]
+    if isinstance(text, str) and slack_length(text) > MAX_MESSAGE_TEXT:
+        return "msg_too_long", [f"text is {slack_length(text)} characters (limit {MAX_MESSAGE_TEXT})"]
     if isinstance(text, str) and text and not text.strip() and not args.get("blocks"):
         return "no_text", ["text is blank (whitespace only)"]
     if isinstance(text, str) and args.get("mrkdwn") is not False and (bad := mrkdwn_problems(text)):
@@ -63,6 +74,8 @@ def message_problems(args: dict[str, Any]) -> tuple[str, list[str]] | None:
     problems = blocks_problems(blocks, MAX_MESSAGE_BLOCKS)
     if problems:
         return "invalid_blocks", problems
+    if heavy := message_weight_problems(blocks):
+        return "msg_blocks_too_long", heavy
     if blocks and not (isinstance(text, str) and text.strip()):
         # Slack itself only warns, but notifications, screen readers and search show this
         # text instead of the blocks: a message with blocks and no summary is a bug here.
@@ -88,6 +101,7 @@ def view_problems(view: Any) -> list[str]:
         problems.append(f"view: {exc}")
     problems += [f"view: {p}" for p in view_length_problems(view)]
     problems += [f"view: {p}" for p in view_surface_problems(view)]
+    problems += [f"view: {p}" for p in view_structure_problems(view)]
     return problems
 
 
@@ -96,6 +110,7 @@ def blocks_problems(blocks: list[Any], limit: int) -> list[str]:
     problems = []
     if len(blocks) > limit:
         problems.append(f"no more than {limit} items allowed [json-pointer:/blocks]")
+    problems += [f"{p} [json-pointer:/blocks]" for p in markdown_total_problems(blocks)]
     # Unique across the whole message or view, not only within a block as Slack's reference
     # asks: a listener is routed by action_id alone, so a repeat (a "Done" button on every
     # item row) makes the payload's block_id the only thing telling the rows apart.
@@ -115,6 +130,7 @@ def blocks_problems(blocks: list[Any], limit: int) -> list[str]:
             problems += [f"{p} {where}" for p in _unknown_fields(raw, parsed.to_dict())]
             problems += [f"{p} {where}" for p in length_problems(raw)]
             problems += [f"{p} {where}" for p in element_problems(raw)]
+            problems += [f"{p} {where}" for p in structure_problems(raw)]
         except (SlackObjectFormationError, TypeError, AttributeError, KeyError, ValueError) as exc:
             problems.append(f"{exc} {where}")
             continue
@@ -183,7 +199,7 @@ MAX_OPTIONS = {"overflow": 5, "radio_buttons": 10, "checkboxes": 10, "static_sel
 # Text objects that may only be plain_text (each element's reference page says so).
 PLAIN_ONLY = {("header", "text"), ("button", "text"), ("input", "label"), ("input", "hint"),
               ("*", "placeholder"), ("confirm", "title"), ("confirm", "confirm"), ("confirm", "deny"),
-              ("option_group", "label")}
+              ("option_group", "label"), ("confirm", "text")}
 # Menus whose options show plain_text only (radio buttons and checkboxes may use mrkdwn).
 PLAIN_OPTION_MENUS = {"overflow", "static_select", "multi_static_select", "external_select",
                       "multi_external_select"}
@@ -231,8 +247,9 @@ def length_problems(node: Any, role: str = "") -> list[str]:
     if owner == "plain_text_input":
         problems += _input_length_problems(node)
     if owner in PLAIN_OPTION_MENUS:
-        problems += [f"{owner} options must use plain_text" for option in _menu_options(node)
-                     if _is_text_object(option.get("text")) and option["text"]["type"] != "plain_text"]
+        problems += [f"{owner} options must use plain_text ({key})" for option in _menu_options(node)
+                     for key in ("text", "description")
+                     if _is_text_object(option.get(key)) and option[key]["type"] != "plain_text"]
     return problems
 
 
@@ -303,7 +320,6 @@ def _input_length_problems(element: dict[str, Any]) -> list[str]:
     return problems
 
 
-RESPONSE_TYPES = {"ephemeral", "in_channel"}
 RESPONSE_ACTIONS = {"errors", "update", "push", "clear"}
 
 
@@ -311,9 +327,7 @@ def command_ack_problems(body: Any) -> list[str]:
     """Why Slack would refuse a slash command's acknowledgement body (a message)."""
     if not isinstance(body, dict):
         return []  # plain text is a message too
-    problems = []
-    if body.get("response_type", "ephemeral") not in RESPONSE_TYPES:
-        problems.append(f"unknown response_type {body.get('response_type')!r}")
+    problems = response_problems(body)
     problem = message_problems(body)
     if problem is not None:
         problems += [f"{problem[0]}: {p}" for p in problem[1]]

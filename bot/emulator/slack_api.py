@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.emulator.block_kit import message_problems, view_problems
+from bot.emulator.block_kit_structure import response_problems
 
 # Arguments that arrive as JSON-encoded strings when slack_sdk uses a form body.
 JSON_FIELDS = frozenset({"blocks", "attachments", "view", "metadata", "user_auth_blocks"})
@@ -692,6 +693,8 @@ class SlackEmulator:
             status, error = 400, "no_text"
         if not error and (problem := message_problems(payload)) is not None:
             status, error = 400, problem[0]
+        if not error and response_problems(payload):
+            status, error = 400, "invalid_payload"
         response = {"ok": not error, "response_url": url, **({"error": error} if error else {})}
         self._record("response_url", payload, response, status)
         return status, "text/html", (error or "ok").encode(), {}

@@ -24,6 +24,9 @@ Batches: jobs of a type registered with :meth:`Dispatcher.register_batch` that a
 the same planned time for the same person (reminders) go out as one message. Every member
 is stored as ``sending`` with the batch's mark (its ``batch`` field) before the one post,
 which carries that mark; recovery looks for it and records every member that carries it.
+Any other job is a batch of one whose mark is its own: every group of due jobs goes
+through the same steps (:meth:`Dispatcher._send`), so the guarantees above hold alike for
+a check-in, a digest, a debrief prompt and a DM listing thirty reminders.
 
 The dispatcher takes an injectable :class:`~bot.clock.Clock`; tests move a FakeClock and call
 :meth:`Dispatcher.run_due` / :meth:`Dispatcher.sweep` directly.
@@ -112,6 +115,15 @@ class RunReport:
 
 
 @dataclass(frozen=True)
+class _Part:
+    """A due job of a group being sent, with its rendered message."""
+
+    scope: Scope
+    doc: Doc
+    message: Message
+
+
+@dataclass(frozen=True)
 class _Failure:
     kind: str  # "retry" (not posted), "unclear" (may have posted) or "final"
     code: str
@@ -191,8 +203,8 @@ class Dispatcher:
 
     def register_batch(self, job_type: str, combine: Combiner) -> None:
         """Jobs of ``job_type`` due at the same planned time for the same person (workspace,
-        target, ``due_at``; any channel) go out as one message: each is rendered as usual,
-        then ``combine`` turns the messages into one. A lone job is posted as rendered."""
+        target, ``due_at`` and thread; any channel) go out as one message: each is rendered as
+        usual, then ``combine`` turns the messages into one. A lone job is posted as rendered."""
         self.combiners[job_type] = combine
 
     def add_planner(self, planner: Planner) -> None:
@@ -288,10 +300,7 @@ class Dispatcher:
                             self.cancel_active(member_scope, UNINSTALLED)
                         continue
                     try:
-                        if doc["type"] in self.combiners:
-                            self._run_batch(group, at, report)
-                        else:
-                            self._run_one(scope, doc, at, report)
+                        self._send(group, at, report)
                     except Exception:
                         # The jobs keep their state: pending is retried, sending is recovered.
                         log.exception("scheduled job %s in %s/%s crashed; it will be retried",
@@ -305,132 +314,84 @@ class Dispatcher:
         finally:
             self._run_lock.release()
 
-    def _run_one(self, scope: Scope, doc: Doc, now: datetime, report: RunReport) -> None:
-        job_id = doc["id"]
-        if self._leased(doc, self.clock.now()):
-            return  # in another process's hands; recovered once its lease runs out
-        if doc["status"] == SENDING or doc.get("uncertain"):
-            verdict, ts, channel = self._look_for_post(scope, doc)
-            if verdict == "found":
-                self.record_posted(scope, job_id, ts, channel)
-                report.recovered.append(job_id)
-                log.info("job %s in %s/%s was already posted (ts %s); not posting again",
-                         job_id, scope.workspace, scope.channel_id, ts)
-                return
-            if verdict == "unknown":
-                self._retry_later(scope, doc, _Failure("unclear", "history_unavailable"), report,
-                                  unchecked=True)
-                return
-
-        renderer = self.renderers.get(doc["type"])
-        if renderer is None:
-            self._fail(scope, doc, "unknown_job_type", report)
-            return
-        try:
-            message = renderer(scope, doc, now)
-            payload = self.finish(rendered(message)) if message is not None else None
-        except Exception:
-            log.exception("job %s in %s/%s could not be rendered", job_id, scope.workspace, scope.channel_id)
-            self._fail(scope, doc, "render_failed", report)
-            return
-        if payload is None:
-            self.jobs.change(scope, job_id, lambda d: {**d, "status": SKIPPED}
-                             if d["status"] in ACTIVE else None, self.clock.now())
-            report.skipped.append(job_id)
-            return
-
-        # Wait for our turn first, so the intent below is as close to the post as it can be.
-        target = doc.get("target") or scope.channel_id
-        self.limiter.wait(scope.workspace, target)
-        if self._stopping.is_set():
-            return  # shutting down: the job stays pending for the next start
-        conversation = self._conversation(scope.workspace, target)
-
-        # 1. Intent, durably, before anything reaches Slack.
-        intent_at = self.clock.now()
-
-        def mark_sending(d: Doc) -> Doc | None:
-            if d["status"] not in ACTIVE or not is_ready(d, now):
-                return None  # cancelled, finished or moved to later meanwhile
-            if self._leased(d, intent_at):
-                return None  # another process started sending it meanwhile
-            return {**d, "status": SENDING, "attempts": int(d.get("attempts", 0)) + 1,
-                    "intent_at": iso(intent_at), "retry_at": None, "uncertain": False}
-
-        stored = self.jobs.change(scope, job_id, mark_sending, intent_at)
-        if stored is None or stored["status"] != SENDING or stored.get("intent_at") != iso(intent_at):
-            return
-        # 2. Post, with the mark that makes a retry recognisable.
-        args: dict[str, Any] = {
-            "channel": conversation,
-            "unfurl_links": False,
-            "unfurl_media": False,
-            "metadata": {"event_type": EVENT_TYPE, "event_payload": self._mark(scope, stored)},
-            **payload,
-        }
-        if doc.get("thread_ts"):
-            args["thread_ts"] = doc["thread_ts"]
-        try:
-            response = self._client(scope.workspace).chat_postMessage(**args)
-        except Exception as exc:  # noqa: BLE001 - every failure is classified, none is lost
-            failure = classify(exc)
-            if failure.code in TOKEN_GONE:
-                # The workspace removed the app (its event may still be on the way): cancel
-                # as the uninstall would, so a reinstall brings the job back.
-                self.cancel_active(scope, UNINSTALLED, only=job_id)
-            elif failure.kind == "final":
-                self._fail(scope, stored, failure.code, report)
-            else:
-                if failure.code == "ratelimited":
-                    self.limiter.penalize(scope.workspace, failure.retry_after or 1.0)
-                self._retry_later(scope, stored, failure, report)
-            return
-        # 3. Done, with the ts.
-        self.record_posted(scope, job_id, str(response.get("ts")), response.get("channel"))
-        report.posted.append(job_id)
-        metrics.current().post_sent((intent_at - parse(doc["due_at"])).total_seconds())
-
-    def _batch_key(self, pair: tuple[Scope, Doc]) -> tuple[str, ...]:
+    def _batch_key(self, pair: tuple[Scope, Doc]) -> tuple[str | None, ...]:
         """Jobs sent together share this key; every other job has one of its own."""
         scope, doc = pair
         if doc.get("type") not in self.combiners:
             return ("one", scope.workspace, scope.channel_id, doc["id"])
         return ("batch", doc["type"], scope.workspace, doc.get("target") or scope.channel_id,
-                doc["due_at"])
+                doc["due_at"], doc.get("thread_ts"))
 
-    def _run_batch(self, group: list[tuple[Scope, Doc]], now: datetime, report: RunReport) -> None:
-        """Post a batch's jobs as one message, exactly once, as :meth:`_run_one` does one job.
+    def _send(self, group: list[tuple[Scope, Doc]], now: datetime, report: RunReport) -> None:
+        """Post a group of due jobs (one job, or a batch) as one message, exactly once.
 
-        Every member is stored as ``sending`` with the batch's mark (that of its first member)
-        before the post, which carries the mark; after a crash or an unclear failure, the
-        history is searched for it, and every member that carries it is recorded as posted.
+        The steps, for any group: settle what an earlier attempt may have posted, render,
+        wait for the pace, store the intent of every member, post with the mark, record the
+        ts for every member. A crash between two steps leaves each member pending or
+        ``sending``; the next run starts again from the first step.
         """
         if any(self._leased(doc, self.clock.now()) for _, doc in group):
             return  # in another process's hands; recovered once its lease runs out
-        first_scope, first = group[0]
+        group = self._settle_earlier_attempts(group, report)
+        parts = self._render(group, now, report)
+        payload = self._compose(parts, report)
+        if payload is None:
+            return
+        lead = parts[0]
+        target = lead.doc.get("target") or lead.scope.channel_id
+        # Wait for our turn first, so the intent below is as close to the post as it can be.
+        self.limiter.wait(lead.scope.workspace, target)
+        if self._stopping.is_set():
+            return  # shutting down: the jobs stay as they are for the next start
+        conversation = self._conversation(lead.scope.workspace, target)
+
+        intent_at = self.clock.now()
+        leased = self._lease(parts, now, intent_at)
+        if not leased:
+            return
+        if len(leased) < len(parts):  # some were cancelled or taken meanwhile: not in the message
+            payload = self._compose(leased, report)
+            if payload is None:
+                return
+        response = self._post(leased, conversation, payload, report)
+        if response is not None:
+            self._record(leased, response, intent_at, report)
+
+    def _settle_earlier_attempts(self, group: list[tuple[Scope, Doc]], report: RunReport,
+                                 ) -> list[tuple[Scope, Doc]]:
+        """Members a crash or an unclear failure left unsure (``sending``, ``uncertain``) may
+        have gone out: look in the conversation for each mark they carry, record those found
+        as posted, and return the jobs still to post (none while the history can't be read)."""
+        lead_scope, lead = group[0]
         unsure = [(s, d) for s, d in group if d["status"] == SENDING or d.get("uncertain")]
-        for mark in _unique(d.get("batch") or self._mark(s, d) for s, d in unsure):
-            verdict, ts, channel = self._look_for_post(first_scope, first, mark)
+        for mark in _unique(self._mark_of(s, d) for s, d in unsure):
+            verdict, ts, channel = self._look_for_post(lead_scope, lead, mark)
             if verdict == "unknown":
                 for scope, doc in group:
                     self._retry_later(scope, doc, _Failure("unclear", "history_unavailable"), report,
                                       unchecked=True)
-                return
+                return []
             if verdict == "found":
-                carried = [(s, d) for s, d in group if (d.get("batch") or self._mark(s, d)) == mark]
+                carried = [(s, d) for s, d in group if self._mark_of(s, d) == mark]
                 for scope, doc in carried:
                     self.record_posted(scope, doc["id"], ts, channel)
                     report.recovered.append(doc["id"])
-                log.info("%d scheduled jobs for %s in %s were already posted (ts %s); not posting "
-                         "again", len(carried), first.get("target"), first_scope.workspace, ts)
+                log.info("%s %s already posted (ts %s); not posting again", _describe(carried),
+                         "was" if len(carried) == 1 else "were", ts)
                 group = [pair for pair in group if pair not in carried]
-        if not group:
-            return
+        return group
 
-        parts: list[tuple[Scope, Doc, Message]] = []
+    def _render(self, group: list[tuple[Scope, Doc]], now: datetime, report: RunReport) -> list[_Part]:
+        """Each member's message; a member with nothing to say is skipped, one that can't be
+        rendered fails (alone: the others still go)."""
+        parts: list[_Part] = []
         for scope, doc in group:
+            renderer = self.renderers.get(doc["type"])
+            if renderer is None:
+                self._fail(scope, doc, "unknown_job_type", report)
+                continue
             try:
-                message = self.renderers[doc["type"]](scope, doc, now)
+                message = renderer(scope, doc, now)
             except Exception:
                 log.exception("job %s in %s/%s could not be rendered", doc["id"], scope.workspace,
                               scope.channel_id)
@@ -441,68 +402,83 @@ class Dispatcher:
                                  if d["status"] in ACTIVE else None, self.clock.now())
                 report.skipped.append(doc["id"])
             else:
-                parts.append((scope, doc, message))
+                parts.append(_Part(scope, doc, message))
+        return parts
+
+    def _compose(self, parts: list[_Part], report: RunReport) -> dict[str, Any] | None:
+        """The one message for ``parts``, as posted (None: nothing to post, or it can't be
+        built, which fails every part). A lone job is posted as rendered; several are
+        combined by their type's combiner."""
         if not parts:
-            return
+            return None
+        try:
+            message = parts[0].message if len(parts) == 1 else self.combiners[parts[0].doc["type"]](
+                [(part.scope, part.message) for part in parts])
+            return self.finish(rendered(message))
+        except Exception:
+            log.exception("%s could not be rendered", _describe([(p.scope, p.doc) for p in parts]))
+            for part in parts:
+                self._fail(part.scope, part.doc, "render_failed", report)
+            return None
 
-        target = first.get("target") or first_scope.channel_id
-        self.limiter.wait(first_scope.workspace, target)
-        if self._stopping.is_set():
-            return
-        conversation = self._conversation(first_scope.workspace, target)
-
-        # 1. Intent, durably, for every member, before anything reaches Slack.
-        intent_at = self.clock.now()
-        mark = self._mark(parts[0][0], parts[0][1])
+    def _lease(self, parts: list[_Part], now: datetime, intent_at: datetime) -> list[_Part]:
+        """Store every part as ``sending`` (durably, before anything reaches Slack); the parts
+        now ours, as stored. A job of a batch type also stores the mark of the message it
+        goes out in (its first member's): the mark recovery looks for. Any other job's mark
+        is its own, derived from the job, so its record keeps the release's format."""
+        mark = self._mark(parts[0].scope, parts[0].doc)
 
         def mark_sending(d: Doc) -> Doc | None:
             if d["status"] not in ACTIVE or not is_ready(d, now) or self._leased(d, intent_at):
                 return None  # cancelled, finished, moved to later or taken meanwhile
-            return {**d, "status": SENDING, "attempts": int(d.get("attempts", 0)) + 1,
-                    "intent_at": iso(intent_at), "retry_at": None, "uncertain": False,
-                    "batch": mark}
+            new = {**d, "status": SENDING, "attempts": int(d.get("attempts", 0)) + 1,
+                   "intent_at": iso(intent_at), "retry_at": None, "uncertain": False}
+            if d["type"] in self.combiners:
+                new["batch"] = mark
+            return new
 
-        sending: list[tuple[Scope, Doc, Message]] = []
-        for scope, doc, message in parts:
-            stored = self.jobs.change(scope, doc["id"], mark_sending, intent_at)
+        leased = []
+        for part in parts:
+            stored = self.jobs.change(part.scope, part.doc["id"], mark_sending, intent_at)
             if stored is not None and stored["status"] == SENDING and stored["intent_at"] == iso(intent_at):
-                sending.append((scope, stored, message))
-        if not sending:
-            return
-        try:
-            combined = (sending[0][2] if len(sending) == 1 else
-                        self.combiners[first["type"]]([(s, m) for s, _, m in sending]))
-            payload = self.finish(rendered(combined))
-        except Exception:
-            log.exception("batch %s for %s could not be rendered", mark["job_id"], target)
-            for scope, doc, _ in sending:
-                self._fail(scope, doc, "render_failed", report)
-            return
+                leased.append(_Part(part.scope, stored, part.message))
+        return leased
 
-        # 2. Post, with the batch's mark.
+    def _post(self, leased: list[_Part], conversation: str, payload: dict[str, Any],
+              report: RunReport) -> Any:
+        """Post the message with the mark the leased jobs carry; Slack's answer, or None after a
+        failure, which every leased job takes (retry later, fail, or cancel: never lost)."""
+        lead = leased[0]
         args: dict[str, Any] = {
             "channel": conversation, "unfurl_links": False, "unfurl_media": False,
-            "metadata": {"event_type": EVENT_TYPE, "event_payload": mark}, **payload,
+            "metadata": {"event_type": EVENT_TYPE, "event_payload": self._mark_of(lead.scope, lead.doc)},
+            **payload,
         }
+        if lead.doc.get("thread_ts"):
+            args["thread_ts"] = lead.doc["thread_ts"]
         try:
-            response = self._client(first_scope.workspace).chat_postMessage(**args)
+            return self._client(lead.scope.workspace).chat_postMessage(**args)
         except Exception as exc:  # noqa: BLE001 - every failure is classified, none is lost
             failure = classify(exc)
-            if failure.kind != "final" and failure.code == "ratelimited":
-                self.limiter.penalize(first_scope.workspace, failure.retry_after or 1.0)
-            for scope, doc, _ in sending:
+            if failure.code == "ratelimited":
+                self.limiter.penalize(lead.scope.workspace, failure.retry_after or 1.0)
+            for part in leased:
                 if failure.code in TOKEN_GONE:
-                    self.cancel_active(scope, UNINSTALLED, only=doc["id"])
+                    # The workspace removed the app (its event may still be on the way): cancel
+                    # as the uninstall would, so a reinstall brings the job back.
+                    self.cancel_active(part.scope, UNINSTALLED, only=part.doc["id"])
                 elif failure.kind == "final":
-                    self._fail(scope, doc, failure.code, report)
+                    self._fail(part.scope, part.doc, failure.code, report)
                 else:
-                    self._retry_later(scope, doc, failure, report)
-            return
-        # 3. Done, with the ts, for every member.
-        for scope, doc, _ in sending:
-            self.record_posted(scope, doc["id"], str(response.get("ts")), response.get("channel"))
-            report.posted.append(doc["id"])
-        metrics.current().post_sent((intent_at - parse(first["due_at"])).total_seconds())
+                    self._retry_later(part.scope, part.doc, failure, report)
+            return None
+
+    def _record(self, leased: list[_Part], response: Any, intent_at: datetime, report: RunReport) -> None:
+        """Every leased job done, with the message Slack answered with."""
+        for part in leased:
+            self.record_posted(part.scope, part.doc["id"], str(response.get("ts")), response.get("channel"))
+            report.posted.append(part.doc["id"])
+        metrics.current().post_sent((intent_at - parse(leased[0].doc["due_at"])).total_seconds())
 
     # ------------------------------------------------------------------ steps
 
@@ -602,7 +578,12 @@ class Dispatcher:
 
     @staticmethod
     def _mark(scope: Scope, doc: Doc) -> dict[str, Any]:
+        """A job's own mark: its id, channel and arm (a snoozed reminder is a new arm)."""
         return {"job_id": doc["id"], "channel": scope.channel_id, "arm": int(doc.get("arm", 0))}
+
+    def _mark_of(self, scope: Scope, doc: Doc) -> dict[str, Any]:
+        """The mark of the message a job went out in: its batch's when it has one, else its own."""
+        return doc.get("batch") or self._mark(scope, doc)
 
     def _client(self, workspace: str) -> WebClient:
         """The client posting for ``workspace``: its installation's in OAuth mode, else the one client."""
@@ -714,6 +695,14 @@ class _Memo:
         if workspace not in self._answers:
             self._answers[workspace] = self._predicate(workspace)
         return self._answers[workspace]
+
+
+def _describe(group: list[tuple[Scope, Doc]]) -> str:
+    """How a log line names a group of jobs: the job when alone, else how many and for whom."""
+    scope, doc = group[0]
+    if len(group) == 1:
+        return f"job {doc['id']} in {scope.workspace}/{scope.channel_id}"
+    return f"{len(group)} scheduled jobs for {doc.get('target') or scope.channel_id} in {scope.workspace}"
 
 
 def _unique(marks: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 from bot.domain.commands import MAX_WHAT, plain_mentions
 from bot.domain.dates import DueDateError, parse_iso_date
 from bot.domain.refusal import Refusal
+from bot.domain.visible_text import is_blank
 from bot.services.outcome import Message, Outcome
 from bot.services.partner_command import Actor, PartnerCommands
 from bot.services.record_form import form_text
@@ -55,7 +56,7 @@ class Debriefs:
         errors: dict[str, Refusal] = {}
         today = self._partner.today(actor.tz())
         for line in lines:
-            if not line.what:
+            if is_blank(line.what):
                 errors[line.block] = Refusal("debrief_line_needs_what")
             elif len(line.what) > MAX_WHAT:
                 errors[line.block] = Refusal("form_too_long", {"limit": MAX_WHAT})

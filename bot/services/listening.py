@@ -95,7 +95,9 @@ class Listening:
         topic = detect_meeting_end(text)
         if topic and subtype != "message_changed":
             if self._store.add_once(actor.scope, OFFER, f"debrief:{ts}", {"topic": topic}):
-                # Posted now, not by the scheduler: the wording for a shared channel is chosen here.
+                # Posted now, not by the scheduler: the wording for a shared channel is chosen here,
+                # from Slack's answer now (a channel shared a moment ago is read by the partner).
+                self._ledger.refresh_sharing(actor.scope)
                 debrief.append(self.debrief_prompt(topic, speaker.user,
                                                    partner_reads=self._ledger.externally_shared(actor.scope)))
         # "Got off the call with Acme, they'll send the PO Friday": the debrief asks for the

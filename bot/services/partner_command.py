@@ -15,6 +15,7 @@ from bot.domain.dates import DueDateError, split_due
 from bot.domain.ledger import paginate, select
 from bot.domain.stages import Stage
 from bot.domain.timezones import local_date
+from bot.domain.visible_text import is_blank
 from bot.services.channel_settings import ChannelSettings
 from bot.services.coach import Coach
 from bot.services.deals import Deals
@@ -89,7 +90,7 @@ class PartnerCommands:
             what, due_on = split_due(command.text, self.clock.now(), tz)
         except DueDateError as exc:
             return refuse(exc.refusal, command.side)
-        if not what:  # "give by Friday", "give @bob": the parts around the commitment, not it
+        if is_blank(what):  # "give by Friday", "give @bob": the parts around the commitment, not it
             return error("add_needs_what", usage_of=command.side,
                          got="date" if due_on is not None or not command.owner else "owner")
         if due_on is None and (word := cmd.dangling_due_word(what)):
@@ -161,10 +162,12 @@ class PartnerCommands:
             what, due_on = split_due(command.text, self.clock.now(), tz)
         except DueDateError as exc:
             return refuse(exc.refusal, "edit")
+        what = "" if is_blank(what) else what  # "edit 3 \u200b by Friday" changes the date only
         if not what and due_on is None:
             return error("edit_needs_change", usage_of="edit")
         if due_on is None and (word := cmd.dangling_due_word(what)):  # "edit 3 by": not a rename to "by"
             return error("date_left_out", usage_of="edit", word=word)
+        before = self.ledger.get(actor.scope, command.number)  # only to say what changed
         result = self.ledger.edit(actor.scope, command.number, what=what or None, due_on=due_on)
         if result.outcome == "not_found":
             return error("item_missing", number=command.number)
@@ -172,7 +175,7 @@ class PartnerCommands:
             assert result.item is not None
             return error("edit_closed", number=command.number, status=result.item.status)
         return Outcome(
-            reply=Message("item_edited", {"item": result.item, "today": self.today(tz)})
+            reply=Message("item_edited", {"item": result.item, "before": before, "today": self.today(tz)})
         )
 
     def set_stage(

@@ -152,6 +152,27 @@ class MutualPlans:
         return Outcome(reply=Message("plan_visibility", {
             "item": result.item, "changed": result.outcome == "ok"}))
 
+    # ------------------------------------------------------------------ Slack: the plan
+
+    def show(self, actor: Actor, command: cmd.ShowPlan) -> Outcome:
+        """`/partner plan` for our team: the plan as the partner reads it, and its link's state.
+
+        Changes nothing, `confirm <id>` included: only the partner co-signs their side.
+        """
+        scope = actor.scope
+        page = self.page(scope, today_tz=actor.tz())
+        private = sum(c.is_private and c.status != "dropped" for c in self.ledger.items(scope))
+        return Outcome(reply=Message("plan_preview", {
+            "view": page.view, "deals": page.deals, "page": max(1, command.page),
+            "private": private, "linked": self.is_linked(scope), "confirm": command.confirm,
+        }))
+
+    def is_linked(self, scope: Scope) -> bool:
+        """Whether the channel's share link opens the plan now (on, and made under this key)."""
+        share = self.store.get(scope, SHARE, SHARE_KEY)
+        return share is not None and self.key is not None and hmac.compare_digest(
+            token_hash(self._token(scope, share)), share["hash"])
+
     # ------------------------------------------------------------------ Slack: export
 
     def export(self, actor: Actor, command: cmd.Export) -> Outcome:
@@ -171,14 +192,21 @@ class MutualPlans:
     def for_partner(self, actor: Actor, command: cmd.Command, *, vouched: bool = True) -> Outcome:
         """What a member of the partner's workspace may do in a Slack Connect channel; also
         anyone Slack can't say is on our team (``vouched`` False), who is told why."""
-        if isinstance(command, cmd.ListItems | cmd.Help):
+        if isinstance(command, cmd.ShowPlan) and command.confirm is not None:
+            return self.partner_confirm(actor, command.confirm)
+        if isinstance(command, cmd.ListItems | cmd.Help | cmd.ShowPlan):
             page = self.page(actor.scope, today_tz=actor.tz())
-            number = command.page if isinstance(command, cmd.ListItems) else 1
+            number = command.page if isinstance(command, cmd.ListItems | cmd.ShowPlan) else 1
             return Outcome(reply=Message("partner_list", {"view": page.view, "deals": page.deals,
-                                                          "page": max(1, number)}))
+                                                          "page": max(1, number),
+                                                          "intro": isinstance(command, cmd.Help)}))
         if isinstance(command, cmd.CloseItem) and command.status == "done":
             return self.partner_close(actor, command.number)
-        return error("partner_commands_only" if vouched else "who_unknown")
+        if not vouched:
+            return error("who_unknown")
+        if isinstance(command, cmd.AddItem):
+            return error("partner_cannot_log")
+        return error("partner_commands_only")
 
     def partner_close(self, actor: Actor, number: int) -> Outcome:
         """A partner marks one of their own shared items done; ours and private ones are refused."""
@@ -192,6 +220,21 @@ class MutualPlans:
             return error("item_already_closed", number=number, status=item.status)
         return Outcome(reply=Message("partner_done", {"item": result.item}),
                        posts=[Message("partner_done_announce", {"item": result.item, "user": actor.user})])
+
+    def partner_confirm(self, actor: Actor, number: int) -> Outcome:
+        """A partner co-signs one of their own items from Slack, as they would on the page."""
+        item = self.ledger.get(actor.scope, number)
+        if item is None or not partner_visible(item):
+            return error("plan_item_missing", number=number)
+        if item.side != "get":
+            return error("plan_confirm_theirs_only", number=number)
+        result = self.ledger.confirm(actor.scope, number, actor.user)
+        if result.outcome == "already_closed":
+            return error("item_already_closed", number=number, status=item.status)
+        if result.outcome != "ok":
+            return Outcome(reply=Message("partner_confirmed", {"item": result.item or item, "again": True}))
+        return Outcome(reply=Message("partner_confirmed", {"item": result.item, "again": False}),
+                       posts=[Message("plan_confirmed", {"item": result.item, "user": actor.user})])
 
     # ------------------------------------------------------------------ web: the page
 

@@ -9,7 +9,7 @@ from typing import Any
 from bot.domain.commands import MAX_WHAT, plain_mentions
 from bot.domain.dates import DueDateError, parse_iso_date
 from bot.domain.refusal import Refusal
-from bot.domain.visible_text import without_hidden_controls
+from bot.domain.visible_text import is_blank, without_hidden_controls
 from bot.services.outcome import Message, Outcome
 
 MAX_WIIFT = 500
@@ -64,7 +64,7 @@ class Recorder:
     def validate(self, form: RecordForm, actor: Any) -> dict[str, Refusal]:
         """Errors keyed by the modal's block ids (template ``form_errors``); empty when the form is fine."""
         errors: dict[str, Refusal] = {}
-        if not form.what:
+        if is_blank(form.what):
             errors["what"] = Refusal("form_what_missing")
         elif len(form.what) > MAX_WHAT:
             errors["what"] = Refusal("form_too_long", {"limit": MAX_WHAT, "length": len(form.what)})

@@ -59,6 +59,11 @@ class _TtlCache:
                 return None
             return hit[1]
 
+    def forget(self, key: tuple[str, ...]) -> None:
+        """Drop ``key``: the next look-up asks Slack."""
+        with self._lock:
+            self._data.pop(key, None)
+
     def put(self, key: tuple[str, ...], value: object, ttl: float | None = None) -> None:
         """Keep ``value`` for ``ttl`` seconds (the cache's own TTL by default)."""
         with self._lock:
@@ -212,6 +217,17 @@ class Directory:
         shared = bool(channel.get("is_ext_shared"))
         self._channels.put(key, shared)
         return shared
+
+    def forget_channel(self, workspace: str, channel_id: str) -> None:
+        """Drop what is cached about the channel's sharing and members: it was just shared with
+        (or unshared from) another organisation, or a post the partner may read is about to go."""
+        self._channels.forget((workspace, "ext-shared", channel_id))
+        self._channels.forget((workspace, "members", channel_id))
+
+    def forget_member(self, workspace: str, channel_id: str, user_id: str) -> None:
+        """Someone joined or left the channel: their channels and its members are asked again."""
+        self._channels.forget((workspace, user_id))
+        self._channels.forget((workspace, "members", channel_id))
 
     def is_partner(self, workspace: str, channel_id: str, user_id: str,
                    payload_team: str | None = None) -> bool:

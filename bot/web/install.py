@@ -55,6 +55,8 @@ def install_plans(services: Services, schedule: Schedule, settings: Settings) ->
         scope.workspace, scope.channel_id)
     services.partner.register(cmd.Share, plans.share)
     services.partner.register(cmd.Export, plans.export)
+    services.partner.register(cmd.ShowPlan, plans.show)
+    schedule.digests.plan_linked = plans.is_linked
     services.partner.register(cmd.SetVisibility, plans.set_visibility)
 
     def send(scope: Scope, target: str, message: Message) -> None:

@@ -112,6 +112,9 @@ def test_webcal_is_read_as_https():
     ("https://user:pw@example.com/x.ics", "user name or password"),
     ("https://example.com/a b.ics", "no spaces"),
     ("https://example.com/" + "x" * 2100, "over 2000"),
+    # The help's example pasted as it is: it was "Connected", then failed at every read.
+    ("https://calendar.google.com/calendar/ical/…/basic.ics", "the example address"),
+    ("https://calendar.google.com/calendar/ical/.../basic.ics", "the example address"),
 ])
 def test_bad_addresses_are_refused_without_repeating_them(url, says):
     with pytest.raises(FeedUrlError) as raised:

@@ -72,8 +72,10 @@ SCENARIOS = [
     Scenario("they delivered a day late: thank them, 'a day after' not '1 days'",
              [give(due=-2), get("API keys", due=3, kept=2)], "celebrate_kept",
              says=("They delivered", "1 day after it was due")),
+    # Round 6: one of theirs dropped after its due date is a broken promise; it gets one polite
+    # follow-up (it was "on track" here before), and no words about lateness.
     Scenario("their late item dropped: nothing to chase",
-             [give(due=-3), get(due=15, dropped=1), get(due=-4)], "on_track",
+             [give(due=-3), get(due=15, dropped=1), get(due=-4)], "their_broken",
              never=("late", "overdue"), benefit=ago(0)),
     # Round 5: a promise of ours dropped after its due date is a broken promise, owned once
     # (it was "on track" here before); dropped by agreement it is still nothing to own.

@@ -68,9 +68,10 @@ SCENARIOS = [
              [give("security pack", due=15, dropped=10), give(kept=12), get(kept=11)], "on_track",
              says=("1 of ours broken",), never=("Every promise on both sides is kept",), benefit=ago(0),
              given=TIPS_GIVEN),
+    # Round 6: their promise dropped late gets one polite follow-up (it was "quiet" here before).
     Scenario("their item dropped late: nothing of ours to own",
-             [give(kept=3), get("case study", due=6, dropped=1)], "quiet",
-             never=("broken",), benefit=ago(0), given=TIPS_GIVEN),
+             [give(kept=3), get("case study", due=6, dropped=1)], "their_broken",
+             says=("case study",), never=("didn't keep", "of ours"), benefit=ago(0), given=TIPS_GIVEN),
     Scenario("lost deal, we dropped our migration guide after its date: we still own it",
              [give("migration guide", due=6, dropped=1), get(due=3)], "own_broken",
              says=("migration guide",), never=("follow-up", "brave"),
@@ -248,7 +249,8 @@ SCENARIOS += [
 SCENARIOS += [
     Scenario("everything of ours kept, one of theirs kept and one dropped after its date: never "
              "'every promise kept'",
-             [give(kept=20), get(kept=15), get("reference call", due=12, dropped=5)], "on_track",
+             # Round 6: the broken one still counts in their silence (twelve days): the brave talk.
+             [give(kept=20), get(kept=15), get("reference call", due=12, dropped=5)], "brave_conversation",
              says=("1 of theirs broken",), never=("Every promise on both sides is kept",),
              benefit=ago(0), given=TIPS_GIVEN),
     Scenario("their item dropped by agreement: every promise still counts as kept",

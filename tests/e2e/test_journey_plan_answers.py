@@ -16,8 +16,8 @@ def scope() -> Scope:
 
 @pytest.mark.parametrize("typed", ["plan", "mutual plan", "confirm 3", "cosign 1", "Plan please"])
 def test_asking_for_the_plan_names_list_share_and_export_and_changes_nothing(slack, bot, typed):
-    """`plan` used to answer "Did you mean `list`?" and `confirm` nothing at all, though the
-    partner's side is confirmed only on the shared page."""
+    """`plan` used to answer "Did you mean `list`?", then ":warning: “plan” isn't a command of
+    its own"; now it shows the plan, and `confirm` says that only the partner confirms."""
     answer = reply_text(slack.command(typed, user=ALICE, channel=DEAL))
     for command in ("/partner list", "/partner share", "/partner export"):
         assert command in answer, answer
@@ -71,7 +71,7 @@ def test_help_on_the_plan_explains_it_and_shows_its_commands_only(slack, topic):
     assert "*The mutual plan* is this channel's shared items" in answer
     assert "There's no" not in answer
     shown = {line.split("*")[1] for line in answer.splitlines() if line.startswith("*") and " — " in line}
-    assert shown == {"list", "share", "export", "private"}
+    assert shown == {"plan", "list", "share", "export", "private"}
 
 
 def test_a_deal_named_with_a_number_keeps_it(slack, bot):

@@ -80,7 +80,8 @@ def test_an_external_members_done_button_works_on_their_item_and_is_refused_on_o
 def test_an_external_member_cannot_change_or_share_our_ledger(connect, bot, command):
     before = items(bot)
     text = reply_text(connect.command(command, user=DANA, channel=SHARED))
-    assert "partners can use `/partner list`" in text
+    # It says nothing changed and what they can do instead, with the commands to type.
+    assert "nothing" in text and "`/partner plan`" in text and "`/partner confirm 3`" in text
     assert items(bot) == before
     assert "/plans/" not in text
 
@@ -102,7 +103,7 @@ def test_a_long_plan_stays_inside_slacks_block_limit(connect):
 def test_an_external_members_buttons_never_write_our_ledger(connect, bot, emulator, action, value):
     before = items(bot)
     connect.action(action, value, user=DANA, channel=SHARED)
-    said(emulator, "our team logs the ledger")
+    said(emulator, "our team logs the plan")
     assert emulator.calls_to("views.open") == [] and items(bot) == before
 
 

@@ -86,7 +86,7 @@ def test_a_partner_cannot_open_the_debrief_form_and_write_our_side(bot, shared, 
     bot.wait_idle()
     opened_before = len(emulator.calls_to("views.open"))
     shared.action("debrief_open", "Acme Corp", user=DANA, channel=SHARED)
-    emulator.wait_for(lambda calls: any("our team logs the ledger" in json.dumps(c.args) for c in calls))
+    emulator.wait_for(lambda calls: any("our team logs the plan" in json.dumps(c.args) for c in calls))
     bot.wait_idle()
     assert len(emulator.calls_to("views.open")) == opened_before and shared_items(bot) == []
 

@@ -66,14 +66,15 @@ NEEDS_COMPLEMENT = {
         re.I,
     ),
     "have": re.compile(
-        r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|drafted|"
+        r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|countersigned|approved|drafted|"
         r"written|prepared|updated|deployed|configured|provisioned|live|filled\s+(?:in|out)|submitted|"
         r"uploaded|reviewed|"
         r"sorted|wrapped|in\s+place|lined\s+up|set\s+up|scheduled|booked|confirmed|"
         r"to\s+(?:them|you|u|us|their|your|her|him|@[\w.-]+|(?-i:[A-Z][a-z][\w-]*))|"
         # "have the proposal in their inbox", "have the PO number for us"
         r"in\s+(?:their|your|his|her)\s+(?:inbox|hands)|for\s+(?:us|them|you|u))\b"
-        r"|^have\s+(?:comments|feedback|redlines|an?\s+(?:answer|decision|update|response|reply|view|"
+        r"|^have\s+(?:comments|feedback|redlines|approval|sign-?off|budget\s+(?:approval|sign-?off)|"
+        r"an?\s+(?:answer|decision|update|response|reply|view|"
         r"markup|mark-up|redline|draft|first\s+draft|proposal|quote))\b",
         re.I,
     ),
@@ -124,8 +125,15 @@ NEEDS_COMPLEMENT = {
                           r"feedback|requirements|references)\b", re.I),
     "roll": re.compile(r"^roll\s+(?:it\s+|this\s+)?out\b", re.I),
     # "come back to us (by Friday) with a decision", not "come back from vacation"
-    "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?(?:(?!from\b)[\w']+\s+){0,3}?with\b",
-                       re.I),
+    "come": re.compile(r"^come\s+back\s+(?:to\s+(?:us|them|you|u)\s+)?(?:(?!from\b)[\w']+\s+){0,3}?with\b"
+                       # "we will come for installation" (non-native English): a visit to them
+                       r"|^come\s+(?:for|to\s+do)\s+(?:the\s+)?(?:installation|install|training|demo|"
+                       r"onsite|visit|kickoff|setup|workshop)\b", re.I),
+    # "their vendor-risk team will clear us", not "clear the air"
+    "clear": re.compile(r"^clear\s+(?:us|our\s+\w+|the\s+(?:security|vendor|risk|compliance|legal)\b)", re.I),
+    # "leave feedback in the doc", not "leave early"
+    "leave": re.compile(r"^leave\s+(?:us\s+|them\s+)?(?:their\s+|our\s+|some\s+|a\s+)?(?:feedback|"
+                        r"comments?|notes?|review)\b", re.I),
     # "circle back with pricing"; a bare "will circle back" promises nothing in particular
     "circle": re.compile(r"^circle\s+back\s+(?:with|to|on(?!\s+(?:this|that|it)\b))\b", re.I),
     "speak": re.compile(r"^speak\s+(?:(?:to|with)\s+(?:their|the|them|him|her|(?-i:[A-Z]))|at\s)", re.I),
@@ -136,14 +144,15 @@ NEEDS_COMPLEMENT = {
         r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:[\w-]+\s+){0,2}?(?:intro|introduction|demo|walkthrough|call|"
         r"workshop|training|session|review|deep[\s-]dive|presentation|onsite|kickoff|poc|"
         r"pilot|write-?up|payment|transfer|wire|signing|signature|paperwork|onboarding|setup|"
-        r"installation|migration|handover)\b",
+        r"installation|migration|handover|questionnaire|assessment|form|survey|audit)\b",
         re.I,
     ),
     "fly": re.compile(r"^fly\s+(?:out|in|over|to|them)\b", re.I),
     "line": re.compile(r"^line\s+up\b", re.I),
     "pull": re.compile(r"^pull\s+(?:together|in|up)\b", re.I),
     "jump": re.compile(r"^jump\s+on\s+(?:a|the)\s+(?:call|zoom|meeting|sync)\b", re.I),
-    "drop": re.compile(r"^drop\s+(?:them|him|her|you|u|off|by|a\s+line|the)\b", re.I),
+    "drop": re.compile(r"^drop\s+(?:them|him|her|you|u|off|by|a\s+line|the|a\s+(?:loom|video|note|link|"
+                       r"recording|deck|summary|recap))\b", re.I),
 }
 # "can" is mostly ability or permission ("I can see why"); only an offer with these verbs.
 CAN_VERBS = frozenset(
@@ -187,6 +196,9 @@ for _verb in sorted(ACTION_VERBS):
         VERB_BASE.setdefault(_variant, _verb)
 # Slips on the short verbs that ``typo_variants`` leaves alone ("we'll hve it ready").
 VERB_BASE.update({"hve": "have", "hav": "have", "snd": "send"})
+# The past form after "will" (non-native English): "we will sent you the documentation".
+PAST_BASE = {"sent": "send", "gave": "give"}
+VERB_BASE.update(PAST_BASE)
 ING_BASE: dict[str, str] = {}
 for _verb in sorted(ACTION_VERBS | {"get"}):
     for _form in ing_forms(_verb):
@@ -219,13 +231,18 @@ TIME_CORE = (
     rf"(?:eod|eow|eom|eoq|eoy|cob|cop)(?:\s+(?:{DAYS}|today|{TOMORROW}))?"
     # "end of day tomorrow" before "end of day"
     rf"|end\s+of\s+(?:the\s+)?day\s+(?:{TOMORROW}|{DAYS})"
+    # "by close of business", "end of business Thursday"
+    rf"|(?:close|end)\s+of\s+(?:business|play)(?:\s+(?:today|{TOMORROW}|{DAYS}))?"
+    # "first thing in the morning", "on coming Monday" (non-native English)
+    r"|(?:first\s+thing\s+)?in\s+the\s+morning"
+    rf"|(?:this\s+)?coming\s+{DAYS}"
     rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|"
     rf"q[1-4]|{DAYS}|{MONTHS})"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
     rf"{AT_CLOCK}?"
     r"|this\s+weekend|\d{4}-\d{2}-\d{2}"
     rf"|(?:early|mid|late)[\s-]+{MONTHS}"
-    r"|tonight|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
+    r"|tonight|tonite|2nite|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
     rf"year|{DAYS})"
     rf"|(?:(?:early|mid|late)[\s-]+)?next\s+(?:week|wk|month|quarter|year|{DAYS}|business\s+day)"
     # "a fortnight from tomorrow", "two weeks from Monday": before the bare day below
@@ -233,6 +250,8 @@ TIME_CORE = (
     # "Friday next week", "Thursday the 18th", "Friday 3pm CET", "Monday 9am AEST"
     rf"|(?:first\s+thing\s+)?{DAYS}(?:\s+(?:next\s+week|after\s+next|week|morning|afternoon|"
     r"evening|eod|am|pm))?(?:,?\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th))?"
+    # "Fri June 11": the weekday with its date
+    rf"(?:,?\s+{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?!\d))?"
     rf"{AT_CLOCK}?"
     # a time alone or before its day: "noon PT", "5pm PT today", "10am ET tomorrow"
     rf"|{CLOCK}(?:\s+(?:today|tonight|{TOMORROW}|{DAYS}))?"
@@ -240,10 +259,10 @@ TIME_CORE = (
     r"|eta:?\s+(?:\d+\s*|a\s+|one\s+|two\s+|three\s+|a\s+couple(?:\s+of)?\s+)"
     r"(?:days?|weeks?|wks?|hours?|hrs?|months?)"
     rf"|{MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}"
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"
     r"|(?:in|within)\s+(?:the\s+next\s+)?(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|"
-    r"one\s+|two\s+|three\s+|a\s+)(?:min|mins|minutes?|hours?|hrs?)"
+    r"one\s+|two\s+|three\s+|a\s+)(?:min|mins|minutes?|hours?|hrs?)|(?:in|within)\s+\d+h\b"
     r"|within\s+(?:the|an|the\s+next)\s+(?:hour|day)|in\s+the\s+next\s+(?:hour|day)"
     r"|(?:in|within)\s+(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|one\s+|two\s+|three\s+|"
     r"four\s+|five\s+|six\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?|"
@@ -273,7 +292,7 @@ DUE_START = frozenset(
     monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
     jan january feb february mar march apr april may jun june jul july aug august sep sept
     september oct october nov november dec december in within right after early mid
-    late shortly asap now noon midday eta""".split()
+    late shortly asap now noon midday eta tonite 2nite close over coming""".split()
 )
 # Quarters, ordinals and bare months are only dates after a preposition: "by Q3", "on the
 # 12th", "in March" -- but "the Q4 pricing", "the 5th floor", "may" are not.
@@ -301,7 +320,13 @@ PRONOUN_STARTS = frozenset(
 )  # fmt: skip
 TOLD_OBJECTS = frozenset("us me them him her".split())
 DASHES = frozenset({"-", "\u2013", "\u2014", "--"})
-FUT = r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to|on\s+the\s+hook\s+to)"
+FUT = (
+    r"(?:going\s+to|gonna|gona|gunna|planning\s+to|happy\s+to|about\s+to|on\s+the\s+hook\s+to|"
+    r"on\s+track\s+to)"
+)
+# "Vandelay expects to have the order form signed by Friday": a plan stated with its date is a
+# promise (the caller requires the date); "expects to sign" alone stays a forecast.
+EXPECT_HAVE = r"(?:expects?|expecting)\s+to(?=\s+have\s)"
 STRONG = (
     r"(?:promised|promises|promise|committed|commits|commit|agreed|agreeed|agrees|agree|offered|"
     r"offers|intends?|plans?)"
@@ -319,6 +344,8 @@ NP_WORD = (
 )
 THIRD_NP_MODAL = (
     rf"(?:'ll|\s+(?:will|wil|shall)|\s+(?:is|are|r)\s+{FUT}|'s\s+{FUT}|\s+{STRONG_PERF}|"
+    # chat drops the "is": "their IT gonna do the questionnaire"
+    rf"\s+(?:gonna|gona|gunna)|\s+{EXPECT_HAVE}|"
     r"\s+should\s+be\s+able\s+to|"
     rf"\s+{STRONG}|{REPORTED})"
 )
@@ -361,22 +388,25 @@ SIDE_OF = (
 COMMIT = re.compile(
     r"(?P<subj>"
     # I / I'll / ill / im going to
-    + rf"(?P<i>\bi)(?P<mi>'ll|ll\b|'m\s+{FUT}|m\s+{FUT}|\s+am\s+{FUT}|\s+(?:will|wil|shall)\b"
+    # "me will send" (non-native English)
+    + rf"(?P<i>\bi|\bme(?=\s+(?:will|wil|shall)\b))(?P<mi>'ll|ll\b|'m\s+{FUT}|m\s+{FUT}|\s+am\s+{FUT}"
+    + rf"|\s+(?:will|wil|shall)\b|\s+{EXPECT_HAVE}"
     + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|'ve\s+(?:promised|committed|agreed|offered)"
     + rf"|{ABLE}|{REPORTED})"
     # we'll (apostrophe required: "well" is a word), we're going to
     # "me + Sam", "Sam and I": we
-    + r"|(?P<we>\bwe|\b(?:me|i)\s*(?:\+|&|and)\s*(?-i:[A-Z])[\w.-]*|(?-i:[A-Z])[\w.-]*\s*(?:\+|&|and)\s*"
-    + r"(?:me|i)\b)"
+    + r"|(?P<we>\bwe|\b(?:me|i)\s*(?:\+|&|and)\s*(?-i:[A-Z])[\w.-]*"
+    + r"|(?:(?-i:[A-Z])|@)[\w.-]*\s*(?:\+|&|and)\s*(?:me|i)\b)"
     + rf"(?P<mwe>'ll|'l\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|\s+(?:are|r)\s+{FUT}"
-    + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|{REPORTED})"
+    + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|\s+{EXPECT_HAVE}|{REPORTED})"
     # our SE / our team / our legal team
     + rf"|(?P<our>\bour{NP_WORD}{{1,4}}?|\b(?:eng|engineering|devs?|dev\s+team|product\s+team|"
-    + r"solutions\s+engineering)\b)"
-    + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{FUT}|\s+{STRONG})"
+    + r"solutions\s+engineering|support|customer\s+success|onboarding\s+team|implementation\s+team)\b)"
+    + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{FUT}|\s+{STRONG}|\s+{EXPECT_HAVE})"
     # they'll / theyll / they're gonna
     + rf"|(?P<they>\bthey)(?P<mthey>'ll|ll\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|re\s+{FUT}"
-    + rf"|\s+(?:are|r)\s+{FUT}|\s+should\s+be\s+able\s+to|\s+{STRONG}|\s+{STRONG_PERF}"
+    + rf"|\s+(?:are|r)\s+{FUT}|\s+(?:gonna|gona)|\s+should\s+be\s+able\s+to|\s+{STRONG}|\s+{STRONG_PERF}"
+    + rf"|\s+{EXPECT_HAVE}"
     + r"|'ve\s+(?:promised|committed|agreed|"
     + rf"offered)|{REPORTED})"
     # he'll / she's going to ("hell"/"shell" are words, so 'll needs its apostrophe)
@@ -389,7 +419,7 @@ COMMIT = re.compile(
     + rf"(?P<mnp>{THIRD_NP_MODAL})"
     # Acme / Acme's team / Acme legal / Dana from Acme / Lisa @ Umbrella / Legal at Hooli
     # (case-sensitive: names are capitalised)
-    + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+(?!I\b)[A-Z][\w&.-]*){{0,2}})"
+    + rf"|(?P<name>(?:(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+(?!I\b)(?:&\s+)?[A-Z][\w&.-]*){{0,2}})"
     + rf"|(?={COMPANY_TEAM}\s+(?:from|at|@)\s+(?-i:[A-Z]))[\w]+)"
     # "Acme's team", "Acme legal", "Fabrikam data team"
     + rf"(?:'s{NP_WORD}{{1,2}}?|\s+(?-i:{COMPANY_TEAM})|(?:\s+(?-i:[a-z][\w-]*)){{0,2}}"
@@ -409,7 +439,8 @@ COMMIT = re.compile(
 )
 # Progressive-with-a-date commitments: "Sending the NDA tomorrow", "they're sending the PO".
 PROGRESSIVE = re.compile(
-    r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are)"
+    r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are|\b(?:eng|engineering|support|our(?:\s+[\w-]+){1,2})"
+    r"\s+(?:is|are))"
     + r"|(?P<t>\bthey're|\btheyre|\bthey\s+are|\bhe's|\bshe's|\bhes|\bshes|\bhe\s+is|\bshe\s+is"
     + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\b(?:the\s+)?{THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"
     + r"\s+(?:is|are)"
@@ -422,7 +453,9 @@ PROGRESSIVE = re.compile(
     IGNORE,
 )
 # The outward verbs a promise in the present tense is read with (non-native English).
-PRESENT_VERBS = ("send", "share", "deliver", "provide", "forward", "return", "give", "prepare", "submit")
+PRESENT_VERBS = (
+    "send", "share", "deliver", "provide", "forward", "return", "give", "prepare", "submit", "make", "revert",
+)  # fmt: skip
 # Substrings without which no rule can fire; checked with ``in`` on the lowered text, which
 # is far cheaper than any regex and rejects most chatter outright.
 QUICK = (
@@ -430,6 +463,7 @@ QUICK = (
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
     "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
+    "track to",  # "we're on track to deliver SSO by June 15"
 ) + tuple(  # a promise in the present tense: "I send you the proposal today evening"
     f"{who} {verb}" for who in ("i", "we") for verb in PRESENT_VERBS
 )  # fmt: skip
@@ -472,6 +506,12 @@ HEDGE_KEYS = tuple(
         "no way", "no chance",
     )
 )  # fmt: skip
+# Said with the other side's expectation, these make it their statement, not our forecast:
+# "Initech expects to have everything signed by end of Q1, their CFO confirmed it in writing".
+CONFIRMED_KEYS = tuple(
+    f" {k} " for k in ("confirmed", "confirms", "committed", "in writing", "told us", "told me", "assured us",
+                       "promised", "on record")
+)  # fmt: skip
 REPORT_VERBS = frozenset(
     "said says saying confirmed mentioned promised wrote emailed replied texted".split()
 )
@@ -492,6 +532,11 @@ BROKEN_KEYS = tuple(
         "backed out", "reneged", "walked back", "still waiting", "still no",
     )
 )  # fmt: skip
+# A promise reported together with its delivery is news, not an open item: "I promised them
+# the deck and sent it an hour ago".
+DONE_KEYS = tuple(
+    f" and {k} " for k in ("sent", "shared", "delivered", "gave", "handed", "did", "already")
+)
 IF_KEYS = tuple(
     f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case", "whenever")
 )
@@ -514,7 +559,7 @@ OUTER_SUBJECT = re.compile(
     r"(?P<who>\b(?:they|he|she|their(?:\s+[\w-]+){1,3}?|the\s+" + THEIR_ROLE + r"(?:\s+[\w-]+)"
     r"{0,2}?|(?-i:(?!" + NAME_STOP + r"\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
     r"(?:'s(?:\s+[\w-]+){1,2}?)?))\s+(?:just\s+|also\s+)?(?:said|says|told\s+\w+|confirmed|mentioned|promised|"
-    r"assured\s+\w+|wrote|emailed|replied)(?:\s+that)?\s*$",
+    r"assured\s+\w+|wrote|emailed|replied)(?:\s+that)?\s*:?\s*$",
     IGNORE,
 )
 LEAD_ADVERBS = re.compile(
@@ -539,7 +584,9 @@ STRONG_OK_OBJECT = re.compile(
 SLACK_ANGLE = re.compile(r"<([^<>|\n]{1,500})(?:\|([^<>\n]{0,500}))?>")
 # A mention that opens a message addresses someone ("@sam I'll send it") unless a modal follows
 # it, which makes it the subject ("@sam will send it").
-MENTION_IS_SUBJECT = r"(?!\s*(?:'ll|will|wil|is\s+going|is\s+gonna|gonna|is\s+sending|can)\b)"
+MENTION_IS_SUBJECT = (
+    r"(?!\s*(?:'ll|will|wil|is\s+going|is\s+gonna|gonna|is\s+sending|can)\b|\s*(?:\+|&|and)\s*(?:me|i)\b)"
+)
 LEADING_MENTION = re.compile(r"^(?:\s*@[\w.-]+(?![\w.-])[,:]?)+" + MENTION_IS_SUBJECT + r"\s*")
 # Openers that carry no content. Some need punctuation after them to count as openers
 # ("update: they'll send..." but not "update the deck"); others are safe with just a space.
@@ -549,7 +596,8 @@ FILLER = re.compile(
     r"heads\s+up|np|no\s+worries|on\s+it|will\s+do|can\s+do|got\s+it|noted|done|absolutely|"
     r"makes\s+sense|sure\s+thing|good\s+(?:point|call|idea)|thx|totally|alright|roger|agreed|"
     r"of\s+course|for\s+sure|re\s+[\w-]+)\s*[,:!.\-\u2013\u2014]+\s*)"
-    r"|(?:@[\w.-]+(?![\w.-])(?!\s*(?:'ll|will|wil|is\s+going|gonna|can)\b)|ok(?:ay)?|k|fyi|btw|also|"
+    r"|(?:@[\w.-]+(?![\w.-])(?!\s*(?:'ll|will|wil|is\s+going|gonna|can)\b|\s*(?:\+|&|and)\s*(?:me|i)\b)"
+    r"|ok(?:ay)?|k|fyi|btw|also|"
     r"and|so|fwiw|ps|heads\s+up)(?:\s*[,:!.\-]+\s*|\s+)"
     # "in the meeting their CTO agreed ...": where it was said, not who said it
     r"|(?:in|on|during|after)\s+(?:the|our|today's|this|that)\s+(?:call|meeting|demo|sync|convo|"
@@ -697,9 +745,28 @@ COLON_SPEAKER = re.compile(
     + rf"|(?-i:(?!{NAME_STOP}\b|(?:Recap|Update|Note|Notes|Summary|Action|Next|Status|FYI|Fyi|"
     r"Heads|Re|Me|Us|Quote|Quoting|Agenda|Outcome|Decision|Ask|Asks|TLDR|TL)\b)"
     r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
-    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?)\s*:\s*$",
+    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?)"
+    # "From Anna's email:", "quoting their GC from the thread:"
+    r"(?:'s\s+(?:email|e-mail|note|message|reply|mail|text))?"
+    r"(?:\s+(?:from|in|on)\s+the\s+(?:thread|email|call|chat|doc))?\s*:\s*$",
     IGNORE,
 )
+# Said after a promise, a new date replaces its own: "I'll send it Thursday — scratch that, Wednesday".
+CORRECTION = re.compile(
+    r"(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\s*[,:;\u2014\u2013-]?\s*"
+    r"(?P<due>[^,;.!?]{2,30}?)\s*[.!]*$",
+    IGNORE,
+)
+# Cheap gate for shorthand without a verb of promise ("sow to them by eow"): a due word.
+SHORTHAND_GATE = (
+    "tmrw", "tomorrow", "today", "tonight", "eod", "eow", "eom", "cob", "mon", "tue", "wed", "thu", "fri",
+    "week", "month", " by ", "noon", "eta", "due", "\u2192", "->",
+)  # fmt: skip
+# ... and one of the shapes it takes; both are needed before the full reading is tried.
+SHORTHAND_MARKS = (
+    " to ", " from ", " out", "\u2192", "->", " on me", " on us", " on them", "eta", "\n-", "\n\u2022", "\n*",
+    "- ", "\u2022 ",
+)  # fmt: skip
 # An action item: "Acme to send redlines by Fri", "me to send the revised SOW by Monday",
 # "AI: their IT team to whitelist our IPs" (said at the start of a clause or a list item).
 ACTION_ITEM = re.compile(
@@ -758,6 +825,18 @@ SERVES_OTHERS = re.compile(
     r"(?:'s)?(?:\s|$))",
     IGNORE,
 )
+# A firm named by what it does is a third party (an adviser, a carrier, a law firm), not the
+# buyer: "Crestview Advisory will wrap up the audit by end of June". The buyer's own acts
+# (BUYER_VERBS) and anything for us still count: "Sapphire Hosting will send us the PO".
+FIRM_SUFFIXES = frozenset(
+    """Advisory Advisors Advisers Consulting Consultants Consultancy Partners LLP Freight Logistics
+    Shipping Couriers Movers Analytics Research Hosting Law Audit Auditors Associates Accountants
+    Staffing Recruiting""".split()
+)
+BUYER_VERBS = frozenset(
+    "sign countersign pay approve buy purchase renew expand order procure wire remit fund raise "
+    "issue confirm decide commit cut".split()
+)
 # A named subject working on our own numbers is a colleague: "Sam will present our Q2 numbers".
 COLLEAGUE_KEYS = tuple(
     f" {k} " for k in ("our numbers", "our forecast", "our pipeline", "our quota", "our q1", "our q2",
@@ -784,7 +863,13 @@ OWNER_COLON = re.compile(
 # "we deliver the docs on Friday". Only a few outward verbs, with an object, with a date.
 PRESENT_PROMISE = re.compile(
     rf"^(?P<subj>i|we)\s+(?P<verb>{'|'.join(PRESENT_VERBS)})\s+"
-    r"(?=(?:you|u|them|him|her|it|the|our|a|an|this|these|those|over)\b)",
+    r"(?=(?:you|u|them|him|her|it|the|our|a|an|this|these|those|over|back)\b)",
+    IGNORE,
+)
+# ... or after the date it is for: "Tomorrow we send technical doc to Herr Müller".
+PRESENT_AFTER_DATE = re.compile(
+    rf"^(?P<lead>(?:first\s+thing\s+)?(?:{TOMORROW}|today|tonight|(?:on\s+)?{DAYS}|this\s+(?:evening|afternoon)))"
+    rf"\s*,?\s+(?P<subj>i|we)\s+(?P<verb>{'|'.join(PRESENT_VERBS)})\s+(?=\w)",
     IGNORE,
 )
 # ... but not a habit: "we send them a report every Friday"
