@@ -190,3 +190,30 @@ def test_a_message_deleted_then_sent_again_as_new_is_read_as_new(bot, slack, log
     bot.wait_idle()
     [item] = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
     assert item.what == "send the security questionnaire" and item.is_open
+
+
+def test_a_big_channels_members_are_recalled_from_the_store_in_one_read(emulator, tmp_path, log):
+    # Before a stage change's ack: on PostgreSQL one read each would be a round trip each.
+    from bot.slack.client import build_client
+    from bot.slack.directory import Directory
+    from bot.slack.people import PeopleMemory
+    from bot.store import TinyDBStore
+
+    members = [f"U0MEMBER{n:02d}" for n in range(40)]
+    for member in members:
+        emulator.add_user(member)
+    emulator.add_channel("C0BIG", "deal-big", members=members)
+    store = TinyDBStore(tmp_path / "db.json")
+    memory = PeopleMemory(store)
+    for member in members:
+        memory.learn("T0001", member, guest=False)  # Slack described them before the restart
+
+    reads: list[str] = []
+    get, find = store.get, store.find
+    store.get = lambda *a, **k: reads.append("get") or get(*a, **k)  # type: ignore[method-assign]
+    store.find = lambda *a, **k: reads.append("find") or find(*a, **k)  # type: ignore[method-assign]
+    directory = Directory(build_client(emulator.token or "xoxb-local-demo", emulator.api_url))
+    directory.people = PeopleMemory(store)
+    assert directory.has_outsiders("T0001", "C0BIG") is False
+    assert reads.count("find") == 1 and reads.count("get") == 0
+    store.close()
