@@ -217,3 +217,22 @@ def test_a_big_channels_members_are_recalled_from_the_store_in_one_read(emulator
     assert directory.has_outsiders("T0001", "C0BIG") is False
     assert reads.count("find") == 1 and reads.count("get") == 0
     store.close()
+
+
+def test_a_click_replayed_after_a_restart_changes_nothing(bot, slack, emulator, restarted, log):
+    # Clicks carry what they act on, and each acts once on the state it finds: a captured
+    # "Log it" sent again after the logged item was undone doesn't log it again.
+    slack.command("listen suggest", user=ALICE, channel=DEAL)
+    slack.message("I'll send the security questionnaire by Friday", user=ALICE, channel=DEAL,
+                  ts="1700000400.000100")
+    bot.wait_idle()
+    capture = Capture(slack)
+    slack.action("listen_log_give", "1700000400.000100", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    slack.action("listen_undo", "1700000400.000100", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    again = restarted()
+    assert capture.replay_to(again, index=0).status_code == 200
+    again.wait_idle()
+    items = again.runtime.services.ledger.items(Scope("T0001", DEAL))
+    assert [(i.number, i.status) for i in items] == [(1, "dropped")]
