@@ -59,10 +59,19 @@ class PeopleMemory:
                 self._remember((workspace, doc["user"]), bool(doc.get("guest")))
 
     def learn(self, workspace: str, user_id: str, guest: bool) -> None:
-        """Slack just said whether the person is a guest; kept if it is news."""
-        if self.recall(workspace, user_id) is guest:
+        """Slack just said whether the person is a guest; kept if it is news.
+
+        Someone new is noted (:meth:`bot.store.base.Store.note`): it rides the request's own
+        write and sync, so a person's first `/partner give` syncs once, like every other.
+        A change (a colleague made a guest, or back) is written at once."""
+        known = self.recall(workspace, user_id)
+        if known is guest:
             return
-        self._store.put(Scope(workspace, CHANNEL), KIND, user_id, {"user": user_id, "guest": guest})
+        doc = {"user": user_id, "guest": guest}
+        if known is None:
+            self._store.note(Scope(workspace, CHANNEL), KIND, user_id, doc)
+        else:
+            self._store.put(Scope(workspace, CHANNEL), KIND, user_id, doc)
         self._remember((workspace, user_id), guest)
 
     def _remember(self, key: tuple[str, str], guest: bool) -> None:
