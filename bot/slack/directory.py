@@ -285,6 +285,10 @@ class Directory:
         if members is None:
             return True
         asked = 0
+        if self.people is not None:
+            unread = [member for member in members
+                      if not isinstance(self._profiles.get((workspace, member)), dict)]
+            self.people.recall_many(workspace, unread)
         for member in sorted(members):
             if isinstance(self._profiles.get((workspace, member)), dict):
                 guest = self.is_guest(workspace, member)  # cached: no call

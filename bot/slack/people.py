@@ -19,6 +19,9 @@ from bot.store import Scope, Store
 
 CHANNEL = "_people"  # a pseudo-channel of each workspace: no sweep or page reads it
 KIND = "person"
+#: Past this many people not at hand, :meth:`PeopleMemory.recall_many` reads the workspace's
+#: whole memory at once (once per process).
+BULK_FROM = 8
 
 
 class PeopleMemory:
@@ -27,6 +30,7 @@ class PeopleMemory:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._known: dict[tuple[str, str], bool] = {}
+        self._loaded: set[str] = set()  # workspaces read whole (recall_many)
         self._lock = threading.Lock()
 
     def recall(self, workspace: str, user_id: str) -> bool | None:
@@ -41,11 +45,33 @@ class PeopleMemory:
             self._remember(key, guest)
         return guest
 
-    def learn(self, workspace: str, user_id: str, guest: bool) -> None:
-        """Slack just said whether the person is a guest; kept if it is news."""
-        if self.recall(workspace, user_id) is guest:
+    def recall_many(self, workspace: str, user_ids: list[str]) -> None:
+        """Have what the store keeps of ``user_ids`` at hand, in one read when there are many
+        (a big channel's first post after a start; one read each would be a round trip each
+        on PostgreSQL)."""
+        with self._lock:
+            unknown = [user for user in user_ids if (workspace, user) not in self._known]
+        if len(unknown) <= BULK_FROM or workspace in self._loaded:
             return
-        self._store.put(Scope(workspace, CHANNEL), KIND, user_id, {"guest": guest})
+        self._loaded.add(workspace)
+        for doc in self._store.find(Scope(workspace, CHANNEL), KIND):
+            if isinstance(doc.get("user"), str):
+                self._remember((workspace, doc["user"]), bool(doc.get("guest")))
+
+    def learn(self, workspace: str, user_id: str, guest: bool) -> None:
+        """Slack just said whether the person is a guest; kept if it is news.
+
+        Someone new is noted (:meth:`bot.store.base.Store.note`): it rides the request's own
+        write and sync, so a person's first `/partner give` syncs once, like every other.
+        A change (a colleague made a guest, or back) is written at once."""
+        known = self.recall(workspace, user_id)
+        if known is guest:
+            return
+        doc = {"user": user_id, "guest": guest}
+        if known is None:
+            self._store.note(Scope(workspace, CHANNEL), KIND, user_id, doc)
+        else:
+            self._store.put(Scope(workspace, CHANNEL), KIND, user_id, doc)
         self._remember((workspace, user_id), guest)
 
     def _remember(self, key: tuple[str, str], guest: bool) -> None:

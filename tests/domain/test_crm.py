@@ -21,7 +21,7 @@ from bot.domain.crm import (
 from bot.domain.message_text import clean_mrkdwn, flatten_message
 from bot.domain.stages import Stage
 from tests.refusals import shown
-from tests.timing import LINEAR_SECONDS
+from tests.timing import LINEAR_SECONDS, cost_ratio
 
 FIXTURES = json.loads(
     (Path(__file__).parent / "fixtures" / "crm_posts.json").read_text(encoding="utf-8")
@@ -522,3 +522,15 @@ def test_parse_crm_message_never_raises_on_odd_payloads() -> None:
     for event in (None, [], {"attachments": "x"}, {"blocks": [{"type": "header", "text": 3}]},
                   {"subtype": "message_changed", "message": "x"}):
         assert parse_crm_message(event) is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("line", ["Deal stage changed: Acme{n} → Negotiatio", "Acme{n} moved to", "deal {n}"])
+def test_a_bot_post_of_thousands_of_crm_like_lines_costs_no_more_than_its_first_lines(line: str) -> None:
+    """Red team 6: any bot in a channel can post 20,000 characters of lines that look like
+    a CRM's and match nothing; each was read, some 340 to 860 times the cost of a real
+    CRM post. A CRM notification is a few lines: only a post's first 60 lines are read
+    (60 to 140 times a one-line post)."""
+    flood = {"bot_id": "B0BOT", "text": "\n".join(line.format(n=n) for n in range(1000))[:20_000]}
+    real = {"bot_id": "B0CRM", "text": "Deal stage changed: Acme Corp → Negotiation"}
+    assert parse_crm_message(flood) is None
+    assert cost_ratio(lambda: parse_crm_message(flood), lambda: parse_crm_message(real)) < 250

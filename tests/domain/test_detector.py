@@ -377,3 +377,15 @@ def test_meeting_end(text: str, topic: str) -> None:
 )
 def test_not_meeting_end(text: str) -> None:
     assert detect_meeting_end(text) is None
+
+
+@pytest.mark.parametrize("unit", ["then I'll → ", "\u2014they we'll "])
+def test_a_sentence_of_endless_clauses_is_read_in_linear_time(unit: str) -> None:
+    """Red team 6: every "we'll" of a 2,000-character run-on sentence starts a clause that
+    was read with everything before it, so the cost grew with the square of the text (a
+    tenth of a second of CPU for one message on a busy machine). Only a sentence's first
+    clauses are tried now: four times the text costs three to five times as much (it cost
+    17 to 33 times as much before)."""
+    long_text, short_text = (unit * 2000)[:1999], (unit * 500)[:499]
+    detect_commitment(long_text)
+    assert cost_ratio(lambda: detect_commitment(long_text), lambda: detect_commitment(short_text)) < 10

@@ -190,3 +190,49 @@ def test_a_message_deleted_then_sent_again_as_new_is_read_as_new(bot, slack, log
     bot.wait_idle()
     [item] = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
     assert item.what == "send the security questionnaire" and item.is_open
+
+
+def test_a_big_channels_members_are_recalled_from_the_store_in_one_read(emulator, tmp_path, log):
+    # Before a stage change's ack: on PostgreSQL one read each would be a round trip each.
+    from bot.slack.client import build_client
+    from bot.slack.directory import Directory
+    from bot.slack.people import PeopleMemory
+    from bot.store import TinyDBStore
+
+    members = [f"U0MEMBER{n:02d}" for n in range(40)]
+    for member in members:
+        emulator.add_user(member)
+    emulator.add_channel("C0BIG", "deal-big", members=members)
+    store = TinyDBStore(tmp_path / "db.json")
+    memory = PeopleMemory(store)
+    for member in members:
+        memory.learn("T0001", member, guest=False)  # Slack described them before the restart
+
+    reads: list[str] = []
+    get, find = store.get, store.find
+    store.get = lambda *a, **k: reads.append("get") or get(*a, **k)  # type: ignore[method-assign]
+    store.find = lambda *a, **k: reads.append("find") or find(*a, **k)  # type: ignore[method-assign]
+    directory = Directory(build_client(emulator.token or "xoxb-local-demo", emulator.api_url))
+    directory.people = PeopleMemory(store)
+    assert directory.has_outsiders("T0001", "C0BIG") is False
+    assert reads.count("find") == 1 and reads.count("get") == 0
+    store.close()
+
+
+def test_a_click_replayed_after_a_restart_changes_nothing(bot, slack, emulator, restarted, log):
+    # Clicks carry what they act on, and each acts once on the state it finds: a captured
+    # "Log it" sent again after the logged item was undone doesn't log it again.
+    slack.command("listen suggest", user=ALICE, channel=DEAL)
+    slack.message("I'll send the security questionnaire by Friday", user=ALICE, channel=DEAL,
+                  ts="1700000400.000100")
+    bot.wait_idle()
+    capture = Capture(slack)
+    slack.action("listen_log_give", "1700000400.000100", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    slack.action("listen_undo", "1700000400.000100", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    again = restarted()
+    assert capture.replay_to(again, index=0).status_code == 200
+    again.wait_idle()
+    items = again.runtime.services.ledger.items(Scope("T0001", DEAL))
+    assert [(i.number, i.status) for i in items] == [(1, "dropped")]

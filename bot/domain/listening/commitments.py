@@ -133,6 +133,8 @@ Side = Literal["give", "get"]
 # Long messages are pasted emails, notes or logs; commitments in them are not conversational
 # and scanning them would cost more than everything else combined.
 MAX_TEXT_LENGTH = 2000
+#: The clauses of one sentence tried for a commitment (red team 6: see _detect_sentence).
+MAX_CLAUSES = 24
 
 
 @dataclass(frozen=True)
@@ -887,7 +889,9 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         found = _from_commit_match(s, m, is_ours)
         if found is not None:
             return found
-    starts = _clause_starts(s)
+    # Each clause is read with what comes before it: a run-on "we'll we'll we'll …" of 2,000
+    # characters made that quadratic. Real sentences have a handful of clauses.
+    starts = _clause_starts(s)[:MAX_CLAUSES]
     for pos in starts[1:]:
         m = COMMIT.match(s, pos)
         if m is not None:

@@ -50,6 +50,7 @@ from bot.domain.listening.crm_vocab import (
     LOOKALIKE_POST,
     MAX_DEAL_LEN,
     MAX_LINE,
+    MAX_LINES,
     MAX_STAGE_WORDS,
     MAX_TEXT,
     NEW_RECORD_LINE,
@@ -426,7 +427,8 @@ def _prepare_lines(text: str) -> list[str]:
     """Clean, de-prefix and split a post into lines; re-join "Key:" with its value line."""
     lines: list[str] = []
     pending_key: str | None = None
-    for raw in clean_mrkdwn(text[:MAX_TEXT]).split("\n"):
+    head = "\n".join(text[:MAX_TEXT].split("\n", MAX_LINES)[:MAX_LINES])
+    for raw in clean_mrkdwn(head).split("\n"):
         if ":" in raw:
             raw = SHORTCODE.sub(" ", raw)  # ":tada:" and friends are decoration, never names
         line = LINE_PREFIX.sub("", raw).strip()

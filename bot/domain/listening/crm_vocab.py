@@ -10,6 +10,10 @@ import re
 
 # Built-in parsing is linear-ish, but there is no reason to scan a novel.
 MAX_TEXT = 20_000
+#: The lines of a post read for a stage change. A CRM's notification is a few lines (a card's
+#: fields a few dozen); any bot could post thousands of CRM-like lines, each costing a read
+#: (red team 6: 20,000 characters cost hundreds of times a real post).
+MAX_LINES = 60
 MAX_DEAL_LEN = 150
 # Notification lines are short; a longer line is prose (or an attack on the lazy patterns,
 # whose backtracking grows with line length), so the line shapes skip it.
