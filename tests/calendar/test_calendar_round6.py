@@ -470,7 +470,7 @@ def test_a_feed_of_five_thousand_meetings_still_asks_about_the_customer_meeting_
     # Expect: 5,000 internal meetings in the next 14 days, then the Acme review: asked about.
     desk.deal()
     start = utc(2026, 11, 23, 16, 0)
-    noise = [minimal(f"n{i}", start + timedelta(minutes=4 * i)) for i in range(5000)]
+    noise = [minimal(f"n{i}", start + timedelta(minutes=4 * i), attendees=()) for i in range(5000)]
     desk.connect(vcalendar(*noise, vevent("needle", TUE_UTC)))
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
 
