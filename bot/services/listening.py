@@ -172,6 +172,13 @@ class Listening:
         (unless not ``drop``: a partner deleted it)."""
         offer = self._store.get(scope, OFFER, ts) if ts else None
         if offer is None:
+            if ts:
+                # Deleted before we heard it: Slack delivers events out of order (a message
+                # whose first delivery timed out is retried after its deletion). Remembered as
+                # withdrawn, so the late message offers, logs and asks nothing.
+                with self._store.transaction(scope):
+                    self._store.add_once(scope, OFFER, ts, {"state": "withdrawn"})
+                    self._store.add_once(scope, OFFER, f"debrief:{ts}", {"state": "withdrawn"})
             return Noticed()
         if drop and offer.get("state") == "logged" and offer.get("source") == "auto" and offer.get("number"):
             self._ledger.close(scope, int(offer["number"]), "dropped", "message-deleted")

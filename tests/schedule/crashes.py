@@ -1,10 +1,10 @@
 """Killing the dispatcher at a chosen step of a scheduled post, then starting again.
 
-A :class:`Process` is what one run of ``serve`` holds for scheduled posts: a TinyDB store on
-the database file and a dispatcher over it. A kill is :class:`Killed`, raised at the chosen
-step: a ``BaseException``, so no ``except Exception`` in the bot can swallow it, as nothing
-survives a ``kill -9``. The killed process's store is closed without another write, and the
-next :class:`Process` reads the file again, as a restart does.
+A :class:`Process` is what one run of ``serve`` holds for scheduled posts: a store on the
+database (a TinyDB file, or PostgreSQL) and a dispatcher over it. A kill is :class:`Killed`,
+raised at the chosen step: a ``BaseException``, so no ``except Exception`` in the bot can
+swallow it, as nothing survives a ``kill -9``. The killed process's store is closed without
+another write, and the next :class:`Process` reads the database again, as a restart does.
 
 The steps of one attempt, and where :data:`KILL_POINTS` strike:
 
@@ -29,7 +29,8 @@ from bot.schedule.jobs import DONE, PENDING, SENDING, JobStore, new_job
 from bot.schedule.limiter import PostLimiter
 from bot.schedule.posts import POST, render_post
 from bot.services.outcome import Message
-from bot.store import Doc, Scope, TinyDBStore
+from bot.store import Doc, Scope, Store, TinyDBStore
+from bot.store.postgres_store import PostgresStore
 from tests.conftest import ALICE, DEAL, OTHER
 
 NUDGE = "nudge"  # a job type sent in batches, as reminders are
@@ -100,11 +101,22 @@ class KillableJobs(JobStore):
         return super().change(scope, job_id, guarded, now)
 
 
-class Process:
-    """One start of the bot on the database file, as far as scheduled posts go."""
+Database = Path | str  # a TinyDB file, or a PostgreSQL URL
 
-    def __init__(self, path: Path, clock: FakeClock, emulator: SlackEmulator) -> None:
-        self.store = TinyDBStore(path)
+
+def open_store(database: Database) -> Store:
+    """The store a process opens on ``database`` (the test database's schema is migrated
+    once for the run: checking it at every restart would cost a tenth of a second each)."""
+    if isinstance(database, Path):
+        return TinyDBStore(database)
+    return PostgresStore(database, check_schema=False)
+
+
+class Process:
+    """One start of the bot on the database, as far as scheduled posts go."""
+
+    def __init__(self, database: Database, clock: FakeClock, emulator: SlackEmulator) -> None:
+        self.store = open_store(database)
         self.jobs = KillableJobs(self.store)
         self.client = KillableClient(WebClient(token="xoxb-test", base_url=emulator.api_url, timeout=5))
         limiter = PostLimiter(sleep=lambda seconds: None, monotonic=lambda: 0.0)
@@ -123,7 +135,7 @@ class Process:
             return None
 
     def close(self) -> None:
-        """Let go of the file: after a kill, without another write (there is no one to make it)."""
+        """Let go of the database: after a kill, without another write (no one is left to make it)."""
         self.store.close()
 
 
@@ -231,18 +243,60 @@ KILL_POINTS: dict[str, Callable[[Process, SlackEmulator, FakeClock], None]] = {
 BATCH_ONLY = frozenset({"during-the-lease", "during-a-later-record"})
 
 
+def _upgraded_after_a_lost_answer(process: Process, emulator: SlackEmulator, clock: FakeClock) -> None:
+    # Slack took the post, its answer timed out, the retry was stored; then the upgrade.
+    process.client.lose_answer = True
+    process.run()
+
+
+def _upgraded_after_an_error(process: Process, emulator: SlackEmulator, clock: FakeClock) -> None:
+    # Slack answered 500 (nothing posted), the retry was stored; then the upgrade.
+    emulator.fail_next("chat.postMessage", "internal_error", status=500)
+    process.run()
+
+
+def _upgraded_while_history_was_unavailable(process: Process, emulator: SlackEmulator,
+                                            clock: FakeClock) -> None:
+    # Killed after the post; the restart couldn't read the history, so the job still waits
+    # to be checked (``sending`` with a ``retry_at``); then the upgrade.
+    process.client.kill_after_post = True
+    process.run()
+    process.client.kill_after_post = False
+    emulator.fail_next("conversations.history", "internal_error", status=500)
+    process.run()
+
+
+# Where a process may stop with posts unsettled: killed, or upgraded while a retry waits.
+# ``data/release_records.json`` holds what the release before the unified dispatcher left.
+STOPS: dict[str, Callable[[Process, SlackEmulator, FakeClock], None]] = {
+    "killed-after-the-lease": KILL_POINTS["after-the-lease"],
+    "killed-after-the-post": KILL_POINTS["after-the-post"],
+    "killed-during-the-lease": KILL_POINTS["during-the-lease"],
+    "killed-during-a-later-record": KILL_POINTS["during-a-later-record"],
+    "upgraded-with-a-retry-after-a-lost-answer": _upgraded_after_a_lost_answer,
+    "upgraded-with-a-retry-after-an-error": _upgraded_after_an_error,
+    "upgraded-while-history-was-unavailable": _upgraded_while_history_was_unavailable,
+}
+
+
+def stops_for(shape: str) -> list[str]:
+    """The :data:`STOPS` that apply to ``shape`` (those between two members need a batch)."""
+    return [stop for stop in STOPS if shape == "batch" or stop.removeprefix("killed-") not in BATCH_ONLY]
+
+
 def marked_posts(emulator: SlackEmulator) -> list[Call]:
     """Every scheduled post Slack took (they carry the dispatcher's metadata)."""
     return [c for c in emulator.calls_to("chat.postMessage")
             if c.response.get("ok") and EVENT_TYPE in str(c.args.get("metadata"))]
 
 
-def settle(path: Path, clock: FakeClock, emulator: SlackEmulator, *, restarts: int = 3) -> list[RunReport]:
+def settle(database: Database, clock: FakeClock, emulator: SlackEmulator, *, restarts: int = 3,
+           ) -> list[RunReport]:
     """Start again ``restarts`` times, each a while later (past any retry), running what is due."""
     reports = []
     for _ in range(restarts):
         clock.advance(timedelta(minutes=10))
-        process = Process(path, clock, emulator)
+        process = Process(database, clock, emulator)
         try:
             report = process.run()
             assert report is not None
@@ -252,10 +306,10 @@ def settle(path: Path, clock: FakeClock, emulator: SlackEmulator, *, restarts: i
     return reports
 
 
-def read_jobs(path: Path, clock: FakeClock, emulator: SlackEmulator,
+def read_jobs(database: Database, clock: FakeClock, emulator: SlackEmulator,
               shape: list[tuple[Scope, str, str, str | None]]) -> list[Doc]:
-    """The shape's job records as the file holds them."""
-    process = Process(path, clock, emulator)
+    """The shape's job records as the database holds them."""
+    process = Process(database, clock, emulator)
     try:
         docs = [process.jobs.get(scope, job_id) for scope, job_id, _, _ in shape]
     finally:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -25,44 +24,9 @@ sys.path.insert(0, str(ROOT))
 from bot.clock import FakeClock  # noqa: E402
 from bot.emulator import SlackEmulator  # noqa: E402
 from tests.conftest import ALICE, BOB, DEAL, OTHER, START  # noqa: E402
-from tests.schedule.crashes import KILL_POINTS, SHAPES, Process, marked_posts, seed  # noqa: E402
+from tests.schedule.crashes import SHAPES, STOPS, Process, marked_posts, seed, stops_for  # noqa: E402
 
 OUT = Path(__file__).with_name("release_records.json")
-
-
-def _upgraded_after_a_lost_answer(process: Process, emulator: SlackEmulator, clock: FakeClock) -> None:
-    # Slack took the post, its answer timed out, the retry was stored; then the upgrade.
-    process.client.lose_answer = True
-    process.run()
-
-
-def _upgraded_after_an_error(process: Process, emulator: SlackEmulator, clock: FakeClock) -> None:
-    # Slack answered 500 (nothing posted), the retry was stored; then the upgrade.
-    emulator.fail_next("chat.postMessage", "internal_error", status=500)
-    process.run()
-
-
-def _upgraded_while_history_was_unavailable(process: Process, emulator: SlackEmulator,
-                                            clock: FakeClock) -> None:
-    # Killed after the post; the restart couldn't read the history, so the job still waits
-    # to be checked (``sending`` with a ``retry_at``); then the upgrade.
-    process.client.kill_after_post = True
-    process.run()
-    process.client.kill_after_post = False
-    emulator.fail_next("conversations.history", "internal_error", status=500)
-    process.run()
-
-
-STOPS: dict[str, Callable[[Process, SlackEmulator, FakeClock], None]] = {
-    "killed-after-the-lease": KILL_POINTS["after-the-lease"],
-    "killed-after-the-post": KILL_POINTS["after-the-post"],
-    "killed-during-the-lease": KILL_POINTS["during-the-lease"],
-    "killed-during-a-later-record": KILL_POINTS["during-a-later-record"],
-    "upgraded-with-a-retry-after-a-lost-answer": _upgraded_after_a_lost_answer,
-    "upgraded-with-a-retry-after-an-error": _upgraded_after_an_error,
-    "upgraded-while-history-was-unavailable": _upgraded_while_history_was_unavailable,
-}
-BATCH_ONLY = {"killed-during-the-lease", "killed-during-a-later-record"}
 
 
 def scenario(shape: str, stop: str) -> dict:
@@ -93,7 +57,7 @@ def scenario(shape: str, stop: str) -> dict:
 def main() -> int:
     release = sys.argv[1] if len(sys.argv) > 1 else "unknown"
     scenarios = {f"{shape}-{stop}": scenario(shape, stop)
-                 for shape in SHAPES for stop in STOPS if shape == "batch" or stop not in BATCH_ONLY}
+                 for shape in SHAPES for stop in stops_for(shape)}
     OUT.write_text(json.dumps({"release": release, "scenarios": scenarios}, indent=1, ensure_ascii=False)
                    + "\n", encoding="utf-8")
     print(f"{len(scenarios)} scenarios written to {OUT}")
