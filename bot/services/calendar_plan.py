@@ -154,8 +154,8 @@ class MeetingPlanner:
         }
         if not record and single is None and not choices:
             # Matches no deal channel (an internal meeting, most of a busy calendar) and never
-            # did: nothing to remember. A record each cost a synced write: 2,000 of them were
-            # ten seconds of fsync when a calendar of 5,000 meetings was first read.
+            # did: nothing to remember. A record each cost a synced write: a calendar of 5,000
+            # meetings spent seconds in fsync on its first read.
             return
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)

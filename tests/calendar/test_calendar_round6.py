@@ -819,3 +819,15 @@ def test_a_meeting_in_a_private_deal_channel_is_asked_about_there(desk):
     desk.deal(channel="G0PRIVATE")
     desk.connect(vcalendar(vevent("private", TUE_UTC)))
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30), channel="G0PRIVATE")
+
+
+def test_a_typed_meeting_in_a_channel_shared_since_gets_the_partner_safe_prompt(desk):
+    # Expect: `/partner meeting` planned while #deal-acme was ours alone; Acme's workspace joins
+    # before it ends: the prompt is worded for both sides.
+    desk.deal()
+    desk.slack.command("meeting Acme Corp demo in 30m for 30m", user=ALICE, channel=DEAL)
+    desk.emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    desk.emulator.add_channel(DEAL, "deal-acme", members=[ALICE, DANA], is_ext_shared=True)
+    desk.at(desk.clock.now() + timedelta(minutes=66))
+    [post] = debriefs(desk.emulator)
+    assert "in their words" not in all_text(post) and "next step" in all_text(post).lower()
