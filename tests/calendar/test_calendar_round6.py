@@ -831,3 +831,22 @@ def test_a_typed_meeting_in_a_channel_shared_since_gets_the_partner_safe_prompt(
     desk.at(desk.clock.now() + timedelta(minutes=66))
     [post] = debriefs(desk.emulator)
     assert "in their words" not in all_text(post) and "next step" in all_text(post).lower()
+
+
+def test_a_zoom_call_debriefed_while_it_was_still_on_is_not_asked_about_again(zoom_bot, zdesk):
+    # Expect: Alice leaves the 15:00 Zoom call at 15:20 and logs the debrief from a "just got
+    # off the call" prompt; Zoom says the call ended at 15:45: no second prompt.
+    zdesk.deal()
+    zdesk.clock.set(utc(2026, 11, 24, 15, 20))
+    zdesk.slack.message("just got off the call with Acme", user=ALICE, channel=DEAL, ts="1764000000.000300")
+    zdesk.emulator.wait_for(lambda calls: any(c.method == "chat.postMessage" and "Debrief" in all_text(c.args)
+                                              for c in calls))
+    [post] = debriefs(zdesk.emulator)
+    submit_debrief(zdesk, post)
+    zdesk.clock.set(utc(2026, 11, 24, 15, 46))
+    event = ended(topic="Acme Corp pricing", uuid="left-early==", end_time="2026-11-24T15:45:00Z")
+    event["payload"]["object"]["start_time"] = "2026-11-24T15:00:00Z"
+    assert send(zoom_bot, event).json()["planned"] is True
+    zdesk.at(utc(2026, 11, 24, 15, 51))
+    zdesk.at(utc(2026, 11, 24, 17, 0))
+    assert len(debriefs(zdesk.emulator)) == 1
