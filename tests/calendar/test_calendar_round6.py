@@ -850,3 +850,19 @@ def test_a_zoom_call_debriefed_while_it_was_still_on_is_not_asked_about_again(zo
     zdesk.at(utc(2026, 11, 24, 15, 51))
     zdesk.at(utc(2026, 11, 24, 17, 0))
     assert len(debriefs(zdesk.emulator)) == 1
+
+
+def test_a_channel_unshared_from_the_partner_gets_our_coaching_back_at_the_next_prompt(desk):
+    # Expect: #deal-acme was shared (the bot saw it so); Acme leaves, Slack sends
+    # channel_unshared; the prompt after that coaches our team again ("in their words").
+    desk.emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    desk.emulator.add_channel(DEAL, "deal-acme", members=[ALICE, DANA], is_ext_shared=True)
+    desk.deal()
+    desk.connect(vcalendar(vevent("unshared", TUE_UTC)))
+    desk.emulator.add_channel(DEAL, "deal-acme", members=[ALICE])
+    gone = {"type": "channel_unshared", "previously_connected_team_id": PARTNER_TEAM, "channel": DEAL,
+            "is_ext_shared": False, "event_ts": "1700000000.000200"}
+    assert desk.slack.event(gone).status_code == 200
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [post] = debriefs(desk.emulator)
+    assert "in their words" in all_text(post)
