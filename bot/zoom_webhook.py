@@ -86,7 +86,8 @@ class ZoomWebhook:
             return 404, {"ok": False, "error": "calendar_disabled"}
         if self._workspace is None:
             self._workspace = token_workspace(self._services.client)
-        channels = calendar.zoom_meeting_ended(self._workspace, uuid, topic[:MAX_TOPIC], ended_at)
+        channels = calendar.zoom_meeting_ended(self._workspace, uuid, topic[:MAX_TOPIC], ended_at,
+                                               started_at=_ended_at(meeting.get("start_time")))
         return 200, {"ok": True, "matched": len(channels), "planned": len(channels) == 1}
 
     def _verify(self, body: bytes, headers: dict[str, str]) -> str | None:
@@ -98,7 +99,7 @@ class ZoomWebhook:
 
 
 def _ended_at(value: Any) -> datetime | None:
-    """Zoom's ``end_time`` ("2026-11-23T16:30:00Z"), or None (then: now)."""
+    """Zoom's ``end_time`` or ``start_time`` ("2026-11-23T16:30:00Z"), or None (unreadable)."""
     if not isinstance(value, str):
         return None
     try:

@@ -210,7 +210,7 @@ class CalendarService:
                 log.exception("planning calendar meetings for %s failed", workspace)
 
     def zoom_meeting_ended(self, workspace: str, uuid: str, topic: str,
-                           ended_at: datetime | None) -> list[str]:
+                           ended_at: datetime | None, *, started_at: datetime | None = None) -> list[str]:
         """A Zoom meeting ended (bot.zoom_webhook): the channels whose deal its topic names (none
         when it ended more than six hours ago: Zoom retrying an event the bot missed). With
         exactly one, its debrief is planned once (keyed by the meeting's uuid), unless a calendar
@@ -237,6 +237,8 @@ class CalendarService:
         job_id = ZOOM_JOB_PREFIX + hashlib.sha256(uuid.encode()).hexdigest()[:24]
         prompt = {"topic": target.deal, "user": None, "meeting": topic[:200], "people": [],
                   "ended_at": ended.isoformat()}
+        if started_at is not None and ended - timedelta(days=1) <= started_at <= ended:
+            prompt["started_at"] = started_at.isoformat()  # a debrief logged since answers it
         ensure_post(self._jobs, Scope(workspace, target.channel), job_id, due,
                     Message("debrief_prompt", prompt), now, allow_new=True)
         return [target.channel]

@@ -75,12 +75,15 @@ class MeetingPlanner:
             return found
 
         seen = set()
+        # One read of every record, not one per meeting: a busy calendar has thousands.
+        records = {record["digest"]: record for record in self.feeds.meetings(workspace)}
         for key, entries in grouped.items():
             digest = key_digest(key)
             seen.add(digest)
-            self._plan_meeting(workspace, digest, entries, internal, targets, member_channels, now)
+            self._plan_meeting(workspace, digest, entries, internal, targets, member_channels, now,
+                               records.get(digest) or {})
         self._prune_jobs(workspace, now)
-        for record in self.feeds.meetings(workspace):
+        for record in records.values():
             if record["digest"] in seen:
                 continue
             # Gone from every feed (deleted, EXDATE'd, moved out of the window, feed disconnected).
@@ -90,8 +93,12 @@ class MeetingPlanner:
 
     def _plan_meeting(self, workspace: str, digest: str, entries: list[tuple[str, Occurrence]],
                       internal: set[str], targets: list[DealTarget],
-                      member_channels: Callable[[list[str]], set[str]], now: datetime) -> None:
+                      member_channels: Callable[[list[str]], set[str]], now: datetime,
+                      record: Doc) -> None:
         entries.sort(key=lambda e: e[0])
+        if record.get("choices"):
+            # Its owner may be choosing the channel right now: read their choice fresh.
+            record = self.feeds.meeting(workspace, digest) or {}
         active = [(u, o) for u, o in entries if o.state == ACTIVE]
         cancelled = any(o.state == CANCELLED for _, o in entries)
         occ = (active or entries)[0][1]
@@ -99,7 +106,6 @@ class MeetingPlanner:
         attendees = tuple(dict.fromkeys(a for _, o in entries for a in o.attendees))
         occ = replace(occ, attendees=attendees)
         owners = [u for u, _ in active]
-        record = self.feeds.meeting(workspace, digest) or {}
         due = occ.ends_at + POST_DELAY
         channels: list[DealTarget] = []
         matches = match_deals(occ.title, occ.attendees, targets, internal) if owners and not cancelled else []
@@ -146,6 +152,11 @@ class MeetingPlanner:
             "deals": {t.channel: t.deal for t in channels} if choices else {},
             "chosen_channel": chosen, "prompt": prompt,
         }
+        if not record and single is None and not choices:
+            # Matches no deal channel (an internal meeting, most of a busy calendar) and never
+            # did: nothing to remember. A record each cost a synced write: a calendar of 5,000
+            # meetings spent seconds in fsync on its first read.
+            return
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
 

@@ -470,7 +470,7 @@ def test_a_feed_of_five_thousand_meetings_still_asks_about_the_customer_meeting_
     # Expect: 5,000 internal meetings in the next 14 days, then the Acme review: asked about.
     desk.deal()
     start = utc(2026, 11, 23, 16, 0)
-    noise = [minimal(f"n{i}", start + timedelta(minutes=4 * i)) for i in range(5000)]
+    noise = [minimal(f"n{i}", start + timedelta(minutes=4 * i), attendees=()) for i in range(5000)]
     desk.connect(vcalendar(*noise, vevent("needle", TUE_UTC)))
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
 
@@ -819,3 +819,50 @@ def test_a_meeting_in_a_private_deal_channel_is_asked_about_there(desk):
     desk.deal(channel="G0PRIVATE")
     desk.connect(vcalendar(vevent("private", TUE_UTC)))
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30), channel="G0PRIVATE")
+
+
+def test_a_typed_meeting_in_a_channel_shared_since_gets_the_partner_safe_prompt(desk):
+    # Expect: `/partner meeting` planned while #deal-acme was ours alone; Acme's workspace joins
+    # before it ends: the prompt is worded for both sides.
+    desk.deal()
+    desk.slack.command("meeting Acme Corp demo in 30m for 30m", user=ALICE, channel=DEAL)
+    desk.emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    desk.emulator.add_channel(DEAL, "deal-acme", members=[ALICE, DANA], is_ext_shared=True)
+    desk.at(desk.clock.now() + timedelta(minutes=66))
+    [post] = debriefs(desk.emulator)
+    assert "in their words" not in all_text(post) and "next step" in all_text(post).lower()
+
+
+def test_a_zoom_call_debriefed_while_it_was_still_on_is_not_asked_about_again(zoom_bot, zdesk):
+    # Expect: Alice leaves the 15:00 Zoom call at 15:20 and logs the debrief from a "just got
+    # off the call" prompt; Zoom says the call ended at 15:45: no second prompt.
+    zdesk.deal()
+    zdesk.clock.set(utc(2026, 11, 24, 15, 20))
+    zdesk.slack.message("just got off the call with Acme", user=ALICE, channel=DEAL, ts="1764000000.000300")
+    zdesk.emulator.wait_for(lambda calls: any(c.method == "chat.postMessage" and "Debrief" in all_text(c.args)
+                                              for c in calls))
+    [post] = debriefs(zdesk.emulator)
+    submit_debrief(zdesk, post)
+    zdesk.clock.set(utc(2026, 11, 24, 15, 46))
+    event = ended(topic="Acme Corp pricing", uuid="left-early==", end_time="2026-11-24T15:45:00Z")
+    event["payload"]["object"]["start_time"] = "2026-11-24T15:00:00Z"
+    assert send(zoom_bot, event).json()["planned"] is True
+    zdesk.at(utc(2026, 11, 24, 15, 51))
+    zdesk.at(utc(2026, 11, 24, 17, 0))
+    assert len(debriefs(zdesk.emulator)) == 1
+
+
+def test_a_channel_unshared_from_the_partner_gets_our_coaching_back_at_the_next_prompt(desk):
+    # Expect: #deal-acme was shared (the bot saw it so); Acme leaves, Slack sends
+    # channel_unshared; the prompt after that coaches our team again ("in their words").
+    desk.emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    desk.emulator.add_channel(DEAL, "deal-acme", members=[ALICE, DANA], is_ext_shared=True)
+    desk.deal()
+    desk.connect(vcalendar(vevent("unshared", TUE_UTC)))
+    desk.emulator.add_channel(DEAL, "deal-acme", members=[ALICE])
+    gone = {"type": "channel_unshared", "previously_connected_team_id": PARTNER_TEAM, "channel": DEAL,
+            "is_ext_shared": False, "event_ts": "1700000000.000200"}
+    assert desk.slack.event(gone).status_code == 200
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [post] = debriefs(desk.emulator)
+    assert "in their words" in all_text(post)
