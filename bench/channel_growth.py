@@ -43,6 +43,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,500,1000,2000", help="channel sizes (items)")
     parser.add_argument("--gives", type=int, default=300, help="gives measured at each size (300)")
+    parser.add_argument("--rounds", type=int, default=20, help="batches of 50 gives with and without "
+                        "the trigger note (20)")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
 
@@ -59,8 +61,11 @@ def main() -> None:
         def give(n: int) -> None:
             give_in("C0BUSY", n)
 
-        def give_in(channel: str, n: int) -> None:
+        def give_in(channel: str, n: int, note: bool = True) -> None:
             actor = services.actor(TEAM, channel, USER)
+            receipts = getattr(services, "receipts", None)
+            if note and receipts is not None:  # as the listener does: the trigger id first
+                assert receipts.first(actor.scope, f"{channel}.{n}.trigger")
             outcome = services.partner.handle(actor, parse_command(f"give benchmark item {n} by Friday"))
             assert outcome.reply is not None and "Logged" in str(rendered(outcome.reply))
 
@@ -84,6 +89,18 @@ def main() -> None:
                 give_in(channels[n % len(channels)], made + n)
             made += 400
             spread[label] = len(lines) / 400
+        # The trigger note (bot.request_receipts) against the same give without it, in
+        # alternating batches in two channels of the same size, so load on the machine
+        # weighs on both alike.
+        noted: dict[bool, float] = {True: 0.0, False: 0.0}
+        for rounds in range(args.rounds):
+            for note in (rounds % 2 == 0, rounds % 2 == 1):
+                channel = "C0NOTED" if note else "C0PLAIN"
+                began = time.process_time()
+                for i in range(50):
+                    give_in(channel, made + i, note=note)
+                noted[note] += time.process_time() - began
+                made += 50
         runtime.close()
     emulator.stop()
 
@@ -94,6 +111,9 @@ def main() -> None:
     print("Journal lines (syncs) per give, 400 gives:")
     for label, per_give in spread.items():
         print(f"  {label}: {per_give:.2f}")
+    if noted[False]:
+        print(f"CPU of a give with its trigger noted, against without, {args.rounds} × 50 gives each: "
+              f"×{noted[True] / noted[False]:.3f}")
 
 
 def _count_journal_lines() -> list[str]:

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.domain.refusal import Refusal
+from bot.request_receipts import RequestReceipts
 from bot.schedule.dispatcher import Dispatcher
 from bot.schedule.jobs import JobStore
 from bot.schedule.limiter import PostLimiter
@@ -42,6 +43,7 @@ from bot.services.reminders import REMINDER, ReminderService
 from bot.services.scheduled import Schedule
 from bot.services.workspaces import Workspaces
 from bot.slack.directory import Directory
+from bot.slack.people import PeopleMemory
 from bot.slack.poster import rendered
 from bot.slack.seal import Seal
 from bot.store import Scope, Store
@@ -87,6 +89,8 @@ class Services:
     debriefs: Debriefs
     workspaces: Workspaces
     recent_events: RecentEvents = field(default_factory=RecentEvents)
+    # Slash commands and clicks taken, by trigger id, across restarts (set by build_services).
+    receipts: RequestReceipts | None = None
     signed_hooks: list[Callable[[Actor, str], None]] = field(default_factory=list)
     schedule: Schedule | None = None  # set by install_schedule
     plans: MutualPlans | None = None  # set by bot.web.install.install_plans
@@ -115,10 +119,12 @@ class Services:
         tz = self.directory.user_tz(workspace, user)
         # Channels shared with the person's own organisation are left out: the Home tab is our
         # team's view (private items, our coaching); a partner has the shared plan.
-        channels = {channel for channel in self.directory.channels_of(workspace, user)
+        member_of = self.directory.channels_of(workspace, user)
+        channels = {channel for channel in member_of
                     if not self.directory.is_partner(workspace, channel, user)}
         message = home_message(
             self.store, self.ledger, self.deals, workspace, user, channels, self.partner.today(tz), notice,
+            partner_in=sorted(set(member_of) - channels),
         )
         view = rendered(message)
         client.views_publish(user_id=user, view=self.seal.seal_payload(view) if self.seal else view)
@@ -132,12 +138,14 @@ def build_services(store: Store, clock: Clock, client: WebClient) -> Services:
     partner.register(cmd.Listen, listening.set_mode)
     partner.register(cmd.Crm, listening.crm)
     directory = Directory(client)
+    directory.people = PeopleMemory(store)
     partner.membership = lambda scope, user: directory.membership(scope.workspace, scope.channel_id, user)
+    ledger.refresh_sharing = lambda scope: directory.forget_channel(scope.workspace, scope.channel_id)
     return Services(
         store=store, clock=clock, client=client, ledger=ledger, deals=deals, settings=settings,
         partner=partner, recorder=Recorder(partner), directory=directory,
         listening=listening, debriefs=Debriefs(partner), workspaces=Workspaces(store, clock),
-        seal=Seal.load(store),
+        seal=Seal.load(store), receipts=RequestReceipts(store),
     )
 
 
@@ -161,7 +169,10 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     dispatcher.register(REMINDER, reminders.render)
     dispatcher.register_batch(REMINDER, reminders.combine)  # one DM per person and moment
     # Debrief prompts get a last look when due (too late? shared channel? deal lost?).
-    prompts = DebriefPrompts(services.deals, lambda scope: services.ledger.externally_shared(scope))
+    prompts = DebriefPrompts(
+        services.deals, lambda scope: services.ledger.externally_shared(scope),
+        refresh_sharing=lambda scope: services.ledger.refresh_sharing(scope),
+        items=services.ledger.items, jobs=jobs)
     dispatcher.register(POST, prompts.render)
     dispatcher.add_planner(digests.plan)
     dispatcher.add_planner(reminders.plan)

@@ -282,6 +282,14 @@ TEXT_LIMITS: dict[tuple[str, str], int] = {
 }
 MAX_PLACEHOLDER = 150
 MAX_VIEW_TITLE = 24  # also a modal's submit and close buttons
+# Slack refuses a message whose blocks hold too much altogether (msg_blocks_too_long): about
+# 12,000 characters of text, each block costing some 125 more (bot/emulator/block_kit_structure.py).
+MAX_MESSAGE_WEIGHT = 12_000
+BLOCK_WEIGHT = 125
+MIN_CUT_TEXT = 40  # a text cut for weight keeps at least this much
+# The keys under which a block or element holds text objects, directly or deeper.
+_HOLDS_TEXT = ("text", "fields", "elements", "accessory", "element", "label", "hint", "placeholder",
+               "confirm", "title", "deny", "options", "option_groups", "description")
 _TEXT_TYPES = ("plain_text", "mrkdwn")
 
 
@@ -301,6 +309,8 @@ def check_limits(name: str, payload: dict[str, Any]) -> None:
             del blocks[limit:]
         if _fit(blocks):
             log.warning("%s: text cut to fit Block Kit's limits", name)
+        if limit == MAX_BLOCKS_MESSAGE and _fit_weight(blocks):
+            log.warning("%s: blocks cut to the weight Slack takes in one message", name)
     for key in ("title", "submit", "close"):
         _fit_text(payload.get(key), MAX_VIEW_TITLE)
     text = payload.get("text")
@@ -335,6 +345,62 @@ def _fit(blocks: list[Any]) -> bool:
             cut |= (_fit_element(block.get("element")) | _fit_text(block.get("label"), 2000)
                     | _fit_text(block.get("hint"), 2000))
     return cut
+
+
+def _text_objects(node: Any) -> list[dict[str, Any]]:
+    """Every text object under ``node`` (blocks, elements, options, confirm dialogs)."""
+    found: list[dict[str, Any]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            if item.get("type") in _TEXT_TYPES and type(item.get("text")) is str:
+                found.append(item)
+            else:  # only where Block Kit puts text objects: ids, values and urls are skipped
+                for key in _HOLDS_TEXT:
+                    child = item.get(key)
+                    if type(child) is dict or type(child) is list:
+                        stack.append(child)
+        elif type(item) is list:
+            stack.extend(item)
+    return found
+
+
+def _fit_weight(blocks: list[Any]) -> bool:
+    """Cut a message's longest texts to one common length (after its last blocks, when there
+    are too many to keep even a little of each) until its blocks weigh what Slack takes in
+    one message; True when anything was cut."""
+    texts = _text_objects(blocks)
+    blocks_weight = BLOCK_WEIGHT * len(blocks)
+    # A character is at most two UTF-16 units: most messages are light enough to skip the count.
+    if blocks_weight + 2 * sum(len(t["text"]) for t in texts) <= MAX_MESSAGE_WEIGHT:
+        return False
+    if blocks_weight + sum(_length(t["text"]) for t in texts) <= MAX_MESSAGE_WEIGHT:
+        return False
+    while len(blocks) > 1 and BLOCK_WEIGHT * len(blocks) + MIN_CUT_TEXT * len(texts) > MAX_MESSAGE_WEIGHT:
+        blocks.pop()
+        texts = _text_objects(blocks)
+    cap = _water_level(sorted(slack_length(t["text"]) for t in texts),
+                       MAX_MESSAGE_WEIGHT - BLOCK_WEIGHT * len(blocks))
+    for obj in texts:
+        obj["text"] = fit_mrkdwn(obj["text"], cap)
+    return True
+
+
+def _length(text: str) -> int:
+    return len(text) if text.isascii() else slack_length(text)
+
+
+def _water_level(lengths: list[int], budget: int) -> int:
+    """The longest common cap such that ``lengths``, each cut to it, sum to at most ``budget``
+    (``lengths`` sorted, shortest first)."""
+    left = len(lengths)
+    for length in lengths:
+        if length * left > budget:
+            return max(1, budget // left)
+        budget -= length
+        left -= 1
+    return max(lengths, default=0)
 
 
 def _fit_element(element: Any) -> bool:

@@ -46,6 +46,11 @@ SAMPLE_EVENTS = {
     "member_joined_channel": {"type": "member_joined_channel", "user": "U0BOB", "channel": "C0DEAL"},
     "app_uninstalled": {"type": "app_uninstalled"},
     "tokens_revoked": {"type": "tokens_revoked", "tokens": {"oauth": ["U0ALICE"]}},
+    "channel_shared": {"type": "channel_shared", "connected_team_id": "T0PARTNER", "channel": "C0DEAL"},
+    "channel_unshared": {"type": "channel_unshared", "previously_connected_team_id": "T0PARTNER",
+                         "channel": "C0DEAL", "is_ext_shared": False},
+    "member_left_channel": {"type": "member_left_channel", "user": "U0BOB", "channel": "C0DEAL",
+                            "channel_type": "C"},
 }
 
 

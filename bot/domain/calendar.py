@@ -27,9 +27,12 @@ ACTIVE = "active"
 CANCELLED = "cancelled"  # STATUS:CANCELLED: the organiser called it off
 DECLINED = "declined"  # the calendar's owner said no (their ATTENDEE has PARTSTAT=DECLINED)
 
-# A feed that expands to more occurrences than this in the window is cut there: a
-# FREQ=SECONDLY rule must not keep a worker busy for minutes.
+# A feed keeps at most this many occurrences, the ones ending soonest (the later ones come in as
+# the window moves on): a calendar of 5,000 meetings in two weeks stores what the next days need.
 MAX_OCCURRENCES = 2000
+# Expanding series stops after this many occurrences in the window: a FREQ=SECONDLY rule must not
+# keep a worker busy for minutes (the step limits below bound the walk up to the window).
+MAX_EXPANDED = 20_000
 # Expanding a series walks every period of its rule from its first occurrence to the end of
 # the window, whether or not it falls inside: FREQ=MINUTELY since 2020 is 3.6 million steps, a
 # minute of CPU and gigabytes of memory, and the cap above only counts what lands in the
@@ -40,7 +43,10 @@ MAX_FEED_STEPS = 100_000
 _FREQ_SECONDS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY": 7 * 86400,
                  "MONTHLY": 2_629_746, "YEARLY": 31_556_952}
 MAX_TITLE = 200
+# Addresses kept per occurrence; past this only addresses of a domain not yet listed are added,
+# so a town hall listing 300 colleagues before the customer still shows the customer's domain.
 MAX_ATTENDEES = 100
+MAX_DOMAINS_LISTED = 100
 
 
 class FeedFormatError(Refused):
@@ -116,6 +122,12 @@ def _aware(value: datetime | date, local_tz: str) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def _written_later(start: Any, end: Any) -> bool:
+    """``end`` is later than ``start`` on the wall clock they are both written in."""
+    return (isinstance(start, datetime) and isinstance(end, datetime) and start.tzinfo == end.tzinfo
+            and end.replace(tzinfo=None) > start.replace(tzinfo=None))
+
+
 def _owner_declined(component: Any, owners: set[str]) -> bool:
     attendees = component.get("ATTENDEE") or []
     if not isinstance(attendees, list):
@@ -130,16 +142,19 @@ def _owner_declined(component: Any, owners: set[str]) -> bool:
 
 def _attendees(component: Any) -> tuple[str, ...]:
     found: list[str] = []
+    domains: set[str] = set()
     values = component.get("ATTENDEE") or []
     if not isinstance(values, list):
         values = [values]
     organizer = component.get("ORGANIZER")
     for value in [*values, *([organizer] if organizer is not None else [])]:
         address = _email(value)
-        if address and address not in found:
+        if not address or address in found:
+            continue
+        domain = address.rpartition("@")[2]
+        if len(found) < MAX_ATTENDEES or (domain not in domains and len(domains) < MAX_DOMAINS_LISTED):
             found.append(address)
-        if len(found) >= MAX_ATTENDEES:
-            break
+            domains.add(domain)
     return tuple(found)
 
 
@@ -179,6 +194,27 @@ def _near_window(text: str, first: date, last: date) -> str:
     return _VEVENT_BLOCK.sub(keep, text)
 
 
+# What a content line starts with (RFC 5545 3.1): a name, then parameters or the value.
+_CONTENT_LINE = re.compile(r"^[A-Za-z0-9-]+[;:]")
+
+
+def _without_unreadable_lines(text: str) -> str:
+    """``text`` without the lines that are no content line at all (``;;;``, a stray sentence),
+    nor the folded continuations of such a line. One exporter's bad line must not cost a person
+    every meeting in their calendar."""
+    kept: list[str] = []
+    keeping = True
+    for line in text.replace("\r\n", "\n").split("\n"):  # not splitlines: U+2028 is text
+        if line[:1] in (" ", "\t"):
+            if keeping:
+                kept.append(line)
+            continue
+        keeping = bool(_CONTENT_LINE.match(line)) and ":" in line
+        if keeping:
+            kept.append(line)
+    return "\r\n".join(kept) + "\r\n"
+
+
 def _load(data: bytes, first: date | None = None, last: date | None = None) -> icalendar.Calendar:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")) or b"<html" in head:
@@ -190,7 +226,10 @@ def _load(data: bytes, first: date | None = None, last: date | None = None) -> i
         text = data.decode("utf-8", "replace").replace("\x00", "")
         if first is not None and last is not None:
             text = _near_window(text, first, last)
-        calendar = icalendar.Calendar.from_ical(text)
+        try:
+            calendar = icalendar.Calendar.from_ical(text)
+        except ValueError:
+            calendar = icalendar.Calendar.from_ical(_without_unreadable_lines(text))
     except Exception as exc:  # noqa: BLE001 - icalendar raises many types on bad input
         raise FeedFormatError("feed_malformed", code="malformed") from exc
     if not isinstance(calendar, icalendar.Calendar):
@@ -269,28 +308,91 @@ def read_feed(
     if cal_name:
         owners.add(cal_name)
     series = _series_uids(calendar)
+    found: list[Occurrence | None] = []
+    for component in _latest_one_offs(calendar, series):
+        try:
+            found.append(_occurrence(component, series, owners, local_tz, {}))
+        except Exception:  # noqa: BLE001 - a mangled date or zone loses that event, not the feed
+            continue
+    found.extend(_expanded_series(calendar, series, owners, local_tz, window_start, window_end))
+    occurrences: dict[str, Occurrence] = {}
+    for occurrence in found:
+        if occurrence is None or occurrence.ends_at <= window_start or occurrence.starts_at >= window_end:
+            continue
+        occurrences[occurrence.key] = occurrence
+    ordered = sorted(occurrences.values(), key=lambda o: (o.ends_at, o.key))
+    return Feed(occurrences=ordered[:MAX_OCCURRENCES], calendar_email=cal_name)
+
+
+def _latest_one_offs(calendar: icalendar.Calendar, series: set[str]) -> list[Any]:
+    """The events that are no series, one per UID: the latest version (highest SEQUENCE, then
+    DTSTAMP) when a feed carries several. Read directly: handing thousands of one-off meetings
+    to the recurrence expander cost four times their parse."""
+    latest: dict[str, tuple[tuple[int, str], Any]] = {}
+    for component in calendar.walk("VEVENT"):
+        uid = str(component.get("UID") or "").strip()
+        if not uid or uid in series:
+            continue
+        stamp = component.get("DTSTAMP")
+        rank = (_sequence(component), stamp.to_ical().decode() if stamp is not None else "")
+        if uid not in latest or rank >= latest[uid][0]:
+            latest[uid] = (rank, component)
+    return [component for _, component in latest.values()]
+
+
+def _sequence(component: Any) -> int:
+    try:
+        return int(str(component.get("SEQUENCE") or 0))
+    except ValueError:
+        return 0
+
+
+def _expanded_series(calendar: icalendar.Calendar, series: set[str], owners: set[str], local_tz: str,
+                     window_start: datetime, window_end: datetime) -> list[Occurrence | None]:
+    """The occurrences of the feed's recurring series around the window."""
+    if not series:
+        return []
+    calendar.subcomponents = [c for c in calendar.subcomponents
+                              if c.name != "VEVENT" or str(c.get("UID") or "").strip() in series]
+    shifts = _future_shifts(calendar, local_tz)
     # Floating times are read in the owner's zone, so look a day wider and filter after.
     query = recurring_ical_events.of(calendar, skip_bad_series=True)
     naive_start = (window_start - timedelta(days=1)).astimezone(UTC).replace(tzinfo=None)
     naive_end = (window_end + timedelta(days=1)).astimezone(UTC).replace(tzinfo=None)
-    occurrences: dict[str, Occurrence] = {}
+    found: list[Occurrence | None] = []
     try:
         for count, component in enumerate(query.between(naive_start, naive_end)):
-            if count >= MAX_OCCURRENCES:
+            if count >= MAX_EXPANDED:
                 break
-            occurrence = _occurrence(component, series, owners, local_tz)
-            if occurrence is None or occurrence.ends_at <= window_start or occurrence.starts_at >= window_end:
-                continue
-            occurrences[occurrence.key] = occurrence
+            found.append(_occurrence(component, series, owners, local_tz, shifts))
     except FeedFormatError:
         raise
     except Exception as exc:  # noqa: BLE001 - a broken RRULE, an unknown TZID, …
         raise FeedFormatError("feed_bad_event", code="malformed") from exc
-    ordered = sorted(occurrences.values(), key=lambda o: (o.ends_at, o.key))
-    return Feed(occurrences=ordered, calendar_email=cal_name)
+    return found
 
 
-def _occurrence(component: Any, series: set[str], owners: set[str], local_tz: str) -> Occurrence | None:
+def _future_shifts(calendar: icalendar.Calendar, local_tz: str) -> dict[tuple[str, datetime], timedelta]:
+    """For each ``RECURRENCE-ID;RANGE=THISANDFUTURE`` override: how far it moved its occurrence.
+
+    The expander gives every later occurrence that override's RECURRENCE-ID, so the key of each
+    is rebuilt from its own original start (its start less the shift): a series moved "from this
+    one on" keeps each occurrence's planned prompt, moved, instead of folding them into one.
+    """
+    shifts: dict[tuple[str, datetime], timedelta] = {}
+    for component in calendar.walk("VEVENT"):
+        rid = component.get("RECURRENCE-ID")
+        if rid is None or str(rid.params.get("RANGE", "")).upper() != "THISANDFUTURE":
+            continue
+        original, start = _aware(rid.dt, local_tz), component.get("DTSTART")
+        moved = _aware(start.dt, local_tz) if start is not None else None
+        if original is not None and moved is not None:
+            shifts[(str(component.get("UID") or "").strip(), original)] = moved - original
+    return shifts
+
+
+def _occurrence(component: Any, series: set[str], owners: set[str], local_tz: str,
+                shifts: dict[tuple[str, datetime], timedelta]) -> Occurrence | None:
     start_prop, end_prop = component.get("DTSTART"), component.get("DTEND")
     if start_prop is None:
         return None
@@ -301,6 +403,12 @@ def _occurrence(component: Any, series: set[str], owners: set[str], local_tz: st
     if ends_at is None:
         duration = component.get("DURATION")
         ends_at = starts_at + (duration.dt if duration is not None else timedelta(0))
+    written_end = end_prop.dt if end_prop is not None else None
+    if ends_at <= starts_at and not _written_later(start_prop.dt, written_end):
+        # Ends when it starts (a deadline marker, an event written without an end: RFC 5545
+        # 3.6.1) or before: nothing happened that a debrief could be about. One that a clock
+        # change squeezed to nothing (02:30-03:30 on the night 02:00 becomes 03:00) did happen.
+        return None
     ends_at = max(ends_at, starts_at)
     uid = str(component.get("UID") or "").strip()
     if not uid:
@@ -308,6 +416,9 @@ def _occurrence(component: Any, series: set[str], owners: set[str], local_tz: st
     recurrence = None
     if uid in series and component.get("RECURRENCE-ID") is not None:
         recurrence = _aware(component.get("RECURRENCE-ID").dt, local_tz)
+        shift = shifts.get((uid, recurrence)) if recurrence is not None else None
+        if shift is not None:
+            recurrence = starts_at - shift  # a later occurrence of a this-and-future override
     state = ACTIVE
     if str(component.get("STATUS") or "").upper() == CANCELLED.upper():
         state = CANCELLED

@@ -476,5 +476,8 @@ def _parse_sentence(head: str, text: str) -> Command:
         meant_by = INTENT_WORDS.get(key, ())
         if len(meant_by) == 1 and meant_by[0] != "help" and not guesses:
             _suggest_sentence(head, meant_by[0], words[index + 1:])
+    rest = re.sub(r"^for\s+", "", " ".join(words[1:]), flags=re.I)  # "ask for an intro": get an intro
+    # One guess and more words: the whole command to type ("delete 3" → `/partner drop 3`).
+    meant = f"{guesses[0]} {rest}".replace("`", "'")[:120] if len(guesses) == 1 and rest else ""
     raise UsageError("unknown_command", guesses[0] if guesses else None, word=head[:30],
-                     guesses=list(guesses))
+                     guesses=list(guesses), meant=meant)

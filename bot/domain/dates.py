@@ -25,7 +25,9 @@ Rules (``today`` is the user's local date, from ``now`` converted to ``tz``):
 * Results are today or later, and at most 5 years ahead; otherwise
   :class:`DueDateError`.
 * A weekday name ("Friday", "this Friday") is the next such day, today
-  included: "Friday" on a Friday is today.
+  included: "Friday" on a Friday is today. "coming Friday" is the next one after
+  today (non-native English says it for next week's). "in the morning" is
+  tomorrow once it is 10:00 or later, "right after this call" today.
 * "next <weekday>" is that weekday in NEXT calendar week (weeks run Monday to
   Sunday): on Monday 2026-11-23 "Tuesday" is 2026-11-24 and "next Tuesday" is
   2026-12-01. "<weekday> after next" is a week after the plain weekday.

@@ -41,6 +41,7 @@ from slack_sdk.models.views import View
 
 from bot.emulator.block_kit_structure import (
     markdown_total_problems,
+    message_weight_problems,
     response_problems,
     structure_problems,
     view_structure_problems,
@@ -73,6 +74,8 @@ def message_problems(args: dict[str, Any]) -> tuple[str, list[str]] | None:
     problems = blocks_problems(blocks, MAX_MESSAGE_BLOCKS)
     if problems:
         return "invalid_blocks", problems
+    if heavy := message_weight_problems(blocks):
+        return "msg_blocks_too_long", heavy
     if blocks and not (isinstance(text, str) and text.strip()):
         # Slack itself only warns, but notifications, screen readers and search show this
         # text instead of the blocks: a message with blocks and no summary is a bug here.

@@ -24,6 +24,13 @@ rules they leave to Slack's servers, each from its reference page:
   (.../blocks/rich-text-block, .../block-elements/rich-text-section-element);
 - the markdown block: 12,000 characters for all of a payload's markdown blocks together
   (.../blocks/markdown-block);
+- a message's blocks all together: Slack refuses a message whose blocks hold too much with
+  ``msg_blocks_too_long``, a limit it doesn't publish. Its maintainers describe it as
+  "12,000 text characters with a buffer for block containers"; reports measure each block
+  costing about 125 characters beyond its text (a 13,297-character markdown message taken,
+  125 less once a divider was added; 11,341 characters of text in many blocks refused:
+  https://github.com/slackapi/bolt-js/issues/2509, .../issues/2867). So a message's text
+  in blocks, counted in UTF-16, plus 125 per block stays within 12,000;
 - a view is a ``modal`` or a ``home``, ``clear_on_close``/``notify_on_close`` are
   booleans and at most one element of a view has ``focus_on_load``
   (https://docs.slack.dev/reference/views);
@@ -54,6 +61,8 @@ INPUT_ELEMENTS = {"checkboxes", "datepicker", "datetimepicker", "email_input", "
 CONTEXT_ELEMENTS = {"image", *TEXT_TYPES}
 MAX_GROUP_OPTIONS = 100
 MAX_MARKDOWN = 12_000  # all markdown blocks of one payload together
+MAX_BLOCKS_CHARACTERS = 12_000  # a message's blocks: their text plus BLOCK_COST each
+BLOCK_COST = 125
 # Flags that are JSON booleans, by what holds them ("*": any block or element).
 BOOLEAN_FLAGS = {("*", "focus_on_load"), ("input", "optional"), ("input", "dispatch_action"),
                  ("section", "expand"), ("plain_text_input", "multiline"),
@@ -288,6 +297,31 @@ def markdown_total_problems(blocks: list[Any]) -> list[str]:
     if total <= MAX_MARKDOWN:
         return []
     return [f"markdown blocks hold {total} characters together (limit {MAX_MARKDOWN})"]
+
+
+def blocks_weight(blocks: list[Any]) -> int:
+    """What a message's blocks weigh against ``msg_blocks_too_long``: the UTF-16 length of
+    every text they hold (text objects, rich text, markdown) plus BLOCK_COST per block."""
+    total = BLOCK_COST * len(blocks)
+    stack: list[Any] = list(blocks)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                total += len(node["text"].encode("utf-16-le", "surrogatepass")) // 2
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return total
+
+
+def message_weight_problems(blocks: list[Any]) -> list[str]:
+    """A message whose blocks weigh more than Slack takes (``msg_blocks_too_long``)."""
+    weight = blocks_weight(blocks)
+    if weight <= MAX_BLOCKS_CHARACTERS:
+        return []
+    return [f"the blocks weigh {weight} characters: their text plus {BLOCK_COST} for each of "
+            f"{len(blocks)} blocks (limit {MAX_BLOCKS_CHARACTERS})"]
 
 
 def view_structure_problems(view: dict[str, Any]) -> list[str]:

@@ -122,10 +122,12 @@ class MeetingPlanner:
         if old_channel and (single is None or old_channel != single.channel):
             cancel_post(self._jobs, Scope(workspace, old_channel), job_id, now)
         if single is not None and prompt is not None:
-            prompt = {**prompt, "topic": single.deal, "ended_at": occ.ends_at.isoformat()}
+            prompt = {**prompt, "topic": single.deal, "ended_at": occ.ends_at.isoformat(),
+                      "started_at": occ.starts_at.isoformat()}
             scope = Scope(workspace, single.channel)
-            # Zoom is asked about only before the job exists: the scan isn't paid every sweep.
-            new = fresh and (self._jobs.get(scope, job_id) is not None or not self._zoom_asked(scope, due))
+            # Zoom and copies are looked for only before the job exists: the scan isn't paid every sweep.
+            new = fresh and (self._jobs.get(scope, job_id) is not None
+                             or not self._asked_already(scope, job_id, due, occ.title))
             ensure_post(self._jobs, scope, job_id, due, Message("debrief_prompt", prompt), now, allow_new=new)
         choices = [t.channel for t in channels] if single is None and len(channels) > 1 else []
         if choices:
@@ -147,12 +149,24 @@ class MeetingPlanner:
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
 
-    def _zoom_asked(self, scope: Scope, due: datetime) -> bool:
-        """Zoom already told us this call ended (its prompt is planned or out): the feed was read
-        after the call, e.g. a meeting put in the calendar at the last minute. One call, one prompt."""
-        return bool(self._jobs.find(scope, lambda d: str(d.get("id", "")).startswith(ZOOM_JOB_PREFIX)
-                                    and d.get("status") != JOB_CANCELLED
-                                    and abs(parse(d["due_at"]) - due) <= SAME_CALL))
+    def _asked_already(self, scope: Scope, job_id: str, due: datetime, title: str) -> bool:
+        """This call already has a prompt in the channel, planned or out. Zoom told us it ended
+        (the feed was read after the call: a meeting put in the calendar at the last minute), or
+        the same meeting, same title and time, came under another UID (a sync tool's copy, an
+        invitation forwarded into a second calendar). One call, one prompt."""
+        same_title = " ".join(title.casefold().split())
+
+        def same_call(doc: Doc) -> bool:
+            if doc.get("status") == JOB_CANCELLED or doc.get("id") == job_id:
+                return False
+            job = str(doc.get("id", ""))
+            if job.startswith(ZOOM_JOB_PREFIX):
+                return abs(parse(doc["due_at"]) - due) <= SAME_CALL
+            context = (doc.get("payload") or {}).get("context") or {}
+            return (job.startswith("calendar:") and parse(doc["due_at"]) == due
+                    and " ".join(str(context.get("meeting") or "").casefold().split()) == same_title)
+
+        return bool(self._jobs.find(scope, same_call))
 
     def forget_owner(self, workspace: str, user: str, now: datetime) -> None:
         """A feed was disconnected: meetings it alone had lose their pending prompts now."""
@@ -186,7 +200,8 @@ class MeetingPlanner:
                 found = self._directory.user_by_email(workspace, address)
                 if found and found not in people:
                     people.append(found)
-        return {"topic": deal, "user": None, "meeting": occ.title, "people": people}
+        return {"topic": deal, "user": None, "meeting": occ.title, "people": people,
+                "started_at": occ.starts_at.isoformat()}
 
     def internal_domains(self, workspace: str) -> set[str]:
         """Our own domains: those of every connected owner's Slack and calendar addresses."""

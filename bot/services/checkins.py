@@ -183,6 +183,9 @@ class CheckinService:
         items = self.ledger.channel_items(scope)
         # Each item once: overdue, else kept since the signature (closed at or after it), else open.
         shown = assign(items, today, kept=Window(signed_at))
+        # Promises dropped after their due date since the signature: the coaching may name one,
+        # so the check-in lists them too (never open, so in no other section).
+        broken = [c for c in items if c.is_broken and c.closed_at is not None and c.closed_at >= signed_at]
         return Message("checkin", {
             "deal": deal.get("name") if deal else payload["deal"],
             "days": int(payload["days"]),
@@ -192,6 +195,7 @@ class CheckinService:
             "gets": [c for c in shown.open if c.side == "get"],
             "kept": shown.kept,
             "overdue": shown.overdue,
+            "broken": broken,
             "today": today,
             **self.coach.context(scope, items, today,
                                  partner_reads=self.ledger.externally_shared(scope)),

@@ -8,6 +8,7 @@ renders it when due — skipping quiet weeks — and handles `/partner digest`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from bot.clock import Clock
 from bot.domain import commands as cmd
 from bot.domain.coaching import Nudge
 from bot.domain.ledger import Balance, Commitment, balance
+from bot.domain.mutual_plan import plan_view
 from bot.domain.schedule_rules import (
     WEEKDAYS,
     RuleError,
@@ -53,13 +55,17 @@ class SideWeek:
     """One column of the ledger over one week.
 
     ``made`` counts promises made this week (dropped ones don't count); the lists shown
-    are ``overdue``, ``kept`` and ``new``, each item in one of them at most.
+    are ``overdue``, ``kept`` and ``new``, each item in one of them at most, and ``broken``:
+    dropped this week after the due date, not by agreement (never open, so in no other list).
     """
 
     made: list[Commitment] = field(default_factory=list)
     kept: list[Commitment] = field(default_factory=list)
     overdue: list[Commitment] = field(default_factory=list)
     new: list[Commitment] = field(default_factory=list)
+    # Dropped this week after the due date, not by agreement: broken promises are the week's news
+    # too, and the digest's coaching may name one, so its numbers must show them.
+    broken: list[Commitment] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -89,12 +95,17 @@ class DigestData:
     def overdue(self) -> int:
         return len(self.give.overdue) + len(self.get.overdue)
 
+    @property
+    def broken(self) -> int:
+        return len(self.give.broken) + len(self.get.broken)
+
 
 def _side(items: list[Commitment], start: datetime, end: datetime, today: date) -> SideWeek:
     week = Window(start, end)
     made = [c for c in items if c.created_at in week and c.status != "dropped"]
     shown = assign(items, today, kept=week, new=week, show_open=False)
-    return SideWeek(made=made, kept=shown.kept, overdue=shown.overdue, new=shown.new)
+    broken = [c for c in items if c.is_broken and c.closed_at is not None and c.closed_at in week]
+    return SideWeek(made=made, kept=shown.kept, overdue=shown.overdue, new=shown.new, broken=broken)
 
 
 def snapshot_of(current: Balance, at: datetime) -> dict[str, Any]:
@@ -179,6 +190,8 @@ class DigestService:
         self.jobs = jobs
         self.zones = zones
         self.coach = Coach(store, clock)
+        # Whether the partner's share link opens the plan (set by the mutual plan feature).
+        self.plan_linked: Callable[[Scope], bool] = lambda scope: False
 
     # ------------------------------------------------------------------ settings
 
@@ -251,10 +264,14 @@ class DigestService:
         """The digest message; its one nudge is judged on the whole ledger, not just the week."""
         upcoming, more_upcoming = self._upcoming(scope, tz)
         first, last = local_date(data.start, tz), local_date(data.end - timedelta(seconds=1), tz)
-        nudge = self.coach.judge(scope, self.ledger.channel_items(scope), data.today,
+        items = self.ledger.channel_items(scope)
+        nudge = self.coach.judge(scope, items, data.today,
                                  partner_reads=self.ledger.externally_shared(scope))
+        # The plan's numbers as its page counts them: the same items, on the channel's date.
+        plan = {"view": plan_view(items, local_date(self.clock.now(), self.zones.channel(scope))),
+                "linked": self.plan_linked(scope)}
         return Message("digest", digest_context(
-            data, tz, first, last, upcoming, more_upcoming, next_digest, nudge))
+            data, tz, first, last, upcoming, more_upcoming, next_digest, nudge, plan))
 
     def _post(self, scope: Scope, message: Message) -> Message:
         """A digest about to be posted: its nudge now counts as given in the channel."""
@@ -377,7 +394,7 @@ def _looks_like_day(word: str) -> bool:
 
 def digest_context(
     data: DigestData, tz: str, first: date, last: date, upcoming: list[dict[str, Any]],
-    more_upcoming: int, next_digest: str | None, nudge: Nudge,
+    more_upcoming: int, next_digest: str | None, nudge: Nudge, plan: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The template context of a digest (also used by the benchmark)."""
     return {
@@ -396,4 +413,5 @@ def digest_context(
         "balance": data.balance,
         "nudge": nudge,
         "trend": data.trend,
+        "plan": plan,
     }

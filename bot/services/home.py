@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.domain.ledger import Balance, Commitment, balance, sort_key
+from bot.domain.mutual_plan import PlanView, plan_view
 from bot.domain.refusal import Refusal
 from bot.services.deals import Deal, Deals
 from bot.services.ledger import Ledger
@@ -14,6 +15,7 @@ from bot.store import Store
 
 HOME_ITEMS_LIMIT = 30
 HOME_DEALS_LIMIT = 15
+HOME_PARTNER_CHANNELS = 10
 
 
 @dataclass(frozen=True)
@@ -27,16 +29,24 @@ class HomeDeal:
     channel: str
     deal: Deal
     balance: Balance
+    plan: PlanView  # the channel's mutual plan, counted as its page counts it
 
 
 def home_message(
     store: Store, ledger: Ledger, deals: Deals, workspace: str, user: str,
-    member_of: set[str], today: date, notice: Refusal | None = None,
+    member_of: set[str], today: date, notice: Refusal | None = None, partner_in: list[str] | None = None,
 ) -> Message:
-    """Build the Home view for ``user``; only channels in ``member_of`` are read."""
+    """Build the Home view for ``user``; only channels in ``member_of`` are read.
+
+    ``partner_in``: channels where ``user`` is the partner (Slack Connect, or a guest): their
+    Home tab tells them where their plan is instead of how our team starts, and reads nothing.
+    """
     items: list[HomeItem] = []
     touched: list[HomeDeal] = []
+    plans: list[str] = []  # the partner's channels that hold a plan (none of it is read here)
     for scope in store.scopes(workspace):
+        if scope.channel_id in (partner_in or ()):
+            plans.append(scope.channel_id)
         if scope.channel_id not in member_of:
             continue
         channel_items = ledger.items(scope)
@@ -45,7 +55,8 @@ def home_message(
         involved = any(c.owner == user or c.created_by == user for c in channel_items)
         for deal in deals.all(scope):
             if involved or deal.updated_by == user:
-                touched.append(HomeDeal(scope.channel_id, deal, balance(channel_items, today)))
+                touched.append(HomeDeal(scope.channel_id, deal, balance(channel_items, today),
+                                        plan_view(channel_items, today)))
     items.sort(key=lambda h: sort_key(h.item, today))
     touched.sort(key=lambda d: d.deal.updated_at, reverse=True)
     return Message(
@@ -58,5 +69,6 @@ def home_message(
             "user": user,
             "today": today,
             "notice": notice,
+            "partner_in": sorted(plans)[:HOME_PARTNER_CHANNELS],
         },
     )

@@ -59,6 +59,9 @@ class Ledger:
         self._clock = clock
         # Is the partner in this channel (Slack Connect)? Set by the mutual plan feature.
         self.externally_shared: Callable[[Scope], bool] = lambda scope: False
+        # Forget what is cached about the channel's sharing, before a post whose wording depends
+        # on it and that is rare enough to ask Slack afresh (a debrief prompt). Set by the app.
+        self.refresh_sharing: Callable[[Scope], None] = lambda scope: None
         # scope -> its items in number order as of a store revision. Commitments are frozen,
         # so the cached objects can be shared; each caller gets its own list.
         self._cache: OrderedDict[Scope, _Cached] = OrderedDict()

@@ -95,7 +95,9 @@ class Listening:
         topic = detect_meeting_end(text)
         if topic and subtype != "message_changed":
             if self._store.add_once(actor.scope, OFFER, f"debrief:{ts}", {"topic": topic}):
-                # Posted now, not by the scheduler: the wording for a shared channel is chosen here.
+                # Posted now, not by the scheduler: the wording for a shared channel is chosen here,
+                # from Slack's answer now (a channel shared a moment ago is read by the partner).
+                self._ledger.refresh_sharing(actor.scope)
                 debrief.append(self.debrief_prompt(topic, speaker.user,
                                                    partner_reads=self._ledger.externally_shared(actor.scope)))
         # "Got off the call with Acme, they'll send the PO Friday": the debrief asks for the
@@ -170,6 +172,13 @@ class Listening:
         (unless not ``drop``: a partner deleted it)."""
         offer = self._store.get(scope, OFFER, ts) if ts else None
         if offer is None:
+            if ts:
+                # Deleted before we heard it: Slack delivers events out of order (a message
+                # whose first delivery timed out is retried after its deletion). Remembered as
+                # withdrawn, so the late message offers, logs and asks nothing.
+                with self._store.transaction(scope):
+                    self._store.add_once(scope, OFFER, ts, {"state": "withdrawn"})
+                    self._store.add_once(scope, OFFER, f"debrief:{ts}", {"state": "withdrawn"})
             return Noticed()
         if drop and offer.get("state") == "logged" and offer.get("source") == "auto" and offer.get("number"):
             self._ledger.close(scope, int(offer["number"]), "dropped", "message-deleted")

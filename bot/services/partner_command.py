@@ -167,6 +167,7 @@ class PartnerCommands:
             return error("edit_needs_change", usage_of="edit")
         if due_on is None and (word := cmd.dangling_due_word(what)):  # "edit 3 by": not a rename to "by"
             return error("date_left_out", usage_of="edit", word=word)
+        before = self.ledger.get(actor.scope, command.number)  # only to say what changed
         result = self.ledger.edit(actor.scope, command.number, what=what or None, due_on=due_on)
         if result.outcome == "not_found":
             return error("item_missing", number=command.number)
@@ -174,7 +175,7 @@ class PartnerCommands:
             assert result.item is not None
             return error("edit_closed", number=command.number, status=result.item.status)
         return Outcome(
-            reply=Message("item_edited", {"item": result.item, "today": self.today(tz)})
+            reply=Message("item_edited", {"item": result.item, "before": before, "today": self.today(tz)})
         )
 
     def set_stage(

@@ -189,17 +189,21 @@ class MutualPlans:
 
     # ------------------------------------------------------------------ Slack Connect partners
 
-    def for_partner(self, actor: Actor, command: cmd.Command) -> Outcome:
-        """What a member of the partner's workspace may do in a Slack Connect channel."""
+    def for_partner(self, actor: Actor, command: cmd.Command, *, vouched: bool = True) -> Outcome:
+        """What a member of the partner's workspace may do in a Slack Connect channel; also
+        anyone Slack can't say is on our team (``vouched`` False), who is told why."""
         if isinstance(command, cmd.ShowPlan) and command.confirm is not None:
             return self.partner_confirm(actor, command.confirm)
         if isinstance(command, cmd.ListItems | cmd.Help | cmd.ShowPlan):
             page = self.page(actor.scope, today_tz=actor.tz())
             number = command.page if isinstance(command, cmd.ListItems | cmd.ShowPlan) else 1
             return Outcome(reply=Message("partner_list", {"view": page.view, "deals": page.deals,
-                                                          "page": max(1, number)}))
+                                                          "page": max(1, number),
+                                                          "intro": isinstance(command, cmd.Help)}))
         if isinstance(command, cmd.CloseItem) and command.status == "done":
             return self.partner_close(actor, command.number)
+        if not vouched:
+            return error("who_unknown")
         if isinstance(command, cmd.AddItem):
             return error("partner_cannot_log")
         return error("partner_commands_only")

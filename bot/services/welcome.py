@@ -26,6 +26,8 @@ def welcome_message(ledger: Ledger, deals: Deals, listening: Listening, scope: S
         "open_items": sum(1 for item in items if item.is_open),
         "deals": [{"name": deal.name, "stage": deal.stage.label} for deal in deals.all(scope)],
         "listen": listening.mode(scope),
+        # The partner reads this channel: the welcome speaks to both sides, with no coaching.
+        "shared": ledger.externally_shared(scope),
     })
 
 

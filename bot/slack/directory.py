@@ -20,6 +20,7 @@ from slack_sdk.http_retry import default_retry_handlers
 from bot.domain.mutual_plan import is_external
 from bot.domain.workspace import Workspace
 from bot.slack.client import CallCounter
+from bot.slack.people import PeopleMemory
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,11 @@ class _TtlCache:
                 return None
             return hit[1]
 
+    def forget(self, key: tuple[str, ...]) -> None:
+        """Drop ``key``: the next look-up asks Slack."""
+        with self._lock:
+            self._data.pop(key, None)
+
     def put(self, key: tuple[str, ...], value: object, ttl: float | None = None) -> None:
         """Keep ``value`` for ``ttl`` seconds (the cache's own TTL by default)."""
         with self._lock:
@@ -84,6 +90,9 @@ class Directory:
         self._unknown = _TtlCache(UNKNOWN_USER_TTL_SECONDS)  # users Slack said don't exist
         # Multi-workspace (OAuth) mode: the bot token of a workspace, by workspace key.
         self.token_for: Callable[[str], str] | None = None
+        # Who was a guest when Slack last said, kept in the store (set by build_services):
+        # what the directory goes by when users.info fails.
+        self.people: PeopleMemory | None = None
         self._now = monotonic
         self._slow_until = float("-inf")
 
@@ -132,8 +141,11 @@ class Directory:
             log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
             return {}
         profile = {k: str(user[k]) for k in ("tz", "team_id", "real_name") if user.get(k)}
-        if user.get("is_restricted") or user.get("is_ultra_restricted"):
+        guest = bool(user.get("is_restricted") or user.get("is_ultra_restricted"))
+        if guest:
             profile["guest"] = "1"  # a single- or multi-channel guest of the workspace
+        if self.people is not None:
+            self.people.learn(workspace, user_id, guest)
         enterprise = (user.get("enterprise_user") or {}).get("enterprise_id")
         if enterprise:
             profile["enterprise_id"] = str(enterprise)
@@ -206,6 +218,17 @@ class Directory:
         self._channels.put(key, shared)
         return shared
 
+    def forget_channel(self, workspace: str, channel_id: str) -> None:
+        """Drop what is cached about the channel's sharing and members: it was just shared with
+        (or unshared from) another organisation, or a post the partner may read is about to go."""
+        self._channels.forget((workspace, "ext-shared", channel_id))
+        self._channels.forget((workspace, "members", channel_id))
+
+    def forget_member(self, workspace: str, channel_id: str, user_id: str) -> None:
+        """Someone joined or left the channel: their channels and its members are asked again."""
+        self._channels.forget((workspace, user_id))
+        self._channels.forget((workspace, "members", channel_id))
+
     def is_partner(self, workspace: str, channel_id: str, user_id: str,
                    payload_team: str | None = None) -> bool:
         """True for a member of another organisation in a channel shared with it (Slack Connect).
@@ -223,10 +246,12 @@ class Directory:
 
         A guest account of our own workspace (single- or multi-channel guest: how partners were
         invited before Slack Connect, and still often are) is an outsider in every channel,
-        shared or not: Slack says so in users.info (cached a day).
+        shared or not: Slack says so in users.info (cached a day). While Slack can't answer,
+        what it said last goes (:mod:`bot.slack.people`); someone it never described is an
+        outsider until it does.
         """
-        if channel_id and self._profile(workspace, user_id).get("guest"):
-            return True
+        if channel_id and self.is_guest(workspace, user_id) is not False:
+            return True  # a guest, or Slack can't say whether they are one
         if payload_team and payload_team == Workspace.from_key(workspace).team_id:
             return False
         team, enterprise = self.home_team(workspace, user_id)
@@ -234,6 +259,21 @@ class Directory:
         if vouched and not is_external(workspace, team or payload_team, enterprise):
             return False
         return bool(channel_id) and self.is_ext_shared(workspace, channel_id, if_unknown=vouched)
+
+    def is_guest(self, workspace: str, user_id: str) -> bool | None:
+        """True for a guest account of our workspace, False for anyone else Slack described (a
+        colleague, someone of another organisation, a CRM's id), None when Slack can't say now
+        and never said before (an error or a timeout, and nothing remembered)."""
+        profile = self._profile(workspace, user_id)
+        if profile:
+            return bool(profile.get("guest"))
+        if not _USER_ID.match(user_id) or isinstance(self._profiles.get((workspace, user_id)), dict):
+            return False  # not a person, or Slack said who (not found, not visible: not a guest)
+        return None if self.people is None else self.people.recall(workspace, user_id)
+
+    def is_unvouched(self, workspace: str, user_id: str) -> bool:
+        """Slack can't say now whether this person is on our team, and never said before."""
+        return self.is_guest(workspace, user_id) is None
 
     def has_outsiders(self, workspace: str, channel_id: str) -> bool:
         """Someone outside our team can read the channel: it is shared with another organisation
@@ -246,14 +286,15 @@ class Directory:
             return True
         asked = 0
         for member in sorted(members):
-            cached = self._profiles.get((workspace, member))
-            if not isinstance(cached, dict):
-                if asked >= GUEST_LOOKUPS_PER_CHECK:
-                    continue  # not known yet: asked about on a later post
+            if isinstance(self._profiles.get((workspace, member)), dict):
+                guest = self.is_guest(workspace, member)  # cached: no call
+            elif asked < GUEST_LOOKUPS_PER_CHECK:
                 asked += 1
-                cached = self._profile(workspace, member)
-            if cached.get("guest"):
-                return True
+                guest = self.is_guest(workspace, member)
+            else:  # not asked about yet (on a later post): what Slack said before, if anything
+                guest = None if self.people is None else self.people.recall(workspace, member)
+            if guest is not False:
+                return True  # a guest, or someone nobody can vouch for yet
         return False
 
     def channels_of(self, workspace: str, user_id: str) -> set[str]:

@@ -51,6 +51,15 @@ class Store(Protocol):
         """Insert unless the key exists; True when inserted. The idempotency primitive."""
         ...
 
+    def note(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
+        """:meth:`add_once` for memories of requests seen (a replayed command's id), which the
+        caller doesn't wait on the disk for: kept across a restart of the process, and lost
+        in a crash of the machine only if nothing written after it was acknowledged. TinyDB
+        writes it with the next write's journal line and sync; PostgreSQL commits it without
+        waiting for its log to reach the disk. It changes no revision: nothing is derived
+        from notes. True when inserted."""
+        ...
+
     def update(
         self, scope: Scope, kind: str, key: str, change: Callable[[Doc | None], Doc | None]
     ) -> Doc | None:

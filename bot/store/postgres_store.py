@@ -433,6 +433,29 @@ class PostgresStore:
             tx.held[scope].docs[(kind, key)] = clone_doc(doc)
             return True
 
+    def note(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
+        insert = _ADD_ONCE.replace("RETURNING seq", "RETURNING 1")
+        params = _scope(scope, k=kind, key=key, doc=Jsonb(doc))
+        tx = self._tx()
+        if tx is not None:  # inside a transaction: inserted with it, the scope's lock not needed
+            return tx.send(tx.statement(insert, params)).fetchone() is not None
+
+        def insert_once(connection: psycopg.Connection) -> bool:
+            # One round trip; the commit doesn't wait for the WAL flush (see Store.note).
+            cursor = psycopg.ClientCursor(connection)
+            cursor.execute("; ".join(["BEGIN", "SET LOCAL synchronous_commit TO OFF",
+                                      cursor.mogrify(insert, params), "COMMIT"]))
+            inserted = False
+            while True:  # BEGIN, SET and COMMIT return no rows; the INSERT one or none
+                if cursor.description is not None:
+                    inserted = cursor.fetchone() is not None or inserted
+                if not cursor.nextset():
+                    return inserted
+
+        pooled, inserted = self._fresh(insert_once)
+        self._release(pooled)
+        return inserted
+
     def update(
         self, scope: Scope, kind: str, key: str, change: Callable[[Doc | None], Doc | None]
     ) -> Doc | None:

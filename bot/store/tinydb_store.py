@@ -228,6 +228,20 @@ class TinyDBStore:
             self._changed(scope, kind, key, stored)
             return True
 
+    def note(self, scope: Scope, kind: str, key: str, doc: Doc) -> bool:
+        stored = clone_doc(doc)
+        with self._lock:
+            docs = self._docs(scope, kind, create=True)
+            assert docs is not None
+            if key in docs:
+                return False
+            docs[key] = stored
+            # Pending, not journaled: the next write section's line (and sync) carries it, so
+            # a command that then writes its channel costs no extra line. No revision bump:
+            # caches of the channel's items stay good.
+            self._note_changes(_shard_key(scope), {kind: {key: stored}})
+            return True
+
     def update(
         self, scope: Scope, kind: str, key: str, change: Callable[[Doc | None], Doc | None]
     ) -> Doc | None:
@@ -267,5 +281,7 @@ class TinyDBStore:
 
     def close(self) -> None:
         with self._lock:
+            if self._pending:  # notes no write has carried yet
+                self._journal.sync(self._journal_pending())
             self._journal.close()
             self._process_lock.release()

@@ -56,6 +56,7 @@ def install_plans(services: Services, schedule: Schedule, settings: Settings) ->
     services.partner.register(cmd.Share, plans.share)
     services.partner.register(cmd.Export, plans.export)
     services.partner.register(cmd.ShowPlan, plans.show)
+    schedule.digests.plan_linked = plans.is_linked
     services.partner.register(cmd.SetVisibility, plans.set_visibility)
 
     def send(scope: Scope, target: str, message: Message) -> None:

@@ -270,3 +270,80 @@ def test_walking_away_is_never_suggested_after_a_signature_nor_escalating_before
     nudge = assess(history)
     after = history.deal is not None and history.deal.stage.after_signature
     assert nudge.id != ("walk_away" if after else "escalate"), (history.deal, nudge)
+
+
+# --- round six: their broken promises, giving more, posts the partner reads ------------------
+
+LADDER = (BRAVE_CONVERSATION, "walk_away", "escalate")
+# Advice to give more: never right when we already promised at least twice what we asked.
+GIVE_MORE_WORDS = ("giving to receive", "what can we offer", "offer one concrete thing", "offer something")
+# Words a coach says only to our own team about the partner.
+INTERNAL_WORDS = ("chase", "tell them", "they'll remember", "thank them", "brave", "walk away",
+                  "sponsor", "generous", "from them", "with them", "behind their back", "pitch",
+                  "before it helps us", "their boss")
+
+
+def _rendered(nudge, variant: int = 0) -> str:
+    from bot.messages import environment
+    coaching = environment().get_template("_coaching.j2").module
+    return f"{coaching.text(nudge, variant)}\n{coaching.reason(nudge)}"
+
+
+@given(history=histories(), pick=st.integers(0, 100))
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
+def test_giving_up_on_their_late_promise_never_calms_the_ladder(history, pick):
+    """Dropping one of theirs after its due date (without their agreement) doesn't end their
+    silence: the brave conversation, the walk-away and the escalation stay where they were."""
+    late = [c for c in history.items if c.side == "get" and c.is_overdue(TODAY)]
+    if not late:
+        return
+    target = late[pick % len(late)]
+    before = assess(history)
+    after = assess(replace(history, items=[target.close("dropped", "U0ALICE", NOW) if c is target else c
+                                           for c in history.items]))
+    if before.id in LADDER:
+        assert after.id == before.id, (before, after)
+
+
+def test_giving_up_on_their_late_promise_can_be_seen_by_the_property():
+    """The property above can fail: dropped by agreement, the same promise does calm it."""
+    kept = Commitment(number=1, side="give", what="x", owner="U0ALICE", created_by="U0ALICE",
+                      created_at=NOW - timedelta(days=30), status="done", closed_at=NOW - timedelta(days=20))
+    late = Commitment(number=2, side="get", what="y", owner="U0ALICE", created_by="U0ALICE",
+                      created_at=NOW - timedelta(days=30), due_on=(NOW - timedelta(days=12)).date())
+    history = ChannelHistory(items=[kept, late], now=NOW, today=TODAY)
+    assert assess(history).id == BRAVE_CONVERSATION
+    dropped = late.close("dropped", "U0ALICE", NOW)
+    assert assess(replace(history, items=[kept, dropped])).id == BRAVE_CONVERSATION
+    assert assess(replace(history, items=[kept, replace(dropped, mutual=True)])).id != BRAVE_CONVERSATION
+
+
+@given(history=histories())
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
+def test_the_broken_promise_followed_up_is_theirs_dropped_after_its_due_date_this_week(history):
+    nudge = assess(history)
+    if nudge.id != "their_broken":
+        return
+    [item] = [c for c in history.items if c.number == nudge.evidence["item_number"]]
+    assert item.side == "get" and item.status == "dropped" and not item.mutual
+    assert item.due_on is not None and item.closed_day > item.due_on
+    assert (NOW - item.closed_at).days < BROKEN_NEWS_DAYS
+
+
+@given(history=histories(), variant=st.integers(0, 2))
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
+def test_never_advises_giving_more_when_we_already_promised_twice_what_we_asked(history, variant):
+    ours, theirs = history.records
+    if ours.promised < 2 or ours.promised < 2 * theirs.promised:
+        return
+    words = _rendered(assess(history), variant).lower()
+    for phrase in GIVE_MORE_WORDS:
+        assert phrase not in words, (phrase, words)
+
+
+@given(history=histories(), variant=st.integers(0, 2))
+@settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow])
+def test_a_post_the_partner_reads_never_carries_words_meant_for_our_team(history, variant):
+    words = _rendered(assess(replace(history, partner_reads=True)), variant).lower()
+    for phrase in INTERNAL_WORDS:
+        assert phrase not in words, (phrase, words)

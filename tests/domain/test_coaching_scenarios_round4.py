@@ -298,8 +298,9 @@ PARTNER_READS = [
              says=("1 of theirs overdue",), never=("sponsor", "escalate", "stalled"),
              deal=deal(Stage.SIGNED, 45), given={"brave_conversation": [ago(20)]}),
     Scenario("their item kept in a shared channel's digest: thank them openly",
+             # Round 6: thanked in the second person ("Delivered from your side: thank you!").
              [give(kept=20), get("case study quote", kept=1)], "celebrate_kept",
-             says=("They delivered",), benefit=ago(0)),
+             says=("thank you",), never=("They delivered",), benefit=ago(0)),
     Scenario("lost post in a shared channel while they are late: the reflection, no blame",
              [give(kept=20), get("pilot data", due=15)], "stage_lost",
              never=("follow-up", "brave", "overdue"), deal=deal(Stage.LOST, 0), stage_changed=True),

@@ -13,11 +13,13 @@ coach says only to our own team.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.domain.coaching import DealState, assess
 from bot.domain.stages import Stage
+from bot.domain.timezones import local_date
 from tests.domain.test_coaching_scenarios_fresh import (
     LA_EVENING,
     LA_TODAY,
@@ -34,7 +36,8 @@ from tests.domain.test_coaching_scenarios_round5 import agreed, back_to, renewin
 
 # Words a coach says to our own team about the partner, never in a post the partner reads.
 INTERNAL_WORDS = ("chase", "tell them", "they'll remember", "thank them", "brave", "walk away",
-                  "sponsor", "generous", "from them", "with them", "behind their back", "pitch")
+                  "sponsor", "generous", "from them", "with them", "behind their back", "pitch",
+                  "before it helps us", "their boss")
 
 
 def signed_after(previous: Stage, days: float = 0, reopened: bool = False) -> DealState:
@@ -250,6 +253,52 @@ SCENARIOS = [
              [give(due=-400), get(due=-500)], "on_track", never=("overdue", "due today"), benefit=ago(0)),
 ]
 
+# A second batch, written (expectations first) after the first was fixed.
+NY_LATE = datetime(2026, 12, 15, 4, 30, tzinfo=UTC)  # 23:30 on Mon 14 Dec in New York
+NY_TODAY = local_date(NY_LATE, "America/New_York")
+TOKYO_EARLY = datetime(2026, 12, 14, 15, 30, tzinfo=UTC)  # 00:30 on Tue 15 Dec in Tokyo
+TOKYO_TODAY = local_date(TOKYO_EARLY, "Asia/Tokyo")
+
+SCENARIOS += [
+    Scenario("prospecting post, two offered and one asked: exactly twice, so ask what we hope for",
+             [give(due=-10), give(due=-11), get(due=-12)], "stage_opening",
+             never=("giving to receive",), deal=deal(Stage.PROSPECTING, 0), stage_changed=True),
+    Scenario("prospecting post, three offered and two asked: not twice, the usual question",
+             [give(due=-10), give(due=-11), give(due=-9), get(due=-12), get(due=-13)], "stage_opening",
+             says=("Before we ask them for more",), deal=deal(Stage.PROSPECTING, 0), stage_changed=True),
+    Scenario("signed three days ago after their promise broke before it: the signature restarts the clock",
+             [give("onboarding", due=-5), give(kept=25), get("security review", due=20, dropped=10)],
+             "follow_through", never=("brave",), deal=deal(Stage.SIGNED, 3), benefit=ago(0)),
+    Scenario("negotiation post the day after they broke a promise: the terms question first",
+             [give(kept=5), get("pricing feedback", due=4, dropped=1), get(due=-5)], "stage_terms",
+             deal=deal(Stage.NEGOTIATION, 0), stage_changed=True),
+    Scenario("the day after that post: the broken promise is still followed up, once",
+             [give(kept=5), get("pricing feedback", due=4, dropped=1.5), get(due=-5)], "their_broken",
+             says=("pricing feedback",), deal=deal(Stage.NEGOTIATION, 1),
+             given={"stage_terms": [ago(1)]}),
+    Scenario("in renewal, their usage review dropped three days late: a kind follow-up",
+             [give(kept=100), get("usage review", due=5, dropped=2), get(kept=50)], "their_broken",
+             says=("usage review",), deal=renewing(10)),
+    Scenario("their promise broken yesterday, one of theirs open and five days late: the follow-up "
+             "on the open one comes first",
+             [give(kept=10), get("logo use", due=3, dropped=1), get("MSA redlines", due=5)], "follow_up",
+             says=("MSA redlines",)),
+    Scenario("they broke one and we have only asked: give first, and the broken one is news",
+             [get("case study", due=4, dropped=1), get(due=-5)], "their_broken", says=("case study",)),
+    Scenario("ours due today at 23:30 in New York: still due today, not late",
+             [give("SOW", due=0, today=NY_TODAY), get(due=-5, today=NY_TODAY)], "on_track",
+             says=("one of ours is due today",), never=("slipped", "overdue"),
+             now=NY_LATE, today=NY_TODAY, benefit=ago(0)),
+    Scenario("ours due Monday, half past midnight on Tuesday in Tokyo: one day late there",
+             [give("SOW", due=1, today=TOKYO_TODAY), get(due=-5, today=TOKYO_TODAY)], "our_late",
+             says=("1 day overdue",), now=TOKYO_EARLY, today=TOKYO_TODAY),
+    Scenario("dates ten years ahead: on track, nothing to agree",
+             [give(due=-3650), get(due=-3650)], "on_track", never=("date", "overdue"), benefit=ago(0)),
+    Scenario("their promise broken and followed up, then they deliver another: celebrate them",
+             [give(kept=20), get(due=6, dropped=4), get("usage data", kept=0.5)], "celebrate_kept",
+             says=("usage data",), never=("brave",), given={"their_broken": [ago(4)]}),
+]
+
 # Posts the partner's people read (a Slack Connect channel: digest, check-in, stage post).
 PARTNER_READS = [
     Scenario("a shared channel's digest after their broken promise: asked kindly, no blame",
@@ -274,6 +323,17 @@ PARTNER_READS = [
     Scenario("a shared channel, our broken promise and theirs: ours owned first, in the open",
              [give("pricing", due=4, dropped=0.5), get(due=4, dropped=0.5)], "own_broken",
              says=("pricing",)),
+    # second batch, expectations first
+    Scenario("a shared channel, they delivered yesterday: thanked directly, not talked about",
+             [give(kept=20), get("usage data", kept=1)], "celebrate_kept", says=("thank you",),
+             never=("They delivered",), benefit=ago(0)),
+    Scenario("a shared channel, signed and nothing written down: ask both teams to list it",
+             [], "empty", says=("/partner give",), never=("promised them",), deal=deal(Stage.SIGNED, 20)),
+    Scenario("a shared channel asking what's in it for them: asked of them, in their words",
+             [give(made=5), give(made=4), get(due=-5)], "wiift", never=("for *them*", "their words")),
+    Scenario("a shared channel's check-in after their promise broke: ours next, nothing about theirs",
+             [give("admin training", due=-5), give(kept=20), get(due=9, dropped=8)], "follow_through",
+             says=("admin training",), deal=deal(Stage.SIGNED, 7), benefit=ago(0)),
 ]
 
 

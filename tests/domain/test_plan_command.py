@@ -78,3 +78,16 @@ def test_a_first_word_that_is_a_guess_or_nothing_keeps_the_old_answer(typed):
     with pytest.raises(UsageError) as raised:
         parse_command(typed)
     assert raised.value.refusal.key == "unknown_command"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("gvie a pilot by Friday", "give a pilot by Friday"),
+    ("delete 3", "drop 3"),
+    ("ask for an intro by Friday", "get an intro by Friday"),
+    ("lst", ""),  # nothing more to type than the guess itself
+    ("add a pilot", ""),  # a give or a get: no one command to offer
+])
+def test_a_guessed_word_offers_the_whole_command_to_type(typed, meant):
+    with pytest.raises(UsageError) as raised:
+        parse_command(typed)
+    assert raised.value.refusal.key == "unknown_command" and raised.value.refusal.facts["meant"] == meant

@@ -261,7 +261,8 @@ def test_ten_crm_patterns_of_the_longest_escaping_text_are_each_shown(slack, bot
                                      user=ALICE, channel=DEAL))
         assert "Added" in all_text(answer), all_text(answer)[:300]
     listed = all_text(reply(slack.command("crm patterns", user=ALICE, channel=DEAL)))
-    for n in range(10):
-        assert f"{n + 1}. `(?P&lt;deal&gt;.+) n{n} " in listed
+    for n in range(10):  # each whole, as typed (plain_text: Slack shows it literally)
+        head = f"(?P<deal>.+) n{n} (?P<stage>\\w+)"
+        assert f"{n + 1}. {head}{filler[:MAX_PATTERN_LENGTH - len(head)]}" in listed
     bot.wait_idle()
     assert refusals(emulator) == []

@@ -59,7 +59,7 @@ def dense(length: int) -> str:
 def refusals(emulator) -> list[tuple[str, str, Any]]:
     """Every call the emulator refused for its content (not for injected failures)."""
     content_errors = {"invalid_blocks", "invalid_blocks_format", "invalid_arguments", "msg_too_long",
-                      "no_text", "invalid_payload"}
+                      "msg_blocks_too_long", "no_text", "invalid_payload"}
     return [(call.method, call.response.get("error"), call.response.get("response_metadata"))
             for call in emulator.calls if call.response.get("error") in content_errors]
 

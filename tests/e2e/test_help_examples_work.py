@@ -142,3 +142,34 @@ def test_every_command_on_a_newcomers_home_tab_works_as_written(emulator, slack,
     emulator.add_channel(channel, "deal-home", members=[ALICE, BOB])
     for typed in commands:
         assert_understood(slack, channel, typed)
+
+
+# One help entry's usage line: "*give* — what it does\n`usage`".
+USAGE = re.compile(r"^\*(?P<name>[a-z]+)\* — [^\n]*\n`(?P<usage>[^\n]*)`$", re.MULTILINE)
+OPTIONS = re.compile(r"^/partner (?P<sub>[a-z]+) \[(?P<options>[^\]]+)\]")
+
+
+def usage_variants(slack, channel: str) -> list[str]:
+    """Each literal choice a usage line offers right after its subcommand, and the bare
+    subcommand when that choice is optional: `list [open|all|…]` → `list`, `list open`, …"""
+    answer = reply_text(slack.command("help", user=ALICE, channel=channel))
+    variants = []
+    for entry in USAGE.finditer(answer):
+        for shape in html.unescape(entry["usage"]).split("  ·  "):
+            options = OPTIONS.match(shape.strip())
+            if not options:
+                continue
+            variants.append(options["sub"])
+            variants += [f"{options['sub']} {choice.strip()}" for choice in options["options"].split("|")
+                         if "<" not in choice and PLACEHOLDER not in choice]
+    return variants
+
+
+def test_every_literal_choice_a_usage_line_offers_is_accepted(emulator, slack, bot):
+    channel = fresh_channel(emulator, slack, "usage")
+    variants = usage_variants(slack, channel)
+    assert {"list all", "list mine", "share off", "listen auto", "checkins off", "digest now",
+            "crm patterns", "calendar disconnect", "plan"} <= set(variants)
+    for typed in variants:
+        answer = reply_text(slack.command(typed, user=ALICE, channel=channel))
+        assert "Usage:" not in answer and "I don't know" not in answer, f"`/partner {typed}`: {answer}"

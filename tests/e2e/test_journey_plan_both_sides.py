@@ -208,3 +208,104 @@ def test_our_colleague_in_the_shared_channel_still_gets_our_plan_preview(slack, 
     emulator.add_channel(SHARED, "shared-acme", members=[ALICE, BOB, DANA], is_ext_shared=True)
     answer = reply_text(slack.command("plan", user=BOB, channel=SHARED))
     assert "As the partner sees it" in answer and "1 private item stays with us" in answer
+
+
+# ---------------------------------------------------------------- the plan in the digest and on Home
+
+PLAN_LINE = re.compile(r"Mutual plan:\*? (\d+) on the plan · (\d+) kept · (\d+) overdue · "
+                       r"(\d+) waiting for their confirmation")
+
+
+def test_the_digest_and_the_home_tab_count_the_plan_as_its_page_does(slack, bot, emulator, clock):
+    fill(slack, DEAL)
+    link = LINK.search(reply_text(slack.command("share", user=ALICE, channel=DEAL))).group(0)
+    slack.command("done 1", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=11))  # Friday 4 Dec: #2, due Thursday, is overdue
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', requests.get(link, timeout=10).text).group(1)
+    requests.post(f"{link}/confirm/4", data={"csrf": csrf}, allow_redirects=False, timeout=10)
+    page = page_numbers(requests.get(link, timeout=10).text)
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    in_digest = tuple(int(n) for n in PLAN_LINE.search(all_text(digest)).groups())
+    assert "The partner's link is on" in all_text(digest) and "`/partner plan`" in all_text(digest)
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    on_home = tuple(int(n) for n in PLAN_LINE.search(all_text(emulator.home_view(ALICE))).groups())
+    assert in_digest == on_home == page == (3, 1, 1, 1)
+
+
+def test_the_digest_of_a_plan_never_shared_says_how_to_share_it(slack, bot, emulator):
+    fill(slack, DEAL)
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    text = all_text(digest)
+    assert PLAN_LINE.search(text).groups() == ("3", "0", "0", "2")
+    assert "The partner has no link yet: `/partner share` makes one." in text
+
+
+def test_a_digest_with_nothing_shared_has_no_plan_line(slack, bot, emulator):
+    slack.command("give a pilot by Friday (private)", user=ALICE, channel=DEAL)
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    assert "Mutual plan" not in all_text(digest)
+
+
+def test_a_partners_home_tab_says_where_their_plan_is_not_how_our_team_starts(
+        slack, bot, emulator, shared_channel):
+    # Was "New here? Invite me into a deal channel … `/partner deal Acme Corp prospecting`":
+    # two things a partner can't do.
+    slack.app_home_opened(DANA)
+    bot.wait_idle()
+    text = all_text(emulator.home_view(DANA))
+    assert "You're here as a partner" in text and f"<#{SHARED}>" in text
+    assert "`/partner plan`" in text and "`/partner confirm 3`" in text
+    assert "New here?" not in text and "/invite" not in text
+    assert "the signed NDA" not in text and "40k" not in text  # nothing of the channel is shown
+
+
+def test_a_guest_of_our_workspace_gets_the_partners_home_tab_too(slack, bot, emulator):
+    emulator.add_user("U0GUEST", name="gus", real_name="Gus Guest", guest=True)
+    emulator.add_channel(DEAL, "deal-acme", members=[ALICE, BOB, "U0GUEST"])
+    slack.command("give a pilot by Friday", user=ALICE, channel=DEAL)
+    slack.app_home_opened("U0GUEST")
+    bot.wait_idle()
+    text = all_text(emulator.home_view("U0GUEST"))
+    assert "You're here as a partner" in text and "a pilot" not in text
+
+
+def test_the_welcome_in_a_shared_channel_speaks_to_both_sides_without_our_coaching(slack, bot, emulator):
+    emulator.add_user(DANA, name="dana", real_name="Dana Lee", team_id=PARTNER_TEAM)
+    emulator.add_channel("C0NEWSHARED", "shared-initech", members=[ALICE, DANA], is_ext_shared=True)
+    slack.event({"type": "member_joined_channel", "user": emulator.bot_user_id, "channel": "C0NEWSHARED",
+                 "channel_type": "C", "team": "T0001", "inviter": ALICE})
+    bot.wait_idle()
+    [welcome] = emulator.messages("C0NEWSHARED")
+    text = all_text(welcome)
+    assert "*mutual plan*" in text and "`/partner plan` shows the plan" in text
+    assert "*Partners:* `/partner confirm 3`" in text and "`/partner give …`" in text
+    assert "giving to receive" not in text and "share the mutual plan with the partner" not in text
+    answer = reply_text(slack.command("plan", user=DANA, channel="C0NEWSHARED"))  # as the welcome says
+    assert ":handshake: *The mutual plan*" in answer and "I don't know" not in answer
+
+
+@pytest.mark.parametrize("typed", ["", "help"])
+def test_a_partner_asking_for_help_is_told_what_the_bot_is_then_shown_the_plan(slack, shared_channel, typed):
+    answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
+    assert answer.index("I'm Partner Coach") < answer.index("What you commit to")
+    assert "`/partner confirm &lt;id&gt;`" in answer and "giving to receive" not in answer.lower()
+
+
+def test_the_page_tells_a_first_time_partner_what_it_is_and_what_to_do(slack, bot):
+    fill(slack, DEAL)
+    link = LINK.search(reply_text(slack.command("share", user=ALICE, channel=DEAL))).group(0)
+    page = requests.get(link, timeout=10).text
+    lead = "What each side has committed to, and by when. Further down are your side’s items"
+    assert lead in page and page.index(lead) < page.index("What we commit to</h2>")
+    for number in (2, 4):
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', requests.get(link, timeout=10).text).group(1)
+        requests.post(f"{link}/confirm/{number}", data={"csrf": csrf}, allow_redirects=False, timeout=10)
+    page = requests.get(link, timeout=10).text
+    assert "What each side has committed to, and by when.</p>" in page  # nothing left to ask of them

@@ -230,7 +230,7 @@ def test_a_channel_with_many_deals_lists_them_within_block_kit_limits(slack, bot
         bot.runtime.services.deals.set_stage(Scope("T0001", DEAL), f"Deal number {n} with a long name",
                                              Stage.QUALIFIED, ALICE)
     body = reply(slack.command("deal", user=ALICE, channel=DEAL))
-    assert len(body["blocks"]) <= 50 and "and 5 more" in str(body)
+    assert len(body["blocks"]) <= 50 and "and 15 more" in str(body) and "/partner export" in str(body)
 
 
 def test_date_errors_echo_user_text_escaped_exactly_once(slack, bot):

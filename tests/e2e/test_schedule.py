@@ -307,7 +307,7 @@ def test_a_huge_week_stays_inside_block_kit_limits(slack, bot, schedule, emulato
     [digest] = posted(emulator, "digest:", DEAL)
     assert len(digest["blocks"]) <= 50
     assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in digest["blocks"])
-    assert "…and 15 more" in all_text(digest)
+    assert "…and 15 more (`/partner list" in all_text(digest)
 
 
 def test_a_429_during_a_digest_run_still_posts_each_digest_once(slack, bot, schedule, emulator, clock):

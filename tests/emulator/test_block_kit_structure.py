@@ -313,3 +313,44 @@ def test_the_emulator_refuses_a_bad_response_url_payload(emulator):
     good = requests.post(url, json={"text": "Logged", "replace_original": False}, timeout=5)
     assert (bad.status_code, bad.text) == (400, "invalid_payload")
     assert (good.status_code, good.text) == (200, "ok")
+
+
+def test_a_messages_blocks_weigh_their_text_plus_125_each_within_12000():
+    """msg_blocks_too_long: 40 sections of 300 characters are each fine, too much together."""
+    def sections(count: int, size: int) -> list[dict[str, Any]]:
+        return [{"type": "section", "text": mrkdwn(f"{n:03d}" + "x" * (size - 3))} for n in range(count)]
+
+    assert message_problems({"text": "ok", "blocks": sections(20, 475)}) is None  # 20 x 600 = 12,000
+    problem = message_problems({"text": "heavy", "blocks": sections(20, 476)})
+    assert problem is not None and problem[0] == "msg_blocks_too_long"
+    assert message_problems({"text": "x", "blocks": sections(40, 300)})[0] == "msg_blocks_too_long"
+    # Emoji count two here too; a view is not weighed this way.
+    assert message_problems({"text": "x", "blocks": sections(19, 475) + [
+        {"type": "section", "text": mrkdwn(EMOJI * 238)}]}) is not None
+    assert view_problems(modal(sections(40, 300))) == []
+
+
+# ------------------------------------------- limits slack_sdk's models enforce, pinned here
+
+
+def test_an_actions_block_holds_at_most_25_elements():
+    assert not refused({"type": "actions", "elements": [button(f"b{n}") for n in range(25)]})
+    assert refused({"type": "actions", "elements": [button(f"b{n}") for n in range(26)]})
+
+
+def test_a_select_menu_holds_at_most_100_options_or_100_groups():
+    options = [option(str(n), str(n)) for n in range(101)]
+    assert not refused(section(accessory=select(options=options[:100])))
+    assert refused(section(accessory=select(options=options)))
+    groups = [{"label": plain(f"G{n}"), "options": [option(str(n), str(n))]} for n in range(101)]
+    assert not refused(section(accessory=select(option_groups=groups[:100])))
+    assert refused(section(accessory=select(option_groups=groups)))
+
+
+def test_an_image_alt_text_is_at_most_2000_and_never_empty():
+    def image(alt: str) -> dict[str, Any]:
+        return {"type": "image", "image_url": "https://example.com/a.png", "alt_text": alt}
+
+    assert not refused(image("a" * 2000))
+    assert refused(image("a" * 2001))
+    assert refused(image(""))

@@ -27,6 +27,7 @@ from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import reply_text
 from tests.e2e.serve_process import ServeProcess
 from tests.e2e.test_mutual_plan import csrf_of, share
+from tests.reliability.conftest import described_before
 from tests.timing import RESPONSIVE_SECONDS
 
 #: More posts held at once than the bot has listener threads (16).
@@ -138,6 +139,7 @@ def test_commands_ack_in_time_while_slacks_lookups_are_slow(bot, slack, emulator
     Slack before the ack. With every such answer taking seconds, and nothing cached yet (a
     fresh start), each command still acks in time: a look-up that timed out isn't tried
     again for a while, and a command never waits for more than one."""
+    described_before(bot, ALICE)  # Slack said who Alice is before this start
     for method in ("users.info", "conversations.info", "users.conversations"):
         emulator.fail_next(method, None, delay=5, times=100)
     replies = [reply_text(answered_in_time(lambda text=text: slack.command(text, user=ALICE, channel=DEAL)))

@@ -72,3 +72,33 @@ def test_check_limits_fits_a_modal_and_its_inputs():
     assert view_problems(view)
     check_limits("test", view)
     assert view_problems(view) == []
+
+
+def test_check_limits_fits_a_message_to_the_weight_slack_takes_for_all_its_blocks():
+    """40 sections of 2,000 characters: each within its own limit, 80,000 together."""
+    sections = [{"type": "section", "text": {"type": "mrkdwn", "text": f"{n} " + "&amp;" * 400}}
+                for n in range(40)]
+    payload = {"text": "Many", "blocks": sections}
+    problem = message_problems(payload)
+    assert problem is not None and problem[0] == "msg_blocks_too_long"
+    check_limits("test", payload)
+    assert message_problems(payload) is None
+    # Every section kept, each cut evenly and never inside an escape.
+    assert len(payload["blocks"]) == 40
+    assert all(b["text"]["text"].endswith("&amp;…") for b in payload["blocks"])
+
+
+def test_check_limits_drops_trailing_blocks_only_when_too_many_to_keep_some_of_each():
+    many = [{"type": "context", "elements": [{"type": "mrkdwn", "text": "c" * 300}] * 10}
+            for _ in range(50)]
+    payload = {"text": "Crowded", "blocks": many}
+    check_limits("test", payload)
+    assert message_problems(payload) is None and 1 < len(payload["blocks"]) < 50
+
+
+def test_check_limits_leaves_a_message_within_the_weight_alone():
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3000}}
+    payload = {"text": "Few", "blocks": [section, {**section}, {**section}]}
+    before = [dict(b["text"]) for b in payload["blocks"]]
+    check_limits("test", payload)
+    assert [b["text"] for b in payload["blocks"]] == before

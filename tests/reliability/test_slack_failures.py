@@ -11,6 +11,7 @@ from bot.store import Scope
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import all_text, reply_text
 from tests.e2e.serve_process import BOT_TOKEN, SIGNING_SECRET, ServeProcess
+from tests.reliability.conftest import described_before
 
 
 def deals(bot):
@@ -104,6 +105,7 @@ def test_no_secret_in_logs_errors_or_responses(emulator, tmp_path):
 def test_slow_users_info_still_acks_within_three_seconds(bot, slack, emulator):
     import time
 
+    described_before(bot, ALICE)
     emulator.fail_next("users.info", None, delay=5)
     began = time.monotonic()
     answer = reply_text(slack.command("give deck by Friday", user=ALICE, channel=DEAL))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -81,7 +82,8 @@ def digest(text: str) -> dict[str, Any]:
                           {"give_total": 0, "get_total": 3})
     upcoming = [{"deal": text, "days": 30, "when": "Mon 7 Dec, 10:00"}]
     return digest_context(data, "America/New_York", TODAY - timedelta(days=7), TODAY, upcoming, 2,
-                          "Mon 30 Nov, 09:00", coach(text)["nudge"])
+                          "Mon 30 Nov, 09:00", coach(text)["nudge"],
+                          {"view": plan_view(items(text), TODAY), "linked": False})
 
 
 def checkin(text: str) -> dict[str, Any]:
@@ -90,7 +92,7 @@ def checkin(text: str) -> dict[str, Any]:
             "gives": [c for c in listed if c.is_open and c.side == "give"],
             "gets": [c for c in listed if c.is_open and c.side == "get"],
             "kept": [c for c in listed if c.status == "done"], "overdue": [listed[1]], "today": TODAY,
-            **coach(text)}
+            "broken": [listed[0]], **coach(text)}
 
 
 def reminder(text: str) -> dict[str, Any]:
@@ -154,11 +156,15 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "help": lambda t: [{"topic": None}, {"topic": t}],  # an unknown topic is named
     "home": lambda t: {"items": [HomeItem(CHANNEL, c) for c in items(t) if c.is_open],
                        "more_items": 1, "more_deals": 1,
-                       "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY))],
-                       "today": TODAY, "notice": Refusal("unknown_command", {"word": t}), "user": ME},
+                       "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY),
+                                          plan_view(items(t), TODAY))],
+                       "today": TODAY, "notice": Refusal("unknown_command", {"word": t}), "user": ME,
+                       "partner_in": [CHANNEL]},
     "item_added": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
     "item_closed": lambda t: {"item": items(t)[2], "today": TODAY, **coach(t)},
-    "item_edited": lambda t: {"item": items(t)[1], "today": TODAY},
+    "item_edited": lambda t: {"item": items(t)[1], "today": TODAY,
+                              "before": replace(items(t)[1], what=t + " (before)", due_on=TODAY,
+                                                confirmed_by="partner", confirmed_at=NOW)},
     "ledger_list": lambda t: {"page": paginate(items(t), 1, 10), "view": "all", "today": TODAY, **coach(t)},
     "listen_auto_logged": lambda t: {"item": items(t)[0], "today": TODAY, "ts": "1700000000.000100",
                                      **coach(t)},
@@ -174,7 +180,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "meeting_list": lambda t: {"tz": "Europe/Berlin", "meetings": [{"topic": t, "ends_at": NOW}] * 15,
                                "more": 3},
     "welcome": lambda t: {"open_items": 2, "deals": [{"name": t, "stage": "Negotiation"}] * 6,
-                          "listen": "suggest"},
+                          "listen": "suggest", "shared": True},
     "modal_failed": lambda t: {"error": t},
     "post_failed": lambda t: {"error": t},
     "record_modal": lambda t: {"side": "give", "deal": t, "metadata": '{"channel": "C0DEAL"}'},

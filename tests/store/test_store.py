@@ -290,3 +290,37 @@ def test_a_tinydb_write_returns_only_after_its_line_is_synced_to_disk(tmp_path, 
         during = len(synced_sizes)
     assert len(synced_sizes) == during + 1  # one sync for the whole transaction, at its end
     store.close()
+
+
+def test_a_note_is_kept_once_and_survives_a_restart(make_store, tmp_path):
+    path = tmp_path / "notes.json"
+    store = make_store(path)
+    assert store.note(A, "seen", "trigger-1", {"at": "first"}) is True
+    assert store.note(A, "seen", "trigger-1", {"at": "again"}) is False
+    store.close()
+    store = make_store(path)
+    assert store.note(A, "seen", "trigger-1", {"at": "after a restart"}) is False
+    assert store.find(A, "seen") == [{"at": "first"}]
+
+
+def test_a_note_leaves_the_scopes_revision_alone(make_store):
+    # Caches of a channel's items are keyed by its revision: a note must not throw them away.
+    store = make_store()
+    store.put(A, "c", "1", {"n": 1})
+    before = store.revision(A)
+    assert store.note(A, "seen", "trigger-1", {}) is True
+    assert store.revision(A) == before
+
+
+def test_a_note_rides_the_next_writes_journal_line_and_survives_a_kill(tmp_path):
+    path = tmp_path / "killed.json"
+    store = TinyDBStore(path)
+    lines = path.read_bytes().count(b"\n")
+    store.note(A, "seen", "trigger-1", {"at": "x"})
+    assert path.read_bytes().count(b"\n") == lines  # nothing written for the note alone
+    store.put(A, "c", "1", {"what": "pilot"})
+    assert path.read_bytes().count(b"\n") == lines + 1  # one line (one sync) for both
+    store._process_lock.release()  # killed: never closed
+    reopened = TinyDBStore(path)
+    assert reopened.get(A, "seen", "trigger-1") == {"at": "x"}
+    reopened.close()

@@ -31,6 +31,7 @@ from bot.domain.listening.detector_vocab import (
     COMMIT,
     CONDITIONAL_START,
     CONFIRMED_KEYS,
+    CORRECTION,
     CUT_WORDS,
     DANGLING,
     DASHES,
@@ -65,13 +66,13 @@ from bot.domain.listening.detector_vocab import (
     NOT_A_PARTY,
     NOTIFY_WHEN,
     OBJECT_WORDS,
-    ONGOING_KEYS,
     OPINION_KEYS,
     OUR_MAN_THERE,
     OUTER_SUBJECT,
     OUTWARD,
     OWE,
     OWNER_COLON,
+    PAST_BASE,
     PAST_KEYS,
     PERSON_FILLERS,
     PLAIN_OBJECT_ING,
@@ -93,6 +94,8 @@ from bot.domain.listening.detector_vocab import (
     SELF_HEDGE_KEYS,
     SENTENCE_END,
     SERVES_OTHERS,
+    SHORTHAND_GATE,
+    SHORTHAND_MARKS,
     SKEPTIC_KEYS,
     SLACK_ANGLE,
     STRIKE,
@@ -110,6 +113,16 @@ from bot.domain.listening.detector_vocab import (
     VP_REJECT,
     WHEN_KEYS,
     WORD_PUNCT,
+)
+from bot.domain.listening.shorthand import (
+    ARROW,
+    BULLET,
+    Shorthand,
+    arrow,
+    forwarded_email,
+    heading_side,
+    list_item,
+    terse,
 )
 from bot.domain.message_text import PROMISE_IN_CODE  # the app's spoken text drops it too
 
@@ -412,16 +425,19 @@ def _internal_only(vp: str, padded: str) -> bool:
 
 
 def _verb_phrase(
-    rest: str, *, strong: bool, can: bool, reported: bool, side: Side = "give"
+    rest: str, *, strong: bool, can: bool, reported: bool, side: Side = "give", guest: bool = False
 ) -> str | None:
-    """Validate the words after the modal; returns the committed phrase or None."""
+    """Validate the words after the modal; returns the committed phrase or None. ``guest``: the
+    phrase mentions someone of the other side (a Slack Connect guest), so it is not internal."""
     vp = LEAD_ADVERBS.sub("", rest.strip())
     if not vp or VP_REJECT.match(vp):
         return None
     padded = _padded(vp)
     if reported and _has_any(padded, PAST_KEYS):
         return None  # "they said they'd sign last quarter and never did"
-    if _has_any(padded, ONGOING_KEYS):
+    if "ing forward " in padded or " from now on " in padded or " ongoing " in padded:
+        # a standing arrangement, not a deliverable: "our reseller will handle billing going
+        # forward" (checked by hand, not with a key table: this runs for every candidate)
         return None
     if strong:
         if _has_any(padded, BROKEN_KEYS) or _has_any(padded, DONE_KEYS):
@@ -448,9 +464,11 @@ def _verb_phrase(
         return None
     elif word in ING_BASE:
         vp = ING_BASE[word] + vp[len(word) :]  # "we will sending you the docs" (non-native)
+    elif word in PAST_BASE:
+        vp = PAST_BASE[word] + vp[len(word) :]  # "we will sent you the docs" (non-native)
     if not (_action_ok(vp) or _conjoined_action(vp)):
         return None
-    if side == "give" and _internal_only(vp, padded):
+    if side == "give" and not guest and _internal_only(vp, padded):
         return None
     if (
         side == "give"
@@ -505,7 +523,11 @@ def _from_commit_match(
         lead = prefix.rsplit(None, 1)
         if lead and lead[-1].lower().strip(",") in SUBORDINATE_ENDS:
             return None  # "... until they commit to the term", "not going to send it"
-    hedged = bool(prefix) and _has_any(_padded(prefix), HEDGE_KEYS)
+    # A hedge counts in its own clause: "they asked whether we'll have SSO by June — yes, we'll
+    # ship it by June 30" is a promise after the dash.
+    scope = _HEDGE_SCOPE.split(prefix)[-1] if ("\u2014" in prefix or "\u2013" in prefix or " - " in prefix
+                                                or ";" in prefix) else prefix
+    hedged = bool(prefix) and _has_any(_padded(scope), HEDGE_KEYS)
     if hedged and not (
         (m.group("i") is not None or m.group("we") is not None) and _self_hedge_only(prefix)
     ):
@@ -604,6 +626,7 @@ def _from_commit_match(
         can=low.endswith("can"),
         reported=is_reported_modal or reported_ctx,
         side=side,
+        guest=is_ours is not None and "@" in rest and not all(map(is_ours, MENTION_ID.findall(rest))),
     )
     if vp is None:
         return None
@@ -632,6 +655,14 @@ def _from_commit_match(
     return found
 
 
+_NOT_AN_OWNER = frozenset(
+    "expects expect plans plan wants want needs need hopes hope intends intend has have had is are was were "
+    "going trying tries asked agreed likes like used seems seem about due able happy ready supposed".split()
+)
+MENTION_ID = re.compile(r"@([\w.-]+)")
+_HEDGE_SCOPE = re.compile(r"\s[\u2014\u2013]\s|\s-\s|;\s")
+
+
 def _not_theirs(what: str, who: str | None = None) -> bool:
     """Is a named subject's promise a third party's job for the other side ("Accenture will
     deliver the implementation plan to Acme") or a colleague's chore ("Sam will present our Q2
@@ -653,6 +684,8 @@ def _not_theirs(what: str, who: str | None = None) -> bool:
 def _colleague_looped_in(what: str, is_ours: Callable[[str], bool] | None) -> bool:
     """"I'll loop in @Ana on the thread": a colleague brought into our own conversation, with
     nothing for them to do ("loop in @Ana to answer their API questions" is a promise)."""
+    if what[:4].lower() != "loop":
+        return False
     m = re.fullmatch(
         r"loop\s+(?:in\s+)?@([\w.-]+)(?:\s+in)?(?:\s+(?:on|in)\s+(?:the|this)\s+(?:thread|channel)|\s+here)?",
         what,
@@ -682,8 +715,8 @@ def _from_action_item(
             if pos and sentence[:pos].rstrip()[-1:] not in ":-*\u2022\u2013\u2014":
                 continue
             m = ACTION_ITEM.match(sentence, pos)
-            if m is None:
-                continue
+            if m is None or m.group(0)[:-3].split()[-1].lower() in _NOT_AN_OWNER:
+                continue  # "their procurement expects to finish ...": a verb before "to", no owner
             if m.group("ment") is not None:
                 side: Side = "give" if is_ours is None or is_ours(m.group("ment")[1:]) else "get"
             else:
@@ -871,7 +904,71 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         if found is not None:
             return found
     if "ing" in s:
-        return _from_progressive(s, starts)
+        found = _from_progressive(s, starts)
+        if found is not None:
+            return found
+    return _from_shorthand(s, starts, is_ours)
+
+
+def _from_shorthand(
+    sentence: str, starts: list[int], is_ours: Callable[[str], bool] | None
+) -> Detection | None:
+    """"sow to them by eow", "ROI calc → Globex by Fri", "pricing is on me, ETA Wed": a
+    promise without a verb of promise, read at the start or after a dash or a comma, and only
+    with a date."""
+    low = sentence.lower()
+    if not any(map(low.__contains__, SHORTHAND_MARKS)) or not any(map(low.__contains__, SHORTHAND_GATE)):
+        return None
+    if _has_any(_padded(sentence), HEDGE_KEYS):
+        return None
+    for pos in starts:
+        if pos and sentence[:pos].rstrip()[-1:] not in ",:;-\u2013\u2014":
+            continue
+        clause = sentence[pos:]
+        hand = arrow(clause, is_ours) if ARROW.search(clause) else terse(clause, is_ours)
+        found = _from_hand(hand)
+        if found is not None:
+            return found
+    return None
+
+
+def _from_hand(hand: Shorthand | None, *, verb_first: bool = False) -> Detection | None:
+    """A detection from shorthand: with a date, and not our own housekeeping."""
+    if hand is None:
+        return None
+    phrase = hand.phrase
+    if verb_first or VERB_BASE.get(_first_word(phrase)) is not None:
+        vp = _verb_phrase(phrase, strong=False, can=False, reported=False, side=hand.side)
+        if vp is None:
+            if verb_first:
+                return None
+        else:
+            phrase = vp
+    if hand.side == "give" and _internal_only(phrase, _padded(phrase)):
+        return None
+    found = _finish(hand.side, phrase, hand.who)
+    return found if found is not None and found.due_text is not None else None
+
+
+def _from_list(text: str, is_ours: Callable[[str], bool] | None) -> Detection | None:
+    """Bullets under a heading ("Their action items" / "- confirm headcount by Wed") or with
+    their owner first ("• me — revised pricing by Wed", "- @U1 order form by Friday")."""
+    heading = None
+    for line in text.split("\n"):
+        side = heading_side(line)
+        if side is not None:
+            heading = side
+            continue
+        if BULLET.match(line) is None:
+            continue
+        item = _after_symbols(re.sub(r"\(([^()]{1,30})\)", r"\1", line)) if line[:1] not in "-*" else line
+        read = list_item(item if BULLET.match(item) else line, heading, is_ours)
+        if read is None:
+            continue
+        hand, verb_first = read
+        found = _from_hand(hand, verb_first=verb_first)
+        if found is not None:
+            return found
     return None
 
 
@@ -915,13 +1012,19 @@ def detect_commitment(
     if not isinstance(text, str) or not text or len(text) > MAX_TEXT_LENGTH:
         return None
     low = text.lower()
-    if not any(map(low.__contains__, QUICK)) and not (
-        (" to " in low or ": " in low) and any(map(low.__contains__, ITEM_MARKS))
+    if (
+        not any(map(low.__contains__, QUICK))
+        and not ((" to " in low or ": " in low) and any(map(low.__contains__, ITEM_MARKS)))
+        and not (any(map(low.__contains__, SHORTHAND_MARKS)) and any(map(low.__contains__, SHORTHAND_GATE)))
     ):
         return None  # most chat lines have no future marker at all: bail out cheaply
     if "```" in text:
         text = CODE_FENCE.sub(" ", text)
     said = text  # before normalise() drops emoji codes
+    if "forward" in low or "fwd" in low:
+        found, text = _from_forwarded(text, is_ours)
+        if found is not None:
+            return found
     if ">" in text or "&gt;" in text:
         # A Slack quote ("> I'll send the W-9 tomorrow") repeats someone else's words, often
         # the other side's or a promise being chased; only the speaker's own lines count.
@@ -943,7 +1046,55 @@ def detect_commitment(
         if found is not None and not (found.side == "get" and _doubted(said, sentence)):
             if k + 1 < len(parts) and _has_any(_padded(" ".join(parts[k + 1 :])), RETRACT_KEYS):
                 return None  # taken back in the same message: "... jk, Sam is sending it"
+            return _corrected(found, sentence)
+    if "\n" in text:
+        found = _from_list(text, is_ours)
+        if found is not None and not (found.side == "get" and _doubted(said, text)):
             return found
     return None
+
+
+def _corrected(found: Detection, sentence: str) -> Detection:
+    """"I'll send it Thursday — scratch that, Wednesday": the date said last is the one."""
+    low = sentence.lower()
+    if "scratch" not in low and "wait" not in low and "make" not in low and "correction" not in low and (
+        "i mean" not in low
+    ):
+        return found
+    m = CORRECTION.search(sentence)
+    if m is None:
+        return found
+    due = DUE.fullmatch(m.group("due").strip())
+    if due is None:
+        return found
+    cut = _CORRECTION_IN_WHAT.search(found.what)
+    what = _tidy(found.what[: cut.start()]) if cut is not None else found.what
+    return replace(found, what=what or found.what, due_text=due.group("due").strip())
+
+
+_CORRECTION_IN_WHAT = re.compile(
+    r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\b",
+    IGNORE,
+)
+
+
+def _from_forwarded(text: str, is_ours: Callable[[str], bool] | None) -> tuple[Detection | None, str]:
+    """A forwarded email's promise is its sender's: "---------- Forwarded message ----------
+    / From: Kenji Sato (Globex) / We will issue the PO on Thursday" is theirs. Returns the
+    detection in the email, if any, and the message without the email's lines."""
+    lines = text.split("\n")
+    sender, body = forwarded_email(lines)
+    if not body:
+        return None, text
+    rest = "\n".join(line for k, line in enumerate(lines) if k not in body)
+    if sender is None:
+        return None, text
+    email = "\n".join(re.sub(r"^\s*(?:>|&gt;)\s?", "", lines[k]) for k in sorted(body))
+    found = detect_commitment(email, is_ours=is_ours)
+    if found is None:
+        return None, rest
+    if found.side == "give" and (found.who is None or found.who.lower().startswith("our")):
+        found = replace(found, side="get", who=sender)  # their "we" is them
+    return found, rest
 
 

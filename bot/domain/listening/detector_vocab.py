@@ -66,7 +66,7 @@ NEEDS_COMPLEMENT = {
         re.I,
     ),
     "have": re.compile(
-        r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|approved|drafted|"
+        r"^have\s+.{0,60}?\b(?:ready|back|done|over|finished|completed|signed|countersigned|approved|drafted|"
         r"written|prepared|updated|deployed|configured|provisioned|live|filled\s+(?:in|out)|submitted|"
         r"uploaded|reviewed|"
         r"sorted|wrapped|in\s+place|lined\s+up|set\s+up|scheduled|booked|confirmed|"
@@ -129,6 +129,8 @@ NEEDS_COMPLEMENT = {
                        # "we will come for installation" (non-native English): a visit to them
                        r"|^come\s+(?:for|to\s+do)\s+(?:the\s+)?(?:installation|install|training|demo|"
                        r"onsite|visit|kickoff|setup|workshop)\b", re.I),
+    # "their vendor-risk team will clear us", not "clear the air"
+    "clear": re.compile(r"^clear\s+(?:us|our\s+\w+|the\s+(?:security|vendor|risk|compliance|legal)\b)", re.I),
     # "leave feedback in the doc", not "leave early"
     "leave": re.compile(r"^leave\s+(?:us\s+|them\s+)?(?:their\s+|our\s+|some\s+|a\s+)?(?:feedback|"
                         r"comments?|notes?|review)\b", re.I),
@@ -149,7 +151,8 @@ NEEDS_COMPLEMENT = {
     "line": re.compile(r"^line\s+up\b", re.I),
     "pull": re.compile(r"^pull\s+(?:together|in|up)\b", re.I),
     "jump": re.compile(r"^jump\s+on\s+(?:a|the)\s+(?:call|zoom|meeting|sync)\b", re.I),
-    "drop": re.compile(r"^drop\s+(?:them|him|her|you|u|off|by|a\s+line|the)\b", re.I),
+    "drop": re.compile(r"^drop\s+(?:them|him|her|you|u|off|by|a\s+line|the|a\s+(?:loom|video|note|link|"
+                       r"recording|deck|summary|recap))\b", re.I),
 }
 # "can" is mostly ability or permission ("I can see why"); only an offer with these verbs.
 CAN_VERBS = frozenset(
@@ -194,7 +197,8 @@ for _verb in sorted(ACTION_VERBS):
 # Slips on the short verbs that ``typo_variants`` leaves alone ("we'll hve it ready").
 VERB_BASE.update({"hve": "have", "hav": "have", "snd": "send"})
 # The past form after "will" (non-native English): "we will sent you the documentation".
-VERB_BASE.update({"sent": "send", "gave": "give"})
+PAST_BASE = {"sent": "send", "gave": "give"}
+VERB_BASE.update(PAST_BASE)
 ING_BASE: dict[str, str] = {}
 for _verb in sorted(ACTION_VERBS | {"get"}):
     for _form in ing_forms(_verb):
@@ -435,7 +439,8 @@ COMMIT = re.compile(
 )
 # Progressive-with-a-date commitments: "Sending the NDA tomorrow", "they're sending the PO".
 PROGRESSIVE = re.compile(
-    r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are)"
+    r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are|\b(?:eng|engineering|support|our(?:\s+[\w-]+){1,2})"
+    r"\s+(?:is|are))"
     + r"|(?P<t>\bthey're|\btheyre|\bthey\s+are|\bhe's|\bshe's|\bhes|\bshes|\bhe\s+is|\bshe\s+is"
     + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\b(?:the\s+)?{THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"
     + r"\s+(?:is|are)"
@@ -532,8 +537,6 @@ BROKEN_KEYS = tuple(
 DONE_KEYS = tuple(
     f" and {k} " for k in ("sent", "shared", "delivered", "gave", "handed", "did", "already")
 )
-# A standing arrangement is not a deliverable: "our reseller will handle billing going forward".
-ONGOING_KEYS = (" going forward ", " moving forward ", " from now on ", " on an ongoing basis ")
 IF_KEYS = tuple(
     f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case", "whenever")
 )
@@ -556,7 +559,7 @@ OUTER_SUBJECT = re.compile(
     r"(?P<who>\b(?:they|he|she|their(?:\s+[\w-]+){1,3}?|the\s+" + THEIR_ROLE + r"(?:\s+[\w-]+)"
     r"{0,2}?|(?-i:(?!" + NAME_STOP + r"\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
     r"(?:'s(?:\s+[\w-]+){1,2}?)?))\s+(?:just\s+|also\s+)?(?:said|says|told\s+\w+|confirmed|mentioned|promised|"
-    r"assured\s+\w+|wrote|emailed|replied)(?:\s+that)?\s*$",
+    r"assured\s+\w+|wrote|emailed|replied)(?:\s+that)?\s*:?\s*$",
     IGNORE,
 )
 LEAD_ADVERBS = re.compile(
@@ -593,7 +596,8 @@ FILLER = re.compile(
     r"heads\s+up|np|no\s+worries|on\s+it|will\s+do|can\s+do|got\s+it|noted|done|absolutely|"
     r"makes\s+sense|sure\s+thing|good\s+(?:point|call|idea)|thx|totally|alright|roger|agreed|"
     r"of\s+course|for\s+sure|re\s+[\w-]+)\s*[,:!.\-\u2013\u2014]+\s*)"
-    r"|(?:@[\w.-]+(?![\w.-])(?!\s*(?:'ll|will|wil|is\s+going|gonna|can)\b)|ok(?:ay)?|k|fyi|btw|also|"
+    r"|(?:@[\w.-]+(?![\w.-])(?!\s*(?:'ll|will|wil|is\s+going|gonna|can)\b|\s*(?:\+|&|and)\s*(?:me|i)\b)"
+    r"|ok(?:ay)?|k|fyi|btw|also|"
     r"and|so|fwiw|ps|heads\s+up)(?:\s*[,:!.\-]+\s*|\s+)"
     # "in the meeting their CTO agreed ...": where it was said, not who said it
     r"|(?:in|on|during|after)\s+(?:the|our|today's|this|that)\s+(?:call|meeting|demo|sync|convo|"
@@ -741,9 +745,28 @@ COLON_SPEAKER = re.compile(
     + rf"|(?-i:(?!{NAME_STOP}\b|(?:Recap|Update|Note|Notes|Summary|Action|Next|Status|FYI|Fyi|"
     r"Heads|Re|Me|Us|Quote|Quoting|Agenda|Outcome|Decision|Ask|Asks|TLDR|TL)\b)"
     r"[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,2})"
-    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?)\s*:\s*$",
+    r"(?:\s+(?:from|at|@)\s+(?-i:[A-Z])[\w&.-]*)?)"
+    # "From Anna's email:", "quoting their GC from the thread:"
+    r"(?:'s\s+(?:email|e-mail|note|message|reply|mail|text))?"
+    r"(?:\s+(?:from|in|on)\s+the\s+(?:thread|email|call|chat|doc))?\s*:\s*$",
     IGNORE,
 )
+# Said after a promise, a new date replaces its own: "I'll send it Thursday — scratch that, Wednesday".
+CORRECTION = re.compile(
+    r"(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\s*[,:;\u2014\u2013-]?\s*"
+    r"(?P<due>[^,;.!?]{2,30}?)\s*[.!]*$",
+    IGNORE,
+)
+# Cheap gate for shorthand without a verb of promise ("sow to them by eow"): a due word.
+SHORTHAND_GATE = (
+    "tmrw", "tomorrow", "today", "tonight", "eod", "eow", "eom", "cob", "mon", "tue", "wed", "thu", "fri",
+    "week", "month", " by ", "noon", "eta", "due", "\u2192", "->",
+)  # fmt: skip
+# ... and one of the shapes it takes; both are needed before the full reading is tried.
+SHORTHAND_MARKS = (
+    " to ", " from ", " out", "\u2192", "->", " on me", " on us", " on them", "eta", "\n-", "\n\u2022", "\n*",
+    "- ", "\u2022 ",
+)  # fmt: skip
 # An action item: "Acme to send redlines by Fri", "me to send the revised SOW by Monday",
 # "AI: their IT team to whitelist our IPs" (said at the start of a clause or a list item).
 ACTION_ITEM = re.compile(

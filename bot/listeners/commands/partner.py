@@ -26,21 +26,26 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
         ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, logger: Any,
         context: BoltContext,
     ) -> None:
+        actor = services.actor(workspace_of(context), command["channel_id"], command["user_id"])
         trigger = command.get("trigger_id")
-        if trigger and not services.recent_events.first_time(f"command:{trigger}"):
+        receipts = services.receipts
+        if trigger and receipts is not None and not receipts.first(actor.scope, str(trigger)):
             # The same invocation again (each gets its own trigger id): a redelivery or a
-            # replay of a captured request. It was answered the first time; nothing twice.
+            # replay of a captured request, even after a restart. Answered the first time.
             ack()
             return
-        actor = services.actor(workspace_of(context), command["channel_id"], command["user_id"])
         posts: list[Message] = []
         files: list[FileUpload] = []
         try:
             parsed = parse_command(command.get("text", ""))
-            if services.plans is not None and services.directory.is_partner(actor.scope.workspace,
-                                                         actor.scope.channel_id, actor.user):
-                # A Slack Connect partner sees the mutual plan, never our private items or coaching.
-                outcome = services.plans.for_partner(actor, parsed)
+            directory, workspace = services.directory, actor.scope.workspace
+            # Asked first: when Slack answers the next look-up, they're whoever it says.
+            vouched = not directory.is_unvouched(workspace, actor.user)
+            if services.plans is not None and directory.is_partner(workspace, actor.scope.channel_id,
+                                                                   actor.user):
+                # A Slack Connect partner sees the mutual plan, never our private items or
+                # coaching; so does anyone Slack can't say is on our team (told why).
+                outcome = services.plans.for_partner(actor, parsed, vouched=vouched)
             else:
                 outcome = services.partner.handle(actor, parsed)
             # Check-ins are planned before the ack, so an acknowledged signature has them.
@@ -56,6 +61,8 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
             reply = rendered(error("internal").reply)
         # The write is durable before this ack: what Slack acknowledges is stored.
         ack(**reply)
+        if trigger and receipts is not None:
+            receipts.tidy(actor.scope)  # after the ack: forgetting old triggers costs a sync
         for message in posts:
             _, failure = post(client, actor.scope.channel_id, message)
             if failure:

@@ -16,6 +16,7 @@ from slack_bolt import App
 from bot.listeners.events.app_home import make_home_handler
 from bot.listeners.events.joined import make_joined_handler
 from bot.listeners.events.message import make_message_handler
+from bot.listeners.events.shared import make_member_left_handler, make_sharing_handler
 from bot.listeners.events.uninstall import make_tokens_revoked_handler, make_uninstalled_handler
 
 if TYPE_CHECKING:
@@ -27,6 +28,9 @@ EVENT_LISTENERS: dict[str, Callable[[Services], Callable[..., Any]]] = {
     "member_joined_channel": make_joined_handler,
     "app_uninstalled": make_uninstalled_handler,
     "tokens_revoked": make_tokens_revoked_handler,
+    "channel_shared": make_sharing_handler,
+    "channel_unshared": make_sharing_handler,
+    "member_left_channel": make_member_left_handler,
 }
 SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(EVENT_LISTENERS)
 
