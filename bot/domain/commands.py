@@ -351,6 +351,10 @@ def parse_command(text: str) -> Command:
         topic = rest.lower() or None
         if topic is not None and topic.split()[0] in PLAN_WORDS:
             topic = "plan"  # the commands of the mutual plan, with what it is
+        elif topic is not None and topic not in SUBCOMMANDS:
+            guesses = suggest_subcommands(topic.split()[0], SUBCOMMANDS)
+            if len(guesses) == 1 and guesses[0] != "help":  # "help giv", "help delete": that one
+                topic = guesses[0]
         return Help(topic=topic)
     if sub in ("give", "get"):
         private = bool(_PRIVATE_MARK.search(rest))

@@ -265,11 +265,11 @@ class DigestService:
         upcoming, more_upcoming = self._upcoming(scope, tz)
         first, last = local_date(data.start, tz), local_date(data.end - timedelta(seconds=1), tz)
         items = self.ledger.channel_items(scope)
-        nudge = self.coach.judge(scope, items, data.today,
-                                 partner_reads=self.ledger.externally_shared(scope))
+        partner_reads = self.ledger.externally_shared(scope)
+        nudge = self.coach.judge(scope, items, data.today, partner_reads=partner_reads)
         # The plan's numbers as its page counts them: the same items, on the channel's date.
         plan = {"view": plan_view(items, local_date(self.clock.now(), self.zones.channel(scope))),
-                "linked": self.plan_linked(scope)}
+                "linked": self.plan_linked(scope), "partner_reads": partner_reads}
         return Message("digest", digest_context(
             data, tz, first, last, upcoming, more_upcoming, next_digest, nudge, plan))
 

@@ -53,10 +53,11 @@ def home_message(
         mine = [c for c in channel_items if c.is_open and c.owner == user]
         items.extend(HomeItem(scope.channel_id, c) for c in mine)
         involved = any(c.owner == user or c.created_by == user for c in channel_items)
+        counted: tuple[Balance, PlanView] | None = None  # once per channel, for its deals
         for deal in deals.all(scope):
             if involved or deal.updated_by == user:
-                touched.append(HomeDeal(scope.channel_id, deal, balance(channel_items, today),
-                                        plan_view(channel_items, today)))
+                counted = counted or (balance(channel_items, today), plan_view(channel_items, today))
+                touched.append(HomeDeal(scope.channel_id, deal, *counted))
     items.sort(key=lambda h: sort_key(h.item, today))
     touched.sort(key=lambda d: d.deal.updated_at, reverse=True)
     return Message(

@@ -70,16 +70,19 @@ def _is_ours(user_id: str) -> bool:
          "send us the signed SOW", "Friday"),
         ("Lakeview Analytics will sign the order form tomorrow", "get", "sign the order form", "tomorrow"),
         # shorthand: a thing to them, from them, out, on someone, an ETA, an arrow
-        ("case study to their CMO by Thurs", "give", "send case study to their CMO", "Thurs"),
-        ("signed NDA back from their legal by Friday", "get", "send signed NDA from their legal", "Friday"),
-        ("renewal quote out by tmrw", "give", "send renewal quote", "tmrw"),
+        ("case study to their CMO by Thurs", "give", "case study to their CMO", "Thurs"),
+        ("signed NDA back from their legal by Friday", "get", "signed NDA back from their legal", "Friday"),
+        ("renewal quote out by tmrw", "give", "renewal quote", "tmrw"),
         ("SSO guide is on me, ETA Thursday", "give", "SSO guide", "Thursday"),
         ("data sample is on them, due Wed", "get", "data sample", "Wed"),
         ("ETA for the pilot report to Hooli: Friday", "give", "the pilot report to Hooli", "Friday"),
         ("their security review ETA is next Tuesday", "get", "security review", "next Tuesday"),
-        ("pen test letter \u2192 Hooli by Wed", "give", "send pen test letter to Hooli", "Wed"),
+        ("pen test letter \u2192 Hooli by Wed", "give", "pen test letter \u2192 Hooli", "Wed"),
         ("their CFO \u2192 budget approval by Friday", "get", "budget approval", "Friday"),
         ("me -> sandbox creds for Hooli tmrw", "give", "sandbox creds for Hooli", "tmrw"),
+        # a link's label is the thing; the address is not content
+        ("<https://docs.example.com/x|pilot plan> to their admins by Thursday", "give",
+         "pilot plan to their admins", "Thursday"),
         # list items: a heading gives the side, or the owner comes first
         ("*Their next steps*\n- send the signed DPA by Thursday\n- pick a go-live date", "get",
          "send the signed DPA", "Thursday"),
@@ -149,6 +152,10 @@ def test_round6_readings(text: str, side: str, what: str, due: str | None) -> No
         "our partner will handle renewals going forward",
         "our competitor Acmeo will demo to them on Friday",
         "I'll loop in <@U07ANA> on this thread",
+        # markup is no thing to deliver
+        "<!channel> to them by Friday",
+        "<@U07ANA> to them by Friday",
+        "\u2192 Hooli by Friday",
     ],
 )
 def test_round6_look_alikes_stay_quiet(text: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.commands import AddItem, Share, ShowPlan, UsageError, parse_command
+from bot.domain.commands import AddItem, Help, Share, ShowPlan, UsageError, parse_command
 
 
 @pytest.mark.parametrize("typed", ["plan", "Plan please", "mutual plan", "show the plan", "PLAN",
@@ -91,3 +91,12 @@ def test_a_guessed_word_offers_the_whole_command_to_type(typed, meant):
     with pytest.raises(UsageError) as raised:
         parse_command(typed)
     assert raised.value.refusal.key == "unknown_command" and raised.value.refusal.facts["meant"] == meant
+
+
+@pytest.mark.parametrize(("typed", "topic"), [
+    ("help giv", "give"), ("help delete", "drop"), ("help confirm", "plan"), ("help give", "give"),
+    ("help pricing", "pricing"),  # nothing close: help says there's no such command
+    ("help add", "add"),  # a give or a get: no one entry to show
+])
+def test_help_on_a_slip_or_a_word_people_use_shows_the_subcommand_meant(typed, topic):
+    assert parse_command(typed) == Help(topic=topic)

@@ -84,3 +84,9 @@ def test_a_guessed_word_is_answered_with_the_whole_command_which_then_works(slac
     assert ledger(bot) == []
     suggested = answer.split("type `/partner ", 1)[1].split("`", 1)[0]
     assert "Logged *#1*" in reply_text(slack.command(suggested, user=ALICE, channel=DEAL))
+
+
+def test_help_on_a_mistyped_command_shows_that_command(slack):
+    # Was "There's no `giv` command; here is everything": all eighteen entries.
+    answer = reply_text(slack.command("help giv", user=ALICE, channel=DEAL))
+    assert "*give* — " in answer and "*get* — " not in answer and "There's no" not in answer

@@ -309,3 +309,43 @@ def test_the_page_tells_a_first_time_partner_what_it_is_and_what_to_do(slack, bo
         requests.post(f"{link}/confirm/{number}", data={"csrf": csrf}, allow_redirects=False, timeout=10)
     page = requests.get(link, timeout=10).text
     assert "What each side has committed to, and by when.</p>" in page  # nothing left to ask of them
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("plan add a review by Dec 9", "our team logs the plan"),  # was: type `/partner give …`
+    ("gvie a discount", "our team logs the plan"),  # was: type `/partner give a discount`
+    ("delete 2", "that is our team's command"),  # was: type `/partner drop 2`
+    ("share now", "that is our team's command"),
+])
+def test_a_partners_slip_is_answered_with_what_they_can_do_not_our_commands(
+        slack, bot, shared_channel, typed, says):
+    answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
+    assert says in answer and "`/partner confirm 3`" in answer
+    assert "`/partner give" not in answer and "`/partner drop" not in answer and "Usage:" not in answer
+    bot.wait_idle()
+    assert len(items(bot, SHARED)) == 4
+
+
+def test_a_partners_slip_on_their_own_commands_still_gets_the_usage(slack, shared_channel):
+    answer = reply_text(slack.command("done two", user=DANA, channel=SHARED))
+    assert "isn't a commitment id" in answer and "Usage: `/partner done" in answer
+
+
+def test_the_longest_plan_page_is_a_message_slack_takes(slack, bot, emulator, shared_channel):
+    from bot.emulator.block_kit import message_problems
+
+    for n in range(12):  # the longest texts, each character one that escaping lengthens
+        slack.command(f"give {n}" + "<&>" * 99 + " by Friday", user=ALICE, channel=SHARED)
+        slack.command(f"get {n}" + "<&>" * 99 + " by Friday", user=ALICE, channel=SHARED)
+    for user in (ALICE, DANA):
+        body = reply(slack.command("plan", user=user, channel=SHARED))
+        assert message_problems(body) is None and len(body["blocks"]) <= 50
+
+
+def test_the_digest_in_a_channel_the_partner_reads_speaks_to_both_sides(slack, bot, emulator, shared_channel):
+    slack.command("digest now", user=ALICE, channel=SHARED)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(SHARED) if "Weekly partnership digest" in all_text(m)]
+    text = all_text(digest)
+    assert PLAN_LINE.search(text).groups() == ("3", "0", "0", "2")  # the private item isn't counted
+    assert "`/partner plan` shows it, to both sides." in text and "`/partner share`" not in text

@@ -53,8 +53,8 @@ def test_shorthand_lists_forwards_and_stated_expectations_are_offered_and_logged
         emulator.wait_for(lambda calls, n=n: len(emulator.responses()) >= n)
     logged = {(i.side, i.what, str(i.due_on)) for i in items(bot)}
     assert logged == {
-        ("give", "send sow to them", "2026-11-27"),  # end of this week
-        ("give", "send pen test letter to Hooli", "2026-11-25"),
+        ("give", "sow to them", "2026-11-27"),  # end of this week
+        ("give", "pen test letter \u2192 Hooli", "2026-11-25"),
         ("get", "confirm the headcount", "2026-11-25"),
         ("get", "wire the deposit", "2026-11-27"),
         ("get", "have the MSA countersigned", "2026-11-26"),
@@ -74,7 +74,7 @@ def test_auto_mode_logs_shorthand_once_across_a_retried_delivery(slack, bot, emu
     assert len(emulator.calls_to("chat.postMessage")) == 1
     [item] = items(bot)
     assert (item.side, item.what, str(item.due_on)) == (
-        "get", "send signed NDA from their legal", "2026-11-27"
+        "get", "signed NDA back from their legal", "2026-11-27"
     )
 
 

@@ -582,11 +582,21 @@ def test_a_refusal_says_why_in_response_metadata(client):
 
 
 def test_limits_themselves_are_accepted(emu, client):
-    client.chat_postMessage(channel="C_DEAL", text="x" * 40_000, blocks=[section("y" * 3000)] * 50)
+    client.chat_postMessage(channel="C_DEAL", text="x" * 40_000, blocks=[section("y")] * 50)
+    # A section's 3,000 at most, and as much as a message's blocks hold together: their text
+    # plus 125 a block within 12,000 (msg_blocks_too_long, bot/emulator/block_kit_structure.py).
+    client.chat_postMessage(channel="C_DEAL", text="x", blocks=[section("y" * 3000)] * 3
+                            + [section("z" * (3000 - 500))])
     client.chat_postMessage(channel="C_DEAL", text="x", blocks=[
         {"type": "actions", "elements": [button("a"), button("b")]},
         {"type": "actions", "elements": [button("c")]}])
-    assert len(emu.messages()) == 2
+    assert len(emu.messages()) == 3
+
+
+def test_blocks_heavier_together_than_slack_takes_are_refused(emu, client):
+    assert slack_error(client.chat_postMessage, channel="C_DEAL", text="x",
+                       blocks=[section("y" * 3000)] * 4) == "msg_blocks_too_long"
+    assert emu.messages() == []
 
 
 def test_an_action_id_is_unique_across_the_whole_message(emu, client):

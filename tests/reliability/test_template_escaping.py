@@ -83,7 +83,8 @@ def digest(text: str) -> dict[str, Any]:
     upcoming = [{"deal": text, "days": 30, "when": "Mon 7 Dec, 10:00"}]
     return digest_context(data, "America/New_York", TODAY - timedelta(days=7), TODAY, upcoming, 2,
                           "Mon 30 Nov, 09:00", coach(text)["nudge"],
-                          {"view": plan_view(items(text), TODAY), "linked": False})
+                          {"view": plan_view(items(text), TODAY), "linked": False,
+                           "partner_reads": False})
 
 
 def checkin(text: str) -> dict[str, Any]:

@@ -882,6 +882,7 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         return None
     # Most commitments start the sentence; only look for later clauses when that fails.
     m = COMMIT.match(s)
+    modal = m is not None
     if m is not None:
         found = _from_commit_match(s, m, is_ours)
         if found is not None:
@@ -890,6 +891,7 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
     for pos in starts[1:]:
         m = COMMIT.match(s, pos)
         if m is not None:
+            modal = True
             found = _from_commit_match(s, m, is_ours)
             if found is not None:
                 return found
@@ -907,7 +909,9 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         found = _from_progressive(s, starts)
         if found is not None:
             return found
-    return _from_shorthand(s, starts, is_ours)
+    # A sentence with a modal that was not a promise ("we won't send it to them by Friday") is
+    # no shorthand either; only sentences without one are read as such.
+    return None if modal else _from_shorthand(s, starts, is_ours)
 
 
 def _from_shorthand(
@@ -1046,7 +1050,7 @@ def detect_commitment(
         if found is not None and not (found.side == "get" and _doubted(said, sentence)):
             if k + 1 < len(parts) and _has_any(_padded(" ".join(parts[k + 1 :])), RETRACT_KEYS):
                 return None  # taken back in the same message: "... jk, Sam is sending it"
-            return _corrected(found, sentence)
+            return _corrected(found, sentence) if _MAY_CORRECT.search(low) else found
     if "\n" in text:
         found = _from_list(text, is_ours)
         if found is not None and not (found.side == "get" and _doubted(said, text)):
@@ -1056,11 +1060,6 @@ def detect_commitment(
 
 def _corrected(found: Detection, sentence: str) -> Detection:
     """"I'll send it Thursday — scratch that, Wednesday": the date said last is the one."""
-    low = sentence.lower()
-    if "scratch" not in low and "wait" not in low and "make" not in low and "correction" not in low and (
-        "i mean" not in low
-    ):
-        return found
     m = CORRECTION.search(sentence)
     if m is None:
         return found
@@ -1072,6 +1071,7 @@ def _corrected(found: Detection, sentence: str) -> Detection:
     return replace(found, what=what or found.what, due_text=due.group("due").strip())
 
 
+_MAY_CORRECT = re.compile(r"scratch|wait|make th|make it|correction|i mean")
 _CORRECTION_IN_WHAT = re.compile(
     r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\b",
     IGNORE,

@@ -54,8 +54,12 @@ _DAY_OR_MONTH = (
     r"jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
     r"nov(?:ember)?|dec(?:ember)?|eod|eow|eom|cob|q[1-4])"
 )
+# The second word of "their <role> <role>" is never a date or its preposition ("their legal by Friday").
+_NOT_DATE = (
+    r"(?!(?:by|before|on|until|till|in|within|tmrw|tomorrow|today|tonight|eod|eow|eom|cob|next|this)\b)"
+)
 _RECIPIENT = (
-    r"(?:them|him|her|their\s+[\w-]+(?:\s+[\w-]+)?|the\s+(?:customer|client|buyer|prospect|partner)"
+    rf"(?:them|him|her|their\s+[\w-]+(?:\s+{_NOT_DATE}[\w-]+)?|the\s+(?:customer|client|buyer|prospect|partner)"
     r"|@[\w.-]+"
     rf"|(?-i:(?!{NAME_STOP}\b)(?!(?i:{_DAY_OR_MONTH})\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}}))"
 )
@@ -69,7 +73,7 @@ TERSE_TO = re.compile(
 )
 # "redlined DPA back from their counsel by Wednesday", "po from their side tmrw"
 TERSE_FROM = re.compile(
-    rf"^{_THING}\s+(?:back\s+)?from\s+(?P<whom>them|their\s+(?:side|end|[\w-]+)(?:\s+[\w-]+)?"
+    rf"^{_THING}\s+(?:back\s+)?from\s+(?P<whom>them|their\s+(?:side|end|[\w-]+)(?:\s+{_NOT_DATE}[\w-]+)?"
     rf"|the\s+(?:[\w-]+\s+)?{THEIR_ROLE}"
     rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+(?-i:{COMPANY_TEAM}))?))(?P<rest>(?:[\s,;:]|$).*)$",
     IGNORE,
@@ -112,15 +116,19 @@ _AHEAD = re.compile(
 )
 
 
+_FUNCTION_WORDS = frozenset(
+    "the a an our their my your his her its this that these those to of for and or".split()
+)
 _ACK_AFTER = re.compile(
-    r"\s*[,;\u2014\u2013-]+\s*(?:on\s+it|will\s+do|can\s+do|np|ok|on\s+my\s+list)\s*$", IGNORE
+    r"(?:\s*[,;\u2014\u2013-]+\s*(?:on\s+it|will\s+do|can\s+do|np|ok|on\s+my\s+list)|\s+for\s+sure)\s*$",
+    IGNORE,
 )
 
 
 def _thing_ok(thing: str) -> bool:
     words = thing.lower().split()
-    if not words or words[0] in _IMPERATIVES:
-        return False
+    if not words or words[0] in _IMPERATIVES or all(word in _FUNCTION_WORDS for word in words):
+        return False  # "the to their Friday" names nothing
     if any(word in _NOT_IN_THING for word in words):
         return False
     return not (len(words) > 1 and words[-1].endswith("ed"))  # "Meeting moved", "PO signed"
@@ -138,7 +146,7 @@ def terse(sentence: str, is_ours: Callable[[str], bool] | None) -> Shorthand | N
     sentence = _ACK_AFTER.sub("", sentence)  # "sow to them by eow, on it": the "on it" is no part of it
     m = TERSE_TO.match(sentence)
     if m is not None and _thing_ok(m.group("thing")) and not _ours_mention(m.group("whom"), is_ours):
-        return Shorthand("give", f"send {m.group('thing')} to {m.group('whom')}{m.group('rest')}", None)
+        return Shorthand("give", sentence[: m.end("whom")] + m.group("rest"), None)
     m = TERSE_FROM.match(sentence)
     if (
         m is not None
@@ -149,11 +157,11 @@ def terse(sentence: str, is_ours: Callable[[str], bool] | None) -> Shorthand | N
         whom = m.group("whom")
         if re.match(r"(?:me|us|our)\b", whom, IGNORE):
             return None
-        return Shorthand("get", f"send {m.group('thing')} from {whom}{m.group('rest')}", whom)
+        return Shorthand("get", sentence[: m.end("whom")] + m.group("rest"), whom)
     m = TERSE_OUT.match(sentence)
     # not "Sam out Friday": a person away
     if m is not None and _thing_ok(m.group("thing")) and not re.fullmatch(r"[A-Z][a-z]+", m.group("thing")):
-        return Shorthand("give", f"send {m.group('thing')}{m.group('rest')}", None)
+        return Shorthand("give", m.group("thing") + m.group("rest"), None)
     m = ON_WHOM.match(sentence)
     if m is not None and _thing_ok(m.group("thing")):
         who = m.group("who").lower()
@@ -193,9 +201,8 @@ def arrow(sentence: str, is_ours: Callable[[str], bool] | None) -> Shorthand | N
         return Shorthand("get", right, left)
     if not _thing_ok(left):
         return None
-    if re.match(r"(?:us|me|our)\b", right, IGNORE):
-        return Shorthand("get", f"send {left} to {right}", None)
-    return Shorthand("give", f"send {left} to {right}", None)
+    side = "get" if re.match(r"(?:us|me|our)\b", right, IGNORE) else "give"
+    return Shorthand(side, f"{left} \u2192 {right}", None)
 
 
 # --------------------------------------------------------------------------------------

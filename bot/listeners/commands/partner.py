@@ -11,12 +11,16 @@ from slack_sdk import WebClient
 from bot import metrics
 from bot.domain.commands import UsageError, parse_command
 from bot.listeners.payload import workspace_of
-from bot.services.outcome import FileUpload, Message, error, refuse
+from bot.services.outcome import FileUpload, Message, Outcome, error, refuse
 from bot.slack.files import upload_files
 from bot.slack.poster import post, rendered
 
 if TYPE_CHECKING:
     from bot.container import Services
+    from bot.services.partner_command import Actor
+
+# What a partner may use (bot.services.plans.for_partner); None: a word with no guess at all.
+PARTNER_SUBCOMMANDS = (None, "list", "done", "plan", "help")
 
 
 def make_partner_handler(services: Services) -> Callable[..., None]:
@@ -54,7 +58,7 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
             reply = rendered(outcome.reply) if outcome.reply else {}
             posts, files = outcome.posts, outcome.files
         except UsageError as exc:
-            reply = rendered(refuse(exc.refusal, exc.subcommand).reply)
+            reply = rendered(_usage_refusal(services, actor, exc).reply)
         except Exception:
             logger.exception("/partner failed in %s", command.get("channel_id"))
             metrics.current().listener_error("command")
@@ -72,3 +76,13 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
             respond(**rendered(Message("plan_export_failed", {"error": failure})))
 
     return handle_partner
+
+
+def _usage_refusal(services: Services, actor: Actor, exc: UsageError) -> Outcome:
+    """The answer to a command that didn't parse; a partner is told what they can do instead
+    of the shape of a command of ours ("type `/partner give …`" to someone who may not give)."""
+    adds = exc.subcommand in ("give", "get") or exc.refusal.key == "plan_add_side"
+    if ((adds or exc.subcommand not in PARTNER_SUBCOMMANDS) and services.plans is not None
+            and services.directory.is_partner(actor.scope.workspace, actor.scope.channel_id, actor.user)):
+        return error("partner_cannot_log" if adds else "partner_commands_only")
+    return refuse(exc.refusal, exc.subcommand)
