@@ -306,7 +306,7 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
         return _with_repeat(history, Nudge(OUR_LATE, {
             **base, "days": ours.oldest_due_days, "due_on": ours.oldest_due.due_on,
             **_item_facts("item", ours.oldest_due)}))
-    broken = _broken_news(history, ours, base)
+    broken = _broken_news(history, ours, OWN_BROKEN, base)
     if broken is not None:
         return broken
     if _lost(history):
@@ -344,45 +344,27 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     return None
 
 
-def _broken_news(history: ChannelHistory, ours: SideRecord, base: dict[str, Any]) -> Nudge | None:
-    """Promises of ours dropped after their due date this week and not yet owned: one nudge
-    naming the latest, once (a broken promise is news, not a state that lasts)."""
-    latest = ours.last_broken
+def _broken_news(history: ChannelHistory, record: SideRecord, tip: str, base: dict[str, Any]) -> Nudge | None:
+    """Promises of one side (``record``'s) dropped after their due date this week and not yet
+    answered with ``tip``: one nudge naming the latest, once (a broken promise is news, not a
+    state that lasts). Ours are owned (:data:`OWN_BROKEN`); theirs get one polite follow-up
+    (:data:`THEIR_BROKEN`: does it still matter, what would work instead) while their
+    silence keeps counting (see :func:`_stall_days`)."""
+    latest = record.last_broken
     if latest is None or latest.closed_at is None or latest.closed_at > history.now:
         return None
     if _days(latest.closed_at, history.now) >= BROKEN_NEWS_DAYS:
         return None
-    owned = _last_given(history, OWN_BROKEN)
-    if owned is not None and owned >= latest.closed_at:
+    answered = _last_given(history, tip)
+    if answered is not None and answered >= latest.closed_at:
         return None
-    unowned = sum(1 for c in history.items if c.status == "dropped" and c.side == "give" and c.is_broken
-                  and c.closed_at is not None
-                  and c.closed_at <= history.now and _days(c.closed_at, history.now) < BROKEN_NEWS_DAYS
-                  and (owned is None or c.closed_at > owned))
-    return Nudge(OWN_BROKEN, {**base, **_item_facts("item", latest), "due_on": latest.due_on,
-                              "dropped_on": latest.closed_day, "broken_now": unowned,
-                              "late_days": (latest.closed_day - latest.due_on).days})  # type: ignore[operator]
-
-
-def _their_broken_news(history: ChannelHistory, theirs: SideRecord, base: dict[str, Any]) -> Nudge | None:
-    """Promises of theirs dropped after their due date this week, not by agreement and not yet
-    followed up: one polite follow-up naming the latest (does it still matter, what would work
-    instead), once. Their silence keeps counting meanwhile (see :func:`_stall_days`)."""
-    latest = theirs.last_broken
-    if latest is None or latest.closed_at is None or latest.closed_at > history.now:
-        return None
-    if _days(latest.closed_at, history.now) >= BROKEN_NEWS_DAYS:
-        return None
-    followed = _last_given(history, THEIR_BROKEN)
-    if followed is not None and followed >= latest.closed_at:
-        return None
-    fresh = sum(1 for c in history.items if c.status == "dropped" and c.side == "get" and c.is_broken
-                and c.closed_at is not None
-                and c.closed_at <= history.now and _days(c.closed_at, history.now) < BROKEN_NEWS_DAYS
-                and (followed is None or c.closed_at > followed))
-    return Nudge(THEIR_BROKEN, {**base, **_item_facts("item", latest), "due_on": latest.due_on,
-                                "dropped_on": latest.closed_day, "broken_now": fresh,
-                                "late_days": (latest.closed_day - latest.due_on).days})  # type: ignore[operator]
+    unanswered = sum(1 for c in history.items if c.status == "dropped" and c.side == latest.side
+                     and c.is_broken and c.closed_at is not None
+                     and c.closed_at <= history.now and _days(c.closed_at, history.now) < BROKEN_NEWS_DAYS
+                     and (answered is None or c.closed_at > answered))
+    return Nudge(tip, {**base, **_item_facts("item", latest), "due_on": latest.due_on,
+                       "dropped_on": latest.closed_day, "broken_now": unanswered,
+                       "late_days": (latest.closed_day - latest.due_on).days})  # type: ignore[operator]
 
 
 def _brave_since_their_last_kept(history: ChannelHistory, theirs: SideRecord) -> datetime | None:
@@ -549,7 +531,7 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
                        base: dict[str, Any]) -> list[Nudge]:
     found: list[Nudge] = []
     # News first: a promise of theirs we stopped waiting for deserves a word with them, once.
-    their_broken = _their_broken_news(history, theirs, base)
+    their_broken = _broken_news(history, theirs, THEIR_BROKEN, base)
     if their_broken is not None:
         found.append(their_broken)
     # Above the other tips: an expectation they haven't agreed to is one they may not meet.
