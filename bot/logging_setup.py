@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 # Anything that looks like a Slack token, even one we weren't given, or a plan link's secret
 # (bot.web.plan_page never logs a path, and a stray one would still be caught here).
@@ -33,24 +32,6 @@ class RedactSecrets(logging.Filter):
         record.msg, record.args = self.redact(message), ()
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
-        return True
-
-
-class AtMostEvery(logging.Filter):
-    """Lets one record through every ``seconds``; drops the others."""
-
-    def __init__(self, seconds: float, monotonic: Callable[[], float] = time.monotonic) -> None:
-        super().__init__()
-        self._seconds = seconds
-        self._now = monotonic
-        self._next = float("-inf")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """True for the first record of each interval."""
-        now = self._now()
-        if now < self._next:
-            return False
-        self._next = now + self._seconds
         return True
 
 

@@ -20,7 +20,6 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import metrics
 from bot.config import HttpLimits
-from bot.logging_setup import AtMostEvery
 from bot.slack.bolt_request import bolt_request, dispatch
 from bot.slack.request_shape import inspect
 from bot.web.head import without_head_bodies
@@ -257,6 +256,24 @@ def serve_http(
     _close_slow_requests(server, limits.request_timeout)
     _thin_queue_warnings()
     return server
+
+
+class AtMostEvery(logging.Filter):
+    """Lets one record through every ``seconds``; drops the others."""
+
+    def __init__(self, seconds: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self._seconds = seconds
+        self._now = monotonic
+        self._next = float("-inf")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """True for the first record of each interval."""
+        now = self._now()
+        if now < self._next:
+            return False
+        self._next = now + self._seconds
+        return True
 
 
 def _thin_queue_warnings() -> None:

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from bot.logging_setup import AtMostEvery
+from bot.server import AtMostEvery
 from bot.store import Scope, TinyDBStore
 from tests.conftest import ALICE, DEAL
 from tests.e2e.serve_process import BOT_TOKEN, ServeProcess, serve_env, unused_port
@@ -131,7 +131,7 @@ def test_forty_concurrent_commands_are_all_stored(serve, tmp_path):
     assert all(r.status_code == 200 for r in responses)
     proc.terminate()
     # 40 at once on 8 threads: waitress said so for each request that had to wait, from
-    # under its task queue's lock (bot.server._thin_queue_warnings); once a minute is enough.
+    # under its task queue's lock (bot.server.AtMostEvery); once a minute is enough.
     assert proc.output().count("Task queue depth") <= 1
     store = TinyDBStore(tmp_path / "db.json")
     stored = {d["what"] for d in store.find(Scope("T0001", DEAL), "commitment")}
