@@ -44,8 +44,6 @@ OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 SIDE_REQUESTS = 2
 #: What a CRM or a browser turned away while those are taken is told to wait.
 SIDE_RETRY_AFTER_SECONDS = 10
-#: waitress's "Task queue depth is N" warning is let through at most this often.
-QUEUE_WARNING_SECONDS = 60.0
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -254,37 +252,7 @@ def serve_http(
         asyncore_use_poll=True,
     )
     _close_slow_requests(server, limits.request_timeout)
-    _thin_queue_warnings()
     return server
-
-
-class AtMostEvery(logging.Filter):
-    """Lets one record through every ``seconds``; drops the others."""
-
-    def __init__(self, seconds: float, monotonic: Callable[[], float] = time.monotonic) -> None:
-        super().__init__()
-        self._seconds = seconds
-        self._now = monotonic
-        self._next = float("-inf")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """True for the first record of each interval."""
-        now = self._now()
-        if now < self._next:
-            return False
-        self._next = now + self._seconds
-        return True
-
-
-def _thin_queue_warnings() -> None:
-    """waitress warns "Task queue depth is N" each time a request finds its 8 threads busy:
-    one request in five in a burst of 10 at once. It writes that line from its event loop
-    while holding its task queue's lock, which every request thread takes to start its next
-    request; a busy process can take milliseconds to get the interpreter lock back after
-    the write, and all of them wait that long. Once a minute still tells the operator."""
-    queue_log = logging.getLogger("waitress.queue")
-    if not any(isinstance(f, AtMostEvery) for f in queue_log.filters):
-        queue_log.addFilter(AtMostEvery(QUEUE_WARNING_SECONDS))
 
 
 def _close_slow_requests(server: Any, timeout: int) -> None:
