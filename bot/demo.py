@@ -337,5 +337,5 @@ def play_demo(color: bool = False, out: Callable[[str], None] = print) -> list[T
                     f"{len(emulator.messages())} channel posts.")
                 out("Next: `partner-coach manifest --url https://YOUR-HOST/slack/events` for your Slack app "
                     "(README: Install it), then `/invite @Partner Coach` in a deal channel "
-                    "(docs/first-steps.md).")
+                    "(five-minute tour: docs/getting-started.md).")
     return story.turns
