@@ -133,6 +133,23 @@ def score_round3(rows: list[Row], now: datetime = NOW) -> Round3Score:
     return s
 
 
+def older_texts(*parts: str) -> set[str]:
+    """The messages (last column, lower-cased) of earlier corpora: a new round copies none."""
+    older = set()
+    for part in parts:
+        for line in (CORPUS / f"commitments_{part}.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+            older.add(line.rpartition("\t")[2].replace("\\n", "\n").lower())
+    return older
+
+
+def assert_floors(rows: list[Row], now: datetime, floors: dict[str, float]) -> None:
+    """Every score of ``rows`` at or above its floor; the mistakes in the message when not."""
+    s = score_round3(rows, now)
+    numbers = (s.precision, s.recall, s.side, s.due, s.what)
+    for name, value in zip(("precision", "recall", "side", "due", "what"), numbers, strict=True):
+        assert value >= floors[name], (name, numbers, "\n".join(s.mistakes))
+
+
 ROWS = load_round3()
 
 

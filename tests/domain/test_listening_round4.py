@@ -14,7 +14,7 @@ import pytest
 from bot.domain.dates import parse_due
 from bot.domain.detector import detect_commitment
 from bot.domain.message_text import flatten_message
-from tests.domain.test_listening_round3 import CORPUS, load_rows, score_round3
+from tests.domain.test_listening_round3 import assert_floors, load_rows, older_texts, score_round3
 
 # The clock the due dates were labelled against: Wednesday 10 March 2027, 16:00 UTC.
 NOW = datetime(2027, 3, 10, 16, 0, tzinfo=UTC)
@@ -27,10 +27,7 @@ def test_round4_is_large_varied_and_new() -> None:
     assert len(ROWS) >= 240
     assert labels.count("give") >= 80 and labels.count("get") >= 60 and labels.count("none") >= 100
     assert len({row.text.lower() for row in ROWS}) == len(ROWS), "duplicate sentences"
-    older = set()
-    for part in ("dev", "test", "fresh", "round3"):
-        for line in (CORPUS / f"commitments_{part}.tsv").read_text(encoding="utf-8").splitlines()[1:]:
-            older.add(line.rpartition("\t")[2].replace("\\n", "\n").lower())
+    older = older_texts("dev", "test", "fresh", "round3")
     assert not [row.text for row in ROWS if row.text.lower() in older], "copied from an older corpus"
     assert all(row.label in ("give", "get", "none") for row in ROWS)
     assert all(row.due is None and row.what is None for row in ROWS if row.label == "none")
@@ -39,11 +36,7 @@ def test_round4_is_large_varied_and_new() -> None:
 
 
 def test_round4_meets_its_floors() -> None:
-    s = score_round3(ROWS, NOW)
-    report = "\n".join(s.mistakes)
-    numbers = (s.precision, s.recall, s.side, s.due, s.what)
-    for name, value in zip(("precision", "recall", "side", "due", "what"), numbers, strict=True):
-        assert value >= FLOORS[name], (name, numbers, report)
+    assert_floors(ROWS, NOW, FLOORS)
 
 
 def _is_ours(user_id: str) -> bool:
