@@ -20,39 +20,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.listening_round4 import print_sittings  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
     """Print the scores; exit status 0 (a measurement, not a gate)."""
-    sys.path.insert(0, str(ROOT))
-    from bench.listening_round4 import print_round
-    from tests.domain.test_listening_round3 import score_round3
-    from tests.domain.test_listening_round5 import NOW, ROWS, SITTING_A
-
-    for name, rows in (("5a", ROWS[:SITTING_A]), ("5b", ROWS[SITTING_A:])):
-        part = score_round3(rows, NOW)
-        print(f"round {name} n={len(rows)}  precision {part.precision:.3f}  recall {part.recall:.3f}  "
-              f"side {part.side:.3f}  due {part.due:.3f}  what {part.what:.3f}")
-    print_round("round 5", ROWS, NOW, errors="--errors" in argv)
-    if "--older" in argv:
-        _older()
-    return 0
-
-
-def _older() -> None:
-    from bench.listening_scores import report
-    from tests.domain.test_listening_round3 import NOW as NOW3
-    from tests.domain.test_listening_round3 import ROWS as ROWS3
-    from tests.domain.test_listening_round3 import score_round3
-    from tests.domain.test_listening_round4 import NOW as NOW4
-    from tests.domain.test_listening_round4 import ROWS as ROWS4
-
-    for name, rows, now in (("round 3", ROWS3, NOW3), ("round 4", ROWS4, NOW4)):
-        s = score_round3(rows, now)
-        print(f"{name} n={len(rows)}  precision {s.precision:.3f}  recall {s.recall:.3f}  "
-              f"side {s.side:.3f}  due {s.due:.3f}  what {s.what:.3f}")
-    report(["dev", "test", "fresh"], False)
+    return print_sittings(5, argv)
 
 
 if __name__ == "__main__":
