@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
 
+from bot.emulator.local_bot import LocalBot
 from tests.calendar.feed_server import FeedServer
-from tests.conftest import ALICE, BOB, CAROL
+from tests.calendar.test_zoom_webhook import SECRET
+from tests.conftest import ALICE, BOB, CAROL, quiet
 
 
 @pytest.fixture
@@ -40,3 +43,15 @@ def outside():
                     "loopback address")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def zoom_bot(team, emulator, clock, tmp_path):
+    """The bot with Zoom's webhook on (``SECRET``), for the team, its post limiter recording
+    its waits (tests/calendar/test_zoom_webhook.py has its own, without the team)."""
+    local = LocalBot(emulator, tmp_path / "db.json", clock)
+    local.settings = dataclasses.replace(local.settings, zoom_webhook_secret=SECRET)
+    local.start()
+    quiet(local)
+    yield local
+    local.stop()

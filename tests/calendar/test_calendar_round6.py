@@ -7,17 +7,15 @@ clock starts Monday 23 November 2026, 15:00 UTC (10:00 in New York, Alice's zone
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.calendar_fetch import FetchPolicy
-from bot.emulator.local_bot import LocalBot
 from bot.store import Scope
 from tests.calendar.scenario_kit import Desk, all_day, debriefs, stamp, vcalendar, vevent, when
-from tests.calendar.test_zoom_webhook import SECRET, ended, send
-from tests.conftest import ALICE, BOB, CAROL, DEAL, quiet
+from tests.calendar.test_zoom_webhook import ended, send
+from tests.conftest import ALICE, BOB, CAROL, DEAL
 from tests.e2e.helpers import action_values, all_text, reply_text
 
 NY = "America/New_York"
@@ -36,16 +34,6 @@ def desk(team, bot, slack, emulator, clock, feeds):
     emulator.add_channel(GLOBEX, "deal-globex", members=[ALICE])
     emulator.add_channel(INITECH, "deal-initech", members=[ALICE])
     return Desk(slack, emulator, clock, feeds, bot.runtime.services.schedule)
-
-
-@pytest.fixture
-def zoom_bot(team, emulator, clock, tmp_path):
-    local = LocalBot(emulator, tmp_path / "db.json", clock)
-    local.settings = dataclasses.replace(local.settings, zoom_webhook_secret=SECRET)
-    local.start()
-    quiet(local)
-    yield local
-    local.stop()
 
 
 @pytest.fixture

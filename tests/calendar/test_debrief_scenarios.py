@@ -3,30 +3,18 @@ debrief form submitted twice, and a channel shared with the partner (Slack Conne
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.emulator.local_bot import LocalBot
 from bot.store import Scope
 from tests.calendar.scenario_kit import Desk, debriefs, vcalendar, vevent
-from tests.calendar.test_zoom_webhook import SECRET, ended, send
-from tests.conftest import ALICE, DEAL, quiet
+from tests.calendar.test_zoom_webhook import ended, send
+from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import action_values, all_text
 
 TUE_UTC = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 SHARED, DANA, PARTNER_TEAM = "C0SHAREDACME", "U0DANA", "T0PARTNER"
-
-
-@pytest.fixture
-def zoom_bot(team, emulator, clock, tmp_path):
-    local = LocalBot(emulator, tmp_path / "db.json", clock)
-    local.settings = dataclasses.replace(local.settings, zoom_webhook_secret=SECRET)
-    local.start()
-    quiet(local)
-    yield local
-    local.stop()
 
 
 @pytest.fixture
