@@ -236,6 +236,8 @@ def serve_http(
     """
     from waitress import create_server
 
+    from bot.web.waitress_channel import SendingThreadChannel
+
     limits = limits or HttpLimits()
     _allow_open_files(limits.connection_limit + 100)
     server = create_server(
@@ -252,6 +254,7 @@ def serve_http(
         asyncore_use_poll=True,
     )
     _close_slow_requests(server, limits.request_timeout)
+    server.channel_class = SendingThreadChannel
     return server
 
 
