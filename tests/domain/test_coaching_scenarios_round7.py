@@ -440,6 +440,31 @@ SCENARIOS = [
              says=("200 of *our* promises have slipped", "and 199 more of ours late")),
 ]
 
+# A second batch, written down after the first fixes and before its own first run.
+SCENARIOS += [
+    Scenario("they delivered eight to our one, and one of theirs is twelve days late: a friendly "
+             "follow-up, never the brave conversation",
+             [give(kept=20), *[get(kept=12 + n) for n in range(8)], get("logo files", due=12)],
+             "follow_up", says=("logo files",), never=("brave", "stopped running both ways")),
+    Scenario("they delivered eight to our one, theirs twenty-five days late after a brave talk: "
+             "still no walk-away",
+             [give(kept=30), *[get(kept=25 + n) for n in range(8)], get("logo files", due=25)],
+             "follow_up", never=("walk away",), given={"brave_conversation": [ago(10)]}),
+    Scenario("a date moved by agreement and then slipped again: late counted from the new date",
+             [give("SOW", made=40, due=2), get(due=-5)], "our_late", says=("2 days overdue",)),
+    Scenario("lost, our promise delivered after the loss but late: owned as late, thanked for patience",
+             [give("final report", due=4, kept=1), get(kept=30)], "celebrate_kept",
+             says=("later than we said",), deal=deal(Stage.LOST, 10), given={"stage_lost": [ago(10)]}),
+    Scenario("they delivered half, then dropped the rest after its date: follow up the rest",
+             [give(kept=10), get("data dump, half", due=5, kept=4), get("data dump, rest", due=5, dropped=1)],
+             "their_broken", says=("rest",)),
+    Scenario("five hundred of theirs delivered and nothing of ours: they gave first, reciprocate",
+             [get(kept=10 + n % 200) for n in range(500)], "asking_without_giving",
+             says=("delivered 500",), never=("Every line here is something we want",)),
+    Scenario("one ask of ours to them, two days late, nothing offered: a follow-up, no more",
+             [get("intro to legal", due=2)], "follow_up", never=("brave",)),
+]
+
 # Posts the partner's people read (a Slack Connect channel).
 PARTNER_READS = [
     Scenario("a shared channel, they gave five and we gave one: thanked, and our turn said warmly",
@@ -461,6 +486,21 @@ PARTNER_READS = [
              says=("2 of *our* promises have slipped",), given={"our_late": [ago(2)]}, repeat=False),
     Scenario("a shared channel, their item thirty days late on a paused deal: not talked about",
              [give(kept=40), get(due=30)], "in_private", never=("overdue by",)),
+]
+# Second batch, expectations first.
+PARTNER_READS += [
+    Scenario("a shared channel, Alice's and Bob's promises both late: owned in the open, plural",
+             [give("deck", due=3), owned(give("answers", due=2), BOB), get()], "our_late",
+             says=("2 of *our* promises have slipped", "Whoever owns them")),
+    Scenario("a shared channel's digest on a paused deal, every date moved out: warm, nothing chased",
+             [give(made=40, due=-50), get(made=40, due=-55)], "on_track", never=("overdue", "late"),
+             benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("a shared channel, a year after signing, one of ours a day late: owned in the open",
+             [give("renewal deck", due=1), get(kept=300)], "our_late", says=("Whoever owns it",),
+             deal=signed_long_ago(400)),
+    Scenario("a shared channel, they delivered 500 and we offered nothing: thanked, no tactics",
+             [get(kept=10 + n % 200) for n in range(500)], "asking_without_giving",
+             says=("Thank you",), never=("want from",)),
 ]
 
 
