@@ -29,7 +29,8 @@ OUR_LATE_AFTER_DAYS = 1
 FOLLOW_UP_AFTER_DAYS = 2
 # Ten days with nothing of theirs moving is a pattern worth naming: the brave conversation.
 BRAVE_AFTER_DAYS = 10
-# We only have standing to raise it once we have delivered something ourselves.
+# We only have standing to raise it once we have delivered something ourselves (and while they
+# haven't delivered far more than we have: see THEIR_WAY_AFTER_KEPT and GAVE_MORE_RATIO).
 BRAVE_MIN_OURS_KEPT = 1
 # Before signature, three weeks of their silence is long enough to question the deal ...
 WALK_AWAY_AFTER_DAYS = 21
@@ -347,12 +348,15 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     leave_after, brave_before, leave_id = (
         (ESCALATE_AFTER_DAYS, BRAVE_BEFORE_ESCALATE_DAYS, ESCALATE) if signed
         else (WALK_AWAY_AFTER_DAYS, BRAVE_BEFORE_WALK_DAYS, WALK_AWAY))
-    if stall >= leave_after and ours.kept >= BRAVE_MIN_OURS_KEPT:
+    # Standing for the brave conversation (and what follows it): we delivered something, and they
+    # haven't delivered far more than we have; otherwise a friendly follow-up is all that's fair.
+    standing = ours.kept >= BRAVE_MIN_OURS_KEPT and not base["they_gave_more"]
+    if stall >= leave_after and standing:
         brave_at = _brave_since_their_last_kept(history, theirs)
         if brave_at is not None and _days(brave_at, history.now) >= brave_before:
             return _with_repeat(history, Nudge(leave_id, {
                 **facts, "brave_on": brave_at.date(), "brave_days": _days(brave_at, history.now)}))
-    if stall >= BRAVE_AFTER_DAYS and ours.kept >= BRAVE_MIN_OURS_KEPT:
+    if stall >= BRAVE_AFTER_DAYS and standing:
         return _with_repeat(history, Nudge(BRAVE_CONVERSATION, facts))
     if theirs.oldest_due is not None and theirs.oldest_due_days >= FOLLOW_UP_AFTER_DAYS:
         return _with_repeat(history, Nudge(FOLLOW_UP, facts), theirs.latest_overdue_due)

@@ -599,3 +599,16 @@ def test_the_wiift_rule_can_fail():
     assert assess(base).id == "wiift"
     assert assess(replace(base, given={"wiift": [ago(14), ago(7)]})).id == "wiift"
     assert assess(replace(base, given={"wiift": [ago(21), ago(14), ago(7)]})).id != "wiift"
+
+
+@pytest.mark.parametrize(("ours_kept", "theirs_kept", "expect"), [
+    (1, 3, "follow_up"),  # three delivered to our one: no standing for the brave conversation
+    (1, 2, "brave_conversation"),  # fewer than three of theirs: the usual ladder
+    (2, 3, "brave_conversation"),  # three, but less than twice ours
+    (2, 4, "follow_up"),  # exactly twice ours
+])
+def test_standing_for_the_brave_conversation_on_both_sides_of_its_edges(ours_kept, theirs_kept, expect):
+    items = [*[give(kept=40 + n) for n in range(ours_kept)], *[get(kept=12 + n) for n in range(theirs_kept)],
+             get("logo files", due=15)]
+    nudge = assess(ChannelHistory(items=items, now=NOW, today=NOW.date()))
+    assert nudge.id == expect, nudge
