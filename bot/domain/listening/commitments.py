@@ -114,6 +114,8 @@ from bot.domain.listening.detector_vocab import (
     WHEN_KEYS,
     WORD_PUNCT,
 )
+from bot.domain.listening.passive import read_passive
+from bot.domain.listening.referents import resolve_it
 from bot.domain.listening.shorthand import (
     ARROW,
     BULLET,
@@ -253,7 +255,11 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
         if m is not None:
             if m.group("prep"):
                 return vp[: m.start()] + vp[m.end() :], m.group("due").strip()
-            if bare is None and not (word[0].isdigit() and CLOCK_ONLY.fullmatch(m.group("due"))):
+            if (bare is None or bare.group("due")[:4].lower() == "over") and not (
+                word[0].isdigit() and CLOCK_ONLY.fullmatch(m.group("due"))
+            ):
+                # "review the SOW over the weekend and send comments Monday": a later day is
+                # the deadline, the weekend only when the work happens
                 bare = m
             continue
         if prep_only is None and word in PREP_WORDS:
@@ -913,9 +919,33 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         found = _from_progressive(s, starts)
         if found is not None:
             return found
+    if " be " in s:
+        found = _from_passive(s, starts)
+        if found is not None:
+            return found
     # A sentence with a modal that was not a promise ("we won't send it to them by Friday") is
     # no shorthand either; only sentences without one are read as such.
     return None if modal else _from_shorthand(s, starts, is_ours)
+
+
+def _from_passive(sentence: str, starts: list[int]) -> Detection | None:
+    """"The contract will be sent by us tomorrow", "the PO will be issued by their
+    procurement on Friday": a passive promise, at the start or after a dash or a colon, and
+    only with a date (see :mod:`bot.domain.listening.passive`)."""
+    for pos in starts:
+        if pos and sentence[:pos].rstrip()[-1:] not in ",:;-\u2013\u2014":
+            continue
+        read = read_passive(sentence[pos:])
+        if read is None:
+            continue
+        padded = _padded(sentence)
+        if _has_any(padded, IF_KEYS) or _has_any(_padded(sentence[:pos]), HEDGE_KEYS):
+            return None  # "it will be shipped Friday if the warehouse cooperates"
+        if read.side == "give" and _internal_only(read.phrase, _padded(read.phrase)):
+            return None
+        found = _finish(read.side, read.phrase, read.who)
+        return found if found is not None and found.due_text is not None else None
+    return None
 
 
 def _from_shorthand(
@@ -1033,10 +1063,13 @@ def detect_commitment(
         found, text = _from_forwarded(text, is_ours)
         if found is not None:
             return found
+    asked = ""  # quoted lines: never a promise of the speaker's, but may name what "it" is
     if ">" in text or "&gt;" in text:
         # A Slack quote ("> I'll send the W-9 tomorrow") repeats someone else's words, often
         # the other side's or a promise being chased; only the speaker's own lines count.
-        text = "\n".join(line for line in text.split("\n") if not QUOTE_LINE.match(line))
+        lines = text.split("\n")
+        asked = "\n".join(QUOTE_LINE.sub("", line) for line in lines if QUOTE_LINE.match(line))
+        text = "\n".join(line for line in lines if not QUOTE_LINE.match(line))
     text = _uncapped(normalise(text))
     parts = sentences(text)
     for k, raw in enumerate(parts):
@@ -1054,12 +1087,25 @@ def detect_commitment(
         if found is not None and not (found.side == "get" and _doubted(said, sentence)):
             if k + 1 < len(parts) and _has_any(_padded(" ".join(parts[k + 1 :])), RETRACT_KEYS):
                 return None  # taken back in the same message: "... jk, Sam is sending it"
-            return _corrected(found, sentence) if _MAY_CORRECT.search(low) else found
+            if _MAY_CORRECT.search(low):
+                found = _corrected(found, sentence)
+            return _with_referent(found, sentence, normalise(asked) + "\n" + "\n".join(parts[:k]))
     if "\n" in text:
         found = _from_list(text, is_ours)
         if found is not None and not (found.side == "get" and _doubted(said, text)):
             return found
     return None
+
+
+def _with_referent(found: Detection, sentence: str, earlier: str) -> Detection:
+    """``found`` with its "it" named from what came before it in the message: ``earlier``
+    (quoted lines and earlier sentences) and the start of ``sentence``."""
+    if " it" not in f" {found.what}":
+        return found
+    key = " ".join(found.what.lower().split()[:2])
+    pos = sentence.lower().find(key)
+    what = resolve_it(found.what, f"{earlier}\n{sentence[:pos] if pos > 0 else ''}")
+    return found if what == found.what else replace(found, what=what)
 
 
 def _corrected(found: Detection, sentence: str) -> Detection:

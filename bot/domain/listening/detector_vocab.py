@@ -39,7 +39,7 @@ ACTION_VERBS = frozenset(
     showcase provision register nominate designate staff socialize socialise fill grab cut
     swing stop pop tailor generate release raise revert knock come roll collect
     countersign notarize notarise apply export request pitch screen-share screenshare
-    act open start switch""".split()
+    act open start switch courier scope""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
 NEEDS_COMPLEMENT = {
@@ -240,7 +240,7 @@ TIME_CORE = (
     rf"q[1-4]|{DAYS}|{MONTHS})"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
     rf"{AT_CLOCK}?"
-    r"|this\s+weekend|\d{4}-\d{2}-\d{2}"
+    r"|(?:this|over\s+the|before\s+the)\s+weekend|the\s+last\s+day\s+of\s+the\s+month|\d{4}-\d{2}-\d{2}"
     rf"|(?:early|mid|late)[\s-]+{MONTHS}"
     r"|tonight|tonite|2nite|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
     rf"year|{DAYS})"
@@ -265,7 +265,7 @@ TIME_CORE = (
     r"one\s+|two\s+|three\s+|a\s+)(?:min|mins|minutes?|hours?|hrs?)|(?:in|within)\s+\d+h\b"
     r"|within\s+(?:the|an|the\s+next)\s+(?:hour|day)|in\s+the\s+next\s+(?:hour|day)"
     r"|(?:in|within)\s+(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|one\s+|two\s+|three\s+|"
-    r"four\s+|five\s+|six\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?|"
+    r"four\s+|five\s+|six\s+|seven\s+|eight\s+|nine\s+|ten\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?|"
     r"fortnights?)"
     r"|in\s+a\s+(?:bit|sec|min(?:ute)?|few)|shortly|asap|right\s+away|(?:right\s+)?now"
     r"|(?:right\s+)?after\s+(?:the|this|our|today's|lunch)(?:\s+[\w']+){0,2}?\s*"
@@ -275,7 +275,7 @@ TIME_CORE = (
 # The preposition is matched separately so "by Friday" reports "Friday" but "in 2 weeks"
 # keeps its "in" (that is how people write the due date back).
 DUE = re.compile(
-    rf"(?:\b(?P<prep>by|before|on|until|till|through|thru|no\s+later\s+than)\s+)?"
+    rf"(?:\b(?P<prep>by|before(?!\s+the\s+weekend)|on|until|till|through|thru|no\s+later\s+than)\s+)?"
     # a zone after the day ("EOD Thursday PT") belongs to the date
     rf"\b(?P<due>{TIME_CORE}(?:\s+(?:{ZONE_WORD})(?![\w/']))?)(?![\w/'])",
     IGNORE,
@@ -287,7 +287,7 @@ SUBJECT_PRONOUNS = frozenset("we i they he she".split())
 COMMA_PRONOUNS = frozenset("we i they he she it that which".split())
 DUE_START = frozenset(
     """by before on until till through thru no eod eow eom eoq eoy cob cop end first tomorrow
-    a one two three mon
+    a one two three mon over
     tmrw tmr tmrow tomorow tommorow tommorrow 2morrow 2moro tonight today later this next
     monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
     jan january feb february mar march apr april may jun june jul july aug august sep sept
@@ -485,7 +485,9 @@ QUESTION_START = re.compile(
 )
 CONDITIONAL_START = re.compile(
     r"^(?:if|unless|in\s+case|assuming|provided|as\s+long\s+as|what\s+if|even\s+if|only\s+if|"
-    r"whether|should\s+(?:they|we|you|i|he|she|it|the|their))\b",
+    r"whether|should\s+(?:they|we|you|i|he|she|it|the|their)"
+    # "As soon as they pay, we'll ship the units": a promise that waits on the other side
+    r"|as\s+soon\s+as|whenever)\b",
     IGNORE,
 )
 # Keyword checks below run on ``_padded`` text (lowercased, punctuation -> spaces, padded
@@ -609,7 +611,7 @@ SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
 EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{2,30}:", IGNORE)
 KEEP_AT_END = frozenset(")]\"'%$€£")
 DANGLING = frozenset(
-    "to for and with at on by in through thru until starting from the of a an".split()
+    "to for and with at on by in through thru until starting from the of a an latest".split()
 )
 MARKS = re.compile(r"(?<![\w])[*_~`]+|[*_~`]+(?![\w])")
 
@@ -678,7 +680,8 @@ OPINION_KEYS = (" imo ", " imho ", " in my opinion ", " in my humble opinion ")
 TERMS_KEYS = tuple(
     f" {k} " for k in ("per the contract", "per our contract", "per the msa", "per the agreement",
                        "per the terms", "under the contract", "under the msa", "under the agreement",
-                       "days of invoice", "days of receipt")
+                       "days of invoice", "days of receipt", "per the sow", "per our sow", "per the sla",
+                       "per our sla", "per our terms", "per the order form", "under the sow")
 )  # fmt: skip
 # Said with the other side's promise, these doubt it: "they'll send the PO next week like they
 # have for a month". Only read once a promise of theirs is found (they are rare, the check
