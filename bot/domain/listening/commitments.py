@@ -126,6 +126,7 @@ from bot.domain.listening.shorthand import (
     list_item,
     terse,
 )
+from bot.domain.listening.speakers import colon_speaker_side, plain_name_is_ours, self_named_other_side
 from bot.domain.message_text import PROMISE_IN_CODE  # the app's spoken text drops it too
 
 __all__ = ["MAX_TEXT_LENGTH", "Detection", "Side", "detect_commitment"]
@@ -602,6 +603,14 @@ def _from_commit_match(
         and THEIR_SPEAKER.match(speaker)
     ):
         side, who = "get", speaker  # "Their buyer: we'll send it back signed by Friday"
+    elif (
+        not quoted
+        and side == "give"
+        and (groups["i"] is not None or groups["we"] is not None)
+        and prefix.rstrip()[-1:] == ":"
+        and colon_speaker_side(prefix, rest.strip()) == "get"
+    ):
+        side, who = "get", prefix.strip(" :")  # "Karl (Halden): we'll have the approval by Friday"
     if quoted and side == "give" and modal is not groups["bare"]:
         # 'Marco from Acme said "we'll ..."', 'Per their CFO: "we'll ..."': their "we" is them
         speaker = _outer_who(prefix) if reported_ctx else _colon_speaker(prefix)
@@ -641,7 +650,11 @@ def _from_commit_match(
     if reported_ctx and side == "get":
         who = _outer_who(prefix) or who
     found = _finish(side, vp, who)
-    if found is not None and named and _not_theirs(found.what, who):
+    if found is not None and named and groups["paren"] is None and " " not in (who or " ") and (
+        "'" not in (who or "'") and plain_name_is_ours(found.what)
+    ):
+        found = replace(found, side="give")  # "Mei will send them the deck": one of us
+    elif found is not None and named and _not_theirs(found.what, who):
         return None
     if found is not None and side == "give" and _colleague_looped_in(found.what, is_ours):
         return None
@@ -1089,6 +1102,8 @@ def detect_commitment(
                 return None  # taken back in the same message: "... jk, Sam is sending it"
             if _MAY_CORRECT.search(low):
                 found = _corrected(found, sentence)
+            if found.side == "give" and found.who is None and (org := self_named_other_side(text)):
+                found = replace(found, side="get", who=org)  # "Jonas here (Quillon side) — we'll sign it"
             return _with_referent(found, sentence, normalise(asked) + "\n" + "\n".join(parts[:k]))
     if "\n" in text:
         found = _from_list(text, is_ours)

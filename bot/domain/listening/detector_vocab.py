@@ -75,7 +75,9 @@ NEEDS_COMPLEMENT = {
         r"in\s+(?:their|your|his|her)\s+(?:inbox|hands)|for\s+(?:us|them|you|u))\b"
         r"|^have\s+(?:comments|feedback|redlines|approval|sign-?off|budget\s+(?:approval|sign-?off)|"
         r"an?\s+(?:answer|decision|update|response|reply|view|"
-        r"markup|mark-up|redline|draft|first\s+draft|proposal|quote))\b",
+        r"markup|mark-up|redline|draft|first\s+draft|proposal|quote))\b"
+        # "we'll have the pricing approval by Friday"
+        r"|^have\s+(?:the|their|our)\s+(?:[\w-]+\s+)?(?:approval|sign-?off|decision|answer)\b",
         re.I,
     ),
     "make": re.compile(r"^make\s+(?:sure|it|the|a|an|them|an?\s+intro|time)\b", re.I),

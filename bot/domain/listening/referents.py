@@ -48,7 +48,11 @@ def thing_before(before: str) -> str | None:
     """The last deliverable-looking noun phrase in ``before`` (the message up to the promise),
     with its determiner ("the rate card"), or None."""
     head = _HEADING.search(before)
-    if head is not None and head.group("head").split()[-1].lower() not in _NOT_A_THING:
+    if (
+        head is not None
+        and len(head.group("head").split()) > 1  # "Mei: we'll send it" names a speaker
+        and head.group("head").split()[-1].lower() not in _NOT_A_THING
+    ):
         words = head.group("head").split()
         return " ".join([words[0].lower() if words[0][1:].islower() else words[0], *words[1:]])
     found = None
