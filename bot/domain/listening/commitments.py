@@ -835,6 +835,19 @@ def _clause_starts(sentence: str) -> list[int]:
     return starts
 
 
+# Said without a subject, these are what we are doing now, not a promise: "reviewing their
+# redlines this afternoon", "checking with legal today".
+_STATUS_ING = frozenset("review check look test sync update plan dig investigate chase".split())
+
+
+def _bare_thing_then_date(rest: str) -> bool:
+    """"sending revised quote fri", "sending pricing eod": one to four lowercase words, then
+    only a date."""
+    core, due = _extract_due(rest)
+    words = core.split()
+    return due is not None and 1 <= len(words) <= 4 and all(w[:1].islower() for w in words)
+
+
 def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
     for pos in starts:
         m = PROGRESSIVE.match(sentence, pos)
@@ -845,9 +858,11 @@ def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
             continue
         if m.group("b") is not None and (
             m.start() != 0
+            or ING_BASE[ing] in _STATUS_ING
             or not (
                 PROGRESSIVE_OBJECT.match(sentence, m.end("ing"))
                 or (ing in PLAIN_OBJECT_ING and BARE_OBJECT.match(sentence, m.end("ing")))
+                or (ing in PLAIN_OBJECT_ING and _bare_thing_then_date(sentence[m.end("ing") :]))
             )
         ):
             # Subjectless only at the very start and followed by an object, so "Sending the

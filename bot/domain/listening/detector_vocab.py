@@ -439,6 +439,10 @@ COMMIT = re.compile(
     + r")",
     IGNORE,
 )
+# What the other side hands over, said without "is" in chat ("Oakline sending the logos Friday").
+_HANDING_OVER = (
+    r"(?-i:sending|sharing|emailing|forwarding|shipping|delivering|submitting|confirming|returning|signing)\b"
+)
 # Progressive-with-a-date commitments: "Sending the NDA tomorrow", "they're sending the PO".
 PROGRESSIVE = re.compile(
     r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are|\b(?:eng|engineering|support|our(?:\s+[\w-]+){1,2})"
@@ -446,7 +450,11 @@ PROGRESSIVE = re.compile(
     + r"|(?P<t>\bthey're|\btheyre|\bthey\s+are|\bhe's|\bshe's|\bhes|\bshes|\bhe\s+is|\bshe\s+is"
     + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\b(?:the\s+)?{THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"
     + r"\s+(?:is|are)"
-    + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:'s\s+[\w-]+)?"
+    # chat drops the "is": "their ops sending the CSV Monday", "Oakline sending the logos Friday"
+    + rf"|\btheir(?:\s+[\w&-]+){{1,2}}?(?=\s+{_HANDING_OVER})"
+    + rf"|(?-i:(?!{NAME_STOP}\b|(?:Not|Stop|Still|Keep|Already|Now|Quit|Avoid|Re)\b)[A-Z][\w&-]*)"
+    + rf"(?=\s+{_HANDING_OVER})"
+    + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:'s(?:\s+[\w-]+){{1,2}}?)?"
     # "Lena (their training lead) is sending ...": the bracket says whose side
     + r"(?:\s*\([^()]{1,40}\))?"
     + rf"(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?\s+(?:is|are))"
