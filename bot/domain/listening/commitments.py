@@ -673,7 +673,22 @@ def _from_commit_match(
         return None
     if found is not None and low == "should" and found.due_text is None:
         return None  # "we should have the contract to them" is advice; with a date, a promise
+    if found is not None and found.due_text is None and _VAGUE.search(found.what):
+        return None  # "I'll handle it", "will share", "we'll review and get back to you"
+    if found is not None and _has_any(_padded(found.what), _SOMEDAY_KEYS):
+        return None  # "they'll send it eventually": no promise of when, so none at all
     return found
+
+
+# Without a date, these promise nothing in particular: a verb alone ("will share after I
+# sync with Raj"), a chore on "it" ("I'll handle it"), a report-back ("we'll review and get
+# back to you"). With one, they are promises ("I'll handle it by tomorrow").
+_VAGUE = re.compile(
+    r"^[\w'-]+(?:\s+(?:after|once|when|soon|later)\b.*)?$|^(?:handle|sort|do|deal\s+with|take\s+care\s+of|get\s+to|look\s+into)\s+(?:it|that|this)$"
+    r"|\bget\s+back\s+to\s+(?:you|u|them|him|her)$",
+    IGNORE,
+)
+_SOMEDAY_KEYS = (" eventually ", " at some point ", " someday ", " one day ")
 
 
 _NOT_AN_OWNER = frozenset(

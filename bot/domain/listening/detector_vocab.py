@@ -342,7 +342,7 @@ REPORTED = r"(?:'d|\s+would|\s+was\s+going\s+to|\s+were\s+going\s+to)"
 NP_WORD = (
     r"(?:\s+(?!(?:said|says|told|confirmed|mentioned|promised|agreed|committed|offered|wrote|"
     r"emailed|(?-i:they|he|she|we|i|I|you|it)|will|would|wil|is|are|was|were|has|have|had|can|"
-    r"gonna|going|also|just|really|definitely)\b)@?[\w-]+)"
+    r"gonna|going|also|just|really|definitely)\b)@?[\w&-]+)"
 )
 THIRD_NP_MODAL = (
     rf"(?:'ll|\s+(?:will|wil|shall)|\s+(?:is|are|r)\s+{FUT}|'s\s+{FUT}|\s+{STRONG_PERF}|"
@@ -403,7 +403,10 @@ COMMIT = re.compile(
     + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|\s+{EXPECT_HAVE}|{REPORTED})"
     # our SE / our team / our legal team
     + rf"|(?P<our>\bour{NP_WORD}{{1,4}}?|\b(?:eng|engineering|devs?|dev\s+team|product\s+team|"
-    + r"solutions\s+engineering|support|customer\s+success|onboarding\s+team|implementation\s+team)\b)"
+    + r"solutions\s+engineering|support|customer\s+success|onboarding\s+team|implementation\s+team)\b"
+    # a bare team name opening the sentence is ours ("Legal will send the redlines back to
+    # Quillon"); the other side's is "their legal" or "Acme legal"
+    + r"|^(?-i:Legal|Marketing|Finance|Design|Creative|RevOps|Deal\s+desk|Sales\s+ops|Ops)(?=\s+will\b))"
     + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{FUT}|\s+{STRONG}|\s+{EXPECT_HAVE})"
     # they'll / theyll / they're gonna
     + rf"|(?P<they>\bthey)(?P<mthey>'ll|ll\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|re\s+{FUT}"
@@ -617,7 +620,8 @@ FILLER = re.compile(
     IGNORE,
 )
 # A sentence ends at . ! ? followed by space/end (so "2.5" and "docs.google.com" survive).
-SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
+# ("Mr. Weber", "Dr. Lee": a title's dot ends no sentence)
+SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSt)[.!?]+(?=\s|$)|\n+")
 EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{2,30}:", IGNORE)
 KEEP_AT_END = frozenset(")]\"'%$€£")
 DANGLING = frozenset(
