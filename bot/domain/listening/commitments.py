@@ -816,8 +816,23 @@ def _from_going_out(sentence: str) -> Detection | None:
     m = GOING_OUT.match(sentence)
     if m is None or GOING_OUT_NOT.search(m.group("rest")):
         return None
-    found = _finish("give", "send " + sentence[: m.end("thing")] + m.group("rest"), None)
+    thing = m.group("thing").split()
+    if thing[-1].lower() in _PEOPLE or (
+        len(thing) == 1 and thing[0][:1].isupper() and thing[0].lower() not in _PAPERS
+    ):
+        return None  # "The team goes to Denver Friday", "Sam goes out on leave Monday": people travel
+    said = sentence[: m.end("thing")]
+    if said[:1].isupper() and said.split(" ", 1)[0][1:].islower():
+        said = said[:1].lower() + said[1:]  # "send the invoice", not "send The invoice"
+    found = _finish("give", "send " + said + m.group("rest"), None)
     return found if found is not None and found.due_text is not None else None
+
+
+_PEOPLE = frozenset("team folks everyone rep ae se csm manager lead he she guys crew".split())
+_PAPERS = frozenset(
+    "invoice quote proposal contract deck pricing sow msa nda po recap agenda report dpa baa order "
+    "paperwork redlines summary".split()
+)
 
 
 def _clause_starts(sentence: str) -> list[int]:
@@ -954,7 +969,7 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
     found = _from_present(s)
     if found is not None:
         return found
-    if "going out" in s or "heading out" in s:
+    if "going out" in s or "heading out" in s or " goes " in s:
         found = _from_going_out(s)
         if found is not None:
             return found
@@ -1134,12 +1149,24 @@ def detect_commitment(
                 found = _corrected(found, sentence)
             if found.side == "give" and found.who is None and (org := self_named_other_side(text)):
                 found = replace(found, side="get", who=org)  # "Jonas here (Quillon side) — we'll sign it"
+            if found.due_text is None and "by then" in sentence.lower():
+                found = _due_said_before(found, sentence)
             return _with_referent(found, sentence, normalise(asked) + "\n" + "\n".join(parts[:k]))
     if "\n" in text:
         found = _from_list(text, is_ours)
         if found is not None and not (found.side == "get" and _doubted(said, text)):
             return found
     return None
+
+
+def _due_said_before(found: Detection, sentence: str) -> Detection:
+    """"Friday works — I'll have it over to them by then": the day named before "by then"."""
+    before = sentence[: sentence.lower().find("by then")]
+    days = [m for m in DUE.finditer(before) if not m.group("due")[:1].isdigit()]
+    if not days:
+        return found
+    what = _tidy(re.sub(r"\s*\bby\s+then\b", "", found.what, flags=IGNORE)) or found.what
+    return replace(found, what=what, due_text=days[-1].group("due").strip())
 
 
 def _with_referent(found: Detection, sentence: str, earlier: str) -> Detection:

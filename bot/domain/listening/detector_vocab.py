@@ -87,6 +87,8 @@ NEEDS_COMPLEMENT = {
     "stand": re.compile(r"^stand\s+up\b", re.I),
     "work": re.compile(r"^work\s+(?:on|up|through)\b", re.I),
     "tee": re.compile(r"^tee\s+up\b", re.I),
+    # "their IT will free up rack space", not "free of charge"
+    "free": re.compile(r"^free\s+up\b", re.I),
     # "swing by their office", "stop by the site": a visit to the other side
     "swing": re.compile(r"^swing\s+(?:by|over|past)\b", re.I),
     "stop": re.compile(r"^stop\s+by\b", re.I),
@@ -146,7 +148,8 @@ NEEDS_COMPLEMENT = {
         r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:[\w-]+\s+){0,2}?(?:intro|introduction|demo|walkthrough|call|"
         r"workshop|training|session|review|deep[\s-]dive|presentation|onsite|kickoff|poc|"
         r"pilot|write-?up|payment|transfer|wire|signing|signature|paperwork|onboarding|setup|"
-        r"installation|migration|handover|questionnaire|assessment|form|survey|audit)\b",
+        r"installation|migration|handover|questionnaire|assessment|form|survey|audit|sizing|site\s+visit|"
+        r"scoping|estimate|install)\b",
         re.I,
     ),
     "fly": re.compile(r"^fly\s+(?:out|in|over|to|them)\b", re.I),
@@ -735,8 +738,10 @@ CODE_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 # of a noun phrase; where it goes is the other side (a name, a mention, them), never lunch.
 GOING_OUT = re.compile(
     r"^(?:the\s+|our\s+|a\s+)?(?P<thing>(?!(?:i|we|they|he|she|you|it|everyone|team)\b)"
-    r"[\w/-]+(?:\s+(?!is\b|are\b|going\b)[\w/-]+){0,3}?)\s+(?:is\s+|are\s+)?(?:going|heading)\s+out"
-    r"(?P<rest>(?:\s+to\s+(?:@[\w.-]+|them|their\s+[\w-]+|(?-i:[A-Z])[\w&.-]*))?\b.*)$",
+    r"[\w/-]+(?:\s+(?!is\b|are\b|going\b|goes\b)[\w/-]+){0,3}?)\s+(?:is\s+|are\s+)?"
+    # "Retainer agreement for Oakline goes out Monday", "hours report goes to Tessera's PMO Friday"
+    r"(?:(?:going|heading|goes)\s+out|goes(?=\s+to\s+(?:@[\w.-]+|them|their\s|(?-i:[A-Z]))))"
+    r"(?P<rest>(?:\s+to\s+(?:@[\w.-]+|them|their\s+[\w-]+|(?-i:[A-Z])[\w&.'-]*(?:\s+[\w-]+)?))?\b.*)$",
     IGNORE,
 )
 GOING_OUT_NOT = re.compile(r"\b(?:lunch|dinner|drinks|office|site|onsite|hq|visit|town)\b", IGNORE)
