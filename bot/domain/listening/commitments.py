@@ -887,7 +887,8 @@ def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
         if ing not in ING_BASE:
             continue
         if m.group("b") is not None and (
-            m.start() != 0
+            # subjectless at the start, or after a dash: "they asked for the W-9 — sending it Monday"
+            (m.start() != 0 and sentence[: m.start()].rstrip()[-1:] not in "\u2014\u2013-")
             or ING_BASE[ing] in _STATUS_ING
             or not (
                 PROGRESSIVE_OBJECT.match(sentence, m.end("ing"))
@@ -996,7 +997,7 @@ def _from_passive(sentence: str, starts: list[int]) -> Detection | None:
         read = read_passive(sentence[pos:])
         if read is None:
             continue
-        padded = _padded(sentence)
+        padded = _padded(sentence).replace(" be provided ", " be given ")  # the verb, not "provided that"
         if _has_any(padded, IF_KEYS) or _has_any(_padded(sentence[:pos]), HEDGE_KEYS):
             return None  # "it will be shipped Friday if the warehouse cooperates"
         if read.side == "give" and _internal_only(read.phrase, _padded(read.phrase)):
@@ -1172,10 +1173,12 @@ def _due_said_before(found: Detection, sentence: str) -> Detection:
 def _with_referent(found: Detection, sentence: str, earlier: str) -> Detection:
     """``found`` with its "it" named from what came before it in the message: ``earlier``
     (quoted lines and earlier sentences) and the start of ``sentence``."""
-    if " it" not in f" {found.what}":
+    if " it" not in f" {found.what}" and " them " not in f" {found.what} ":
         return found
     key = " ".join(found.what.lower().split()[:2])
     pos = sentence.lower().find(key)
+    if pos < 0:  # the offer's verb is not as said ("sending it Monday" offers "send it")
+        pos = sentence.lower().rfind(" it")
     what = resolve_it(found.what, f"{earlier}\n{sentence[:pos] if pos > 0 else ''}")
     return found if what == found.what else replace(found, what=what)
 

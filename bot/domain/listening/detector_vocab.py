@@ -556,7 +556,9 @@ DONE_KEYS = tuple(
     f" and {k} " for k in ("sent", "shared", "delivered", "gave", "handed", "did", "already")
 )
 IF_KEYS = tuple(
-    f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case", "whenever")
+    f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case", "whenever",
+                       # "I'll set up a reference call once they ask": an offer, on request
+                       "once they ask", "when they ask", "if asked", "once asked")
 )
 
 

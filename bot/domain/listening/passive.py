@@ -52,10 +52,14 @@ PASSIVE = re.compile(
 _AGENT_WORD = (
     r"(?:\s+(?!(?:on|by|in|at|for|to|within|before|until|next|this|tomorrow|today|and|but|so)\b)[\w&-]+)"
 )
+# "by Ferro facilities", "by Acme legal": a company's department
+_TEAM = (
+    r"(?:facilities|legal|procurement|purchasing|finance|ops|it|security|ap|hr|team|engineering|counsel)\b"
+)
 AGENT = re.compile(
     rf"\bby\s+(?P<agent>(?P<ours>us|me|we|our{_AGENT_WORD}{{1,3}})(?=\s|$|[,.;])"
     rf"|(?P<theirs>their{_AGENT_WORD}{{1,3}}|the\s+(?:customer|client|buyer|prospect)"
-    rf"|(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*)?(?:'s{_AGENT_WORD}{{1,2}})?)(?=\s|$|[,.;]))",
+    rf"|(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*)?(?:'s{_AGENT_WORD}{{1,2}}|\s+{_TEAM})?)(?=\s|$|[,.;]))",
     IGNORE,
 )
 

@@ -42,6 +42,8 @@ _NOT_A_THING = frozenset(
     lab committee board again it""".split()
 )
 _IT = re.compile(r"\bit\b", IGNORE)
+# "them" is a thing only as the object sent somewhere: "I'll send them to Ferro purchasing"
+_THEM = re.compile(r"^(?P<verb>[\w-]+)\s+them(?=\s+(?:to|over|back)\b)", IGNORE)
 
 
 def thing_before(before: str) -> str | None:
@@ -67,9 +69,15 @@ def thing_before(before: str) -> str | None:
 def resolve_it(what: str, before: str) -> str:
     """``what`` with its "it" replaced by the thing named before the promise, when there is
     one ("send it" -> "send the rate card"); otherwise ``what`` unchanged."""
-    if _IT.search(what) is None or not before.strip():
+    if not before.strip():
         return what
-    thing = thing_before(before)
-    if thing is None:
-        return what
-    return _IT.sub(thing.replace("\\", ""), what, count=1)
+    if _IT.search(what) is not None:
+        thing = thing_before(before)
+        return what if thing is None else _IT.sub(thing.replace("\\", ""), what, count=1)
+    them = _THEM.match(what)
+    if them is not None:
+        thing = thing_before(before)
+        # only plural things: "the warranty terms" may be "them", "the CFO" may not
+        if thing is not None and thing.split()[-1].lower().endswith("s"):
+            return f"{them.group('verb')} {thing}{what[them.end():]}"
+    return what
