@@ -8,8 +8,6 @@ within its 5 signed minutes, to this process or after a restart.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.emulator.driver import state_value
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
@@ -23,10 +21,12 @@ def items(local, channel: str = DEAL):
     return local.runtime.services.ledger.items(Scope("T0001", channel))
 
 
-def database_bytes(local) -> int:
-    """The size of everything the store wrote: a request that changes nothing adds nothing."""
-    folder = Path(local.settings.db_path).parent
-    return sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
+def stored(local) -> dict[Scope, list]:
+    """Every record in the store (TinyDB or PostgreSQL): a request that changes nothing
+    leaves it equal."""
+    store = local.runtime.store
+    return {scope: sorted(store.records(scope), key=lambda r: (r[0], r[1]))
+            for scope in store.scopes()}
 
 
 def listed_done_value(slack) -> str:
@@ -52,13 +52,13 @@ def test_a_done_click_replayed_is_answered_once_more_and_changes_nothing(bot, sl
     slack.action("item_done", value, user=ALICE, channel=DEAL)
     bot.wait_idle()
     assert [i.status for i in items(bot)] == ["done"]
-    before, answers = database_bytes(bot), len(emulator.responses())
+    before, answers = stored(bot), len(emulator.responses())
     replay = capture.replay_to(bot)
     assert replay.status_code == 200
     emulator.wait_for(lambda calls: len(emulator.responses()) > answers)
     bot.wait_idle()
     assert SEEN in all_text(emulator.responses()[-1])
-    assert database_bytes(bot) == before
+    assert stored(bot) == before
 
 
 def test_a_log_click_replayed_after_a_restart_logs_nothing_and_counts_no_advice(
@@ -70,14 +70,14 @@ def test_a_log_click_replayed_after_a_restart_logs_nothing_and_counts_no_advice(
     bot.wait_idle()
     [item] = items(bot)
     again = restarted()
-    before, answers = database_bytes(again), len(emulator.responses())
+    before, answers = stored(again), len(emulator.responses())
     assert capture.replay_to(again).status_code == 200
     emulator.wait_for(lambda calls: len(emulator.responses()) > answers)
     again.wait_idle()
     assert SEEN in all_text(emulator.responses()[-1])
     assert items(again) == [item]
     # Logging from a button shows advice and remembers it was given: the replay stored nothing.
-    assert database_bytes(again) == before
+    assert stored(again) == before
 
 
 def test_a_click_redelivered_with_a_retry_header_acts_once(bot, slack, emulator, log):
@@ -86,14 +86,14 @@ def test_a_click_redelivered_with_a_retry_header_acts_once(bot, slack, emulator,
     capture = Capture(slack)
     slack.action("item_drop", value, user=ALICE, channel=DEAL)
     bot.wait_idle()
-    before = database_bytes(bot)
+    before = stored(bot)
     data, headers = capture.sent[-1]
     retried = {**headers, "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     response = slack.session.post(bot.events_url, data=data, headers=retried, timeout=10)
     assert response.status_code == 200
     bot.wait_idle()
     assert [i.status for i in items(bot)] == ["dropped"]
-    assert database_bytes(bot) == before
+    assert stored(bot) == before
 
 
 def test_a_home_tab_click_replayed_after_a_restart_shows_a_note_there(
@@ -108,13 +108,13 @@ def test_a_home_tab_click_replayed_after_a_restart_shows_a_note_there(
     bot.wait_idle()
     assert [i.status for i in items(bot)] == ["done"]
     again = restarted()
-    before = database_bytes(again)
+    before = stored(again)
     assert capture.replay_to(again).status_code == 200
     emulator.wait_for_count("views.publish", 3)
     again.wait_idle()
     assert SEEN in all_text(emulator.calls_to("views.publish")[-1].args["view"])
     assert [i.status for i in items(again)] == ["done"]
-    assert database_bytes(again) == before
+    assert stored(again) == before
 
 
 def test_a_form_replayed_after_a_restart_is_answered_on_the_form_and_logs_nothing(
@@ -129,7 +129,7 @@ def test_a_form_replayed_after_a_restart_is_answered_on_the_form_and_logs_nothin
     assert slack.view_submission("record_item", values, user=ALICE).status_code == 200
     bot.wait_idle()
     again = restarted()
-    before = database_bytes(again)
+    before = stored(again)
     replay = capture.replay_to(again)
     assert replay.status_code == 200
     answer = replay.json()
@@ -137,7 +137,7 @@ def test_a_form_replayed_after_a_restart_is_answered_on_the_form_and_logs_nothin
     assert "already sent" in " ".join(answer["errors"].values())
     again.wait_idle()
     assert [i.what for i in items(again)] == ["a 30-day pilot"]
-    assert database_bytes(again) == before
+    assert stored(again) == before
 
 
 def test_two_clicks_are_two_triggers_each_answered_for_what_they_find(bot, slack, emulator, log):
