@@ -5,9 +5,10 @@ digest or debrief prompt due there fails for good (``not_in_channel``, ``is_arch
 ``channel_not_found``), and so will every later one: the team stops getting them without
 anyone knowing why. The person the post was for learns it by DM, once per removal:
 
-* a debrief prompt: whoever asked for the debrief (``/partner meeting``, a calendar owner);
+* a debrief prompt: whoever asked for the debrief (``/partner meeting``);
 * a check-in: whoever marked the deal signed;
-* anything else (a digest): whoever logged the channel's latest commitment.
+* anything else (a digest, a calendar meeting's prompt): whoever logged the channel's
+  latest commitment.
 
 Nobody else is told (a channel's business stays with the people who worked in it); with
 nobody to tell, the failure is only logged, as before. The DM goes out on the same
