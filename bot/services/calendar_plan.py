@@ -306,9 +306,14 @@ def choice_id(digest: str) -> str:
 
 
 def member_targets(matches: list[DealTarget], member: set[str]) -> list[DealTarget]:
-    """One target per channel, only channels an owner belongs to (a channel's data stays with it)."""
+    """One target per channel, only channels an owner belongs to (a channel's data stays with it).
+
+    A channel whose deal for the company is lost gives way to one where a deal is still in play:
+    the meeting is the live deal's, and asking the owner to choose would be a needless question.
+    """
     found: dict[str, DealTarget] = {}
     for target in matches:
         if target.channel in member and target.channel not in found:
             found[target.channel] = target
-    return list(found.values())
+    live = [t for t in found.values() if t.in_play]
+    return live or list(found.values())
