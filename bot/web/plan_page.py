@@ -20,13 +20,13 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from bot.clock import Clock
 from bot.documents import render_html, stylesheet
-from bot.domain.mutual_plan import csrf_ok, csrf_token, token_hash
+from bot.domain.mutual_plan import LINK_LIFETIME, csrf_ok, csrf_token, token_hash
 from bot.domain.refusal import Refusal
 from bot.domain.visible_text import without_hidden_controls
 from bot.services.outcome import Message
@@ -126,13 +126,19 @@ class PlanPages:
         if match is None or scope is None:
             self.limiter.miss(client)
             return self._html(start_response, 404, "plan_missing", reason="missing")
+        link = self.plans.link_state(scope)
+        if link.state == "expired":
+            # The real link, past its time: say so and how to get a fresh one; no form works.
+            return self._html(start_response, 410, "plan_missing", reason="expired", day=link.day,
+                              days=LINK_LIFETIME.days)
         token, action, method = match["token"], match["action"], environ.get("REQUEST_METHOD", "GET")
         if action is None:
             if method not in ("GET", "HEAD"):
                 return self._html(start_response, 405, "plan_missing", reason="method",
                                   extra=[("Allow", "GET")])
             notice = _query(environ).get("notice", "")
-            return self._page(start_response, 200, token, scope, notice if notice in NOTICES else None)
+            return self._page(start_response, 200, token, scope, notice if notice in NOTICES else None,
+                              link_until=link.day)
         if method != "POST":
             return self._html(start_response, 405, "plan_missing", reason="method", extra=[("Allow", "POST")])
         form = _form(environ)
@@ -164,10 +170,12 @@ class PlanPages:
         return [b""]
 
     def _page(self, start_response: StartResponse, status: int, token: str, scope: Scope,
-              notice: str | None, problem: tuple[int, Refusal] | None = None) -> Iterable[bytes]:
+              notice: str | None, problem: tuple[int, Refusal] | None = None,
+              link_until: date | None = None) -> Iterable[bytes]:
         page = self.plans.page(scope)
         return self._html(start_response, status, "plan_page", page=page, view=page.view, token=token,
-                          csrf=csrf_token(self._key(), token_hash(token)), notice=notice, problem=problem)
+                          csrf=csrf_token(self._key(), token_hash(token)), notice=notice, problem=problem,
+                          link_until=link_until)
 
     def _key(self) -> bytes:
         assert self.plans.key is not None  # no key, no links: open() never found a scope
@@ -177,7 +185,8 @@ class PlanPages:
               extra: list[tuple[str, str]] | None = None, **context: Any) -> Iterable[bytes]:
         body = render_html(template, css=self._css, **context).encode()
         reasons = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-                   405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error"}
+                   405: "Method Not Allowed", 410: "Gone", 429: "Too Many Requests",
+                   500: "Internal Server Error"}
         start_response(f"{status} {reasons[status]}", [
             ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
             *security_headers(self._style_source), *(extra or []),
