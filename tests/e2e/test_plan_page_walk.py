@@ -59,10 +59,10 @@ def test_a_long_plan_shows_25_steps_a_side_a_page_with_links_to_the_others(long_
     assert '<ol class="items" start="51">' in last
 
 
-@pytest.mark.parametrize(("asked", "shown"), [("99", 3), ("0", 1), ("abc", 1), ("-2", 1), ("1e9", 1)])
-def test_a_page_number_out_of_range_or_not_a_number_shows_a_real_page(long_plan, asked, shown):
-    page = requests.get(f"{long_plan}?page={asked}", timeout=10)
-    assert page.status_code == 200 and f"Page {shown} of 3" in page.text
+def test_a_page_number_out_of_range_or_not_a_number_shows_a_real_page(long_plan):
+    for asked, shown in [("99", 3), ("0", 1), ("abc", 1), ("-2", 1), ("1e9", 1), ("<b>", 1)]:
+        page = requests.get(long_plan, params={"page": asked}, timeout=10)
+        assert page.status_code == 200 and f"Page {shown} of 3" in page.text, asked
 
 
 def test_confirming_a_step_on_a_later_page_returns_to_that_page(long_plan, bot):
