@@ -465,6 +465,37 @@ SCENARIOS += [
              [get("intro to legal", due=2)], "follow_up", never=("brave",)),
 ]
 
+# A third batch, written down after the second batch's fixes and before its own first run.
+SCENARIOS += [
+    Scenario("their date moved by agreement after the brave talk: the ladder calms",
+             [give(kept=30), get("security review", made=40, due=-10)], "on_track", never=("brave",),
+             given={"brave_conversation": [ago(5)]}, benefit=ago(0)),
+    Scenario("a signed deal on hold, every date moved out weeks ahead: follow through, no alarm",
+             [give("integration", made=60, due=-40), get("go-live", made=60, due=-45)], "follow_through",
+             says=("integration",), never=("overdue", "brave"), deal=signed_long_ago(60), benefit=ago(0)),
+    Scenario("theirs marked delivered, found broken and reopened, three days past due: a follow-up",
+             [give(kept=10), reopened(get("SSO metadata", due=3, kept=4))], "follow_up",
+             says=("SSO metadata",), never=("brave",)),
+    Scenario("lost, and our promise marked done turned out undelivered: settle it",
+             [reopened(give("final invoice credit", due=-5, kept=3)), get(kept=20)], "close_out",
+             says=("final invoice credit",), deal=deal(Stage.LOST, 6), given={"stage_lost": [ago(6)]}),
+    Scenario("a quiet week whose only news was already celebrated: on track, not the same thanks again",
+             [give(due=-10), get("logo", kept=6)], "on_track", given={"celebrate_kept": [ago(5)]},
+             benefit=ago(0)),
+    Scenario("one given and one asked, both kept the same day: every promise kept",
+             [give(kept=2), get(kept=2)], "on_track", says=("Every promise on both sides is kept",),
+             given={"celebrate_kept": [ago(1)]}),
+    Scenario("five hundred open on each side, nothing due yet: nothing needs you",
+             [give(due=-5 - n % 40) for n in range(500)] + [get(due=-5 - n % 40) for n in range(500)],
+             "on_track", says=("Nothing needs you",), benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("half delivered on time, the rest re-dated by agreement: the kept half is news",
+             [give("audit, part 1", due=1, kept=1.5), give("audit, part 2", made=20, due=-5), get()],
+             "celebrate_kept", says=("audit, part 1", "on time"), never=("overdue",)),
+    Scenario("five owners each a day late: five of ours slipped, said as five",
+             [owned(give(f"task {n}", due=1), f"U0OWNER{n}") for n in range(5)] + [get()], "our_late",
+             says=("5 of *our* promises have slipped", "and 4 more of ours late")),
+]
+
 # Posts the partner's people read (a Slack Connect channel).
 PARTNER_READS = [
     Scenario("a shared channel, they gave five and we gave one: thanked, and our turn said warmly",
@@ -501,6 +532,16 @@ PARTNER_READS += [
     Scenario("a shared channel, they delivered 500 and we offered nothing: thanked, no tactics",
              [get(kept=10 + n % 200) for n in range(500)], "asking_without_giving",
              says=("Thank you",), never=("want from",)),
+]
+
+# Third batch, expectations first.
+PARTNER_READS += [
+    Scenario("a shared channel, they delivered eight to our one and one of theirs is late: private",
+             [give(kept=20), *[get(kept=12 + n) for n in range(8)], get(due=12)], "in_private"),
+    Scenario("a shared channel after a loss, our promise reopened: settle it in the open",
+             [reopened(give("data export", due=-5, kept=3)), get(kept=20)], "close_out",
+             says=("data export", "Whoever owns ours"), deal=deal(Stage.LOST, 6),
+             given={"stage_lost": [ago(6)]}),
 ]
 
 
@@ -612,3 +653,23 @@ def test_standing_for_the_brave_conversation_on_both_sides_of_its_edges(ours_kep
              get("logo files", due=15)]
     nudge = assess(ChannelHistory(items=items, now=NOW, today=NOW.date()))
     assert nudge.id == expect, nudge
+
+
+def test_read_every_day_while_their_promise_slips_the_advice_never_steps_back_down():
+    """No flip-flop: read daily for five weeks while nothing of theirs moves, each reading logged
+    as the bot logs it, the advice only climbs the ladder (follow-up, brave talk, walk-away)."""
+    timeline = Timeline("daily", [ours("sandbox", kept=3), theirs("integration spec", due=10)],
+                        [], stages=[(0, Stage.NEGOTIATION)])
+    given_log: dict[str, list[datetime]] = {}
+    climbed = []
+    for day in range(11, 46):
+        now = timeline.moment(day)
+        log = {k: list(v) for k, v in given_log.items()}
+        nudge = assess(ChannelHistory(items=timeline.items(day), now=now, today=now.date(),
+                                      deal=timeline.deal(day), given=log))
+        if nudge.id not in (QUIET, IN_PRIVATE):
+            given_log.setdefault(nudge.id, []).append(now)
+        climbed.append(nudge)
+    ladder = [n.severity for n in climbed]
+    assert ladder == sorted(ladder), [n.id for n in climbed]
+    assert [n.id for n in climbed][-1] == "walk_away" and "brave_conversation" in [n.id for n in climbed]
