@@ -8,6 +8,8 @@ within its 5 signed minutes, to this process or after a restart.
 
 from __future__ import annotations
 
+import pytest
+
 from bot.emulator.driver import state_value
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
@@ -151,3 +153,28 @@ def test_two_clicks_are_two_triggers_each_answered_for_what_they_find(bot, slack
     bot.wait_idle()
     assert [i.status for i in items(bot)] == ["done"]
     assert not any(SEEN in all_text(r) for r in emulator.responses())
+
+
+def without_triggers(records: dict[Scope, list]) -> dict[Scope, list]:
+    """The store without the trigger ids of requests taken (each click notes its own)."""
+    return {scope: [r for r in rows if r[0] != "slack-trigger"] for scope, rows in records.items()}
+
+
+@pytest.mark.parametrize("second", ["listen_log_give", "listen_log_get", "listen_ignore"])
+def test_a_second_click_on_an_offer_already_logged_says_so_and_changes_nothing(
+        bot, slack, emulator, log, second):
+    """A double click (two triggers), or Log then Ignore in quick succession, before Slack
+    replaced the offer: the second click answered "Logged #1" as if it were new (under *We
+    give* after a click on *We get*), or "Ignored" while #1 stayed logged."""
+    ts = offered(slack, emulator)
+    slack.action("listen_log_give", ts, user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: emulator.responses())
+    bot.wait_idle()
+    before = without_triggers(stored(bot))
+    slack.action(second, ts, user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: len(emulator.responses()) >= 2)
+    bot.wait_idle()
+    answer = all_text(emulator.responses()[-1])
+    assert "already logged as *#1*" in answer and "nothing changed" in answer, answer
+    assert [(i.number, i.side, i.status) for i in items(bot)] == [(1, "give", "open")]
+    assert without_triggers(stored(bot)) == before
