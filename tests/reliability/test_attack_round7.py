@@ -148,6 +148,48 @@ def test_a_form_replayed_after_a_restart_is_answered_on_the_form_and_logs_nothin
     assert stored(again) == before
 
 
+def test_a_click_replayed_many_times_is_answered_once_after_the_ack(bot, slack, emulator, log):
+    """Each answer to a replay is a Slack call (under the message, or a Home tab publish). Made
+    before the ack, a captured click replayed in a loop while Slack was slow held one of the
+    server's request threads per replay: a few replays at once and nobody's command was
+    answered. Now the note is sent after the ack, and only for the first repeat."""
+    slack.command("give the deck by Friday", user=ALICE, channel=DEAL)
+    value = listed_done_value(slack)
+    capture = Capture(slack)
+    slack.action("item_done", value, user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: emulator.responses())
+    bot.wait_idle()
+    answers = len(emulator.responses())
+    emulator.fail_next("response_url", None, delay=3.0)  # Slack slow to take the note
+    assert capture.replay_to(bot).status_code == 200
+    assert len(emulator.responses()) == answers  # answered before Slack took the note
+    for _ in range(4):
+        assert capture.replay_to(bot).status_code == 200
+    emulator.wait_for(lambda calls: len(emulator.responses()) > answers)
+    bot.wait_idle()
+    assert [SEEN in all_text(r) for r in emulator.responses()[answers:]] == [True]
+
+
+def test_a_home_click_replayed_while_slack_holds_the_home_tab_is_answered_at_once(bot, slack, emulator,
+                                                                                  log):
+    slack.command("give the deck by Friday", user=ALICE, channel=DEAL)
+    slack.app_home_opened(ALICE)
+    emulator.wait_for("views.publish")
+    [sealed] = action_values(emulator.calls_to("views.publish")[-1].args["view"], "item_done")
+    capture = Capture(slack)
+    slack.home_action("item_done", sealed, user=ALICE)
+    emulator.wait_for_count("views.publish", 2)
+    bot.wait_idle()
+    held = emulator.hold_next("views.publish")
+    try:
+        assert capture.replay_to(bot).status_code == 200  # not waiting on the held publish
+        assert held.wait_arrived()
+    finally:
+        held.release()
+    bot.wait_idle()
+    assert SEEN in all_text(emulator.calls_to("views.publish")[-1].args["view"])
+
+
 def test_two_clicks_are_two_triggers_each_answered_for_what_they_find(bot, slack, emulator, log):
     """A double click is two clicks (two triggers): not taken for a replay; the second finds
     the item closed and says so."""
