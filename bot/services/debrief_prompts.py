@@ -36,8 +36,10 @@ class DebriefPrompts:
     def __init__(self, deals: Deals, externally_shared: Callable[[Scope], bool], *,
                  refresh_sharing: Callable[[Scope], None] = lambda scope: None,
                  items: Callable[[Scope], list[Commitment]] = lambda scope: [],
-                 jobs: JobStore | None = None) -> None:
+                 jobs: JobStore | None = None,
+                 replied: Callable[[Scope, str], bool] = lambda scope, thread_ts: False) -> None:
         self._deals = deals
+        self._replied = replied
         self._externally_shared = externally_shared
         self._refresh_sharing = refresh_sharing
         self._items = items
@@ -48,7 +50,7 @@ class DebriefPrompts:
         whose meeting was debriefed while it was still going on."""
         message = render_post(scope, job, now)
         if message.template == DEBRIEF_REMINDER:
-            return self._reminder(scope, message)
+            return self._reminder(scope, job, message)
         if message.template != DEBRIEF_PROMPT:
             return message
         context = dict(message.context)
@@ -76,12 +78,13 @@ class DebriefPrompts:
         context["partner_reads"] = self._externally_shared(scope)
         return Message(DEBRIEF_PROMPT, context)
 
-    def _reminder(self, scope: Scope, message: Message) -> Message | None:
-        """The reminder in an unanswered prompt's thread; None once anything was logged on the
-        channel's ledger since the meeting began (the form, a typed give, a thread answer logged)."""
+    def _reminder(self, scope: Scope, job: Doc, message: Message) -> Message | None:
+        """The reminder in an unanswered prompt's thread; None once someone answered in the
+        thread, or anything was logged on the channel's ledger since the meeting began (the
+        form, a typed give)."""
         context = dict(message.context)
         started = context.get("started_at")
-        if not started:
+        if not started or (job.get("thread_ts") and self._replied(scope, str(job["thread_ts"]))):
             return None
         logged = [item.created_at for item in self._items(scope) if item.created_at is not None]
         if answered_since(logged, datetime.fromisoformat(str(started))):

@@ -546,17 +546,43 @@ def test_a_prompt_answered_in_its_thread_and_logged_from_the_offer_gets_no_remin
     assert [i.what for i in items(desk)] == ["send the SOC2 report"]
 
 
-def test_a_thread_answer_nobody_logged_gets_the_reminder_to_put_it_on_the_ledger(desk):
-    # Expect: a reply in the thread that logs nothing ("went fine, will write up later"): the
-    # reminder still comes once (the ledger has nothing from the meeting).
+def test_a_thread_answer_that_logs_nothing_still_counts_as_the_answer(desk):
+    # First expectation: a reply in the thread that logs nothing ("went fine, no promises either
+    # way") still gets the reminder to put it on the ledger. Decided instead, on review: someone
+    # answered the prompt, and a reminder would nag the person who just replied; whatever the
+    # reply promised is offered to be logged like any message's.
     desk.deal()
     desk.connect(vcalendar(vevent("said", TUE_UTC)))
     desk.at(TUE_UTC + timedelta(minutes=36))
     [ts] = prompt_ts(desk)
-    desk.slack.message("went fine, will write up later", user=ALICE, channel=DEAL, thread_ts=ts,
+    desk.slack.message("went fine, no promises either way", user=ALICE, channel=DEAL, thread_ts=ts,
                        ts="1795100000.000200")
     desk.at(TUE_UTC + timedelta(hours=5))
+    assert nudges(desk) == []
+
+
+def test_a_reply_in_another_thread_does_not_silence_the_reminder(desk):
+    # Expect: someone replies in the thread of an unrelated message: the reminder still comes.
+    desk.deal()
+    desk.connect(vcalendar(vevent("other", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    desk.slack.message("lunch?", user=BOB, channel=DEAL, ts="1795100000.000300")
+    desk.slack.message("sure", user=ALICE, channel=DEAL, thread_ts="1795100000.000300",
+                       ts="1795100000.000400")
+    desk.at(TUE_UTC + timedelta(hours=5))
     assert len(nudges(desk)) == 1
+
+
+def test_a_meeting_cancelled_after_its_prompt_went_out_gets_no_reminder(desk):
+    # Expect: asked Tue; an hour later the calendar marks it cancelled (it didn't take place):
+    # no reminder, no second prompt.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("offnow", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    route.body = vcalendar(vevent("offnow", TUE_UTC, status="CANCELLED"))
+    desk.at(TUE_UTC + timedelta(hours=1))
+    desk.at(TUE_UTC + timedelta(hours=5))
+    assert nudges(desk) == [] and len(debriefs(desk.emulator)) == 1
 
 
 def test_the_reminder_stops_once_the_meeting_moved_to_next_week(desk):
