@@ -50,7 +50,7 @@ class DebriefPrompts:
         whose meeting was debriefed while it was still going on."""
         message = render_post(scope, job, now)
         if message.template == DEBRIEF_REMINDER:
-            return self._reminder(scope, job, message)
+            return self._reminder(scope, job, message, now)
         if message.template != DEBRIEF_PROMPT:
             return message
         context = dict(message.context)
@@ -78,13 +78,15 @@ class DebriefPrompts:
         context["partner_reads"] = self._externally_shared(scope)
         return Message(DEBRIEF_PROMPT, context)
 
-    def _reminder(self, scope: Scope, job: Doc, message: Message) -> Message | None:
+    def _reminder(self, scope: Scope, job: Doc, message: Message, now: datetime) -> Message | None:
         """The reminder in an unanswered prompt's thread; None once someone answered in the
         thread, or anything was logged on the channel's ledger since the meeting began (the
-        form, a typed give)."""
+        form, a typed give), or when it comes due hours late (the bot was down)."""
         context = dict(message.context)
         started = context.get("started_at")
-        if not started or (job.get("thread_ts") and self._replied(scope, str(job["thread_ts"]))):
+        if not started or prompt_is_stale(parse(job["due_at"]), now):
+            return None
+        if job.get("thread_ts") and self._replied(scope, str(job["thread_ts"])):
             return None
         logged = [item.created_at for item in self._items(scope) if item.created_at is not None]
         if answered_since(logged, datetime.fromisoformat(str(started))):

@@ -764,3 +764,44 @@ def test_a_storm_that_moves_a_posted_meeting_back_and_forth_asks_at_most_once_mo
           TUE_UTC + timedelta(hours=1), 31)
     desk.prompted_once_after(THU_UTC + timedelta(minutes=30))
     assert desk.count(FRI_UTC) == 2
+
+
+def test_a_reminder_due_while_the_bot_was_down_for_a_day_is_not_posted_late(
+        team, emulator, clock, feeds, tmp_path):
+    # Expect: the prompt went out Tue 15:35; the bot is down from 16:00 until Wednesday 18:00
+    # (the reminder was due Tue 18:35): no reminder a day late, and the prompt isn't repeated.
+    db = tmp_path / "db.json"
+    with LocalBot(emulator, db, clock) as first:
+        quiet(first)
+        desk = Desk(first.driver, emulator, clock, feeds, first.runtime.services.schedule)
+        desk.deal()
+        desk.connect(vcalendar(vevent("down", TUE_UTC)))
+        desk.at(TUE_UTC + timedelta(minutes=36))
+        desk.at(TUE_UTC + timedelta(minutes=40))
+    clock.set(WED_UTC + timedelta(hours=3))
+    with LocalBot(emulator, db, clock) as second:
+        quiet(second)
+        desk = Desk(second.driver, emulator, clock, feeds, second.runtime.services.schedule)
+        desk.at(WED_UTC + timedelta(hours=3, minutes=5))
+        desk.at(WED_UTC + timedelta(hours=6))
+    assert nudges(desk) == [] and len(debriefs(emulator)) == 1
+
+
+def test_the_reminder_survives_a_restart_and_is_posted_once(team, emulator, clock, feeds, tmp_path):
+    # Expect: prompt Tue 15:35; restart at 17:00; the reminder comes once at 18:35.
+    db = tmp_path / "db.json"
+    with LocalBot(emulator, db, clock) as first:
+        quiet(first)
+        desk = Desk(first.driver, emulator, clock, feeds, first.runtime.services.schedule)
+        desk.deal()
+        desk.connect(vcalendar(vevent("again", TUE_UTC)))
+        desk.at(TUE_UTC + timedelta(minutes=36))
+        desk.at(TUE_UTC + timedelta(minutes=40))
+    clock.set(TUE_UTC + timedelta(hours=2))
+    with LocalBot(emulator, db, clock) as second:
+        quiet(second)
+        desk = Desk(second.driver, emulator, clock, feeds, second.runtime.services.schedule)
+        assert nudges(desk) == []
+        for minutes in (200, 220, 300, 600):
+            desk.at(TUE_UTC + timedelta(minutes=minutes))
+    assert len(nudges(desk)) == 1
