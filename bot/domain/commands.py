@@ -503,10 +503,26 @@ def parse_command(text: str) -> Command:
     return _parse_sentence(head, text)
 
 
+def _working(meant: str, subcommand: str) -> str:
+    """``meant`` when it is a command that parses, else ``subcommand`` alone (or "" if neither).
+
+    A suggestion is typed as shown: "share the plan with the customer" would only be refused
+    again, so "I want to share the plan with the customer" suggests `share`.
+    """
+    for candidate in (meant, subcommand):
+        try:
+            parse_command(candidate)
+        except UsageError:
+            continue
+        return candidate
+    return ""
+
+
 def _suggest_sentence(head: str, subcommand: str, after: list[str]) -> None:
     """Refuse a sentence, suggesting the command it holds: ``subcommand`` and what follows it."""
-    meant = " ".join([subcommand, *after]).replace("`", "'")  # shown inside a code span
-    raise UsageError("unknown_sentence", subcommand, word=head[:30], meant=meant[:120])
+    meant = " ".join([subcommand, *after]).replace("`", "'")[:120]  # shown inside a code span
+    raise UsageError("unknown_sentence", subcommand, word=head[:30],
+                     meant=_working(meant, subcommand) or subcommand)
 
 
 # How far into a sentence a command word is looked for: "can you please log that we give …".
@@ -533,8 +549,20 @@ def _parse_sentence(head: str, text: str) -> Command:
         meant_by = INTENT_WORDS.get(key, ())
         if len(meant_by) == 1 and meant_by[0] != "help" and not guesses:
             _suggest_sentence(head, meant_by[0], words[index + 1:])
+    if guesses == ("help",):
+        # A greeting or a question ("how do I start?", "how do I give a pilot?"): answering it
+        # is reading, which changes nothing, so the answer is the help itself, on the command
+        # the question names, if it names one.
+        for key in keys[1:]:
+            named = (key,) if key in SUBCOMMANDS else INTENT_WORDS.get(key, ())
+            if len(named) == 1 and named[0] != "help":
+                return Help(topic=named[0])
+        return Help()
     rest = re.sub(r"^for\s+", "", " ".join(words[1:]), flags=re.I)  # "ask for an intro": get an intro
-    # One guess and more words: the whole command to type ("delete 3" → `/partner drop 3`).
+    # One guess and more words: the whole command to type ("delete 3" → `/partner drop 3`),
+    # when that is a command that works; else the guess alone, with its usage.
     meant = f"{guesses[0]} {rest}".replace("`", "'")[:120] if len(guesses) == 1 and rest else ""
+    if meant and _working(meant, guesses[0]) != meant:
+        meant = ""
     raise UsageError("unknown_command", guesses[0] if guesses else None, word=head[:30],
                      guesses=list(guesses), meant=meant)
