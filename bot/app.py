@@ -18,6 +18,7 @@ from bot.config import slack_environment_hidden
 from bot.container import Services
 from bot.listeners import register_all
 from bot.listeners.payload import workspace_of
+from bot.listeners.replay_guard import make_replay_guard
 from bot.listeners.seal_guard import make_seal_guard
 from bot.listeners.workspace_guard import make_workspace_guard
 from bot.slack.fast_ack import AckAwareExecutor, signalling_ack_middleware
@@ -135,7 +136,8 @@ def build_app(
             listener_executor=AckAwareExecutor(max_workers=LISTENER_THREADS),
         )
     for middleware in (signalling_ack_middleware, make_workspace_guard(services),
-                       _drop_retried_events(services), make_seal_guard(services)):
+                       _drop_retried_events(services), make_seal_guard(services),
+                       make_replay_guard(services)):
         app.middleware(LeanMiddleware(middleware))
     app.error(_count_and_log_errors(bolt_logger))
     register_all(app, services)

@@ -32,3 +32,44 @@ def test_triggers_are_forgotten_once_too_old_to_replay_and_tidying_is_rare(tmp_p
     assert receipts.tidy(DEAL) == 2
     assert [doc["trigger"] for doc in store.find(DEAL, KIND)] == ["new"]
     store.close()
+
+
+def test_a_trigger_exactly_one_window_old_is_kept(tmp_path):
+    # Seen at `at`, a request may carry a timestamp up to 5 minutes later and be replayed
+    # until 5 minutes after that: at `at + KEPT` it could still be accepted.
+    store = TinyDBStore(tmp_path / "db.json")
+    now = [1_800_000_000.0]
+    receipts = RequestReceipts(store, wall=lambda: now[0])
+    receipts.first(DEAL, "edge")
+    now[0] += KEPT
+    assert receipts.tidy(DEAL) == 0
+    assert not receipts.first(DEAL, "edge")
+    now[0] += 1
+    other = RequestReceipts(store, wall=lambda: now[0])  # a process that hasn't tidied yet
+    assert other.tidy(DEAL) == 1
+    assert other.first(DEAL, "edge")
+    store.close()
+
+
+def test_tidying_again_at_the_same_instant_does_nothing(tmp_path):
+    store = TinyDBStore(tmp_path / "db.json")
+    receipts = RequestReceipts(store, wall=lambda: 1_800_000_000.0)
+    assert receipts.tidy(DEAL) == 0
+    # A receipt another process wrote with a stale clock: left for the next window.
+    store.note(DEAL, KIND, "stale", {"trigger": "stale", "at": 1})
+    assert receipts.tidy(DEAL) == 0
+    assert [doc["trigger"] for doc in store.find(DEAL, KIND)] == ["stale"]
+    store.close()
+
+
+def test_a_channel_is_tidied_again_once_a_full_window_has_passed(tmp_path):
+    store = TinyDBStore(tmp_path / "db.json")
+    now = [1_800_000_000.0]
+    receipts = RequestReceipts(store, wall=lambda: now[0])
+    receipts.first(DEAL, "old")
+    assert receipts.tidy(DEAL) == 0
+    now[0] += KEPT  # exactly one window after the last tidy: due again
+    store.note(DEAL, KIND, "stale", {"trigger": "stale", "at": 1})
+    assert receipts.tidy(DEAL) == 1
+    assert [doc["trigger"] for doc in store.find(DEAL, KIND)] == ["old"]
+    store.close()

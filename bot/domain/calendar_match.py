@@ -29,6 +29,12 @@ _COMPANY_SUFFIXES = {
     "inc", "corp", "corporation", "co", "ltd", "llc", "gmbh", "ag", "sa", "plc", "bv", "limited",
 }
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+# Calendars list rooms and shared calendars as attendees; a room is no guest: "Acme prep" in a
+# booked room with only our people is still internal.
+RESOURCE_DOMAINS = frozenset({"resource.calendar.google.com", "group.calendar.google.com"})
+# Guests from more companies than this make a broadcast (a webinar, a conference session), not a
+# conversation with one of them: its attendees say nothing about a deal, only its title can.
+MAX_COMPANIES_IN_A_CONVERSATION = 5
 
 
 class DomainError(Refused):
@@ -94,13 +100,17 @@ def match_deals(
     domain, only those count ("Acme prep" with someone from globex.com is about Globex).
     A meeting listing nobody at all (Outlook's published feeds leave attendees and organiser
     out) says nothing about who was there, so its title decides; one listing only our people
-    (a colleague's prep, a personal block with its owner as organiser) is internal.
+    (a colleague's prep, a personal block with its owner as organiser, rooms) is internal. One
+    with guests from more than :data:`MAX_COMPANIES_IN_A_CONVERSATION` companies is a broadcast
+    (a webinar): only its title can name a deal.
     """
-    attendees = list(attendees)
+    attendees = [a for a in attendees if email_domain(a) not in RESOURCE_DOMAINS]
     outside = external_attendees(attendees, internal_domains)
     if attendees and not outside:
         return []
     domains = {email_domain(a) for a in outside}
+    if len(domains - PUBLIC_MAIL_DOMAINS) > MAX_COMPANIES_IN_A_CONVERSATION:
+        domains = set()  # a broadcast: the title decides
     deals = list(deals)
     title_words = _words(title)
 

@@ -219,16 +219,24 @@ def _oldest_slip_days(theirs: SideRecord, today: date, broken_due: date | None) 
 def _their_recent_broken(history: ChannelHistory, theirs: SideRecord) -> tuple[int, date | None]:
     """Their promises dropped after the due date, not by agreement, within the last
     THEIR_BROKEN_COUNTS_DAYS: how many, and the earliest due date among them."""
-    latest = theirs.last_broken
-    if latest is None or latest.closed_at is None or (
-            latest.closed_at <= history.now
-            and _days(latest.closed_at, history.now) >= THEIR_BROKEN_COUNTS_DAYS):
-        return 0, None  # the latest drop is old news: so is every other (spares a busy channel's walk)
-    # Status first: in a busy channel almost nothing is dropped, and that test is the cheapest.
-    dues = [c.due_on for c in history.items if c.status == "dropped" and c.side == "get" and c.is_broken
-            and c.closed_at is not None
-            and c.closed_at <= history.now and _days(c.closed_at, history.now) < THEIR_BROKEN_COUNTS_DAYS]
+    dues = [c.due_on for c in _dropped_within(history, theirs, THEIR_BROKEN_COUNTS_DAYS)]
     return len(dues), min(dues, default=None)  # type: ignore[type-var]
+
+
+def _dropped_within(history: ChannelHistory, record: SideRecord, days: int) -> list[Commitment]:
+    """``record``'s broken promises dropped less than ``days`` days ago (up to now).
+
+    Read from the record's broken promises, dropped last first, and only as far back as the
+    window: a busy channel's whole history isn't walked again on each decision.
+    """
+    found = []
+    for c in record.broken_items:
+        if c.closed_at is None or c.closed_at > history.now:
+            continue  # not dropped yet at this moment (a clock moved back)
+        if _days(c.closed_at, history.now) >= days:
+            break  # the rest were dropped earlier still
+        found.append(c)
+    return found
 
 
 def _after_signature(history: ChannelHistory) -> bool:
@@ -358,10 +366,8 @@ def _broken_news(history: ChannelHistory, record: SideRecord, tip: str, base: di
     answered = _last_given(history, tip)
     if answered is not None and answered >= latest.closed_at:
         return None
-    unanswered = sum(1 for c in history.items if c.status == "dropped" and c.side == latest.side
-                     and c.is_broken and c.closed_at is not None
-                     and c.closed_at <= history.now and _days(c.closed_at, history.now) < BROKEN_NEWS_DAYS
-                     and (answered is None or c.closed_at > answered))
+    unanswered = sum(1 for c in _dropped_within(history, record, BROKEN_NEWS_DAYS)
+                     if answered is None or c.closed_at > answered)  # type: ignore[operator]
     return Nudge(tip, {**base, **_item_facts("item", latest), "due_on": latest.due_on,
                        "dropped_on": latest.closed_day, "broken_now": unanswered,
                        "late_days": (latest.closed_day - latest.due_on).days})  # type: ignore[operator]

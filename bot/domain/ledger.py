@@ -183,6 +183,11 @@ class SideRecord:
     undated_since: datetime | None = None  # when the oldest open item without a due date was made
     broken: int = 0  # dropped after the due date, not by agreement (see Commitment.is_broken)
     last_broken: Commitment | None = None  # the broken one dropped last
+    # Every broken one, dropped last first: the coaching asks which were dropped lately, and
+    # this spares it a walk over a busy channel's whole history on each decision.
+    broken_items: tuple[Commitment, ...] = ()
+    # The latest due date among open items past due: whether a slip is news since the last tip.
+    latest_overdue_due: date | None = None
 
     def with_open(self, item: Commitment, today: date) -> SideRecord:
         """This record after one more open item of this side (a new commitment): what
@@ -196,9 +201,13 @@ class SideRecord:
             due_next = 1
         elif due is not None and due == self.next_due:
             due_next += 1
+        late = due is not None and due < today
+        latest_late = self.latest_overdue_due
+        if late and (latest_late is None or due > latest_late):  # type: ignore[operator]
+            latest_late = due
         return replace(
             self, promised=self.promised + 1, open=self.open + 1,
-            overdue=self.overdue + (1 if due is not None and due < today else 0),
+            overdue=self.overdue + (1 if late else 0), latest_overdue_due=latest_late,
             due_next=due_next, undated=self.undated + (due is None),
             undated_since=self.undated_since if due is not None
             else _earlier(self.undated_since, item.created_at),
@@ -225,9 +234,9 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
     """
     # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first,
     # open items due on its date, open items undated, when the oldest undated one was made,
-    # broken, the broken one dropped last.
-    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None],
-                                   "get": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None]}
+    # broken, the broken one dropped last, every broken one, the latest due date past due.
+    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None, [], None],
+                                   "get": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None, [], None]}
     for c in items:
         row = state.get(c.side)
         if row is None:
@@ -243,6 +252,8 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
             else:
                 if due < today:
                     row[4] += 1
+                    if row[13] is None or due > row[13]:
+                        row[13] = due
                 oldest = row[6]  # the open item due first (lowest number on a tie)
                 if oldest is None or due < oldest.due_on:
                     row[6], row[7] = c, 1
@@ -261,6 +272,7 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
             row[2] += 1
             if c.is_broken:
                 row[10] += 1
+                row[12].append(c)
                 last = row[11]
                 if last is None or (c.closed_at, c.number) > (last.closed_at, last.number):
                     row[11] = c
@@ -269,7 +281,9 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
 
 def _record(row: list[Any], today: date) -> SideRecord:
     (kept, kept_late, dropped, opened, overdue, last_kept, oldest, due_next, undated, undated_since,
-     broken, last_broken) = row
+     broken, last_broken, broken_items, latest_overdue_due) = row
+    # Dropped last first (the same order as ``last_broken``'s): recent drops are read first.
+    broken_items.sort(key=lambda c: (c.closed_at, c.number), reverse=True)
     return SideRecord(
         promised=kept + opened,
         kept=kept,
@@ -283,6 +297,8 @@ def _record(row: list[Any], today: date) -> SideRecord:
         undated_since=undated_since,
         broken=broken,
         last_broken=last_broken,
+        broken_items=tuple(broken_items),
+        latest_overdue_due=latest_overdue_due,
         **_oldest_due(oldest, today),
     )
 

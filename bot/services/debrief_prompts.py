@@ -12,7 +12,7 @@ channel shared in that minute must not get our internal coaching).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.calendar_match import deal_named
 from bot.domain.ledger import Commitment
@@ -61,6 +61,13 @@ class DebriefPrompts:
             return None
         deal = next((d for d in self._deals.all(scope) if deal_key(d.name) == deal_key(topic)), None)
         context["lost"] = deal is not None and deal.stage is Stage.LOST
+        # Signed (or up for renewal): the debrief is about delivering what was promised.
+        context["signed"] = deal is not None and deal.stage in (Stage.SIGNED, Stage.RENEWAL)
+        asked_before = context.get("asked_before")
+        if asked_before:
+            asked_at = datetime.fromisoformat(str(asked_before))
+            context["asked_unix"] = int(asked_at.timestamp())
+            context["asked_text"] = asked_at.astimezone(UTC).strftime("%a %-d %b, %H:%M UTC")
         self._refresh_sharing(scope)
         context["partner_reads"] = self._externally_shared(scope)
         return Message(DEBRIEF_PROMPT, context)

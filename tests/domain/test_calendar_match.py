@@ -9,6 +9,7 @@ from bot.domain.calendar_match import (
     DomainError,
     FeedUrlError,
     check_feed_url,
+    deal_named,
     mask_url,
     match_deals,
     parse_domains,
@@ -148,3 +149,107 @@ def test_within_a_channel_the_named_deal_then_a_live_one_comes_first():
     attendees = ["me@ourco.com", "jane@acme.com"]
     assert match_deals("Pricing call", attendees, [lost, live], US) == [live, lost]
     assert match_deals("Acme Corp win-back", attendees, [live, lost], US) == [lost, live]
+
+
+# Pinned one by one after a mutation run (docs/testing.md): each rule has its own case.
+
+
+@pytest.mark.parametrize(("deal", "title", "named"), [
+    ("Acme Widgets Inc", "Acme Widgets QBR", True),
+    ("Acme Widgets Inc", "Acme weekly", False),  # only the trailing suffix is optional
+    ("Globex Co Holdings", "Globex Co sync", False),  # a suffix inside the name stays
+    ("Limited", "Limited quarterly review", True),  # a name that is only a suffix word is kept
+    ("IBM", "IBM renewal", True),  # three letters are a name
+    ("HP Labs", "HP Labs kickoff", True),  # two short words together are a name
+    ("AB", "AB sync", False),  # two letters alone would match too much
+    ("AB", "Weekly", False),
+    ("Acme", "acme", True),
+])
+def test_a_deal_is_named_by_its_whole_words(deal, title, named):
+    assert deal_named(deal, title) is named
+
+
+def test_an_attendee_address_is_read_by_its_last_at_and_without_a_trailing_dot():
+    assert match_deals("Sync", ['"jane@globex.com"@acme.com'], DEALS, US) == [ACME]
+    assert match_deals("Sync", ["jane@acme.com."], DEALS, US) == [ACME]
+
+
+def test_deals_named_in_the_title_alone_put_a_live_deal_before_a_lost_one():
+    lost = DealTarget("C1", "Acme", (), in_play=False)
+    live = DealTarget("C2", "Acme", ())
+    assert match_deals("Acme sync", [], [lost, live], US) == [live, lost]
+
+
+@pytest.mark.parametrize("word", ["none", "off", "OFF", "clear", "Clear", "-"])
+def test_every_word_for_no_domains_clears_them(word):
+    assert parse_domains(word) == []
+
+
+@pytest.mark.parametrize(("text", "domains"), [
+    ("a.com b.com c.com d.com e.com", ["a.com", "b.com", "c.com", "d.com", "e.com"]),  # the limit
+    ("acme.com.", ["acme.com"]),  # a fully qualified name
+    ("eu.123.com", ["eu.123.com"]),  # digits are fine except in the last label
+    ("a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 57 + ".com", None),  # 253 characters
+])
+def test_domains_at_the_edges_are_accepted(text, domains):
+    assert parse_domains(text) == (domains or [text])
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("acme.com/pricing", "just the part after the @"),
+    ("eu.acme.123", "isn't a domain: expected"),
+    ("a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".com", "isn't a domain: expected"),
+    ("ü" * 70 + ".de", "isn't a domain I can read"),
+])
+def test_domains_past_the_edges_are_refused(text, says):
+    with pytest.raises(DomainError) as raised:
+        parse_domains(text)
+    assert says in shown(raised.value)
+
+
+@pytest.mark.parametrize("text", [
+    "https://acme.com/" + "x" * 40,
+    "acme." + "x" * 70,
+    "ü" * 70 + ".de",
+])
+def test_a_refused_domain_is_quoted_by_its_first_40_characters(text):
+    with pytest.raises(DomainError) as raised:
+        parse_domains(text)
+    assert text[:40] in shown(raised.value)
+    assert text[:41] not in shown(raised.value)
+
+
+def test_a_public_mail_domain_is_named_in_its_refusal():
+    with pytest.raises(DomainError) as raised:
+        parse_domains("Proton.me")
+    assert "proton.me is a public mail provider" in shown(raised.value)
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.com/" + "x" * (2000 - len("https://example.com/")),  # exactly the limit
+    "https://example.com:1/x.ics",
+    "https://example.com:65535/x.ics",
+])
+def test_addresses_at_the_edges_are_accepted(url):
+    assert check_feed_url(url, allow_private=False) == url
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("https://example.com:abc/x.ics", "isn't an address I can read"),
+    ("https://example.com:70000/x.ics", "isn't an address I can read"),
+    ("https://[::1/x.ics", "isn't an address I can read"),
+    ("https://example.com:0/x.ics", "impossible port"),
+    ("https://alice@example.com/x.ics", "user name or password"),
+    ("https://printer.localhost/x.ics", "private network"),
+    ("https://nas.local/x.ics", "private network"),
+    ("https://metadata.google.internal/x.ics", "private network"),
+])
+def test_addresses_past_the_edges_are_refused(url, says):
+    with pytest.raises(FeedUrlError) as raised:
+        check_feed_url(url, allow_private=False)
+    assert says in shown(raised.value)
+
+
+def test_an_address_without_a_readable_host_is_masked_without_its_path():
+    assert mask_url("https:///secret-path.ics") == "https://?/…"
+    assert mask_url("https://[::1/secret-path.ics") == "(hidden)"

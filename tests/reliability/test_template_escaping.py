@@ -127,6 +127,10 @@ def refusals(text: str) -> list[Refusal]:
 
 # A builder returns one context, or several to reach every branch that shows something.
 CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
+    "bot_removed": lambda t: [
+        {"channel": CHANNEL, "error": "not_in_channel", "kind": "checkin", "deal": t, "days": 30},
+        {"channel": CHANNEL, "error": "is_archived", "kind": "debrief", "topic": t},
+    ],
     "calendar_choice": lambda t: {"title": t, "ends_at": NOW.isoformat(),
                                   "options": [{"channel": CHANNEL, "deal": t, "value": f"d|{CHANNEL}"}],
                                   "more": 2},

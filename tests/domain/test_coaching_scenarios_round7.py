@@ -1,0 +1,482 @@
+"""Round seven: deals read over their whole life, and fresh situations, each with the advice a
+wise partner manager gives.
+
+As in the earlier rounds, the expected advice of every scenario was written down before the
+scenario was first run through the real model (``assess``) and the real templates. New here:
+
+- **Timelines**: one deal re-read at several moments of its life (what each promise became and
+  when is written once; each reading sees the ledger as it stood then, and the advice the bot
+  gave at the earlier readings). The advice must evolve sensibly, stop once acted on, and never
+  say "still" about news it hasn't told yet.
+- Several people owning different items in one channel, partial deliveries, dates moved by
+  agreement against dates silently slipping, a partner who gives far more than we do, deals
+  paused by moving every date out, lost deals and what is still owed, signed deals a year on,
+  one item against five hundred, and posts a Slack Connect partner reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.domain.coaching import IN_PRIVATE, QUIET, ChannelHistory, DealState, assess
+from bot.domain.ledger import Commitment
+from bot.domain.stages import Stage
+from tests.domain.test_coaching_scenarios_fresh import (
+    NOW,
+    Scenario,
+    ago,
+    check_advice,
+    check_words_match_numbers,
+    deal,
+    get,
+    give,
+    render,
+)
+from tests.domain.test_coaching_scenarios_round4 import TIPS_GIVEN
+from tests.domain.test_coaching_scenarios_round5 import agreed
+from tests.domain.test_coaching_scenarios_round6 import INTERNAL_WORDS
+
+BOB = "U0BOB"
+
+# --- timelines: one deal, read again and again ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fate:
+    """One promise over a deal's life; every day is counted from the timeline's day 0.
+
+    ``moved``: (the day the new date was agreed, the new due day). ``reopened``: the day a
+    promise marked done was found not delivered after all and opened again.
+    """
+
+    side: str
+    what: str
+    made: float = 0
+    due: int | None = None
+    kept: float | None = None
+    dropped: float | None = None
+    agreed: bool = False
+    moved: tuple[float, int] | None = None
+    reopened: float | None = None
+    owner: str = "U0ALICE"
+
+
+def ours(what: str, **kw: Any) -> Fate:
+    return Fate("give", what, **kw)
+
+
+def theirs(what: str, **kw: Any) -> Fate:
+    return Fate("get", what, **kw)
+
+
+@dataclass(frozen=True)
+class Read:
+    """One reading of the deal on ``day``: the nudge expected and the words it must (not) say."""
+
+    day: float
+    expect: str
+    says: tuple[str, ...] = ()
+    never: tuple[str, ...] = ()
+    repeat: bool | None = None  # None: either
+    stage_changed: bool = False
+    partner_reads: bool = False
+
+
+@dataclass
+class Timeline:
+    """A deal's life: its promises, its stage moves (day, stage), and the readings to check."""
+
+    name: str
+    fates: list[Fate]
+    reads: list[Read]
+    stages: list[tuple[float, Stage]] = field(default_factory=list)
+    span: int = 90  # day 0 is this many days before NOW
+
+    def moment(self, day: float) -> datetime:
+        return NOW - timedelta(days=self.span) + timedelta(days=day)
+
+    def items(self, day: float) -> list[Commitment]:
+        """The ledger as it stood on ``day``."""
+        found = []
+        for number, fate in enumerate(self.fates, start=1):
+            if fate.made > day:
+                continue
+            due = fate.due
+            if fate.moved is not None and fate.moved[0] <= day:
+                due = fate.moved[1]
+            status, closed = "open", None
+            if fate.kept is not None and fate.kept <= day and not (
+                    fate.reopened is not None and fate.reopened <= day):
+                status, closed = "done", self.moment(fate.kept)
+            elif fate.dropped is not None and fate.dropped <= day:
+                status, closed = "dropped", self.moment(fate.dropped)
+            found.append(Commitment(
+                number=number, side=fate.side, what=fate.what,  # type: ignore[arg-type]
+                owner=fate.owner, created_by=fate.owner, created_at=self.moment(fate.made),
+                due_on=self.moment(due).date() if due is not None else None,
+                status=status, closed_at=closed, mutual=fate.agreed))  # type: ignore[arg-type]
+        return found
+
+    def deal(self, day: float) -> DealState | None:
+        """The deal as it stood on ``day``."""
+        moves = [(d, s) for d, s in self.stages if d <= day]
+        if not moves:
+            return None
+        since, stage = moves[-1]
+        previous = moves[-2][1] if len(moves) > 1 else None
+        signed = [d for d, s in moves if s is Stage.SIGNED]
+        after = stage.after_signature and bool(signed)
+        return DealState("Globex", stage, self.moment(since),
+                         signed_at=self.moment(signed[-1]) if after else None,
+                         was_signed=bool(signed) and stage is not Stage.SIGNED, previous=previous,
+                         reopened_at=self.moment(since) if previous is Stage.LOST else None)
+
+
+def play(timeline: Timeline) -> list[str]:
+    """Read the deal at each of its readings, logging the advice shown as the bot does; check
+    each against its expectation; returns the nudge ids, for messages."""
+    given: dict[str, list[datetime]] = {}
+    seen: list[str] = []
+    for read in timeline.reads:
+        now = timeline.moment(read.day)
+        items = timeline.items(read.day)
+        history = ChannelHistory(items=items, now=now, today=now.date(), deal=timeline.deal(read.day),
+                                 given={k: list(v) for k, v in given.items()},
+                                 stage_changed=read.stage_changed, partner_reads=read.partner_reads)
+        nudge = assess(history)
+        text, reason, line, b = render(nudge, items, now.date())
+        shown = f"day {read.day}: {line}\n{text}\n{reason}\n(so far: {seen})"
+        assert nudge.id == read.expect, shown
+        for words in read.says:
+            assert words in text or words in reason, f"{words!r} missing from:\n{shown}"
+        for words in read.never:
+            assert words.lower() not in f"{text}\n{reason}".lower(), f"{words!r} in:\n{shown}"
+        if read.repeat is not None:
+            assert nudge.repeat is read.repeat, shown
+        if read.partner_reads:
+            for words in INTERNAL_WORDS:
+                assert words not in f"{text}\n{reason}".lower(), f"{words!r} where they read:\n{shown}"
+        check_words_match_numbers(nudge, text, reason, b, now.date(), items)
+        if nudge.id not in (QUIET, IN_PRIVATE):
+            given.setdefault(nudge.id, []).append(now)
+        seen.append(nudge.id)
+    return seen
+
+
+TIMELINES = [
+    Timeline(
+        "our slip owned, its date moved by agreement, then kept on the new date",
+        [ours("security questionnaire", due=10, moved=(13.5, 20), kept=20),
+         theirs("pilot data export", due=14, kept=17)],
+        [Read(1, "on_track"),
+         Read(12, "our_late", says=("2 days overdue", "security questionnaire")),
+         Read(13, "our_late", repeat=True, says=("Still late",)),
+         # The new date was agreed: the slip is settled, not still owed.
+         Read(14, "on_track", never=("slipped", "late on our side", "overdue")),
+         Read(16, "follow_up", says=("pilot data export",)),
+         Read(17.2, "celebrate_kept", says=("They delivered",)),
+         # Kept on the date both sides agreed: on time.
+         Read(21, "celebrate_kept", says=("on time",), never=("later than",)),
+         Read(25, "on_track", says=("Every promise on both sides is kept",))],
+        stages=[(0, Stage.NEGOTIATION)]),
+    Timeline(
+        "their stall: follow-up, brave talk, walk-away; a delivery restarts the ladder from scratch",
+        [ours("sandbox", kept=3), theirs("integration spec", due=10, kept=40),
+         theirs("reference call", due=30)],
+        [Read(13, "follow_up", says=("3 days overdue",)),
+         Read(20, "brave_conversation"),
+         Read(28, "brave_conversation", repeat=False),
+         Read(32, "walk_away"),
+         # They moved: no walk-away, no brave talk the day they deliver.
+         Read(40.5, "follow_up", never=("walk away", "brave")),
+         Read(50, "brave_conversation", says=("the last on",)),
+         Read(57, "brave_conversation", repeat=False),
+         Read(61, "walk_away")],
+        stages=[(0, Stage.QUALIFIED)]),
+    Timeline(
+        "a signed deal over a year: useful check-ins, never nagging about what was kept",
+        [ours("onboarding", due=7, kept=6), ours("quarterly review", due=90, kept=92),
+         theirs("case study", due=60, kept=58)],
+        [Read(0, "stage_signed", stage_changed=True, says=("2 of our promises are still open",)),
+         Read(7, "celebrate_kept", says=("on time", "after the signature")),
+         Read(30, "follow_through", says=("quarterly review",)),
+         Read(59, "celebrate_kept", says=("They delivered",)),
+         Read(90, "on_track", says=("due today",), never=("overdue",)),
+         Read(93, "celebrate_kept", says=("2 days after it was due",)),
+         Read(180, "on_track", says=("Every promise on both sides is kept",)),
+         Read(365, "on_track", says=("Every promise on both sides is kept",), never=("late", "switch off"))],
+        stages=[(0, Stage.SIGNED)], span=400),
+    Timeline(
+        "a lost deal: the reflection, what we still owe settled, nothing of theirs chased",
+        [ours("pilot report", due=20, dropped=23, agreed=True), ours("reference list", kept=5),
+         theirs("usage data", due=15, dropped=25)],
+        [Read(16, "stage_terms", stage_changed=True),
+         Read(18, "stage_lost", stage_changed=True, says=("still deliver",)),
+         Read(19, "close_out", says=("pilot report",), never=("follow", "brave")),
+         # Lost, but our word still stands.
+         Read(22, "our_late", says=("pilot report",)),
+         Read(23.5, "close_out", never=("broken", "didn't keep", "pilot report")),
+         # Their promise given up after the loss: nothing to follow up.
+         Read(25.5, "quiet")],
+        stages=[(0, Stage.PROPOSAL), (16, Stage.NEGOTIATION), (18, Stage.LOST)]),
+    Timeline(
+        "two owners: Alice's slip is owned, then Bob's, each as news of its own",
+        [ours("SSO config", due=10, kept=11.5), ours("training plan", due=12, owner=BOB, kept=14),
+         theirs("admin list", due=20, kept=19)],
+        [Read(11, "our_late", says=("SSO config", "1 day overdue")),
+         # A different promise slipped since: new news, said in full, not "still late".
+         Read(13, "our_late", repeat=False, says=("training plan", "1 day overdue"),
+              never=("Still late",)),
+         Read(14.5, "celebrate_kept", says=("training plan", "2 days after it was due")),
+         Read(19.5, "celebrate_kept", says=("They delivered",))],
+        stages=[(0, Stage.NEGOTIATION)]),
+    Timeline(
+        "a partner who gives far more than we do: recognition and our turn to give, not more asks",
+        [ours("kickoff deck", kept=10),
+         *[theirs(f"intro {n}", due=4 * n, kept=4 * n - 1) for n in range(1, 6)]],
+        [Read(19.5, "celebrate_kept", says=("They delivered",)),
+         Read(26, "on_track", says=("5", "our"), never=("hope for back",)),
+         Read(40, "on_track", never=("hope for back",))],
+        stages=[(0, Stage.QUALIFIED)]),
+    Timeline(
+        "their slip followed up, then its date moved by agreement: the follow-ups stop",
+        [ours("pricing", kept=2), theirs("security review", due=10, moved=(13, 30), kept=29)],
+        [Read(12, "follow_up"),
+         Read(14, "on_track", never=("late", "follow")),
+         Read(24, "on_track", never=("brave",)),
+         Read(29.5, "celebrate_kept", says=("on time",))],
+        stages=[(0, Stage.NEGOTIATION)]),
+    Timeline(
+        "a promise of ours marked done and found not delivered: owned again as late",
+        [ours("data migration", due=10, kept=9, reopened=12), theirs("cutover window", due=30)],
+        [Read(9.5, "celebrate_kept", says=("data migration",)),
+         Read(12.5, "our_late", says=("data migration", "2 days overdue")),
+         Read(13, "our_late", repeat=True)],
+        stages=[(0, Stage.SIGNED)]),
+    Timeline(
+        "a deal paused by agreement: every date moved out two months, nothing chased meanwhile",
+        [ours("pilot", due=15, moved=(12, 75)), theirs("budget sign-off", due=14, moved=(12, 74))],
+        [Read(5, "on_track"),
+         Read(20, "on_track", never=("late", "overdue", "follow")),
+         Read(45, "on_track", never=("late", "overdue", "follow", "brave")),
+         Read(76, "our_late", says=("1 day overdue",))],
+        stages=[(0, Stage.NEGOTIATION)]),
+    Timeline(
+        "a shared channel over a deal's life: warm to their face, every post",
+        [ours("workspace", due=5, kept=5), theirs("logo files", due=8, kept=20),
+         ours("launch plan", due=25)],
+        [Read(5.5, "celebrate_kept", partner_reads=True, says=("Delivered as promised",)),
+         Read(11, "in_private", partner_reads=True),
+         Read(20.5, "celebrate_kept", partner_reads=True, says=("thank you",)),
+         Read(27, "our_late", partner_reads=True, says=("Whoever owns it",))],
+        stages=[(0, Stage.NEGOTIATION)]),
+]
+
+
+@pytest.mark.parametrize("timeline", TIMELINES, ids=[t.name for t in TIMELINES])
+def test_round7_timeline(timeline: Timeline) -> None:
+    play(timeline)
+
+
+# --- single situations ----------------------------------------------------------------------
+
+
+def owned(item: Commitment, owner: str) -> Commitment:
+    return replace(item, owner=owner)
+
+
+def reopened(item: Commitment) -> Commitment:
+    """``item`` marked done, then found not delivered: open again."""
+    return replace(item, status="open", closed_at=None)
+
+
+def signed_long_ago(days: float) -> DealState:
+    return DealState("Acme", Stage.SIGNED, ago(days), signed_at=ago(days))
+
+
+SCENARIOS = [
+    # --- partial deliveries
+    Scenario("sent half of it, the other half a day late: the late half is owned",
+             [give("pricing sheet, part 1", due=1, kept=1), give("pricing sheet, part 2", due=1), get()],
+             "our_late", says=("part 2", "1 day overdue")),
+    Scenario("sent half of it on time and the rest is due next week: the kept half is news",
+             [give("pricing sheet, part 1", due=0, kept=0.2), give("pricing sheet, part 2", due=-7), get()],
+             "celebrate_kept", says=("part 1", "on time")),
+    Scenario("they sent half of theirs and the rest is three days late: a follow-up about the rest",
+             [give(kept=10), get("data dump, half", due=3, kept=2), get("data dump, rest", due=3)],
+             "follow_up", says=("rest",), never=("brave",)),
+    # --- dates moved by agreement vs slipping
+    Scenario("our date moved out a week by agreement yesterday: on track, not late",
+             [give("SOW", made=20, due=-6), get(due=-10)], "on_track", never=("slipped", "overdue")),
+    Scenario("our date silently slipped four days: owned, with a new date",
+             [give("SOW", made=20, due=4), get(due=-10)], "our_late", says=("4 days overdue", "new date")),
+    Scenario("their date silently slipped a day: not worth a word yet",
+             [give(kept=3), get("signed NDA", due=1)], "on_track", says=("1 of theirs just past due",),
+             benefit=ago(0), given=TIPS_GIVEN),
+    # --- several owners in one channel
+    Scenario("Bob's promise late, Alice's due today: Bob's slip first",
+             [owned(give("demo env", due=2), BOB), give("pricing", due=0), get()], "our_late",
+             says=("demo env",), never=("due today",)),
+    Scenario("our slip owned two days ago, and a second promise of ours slipped since: said in full",
+             [give("deck", due=4), owned(give("security answers", due=1), BOB), get()], "our_late",
+             says=("2 of *our* promises have slipped",), never=("Still late",),
+             given={"our_late": [ago(2)]}, repeat=False),
+    Scenario("our slip owned two days ago and nothing new slipped since: said shorter",
+             [give("deck", due=4), owned(give("security answers", due=3), BOB), get()], "our_late",
+             says=("Still late",), given={"our_late": [ago(2)]}, repeat=True),
+    Scenario("their follow-up two days ago, and a second promise of theirs slipped since: said in full",
+             [give(kept=10), get("API keys", due=6), get("test users", due=2)], "follow_up",
+             says=("2 things they promised are late",), given={"follow_up": [ago(2)]}, repeat=False),
+    # --- a partner who gives far more
+    Scenario("they kept six, we kept one, nothing open: our turn to give, not another ask",
+             [give(kept=20), *[get(kept=30 - n) for n in range(6)]], "on_track",
+             says=("6",), never=("hope for back",), benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("they delivered three things and we've offered nothing: they gave first, reciprocate",
+             [get(kept=5), get(kept=6), get(kept=7)], "asking_without_giving",
+             says=("giving to receive",), never=("Every line here is something we want",)),
+    Scenario("they kept one and we've offered nothing: the count says what they delivered",
+             [get("warm intro", kept=9)], "asking_without_giving", says=("delivered 1",)),
+    Scenario("they over-give and one of ours is open: keep our word on time, no new asks",
+             [give("case study draft", due=-4), *[get(kept=10 + n) for n in range(5)]], "on_track",
+             says=("runs their way",), never=("hope for back", "/partner get"),
+             benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("they over-give, with a qualified post: the opening question asks what we give",
+             [give(kept=10), *[get(kept=10 + n) for n in range(5)]], "stage_opening",
+             says=("giving to receive",), never=("What do we expect back", "offered a lot"),
+             deal=deal(Stage.QUALIFIED, 0), stage_changed=True),
+    # --- re-opened items
+    Scenario("our promise marked done, then reopened five days past its date: owned as late",
+             [reopened(give("SSO setup", due=5, kept=6)), get()], "our_late",
+             says=("5 days overdue",), given={"celebrate_kept": [ago(5.5)]}),
+    Scenario("re-opened and re-dated by agreement: on track",
+             [reopened(give("SSO setup", due=-3, kept=6)), get()], "on_track", never=("overdue",),
+             benefit=ago(0), given=TIPS_GIVEN),
+    # --- lost deals: what is still owed
+    Scenario("lost, our promise due in three days: settle it, naming it",
+             [give("final pilot report", due=-3), get(due=8)], "close_out",
+             says=("final pilot report",), never=("follow", "brave"), deal=deal(Stage.LOST, 2),
+             given={"stage_lost": [ago(2)]}),
+    Scenario("lost two weeks ago, theirs thirty days late: nothing to chase, settle the list",
+             [give(kept=40), get(due=30)], "close_out", never=("brave", "walk away", "follow-up"),
+             deal=deal(Stage.LOST, 14), given={"stage_lost": [ago(14)]}),
+    Scenario("lost, and they still delivered yesterday: thank them",
+             [give(kept=40), get("usage report", kept=1)], "celebrate_kept", says=("They delivered",),
+             deal=deal(Stage.LOST, 10), given={"stage_lost": [ago(10)]}),
+    Scenario("lost, and we delivered what we owed yesterday: tell them it's done",
+             [give("data export", due=-2, kept=1), get(kept=30)], "celebrate_kept",
+             says=("data export",), deal=deal(Stage.LOST, 10), given={"stage_lost": [ago(10)]}),
+    Scenario("lost, our promise dropped after its date without a word: owned as broken",
+             [give("data export", due=3, dropped=1), get(kept=30)], "own_broken",
+             says=("data export",), deal=deal(Stage.LOST, 10), given={"stage_lost": [ago(10)]}),
+    Scenario("lost, our late promise cancelled together with them: nothing owned as broken",
+             [agreed(give("data export", due=3, dropped=1)), get(kept=30)], "quiet",
+             never=("broken", "didn't keep"), deal=deal(Stage.LOST, 10), given={"stage_lost": [ago(10)]}),
+    Scenario("lost, theirs dropped after its date: no follow-up about it",
+             [give(kept=30), get("case study", due=3, dropped=1)], "quiet",
+             never=("follow", "still matters"), deal=deal(Stage.LOST, 10),
+             given={"stage_lost": [ago(10)]}),
+    # --- very old signed deals
+    Scenario("signed 400 days ago, all kept long ago: agree the next exchange",
+             [give(kept=300), get(kept=310)], "on_track", says=("Every promise on both sides is kept",),
+             deal=signed_long_ago(400), benefit=ago(0)),
+    Scenario("signed 400 days ago, an undated promise of ours from 200 days ago: follow through on it",
+             [give("exec sponsor intro", made=200), get(kept=310)], "follow_through",
+             says=("exec sponsor intro",), deal=signed_long_ago(400), benefit=ago(0)),
+    Scenario("signed 400 days ago, theirs 300 days late and never raised: the brave conversation",
+             [give(kept=350), get("reference call", due=300)], "brave_conversation",
+             never=("sponsor",), deal=signed_long_ago(400)),
+    Scenario("signed 400 days ago, the same stall a month after the brave talk: escalate",
+             [give(kept=350), get("reference call", due=300)], "escalate",
+             deal=signed_long_ago(400), given={"brave_conversation": [ago(30)]}),
+    # --- a quiet week
+    Scenario("a quiet week: nothing moved, 'on track' said nine days ago: said again, briefly true",
+             [give(due=-20), get(due=-25)], "on_track", says=("Nothing needs you",),
+             benefit=ago(0), given={"on_track": [ago(9)]}),
+    Scenario("a quiet week with nothing at all recorded on a prospecting deal: start by giving",
+             [], "empty", says=("giving to receive",), deal=deal(Stage.PROSPECTING, 20)),
+    Scenario("a quiet week after every tip was given: nothing new",
+             [give(due=-20), get(due=-25)], "quiet", benefit=ago(0),
+             given={"on_track": [ago(1)], **TIPS_GIVEN}),
+    # --- one item against five hundred
+    Scenario("one promise of ours, one day late: 'one of our promises', singular",
+             [give("the deck", due=1)], "our_late", says=("One of *our* promises", "1 day overdue")),
+    Scenario("five hundred of ours kept and nothing asked: say what we hope for",
+             [give(kept=10 + n % 300) for n in range(500)], "generous_opener",
+             says=("We've offered 500 things",), benefit=ago(0)),
+    Scenario("five hundred of theirs kept against twenty of ours, nothing open: our turn to give",
+             [give(kept=20 + n) for n in range(20)] + [get(kept=10 + n % 300) for n in range(500)],
+             "on_track", says=("500",), never=("hope for back",), benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("five hundred of theirs open, none due yet, three of ours kept: on track",
+             [give(kept=3), give(kept=4), give(kept=5)] + [get(due=-10 - n % 30) for n in range(500)],
+             "on_track", benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("two hundred of ours a day late: plural, and every one counted",
+             [give(due=1) for _ in range(200)] + [get()], "our_late",
+             says=("200 of *our* promises have slipped", "and 199 more of ours late")),
+]
+
+# Posts the partner's people read (a Slack Connect channel).
+PARTNER_READS = [
+    Scenario("a shared channel, they gave five and we gave one: thanked, and our turn said warmly",
+             [give(kept=20), *[get(kept=30 - n) for n in range(5)]], "on_track",
+             says=("thank",), never=("hope for back",), benefit=ago(0), given=TIPS_GIVEN),
+    Scenario("a shared channel, they delivered and we offered nothing yet: no 'want from them'",
+             [get("intro to finance", kept=4)], "asking_without_giving", never=("want from",)),
+    Scenario("a shared channel, our half delivered, the other half late: owned in the open",
+             [give("report, part 1", due=2, kept=2), give("report, part 2", due=2), get()], "our_late",
+             says=("Whoever owns it",)),
+    Scenario("a shared channel after a loss, theirs late: never chased",
+             [give(kept=20), get(due=12)], "close_out", never=("overdue",),
+             deal=deal(Stage.LOST, 5), given={"stage_lost": [ago(5)]}),
+    Scenario("a shared channel a year after signing, all kept: warm, no tactics",
+             [give(kept=300), get(kept=300)], "on_track", says=("Every promise on both sides is kept",),
+             deal=signed_long_ago(400), benefit=ago(0)),
+    Scenario("a shared channel, Bob's slip owned two days ago and Alice's slipped since: in full",
+             [owned(give("deck", due=4), BOB), give("answers", due=1), get()], "our_late",
+             says=("2 of *our* promises have slipped",), given={"our_late": [ago(2)]}, repeat=False),
+    Scenario("a shared channel, their item thirty days late on a paused deal: not talked about",
+             [give(kept=40), get(due=30)], "in_private", never=("overdue by",)),
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_round7_scenario(scenario: Scenario) -> None:
+    nudge = assess(scenario.history())
+    shown = check_advice(nudge, scenario)
+    assert nudge.repeat is scenario.repeat, shown
+
+
+@pytest.mark.parametrize("scenario", PARTNER_READS, ids=[s.name for s in PARTNER_READS])
+def test_round7_post_the_partner_reads(scenario: Scenario) -> None:
+    history = replace(scenario.history(), partner_reads=True)
+    nudge = assess(history)
+    shown = check_advice(nudge, scenario)
+    text, reason, _, _ = render(nudge, scenario.items, scenario.today)
+    for words in (*INTERNAL_WORDS, "chase them"):
+        assert words not in f"{text}\n{reason}".lower(), f"{words!r} where the partner reads:\n{shown}"
+    assert nudge.repeat is scenario.repeat, shown
+
+
+def _readings(timelines: Sequence[Timeline]) -> int:
+    return sum(len(t.reads) for t in timelines)
+
+
+def test_round7_has_sixty_distinct_scenarios() -> None:
+    every = SCENARIOS + PARTNER_READS
+    assert len(every) + _readings(TIMELINES) >= 60
+    assert len({s.name for s in every}) == len(every)
+    assert len({t.name for t in TIMELINES}) == len(TIMELINES)
+
+
+def test_timeline_reads_the_ledger_as_it_stood() -> None:
+    """The timeline helper itself: a promise kept on day 9 and reopened on day 12 is open on
+    day 13, with its date; made on day 5, it isn't there on day 4."""
+    timeline = Timeline("helper", [ours("x", made=5, due=10, kept=9, reopened=12)], [])
+    assert timeline.items(4) == []
+    assert timeline.items(9.5)[0].status == "done"
+    later = timeline.items(13)[0]
+    assert later.status == "open" and later.due_on == date.fromordinal(timeline.moment(10).toordinal())
