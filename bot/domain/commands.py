@@ -356,6 +356,27 @@ def _parse_calendar(rest: str) -> Calendar:
     raise UsageError("calendar_unknown_verb", "calendar")
 
 
+# Words around `share` that ask for the link itself: "share the plan", "share link please".
+_SHARE_FILLER = frozenset({"the", "a", "our", "my", "this", "it", "link", "url", "plan", "mutual", "page",
+                           "please", "pls"})
+
+
+def _share_as_said(text: str) -> bool:
+    """`share` said in words ("share the link", "share it with Dana"): the link, to send on.
+
+    The bot sends it to no one, so "with <whoever>" changes nothing it does.
+    """
+    words = text.split()
+    if words and words[0] in ("with", "to"):
+        return True
+    if "with" in words:
+        words = words[:words.index("with")]
+    return bool(words) and set(words) <= _SHARE_FILLER
+
+
+# Asking to be reminded: reminders come by themselves for items with a date.
+_REMIND_WORDS = frozenset({"remind", "reminder", "reminders", "remindme", "alert", "ping"})
+
 # What people type for a fresh share link in place of the current one.
 _SHARE_AGAIN = frozenset({"new", "renew", "reissue", "re-issue", "again", "refresh", "fresh", "reset",
                           "rotate"})
@@ -482,7 +503,7 @@ def parse_command(text: str) -> Command:
         return Crm(args=rest)
     if sub == "share":
         word = rest.lower()
-        if word == "on":  # the opposite of `share off`, as people type it
+        if word == "on" or _share_as_said(word):  # "share on", "share the link", "share it with Dana"
             word = ""
         if word in _SHARE_AGAIN:
             return Share(new=True)
@@ -500,6 +521,9 @@ def parse_command(text: str) -> Command:
         return _parse_plan(sub, rest)
     if sub in ("move", "reorder") and _MOVE.match(" ".join(rest.split())):
         return _parse_move(rest)  # "move 4 to 1"; "move 4 to Friday" is a date: `edit`, below
+    if sub in _REMIND_WORDS:
+        # There is no reminder to set: owners are reminded of what is due. Say how to get one.
+        raise UsageError("remind_by_date", "edit")
     return _parse_sentence(head, text)
 
 

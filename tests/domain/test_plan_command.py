@@ -92,12 +92,12 @@ def test_a_greeting_or_a_question_gets_the_help_it_asks_for(typed, topic):
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
-    ("I want to share the plan with the customer", "share"),
-    ("we should share the link with Dana", "share"),
+    ("I want to share the plan with the customer", "share the plan with the customer"),
+    ("we should share a doc with legal", "share"),  # `share a doc with legal` is refused
     ("can you log that we give a pilot by Friday", "give a pilot by Friday"),
 ])
 def test_a_sentence_suggests_only_a_command_that_works_as_typed(typed, meant):
-    # Was `/partner share the plan with the customer`, which `share` refuses.
+    # Was `/partner share a doc with legal`, which `share` refuses.
     with pytest.raises(UsageError) as raised:
         parse_command(typed)
     assert raised.value.refusal.facts["meant"] == meant

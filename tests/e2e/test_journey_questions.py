@@ -32,13 +32,36 @@ def test_a_question_about_one_command_shows_that_commands_help(slack):
 
 @pytest.mark.parametrize(("typed", "works"), [
     ("I want to share the plan with the customer", "Here is the partner's link"),
-    ("we should share the link with Dana", "Here is the partner's link"),
+    ("we should share a doc with legal", "Here is the partner's link"),
     ("can you log that we give a pilot by Friday", "Logged #1"),
 ])
 def test_a_sentence_suggests_a_command_that_works_when_typed_as_shown(slack, bot, typed, works):
-    # Was `/partner share the plan with the customer`, which `share` then refused.
+    # Was `/partner share the plan with the customer` and `/partner share a doc with legal`,
+    # which `share` then refused.
     answer = reply_text(slack.command(typed, user=ALICE, channel=DEAL))
     suggested = SUGGESTED.search(answer).group(1)
     bot.wait_idle()
     assert bot.runtime.services.ledger.items(Scope("T0001", DEAL)) == []  # a guess logs nothing
     assert works in reply_text(slack.command(suggested, user=ALICE, channel=DEAL))
+
+
+@pytest.mark.parametrize("typed", ["share the link", "share it with Dana", "share the plan with <@U0BOB>"])
+def test_share_said_in_words_gives_the_link(slack, typed):
+    # Was "`share` shows the partner's link, or `share off` revokes it; not “the link”".
+    assert "Here is the partner's link" in reply_text(slack.command(typed, user=ALICE, channel=DEAL))
+
+
+def test_asking_for_a_reminder_says_reminders_come_from_due_dates(slack, bot):
+    answer = reply_text(slack.command("remind me tomorrow about the deck", user=ALICE, channel=DEAL))
+    assert "There's no reminder to set: I remind each owner by DM" in answer
+    assert "`/partner edit 3 by tomorrow`" in answer and "Nothing changed" in answer
+
+
+@pytest.mark.parametrize("typed", ["reorder", "sort the plan"])
+def test_asking_to_reorder_points_to_plan_move(slack, typed):
+    answer = reply_text(slack.command(typed, user=ALICE, channel=DEAL))
+    assert "/partner plan move " in answer
+
+
+def test_who_owes_what_gets_the_help(slack):
+    assert "*Start here:*" in reply_text(slack.command("who owes what?", user=ALICE, channel=DEAL))
