@@ -252,3 +252,10 @@ def test_once_the_link_expired_the_coach_stops_asking_to_restate_what_they_canno
     assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["restate_expectation"]
     clock.advance(timedelta(days=4))  # expired, and past the nudge's no-repeat window
     assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["on_track"]
+
+
+@pytest.mark.parametrize("typed", ["plan move", "plan order", "plan sideways"])
+def test_a_partners_slip_with_plan_never_shows_them_the_move_command(slack, bot, shared_channel, typed):
+    answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
+    assert "plan move" not in answer and "order auto" not in answer
+    assert "nothing changed" in answer
