@@ -104,8 +104,8 @@ def _is_ours(user_id: str) -> bool:
         ("their admin confirming the domain tomorrow", "get", "confirm the domain", "tomorrow"),
         ("Dana needs our bank letter \u2014 sending it Thursday", "give", "send our bank letter", "Thursday"),
         # "goes out" / "goes to" with a date; "by then"
-        ("Renewal quote goes out Thursday", "give", "send renewal quote", "Thursday"),
-        ("Case study goes to Dana tomorrow", "give", "send case study to Dana", "tomorrow"),
+        ("Renewal quote goes out Thursday", "give", "send Renewal quote", "Thursday"),
+        ("Case study goes to Dana tomorrow", "give", "send Case study to Dana", "tomorrow"),
         ("Thursday is fine, I'll have the SOW to them by then", "give", "have the SOW to them", "Thursday"),
         # dates
         ("We'll finish the data mapping for them before the weekend", "give",

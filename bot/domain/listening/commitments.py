@@ -826,10 +826,7 @@ def _from_going_out(sentence: str) -> Detection | None:
         len(thing) == 1 and thing[0][:1].isupper() and thing[0].lower() not in _PAPERS
     ):
         return None  # "The team goes to Denver Friday", "Sam goes out on leave Monday": people travel
-    said = sentence[: m.end("thing")]
-    if said[:1].isupper() and said.split(" ", 1)[0][1:].islower():
-        said = said[:1].lower() + said[1:]  # "send the invoice", not "send The invoice"
-    found = _finish("give", "send " + said + m.group("rest"), None)
+    found = _finish("give", "send " + sentence[: m.end("thing")] + m.group("rest"), None)
     return found if found is not None and found.due_text is not None else None
 
 
