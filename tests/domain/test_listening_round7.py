@@ -77,6 +77,7 @@ def _is_ours(user_id: str) -> bool:
         # with nothing to point at, "it" stays: the speaker knows what it is
         ("will send it tomorrow", "give", "send it", "tomorrow"),
         ("Thanks for the demo. I'll send it over tomorrow", "give", "send it over", "tomorrow"),
+        ("Next steps: I'll send it Friday", "give", "send it", "Friday"),  # a heading, not a thing
         # a speaker before a colon: the company in brackets or after "from"; our role; a bare name
         ("Dana (Initrode): we'll send the signed order form by Friday", "get", "send the signed order form",
          "Friday"),
