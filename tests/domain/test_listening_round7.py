@@ -139,6 +139,9 @@ def test_round7_readings(text: str, side: str, what: str, due: str | None) -> No
         # conditions: as soon as, on request
         "As soon as Initrode pays, we'll ship the kiosks",
         "I'll set up a reference call once they ask",
+        # markup is no thing to deliver
+        "The <!here> will be sent by us tomorrow",
+        "<!channel> will be shipped to them by Friday",
         # contract terms
         "Per the SOW, we will deliver 10 hours of training",
         # a colon speaker asking or reporting, a heading is no speaker
