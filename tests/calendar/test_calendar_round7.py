@@ -352,6 +352,28 @@ def test_partner_staff_on_personal_gmail_match_by_the_deal_named_in_the_title(de
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
 
 
+def test_a_partner_champion_on_gmail_registered_with_the_deal_matches_a_meeting_naming_no_deal(desk):
+    # Expect: "/partner deal Acme Corp domain acme.com <mailto:jane.doe@gmail.com|…>" (Slack's
+    # link of a typed address) keeps her address; "Coffee" with her alone: one prompt in
+    # #deal-acme; a "Coffee" with another gmail user: nothing.
+    desk.deal(domains="acme.com <mailto:jane.doe@gmail.com|jane.doe@gmail.com>")
+    desk.connect(vcalendar(
+        vevent("coffee", TUE_UTC, title="Coffee", attendees=("alice@ourco.com", "Jane.Doe@gmail.com")),
+        vevent("coffee2", WED_UTC, title="Coffee", attendees=("alice@ourco.com", "someone@gmail.com"))))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    desk.never_prompted(WED_UTC + timedelta(minutes=30))
+
+
+def test_a_company_address_given_as_a_deal_domain_is_refused_and_changes_nothing(desk):
+    # Expect: "domain jane@acme.com": refused, pointing at the bare domain; the deal keeps none.
+    desk.deal(domains=None)
+    answer = all_text(desk.slack.command("deal Acme Corp domain jane@acme.com", user=ALICE,
+                                         channel=DEAL).json())
+    assert "just the part after the @" in answer
+    listing = all_text(desk.slack.command("deal", user=ALICE, channel=DEAL).json())
+    assert "acme.com" not in listing
+
+
 def test_a_lunch_with_someone_on_gmail_naming_no_deal_asks_nothing(desk):
     # Expect: "Lunch" with a gmail address: nothing.
     desk.deal()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.calendar_match import DealTarget, match_deals
+import pytest
+
+from bot.domain.calendar_match import DealTarget, DomainError, match_deals, parse_domains
 from bot.domain.debrief_rounds import already_asked, answered_since, reminder_job_id, round_job_id
 
 NINE = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -55,3 +57,17 @@ def test_guests_from_five_companies_are_a_conversation_and_from_six_a_broadcast(
 def test_personal_addresses_name_no_company_and_do_not_make_a_broadcast():
     guests = ["alice@ourco.com", "jo@acme.com", *(f"fan{n}@gmail.com" for n in range(40))]
     assert match_deals("Roadmap", guests, [ACME], ["ourco.com"]) == [ACME]
+
+
+def test_a_personal_address_of_partner_staff_is_kept_whole_and_matches_only_that_person():
+    assert parse_domains("acme.com <mailto:Jane.Doe@Gmail.com|Jane.Doe@Gmail.com>") == [
+        "acme.com", "jane.doe@gmail.com"]
+    deal = DealTarget(channel="C1", deal="Acme Corp", domains=("acme.com", "jane.doe@gmail.com"))
+    assert match_deals("Coffee", ["alice@ourco.com", "jane.doe@gmail.com"], [deal], ["ourco.com"]) == [deal]
+    assert match_deals("Coffee", ["alice@ourco.com", "joe@gmail.com"], [deal], ["ourco.com"]) == []
+
+
+def test_a_company_address_or_a_mangled_personal_one_is_refused():
+    for text in ("jane@acme.com", "ja ne@gmail.com", "@@gmail.com"):
+        with pytest.raises(DomainError):
+            parse_domains(text)
