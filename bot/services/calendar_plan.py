@@ -204,9 +204,14 @@ class MeetingPlanner:
         if due < now - LOOKBACK:
             return  # a prompt from long ago (the bot was down): its moment has passed
         context = {key: prompt.get(key) for key in ("topic", "meeting", "people", "started_at")}
-        job = new_job(reminder_job_id(digest, asks.round), POST, due,
-                      stored_payload(Message(DEBRIEF_REMINDER, context)), now, thread_ts=asks.posted_ts)
-        self._jobs.create(Scope(workspace, asks.channel or ""), job)
+        message, scope, job_id = Message(DEBRIEF_REMINDER, context), Scope(workspace, asks.channel or ""), \
+            reminder_job_id(digest, asks.round)
+        if self._jobs.get(scope, job_id) is None:
+            self._jobs.create(scope, new_job(job_id, POST, due, stored_payload(message), now,
+                                             thread_ts=asks.posted_ts))
+        else:
+            # Cancelled while the meeting was missing from a read (feeds glitch): back again.
+            ensure_post(self._jobs, scope, job_id, due, message, now, allow_new=True)
 
     def _asked_already(self, scope: Scope, job_id: str, due: datetime, title: str) -> bool:
         """This call already has a prompt in the channel, planned or out. Zoom told us it ended

@@ -174,6 +174,37 @@ def test_a_meeting_answered_and_then_reused_for_next_weeks_follow_up_is_asked_ab
     assert len(debriefs(desk.emulator)) == 2
 
 
+def test_a_meeting_postponed_after_its_prompt_seen_only_after_its_new_end_is_asked_then_saying_so(desk):
+    # Expect: asked Tue 10:35 NY; the feed shows at 14:00 NY that it was held 12:00-12:30 NY
+    # instead: asked again at once, saying it ended about an hour ago and was moved.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("later", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    route.body = vcalendar(vevent("later", TUE_UTC + timedelta(hours=2)))
+    assert desk.count(TUE_UTC + timedelta(hours=4)) == 2
+    text = all_text(debriefs(desk.emulator)[-1])
+    assert "ended about 1 hour ago" in text and "moved after I asked" in text
+
+
+def test_a_meeting_matching_two_channels_moved_after_its_prompt_is_asked_again_where_its_owner_chose(desk):
+    # Expect: Acme and Globex guests; Alice chose #deal-globex; posted there; the call is
+    # postponed to Thursday: asked again in #deal-globex Thursday, no second DM.
+    desk.deal()
+    desk.deal("Globex", "globex.com", channel=GLOBEX)
+    guests = (*OURS, "jane@acme.com", "hans@globex.com")
+    route = desk.connect(vcalendar(vevent("jc", TUE_UTC, title="Joint call", attendees=guests)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [dm] = [m for m in desk.emulator.messages(ALICE) if GLOBEX in str(m)]
+    [value] = [v for v in action_values(dm, "calendar_choose") if v.endswith(GLOBEX)]
+    desk.slack.action("calendar_choose", value, user=ALICE, channel="D" + ALICE)
+    desk.at(TUE_UTC + timedelta(minutes=40))
+    route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=guests))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    desk.prompted_once_after(THU_UTC + timedelta(minutes=30), channel=GLOBEX)
+    assert debriefs(desk.emulator, DEAL) == []
+    assert len([m for m in desk.emulator.messages(ALICE) if GLOBEX in str(m)]) == 1
+
+
 def test_a_meeting_pulled_forward_before_its_prompt_to_a_slot_long_past_is_not_asked(desk):
     # Expect: planned for Friday; on Thursday someone backdates it to Monday morning (a record
     # of a call that happened days ago): too old to ask about, nothing then or on Friday.
@@ -617,6 +648,21 @@ def test_the_reminder_stops_once_the_meeting_moved_to_next_week(desk):
     desk.at(TUE_UTC + timedelta(hours=1))
     desk.at(TUE_UTC + timedelta(hours=5))
     assert nudges(desk) == []
+
+
+def test_a_meeting_missing_from_one_read_after_its_prompt_still_gets_its_one_reminder(desk):
+    # Expect: the prompt went out; at 16:00 the feed glitches (the meeting is missing), at
+    # 16:10 it is back: the reminder still comes once, at 18:35.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("glitch", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    desk.at(TUE_UTC + timedelta(minutes=40))  # the reminder is planned
+    route.body = vcalendar()
+    desk.at(TUE_UTC + timedelta(hours=1, minutes=1))
+    route.body = vcalendar(vevent("glitch", TUE_UTC))
+    for minutes in (67, 72, 120, 216, 240, 600):
+        desk.at(TUE_UTC + timedelta(minutes=minutes))
+    assert len(nudges(desk)) == 1 and len(debriefs(desk.emulator)) == 1
 
 
 def test_a_reminder_is_in_the_thread_and_pings_nobody_by_channel(desk):
