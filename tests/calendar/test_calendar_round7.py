@@ -873,3 +873,22 @@ def test_the_reminder_survives_a_restart_and_is_posted_once(team, emulator, cloc
         for minutes in (200, 220, 300, 600):
             desk.at(TUE_UTC + timedelta(minutes=minutes))
     assert len(nudges(desk)) == 1
+
+
+def test_a_hostile_title_stays_text_in_the_moved_prompt_and_in_the_reminder(desk):
+    # Expect: title "Acme Corp <!channel> <@U0BOB> <http://x|y>": the re-asked prompt and its
+    # reminder show it as text; nobody is pinged, no link is forged.
+    desk.deal()
+    title = "Acme Corp <!channel> <@U0BOB> <http://x|y>"
+    route = desk.connect(vcalendar(vevent("hostile", TUE_UTC, title=title)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    route.body = vcalendar(vevent("hostile", WED_UTC, title=title))
+    desk.at(TUE_UTC + timedelta(hours=1))
+    desk.at(WED_UTC + timedelta(minutes=36))
+    desk.at(WED_UTC + timedelta(hours=4))
+    posts = [*debriefs(desk.emulator), *nudges(desk)]
+    assert len(posts) == 3
+    for post in posts:
+        text = str(post)
+        assert "<!channel>" not in text and "<@U0BOB>" not in text and "<http://x|y>" not in text
+        assert "&lt;!channel&gt;" in text
