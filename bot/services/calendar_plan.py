@@ -206,10 +206,11 @@ class MeetingPlanner:
         context = {key: prompt.get(key) for key in ("topic", "meeting", "people", "started_at")}
         message, scope, job_id = Message(DEBRIEF_REMINDER, context), Scope(workspace, asks.channel or ""), \
             reminder_job_id(digest, asks.round)
-        if self._jobs.get(scope, job_id) is None:
+        existing = self._jobs.get(scope, job_id)
+        if existing is None:
             self._jobs.create(scope, new_job(job_id, POST, due, stored_payload(message), now,
                                              thread_ts=asks.posted_ts))
-        else:
+        elif existing["status"] == JOB_CANCELLED:
             # Cancelled while the meeting was missing from a read (feeds glitch): back again.
             ensure_post(self._jobs, scope, job_id, due, message, now, allow_new=True)
 
