@@ -17,6 +17,7 @@ from bot.domain.debrief_rounds import (
     MAX_ASKS_KEPT,
     REMIND_AFTER,
     already_asked,
+    reminder_is_late,
     reminder_job_id,
     round_job_id,
 )
@@ -201,8 +202,8 @@ class MeetingPlanner:
         """The one reminder in the thread of a prompt that went out; it checks at its time
         whether anything was logged since the meeting began (bot.services.debrief_prompts)."""
         due = (asks.posted_at or now) + REMIND_AFTER
-        if due < now - LOOKBACK:
-            return  # a prompt from long ago (the bot was down): its moment has passed
+        if reminder_is_late(due, now):
+            return  # the bot was down, or upgraded, long after the prompt went out
         context = {key: prompt.get(key) for key in ("topic", "meeting", "people", "started_at")}
         message, scope, job_id = Message(DEBRIEF_REMINDER, context), Scope(workspace, asks.channel or ""), \
             reminder_job_id(digest, asks.round)

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.calendar_match import DealTarget, DomainError, match_deals, parse_domains
-from bot.domain.debrief_rounds import already_asked, answered_since, reminder_job_id, round_job_id
+from bot.domain.debrief_rounds import (
+    REMIND_AFTER,
+    already_asked,
+    answered_since,
+    reminder_is_late,
+    reminder_job_id,
+    round_job_id,
+)
 
 NINE = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 ACME = DealTarget(channel="C1", deal="Acme Corp", domains=("acme.com",))
@@ -71,3 +78,9 @@ def test_a_company_address_or_a_mangled_personal_one_is_refused():
     for text in ("jane@acme.com", "ja ne@gmail.com", "@@gmail.com"):
         with pytest.raises(DomainError):
             parse_domains(text)
+
+
+def test_a_reminder_is_posted_up_to_an_hour_late_and_not_after():
+    due = NINE + REMIND_AFTER
+    assert not reminder_is_late(due, due + timedelta(minutes=59))
+    assert reminder_is_late(due, due + timedelta(minutes=61))
