@@ -204,6 +204,11 @@ class Listening:
             return error("offer_gone_to_log")
         if offer.get("state") == "ignored":
             return error("offer_ignored")
+        if offer.get("state") == "logged" and offer.get("number"):
+            # A second click before Slack replaced the offer (a double click, or Log as give
+            # then Log as get): the item stands as first logged; saying "Logged" again would
+            # pass it off as new, or as logged on the side just clicked.
+            return error("offer_already_logged", number=offer["number"])
         due_on = None
         if offer.get("due_text"):
             try:
@@ -234,6 +239,8 @@ class Listening:
         offer = self._store.get(actor.scope, OFFER, ts)
         if offer is None:
             return error("offer_gone_to_ignore")
+        if offer.get("state") == "logged" and offer.get("number"):
+            return error("offer_already_logged", number=offer["number"])  # "Ignored" would hide it
         if offer.get("state") == "offered":
             self._store.put(actor.scope, OFFER, ts, {**offer, "state": "ignored"})
         return Outcome(reply=Message("listen_ignored", {}))

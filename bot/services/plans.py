@@ -40,7 +40,7 @@ from bot.domain.refusal import Refusal
 from bot.domain.timezones import local_date
 from bot.services.deals import Deal, Deals
 from bot.services.ledger import Ledger
-from bot.services.outcome import FileUpload, Message, Outcome, error
+from bot.services.outcome import FileUpload, Message, Outcome, error, refuse
 from bot.services.partner_command import Actor
 from bot.services.plan_links import ORDER, ORDER_KEY, SHARE, SHARE_KEY, step_order
 from bot.store import Scope, Store
@@ -226,7 +226,7 @@ class MutualPlans:
             try:
                 moved = move_step(numbers, item.number, command.target)
             except MoveError as exc:
-                return error(exc.key, usage_of="plan", **exc.refusal.facts)
+                return refuse(exc.refusal, "plan")
             order = step_order(self.store, scope)
             order[item.side] = moved[:MAX_ORDERED_STEPS]
             self.store.put(scope, ORDER, ORDER_KEY, order)

@@ -14,7 +14,7 @@ import requests
 from bot.domain.mutual_plan import LINK_LIFETIME
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
-from tests.e2e.helpers import all_text, reply_text
+from tests.e2e.helpers import all_text, nudges, reply, reply_text
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/plans/[A-Za-z0-9_-]{43}")
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -242,3 +242,20 @@ def test_a_slack_connect_partner_cannot_reissue_the_link(slack, bot, shared_chan
     answer = reply_text(slack.command("share new", user=DANA, channel=SHARED))
     assert "that is our team's command, so nothing changed" in answer
     assert requests.get(old, timeout=10).status_code == 200
+
+
+def test_once_the_link_expired_the_coach_stops_asking_to_restate_what_they_cannot_read(slack, bot, clock):
+    slack.command("give a pilot workspace for 30 days", user=ALICE, channel=DEAL)
+    slack.command("get a reference call with their CTO", user=ALICE, channel=DEAL)  # no date: never late
+    share_link(slack)
+    clock.advance(LINK_LIFETIME - timedelta(days=1))  # still on, and unconfirmed for weeks
+    assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["restate_expectation"]
+    clock.advance(timedelta(days=4))  # expired, and past the nudge's no-repeat window
+    assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["on_track"]
+
+
+@pytest.mark.parametrize("typed", ["plan move", "plan order", "plan sideways"])
+def test_a_partners_slip_with_plan_never_shows_them_the_move_command(slack, bot, shared_channel, typed):
+    answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
+    assert "plan move" not in answer and "order auto" not in answer
+    assert "nothing changed" in answer
