@@ -96,6 +96,14 @@ def test_steps_logged_after_a_move_join_the_end_of_their_side(slack, bot):
     shown = reply_text(slack.command("plan", user=ALICE, channel=DEAL))
     assert steps_in_reply(shown, "What we commit to", "What they commit to") == [1, 4, 2, 7]
     assert "`/partner plan order auto` gives back the automatic order" in shown
+    # The move it suggests is of a step that is there: the last of the longer side.
+    assert "`/partner plan move 7 1` puts step #7 first on its side" in shown
+
+
+def test_a_plan_of_one_step_a_side_suggests_no_move(slack, bot):
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    slack.command("get the signed NDA by Dec 3", user=ALICE, channel=DEAL)
+    assert "plan move" not in reply_text(slack.command("plan", user=ALICE, channel=DEAL))
 
 
 def test_order_auto_gives_back_the_attention_order(slack, bot):
