@@ -57,7 +57,7 @@ def random_ledger(rng: random.Random, size: int) -> list[Commitment]:
 
 
 @given(history=histories())
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 def test_every_random_history_gets_the_same_nudge_as_walking_every_item(history, monkeypatch):
     assert assess(history) == old_assess(history, monkeypatch)
 

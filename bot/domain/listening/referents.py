@@ -20,7 +20,7 @@ from bot.domain.listening.detector_vocab import IGNORE
 _STOP = (
     r"(?:again|is|are|was|were|be|been|has|have|had|needs?|wants?|asked|for|from|with|to|by|and|or|"
     r"but|please|pls|asap|yet|today|tomorrow|tmrw|that|which|who|we|i|they|you|it|he|she|in|on|at|"
-    r"as|so|if|when|once|approved|signed|sent|ready|done|here|there|now|still|already|again|too|"
+    r"as|so|if|when|once|ready|done|here|there|now|still|already|again|too|"
     r"will|would|can|could|should|'ll|just|over|back|up|out|this|next|last|the|a|an|our|their|your|"
     r"his|her|my|mentioned|said|says|told|confirmed|about|said|is|isn't|wasn't)"
 )
