@@ -267,3 +267,23 @@ def test_a_partners_slip_with_plan_never_shows_them_the_move_command(slack, bot,
     answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
     assert "plan move" not in answer and "order auto" not in answer
     assert "nothing changed" in answer
+
+
+def test_after_a_move_the_page_plan_digest_and_home_tab_count_the_same(slack, bot, emulator, clock):
+    from tests.e2e.test_journey_plan_both_sides import PLAN_LINE, page_numbers, plan_numbers
+
+    slack.command("deal Acme Corp negotiation", user=ALICE, channel=DEAL)  # a deal for the Home tab
+    fill(slack)
+    link = share_link(slack)
+    slack.command("plan move 1 1", user=ALICE, channel=DEAL)
+    slack.command("done 4", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=9))  # Wed 2 Dec: #6 (Dec 1) is overdue
+    on_page = page_numbers(requests.get(link, timeout=10).text)
+    in_plan = plan_numbers(reply_text(slack.command("plan", user=ALICE, channel=DEAL)))
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    in_digest = tuple(int(n) for n in PLAN_LINE.search(all_text(digest)).groups())
+    on_home = tuple(int(n) for n in PLAN_LINE.search(all_text(emulator.home_view(ALICE))).groups())
+    assert on_page == in_plan == in_digest == on_home == (5, 1, 1, 2)
