@@ -87,6 +87,10 @@ def test_a_step_already_in_place_is_said_and_up_at_the_top_stays(slack, bot):
     fill(slack)
     answer = reply_text(slack.command("plan move 4 up", user=ALICE, channel=DEAL))
     assert "#4 _a kickoff call_ is already at place *1* of 3, so nothing changed" in answer
+    # Nothing changed, so the side still reads in attention order: a step due sooner goes first.
+    slack.command("give a reference call by Nov 25", user=ALICE, channel=DEAL)  # 7
+    shown = reply_text(slack.command("plan", user=ALICE, channel=DEAL))
+    assert steps_in_reply(shown, "What we commit to", "What they commit to") == [7, 4, 2, 1]
 
 
 def test_steps_logged_after_a_move_join_the_end_of_their_side(slack, bot):
