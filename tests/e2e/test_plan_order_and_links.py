@@ -291,3 +291,16 @@ def test_after_a_move_the_page_plan_digest_and_home_tab_count_the_same(slack, bo
     in_digest = tuple(int(n) for n in PLAN_LINE.search(all_text(digest)).groups())
     on_home = tuple(int(n) for n in PLAN_LINE.search(all_text(emulator.home_view(ALICE))).groups())
     assert on_page == in_plan == in_digest == on_home == (5, 1, 1, 2)
+
+
+def test_moving_deep_in_a_long_side_shows_the_steps_around_it_in_a_message_slack_takes(slack, bot):
+    from bot.emulator.block_kit import message_problems
+
+    for n in range(30):  # the longest texts, each character one that escaping lengthens
+        slack.command(f"give step {n} " + "<&>" * 95, user=ALICE, channel=DEAL)
+    body = reply(slack.command("plan move 29 15", user=ALICE, channel=DEAL))
+    assert message_problems(body) is None
+    text = all_text(body)
+    assert "to place *15* of 30" in text and "\n15. *#29 step 28" in text
+    assert "10. #10 step 9" in text and "19. #18 step 17" in text and "… and 11 more" in text
+    assert "9. #9 " not in text and "<&>" not in text
