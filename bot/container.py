@@ -40,6 +40,7 @@ from bot.services.partner_command import Actor, PartnerCommands
 from bot.services.plans import MutualPlans
 from bot.services.record_form import Recorder
 from bot.services.reminders import REMINDER, ReminderService
+from bot.services.removal_notices import RemovalNotices
 from bot.services.scheduled import Schedule
 from bot.services.workspaces import Workspaces
 from bot.slack.directory import Directory
@@ -172,7 +173,7 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     prompts = DebriefPrompts(
         services.deals, lambda scope: services.ledger.externally_shared(scope),
         refresh_sharing=lambda scope: services.ledger.refresh_sharing(scope),
-        items=services.ledger.items, jobs=jobs)
+        items=services.ledger.items, jobs=jobs, replied=services.listening.replied_in_thread)
     dispatcher.register(POST, prompts.render)
     dispatcher.add_planner(digests.plan)
     dispatcher.add_planner(reminders.plan)
@@ -180,6 +181,9 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     services.partner.register(cmd.Checkins, checkins.command)
     services.signed_hooks.append(checkins.on_signed)
     dispatcher.is_uninstalled = services.workspaces.is_uninstalled
+    # A channel out of reach (the bot removed): the person a failed post was for hears it once.
+    notices = RemovalNotices(services.store, jobs, services.ledger.items, services.clock.now)
+    dispatcher.failure_hooks.append(notices.on_failed)
     services.workspaces.uninstall_hooks.append(dispatcher.cancel_workspace)
     services.workspaces.reinstall_hooks.append(dispatcher.resume_workspace)
     schedule = Schedule(jobs, dispatcher, Scheduler(dispatcher), zones, checkins, digests, reminders)

@@ -20,12 +20,9 @@ LINEAR_SECONDS = 5.0
 
 def cost_ratio(work: Callable[[], object], baseline: Callable[[], object], rounds: int = 7) -> float:
     """How many times ``baseline`` one call of ``work`` costs, measured side by side: the
-    fastest of ``rounds`` interleaved tries of each, so a busy moment can't skew it.
-
-    Both are timed in this thread's CPU time, not the wall clock: a call of some
-    milliseconds is preempted in every try on a machine with more work than cores (at a
-    load of 16 on two cores, a ratio bounded at 250 measured 466 by the wall clock), and
-    the time spent waiting for a core is not the call's cost."""
+    fastest of ``rounds`` interleaved tries of each, in this thread's CPU time, so neither
+    a busy moment nor other processes taking the cores can skew it (wall time did, on a
+    machine with ten processes per core)."""
     best_work = best_base = float("inf")
     for _ in range(rounds):
         for fn, is_work in ((work, True), (baseline, False)):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -29,7 +29,8 @@ OUR_LATE_AFTER_DAYS = 1
 FOLLOW_UP_AFTER_DAYS = 2
 # Ten days with nothing of theirs moving is a pattern worth naming: the brave conversation.
 BRAVE_AFTER_DAYS = 10
-# We only have standing to raise it once we have delivered something ourselves.
+# We only have standing to raise it once we have delivered something ourselves (and while they
+# haven't delivered far more than we have: see THEIR_WAY_AFTER_KEPT and GAVE_MORE_RATIO).
 BRAVE_MIN_OURS_KEPT = 1
 # Before signature, three weeks of their silence is long enough to question the deal ...
 WALK_AWAY_AFTER_DAYS = 21
@@ -45,6 +46,9 @@ NO_REPEAT_DAYS = 3
 WIIFT_AFTER_GIVES = 2
 # ... at most once a week, so it stays a prompt and not a nag.
 WIIFT_REPEAT_DAYS = 7
+# ... and asked three times about the same gives with no answer, it rests until a new give is
+# logged: a weekly digest repeating it for a year would be nagging.
+WIIFT_MAX_ASKS = 3
 # A kept promise is worth celebrating for a week after it was kept.
 CELEBRATE_WITHIN_DAYS = 7
 # A promise we broke (dropped after its due date) is owned within a week of dropping it, once.
@@ -55,7 +59,8 @@ THEIR_BROKEN_COUNTS_DAYS = 30
 # Before an opening question asks what more we'll give: having promised at least twice what we
 # asked (two things or more), the question is what we hope for back.
 GAVE_MORE_RATIO = 2
-# Three of theirs kept while we have delivered nothing: "on track" says the exchange runs their way.
+# Three of theirs kept while we have delivered nothing: "on track" says the exchange runs their way;
+# three or more and at least GAVE_MORE_RATIO times what we kept: the next move is ours, not an ask.
 THEIR_WAY_AFTER_KEPT = 3
 # On the day one of ours falls due, "on track" names it, at most once a day.
 DUE_TODAY_REPEAT_DAYS = 1
@@ -219,16 +224,24 @@ def _oldest_slip_days(theirs: SideRecord, today: date, broken_due: date | None) 
 def _their_recent_broken(history: ChannelHistory, theirs: SideRecord) -> tuple[int, date | None]:
     """Their promises dropped after the due date, not by agreement, within the last
     THEIR_BROKEN_COUNTS_DAYS: how many, and the earliest due date among them."""
-    latest = theirs.last_broken
-    if latest is None or latest.closed_at is None or (
-            latest.closed_at <= history.now
-            and _days(latest.closed_at, history.now) >= THEIR_BROKEN_COUNTS_DAYS):
-        return 0, None  # the latest drop is old news: so is every other (spares a busy channel's walk)
-    # Status first: in a busy channel almost nothing is dropped, and that test is the cheapest.
-    dues = [c.due_on for c in history.items if c.status == "dropped" and c.side == "get" and c.is_broken
-            and c.closed_at is not None
-            and c.closed_at <= history.now and _days(c.closed_at, history.now) < THEIR_BROKEN_COUNTS_DAYS]
+    dues = [c.due_on for c in _dropped_within(history, theirs, THEIR_BROKEN_COUNTS_DAYS)]
     return len(dues), min(dues, default=None)  # type: ignore[type-var]
+
+
+def _dropped_within(history: ChannelHistory, record: SideRecord, days: int) -> list[Commitment]:
+    """``record``'s broken promises dropped less than ``days`` days ago (up to now).
+
+    Read from the record's broken promises, dropped last first, and only as far back as the
+    window: a busy channel's whole history isn't walked again on each decision.
+    """
+    found = []
+    for c in record.broken_items:
+        if c.closed_at is None or c.closed_at > history.now:
+            continue  # not dropped yet at this moment (a clock moved back)
+        if _days(c.closed_at, history.now) >= days:
+            break  # the rest were dropped earlier still
+        found.append(c)
+    return found
 
 
 def _after_signature(history: ChannelHistory) -> bool:
@@ -277,6 +290,9 @@ def assess(history: ChannelHistory, records: tuple[SideRecord, SideRecord] | Non
         "theirs_promised": theirs.promised, "theirs_kept": theirs.kept,
         "theirs_kept_late": theirs.kept_late, "theirs_overdue": theirs.overdue, "theirs_open": theirs.open,
         "ours_broken": ours.broken, "theirs_broken": theirs.broken,
+        # They delivered far more than we did: the next move is ours (recognition, reciprocity),
+        # not another ask.
+        "they_gave_more": theirs.kept >= THEIR_WAY_AFTER_KEPT and theirs.kept >= GAVE_MORE_RATIO * ours.kept,
         # Read by the partner too: the words speak to our owner, never about "them" behind their back.
         "partner_reads": history.partner_reads,
     }
@@ -305,7 +321,7 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     if ours.oldest_due is not None and ours.oldest_due_days >= OUR_LATE_AFTER_DAYS:
         return _with_repeat(history, Nudge(OUR_LATE, {
             **base, "days": ours.oldest_due_days, "due_on": ours.oldest_due.due_on,
-            **_item_facts("item", ours.oldest_due)}))
+            **_item_facts("item", ours.oldest_due)}), ours.latest_overdue_due)
     broken = _broken_news(history, ours, OWN_BROKEN, base)
     if broken is not None:
         return broken
@@ -332,15 +348,18 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     leave_after, brave_before, leave_id = (
         (ESCALATE_AFTER_DAYS, BRAVE_BEFORE_ESCALATE_DAYS, ESCALATE) if signed
         else (WALK_AWAY_AFTER_DAYS, BRAVE_BEFORE_WALK_DAYS, WALK_AWAY))
-    if stall >= leave_after and ours.kept >= BRAVE_MIN_OURS_KEPT:
+    # Standing for the brave conversation (and what follows it): we delivered something, and they
+    # haven't delivered far more than we have; otherwise a friendly follow-up is all that's fair.
+    standing = ours.kept >= BRAVE_MIN_OURS_KEPT and not base["they_gave_more"]
+    if stall >= leave_after and standing:
         brave_at = _brave_since_their_last_kept(history, theirs)
         if brave_at is not None and _days(brave_at, history.now) >= brave_before:
             return _with_repeat(history, Nudge(leave_id, {
                 **facts, "brave_on": brave_at.date(), "brave_days": _days(brave_at, history.now)}))
-    if stall >= BRAVE_AFTER_DAYS and ours.kept >= BRAVE_MIN_OURS_KEPT:
+    if stall >= BRAVE_AFTER_DAYS and standing:
         return _with_repeat(history, Nudge(BRAVE_CONVERSATION, facts))
     if theirs.oldest_due is not None and theirs.oldest_due_days >= FOLLOW_UP_AFTER_DAYS:
-        return _with_repeat(history, Nudge(FOLLOW_UP, facts))
+        return _with_repeat(history, Nudge(FOLLOW_UP, facts), theirs.latest_overdue_due)
     return None
 
 
@@ -358,10 +377,8 @@ def _broken_news(history: ChannelHistory, record: SideRecord, tip: str, base: di
     answered = _last_given(history, tip)
     if answered is not None and answered >= latest.closed_at:
         return None
-    unanswered = sum(1 for c in history.items if c.status == "dropped" and c.side == latest.side
-                     and c.is_broken and c.closed_at is not None
-                     and c.closed_at <= history.now and _days(c.closed_at, history.now) < BROKEN_NEWS_DAYS
-                     and (answered is None or c.closed_at > answered))
+    unanswered = sum(1 for c in _dropped_within(history, record, BROKEN_NEWS_DAYS)
+                     if answered is None or c.closed_at > answered)  # type: ignore[operator]
     return Nudge(tip, {**base, **_item_facts("item", latest), "due_on": latest.due_on,
                        "dropped_on": latest.closed_day, "broken_now": unanswered,
                        "late_days": (latest.closed_day - latest.due_on).days})  # type: ignore[operator]
@@ -378,10 +395,20 @@ def _brave_since_their_last_kept(history: ChannelHistory, theirs: SideRecord) ->
     return min(times, default=None)
 
 
-def _with_repeat(history: ChannelHistory, nudge: Nudge) -> Nudge:
-    if _given_within(history, nudge.id, NO_REPEAT_DAYS):
-        return Nudge(nudge.id, nudge.evidence, repeat=True)
-    return nudge
+def _with_repeat(history: ChannelHistory, nudge: Nudge, latest_slip: date | None = None) -> Nudge:
+    """``nudge`` in its short form when it was given in the last few days about the same slips.
+
+    ``latest_slip``: the latest due date among the open items it is about. One that wasn't yet
+    past due when the nudge was last given is news (another owner's promise, a second one of
+    theirs): "still late" would suggest it had been raised already, so it is said in full.
+    """
+    last = _last_given(history, nudge.id)
+    if last is None or _days(last, history.now) >= NO_REPEAT_DAYS:
+        return nudge
+    seen_on = history.today - timedelta(days=_days(last, history.now))  # that day, where the reader is
+    if latest_slip is not None and latest_slip >= seen_on:
+        return nudge
+    return Nudge(nudge.id, nudge.evidence, repeat=True)
 
 
 def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
@@ -401,18 +428,38 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
     if deal.stage is Stage.SIGNED:
         return Nudge(STAGE_SIGNED, {**facts, "renewed": deal.previous is Stage.RENEWAL})
     if deal.stage is Stage.RENEWAL:
-        return Nudge(STAGE_RENEWAL, {**facts, **_since_signature(history, deal.signed_at)})
+        return Nudge(STAGE_RENEWAL, {**facts, **_since_signature(history, ours, theirs, deal.signed_at)})
     return Nudge(STAGE_LOST, facts)
 
 
-def _since_signature(history: ChannelHistory, signed_at: datetime | None) -> dict[str, Any]:
+def _since_signature(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+                     signed_at: datetime | None) -> dict[str, Any]:
     """What each side kept since the signature (everything kept, when it isn't known)."""
-    kept = {"give": 0, "get": 0}
-    for c in history.items:
-        if c.status == "done" and c.closed_at is not None and (signed_at is None or c.closed_at >= signed_at):
-            kept[c.side] += 1
     return {"signed_on": signed_at.date() if signed_at else None,
-            "ours_kept_since": kept["give"], "theirs_kept_since": kept["get"]}
+            "ours_kept_since": _kept_since(history, ours, "give", signed_at),
+            "theirs_kept_since": _kept_since(history, theirs, "get", signed_at)}
+
+
+def _kept_since(history: ChannelHistory, record: SideRecord, side: str, moment: datetime | None) -> int:
+    """How many of ``side``'s promises were kept at or after ``moment`` (None: all kept); walked
+    once per record (see :meth:`SideRecord.remember`)."""
+    return record.remember(("kept_since", side, moment), lambda: sum(
+        1 for c in history.items if c.side == side and c.status == "done" and c.closed_at is not None
+        and (moment is None or c.closed_at >= moment)))
+
+
+def _first_undated(history: ChannelHistory, record: SideRecord, side: str) -> Commitment | None:
+    """``side``'s open promise without a due date numbered first; walked once per record."""
+    return record.remember(("first_undated", side), lambda: min(
+        (c for c in history.items if c.side == side and c.is_open and c.due_on is None),
+        key=lambda c: c.number, default=None))
+
+
+def _made_after(history: ChannelHistory, record: SideRecord, side: str, moment: datetime) -> int:
+    """How many of ``side``'s promises, not dropped, were made after ``moment``; walked once per
+    record."""
+    return record.remember(("made_after", side, moment), lambda: sum(
+        1 for c in history.items if c.side == side and c.status != "dropped" and c.created_at > moment))
 
 
 def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
@@ -521,8 +568,7 @@ def _lost_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideReco
         found.append(celebration)
     if ours.open or theirs.open:
         # Name the promise of ours to settle first: the one due first, else the oldest undated one.
-        first = ours.oldest_due or min((c for c in history.items if c.side == "give" and c.is_open),
-                                       key=lambda c: c.number, default=None)
+        first = ours.oldest_due or _first_undated(history, ours, "give")
         found.append(Nudge(CLOSE_OUT, {**base, **_item_facts("item", first)}))
     return found
 
@@ -550,21 +596,24 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     celebration = _celebration(history, ours, theirs, signed_at, base)
     if celebration is not None:
         found.append(celebration)
+    # "Nothing needs you" would be false on the day one of ours falls due, and on that day the due
+    # date is the news, even after the signature.
+    due_today = ours.due_next if ours.next_due == history.today else 0
+    their_way = theirs.kept >= THEIR_WAY_AFTER_KEPT and ours.kept == 0 and ours.open > 0
+    on_track = Nudge(ON_TRACK, {**base, "ours_due_today": due_today, "their_way": their_way})
+    if signed and signed_at is not None and ours.open and due_today:
+        found.append(on_track)
     if signed and signed_at is not None and ours.open:
-        kept_since = sum(1 for c in history.items if c.side == "give" and c.status == "done"
-                         and c.closed_at is not None and c.closed_at >= signed_at)
+        kept_since = _kept_since(history, ours, "give", signed_at)
         # Name the promise to close next: the one due first, else the oldest undated one.
-        next_item = ours.oldest_due or min(
-            (c for c in history.items if c.side == "give" and c.is_open),
-            key=lambda c: c.number, default=None)
+        next_item = ours.oldest_due or _first_undated(history, ours, "give")
         found.append(Nudge(FOLLOW_THROUGH, {
             **base, **_item_facts("item", next_item),
             "next_due": ours.next_due, "kept_since_signature": kept_since,
             "signed_on": signed_at.date()}))
-    unexplained = ours.promised if history.benefit_noted_at is None else sum(
-        1 for c in history.items if c.side == "give" and c.status != "dropped"
-        and c.created_at > history.benefit_noted_at)
-    if unexplained >= WIIFT_AFTER_GIVES:
+    unexplained = ours.promised if history.benefit_noted_at is None else _made_after(
+        history, ours, "give", history.benefit_noted_at)
+    if unexplained >= WIIFT_AFTER_GIVES and not _wiift_asked_enough(history):
         found.append(Nudge(WIIFT, {**base, "gives_without_benefit": unexplained,
                                    "benefit_noted": history.benefit_noted_at is not None}))
     stale = _stale(history, ours, theirs, base)
@@ -572,11 +621,18 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
         # Promises left undated for weeks: "on track" would be the wrong comfort.
         found.append(stale)
     elif ours.promised > 0 and theirs.promised > 0:
-        # "Nothing needs you" would be false on the day one of ours falls due.
-        due_today = ours.due_next if ours.next_due == history.today else 0
-        their_way = theirs.kept >= THEIR_WAY_AFTER_KEPT and ours.kept == 0 and ours.open > 0
-        found.append(Nudge(ON_TRACK, {**base, "ours_due_today": due_today, "their_way": their_way}))
+        found.append(on_track)
     return found
+
+
+def _wiift_asked_enough(history: ChannelHistory) -> bool:
+    """The WIIFT question was asked WIIFT_MAX_ASKS times since our latest give was logged."""
+    asked = [t for t in history.given.get(WIIFT, ()) if t <= history.now]
+    if len(asked) < WIIFT_MAX_ASKS:
+        return False  # the usual case: spares the walk below
+    newest = max((c.created_at for c in history.items if c.side == "give" and c.status != "dropped"),
+                 default=None)
+    return newest is not None and sum(1 for t in asked if t >= newest) >= WIIFT_MAX_ASKS
 
 
 def _stale(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,

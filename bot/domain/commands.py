@@ -131,9 +131,11 @@ class Crm:
 
 @dataclass(frozen=True)
 class Share:
-    """`share`: show (creating it the first time) the partner's link; `share off` revokes it."""
+    """`share`: show (creating it the first time) the partner's link; `share off` revokes it;
+    `share new` replaces it with a fresh one (the old one stops working)."""
 
     off: bool = False
+    new: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,22 @@ class ShowPlan:
 
 
 @dataclass(frozen=True)
+class MoveStep:
+    """`plan move <id> <position>`: put a step of the plan at a place on its side.
+
+    ``target``: a position counted from 1, or top/first/bottom/last/up/down.
+    """
+
+    number: int
+    target: int | str
+
+
+@dataclass(frozen=True)
+class AutoOrder:
+    """`plan order auto`: forget the order the team set; the plan reads overdue and soonest first."""
+
+
+@dataclass(frozen=True)
 class SetVisibility:
     """`private <id>` keeps an item from the partner; `shared <id>` puts it on the mutual plan."""
 
@@ -164,6 +182,7 @@ class SetVisibility:
 Command = (
     Help | AddItem | ListItems | CloseItem | EditItem | SetStage | ListDeals | Meeting | Digest
     | Checkins | Listen | Crm | SetDomains | Calendar | Share | Export | SetVisibility | ShowPlan
+    | MoveStep | AutoOrder
 )
 
 # "(private)" anywhere in a give/get keeps the item from the partner (see docs/mutual-plan.md).
@@ -277,8 +296,26 @@ _CONFIRM_WORDS = frozenset({"confirm", "confirmed", "cosign", "co-sign", "counte
 _PLAN_FILLER = frozenset({"plan", "mutual", "please", "pls", "the", "our", "show", "view", "see"})
 
 
+# `plan move 4 to position 2`: the words around the id and the position that say nothing.
+_MOVE = re.compile(r"^(?:step\s+|item\s+)?#?(?P<id>\d{1,6})\s+(?:to\s+)?(?:the\s+)?"
+                   r"(?:position\s+|place\s+|#)?(?P<to>\d{1,6}|top|first|bottom|last|up|down)"
+                   r"(?:\s+place)?$", re.I)
+# `plan order auto`: the words that give the plan its automatic order back.
+_AUTO_ORDER = frozenset({"auto", "automatic", "reset", "default"})
+
+
+def _parse_move(rest: str) -> MoveStep:
+    """`plan move <id> <position | top | bottom | up | down>` (also `move <id> to 2`)."""
+    match = _MOVE.match(" ".join(rest.split()))
+    if not match:
+        raise UsageError("plan_move_shape", "plan", shown=rest.strip()[:40] or "nothing")
+    to = match["to"].lower()
+    return MoveStep(number=int(match["id"]), target=int(to) if to.isdecimal() else to)
+
+
 def _parse_plan(word: str, rest: str) -> Command:
-    """`plan [page <n>]`, `mutual plan`, `confirm <id>`; `plan give …` is `give …` said in full."""
+    """`plan [page <n>]`, `mutual plan`, `confirm <id>`, `plan move <id> <position>`,
+    `plan order auto`; `plan give …` is `give …` said in full."""
     if word in _CONFIRM_WORDS:
         if not rest:
             return ShowPlan()
@@ -287,6 +324,12 @@ def _parse_plan(word: str, rest: str) -> Command:
     if not words:
         return ShowPlan()
     first = words[0].lower()
+    if first in ("move", "reorder"):
+        return _parse_move(" ".join(words[1:]))
+    if first == "order" and len(words) == 2 and words[1].lower() in _AUTO_ORDER:
+        return AutoOrder()
+    if first == "order":
+        raise UsageError("plan_order_shape", "plan")
     if first in ("page", "p") and len(words) == 2 and words[1].isdecimal():
         return ShowPlan(page=max(1, int(words[1])))
     if len(words) == 1 and first.isdecimal():
@@ -311,6 +354,32 @@ def _parse_calendar(rest: str) -> Calendar:
         return Calendar("disconnect")
     # Never repeat what was typed: it may be the secret address itself.
     raise UsageError("calendar_unknown_verb", "calendar")
+
+
+# Words around `share` that ask for the link itself: "share the plan", "share link please".
+_SHARE_FILLER = frozenset({"the", "a", "our", "my", "this", "it", "link", "url", "plan", "mutual", "page",
+                           "please", "pls"})
+
+
+def _share_as_said(text: str) -> bool:
+    """`share` said in words ("share the link", "share it with Dana"): the link, to send on.
+
+    The bot sends it to no one, so "with <whoever>" changes nothing it does.
+    """
+    words = text.split()
+    if words and words[0] in ("with", "to"):
+        return True
+    if "with" in words:
+        words = words[:words.index("with")]
+    return bool(words) and set(words) <= _SHARE_FILLER
+
+
+# Asking to be reminded: reminders come by themselves for items with a date.
+_REMIND_WORDS = frozenset({"remind", "reminder", "reminders", "remindme", "alert", "ping"})
+
+# What people type for a fresh share link in place of the current one.
+_SHARE_AGAIN = frozenset({"new", "renew", "reissue", "re-issue", "again", "refresh", "fresh", "reset",
+                          "rotate"})
 
 
 # A due clause cut short: "give the deck by" (the date left out), not words that end a text.
@@ -433,11 +502,14 @@ def parse_command(text: str) -> Command:
     if sub == "crm":
         return Crm(args=rest)
     if sub == "share":
-        if rest.lower() == "on":  # the opposite of `share off`, as people type it
-            rest = ""
-        if rest.lower() not in ("", "off"):
+        word = rest.lower()
+        if word == "on" or _share_as_said(word):  # "share on", "share the link", "share it with Dana"
+            word = ""
+        if word in _SHARE_AGAIN:
+            return Share(new=True)
+        if word not in ("", "off"):
             raise UsageError("share_unknown", "share", word=rest[:20])
-        return Share(off=rest.lower() == "off")
+        return Share(off=word == "off")
     if sub == "export":
         return Export()
     if sub in ("private", "shared"):
@@ -447,13 +519,34 @@ def parse_command(text: str) -> Command:
 
     if sub in PLAN_WORDS:
         return _parse_plan(sub, rest)
+    if sub in ("move", "reorder") and _MOVE.match(" ".join(rest.split())):
+        return _parse_move(rest)  # "move 4 to 1"; "move 4 to Friday" is a date: `edit`, below
+    if sub in _REMIND_WORDS:
+        # There is no reminder to set: owners are reminded of what is due. Say how to get one.
+        raise UsageError("remind_by_date", "edit")
     return _parse_sentence(head, text)
+
+
+def _working(meant: str, subcommand: str) -> str:
+    """``meant`` when it is a command that parses, else ``subcommand`` alone (or "" if neither).
+
+    A suggestion is typed as shown: "share the plan with the customer" would only be refused
+    again, so "I want to share the plan with the customer" suggests `share`.
+    """
+    for candidate in (meant, subcommand):
+        try:
+            parse_command(candidate)
+        except UsageError:
+            continue
+        return candidate
+    return ""
 
 
 def _suggest_sentence(head: str, subcommand: str, after: list[str]) -> None:
     """Refuse a sentence, suggesting the command it holds: ``subcommand`` and what follows it."""
-    meant = " ".join([subcommand, *after]).replace("`", "'")  # shown inside a code span
-    raise UsageError("unknown_sentence", subcommand, word=head[:30], meant=meant[:120])
+    meant = " ".join([subcommand, *after]).replace("`", "'")[:120]  # shown inside a code span
+    raise UsageError("unknown_sentence", subcommand, word=head[:30],
+                     meant=_working(meant, subcommand) or subcommand)
 
 
 # How far into a sentence a command word is looked for: "can you please log that we give …".
@@ -480,8 +573,20 @@ def _parse_sentence(head: str, text: str) -> Command:
         meant_by = INTENT_WORDS.get(key, ())
         if len(meant_by) == 1 and meant_by[0] != "help" and not guesses:
             _suggest_sentence(head, meant_by[0], words[index + 1:])
+    if guesses == ("help",):
+        # A greeting or a question ("how do I start?", "how do I give a pilot?"): answering it
+        # is reading, which changes nothing, so the answer is the help itself, on the command
+        # the question names, if it names one.
+        for key in keys[1:]:
+            named = (key,) if key in SUBCOMMANDS else INTENT_WORDS.get(key, ())
+            if len(named) == 1 and named[0] != "help":
+                return Help(topic=named[0])
+        return Help()
     rest = re.sub(r"^for\s+", "", " ".join(words[1:]), flags=re.I)  # "ask for an intro": get an intro
-    # One guess and more words: the whole command to type ("delete 3" → `/partner drop 3`).
+    # One guess and more words: the whole command to type ("delete 3" → `/partner drop 3`),
+    # when that is a command that works; else the guess alone, with its usage.
     meant = f"{guesses[0]} {rest}".replace("`", "'")[:120] if len(guesses) == 1 and rest else ""
+    if meant and _working(meant, guesses[0]) != meant:
+        meant = ""
     raise UsageError("unknown_command", guesses[0] if guesses else None, word=head[:30],
                      guesses=list(guesses), meant=meant)

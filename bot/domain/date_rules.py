@@ -491,6 +491,7 @@ RULES: list[tuple[re.Pattern[str], _Handler]] = [
         _period_end,
     ),
     (re.compile(r"(?:this |over (?:the )?|the )?weekend"), _weekend),
+    (re.compile(r"(?:on )?last day of (?:this )?month"), lambda m, now: _month_end(now.year, now.month)),
     (re.compile(rf"(?:end of q(?P<q>[1-4])|q(?P<q2>[1-4]) end)(?: {YEAR})?"), _quarter_named),
     (re.compile(rf"(?:end of h(?P<h>[12])|h(?P<h2>[12]) end)(?: {YEAR})?"), _half_end),
     (re.compile(rf"(?:start of|beginning of|early) (?:q(?P<q>[1-4])|h(?P<h>[12]))(?: {YEAR})?"),

@@ -132,6 +132,8 @@ def _normalize(phrase: str) -> str:
     s = _PLURAL_APOSTROPHE.sub("", s.replace("\u2019", "'"))
     s = " ".join(s.split()).strip(EDGE_CHARS)
     s = " ".join([WORD_ALIASES.get(w, w) for w in s.split() if w not in _FILLER_WORDS])
+    if s.startswith("before weekend"):
+        s = "end of week" + s[14:]  # the working week's last day, before the intro is dropped
     stripped = LEADING_INTRO.sub("", s, count=1)
     return stripped or s
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+T = TypeVar("T")
 Side = Literal["give", "get"]
 Status = Literal["open", "done", "dropped"]
 # Who may see an item: "shared" items are the mutual plan the partner sees (share page,
@@ -183,6 +184,26 @@ class SideRecord:
     undated_since: datetime | None = None  # when the oldest open item without a due date was made
     broken: int = 0  # dropped after the due date, not by agreement (see Commitment.is_broken)
     last_broken: Commitment | None = None  # the broken one dropped last
+    # Every broken one, dropped last first: the coaching asks which were dropped lately, and
+    # this spares it a walk over a busy channel's whole history on each decision.
+    broken_items: tuple[Commitment, ...] = ()
+    # The latest due date among open items past due: whether a slip is news since the last tip.
+    latest_overdue_due: date | None = None
+    # Answers worked out from the items this record was made from (see remember).
+    _answers: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def remember(self, question: Hashable, work_out: Callable[[], T]) -> T:
+        """The answer to ``question`` about the items this record was made from: ``work_out()``
+        the first time, kept with the record after that.
+
+        The ledger keeps a busy channel's records between requests, so a question that needs a
+        walk over the channel's items (how many of ours were kept since the signature) is walked
+        once per change, not on every decision. A changed record (:meth:`with_open`) starts
+        with no answers. Two threads racing work out the same answer.
+        """
+        if question not in self._answers:
+            self._answers[question] = work_out()
+        return self._answers[question]  # type: ignore[no-any-return]
 
     def with_open(self, item: Commitment, today: date) -> SideRecord:
         """This record after one more open item of this side (a new commitment): what
@@ -196,9 +217,13 @@ class SideRecord:
             due_next = 1
         elif due is not None and due == self.next_due:
             due_next += 1
+        late = due is not None and due < today
+        latest_late = self.latest_overdue_due
+        if late and (latest_late is None or due > latest_late):  # type: ignore[operator]
+            latest_late = due
         return replace(
             self, promised=self.promised + 1, open=self.open + 1,
-            overdue=self.overdue + (1 if due is not None and due < today else 0),
+            overdue=self.overdue + (1 if late else 0), latest_overdue_due=latest_late,
             due_next=due_next, undated=self.undated + (due is None),
             undated_since=self.undated_since if due is not None
             else _earlier(self.undated_since, item.created_at),
@@ -225,9 +250,9 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
     """
     # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first,
     # open items due on its date, open items undated, when the oldest undated one was made,
-    # broken, the broken one dropped last.
-    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None],
-                                   "get": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None]}
+    # broken, the broken one dropped last, every broken one, the latest due date past due.
+    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None, [], None],
+                                   "get": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None, [], None]}
     for c in items:
         row = state.get(c.side)
         if row is None:
@@ -243,6 +268,8 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
             else:
                 if due < today:
                     row[4] += 1
+                    if row[13] is None or due > row[13]:
+                        row[13] = due
                 oldest = row[6]  # the open item due first (lowest number on a tie)
                 if oldest is None or due < oldest.due_on:
                     row[6], row[7] = c, 1
@@ -261,6 +288,7 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
             row[2] += 1
             if c.is_broken:
                 row[10] += 1
+                row[12].append(c)
                 last = row[11]
                 if last is None or (c.closed_at, c.number) > (last.closed_at, last.number):
                     row[11] = c
@@ -269,7 +297,9 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
 
 def _record(row: list[Any], today: date) -> SideRecord:
     (kept, kept_late, dropped, opened, overdue, last_kept, oldest, due_next, undated, undated_since,
-     broken, last_broken) = row
+     broken, last_broken, broken_items, latest_overdue_due) = row
+    # Dropped last first (the same order as ``last_broken``'s): recent drops are read first.
+    broken_items.sort(key=lambda c: (c.closed_at, c.number), reverse=True)
     return SideRecord(
         promised=kept + opened,
         kept=kept,
@@ -283,6 +313,8 @@ def _record(row: list[Any], today: date) -> SideRecord:
         undated_since=undated_since,
         broken=broken,
         last_broken=last_broken,
+        broken_items=tuple(broken_items),
+        latest_overdue_due=latest_overdue_due,
         **_oldest_due(oldest, today),
     )
 

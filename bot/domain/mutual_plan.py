@@ -12,8 +12,9 @@ import hashlib
 import hmac
 import io
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.domain.commands import MAX_WHAT
 from bot.domain.ledger import Commitment, sort_key
@@ -26,6 +27,12 @@ NONCE_BYTES = 32
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 # A proposal may move a date this far ahead at most: a typo like 2206 is not a plan.
 MAX_PROPOSAL_AHEAD = timedelta(days=3 * 365)
+# A share link opens the plan for a month, about one stage of a deal: a link forwarded,
+# pasted into the wrong thread or left in an old inbox stops working by itself, and the
+# team re-issues it (`/partner share new`) in one command when the partner still needs it.
+LINK_LIFETIME = timedelta(days=30)
+# Steps a side of the plan may hold for a manual order to be kept: far more than any plan.
+MAX_ORDERED_STEPS = 1000
 # Spreadsheet apps run cells starting with these as formulas (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,14 +68,67 @@ def partner_visible(item: Commitment) -> bool:
     return not item.is_private and item.status != "dropped"
 
 
-def plan_view(items: list[Commitment], today: date) -> PlanView:
-    """Split the partner-visible items into ours and theirs, open and overdue first."""
+def plan_view(items: list[Commitment], today: date,
+              order: Mapping[str, Sequence[int]] | None = None) -> PlanView:
+    """Split the partner-visible items into ours and theirs, in the order the team set.
+
+    ``order``: per side ("give", "get"), the item numbers in the order the team put them
+    (`/partner plan move`). Without one, a side reads in the order that needs attention:
+    open and overdue first, then by due date, kept last. Steps the team never placed follow
+    the placed ones, in that same order.
+    """
     shown = sorted((c for c in items if partner_visible(c)), key=lambda c: sort_key(c, today))
+    order = order or {}
     return PlanView(
-        ours=[c for c in shown if c.side == "give"],
-        theirs=[c for c in shown if c.side == "get"],
+        ours=placed([c for c in shown if c.side == "give"], order.get("give", ())),
+        theirs=placed([c for c in shown if c.side == "get"], order.get("get", ())),
         today=today,
     )
+
+
+def placed(items: list[Commitment], order: Sequence[int]) -> list[Commitment]:
+    """``items`` (already in attention order) with the numbers in ``order`` first, as listed."""
+    rank = {number: index for index, number in enumerate(order)}
+    return sorted(items, key=lambda c: rank.get(c.number, len(rank)))  # stable: the rest keep theirs
+
+
+class MoveError(Refused):
+    """A step can't be moved there; the refusal says why."""
+
+
+# What people type for a position, besides a number.
+MOVE_WORDS = ("top", "first", "bottom", "last", "up", "down")
+
+
+def move_step(side: list[int], number: int, target: int | str) -> list[int]:
+    """The numbers of one side of the plan after moving step ``number`` to ``target``.
+
+    ``side`` is the side as the plan shows it now. ``target``: a position counted from 1
+    (past the end means last), or one of :data:`MOVE_WORDS`.
+    """
+    if number not in side:
+        raise MoveError("plan_step_missing", number=number)
+    at = side.index(number)
+    if isinstance(target, int):
+        if target < 1:
+            raise MoveError("plan_move_position", number=number, steps=len(side))
+        to = min(target, len(side)) - 1
+    else:
+        to = {"top": 0, "first": 0, "bottom": len(side) - 1, "last": len(side) - 1,
+              "up": max(0, at - 1), "down": min(len(side) - 1, at + 1)}[target]
+    rest = [n for n in side if n != number]
+    return rest[:to] + [number] + rest[to:]
+
+
+def link_expires_at(share: Mapping[str, str]) -> datetime:
+    """When a channel's share link stops opening the plan.
+
+    Links made before links expired carry no ``expires_at``: they last as long from when
+    they were made, like any other.
+    """
+    if share.get("expires_at"):
+        return datetime.fromisoformat(share["expires_at"])
+    return datetime.fromisoformat(share["created_at"]) + LINK_LIFETIME
 
 
 def days_unconfirmed(item: Commitment, today: date) -> int | None:

@@ -189,6 +189,8 @@ class Dispatcher:
         self.is_uninstalled: Callable[[str], bool] = lambda workspace: False
         # Last touch on a rendered payload before it is posted (the seal on reminder buttons).
         self.finish: Callable[[dict[str, Any]], dict[str, Any]] = lambda payload: payload
+        # Told when a job fails for good, with Slack's error (someone may need to know).
+        self.failure_hooks: list[Callable[[Scope, Doc, str], Any]] = []
         self._run_lock = threading.Lock()
         self._again = threading.Event()
         # scope -> (store revision, replan period) when it was last planned: a sweep skips a
@@ -532,6 +534,12 @@ class Dispatcher:
             log.error("job %s (%s) for %s/%s target %s failed for good: %s",
                       doc["id"], doc.get("type"), scope.workspace, scope.channel_id,
                       doc.get("target") or scope.channel_id, code)
+            for hook in self.failure_hooks:
+                try:
+                    hook(scope, changed, code)
+                except Exception:  # the job stays failed, as recorded; the next job still runs
+                    log.exception("a failure hook raised for job %s in %s/%s", doc["id"],
+                                  scope.workspace, scope.channel_id)
 
     def cancel_active(self, scope: Scope, reason: str, *, only: str | None = None) -> list[str]:
         """Cancel every pending or sending job of a scope (its workspace left), or just job

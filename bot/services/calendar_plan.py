@@ -13,13 +13,23 @@ from typing import Any
 
 from bot.domain.calendar import ACTIVE, CANCELLED, Occurrence, key_digest
 from bot.domain.calendar_match import PUBLIC_MAIL_DOMAINS, DealTarget, email_domain, match_deals
+from bot.domain.debrief_rounds import (
+    MAX_ASKS_KEPT,
+    REMIND_AFTER,
+    already_asked,
+    reminder_is_late,
+    reminder_job_id,
+    round_job_id,
+)
 from bot.domain.stages import Stage
 from bot.messages import Message
 from bot.schedule.jobs import CANCELLED as JOB_CANCELLED
-from bot.schedule.jobs import FINISHED, JobStore, iso, parse
+from bot.schedule.jobs import DONE, FAILED, FINISHED, SKIPPED, JobStore, iso, new_job, parse
+from bot.schedule.posts import POST, stored_payload
 from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, occurrences
 from bot.services.calendar_jobs import cancel_post, ensure_post
 from bot.services.deals import Deals
+from bot.services.debrief_prompts import DEBRIEF_REMINDER
 from bot.store import Doc, Scope, Store
 
 POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their desks
@@ -117,25 +127,53 @@ class MeetingPlanner:
             single = channels[0]
         elif chosen and any(t.channel == chosen for t in channels):
             single = next(t for t in channels if t.channel == chosen)
-        job_id = f"calendar:{digest}"
+        asks = Asks.of(record)
+        job_id = asks.job_id(digest)
+        asked = asks.note_finished(self._jobs, workspace, job_id)
+        # Asked about once it had begun (dragged to an earlier slot, or its end corrected after
+        # the prompt): settled, no new round, and a round planned for a later slot is cancelled.
+        settled = already_asked(asks.times(), occ.starts_at)
+        if asked is not None and not settled:
+            # The prompt went out before the meeting, as the calendar now has it, began: it was
+            # moved after we asked. The meeting that really happens gets a prompt of its own,
+            # and the earlier one no reminder.
+            cancel_post(self._jobs, Scope(workspace, asks.channel or ""), reminder_job_id(digest, asks.round),
+                        now)
+            asks.round += 1
+            job_id = asks.job_id(digest)
         fresh = occ.ends_at >= now - LOOKBACK  # never start asking about an old meeting
         prompt = record.get("prompt")
         if (single or len(channels) > 1) and (prompt is None or prompt.get("meeting") != occ.title
-                                              or (single and prompt.get("topic") != single.deal)):
+                                              or (single and prompt.get("topic") != single.deal)
+                                              or prompt.get("asked_before") != asks.last()):
             deal = single.deal if single else channels[0].deal
             prompt = self._prompt(workspace, occ, deal, owners, internal)
+            if asks.last():
+                prompt["asked_before"] = asks.last()
         old_channel = record.get("channel")
         if old_channel and (single is None or old_channel != single.channel):
             cancel_post(self._jobs, Scope(workspace, old_channel), job_id, now)
+        if asks.posted_ts and settled and single is not None and single.channel == asks.channel:
+            self._plan_reminder(workspace, digest, asks, prompt or {}, now)
+        elif asks.channel:
+            # Cancelled or gone after its prompt went out: it didn't happen, nothing to remind of.
+            cancel_post(self._jobs, Scope(workspace, asks.channel), reminder_job_id(digest, asks.round), now)
         if single is not None and prompt is not None:
+            asks.channel = single.channel
             prompt = {**prompt, "topic": single.deal, "ended_at": occ.ends_at.isoformat(),
                       "started_at": occ.starts_at.isoformat()}
             scope = Scope(workspace, single.channel)
-            # Zoom and copies are looked for only before the job exists: the scan isn't paid every sweep.
-            new = fresh and (self._jobs.get(scope, job_id) is not None
-                             or not self._asked_already(scope, job_id, due, occ.title))
-            ensure_post(self._jobs, scope, job_id, due, Message("debrief_prompt", prompt), now, allow_new=new)
-        choices = [t.channel for t in channels] if single is None and len(channels) > 1 else []
+            if settled:
+                cancel_post(self._jobs, scope, job_id, now)
+            else:
+                # Zoom and copies are looked for only before the job exists: the scan isn't paid
+                # every sweep.
+                new = fresh and (self._jobs.get(scope, job_id) is not None
+                                 or not self._asked_already(scope, job_id, due, occ.title))
+                ensure_post(self._jobs, scope, job_id, due, Message("debrief_prompt", prompt), now,
+                            allow_new=new)
+        ask_where = single is None and len(channels) > 1 and not settled
+        choices = [t.channel for t in channels] if ask_where else []
         if choices:
             options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}
                        for t in channels]
@@ -150,15 +188,32 @@ class MeetingPlanner:
             "digest": digest, "key": occ.key, "title": occ.title, "due_at": iso(due), "job_id": job_id,
             "channel": single.channel if single else None, "choices": choices, "owners": owners,
             "deals": {t.channel: t.deal for t in channels} if choices else {},
-            "chosen_channel": chosen, "prompt": prompt,
+            "chosen_channel": chosen, "prompt": prompt, **asks.to_doc(),
         }
-        if not record and single is None and not choices:
+        if not record and single is None and not choices and not asks.asked:
             # Matches no deal channel (an internal meeting, most of a busy calendar) and never
             # did: nothing to remember. A record each cost a synced write: a calendar of 5,000
             # meetings spent seconds in fsync on its first read.
             return
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
+
+    def _plan_reminder(self, workspace: str, digest: str, asks: Asks, prompt: Doc, now: datetime) -> None:
+        """The one reminder in the thread of a prompt that went out; it checks at its time
+        whether anything was logged since the meeting began (bot.services.debrief_prompts)."""
+        due = (asks.posted_at or now) + REMIND_AFTER
+        if reminder_is_late(due, now):
+            return  # the bot was down, or upgraded, long after the prompt went out
+        context = {key: prompt.get(key) for key in ("topic", "meeting", "people", "started_at")}
+        message, scope, job_id = Message(DEBRIEF_REMINDER, context), Scope(workspace, asks.channel or ""), \
+            reminder_job_id(digest, asks.round)
+        existing = self._jobs.get(scope, job_id)
+        if existing is None:
+            self._jobs.create(scope, new_job(job_id, POST, due, stored_payload(message), now,
+                                             thread_ts=asks.posted_ts))
+        elif existing["status"] == JOB_CANCELLED:
+            # Cancelled while the meeting was missing from a read (feeds glitch): back again.
+            ensure_post(self._jobs, scope, job_id, due, message, now, allow_new=True)
 
     def _asked_already(self, scope: Scope, job_id: str, due: datetime, title: str) -> bool:
         """This call already has a prompt in the channel, planned or out. Zoom told us it ended
@@ -196,6 +251,10 @@ class MeetingPlanner:
     def _unplan(self, workspace: str, record: Doc, now: datetime) -> None:
         if record.get("channel"):
             cancel_post(self._jobs, Scope(workspace, record["channel"]), record["job_id"], now)
+        asks = Asks.of(record)
+        if asks.channel:
+            reminder = reminder_job_id(record["digest"], asks.round)
+            cancel_post(self._jobs, Scope(workspace, asks.channel), reminder, now)
         cancel_post(self._jobs, calendar_scope(workspace), choice_id(record["digest"]), now)
         if record.get("channel") or record.get("choices"):
             self.feeds.put_meeting(workspace, record["digest"], {**record, "channel": None, "choices": []})
@@ -234,15 +293,69 @@ class MeetingPlanner:
         return targets
 
 
+class Asks:
+    """A meeting's prompts so far: which round is current, where its job lives, and when the
+    earlier rounds went out (see :mod:`bot.domain.debrief_rounds`)."""
+
+    def __init__(self, round_number: int, channel: str | None, asked: list[str]) -> None:
+        self.round = round_number
+        self.channel = channel
+        self.asked = asked
+        self.posted_ts: str | None = None  # the current round's prompt, once posted
+        self.posted_at: datetime | None = None
+
+    @classmethod
+    def of(cls, record: Doc) -> Asks:
+        """As stored in the meeting's record (records from before rounds: round 0, none asked)."""
+        return cls(int(record.get("round") or 0), record.get("job_channel") or record.get("channel"),
+                   list(record.get("asked") or []))
+
+    def job_id(self, digest: str) -> str:
+        """The current round's job id."""
+        return round_job_id(f"calendar:{digest}", self.round)
+
+    def note_finished(self, jobs: JobStore, workspace: str, job_id: str) -> datetime | None:
+        """When the current round's job went out (posted, skipped or failed for good), noted
+        among the asks; None while it is pending or was cancelled."""
+        if not self.channel:
+            return None
+        doc = jobs.get(Scope(workspace, self.channel), job_id)
+        if doc is None or doc.get("status") not in (DONE, SKIPPED, FAILED):
+            return None
+        at = doc.get("updated_at") or doc["due_at"]
+        if doc.get("status") == DONE and doc.get("posted_ts"):
+            self.posted_ts, self.posted_at = str(doc["posted_ts"]), parse(at)
+        if at not in self.asked:
+            self.asked = [*self.asked, at][-MAX_ASKS_KEPT:]
+        return parse(at)
+
+    def times(self) -> list[datetime]:
+        """When each earlier round went out."""
+        return [parse(at) for at in self.asked]
+
+    def last(self) -> str | None:
+        """When the latest earlier round went out (ISO), if any."""
+        return max(self.asked, key=parse) if self.asked else None
+
+    def to_doc(self) -> dict[str, Any]:
+        """The fields of the meeting's record."""
+        return {"round": self.round, "job_channel": self.channel, "asked": self.asked}
+
+
 def choice_id(digest: str) -> str:
     """The id of the DM asking a meeting's owner which channel it was for."""
     return f"calendar-choice:{digest}"
 
 
 def member_targets(matches: list[DealTarget], member: set[str]) -> list[DealTarget]:
-    """One target per channel, only channels an owner belongs to (a channel's data stays with it)."""
+    """One target per channel, only channels an owner belongs to (a channel's data stays with it).
+
+    A channel whose deal for the company is lost gives way to one where a deal is still in play:
+    the meeting is the live deal's, and asking the owner to choose would be a needless question.
+    """
     found: dict[str, DealTarget] = {}
     for target in matches:
         if target.channel in member and target.channel not in found:
             found[target.channel] = target
-    return list(found.values())
+    live = [t for t in found.values() if t.in_play]
+    return live or list(found.values())

@@ -111,7 +111,7 @@ class Coach:
             deal=deal_state(self._deals, scope, moved_last=stage_changed),
             given=self.given(scope), stage_changed=stage_changed,
             benefit_noted_at=datetime.fromisoformat(benefit["at"]) if benefit else None,
-            plan_shared_on=shared_on(self._store, scope), partner_reads=partner_reads,
+            plan_shared_on=shared_on(self._store, scope, self._clock.now()), partner_reads=partner_reads,
         )
 
     def judge(self, scope: Scope, items: list[Commitment], today: date,

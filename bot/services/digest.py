@@ -40,6 +40,7 @@ from bot.services.deals import DEAL, Deal, Deals
 from bot.services.ledger import COMMITMENT, COUNTER, Ledger
 from bot.services.outcome import Message, Outcome, error, refuse
 from bot.services.partner_command import Actor
+from bot.services.plan_links import step_order
 from bot.store import Doc, Scope, Store
 
 DIGEST = "digest"
@@ -192,6 +193,9 @@ class DigestService:
         self.coach = Coach(store, clock)
         # Whether the partner's share link opens the plan (set by the mutual plan feature).
         self.plan_linked: Callable[[Scope], bool] = lambda scope: False
+        # Where that link stands: its ``state`` ("none", "on", "expired") and ``day`` (until,
+        # or since); None without the feature.
+        self.plan_link: Callable[[Scope], Any] = lambda scope: None
 
     # ------------------------------------------------------------------ settings
 
@@ -268,8 +272,10 @@ class DigestService:
         partner_reads = self.ledger.externally_shared(scope)
         nudge = self.coach.judge(scope, items, data.today, partner_reads=partner_reads)
         # The plan's numbers as its page counts them: the same items, on the channel's date.
-        plan = {"view": plan_view(items, local_date(self.clock.now(), self.zones.channel(scope))),
-                "linked": self.plan_linked(scope), "partner_reads": partner_reads}
+        plan = {"view": plan_view(items, local_date(self.clock.now(), self.zones.channel(scope)),
+                                  step_order(self.store, scope)),
+                "linked": self.plan_linked(scope), "link": self.plan_link(scope),
+                "partner_reads": partner_reads}
         return Message("digest", digest_context(
             data, tz, first, last, upcoming, more_upcoming, next_digest, nudge, plan))
 

@@ -19,10 +19,15 @@ from bot.documents import render_markdown
 from bot.domain import commands as cmd
 from bot.domain.ledger import Commitment
 from bot.domain.mutual_plan import (
+    LINK_LIFETIME,
+    MAX_ORDERED_STEPS,
     NONCE_BYTES,
+    MoveError,
     PlanView,
     ProposalError,
+    link_expires_at,
     link_token,
+    move_step,
     partner_may_close,
     partner_visible,
     plan_csv,
@@ -35,9 +40,9 @@ from bot.domain.refusal import Refusal
 from bot.domain.timezones import local_date
 from bot.services.deals import Deal, Deals
 from bot.services.ledger import Ledger
-from bot.services.outcome import FileUpload, Message, Outcome, error
+from bot.services.outcome import FileUpload, Message, Outcome, error, refuse
 from bot.services.partner_command import Actor
-from bot.services.plan_links import SHARE, SHARE_KEY
+from bot.services.plan_links import ORDER, ORDER_KEY, SHARE, SHARE_KEY, step_order
 from bot.store import Scope, Store
 
 # Where links are found by their hash, whichever workspace and channel they open.
@@ -57,6 +62,15 @@ class PlanPage:
     next_checkin: datetime | None
     names: dict[str, str]
     pending: set[int] = field(default_factory=set)  # items with a proposal awaiting our answer
+
+
+@dataclass(frozen=True)
+class LinkState:
+    """Where a channel's share link stands: ``none`` (never made, off, or a new server key),
+    ``on`` until ``day``, or ``expired`` on ``day`` (a day in the channel's time zone)."""
+
+    state: Literal["none", "on", "expired"]
+    day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -97,36 +111,58 @@ class MutualPlans:
     # ------------------------------------------------------------------ Slack: share
 
     def share(self, actor: Actor, command: cmd.Share) -> Outcome:
-        """`/partner share`: show the channel's link, creating it once; `share off` revokes it."""
+        """`/partner share`: show the channel's link, creating it when there is none (or it
+        expired); `share new` replaces it with a fresh one; `share off` revokes it."""
         if command.off:
             return Outcome(reply=Message("plan_share", {"link": None, "revoked": self._revoke(actor.scope)}))
         if self.key is None or not self.base_url:
             return error("share_not_configured")
         scope = actor.scope
+        now = self.clock.now()
         with self.store.transaction(scope):
             current = self.store.get(scope, SHARE, SHARE_KEY)
             token = self._token(scope, current)
-            created = current is None or token_hash(token) != current["hash"]
+            expired_at = link_expires_at(current) if current is not None else None
+            expired = expired_at is not None and now >= expired_at
+            replaced = current is not None and command.new and not expired
+            created = current is None or token_hash(token) != current["hash"] or expired or command.new
             if current is not None and created:
-                self.store.delete(LINKS, LINK, current["hash"])  # the server key changed: that link is dead
+                # A new key, an expired link, or `share new`: the old link is dead from now on.
+                self.store.delete(LINKS, LINK, current["hash"])
             if created:
                 nonce = secrets.token_urlsafe(NONCE_BYTES)
                 token = link_token(self.key, scope.workspace, scope.channel_id, nonce)
                 current = {"nonce": nonce, "hash": token_hash(token), "created_by": actor.user,
-                           "created_at": self.clock.now().isoformat()}
+                           "created_at": now.isoformat(), "expires_at": (now + LINK_LIFETIME).isoformat()}
                 # The look-up record first: a link shown is always a link that opens.
                 self.store.put(LINKS, LINK, current["hash"],
                                {"workspace": scope.workspace, "channel": scope.channel_id})
                 self.store.put(scope, SHARE, SHARE_KEY, current)
+        assert current is not None
         items = self.ledger.items(scope)
+        tz = actor.tz()
         context = {
             "link": f"{self.base_url}/plans/{token}",
             "created": created,
+            "replaced": replaced,
+            "expired_on": local_date(expired_at, tz) if expired and expired_at else None,
+            "expires_on": local_date(link_expires_at(current), tz),
+            "days": LINK_LIFETIME.days,
             "shared": sum(partner_visible(c) for c in items),
             "private": sum(c.is_private and c.status != "dropped" for c in items),
             "revoked": False,
         }
         return Outcome(reply=Message("plan_share", context))
+
+    def link_state(self, scope: Scope) -> LinkState:
+        """Whether the partner's link opens the plan now, and until when (or since when not)."""
+        share = self.store.get(scope, SHARE, SHARE_KEY)
+        if share is None or self.key is None or not hmac.compare_digest(
+                token_hash(self._token(scope, share)), share["hash"]):
+            return LinkState("none")
+        ends = link_expires_at(share)
+        day = local_date(ends, self.channel_tz(scope))
+        return LinkState("expired", day) if self.clock.now() >= ends else LinkState("on", day)
 
     def _token(self, scope: Scope, share: dict | None) -> str:
         """The token a channel's share record stands for under the current server key ("" for none)."""
@@ -162,16 +198,57 @@ class MutualPlans:
         scope = actor.scope
         page = self.page(scope, today_tz=actor.tz())
         private = sum(c.is_private and c.status != "dropped" for c in self.ledger.items(scope))
+        link = self.link_state(scope)
         return Outcome(reply=Message("plan_preview", {
             "view": page.view, "deals": page.deals, "page": max(1, command.page),
-            "private": private, "linked": self.is_linked(scope), "confirm": command.confirm,
+            "private": private, "linked": link.state == "on", "link": link, "confirm": command.confirm,
+            "ordered": any(step_order(self.store, scope).values()),
         }))
 
+    # ------------------------------------------------------------------ Slack: the order of the steps
+
+    def move(self, actor: Actor, command: cmd.MoveStep) -> Outcome:
+        """`/partner plan move <id> <position>`: put a step at a place on its side of the plan.
+
+        The whole side's order is kept from then on, as the plan showed it with this one move;
+        steps logged later join the end of their side.
+        """
+        scope = actor.scope
+        item = self.ledger.get(scope, command.number)
+        if item is None:
+            return error("item_missing", number=command.number)
+        if not partner_visible(item):
+            return error("plan_move_not_on_plan", number=item.number, private=item.is_private)
+        today = local_date(self.clock.now(), actor.tz())
+        with self.store.transaction(scope):  # the side as it reads now, and its new order, at once
+            order = step_order(self.store, scope)
+            view = plan_view(self.ledger.items(scope), today, order)
+            steps = view.ours if item.side == "give" else view.theirs
+            numbers = [c.number for c in steps]
+            try:
+                moved = move_step(numbers, item.number, command.target)
+            except MoveError as exc:
+                return refuse(exc.refusal, "plan")
+            if moved != numbers:  # a step already in place leaves the side's order as it was
+                order[item.side] = moved[:MAX_ORDERED_STEPS]
+                self.store.put(scope, ORDER, ORDER_KEY, order)
+        by_number = {c.number: c for c in steps}
+        return Outcome(reply=Message("plan_moved", {
+            "item": item, "steps": [by_number[n] for n in moved], "position": moved.index(item.number) + 1,
+            "changed": moved != numbers, "auto": False,
+        }))
+
+    def auto_order(self, actor: Actor, command: cmd.AutoOrder) -> Outcome:
+        """`/partner plan order auto`: the plan reads in attention order again, both sides."""
+        scope = actor.scope
+        with self.store.transaction(scope):
+            had = self.store.delete(scope, ORDER, ORDER_KEY)
+        return Outcome(reply=Message("plan_moved", {"auto": True, "changed": had}))
+
+
     def is_linked(self, scope: Scope) -> bool:
-        """Whether the channel's share link opens the plan now (on, and made under this key)."""
-        share = self.store.get(scope, SHARE, SHARE_KEY)
-        return share is not None and self.key is not None and hmac.compare_digest(
-            token_hash(self._token(scope, share)), share["hash"])
+        """Whether the channel's share link opens the plan now (on, made under this key, not expired)."""
+        return self.link_state(scope).state == "on"
 
     # ------------------------------------------------------------------ Slack: export
 
@@ -254,7 +331,7 @@ class MutualPlans:
     def page(self, scope: Scope, today_tz: str | None = None) -> PlanPage:
         """The plan as the partner sees it, dated in the channel's time zone."""
         today = local_date(self.clock.now(), today_tz or self.channel_tz(scope))
-        view = plan_view(self.ledger.items(scope), today)
+        view = plan_view(self.ledger.items(scope), today, step_order(self.store, scope))
         owners = {c.owner for c in view.items}
         pending = {int(d["number"]) for d in self.store.find(scope, PROPOSAL) if d.get("status") == "pending"}
         return PlanPage(

@@ -20,13 +20,13 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from bot.clock import Clock
 from bot.documents import render_html, stylesheet
-from bot.domain.mutual_plan import csrf_ok, csrf_token, token_hash
+from bot.domain.mutual_plan import LINK_LIFETIME, PlanView, csrf_ok, csrf_token, token_hash
 from bot.domain.refusal import Refusal
 from bot.domain.visible_text import without_hidden_controls
 from bot.services.outcome import Message
@@ -42,6 +42,11 @@ MAX_FORM_BYTES = 8 * 1024
 MISSES_ALLOWED = 10
 MISS_WINDOW = timedelta(minutes=15)
 TRACKED_CLIENTS = 10_000
+
+# Steps a side shows on one page of the plan: a long plan stays quick to load and to read on
+# a phone (200 steps in one page were 186 kB), and each page still fits one deal's stage.
+STEPS_PER_PAGE = 25
+_PAGE_NUMBER = re.compile(r"^\d{1,4}$")
 
 _ROUTE = re.compile(r"^/plans/(?P<token>[^/]+)(?:/(?P<action>confirm|propose)/(?P<number>\d{1,6}))?/?$")
 NOTICES = {"confirmed", "already", "proposed"}
@@ -126,13 +131,22 @@ class PlanPages:
         if match is None or scope is None:
             self.limiter.miss(client)
             return self._html(start_response, 404, "plan_missing", reason="missing")
+        link = self.plans.link_state(scope)
+        if link.state == "expired":
+            # The real link, past its time: say so and how to get a fresh one; no form works.
+            return self._html(start_response, 410, "plan_missing", reason="expired", day=link.day,
+                              days=LINK_LIFETIME.days)
         token, action, method = match["token"], match["action"], environ.get("REQUEST_METHOD", "GET")
         if action is None:
             if method not in ("GET", "HEAD"):
                 return self._html(start_response, 405, "plan_missing", reason="method",
                                   extra=[("Allow", "GET")])
-            notice = _query(environ).get("notice", "")
-            return self._page(start_response, 200, token, scope, notice if notice in NOTICES else None)
+            query = _query(environ)
+            notice = query.get("notice", "")
+            number = query.get("page", "1")
+            return self._page(start_response, 200, token, scope, notice if notice in NOTICES else None,
+                              link_until=link.day,
+                              number=int(number) if _PAGE_NUMBER.match(number) else 1)
         if method != "POST":
             return self._html(start_response, 405, "plan_missing", reason="method", extra=[("Allow", "POST")])
         form = _form(environ)
@@ -158,16 +172,26 @@ class PlanPages:
         if result.direct is not None:
             self._post(scope, *result.direct)
         # Post/redirect/get: a reload doesn't resubmit, and the answer reads the same without JS.
-        location = f"{PREFIX}{token}?notice={result.outcome}#item-{number}"
+        # Back to the page of the plan that holds the item, at the item.
+        on_page = page_holding(self.plans.page(scope).view, number)
+        paged = f"&page={on_page}" if on_page > 1 else ""
+        location = f"{PREFIX}{token}?notice={result.outcome}{paged}#item-{number}"
         start_response("303 See Other", [("Location", location), ("Content-Length", "0"),
                                          *security_headers(self._style_source)])
         return [b""]
 
     def _page(self, start_response: StartResponse, status: int, token: str, scope: Scope,
-              notice: str | None, problem: tuple[int, Refusal] | None = None) -> Iterable[bytes]:
+              notice: str | None, problem: tuple[int, Refusal] | None = None,
+              link_until: date | None = None, number: int | None = None) -> Iterable[bytes]:
         page = self.plans.page(scope)
+        pages = page_count(page.view)
+        if number is None:  # a refused form: the page that holds the item, where its error shows
+            number = page_holding(page.view, problem[0]) if problem else 1
+        number = min(max(1, number), pages)
         return self._html(start_response, status, "plan_page", page=page, view=page.view, token=token,
-                          csrf=csrf_token(self._key(), token_hash(token)), notice=notice, problem=problem)
+                          csrf=csrf_token(self._key(), token_hash(token)), notice=notice, problem=problem,
+                          link_until=link_until, number=number, pages=pages, per=STEPS_PER_PAGE,
+                          start=(number - 1) * STEPS_PER_PAGE)
 
     def _key(self) -> bytes:
         assert self.plans.key is not None  # no key, no links: open() never found a scope
@@ -177,12 +201,28 @@ class PlanPages:
               extra: list[tuple[str, str]] | None = None, **context: Any) -> Iterable[bytes]:
         body = render_html(template, css=self._css, **context).encode()
         reasons = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-                   405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error"}
+                   405: "Method Not Allowed", 410: "Gone", 429: "Too Many Requests",
+                   500: "Internal Server Error"}
         start_response(f"{status} {reasons[status]}", [
             ("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
             *security_headers(self._style_source), *(extra or []),
         ])
         return [body]
+
+
+def page_count(view: PlanView) -> int:
+    """How many pages the plan takes, :data:`STEPS_PER_PAGE` steps a side each (at least one)."""
+    longest = max(len(view.ours), len(view.theirs))
+    return max(1, -(-longest // STEPS_PER_PAGE))
+
+
+def page_holding(view: PlanView, number: int) -> int:
+    """The page of the plan that shows item ``number`` (the first page when it isn't on it)."""
+    for steps in (view.ours, view.theirs):
+        for index, item in enumerate(steps):
+            if item.number == number:
+                return index // STEPS_PER_PAGE + 1
+    return 1
 
 
 def client_address(environ: Environ) -> str:

@@ -287,14 +287,26 @@ def test_a_meeting_retitled_and_given_a_customer_between_polls_is_prompted_with_
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30), about="Pricing with Jane")
 
 
-def test_a_meeting_whose_prompt_was_posted_and_which_then_moved_is_not_asked_about_again(desk):
-    # Organisers drag a finished meeting around; the debrief was already asked for.
+def test_a_meeting_whose_prompt_was_posted_and_which_was_then_dragged_earlier_is_not_asked_again(desk):
+    # Organisers drag a finished meeting to the slot it really had; the debrief was asked for.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("dragged", TUE_UTC)))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    route.body = vcalendar(vevent("dragged", TUE_UTC - timedelta(hours=2)))
+    desk.at(TUE_UTC + timedelta(hours=1))
+    assert desk.count(TUE_UTC + timedelta(hours=3)) == 1
+
+
+def test_a_meeting_postponed_to_the_afternoon_after_its_prompt_went_out_is_asked_about_again(desk):
+    # The prompt went out before the meeting, as the calendar now has it, began: it was about a
+    # meeting that hadn't happened. The afternoon meeting gets its own prompt after it ends.
     desk.deal()
     route = desk.connect(vcalendar(vevent("dragged", TUE_UTC)))
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
     route.body = vcalendar(vevent("dragged", TUE_UTC + timedelta(hours=2)))
     desk.at(TUE_UTC + timedelta(hours=1))
-    assert desk.count(TUE_UTC + timedelta(hours=3)) == 1
+    desk.prompted_once_after(TUE_UTC + timedelta(hours=2, minutes=30))
+    assert desk.count(TUE_UTC + timedelta(hours=6)) == 2
 
 
 # --- the bot restarted -------------------------------------------------------------------------

@@ -37,7 +37,8 @@ def test_share_on_is_the_same_as_share(slack, bot):
 
 def test_share_with_another_word_still_says_what_share_takes(slack, bot):
     answer = reply_text(slack.command("share now", user=ALICE, channel=DEAL))
-    assert "`share off` revokes it" in answer and "Usage: `/partner share [off]`" in answer
+    assert "`share off` turns it off" in answer and "`share new` replaces it" in answer
+    assert "Usage: `/partner share [new | off]`" in answer
 
 
 def test_the_export_counts_one_item_in_the_singular(slack, bot, emulator):

@@ -142,7 +142,7 @@ def test_plan_followed_by_a_command_runs_that_command(slack, bot):
 def test_plan_with_a_word_it_does_not_take_says_so_and_changes_nothing(slack, bot):
     answer = reply_text(slack.command("plan <!channel>", user=ALICE, channel=DEAL))
     assert "isn't something it takes, so nothing changed" in answer and "<!channel>" not in answer
-    assert "Usage: `/partner plan [page &lt;n&gt;]`" in answer
+    assert "Usage: `/partner plan [page &lt;n&gt;]  ·  /partner plan move" in answer
 
 
 # ---------------------------------------------------------------- the partner's side, in Slack

@@ -68,6 +68,7 @@ from bot.domain.listening.detector_vocab import (
     OBJECT_WORDS,
     OPINION_KEYS,
     OUR_MAN_THERE,
+    OUR_TEAM_START,
     OUTER_SUBJECT,
     OUTWARD,
     OWE,
@@ -102,11 +103,14 @@ from bot.domain.listening.detector_vocab import (
     STRONG_OK_OBJECT,
     SUBJECT_PRONOUNS,
     SUBORDINATE_ENDS,
+    TEAM_INITIALS,
     TERMS_KEYS,
     THEIR_SPEAKER,
     THEIR_TYPO,
     THIRD_PARTY,
     THIRD_START,
+    TITLED_SENTENCE_END,
+    TITLES,
     TOLD_OBJECTS,
     TOLD_VERBS,
     VERB_BASE,
@@ -114,6 +118,8 @@ from bot.domain.listening.detector_vocab import (
     WHEN_KEYS,
     WORD_PUNCT,
 )
+from bot.domain.listening.passive import read_passive
+from bot.domain.listening.referents import resolve_it
 from bot.domain.listening.shorthand import (
     ARROW,
     BULLET,
@@ -124,6 +130,7 @@ from bot.domain.listening.shorthand import (
     list_item,
     terse,
 )
+from bot.domain.listening.speakers import colon_speaker_side, plain_name_is_ours, self_named_other_side
 from bot.domain.message_text import PROMISE_IN_CODE  # the app's spoken text drops it too
 
 __all__ = ["MAX_TEXT_LENGTH", "Detection", "Side", "detect_commitment"]
@@ -247,13 +254,17 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
             break
         if word not in DUE_START and not word[0].isdigit() and not (
             "-" in word and word.partition("-")[0] in DUE_START  # "mid-May"
-        ):
+        ) and not (word == "over" and vp.startswith(" the weekend", start + 4)):
             continue  # dates can only start at these words; skip the regex elsewhere
         m = DUE.match(vp, start)
         if m is not None:
             if m.group("prep"):
                 return vp[: m.start()] + vp[m.end() :], m.group("due").strip()
-            if bare is None and not (word[0].isdigit() and CLOCK_ONLY.fullmatch(m.group("due"))):
+            if (bare is None or bare.group("due")[:4].lower() == "over") and not (
+                word[0].isdigit() and CLOCK_ONLY.fullmatch(m.group("due"))
+            ):
+                # "review the SOW over the weekend and send comments Monday": a later day is
+                # the deadline, the weekend only when the work happens
                 bare = m
             continue
         if prep_only is None and word in PREP_WORDS:
@@ -310,7 +321,8 @@ def sentences(text: str) -> list[str]:
         return [text]
     out: list[str] = []
     last = 0
-    for m in SENTENCE_END.finditer(text):
+    ends = TITLED_SENTENCE_END if any(map(text.__contains__, TITLES)) else SENTENCE_END
+    for m in ends.finditer(text):
         out.append(text[last : m.end()])
         last = m.end()
     if last < len(text):
@@ -596,6 +608,14 @@ def _from_commit_match(
         and THEIR_SPEAKER.match(speaker)
     ):
         side, who = "get", speaker  # "Their buyer: we'll send it back signed by Friday"
+    elif (
+        not quoted
+        and side == "give"
+        and (groups["i"] is not None or groups["we"] is not None)
+        and prefix.rstrip()[-1:] == ":"
+        and colon_speaker_side(prefix, rest.strip()) == "get"
+    ):
+        side, who = "get", prefix.strip(" :")  # "Karl (Halden): we'll have the approval by Friday"
     if quoted and side == "give" and modal is not groups["bare"]:
         # 'Marco from Acme said "we'll ..."', 'Per their CFO: "we'll ..."': their "we" is them
         speaker = _outer_who(prefix) if reported_ctx else _colon_speaker(prefix)
@@ -635,7 +655,11 @@ def _from_commit_match(
     if reported_ctx and side == "get":
         who = _outer_who(prefix) or who
     found = _finish(side, vp, who)
-    if found is not None and named and _not_theirs(found.what, who):
+    if found is not None and named and groups["paren"] is None and " " not in (who or " ") and (
+        "'" not in (who or "'") and plain_name_is_ours(found.what)
+    ):
+        found = replace(found, side="give")  # "Mei will send them the deck": one of us
+    elif found is not None and named and _not_theirs(found.what, who):
         return None
     if found is not None and side == "give" and _colleague_looped_in(found.what, is_ours):
         return None
@@ -654,7 +678,22 @@ def _from_commit_match(
         return None
     if found is not None and low == "should" and found.due_text is None:
         return None  # "we should have the contract to them" is advice; with a date, a promise
+    if found is not None and found.due_text is None and _VAGUE.search(found.what):
+        return None  # "I'll handle it", "will share", "we'll review and get back to you"
+    if found is not None and any(map(found.what.lower().__contains__, _SOMEDAY_KEYS)):
+        return None  # "they'll send it eventually": no promise of when, so none at all
     return found
+
+
+# Without a date, these promise nothing in particular: a verb alone ("will share after I
+# sync with Raj"), a chore on "it" ("I'll handle it"), a report-back ("we'll review and get
+# back to you"). With one, they are promises ("I'll handle it by tomorrow").
+_VAGUE = re.compile(
+    r"^[\w'-]+(?:\s+(?:after|once|when|soon|later)\b.*)?$|^(?:handle|sort|do|deal\s+with|take\s+care\s+of|get\s+to|look\s+into)\s+(?:it|that|this)$"
+    r"|\bget\s+back\s+to\s+(?:you|u|them|him|her)$",
+    IGNORE,
+)
+_SOMEDAY_KEYS = ("eventually", "at some point", "someday", "one day")
 
 
 _NOT_AN_OWNER = frozenset(
@@ -782,8 +821,20 @@ def _from_going_out(sentence: str) -> Detection | None:
     m = GOING_OUT.match(sentence)
     if m is None or GOING_OUT_NOT.search(m.group("rest")):
         return None
+    thing = m.group("thing").split()
+    if thing[-1].lower() in _PEOPLE or (
+        len(thing) == 1 and thing[0][:1].isupper() and thing[0].lower() not in _PAPERS
+    ):
+        return None  # "The team goes to Denver Friday", "Sam goes out on leave Monday": people travel
     found = _finish("give", "send " + sentence[: m.end("thing")] + m.group("rest"), None)
     return found if found is not None and found.due_text is not None else None
+
+
+_PEOPLE = frozenset("team folks everyone rep ae se csm manager lead he she guys crew".split())
+_PAPERS = frozenset(
+    "invoice quote proposal contract deck pricing sow msa nda po recap agenda report dpa baa order "
+    "paperwork redlines summary".split()
+)
 
 
 def _clause_starts(sentence: str) -> list[int]:
@@ -816,6 +867,19 @@ def _clause_starts(sentence: str) -> list[int]:
     return starts
 
 
+# Said without a subject, these are what we are doing now, not a promise: "reviewing their
+# redlines this afternoon", "checking with legal today".
+_STATUS_ING = frozenset("review check look test sync update plan dig investigate chase".split())
+
+
+def _bare_thing_then_date(rest: str) -> bool:
+    """"sending revised quote fri", "sending pricing eod": one to four lowercase words, then
+    only a date."""
+    core, due = _extract_due(rest)
+    words = core.split()
+    return due is not None and 1 <= len(words) <= 4 and all(w[:1].islower() for w in words)
+
+
 def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
     for pos in starts:
         m = PROGRESSIVE.match(sentence, pos)
@@ -825,10 +889,13 @@ def _from_progressive(sentence: str, starts: list[int]) -> Detection | None:
         if ing not in ING_BASE:
             continue
         if m.group("b") is not None and (
-            m.start() != 0
+            # subjectless at the start, or after a dash: "they asked for the W-9 — sending it Monday"
+            (m.start() != 0 and sentence[: m.start()].rstrip()[-1:] not in "\u2014\u2013-")
+            or ING_BASE[ing] in _STATUS_ING
             or not (
                 PROGRESSIVE_OBJECT.match(sentence, m.end("ing"))
                 or (ing in PLAIN_OBJECT_ING and BARE_OBJECT.match(sentence, m.end("ing")))
+                or (ing in PLAIN_OBJECT_ING and _bare_thing_then_date(sentence[m.end("ing") :]))
             )
         ):
             # Subjectless only at the very start and followed by an object, so "Sending the
@@ -882,6 +949,8 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         s = APPOS_NAME_NP.sub(r"\g<name> (\g<np>) ", s)
     if QUESTION_START.match(s) or CONDITIONAL_START.match(s):
         return None
+    if s[0] in TEAM_INITIALS and OUR_TEAM_START.match(s):
+        s = "our " + s[0].lower() + s[1:]  # "Legal will send the redlines back": our legal
     # Most commitments start the sentence; only look for later clauses when that fails.
     m = COMMIT.match(s)
     modal = m is not None
@@ -905,7 +974,7 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
     found = _from_present(s)
     if found is not None:
         return found
-    if "going out" in s or "heading out" in s:
+    if "going out" in s or "heading out" in s or " goes " in s:
         found = _from_going_out(s)
         if found is not None:
             return found
@@ -913,9 +982,33 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         found = _from_progressive(s, starts)
         if found is not None:
             return found
+    if " be " in s and ("will be " in s or "ll be " in s or "to be " in s or "shall be " in s):
+        found = _from_passive(s, starts)
+        if found is not None:
+            return found
     # A sentence with a modal that was not a promise ("we won't send it to them by Friday") is
     # no shorthand either; only sentences without one are read as such.
     return None if modal else _from_shorthand(s, starts, is_ours)
+
+
+def _from_passive(sentence: str, starts: list[int]) -> Detection | None:
+    """"The contract will be sent by us tomorrow", "the PO will be issued by their
+    procurement on Friday": a passive promise, at the start or after a dash or a colon, and
+    only with a date (see :mod:`bot.domain.listening.passive`)."""
+    for pos in starts:
+        if pos and sentence[:pos].rstrip()[-1:] not in ",:;-\u2013\u2014":
+            continue
+        read = read_passive(sentence[pos:])
+        if read is None:
+            continue
+        padded = _padded(sentence).replace(" be provided ", " be given ")  # the verb, not "provided that"
+        if _has_any(padded, IF_KEYS) or _has_any(_padded(sentence[:pos]), HEDGE_KEYS):
+            return None  # "it will be shipped Friday if the warehouse cooperates"
+        if read.side == "give" and _internal_only(read.phrase, _padded(read.phrase)):
+            return None
+        found = _finish(read.side, read.phrase, read.who)
+        return found if found is not None and found.due_text is not None else None
+    return None
 
 
 def _from_shorthand(
@@ -1033,10 +1126,13 @@ def detect_commitment(
         found, text = _from_forwarded(text, is_ours)
         if found is not None:
             return found
+    asked = ""  # quoted lines: never a promise of the speaker's, but may name what "it" is
     if ">" in text or "&gt;" in text:
         # A Slack quote ("> I'll send the W-9 tomorrow") repeats someone else's words, often
         # the other side's or a promise being chased; only the speaker's own lines count.
-        text = "\n".join(line for line in text.split("\n") if not QUOTE_LINE.match(line))
+        lines = text.split("\n")
+        asked = "\n".join(QUOTE_LINE.sub("", line) for line in lines if QUOTE_LINE.match(line))
+        text = "\n".join(line for line in lines if not QUOTE_LINE.match(line))
     text = _uncapped(normalise(text))
     parts = sentences(text)
     for k, raw in enumerate(parts):
@@ -1054,12 +1150,45 @@ def detect_commitment(
         if found is not None and not (found.side == "get" and _doubted(said, sentence)):
             if k + 1 < len(parts) and _has_any(_padded(" ".join(parts[k + 1 :])), RETRACT_KEYS):
                 return None  # taken back in the same message: "... jk, Sam is sending it"
-            return _corrected(found, sentence) if _MAY_CORRECT.search(low) else found
+            if _MAY_CORRECT.search(low):
+                found = _corrected(found, sentence)
+            if found.side == "give" and found.who is None and _may_name_self(low) and (
+                org := self_named_other_side(text)
+            ):
+                found = replace(found, side="get", who=org)  # "Jonas here (Quillon side) — we'll sign it"
+            if found.due_text is None and "by then" in low:
+                found = _due_said_before(found, sentence)
+            if " it" in found.what or " them " in found.what:
+                found = _with_referent(found, sentence, f"{normalise(asked)}\n" + "\n".join(parts[:k]))
+            return found
     if "\n" in text:
         found = _from_list(text, is_ours)
         if found is not None and not (found.side == "get" and _doubted(said, text)):
             return found
     return None
+
+
+def _due_said_before(found: Detection, sentence: str) -> Detection:
+    """"Friday works — I'll have it over to them by then": the day named before "by then"."""
+    before = sentence[: sentence.lower().find("by then")]
+    days = [m for m in DUE.finditer(before) if not m.group("due")[:1].isdigit()]
+    if not days:
+        return found
+    what = _tidy(re.sub(r"\s*\bby\s+then\b", "", found.what, flags=IGNORE)) or found.what
+    return replace(found, what=what, due_text=days[-1].group("due").strip())
+
+
+def _with_referent(found: Detection, sentence: str, earlier: str) -> Detection:
+    """``found`` with its "it" named from what came before it in the message: ``earlier``
+    (quoted lines and earlier sentences) and the start of ``sentence``."""
+    if " it" not in f" {found.what}" and " them " not in f" {found.what} ":
+        return found
+    key = " ".join(found.what.lower().split()[:2])
+    pos = sentence.lower().find(key)
+    if pos < 0:  # the offer's verb is not as said ("sending it Monday" offers "send it")
+        pos = sentence.lower().rfind(" it")
+    what = resolve_it(found.what, f"{earlier}\n{sentence[:pos] if pos > 0 else ''}")
+    return found if what == found.what else replace(found, what=what)
 
 
 def _corrected(found: Detection, sentence: str) -> Detection:
@@ -1075,6 +1204,9 @@ def _corrected(found: Detection, sentence: str) -> Detection:
     return replace(found, what=what or found.what, due_text=due.group("due").strip())
 
 
+def _may_name_self(low: str) -> bool:
+    """Cheap test before :func:`self_named_other_side`: "… here", "speaking for", "on behalf"."""
+    return " here" in low or "speaking" in low or "behalf" in low
 _MAY_CORRECT = re.compile(r"scratch|wait|make th|make it|correction|i mean")
 _CORRECTION_IN_WHAT = re.compile(
     r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\b",

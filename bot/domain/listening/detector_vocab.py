@@ -39,7 +39,7 @@ ACTION_VERBS = frozenset(
     showcase provision register nominate designate staff socialize socialise fill grab cut
     swing stop pop tailor generate release raise revert knock come roll collect
     countersign notarize notarise apply export request pitch screen-share screenshare
-    act open start switch""".split()
+    act open start switch courier scope""".split()
 )
 # Verbs that need a particle/complement to be a deliverable ("take care of", "let us know").
 NEEDS_COMPLEMENT = {
@@ -75,7 +75,9 @@ NEEDS_COMPLEMENT = {
         r"in\s+(?:their|your|his|her)\s+(?:inbox|hands)|for\s+(?:us|them|you|u))\b"
         r"|^have\s+(?:comments|feedback|redlines|approval|sign-?off|budget\s+(?:approval|sign-?off)|"
         r"an?\s+(?:answer|decision|update|response|reply|view|"
-        r"markup|mark-up|redline|draft|first\s+draft|proposal|quote))\b",
+        r"markup|mark-up|redline|draft|first\s+draft|proposal|quote))\b"
+        # "we'll have the pricing approval by Friday"
+        r"|^have\s+(?:the|their|our)\s+(?:[\w-]+\s+)?(?:approval|sign-?off|decision|answer)\b",
         re.I,
     ),
     "make": re.compile(r"^make\s+(?:sure|it|the|a|an|them|an?\s+intro|time)\b", re.I),
@@ -85,6 +87,8 @@ NEEDS_COMPLEMENT = {
     "stand": re.compile(r"^stand\s+up\b", re.I),
     "work": re.compile(r"^work\s+(?:on|up|through)\b", re.I),
     "tee": re.compile(r"^tee\s+up\b", re.I),
+    # "their IT will free up rack space", not "free of charge"
+    "free": re.compile(r"^free\s+up\b", re.I),
     # "swing by their office", "stop by the site": a visit to the other side
     "swing": re.compile(r"^swing\s+(?:by|over|past)\b", re.I),
     "stop": re.compile(r"^stop\s+by\b", re.I),
@@ -144,7 +148,8 @@ NEEDS_COMPLEMENT = {
         r"^do\s+(?:the|an?|our|a\s+quick)\s+(?:[\w-]+\s+){0,2}?(?:intro|introduction|demo|walkthrough|call|"
         r"workshop|training|session|review|deep[\s-]dive|presentation|onsite|kickoff|poc|"
         r"pilot|write-?up|payment|transfer|wire|signing|signature|paperwork|onboarding|setup|"
-        r"installation|migration|handover|questionnaire|assessment|form|survey|audit)\b",
+        r"installation|migration|handover|questionnaire|assessment|form|survey|audit|sizing|site\s+visit|"
+        r"scoping|estimate|install)\b",
         re.I,
     ),
     "fly": re.compile(r"^fly\s+(?:out|in|over|to|them)\b", re.I),
@@ -240,7 +245,7 @@ TIME_CORE = (
     rf"q[1-4]|{DAYS}|{MONTHS})"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
     rf"{AT_CLOCK}?"
-    r"|this\s+weekend|\d{4}-\d{2}-\d{2}"
+    r"|(?:this|over\s+the|before\s+the)\s+weekend|the\s+last\s+day\s+of\s+the\s+month|\d{4}-\d{2}-\d{2}"
     rf"|(?:early|mid|late)[\s-]+{MONTHS}"
     r"|tonight|tonite|2nite|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
     rf"year|{DAYS})"
@@ -265,7 +270,7 @@ TIME_CORE = (
     r"one\s+|two\s+|three\s+|a\s+)(?:min|mins|minutes?|hours?|hrs?)|(?:in|within)\s+\d+h\b"
     r"|within\s+(?:the|an|the\s+next)\s+(?:hour|day)|in\s+the\s+next\s+(?:hour|day)"
     r"|(?:in|within)\s+(?:(?:a\s+)?(?:few|couple(?:\s+of)?)\s+|\d+\s*|one\s+|two\s+|three\s+|"
-    r"four\s+|five\s+|six\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?|"
+    r"four\s+|five\s+|six\s+|seven\s+|eight\s+|nine\s+|ten\s+|a\s+)(?:days?|weeks?|wks?|months?|hours?|hrs?|business\s+days?|"
     r"fortnights?)"
     r"|in\s+a\s+(?:bit|sec|min(?:ute)?|few)|shortly|asap|right\s+away|(?:right\s+)?now"
     r"|(?:right\s+)?after\s+(?:the|this|our|today's|lunch)(?:\s+[\w']+){0,2}?\s*"
@@ -275,7 +280,7 @@ TIME_CORE = (
 # The preposition is matched separately so "by Friday" reports "Friday" but "in 2 weeks"
 # keeps its "in" (that is how people write the due date back).
 DUE = re.compile(
-    rf"(?:\b(?P<prep>by|before|on|until|till|through|thru|no\s+later\s+than)\s+)?"
+    rf"(?:\b(?P<prep>by|before(?!\s+the\s+weekend)|on|until|till|through|thru|no\s+later\s+than)\s+)?"
     # a zone after the day ("EOD Thursday PT") belongs to the date
     rf"\b(?P<due>{TIME_CORE}(?:\s+(?:{ZONE_WORD})(?![\w/']))?)(?![\w/'])",
     IGNORE,
@@ -340,7 +345,7 @@ REPORTED = r"(?:'d|\s+would|\s+was\s+going\s+to|\s+were\s+going\s+to)"
 NP_WORD = (
     r"(?:\s+(?!(?:said|says|told|confirmed|mentioned|promised|agreed|committed|offered|wrote|"
     r"emailed|(?-i:they|he|she|we|i|I|you|it)|will|would|wil|is|are|was|were|has|have|had|can|"
-    r"gonna|going|also|just|really|definitely)\b)@?[\w-]+)"
+    r"gonna|going|also|just|really|definitely)\b)@?[\w&-]+)"
 )
 THIRD_NP_MODAL = (
     rf"(?:'ll|\s+(?:will|wil|shall)|\s+(?:is|are|r)\s+{FUT}|'s\s+{FUT}|\s+{STRONG_PERF}|"
@@ -437,6 +442,16 @@ COMMIT = re.compile(
     + r")",
     IGNORE,
 )
+# What the other side hands over, said without "is" in chat ("Oakline sending the logos Friday").
+_HANDING_OVER = (
+    r"(?-i:sending|sharing|emailing|forwarding|shipping|delivering|submitting|confirming|returning|signing)\b"
+)
+# A bare team name opening the sentence is ours ("Legal will send the redlines back to
+# Quillon"); the other side's is "their legal" or "Acme legal". Read as "our legal will ...".
+OUR_TEAM_START = re.compile(
+    r"(?:Legal|Marketing|Finance|Design|Creative|RevOps|Deal desk|Sales ops|Ops)(?= will\b)"
+)
+TEAM_INITIALS = frozenset("LMFDCRSO")
 # Progressive-with-a-date commitments: "Sending the NDA tomorrow", "they're sending the PO".
 PROGRESSIVE = re.compile(
     r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are|\b(?:eng|engineering|support|our(?:\s+[\w-]+){1,2})"
@@ -444,7 +459,11 @@ PROGRESSIVE = re.compile(
     + r"|(?P<t>\bthey're|\btheyre|\bthey\s+are|\bhe's|\bshe's|\bhes|\bshes|\bhe\s+is|\bshe\s+is"
     + rf"|\btheir(?:\s+[\w-]+){{1,3}}?\s+(?:is|are)|\b(?:the\s+)?{THEIR_ROLE}(?:\s+[\w-]+){{0,2}}?"
     + r"\s+(?:is|are)"
-    + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:'s\s+[\w-]+)?"
+    # chat drops the "is": "their ops sending the CSV Monday", "Oakline sending the logos Friday"
+    + rf"|\btheir(?:\s+[\w&-]+){{1,2}}?(?=\s+{_HANDING_OVER})"
+    + rf"|(?-i:(?!{NAME_STOP}\b|(?:Not|Stop|Still|Keep|Already|Now|Quit|Avoid|Re)\b)[A-Z][\w&-]*)"
+    + rf"(?=\s+{_HANDING_OVER})"
+    + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:'s(?:\s+[\w-]+){{1,2}}?)?"
     # "Lena (their training lead) is sending ...": the bracket says whose side
     + r"(?:\s*\([^()]{1,40}\))?"
     + rf"(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?\s+(?:is|are))"
@@ -485,7 +504,9 @@ QUESTION_START = re.compile(
 )
 CONDITIONAL_START = re.compile(
     r"^(?:if|unless|in\s+case|assuming|provided|as\s+long\s+as|what\s+if|even\s+if|only\s+if|"
-    r"whether|should\s+(?:they|we|you|i|he|she|it|the|their))\b",
+    r"whether|should\s+(?:they|we|you|i|he|she|it|the|their)"
+    # "As soon as they pay, we'll ship the units": a promise that waits on the other side
+    r"|as\s+soon\s+as|whenever)\b",
     IGNORE,
 )
 # Keyword checks below run on ``_padded`` text (lowercased, punctuation -> spaces, padded
@@ -538,7 +559,9 @@ DONE_KEYS = tuple(
     f" and {k} " for k in ("sent", "shared", "delivered", "gave", "handed", "did", "already")
 )
 IF_KEYS = tuple(
-    f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case", "whenever")
+    f" {k} " for k in ("if", "unless", "as long as", "assuming", "provided", "in case", "whenever",
+                       # "I'll set up a reference call once they ask": an offer, on request
+                       "once they ask", "when they ask", "if asked", "once asked")
 )
 
 
@@ -606,10 +629,13 @@ FILLER = re.compile(
 )
 # A sentence ends at . ! ? followed by space/end (so "2.5" and "docs.google.com" survive).
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
+# ... but a title's dot ends no sentence: "Mr. Weber", "Dr. Lee" (used only when one is there)
+TITLED_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSt)[.!?]+(?=\s|$)|\n+")
+TITLES = ("Mr.", "Ms.", "Dr.", "Mrs.", "St.")
 EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{2,30}:", IGNORE)
 KEEP_AT_END = frozenset(")]\"'%$€£")
 DANGLING = frozenset(
-    "to for and with at on by in through thru until starting from the of a an".split()
+    "to for and with at on by in through thru until starting from the of a an latest".split()
 )
 MARKS = re.compile(r"(?<![\w])[*_~`]+|[*_~`]+(?![\w])")
 
@@ -678,7 +704,8 @@ OPINION_KEYS = (" imo ", " imho ", " in my opinion ", " in my humble opinion ")
 TERMS_KEYS = tuple(
     f" {k} " for k in ("per the contract", "per our contract", "per the msa", "per the agreement",
                        "per the terms", "under the contract", "under the msa", "under the agreement",
-                       "days of invoice", "days of receipt")
+                       "days of invoice", "days of receipt", "per the sow", "per our sow", "per the sla",
+                       "per our sla", "per our terms", "per the order form", "under the sow")
 )  # fmt: skip
 # Said with the other side's promise, these doubt it: "they'll send the PO next week like they
 # have for a month". Only read once a promise of theirs is found (they are rare, the check
@@ -718,8 +745,10 @@ CODE_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
 # of a noun phrase; where it goes is the other side (a name, a mention, them), never lunch.
 GOING_OUT = re.compile(
     r"^(?:the\s+|our\s+|a\s+)?(?P<thing>(?!(?:i|we|they|he|she|you|it|everyone|team)\b)"
-    r"[\w/-]+(?:\s+(?!is\b|are\b|going\b)[\w/-]+){0,3}?)\s+(?:is\s+|are\s+)?(?:going|heading)\s+out"
-    r"(?P<rest>(?:\s+to\s+(?:@[\w.-]+|them|their\s+[\w-]+|(?-i:[A-Z])[\w&.-]*))?\b.*)$",
+    r"[\w/-]+(?:\s+(?!is\b|are\b|going\b|goes\b)[\w/-]+){0,3}?)\s+(?:is\s+|are\s+)?"
+    # "Retainer agreement for Oakline goes out Monday", "hours report goes to Tessera's PMO Friday"
+    r"(?:(?:going|heading|goes)\s+out|goes(?=\s+to\s+(?:@[\w.-]+|them|their\s|(?-i:[A-Z]))))"
+    r"(?P<rest>(?:\s+to\s+(?:@[\w.-]+|them|their\s+[\w-]+|(?-i:[A-Z])[\w&.'-]*(?:\s+[\w-]+)?))?\b.*)$",
     IGNORE,
 )
 GOING_OUT_NOT = re.compile(r"\b(?:lunch|dinner|drinks|office|site|onsite|hq|visit|town)\b", IGNORE)

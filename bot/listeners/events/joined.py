@@ -9,6 +9,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.payload import workspace_of
+from bot.services.removal_notices import forget_notice
 from bot.services.welcome import claim_welcome, release_welcome, welcome_message
 from bot.slack.poster import post
 
@@ -25,6 +26,7 @@ def make_joined_handler(services: Services) -> Callable[..., None]:
         if not isinstance(channel, str) or not channel or not user or user != context.bot_user_id:
             return
         scope = services.actor(workspace_of(context), channel, str(event.get("inviter") or "")).scope
+        forget_notice(services.store, scope)  # back in: a later removal is told again
         # A redelivery carries the same event id; a genuine re-join (removed, then invited
         # again) is a new event with a new id, and is welcomed again.
         join_id = _join_id(body, event)

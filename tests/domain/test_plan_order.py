@@ -1,0 +1,106 @@
+"""The plan's own order and its links' lifetime: `plan move`, `plan order auto`, `share new`
+parsed, steps placed, and when a link stops opening the plan. Pure."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.domain.commands import AutoOrder, MoveStep, Share, UsageError, parse_command
+from bot.domain.ledger import Commitment
+from bot.domain.mutual_plan import LINK_LIFETIME, MoveError, link_expires_at, move_step, plan_view
+
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)
+
+
+def item(number, side="give", due=None, status="open"):
+    return Commitment(number=number, side=side, what=f"step {number}", owner="U0ALICE", created_by="U0ALICE",
+                      created_at=NOW, due_on=due, status=status, visibility="shared")
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("plan move 4 1", MoveStep(4, 1)),
+    ("plan move #4 to position 2", MoveStep(4, 2)),
+    ("plan move 4 to the top", MoveStep(4, "top")),
+    ("plan reorder 3 down", MoveStep(3, "down")),
+    ("move 4 to 1", MoveStep(4, 1)),
+    ("Plan Move 4 Bottom", MoveStep(4, "bottom")),
+    ("plan order auto", AutoOrder()),
+    ("plan order reset", AutoOrder()),
+])
+def test_the_ways_people_type_a_move_are_read(typed, expected):
+    assert parse_command(typed) == expected
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("plan move", "plan_move_shape"),
+    ("plan move four 1", "plan_move_shape"),
+    ("plan move 4 sideways", "plan_move_shape"),
+    ("plan order", "plan_order_shape"),
+])
+def test_a_move_without_an_id_and_a_place_is_refused(typed, key):
+    with pytest.raises(UsageError) as raised:
+        parse_command(typed)
+    assert raised.value.refusal.key == key
+
+
+def test_move_with_a_date_is_still_an_edit_suggestion():
+    with pytest.raises(UsageError) as raised:
+        parse_command("move 4 to Friday")
+    assert raised.value.refusal.facts["meant"] == "edit 4 to Friday"
+
+
+@pytest.mark.parametrize("typed", ["share new", "share renew", "share reissue", "Share New"])
+def test_share_new_asks_for_a_fresh_link(typed):
+    assert parse_command(typed) == Share(new=True)
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    (1, [3, 1, 2]), (2, [1, 3, 2]), (3, [1, 2, 3]), (99, [1, 2, 3]),
+    ("top", [3, 1, 2]), ("first", [3, 1, 2]), ("bottom", [1, 2, 3]), ("up", [1, 3, 2]), ("down", [1, 2, 3]),
+])
+def test_move_step_places_the_step(target, expected):
+    assert move_step([1, 2, 3], 3, target) == expected
+
+
+def test_move_step_up_from_the_top_and_down_from_the_bottom_stay():
+    assert move_step([1, 2, 3], 1, "up") == [1, 2, 3]
+    assert move_step([1, 2, 3], 3, "down") == [1, 2, 3]
+
+
+def test_move_step_refuses_place_zero_and_a_step_not_on_the_side():
+    with pytest.raises(MoveError) as raised:
+        move_step([1, 2], 1, 0)
+    assert raised.value.refusal.key == "plan_move_position"
+    with pytest.raises(MoveError) as missing:
+        move_step([1, 2], 7, 1)
+    assert missing.value.refusal.key == "plan_step_missing"
+
+
+def test_plan_view_keeps_the_teams_order_and_puts_unplaced_steps_after_in_attention_order():
+    items = [item(1, due=date(2026, 12, 20)), item(2, due=date(2026, 12, 4)), item(3, due=date(2026, 11, 30)),
+             item(4, due=date(2026, 11, 24)), item(5, "get")]
+    auto = plan_view(items, TODAY)
+    assert [c.number for c in auto.ours] == [4, 3, 2, 1]
+    placed = plan_view(items, TODAY, {"give": [1, 2], "get": []})
+    assert [c.number for c in placed.ours] == [1, 2, 4, 3]
+    assert [c.number for c in placed.theirs] == [5]
+    # An order naming a step that is gone (dropped, made private) only skips it.
+    assert [c.number for c in plan_view(items[:3], TODAY, {"give": [9, 3, 1]}).ours] == [3, 1, 2]
+
+
+def test_a_link_lasts_its_lifetime_from_when_it_was_made_unless_it_says_otherwise():
+    made = {"created_at": NOW.isoformat()}
+    assert link_expires_at(made) == NOW + LINK_LIFETIME
+    later = datetime(2027, 1, 1, tzinfo=UTC)
+    assert link_expires_at({**made, "expires_at": later.isoformat()}) == later
+
+
+def test_the_help_says_as_long_a_lifetime_as_links_have():
+    from bot.messages import render
+    from tests.e2e.helpers import all_text
+
+    assert f"it lasts {LINK_LIFETIME.days} days" in all_text(render("help", topic="plan"))
+    assert f"It lasts {LINK_LIFETIME.days} days" in all_text(render("help", topic=None))
