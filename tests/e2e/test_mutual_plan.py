@@ -391,3 +391,17 @@ def test_without_a_share_link_an_unconfirmed_expectation_is_not_raised(slack, cl
     slack.command("share off", user=ALICE, channel=DEAL)  # revoked: they can no longer confirm anything
     clock.advance(timedelta(days=10))
     assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["on_track"]
+
+
+def test_the_plan_page_is_served_with_every_protective_header(plan):
+    """Nothing frames it, caches it, indexes it, sniffs it or follows it off the page."""
+    headers = requests.get(plan, timeout=10).headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cache-Control"] == "no-store"
+    assert headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    policy = headers["Content-Security-Policy"]
+    assert policy.startswith("default-src 'none'; ")
+    assert policy.endswith("; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
