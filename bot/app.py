@@ -117,6 +117,7 @@ def build_app(
     (:mod:`bot.slack.fast_ack`).
     """
     bolt_logger = logging.getLogger("bot.bolt")
+    executor = AckAwareExecutor(max_workers=LISTENER_THREADS)
     with slack_environment_hidden():  # built from Settings only (bot.config)
         app = App(
             client=services.client,
@@ -133,11 +134,11 @@ def build_app(
             # answers Slack as soon as a listener acks (bot.slack.fast_ack). Bolt's default
             # is 5 threads; posts after the ack (stage prompts) hold one for a Slack round
             # trip, and new requests' acks shouldn't queue behind them.
-            listener_executor=AckAwareExecutor(max_workers=LISTENER_THREADS),
+            listener_executor=executor,
         )
     for middleware in (signalling_ack_middleware, make_workspace_guard(services),
                        _drop_retried_events(services), make_seal_guard(services),
-                       make_replay_guard(services)):
+                       make_replay_guard(services, later=executor.after_ack)):
         app.middleware(LeanMiddleware(middleware))
     app.error(_count_and_log_errors(bolt_logger))
     register_all(app, services)

@@ -173,7 +173,7 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     prompts = DebriefPrompts(
         services.deals, lambda scope: services.ledger.externally_shared(scope),
         refresh_sharing=lambda scope: services.ledger.refresh_sharing(scope),
-        items=services.ledger.items, jobs=jobs)
+        items=services.ledger.items, jobs=jobs, replied=services.listening.replied_in_thread)
     dispatcher.register(POST, prompts.render)
     dispatcher.add_planner(digests.plan)
     dispatcher.add_planner(reminders.plan)

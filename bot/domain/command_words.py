@@ -31,7 +31,11 @@ INTENT_WORDS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("hide", "secret", "internal", "public", "unhide"), ("private",)),
     **dict.fromkeys(("ics", "ical", "calender", "cal", "gcal", "outlook"), ("calendar",)),
     **dict.fromkeys(("hi", "hello", "hey", "commands", "usage", "about", "info", "start",
-                     "setup", "how", "what", "man"), ("help",)),
+                     "setup", "how", "what", "man", "what's", "whats", "who", "where", "why",
+                     "when", "which"), ("help",)),
+    # The order of the plan's steps: `plan move <id> <place>`.
+    **dict.fromkeys(("reorder", "order", "sort", "rank", "prioritise", "prioritize", "sequence"),
+                    ("plan",)),
 }
 
 # Words for the mutual plan itself or the partner's side of it: all of them are `plan`

@@ -356,6 +356,27 @@ def _parse_calendar(rest: str) -> Calendar:
     raise UsageError("calendar_unknown_verb", "calendar")
 
 
+# Words around `share` that ask for the link itself: "share the plan", "share link please".
+_SHARE_FILLER = frozenset({"the", "a", "our", "my", "this", "it", "link", "url", "plan", "mutual", "page",
+                           "please", "pls"})
+
+
+def _share_as_said(text: str) -> bool:
+    """`share` said in words ("share the link", "share it with Dana"): the link, to send on.
+
+    The bot sends it to no one, so "with <whoever>" changes nothing it does.
+    """
+    words = text.split()
+    if words and words[0] in ("with", "to"):
+        return True
+    if "with" in words:
+        words = words[:words.index("with")]
+    return bool(words) and set(words) <= _SHARE_FILLER
+
+
+# Asking to be reminded: reminders come by themselves for items with a date.
+_REMIND_WORDS = frozenset({"remind", "reminder", "reminders", "remindme", "alert", "ping"})
+
 # What people type for a fresh share link in place of the current one.
 _SHARE_AGAIN = frozenset({"new", "renew", "reissue", "re-issue", "again", "refresh", "fresh", "reset",
                           "rotate"})
@@ -482,7 +503,7 @@ def parse_command(text: str) -> Command:
         return Crm(args=rest)
     if sub == "share":
         word = rest.lower()
-        if word == "on":  # the opposite of `share off`, as people type it
+        if word == "on" or _share_as_said(word):  # "share on", "share the link", "share it with Dana"
             word = ""
         if word in _SHARE_AGAIN:
             return Share(new=True)
@@ -500,13 +521,32 @@ def parse_command(text: str) -> Command:
         return _parse_plan(sub, rest)
     if sub in ("move", "reorder") and _MOVE.match(" ".join(rest.split())):
         return _parse_move(rest)  # "move 4 to 1"; "move 4 to Friday" is a date: `edit`, below
+    if sub in _REMIND_WORDS:
+        # There is no reminder to set: owners are reminded of what is due. Say how to get one.
+        raise UsageError("remind_by_date", "edit")
     return _parse_sentence(head, text)
+
+
+def _working(meant: str, subcommand: str) -> str:
+    """``meant`` when it is a command that parses, else ``subcommand`` alone (or "" if neither).
+
+    A suggestion is typed as shown: "share the plan with the customer" would only be refused
+    again, so "I want to share the plan with the customer" suggests `share`.
+    """
+    for candidate in (meant, subcommand):
+        try:
+            parse_command(candidate)
+        except UsageError:
+            continue
+        return candidate
+    return ""
 
 
 def _suggest_sentence(head: str, subcommand: str, after: list[str]) -> None:
     """Refuse a sentence, suggesting the command it holds: ``subcommand`` and what follows it."""
-    meant = " ".join([subcommand, *after]).replace("`", "'")  # shown inside a code span
-    raise UsageError("unknown_sentence", subcommand, word=head[:30], meant=meant[:120])
+    meant = " ".join([subcommand, *after]).replace("`", "'")[:120]  # shown inside a code span
+    raise UsageError("unknown_sentence", subcommand, word=head[:30],
+                     meant=_working(meant, subcommand) or subcommand)
 
 
 # How far into a sentence a command word is looked for: "can you please log that we give …".
@@ -533,8 +573,20 @@ def _parse_sentence(head: str, text: str) -> Command:
         meant_by = INTENT_WORDS.get(key, ())
         if len(meant_by) == 1 and meant_by[0] != "help" and not guesses:
             _suggest_sentence(head, meant_by[0], words[index + 1:])
+    if guesses == ("help",):
+        # A greeting or a question ("how do I start?", "how do I give a pilot?"): answering it
+        # is reading, which changes nothing, so the answer is the help itself, on the command
+        # the question names, if it names one.
+        for key in keys[1:]:
+            named = (key,) if key in SUBCOMMANDS else INTENT_WORDS.get(key, ())
+            if len(named) == 1 and named[0] != "help":
+                return Help(topic=named[0])
+        return Help()
     rest = re.sub(r"^for\s+", "", " ".join(words[1:]), flags=re.I)  # "ask for an intro": get an intro
-    # One guess and more words: the whole command to type ("delete 3" → `/partner drop 3`).
+    # One guess and more words: the whole command to type ("delete 3" → `/partner drop 3`),
+    # when that is a command that works; else the guess alone, with its usage.
     meant = f"{guesses[0]} {rest}".replace("`", "'")[:120] if len(guesses) == 1 and rest else ""
+    if meant and _working(meant, guesses[0]) != meant:
+        meant = ""
     raise UsageError("unknown_command", guesses[0] if guesses else None, word=head[:30],
                      guesses=list(guesses), meant=meant)

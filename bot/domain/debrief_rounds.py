@@ -10,7 +10,16 @@ dragged to an earlier slot, or ran over and its end was corrected) already asked
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
+
+# An unanswered prompt gets one reminder, in its thread, this long after it went out: long
+# enough for people to be back from the next meeting, soon enough that the call is remembered.
+# One only: a prompt that two reminders didn't get answered is one people chose not to answer,
+# and a channel of reminders teaches people to skip the bot's posts.
+REMIND_AFTER = timedelta(hours=3)
+# A reminder is never posted later than this after its time (the bot was down, or was upgraded
+# after prompts had gone out): a nudge about an old prompt is noise.
+REMINDER_LATEST = timedelta(hours=1)
 
 # Times a meeting's prompts went out, kept per meeting: a meeting moved more often than this
 # after each prompt is rare, and the latest asks are the ones that decide.
@@ -26,3 +35,19 @@ def round_job_id(base: str, round_number: int) -> str:
     """The job id of a meeting's ``round_number``-th prompt: the first keeps the plain id (jobs
     planned before rounds existed are round 0), later ones add the round."""
     return base if round_number <= 0 else f"{base}:{round_number}"
+
+
+def reminder_job_id(digest: str, round_number: int) -> str:
+    """The job id of the one reminder about a meeting's ``round_number``-th prompt."""
+    return f"calendar-nudge:{digest}:{round_number}"
+
+
+def answered_since(logged_at: Iterable[datetime], started_at: datetime) -> bool:
+    """Something was logged on the channel's ledger since the meeting began: the debrief form,
+    a commitment typed or logged from a thread answer. The meeting's news is written down."""
+    return any(moment >= started_at for moment in logged_at)
+
+
+def reminder_is_late(due_at: datetime, now: datetime) -> bool:
+    """A reminder due at ``due_at`` is too late to post at ``now``."""
+    return now - due_at > REMINDER_LATEST

@@ -10,6 +10,10 @@ the form) and changes nothing. Two clicks of a button are two triggers: each lis
 answers the second as the state it finds (an item already closed, an offer already
 logged).
 
+A repeated click is answered once per process, after the ack (each answer is a Slack call:
+made before the ack, a captured click replayed in a loop while Slack was slow held a request
+thread per replay); later repeats of it are acknowledged and nothing more.
+
 The trigger is noted in the click's channel (a Home tab's or a form's: the workspace's
 ``_clicks`` scope), so the write the click makes carries it in the same journal line and
 sync. Slash commands never reach this guard's work: it looks at the payload's type only.
@@ -20,7 +24,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext, BoltResponse, Respond
@@ -37,6 +44,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+Later = Callable[[Callable[[], None]], Any]  # runs a function after the ack
+
 CLICKED_AGAIN = Refusal("click_repeated")
 SUBMITTED_AGAIN = Refusal("form_repeated")
 #: The payload types a person makes by clicking or submitting.
@@ -50,8 +59,10 @@ _CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{1,31}")
 _TRIGGER_LIMIT = 200
 
 
-def make_replay_guard(services: Services) -> Callable[..., Any]:
-    """The Bolt middleware (see the module)."""
+def make_replay_guard(services: Services, later: Later | None = None) -> Callable[..., Any]:
+    """The Bolt middleware (see the module). ``later(fn)`` runs ``fn`` after the ack (the
+    listener pool); without it, the note is sent before."""
+    answered = _Answered()
 
     def replay_guard(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond,
                      next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name for it
@@ -67,7 +78,13 @@ def make_replay_guard(services: Services) -> Callable[..., Any]:
                      body["type"], scope.channel_id)
             if body["type"] == "view_submission":
                 return _answer_form(body.get("view"))
-            _answer_click(services, body, client, context, respond)
+            if answered.first(scope, trigger[:_TRIGGER_LIMIT]):
+                workspace = workspace_of(context)
+                answer = partial(_answer_click, services, body, client, workspace, respond)
+                if later is None:
+                    answer()
+                else:
+                    later(answer)
             return BoltResponse(status=200, body="")
         response = next()
         receipts.tidy(scope)  # after the ack: forgetting old triggers costs a sync
@@ -83,14 +100,33 @@ def _scope_channel(body: dict[str, Any]) -> str:
     return named if isinstance(named, str) and _CHANNEL_ID.fullmatch(named) else NO_CHANNEL
 
 
+class _Answered:
+    """Repeated triggers already answered by this process (the latest ``limit``)."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._seen: OrderedDict[tuple[Scope, str], None] = OrderedDict()
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def first(self, scope: Scope, trigger: str) -> bool:
+        """True the first time this process answers ``trigger`` as repeated."""
+        with self._lock:
+            if (scope, trigger) in self._seen:
+                return False
+            self._seen[(scope, trigger)] = None
+            if len(self._seen) > self._limit:
+                self._seen.popitem(last=False)
+            return True
+
+
 def _answer_click(services: Services, body: dict[str, Any], client: WebClient,
-                  context: BoltContext, respond: Respond) -> None:
+                  workspace: str, respond: Respond) -> None:
     """Say so where the click happened: on the Home tab, or under the clicked message."""
     person, view = body.get("user"), body.get("view")
     user = person.get("id") if isinstance(person, dict) else None
     try:
         if isinstance(view, dict) and view.get("type") == "home" and isinstance(user, str) and user:
-            services.publish_home(client, workspace_of(context), user, CLICKED_AGAIN)
+            services.publish_home(client, workspace, user, CLICKED_AGAIN)
             return
         reply = refuse(CLICKED_AGAIN).reply
         if reply is not None and isinstance(body.get("response_url"), str):

@@ -13,14 +13,23 @@ from typing import Any
 
 from bot.domain.calendar import ACTIVE, CANCELLED, Occurrence, key_digest
 from bot.domain.calendar_match import PUBLIC_MAIL_DOMAINS, DealTarget, email_domain, match_deals
-from bot.domain.debrief_rounds import MAX_ASKS_KEPT, already_asked, round_job_id
+from bot.domain.debrief_rounds import (
+    MAX_ASKS_KEPT,
+    REMIND_AFTER,
+    already_asked,
+    reminder_is_late,
+    reminder_job_id,
+    round_job_id,
+)
 from bot.domain.stages import Stage
 from bot.messages import Message
 from bot.schedule.jobs import CANCELLED as JOB_CANCELLED
-from bot.schedule.jobs import DONE, FAILED, FINISHED, SKIPPED, JobStore, iso, parse
+from bot.schedule.jobs import DONE, FAILED, FINISHED, SKIPPED, JobStore, iso, new_job, parse
+from bot.schedule.posts import POST, stored_payload
 from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, occurrences
 from bot.services.calendar_jobs import cancel_post, ensure_post
 from bot.services.deals import Deals
+from bot.services.debrief_prompts import DEBRIEF_REMINDER
 from bot.store import Doc, Scope, Store
 
 POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their desks
@@ -126,7 +135,10 @@ class MeetingPlanner:
         settled = already_asked(asks.times(), occ.starts_at)
         if asked is not None and not settled:
             # The prompt went out before the meeting, as the calendar now has it, began: it was
-            # moved after we asked. The meeting that really happens gets a prompt of its own.
+            # moved after we asked. The meeting that really happens gets a prompt of its own,
+            # and the earlier one no reminder.
+            cancel_post(self._jobs, Scope(workspace, asks.channel or ""), reminder_job_id(digest, asks.round),
+                        now)
             asks.round += 1
             job_id = asks.job_id(digest)
         fresh = occ.ends_at >= now - LOOKBACK  # never start asking about an old meeting
@@ -141,6 +153,11 @@ class MeetingPlanner:
         old_channel = record.get("channel")
         if old_channel and (single is None or old_channel != single.channel):
             cancel_post(self._jobs, Scope(workspace, old_channel), job_id, now)
+        if asks.posted_ts and settled and single is not None and single.channel == asks.channel:
+            self._plan_reminder(workspace, digest, asks, prompt or {}, now)
+        elif asks.channel:
+            # Cancelled or gone after its prompt went out: it didn't happen, nothing to remind of.
+            cancel_post(self._jobs, Scope(workspace, asks.channel), reminder_job_id(digest, asks.round), now)
         if single is not None and prompt is not None:
             asks.channel = single.channel
             prompt = {**prompt, "topic": single.deal, "ended_at": occ.ends_at.isoformat(),
@@ -181,6 +198,23 @@ class MeetingPlanner:
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
 
+    def _plan_reminder(self, workspace: str, digest: str, asks: Asks, prompt: Doc, now: datetime) -> None:
+        """The one reminder in the thread of a prompt that went out; it checks at its time
+        whether anything was logged since the meeting began (bot.services.debrief_prompts)."""
+        due = (asks.posted_at or now) + REMIND_AFTER
+        if reminder_is_late(due, now):
+            return  # the bot was down, or upgraded, long after the prompt went out
+        context = {key: prompt.get(key) for key in ("topic", "meeting", "people", "started_at")}
+        message, scope, job_id = Message(DEBRIEF_REMINDER, context), Scope(workspace, asks.channel or ""), \
+            reminder_job_id(digest, asks.round)
+        existing = self._jobs.get(scope, job_id)
+        if existing is None:
+            self._jobs.create(scope, new_job(job_id, POST, due, stored_payload(message), now,
+                                             thread_ts=asks.posted_ts))
+        elif existing["status"] == JOB_CANCELLED:
+            # Cancelled while the meeting was missing from a read (feeds glitch): back again.
+            ensure_post(self._jobs, scope, job_id, due, message, now, allow_new=True)
+
     def _asked_already(self, scope: Scope, job_id: str, due: datetime, title: str) -> bool:
         """This call already has a prompt in the channel, planned or out. Zoom told us it ended
         (the feed was read after the call: a meeting put in the calendar at the last minute), or
@@ -217,6 +251,10 @@ class MeetingPlanner:
     def _unplan(self, workspace: str, record: Doc, now: datetime) -> None:
         if record.get("channel"):
             cancel_post(self._jobs, Scope(workspace, record["channel"]), record["job_id"], now)
+        asks = Asks.of(record)
+        if asks.channel:
+            reminder = reminder_job_id(record["digest"], asks.round)
+            cancel_post(self._jobs, Scope(workspace, asks.channel), reminder, now)
         cancel_post(self._jobs, calendar_scope(workspace), choice_id(record["digest"]), now)
         if record.get("channel") or record.get("choices"):
             self.feeds.put_meeting(workspace, record["digest"], {**record, "channel": None, "choices": []})
@@ -263,6 +301,8 @@ class Asks:
         self.round = round_number
         self.channel = channel
         self.asked = asked
+        self.posted_ts: str | None = None  # the current round's prompt, once posted
+        self.posted_at: datetime | None = None
 
     @classmethod
     def of(cls, record: Doc) -> Asks:
@@ -283,6 +323,8 @@ class Asks:
         if doc is None or doc.get("status") not in (DONE, SKIPPED, FAILED):
             return None
         at = doc.get("updated_at") or doc["due_at"]
+        if doc.get("status") == DONE and doc.get("posted_ts"):
+            self.posted_ts, self.posted_at = str(doc["posted_ts"]), parse(at)
         if at not in self.asked:
             self.asked = [*self.asked, at][-MAX_ASKS_KEPT:]
         return parse(at)

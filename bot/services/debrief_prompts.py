@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.calendar_match import deal_named
+from bot.domain.debrief_rounds import answered_since, reminder_is_late
 from bot.domain.ledger import Commitment
 from bot.domain.meetings import prompt_is_stale
 from bot.domain.stages import Stage
@@ -25,6 +26,7 @@ from bot.services.deals import Deals, deal_key
 from bot.store import Doc, Scope
 
 DEBRIEF_PROMPT = "debrief_prompt"
+DEBRIEF_REMINDER = "debrief_reminder"  # the one reminder in an unanswered calendar prompt's thread
 HOUR = timedelta(hours=1)
 
 
@@ -34,8 +36,10 @@ class DebriefPrompts:
     def __init__(self, deals: Deals, externally_shared: Callable[[Scope], bool], *,
                  refresh_sharing: Callable[[Scope], None] = lambda scope: None,
                  items: Callable[[Scope], list[Commitment]] = lambda scope: [],
-                 jobs: JobStore | None = None) -> None:
+                 jobs: JobStore | None = None,
+                 replied: Callable[[Scope, str], bool] = lambda scope, thread_ts: False) -> None:
         self._deals = deals
+        self._replied = replied
         self._externally_shared = externally_shared
         self._refresh_sharing = refresh_sharing
         self._items = items
@@ -45,6 +49,8 @@ class DebriefPrompts:
         """The message to post, or None to skip a prompt whose meeting ended too long ago, or
         whose meeting was debriefed while it was still going on."""
         message = render_post(scope, job, now)
+        if message.template == DEBRIEF_REMINDER:
+            return self._reminder(scope, job, message, now)
         if message.template != DEBRIEF_PROMPT:
             return message
         context = dict(message.context)
@@ -71,6 +77,22 @@ class DebriefPrompts:
         self._refresh_sharing(scope)
         context["partner_reads"] = self._externally_shared(scope)
         return Message(DEBRIEF_PROMPT, context)
+
+    def _reminder(self, scope: Scope, job: Doc, message: Message, now: datetime) -> Message | None:
+        """The reminder in an unanswered prompt's thread; None once someone answered in the
+        thread, or anything was logged on the channel's ledger since the meeting began (the
+        form, a typed give), or when it comes due hours late (the bot was down)."""
+        context = dict(message.context)
+        started = context.get("started_at")
+        if not started or reminder_is_late(parse(job["due_at"]), now):
+            return None
+        if job.get("thread_ts") and self._replied(scope, str(job["thread_ts"])):
+            return None
+        logged = [item.created_at for item in self._items(scope) if item.created_at is not None]
+        if answered_since(logged, datetime.fromisoformat(str(started))):
+            return None
+        context["partner_reads"] = self._externally_shared(scope)
+        return Message(DEBRIEF_REMINDER, context)
 
     def _debriefed_since(self, scope: Scope, job: Doc, topic: str, started_at: datetime) -> bool:
         """Someone logged a debrief of this deal in this channel after the meeting began (they

@@ -23,6 +23,7 @@ MAX_PATTERNS = 10
 #: of a post that reaches the bot after a restart (when the event id is forgotten) is news of
 #: nothing, and applied again it would move the deal back past the posts that followed it.
 CRM_SEEN, CRM_SEEN_KEY, CRM_SEEN_KEPT = "crm-seen", "recent", 200
+THREAD_REPLY = "thread-reply"  # a thread someone answered in, keyed by the thread's ts
 # Message subtypes that are people talking (others are joins, topic changes, …).
 HUMAN_SUBTYPES = {None, "", "thread_broadcast", "file_share", "me_message"}
 
@@ -89,6 +90,11 @@ class Listening:
         text = flatten_message(message, spoken=True)
         speaker = Actor(actor.scope, str(message["user"]), actor.tz)
         ts = str(message.get("ts") or "")
+        thread = str(message.get("thread_ts") or "")
+        if thread and ts and thread != ts and subtype != "message_changed":
+            # Someone answered in a thread (a debrief prompt's, perhaps): its reminder is moot.
+            # Only the thread's ts is kept, never what was said.
+            self._store.add_once(actor.scope, THREAD_REPLY, thread, {"first_reply": ts})
         if self.mode(actor.scope) == "off" or not ts:
             return Noticed()
         debrief: list[Message] = []
@@ -185,6 +191,10 @@ class Listening:
         self._store.put(scope, OFFER, ts, {**offer, "state": "withdrawn"})
         return Noticed()
 
+    def replied_in_thread(self, scope: Scope, thread_ts: str) -> bool:
+        """Someone wrote in the thread of the message ``thread_ts``."""
+        return self._store.get(scope, THREAD_REPLY, thread_ts) is not None
+
     # --- buttons ------------------------------------------------------------------------
 
     def log_offer(self, actor: Actor, ts: str, side: str, source: str = "button") -> Outcome:
@@ -194,6 +204,11 @@ class Listening:
             return error("offer_gone_to_log")
         if offer.get("state") == "ignored":
             return error("offer_ignored")
+        if offer.get("state") == "logged" and offer.get("number"):
+            # A second click before Slack replaced the offer (a double click, or Log as give
+            # then Log as get): the item stands as first logged; saying "Logged" again would
+            # pass it off as new, or as logged on the side just clicked.
+            return error("offer_already_logged", number=offer["number"])
         due_on = None
         if offer.get("due_text"):
             try:
@@ -224,6 +239,8 @@ class Listening:
         offer = self._store.get(actor.scope, OFFER, ts)
         if offer is None:
             return error("offer_gone_to_ignore")
+        if offer.get("state") == "logged" and offer.get("number"):
+            return error("offer_already_logged", number=offer["number"])  # "Ignored" would hide it
         if offer.get("state") == "offered":
             self._store.put(actor.scope, OFFER, ts, {**offer, "state": "ignored"})
         return Outcome(reply=Message("listen_ignored", {}))

@@ -40,7 +40,7 @@ from bot.domain.refusal import Refusal
 from bot.domain.timezones import local_date
 from bot.services.deals import Deal, Deals
 from bot.services.ledger import Ledger
-from bot.services.outcome import FileUpload, Message, Outcome, error
+from bot.services.outcome import FileUpload, Message, Outcome, error, refuse
 from bot.services.partner_command import Actor
 from bot.services.plan_links import ORDER, ORDER_KEY, SHARE, SHARE_KEY, step_order
 from bot.store import Scope, Store
@@ -219,17 +219,19 @@ class MutualPlans:
             return error("item_missing", number=command.number)
         if not partner_visible(item):
             return error("plan_move_not_on_plan", number=item.number, private=item.is_private)
-        with self.store.transaction(scope):
-            page = self.page(scope, today_tz=actor.tz())
-            steps = page.view.ours if item.side == "give" else page.view.theirs
+        today = local_date(self.clock.now(), actor.tz())
+        with self.store.transaction(scope):  # the side as it reads now, and its new order, at once
+            order = step_order(self.store, scope)
+            view = plan_view(self.ledger.items(scope), today, order)
+            steps = view.ours if item.side == "give" else view.theirs
             numbers = [c.number for c in steps]
             try:
                 moved = move_step(numbers, item.number, command.target)
             except MoveError as exc:
-                return error(exc.key, usage_of="plan", **exc.refusal.facts)
-            order = step_order(self.store, scope)
-            order[item.side] = moved[:MAX_ORDERED_STEPS]
-            self.store.put(scope, ORDER, ORDER_KEY, order)
+                return refuse(exc.refusal, "plan")
+            if moved != numbers:  # a step already in place leaves the side's order as it was
+                order[item.side] = moved[:MAX_ORDERED_STEPS]
+                self.store.put(scope, ORDER, ORDER_KEY, order)
         by_number = {c.number: c for c in steps}
         return Outcome(reply=Message("plan_moved", {
             "item": item, "steps": [by_number[n] for n in moved], "position": moved.index(item.number) + 1,

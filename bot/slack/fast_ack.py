@@ -97,6 +97,11 @@ class AckAwareExecutor(ListenerPool):
         ack.called.wait(ACK_WAIT_SECONDS)
         return future
 
+    def after_ack(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Queue ``fn`` on the fixed pool, counted, without taking the request's pending ack:
+        for a middleware that answers Slack itself and has work for after that answer."""
+        return ListenerPool.submit(self, fn, *args, **kwargs)
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._acking.shutdown(wait, cancel_futures=cancel_futures)
         super().shutdown(wait, cancel_futures=cancel_futures)

@@ -60,8 +60,10 @@ def vcalendar(*events: str, owner: str = "alice@ourco.com", zone: str | None = N
 
 
 def debriefs(emulator, channel: str = DEAL, about: str = "") -> list[dict]:
-    """The debrief prompts posted in ``channel`` (mentioning ``about``)."""
-    return [m for m in emulator.messages(channel) if "Debrief" in all_text(m) and about in all_text(m)]
+    """The debrief prompts posted in ``channel`` (mentioning ``about``); a reminder in a prompt's
+    thread is no prompt."""
+    return [m for m in emulator.messages(channel)
+            if "Debrief" in all_text(m) and about in all_text(m) and not m.get("thread_ts")]
 
 
 class Desk:

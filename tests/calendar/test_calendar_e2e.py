@@ -11,14 +11,11 @@ import pytest
 from bot.emulator.local_bot import LocalBot
 from tests.calendar.feed_server import Route, fixture
 from tests.calendar.ics import calendar, event
+from tests.calendar.scenario_kit import debriefs
 from tests.conftest import ALICE, BOB, CAROL, DEAL, OTHER
 from tests.e2e.helpers import action_values, all_text, reply_text
 
 PILOT_ENDS = datetime(2026, 11, 23, 16, 30, tzinfo=UTC)  # "Pilot review" in both fixtures
-
-
-def debriefs(emulator, channel=DEAL, about=""):
-    return [m for m in emulator.messages(channel) if "Debrief" in all_text(m) and about in all_text(m)]
 
 
 def acme_deal(slack, channel=DEAL, name="Acme Corp", user=ALICE):

@@ -73,11 +73,35 @@ def test_a_sentence_asking_for_the_plan_shows_it(typed):
     assert parse_command(typed) == ShowPlan()
 
 
-@pytest.mark.parametrize("typed", ["hello there", "how do I give", "frobnicate the widgets"])
+@pytest.mark.parametrize("typed", ["frobnicate the widgets", "gvie me a break"])
 def test_a_first_word_that_is_a_guess_or_nothing_keeps_the_old_answer(typed):
     with pytest.raises(UsageError) as raised:
         parse_command(typed)
     assert raised.value.refusal.key == "unknown_command"
+
+
+@pytest.mark.parametrize(("typed", "topic"), [
+    ("hello there", None), ("how do I start?", None), ("what should I do first", None),
+    ("how do I give a pilot", "give"), ("how do I share it with the customer?", "share"),
+    ("what does export do", "export"), ("how do I delete something", "drop"),
+])
+def test_a_greeting_or_a_question_gets_the_help_it_asks_for(typed, topic):
+    # Was "Did you mean `help`? … type `/partner help do I start?`": a question answered with a
+    # command to type, which then said there is no `do i start?` command.
+    assert parse_command(typed) == Help(topic=topic)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("I want to share the plan with the customer", "share the plan with the customer"),
+    ("we should share a doc with legal", "share"),  # `share a doc with legal` is refused
+    ("can you log that we give a pilot by Friday", "give a pilot by Friday"),
+])
+def test_a_sentence_suggests_only_a_command_that_works_as_typed(typed, meant):
+    # Was `/partner share a doc with legal`, which `share` refuses.
+    with pytest.raises(UsageError) as raised:
+        parse_command(typed)
+    assert raised.value.refusal.facts["meant"] == meant
+    parse_command(meant)  # the suggestion itself is a command
 
 
 @pytest.mark.parametrize(("typed", "meant"), [

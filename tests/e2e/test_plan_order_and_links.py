@@ -14,7 +14,7 @@ import requests
 from bot.domain.mutual_plan import LINK_LIFETIME
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
-from tests.e2e.helpers import all_text, reply_text
+from tests.e2e.helpers import all_text, nudges, reply, reply_text
 
 LINK = re.compile(r"http://127\.0\.0\.1:\d+/plans/[A-Za-z0-9_-]{43}")
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -87,6 +87,10 @@ def test_a_step_already_in_place_is_said_and_up_at_the_top_stays(slack, bot):
     fill(slack)
     answer = reply_text(slack.command("plan move 4 up", user=ALICE, channel=DEAL))
     assert "#4 _a kickoff call_ is already at place *1* of 3, so nothing changed" in answer
+    # Nothing changed, so the side still reads in attention order: a step due sooner goes first.
+    slack.command("give a reference call by Nov 25", user=ALICE, channel=DEAL)  # 7
+    shown = reply_text(slack.command("plan", user=ALICE, channel=DEAL))
+    assert steps_in_reply(shown, "What we commit to", "What they commit to") == [7, 4, 2, 1]
 
 
 def test_steps_logged_after_a_move_join_the_end_of_their_side(slack, bot):
@@ -96,6 +100,14 @@ def test_steps_logged_after_a_move_join_the_end_of_their_side(slack, bot):
     shown = reply_text(slack.command("plan", user=ALICE, channel=DEAL))
     assert steps_in_reply(shown, "What we commit to", "What they commit to") == [1, 4, 2, 7]
     assert "`/partner plan order auto` gives back the automatic order" in shown
+    # The move it suggests is of a step that is there: the last of the longer side.
+    assert "`/partner plan move 7 1` puts step #7 first on its side" in shown
+
+
+def test_a_plan_of_one_step_a_side_suggests_no_move(slack, bot):
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    slack.command("get the signed NDA by Dec 3", user=ALICE, channel=DEAL)
+    assert "plan move" not in reply_text(slack.command("plan", user=ALICE, channel=DEAL))
 
 
 def test_order_auto_gives_back_the_attention_order(slack, bot):
@@ -242,3 +254,53 @@ def test_a_slack_connect_partner_cannot_reissue_the_link(slack, bot, shared_chan
     answer = reply_text(slack.command("share new", user=DANA, channel=SHARED))
     assert "that is our team's command, so nothing changed" in answer
     assert requests.get(old, timeout=10).status_code == 200
+
+
+def test_once_the_link_expired_the_coach_stops_asking_to_restate_what_they_cannot_read(slack, bot, clock):
+    slack.command("give a pilot workspace for 30 days", user=ALICE, channel=DEAL)
+    slack.command("get a reference call with their CTO", user=ALICE, channel=DEAL)  # no date: never late
+    share_link(slack)
+    clock.advance(LINK_LIFETIME - timedelta(days=1))  # still on, and unconfirmed for weeks
+    assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["restate_expectation"]
+    clock.advance(timedelta(days=4))  # expired, and past the nudge's no-repeat window
+    assert nudges(reply(slack.command("list", user=ALICE, channel=DEAL))) == ["on_track"]
+
+
+@pytest.mark.parametrize("typed", ["plan move", "plan order", "plan sideways"])
+def test_a_partners_slip_with_plan_never_shows_them_the_move_command(slack, bot, shared_channel, typed):
+    answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
+    assert "plan move" not in answer and "order auto" not in answer
+    assert "nothing changed" in answer
+
+
+def test_after_a_move_the_page_plan_digest_and_home_tab_count_the_same(slack, bot, emulator, clock):
+    from tests.e2e.test_journey_plan_both_sides import PLAN_LINE, page_numbers, plan_numbers
+
+    slack.command("deal Acme Corp negotiation", user=ALICE, channel=DEAL)  # a deal for the Home tab
+    fill(slack)
+    link = share_link(slack)
+    slack.command("plan move 1 1", user=ALICE, channel=DEAL)
+    slack.command("done 4", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=9))  # Wed 2 Dec: #6 (Dec 1) is overdue
+    on_page = page_numbers(requests.get(link, timeout=10).text)
+    in_plan = plan_numbers(reply_text(slack.command("plan", user=ALICE, channel=DEAL)))
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    in_digest = tuple(int(n) for n in PLAN_LINE.search(all_text(digest)).groups())
+    on_home = tuple(int(n) for n in PLAN_LINE.search(all_text(emulator.home_view(ALICE))).groups())
+    assert on_page == in_plan == in_digest == on_home == (5, 1, 1, 2)
+
+
+def test_moving_deep_in_a_long_side_shows_the_steps_around_it_in_a_message_slack_takes(slack, bot):
+    from bot.emulator.block_kit import message_problems
+
+    for n in range(30):  # the longest texts, each character one that escaping lengthens
+        slack.command(f"give step {n} " + "<&>" * 95, user=ALICE, channel=DEAL)
+    body = reply(slack.command("plan move 29 15", user=ALICE, channel=DEAL))
+    assert message_problems(body) is None
+    text = all_text(body)
+    assert "to place *15* of 30" in text and "\n15. *#29 step 28" in text
+    assert "10. #10 step 9" in text and "19. #18 step 17" in text and "… and 11 more" in text
+    assert "9. #9 " not in text and "<&>" not in text

@@ -1,6 +1,11 @@
 """Round 7's clicks and forms delivered again, with the bot on PostgreSQL: their trigger ids
-are noted there, for every process and across restarts."""
+are noted there, for every process and across restarts; and the one DM when the bot is
+removed from a channel, remembered there until it is invited back."""
 
+from tests.e2e.test_removed_from_channel import (  # noqa: F401
+    test_invited_back_then_removed_again_tells_again,
+    test_the_person_who_asked_for_a_debrief_is_told_once_that_the_bot_was_removed,
+)
 from tests.reliability.conftest import log  # noqa: F401
 from tests.reliability.test_attack_round6 import restarted  # noqa: F401
 from tests.reliability.test_attack_round7 import (  # noqa: F401

@@ -32,6 +32,7 @@ from bot.messages import PROMPTS_DIR, render
 from bot.services.deals import Deal
 from bot.services.digest import compute_digest, digest_context
 from bot.services.home import HomeDeal, HomeItem
+from bot.services.plans import LinkState
 from tests.refusals import catalogue
 
 TODAY = date(2026, 11, 23)
@@ -84,7 +85,7 @@ def digest(text: str) -> dict[str, Any]:
     return digest_context(data, "America/New_York", TODAY - timedelta(days=7), TODAY, upcoming, 2,
                           "Mon 30 Nov, 09:00", coach(text)["nudge"],
                           {"view": plan_view(items(text), TODAY), "linked": False,
-                           "partner_reads": False})
+                           "link": LinkState("expired", TODAY), "partner_reads": False})
 
 
 def checkin(text: str) -> dict[str, Any]:
@@ -207,16 +208,23 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "partner_list": lambda t: {"view": plan_view(items(t), TODAY), "deals": [deal(t)]},
     "plan_confirmed": lambda t: {"item": items(t)[1]},
     "partner_confirmed": lambda t: {"item": items(t)[1], "again": False},
-    "plan_preview": lambda t: {"view": plan_view(items(t), TODAY), "deals": [deal(t)], "page": 1,
-                               "private": 1, "linked": True, "confirm": 2},
+    "plan_preview": lambda t: [{"view": plan_view(items(t), TODAY), "deals": [deal(t)], "page": 1,
+                                "private": 1, "linked": state == "on", "confirm": 2,
+                                "link": LinkState(state, TODAY), "ordered": state == "on"}
+                               for state in ("on", "expired", "none")],
+    "plan_moved": lambda t: [{"item": items(t)[0], "steps": items(t), "position": 1, "changed": True,
+                              "auto": False},
+                             {"auto": True, "changed": False}],
     "plan_export_failed": lambda t: {"error": t},
     "plan_exported": lambda t: {"count": 3},
     "plan_proposal": lambda t: {"item": items(t)[1], "proposal": Proposal(t, TODAY), "proposal_id": "p1",
                                 "channel": CHANNEL, "today": TODAY},
     "plan_proposal_announce": lambda t: {"item": items(t)[1], "user": ME},
     "plan_proposal_decided": lambda t: {"item": items(t)[1], "accepted": True, "again": False},
-    "plan_share": lambda t: {"link": "https://coach.example.com/plans/" + "a" * 43, "created": True,
-                             "shared": 2, "private": 1, "revoked": False},
+    "plan_share": lambda t: [{"link": "https://coach.example.com/plans/" + "a" * 43, "created": True,
+                              "shared": 2, "private": 1, "revoked": False, "replaced": replaced,
+                              "expired_on": TODAY if not replaced else None, "expires_on": TODAY,
+                              "days": 30} for replaced in (True, False)],
     "plan_visibility": lambda t: {"item": items(t)[1], "changed": True},
 }
 # Templates that show no text a person typed (what they show is the bot's own words and numbers).

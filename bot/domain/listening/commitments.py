@@ -68,6 +68,7 @@ from bot.domain.listening.detector_vocab import (
     OBJECT_WORDS,
     OPINION_KEYS,
     OUR_MAN_THERE,
+    OUR_TEAM_START,
     OUTER_SUBJECT,
     OUTWARD,
     OWE,
@@ -102,11 +103,14 @@ from bot.domain.listening.detector_vocab import (
     STRONG_OK_OBJECT,
     SUBJECT_PRONOUNS,
     SUBORDINATE_ENDS,
+    TEAM_INITIALS,
     TERMS_KEYS,
     THEIR_SPEAKER,
     THEIR_TYPO,
     THIRD_PARTY,
     THIRD_START,
+    TITLED_SENTENCE_END,
+    TITLES,
     TOLD_OBJECTS,
     TOLD_VERBS,
     VERB_BASE,
@@ -250,7 +254,7 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
             break
         if word not in DUE_START and not word[0].isdigit() and not (
             "-" in word and word.partition("-")[0] in DUE_START  # "mid-May"
-        ):
+        ) and not (word == "over" and vp.startswith(" the weekend", start + 4)):
             continue  # dates can only start at these words; skip the regex elsewhere
         m = DUE.match(vp, start)
         if m is not None:
@@ -317,7 +321,8 @@ def sentences(text: str) -> list[str]:
         return [text]
     out: list[str] = []
     last = 0
-    for m in SENTENCE_END.finditer(text):
+    ends = TITLED_SENTENCE_END if any(map(text.__contains__, TITLES)) else SENTENCE_END
+    for m in ends.finditer(text):
         out.append(text[last : m.end()])
         last = m.end()
     if last < len(text):
@@ -675,7 +680,7 @@ def _from_commit_match(
         return None  # "we should have the contract to them" is advice; with a date, a promise
     if found is not None and found.due_text is None and _VAGUE.search(found.what):
         return None  # "I'll handle it", "will share", "we'll review and get back to you"
-    if found is not None and _has_any(_padded(found.what), _SOMEDAY_KEYS):
+    if found is not None and any(map(found.what.lower().__contains__, _SOMEDAY_KEYS)):
         return None  # "they'll send it eventually": no promise of when, so none at all
     return found
 
@@ -688,7 +693,7 @@ _VAGUE = re.compile(
     r"|\bget\s+back\s+to\s+(?:you|u|them|him|her)$",
     IGNORE,
 )
-_SOMEDAY_KEYS = (" eventually ", " at some point ", " someday ", " one day ")
+_SOMEDAY_KEYS = ("eventually", "at some point", "someday", "one day")
 
 
 _NOT_AN_OWNER = frozenset(
@@ -821,10 +826,7 @@ def _from_going_out(sentence: str) -> Detection | None:
         len(thing) == 1 and thing[0][:1].isupper() and thing[0].lower() not in _PAPERS
     ):
         return None  # "The team goes to Denver Friday", "Sam goes out on leave Monday": people travel
-    said = sentence[: m.end("thing")]
-    if said[:1].isupper() and said.split(" ", 1)[0][1:].islower():
-        said = said[:1].lower() + said[1:]  # "send the invoice", not "send The invoice"
-    found = _finish("give", "send " + said + m.group("rest"), None)
+    found = _finish("give", "send " + sentence[: m.end("thing")] + m.group("rest"), None)
     return found if found is not None and found.due_text is not None else None
 
 
@@ -947,6 +949,8 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         s = APPOS_NAME_NP.sub(r"\g<name> (\g<np>) ", s)
     if QUESTION_START.match(s) or CONDITIONAL_START.match(s):
         return None
+    if s[0] in TEAM_INITIALS and OUR_TEAM_START.match(s):
+        s = "our " + s[0].lower() + s[1:]  # "Legal will send the redlines back": our legal
     # Most commitments start the sentence; only look for later clauses when that fails.
     m = COMMIT.match(s)
     modal = m is not None
@@ -978,7 +982,7 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         found = _from_progressive(s, starts)
         if found is not None:
             return found
-    if " be " in s:
+    if " be " in s and ("will be " in s or "ll be " in s or "to be " in s or "shall be " in s):
         found = _from_passive(s, starts)
         if found is not None:
             return found
@@ -1148,11 +1152,15 @@ def detect_commitment(
                 return None  # taken back in the same message: "... jk, Sam is sending it"
             if _MAY_CORRECT.search(low):
                 found = _corrected(found, sentence)
-            if found.side == "give" and found.who is None and (org := self_named_other_side(text)):
+            if found.side == "give" and found.who is None and _may_name_self(low) and (
+                org := self_named_other_side(text)
+            ):
                 found = replace(found, side="get", who=org)  # "Jonas here (Quillon side) — we'll sign it"
-            if found.due_text is None and "by then" in sentence.lower():
+            if found.due_text is None and "by then" in low:
                 found = _due_said_before(found, sentence)
-            return _with_referent(found, sentence, normalise(asked) + "\n" + "\n".join(parts[:k]))
+            if " it" in found.what or " them " in found.what:
+                found = _with_referent(found, sentence, f"{normalise(asked)}\n" + "\n".join(parts[:k]))
+            return found
     if "\n" in text:
         found = _from_list(text, is_ours)
         if found is not None and not (found.side == "get" and _doubted(said, text)):
@@ -1196,6 +1204,9 @@ def _corrected(found: Detection, sentence: str) -> Detection:
     return replace(found, what=what or found.what, due_text=due.group("due").strip())
 
 
+def _may_name_self(low: str) -> bool:
+    """Cheap test before :func:`self_named_other_side`: "… here", "speaking for", "on behalf"."""
+    return " here" in low or "speaking" in low or "behalf" in low
 _MAY_CORRECT = re.compile(r"scratch|wait|make th|make it|correction|i mean")
 _CORRECTION_IN_WHAT = re.compile(
     r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\b",

@@ -292,7 +292,7 @@ SUBJECT_PRONOUNS = frozenset("we i they he she".split())
 COMMA_PRONOUNS = frozenset("we i they he she it that which".split())
 DUE_START = frozenset(
     """by before on until till through thru no eod eow eom eoq eoy cob cop end first tomorrow
-    a one two three mon over
+    a one two three mon
     tmrw tmr tmrow tomorow tommorow tommorrow 2morrow 2moro tonight today later this next
     monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
     jan january feb february mar march apr april may jun june jul july aug august sep sept
@@ -406,10 +406,7 @@ COMMIT = re.compile(
     + rf"|{CAN}|\s+{STRONG}|\s+{STRONG_PERF}|{ABLE}|\s+{EXPECT_HAVE}|{REPORTED})"
     # our SE / our team / our legal team
     + rf"|(?P<our>\bour{NP_WORD}{{1,4}}?|\b(?:eng|engineering|devs?|dev\s+team|product\s+team|"
-    + r"solutions\s+engineering|support|customer\s+success|onboarding\s+team|implementation\s+team)\b"
-    # a bare team name opening the sentence is ours ("Legal will send the redlines back to
-    # Quillon"); the other side's is "their legal" or "Acme legal"
-    + r"|^(?-i:Legal|Marketing|Finance|Design|Creative|RevOps|Deal\s+desk|Sales\s+ops|Ops)(?=\s+will\b))"
+    + r"solutions\s+engineering|support|customer\s+success|onboarding\s+team|implementation\s+team)\b)"
     + rf"(?P<mour>'ll|\s+(?:will|wil|shall)\b|\s+(?:is|are)\s+{FUT}|\s+{STRONG}|\s+{EXPECT_HAVE})"
     # they'll / theyll / they're gonna
     + rf"|(?P<they>\bthey)(?P<mthey>'ll|ll\b|\s+(?:will|wil|shall)\b|'re\s+{FUT}|re\s+{FUT}"
@@ -449,6 +446,12 @@ COMMIT = re.compile(
 _HANDING_OVER = (
     r"(?-i:sending|sharing|emailing|forwarding|shipping|delivering|submitting|confirming|returning|signing)\b"
 )
+# A bare team name opening the sentence is ours ("Legal will send the redlines back to
+# Quillon"); the other side's is "their legal" or "Acme legal". Read as "our legal will ...".
+OUR_TEAM_START = re.compile(
+    r"(?:Legal|Marketing|Finance|Design|Creative|RevOps|Deal desk|Sales ops|Ops)(?= will\b)"
+)
+TEAM_INITIALS = frozenset("LMFDCRSO")
 # Progressive-with-a-date commitments: "Sending the NDA tomorrow", "they're sending the PO".
 PROGRESSIVE = re.compile(
     r"(?:(?P<g>\bi'm|\bim|\bi\s+am|\bwe're|\bwe\s+are|\b(?:eng|engineering|support|our(?:\s+[\w-]+){1,2})"
@@ -625,8 +628,10 @@ FILLER = re.compile(
     IGNORE,
 )
 # A sentence ends at . ! ? followed by space/end (so "2.5" and "docs.google.com" survive).
-# ("Mr. Weber", "Dr. Lee": a title's dot ends no sentence)
-SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSt)[.!?]+(?=\s|$)|\n+")
+SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n+")
+# ... but a title's dot ends no sentence: "Mr. Weber", "Dr. Lee" (used only when one is there)
+TITLED_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bSt)[.!?]+(?=\s|$)|\n+")
+TITLES = ("Mr.", "Ms.", "Dr.", "Mrs.", "St.")
 EMOJI_CODE = re.compile(r":[a-z0-9_+\-]{2,30}:", IGNORE)
 KEEP_AT_END = frozenset(")]\"'%$€£")
 DANGLING = frozenset(

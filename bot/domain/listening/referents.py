@@ -20,7 +20,7 @@ from bot.domain.listening.detector_vocab import IGNORE
 _STOP = (
     r"(?:again|is|are|was|were|be|been|has|have|had|needs?|wants?|asked|for|from|with|to|by|and|or|"
     r"but|please|pls|asap|yet|today|tomorrow|tmrw|that|which|who|we|i|they|you|it|he|she|in|on|at|"
-    r"as|so|if|when|once|approved|signed|sent|ready|done|here|there|now|still|already|again|too|"
+    r"as|so|if|when|once|ready|done|here|there|now|still|already|again|too|"
     r"will|would|can|could|should|'ll|just|over|back|up|out|this|next|last|the|a|an|our|their|your|"
     r"his|her|my|mentioned|said|says|told|confirmed|about|said|is|isn't|wasn't)"
 )
@@ -39,7 +39,8 @@ _NOT_A_THING = frozenset(
     evening night update thread channel team side end way moment idea thing things question
     questions feedback notes point issue problem deal account customer client buyer champion
     guy guys folks people person cfo ceo cto coo ciso cio vp gc admin admins office site plant
-    lab committee board again it""".split()
+    lab committee board again it steps items todo todos to-dos agenda status fyi blockers risks
+    asks""".split()
 )
 _IT = re.compile(r"\bit\b", IGNORE)
 # "them" is a thing only as the object sent somewhere: "I'll send them to Ferro purchasing"

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 # What a partner may use (bot.services.plans.for_partner); None: a word with no guess at all.
 PARTNER_SUBCOMMANDS = (None, "list", "done", "plan", "help")
+# Slips in `plan` commands only our team may use (the order of the steps).
+OUR_PLAN_REFUSALS = frozenset({"plan_move_shape", "plan_order_shape"})
 
 
 def make_partner_handler(services: Services) -> Callable[..., None]:
@@ -82,7 +84,11 @@ def _usage_refusal(services: Services, actor: Actor, exc: UsageError) -> Outcome
     """The answer to a command that didn't parse; a partner is told what they can do instead
     of the shape of a command of ours ("type `/partner give …`" to someone who may not give)."""
     adds = exc.subcommand in ("give", "get") or exc.refusal.key == "plan_add_side"
-    if ((adds or exc.subcommand not in PARTNER_SUBCOMMANDS) and services.plans is not None
+    ours = exc.subcommand not in PARTNER_SUBCOMMANDS or exc.refusal.key in OUR_PLAN_REFUSALS
+    # `plan`'s usage names `plan move`, ours too: a partner's slip with `plan` gets the words alone.
+    if ((adds or ours or exc.subcommand == "plan") and services.plans is not None
             and services.directory.is_partner(actor.scope.workspace, actor.scope.channel_id, actor.user)):
+        if exc.subcommand == "plan" and not (adds or ours):
+            return refuse(exc.refusal, None)
         return error("partner_cannot_log" if adds else "partner_commands_only")
     return refuse(exc.refusal, exc.subcommand)
