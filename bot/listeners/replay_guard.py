@@ -89,7 +89,12 @@ def make_replay_guard(services: Services, later: Later | None = None) -> Callabl
                     later(answer)
             return BoltResponse(status=200, body="")
         response = next()
-        receipts.tidy(scope)  # after the ack: forgetting old triggers costs a sync
+        # Forgetting old triggers costs a sync, once per channel per window: after the answer.
+        tidy = partial(receipts.tidy, scope)
+        if later is None:
+            tidy()
+        else:
+            later(tidy)
         return response
 
     return replay_guard
