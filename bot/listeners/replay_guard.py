@@ -30,7 +30,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import BoltContext, BoltResponse, Respond
+from slack_bolt import BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
 from bot.action_ids import base_action_id
@@ -66,11 +66,14 @@ def make_replay_guard(services: Services, later: Later | None = None) -> Callabl
     listener pool); without it, the note is sent before."""
     answered = _Answered()
 
-    def replay_guard(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond,
-                     next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name for it
-        receipts = services.receipts
+    def replay_guard(req: BoltRequest, next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name for it
+        # Takes the request alone: a slash command (every `/partner give`) costs one look at
+        # its payload's type, nothing Bolt would build for it.
+        body, receipts = req.body, services.receipts
         if receipts is None or not isinstance(body, dict) or body.get("type") not in INTERACTIVE:
             return next()
+        context = req.context
+        client, respond = context.client, context.respond
         trigger = body.get("trigger_id")
         if not isinstance(trigger, str) or not trigger or not _ours(body):
             return next()  # no listener of ours takes it (bot.listeners.unknown): nothing to note
