@@ -906,3 +906,30 @@ def test_a_hostile_title_stays_text_in_the_moved_prompt_and_in_the_reminder(desk
         text = str(post)
         assert "<!channel>" not in text and "<@U0BOB>" not in text and "<http://x|y>" not in text
         assert "&lt;!channel&gt;" in text
+
+
+def test_the_reminder_in_a_channel_shared_with_the_partner_speaks_to_both_sides(desk):
+    # Expect: shared with Acme, unanswered: the reminder asks what each side committed to,
+    # without our internal "what did we get" coaching.
+    share_with_acme(desk)
+    desk.deal(channel=SHARED)
+    desk.connect(vcalendar(vevent("shr", TUE_UTC)))
+    asked(desk)
+    sweep_until(desk, TUE_UTC + timedelta(hours=4))
+    [nudge] = nudges(desk, SHARED)
+    text = all_text(nudge)
+    assert "each side" in text and "what did we get" not in text
+
+
+def test_a_partners_reply_in_a_shared_prompts_thread_answers_it(desk):
+    # Expect: Dana (Acme, Slack Connect) replies in the prompt's thread: the prompt was
+    # answered, no reminder; nothing is logged on our ledger by her reply alone.
+    share_with_acme(desk)
+    desk.deal(channel=SHARED)
+    desk.connect(vcalendar(vevent("dana", TUE_UTC)))
+    asked(desk)
+    [ts] = prompt_ts(desk, SHARED)
+    desk.slack.message("Thanks! We'll get the PO signed by Friday", user=DANA, channel=SHARED, thread_ts=ts,
+                       ts="1795100000.000500", user_team=PARTNER_TEAM)
+    sweep_until(desk, TUE_UTC + timedelta(hours=5))
+    assert nudges(desk, SHARED) == [] and items(desk, SHARED) == []
