@@ -20,13 +20,15 @@ LINEAR_SECONDS = 5.0
 
 def cost_ratio(work: Callable[[], object], baseline: Callable[[], object], rounds: int = 7) -> float:
     """How many times ``baseline`` one call of ``work`` costs, measured side by side: the
-    fastest of ``rounds`` interleaved tries of each, so a busy moment can't skew it."""
+    fastest of ``rounds`` interleaved tries of each, in this thread's CPU time, so neither
+    a busy moment nor other processes taking the cores can skew it (wall time did, on a
+    machine with ten processes per core)."""
     best_work = best_base = float("inf")
     for _ in range(rounds):
         for fn, is_work in ((work, True), (baseline, False)):
-            started = time.perf_counter()
+            started = time.thread_time()
             fn()
-            spent = time.perf_counter() - started
+            spent = time.thread_time() - started
             if is_work:
                 best_work = min(best_work, spent)
             else:

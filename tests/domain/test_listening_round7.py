@@ -77,6 +77,7 @@ def _is_ours(user_id: str) -> bool:
         # with nothing to point at, "it" stays: the speaker knows what it is
         ("will send it tomorrow", "give", "send it", "tomorrow"),
         ("Thanks for the demo. I'll send it over tomorrow", "give", "send it over", "tomorrow"),
+        ("Next steps: I'll send it Friday", "give", "send it", "Friday"),  # a heading, not a thing
         # a speaker before a colon: the company in brackets or after "from"; our role; a bare name
         ("Dana (Initrode): we'll send the signed order form by Friday", "get", "send the signed order form",
          "Friday"),
@@ -104,8 +105,8 @@ def _is_ours(user_id: str) -> bool:
         ("their admin confirming the domain tomorrow", "get", "confirm the domain", "tomorrow"),
         ("Dana needs our bank letter \u2014 sending it Thursday", "give", "send our bank letter", "Thursday"),
         # "goes out" / "goes to" with a date; "by then"
-        ("Renewal quote goes out Thursday", "give", "send renewal quote", "Thursday"),
-        ("Case study goes to Dana tomorrow", "give", "send case study to Dana", "tomorrow"),
+        ("Renewal quote goes out Thursday", "give", "send Renewal quote", "Thursday"),
+        ("Case study goes to Dana tomorrow", "give", "send Case study to Dana", "tomorrow"),
         ("Thursday is fine, I'll have the SOW to them by then", "give", "have the SOW to them", "Thursday"),
         # dates
         ("We'll finish the data mapping for them before the weekend", "give",
@@ -138,6 +139,9 @@ def test_round7_readings(text: str, side: str, what: str, due: str | None) -> No
         # conditions: as soon as, on request
         "As soon as Initrode pays, we'll ship the kiosks",
         "I'll set up a reference call once they ask",
+        # markup is no thing to deliver
+        "The <!here> will be sent by us tomorrow",
+        "<!channel> will be shipped to them by Friday",
         # contract terms
         "Per the SOW, we will deliver 10 hours of training",
         # a colon speaker asking or reporting, a heading is no speaker

@@ -826,10 +826,7 @@ def _from_going_out(sentence: str) -> Detection | None:
         len(thing) == 1 and thing[0][:1].isupper() and thing[0].lower() not in _PAPERS
     ):
         return None  # "The team goes to Denver Friday", "Sam goes out on leave Monday": people travel
-    said = sentence[: m.end("thing")]
-    if said[:1].isupper() and said.split(" ", 1)[0][1:].islower():
-        said = said[:1].lower() + said[1:]  # "send the invoice", not "send The invoice"
-    found = _finish("give", "send " + said + m.group("rest"), None)
+    found = _finish("give", "send " + sentence[: m.end("thing")] + m.group("rest"), None)
     return found if found is not None and found.due_text is not None else None
 
 
@@ -985,7 +982,7 @@ def _detect_sentence(sentence: str, is_ours: Callable[[str], bool] | None = None
         found = _from_progressive(s, starts)
         if found is not None:
             return found
-    if " be " in s:
+    if " be " in s and ("will be " in s or "ll be " in s or "to be " in s or "shall be " in s):
         found = _from_passive(s, starts)
         if found is not None:
             return found
@@ -1155,7 +1152,7 @@ def detect_commitment(
                 return None  # taken back in the same message: "... jk, Sam is sending it"
             if _MAY_CORRECT.search(low):
                 found = _corrected(found, sentence)
-            if found.side == "give" and found.who is None and _MAY_NAME_SELF.search(low) and (
+            if found.side == "give" and found.who is None and _may_name_self(low) and (
                 org := self_named_other_side(text)
             ):
                 found = replace(found, side="get", who=org)  # "Jonas here (Quillon side) — we'll sign it"
@@ -1207,7 +1204,9 @@ def _corrected(found: Detection, sentence: str) -> Detection:
     return replace(found, what=what or found.what, due_text=due.group("due").strip())
 
 
-_MAY_NAME_SELF = re.compile(r" here\b|^\s*(?:speaking|on behalf)")
+def _may_name_self(low: str) -> bool:
+    """Cheap test before :func:`self_named_other_side`: "… here", "speaking for", "on behalf"."""
+    return " here" in low or "speaking" in low or "behalf" in low
 _MAY_CORRECT = re.compile(r"scratch|wait|make th|make it|correction|i mean")
 _CORRECTION_IN_WHAT = re.compile(
     r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\b",

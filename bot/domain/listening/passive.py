@@ -64,6 +64,9 @@ AGENT = re.compile(
 )
 
 
+_EMPTY = frozenset("the a an our their your my this that these those".split())
+
+
 @dataclass(frozen=True)
 class Passive:
     """A promise read from a passive sentence: its side, the phrase to offer (a verb first,
@@ -90,6 +93,8 @@ def read_passive(clause: str) -> Passive | None:
     if m is None:
         return None
     thing = m.group("thing").strip(" ,")
+    if all(word.lower() in _EMPTY for word in thing.split()):
+        return None  # "The <!here> will be sent ...": the markup was the only thing
     first, _, tail = thing.partition(" ")
     if first[1:].islower() and "'" not in first:
         thing = f"{first.lower()} {tail}".strip()  # "send the contract", not "send The contract"

@@ -39,7 +39,8 @@ _NOT_A_THING = frozenset(
     evening night update thread channel team side end way moment idea thing things question
     questions feedback notes point issue problem deal account customer client buyer champion
     guy guys folks people person cfo ceo cto coo ciso cio vp gc admin admins office site plant
-    lab committee board again it""".split()
+    lab committee board again it steps items todo todos to-dos agenda status fyi blockers risks
+    asks""".split()
 )
 _IT = re.compile(r"\bit\b", IGNORE)
 # "them" is a thing only as the object sent somewhere: "I'll send them to Ferro purchasing"
