@@ -30,3 +30,9 @@ def test_without_the_variable_the_hook_changes_nothing():
     plain = wall_clock_of_a_subprocess()
     hooked = wall_clock_of_a_subprocess(PYTHONPATH=HOOK)
     assert abs(hooked - plain) < 3600
+
+
+def test_a_fraction_of_a_day_lands_the_run_at_a_chosen_moment():
+    plain = wall_clock_of_a_subprocess()
+    shifted = wall_clock_of_a_subprocess(PYTHONPATH=HOOK, **{SHIFT_VARIABLE: "0.25"})
+    assert 5.9 < (shifted - plain) / 3600 < 6.1

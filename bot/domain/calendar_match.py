@@ -29,6 +29,7 @@ _COMPANY_SUFFIXES = {
     "inc", "corp", "corporation", "co", "ltd", "llc", "gmbh", "ag", "sa", "plc", "bv", "limited",
 }
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_LOCAL_PART = re.compile(r"^[a-z0-9!#$%&'*+=?^_`{|}~.-]{1,64}$")
 # Calendars list rooms and shared calendars as attendees; a room is no guest: "Acme prep" in a
 # booked room with only our people is still internal.
 RESOURCE_DOMAINS = frozenset({"resource.calendar.google.com", "group.calendar.google.com"})
@@ -109,8 +110,9 @@ def match_deals(
     if attendees and not outside:
         return []
     domains = {email_domain(a) for a in outside}
+    addresses = {a.lower() for a in outside}
     if len(domains - PUBLIC_MAIL_DOMAINS) > MAX_COMPANIES_IN_A_CONVERSATION:
-        domains = set()  # a broadcast: the title decides
+        domains, addresses = set(), set()  # a broadcast: the title decides
     deals = list(deals)
     title_words = _words(title)
 
@@ -119,14 +121,18 @@ def match_deals(
         # one still in play ("Acme Expansion" over last year's lost "Acme Corp").
         return (not _name_in_title(deal.deal, title_words), not deal.in_play)
 
-    by_domain = [d for d in deals if any(domain_of_company(found, d.domains) for found in domains)]
+    by_domain = [d for d in deals if any(domain_of_company(found, d.domains) for found in domains)
+                 or addresses.intersection(d.domains)]
     if by_domain:
         return sorted(by_domain, key=rank)
     return sorted((d for d in deals if _name_in_title(d.deal, title_words)), key=rank)
 
 
 def parse_domains(text: str) -> list[str]:
-    """``acme.com, acme.co.uk`` → ``["acme.com", "acme.co.uk"]``; ``none``/``off`` → ``[]``."""
+    """``acme.com, acme.co.uk`` → ``["acme.com", "acme.co.uk"]``; ``none``/``off`` → ``[]``.
+
+    The personal address of someone at the partner on a public provider (``jane.doe@gmail.com``)
+    is kept whole: it matches that person, never the provider's other users."""
     raw = [part for part in re.split(r"[\s,;]+", (text or "").strip()) if part]
     if not raw:
         raise DomainError("domains_missing")
@@ -144,12 +150,15 @@ def parse_domains(text: str) -> list[str]:
 
 def _domain(part: str) -> str:
     shown = part[:40]
-    # Slack turns a typed "acme.com" into a link: <http://acme.com|acme.com>.
-    linked = re.fullmatch(r"<(?:https?://)?([^|>]+)(?:\|[^>]*)?>", part)
+    # Slack turns a typed "acme.com" into a link: <http://acme.com|acme.com>, and an address
+    # into <mailto:jane@gmail.com|jane@gmail.com>.
+    linked = re.fullmatch(r"<(?:https?://|mailto:)?([^|>]+)(?:\|[^>]*)?>", part)
     text = (linked.group(1) if linked else part).strip().lower().rstrip(".")
     if text.startswith("@"):
         text = text[1:]
-    if "://" in text or "/" in text or "@" in text:
+    if "@" in text and "/" not in text:
+        return _personal_address(text, shown)
+    if "://" in text or "/" in text:
         raise DomainError("domain_not_bare", shown=shown)
     try:
         text = text.encode("idna").decode("ascii")
@@ -162,6 +171,17 @@ def _domain(part: str) -> str:
     if text in PUBLIC_MAIL_DOMAINS:
         raise DomainError("domain_public", domain=text)
     return text
+
+
+def _personal_address(text: str, shown: str) -> str:
+    """Someone at the partner who mails from a public provider (``jane.doe@gmail.com``): their
+    own address stands for the company. A company address is refused: its domain says more."""
+    local, _, domain = text.rpartition("@")
+    if domain not in PUBLIC_MAIL_DOMAINS:
+        raise DomainError("domain_not_bare", shown=shown)
+    if not _LOCAL_PART.match(local):
+        raise DomainError("domain_invalid", shown=shown)
+    return f"{local}@{domain}"
 
 
 def check_feed_url(text: str, *, allow_private: bool) -> str:

@@ -428,18 +428,38 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
     if deal.stage is Stage.SIGNED:
         return Nudge(STAGE_SIGNED, {**facts, "renewed": deal.previous is Stage.RENEWAL})
     if deal.stage is Stage.RENEWAL:
-        return Nudge(STAGE_RENEWAL, {**facts, **_since_signature(history, deal.signed_at)})
+        return Nudge(STAGE_RENEWAL, {**facts, **_since_signature(history, ours, theirs, deal.signed_at)})
     return Nudge(STAGE_LOST, facts)
 
 
-def _since_signature(history: ChannelHistory, signed_at: datetime | None) -> dict[str, Any]:
+def _since_signature(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+                     signed_at: datetime | None) -> dict[str, Any]:
     """What each side kept since the signature (everything kept, when it isn't known)."""
-    kept = {"give": 0, "get": 0}
-    for c in history.items:
-        if c.status == "done" and c.closed_at is not None and (signed_at is None or c.closed_at >= signed_at):
-            kept[c.side] += 1
     return {"signed_on": signed_at.date() if signed_at else None,
-            "ours_kept_since": kept["give"], "theirs_kept_since": kept["get"]}
+            "ours_kept_since": _kept_since(history, ours, "give", signed_at),
+            "theirs_kept_since": _kept_since(history, theirs, "get", signed_at)}
+
+
+def _kept_since(history: ChannelHistory, record: SideRecord, side: str, moment: datetime | None) -> int:
+    """How many of ``side``'s promises were kept at or after ``moment`` (None: all kept); walked
+    once per record (see :meth:`SideRecord.remember`)."""
+    return record.remember(("kept_since", side, moment), lambda: sum(
+        1 for c in history.items if c.side == side and c.status == "done" and c.closed_at is not None
+        and (moment is None or c.closed_at >= moment)))
+
+
+def _first_undated(history: ChannelHistory, record: SideRecord, side: str) -> Commitment | None:
+    """``side``'s open promise without a due date numbered first; walked once per record."""
+    return record.remember(("first_undated", side), lambda: min(
+        (c for c in history.items if c.side == side and c.is_open and c.due_on is None),
+        key=lambda c: c.number, default=None))
+
+
+def _made_after(history: ChannelHistory, record: SideRecord, side: str, moment: datetime) -> int:
+    """How many of ``side``'s promises, not dropped, were made after ``moment``; walked once per
+    record."""
+    return record.remember(("made_after", side, moment), lambda: sum(
+        1 for c in history.items if c.side == side and c.status != "dropped" and c.created_at > moment))
 
 
 def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
@@ -548,8 +568,7 @@ def _lost_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideReco
         found.append(celebration)
     if ours.open or theirs.open:
         # Name the promise of ours to settle first: the one due first, else the oldest undated one.
-        first = ours.oldest_due or min((c for c in history.items if c.side == "give" and c.is_open),
-                                       key=lambda c: c.number, default=None)
+        first = ours.oldest_due or _first_undated(history, ours, "give")
         found.append(Nudge(CLOSE_OUT, {**base, **_item_facts("item", first)}))
     return found
 
@@ -585,19 +604,15 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     if signed and signed_at is not None and ours.open and due_today:
         found.append(on_track)
     if signed and signed_at is not None and ours.open:
-        kept_since = sum(1 for c in history.items if c.side == "give" and c.status == "done"
-                         and c.closed_at is not None and c.closed_at >= signed_at)
+        kept_since = _kept_since(history, ours, "give", signed_at)
         # Name the promise to close next: the one due first, else the oldest undated one.
-        next_item = ours.oldest_due or min(
-            (c for c in history.items if c.side == "give" and c.is_open),
-            key=lambda c: c.number, default=None)
+        next_item = ours.oldest_due or _first_undated(history, ours, "give")
         found.append(Nudge(FOLLOW_THROUGH, {
             **base, **_item_facts("item", next_item),
             "next_due": ours.next_due, "kept_since_signature": kept_since,
             "signed_on": signed_at.date()}))
-    unexplained = ours.promised if history.benefit_noted_at is None else sum(
-        1 for c in history.items if c.side == "give" and c.status != "dropped"
-        and c.created_at > history.benefit_noted_at)
+    unexplained = ours.promised if history.benefit_noted_at is None else _made_after(
+        history, ours, "give", history.benefit_noted_at)
     if unexplained >= WIIFT_AFTER_GIVES and not _wiift_asked_enough(history):
         found.append(Nudge(WIIFT, {**base, "gives_without_benefit": unexplained,
                                    "benefit_noted": history.benefit_noted_at is not None}))

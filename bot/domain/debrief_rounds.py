@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 # One only: a prompt that two reminders didn't get answered is one people chose not to answer,
 # and a channel of reminders teaches people to skip the bot's posts.
 REMIND_AFTER = timedelta(hours=3)
+# A reminder is never posted later than this after its time (the bot was down, or was upgraded
+# after prompts had gone out): a nudge about an old prompt is noise.
+REMINDER_LATEST = timedelta(hours=1)
 
 # Times a meeting's prompts went out, kept per meeting: a meeting moved more often than this
 # after each prompt is rare, and the latest asks are the ones that decide.
@@ -43,3 +46,8 @@ def answered_since(logged_at: Iterable[datetime], started_at: datetime) -> bool:
     """Something was logged on the channel's ledger since the meeting began: the debrief form,
     a commitment typed or logged from a thread answer. The meeting's news is written down."""
     return any(moment >= started_at for moment in logged_at)
+
+
+def reminder_is_late(due_at: datetime, now: datetime) -> bool:
+    """A reminder due at ``due_at`` is too late to post at ``now``."""
+    return now - due_at > REMINDER_LATEST

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+T = TypeVar("T")
 Side = Literal["give", "get"]
 Status = Literal["open", "done", "dropped"]
 # Who may see an item: "shared" items are the mutual plan the partner sees (share page,
@@ -188,6 +189,21 @@ class SideRecord:
     broken_items: tuple[Commitment, ...] = ()
     # The latest due date among open items past due: whether a slip is news since the last tip.
     latest_overdue_due: date | None = None
+    # Answers worked out from the items this record was made from (see remember).
+    _answers: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def remember(self, question: Hashable, work_out: Callable[[], T]) -> T:
+        """The answer to ``question`` about the items this record was made from: ``work_out()``
+        the first time, kept with the record after that.
+
+        The ledger keeps a busy channel's records between requests, so a question that needs a
+        walk over the channel's items (how many of ours were kept since the signature) is walked
+        once per change, not on every decision. A changed record (:meth:`with_open`) starts
+        with no answers. Two threads racing work out the same answer.
+        """
+        if question not in self._answers:
+            self._answers[question] = work_out()
+        return self._answers[question]  # type: ignore[no-any-return]
 
     def with_open(self, item: Commitment, today: date) -> SideRecord:
         """This record after one more open item of this side (a new commitment): what

@@ -17,6 +17,7 @@ from bot.domain.debrief_rounds import (
     MAX_ASKS_KEPT,
     REMIND_AFTER,
     already_asked,
+    reminder_is_late,
     reminder_job_id,
     round_job_id,
 )
@@ -201,12 +202,18 @@ class MeetingPlanner:
         """The one reminder in the thread of a prompt that went out; it checks at its time
         whether anything was logged since the meeting began (bot.services.debrief_prompts)."""
         due = (asks.posted_at or now) + REMIND_AFTER
-        if due < now - LOOKBACK:
-            return  # a prompt from long ago (the bot was down): its moment has passed
+        if reminder_is_late(due, now):
+            return  # the bot was down, or upgraded, long after the prompt went out
         context = {key: prompt.get(key) for key in ("topic", "meeting", "people", "started_at")}
-        job = new_job(reminder_job_id(digest, asks.round), POST, due,
-                      stored_payload(Message(DEBRIEF_REMINDER, context)), now, thread_ts=asks.posted_ts)
-        self._jobs.create(Scope(workspace, asks.channel or ""), job)
+        message, scope, job_id = Message(DEBRIEF_REMINDER, context), Scope(workspace, asks.channel or ""), \
+            reminder_job_id(digest, asks.round)
+        existing = self._jobs.get(scope, job_id)
+        if existing is None:
+            self._jobs.create(scope, new_job(job_id, POST, due, stored_payload(message), now,
+                                             thread_ts=asks.posted_ts))
+        elif existing["status"] == JOB_CANCELLED:
+            # Cancelled while the meeting was missing from a read (feeds glitch): back again.
+            ensure_post(self._jobs, scope, job_id, due, message, now, allow_new=True)
 
     def _asked_already(self, scope: Scope, job_id: str, due: datetime, title: str) -> bool:
         """This call already has a prompt in the channel, planned or out. Zoom told us it ended

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.domain.calendar_match import deal_named
-from bot.domain.debrief_rounds import answered_since
+from bot.domain.debrief_rounds import answered_since, reminder_is_late
 from bot.domain.ledger import Commitment
 from bot.domain.meetings import prompt_is_stale
 from bot.domain.stages import Stage
@@ -84,7 +84,7 @@ class DebriefPrompts:
         form, a typed give), or when it comes due hours late (the bot was down)."""
         context = dict(message.context)
         started = context.get("started_at")
-        if not started or prompt_is_stale(parse(job["due_at"]), now):
+        if not started or reminder_is_late(parse(job["due_at"]), now):
             return None
         if job.get("thread_ts") and self._replied(scope, str(job["thread_ts"])):
             return None

@@ -219,17 +219,19 @@ class MutualPlans:
             return error("item_missing", number=command.number)
         if not partner_visible(item):
             return error("plan_move_not_on_plan", number=item.number, private=item.is_private)
-        with self.store.transaction(scope):
-            page = self.page(scope, today_tz=actor.tz())
-            steps = page.view.ours if item.side == "give" else page.view.theirs
+        today = local_date(self.clock.now(), actor.tz())
+        with self.store.transaction(scope):  # the side as it reads now, and its new order, at once
+            order = step_order(self.store, scope)
+            view = plan_view(self.ledger.items(scope), today, order)
+            steps = view.ours if item.side == "give" else view.theirs
             numbers = [c.number for c in steps]
             try:
                 moved = move_step(numbers, item.number, command.target)
             except MoveError as exc:
                 return refuse(exc.refusal, "plan")
-            order = step_order(self.store, scope)
-            order[item.side] = moved[:MAX_ORDERED_STEPS]
-            self.store.put(scope, ORDER, ORDER_KEY, order)
+            if moved != numbers:  # a step already in place leaves the side's order as it was
+                order[item.side] = moved[:MAX_ORDERED_STEPS]
+                self.store.put(scope, ORDER, ORDER_KEY, order)
         by_number = {c.number: c for c in steps}
         return Outcome(reply=Message("plan_moved", {
             "item": item, "steps": [by_number[n] for n in moved], "position": moved.index(item.number) + 1,

@@ -57,6 +57,21 @@ def nudges(desk, channel=DEAL) -> list[dict]:
             if m.get("thread_ts") and "debrief" in all_text(m).lower()]
 
 
+def asked(desk, end: datetime = TUE_UTC + timedelta(minutes=30)) -> None:
+    """Sweep as `serve` does just after the prompt for a meeting ending at ``end`` goes out, and
+    a few minutes later (when its reminder is planned)."""
+    desk.at(end + timedelta(minutes=6))
+    desk.at(end + timedelta(minutes=10))
+
+
+def sweep_until(desk, moment: datetime, step: timedelta = timedelta(minutes=30)) -> None:
+    """Sweep every ``step`` until ``moment``, as `serve` keeps doing (every minute) meanwhile."""
+    at = desk.clock.now()
+    while at < moment:
+        at = min(at + step, moment)
+        desk.at(at)
+
+
 def submit(desk, post, give="send the SOC2 report", get="intro to procurement", channel=DEAL):
     """Open the debrief form from the prompt's button and submit one give and one get."""
     desk.slack.action("debrief_open", action_values(post, "debrief_open")[0], user=ALICE, channel=channel)
@@ -166,12 +181,43 @@ def test_a_meeting_answered_and_then_reused_for_next_weeks_follow_up_is_asked_ab
     # Tuesday for the follow-up: that meeting is asked about too, once.
     desk.deal()
     route = desk.connect(vcalendar(vevent("reuse", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     submit(desk, debriefs(desk.emulator)[0])
     route.body = vcalendar(vevent("reuse", TUE_UTC + timedelta(days=7)))
     desk.at(TUE_UTC + timedelta(hours=3))
     desk.prompted_once_after(TUE_UTC + timedelta(days=7, minutes=30))
     assert len(debriefs(desk.emulator)) == 2
+
+
+def test_a_meeting_postponed_after_its_prompt_seen_only_after_its_new_end_is_asked_then_saying_so(desk):
+    # Expect: asked Tue 10:35 NY; the feed shows at 14:00 NY that it was held 12:00-12:30 NY
+    # instead: asked again at once, saying it ended about an hour ago and was moved.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("later", TUE_UTC)))
+    asked(desk)
+    route.body = vcalendar(vevent("later", TUE_UTC + timedelta(hours=2)))
+    assert desk.count(TUE_UTC + timedelta(hours=4)) == 2
+    text = all_text(debriefs(desk.emulator)[-1])
+    assert "ended about 1 hour ago" in text and "moved after I asked" in text
+
+
+def test_a_meeting_matching_two_channels_moved_after_its_prompt_is_asked_again_where_its_owner_chose(desk):
+    # Expect: Acme and Globex guests; Alice chose #deal-globex; posted there; the call is
+    # postponed to Thursday: asked again in #deal-globex Thursday, no second DM.
+    desk.deal()
+    desk.deal("Globex", "globex.com", channel=GLOBEX)
+    guests = (*OURS, "jane@acme.com", "hans@globex.com")
+    route = desk.connect(vcalendar(vevent("jc", TUE_UTC, title="Joint call", attendees=guests)))
+    asked(desk)
+    [dm] = [m for m in desk.emulator.messages(ALICE) if GLOBEX in str(m)]
+    [value] = [v for v in action_values(dm, "calendar_choose") if v.endswith(GLOBEX)]
+    desk.slack.action("calendar_choose", value, user=ALICE, channel="D" + ALICE)
+    desk.at(TUE_UTC + timedelta(minutes=40))
+    route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=guests))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    desk.prompted_once_after(THU_UTC + timedelta(minutes=30), channel=GLOBEX)
+    assert debriefs(desk.emulator, DEAL) == []
+    assert len([m for m in desk.emulator.messages(ALICE) if GLOBEX in str(m)]) == 1
 
 
 def test_a_meeting_pulled_forward_before_its_prompt_to_a_slot_long_past_is_not_asked(desk):
@@ -194,7 +240,7 @@ def test_a_meeting_moved_after_its_prompt_survives_a_restart_and_is_asked_again_
         desk = Desk(first.driver, emulator, clock, feeds, first.runtime.services.schedule)
         desk.deal()
         route = desk.connect(vcalendar(vevent("rs", TUE_UTC)))
-        desk.at(TUE_UTC + timedelta(minutes=36))
+        asked(desk)
         route.body = vcalendar(vevent("rs", THU_UTC))
         desk.at(TUE_UTC + timedelta(hours=2))
     clock.set(WED_UTC)
@@ -310,7 +356,7 @@ def test_a_call_with_two_partners_at_once_asks_the_owner_where_and_posts_once_th
     desk.deal("Globex", "globex.com", channel=GLOBEX)
     desk.connect(vcalendar(vevent("joint", TUE_UTC, title="Joint integration call",
                                   attendees=(*OURS, "jane@acme.com", "hans@globex.com"))))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     [dm] = [m for m in desk.emulator.messages(ALICE) if GLOBEX in str(m)]
     [value] = [v for v in action_values(dm, "calendar_choose") if v.endswith(GLOBEX)]
     desk.slack.action("calendar_choose", value, user=ALICE, channel="D" + ALICE)
@@ -350,6 +396,28 @@ def test_partner_staff_on_personal_gmail_match_by_the_deal_named_in_the_title(de
     desk.connect(vcalendar(vevent("gm", TUE_UTC, title="Acme Corp pricing",
                                   attendees=("alice@ourco.com", "jane.doe@gmail.com"))))
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_partner_champion_on_gmail_registered_with_the_deal_matches_a_meeting_naming_no_deal(desk):
+    # Expect: "/partner deal Acme Corp domain acme.com <mailto:jane.doe@gmail.com|…>" (Slack's
+    # link of a typed address) keeps her address; "Coffee" with her alone: one prompt in
+    # #deal-acme; a "Coffee" with another gmail user: nothing.
+    desk.deal(domains="acme.com <mailto:jane.doe@gmail.com|jane.doe@gmail.com>")
+    desk.connect(vcalendar(
+        vevent("coffee", TUE_UTC, title="Coffee", attendees=("alice@ourco.com", "Jane.Doe@gmail.com")),
+        vevent("coffee2", WED_UTC, title="Coffee", attendees=("alice@ourco.com", "someone@gmail.com"))))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    desk.never_prompted(WED_UTC + timedelta(minutes=30))
+
+
+def test_a_company_address_given_as_a_deal_domain_is_refused_and_changes_nothing(desk):
+    # Expect: "domain jane@acme.com": refused, pointing at the bare domain; the deal keeps none.
+    desk.deal(domains=None)
+    answer = all_text(desk.slack.command("deal Acme Corp domain jane@acme.com", user=ALICE,
+                                         channel=DEAL).json())
+    assert "just the part after the @" in answer
+    listing = all_text(desk.slack.command("deal", user=ALICE, channel=DEAL).json())
+    assert "acme.com" not in listing
 
 
 def test_a_lunch_with_someone_on_gmail_naming_no_deal_asks_nothing(desk):
@@ -431,7 +499,7 @@ def test_a_meeting_with_a_signed_customer_asks_about_delivering_what_was_promise
     # before the signature, not the pre-sale "what's in it for them".
     desk.deal(stage="signed")
     desk.connect(vcalendar(vevent("signed", TUE_UTC, title="Onboarding kickoff")))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     [post] = debriefs(desk.emulator)
     text = all_text(post)
     assert "is signed" in text and "still open" in text and "in it for them" not in text
@@ -443,7 +511,7 @@ def test_a_deal_signed_between_planning_and_the_prompt_gets_the_signed_wording(d
     desk.connect(vcalendar(vevent("signing", TUE_UTC, title="Signing call")))
     desk.at(TUE_UTC + timedelta(minutes=10))
     desk.slack.command("deal Acme Corp signed", user=ALICE, channel=DEAL)
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     assert "is signed" in all_text(debriefs(desk.emulator)[0])
 
 
@@ -451,7 +519,7 @@ def test_a_renewal_meeting_is_asked_about_as_a_signed_partnership(desk):
     # Expect: stage renewal: the signed wording too.
     desk.deal(stage="renewal")
     desk.connect(vcalendar(vevent("renew", TUE_UTC, title="Renewal")))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     assert "is signed" in all_text(debriefs(desk.emulator)[0])
 
 
@@ -460,7 +528,7 @@ def test_a_signed_deal_in_a_shared_channel_keeps_the_partner_safe_wording(desk):
     share_with_acme(desk)
     desk.deal(channel=SHARED, stage="signed")
     desk.connect(vcalendar(vevent("ss", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     text = all_text(debriefs(desk.emulator, SHARED)[0])
     assert "each side commit" in text and "promises are the product" not in text
 
@@ -471,7 +539,7 @@ def test_a_deal_lost_while_the_meeting_was_on_gets_the_lost_wording(desk):
     desk.connect(vcalendar(vevent("lostnow", TUE_UTC)))
     desk.at(TUE_UTC + timedelta(minutes=10))
     desk.slack.command("deal Acme Corp lost", user=ALICE, channel=DEAL)
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     assert "marked *lost*" in all_text(debriefs(desk.emulator)[0])
 
 
@@ -491,7 +559,7 @@ def test_a_company_with_only_lost_deals_in_two_channels_still_asks_where(desk):
     desk.deal(stage="lost")
     desk.deal("Acme EMEA", "acme.com", channel=EMEA, stage="lost")
     desk.connect(vcalendar(vevent("twolost", TUE_UTC, title="Roadmap")))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     assert [m for m in desk.emulator.messages(ALICE) if "Roadmap" in all_text(m)]
     assert debriefs(desk.emulator, DEAL) == debriefs(desk.emulator, EMEA) == []
 
@@ -502,10 +570,10 @@ def test_a_prompt_answered_with_the_button_gets_no_reminder(desk):
     # Expect: answered through the form 20 minutes after the prompt: no reminder in its thread.
     desk.deal()
     desk.connect(vcalendar(vevent("btn", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     submit(desk, debriefs(desk.emulator)[0])
-    for hours in (1, 3, 5, 24):
-        desk.at(TUE_UTC + timedelta(hours=hours))
+    sweep_until(desk, TUE_UTC + timedelta(hours=5))
+    sweep_until(desk, TUE_UTC + timedelta(hours=24), step=timedelta(hours=6))
     assert nudges(desk) == []
     assert {(i.side, i.what) for i in items(desk)} == {("give", "send the SOC2 report"),
                                                        ("get", "intro to procurement")}
@@ -516,15 +584,14 @@ def test_an_unanswered_prompt_gets_one_reminder_in_its_thread_and_no_more(desk):
     # meeting; nothing more the next days.
     desk.deal()
     desk.connect(vcalendar(vevent("quiet", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     [ts] = prompt_ts(desk)
-    desk.at(TUE_UTC + timedelta(hours=2))
+    sweep_until(desk, TUE_UTC + timedelta(hours=2))
     assert nudges(desk) == []
-    desk.at(TUE_UTC + timedelta(hours=3, minutes=40))
+    sweep_until(desk, TUE_UTC + timedelta(hours=3, minutes=40))
     [nudge] = nudges(desk)
     assert nudge["thread_ts"] == ts and "Acme Corp pilot review" in all_text(nudge)
-    for days in (1, 2, 3):
-        desk.at(TUE_UTC + timedelta(days=days))
+    sweep_until(desk, TUE_UTC + timedelta(days=3), step=timedelta(hours=6))
     assert len(nudges(desk)) == 1 and len(debriefs(desk.emulator)) == 1
 
 
@@ -533,7 +600,7 @@ def test_a_prompt_answered_in_its_thread_and_logged_from_the_offer_gets_no_remin
     # it to her (listen mode suggest); she logs it: the debrief is on the ledger: no reminder.
     desk.deal()
     desk.connect(vcalendar(vevent("thread", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     [ts] = prompt_ts(desk)
     desk.slack.message("I'll send the SOC2 report by Friday", user=ALICE, channel=DEAL, thread_ts=ts,
                        ts="1795100000.000100")
@@ -541,7 +608,7 @@ def test_a_prompt_answered_in_its_thread_and_logged_from_the_offer_gets_no_remin
     [offer] = desk.emulator.ephemerals(DEAL, ALICE)
     desk.slack.action("listen_log_give", action_values(offer, "listen_log_give")[0], user=ALICE, channel=DEAL)
     desk.emulator.wait_for_count("chat.postEphemeral", 1)
-    desk.at(TUE_UTC + timedelta(hours=5))
+    sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert nudges(desk) == []
     assert [i.what for i in items(desk)] == ["send the SOC2 report"]
 
@@ -553,11 +620,11 @@ def test_a_thread_answer_that_logs_nothing_still_counts_as_the_answer(desk):
     # reply promised is offered to be logged like any message's.
     desk.deal()
     desk.connect(vcalendar(vevent("said", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     [ts] = prompt_ts(desk)
     desk.slack.message("went fine, no promises either way", user=ALICE, channel=DEAL, thread_ts=ts,
                        ts="1795100000.000200")
-    desk.at(TUE_UTC + timedelta(hours=5))
+    sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert nudges(desk) == []
 
 
@@ -565,11 +632,11 @@ def test_a_reply_in_another_thread_does_not_silence_the_reminder(desk):
     # Expect: someone replies in the thread of an unrelated message: the reminder still comes.
     desk.deal()
     desk.connect(vcalendar(vevent("other", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     desk.slack.message("lunch?", user=BOB, channel=DEAL, ts="1795100000.000300")
     desk.slack.message("sure", user=ALICE, channel=DEAL, thread_ts="1795100000.000300",
                        ts="1795100000.000400")
-    desk.at(TUE_UTC + timedelta(hours=5))
+    sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert len(nudges(desk)) == 1
 
 
@@ -578,10 +645,10 @@ def test_a_meeting_cancelled_after_its_prompt_went_out_gets_no_reminder(desk):
     # no reminder, no second prompt.
     desk.deal()
     route = desk.connect(vcalendar(vevent("offnow", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     route.body = vcalendar(vevent("offnow", TUE_UTC, status="CANCELLED"))
-    desk.at(TUE_UTC + timedelta(hours=1))
-    desk.at(TUE_UTC + timedelta(hours=5))
+    sweep_until(desk, TUE_UTC + timedelta(hours=1))
+    sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert nudges(desk) == [] and len(debriefs(desk.emulator)) == 1
 
 
@@ -590,19 +657,34 @@ def test_the_reminder_stops_once_the_meeting_moved_to_next_week(desk):
     # reminder for the prompt that was about a meeting that didn't happen.
     desk.deal()
     route = desk.connect(vcalendar(vevent("mv", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     route.body = vcalendar(vevent("mv", TUE_UTC + timedelta(days=7)))
-    desk.at(TUE_UTC + timedelta(hours=1))
-    desk.at(TUE_UTC + timedelta(hours=5))
+    sweep_until(desk, TUE_UTC + timedelta(hours=1))
+    sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert nudges(desk) == []
+
+
+def test_a_meeting_missing_from_one_read_after_its_prompt_still_gets_its_one_reminder(desk):
+    # Expect: the prompt went out; at 16:00 the feed glitches (the meeting is missing), at
+    # 16:10 it is back: the reminder still comes once, at 18:35.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("glitch", TUE_UTC)))
+    asked(desk)
+    desk.at(TUE_UTC + timedelta(minutes=40))  # the reminder is planned
+    route.body = vcalendar()
+    sweep_until(desk, TUE_UTC + timedelta(hours=1, minutes=1))
+    route.body = vcalendar(vevent("glitch", TUE_UTC))
+    for minutes in (67, 72, 120, 216, 240, 600):
+        desk.at(TUE_UTC + timedelta(minutes=minutes))
+    assert len(nudges(desk)) == 1 and len(debriefs(desk.emulator)) == 1
 
 
 def test_a_reminder_is_in_the_thread_and_pings_nobody_by_channel(desk):
     # Expect: the reminder mentions the people who were in the meeting, never @channel/@here.
     desk.deal()
     desk.connect(vcalendar(vevent("ping", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
-    desk.at(TUE_UTC + timedelta(hours=4))
+    asked(desk)
+    sweep_until(desk, TUE_UTC + timedelta(hours=4))
     [nudge] = nudges(desk)
     text = str(nudge)
     assert f"<@{ALICE}>" in text and "<!channel>" not in text and "<!here>" not in text
@@ -613,9 +695,9 @@ def test_a_typed_debrief_logged_before_the_reminder_counts_as_the_answer(desk):
     # no reminder (what was promised is on the ledger).
     desk.deal()
     desk.connect(vcalendar(vevent("typed", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     desk.slack.command("give the SOC2 report by Friday", user=ALICE, channel=DEAL)
-    desk.at(TUE_UTC + timedelta(hours=5))
+    sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert nudges(desk) == []
 
 
@@ -627,7 +709,7 @@ def test_one_company_worked_in_two_live_channels_asks_the_owner_once(desk):
     desk.deal()
     desk.deal("Acme EMEA", "acme.com", channel=EMEA)
     desk.connect(vcalendar(vevent("both", TUE_UTC, title="Roadmap")))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     desk.at(TUE_UTC + timedelta(minutes=50))
     dms = [m for m in desk.emulator.messages(ALICE) if "Roadmap" in all_text(m)]
     assert len(dms) == 1 and len(action_values(dms[0], "calendar_choose")) == 2
@@ -643,7 +725,7 @@ def test_six_channels_matching_one_meeting_show_five_choices_and_count_the_rest(
         emulator.add_channel(channel, f"deal-acme-{n}", members=[ALICE])
         desk.deal(f"Acme Region {n}", "acme.com", channel=channel)
     desk.connect(vcalendar(vevent("six", TUE_UTC, title="Roadmap")))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     [dm] = [m for m in emulator.messages(ALICE) if "Roadmap" in all_text(m)]
     assert len(action_values(dm, "calendar_choose")) == 5 and "1 more" in all_text(dm)
 
@@ -759,31 +841,31 @@ def test_a_storm_that_moves_a_posted_meeting_back_and_forth_asks_at_most_once_mo
     # ending on Thursday: one more prompt on Thursday, never more.
     desk.deal()
     route = desk.connect(vcalendar(vevent("pingpong", TUE_UTC)))
-    desk.at(TUE_UTC + timedelta(minutes=36))
+    asked(desk)
     storm(desk, route, lambda m: vcalendar(vevent("pingpong", THU_UTC if m % 2 == 0 else TUE_UTC)),
           TUE_UTC + timedelta(hours=1), 31)
     desk.prompted_once_after(THU_UTC + timedelta(minutes=30))
     assert desk.count(FRI_UTC) == 2
 
 
-def test_a_reminder_due_while_the_bot_was_down_for_a_day_is_not_posted_late(
+def test_a_reminder_due_while_the_bot_was_down_for_hours_is_not_posted_late(
         team, emulator, clock, feeds, tmp_path):
-    # Expect: the prompt went out Tue 15:35; the bot is down from 16:00 until Wednesday 18:00
-    # (the reminder was due Tue 18:35): no reminder a day late, and the prompt isn't repeated.
+    # Expect: the prompt went out Tue 15:35; the bot is down from 16:00 until Tue 21:00 (the
+    # reminder was due at 18:35): no reminder hours late, and the prompt isn't repeated.
     db = tmp_path / "db.json"
     with LocalBot(emulator, db, clock) as first:
         quiet(first)
         desk = Desk(first.driver, emulator, clock, feeds, first.runtime.services.schedule)
         desk.deal()
         desk.connect(vcalendar(vevent("down", TUE_UTC)))
-        desk.at(TUE_UTC + timedelta(minutes=36))
+        asked(desk)
         desk.at(TUE_UTC + timedelta(minutes=40))
-    clock.set(WED_UTC + timedelta(hours=3))
+    clock.set(TUE_UTC + timedelta(hours=6))
     with LocalBot(emulator, db, clock) as second:
         quiet(second)
         desk = Desk(second.driver, emulator, clock, feeds, second.runtime.services.schedule)
-        desk.at(WED_UTC + timedelta(hours=3, minutes=5))
-        desk.at(WED_UTC + timedelta(hours=6))
+        desk.at(TUE_UTC + timedelta(hours=6, minutes=5))
+        desk.at(TUE_UTC + timedelta(hours=9))
     assert nudges(desk) == [] and len(debriefs(emulator)) == 1
 
 
@@ -795,7 +877,7 @@ def test_the_reminder_survives_a_restart_and_is_posted_once(team, emulator, cloc
         desk = Desk(first.driver, emulator, clock, feeds, first.runtime.services.schedule)
         desk.deal()
         desk.connect(vcalendar(vevent("again", TUE_UTC)))
-        desk.at(TUE_UTC + timedelta(minutes=36))
+        asked(desk)
         desk.at(TUE_UTC + timedelta(minutes=40))
     clock.set(TUE_UTC + timedelta(hours=2))
     with LocalBot(emulator, db, clock) as second:
@@ -805,3 +887,22 @@ def test_the_reminder_survives_a_restart_and_is_posted_once(team, emulator, cloc
         for minutes in (200, 220, 300, 600):
             desk.at(TUE_UTC + timedelta(minutes=minutes))
     assert len(nudges(desk)) == 1
+
+
+def test_a_hostile_title_stays_text_in_the_moved_prompt_and_in_the_reminder(desk):
+    # Expect: title "Acme Corp <!channel> <@U0BOB> <http://x|y>": the re-asked prompt and its
+    # reminder show it as text; nobody is pinged, no link is forged.
+    desk.deal()
+    title = "Acme Corp <!channel> <@U0BOB> <http://x|y>"
+    route = desk.connect(vcalendar(vevent("hostile", TUE_UTC, title=title)))
+    asked(desk)
+    route.body = vcalendar(vevent("hostile", WED_UTC, title=title))
+    desk.at(TUE_UTC + timedelta(hours=1))
+    desk.at(WED_UTC + timedelta(minutes=36))
+    sweep_until(desk, WED_UTC + timedelta(hours=4))
+    posts = [*debriefs(desk.emulator), *nudges(desk)]
+    assert len(posts) == 3
+    for post in posts:
+        text = str(post)
+        assert "<!channel>" not in text and "<@U0BOB>" not in text and "<http://x|y>" not in text
+        assert "&lt;!channel&gt;" in text

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.domain.calendar_match import DealTarget, match_deals
-from bot.domain.debrief_rounds import already_asked, answered_since, reminder_job_id, round_job_id
+import pytest
+
+from bot.domain.calendar_match import DealTarget, DomainError, match_deals, parse_domains
+from bot.domain.debrief_rounds import (
+    REMIND_AFTER,
+    already_asked,
+    answered_since,
+    reminder_is_late,
+    reminder_job_id,
+    round_job_id,
+)
 
 NINE = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 ACME = DealTarget(channel="C1", deal="Acme Corp", domains=("acme.com",))
@@ -55,3 +64,23 @@ def test_guests_from_five_companies_are_a_conversation_and_from_six_a_broadcast(
 def test_personal_addresses_name_no_company_and_do_not_make_a_broadcast():
     guests = ["alice@ourco.com", "jo@acme.com", *(f"fan{n}@gmail.com" for n in range(40))]
     assert match_deals("Roadmap", guests, [ACME], ["ourco.com"]) == [ACME]
+
+
+def test_a_personal_address_of_partner_staff_is_kept_whole_and_matches_only_that_person():
+    assert parse_domains("acme.com <mailto:Jane.Doe@Gmail.com|Jane.Doe@Gmail.com>") == [
+        "acme.com", "jane.doe@gmail.com"]
+    deal = DealTarget(channel="C1", deal="Acme Corp", domains=("acme.com", "jane.doe@gmail.com"))
+    assert match_deals("Coffee", ["alice@ourco.com", "jane.doe@gmail.com"], [deal], ["ourco.com"]) == [deal]
+    assert match_deals("Coffee", ["alice@ourco.com", "joe@gmail.com"], [deal], ["ourco.com"]) == []
+
+
+def test_a_company_address_or_a_mangled_personal_one_is_refused():
+    for text in ("jane@acme.com", "ja ne@gmail.com", "@@gmail.com"):
+        with pytest.raises(DomainError):
+            parse_domains(text)
+
+
+def test_a_reminder_is_posted_up_to_an_hour_late_and_not_after():
+    due = NINE + REMIND_AFTER
+    assert not reminder_is_late(due, due + timedelta(minutes=59))
+    assert reminder_is_late(due, due + timedelta(minutes=61))

@@ -107,6 +107,7 @@ def test_a_partner_cannot_open_or_submit_our_debrief_form(shared):
     bot, desk, post = shared
     desk.slack.action("debrief_open", action_values(post, "debrief_open")[0], user=DANA, channel=SHARED)
     desk.emulator.wait_for("response_url")
+    bot.wait_idle()  # the refusal came; nothing else of that click is still running
     assert desk.emulator.calls_to("views.open") == []
     # A submission naming our channel, from someone at the partner, is refused too.
     desk.slack.action("debrief_open", action_values(post, "debrief_open")[0], user=ALICE, channel=SHARED)

@@ -9,6 +9,7 @@ ledgers, small and large, every answer must be the same.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -102,3 +103,71 @@ def test_the_latest_overdue_date_is_kept_as_new_items_arrive():
     record = ours if last.side == "give" else theirs
     expected = side_records([*items[:-1], last], today)[0 if last.side == "give" else 1]
     assert record.with_open(last, today) == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_answers_kept_with_a_record_are_the_walks_and_are_worked_out_once(seed):
+    """Kept since the signature, made since their benefit was written down, the first undated open
+    promise: the walk's answer, worked out once per record and question."""
+    rng = random.Random(seed)
+    items = random_ledger(rng, rng.choice((30, 300, 1500)))
+    history = ChannelHistory(items=items, now=NOW, today=NOW.date())
+    records = dict(zip(("give", "get"), side_records(items, NOW.date()), strict=True))
+    for side, record in records.items():
+        mine = [c for c in items if c.side == side]
+        moments = [None, *(NOW - timedelta(days=rng.uniform(-3, 95)) for _ in range(4))]
+        moments += [c.closed_at for c in mine[:3]] + [c.created_at for c in mine[:3]]
+        for moment in moments:
+            kept = sum(1 for c in mine if c.status == "done" and c.closed_at is not None
+                       and (moment is None or c.closed_at >= moment))
+            assert coaching._kept_since(history, record, side, moment) == kept
+            if moment is not None:
+                made = sum(1 for c in mine if c.status != "dropped" and c.created_at > moment)
+                assert coaching._made_after(history, record, side, moment) == made
+        undated = [c for c in mine if c.is_open and c.due_on is None]
+        assert coaching._first_undated(history, record, side) == min(
+            undated, key=lambda c: c.number, default=None)
+    # Worked out once: asked again about other items (which a caller must never do), the record
+    # answers from what it kept.
+    ours = records["give"]
+    moment = NOW - timedelta(days=30)
+    first = coaching._kept_since(history, ours, "give", moment)
+    assert coaching._kept_since(replace(history, items=[]), ours, "give", moment) == first
+
+
+def test_a_changed_record_starts_without_answers():
+    """``with_open`` (a new commitment) makes a record that works its answers out again."""
+    items = random_ledger(random.Random(11), 300)
+    today = NOW.date()
+    ours, _ = side_records(items, today)
+    history = ChannelHistory(items=items, now=NOW, today=today)
+    moment = NOW - timedelta(days=2)
+    before = coaching._made_after(history, ours, "give", moment)
+    new = Commitment(number=1000, side="give", what="new", owner="U0ALICE", created_by="U0ALICE",
+                     created_at=NOW - timedelta(days=1))
+    after = ours.with_open(new, today)
+    assert after == side_records([*items, new], today)[0]
+    assert coaching._made_after(replace(history, items=[*items, new]), after, "give", moment) == before + 1
+
+
+def test_a_busy_signed_channel_reads_its_items_once_for_many_decisions():
+    """The follow-through's count of what we kept since the signature: one walk for the record,
+    then every decision answers from it (the ledger keeps records between requests)."""
+    items = random_ledger(random.Random(5), 2000)
+    signed_at = NOW - timedelta(days=40)
+    deal = coaching.DealState("Acme", Stage.SIGNED, signed_at, signed_at=signed_at)
+    reads = 0
+
+    class Counting(list):
+        def __iter__(self):
+            nonlocal reads
+            reads += 1
+            return super().__iter__()
+
+    history = ChannelHistory(items=Counting(items), now=NOW, today=NOW.date(), deal=deal)
+    records = side_records(items, NOW.date())
+    first = assess(history, records)
+    walked = reads
+    for _ in range(5):
+        assert assess(history, records) == first
+    assert reads == walked

@@ -96,3 +96,11 @@ def test_a_link_lasts_its_lifetime_from_when_it_was_made_unless_it_says_otherwis
     assert link_expires_at(made) == NOW + LINK_LIFETIME
     later = datetime(2027, 1, 1, tzinfo=UTC)
     assert link_expires_at({**made, "expires_at": later.isoformat()}) == later
+
+
+def test_the_help_says_as_long_a_lifetime_as_links_have():
+    from bot.messages import render
+    from tests.e2e.helpers import all_text
+
+    assert f"it lasts {LINK_LIFETIME.days} days" in all_text(render("help", topic="plan"))
+    assert f"It lasts {LINK_LIFETIME.days} days" in all_text(render("help", topic=None))

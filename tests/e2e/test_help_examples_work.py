@@ -75,6 +75,7 @@ def test_help_shows_an_example_for_every_subcommand(slack, emulator):
 def test_each_help_example_works_exactly_as_written(emulator, slack, bot, name):
     channel = fresh_channel(emulator, slack, name)
     examples = help_examples(slack, channel)[name]
+    assert examples, f"the help shows no example of {name}"
     for typed in examples:
         assert typed.split()[0] in (name, "shared")  # `private`'s entry also shows `shared`
         assert_understood(slack, channel, typed)

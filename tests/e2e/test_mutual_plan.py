@@ -356,6 +356,7 @@ def test_confirming_an_item_already_kept_is_explained_and_changes_nothing(slack,
     answer = submit(plan, "confirm", 2, csrf=csrf)
     assert answer.status_code == 400 and "Item 2: That item is already closed." in answer.text
     assert not items(bot)[2].is_confirmed
+    bot.wait_idle()
     assert not [m for m in emulator.messages(DEAL) if "partner confirmed" in m["text"]]
 
 

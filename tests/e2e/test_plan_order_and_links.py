@@ -87,6 +87,10 @@ def test_a_step_already_in_place_is_said_and_up_at_the_top_stays(slack, bot):
     fill(slack)
     answer = reply_text(slack.command("plan move 4 up", user=ALICE, channel=DEAL))
     assert "#4 _a kickoff call_ is already at place *1* of 3, so nothing changed" in answer
+    # Nothing changed, so the side still reads in attention order: a step due sooner goes first.
+    slack.command("give a reference call by Nov 25", user=ALICE, channel=DEAL)  # 7
+    shown = reply_text(slack.command("plan", user=ALICE, channel=DEAL))
+    assert steps_in_reply(shown, "What we commit to", "What they commit to") == [7, 4, 2, 1]
 
 
 def test_steps_logged_after_a_move_join_the_end_of_their_side(slack, bot):
@@ -96,6 +100,14 @@ def test_steps_logged_after_a_move_join_the_end_of_their_side(slack, bot):
     shown = reply_text(slack.command("plan", user=ALICE, channel=DEAL))
     assert steps_in_reply(shown, "What we commit to", "What they commit to") == [1, 4, 2, 7]
     assert "`/partner plan order auto` gives back the automatic order" in shown
+    # The move it suggests is of a step that is there: the last of the longer side.
+    assert "`/partner plan move 7 1` puts step #7 first on its side" in shown
+
+
+def test_a_plan_of_one_step_a_side_suggests_no_move(slack, bot):
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
+    slack.command("get the signed NDA by Dec 3", user=ALICE, channel=DEAL)
+    assert "plan move" not in reply_text(slack.command("plan", user=ALICE, channel=DEAL))
 
 
 def test_order_auto_gives_back_the_attention_order(slack, bot):
@@ -259,3 +271,36 @@ def test_a_partners_slip_with_plan_never_shows_them_the_move_command(slack, bot,
     answer = reply_text(slack.command(typed, user=DANA, channel=SHARED))
     assert "plan move" not in answer and "order auto" not in answer
     assert "nothing changed" in answer
+
+
+def test_after_a_move_the_page_plan_digest_and_home_tab_count_the_same(slack, bot, emulator, clock):
+    from tests.e2e.test_journey_plan_both_sides import PLAN_LINE, page_numbers, plan_numbers
+
+    slack.command("deal Acme Corp negotiation", user=ALICE, channel=DEAL)  # a deal for the Home tab
+    fill(slack)
+    link = share_link(slack)
+    slack.command("plan move 1 1", user=ALICE, channel=DEAL)
+    slack.command("done 4", user=ALICE, channel=DEAL)
+    clock.advance(timedelta(days=9))  # Wed 2 Dec: #6 (Dec 1) is overdue
+    on_page = page_numbers(requests.get(link, timeout=10).text)
+    in_plan = plan_numbers(reply_text(slack.command("plan", user=ALICE, channel=DEAL)))
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    in_digest = tuple(int(n) for n in PLAN_LINE.search(all_text(digest)).groups())
+    on_home = tuple(int(n) for n in PLAN_LINE.search(all_text(emulator.home_view(ALICE))).groups())
+    assert on_page == in_plan == in_digest == on_home == (5, 1, 1, 2)
+
+
+def test_moving_deep_in_a_long_side_shows_the_steps_around_it_in_a_message_slack_takes(slack, bot):
+    from bot.emulator.block_kit import message_problems
+
+    for n in range(30):  # the longest texts, each character one that escaping lengthens
+        slack.command(f"give step {n} " + "<&>" * 95, user=ALICE, channel=DEAL)
+    body = reply(slack.command("plan move 29 15", user=ALICE, channel=DEAL))
+    assert message_problems(body) is None
+    text = all_text(body)
+    assert "to place *15* of 30" in text and "\n15. *#29 step 28" in text
+    assert "10. #10 step 9" in text and "19. #18 step 17" in text and "… and 11 more" in text
+    assert "9. #9 " not in text and "<&>" not in text

@@ -76,6 +76,14 @@ def test_confirming_a_step_on_a_later_page_returns_to_that_page(long_plan, bot):
     assert bot.runtime.services.ledger.get(Scope("T0001", DEAL), 60).is_confirmed
 
 
+def test_a_refused_proposal_on_a_later_page_is_explained_on_that_page(long_plan):
+    page = requests.get(f"{long_plan}?page=2", timeout=10)
+    answer = requests.post(f"{long_plan}/propose/60", allow_redirects=False, timeout=10, data={
+        "csrf": CSRF.search(page.text).group(1), "what": "", "due_on": "2020-01-01"})
+    assert answer.status_code == 400 and "Page 2 of 3" in answer.text
+    assert 'id="error-60" role="alert"' in answer.text
+
+
 def test_a_short_plan_has_no_page_links(slack):
     slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)
     html = requests.get(share_link(slack), timeout=10).text

@@ -16,9 +16,12 @@ SHIFT_VARIABLE = "PARTNER_COACH_TIME_SHIFT_DAYS"
 _SHIFTED_PID = "PARTNER_COACH_TIME_SHIFTED_PID"  # this process is already shifted
 
 
-def shift_clock() -> int:
-    """Start travelling ``$PARTNER_COACH_TIME_SHIFT_DAYS`` days ahead, once per process; the days."""
-    days = int(os.environ.get(SHIFT_VARIABLE) or 0)
+def shift_clock() -> float:
+    """Start travelling ``$PARTNER_COACH_TIME_SHIFT_DAYS`` days ahead, once per process; the days.
+
+    A fraction of a day lands the run at a chosen moment: just before New Year or a change
+    to or from daylight saving time, to run across it."""
+    days = float(os.environ.get(SHIFT_VARIABLE) or 0)
     if not days or os.environ.get(_SHIFTED_PID) == str(os.getpid()):
         return days
     from datetime import UTC, datetime, timedelta

@@ -34,7 +34,7 @@ def contrast(a: str, b: str) -> float:
 @pytest.mark.parametrize(("text", "background"), [
     ("--ink", PAGE), ("--ink", CARD), ("--muted", PAGE), ("--muted", CARD), ("--ink", NEUTRAL_BADGE),
     ("--ok", "--ok-bg"), ("--late", "--late-bg"), ("--wait", "--wait-bg"), ("--ok", CARD),
-    (CARD, "--accent"), ("--accent", CARD),
+    (CARD, "--accent"), ("--accent", CARD), ("--accent", PAGE),  # links: pages, the skip to their side
 ])
 def test_text_colours_meet_wcag_aa(text, background):
     assert contrast(text, background) >= 4.5
