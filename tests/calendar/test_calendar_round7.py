@@ -945,3 +945,16 @@ def test_a_partners_reply_in_a_shared_prompts_thread_answers_it(desk):
     desk.idle()
     sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert nudges(desk, SHARED) == [] and items(desk, SHARED) == []
+
+
+def test_a_title_renamed_every_minute_asks_once_with_the_last_title(minutely):
+    # Expect: the organiser keeps renaming it ("Acme sync v0", "v1", …) until it ends: one
+    # prompt, naming the title the feed had last.
+    desk = minutely
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("rename", TUE_UTC, title="Acme sync v0")))
+    storm(desk, route, lambda m: vcalendar(vevent("rename", TUE_UTC, title=f"Acme sync v{m}")),
+          TUE_UTC, 30)
+    desk.at(TUE_UTC + timedelta(hours=1))
+    [post] = debriefs(desk.emulator)
+    assert "Acme sync v29" in all_text(post)
