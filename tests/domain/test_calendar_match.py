@@ -210,6 +210,7 @@ def test_domains_past_the_edges_are_refused(text, says):
 @pytest.mark.parametrize("text", [
     "https://acme.com/" + "x" * 40,
     "acme." + "x" * 70,
+    "-" + "a" * 50 + ".com",
     "ü" * 70 + ".de",
 ])
 def test_a_refused_domain_is_quoted_by_its_first_40_characters(text):

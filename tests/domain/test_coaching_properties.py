@@ -102,17 +102,17 @@ def with_a_drop(draw: st.DrawFn, side: str) -> ChannelHistory:
 
 @st.composite
 def with_their_late_promise(draw: st.DrawFn) -> ChannelHistory:
-    """A random history plus one promise of theirs, still open, up to a month past its due
-    date, and often one of ours kept a while ago (so the ladder of their silence comes up)."""
+    """A random history plus one promise of theirs, still open, 10 days to a month past its
+    due date, and often one of ours kept a while ago (so the ladder of their silence comes up)."""
     history = draw(histories())
     number = len(history.items)
     late = Commitment(number=number + 1, side="get", what="late", owner="U0ALICE",
                       created_by="U0ALICE", created_at=NOW - timedelta(days=draw(st.integers(31, 60))),
-                      due_on=(NOW - timedelta(days=draw(st.integers(1, 30)))).date())
+                      due_on=(NOW - timedelta(days=draw(st.integers(10, 30)))).date())
     kept = Commitment(number=number + 2, side="give", what="kept", owner="U0ALICE", created_by="U0ALICE",
                       created_at=NOW - timedelta(days=40), status="done",
                       closed_at=NOW - timedelta(days=draw(st.integers(10, 30))))
-    return replace(history, items=[*history.items, late, *([kept] if draw(st.booleans()) else [])])
+    return replace(history, items=[*history.items, late, *([] if draw(st.booleans()) else [kept])])
 
 
 @given(history=histories(), kept_days=st.integers(0, 60), made_extra=st.integers(0, 30),
