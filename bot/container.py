@@ -182,7 +182,8 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     services.signed_hooks.append(checkins.on_signed)
     dispatcher.is_uninstalled = services.workspaces.is_uninstalled
     # A channel out of reach (the bot removed): the person a failed post was for hears it once.
-    notices = RemovalNotices(services.store, jobs, services.ledger.items, services.clock.now)
+    notices = RemovalNotices(services.store, jobs, services.ledger.items, services.clock.now,
+                             services.directory.is_partner)
     dispatcher.failure_hooks.append(notices.on_failed)
     services.workspaces.uninstall_hooks.append(dispatcher.cancel_workspace)
     services.workspaces.reinstall_hooks.append(dispatcher.resume_workspace)

@@ -30,10 +30,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import BoltContext, BoltResponse, Respond
+from slack_bolt import BoltRequest, BoltResponse, Respond
 from slack_sdk import WebClient
 
+from bot.action_ids import base_action_id
 from bot.domain.refusal import Refusal
+from bot.listeners import actions, views
 from bot.listeners.payload import workspace_of
 from bot.services.outcome import refuse
 from bot.slack.poster import form_errors, rendered
@@ -64,14 +66,17 @@ def make_replay_guard(services: Services, later: Later | None = None) -> Callabl
     listener pool); without it, the note is sent before."""
     answered = _Answered()
 
-    def replay_guard(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond,
-                     next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name for it
-        receipts = services.receipts
+    def replay_guard(req: BoltRequest, next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's name for it
+        # Takes the request alone: a slash command (every `/partner give`) costs one look at
+        # its payload's type, nothing Bolt would build for it.
+        body, receipts = req.body, services.receipts
         if receipts is None or not isinstance(body, dict) or body.get("type") not in INTERACTIVE:
             return next()
+        context = req.context
+        client, respond = context.client, context.respond
         trigger = body.get("trigger_id")
-        if not isinstance(trigger, str) or not trigger:
-            return next()
+        if not isinstance(trigger, str) or not trigger or not _ours(body):
+            return next()  # no listener of ours takes it (bot.listeners.unknown): nothing to note
         scope = Scope(workspace_of(context), _scope_channel(body))
         if not receipts.first(scope, trigger[:_TRIGGER_LIMIT]):
             log.info("ignored a %s delivered again (trigger seen before) in %s",
@@ -87,10 +92,26 @@ def make_replay_guard(services: Services, later: Later | None = None) -> Callabl
                     later(answer)
             return BoltResponse(status=200, body="")
         response = next()
-        receipts.tidy(scope)  # after the ack: forgetting old triggers costs a sync
+        # Forgetting old triggers costs a sync, once per channel per window: after the answer.
+        tidy = partial(receipts.tidy, scope)
+        if later is None:
+            tidy()
+        else:
+            later(tidy)
         return response
 
     return replay_guard
+
+
+def _ours(body: dict[str, Any]) -> bool:
+    """A listener of ours takes it: Bolt routes a click by its first action's id, a form by
+    its callback id."""
+    if body["type"] == "view_submission":
+        view = body.get("view")
+        return isinstance(view, dict) and view.get("callback_id") in views.HANDLERS
+    clicked = body.get("actions")
+    first = clicked[0] if isinstance(clicked, list) and clicked and isinstance(clicked[0], dict) else {}
+    return base_action_id(first.get("action_id")) in actions.HANDLERS
 
 
 def _scope_channel(body: dict[str, Any]) -> str:

@@ -10,6 +10,9 @@ anyone knowing why. The person the post was for learns it by DM, once per remova
 * anything else (a digest, a calendar meeting's prompt): whoever logged the channel's
   latest commitment.
 
+Never someone of the other side (a Slack Connect partner, a guest account): an automatic
+log of a partner's own promise names them its author, so the next person is taken.
+
 Nobody else is told (a channel's business stays with the people who worked in it); with
 nobody to tell, the failure is only logged, as before. The DM goes out on the same
 exactly-once job machinery as any post. The notice is remembered in the channel, so the
@@ -19,8 +22,9 @@ posts that fail after it send nothing more; when the bot is invited back (its ow
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from bot.domain.ledger import Commitment
@@ -39,17 +43,24 @@ NOTICE = "removal-notice"  # kind of the channel's one record: who was told, whe
 _KEY = "notice"
 TEMPLATE = "bot_removed"
 DEBRIEF_PROMPT = "debrief_prompt"
+#: People looked at (each a users.info, cached a day) before giving up on telling anyone.
+CANDIDATES = 10
 
 
 class RemovalNotices:
     """Decides who hears that a channel is out of reach, and sends them one DM."""
 
     def __init__(self, store: Store, jobs: JobStore, items: Callable[[Scope], list[Commitment]],
-                 now: Callable[[], datetime]) -> None:
+                 now: Callable[[], datetime],
+                 is_partner: Callable[[str, str, str], bool] = lambda workspace, channel, user: False,
+                 ) -> None:
         self._store = store
         self._jobs = jobs
         self._items = items
         self._now = now
+        # (workspace, channel, user): someone of the other side (Slack Connect, a guest), who
+        # is never the one told (an automatic log of their own promise names them its author).
+        self._is_partner = is_partner
 
     def on_failed(self, scope: Scope, job: Doc, error: str) -> bool:
         """A job failed for good with Slack's ``error``: DM the person it was for, the first
@@ -75,17 +86,32 @@ class RemovalNotices:
 
     def recipient(self, scope: Scope, job: Doc) -> str | None:
         """The person the failed post was for (see the module), or None."""
+        for person in self._candidates(scope, job):
+            if not self._is_partner(scope.workspace, scope.channel_id, person):
+                return person
+        return None
+
+    def _candidates(self, scope: Scope, job: Doc) -> Iterator[str]:
+        """Who the post was for, then who logged the channel's commitments, latest first
+        (the first :data:`CANDIDATES` people)."""
+        named: str | None = None
         payload = job.get("payload") if isinstance(job.get("payload"), dict) else {}
         if job.get("type") == POST:
             context = payload.get("context") if isinstance(payload.get("context"), dict) else {}
             if payload.get("template") == DEBRIEF_PROMPT and _is_person(context.get("user")):
-                return str(context["user"])
+                named = str(context["user"])
         if job.get("type") == CHECKIN and isinstance(payload.get("deal_key"), str):
             signature = self._store.get(scope, SIGNATURE, payload["deal_key"]) or {}
             if _is_person(signature.get("signed_by")):
-                return str(signature["signed_by"])
-        latest = max(self._items(scope), key=lambda item: item.number, default=None)
-        return latest.created_by if latest is not None and _is_person(latest.created_by) else None
+                named = str(signature["signed_by"])
+        loggers = (item.created_by for item in sorted(self._items(scope), key=lambda i: -i.number))
+        seen: set[str] = set()
+        for person in itertools.chain([named] if named else [], loggers):
+            if _is_person(person) and person not in seen:
+                seen.add(person)
+                yield person
+                if len(seen) >= CANDIDATES:
+                    return
 
 
 def forget_notice(store: Store, scope: Scope) -> bool:

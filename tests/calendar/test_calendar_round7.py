@@ -37,6 +37,7 @@ def desk(team, bot, slack, emulator, clock, feeds):
         emulator.add_channel(channel, name, members=[ALICE, BOB])
     found = Desk(slack, emulator, clock, feeds, bot.runtime.services.schedule)
     found.ledger = bot.runtime.services.ledger
+    found.idle = bot.wait_idle  # before asserting that something did not happen
     return found
 
 
@@ -212,6 +213,7 @@ def test_a_meeting_matching_two_channels_moved_after_its_prompt_is_asked_again_w
     [dm] = [m for m in desk.emulator.messages(ALICE) if GLOBEX in str(m)]
     [value] = [v for v in action_values(dm, "calendar_choose") if v.endswith(GLOBEX)]
     desk.slack.action("calendar_choose", value, user=ALICE, channel="D" + ALICE)
+    desk.idle()
     desk.at(TUE_UTC + timedelta(minutes=40))
     route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=guests))
     desk.at(TUE_UTC + timedelta(hours=2))
@@ -360,6 +362,7 @@ def test_a_call_with_two_partners_at_once_asks_the_owner_where_and_posts_once_th
     [dm] = [m for m in desk.emulator.messages(ALICE) if GLOBEX in str(m)]
     [value] = [v for v in action_values(dm, "calendar_choose") if v.endswith(GLOBEX)]
     desk.slack.action("calendar_choose", value, user=ALICE, channel="D" + ALICE)
+    desk.idle()
     desk.at(TUE_UTC + timedelta(minutes=40))
     assert len(debriefs(desk.emulator, GLOBEX)) == 1 and debriefs(desk.emulator, DEAL) == []
     assert desk.count(TUE_UTC + timedelta(hours=2), GLOBEX) == 1
@@ -511,6 +514,7 @@ def test_a_deal_signed_between_planning_and_the_prompt_gets_the_signed_wording(d
     desk.connect(vcalendar(vevent("signing", TUE_UTC, title="Signing call")))
     desk.at(TUE_UTC + timedelta(minutes=10))
     desk.slack.command("deal Acme Corp signed", user=ALICE, channel=DEAL)
+    desk.idle()
     asked(desk)
     assert "is signed" in all_text(debriefs(desk.emulator)[0])
 
@@ -539,6 +543,7 @@ def test_a_deal_lost_while_the_meeting_was_on_gets_the_lost_wording(desk):
     desk.connect(vcalendar(vevent("lostnow", TUE_UTC)))
     desk.at(TUE_UTC + timedelta(minutes=10))
     desk.slack.command("deal Acme Corp lost", user=ALICE, channel=DEAL)
+    desk.idle()
     asked(desk)
     assert "marked *lost*" in all_text(debriefs(desk.emulator)[0])
 
@@ -604,9 +609,11 @@ def test_a_prompt_answered_in_its_thread_and_logged_from_the_offer_gets_no_remin
     [ts] = prompt_ts(desk)
     desk.slack.message("I'll send the SOC2 report by Friday", user=ALICE, channel=DEAL, thread_ts=ts,
                        ts="1795100000.000100")
+    desk.idle()
     desk.emulator.wait_for("chat.postEphemeral")
     [offer] = desk.emulator.ephemerals(DEAL, ALICE)
     desk.slack.action("listen_log_give", action_values(offer, "listen_log_give")[0], user=ALICE, channel=DEAL)
+    desk.idle()
     desk.emulator.wait_for_count("chat.postEphemeral", 1)
     sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert nudges(desk) == []
@@ -624,6 +631,7 @@ def test_a_thread_answer_that_logs_nothing_still_counts_as_the_answer(desk):
     [ts] = prompt_ts(desk)
     desk.slack.message("went fine, no promises either way", user=ALICE, channel=DEAL, thread_ts=ts,
                        ts="1795100000.000200")
+    desk.idle()
     sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert nudges(desk) == []
 
@@ -634,8 +642,10 @@ def test_a_reply_in_another_thread_does_not_silence_the_reminder(desk):
     desk.connect(vcalendar(vevent("other", TUE_UTC)))
     asked(desk)
     desk.slack.message("lunch?", user=BOB, channel=DEAL, ts="1795100000.000300")
+    desk.idle()
     desk.slack.message("sure", user=ALICE, channel=DEAL, thread_ts="1795100000.000300",
                        ts="1795100000.000400")
+    desk.idle()
     sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert len(nudges(desk)) == 1
 
@@ -697,6 +707,7 @@ def test_a_typed_debrief_logged_before_the_reminder_counts_as_the_answer(desk):
     desk.connect(vcalendar(vevent("typed", TUE_UTC)))
     asked(desk)
     desk.slack.command("give the SOC2 report by Friday", user=ALICE, channel=DEAL)
+    desk.idle()
     sweep_until(desk, TUE_UTC + timedelta(hours=5))
     assert nudges(desk) == []
 
@@ -906,3 +917,44 @@ def test_a_hostile_title_stays_text_in_the_moved_prompt_and_in_the_reminder(desk
         text = str(post)
         assert "<!channel>" not in text and "<@U0BOB>" not in text and "<http://x|y>" not in text
         assert "&lt;!channel&gt;" in text
+
+
+def test_the_reminder_in_a_channel_shared_with_the_partner_speaks_to_both_sides(desk):
+    # Expect: shared with Acme, unanswered: the reminder asks what each side committed to,
+    # without our internal "what did we get" coaching.
+    share_with_acme(desk)
+    desk.deal(channel=SHARED)
+    desk.connect(vcalendar(vevent("shr", TUE_UTC)))
+    asked(desk)
+    sweep_until(desk, TUE_UTC + timedelta(hours=4))
+    [nudge] = nudges(desk, SHARED)
+    text = all_text(nudge)
+    assert "each side" in text and "what did we get" not in text
+
+
+def test_a_partners_reply_in_a_shared_prompts_thread_answers_it(desk):
+    # Expect: Dana (Acme, Slack Connect) replies in the prompt's thread: the prompt was
+    # answered, no reminder; nothing is logged on our ledger by her reply alone.
+    share_with_acme(desk)
+    desk.deal(channel=SHARED)
+    desk.connect(vcalendar(vevent("dana", TUE_UTC)))
+    asked(desk)
+    [ts] = prompt_ts(desk, SHARED)
+    desk.slack.message("Thanks! We'll get the PO signed by Friday", user=DANA, channel=SHARED, thread_ts=ts,
+                       ts="1795100000.000500", user_team=PARTNER_TEAM)
+    desk.idle()
+    sweep_until(desk, TUE_UTC + timedelta(hours=5))
+    assert nudges(desk, SHARED) == [] and items(desk, SHARED) == []
+
+
+def test_a_title_renamed_every_minute_asks_once_with_the_last_title(minutely):
+    # Expect: the organiser keeps renaming it ("Acme sync v0", "v1", …) until it ends: one
+    # prompt, naming the title the feed had last.
+    desk = minutely
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("rename", TUE_UTC, title="Acme sync v0")))
+    storm(desk, route, lambda m: vcalendar(vevent("rename", TUE_UTC, title=f"Acme sync v{m}")),
+          TUE_UTC, 30)
+    desk.at(TUE_UTC + timedelta(hours=1))
+    [post] = debriefs(desk.emulator)
+    assert "Acme sync v29" in all_text(post)

@@ -24,6 +24,7 @@ from bot.domain.coaching import (
     OWN_BROKEN,
     STALE_AFTER_DAYS,
     WIIFT_AFTER_GIVES,
+    WIIFT_MAX_ASKS,
     ChannelHistory,
     DealState,
     _gentle_candidates,
@@ -210,8 +211,13 @@ def test_gives_without_a_noted_benefit_are_counted_kept_or_open(history):
     ours, theirs = history.records
     signed = history.deal is not None and history.deal.stage is Stage.SIGNED
     found = [n for n in _gentle_candidates(history, ours, theirs, signed, {}) if n.id == "wiift"]
+    # Asked WIIFT_MAX_ASKS times since our latest give, it rests (round seven).
+    newest = max((c.created_at for c in history.items if c.side == "give" and c.status != "dropped"),
+                 default=None)
+    rests = newest is not None and sum(
+        1 for t in history.given.get("wiift", ()) if newest <= t <= NOW) >= WIIFT_MAX_ASKS
     assert [n.evidence["gives_without_benefit"] for n in found] == (
-        [expected] if expected >= WIIFT_AFTER_GIVES else [])
+        [expected] if expected >= WIIFT_AFTER_GIVES and not rests else [])
 
 
 @given(history=histories(), future=st.lists(st.integers(1, 72), max_size=3), today_due=st.integers(0, 3))
@@ -261,7 +267,13 @@ def test_a_drop_said_to_be_agreed_never_makes_the_advice_harsher(history, pick):
     target = dropped[pick % len(dropped)]
     agreed = replace(history, items=[replace(c, mutual=True) if c is target else c for c in history.items])
     before, after = assess(history), assess(agreed)
-    assert severity(after.id) <= severity(before.id), (before, after)
+    bar = severity(before.id)
+    if before.id == OWN_BROKEN:
+        # Owning our broken promise is news said once, ahead of the ladder about their side: the
+        # advice that follows it may be a stall it hid, which the agreement doesn't make harsher.
+        said = [*history.given.get(OWN_BROKEN, ()), NOW]
+        bar = max(bar, severity(assess(replace(history, given={**history.given, OWN_BROKEN: said})).id))
+    assert severity(after.id) <= bar, (before, after)
     if after.id == OWN_BROKEN:
         assert after.evidence["item_number"] != target.number
 

@@ -192,7 +192,7 @@ def test_a_link_says_when_it_expires_and_opens_until_then(slack, bot, clock):
     clock.advance(LINK_LIFETIME - timedelta(minutes=1))
     page = requests.get(link, timeout=10)
     assert page.status_code == 200 and "stops working on" in page.text
-    assert ":link: The partner's link is on until Wed 23 Dec 2026" in reply_text(
+    assert "The partner's link stops working today (Wed 23 Dec 2026)" in reply_text(
         slack.command("plan", user=ALICE, channel=DEAL))
 
 
@@ -304,3 +304,19 @@ def test_moving_deep_in_a_long_side_shows_the_steps_around_it_in_a_message_slack
     assert "to place *15* of 30" in text and "\n15. *#29 step 28" in text
     assert "10. #10 step 9" in text and "19. #18 step 17" in text and "… and 11 more" in text
     assert "9. #9 " not in text and "<&>" not in text
+
+
+def test_a_week_before_the_link_stops_working_the_plan_and_the_digest_say_so(slack, bot, emulator, clock):
+    fill(slack)
+    share_link(slack)
+    clock.advance(LINK_LIFETIME - timedelta(days=8))  # 8 days left: no warning yet
+    assert ":link: The partner's link is on until Wed 23 Dec 2026" in reply_text(
+        slack.command("plan", user=ALICE, channel=DEAL))
+    clock.advance(timedelta(days=5))  # Sun 20 Dec in New York: 3 days left
+    shown = reply_text(slack.command("plan", user=ALICE, channel=DEAL))
+    assert (":hourglass_flowing_sand: The partner's link stops working in 3 days (Wed 23 Dec 2026): "
+            "`/partner share new` gives a fresh one to send them.") in shown
+    slack.command("digest now", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    [digest] = [m for m in emulator.messages(DEAL) if "Weekly partnership digest" in all_text(m)]
+    assert "The partner's link stops working on Wed 23 Dec 2026: `/partner share new`" in all_text(digest)

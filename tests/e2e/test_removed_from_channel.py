@@ -102,3 +102,24 @@ def test_a_digest_that_cannot_be_posted_is_told_to_whoever_logged_the_latest_com
     [told] = dms(emulator, BOB)
     assert "the weekly digest" in told and f"<#{DEAL}>" in told
     assert dms(emulator, ALICE) == []
+
+
+def test_a_partners_logged_promise_does_not_make_them_the_one_told(bot, slack, emulator, clock):
+    """With `listen auto`, a guest's own promise is logged with them as its author; the
+    channel's latest commitment is then theirs. The DM about our bot goes to our colleague
+    who logged the one before, never to someone of the other side."""
+    emulator.add_user("U0GUEST", name="dana", guest=True)
+    emulator.add_channel(DEAL, "deal-acme", members=[ALICE, BOB, "U0GUEST"])
+    slack.command("give the pilot workspace", user=ALICE, channel=DEAL)
+    slack.command("listen auto", user=ALICE, channel=DEAL)
+    slack.message("I'll send the signed order form by Friday", user="U0GUEST", channel=DEAL,
+                  ts="1700009000.000100")
+    bot.wait_idle()
+    items = bot.runtime.services.ledger.items(Scope("T0001", DEAL))
+    assert [i.created_by for i in items] == [ALICE, "U0GUEST"]
+    bot.runtime.services.schedule.sweep()  # plans next Monday's digest
+    removed(emulator)
+    run_due(bot, clock, hours=7 * 24)
+    assert dms(emulator, "U0GUEST") == []
+    [told] = dms(emulator, ALICE)
+    assert "the weekly digest" in told

@@ -154,6 +154,8 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "debrief_modal": lambda t: {"topic": t, "metadata": '{"channel": "C0DEAL"}',
                                 "lines": 2},
     "debrief_prompt": lambda t: {"topic": t, "user": ME, "meeting": t, "people": [ME, t]},
+    "debrief_reminder": lambda t: [{"topic": t, "meeting": t, "people": [ME, t], "partner_reads": shared}
+                                   for shared in (False, True)],
     "digest": digest,
     "digest_settings": lambda t: {"change": "set", "enabled": True, "next": "Mon 30 Nov, 09:00",
                                   "time": "09:00", "tz": "Europe/Berlin", "weekday": "Monday"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
@@ -19,20 +20,27 @@ if TYPE_CHECKING:
     from bot.container import Services
 
 
+#: Each button name (bot.action_ids) and how its listener is made.
+HANDLERS: dict[str, Callable[[Services], Callable[..., None]]] = {
+    "record_give": make_record_handler,
+    "record_get": make_record_handler,
+    "item_done": lambda services: make_item_handler(services, "done"),
+    "item_drop": lambda services: make_item_handler(services, "dropped"),
+    "item_drop_agreed": lambda services: make_item_handler(services, "dropped", mutual=True),
+    "reminder_done": lambda services: make_reminder_handler(services, "done"),
+    "reminder_snooze": lambda services: make_reminder_handler(services, "snooze"),
+    "listen_log_give": lambda services: make_offer_handler(services, "give"),
+    "listen_log_get": lambda services: make_offer_handler(services, "get"),
+    "listen_ignore": lambda services: make_offer_handler(services, "ignore"),
+    "listen_undo": lambda services: make_offer_handler(services, "undo"),
+    "debrief_open": make_debrief_open_handler,
+    "plan_accept": lambda services: make_proposal_handler(services, accept=True),
+    "plan_decline": lambda services: make_proposal_handler(services, accept=False),
+    "calendar_choose": make_calendar_choice_handler,
+}
+
+
 def register(app: App, services: Services) -> None:
     """Wire the ledger buttons (each also takes its numbered repeats, see bot.action_ids)."""
-    app.action(action_pattern("record_give"))(make_record_handler(services))
-    app.action(action_pattern("record_get"))(make_record_handler(services))
-    app.action(action_pattern("item_done"))(make_item_handler(services, "done"))
-    app.action(action_pattern("item_drop"))(make_item_handler(services, "dropped"))
-    app.action(action_pattern("item_drop_agreed"))(make_item_handler(services, "dropped", mutual=True))
-    app.action(action_pattern("reminder_done"))(make_reminder_handler(services, "done"))
-    app.action(action_pattern("reminder_snooze"))(make_reminder_handler(services, "snooze"))
-    app.action(action_pattern("listen_log_give"))(make_offer_handler(services, "give"))
-    app.action(action_pattern("listen_log_get"))(make_offer_handler(services, "get"))
-    app.action(action_pattern("listen_ignore"))(make_offer_handler(services, "ignore"))
-    app.action(action_pattern("listen_undo"))(make_offer_handler(services, "undo"))
-    app.action(action_pattern("debrief_open"))(make_debrief_open_handler(services))
-    app.action(action_pattern("plan_accept"))(make_proposal_handler(services, accept=True))
-    app.action(action_pattern("plan_decline"))(make_proposal_handler(services, accept=False))
-    app.action(action_pattern("calendar_choose"))(make_calendar_choice_handler(services))
+    for name, make_handler in HANDLERS.items():
+        app.action(action_pattern(name))(make_handler(services))

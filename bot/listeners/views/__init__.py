@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
@@ -13,7 +14,14 @@ if TYPE_CHECKING:
     from bot.container import Services
 
 
+#: Each modal's callback id and how its listener is made.
+HANDLERS: dict[str, Callable[[Services], Callable[..., None]]] = {
+    "record_item": make_record_submission_handler,
+    "debrief": make_debrief_submission_handler,
+}
+
+
 def register(app: App, services: Services) -> None:
     """Wire the modals."""
-    app.view("record_item")(make_record_submission_handler(services))
-    app.view("debrief")(make_debrief_submission_handler(services))
+    for callback_id, make_handler in HANDLERS.items():
+        app.view(callback_id)(make_handler(services))
