@@ -41,6 +41,8 @@ def ours(user: str) -> bool:
     ("deck ETA: Friday", Shorthand("give", "deck Friday", None)),
     ("Meeting moved to Thursday", None),
     ("deck signed out Friday", None),  # a thing ending in a past participle is news
+    ("the signed copy to them by Fri", Shorthand("give", "the signed copy to them by Fri", None)),
+    ("feed to them by Fri", Shorthand("give", "feed to them by Fri", None)),  # one word is a thing
     ("the to their Friday", None),
 ])
 def test_terse_shorthand_reads_side_phrase_and_owner(sentence, read):
@@ -64,6 +66,7 @@ def test_without_a_directory_every_mention_counts_as_ours():
     ("contract -> Us by Fri", Shorthand("get", f"contract {ARROW} Us by Fri", None)),
     ("deck -> Acme -> legal by Fri", Shorthand("give", f"deck {ARROW} Acme -> legal by Fri", None)),
     (f"deck, {ARROW} Acme by Fri", Shorthand("give", f"deck {ARROW} Acme by Fri", None)),
+    ("Xavier, -> deck by Fri", Shorthand("get", "deck by Fri", "Xavier")),
     (f"{ARROW} deck by Fri", None),
     (f"deck {ARROW}", None),
     ("we talked -> later", None),
