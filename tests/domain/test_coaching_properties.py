@@ -152,7 +152,7 @@ def test_the_same_history_at_the_same_time_gets_the_same_nudge(history, seed):
 
 
 @given(history=histories(), days=st.integers(0, 60))
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 def test_a_lost_deal_reopened_never_gets_harsher_advice_than_one_never_lost(history, days):
     """Their coming back to the table is their side moving: it can only soften the advice."""
     assume(history.deal is not None and history.deal.stage is not Stage.LOST)
@@ -260,7 +260,7 @@ def test_an_undated_item_made_after_now_does_not_hide_an_old_one():
 
 
 @given(history=histories(), pick=st.integers(0, 100))
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 def test_a_drop_said_to_be_agreed_never_makes_the_advice_harsher(history, pick):
     dropped = [c for c in history.items if c.status == "dropped" and not c.mutual]
     assume(dropped)
@@ -279,7 +279,7 @@ def test_a_drop_said_to_be_agreed_never_makes_the_advice_harsher(history, pick):
 
 
 @given(history=with_a_drop("give"))
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 def test_the_broken_promise_owned_is_ours_dropped_after_its_due_date_this_week(history):
     nudge = assess(history)
     assume(nudge.id == OWN_BROKEN)
