@@ -21,9 +21,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from calendar_busy import median_seconds  # bench/, beside this script
 
 from bot.clock import FakeClock
 from bot.domain.calendar import ACTIVE, Occurrence
@@ -81,15 +82,6 @@ def build(path: Path, meetings: int) -> MeetingPlanner:
         jobs.change(scope, doc["id"], lambda d, ts=posted: {**d, "status": DONE, "posted_ts": ts}, NOW)
     planner.plan(WORKSPACE, NOW)  # the reminders are planned
     return planner
-
-
-def median_seconds(work, rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        started = time.process_time()
-        work()
-        times.append(time.process_time() - started)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -18,8 +18,9 @@ shared, so compare ratios, not milliseconds.
 
 Each side's record now keeps its broken promises, dropped last first, so the coaching reads
 only those dropped within its window. ``--before`` also times the old computation (every item
-of the channel read again on each decision, as ``walk_every_item`` below does) in the same run,
-and prints how many times cheaper the records make it.
+of the channel read again on each decision: ``walk_every_item``, the reference of
+tests/domain/test_coaching_recent_broken.py) in the same run, and prints how many times
+cheaper the records make it.
 
 ``--index`` measures two more decisions that used to walk every item each time: a signed deal
 with our promises open (how many of ours were kept since the signature) and a channel where
@@ -43,8 +44,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.domain import coaching  # noqa: E402
 from bot.domain.coaching import ChannelHistory, DealState, assess  # noqa: E402
-from bot.domain.ledger import Commitment, SideRecord, side_records  # noqa: E402
+from bot.domain.ledger import Commitment, side_records  # noqa: E402
 from bot.domain.stages import Stage  # noqa: E402
+from tests.domain.test_coaching_recent_broken import walk_every_item  # noqa: E402  (the old computation)
 
 NOW = datetime(2026, 12, 14, 15, 0, tzinfo=UTC)
 
@@ -65,16 +67,6 @@ def channel(size: int, broken_side: str | None) -> list[Commitment]:
             created_at=NOW - timedelta(days=20), due_on=(NOW - timedelta(days=4)).date(),
             status="dropped", closed_at=NOW - timedelta(days=1)))
     return items
-
-
-def walk_every_item(history: ChannelHistory, record: SideRecord, days: int) -> list[Commitment]:
-    """The computation before the records kept broken promises: every item read again."""
-    latest = record.last_broken
-    if latest is None:
-        return []
-    return [c for c in history.items if c.status == "dropped" and c.side == latest.side and c.is_broken
-            and c.closed_at is not None
-            and c.closed_at <= history.now and coaching._days(c.closed_at, history.now) < days]
 
 
 def cost(size: int, broken_side: str | None, rounds: int) -> float:

@@ -65,3 +65,18 @@ def nudges(payload: dict[str, Any]) -> list[str]:
 def coaching_paragraphs(payload: dict[str, Any]) -> int:
     """How many coaching paragraphs a message holds (``nudge_<id>`` sections)."""
     return sum(str(block.get("block_id", "")).startswith("nudge_") for block in payload.get("blocks", []))
+
+
+def offer_and_log_all(slack, emulator, said: dict[str, str], theirs: set[str]) -> None:
+    """Say each message (by its ts) in the deal channel as Alice, check each gets one offer
+    naming the right side ("from their side" exactly for ``theirs``), and log every offer."""
+    for ts, text in said.items():
+        assert slack.message(text, user=ALICE, channel=DEAL, ts=ts).status_code == 200
+    offers = emulator.wait_for_count("chat.postEphemeral", len(said))
+    by_ts = {action_values(o.args, "listen_ignore")[0]: o.args for o in offers}
+    assert set(by_ts) == set(said)
+    for ts in said:
+        assert ("from their side" in all_text(by_ts[ts])) == (ts in theirs), said[ts]
+    for n, ts in enumerate(said, start=1):
+        slack.action("listen_log_get" if ts in theirs else "listen_log_give", ts, user=ALICE, channel=DEAL)
+        emulator.wait_for(lambda calls, n=n: len(emulator.responses()) >= n)

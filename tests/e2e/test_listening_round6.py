@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
-from tests.e2e.helpers import action_values, all_text, reply_text
+from tests.e2e.helpers import offer_and_log_all, reply_text
 
 
 def items(bot):
@@ -40,17 +40,7 @@ def test_shorthand_lists_forwards_and_stated_expectations_are_offered_and_logged
         "1700000805.000100": "I'll send the quote Friday \u2014 scratch that, Thursday",
         "1700000806.000100": "we shall send the contract on coming Monday",
     }
-    for ts, text in said.items():
-        assert say(slack, text, ts).status_code == 200
-    offers = emulator.wait_for_count("chat.postEphemeral", len(said))
-    by_ts = {action_values(o.args, "listen_ignore")[0]: o.args for o in offers}
-    assert set(by_ts) == set(said)
-    for ts in said:
-        assert ("from their side" in all_text(by_ts[ts])) == (ts in THEIRS), said[ts]
-
-    for n, ts in enumerate(said, start=1):
-        slack.action("listen_log_get" if ts in THEIRS else "listen_log_give", ts, user=ALICE, channel=DEAL)
-        emulator.wait_for(lambda calls, n=n: len(emulator.responses()) >= n)
+    offer_and_log_all(slack, emulator, said, THEIRS)
     logged = {(i.side, i.what, str(i.due_on)) for i in items(bot)}
     assert logged == {
         ("give", "sow to them", "2026-11-27"),  # end of this week

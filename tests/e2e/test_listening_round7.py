@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
-from tests.e2e.helpers import action_values, all_text, reply_text
+from tests.e2e.helpers import offer_and_log_all, reply_text
 
 SHARED = "C0SHARED7"
 DANA = "U0DANA7"  # works at the partner, in their own Slack workspace
@@ -40,17 +40,7 @@ def test_passive_referents_shorthand_and_speakers_are_offered_and_logged_with_da
         "1700007004.000100": "Mei will send them the training deck before the weekend",
         "1700007005.000100": "The purchase order will be issued by their procurement on Wednesday.",
     }
-    for ts, text in said.items():
-        assert say(slack, text, ts).status_code == 200
-    offers = emulator.wait_for_count("chat.postEphemeral", len(said))
-    by_ts = {action_values(o.args, "listen_ignore")[0]: o.args for o in offers}
-    assert set(by_ts) == set(said)
-    for ts in said:
-        assert ("from their side" in all_text(by_ts[ts])) == (ts in THEIRS), said[ts]
-
-    for n, ts in enumerate(said, start=1):
-        slack.action("listen_log_get" if ts in THEIRS else "listen_log_give", ts, user=ALICE, channel=DEAL)
-        emulator.wait_for(lambda calls, n=n: len(emulator.responses()) >= n)
+    offer_and_log_all(slack, emulator, said, THEIRS)
     logged = {(i.side, i.what, str(i.due_on)) for i in items(bot)}
     assert logged == {
         ("give", "send the revised contract", "2026-11-24"),

@@ -104,8 +104,9 @@ def test_a_click_redelivered_with_a_retry_header_acts_once(bot, slack, emulator,
     assert stored(bot) == before
 
 
-def test_a_home_tab_click_replayed_after_a_restart_shows_a_note_there(
-        bot, slack, emulator, restarted, log):  # noqa: F811 - the fixture
+def home_done_click(bot, slack, emulator) -> Capture:
+    """Alice gives something, opens her Home tab and clicks Done on it there: the click,
+    captured for replaying, once the bot has handled it."""
     slack.command("give the deck by Friday", user=ALICE, channel=DEAL)
     slack.app_home_opened(ALICE)
     emulator.wait_for("views.publish")
@@ -114,6 +115,12 @@ def test_a_home_tab_click_replayed_after_a_restart_shows_a_note_there(
     slack.home_action("item_done", sealed, user=ALICE)
     emulator.wait_for_count("views.publish", 2)
     bot.wait_idle()
+    return capture
+
+
+def test_a_home_tab_click_replayed_after_a_restart_shows_a_note_there(
+        bot, slack, emulator, restarted, log):  # noqa: F811 - the fixture
+    capture = home_done_click(bot, slack, emulator)
     assert [i.status for i in items(bot)] == ["done"]
     again = restarted()
     before = stored(again)
@@ -172,14 +179,7 @@ def test_a_click_replayed_many_times_is_answered_once_after_the_ack(bot, slack, 
 
 def test_a_home_click_replayed_while_slack_holds_the_home_tab_is_answered_at_once(bot, slack, emulator,
                                                                                   log):
-    slack.command("give the deck by Friday", user=ALICE, channel=DEAL)
-    slack.app_home_opened(ALICE)
-    emulator.wait_for("views.publish")
-    [sealed] = action_values(emulator.calls_to("views.publish")[-1].args["view"], "item_done")
-    capture = Capture(slack)
-    slack.home_action("item_done", sealed, user=ALICE)
-    emulator.wait_for_count("views.publish", 2)
-    bot.wait_idle()
+    capture = home_done_click(bot, slack, emulator)
     held = emulator.hold_next("views.publish")
     try:
         assert capture.replay_to(bot).status_code == 200  # not waiting on the held publish
