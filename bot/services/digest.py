@@ -191,10 +191,8 @@ class DigestService:
         self.jobs = jobs
         self.zones = zones
         self.coach = Coach(store, clock)
-        # Whether the partner's share link opens the plan (set by the mutual plan feature).
-        self.plan_linked: Callable[[Scope], bool] = lambda scope: False
-        # Where that link stands: its ``state`` ("none", "on", "expired") and ``day`` (until,
-        # or since); None without the feature.
+        # Where the partner's share link stands (set by the mutual plan feature): its ``state``
+        # ("none", "on", "expired") and ``day`` (until, or since); None without the feature.
         self.plan_link: Callable[[Scope], Any] = lambda scope: None
 
     # ------------------------------------------------------------------ settings
@@ -272,9 +270,10 @@ class DigestService:
         partner_reads = self.ledger.externally_shared(scope)
         nudge = self.coach.judge(scope, items, data.today, partner_reads=partner_reads)
         # The plan's numbers as its page counts them: the same items, on the channel's date.
+        link = self.plan_link(scope)
         plan = {"view": plan_view(items, local_date(self.clock.now(), self.zones.channel(scope)),
                                   step_order(self.store, scope)),
-                "linked": self.plan_linked(scope), "link": self.plan_link(scope),
+                "linked": link is not None and link.state == "on", "link": link,
                 "partner_reads": partner_reads}
         return Message("digest", digest_context(
             data, tz, first, last, upcoming, more_upcoming, next_digest, nudge, plan))

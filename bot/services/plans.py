@@ -245,11 +245,6 @@ class MutualPlans:
             had = self.store.delete(scope, ORDER, ORDER_KEY)
         return Outcome(reply=Message("plan_moved", {"auto": True, "changed": had}))
 
-
-    def is_linked(self, scope: Scope) -> bool:
-        """Whether the channel's share link opens the plan now (on, made under this key, not expired)."""
-        return self.link_state(scope).state == "on"
-
     # ------------------------------------------------------------------ Slack: export
 
     def export(self, actor: Actor, command: cmd.Export) -> Outcome:

@@ -58,7 +58,6 @@ def install_plans(services: Services, schedule: Schedule, settings: Settings) ->
     services.partner.register(cmd.ShowPlan, plans.show)
     services.partner.register(cmd.MoveStep, plans.move)
     services.partner.register(cmd.AutoOrder, plans.auto_order)
-    schedule.digests.plan_linked = plans.is_linked
     schedule.digests.plan_link = plans.link_state
     services.partner.register(cmd.SetVisibility, plans.set_visibility)
 
