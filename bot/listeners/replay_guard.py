@@ -77,15 +77,14 @@ def make_replay_guard(services: Services, later: Later | None = None) -> Callabl
         trigger = body.get("trigger_id")
         if not isinstance(trigger, str) or not trigger or not _ours(body):
             return next()  # no listener of ours takes it (bot.listeners.unknown): nothing to note
-        scope = Scope(workspace_of(context), _scope_channel(body))
-        if not receipts.first(scope, trigger[:_TRIGGER_LIMIT]):
+        scope, trigger = Scope(workspace_of(context), _scope_channel(body)), trigger[:_TRIGGER_LIMIT]
+        if not receipts.first(scope, trigger):
             log.info("ignored a %s delivered again (trigger seen before) in %s",
                      body["type"], scope.channel_id)
             if body["type"] == "view_submission":
                 return _answer_form(body.get("view"))
-            if answered.first(scope, trigger[:_TRIGGER_LIMIT]):
-                workspace = workspace_of(context)
-                answer = partial(_answer_click, services, body, client, workspace, respond)
+            if answered.first(scope, trigger):
+                answer = partial(_answer_click, services, body, client, scope.workspace, respond)
                 if later is None:
                     answer()
                 else:
