@@ -95,11 +95,10 @@ class RemovalNotices:
         """Who the post was for, then who logged the channel's commitments, latest first
         (the first :data:`CANDIDATES` people)."""
         named: str | None = None
-        payload = job.get("payload") if isinstance(job.get("payload"), dict) else {}
-        if job.get("type") == POST:
-            context = payload.get("context") if isinstance(payload.get("context"), dict) else {}
-            if payload.get("template") == DEBRIEF_PROMPT and _is_person(context.get("user")):
-                named = str(context["user"])
+        payload = _payload(job)
+        debrief = _debrief_context(job)
+        if debrief is not None and _is_person(debrief.get("user")):
+            named = str(debrief["user"])
         if job.get("type") == CHECKIN and isinstance(payload.get("deal_key"), str):
             signature = self._store.get(scope, SIGNATURE, payload["deal_key"]) or {}
             if _is_person(signature.get("signed_by")):
@@ -124,13 +123,28 @@ def _is_person(value: object) -> bool:
     return isinstance(value, str) and value[:1] in ("U", "W") and 2 <= len(value) <= 32
 
 
+def _payload(job: Doc) -> Doc:
+    """The job's stored payload ({} when it has none)."""
+    payload = job.get("payload")
+    return payload if isinstance(payload, dict) else {}
+
+
+def _debrief_context(job: Doc) -> Doc | None:
+    """The context of a debrief prompt's job ({} without one); None for any other job."""
+    payload = _payload(job)
+    if job.get("type") != POST or payload.get("template") != DEBRIEF_PROMPT:
+        return None
+    context = payload.get("context")
+    return context if isinstance(context, dict) else {}
+
+
 def _what(job: Doc) -> dict[str, object]:
     """What couldn't be posted, in the DM's words (JSON-safe: it is stored with the job)."""
-    payload = job.get("payload") if isinstance(job.get("payload"), dict) else {}
+    payload = _payload(job)
     if job.get("type") == CHECKIN:
         return {"kind": "checkin", "deal": str(payload.get("deal") or "")[:200],
                 "days": payload.get("days") if isinstance(payload.get("days"), int) else None}
-    if job.get("type") == POST and payload.get("template") == DEBRIEF_PROMPT:
-        context = payload.get("context") if isinstance(payload.get("context"), dict) else {}
-        return {"kind": "debrief", "topic": str(context.get("topic") or "")[:200]}
+    debrief = _debrief_context(job)
+    if debrief is not None:
+        return {"kind": "debrief", "topic": str(debrief.get("topic") or "")[:200]}
     return {"kind": str(job.get("type") or "post")[:40]}
