@@ -205,8 +205,8 @@ class MeetingPlanner:
         if reminder_is_late(due, now):
             return  # the bot was down, or upgraded, long after the prompt went out
         context = {key: prompt.get(key) for key in ("topic", "meeting", "people", "started_at")}
-        message, scope, job_id = Message(DEBRIEF_REMINDER, context), Scope(workspace, asks.channel or ""), \
-            reminder_job_id(digest, asks.round)
+        message = Message(DEBRIEF_REMINDER, context)
+        scope, job_id = Scope(workspace, asks.channel or ""), reminder_job_id(digest, asks.round)
         existing = self._jobs.get(scope, job_id)
         if existing is None:
             self._jobs.create(scope, new_job(job_id, POST, due, stored_payload(message), now,
