@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from bot.domain.command_words import INTENT_WORDS, PLAN_WORDS, suggest_subcommands
+from bot.domain.plan_moves import MOVE_WORDS
 from bot.domain.refusal import Refused
 from bot.domain.stages import Stage, normalize_stage, stage_names
 from bot.domain.visible_text import is_blank, without_hidden_controls
@@ -159,7 +160,7 @@ class ShowPlan:
 class MoveStep:
     """`plan move <id> <position>`: put a step of the plan at a place on its side.
 
-    ``target``: a position counted from 1, or top/first/bottom/last/up/down.
+    ``target``: a position counted from 1, or one of :data:`bot.domain.plan_moves.MOVE_WORDS`.
     """
 
     number: int
@@ -298,7 +299,7 @@ _PLAN_FILLER = frozenset({"plan", "mutual", "please", "pls", "the", "our", "show
 
 # `plan move 4 to position 2`: the words around the id and the position that say nothing.
 _MOVE = re.compile(r"^(?:step\s+|item\s+)?#?(?P<id>\d{1,6})\s+(?:to\s+)?(?:the\s+)?"
-                   r"(?:position\s+|place\s+|#)?(?P<to>\d{1,6}|top|first|bottom|last|up|down)"
+                   rf"(?:position\s+|place\s+|#)?(?P<to>\d{{1,6}}|{'|'.join(MOVE_WORDS)})"
                    r"(?:\s+place)?$", re.I)
 # `plan order auto`: the words that give the plan its automatic order back.
 _AUTO_ORDER = frozenset({"auto", "automatic", "reset", "default"})

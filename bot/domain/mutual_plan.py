@@ -92,32 +92,27 @@ def placed(items: list[Commitment], order: Sequence[int]) -> list[Commitment]:
     return sorted(items, key=lambda c: rank.get(c.number, len(rank)))  # stable: the rest keep theirs
 
 
-class MoveError(Refused):
-    """A step can't be moved there; the refusal says why."""
+def step_index(items: list[Commitment], today: date, order: Mapping[str, Sequence[int]] | None,
+               number: int) -> int | None:
+    """Where step ``number`` stands on its side of :func:`plan_view` (0 is first), or None
+    when it isn't on the plan.
 
-
-# What people type for a position, besides a number.
-MOVE_WORDS = ("top", "first", "bottom", "last", "up", "down")
-
-
-def move_step(side: list[int], number: int, target: int | str) -> list[int]:
-    """The numbers of one side of the plan after moving step ``number`` to ``target``.
-
-    ``side`` is the side as the plan shows it now. ``target``: a position counted from 1
-    (past the end means last), or one of :data:`MOVE_WORDS`.
+    Counted, not sorted: a form posted on the partner's page needs only this one place to
+    send the browser back to the right page, not the whole plan built again.
     """
-    if number not in side:
-        raise MoveError("plan_step_missing", number=number)
-    at = side.index(number)
-    if isinstance(target, int):
-        if target < 1:
-            raise MoveError("plan_move_position", number=number, steps=len(side))
-        to = min(target, len(side)) - 1
-    else:
-        to = {"top": 0, "first": 0, "bottom": len(side) - 1, "last": len(side) - 1,
-              "up": max(0, at - 1), "down": min(len(side) - 1, at + 1)}[target]
-    rest = [n for n in side if n != number]
-    return rest[:to] + [number] + rest[to:]
+    by_number = {c.number: c for c in items}
+    item = by_number.get(number)
+    if item is None or not partner_visible(item):
+        return None
+    rank = {n: index for index, n in enumerate((order or {}).get(item.side, ()))}
+
+    def place(c: Commitment) -> tuple[int, tuple[int, int, date, int]]:
+        # plan_view's order: placed steps by their rank, then the rest in attention order.
+        return rank.get(c.number, len(rank)), sort_key(c, today)
+
+    here = place(item)
+    return sum(1 for c in by_number.values()
+               if c.side == item.side and partner_visible(c) and place(c) < here)
 
 
 def link_expires_at(share: Mapping[str, str]) -> datetime:

@@ -22,20 +22,20 @@ from bot.domain.mutual_plan import (
     LINK_LIFETIME,
     MAX_ORDERED_STEPS,
     NONCE_BYTES,
-    MoveError,
     PlanView,
     ProposalError,
     link_expires_at,
     link_token,
-    move_step,
     partner_may_close,
     partner_visible,
     plan_csv,
     plan_view,
     read_proposal,
+    step_index,
     token_hash,
     well_formed,
 )
+from bot.domain.plan_moves import MoveError, move_step
 from bot.domain.refusal import Refusal
 from bot.domain.timezones import local_date
 from bot.services.deals import Deal, Deals
@@ -333,6 +333,15 @@ class MutualPlans:
             scope=scope, deals=self.deals.all(scope), view=view, next_checkin=self.next_checkin(scope),
             names={u: self.names(scope.workspace, u) for u in owners}, pending=pending,
         )
+
+    def step_index(self, scope: Scope, number: int) -> int | None:
+        """Where item ``number`` stands on its side of :meth:`page`'s plan (0 first), or None.
+
+        The same order as the page, worked out without building the page (no names, deals,
+        proposals or check-ins): what the page's forms need to redirect to the right page.
+        """
+        today = local_date(self.clock.now(), self.channel_tz(scope))
+        return step_index(self.ledger.items(scope), today, step_order(self.store, scope), number)
 
     def _their_item(self, scope: Scope, number: int) -> Commitment | None:
         item = self.ledger.get(scope, number)

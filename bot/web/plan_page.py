@@ -173,7 +173,7 @@ class PlanPages:
             self._post(scope, *result.direct)
         # Post/redirect/get: a reload doesn't resubmit, and the answer reads the same without JS.
         # Back to the page of the plan that holds the item, at the item.
-        on_page = page_holding(self.plans.page(scope).view, number)
+        on_page = page_of(self.plans.step_index(scope, number))
         paged = f"&page={on_page}" if on_page > 1 else ""
         location = f"{PREFIX}{token}?notice={result.outcome}{paged}#item-{number}"
         start_response("303 See Other", [("Location", location), ("Content-Length", "0"),
@@ -219,10 +219,15 @@ def page_count(view: PlanView) -> int:
 def page_holding(view: PlanView, number: int) -> int:
     """The page of the plan that shows item ``number`` (the first page when it isn't on it)."""
     for steps in (view.ours, view.theirs):
-        for index, item in enumerate(steps):
-            if item.number == number:
-                return index // STEPS_PER_PAGE + 1
+        numbers = [item.number for item in steps]
+        if number in numbers:
+            return page_of(numbers.index(number))
     return 1
+
+
+def page_of(index: int | None) -> int:
+    """The page that shows the step at ``index`` on its side (the first page for None)."""
+    return 1 if index is None else index // STEPS_PER_PAGE + 1
 
 
 def client_address(environ: Environ) -> str:

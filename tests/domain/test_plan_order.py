@@ -3,13 +3,16 @@ parsed, steps placed, and when a link stops opening the plan. Pure."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.commands import AutoOrder, MoveStep, Share, UsageError, parse_command
 from bot.domain.ledger import Commitment
-from bot.domain.mutual_plan import LINK_LIFETIME, MoveError, link_expires_at, move_step, plan_view
+from bot.domain.mutual_plan import LINK_LIFETIME, link_expires_at, plan_view, step_index
+from bot.domain.plan_moves import MOVE_WORDS, MoveError, move_step
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)
@@ -104,3 +107,37 @@ def test_the_help_says_as_long_a_lifetime_as_links_have():
 
     assert f"it lasts {LINK_LIFETIME.days} days" in all_text(render("help", topic="plan"))
     assert f"It lasts {LINK_LIFETIME.days} days" in all_text(render("help", topic=None))
+
+
+@pytest.mark.parametrize("word", MOVE_WORDS)
+def test_every_place_word_the_parser_reads_is_one_the_move_knows(word):
+    """One list: a word the command accepts is never a KeyError in the move, and back."""
+    command = parse_command(f"plan move 2 {word.upper()}")
+    assert command == MoveStep(2, word)
+    assert sorted(move_step([1, 2, 3], 2, command.target)) == [1, 2, 3]
+
+
+def test_last_puts_the_step_at_the_end_like_bottom():
+    assert move_step([1, 2, 3], 1, "last") == move_step([1, 2, 3], 1, "bottom") == [2, 3, 1]
+
+
+_STEP = st.tuples(st.sampled_from(["give", "get"]), st.one_of(st.none(), st.integers(-5, 5)),
+                  st.sampled_from(["open", "open", "done", "dropped"]), st.booleans())
+
+
+@settings(max_examples=150, deadline=None)
+@given(steps=st.lists(_STEP, max_size=14),
+       order=st.fixed_dictionaries({"give": st.lists(st.integers(1, 16), max_size=6),
+                                    "get": st.lists(st.integers(1, 16), max_size=6)}))
+def test_step_index_is_where_the_plan_shows_the_step(steps, order):
+    """Counting a step's place gives the place the whole plan puts it, ordered or not,
+    and None for a step the partner doesn't see (private, dropped, unknown)."""
+    items = [Commitment(number=n, side=side, what=f"step {n}", owner="U0ALICE", created_by="U0ALICE",
+                        created_at=NOW, due_on=None if due is None else TODAY + timedelta(days=due),
+                        status=status, visibility="private" if private else "shared")
+             for n, (side, due, status, private) in enumerate(steps, start=1)]
+    view = plan_view(items, TODAY, order)
+    for number in range(1, len(items) + 2):
+        shown = [[c.number for c in view.ours], [c.number for c in view.theirs]]
+        expected = next((side.index(number) for side in shown if number in side), None)
+        assert step_index(items, TODAY, order, number) == expected
