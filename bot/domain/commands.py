@@ -290,6 +290,17 @@ def _parse_domains_clause(deal: str, domains: str) -> SetDomains:
     return SetDomains(deal=deal, domains=domains.strip())
 
 
+
+def is_direct_message(channel_id: str) -> bool:
+    """A one-to-one conversation (Slack's ids of DMs start with D), not a deal's channel."""
+    return channel_id.startswith("D")
+
+
+def needs_the_channel(command: Command, channel_id: str) -> bool:
+    """Whether ``command`` works on a deal channel's own things (its ledger, deals, plan,
+    schedule), rather than on the person (`help`, `calendar`) and could run anywhere."""
+    return not isinstance(command, Help | Calendar) and not is_direct_message(channel_id)
+
 # The words of `plan` that ask to co-sign an item ("confirm 3"); the others show the plan.
 _CONFIRM_WORDS = frozenset({"confirm", "confirmed", "cosign", "co-sign", "countersign", "signoff",
                             "sign-off", "agree"})
@@ -564,7 +575,8 @@ def _parse_sentence(head: str, text: str) -> Command:
     sub = head.lower()
     words = text.split()
     keys = [word.lower().strip(".,!?:;\"'“”") for word in words[:_SENTENCE_WORDS]]
-    guesses = suggest_subcommands(sub, SUBCOMMANDS)
+    # `confirm` is no subcommand of its own (a word of `plan`), but the one a partner types most.
+    guesses = suggest_subcommands(sub, (*SUBCOMMANDS, "confirm"))
     for index, key in enumerate(keys[1:], start=1):  # the first word that says what is meant
         if key in ("plan", "mutual", "mutual-plan"):
             return ShowPlan()
@@ -589,5 +601,5 @@ def _parse_sentence(head: str, text: str) -> Command:
     meant = f"{guesses[0]} {rest}".replace("`", "'")[:120] if len(guesses) == 1 and rest else ""
     if meant and _working(meant, guesses[0]) != meant:
         meant = ""
-    raise UsageError("unknown_command", guesses[0] if guesses else None, word=head[:30],
-                     guesses=list(guesses), meant=meant)
+    usage = {"confirm": "plan"}.get(guesses[0], guesses[0]) if guesses else None
+    raise UsageError("unknown_command", usage, word=head[:30], guesses=list(guesses), meant=meant)

@@ -81,6 +81,10 @@ class PartnerCommands:
         route = self._routes.get(type(command))
         if route is None:
             raise TypeError(f"no handler for {command!r}")
+        if cmd.is_direct_message(actor.scope.channel_id) and not isinstance(command, cmd.Help | cmd.Calendar):
+            # A ledger in a DM would be nobody's deal: no team sees it, no digest or check-in
+            # reaches it, no partner link means anything. Said plainly, and nothing is kept.
+            return error("not_a_deal_channel")
         return route(actor, command)
 
     def add(self, actor: Actor, command: cmd.AddItem) -> Outcome:

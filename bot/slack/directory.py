@@ -201,8 +201,17 @@ class Directory:
     def is_ext_shared(self, workspace: str, channel_id: str, *, if_unknown: bool = False) -> bool:
         """True when the channel is shared with another organisation (Slack Connect);
         ``if_unknown`` when Slack doesn't answer (an error or a timeout, not cached)."""
-        key = (workspace, "ext-shared", channel_id)
-        cached = self._channels.get(key)
+        shared = self._channel_flag(workspace, channel_id, "is_ext_shared")
+        return if_unknown if shared is None else shared
+
+    def bot_in_channel(self, workspace: str, channel_id: str) -> bool | None:
+        """Whether the bot is a member of the channel (None: Slack didn't say). A command
+        works in any channel, but only a member can post its reminders, digests and prompts."""
+        return self._channel_flag(workspace, channel_id, "is_member")
+
+    def _channel_flag(self, workspace: str, channel_id: str, flag: str) -> bool | None:
+        """One yes/no of conversations.info, cached a minute with the others; None on failure."""
+        cached = self._channels.get((workspace, flag, channel_id))
         if isinstance(cached, bool):
             return cached
         try:
@@ -210,24 +219,29 @@ class Directory:
                                 **self._auth(workspace))["channel"]
         except SlackApiError as exc:
             log.warning("conversations.info failed for %s: %s", channel_id, exc.response.get("error"))
-            return if_unknown
+            return None
         except Exception as exc:  # timeouts: not cached, asked again next time
             log.warning("conversations.info failed for %s: %s", channel_id, type(exc).__name__)
-            return if_unknown
-        shared = bool(channel.get("is_ext_shared"))
-        self._channels.put(key, shared)
-        return shared
+            return None
+        # A DM or an older answer may lack is_member: unknown, not "no".
+        answers = {"is_ext_shared": bool(channel.get("is_ext_shared")), "is_member": channel.get("is_member")}
+        for name, value in answers.items():
+            if isinstance(value, bool):
+                self._channels.put((workspace, name, channel_id), value)
+        value = answers[flag]
+        return value if isinstance(value, bool) else None
 
     def forget_channel(self, workspace: str, channel_id: str) -> None:
         """Drop what is cached about the channel's sharing and members: it was just shared with
         (or unshared from) another organisation, or a post the partner may read is about to go."""
-        self._channels.forget((workspace, "ext-shared", channel_id))
-        self._channels.forget((workspace, "members", channel_id))
+        for key in ("is_ext_shared", "is_member", "members"):
+            self._channels.forget((workspace, key, channel_id))
 
     def forget_member(self, workspace: str, channel_id: str, user_id: str) -> None:
         """Someone joined or left the channel: their channels and its members are asked again."""
         self._channels.forget((workspace, user_id))
         self._channels.forget((workspace, "members", channel_id))
+        self._channels.forget((workspace, "is_member", channel_id))  # the one who left may be the bot
 
     def is_partner(self, workspace: str, channel_id: str, user_id: str,
                    payload_team: str | None = None) -> bool:

@@ -191,6 +191,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
                           "listen": "suggest", "shared": True},
     "modal_failed": lambda t: {"error": t},
     "post_failed": lambda t: {"error": t},
+    "bot_not_in_channel": lambda t: {},  # no facts: nothing of anyone's text to escape
     "record_modal": lambda t: {"side": "give", "deal": t, "metadata": '{"channel": "C0DEAL"}'},
     "reminder": reminder,
     "reminders": lambda t: {"channels": [(CHANNEL, [

@@ -9,7 +9,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import metrics
-from bot.domain.commands import UsageError, parse_command
+from bot.domain.commands import Command, UsageError, needs_the_channel, parse_command
 from bot.listeners.payload import workspace_of
 from bot.services.outcome import FileUpload, Message, Outcome, error, refuse
 from bot.slack.files import upload_files
@@ -42,6 +42,7 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
             return
         posts: list[Message] = []
         files: list[FileUpload] = []
+        parsed: Command | None = None
         try:
             parsed = parse_command(command.get("text", ""))
             directory, workspace = services.directory, actor.scope.workspace
@@ -69,6 +70,12 @@ def make_partner_handler(services: Services) -> Callable[..., None]:
         ack(**reply)
         if trigger and receipts is not None:
             receipts.tidy(actor.scope)  # after the ack: forgetting old triggers costs a sync
+        if parsed is not None and needs_the_channel(parsed, actor.scope.channel_id) and \
+                services.directory.bot_in_channel(actor.scope.workspace, actor.scope.channel_id) is False:
+            # Slack runs a command in any channel, but only a member can post there: say so
+            # once, instead of a failed post per message, and post nothing.
+            respond(**rendered(Message("bot_not_in_channel", {})))
+            return
         for message in posts:
             _, failure = post(client, actor.scope.channel_id, message)
             if failure:

@@ -27,6 +27,7 @@ def make_joined_handler(services: Services) -> Callable[..., None]:
             return
         scope = services.actor(workspace_of(context), channel, str(event.get("inviter") or "")).scope
         forget_notice(services.store, scope)  # back in: a later removal is told again
+        services.directory.forget_channel(scope.workspace, channel)  # a member now, not in a minute
         # A redelivery carries the same event id; a genuine re-join (removed, then invited
         # again) is a new event with a new id, and is welcomed again.
         join_id = _join_id(body, event)

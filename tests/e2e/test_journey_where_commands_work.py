@@ -1,0 +1,80 @@
+"""Where a newcomer types their first commands, through signed HTTP: a direct message, a
+channel the bot was never invited into, and a slip on `confirm`. Each answer says where the
+command works and what to do next, and changes nothing it can't stand behind."""
+
+from __future__ import annotations
+
+from bot.store import Scope
+from tests.conftest import ALICE, DEAL, NOBOT
+from tests.e2e.helpers import all_text, reply_text
+from tests.e2e.test_journey_first_minutes import joined
+
+DM = "D0ALICE"
+
+
+def items(bot, channel):
+    return bot.runtime.services.ledger.items(Scope("T0001", channel))
+
+
+def test_a_ledger_command_in_a_direct_message_says_where_it_works_and_logs_nothing(slack, bot):
+    # Was: "Logged #1" in "this channel's ledger" of a DM, which no one else sees and no
+    # digest, check-in or partner link ever reaches.
+    for typed in ("give a pilot by Friday", "list", "deal Acme Corp proposal", "share"):
+        answer = reply_text(slack.command(typed, user=ALICE, channel=DM))
+        assert "works in a deal's channel" in answer and "nothing changed" in answer, typed
+        assert "`/invite @Partner Coach`" in answer and "*Home* tab" in answer
+    bot.wait_idle()
+    assert items(bot, DM) == []
+    assert bot.runtime.services.deals.all(Scope("T0001", DM)) == []
+
+
+def test_help_and_the_calendar_still_answer_in_a_direct_message(slack):
+    assert "Start here:" in reply_text(slack.command("help", user=ALICE, channel=DM))
+    assert "no calendar connected" in reply_text(slack.command("calendar", user=ALICE, channel=DM))
+
+
+def test_a_command_in_a_channel_without_the_bot_says_to_invite_it_and_posts_nothing(slack, bot, emulator):
+    # Was: the stage question "posted in the channel" failed silently; reminders, digests and
+    # check-ins there would never arrive, and nobody said why.
+    slack.command("deal Acme Corp proposal", user=ALICE, channel=NOBOT)
+    bot.wait_idle()
+    [warning] = emulator.responses()
+    text = all_text(warning)
+    assert "I'm not in this channel yet" in text and "`/invite @Partner Coach`" in text
+    assert "weekly digest" in text and "what you logged here is kept" in text
+    assert [c for c in emulator.calls_to("chat.postMessage") if c.args.get("channel") == NOBOT] == []
+
+
+def test_once_invited_the_same_channel_gets_its_posts_and_no_warning(slack, bot, emulator):
+    slack.command("give a pilot by Friday", user=ALICE, channel=NOBOT)
+    bot.wait_idle()
+    assert len(emulator.responses()) == 1  # the warning, once
+    emulator.add_channel(NOBOT, "random", members=[ALICE], is_member=True)
+    joined(slack, emulator, NOBOT, event_id="EvJOINRANDOM")  # `/invite @Partner Coach`
+    bot.wait_idle()
+    slack.command("deal Acme Corp proposal", user=ALICE, channel=NOBOT)
+    bot.wait_idle()
+    assert len(emulator.responses()) == 1  # no second warning, inside the minute it was cached
+    assert any("Proposal" in all_text(m) for m in emulator.messages(NOBOT))
+    assert [i.what for i in items(bot, NOBOT)] == ["a pilot"]  # logged before, kept
+
+
+def test_help_in_a_channel_without_the_bot_gets_no_warning(slack, bot, emulator):
+    assert "Start here:" in reply_text(slack.command("help", user=ALICE, channel=NOBOT))
+    bot.wait_idle()
+    assert emulator.responses() == []
+
+
+def test_the_bot_in_the_channel_adds_no_warning(slack, bot, emulator):
+    slack.command("deal Acme Corp proposal", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    assert emulator.responses() == []
+
+
+def test_a_slip_on_confirm_suggests_confirm_and_changes_nothing(slack, bot):
+    # Was: "I don't know “confrim”" and no guess: `confirm` is a word of `plan`, not a subcommand.
+    slack.command("get an intro to their CFO by Dec 3", user=ALICE, channel=DEAL)
+    answer = reply_text(slack.command("confrim 1", user=ALICE, channel=DEAL))
+    assert "Did you mean `confirm`?" in answer and "type `/partner confirm 1`" in answer
+    bot.wait_idle()
+    assert not items(bot, DEAL)[0].is_confirmed
