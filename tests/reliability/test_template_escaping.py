@@ -231,8 +231,8 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "plan_visibility": lambda t: {"item": items(t)[1], "changed": True},
 }
 # Templates that show no text a person typed (what they show is the bot's own words and numbers).
-NO_USER_TEXT = {"calendar_disconnected", "digest_settings", "listen_ignored", "listen_mode",
-                "listen_undone", "plan_exported", "plan_share"}
+NO_USER_TEXT = {"bot_not_in_channel", "calendar_disconnected", "digest_settings", "listen_ignored",
+                "listen_mode", "listen_undone", "plan_exported", "plan_share"}
 
 
 def renders(template: str, text: str) -> list[dict[str, Any]]:
