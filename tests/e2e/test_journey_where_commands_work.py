@@ -78,3 +78,13 @@ def test_a_slip_on_confirm_suggests_confirm_and_changes_nothing(slack, bot):
     assert "Did you mean `confirm`?" in answer and "type `/partner confirm 1`" in answer
     bot.wait_idle()
     assert not items(bot, DEAL)[0].is_confirmed
+
+
+def test_the_home_tab_of_someone_new_gives_a_whole_example_for_each_first_command(bot, slack, emulator):
+    # Was "`/partner give …` · `/partner get …`": the shape, with nothing a newcomer could type.
+    slack.app_home_opened(ALICE)
+    bot.wait_idle()
+    text = all_text(emulator.home_view(ALICE))
+    for typed in ("give a pilot workspace by Friday", "get an intro to their CFO from Dana by Dec 3"):
+        assert f"`/partner {typed}`" in text
+        assert "Logged *#" in reply_text(slack.command(typed, user=ALICE, channel=DEAL))  # works as shown
