@@ -252,7 +252,9 @@ def _parse_stage(rest: str) -> SetStage:
     if len(words) < 2:
         if len(words) == 1 and normalize_stage(words[0]):
             raise UsageError("deal_name_first", "deal")
-        raise UsageError("deal_needs_stage", "deal")
+        # "deal Acme": the name alone; the answer is the whole command with a stage to copy.
+        raise UsageError("deal_needs_stage", "deal", deal=" ".join(words)[:40].replace("`", "'") or "Acme",
+                         stages=stage_names())
     # Stage names can be several words ("closed won", "proposal price quote"): try the longest.
     for size in range(min(4, len(words) - 1), 0, -1):
         if not any(char.isalnum() for char in words[-size]):

@@ -88,3 +88,19 @@ def test_the_home_tab_of_someone_new_gives_a_whole_example_for_each_first_comman
     for typed in ("give a pilot workspace by Friday", "get an intro to their CFO from Dana by Dec 3"):
         assert f"`/partner {typed}`" in text
         assert "Logged *#" in reply_text(slack.command(typed, user=ALICE, channel=DEAL))  # works as shown
+
+
+def test_a_deal_named_without_a_stage_gets_the_whole_command_to_copy_which_works(slack, bot):
+    # Was "Give a deal name and a stage.": no example, no list of stages.
+    answer = reply_text(slack.command("deal Acme", user=ALICE, channel=DEAL))
+    assert "Which stage is “Acme” at?" in answer and "`/partner deal Acme prospecting`" in answer
+    assert "Stages: prospecting, qualified, proposal, negotiation" in answer
+    bot.wait_idle()
+    assert bot.runtime.services.deals.all(Scope("T0001", DEAL)) == []
+    assert "Acme* is now *Prospecting*" in reply_text(slack.command("deal Acme prospecting", user=ALICE,
+                                                                    channel=DEAL))
+
+
+def test_a_hostile_deal_name_without_a_stage_is_shown_inert(slack):
+    answer = reply_text(slack.command("deal <!channel>", user=ALICE, channel=DEAL))
+    assert "Which stage is" in answer and "<!channel>" not in answer
