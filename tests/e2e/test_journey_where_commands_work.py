@@ -104,3 +104,16 @@ def test_a_deal_named_without_a_stage_gets_the_whole_command_to_copy_which_works
 def test_a_hostile_deal_name_without_a_stage_is_shown_inert(slack):
     answer = reply_text(slack.command("deal <!channel>", user=ALICE, channel=DEAL))
     assert "Which stage is" in answer and "<!channel>" not in answer
+
+
+def test_share_without_a_public_address_names_who_to_ask_and_what_works_meanwhile(slack, bot):
+    # Was "the operator sets PARTNER_COACH_PUBLIC_URL (see docs/mutual-plan.md)": a dead end
+    # for a salesperson, on a fresh install, after the welcome told them to type `/partner share`.
+    slack.command("give a pilot by Friday", user=ALICE, channel=DEAL)
+    bot.runtime.services.plans.base_url = None  # how `serve` runs without PARTNER_COACH_PUBLIC_URL
+    text = reply_text(slack.command("share", user=ALICE, channel=DEAL))
+    assert "Ask whoever runs Partner Coach" in text and "/plans/" not in text
+    assert "`/partner export`" in text and "`/partner plan`" in text
+    # What it offers meanwhile works without the address.
+    assert "As the partner sees it" in reply_text(slack.command("plan", user=ALICE, channel=DEAL))
+    assert "Markdown and CSV" in reply_text(slack.command("export", user=ALICE, channel=DEAL))
