@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from bot.store import Scope
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import reply_text
 from tests.e2e.test_plan_page_walk import CSRF, share_link
@@ -49,3 +50,39 @@ def test_after_order_auto_the_step_is_back_where_attention_puts_it(long_plan, sl
     slack.command("plan order auto", user=ALICE, channel=DEAL)
     answer = post(long_plan, "confirm", 2)
     assert answer.headers["Location"].endswith("?notice=confirmed#item-2")
+
+
+@pytest.fixture
+def short_plan(slack):
+    slack.command("give a pilot workspace by Friday", user=ALICE, channel=DEAL)  # 1, ours
+    slack.command("get the signed NDA from Dana by Dec 3", user=ALICE, channel=DEAL)  # 2, theirs
+    return share_link(slack)
+
+
+def test_the_redirect_after_a_form_carries_only_its_address_and_the_pages_protections(short_plan):
+    page = requests.get(short_plan, timeout=10)
+    answer = post(short_plan, "confirm", 2)
+    assert answer.status_code == 303 and answer.reason == "See Other" and answer.content == b""
+    names = {name for name in answer.headers if name not in ("Date", "Server", "Connection")}
+    assert names == {"Location", "Content-Length", "Content-Security-Policy", "X-Frame-Options",
+                     "Referrer-Policy", "X-Content-Type-Options", "Cache-Control", "X-Robots-Tag",
+                     "Cross-Origin-Opener-Policy"}
+    assert answer.headers["Content-Length"] == "0"
+    assert answer.headers["Content-Security-Policy"] == page.headers["Content-Security-Policy"]
+
+
+def test_a_form_for_a_step_that_is_not_theirs_says_so_in_words(short_plan, bot):
+    for action in ("confirm", "propose"):
+        answer = post(short_plan, action, 1, what="a longer pilot", due_on="")  # #1 is ours
+        assert answer.status_code == 404 and "That item is not on this plan (any more)." in answer.text
+    bot.wait_idle()
+    assert not bot.runtime.services.ledger.get(Scope("T0001", DEAL), 1).is_confirmed
+
+
+def test_the_partners_answers_go_out_as_the_channels_workspace(short_plan, bot, emulator):
+    pages = bot.runtime.wsgi._plans
+    sent, send = [], pages._post
+    pages._post = lambda scope, target, message: (sent.append((scope, target)), send(scope, target, message))
+    post(short_plan, "confirm", 2)  # announced in the channel
+    post(short_plan, "propose", 2, what="the signed NDA and DPA", due_on="")  # to the owner, directly
+    assert sent == [(Scope("T0001", DEAL), DEAL), (Scope("T0001", DEAL), ALICE)]
