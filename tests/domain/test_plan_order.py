@@ -77,9 +77,11 @@ def test_move_step_refuses_place_zero_and_a_step_not_on_the_side():
     with pytest.raises(MoveError) as raised:
         move_step([1, 2], 1, 0)
     assert raised.value.refusal.key == "plan_move_position"
+    assert raised.value.refusal.facts == {"number": 1, "steps": 2}  # the answer names both
     with pytest.raises(MoveError) as missing:
         move_step([1, 2], 7, 1)
     assert missing.value.refusal.key == "plan_step_missing"
+    assert missing.value.refusal.facts == {"number": 7}
 
 
 def test_plan_view_keeps_the_teams_order_and_puts_unplaced_steps_after_in_attention_order():
