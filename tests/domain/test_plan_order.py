@@ -143,3 +143,9 @@ def test_step_index_is_where_the_plan_shows_the_step(steps, order):
         shown = [[c.number for c in view.ours], [c.number for c in view.theirs]]
         expected = next((side.index(number) for side in shown if number in side), None)
         assert step_index(items, TODAY, order, number) == expected
+
+
+def test_step_index_of_a_side_the_team_never_ordered_is_its_attention_place():
+    steps = [item(1, "get", due=date(2026, 12, 9)), item(2, "get", due=date(2026, 12, 1)), item(3, "give")]
+    assert step_index(steps, TODAY, {"give": [3]}, 1) == 1  # only ours was ordered
+    assert step_index(steps, TODAY, {}, 2) == 0

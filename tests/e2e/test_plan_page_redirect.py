@@ -86,3 +86,31 @@ def test_the_partners_answers_go_out_as_the_channels_workspace(short_plan, bot, 
     post(short_plan, "confirm", 2)  # announced in the channel
     post(short_plan, "propose", 2, what="the signed NDA and DPA", due_on="")  # to the owner, directly
     assert sent == [(Scope("T0001", DEAL), DEAL), (Scope("T0001", DEAL), ALICE)]
+
+
+def test_a_client_guessing_links_is_stopped_in_words_and_another_client_behind_the_proxy_is_not(short_plan):
+    base = short_plan.rsplit("/", 1)[0]
+
+    def get(url: str, client: str) -> requests.Response:
+        # The test talks to the server over loopback, a private address: a proxy, whose last
+        # X-Forwarded-For entry names the client.
+        return requests.get(url, headers={"X-Forwarded-For": client}, timeout=10)
+
+    assert {get(f"{base}/{'A' * 43}", "203.0.113.7").status_code for _ in range(10)} == {404}
+    limited = get(short_plan, "203.0.113.7")
+    assert limited.status_code == 429 and "Too many links from this network didn't match" in limited.text
+    assert get(short_plan, "203.0.113.8").status_code == 200  # its neighbour reads the plan
+
+
+def test_a_page_that_fails_answers_500_in_words_and_logs_no_link(short_plan, bot, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the store is gone")
+
+    bot.runtime.services.plans.page = broken  # whatever fails while the page is built
+    answer = requests.get(short_plan, timeout=10)
+    assert answer.status_code == 500 and "Please try again in a moment." in answer.text
+    assert answer.headers["X-Frame-Options"] == "DENY"  # the error page keeps the page's protections
+    failures = [r for r in caplog.records if r.name == "bot.web.plan_page"]
+    assert [r.getMessage() for r in failures] == ["the plan page failed"]
+    token = short_plan.rsplit("/", 1)[1]
+    assert all(token not in r.getMessage() and token not in (r.exc_text or "") for r in caplog.records)
