@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from bot.domain.mutual_plan import LINK_LIFETIME
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
 from tests.e2e.helpers import reply_text
@@ -114,3 +115,21 @@ def test_a_page_that_fails_answers_500_in_words_and_logs_no_link(short_plan, bot
     assert [r.getMessage() for r in failures] == ["the plan page failed"]
     token = short_plan.rsplit("/", 1)[1]
     assert all(token not in r.getMessage() and token not in (r.exc_text or "") for r in caplog.records)
+
+
+def test_an_expired_link_says_on_which_day_it_stopped_and_how_long_links_last(short_plan, clock):
+    clock.advance(LINK_LIFETIME)
+    page = requests.get(short_plan, timeout=10)
+    assert page.status_code == 410
+    assert 'stopped working on <time datetime="2026-12-23">Wed 23 Dec 2026</time>' in page.text
+    assert "Links to a plan last 30 days" in page.text
+
+
+def test_the_page_answers_head_and_refuses_other_methods_in_words(short_plan):
+    assert requests.head(short_plan, timeout=10).status_code == 200  # link previews, uptime checks
+    for method in ("PUT", "DELETE", "POST"):
+        answer = requests.request(method, short_plan, timeout=10)
+        assert answer.status_code == 405 and answer.headers["Allow"] == "GET", method
+        assert "This address only answers the plan's own page and forms." in answer.text
+    wrong = requests.get(f"{short_plan}/confirm/2", timeout=10)  # a form's address, opened
+    assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST"
