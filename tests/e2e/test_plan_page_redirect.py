@@ -133,3 +133,4 @@ def test_the_page_answers_head_and_refuses_other_methods_in_words(short_plan):
         assert "This address only answers the plan's own page and forms." in answer.text
     wrong = requests.get(f"{short_plan}/confirm/2", timeout=10)  # a form's address, opened
     assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST"
+    assert "This address only answers the plan's own page and forms." in wrong.text
