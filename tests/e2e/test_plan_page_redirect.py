@@ -134,3 +134,34 @@ def test_the_page_answers_head_and_refuses_other_methods_in_words(short_plan):
     wrong = requests.get(f"{short_plan}/confirm/2", timeout=10)  # a form's address, opened
     assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST"
     assert "This address only answers the plan's own page and forms." in wrong.text
+
+
+def test_a_form_without_its_token_is_refused_in_words_and_changes_nothing(short_plan, bot):
+    for fields in ({}, {"csrf": ""}, {"csrf": "0" * 64}):
+        answer = requests.post(f"{short_plan}/confirm/2", data={"what": "x", **fields}, allow_redirects=False,
+                               timeout=10)
+        assert answer.status_code == 403 and "Please reload the plan and try again." in answer.text, fields
+    bot.wait_idle()
+    assert not bot.runtime.services.ledger.get(Scope("T0001", DEAL), 2).is_confirmed
+
+
+def test_behind_a_proxy_a_form_from_the_public_address_is_trusted(short_plan, bot):
+    bot.runtime.services.plans.base_url = "https://coach.example"  # PARTNER_COACH_PUBLIC_URL
+    csrf = CSRF.search(requests.get(short_plan, timeout=10).text).group(1)
+    answer = requests.post(f"{short_plan}/confirm/2", data={"csrf": csrf}, allow_redirects=False, timeout=10,
+                           headers={"Origin": "https://coach.example"})  # the Host is the proxy's
+    assert answer.status_code == 303
+    other = requests.post(f"{short_plan}/confirm/2", data={"csrf": csrf}, allow_redirects=False, timeout=10,
+                          headers={"Origin": "https://evil.example"})
+    assert other.status_code == 403
+
+
+def test_a_proposal_may_change_only_the_date_or_only_the_wording(short_plan, bot, emulator):
+    proposals = bot.runtime.services.store
+    assert post(short_plan, "propose", 2, due_on="2026-12-10").status_code == 303  # no wording field
+    [first] = proposals.find(Scope("T0001", DEAL), "plan_proposal")
+    assert first["what"] is None and first["due_on"] == "2026-12-10"
+    proposals.put(Scope("T0001", DEAL), "plan_proposal", first["id"], {**first, "status": "declined"})
+    assert post(short_plan, "propose", 2, what="the signed NDA and DPA").status_code == 303  # no date field
+    second = [d for d in proposals.find(Scope("T0001", DEAL), "plan_proposal") if d["status"] == "pending"]
+    assert [(d["what"], d["due_on"]) for d in second] == [("the signed NDA and DPA", None)]
