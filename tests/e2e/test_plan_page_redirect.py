@@ -4,6 +4,10 @@ again (bench/plan_page.py measures both)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
 import pytest
 import requests
 
@@ -165,3 +169,13 @@ def test_a_proposal_may_change_only_the_date_or_only_the_wording(short_plan, bot
     assert post(short_plan, "propose", 2, what="the signed NDA and DPA").status_code == 303  # no date field
     second = [d for d in proposals.find(Scope("T0001", DEAL), "plan_proposal") if d["status"] == "pending"]
     assert [(d["what"], d["due_on"]) for d in second] == [("the signed NDA and DPA", None)]
+
+
+def test_the_pages_forms_post_to_its_own_link_and_its_style_is_the_one_its_policy_allows(short_plan):
+    html = requests.get(short_plan, timeout=10)
+    path = short_plan.split("://", 1)[1].split("/", 1)[1]
+    assert f'<form method="post" action="/{path}/confirm/2">' in html.text
+    assert f'<form method="post" action="/{path}/propose/2">' in html.text
+    style = re.search(r"<style>(.*?)</style>", html.text, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert len(style) > 100 and f"'sha256-{digest}'" in html.headers["Content-Security-Policy"]
