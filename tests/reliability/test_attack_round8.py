@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from bot.store import Scope
 from tests.conftest import ALICE, BOB, DEAL
+from tests.e2e.helpers import ledger_text, reply_text
 
 THREAD_REPLY = "thread-reply"
 
@@ -55,3 +56,77 @@ def test_a_reply_to_the_bots_own_post_is_remembered_once(bot, slack, emulator, l
     bot.wait_idle()
     [(_, key, _)] = reply_marks(bot)
     assert key == prompt.response["ts"]
+
+
+# ------------------------------------------------------------------ channels that change id
+
+PRIVATE, SHARED_NOW = "G0PRIVATE8", "C0PRIVATE8"
+
+
+def stored(local) -> dict:
+    store = local.runtime.store
+    return {scope: sorted(store.records(scope), key=lambda r: (r[0], r[1])) for scope in store.scopes()}
+
+
+def items(local, channel: str = DEAL):
+    return local.runtime.services.ledger.items(Scope("T0001", channel))
+
+
+def id_changed(slack, old, new, event_id=None):
+    return slack.event({"type": "channel_id_changed", "old_channel_id": old, "new_channel_id": new,
+                        "event_ts": "1700009000.000100"}, event_id=event_id)
+
+
+def test_a_private_channel_shared_with_slack_connect_keeps_its_ledger_under_its_new_id(
+        bot, slack, emulator, log):
+    # Expect: Slack gives a private channel a new id when it is shared with the partner
+    # (channel_id_changed); its items, deals and settings follow it, none left behind.
+    emulator.add_channel(PRIVATE, "deal-private", members=[ALICE, BOB])
+    assert "Logged" in reply_text(slack.command("give the pilot workspace by Friday", user=ALICE,
+                                                channel=PRIVATE))
+    slack.command("listen auto", user=ALICE, channel=PRIVATE)
+    emulator.add_channel(SHARED_NOW, "deal-private", members=[ALICE, BOB])
+    assert id_changed(slack, PRIVATE, SHARED_NOW).status_code == 200
+    bot.wait_idle()
+    assert [i.what for i in items(bot, SHARED_NOW)] == ["the pilot workspace"]
+    assert items(bot, PRIVATE) == []
+    assert "pilot workspace" in ledger_text(slack, SHARED_NOW)
+    assert "*auto*" in reply_text(slack.command("listen", user=ALICE, channel=SHARED_NOW))
+    # Slack's retry of the event (a new delivery of the same change) changes nothing.
+    before = stored(bot)
+    id_changed(slack, PRIVATE, SHARED_NOW)
+    bot.wait_idle()
+    assert stored(bot) == before
+
+
+def test_a_channel_id_change_that_names_nothing_sensible_changes_nothing(bot, slack, emulator, log):
+    # Expect: ids that are not channel ids, the same id twice, or a channel the bot holds
+    # nothing for: acknowledged, nothing moved, nothing logged as an error.
+    slack.command("give the deck by Friday", user=ALICE, channel=DEAL)
+    before = stored(bot)
+    for old, new in ((DEAL, DEAL), (DEAL, "<!channel>"), (DEAL, {"id": "C1"}), ("C0NOTHING", DEAL),
+                     (DEAL, ""), (None, DEAL), (DEAL, "U0ALICE")):
+        assert id_changed(slack, old, new).status_code in (200, 400)
+    bot.wait_idle()
+    assert stored(bot) == before
+    assert [i.what for i in items(bot)] == ["the deck"]
+
+
+def test_check_ins_planned_before_the_id_changed_are_posted_under_the_new_id(
+        bot, slack, emulator, clock, log):
+    # Expect: a deal signed in the private channel plans its check-ins; after the channel is
+    # shared (new id), the first check-in goes to the new id, none to the old one.
+    emulator.add_channel(PRIVATE, "deal-private", members=[ALICE, BOB])
+    slack.command("give the pilot workspace by Friday", user=ALICE, channel=PRIVATE)
+    slack.command("deal Acme signed", user=ALICE, channel=PRIVATE)
+    bot.wait_idle()
+    emulator.add_channel(SHARED_NOW, "deal-private", members=[ALICE, BOB])
+    id_changed(slack, PRIVATE, SHARED_NOW)
+    bot.wait_idle()
+    posted_before = len(emulator.messages())
+    clock.advance(timedelta(days=8))
+    bot.runtime.services.schedule.sweep()
+    bot.wait_idle()
+    in_channels = [m for m in emulator.messages()[posted_before:] if not m["channel"].startswith("D")]
+    assert in_channels and {m["channel"] for m in in_channels} == {SHARED_NOW}
+    assert any("pilot workspace" in str(m) for m in in_channels)
