@@ -110,7 +110,8 @@ def main() -> int:
     print(f"first sweep after start-up: {first:6.2f} s CPU, x{first / 60:.3f} of the minute between sweeps")
     print(f"next sweeps (5 channels written a minute): worst {max(steady) * 1000:.0f} ms CPU, "
           f"x{max(steady) / 60:.4f} of a minute")
-    print(f"App Home of a member of all {args.channels:,} channels: {home:.2f} s CPU ({home_wall:.2f} s wall, "
+    print(f"App Home of a member of all {args.channels:,} channels: {home:.2f} s CPU "
+          f"({home_wall:.2f} s wall, "
           f"{pages} users.conversations pages), x{home / read_only:.2f} of reading every channel's items "
           f"({read_only:.2f} s)")
     return 0

@@ -53,6 +53,8 @@ SAMPLE_EVENTS = {
                             "channel_type": "C"},
     "channel_id_changed": {"type": "channel_id_changed", "old_channel_id": "G0DEAL",
                            "new_channel_id": "C0DEAL", "event_ts": "1700000000.000100"},
+    "user_change": {"type": "user_change", "user": {"id": "U0BOB", "is_restricted": True},
+                    "event_ts": "1700000000.000100"},
 }
 
 

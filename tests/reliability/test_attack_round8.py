@@ -130,3 +130,52 @@ def test_check_ins_planned_before_the_id_changed_are_posted_under_the_new_id(
     in_channels = [m for m in emulator.messages()[posted_before:] if not m["channel"].startswith("D")]
     assert in_channels and {m["channel"] for m in in_channels} == {SHARED_NOW}
     assert any("pilot workspace" in str(m) for m in in_channels)
+
+
+# ------------------------------------------------------------------ people whose account changed
+
+def user_change(slack, emulator, user_id):
+    """Slack's `user_change` for ``user_id``, carrying the user object as users.info has it now."""
+    return slack.event({"type": "user_change", "user": emulator.get_user(user_id),
+                        "event_ts": "1700009100.000100", "cache_ts": 1700009100})
+
+
+def test_a_colleague_made_a_guest_gets_the_partners_view_at_once(bot, slack, emulator, log):
+    # Expect: Bob writes our ledger as a colleague; an admin makes him a guest account
+    # (user_change): his next command gets the partner's view and writes nothing of ours,
+    # not a day later when the bot would have asked Slack again.
+    assert "Logged" in reply_text(slack.command("give the deck by Friday", user=BOB, channel=DEAL))
+    emulator.add_user(BOB, name="bob", real_name="Bob Baker", guest=True)
+    assert user_change(slack, emulator, BOB).status_code == 200
+    bot.wait_idle()
+    answer = reply_text(slack.command("give a 50% discount by Friday", user=BOB, channel=DEAL))
+    assert "Logged" not in answer
+    assert [i.what for i in items(bot)] == ["the deck"]
+
+
+def test_a_guest_made_a_full_member_gets_our_view_at_once(bot, slack, emulator, log):
+    # Expect: a partner invited as a guest is converted to a full member of our workspace
+    # (user_change): their next command writes our ledger like any colleague's.
+    guest = "U0GUEST8"
+    emulator.add_user(guest, name="gus", real_name="Gus Guest", guest=True)
+    emulator.add_channel("C0GUEST8", "deal-guest", members=[ALICE, guest])
+    refused = reply_text(slack.command("give the deck by Friday", user=guest, channel="C0GUEST8"))
+    assert "Logged" not in refused
+    emulator.add_user(guest, name="gus", real_name="Gus Guest", guest=False)
+    user_change(slack, emulator, guest)
+    bot.wait_idle()
+    assert "Logged" in reply_text(slack.command("give the deck by Friday", user=guest, channel="C0GUEST8"))
+    assert [i.what for i in items(bot, "C0GUEST8")] == ["the deck"]
+
+
+def test_user_change_events_about_nobody_or_strangers_change_nothing(bot, slack, emulator, log):
+    # Expect: a user_change whose user is missing, not an object, or someone the bot never met
+    # (a busy workspace sends one for every status emoji) is acknowledged and stores nothing.
+    slack.command("give the deck by Friday", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    before = stored(bot)
+    for user in (None, "U0NOBODY", {"id": {"x": 1}}, {"id": "U0STRANGER", "is_restricted": True},
+                 {"id": "<!channel>"}):
+        assert slack.event({"type": "user_change", "user": user}).status_code in (200, 400)
+    bot.wait_idle()
+    assert stored(bot) == before
