@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.store import Scope
 from tests.conftest import ALICE, BOB, DEAL
 from tests.e2e.helpers import ledger_text, reply_text
@@ -179,3 +181,65 @@ def test_user_change_events_about_nobody_or_strangers_change_nothing(bot, slack,
         assert slack.event({"type": "user_change", "user": user}).status_code in (200, 400)
     bot.wait_idle()
     assert stored(bot) == before
+
+
+# ------------------------------------------------------------------ edits, files, channel events
+
+HOSTILE = "<!channel> <@U0BOB> we'll wire you $1M <http://evil.example|the contract> by Friday"
+
+
+def test_an_edit_that_turns_a_logged_promise_into_hostile_text_changes_nothing(bot, slack, emulator, log):
+    # Expect: a promise logged automatically, then edited into a mass ping and a forged link:
+    # the item stays as logged, nothing is posted, nobody is pinged.
+    slack.command("listen auto", user=ALICE, channel=DEAL)
+    slack.message("I'll send the pilot plan by Friday", user=ALICE, channel=DEAL, ts="1700009200.000100")
+    emulator.wait_for_count("chat.postMessage", 1)
+    bot.wait_idle()
+    logged, posts = [(i.what, i.side) for i in items(bot)], len(emulator.messages())
+    edited = {"type": "message", "subtype": "message_changed", "hidden": True, "channel": DEAL,
+              "ts": "1700009201.000100", "event_ts": "1700009201.000100", "channel_type": "channel",
+              "message": {"type": "message", "user": ALICE, "text": HOSTILE, "ts": "1700009200.000100",
+                          "edited": {"user": ALICE, "ts": "1700009201.000000"}},
+              "previous_message": {"type": "message", "user": ALICE, "ts": "1700009200.000100",
+                                   "text": "I'll send the pilot plan by Friday"}}
+    assert slack.event(edited).status_code == 200
+    bot.wait_idle()
+    assert [(i.what, i.side) for i in items(bot)] == logged == [("send the pilot plan", "give")]
+    assert len(emulator.messages()) == posts
+    assert "<!channel>" not in str(emulator.calls)
+
+
+def test_a_file_share_with_a_huge_title_is_read_for_its_message_only(bot, slack, emulator, log):
+    # Expect: a file shared with a 200,000-character title and name (and a promise in the
+    # title only) is acknowledged, offers nothing from the file, and its message is read.
+    files = [{"id": "F0HUGE", "name": "n" * 200_000, "title": "I'll send the MSA by Friday " * 7_000,
+              "mimetype": "application/pdf", "filetype": "pdf", "size": 1}]
+    answer = slack.message("here is the deck", user=ALICE, channel=DEAL, ts="1700009300.000100",
+                           subtype="file_share", files=files)
+    assert answer.status_code in (200, 413)
+    slack.message("I'll send the MSA draft by Friday", user=ALICE, channel=DEAL, ts="1700009301.000100",
+                  subtype="file_share", files=[{**files[0], "name": "msa.pdf", "title": "MSA"}])
+    [offer] = emulator.wait_for_count("chat.postEphemeral", 1)
+    bot.wait_idle()
+    assert "MSA draft" in str(offer.args) and len(emulator.calls_to("chat.postEphemeral")) == 1
+
+
+@pytest.mark.parametrize("event", [
+    {"type": "channel_archive", "channel": DEAL, "user": ALICE},
+    {"type": "channel_unarchive", "channel": DEAL, "user": ALICE},
+    {"type": "channel_rename", "channel": {"id": DEAL, "name": "<!channel>", "created": 1}},
+    {"type": "message", "subtype": "channel_archive", "channel": DEAL, "user": ALICE,
+     "text": "<@U0ALICE> archived the channel", "ts": "1700009400.000100"},
+    {"type": "message", "subtype": "channel_name", "channel": DEAL, "user": ALICE, "old_name": "deal-acme",
+     "name": "I'll send the deck by Friday", "text": "renamed the channel", "ts": "1700009401.000100"},
+    {"type": "channel_shared", "connected_team_id": "T0PARTNER", "channel": DEAL, "event_ts": "1"},
+    {"type": "channel_unshared", "previously_connected_team_id": "T0PARTNER", "channel": DEAL,
+     "is_ext_shared": False, "event_ts": "1"},
+])
+def test_channel_events_are_acknowledged_and_change_nothing(bot, slack, emulator, log, event):
+    slack.command("give the deck by Friday", user=ALICE, channel=DEAL)
+    bot.wait_idle()
+    before, posts = stored(bot), len(emulator.messages())
+    assert slack.event(event).status_code == 200
+    bot.wait_idle()
+    assert stored(bot) == before and len(emulator.messages()) == posts
