@@ -243,3 +243,43 @@ def test_channel_events_are_acknowledged_and_change_nothing(bot, slack, emulator
     assert slack.event(event).status_code == 200
     bot.wait_idle()
     assert stored(bot) == before and len(emulator.messages()) == posts
+
+
+# ------------------------------------------------------------------ a Monday wave of digests
+
+WAVE = 30  # channels whose weekly digest falls due at the same moment
+
+
+def test_a_debrief_prompt_due_during_a_monday_wave_of_digests_goes_out_in_its_window(
+        bot, slack, emulator, clock, log):
+    # Expect: a big workspace's digests all fall due Monday 09:00 and are paced (here one a
+    # minute, so 30 channels stand for 1,800 at Slack's pace of one a second); a meeting's
+    # debrief prompt falling due meanwhile goes out within a couple of minutes of its time,
+    # not after the whole wave (a prompt hours late is noise; a reminder over an hour late is
+    # dropped).
+    from datetime import UTC, datetime
+
+    ledger = bot.runtime.services.ledger
+    for n in range(WAVE):
+        channel = f"C0WAVE{n:03d}"
+        emulator.add_channel(channel, f"deal-wave-{n}", members=[ALICE])
+        ledger.add(Scope("T0001", channel), side="give", what=f"item {n}", owner=ALICE, created_by=ALICE)
+    schedule = bot.runtime.services.schedule
+    schedule.sweep()  # plans next Monday's digests: 09:00 New York, 14:00 UTC
+    clock.set(datetime(2026, 11, 30, 13, 58, tzinfo=UTC))
+    planned = reply_text(slack.command("meeting Acme demo in 2m for 5m", user=ALICE, channel=DEAL))
+    assert "Acme demo" in planned
+    bot.wait_idle()
+    limiter = schedule.limiter
+    limiter.interval = 60.0  # the workspace's pace: one post a minute
+    limiter.monotonic = lambda: clock.now().timestamp()
+    limiter.sleep = lambda seconds: clock.advance(timedelta(seconds=seconds))
+    clock.set(datetime(2026, 11, 30, 14, 0, tzinfo=UTC))
+    schedule.sweep()
+    schedule.sweep()  # as `serve` does a minute after the run above ended
+    order = ["debrief" if "Debrief" in str(m) else "digest" for m in emulator.messages()
+             if m["channel"].startswith("C0WAVE") or m["channel"] == DEAL]
+    assert order.count("digest") >= WAVE and order.count("debrief") == 1
+    # The meeting ends 14:05; its prompt is due a few minutes later: at a minute a post, at
+    # most about ten digests can go before it.
+    assert order.index("debrief") <= 12, order
