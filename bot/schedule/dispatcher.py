@@ -306,11 +306,12 @@ class Dispatcher:
                 due.sort(key=lambda pair: (_urgency(pair[1]), ready_at(pair[1])))
                 gone = _Memo(self.is_uninstalled)
                 rescan = False
-                for group in group_by(due, self._batch_key):
+                for index, group in enumerate(group_by(due, self._batch_key)):
                     scope, doc = group[0]
                     if self._stopping.is_set():
                         return report
-                    if now is None and self.clock.now() - at >= RESCAN_AFTER:
+                    # After one group at least, so a slow scan can't make the run loop forever.
+                    if index and now is None and self.clock.now() - at >= RESCAN_AFTER:
                         rescan = True  # jobs that fell due while this run posted go first
                         break
                     if gone(scope.workspace):
