@@ -66,8 +66,11 @@ PRIVATE, SHARED_NOW = "G0PRIVATE8", "C0PRIVATE8"
 
 
 def stored(local) -> dict:
+    """Every record but the receipts of event deliveries (PostgreSQL keeps those in the
+    database: each new delivery adds one, which is no change of anything)."""
     store = local.runtime.store
-    return {scope: sorted(store.records(scope), key=lambda r: (r[0], r[1])) for scope in store.scopes()}
+    return {scope: sorted(store.records(scope), key=lambda r: (r[0], r[1])) for scope in store.scopes()
+            if scope.channel_id != "_events"}
 
 
 def items(local, channel: str = DEAL):
