@@ -97,7 +97,7 @@ class Listening:
         ts = str(message.get("ts") or "")
         thread = str(message.get("thread_ts") or "")
         if (thread and ts and thread != ts and subtype != "message_changed" and bot_user
-                and message.get("parent_user_id") == bot_user):
+                and _parent_author(message) == bot_user):
             # Someone answered in the thread of the bot's post (a debrief prompt's, perhaps):
             # its reminder is moot. Slack names the parent's author on every reply, so people's
             # own threads (most of a busy channel's) cost nothing.
@@ -340,6 +340,13 @@ class Listening:
             self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": None}))
         return error("crm_unknown_verb", usage_of="crm", word=verb[:20])
+
+
+def _parent_author(message: dict[str, Any]) -> object:
+    """Who wrote the message a thread reply answers: Slack's ``parent_user_id``, or for a reply
+    also sent to the channel (``thread_broadcast``) the ``root`` message it carries."""
+    root = message.get("root") if isinstance(message.get("root"), dict) else {}
+    return message.get("parent_user_id") or root.get("user")
 
 
 def _noted_at(doc: Doc) -> datetime | None:

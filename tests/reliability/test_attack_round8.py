@@ -286,3 +286,17 @@ def test_a_debrief_prompt_due_during_a_monday_wave_of_digests_goes_out_in_its_wi
     # The meeting ends 14:05; its prompt is due a few minutes later: at a minute a post, at
     # most about ten digests can go before it.
     assert order.index("debrief") <= 12, order
+
+
+def test_a_reply_also_sent_to_the_channel_counts_by_its_root(bot, slack, emulator, log):
+    # Expect: a reply "also sent to #channel" (thread_broadcast) names its parent in `root`:
+    # a reply to the bot's post is noted by it, one to a person's message is not.
+    slack.message("just got off the call with Acme", user=ALICE, channel=DEAL, ts="1700008300.000100")
+    [prompt] = emulator.wait_for_count("chat.postMessage", 1)
+    bot_user = emulator.bot_user_id
+    for ts, thread, root_user in (("1700008301.000100", prompt.response["ts"], bot_user),
+                                  ("1700008302.000100", "1700008300.000100", ALICE)):
+        slack.message("noted", user=BOB, channel=DEAL, ts=ts, thread_ts=thread, subtype="thread_broadcast",
+                      parent_user_id=None, root={"user": root_user, "ts": thread, "text": "…"})
+    bot.wait_idle()
+    assert [key for _, key, _ in reply_marks(bot)] == [prompt.response["ts"]]
