@@ -300,3 +300,27 @@ def test_a_reply_also_sent_to_the_channel_counts_by_its_root(bot, slack, emulato
                       parent_user_id=None, root={"user": root_user, "ts": thread, "text": "…"})
     bot.wait_idle()
     assert [key for _, key, _ in reply_marks(bot)] == [prompt.response["ts"]]
+
+
+# ------------------------------------------------------------------ Home tab opened again and again
+
+def test_a_burst_of_home_tab_opens_renders_the_tab_at_most_twice(bot, slack, emulator, log):
+    # Expect: someone opens the Home tab again and again (or Slack sends app_home_opened for
+    # each visit) while their tab is being rendered: a member of thousands of channels costs
+    # seconds of CPU a render, and every render held the interpreter from everyone's acks.
+    # The opens that arrive meanwhile are rendered once, after it; someone else's are not held.
+    slack.command("give the deck by Friday", user=ALICE, channel=DEAL)
+    hold = emulator.hold_next("views.publish")
+    slack.app_home_opened(ALICE)
+    assert hold.wait_arrived()
+    for _ in range(10):
+        assert slack.app_home_opened(ALICE).status_code == 200
+    slack.app_home_opened(BOB)
+    pool = bot.runtime.app.listener_runner.listener_executor
+    emulator.wait_for(lambda calls: pool.busy == 1 and any(
+        c.method == "views.publish" and c.args.get("user_id") == BOB for c in calls))
+    hold.release()
+    bot.wait_idle()
+    published = [c.args["user_id"] for c in emulator.calls_to("views.publish")]
+    assert sorted(published) == [ALICE, ALICE, BOB]
+    assert "the deck" in str(emulator.home_view(ALICE))
