@@ -118,6 +118,7 @@ from bot.domain.listening.detector_vocab import (
     WHEN_KEYS,
     WORD_PUNCT,
 )
+from bot.domain.listening.chat import retracted, rewrite
 from bot.domain.listening.passive import read_passive
 from bot.domain.listening.referents import resolve_it
 from bot.domain.listening.shorthand import (
@@ -1133,7 +1134,7 @@ def detect_commitment(
         lines = text.split("\n")
         asked = "\n".join(QUOTE_LINE.sub("", line) for line in lines if QUOTE_LINE.match(line))
         text = "\n".join(line for line in lines if not QUOTE_LINE.match(line))
-    text = _uncapped(normalise(text))
+    text = rewrite(_uncapped(normalise(text)))
     parts = sentences(text)
     for k, raw in enumerate(parts):
         sentence = raw.strip()
@@ -1150,6 +1151,8 @@ def detect_commitment(
         if found is not None and not (found.side == "get" and _doubted(said, sentence)):
             if k + 1 < len(parts) and _has_any(_padded(" ".join(parts[k + 1 :])), RETRACT_KEYS):
                 return None  # taken back in the same message: "... jk, Sam is sending it"
+            if retracted(sentence):
+                return None  # in the same sentence: "I'll send it Thursday... actually can't"
             if _MAY_CORRECT.search(low):
                 found = _corrected(found, sentence)
             if found.side == "give" and found.who is None and _may_name_self(low) and (

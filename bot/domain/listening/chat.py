@@ -1,0 +1,186 @@
+"""Chat-style messages rewritten into the plain English the commitment rules read (round 8).
+
+Deal channels are full of messages typed in a hurry: no capitals ("caldera sending logo
+files mon"), chat spellings ("ill send it", "snd", "sendin", "u", "em"), thread replies that
+accept and give a day ("can do, wed", "will do, fri", "on it — tmrw", "doing it tomorrow"),
+"coming your way", a polite condition that conditions nothing ("if that works for you"), a
+promise followed by a tag question ("— does that work?") or by its escape clause ("unless
+their dock is closed"). :func:`rewrite` turns those into the forms the rules already read,
+so each shape is one small substitution instead of a new reading path; the rules decide as
+before. :func:`retracted` spots a promise taken back in its own sentence ("I'll send the SOW
+Thursday... actually can't").
+
+Every substitution is gated by a cheap substring test: the detector runs on every message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain.listening.detector_vocab import ACTION_VERBS, DUE_START, ING_BASE, VERB_BASE
+
+__all__ = ["rewrite", "retracted"]
+
+IGNORE = re.IGNORECASE
+
+# Chat spellings of words the rules key on. "ill" only where it opens a clause and a verb
+# follows ("ill send it", "ok ill push the plan"): "I'm ill" and "ill-advised" stay.
+_ILL = re.compile(r"(^|[,;:.!\u2014\u2013-]\s*|\b(?:ok|k|kk|yeah|ya|yep|sure|np|and|so)\s+)ill\s+(?=[a-z])", IGNORE)
+_SPELLINGS = re.compile(r"\b(?:sendin|tnight)\b", IGNORE)
+_SPELLED = {"sendin": "sending", "tnight": "tonight"}
+
+# A reply that accepts and names a day: "can do, wed", "will do — fri", "sure thing, tmrw",
+# "on it, tomorrow", "doing it now", "ok ok sending fri". The rules read it as "will get it
+# done <day>"; a bare "will do", "on it" or "yep, Thursday" says neither what nor that it is
+# taken on, and stays quiet.
+_DAY = (
+    r"(?:today|tonight|tomorrow|tmrw|tmr|now|rn|asap|eod|eow|cob|this\s+(?:morning|afternoon|evening|week)"
+    r"|next\s+week|(?:by\s+)?(?:mon|tue|tues|wed|thu|thur|thurs|fri)(?:day|nesday|rsday|sday)?"
+    r"|in\s+\d+(?:\s*(?:min|mins|minutes))?|in\s+an?\s+(?:hr|hour))"
+)
+_ACCEPT = re.compile(
+    r"^(?:(?:ok|okay|k|kk|yes|yep|ya|yeah|sure|np)[\s,!]+){0,2}"
+    r"(?:can\s+do|will\s+do|sure\s+thing|on\s+it|doing\s+it|sending(?:\s+it)?|will\s+get\s+it\s+done)"
+    rf"\s*[,\u2014\u2013-]*\s*(?P<day>{_DAY})(?P<tail>(?:\s*[,!]?\s*(?:promise|then|latest|for\s+sure))?)\s*[.!]*$",
+    IGNORE,
+)
+_BARE_MINUTES = re.compile(r"^in\s+(\d+)$", IGNORE)
+
+# "<thing> coming your way <day>" / "<thing> coming to you": something sent to the reader.
+_COMING = re.compile(
+    r"(?P<lead>^|[:,\u2014\u2013]\s+|\s-\s)(?P<thing>[\w@][\w'/&. -]{0,40}?)\s+(?:is\s+)?coming\s+"
+    r"(?:your\s+way|to\s+you)\b",
+    IGNORE,
+)
+
+# Conditions that condition nothing: "I'll send the deck Friday if that works for you",
+# "... in case it's useful". A promise's own escape clause ("we'll ship Friday unless their
+# dock is closed") still promises; a clause that opens with it ("Unless they object, …") is
+# left to the rules, which read it as a condition.
+_POLITE_IF = re.compile(
+    r"\s*,?\s*\b(?:if\s+(?:that|it)\s+(?:works|helps|suits|is\s+ok(?:ay)?|'s\s+ok(?:ay)?)"
+    r"(?:\s+for\s+(?:you|them|everyone|you\s+all))?|in\s+case\s+(?:it's|its|it\s+is)\s+(?:useful|helpful))\b",
+    IGNORE,
+)
+_UNLESS_TAIL = re.compile(r"(?<=\w)\s*,?\s+unless\b[^.!?\n]*", IGNORE)
+
+# A tag question after a promise: "I'll send the deck Friday — does that work?", "..., right?",
+# "I'll send the quote tmrw — can you send me the seat count?". The promise before it stands.
+_TAG_QUESTION = re.compile(
+    r"(?P<keep>\S)\s*(?:[,\u2014\u2013]|\s-)\s*(?:does\s+that\s+work(?:\s+for\s+you)?|right|ok|okay|"
+    r"sound\s+good|that\s+ok|works|(?:can|could)\s+you\s+[^?\n]{1,80}|any\s+[^?\n]{1,60})\?+",
+    IGNORE,
+)
+
+_RETRACTED = re.compile(
+    r"(?:[\u2014\u2013,;]|\.\.\.|\s-)\s*(?:oh\s+)?(?:actually\s+(?:can't|cannot|cant|won't|wont|no\b|not\b)|"
+    r"never\s*mind|nvm)",
+    IGNORE,
+)
+
+# Lowercase names: in a message with no capital at all, a word that opens a clause and is
+# followed by a promise, a team or a verb ("caldera sending logo files mon", "veridian legal
+# will send …", "marlowe will snd …"), or that follows "to / for / with" before a date
+# ("redlines back to veridian tmrw") is a name. Capitalised, the rules read it as they read
+# "Caldera".
+_TEAM_WORDS = (
+    "legal|procurement|finance|ops|it|security|team|hr|qa|counsel|facilities|analytics|ap|cfo|ceo|"
+    "cto|vp|buyer|admin|admins|data|eng|engineering|is|are|will|'ll|gonna|going|to|said|says|->|\u2192"
+)
+_NAME_AT_START = re.compile(
+    rf"(?:^|(?<=[.!?;:\u2014\u2013\n,]\s)|(?<=\n))(?P<name>[a-z][a-z&]{{2,}})(?=\s+(?:{_TEAM_WORDS}|[a-z]+(?:ing|s))\b)"
+)
+_NAME_AFTER_TO = re.compile(r"\b(?:to|for|with)\s+(?P<name>[a-z][a-z&]{2,})(?=(?:\s+[a-z]{3,})?\s+(?:by\s+)?[a-z0-9]+)")
+_COMMON = frozenset(
+    """i we they you he she it this that there these those who what which someone everyone anyone
+    our their my your his her its me us them him the a an and but so or then also just still only
+    ok okay k kk yes yep yeah ya sure np lol haha pls plz thx thanks ty fyi btw imo tbh idk nvm jk
+    can will would should could might may must shall gonna going wanna need needs let lets
+    deck pricing price quote quotes proposal contract sow msa nda po pos dpa baa invoice invoices
+    agenda recap report summary redlines order form forms paperwork docs doc document documents
+    pilot demo trial call meeting sync kickoff renewal expansion rollout migration onboarding
+    training sandbox env poc logo logos logins creds keys data case study studies slides mockups
+    refs references intro intros feedback decision budget approval signoff legal procurement
+    finance security team eng ops support sales marketing customer client prospect partner
+    reseller vendor buyer champion boss distributor integrator consultant consultancy agency
+    supplier manufacturer carrier auditor auditors lawyer lawyers counsel cfo ceo cto coo cio vp
+    director manager rep ae se csm sdr bdr founder owner head lead admin admins users user staff everyone nobody somebody folks guys all both each
+    today tomorrow tonight week weekend month quarter year morning afternoon evening
+    next last first one two three few some any every no not never
+    new old final revised updated signed countersigned draft full short long big small
+    here now soon later still again maybe probably hopefully
+    is are was were be been being am has have had do does did done get got
+    ready out back over up down off on in at by for from with about into onto
+    who's whos what's whats that's thats it's its there's theres
+    sent shipped signed paid returned done""".split()
+)
+
+
+def _is_common(word: str) -> bool:
+    low = word.lower()
+    return (
+        low in _COMMON
+        or low in DUE_START
+        or low in VERB_BASE
+        or low in ING_BASE
+        or low in ACTION_VERBS
+        or (low.endswith("s") and low[:-1] in VERB_BASE)
+        or (low.endswith("ed") and (low[:-2] in VERB_BASE or low[:-1] in VERB_BASE))
+    )
+
+
+def _capitalised(m: re.Match[str]) -> str:
+    name = m.group("name")
+    if _is_common(name):
+        return m.group(0)
+    start = m.start("name") - m.start()
+    return m.group(0)[:start] + name[0].upper() + name[1:] + m.group(0)[start + len(name) :]
+
+
+def _recase_names(text: str) -> str:
+    """Names capitalised in a message typed without capitals (see above)."""
+    text = _NAME_AT_START.sub(_capitalised, text)
+    if " to " in text or " for " in text or " with " in text:
+        text = _NAME_AFTER_TO.sub(_capitalised, text)
+    return text
+
+
+def _accepted(text: str) -> str:
+    m = _ACCEPT.match(text.strip())
+    if m is None:
+        return text
+    day = m.group("day")
+    if day.lower() == "rn":
+        day = "now"
+    elif (minutes := _BARE_MINUTES.match(day)) is not None:
+        day = f"in {minutes.group(1)} min"  # "sending it in 5": minutes, in chat
+    return f"will get it done {day}"
+
+
+def rewrite(text: str) -> str:
+    """``text`` with its chat shapes in plain English (see the module docstring); unchanged
+    when it has none. Sentence punctuation and line breaks are kept."""
+    low = text.lower()
+    if "ill " in low:
+        text = _ILL.sub(lambda m: f"{m.group(1)}I'll ", text)
+    if "sendin" in low or "tnight" in low:
+        text = _SPELLINGS.sub(lambda m: _SPELLED.get(m.group(0).lower(), m.group(0)), text)
+    if not any(ch.isupper() for ch in text):
+        text = _recase_names(text)
+    if "do" in low or "on it" in low or "sure thing" in low or "sending" in low:
+        text = "\n".join(_accepted(line) for line in text.split("\n"))
+    if "coming" in low:
+        text = _COMING.sub(lambda m: f"{m.group('lead')}we'll send you {m.group('thing')}", text)
+    if " if " in low or " in case " in low:
+        text = _POLITE_IF.sub("", text)
+    if " unless " in low:
+        text = _UNLESS_TAIL.sub("", text)
+    if "?" in text:
+        text = _TAG_QUESTION.sub(r"\g<keep>", text)
+    return text
+
+
+def retracted(sentence: str) -> bool:
+    """Is a promise taken back later in its own sentence ("I'll send the SOW Thursday...
+    actually can't, legal hasn't cleared it", "will send the deck tomorrow — never mind")?"""
+    return _RETRACTED.search(sentence) is not None
