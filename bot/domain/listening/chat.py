@@ -25,7 +25,9 @@ IGNORE = re.IGNORECASE
 
 # Chat spellings of words the rules key on. "ill" only where it opens a clause and a verb
 # follows ("ill send it", "ok ill push the plan"): "I'm ill" and "ill-advised" stay.
-_ILL = re.compile(r"(^|[,;:.!\u2014\u2013-]\s*|\b(?:ok|k|kk|yeah|ya|yep|sure|np|and|so)\s+)ill\s+(?=[a-z])", IGNORE)
+_ILL = re.compile(
+    r"(^|[,;:.!\u2014\u2013-]\s*|\b(?:ok|k|kk|yeah|ya|yep|sure|np|and|so)\s+)ill\s+(?=[a-z])", IGNORE
+)
 _SPELLINGS = re.compile(r"\b(?:sendin|tnight)\b", IGNORE)
 _SPELLED = {"sendin": "sending", "tnight": "tonight"}
 
@@ -88,9 +90,12 @@ _TEAM_WORDS = (
     "cto|vp|buyer|admin|admins|data|eng|engineering|is|are|will|'ll|gonna|going|to|said|says|->|\u2192"
 )
 _NAME_AT_START = re.compile(
-    rf"(?:^|(?<=[.!?;:\u2014\u2013\n,]\s)|(?<=\n))(?P<name>[a-z][a-z&]{{2,}})(?=\s+(?:{_TEAM_WORDS}|[a-z]+(?:ing|s))\b)"
+    rf"(?:^|(?<=[.!?;:\u2014\u2013\n,]\s)|(?<=\n))(?P<name>[a-z][a-z&]{{2,}})"
+    rf"(?=\s+(?:{_TEAM_WORDS}|[a-z]+(?:ing|s))\b)"
 )
-_NAME_AFTER_TO = re.compile(r"\b(?:to|for|with)\s+(?P<name>[a-z][a-z&]{2,})(?=(?:\s+[a-z]{3,})?\s+(?:by\s+)?[a-z0-9]+)")
+_NAME_AFTER_TO = re.compile(
+    r"\b(?:to|for|with)\s+(?P<name>[a-z][a-z&]{2,})(?=(?:\s+[a-z]{3,})?\s+(?:by\s+)?[a-z0-9]+)"
+)
 _COMMON = frozenset(
     """i we they you he she it this that there these those who what which someone everyone anyone
     our their my your his her its me us them him the a an and but so or then also just still only
@@ -104,7 +109,8 @@ _COMMON = frozenset(
     finance security team eng ops support sales marketing customer client prospect partner
     reseller vendor buyer champion boss distributor integrator consultant consultancy agency
     supplier manufacturer carrier auditor auditors lawyer lawyers counsel cfo ceo cto coo cio vp
-    director manager rep ae se csm sdr bdr founder owner head lead admin admins users user staff everyone nobody somebody folks guys all both each
+    director manager rep ae se csm sdr bdr founder owner head lead admin admins users user staff
+    everyone nobody somebody folks guys all both each
     today tomorrow tonight week weekend month quarter year morning afternoon evening
     next last first one two three few some any every no not never
     new old final revised updated signed countersigned draft full short long big small

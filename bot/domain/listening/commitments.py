@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from bot.domain.listening.chat import retracted, rewrite
 from bot.domain.listening.detector_vocab import (
     ACTION_ITEM,
     ACTION_VERBS,
@@ -118,7 +119,6 @@ from bot.domain.listening.detector_vocab import (
     WHEN_KEYS,
     WORD_PUNCT,
 )
-from bot.domain.listening.chat import retracted, rewrite
 from bot.domain.listening.passive import read_passive
 from bot.domain.listening.referents import resolve_it
 from bot.domain.listening.shorthand import (
