@@ -258,6 +258,10 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
         ) and not (word == "over" and vp.startswith(" the weekend", start + 4)):
             continue  # dates can only start at these words; skip the regex elsewhere
         m = DUE.match(vp, start)
+        if m is not None and word in ("after", "within") and _RELATIVE_TO_EVENT.search(vp[:start].rstrip()):
+            continue  # "two days after the demo", "within a week of the pilot ending": no day
+        if m is not None and word == "within" and vp.startswith(" of ", m.end()):
+            continue
         if m is not None:
             if m.group("prep"):
                 return vp[: m.start()] + vp[m.end() :], m.group("due").strip()
@@ -286,6 +290,10 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
         if meeting is not None:
             return vp, meeting.group("due")
     return vp, None
+
+
+# A duration before "after": the date is counted from an event the message doesn't date.
+_RELATIVE_TO_EVENT = re.compile(r"\b(?:days?|weeks?|hours?|months?)$", IGNORE)
 
 
 def _cut_clause(vp: str, words: list[tuple[int, str]], side: Side | None = None) -> str:
@@ -1199,20 +1207,23 @@ def _corrected(found: Detection, sentence: str) -> Detection:
     m = CORRECTION.search(sentence)
     if m is None:
         return found
-    due = DUE.fullmatch(m.group("due").strip())
+    due = DUE.fullmatch((m.group("due") or m.group("last")).strip())
     if due is None:
         return found
     cut = _CORRECTION_IN_WHAT.search(found.what)
     what = _tidy(found.what[: cut.start()]) if cut is not None else found.what
+    if m.group("last") and ", " in what:
+        what = _tidy(what[: what.rfind(", ")])  # "get the contract over, Friday at the latest"
     return replace(found, what=what or found.what, due_text=due.group("due").strip())
 
 
 def _may_name_self(low: str) -> bool:
     """Cheap test before :func:`self_named_other_side`: "… here", "speaking for", "on behalf"."""
     return " here" in low or "speaking" in low or "behalf" in low
-_MAY_CORRECT = re.compile(r"scratch|wait|make th|make it|correction|i mean")
+_MAY_CORRECT = re.compile(r"scratch|wait|make th|make it|correction|i mean|actually|sorry|latest|then\b")
 _CORRECTION_IN_WHAT = re.compile(
-    r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\b",
+    r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean"
+    r"|actually|sorry|or\b|at\s+the\s+latest|latest|oh\s+wait)\b",
     IGNORE,
 )
 

@@ -241,8 +241,12 @@ TIME_CORE = (
     # "first thing in the morning", "on coming Monday" (non-native English)
     r"|(?:first\s+thing\s+)?in\s+the\s+morning"
     rf"|(?:this\s+)?coming\s+{DAYS}"
-    rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|"
-    rf"q[1-4]|{DAYS}|{MONTHS})"
+    rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|next\s+quarter|"
+    rf"q[1-4]|h[12]|{DAYS}|{MONTHS})"
+    # "at the start of Q4", "start of next quarter" (round 8)
+    r"|(?:start|beginning)\s+of\s+(?:the\s+)?(?:q[1-4]|h[12]|next\s+(?:week|month|quarter|year))"
+    # "the day after tomorrow" before "tomorrow" (round 8: it was read as tomorrow)
+    rf"|day\s+after\s+{TOMORROW}"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
     rf"{AT_CLOCK}?"
     r"|(?:this|over\s+the|before\s+the)\s+weekend|the\s+last\s+day\s+of\s+the\s+month|\d{4}-\d{2}-\d{2}"
@@ -297,7 +301,7 @@ DUE_START = frozenset(
     monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
     jan january feb february mar march apr april may jun june jul july aug august sep sept
     september oct october nov november dec december in within right after early mid
-    late shortly asap now noon midday eta tonite 2nite close coming""".split()
+    late shortly asap now noon midday eta tonite 2nite close coming start beginning day""".split()
 )
 # Quarters, ordinals and bare months are only dates after a preposition: "by Q3", "on the
 # 12th", "in March" -- but "the Q4 pricing", "the 5th floor", "may" are not.
@@ -478,7 +482,8 @@ PRESENT_VERBS = (
 # Substrings without which no rule can fire; checked with ``in`` on the lowered text, which
 # is far cheaper than any regex and rejects most chatter outright.
 QUICK = (
-    "'ll", "\u2019ll", "ill", "wil", "theyll", "shall", "gonna", "gona", "gunna", "going to", "happy to",
+    "'ll", "\u2019ll", "ill", "wil", "sendin",  # round 8: "sendin sow tmrw"
+    "theyll", "shall", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
     "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
@@ -782,8 +787,13 @@ COLON_SPEAKER = re.compile(
 )
 # Said after a promise, a new date replaces its own: "I'll send it Thursday — scratch that, Wednesday".
 CORRECTION = re.compile(
-    r"(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\s*[,:;\u2014\u2013-]?\s*"
-    r"(?P<due>[^,;.!?]{2,30}?)\s*[.!]*$",
+    r"(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean"
+    # round 8: "I'll send it Wednesday — actually Thursday", "tomorrow, sorry, Friday"
+    r"|[,\u2014\u2013]\s*(?:actually|sorry))\s*[,:;\u2014\u2013-]?\s*"
+    r"(?P<due>[^,;.!?]{2,30}?)\s*[.!]*$"
+    # "over Thursday, Friday at the latest", "tonight, or tomorrow morning latest", "I'm out
+    # Friday, Thursday then": the day said last
+    r"|,\s*(?:or\s+)?(?P<last>[^,;.!?]{2,30}?)\s+(?:(?:at\s+the\s+)?latest|then)\s*[.!]*$",
     IGNORE,
 )
 # Cheap gate for shorthand without a verb of promise ("sow to them by eow"): a due word.
