@@ -46,6 +46,23 @@ _ACCEPT = re.compile(
     rf"\s*[,\u2014\u2013-]*\s*(?P<day>{_DAY})(?P<tail>(?:\s*[,!]?\s*(?:promise|then|latest|for\s+sure))?)\s*[.!]*$",
     IGNORE,
 )
+# Non-native English: "we sending the contract on friday" (no "are"), "I will to send you the
+# offer", "tomorrow I am send the documents" (a base verb after "am / are").
+_NO_BE = re.compile(
+    r"\b(?P<who>we|they)\s+(?=(?:sending|shipping|sharing|delivering|submitting|doing)\b)", IGNORE
+)
+_WILL_TO = re.compile(r"\b(?P<will>will|shall)\s+to\s+(?=[a-z])", IGNORE)
+_AM_BASE = re.compile(r"\b(?P<who>i|we|they)\s+(?:am|are|'m|'re)\s+(?P<verb>[a-z]+)\b", IGNORE)
+# "my colleague Dana will …", "my teammate Raj is gonna …": the colleague is the subject.
+_MY_COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|teammate|coworker|co-worker)\s+(?=[A-Z@])", IGNORE)
+# "prepping the NDA for you", "working on the proposal for you now": work for the reader is
+# under way; the rules read it as the promise it is.
+_FOR_YOU = re.compile(
+    r"^(?:(?:i'm|im|we're|were)\s+)?(?P<verb>prepping|preparing|drafting|working\s+on|putting\s+together)\s+"
+    r"(?P<thing>(?:the|a|an|your|our)\s+[\w' -]{1,40}?)\s+for\s+you\b",
+    IGNORE,
+)
+_FOR_YOU_VERB = {"prepping": "prep", "preparing": "prepare", "drafting": "draft"}
 _BARE_MINUTES = re.compile(r"^in\s+(\d+)$", IGNORE)
 
 # "<thing> coming your way <day>" / "<thing> coming to you": something sent to the reader.
@@ -163,6 +180,18 @@ def _accepted(text: str) -> str:
     return f"will get it done {day}"
 
 
+def _am_base(m: re.Match[str]) -> str:
+    verb = m.group("verb").lower()
+    if verb not in ACTION_VERBS or verb in ("going", "on"):
+        return m.group(0)  # "we are sending", "I'm on it", "we are going to": already English
+    return f"{m.group('who')} will {m.group('verb')}"
+
+
+def _for_you(m: re.Match[str]) -> str:
+    verb = _FOR_YOU_VERB.get(m.group("verb").lower(), "finish")
+    return f"I'll {verb} {m.group('thing')} for you"
+
+
 def rewrite(text: str) -> str:
     """``text`` with its chat shapes in plain English (see the module docstring); unchanged
     when it has none. Sentence punctuation and line breaks are kept."""
@@ -175,6 +204,16 @@ def rewrite(text: str) -> str:
         text = _recase_names(text)
     if "do" in low or "on it" in low or "sure thing" in low or "sending" in low:
         text = "\n".join(_accepted(line) for line in text.split("\n"))
+    if "will to " in low or "shall to " in low:
+        text = _WILL_TO.sub(r"\g<will> ", text)
+    if "we " in low or "they " in low:
+        text = _NO_BE.sub(lambda m: f"{m.group('who')} are ", text)
+    if " am " in low or " are " in low or "'m " in low or "'re " in low:
+        text = _AM_BASE.sub(_am_base, text)
+    if "colleague" in low or "teammate" in low or "worker" in low:
+        text = _MY_COLLEAGUE.sub("", text)
+    if " for you" in low:
+        text = "\n".join(_FOR_YOU.sub(_for_you, line) for line in text.split("\n"))
     if "coming" in low:
         text = _COMING.sub(lambda m: f"{m.group('lead')}we'll send you {m.group('thing')}", text)
     if " if " in low or " in case " in low:

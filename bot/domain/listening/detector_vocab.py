@@ -38,6 +38,7 @@ ACTION_VERBS = frozenset(
     prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
     showcase provision register nominate designate staff socialize socialise fill grab cut
     swing stop pop tailor generate release raise revert knock come roll collect
+    dispatch
     countersign notarize notarise apply export request pitch screen-share screenshare
     act open start switch courier scope""".split()
 )
