@@ -92,7 +92,7 @@ _TAG_QUESTION = re.compile(
 )
 
 _RETRACTED = re.compile(
-    r"(?:[\u2014\u2013,;]|\.\.\.|\s-)\s*(?:oh\s+)?(?:actually\s+(?:can't|cannot|cant|won't|wont|no\b|not\b)|"
+    r"(?:^|[\u2014\u2013,;.]|\s-)\s*(?:oh\s+)?(?:actually\s+(?:can't|cannot|cant|won't|wont|no\b|not\b)|"
     r"never\s*mind|nvm)",
     IGNORE,
 )
@@ -113,6 +113,7 @@ _NAME_AT_START = re.compile(
 _NAME_AFTER_TO = re.compile(
     r"\b(?:to|for|with)\s+(?P<name>[a-z][a-z&]{2,})(?=(?:\s+[a-z]{3,})?\s+(?:by\s+)?[a-z0-9]+)"
 )
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z]")
 _COMMON = frozenset(
     """i we they you he she it this that there these those who what which someone everyone anyone
     our their my your his her its me us them him the a an and but so or then also just still only
@@ -200,7 +201,7 @@ def rewrite(text: str) -> str:
         text = _ILL.sub(lambda m: f"{m.group(1)}I'll ", text)
     if "sendin" in low or "tnight" in low:
         text = _SPELLINGS.sub(lambda m: _SPELLED.get(m.group(0).lower(), m.group(0)), text)
-    if not any(ch.isupper() for ch in text):
+    if _TITLE_WORD.search(text) is None:  # capitals only in acronyms ("NDA"), if at all
         text = _recase_names(text)
     if "do" in low or "on it" in low or "sure thing" in low or "sending" in low:
         text = "\n".join(_accepted(line) for line in text.split("\n"))

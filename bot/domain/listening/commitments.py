@@ -1159,7 +1159,7 @@ def detect_commitment(
         if found is not None and not (found.side == "get" and _doubted(said, sentence)):
             if k + 1 < len(parts) and _has_any(_padded(" ".join(parts[k + 1 :])), RETRACT_KEYS):
                 return None  # taken back in the same message: "... jk, Sam is sending it"
-            if retracted(sentence):
+            if retracted(" ".join([sentence, *parts[k + 1 : k + 2]])):
                 return None  # in the same sentence: "I'll send it Thursday... actually can't"
             if _MAY_CORRECT.search(low):
                 found = _corrected(found, sentence)
