@@ -52,7 +52,11 @@ _NO_BE = re.compile(
     r"\b(?P<who>we|they)\s+(?=(?:sending|shipping|sharing|delivering|submitting|doing)\b)", IGNORE
 )
 _WILL_TO = re.compile(r"\b(?P<will>will|shall)\s+to\s+(?=[a-z])", IGNORE)
-_AM_BASE = re.compile(r"\b(?P<who>i|we|they)\s+(?:am|are|'m|'re)\s+(?P<verb>[a-z]+)\b", IGNORE)
+_NO_BE_KEYS = tuple(
+    f"{who} {verb}" for who in ("we", "they")
+    for verb in ("sending", "shipping", "sharing", "delivering", "doing")
+)
+_AM_BASE = re.compile(r"\b(?P<who>i|we|they)\s+(?:am|are)\s+(?P<verb>[a-z]+)\b", IGNORE)
 # "my colleague Dana will …", "my teammate Raj is gonna …": the colleague is the subject.
 _MY_COLLEAGUE = re.compile(r"\b(?:my|our)\s+(?:colleague|teammate|coworker|co-worker)\s+(?=[A-Z@])", IGNORE)
 # "prepping the NDA for you", "working on the proposal for you now": work for the reader is
@@ -63,6 +67,12 @@ _FOR_YOU = re.compile(
     IGNORE,
 )
 _FOR_YOU_VERB = {"prepping": "prep", "preparing": "prepare", "drafting": "draft"}
+# One cheap test for the rarer shapes below (most messages have none of them).
+_TRIGGERS = (
+    " ill ", "sendin", "tnight", "will to ", "shall to ", "i am ", "we are ", "they are ", "colleague",
+    "teammate", "worker", " for you", "coming", " if ", " in case ", " unless ", "?", *_NO_BE_KEYS,
+)
+_SHORT_REPLY = 60  # a reply that accepts is short; longer messages skip the pattern
 _BARE_MINUTES = re.compile(r"^in\s+(\d+)$", IGNORE)
 
 # "<thing> coming your way <day>" / "<thing> coming to you": something sent to the reader.
@@ -106,13 +116,10 @@ _TEAM_WORDS = (
     "legal|procurement|finance|ops|it|security|team|hr|qa|counsel|facilities|analytics|ap|cfo|ceo|"
     "cto|vp|buyer|admin|admins|data|eng|engineering|is|are|will|'ll|gonna|going|to|said|says|->|\u2192"
 )
-_NAME_AT_START = re.compile(
-    rf"(?:^|(?<=[.!?;:\u2014\u2013\n,]\s)|(?<=\n))(?P<name>[a-z][a-z&]{{2,}})"
-    rf"(?=\s+(?:{_TEAM_WORDS}|[a-z]+(?:ing|s))\b)"
-)
-_NAME_AFTER_TO = re.compile(
-    r"\b(?:to|for|with)\s+(?P<name>[a-z][a-z&]{2,})(?=(?:\s+[a-z]{3,})?\s+(?:by\s+)?[a-z0-9]+)"
-)
+_NAME_NEXT = frozenset(_TEAM_WORDS.split("|"))
+# A word opening a clause, and the word after it (one scan; the test is in Python).
+_CLAUSE_WORD = re.compile(r"(?:^|[.!?;:,\n\u2014\u2013] )([a-z][a-z&]{2,}) (\S+)")
+_RECIPIENT_WORDS = (" to ", " for ", " with ")
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]")
 _COMMON = frozenset(
     """i we they you he she it this that there these those who what which someone everyone anyone
@@ -153,19 +160,27 @@ def _is_common(word: str) -> bool:
     )
 
 
-def _capitalised(m: re.Match[str]) -> str:
-    name = m.group("name")
-    if _is_common(name):
-        return m.group(0)
-    start = m.start("name") - m.start()
-    return m.group(0)[:start] + name[0].upper() + name[1:] + m.group(0)[start + len(name) :]
+def _capital(text: str, at: int) -> str:
+    return text[:at] + text[at].upper() + text[at + 1 :]
 
 
 def _recase_names(text: str) -> str:
     """Names capitalised in a message typed without capitals (see above)."""
-    text = _NAME_AT_START.sub(_capitalised, text)
-    if " to " in text or " for " in text or " with " in text:
-        text = _NAME_AFTER_TO.sub(_capitalised, text)
+    for m in _CLAUSE_WORD.finditer(text):
+        name, nxt = m.group(1), m.group(2).lower()
+        if (nxt in _NAME_NEXT or nxt.endswith(("ing", "s")) or nxt.endswith("'ll")) and not _is_common(name):
+            text = _capital(text, m.start(1))
+    for key in _RECIPIENT_WORDS:
+        at = text.find(key)
+        while at >= 0:
+            start = at + len(key)
+            end = start
+            while end < len(text) and (text[end].isalpha() or text[end] == "&"):
+                end += 1
+            name = text[start:end]
+            if len(name) >= 3 and name.islower() and text[end : end + 1] == " " and not _is_common(name):
+                text = _capital(text, start)
+            at = text.find(key, end)
     return text
 
 
@@ -197,19 +212,21 @@ def rewrite(text: str) -> str:
     """``text`` with its chat shapes in plain English (see the module docstring); unchanged
     when it has none. Sentence punctuation and line breaks are kept."""
     low = text.lower()
-    if "ill " in low:
+    if len(text) <= _SHORT_REPLY and any(map(low.__contains__, ("do", "on it", "sure thing", "sending"))):
+        text = "\n".join(_accepted(line) for line in text.split("\n"))
+    if _TITLE_WORD.search(text) is None:  # capitals only in acronyms ("NDA"), if at all
+        text = _recase_names(text)
+    if not any(map(low.__contains__, _TRIGGERS)) and not low.startswith("ill "):
+        return text  # most messages: none of the shapes below
+    if low.startswith("ill ") or " ill " in low:  # not every "will "
         text = _ILL.sub(lambda m: f"{m.group(1)}I'll ", text)
     if "sendin" in low or "tnight" in low:
         text = _SPELLINGS.sub(lambda m: _SPELLED.get(m.group(0).lower(), m.group(0)), text)
-    if _TITLE_WORD.search(text) is None:  # capitals only in acronyms ("NDA"), if at all
-        text = _recase_names(text)
-    if "do" in low or "on it" in low or "sure thing" in low or "sending" in low:
-        text = "\n".join(_accepted(line) for line in text.split("\n"))
     if "will to " in low or "shall to " in low:
         text = _WILL_TO.sub(r"\g<will> ", text)
-    if "we " in low or "they " in low:
+    if any(map(low.__contains__, _NO_BE_KEYS)):
         text = _NO_BE.sub(lambda m: f"{m.group('who')} are ", text)
-    if " am " in low or " are " in low or "'m " in low or "'re " in low:
+    if "i am " in low or "we are " in low or "they are " in low:
         text = _AM_BASE.sub(_am_base, text)
     if "colleague" in low or "teammate" in low or "worker" in low:
         text = _MY_COLLEAGUE.sub("", text)

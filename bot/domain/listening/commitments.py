@@ -255,7 +255,9 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
             break
         if word not in DUE_START and not word[0].isdigit() and not (
             "-" in word and word.partition("-")[0] in DUE_START  # "mid-May"
-        ) and not (word == "over" and vp.startswith(" the weekend", start + 4)):
+        ) and not (word == "over" and vp.startswith(" the weekend", start + 4)) and not (
+            word in _RARE_DUE_START and vp.startswith(_RARE_DUE_START[word], start + len(word))
+        ):
             continue  # dates can only start at these words; skip the regex elsewhere
         m = DUE.match(vp, start)
         if m is not None and word in ("after", "within") and _RELATIVE_TO_EVENT.search(vp[:start].rstrip()):
@@ -292,6 +294,9 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
     return vp, None
 
 
+# Date words too common to try the date pattern at every time: only before what makes them a
+# date ("the start of Q4", "the day after tomorrow").
+_RARE_DUE_START = {"start": " of ", "beginning": " of ", "day": " after "}
 # A duration before "after": the date is counted from an event the message doesn't date.
 _RELATIVE_TO_EVENT = re.compile(r"\b(?:days?|weeks?|hours?|months?)$", IGNORE)
 
