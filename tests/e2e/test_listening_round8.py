@@ -37,7 +37,7 @@ def test_chat_style_non_native_and_corrected_promises_are_offered_and_logged(sla
     logged = {(i.side, i.what, str(i.due_on)) for i in items(bot)}
     assert logged == {
         ("get", "send logo files", "2026-11-27"),
-        ("give", "send the pilot plan to Pinebrook", "2026-11-24"),
+        ("give", "send the pilot plan to pinebrook", "2026-11-24"),  # as typed
         ("give", "send the contract", "2026-11-26"),
         ("get", "send you signed PO", "2026-11-25"),
         ("give", "send the deck", "2026-11-26"),  # the day said last

@@ -67,11 +67,6 @@ _FOR_YOU = re.compile(
     IGNORE,
 )
 _FOR_YOU_VERB = {"prepping": "prep", "preparing": "prepare", "drafting": "draft"}
-# One cheap test for the rarer shapes below (most messages have none of them).
-_TRIGGERS = (
-    " ill ", "sendin", "tnight", "will to ", "shall to ", "i am ", "we are ", "they are ", "colleague",
-    "teammate", "worker", " for you", "coming", " if ", " in case ", " unless ", "?", *_NO_BE_KEYS,
-)
 _SHORT_REPLY = 60  # a reply that accepts is short; longer messages skip the pattern
 _BARE_MINUTES = re.compile(r"^in\s+(\d+)$", IGNORE)
 
@@ -87,7 +82,7 @@ _COMING = re.compile(
 # dock is closed") still promises; a clause that opens with it ("Unless they object, …") is
 # left to the rules, which read it as a condition.
 _POLITE_IF = re.compile(
-    r"\s*,?\s*\b(?:if\s+(?:that|it)\s+(?:works|helps|suits|is\s+ok(?:ay)?|'s\s+ok(?:ay)?)"
+    r"(?<=[\w)])\s*,?\s+(?:if\s+(?:that|it)\s+(?:works|helps|suits|is\s+ok(?:ay)?|'s\s+ok(?:ay)?)"
     r"(?:\s+for\s+(?:you|them|everyone|you\s+all))?|in\s+case\s+(?:it's|its|it\s+is)\s+(?:useful|helpful))\b",
     IGNORE,
 )
@@ -97,10 +92,11 @@ _UNLESS_TAIL = re.compile(r"(?<=\w)\s*,?\s+unless\b[^.!?\n]*", IGNORE)
 # "I'll send the quote tmrw — can you send me the seat count?". The promise before it stands.
 _TAG_QUESTION = re.compile(
     r"(?P<keep>\S)\s*(?:[,\u2014\u2013]|\s-)\s*(?:does\s+that\s+work(?:\s+for\s+you)?|right|ok|okay|"
-    r"sound\s+good|that\s+ok|works|(?:can|could)\s+you\s+[^?\n]{1,80}|any\s+[^?\n]{1,60})\?+",
+    r"sound\s+good|that\s+ok|works|(?:can|could)\s+you\s+[^?\n]{1,80}|any\s+[^?\n]{1,60})\?+$",
     IGNORE,
 )
 
+_TAG_REACH = 100  # the longest tag question read, in characters from the end of the line
 _RETRACTED = re.compile(
     r"(?:^|[\u2014\u2013,;.]|\s-)\s*(?:oh\s+)?(?:actually\s+(?:can't|cannot|cant|won't|wont|no\b|not\b)|"
     r"never\s*mind|nvm)",
@@ -117,9 +113,10 @@ _TEAM_WORDS = (
     "cto|vp|buyer|admin|admins|data|eng|engineering|is|are|will|'ll|gonna|going|to|said|says|->|\u2192"
 )
 _NAME_NEXT = frozenset(_TEAM_WORDS.split("|"))
-# A word opening a clause, and the word after it (one scan; the test is in Python).
-_CLAUSE_WORD = re.compile(r"(?:^|[.!?;:,\n\u2014\u2013] )([a-z][a-z&]{2,}) (\S+)")
-_RECIPIENT_WORDS = (" to ", " for ", " with ")
+# A word opening a clause, and the word after it (one scan each; the test is in Python).
+_FIRST_WORD = re.compile(r"([a-z][a-z&]{2,}) (\S+)")
+_CLAUSE_WORD = re.compile(r"[.!?;:,\n\u2014\u2013] ([a-z][a-z&]{2,}) (\S+)")
+_RECIPIENT = re.compile(r" (?:to|for|with) ([a-z][a-z&]{2,})(?= )")
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]")
 _COMMON = frozenset(
     """i we they you he she it this that there these those who what which someone everyone anyone
@@ -166,21 +163,15 @@ def _capital(text: str, at: int) -> str:
 
 def _recase_names(text: str) -> str:
     """Names capitalised in a message typed without capitals (see above)."""
-    for m in _CLAUSE_WORD.finditer(text):
-        name, nxt = m.group(1), m.group(2).lower()
-        if (nxt in _NAME_NEXT or nxt.endswith(("ing", "s")) or nxt.endswith("'ll")) and not _is_common(name):
-            text = _capital(text, m.start(1))
-    for key in _RECIPIENT_WORDS:
-        at = text.find(key)
-        while at >= 0:
-            start = at + len(key)
-            end = start
-            while end < len(text) and (text[end].isalpha() or text[end] == "&"):
-                end += 1
-            name = text[start:end]
-            if len(name) >= 3 and name.islower() and text[end : end + 1] == " " and not _is_common(name):
-                text = _capital(text, start)
-            at = text.find(key, end)
+    first = _FIRST_WORD.match(text)
+    for m in ((first,) if first else ()), _CLAUSE_WORD.finditer(text):
+        for found in m:
+            name, nxt = found.group(1), found.group(2).lower()
+            if (nxt in _NAME_NEXT or nxt.endswith(("ing", "s", "'ll"))) and not _is_common(name):
+                text = _capital(text, found.start(1))
+    for found in _RECIPIENT.finditer(text):
+        if not _is_common(found.group(1)):
+            text = _capital(text, found.start(1))
     return text
 
 
@@ -214,36 +205,46 @@ def rewrite(text: str) -> str:
     low = text.lower()
     if len(text) <= _SHORT_REPLY and any(map(low.__contains__, ("do", "on it", "sure thing", "sending"))):
         text = "\n".join(_accepted(line) for line in text.split("\n"))
-    if _TITLE_WORD.search(text) is None:  # capitals only in acronyms ("NDA"), if at all
+    if text.islower() or _TITLE_WORD.search(text) is None:  # capitals only in acronyms, if at all
         text = _recase_names(text)
-    if not any(map(low.__contains__, _TRIGGERS)) and not low.startswith("ill "):
-        return text  # most messages: none of the shapes below
     if low.startswith("ill ") or " ill " in low:  # not every "will "
         text = _ILL.sub(lambda m: f"{m.group(1)}I'll ", text)
     if "sendin" in low or "tnight" in low:
         text = _SPELLINGS.sub(lambda m: _SPELLED.get(m.group(0).lower(), m.group(0)), text)
-    if "will to " in low or "shall to " in low:
+    if "l to " in low:  # "will to", "shall to"
         text = _WILL_TO.sub(r"\g<will> ", text)
-    if any(map(low.__contains__, _NO_BE_KEYS)):
+    if "ing " in low and any(map(low.__contains__, _NO_BE_KEYS)):
         text = _NO_BE.sub(lambda m: f"{m.group('who')} are ", text)
-    if "i am " in low or "we are " in low or "they are " in low:
+    if " am " in low or "e are " in low:  # "I am send", "we / they are send"
         text = _AM_BASE.sub(_am_base, text)
     if "colleague" in low or "teammate" in low or "worker" in low:
         text = _MY_COLLEAGUE.sub("", text)
     if " for you" in low:
         text = "\n".join(_FOR_YOU.sub(_for_you, line) for line in text.split("\n"))
-    if "coming" in low:
+    if "coming your way" in low or "coming to you" in low:
         text = _COMING.sub(lambda m: f"{m.group('lead')}we'll send you {m.group('thing')}", text)
-    if " if " in low or " in case " in low:
+    if "if that " in low or "if it " in low or "in case it" in low:
         text = _POLITE_IF.sub("", text)
     if " unless " in low:
         text = _UNLESS_TAIL.sub("", text)
     if "?" in text:
-        text = _TAG_QUESTION.sub(r"\g<keep>", text)
+        text = "\n".join(_without_tag(line) for line in text.split("\n"))
     return text
+
+
+def _without_tag(line: str) -> str:
+    """A line without the tag question that ends it, if it ends with one."""
+    end = line.rstrip()
+    if not end.endswith("?"):
+        return line
+    m = _TAG_QUESTION.search(end, max(0, len(end) - _TAG_REACH))
+    return line if m is None else end[: m.start()] + m.group("keep")
 
 
 def retracted(sentence: str) -> bool:
     """Is a promise taken back later in its own sentence ("I'll send the SOW Thursday...
     actually can't, legal hasn't cleared it", "will send the deck tomorrow — never mind")?"""
+    low = sentence.lower()
+    if "actually" not in low and "never" not in low and "nvm" not in low:
+        return False
     return _RETRACTED.search(sentence) is not None

@@ -1147,7 +1147,23 @@ def detect_commitment(
         lines = text.split("\n")
         asked = "\n".join(QUOTE_LINE.sub("", line) for line in lines if QUOTE_LINE.match(line))
         text = "\n".join(line for line in lines if not QUOTE_LINE.match(line))
-    text = rewrite(_uncapped(normalise(text)))
+    text = _uncapped(normalise(text))
+    found = _detect_text(text, said, asked, is_ours)
+    if found is None:
+        # Chat shapes (lowercase names, "can do, wed", "coming your way" …) are rewritten only
+        # when the message as typed says nothing: most messages never pay for it.
+        chat = rewrite(text)
+        if chat != text:
+            return _detect_text(chat, said, asked, is_ours)
+    return found
+
+
+def _detect_text(
+    text: str, said: str, asked: str, is_ours: Callable[[str], bool] | None
+) -> Detection | None:
+    """The first commitment in ``text`` (normalised, quoted lines removed); ``said`` is the
+    message as sent (for its emoji), ``asked`` its quoted lines (what "it" may name)."""
+    low = text.lower()
     parts = sentences(text)
     for k, raw in enumerate(parts):
         sentence = raw.strip()
@@ -1225,7 +1241,9 @@ def _corrected(found: Detection, sentence: str) -> Detection:
 def _may_name_self(low: str) -> bool:
     """Cheap test before :func:`self_named_other_side`: "… here", "speaking for", "on behalf"."""
     return " here" in low or "speaking" in low or "behalf" in low
-_MAY_CORRECT = re.compile(r"scratch|wait|make th|make it|correction|i mean|actually|sorry|latest|then\b")
+_MAY_CORRECT = re.compile(
+    r"scratch|wait|make th|make it|correction|i mean|actually|sorry|latest|, \w+ then\b"
+)
 _CORRECTION_IN_WHAT = re.compile(
     r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean"
     r"|actually|sorry|or\b|at\s+the\s+latest|latest|oh\s+wait)\b",
