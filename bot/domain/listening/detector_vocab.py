@@ -252,7 +252,7 @@ TIME_CORE = (
     rf"{AT_CLOCK}?"
     r"|(?:this|over\s+the|before\s+the)\s+weekend|the\s+last\s+day\s+of\s+the\s+month|\d{4}-\d{2}-\d{2}"
     rf"|(?:early|mid|late)[\s-]+{MONTHS}"
-    r"|tonight|tonite|2nite|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
+    r"|tonight|tonite|2nite|tnight|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
     rf"year|{DAYS})"
     rf"|(?:(?:early|mid|late)[\s-]+)?next\s+(?:week|wk|month|quarter|year|{DAYS}|business\s+day)"
     # "a fortnight from tomorrow", "two weeks from Monday": before the bare day below
@@ -302,7 +302,7 @@ DUE_START = frozenset(
     monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
     jan january feb february mar march apr april may jun june jul july aug august sep sept
     september oct october nov november dec december in within right after early mid
-    late shortly asap now noon midday eta tonite 2nite close coming""".split()
+    late shortly asap now noon midday eta tonite 2nite tnight close coming""".split()
 )
 # Quarters, ordinals and bare months are only dates after a preposition: "by Q3", "on the
 # 12th", "in March" -- but "the Q4 pricing", "the 5th floor", "may" are not.
