@@ -43,7 +43,8 @@ _DAY = (
 _ACCEPT = re.compile(
     r"^(?:(?:ok|okay|k|kk|yes|yep|ya|yeah|sure|np)[\s,!]+){0,2}"
     r"(?:can\s+do|will\s+do|sure\s+thing|on\s+it|doing\s+it|sending(?:\s+it)?|will\s+get\s+it\s+done)"
-    rf"\s*[,\u2014\u2013-]*\s*(?P<day>{_DAY})(?P<tail>(?:\s*[,!]?\s*(?:promise|then|latest|for\s+sure))?)\s*[.!]*$",
+    rf"\s*[,\u2014\u2013-]*\s*(?P<day>{_DAY})(?P<tail>(?:\s*[,!]?\s*(?:promise|then|latest|for\s+sure))?)"
+    r"(?:\s*(?:ok|okay|works)\?)?\s*[.!]*$",  # "can do — thursday ok?"
     IGNORE,
 )
 # Non-native English: "we sending the contract on friday" (no "are"), "I will to send you the
@@ -68,6 +69,17 @@ _FOR_YOU = re.compile(
 )
 _FOR_YOU_VERB = {"prepping": "prep", "preparing": "prepare", "drafting": "draft"}
 _SHORT_REPLY = 60  # a reply that accepts is short; longer messages skip the pattern
+# "sandbox for greyfield ready monday", "poc env ready for tallis by fri": a thing of ours ready
+# on a day is a promise to have it ready.
+_READY = re.compile(
+    r"^(?P<thing>[a-z][\w' -]{1,40}?)\s+ready(?P<whom>\s+for\s+[\w&-]+)?\s+(?:by\s+)?"
+    rf"(?P<day>{_DAY}|(?:mon|tues|wednes|thurs|fri)day|next\s+\w+)\s*[.!]*$",
+    IGNORE,
+)
+_NOT_READY = frozenset(
+    """is are was were be been not we they i you it everything everyone all have has had get got
+    we'd i'd they'd ideally should would could might must hopefully maybe if when""".split()
+)
 _BARE_MINUTES = re.compile(r"^in\s+(\d+)$", IGNORE)
 
 # "<thing> coming your way <day>" / "<thing> coming to you": something sent to the reader.
@@ -99,7 +111,7 @@ _TAG_QUESTION = re.compile(
 _TAG_REACH = 100  # the longest tag question read, in characters from the end of the line
 _RETRACTED = re.compile(
     r"(?:^|[\u2014\u2013,;.]|\s-)\s*(?:oh\s+)?(?:actually\s+(?:can't|cannot|cant|won't|wont|no\b|not\b)|"
-    r"never\s*mind|nvm)",
+    r"never\s*mind|nvm|jk\b|just\s+kidding)",
     IGNORE,
 )
 
@@ -187,6 +199,14 @@ def _accepted(text: str) -> str:
     return f"will get it done {day}"
 
 
+def _ready(line: str) -> str:
+    m = _READY.match(line.strip())
+    if m is None or _NOT_READY.intersection(m.group("thing").lower().split()):
+        return line  # "we were ready monday", "is it ready friday": no thing promised
+    whom = m.group("whom") or ""
+    return f"we'll have {m.group('thing')} ready{whom} by {m.group('day')}"
+
+
 def _am_base(m: re.Match[str]) -> str:
     verb = m.group("verb").lower()
     if verb not in ACTION_VERBS or verb in ("going", "on"):
@@ -207,6 +227,8 @@ def rewrite(text: str) -> str:
         text = "\n".join(_accepted(line) for line in text.split("\n"))
     if text.islower() or _TITLE_WORD.search(text) is None:  # capitals only in acronyms, if at all
         text = _recase_names(text)
+    if " ready " in low:
+        text = "\n".join(_ready(line) for line in text.split("\n"))
     if low.startswith("ill ") or " ill " in low:  # not every "will "
         text = _ILL.sub(lambda m: f"{m.group(1)}I'll ", text)
     if "sendin" in low or "tnight" in low:
@@ -245,6 +267,6 @@ def retracted(sentence: str) -> bool:
     """Is a promise taken back later in its own sentence ("I'll send the SOW Thursday...
     actually can't, legal hasn't cleared it", "will send the deck tomorrow — never mind")?"""
     low = sentence.lower()
-    if "actually" not in low and "never" not in low and "nvm" not in low:
+    if not any(map(low.__contains__, ("actually", "never", "nvm", "jk", "kidding"))):
         return False
     return _RETRACTED.search(sentence) is not None

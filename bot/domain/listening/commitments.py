@@ -1131,6 +1131,7 @@ def detect_commitment(
         not any(map(low.__contains__, QUICK))
         and not ((" to " in low or ": " in low) and any(map(low.__contains__, ITEM_MARKS)))
         and not (any(map(low.__contains__, SHORTHAND_MARKS)) and any(map(low.__contains__, SHORTHAND_GATE)))
+        and not (" ready " in low and any(map(low.__contains__, SHORTHAND_GATE)))  # "deck ready by fri"
     ):
         return None  # most chat lines have no future marker at all: bail out cheaply
     if "```" in text:
@@ -1242,11 +1243,11 @@ def _may_name_self(low: str) -> bool:
     """Cheap test before :func:`self_named_other_side`: "… here", "speaking for", "on behalf"."""
     return " here" in low or "speaking" in low or "behalf" in low
 _MAY_CORRECT = re.compile(
-    r"scratch|wait|make th|make it|correction|i mean|actually|sorry|latest|, \w+ then\b"
+    r"scratch|wait|make th|make it|correction|i mean|actually|sorry|latest|, \w+ then\b|, no,"
 )
 _CORRECTION_IN_WHAT = re.compile(
     r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean"
-    r"|actually|sorry|or\b|at\s+the\s+latest|latest|oh\s+wait)\b",
+    r"|actually|sorry|or\b|at\s+the\s+latest|latest|oh\s+wait|no(?=,))\b",
     IGNORE,
 )
 

@@ -790,7 +790,7 @@ COLON_SPEAKER = re.compile(
 CORRECTION = re.compile(
     r"(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean"
     # round 8: "I'll send it Wednesday — actually Thursday", "tomorrow, sorry, Friday"
-    r"|[,\u2014\u2013]\s*(?:actually|sorry))\s*[,:;\u2014\u2013-]?\s*"
+    r"|[,\u2014\u2013]\s*(?:actually|sorry|no(?=,)))\s*[,:;\u2014\u2013-]?\s*"
     r"(?P<due>[^,;.!?]{2,30}?)\s*[.!]*$"
     # "over Thursday, Friday at the latest", "tonight, or tomorrow morning latest", "I'm out
     # Friday, Thursday then": the day said last
