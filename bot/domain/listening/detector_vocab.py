@@ -484,7 +484,8 @@ PRESENT_VERBS = (
 # is far cheaper than any regex and rejects most chatter outright.
 QUICK = (
     "'ll", "\u2019ll", "ill", "wil", "sendin",  # round 8: "sendin sow tmrw"
-    "theyll", "on it", "shall", "gonna", "gona", "gunna", "going to", "happy to",
+    "on it", "am send", "are send", "am shar", "are shar",  # round 8: "I am send"
+    "theyll", "shall", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
     "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
