@@ -451,6 +451,12 @@ COMMIT = re.compile(
 _HANDING_OVER = (
     r"(?-i:sending|sharing|emailing|forwarding|shipping|delivering|submitting|confirming|returning|signing)\b"
 )
+# A team of a named company after its name (round 8): "Ostara procurement is cutting the PO",
+# "Redfern legal returning the DPA fri", "Hollins AP cutting the PO thurs".
+_NAMED_TEAM = (
+    r"(?:\s+(?-i:legal|procurement|finance|AP|IT|ops|security|facilities|analytics|HR|QA|counsel|"
+    r"purchasing|accounts\s+payable)(?:\s+team)?)?"
+)
 # A bare team name opening the sentence is ours ("Legal will send the redlines back to
 # Quillon"); the other side's is "their legal" or "Acme legal". Read as "our legal will ...".
 OUR_TEAM_START = re.compile(
@@ -467,8 +473,9 @@ PROGRESSIVE = re.compile(
     # chat drops the "is": "their ops sending the CSV Monday", "Oakline sending the logos Friday"
     + rf"|\btheir(?:\s+[\w&-]+){{1,2}}?(?=\s+{_HANDING_OVER})"
     + rf"|(?-i:(?!{NAME_STOP}\b|(?:Not|Stop|Still|Keep|Already|Now|Quit|Avoid|Re)\b)[A-Z][\w&-]*)"
-    + rf"(?=\s+{_HANDING_OVER})"
+    + rf"{_NAMED_TEAM}(?=\s+(?:{_HANDING_OVER}|cutting\b))"
     + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:'s(?:\s+[\w-]+){{1,2}}?)?"
+    + _NAMED_TEAM
     # "Lena (their training lead) is sending ...": the bracket says whose side
     + r"(?:\s*\([^()]{1,40}\))?"
     + rf"(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?\s+(?:is|are))"
