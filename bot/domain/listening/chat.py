@@ -80,6 +80,17 @@ _NOT_READY = frozenset(
     """is are was were be been not we they i you it everything everyone all have has had get got
     we'd i'd they'd ideally should would could might must hopefully maybe if when""".split()
 )
+# "harrow gives us a go/no-go fri", "Halvard fills our vendor form Friday": a named company's
+# present tense with a day is its promise ("Caldera pays in 60 days" names no day and stays).
+_NAMED_PRESENT = re.compile(
+    r"^(?P<name>(?-i:[A-Z][\w&-]*)(?:\s+(?-i:[A-Z][\w&-]*))?)\s+(?P<verb>[a-z]+?)(?:es|s)\s+"
+    r"(?=(?:us|our|the|their|a|an|back)\b)",
+    IGNORE,
+)
+_HABIT = re.compile(
+    r"\b(?:every|each|usually|always|normally|weekly|daily|monthly|fridays|mondays)\b", IGNORE
+)
+_DAY_AT_END = re.compile(rf"\b(?:by\s+)?{_DAY}\s*[.!]*$", IGNORE)
 _BARE_MINUTES = re.compile(r"^in\s+(\d+)$", IGNORE)
 
 # "<thing> coming your way <day>" / "<thing> coming to you": something sent to the reader.
@@ -199,6 +210,18 @@ def _accepted(text: str) -> str:
     return f"will get it done {day}"
 
 
+def _named_present(line: str) -> str:
+    m = _NAMED_PRESENT.match(line)
+    if m is None or _DAY_AT_END.search(line) is None or _HABIT.search(line):
+        return line  # "Sam sends the weekly report every Friday": a habit
+    verb = m.group("verb").lower()
+    if verb not in ACTION_VERBS:
+        verb = m.group("verb").lower() + "e"  # "shares" -> "share"
+        if verb not in ACTION_VERBS:
+            return line
+    return f"{m.group('name')} will {verb} {line[m.end():]}"
+
+
 def _ready(line: str) -> str:
     m = _READY.match(line.strip())
     if m is None or _NOT_READY.intersection(m.group("thing").lower().split()):
@@ -227,6 +250,8 @@ def rewrite(text: str) -> str:
         text = "\n".join(_accepted(line) for line in text.split("\n"))
     if text.islower() or _TITLE_WORD.search(text) is None:  # capitals only in acronyms, if at all
         text = _recase_names(text)
+    if "s " in low and _DAY_AT_END.search(text):
+        text = "\n".join(_named_present(line) for line in text.split("\n"))
     if " ready " in low:
         text = "\n".join(_ready(line) for line in text.split("\n"))
     if low.startswith("ill ") or " ill " in low:  # not every "will "

@@ -492,6 +492,7 @@ PRESENT_VERBS = (
 QUICK = (
     "'ll", "\u2019ll", "ill", "wil", "sendin",  # round 8: "sendin sow tmrw"
     "on it", "am send", "are send", "am shar", "are shar",  # round 8: "I am send"
+    "s us ", "s our ", "signs ", "sends ", "shares ", "returns ",  # round 8: "Halvard signs it Friday"
     "theyll", "shall", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
     "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
