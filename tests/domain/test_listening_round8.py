@@ -101,6 +101,11 @@ def _is_ours(user_id: str) -> bool:
         ("will share the invoice tnight", "give", "share the invoice", "tnight"),
         ("we'll send the recap three days after the workshop", "give",
          "send the recap three days after the workshop", None),
+        # a named company's team before a progressive; its present tense with a day
+        ("Initrode procurement is cutting the PO Monday", "get", "cut the PO", "Monday"),
+        ("initrode legal returning the redlines thurs", "get", "return the redlines", "thurs"),
+        ("Initrode signs the order form tomorrow", "get", "sign the order form", "tomorrow"),
+        ("initrode sends us the seat count fri", "get", "send us the seat count", "fri"),
         # a company whose name starts with "us" is not us
         ("US Bank will return the signed DPA Thursday", "get", "return the signed DPA", "Thursday"),
         ("Us Weekly will send the insertion order Monday", "get", "send the insertion order", "Monday"),
@@ -130,6 +135,8 @@ def test_round8_readings(text: str, side: str, what: str, due: str | None) -> No
         "initrode is a pain lol", "initrode sent the seat list", "is the sandbox ready by wed",
         "we were ready monday", "everything ready by fri?",
         "Ideally we'd have the POC ready by Thursday",
+        # a habit, and a present tense without a day
+        "Initrode sends us the usage report every Friday", "Initrode pays in 60 days",
         # nothing coming, questions with a day
         "nothing coming from their side yet", "can you send the PO thursday?",
     ],
