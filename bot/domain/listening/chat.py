@@ -139,10 +139,16 @@ _NAME_NEXT = frozenset(_TEAM_WORDS.split("|"))
 # A word opening a clause, and the word after it (one scan each; the test is in Python).
 _FIRST_WORD = re.compile(r"([a-z][a-z&]{2,}) (\S+)")
 _CLAUSE_WORD = re.compile(r"[.!?;:,\n\u2014\u2013] ([a-z][a-z&]{2,}) (\S+)")
-_RECIPIENT = re.compile(r" (?:to|for|with) ([a-z][a-z&]{2,})(?= )")
+# ... and one after "to / for / with" when a date follows it, or a second word and a date
+# ("to veridian tmrw", "for cobalt ridge by fri"); "to weigh in", "to see" are verbs.
+_RECIPIENT = re.compile(
+    r" (?:to|for|with) ([a-z][a-z&]{2,})(?: [a-z&]{3,})?? (?:by |on )?"
+    r"(?:tmrw|tmr|tomorrow|today|tonight|tnight|eod|eow|cob|asap|next|this|end|(?:mon|tue|wed|thu|fri)[a-z]*)\b"
+)
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z]")
 _COMMON = frozenset(
-    """i we they you he she it this that there these those who what which someone everyone anyone
+    """i we they you he she it this that there these those who what which when where why how
+    someone everyone anyone
     our their my your his her its me us them him the a an and but so or then also just still only
     ok okay k kk yes yep yeah ya sure np lol haha pls plz thx thanks ty fyi btw imo tbh idk nvm jk
     can will would should could might may must shall gonna going wanna need needs let lets
