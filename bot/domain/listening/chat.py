@@ -68,6 +68,7 @@ _FOR_YOU = re.compile(
     IGNORE,
 )
 _FOR_YOU_VERB = {"prepping": "prep", "preparing": "prepare", "drafting": "draft"}
+_ACCEPT_KEYS = ("can do", "will do", "doing", "on it", "sure thing", "sending", "get it done")
 _SHORT_REPLY = 60  # a reply that accepts is short; longer messages skip the pattern
 # "sandbox for greyfield ready monday", "poc env ready for tallis by fri": a thing of ours ready
 # on a day is a promise to have it ready.
@@ -90,6 +91,7 @@ _NAMED_PRESENT = re.compile(
 _HABIT = re.compile(
     r"\b(?:every|each|usually|always|normally|weekly|daily|monthly|fridays|mondays)\b", IGNORE
 )
+_DAY_REACH = 24  # the longest day said at the end of a line, in characters, with its "by"
 _DAY_AT_END = re.compile(rf"\b(?:by\s+)?{_DAY}\s*[.!]*$", IGNORE)
 _BARE_MINUTES = re.compile(r"^in\s+(\d+)$", IGNORE)
 
@@ -216,9 +218,15 @@ def _accepted(text: str) -> str:
     return f"will get it done {day}"
 
 
+def _day_at_end(text: str) -> bool:
+    """Does ``text`` end with a day ("… fri", "… by tomorrow", "… next week")? Only its tail
+    is searched: the pattern tried at every character of a long message is the slow part."""
+    return _DAY_AT_END.search(text, max(0, len(text) - _DAY_REACH)) is not None
+
+
 def _named_present(line: str) -> str:
     m = _NAMED_PRESENT.match(line)
-    if m is None or _DAY_AT_END.search(line) is None or _HABIT.search(line):
+    if m is None or not _day_at_end(line) or _HABIT.search(line):
         return line  # "Sam sends the weekly report every Friday": a habit
     verb = m.group("verb").lower()
     if verb not in ACTION_VERBS:
@@ -252,11 +260,11 @@ def rewrite(text: str) -> str:
     """``text`` with its chat shapes in plain English (see the module docstring); unchanged
     when it has none. Sentence punctuation and line breaks are kept."""
     low = text.lower()
-    if len(text) <= _SHORT_REPLY and any(map(low.__contains__, ("do", "on it", "sure thing", "sending"))):
+    if len(text) <= _SHORT_REPLY and any(map(low.__contains__, _ACCEPT_KEYS)):
         text = "\n".join(_accepted(line) for line in text.split("\n"))
     if text.islower() or _TITLE_WORD.search(text) is None:  # capitals only in acronyms, if at all
         text = _recase_names(text)
-    if "s " in low and _DAY_AT_END.search(text):
+    if "s " in low and _day_at_end(text):
         text = "\n".join(_named_present(line) for line in text.split("\n"))
     if " ready " in low:
         text = "\n".join(_ready(line) for line in text.split("\n"))
