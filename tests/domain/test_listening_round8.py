@@ -106,6 +106,11 @@ def _is_ours(user_id: str) -> bool:
         ("initrode legal returning the redlines thurs", "get", "return the redlines", "thurs"),
         ("Initrode signs the order form tomorrow", "get", "sign the order form", "tomorrow"),
         ("initrode sends us the seat count fri", "get", "send us the seat count", "fri"),
+        # a company's facilities team; starting UAT and placing an order are their acts
+        ("Initrode facilities will send us the loading dock specs Thursday", "get",
+         "send us the loading dock specs", "Thursday"),
+        ("Initrode will start UAT on Wednesday", "get", "start UAT", "Wednesday"),
+        ("Initrode will place the order by end of Q3", "get", "place the order", "end of Q3"),
         # a company whose name starts with "us" is not us
         ("US Bank will return the signed DPA Thursday", "get", "return the signed DPA", "Thursday"),
         ("Us Weekly will send the insertion order Monday", "get", "send the insertion order", "Monday"),
@@ -137,6 +142,7 @@ def test_round8_readings(text: str, side: str, what: str, due: str | None) -> No
         "Ideally we'd have the POC ready by Thursday",
         # a habit, and a present tense without a day
         "Initrode sends us the usage report every Friday", "Initrode pays in 60 days",
+        "I'll place a bet on Friday", "they'll start Monday",
         # nothing coming, questions with a day
         "nothing coming from their side yet", "can you send the PO thursday?",
     ],

@@ -38,7 +38,7 @@ ACTION_VERBS = frozenset(
     prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
     showcase provision register nominate designate staff socialize socialise fill grab cut
     swing stop pop tailor generate release raise revert knock come roll collect
-    dispatch
+    dispatch place
     countersign notarize notarise apply export request pitch screen-share screenshare
     act open start switch courier scope""".split()
 )
@@ -111,8 +111,12 @@ NEEDS_COMPLEMENT = {
         re.I,
     ),
     "kick": re.compile(r"^kick\s+off\b", re.I),
+    # "place the order", "place a PO" (round 8), not "place a bet"
+    "place": re.compile(r"^place\s+(?:the|their|an?|our|both)\s+(?:[\w-]+\s+){0,2}?"
+                        r"(?:orders?|pos?|purchase\s+orders?)\b", re.I),
     # "start the rollout for them", not "start thinking about it"
-    "start": re.compile(r"^start\s+(?:the|their|a|an|our|on\s+the)\s+(?:[\w-]+\s+){0,2}?(?:rollout|roll-out|"
+    "start": re.compile(r"^start\s+(?:(?:the|their|a|an|our|on\s+the)\s+(?:[\w-]+\s+){0,2}?)?"
+                        r"(?:uat\b|rollout|roll-out|"
                         r"pilot|onboarding|migration|implementation|trial|poc|kickoff|integration|training|"
                         r"project|deployment|build|setup|configuration)\b", re.I),
     # "switch on SSO for their tenant", not "switch vendors"
@@ -382,7 +386,7 @@ THEIR_ROLE = (
 # A department named with its company: "Acme legal will ...", "Procurement at Hooli will ...".
 COMPANY_TEAM = (
     r"(?:legal|procurement|finance|security|infosec|ops|counsel|purchasing|leadership|marketing|"
-    r"compliance|hr|engineering|accounting|payables)"
+    r"compliance|hr|engineering|accounting|payables|facilities|analytics)"
 )
 # "should be able to": a hedged promise is still a promise ("I should be able to send it Friday").
 ABLE = (
