@@ -35,9 +35,9 @@ def test_round8_is_large_varied_and_new() -> None:
     assert all(row.what in row.text.lower() for row in ROWS if row.what)
 
 
-# Measured after the round 8 fixes (both sittings): precision 0.970, recall 0.842, side 0.978,
-# due 0.924, what 0.969 (bench/listening_round8.py). The floors sit a little below.
-FLOORS = {"precision": 0.95, "recall": 0.82, "side": 0.96, "due": 0.90, "what": 0.95}
+# Measured after the round 8 fixes (both sittings): precision 0.970, recall 0.853, side 0.978,
+# due 0.925, what 0.970 (bench/listening_round8.py). The floors sit a little below.
+FLOORS = {"precision": 0.95, "recall": 0.83, "side": 0.96, "due": 0.90, "what": 0.95}
 
 
 def test_round8_meets_its_floors() -> None:
