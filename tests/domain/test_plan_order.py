@@ -139,10 +139,10 @@ def test_step_index_is_where_the_plan_shows_the_step(steps, order):
                         status=status, visibility="private" if private else "shared")
              for n, (side, due, status, private) in enumerate(steps, start=1)]
     view = plan_view(items, TODAY, order)
-    for number in range(1, len(items) + 2):
-        shown = [[c.number for c in view.ours], [c.number for c in view.theirs]]
-        expected = next((side.index(number) for side in shown if number in side), None)
-        assert step_index(items, TODAY, order, number) == expected
+    shown = [[c.number for c in view.ours], [c.number for c in view.theirs]]
+    numbers = range(1, len(items) + 2)  # every step, and one that doesn't exist
+    expected = [next((side.index(n) for side in shown if n in side), None) for n in numbers]
+    assert [step_index(items, TODAY, order, n) for n in numbers] == expected
 
 
 def test_step_index_of_a_side_the_team_never_ordered_is_its_attention_place():

@@ -85,7 +85,7 @@ def test_the_home_tab_of_someone_new_gives_a_whole_example_for_each_first_comman
     slack.app_home_opened(ALICE)
     bot.wait_idle()
     text = all_text(emulator.home_view(ALICE))
-    for typed in ("give a pilot workspace by Friday", "get an intro to their CFO from Dana by Dec 3"):
+    for typed in ("give a reference call by Friday", "get an intro to their CFO from Dana by Dec 3"):
         assert f"`/partner {typed}`" in text
         assert "Logged *#" in reply_text(slack.command(typed, user=ALICE, channel=DEAL))  # works as shown
 
