@@ -305,7 +305,7 @@ def test_a_reopened_promise_is_never_celebrated(history: ChannelHistory, days: i
     if not items:
         return
     first = items[0]
-    items[0] = replace(first, status="open", closed_at=None, closed_on=None, reopened_at=NOW - timedelta(days=days))
+    items[0] = first.reopen("U0ALICE", NOW - timedelta(days=days))
     nudge = assess(replace(history, items=items))
     if nudge.id == CELEBRATE_KEPT:
         assert nudge.evidence["item_number"] != first.number
