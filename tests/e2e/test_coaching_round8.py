@@ -205,3 +205,27 @@ def test_on_hold_in_a_slack_connect_channel_is_warm_and_never_tactical(slack, em
     assert "nudge_on_hold" in str(digest) and "paused on your side" in all_text(visible(digest))
     assert_speaks_to_the_partner(digest)
     assert "nudge_follow_up" not in str(digest) and "nudge_in_private" not in str(digest)
+
+
+def test_a_crm_webhook_can_put_a_deal_on_hold_and_move_it_on(bot, emulator):
+    """Fails on the old code: the CRM's "On Hold" stage was refused as unknown. The CRM moves the
+    deal on by naming the stage (it has no `resume`), and the post says it is back from the pause."""
+    from bot.webhook import DealWebhook, sign
+
+    secret, clock = "s3cret", {"now": 1_700_000_000}
+    hook = DealWebhook(secret, bot.runtime.services, now=lambda: float(clock["now"]))
+
+    def deliver(stage: str) -> tuple[int, dict]:
+        clock["now"] += 60  # a minute apart: a new delivery each time, not a replay
+        now = clock["now"]
+        body = b'{"deal": "Acme", "stage": "%s", "channel": "%s"}' % (stage.encode(), DEAL.encode())
+        return hook(body, {"x-partner-coach-timestamp": str(now),
+                           "x-partner-coach-signature": sign(secret, now, body)})
+
+    assert deliver("Negotiation/Review")[1]["stage"] == "negotiation"
+    assert deliver("On Hold") == (200, {"ok": True, "deal": "Acme", "stage": "on_hold", "changed": True})
+    assert deliver("Negotiation/Review")[1]["changed"] is True
+    emulator.wait_for(lambda calls: len(emulator.messages(DEAL)) >= 3)
+    held, back = (all_text(m) for m in emulator.messages(DEAL)[1:3])
+    assert "*Acme* is now *on hold* (from Negotiation)" in held
+    assert "Back from the pause" in back and deal_of(bot).stage.value == "negotiation"
