@@ -229,3 +229,33 @@ def test_a_crm_webhook_can_put_a_deal_on_hold_and_move_it_on(bot, emulator):
     held, back = (all_text(m) for m in emulator.messages(DEAL)[1:3])
     assert "*Acme* is now *on hold* (from Negotiation)" in held
     assert "Back from the pause" in back and deal_of(bot).stage.value == "negotiation"
+
+
+def test_twelve_deal_channels_the_home_tab_puts_the_deal_that_needs_you_first(slack, emulator, clock):
+    """Fails on the old code: App Home listed deals by when they were last touched, with no word
+    on which needed attention; a quiet deal touched last sat above our own slip."""
+    channels = {f"C0D{n:02d}": name for n, name in enumerate(
+        ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Tyrell", "Cyberdyne",
+         "Soylent", "Wonka", "Vandelay"))}
+    for channel, name in channels.items():
+        emulator.add_channel(channel, f"deal-{name.lower()}", members=[ALICE])
+        slack.command(f"deal {name} negotiation", user=ALICE, channel=channel)
+        slack.command("give kickoff notes", user=ALICE, channel=channel)
+    slack.command("give SSO setup by Nov 24", user=ALICE, channel="C0D03")  # Umbrella: ours slips
+    slack.command("get logo files by Nov 23", user=ALICE, channel="C0D07")  # Tyrell: theirs slips
+    slack.command("give pricing sheet by Nov 26", user=ALICE, channel="C0D05")  # Stark: due soon
+    slack.command("get data export by Nov 20", user=ALICE, channel="C0D09")  # Soylent: late, but paused
+    slack.command("deal Soylent on hold", user=ALICE, channel="C0D09")
+    clock.advance(timedelta(days=2))  # Wed 25 Nov
+    slack.command("give security answers by Nov 25", user=ALICE, channel="C0D01")  # Globex: due today
+    slack.command("deal Vandelay proposal", user=ALICE, channel="C0D11")  # touched last, nothing slips
+    slack.app_home_opened(ALICE)
+    emulator.wait_for("views.publish")
+    home = all_text(emulator.calls_to("views.publish")[-1].args["view"])
+    order = [name for name in re.findall(r"^\*(\w+)\* — ", home, re.MULTILINE)]
+    assert order[:4] == ["Umbrella", "Globex", "Tyrell", "Stark"], order
+    assert order[-1] == "Soylent" and len(order) == 12
+    assert "*Needs you first:* ours late, *#2* SSO setup by 1 day: tell them, with a new date." in home
+    assert "One of ours is due today: *#2* security answers." in home
+    assert "Theirs is late, *#2* logo files by 2 days: a friendly follow-up." in home
+    assert "Paused on their side: nothing to chase; 1 of ours still open." in home
