@@ -10,7 +10,7 @@ Every test here fails on the code before this round: it had no "on hold" stage, 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.store import Scope
 from tests.conftest import ALICE, DEAL
@@ -18,6 +18,7 @@ from tests.e2e.helpers import all_text, reply_text, visible
 from tests.e2e.test_coaching_round3 import DANA, SHARED
 from tests.e2e.test_coaching_round6 import assert_speaks_to_the_partner, digest_now, shared_channel
 from tests.e2e.test_coaching_wisdom import nudge_of, stage_post
+from tests.e2e.test_schedule import dms
 
 BALANCE = re.compile(r"\*We give:\*[^\n]*\*We get:\*[^\n]*")
 
@@ -259,3 +260,19 @@ def test_twelve_deal_channels_the_home_tab_puts_the_deal_that_needs_you_first(sl
     assert "One of ours is due today: *#2* security answers." in home
     assert "Theirs is late, *#2* logo files by 2 days: a friendly follow-up." in home
     assert "Paused on their side: nothing to chase; 1 of ours still open." in home
+
+
+def test_while_a_deal_is_on_hold_reminders_keep_our_word_and_stop_chasing_theirs(slack, bot, emulator, clock):
+    """Fails on the old code: there was no hold; with one, the owner was still reminded to chase
+    the partner's promise the partner had paused."""
+    schedule = bot.runtime.services.schedule
+    slack.command("give pilot workspace by Wednesday", user=ALICE, channel=DEAL)
+    slack.command("get intro to their CFO by Wednesday", user=ALICE, channel=DEAL)
+    slack.command("deal Acme on hold", user=ALICE, channel=DEAL)
+    clock.set(datetime(2026, 11, 24, 14, tzinfo=UTC))  # the day before, 09:00 in New York
+    schedule.sweep()
+    clock.set(datetime(2026, 11, 26, 14, tzinfo=UTC))  # the day after: overdue
+    schedule.sweep()
+    texts = [all_text(dm) for dm in dms(emulator)]
+    assert len(texts) == 2 and all("pilot workspace" in text for text in texts)
+    assert not any("intro to their CFO" in text for text in texts)
