@@ -463,8 +463,10 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
     facts = {**base, "deal": deal.name, "next_due": ours.next_due, "was_signed": deal.was_signed,
              # This very change brought it back from lost: the partner returned to the table.
              "reopened": deal.reopened_at is not None and deal.reopened_at == deal.stage_since,
-             # This very change brought it back from a hold: pick up where it paused.
-             "resumed": deal.resumed_at is not None and deal.resumed_at == deal.stage_since,
+             # This very change brought it back from a hold: pick up where it paused (a signature
+             # straight from a hold is a signature, congratulated as one).
+             "resumed": deal.resumed_at is not None and deal.resumed_at == deal.stage_since
+             and not (deal.stage is Stage.SIGNED and deal.signed_at == deal.stage_since),
              # A step back in the pipeline (negotiation to discovery): ask what changed.
              "stepped_back": deal.previous is not None and deal.stage.is_behind(deal.previous),
              "previous_label": deal.previous.label if deal.previous is not None else None,

@@ -276,3 +276,21 @@ def test_while_a_deal_is_on_hold_reminders_keep_our_word_and_stop_chasing_theirs
     texts = [all_text(dm) for dm in dms(emulator)]
     assert len(texts) == 2 and all("pilot workspace" in text for text in texts)
     assert not any("intro to their CFO" in text for text in texts)
+
+
+def test_a_signed_partnership_paused_and_resumed_keeps_its_signature(slack, bot, emulator, clock):
+    """Fails on the old code: no hold. Resuming a signed partnership is not a second signature:
+    no congratulations, and the follow-through still counts from the first signature."""
+    slack.command("give onboarding workshop by Dec 18", user=ALICE, channel=DEAL)
+    stage_post(slack, emulator, "Acme signed")
+    clock.advance(timedelta(days=5))
+    stage_post(slack, emulator, "Acme on hold")
+    clock.advance(timedelta(days=10))  # Thu 10 Dec
+    post = all_text(stage_post(slack, emulator, "Acme resume"))
+    assert "*Acme* is back at *signed* after the pause" in post and "picks up again" in post
+    assert "Congratulations" not in post and "Signed and sealed" not in post
+    assert deal_of(bot).stage.value == "signed"
+    clock.advance(timedelta(days=4))
+    answer = slack.command("list", user=ALICE, channel=DEAL)
+    assert nudge_of(answer) == "follow_through"
+    assert "0 of ours kept since the signature on Mon 23 Nov 2026" in reply_text(answer)
