@@ -294,3 +294,12 @@ def test_a_signed_partnership_paused_and_resumed_keeps_its_signature(slack, bot,
     answer = slack.command("list", user=ALICE, channel=DEAL)
     assert nudge_of(answer) == "follow_through"
     assert "0 of ours kept since the signature on Mon 23 Nov 2026" in reply_text(answer)
+
+
+def test_the_reply_to_done_says_how_to_undo_it_and_that_works(slack):
+    """Fails on the old code: a promise marked done by mistake could only be logged again."""
+    slack.command("give pricing sheet", user=ALICE, channel=DEAL)
+    closed = reply_text(slack.command("done 1", user=ALICE, channel=DEAL))
+    assert "`/partner reopen 1` opens it again" in closed
+    reopened = reply_text(slack.command("reopen 1", user=ALICE, channel=DEAL))
+    assert BALANCE.findall(reopened) == ["*We give:* 1 open · 0 kept   *We get:* 0 open · 0 kept"]

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from bot.domain.attention import WHY, Attention
 from bot.domain.coaching import ChannelHistory, DealState, assess
 from bot.domain.ledger import Commitment, balance, paginate
 from bot.domain.mutual_plan import Proposal, plan_view
@@ -164,12 +165,15 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "help": lambda t: [{"topic": None}, {"topic": t}],  # an unknown topic is named
     "home": lambda t: {"items": [HomeItem(CHANNEL, c) for c in items(t) if c.is_open],
                        "more_items": 1, "more_deals": 1,
+                       # One deal for each reason App Home can give, naming a hostile item.
                        "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY),
-                                          plan_view(items(t), TODAY))],
+                                          plan_view(items(t), TODAY), Attention(rank, 3, items(t)[0], 2))
+                                 for rank in range(len(WHY))],
                        "today": TODAY, "notice": Refusal("unknown_command", {"word": t}), "user": ME,
                        "partner_in": [CHANNEL]},
     "item_added": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
     "item_closed": lambda t: {"item": items(t)[2], "today": TODAY, **coach(t)},
+    "item_reopened": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
     "item_edited": lambda t: {"item": items(t)[1], "today": TODAY,
                               "before": replace(items(t)[1], what=t + " (before)", due_on=TODAY,
                                                 confirmed_by="partner", confirmed_at=NOW)},
@@ -200,6 +204,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "stage_closing": stage,
     "stage_early": stage,
     "stage_lost": stage,
+    "stage_on_hold": stage,
     "stage_renewal": stage,
     "stage_set": stage,
     "stage_signed": stage,
