@@ -194,7 +194,8 @@ class CalendarService:
                     Message("debrief_prompt", {**record["prompt"], "topic": deal,
                                                "ended_at": ended.isoformat()}),
                     now, allow_new=True)
-        cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest), now)
+        dm = choice_id(digest, int(record.get("choice_round") or 0))
+        cancel_post(self._jobs, calendar_scope(workspace), dm, now)
         return Outcome(reply=Message("calendar_chosen", {"channel": channel, "title": record["title"]}))
 
     def poll(self, now: datetime | None = None) -> None:

@@ -174,22 +174,28 @@ class MeetingPlanner:
                             allow_new=new)
         ask_where = single is None and len(channels) > 1 and not settled
         choices = [t.channel for t in channels] if ask_where else []
-        if choices:
+        choice_round, choice_asked = self._choice_round(workspace, digest, record, occ.starts_at, choices)
+        # An earlier DM went out once the meeting had begun (it was moved back to that slot): asked.
+        dm_settled = choice_asked is not None and parse(choice_asked) >= occ.starts_at
+        if choices and not dm_settled:
             options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}
                        for t in channels]
-            message = Message("calendar_choice", {"title": occ.title, "options": options[:CHOICES_SHOWN],
-                                                  "more": max(0, len(options) - CHOICES_SHOWN),
-                                                  "ends_at": occ.ends_at.isoformat()})
-            ensure_post(self._jobs, calendar_scope(workspace), choice_id(digest), due, message, now,
-                             allow_new=fresh, target=owners[0])
+            context = {"title": occ.title, "options": options[:CHOICES_SHOWN],
+                       "more": max(0, len(options) - CHOICES_SHOWN), "ends_at": occ.ends_at.isoformat()}
+            if choice_asked:
+                context["asked_before"] = choice_asked
+            ensure_post(self._jobs, calendar_scope(workspace), choice_id(digest, choice_round), due,
+                        Message("calendar_choice", context), now, allow_new=fresh, target=owners[0])
         else:
-            cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest), now)
+            cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest, choice_round), now)
         new_record = {
             "digest": digest, "key": occ.key, "title": occ.title, "due_at": iso(due), "job_id": job_id,
             "channel": single.channel if single else None, "choices": choices, "owners": owners,
             "deals": {t.channel: t.deal for t in channels} if choices else {},
             "chosen_channel": chosen, "prompt": prompt, **asks.to_doc(),
         }
+        if choice_round:  # records of meetings never moved after their DM keep their old shape
+            new_record.update(choice_round=choice_round, choice_asked=choice_asked)
         if not record and single is None and not choices and not asks.asked:
             # Matches no deal channel (an internal meeting, most of a busy calendar) and never
             # did: nothing to remember. A record each cost a synced write: a calendar of 5,000
@@ -197,6 +203,26 @@ class MeetingPlanner:
             return
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
+
+    def _choice_round(self, workspace: str, digest: str, record: Doc, starts_at: datetime,
+                      choices: list[str]) -> tuple[int, str | None]:
+        """Which DM asking where the meeting goes is current, and when the one before went out.
+
+        A DM that went out before the meeting, as the calendar now has it, began (the owner
+        hadn't answered, and the call was postponed) asked about a meeting that hadn't happened:
+        the owner is asked again after its new end, like a prompt moved after it was posted.
+        """
+        current = int(record.get("choice_round") or 0)
+        asked = record.get("choice_asked")
+        if not choices:
+            return current, asked
+        doc = self._jobs.get(calendar_scope(workspace), choice_id(digest, current))
+        if doc is None or doc.get("status") != DONE:
+            return current, asked
+        went_out = doc.get("updated_at") or doc["due_at"]
+        if parse(went_out) >= starts_at:
+            return current, asked  # asked once the meeting had begun: that DM still stands
+        return current + 1, went_out
 
     def _plan_reminder(self, workspace: str, digest: str, asks: Asks, prompt: Doc, now: datetime) -> None:
         """The one reminder in the thread of a prompt that went out; it checks at its time
@@ -255,7 +281,8 @@ class MeetingPlanner:
         if asks.channel:
             reminder = reminder_job_id(record["digest"], asks.round)
             cancel_post(self._jobs, Scope(workspace, asks.channel), reminder, now)
-        cancel_post(self._jobs, calendar_scope(workspace), choice_id(record["digest"]), now)
+        cancel_post(self._jobs, calendar_scope(workspace),
+                    choice_id(record["digest"], int(record.get("choice_round") or 0)), now)
         if record.get("channel") or record.get("choices"):
             self.feeds.put_meeting(workspace, record["digest"], {**record, "channel": None, "choices": []})
 
@@ -342,9 +369,10 @@ class Asks:
         return {"round": self.round, "job_channel": self.channel, "asked": self.asked}
 
 
-def choice_id(digest: str) -> str:
-    """The id of the DM asking a meeting's owner which channel it was for."""
-    return f"calendar-choice:{digest}"
+def choice_id(digest: str, round_number: int = 0) -> str:
+    """The id of the DM asking a meeting's owner which channel it was for (its
+    ``round_number``-th, when the meeting moved after the earlier ones went out)."""
+    return round_job_id(f"calendar-choice:{digest}", round_number)
 
 
 def member_targets(matches: list[DealTarget], member: set[str]) -> list[DealTarget]:

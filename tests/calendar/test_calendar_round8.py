@@ -12,14 +12,40 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.calendar.scenario_kit import Desk, debriefs
+from tests.calendar.scenario_kit import Desk, debriefs, vcalendar, vevent
 from tests.calendar.test_zoom_webhook import ended, send
+from tests.conftest import ALICE, BOB, DEAL
+from tests.e2e.helpers import action_values, all_text
 
 TUE_UTC = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+THU_UTC = TUE_UTC + timedelta(days=2)
+GLOBEX = "C8GLOBEX"
+OURS = ("alice@ourco.com", "bob@ourco.com")
+JOINT = (*OURS, "jane@acme.com", "hans@globex.com")
 
 
 def zulu(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture
+def desk(team, bot, slack, emulator, clock, feeds):
+    emulator.add_channel(GLOBEX, "deal-globex", members=[ALICE, BOB])
+    found = Desk(slack, emulator, clock, feeds, bot.runtime.services.schedule)
+    found.bot = bot
+    return found
+
+
+def choice_dms(desk, user=ALICE) -> list[dict]:
+    """The DMs asking ``user`` which channel a meeting was for."""
+    return [m for m in desk.emulator.messages(user) if action_values(m, "calendar_choose")]
+
+
+def joint(desk, start=TUE_UTC):
+    """Acme in #deal-acme, Globex in #deal-globex, and a call with both at ``start``."""
+    desk.deal()
+    desk.deal("Globex", "globex.com", channel=GLOBEX)
+    return desk.connect(vcalendar(vevent("jc", start, title="Joint call", attendees=JOINT)))
 
 
 @pytest.fixture
@@ -83,3 +109,56 @@ def test_a_forged_future_event_does_not_block_the_real_one_for_the_same_meeting(
                                  end_time=zulu(now + timedelta(minutes=59)))).json()["planned"] is True
     assert zdesk.count(now + timedelta(hours=1, minutes=5)) == 1
     assert zdesk.count(now + timedelta(days=3, hours=1)) == 1
+
+
+# --- a meeting matching two channels, moved before its owner answered the DM --------------------
+
+def test_a_two_channel_meeting_postponed_before_its_owner_answered_gets_a_second_dm(desk):
+    # Expect: DM Tue 15:35; unanswered; the call moves to Thursday: a second DM Thu 15:35 saying
+    # it was moved; choosing there posts one prompt in that channel, none elsewhere.
+    route = joint(desk)
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    assert len(choice_dms(desk)) == 1
+    route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=JOINT))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    desk.at(THU_UTC + timedelta(minutes=20))
+    assert len(choice_dms(desk)) == 1
+    desk.at(THU_UTC + timedelta(minutes=36))
+    dms = choice_dms(desk)
+    assert len(dms) == 2 and "moved after I asked" in all_text(dms[-1])
+    [value] = [v for v in action_values(dms[-1], "calendar_choose") if v.endswith(GLOBEX)]
+    desk.slack.action("calendar_choose", value, user=ALICE, channel="D" + ALICE)
+    desk.bot.wait_idle()
+    desk.at(THU_UTC + timedelta(minutes=40))
+    desk.at(THU_UTC + timedelta(hours=5))
+    assert len(debriefs(desk.emulator, GLOBEX)) == 1 and debriefs(desk.emulator, DEAL) == []
+    assert len(choice_dms(desk)) == 2
+
+
+def test_a_two_channel_meeting_moved_away_and_back_before_an_answer_gets_one_dm(desk):
+    # Expect: DM Tue 15:35; moved to Thursday, then back to Tuesday's slot before Thursday: the
+    # Tuesday DM stands, no second DM on Thursday or later.
+    route = joint(desk)
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=JOINT))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    route.body = vcalendar(vevent("jc", TUE_UTC, title="Joint call", attendees=JOINT))
+    desk.at(TUE_UTC + timedelta(hours=4))
+    desk.at(THU_UTC + timedelta(hours=1))
+    assert len(choice_dms(desk)) == 1
+
+
+def test_the_first_dm_still_works_after_the_meeting_moved_and_its_answer_waits_for_the_new_end(desk):
+    # Expect: DM Tue; moved to Thursday; Alice answers the Tuesday DM on Wednesday choosing
+    # Globex: no DM Thursday, the prompt comes in #deal-globex Thursday after the end, once.
+    route = joint(desk)
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=JOINT))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    desk.at(TUE_UTC + timedelta(days=1))
+    [value] = [v for v in action_values(choice_dms(desk)[0], "calendar_choose") if v.endswith(GLOBEX)]
+    desk.slack.action("calendar_choose", value, user=ALICE, channel="D" + ALICE)
+    desk.bot.wait_idle()
+    assert debriefs(desk.emulator, GLOBEX) == []
+    desk.prompted_once_after(THU_UTC + timedelta(minutes=30), channel=GLOBEX)
+    assert len(choice_dms(desk)) == 1 and debriefs(desk.emulator, DEAL) == []
