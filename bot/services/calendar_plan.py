@@ -30,6 +30,7 @@ from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_sc
 from bot.services.calendar_jobs import cancel_post, ensure_post
 from bot.services.deals import Deals
 from bot.services.debrief_prompts import DEBRIEF_REMINDER
+from bot.services.prompt_edits import show, snapshot, wanted_state
 from bot.store import Doc, Scope, Store
 
 POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their desks
@@ -130,6 +131,7 @@ class MeetingPlanner:
         asks = Asks.of(record)
         job_id = asks.job_id(digest)
         asked = asks.note_finished(self._jobs, workspace, job_id)
+        shown = self._posted(workspace, record, asks, job_id)
         # Asked about once it had begun (dragged to an earlier slot, or its end corrected after
         # the prompt): settled, no new round, and a round planned for a later slot is cancelled.
         settled = already_asked(asks.times(), occ.starts_at)
@@ -172,6 +174,9 @@ class MeetingPlanner:
                                  or not self._asked_already(scope, job_id, due, occ.title))
                 ensure_post(self._jobs, scope, job_id, due, Message("debrief_prompt", prompt), now,
                             allow_new=new)
+        if shown is not None:
+            state = wanted_state(shown, asks.round, settled, gone=cancelled or not owners)
+            shown = show(self._jobs, workspace, digest, shown, state, occ.starts_at, now)
         ask_where = single is None and len(channels) > 1 and not settled
         choices = [t.channel for t in channels] if ask_where else []
         choice_round, choice_asked = self._choice_round(workspace, digest, record, occ.starts_at, choices)
@@ -194,6 +199,8 @@ class MeetingPlanner:
             "deals": {t.channel: t.deal for t in channels} if choices else {},
             "chosen_channel": chosen, "prompt": prompt, **asks.to_doc(),
         }
+        if shown is not None:
+            new_record["shown"] = shown
         if choice_round:  # records of meetings never moved after their DM keep their old shape
             new_record.update(choice_round=choice_round, choice_asked=choice_asked)
         if not record and single is None and not choices and not asks.asked:
@@ -203,6 +210,15 @@ class MeetingPlanner:
             return
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
+
+    def _posted(self, workspace: str, record: Doc, asks: Asks, job_id: str) -> Doc | None:
+        """The meeting's latest posted prompt (bot.services.prompt_edits), noted once it is out."""
+        shown = record.get("shown")
+        if asks.posted_ts and asks.channel and (shown is None or shown.get("ts") != asks.posted_ts):
+            doc = self._jobs.get(Scope(workspace, asks.channel), job_id) or {}
+            context = (doc.get("payload") or {}).get("context") or {}
+            shown = snapshot(asks.posted_ts, asks.channel, asks.round, context, asks.posted_at)
+        return shown
 
     def _choice_round(self, workspace: str, digest: str, record: Doc, starts_at: datetime,
                       choices: list[str]) -> tuple[int, str | None]:
@@ -275,6 +291,14 @@ class MeetingPlanner:
             self._jobs.delete(scope, doc["id"])
 
     def _unplan(self, workspace: str, record: Doc, now: datetime) -> None:
+        shown = record.get("shown")
+        if shown is not None:
+            # Deleted after it moved past its prompt: the note must not promise another prompt.
+            state = wanted_state(shown, int(record.get("round") or 0), False, gone=True)
+            changed = show(self._jobs, workspace, record["digest"], shown, state, None, now)
+            if changed is not shown:
+                record = {**record, "shown": changed}
+                self.feeds.put_meeting(workspace, record["digest"], record)
         if record.get("channel"):
             cancel_post(self._jobs, Scope(workspace, record["channel"]), record["job_id"], now)
         asks = Asks.of(record)

@@ -162,3 +162,128 @@ def test_the_first_dm_still_works_after_the_meeting_moved_and_its_answer_waits_f
     assert debriefs(desk.emulator, GLOBEX) == []
     desk.prompted_once_after(THU_UTC + timedelta(minutes=30), channel=GLOBEX)
     assert len(choice_dms(desk)) == 1 and debriefs(desk.emulator, DEAL) == []
+
+
+# --- the first prompt of a meeting moved after it went out is edited ---------------------------
+
+def prompt_ts(desk, channel=DEAL) -> list[str]:
+    """The ts of each debrief prompt the bot posted in ``channel`` (not in a thread)."""
+    return [c.response["ts"] for c in desk.emulator.calls_to("chat.postMessage")
+            if c.response and c.response.get("ok") and c.args.get("channel") == channel
+            and "Debrief" in all_text(c.args) and not c.args.get("thread_ts")]
+
+
+def live_prompts(desk, channel=DEAL) -> list[dict]:
+    """The prompts of the channel as it shows now (edits applied) that still have the button."""
+    shown = [desk.emulator.find_message(channel, ts) for ts in prompt_ts(desk, channel)]
+    return [m for m in shown if m is not None and action_values(m, "debrief_open")]
+
+
+def test_a_prompt_whose_meeting_is_postponed_is_edited_so_one_prompt_is_live_at_a_time(desk):
+    # Expect: asked Tue 15:35; at 17:00 the call moves to Thursday: the Tuesday prompt is edited
+    # (chat.update) to say it moved to Thursday, without the button; Thursday's prompt is the
+    # only live one; at no sweep are two live.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("mv", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [first] = prompt_ts(desk)
+    original = desk.emulator.find_message(DEAL, first)
+    assert len(live_prompts(desk)) == 1
+    route.body = vcalendar(vevent("mv", THU_UTC))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    edited = desk.emulator.find_message(DEAL, first)
+    assert live_prompts(desk) == [] and edited["ts"] == original["ts"]
+    assert "moved to" in all_text(edited) and "Thu 26 Nov, 15:00 UTC" in all_text(edited)
+    assert len(desk.emulator.calls_to("chat.update")) == 1
+    for hours in (24, 48.6, 49, 72):
+        desk.at(TUE_UTC + timedelta(hours=hours))
+        assert len(live_prompts(desk)) <= 1
+    assert len(prompt_ts(desk)) == 2 and len(live_prompts(desk)) == 1
+    assert live_prompts(desk)[0]["ts"] == prompt_ts(desk)[1]
+    assert len(desk.emulator.calls_to("chat.update")) == 1
+
+
+def test_a_meeting_moved_away_and_back_gets_its_prompt_back_as_it_was(desk):
+    # Expect: asked Tue; moved to Thursday (the prompt edited); moved back to Tuesday's slot:
+    # the prompt reads exactly as posted again, button included; nothing on Thursday.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("back", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [first] = prompt_ts(desk)
+    original = desk.emulator.find_message(DEAL, first)
+    route.body = vcalendar(vevent("back", THU_UTC))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    assert live_prompts(desk) == []
+    route.body = vcalendar(vevent("back", TUE_UTC))
+    desk.at(TUE_UTC + timedelta(hours=3))
+    restored = desk.emulator.find_message(DEAL, first)
+    assert restored["blocks"] == original["blocks"] and restored["text"] == original["text"]
+    desk.at(THU_UTC + timedelta(hours=1))
+    assert prompt_ts(desk) == [first] and len(live_prompts(desk)) == 1
+
+
+def test_a_meeting_moved_then_cancelled_says_it_was_called_off(desk):
+    # Expect: asked Tue; moved to Thursday (edited: "moved"); then cancelled: edited again to
+    # say it was called off; no prompt Thursday; no live prompt left.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("off", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [first] = prompt_ts(desk)
+    route.body = vcalendar(vevent("off", THU_UTC))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    route.body = vcalendar(vevent("off", THU_UTC, status="CANCELLED"))
+    desk.at(TUE_UTC + timedelta(hours=3))
+    assert "called off" in all_text(desk.emulator.find_message(DEAL, first))
+    desk.at(THU_UTC + timedelta(hours=1))
+    assert prompt_ts(desk) == [first] and live_prompts(desk) == []
+
+
+def test_a_meeting_moved_then_deleted_from_the_feed_says_it_was_called_off(desk):
+    # Expect: like cancelled, for an event simply removed from the feed.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("del", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [first] = prompt_ts(desk)
+    route.body = vcalendar(vevent("del", THU_UTC))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    route.body = vcalendar()
+    desk.at(TUE_UTC + timedelta(hours=3))
+    assert "called off" in all_text(desk.emulator.find_message(DEAL, first))
+    desk.at(THU_UTC + timedelta(hours=1))
+    assert prompt_ts(desk) == [first]
+
+
+def test_a_meeting_moved_twice_before_its_new_prompt_names_the_latest_time(desk):
+    # Expect: asked Tue; moved to Thursday, then to Friday 15:00: the first prompt names Friday;
+    # one prompt on Friday, none Thursday.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("twice", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [first] = prompt_ts(desk)
+    route.body = vcalendar(vevent("twice", THU_UTC))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    route.body = vcalendar(vevent("twice", THU_UTC + timedelta(days=1)))
+    desk.at(TUE_UTC + timedelta(hours=3))
+    text = all_text(desk.emulator.find_message(DEAL, first))
+    assert "Fri 27 Nov, 15:00 UTC" in text and "Thu 26 Nov" not in text
+    desk.at(THU_UTC + timedelta(hours=1))
+    assert len(prompt_ts(desk)) == 1
+    desk.prompted_once_after(THU_UTC + timedelta(days=1, minutes=30))
+    assert len(live_prompts(desk)) == 1
+
+
+def test_a_prompt_someone_deleted_before_its_meeting_moved_costs_nothing_but_the_edit(desk):
+    # Expect: the prompt is gone when the edit is tried (message_not_found): the edit fails once,
+    # nobody is DMed about it, and the new prompt still comes after the new end.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("gone", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    dms_before = len(desk.emulator.messages(ALICE))
+    desk.emulator.fail_next("chat.update", "message_not_found")
+    route.body = vcalendar(vevent("gone", THU_UTC))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    desk.at(TUE_UTC + timedelta(hours=3))
+    assert len(desk.emulator.calls_to("chat.update")) == 1
+    desk.prompted_once_after(THU_UTC + timedelta(minutes=30))
+    assert len(desk.emulator.messages(ALICE)) == dms_before
+    assert len(desk.emulator.calls_to("chat.update")) == 1

@@ -1,0 +1,88 @@
+"""The posted debrief prompt of a calendar meeting kept true when the meeting moves afterwards.
+
+A prompt that went out before the meeting, as the calendar now has it, began asked about a
+meeting that hadn't happened (bot.domain.debrief_rounds). Left as it was, its *Log the debrief*
+button stays live until the new prompt comes, and the channel then shows two prompts for one
+meeting. So the posted prompt is edited (``chat.update``) into a note that the meeting moved
+and will be asked about after its new time; moved back to the slot it had, the prompt is put
+back as it was; moved and then called off, the note says so.
+
+Each edit is a post job of its own (the same exactly-once machinery as every post) carrying
+``update_ts``: the dispatcher edits that message instead of posting. An edit is idempotent, so
+one repeated after a crash shows the same thing. Only the latest wanted look is sent: a pending
+earlier edit is cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.messages import Message
+from bot.schedule.jobs import JobStore, iso, new_job
+from bot.schedule.posts import POST, stored_payload
+from bot.services.calendar_jobs import cancel_post
+from bot.store import Doc, Scope
+
+LIVE = "live"  # as posted: the meeting happened as the prompt says
+MOVED = "moved"  # the meeting moved to after the prompt went out: asked again after it
+CALLED_OFF = "called_off"  # moved after the prompt, then cancelled or deleted
+PROMPT_MOVED = "debrief_prompt_moved"
+UPDATE_TS = "update_ts"  # on a post job: edit this message of the bot's instead of posting
+
+
+def edit_job_id(digest: str, round_number: int, edit: int) -> str:
+    """The id of the ``edit``-th edit of a meeting's ``round_number``-th posted prompt."""
+    return f"calendar-edit:{digest}:{round_number}:{edit}"
+
+
+def snapshot(ts: str, channel: str, round_number: int, context: dict[str, Any], posted_at: datetime | None,
+             ) -> Doc:
+    """What the meeting's record keeps of a prompt once it is posted: where it is, what it said."""
+    return {"ts": ts, "channel": channel, "round": round_number, "context": context,
+            "posted_at": iso(posted_at) if posted_at else None, "state": LIVE, "moved_to": None, "edits": 0}
+
+
+def wanted_state(shown: Doc, current_round: int, settled: bool, gone: bool) -> str:
+    """How the posted prompt should read now.
+
+    ``current_round`` is the meeting's round of prompts (it grew: moved after this one went
+    out), ``settled`` says some prompt went out once the meeting, as now scheduled, had begun,
+    ``gone`` that the meeting was cancelled or deleted.
+    """
+    moved = int(shown.get("round") or 0) < current_round and not settled
+    if gone:
+        # Cancelled after it had happened (an organiser tidying up) says nothing about the
+        # prompt; cancelled after we said it moved, the note must not promise another prompt.
+        return CALLED_OFF if shown.get("state") in (MOVED, CALLED_OFF) else LIVE
+    return MOVED if moved else LIVE
+
+
+def show(jobs: JobStore, workspace: str, digest: str, shown: Doc, state: str, moved_to: datetime | None,
+         now: datetime) -> Doc:
+    """Plan the edit that makes the posted prompt read ``state`` (nothing when it already does);
+    the snapshot as it will read."""
+    moved_iso = moved_to.isoformat() if state == MOVED and moved_to is not None else None
+    if shown.get("state", LIVE) == state and shown.get("moved_to") == moved_iso:
+        return shown
+    edits = int(shown.get("edits") or 0)
+    scope = Scope(workspace, str(shown["channel"]))
+    if edits:
+        cancel_post(jobs, scope, edit_job_id(digest, int(shown["round"]), edits), now)
+    edits += 1
+    job = new_job(edit_job_id(digest, int(shown["round"]), edits), POST, now,
+                  stored_payload(_message(shown, state, moved_to)), now)
+    jobs.create(scope, {**job, UPDATE_TS: shown["ts"]})
+    return {**shown, "state": state, "moved_to": moved_iso, "edits": edits}
+
+
+def _message(shown: Doc, state: str, moved_to: datetime | None) -> Message:
+    context = dict(shown.get("context") or {})
+    if state == LIVE:
+        # Put back as it was posted: its "ended about N hours ago" as of then, not now.
+        return Message("debrief_prompt", {**context, "as_of": shown.get("posted_at")})
+    note: dict[str, Any] = {"topic": context.get("topic"), "meeting": context.get("meeting"), "state": state}
+    if state == MOVED and moved_to is not None:
+        note["moved_unix"] = int(moved_to.timestamp())
+        note["moved_text"] = moved_to.astimezone(UTC).strftime("%a %-d %b, %H:%M UTC")
+    return Message(PROMPT_MOVED, note)
