@@ -128,16 +128,16 @@ def _written_later(start: Any, end: Any) -> bool:
             and end.replace(tzinfo=None) > start.replace(tzinfo=None))
 
 
+def _partstat(attendee: Any) -> str:
+    """An ATTENDEE's answer (ACCEPTED, DECLINED, TENTATIVE, NEEDS-ACTION …), upper-case."""
+    return str(getattr(attendee, "params", {}).get("PARTSTAT", "")).upper()
+
+
 def _owner_declined(component: Any, owners: set[str]) -> bool:
     attendees = component.get("ATTENDEE") or []
     if not isinstance(attendees, list):
         attendees = [attendees]
-    for attendee in attendees:
-        if _email(attendee) in owners:
-            partstat = str(getattr(attendee, "params", {}).get("PARTSTAT", "")).upper()
-            if partstat == "DECLINED":
-                return True
-    return False
+    return any(_email(attendee) in owners and _partstat(attendee) == "DECLINED" for attendee in attendees)
 
 
 def _attendees(component: Any) -> tuple[str, ...]:
@@ -148,6 +148,10 @@ def _attendees(component: Any) -> tuple[str, ...]:
         values = [values]
     organizer = component.get("ORGANIZER")
     for value in [*values, *([organizer] if organizer is not None else [])]:
+        if value is not organizer and _partstat(value) == "DECLINED":
+            # Not coming: a partner who declined makes no meeting with the partner (everyone
+            # from Acme declined: only our people meet), a colleague who declined isn't in it.
+            continue
         address = _email(value)
         if not address or address in found:
             continue
@@ -223,7 +227,8 @@ def _load(data: bytes, first: date | None = None, last: date | None = None) -> i
         raise FeedFormatError("feed_not_ics", code="not_ics")
     try:
         # NUL is no text anyone wrote, and PostgreSQL can't store it in a JSON value.
-        text = data.decode("utf-8", "replace").replace("\x00", "")
+        # utf-8-sig: a byte order mark (Windows exporters write one) is no part of "BEGIN".
+        text = data.decode("utf-8-sig", "replace").replace("\x00", "")
         if first is not None and last is not None:
             text = _near_window(text, first, last)
         try:
