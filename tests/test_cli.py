@@ -51,6 +51,10 @@ SAMPLE_EVENTS = {
                          "channel": "C0DEAL", "is_ext_shared": False},
     "member_left_channel": {"type": "member_left_channel", "user": "U0BOB", "channel": "C0DEAL",
                             "channel_type": "C"},
+    "channel_archive": {"type": "channel_archive", "channel": "C0DEAL", "user": "U0ALICE"},
+    "group_archive": {"type": "group_archive", "channel": "G0DEAL"},
+    "channel_unarchive": {"type": "channel_unarchive", "channel": "C0DEAL", "user": "U0ALICE"},
+    "group_unarchive": {"type": "group_unarchive", "channel": "G0DEAL"},
 }
 
 

@@ -30,7 +30,7 @@ from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_sc
 from bot.services.calendar_jobs import cancel_post, ensure_post
 from bot.services.deals import Deals
 from bot.services.debrief_prompts import DEBRIEF_REMINDER
-from bot.services.prompt_edits import show, snapshot, wanted_state
+from bot.services.prompt_edits import needs_edit, show, snapshot, wanted_state
 from bot.store import Doc, Scope, Store
 
 POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their desks
@@ -67,6 +67,11 @@ class MeetingPlanner:
                 self._members.clear()
             self._members[(workspace, user)] = (now, channels)
         return channels
+
+    def forget_memberships(self, workspace: str) -> None:
+        """Ask Slack afresh who is in which channel (a channel was archived or unarchived)."""
+        for key in [k for k in self._members if k[0] == workspace]:
+            self._members.pop(key, None)
 
     def plan(self, workspace: str, now: datetime) -> None:
         """Bring the jobs in line with what the feeds say now (idempotent)."""
@@ -176,7 +181,10 @@ class MeetingPlanner:
                             allow_new=new)
         if shown is not None:
             state = wanted_state(shown, asks.round, settled, gone=cancelled or not owners)
-            shown = show(self._jobs, workspace, digest, shown, state, occ.starts_at, now)
+            # Only where the bot can still post: an archived channel's prompt stays as it was.
+            if needs_edit(shown, state, occ.starts_at) and shown["channel"] in member_channels(
+                    owners or list(record.get("owners") or [])):
+                shown = show(self._jobs, workspace, digest, shown, state, occ.starts_at, now)
         ask_where = single is None and len(channels) > 1 and not settled
         choices = [t.channel for t in channels] if ask_where else []
         choice_round, choice_asked = self._choice_round(workspace, digest, record, occ.starts_at, choices)
@@ -295,7 +303,12 @@ class MeetingPlanner:
         if shown is not None:
             # Deleted after it moved past its prompt: the note must not promise another prompt.
             state = wanted_state(shown, int(record.get("round") or 0), False, gone=True)
-            changed = show(self._jobs, workspace, record["digest"], shown, state, None, now)
+            owners = record.get("owners") or []
+            reachable = needs_edit(shown, state, None) and any(
+                shown["channel"] in self._channels_of(workspace, owner, now) for owner in owners)
+            changed = shown
+            if reachable:
+                changed = show(self._jobs, workspace, record["digest"], shown, state, None, now)
             if changed is not shown:
                 record = {**record, "shown": changed}
                 self.feeds.put_meeting(workspace, record["digest"], record)

@@ -58,13 +58,19 @@ def wanted_state(shown: Doc, current_round: int, settled: bool, gone: bool) -> s
     return MOVED if moved else LIVE
 
 
+def needs_edit(shown: Doc, state: str, moved_to: datetime | None) -> bool:
+    """The posted prompt doesn't read ``state`` (moved to ``moved_to``) yet."""
+    moved_iso = moved_to.isoformat() if state == MOVED and moved_to is not None else None
+    return shown.get("state", LIVE) != state or shown.get("moved_to") != moved_iso
+
+
 def show(jobs: JobStore, workspace: str, digest: str, shown: Doc, state: str, moved_to: datetime | None,
          now: datetime) -> Doc:
     """Plan the edit that makes the posted prompt read ``state`` (nothing when it already does);
     the snapshot as it will read."""
-    moved_iso = moved_to.isoformat() if state == MOVED and moved_to is not None else None
-    if shown.get("state", LIVE) == state and shown.get("moved_to") == moved_iso:
+    if not needs_edit(shown, state, moved_to):
         return shown
+    moved_iso = moved_to.isoformat() if state == MOVED and moved_to is not None else None
     edits = int(shown.get("edits") or 0)
     scope = Scope(workspace, str(shown["channel"]))
     if edits:

@@ -287,3 +287,218 @@ def test_a_prompt_someone_deleted_before_its_meeting_moved_costs_nothing_but_the
     desk.prompted_once_after(THU_UTC + timedelta(minutes=30))
     assert len(desk.emulator.messages(ALICE)) == dms_before
     assert len(desk.emulator.calls_to("chat.update")) == 1
+
+
+# --- round 8's calendar scenarios, end to end ----------------------------------------------------
+
+NY = "America/New_York"
+WED_UTC = TUE_UTC + timedelta(days=1)
+
+
+def archive(desk, channel=DEAL) -> None:
+    """Someone archives the channel: Slack marks it so and sends ``channel_archive``."""
+    desk.emulator.add_channel(channel, "deal-acme", members=[ALICE, BOB], is_archived=True)
+    event = {"type": "channel_archive", "channel": channel, "user": ALICE}
+    assert desk.slack.event(event).status_code == 200
+    desk.bot.wait_idle()
+
+
+def failed_posts(desk, channel=DEAL) -> list:
+    return [c for c in desk.emulator.calls_to("chat.postMessage")
+            if c.args.get("channel") == channel and not (c.response or {}).get("ok")]
+
+
+def mentions(message: dict) -> set[str]:
+    """Which of our people a prompt mentions."""
+    text = all_text(message)
+    return {user for user in (ALICE, BOB) if f"<@{user}>" in text}
+
+
+def test_a_daily_series_with_an_exdate_is_asked_about_on_the_other_days_only(desk):
+    # Expect: Tue, Wed, Thu at 10:00 New York, EXDATE Wednesday: prompts after Tue and Thu,
+    # nothing Wednesday.
+    desk.deal()
+    desk.connect(vcalendar(vevent("sync", datetime(2026, 11, 24, 10), tzid=NY, lines=[
+        "RRULE:FREQ=DAILY;COUNT=3", f"EXDATE;TZID={NY}:20261125T100000"])))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    desk.never_prompted(WED_UTC + timedelta(minutes=30))
+    desk.prompted_once_after(THU_UTC + timedelta(minutes=30))
+    assert len(debriefs(desk.emulator)) == 2
+
+
+def test_a_moved_occurrence_of_a_series_is_asked_about_after_its_new_end_only(desk):
+    # Expect: Wednesday's occurrence moved (RECURRENCE-ID) from 10:00 to 14:00 New York: nothing
+    # at 15:35 UTC Wednesday, one prompt after 19:30 UTC.
+    desk.deal()
+    desk.connect(vcalendar(
+        vevent("wk", datetime(2026, 11, 24, 10), tzid=NY, lines=["RRULE:FREQ=DAILY;COUNT=3"]),
+        vevent("wk", datetime(2026, 11, 25, 14), tzid=NY, lines=[
+            f"RECURRENCE-ID;TZID={NY}:20261125T100000", "SEQUENCE:1"])))
+    desk.at(WED_UTC - timedelta(hours=2))
+    before = len(debriefs(desk.emulator))
+    assert desk.count(WED_UTC + timedelta(minutes=40)) == before
+    desk.prompted_once_after(WED_UTC + timedelta(hours=4, minutes=30))
+
+
+def test_a_series_ended_early_after_its_first_prompt_asks_nothing_more_and_keeps_that_prompt(desk):
+    # Expect: daily Tue-Thu; Tuesday asked; then the organiser ends the series after Tuesday
+    # (UNTIL): nothing Wednesday or Thursday, and Tuesday's prompt stays live (it happened).
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("end", TUE_UTC, lines=["RRULE:FREQ=DAILY;COUNT=3"])))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    route.body = vcalendar(vevent("end", TUE_UTC, lines=["RRULE:FREQ=DAILY;UNTIL=20261124T235959Z"]))
+    desk.never_prompted(WED_UTC + timedelta(minutes=30))
+    desk.never_prompted(THU_UTC + timedelta(minutes=30))
+    assert len(live_prompts(desk)) == 1 and desk.emulator.calls_to("chat.update") == []
+
+
+def test_an_all_day_onsite_with_the_partner_is_never_asked_about(desk):
+    # Expect: an all-day "Acme Corp onsite" with jane@acme.com on Tuesday: no prompt that day or
+    # the next.
+    from tests.calendar.scenario_kit import all_day
+    desk.deal()
+    desk.connect(vcalendar(all_day("onsite", "20261124")))
+    desk.never_prompted(datetime(2026, 11, 25, 5, tzinfo=UTC))
+    desk.at(WED_UTC + timedelta(hours=6))
+    assert debriefs(desk.emulator) == []
+
+
+def test_a_late_call_spanning_midnight_is_asked_about_after_it_ends_the_next_day(desk):
+    # Expect: 23:30-00:30 New York Tuesday night: nothing at 04:40 UTC, one prompt after 05:35 UTC.
+    desk.deal()
+    desk.connect(vcalendar(vevent("late", datetime(2026, 11, 24, 23, 30), minutes=60, tzid=NY)))
+    assert desk.count(datetime(2026, 11, 25, 4, 40, tzinfo=UTC)) == 0
+    desk.prompted_once_after(datetime(2026, 11, 25, 5, 30, tzinfo=UTC))
+
+
+def test_a_daily_call_is_asked_about_at_its_local_time_across_the_spring_change(desk):
+    # Expect: 09:00-09:30 New York daily from Friday 12 March 2027: asked after 14:30 UTC on
+    # Saturday and after 13:30 UTC on Sunday (clocks forward that night), never at 14:35 Sunday.
+    desk.clock.set(datetime(2027, 3, 12, 12, tzinfo=UTC))
+    desk.deal()
+    desk.connect(vcalendar(vevent("dst", datetime(2027, 3, 12, 9), tzid=NY,
+                                  lines=["RRULE:FREQ=DAILY;COUNT=4"])))
+    desk.prompted_once_after(datetime(2027, 3, 13, 14, 30, tzinfo=UTC))
+    desk.prompted_once_after(datetime(2027, 3, 14, 13, 30, tzinfo=UTC))
+    assert len(debriefs(desk.emulator)) == 2
+
+
+def test_a_floating_time_is_read_in_the_owners_slack_zone(desk):
+    # Expect: floating 10:00-10:30 in Bob's feed (Bob is in Los Angeles): asked after 18:30 UTC.
+    desk.deal(user=BOB)
+    event = vevent("fl", datetime(2026, 11, 24, 10), attendees=("bob@ourco.com", "jane@acme.com"))
+    desk.connect(vcalendar(event, owner="bob@ourco.com"), user=BOB)
+    assert desk.count(TUE_UTC + timedelta(minutes=40)) == 0
+    desk.prompted_once_after(datetime(2026, 11, 24, 18, 30, tzinfo=UTC))
+
+
+def test_a_meeting_every_partner_attendee_declined_is_not_asked_about(desk):
+    # Expect: Acme's two guests declined; only Alice and Bob meet: no prompt.
+    desk.deal()
+    desk.connect(vcalendar(vevent("nobody", TUE_UTC, title="Pilot review",
+                                  attendees=(*OURS, "jane@acme.com", "raj@acme.com"),
+                                  declined=("jane@acme.com", "raj@acme.com"))))
+    desk.never_prompted(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_colleague_who_declined_is_not_mentioned_in_the_prompt(desk):
+    # Expect: Bob declined, Alice (the owner) went: one prompt, mentioning Alice, not Bob.
+    desk.deal()
+    desk.connect(vcalendar(vevent("col", TUE_UTC, attendees=(*OURS, "jane@acme.com"),
+                                  declined=("bob@ourco.com",))))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    assert mentions(debriefs(desk.emulator)[0]) == {ALICE}
+
+
+def test_a_tentative_meeting_is_asked_about(desk):
+    # Expect: STATUS:TENTATIVE, Alice PARTSTAT=TENTATIVE: one prompt.
+    desk.deal()
+    event = vevent("maybe", TUE_UTC, status="TENTATIVE").replace(
+        "PARTSTAT=ACCEPTED:mailto:alice@ourco.com", "PARTSTAT=TENTATIVE:mailto:alice@ourco.com")
+    desk.connect(vcalendar(event))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_one_cancelled_occurrence_of_a_series_is_skipped_and_the_next_asked_about(desk):
+    # Expect: daily Tue-Thu, Wednesday's overridden with STATUS:CANCELLED: prompts Tue and Thu.
+    desk.deal()
+    desk.connect(vcalendar(
+        vevent("ser", TUE_UTC, lines=["RRULE:FREQ=DAILY;COUNT=3"]),
+        vevent("ser", WED_UTC, status="CANCELLED", lines=["RECURRENCE-ID:20261125T150000Z"])))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    desk.never_prompted(WED_UTC + timedelta(minutes=30))
+    desk.prompted_once_after(THU_UTC + timedelta(minutes=30))
+
+
+def test_two_reps_invited_to_one_meeting_get_one_prompt_mentioning_both(desk):
+    # Expect: the same UID in Alice's and Bob's feeds: one prompt, mentioning Alice and Bob.
+    desk.deal()
+    event = vevent("both", TUE_UTC, attendees=(*OURS, "jane@acme.com"))
+    desk.connect(vcalendar(event))
+    desk.connect(vcalendar(event, owner="bob@ourco.com"), user=BOB)
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    assert mentions(debriefs(desk.emulator)[0]) == {ALICE, BOB}
+
+
+def test_two_reps_one_declined_in_both_calendars_get_one_prompt_for_the_one_who_went(desk):
+    # Expect: Alice declined (both copies say so), Bob went: one prompt, mentioning Bob only.
+    desk.deal()
+    event = vevent("one-went", TUE_UTC, attendees=(*OURS, "jane@acme.com"), declined=("alice@ourco.com",))
+    desk.connect(vcalendar(event))
+    desk.connect(vcalendar(event, owner="bob@ourco.com"), user=BOB)
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    assert mentions(debriefs(desk.emulator)[0]) == {BOB}
+
+
+def test_the_same_meeting_written_in_utc_and_in_a_zone_by_two_calendars_is_one_prompt(desk):
+    # Expect: Alice's feed writes 15:00Z, Bob's 10:00 New York, same UID: one prompt.
+    desk.deal()
+    desk.connect(vcalendar(vevent("tz2", TUE_UTC, attendees=(*OURS, "jane@acme.com"))))
+    zoned = vevent("tz2", datetime(2026, 11, 24, 10), tzid=NY, attendees=(*OURS, "jane@acme.com"))
+    desk.connect(vcalendar(zoned, owner="bob@ourco.com"), user=BOB)
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_series_whose_deal_channel_is_archived_between_occurrences_stops_there(desk):
+    # Expect: daily Tue-Thu; Tuesday asked; the channel archived Wednesday morning: nothing
+    # Wednesday or Thursday, no failed attempts at posting there, no DM about it.
+    desk.deal()
+    desk.connect(vcalendar(vevent("arch", TUE_UTC, lines=["RRULE:FREQ=DAILY;COUNT=3"])))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    dms = len(desk.emulator.messages(ALICE))
+    desk.clock.set(WED_UTC - timedelta(hours=3))
+    archive(desk)
+    for moment in (WED_UTC - timedelta(hours=3), WED_UTC + timedelta(minutes=40),
+                   THU_UTC + timedelta(minutes=40), THU_UTC + timedelta(hours=3)):
+        desk.at(moment)
+    assert len(debriefs(desk.emulator)) == 1 and failed_posts(desk) == []
+    assert len(desk.emulator.messages(ALICE)) == dms
+
+
+def test_a_meeting_moved_after_its_prompt_whose_channel_is_then_archived_asks_nowhere(desk):
+    # Expect: asked Tue; the channel archived; the meeting moved to Thursday: no prompt Thursday
+    # (its channel is gone), no DM to anyone about the archived channel.
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("ma", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    dms = len(desk.emulator.messages(ALICE))
+    desk.clock.set(TUE_UTC + timedelta(hours=1))
+    archive(desk)
+    desk.at(TUE_UTC + timedelta(hours=1))
+    route.body = vcalendar(vevent("ma", THU_UTC))
+    for moment in (TUE_UTC + timedelta(hours=2), THU_UTC + timedelta(minutes=40),
+                   THU_UTC + timedelta(hours=2)):
+        desk.at(moment)
+    assert len(debriefs(desk.emulator)) == 1 and failed_posts(desk) == []
+    assert len(desk.emulator.messages(ALICE)) == dms
+    assert desk.emulator.calls_to("chat.update") == []  # no edit tried where nobody can post
+
+
+def test_a_feed_with_stray_lines_and_a_byte_order_mark_still_gives_its_prompt(desk):
+    # Expect: a Windows exporter's feed (BOM, LF line ends) with a stray sentence between events:
+    # the Acme meeting is asked about once.
+    desk.deal()
+    body = vcalendar(vevent("junk-a", TUE_UTC), "Exported by CalendarSync 2.1\r\n;;;\r\n",
+                     vevent("junk-b", TUE_UTC + timedelta(days=3), title="Dentist", attendees=()))
+    desk.connect(b"\xef\xbb\xbf" + body.replace(b"\r\n", b"\n"))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
