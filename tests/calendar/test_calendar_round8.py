@@ -15,7 +15,7 @@ import pytest
 from tests.calendar.scenario_kit import Desk, debriefs, vcalendar, vevent
 from tests.calendar.test_zoom_webhook import ended, send
 from tests.conftest import ALICE, BOB, DEAL
-from tests.e2e.helpers import action_values, all_text
+from tests.e2e.helpers import action_values, all_text, reply_text
 
 TUE_UTC = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 THU_UTC = TUE_UTC + timedelta(days=2)
@@ -502,3 +502,17 @@ def test_a_feed_with_stray_lines_and_a_byte_order_mark_still_gives_its_prompt(de
                      vevent("junk-b", TUE_UTC + timedelta(days=3), title="Dentist", attendees=()))
     desk.connect(b"\xef\xbb\xbf" + body.replace(b"\r\n", b"\n"))
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+
+
+def test_a_feed_cut_short_keeps_the_prompts_it_had_planned(desk):
+    # Expect: the feed read whole on Monday; on Tuesday morning the download stops in the
+    # middle of the second event: Tuesday's meeting is still asked about, once, and Alice's
+    # status shows the read failed.
+    desk.deal()
+    body = vcalendar(vevent("cut-a", TUE_UTC), vevent("cut-b", THU_UTC))
+    route = desk.connect(body)
+    route.body = body[:body.index(b"UID:cut-b") + 12]
+    desk.at(TUE_UTC - timedelta(hours=2))
+    desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
+    status = reply_text(desk.slack.command("calendar", user=ALICE, channel=DEAL))
+    assert "malformed and couldn't be read" in status
