@@ -521,3 +521,60 @@ def test_a_feed_cut_short_keeps_the_prompts_it_had_planned(desk):
     desk.prompted_once_after(TUE_UTC + timedelta(minutes=30))
     status = reply_text(desk.slack.command("calendar", user=ALICE, channel=DEAL))
     assert "malformed and couldn't be read" in status
+
+
+# --- edits, further cases --------------------------------------------------------------------------
+
+def test_the_moved_note_escapes_a_title_full_of_mrkdwn(desk):
+    # Expect: the title "<!channel> Acme Corp <@U123> <http://x|y>" moved after its prompt: the
+    # note shows it as text; no @channel, no mention, no link reaches Slack.
+    desk.deal()
+    title = "<!channel> Acme Corp <@U123> <http://x|y>"
+    route = desk.connect(vcalendar(vevent("inj", TUE_UTC, title=title)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [first] = prompt_ts(desk)
+    route.body = vcalendar(vevent("inj", THU_UTC, title=title))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    [update] = [c.args for c in desk.emulator.calls_to("chat.update")]
+    sent = str(update.get("blocks")) + str(update.get("text"))
+    assert "moved to" in all_text(desk.emulator.find_message(DEAL, first))
+    for raw in ("<!channel>", "<@U123>", "<http://x|y>"):
+        assert raw not in sent
+
+
+def test_a_moved_occurrence_of_a_series_edits_only_its_own_prompt(desk):
+    # Expect: daily Tue-Wed at 15:00 UTC; both asked; then Tuesday's occurrence is moved
+    # (RECURRENCE-ID) to Friday: Tuesday's prompt is edited, Wednesday's stays live; one more
+    # prompt after Friday's end.
+    desk.deal()
+    series = vevent("occ", TUE_UTC, lines=["RRULE:FREQ=DAILY;COUNT=2"])
+    route = desk.connect(vcalendar(series))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    desk.at(WED_UTC + timedelta(minutes=36))
+    tuesday, wednesday = prompt_ts(desk)
+    route.body = vcalendar(series, vevent("occ", THU_UTC + timedelta(days=1),
+                                          lines=["RECURRENCE-ID:20261124T150000Z"]))
+    desk.at(WED_UTC + timedelta(hours=2))
+    assert [m["ts"] for m in live_prompts(desk)] == [wednesday]
+    assert "moved to" in all_text(desk.emulator.find_message(DEAL, tuesday))
+    desk.prompted_once_after(THU_UTC + timedelta(days=1, minutes=30))
+    assert len(live_prompts(desk)) == 2
+
+
+def test_a_chosen_channels_prompt_is_edited_when_its_meeting_moves(desk):
+    # Expect: Acme and Globex guests; Alice picks #deal-globex; asked there; the call moves to
+    # Thursday: the #deal-globex prompt is edited, asked again there Thursday, nothing in
+    # #deal-acme, no second DM.
+    route = joint(desk)
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [value] = [v for v in action_values(choice_dms(desk)[0], "calendar_choose") if v.endswith(GLOBEX)]
+    desk.slack.action("calendar_choose", value, user=ALICE, channel="D" + ALICE)
+    desk.bot.wait_idle()
+    desk.at(TUE_UTC + timedelta(minutes=40))
+    [first] = prompt_ts(desk, GLOBEX)
+    route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=JOINT))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    assert live_prompts(desk, GLOBEX) == []
+    assert "moved to" in all_text(desk.emulator.find_message(GLOBEX, first))
+    desk.prompted_once_after(THU_UTC + timedelta(minutes=30), channel=GLOBEX)
+    assert len(live_prompts(desk, GLOBEX)) == 1 and prompt_ts(desk, DEAL) == [] and len(choice_dms(desk)) == 1
