@@ -30,7 +30,7 @@ from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_sc
 from bot.services.calendar_jobs import cancel_post, ensure_post
 from bot.services.deals import Deals
 from bot.services.debrief_prompts import DEBRIEF_REMINDER
-from bot.services.prompt_edits import needs_edit, show, snapshot, wanted_state
+from bot.services.prompt_edits import CHOICE, needs_edit, show, snapshot, wanted_state
 from bot.store import Doc, Scope, Store
 
 POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their desks
@@ -187,9 +187,13 @@ class MeetingPlanner:
                 shown = show(self._jobs, workspace, digest, shown, state, occ.starts_at, now)
         ask_where = single is None and len(channels) > 1 and not settled
         choices = [t.channel for t in channels] if ask_where else []
-        choice_round, choice_asked = self._choice_round(workspace, digest, record, occ.starts_at, choices)
+        choice_round, choice_asked, dm_shown = self._choice_round(workspace, digest, record, occ.starts_at,
+                                                                  choices)
         # An earlier DM went out once the meeting had begun (it was moved back to that slot): asked.
         dm_settled = choice_asked is not None and parse(choice_asked) >= occ.starts_at
+        if dm_shown is not None:  # the latest DM that went out before a move: kept true
+            state = wanted_state(dm_shown, choice_round, dm_settled, gone=cancelled or not owners)
+            dm_shown = show(self._jobs, workspace, digest, dm_shown, state, occ.starts_at, now)
         if choices and not dm_settled:
             options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}
                        for t in channels]
@@ -210,7 +214,7 @@ class MeetingPlanner:
         if shown is not None:
             new_record["shown"] = shown
         if choice_round:  # records of meetings never moved after their DM keep their old shape
-            new_record.update(choice_round=choice_round, choice_asked=choice_asked)
+            new_record.update(choice_round=choice_round, choice_asked=choice_asked, dm_shown=dm_shown)
         if not record and single is None and not choices and not asks.asked:
             # Matches no deal channel (an internal meeting, most of a busy calendar) and never
             # did: nothing to remember. A record each cost a synced write: a calendar of 5,000
@@ -229,7 +233,7 @@ class MeetingPlanner:
         return shown
 
     def _choice_round(self, workspace: str, digest: str, record: Doc, starts_at: datetime,
-                      choices: list[str]) -> tuple[int, str | None]:
+                      choices: list[str]) -> tuple[int, str | None, Doc | None]:
         """Which DM asking where the meeting goes is current, and when the one before went out.
 
         A DM that went out before the meeting, as the calendar now has it, began (the owner
@@ -237,16 +241,21 @@ class MeetingPlanner:
         the owner is asked again after its new end, like a prompt moved after it was posted.
         """
         current = int(record.get("choice_round") or 0)
-        asked = record.get("choice_asked")
+        asked, shown = record.get("choice_asked"), record.get("dm_shown")
         if not choices:
-            return current, asked
-        doc = self._jobs.get(calendar_scope(workspace), choice_id(digest, current))
+            return current, asked, shown
+        scope = calendar_scope(workspace)
+        doc = self._jobs.get(scope, choice_id(digest, current))
         if doc is None or doc.get("status") != DONE:
-            return current, asked
+            return current, asked, shown
         went_out = doc.get("updated_at") or doc["due_at"]
         if parse(went_out) >= starts_at:
-            return current, asked  # asked once the meeting had begun: that DM still stands
-        return current + 1, went_out
+            return current, asked, shown  # asked once the meeting had begun: that DM still stands
+        if doc.get("posted_ts"):
+            shown = snapshot(str(doc["posted_ts"]), scope.channel_id, current,
+                             (doc.get("payload") or {}).get("context") or {}, None, kind=CHOICE,
+                             target=doc.get("target"))
+        return current + 1, went_out, shown
 
     def _plan_reminder(self, workspace: str, digest: str, asks: Asks, prompt: Doc, now: datetime) -> None:
         """The one reminder in the thread of a prompt that went out; it checks at its time
@@ -299,6 +308,13 @@ class MeetingPlanner:
             self._jobs.delete(scope, doc["id"])
 
     def _unplan(self, workspace: str, record: Doc, now: datetime) -> None:
+        dm_shown = record.get("dm_shown")
+        if dm_shown is not None:
+            state = wanted_state(dm_shown, int(record.get("choice_round") or 0), False, gone=True)
+            changed = show(self._jobs, workspace, record["digest"], dm_shown, state, None, now)
+            if changed is not dm_shown:
+                record = {**record, "dm_shown": changed}
+                self.feeds.put_meeting(workspace, record["digest"], record)
         shown = record.get("shown")
         if shown is not None:
             # Deleted after it moved past its prompt: the note must not promise another prompt.

@@ -46,6 +46,14 @@ def choice_dms(desk, user=ALICE) -> list[dict]:
     return [m for m in desk.emulator.messages(user) if action_values(m, "calendar_choose")]
 
 
+def choice_dm_now(desk, index=0) -> dict:
+    """The ``index``-th DM asking Alice where a meeting goes, as it shows now (edits applied)."""
+    calls = [c for c in desk.emulator.calls_to("chat.postMessage")
+             if c.response and c.response.get("ok") and action_values(c.args, "calendar_choose")]
+    response = calls[index].response
+    return desk.emulator.find_message(response["channel"], response["ts"])
+
+
 def joint(desk, start=TUE_UTC):
     """Acme in #deal-acme, Globex in #deal-globex, and a call with both at ``start``."""
     desk.deal()
@@ -126,6 +134,8 @@ def test_a_two_channel_meeting_postponed_before_its_owner_answered_gets_a_second
     assert len(choice_dms(desk)) == 1
     route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=JOINT))
     desk.at(TUE_UTC + timedelta(hours=2))
+    first = choice_dm_now(desk)
+    assert "moved to" in all_text(first) and action_values(first, "calendar_choose") == []
     desk.at(THU_UTC + timedelta(minutes=20))
     assert len(choice_dms(desk)) == 1
     desk.at(THU_UTC + timedelta(minutes=36))
@@ -142,20 +152,23 @@ def test_a_two_channel_meeting_postponed_before_its_owner_answered_gets_a_second
 
 def test_a_two_channel_meeting_moved_away_and_back_before_an_answer_gets_one_dm(desk):
     # Expect: DM Tue 15:35; moved to Thursday, then back to Tuesday's slot before Thursday: the
-    # Tuesday DM stands, no second DM on Thursday or later.
+    # Tuesday DM stands (put back with its buttons), no second DM on Thursday or later.
     route = joint(desk)
     desk.at(TUE_UTC + timedelta(minutes=36))
+    original = choice_dm_now(desk)
     route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=JOINT))
     desk.at(TUE_UTC + timedelta(hours=2))
     route.body = vcalendar(vevent("jc", TUE_UTC, title="Joint call", attendees=JOINT))
     desk.at(TUE_UTC + timedelta(hours=4))
+    assert choice_dm_now(desk)["blocks"] == original["blocks"]  # its buttons back
     desk.at(THU_UTC + timedelta(hours=1))
     assert len(choice_dms(desk)) == 1
 
 
-def test_the_first_dm_still_works_after_the_meeting_moved_and_its_answer_waits_for_the_new_end(desk):
-    # Expect: DM Tue; moved to Thursday; Alice answers the Tuesday DM on Wednesday choosing
-    # Globex: no DM Thursday, the prompt comes in #deal-globex Thursday after the end, once.
+def test_a_click_on_the_first_dm_after_the_meeting_moved_still_counts_and_waits_for_the_new_end(desk):
+    # Expect: DM Tue; moved to Thursday (the DM edited: its buttons gone); a click sent from
+    # Alice's Slack before it refreshed, on Wednesday, choosing Globex: no DM Thursday, the
+    # prompt comes in #deal-globex Thursday after the end, once.
     route = joint(desk)
     desk.at(TUE_UTC + timedelta(minutes=36))
     route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=JOINT))
@@ -578,3 +591,16 @@ def test_a_chosen_channels_prompt_is_edited_when_its_meeting_moves(desk):
     assert "moved to" in all_text(desk.emulator.find_message(GLOBEX, first))
     desk.prompted_once_after(THU_UTC + timedelta(minutes=30), channel=GLOBEX)
     assert len(live_prompts(desk, GLOBEX)) == 1 and prompt_ts(desk, DEAL) == [] and len(choice_dms(desk)) == 1
+
+
+def test_a_two_channel_meeting_moved_then_cancelled_before_an_answer_says_so_in_the_dm(desk):
+    # Expect: DM Tue; moved to Thursday; cancelled: the DM says it was called off, no second DM.
+    route = joint(desk)
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=JOINT))
+    desk.at(TUE_UTC + timedelta(hours=2))
+    route.body = vcalendar(vevent("jc", THU_UTC, title="Joint call", attendees=JOINT, status="CANCELLED"))
+    desk.at(TUE_UTC + timedelta(hours=3))
+    assert "called off" in all_text(choice_dm_now(desk))
+    desk.at(THU_UTC + timedelta(hours=1))
+    assert len(choice_dms(desk)) == 1 and prompt_ts(desk, GLOBEX) == [] and prompt_ts(desk) == []
