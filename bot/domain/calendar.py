@@ -68,12 +68,18 @@ class Occurrence:
     ends_at: datetime  # UTC
     attendees: tuple[str, ...]  # lower-case e-mail addresses, organiser included
     state: str  # ACTIVE | CANCELLED | DECLINED
+    # The organiser's revision (SEQUENCE): two people's feeds, read minutes or hours apart, can
+    # hold two versions of one meeting; the higher is the newer.
+    sequence: int = 0
 
     def to_doc(self) -> dict[str, Any]:
         """JSON-safe, for the store."""
-        return {"key": self.key, "uid": self.uid, "title": self.title,
-                "starts_at": self.starts_at.isoformat(), "ends_at": self.ends_at.isoformat(),
-                "attendees": list(self.attendees), "state": self.state}
+        doc = {"key": self.key, "uid": self.uid, "title": self.title,
+               "starts_at": self.starts_at.isoformat(), "ends_at": self.ends_at.isoformat(),
+               "attendees": list(self.attendees), "state": self.state}
+        if self.sequence:
+            doc["sequence"] = self.sequence
+        return doc
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Occurrence:
@@ -81,7 +87,8 @@ class Occurrence:
         return cls(key=doc["key"], uid=doc["uid"], title=doc["title"],
                    starts_at=datetime.fromisoformat(doc["starts_at"]),
                    ends_at=datetime.fromisoformat(doc["ends_at"]),
-                   attendees=tuple(doc.get("attendees") or ()), state=doc["state"])
+                   attendees=tuple(doc.get("attendees") or ()), state=doc["state"],
+                   sequence=int(doc.get("sequence") or 0))
 
 
 @dataclass(frozen=True)
@@ -431,4 +438,5 @@ def _occurrence(component: Any, series: set[str], owners: set[str], local_tz: st
         state = DECLINED
     title = " ".join(without_hidden_controls(str(component.get("SUMMARY") or "")).split())[:MAX_TITLE]
     return Occurrence(key=occurrence_key(uid, recurrence), uid=uid, title=title or "(no title)",
-                      starts_at=starts_at, ends_at=ends_at, attendees=_attendees(component), state=state)
+                      starts_at=starts_at, ends_at=ends_at, attendees=_attendees(component), state=state,
+                      sequence=_sequence(component))

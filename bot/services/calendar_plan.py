@@ -117,7 +117,9 @@ class MeetingPlanner:
             record = self.feeds.meeting(workspace, digest) or {}
         active = [(u, o) for u, o in entries if o.state == ACTIVE]
         cancelled = any(o.state == CANCELLED for _, o in entries)
-        occ = (active or entries)[0][1]
+        # Two feeds read at different times may disagree (one still has the meeting where it was
+        # before the organiser moved it): the newer version (higher SEQUENCE) says when it is.
+        occ = max(active or entries, key=lambda entry: entry[1].sequence)[1]
         # Outlook's published feeds leave attendees out; another owner's Google feed may have them.
         attendees = tuple(dict.fromkeys(a for _, o in entries for a in o.attendees))
         occ = replace(occ, attendees=attendees)

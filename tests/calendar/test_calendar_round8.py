@@ -604,3 +604,20 @@ def test_a_two_channel_meeting_moved_then_cancelled_before_an_answer_says_so_in_
     assert "called off" in all_text(choice_dm_now(desk))
     desk.at(THU_UTC + timedelta(hours=1))
     assert len(choice_dms(desk)) == 1 and prompt_ts(desk, GLOBEX) == [] and prompt_ts(desk) == []
+
+
+# --- two calendars holding two versions of one meeting -------------------------------------------
+
+@pytest.mark.parametrize("stale", [ALICE, BOB])
+def test_two_reps_feeds_disagreeing_about_a_moved_meeting_follow_the_newer_version(desk, stale):
+    # Expect: the organiser moved the call from Tuesday to Thursday (SEQUENCE 1); one rep's feed
+    # still has Tuesday (SEQUENCE 0, the feed lags): nothing Tuesday, one prompt Thursday,
+    # whichever rep's feed is the stale one.
+    desk.deal()
+    guests = (*OURS, "jane@acme.com")
+    old = vevent("lag", TUE_UTC, attendees=guests)
+    new = vevent("lag", THU_UTC, attendees=guests, lines=["SEQUENCE:1"])
+    desk.connect(vcalendar(old if stale == ALICE else new))
+    desk.connect(vcalendar(old if stale == BOB else new, owner="bob@ourco.com"), user=BOB)
+    desk.never_prompted(TUE_UTC + timedelta(minutes=30))
+    desk.prompted_once_after(THU_UTC + timedelta(minutes=30))

@@ -386,3 +386,13 @@ def test_an_event_without_uid_is_left_out():
     # Expect: no UID: nothing to key a job on, left out; the other event read.
     event = vevent("x", utc(2026, 11, 24, 15)).replace("UID:x\r\n", "")
     assert [o.key for o in read(vcalendar(event, vevent("y", utc(2026, 11, 25, 15)))).occurrences] == ["y"]
+
+
+def test_an_occurrence_keeps_its_sequence_through_the_store():
+    # Expect: SEQUENCE:3 is read and survives to_doc/from_doc; an occurrence stored before it
+    # was kept reads as 0.
+    from bot.domain.calendar import Occurrence
+    [occ] = read(vcalendar(vevent("seq", utc(2026, 11, 24, 15), lines=["SEQUENCE:3"]))).occurrences
+    assert occ.sequence == 3 and Occurrence.from_doc(occ.to_doc()) == occ
+    old = {k: v for k, v in occ.to_doc().items() if k != "sequence"}
+    assert Occurrence.from_doc(old).sequence == 0
