@@ -621,3 +621,29 @@ def test_two_reps_feeds_disagreeing_about_a_moved_meeting_follow_the_newer_versi
     desk.connect(vcalendar(old if stale == BOB else new, owner="bob@ourco.com"), user=BOB)
     desk.never_prompted(TUE_UTC + timedelta(minutes=30))
     desk.prompted_once_after(THU_UTC + timedelta(minutes=30))
+
+
+def test_a_meeting_debriefed_and_then_moved_keeps_its_debrief_and_is_asked_about_again(desk):
+    # Expect: asked Tue; Alice logs a debrief from the prompt; on Wednesday the organiser drags
+    # the invite to Friday (reused for a follow-up): the Tuesday prompt is edited (no button,
+    # says what was logged stays), the ledger keeps the give, and Friday's meeting is asked
+    # about once after it ends.
+    from bot.store import Scope
+    desk.deal()
+    route = desk.connect(vcalendar(vevent("reuse", TUE_UTC)))
+    desk.at(TUE_UTC + timedelta(minutes=36))
+    [first] = prompt_ts(desk)
+    post = desk.emulator.find_message(DEAL, first)
+    desk.slack.action("debrief_open", action_values(post, "debrief_open")[0], user=ALICE, channel=DEAL)
+    desk.emulator.wait_for("views.open")
+    answer = desk.slack.view_submission("debrief", {
+        "give_1": {"value": {"type": "plain_text_input", "value": "send the SOC2 report"}}}, user=ALICE)
+    assert answer.status_code == 200
+    desk.bot.wait_idle()
+    route.body = vcalendar(vevent("reuse", THU_UTC + timedelta(days=1)))
+    desk.at(WED_UTC)
+    edited = all_text(desk.emulator.find_message(DEAL, first))
+    assert "stays on the ledger" in edited and live_prompts(desk) == []
+    ledger = desk.bot.runtime.services.ledger.items(Scope("T0001", DEAL))
+    assert [i.what for i in ledger] == ["send the SOC2 report"]
+    desk.prompted_once_after(THU_UTC + timedelta(days=1, minutes=30))
