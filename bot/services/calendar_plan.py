@@ -182,7 +182,7 @@ class MeetingPlanner:
                 ensure_post(self._jobs, scope, job_id, due, Message("debrief_prompt", prompt), now,
                             allow_new=new)
         if shown is not None:
-            state = wanted_state(shown, asks.round, settled, gone=cancelled or not owners)
+            state = wanted_state(shown, asks.round, settled, cancelled=cancelled or not owners)
             # Only where the bot can still post: an archived channel's prompt stays as it was.
             if needs_edit(shown, state, occ.starts_at) and shown["channel"] in member_channels(
                     owners or list(record.get("owners") or [])):
@@ -194,7 +194,7 @@ class MeetingPlanner:
         # An earlier DM went out once the meeting had begun (it was moved back to that slot): asked.
         dm_settled = choice_asked is not None and parse(choice_asked) >= occ.starts_at
         if dm_shown is not None:  # the latest DM that went out before a move: kept true
-            state = wanted_state(dm_shown, choice_round, dm_settled, gone=cancelled or not owners)
+            state = wanted_state(dm_shown, choice_round, dm_settled, cancelled=cancelled or not owners)
             dm_shown = show(self._jobs, workspace, digest, dm_shown, state, occ.starts_at, now)
         if choices and not dm_settled:
             options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}
@@ -312,15 +312,15 @@ class MeetingPlanner:
     def _unplan(self, workspace: str, record: Doc, now: datetime) -> None:
         dm_shown = record.get("dm_shown")
         if dm_shown is not None:
-            state = wanted_state(dm_shown, int(record.get("choice_round") or 0), False, gone=True)
+            state = wanted_state(dm_shown, int(record.get("choice_round") or 0), False, missing=True)
             changed = show(self._jobs, workspace, record["digest"], dm_shown, state, None, now)
             if changed is not dm_shown:
                 record = {**record, "dm_shown": changed}
                 self.feeds.put_meeting(workspace, record["digest"], record)
         shown = record.get("shown")
         if shown is not None:
-            # Deleted after it moved past its prompt: the note must not promise another prompt.
-            state = wanted_state(shown, int(record.get("round") or 0), False, gone=True)
+            # Gone after it moved past its prompt: the note must not promise another prompt.
+            state = wanted_state(shown, int(record.get("round") or 0), False, missing=True)
             owners = record.get("owners") or []
             reachable = needs_edit(shown, state, None) and any(
                 shown["channel"] in self._channels_of(workspace, owner, now) for owner in owners)

@@ -29,7 +29,9 @@ from bot.store import Doc, Scope
 
 LIVE = "live"  # as posted: the meeting happened as the prompt says
 MOVED = "moved"  # the meeting moved to after the prompt went out: asked again after it
-CALLED_OFF = "called_off"  # moved after the prompt, then cancelled or deleted
+CALLED_OFF = "called_off"  # moved after the prompt, then cancelled (or declined by everyone)
+MISSING = "missing"  # moved after the prompt, then gone from every feed (deleted, moved past the
+# two weeks read, the calendar disconnected): we can't tell which, so the note says only that
 PROMPT_MOVED = "debrief_prompt_moved"
 CHOICE_MOVED = "calendar_choice_moved"
 PROMPT, CHOICE = "prompt", "choice"  # what was posted: a debrief prompt, or the owner's DM
@@ -53,18 +55,22 @@ def snapshot(ts: str, channel: str, round_number: int, context: dict[str, Any], 
     return found
 
 
-def wanted_state(shown: Doc, current_round: int, settled: bool, gone: bool) -> str:
+def wanted_state(shown: Doc, current_round: int, settled: bool, *, cancelled: bool = False,
+                 missing: bool = False) -> str:
     """How the posted prompt should read now.
 
     ``current_round`` is the meeting's round of prompts (it grew: moved after this one went
     out), ``settled`` says some prompt went out once the meeting, as now scheduled, had begun,
-    ``gone`` that the meeting was cancelled or deleted.
+    ``cancelled`` that the meeting was cancelled (or every owner declined it), ``missing`` that
+    it is in no feed any more.
     """
-    moved = int(shown.get("round") or 0) < current_round and not settled
-    if gone:
+    if cancelled or missing:
         # Cancelled after it had happened (an organiser tidying up) says nothing about the
         # prompt; cancelled after we said it moved, the note must not promise another prompt.
-        return CALLED_OFF if shown.get("state") in (MOVED, CALLED_OFF) else LIVE
+        if shown.get("state") not in (MOVED, CALLED_OFF, MISSING):
+            return LIVE
+        return CALLED_OFF if cancelled else MISSING
+    moved = int(shown.get("round") or 0) < current_round and not settled
     return MOVED if moved else LIVE
 
 
