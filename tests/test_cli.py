@@ -55,6 +55,10 @@ SAMPLE_EVENTS = {
     "group_archive": {"type": "group_archive", "channel": "G0DEAL"},
     "channel_unarchive": {"type": "channel_unarchive", "channel": "C0DEAL", "user": "U0ALICE"},
     "group_unarchive": {"type": "group_unarchive", "channel": "G0DEAL"},
+    "channel_id_changed": {"type": "channel_id_changed", "old_channel_id": "G0DEAL",
+                           "new_channel_id": "C0DEAL", "event_ts": "1700000000.000100"},
+    "user_change": {"type": "user_change", "user": {"id": "U0BOB", "is_restricted": True},
+                    "event_ts": "1700000000.000100"},
 }
 
 

@@ -1,6 +1,6 @@
 """Round 8's feed scenarios, the pure part: what a calendar says, read by bot.domain.calendar and
 matched by bot.domain.calendar_match, without HTTP (the end-to-end ones are in
-test_calendar_round8.py).
+test_calendar_round8_scenarios.py).
 
 Each test's first comment is the expectation, written before it was first run. ``NOW`` is
 Monday 23 November 2026, 15:00 UTC; the window is 6 hours back to 14 days ahead, as the poller

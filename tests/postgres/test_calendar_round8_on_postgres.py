@@ -3,7 +3,7 @@ meetings moved after they went out, archived channels, and feeds disagreeing, on
 too."""
 
 from tests.calendar.conftest import feeds, team  # noqa: F401 - fixtures
-from tests.calendar.test_calendar_round8 import (  # noqa: F401 - collected here as well
+from tests.calendar.test_calendar_round8_scenarios import (  # noqa: F401 - collected here as well
     desk,
     test_a_meeting_moved_away_and_back_gets_its_prompt_back_as_it_was,
     test_a_meeting_moved_then_cancelled_says_it_was_called_off,

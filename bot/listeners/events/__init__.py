@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 
 from bot.listeners.events.app_home import make_home_handler
+from bot.listeners.events.channel_moved import make_channel_id_changed_handler
 from bot.listeners.events.joined import make_joined_handler
 from bot.listeners.events.message import make_message_handler
 from bot.listeners.events.shared import make_archive_handler, make_member_left_handler, make_sharing_handler
 from bot.listeners.events.uninstall import make_tokens_revoked_handler, make_uninstalled_handler
+from bot.listeners.events.user_changed import make_user_change_handler
 
 if TYPE_CHECKING:
     from bot.container import Services
@@ -35,6 +37,8 @@ EVENT_LISTENERS: dict[str, Callable[[Services], Callable[..., Any]]] = {
     "group_archive": make_archive_handler,
     "channel_unarchive": make_archive_handler,
     "group_unarchive": make_archive_handler,
+    "channel_id_changed": make_channel_id_changed_handler,
+    "user_change": make_user_change_handler,
 }
 SUBSCRIBED_EVENTS: tuple[str, ...] = tuple(EVENT_LISTENERS)
 
