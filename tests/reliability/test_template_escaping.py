@@ -45,8 +45,10 @@ HOSTILE = [
     "<!subteam^S0TEAM>", "<@U0BOB>", "<http://x|y>", "<mailto:a@b.c|mail>", "&lt;!channel&gt;",
     "\u202eevil\u202c", "שלום", "🤝", "*bold* _it_ `code`", "\\\" {{ x }} {% raw %}",
 ]
-# What the bot itself may write into mrkdwn: mentions of real ids it was given.
-BOT_MARKUP = re.compile(r"<@U0ALICE>|<#C0DEAL>")
+# What the bot itself may write into mrkdwn: mentions of real ids it was given, and a date
+# token whose fallback text the bot wrote itself.
+BOT_MARKUP = re.compile(r"<@U0ALICE>|<#C0DEAL>"
+                        r"|<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[A-Za-z0-9 ,:]+>")
 ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
 HIDDEN_KEYS = {"value", "action_id", "block_id", "callback_id", "private_metadata", "external_id",
                "url", "image_url", "initial_date", "initial_value"}
@@ -135,6 +137,9 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "calendar_choice": lambda t: {"title": t, "ends_at": NOW.isoformat(),
                                   "options": [{"channel": CHANNEL, "deal": t, "value": f"d|{CHANNEL}"}],
                                   "more": 2},
+    "calendar_choice_moved": lambda t: [{"title": t, "state": state, "moved_unix": 1796137200,
+                                         "moved_text": "Thu 26 Nov, 15:00 UTC"}
+                                        for state in ("moved", "called_off", "missing")],
     "calendar_chosen": lambda t: {"channel": CHANNEL, "title": t},
     "calendar_connected": lambda t: {"masked": t},
     "calendar_disconnected": lambda t: {"existed": True},
@@ -155,6 +160,9 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "debrief_modal": lambda t: {"topic": t, "metadata": '{"channel": "C0DEAL"}',
                                 "lines": 2},
     "debrief_prompt": lambda t: {"topic": t, "user": ME, "meeting": t, "people": [ME, t]},
+    "debrief_prompt_moved": lambda t: [{"topic": t, "meeting": t, "state": state, "moved_unix": 1796137200,
+                                        "moved_text": "Thu 26 Nov, 15:00 UTC"}
+                                       for state in ("moved", "called_off", "missing")],
     "debrief_reminder": lambda t: [{"topic": t, "meeting": t, "people": [ME, t], "partner_reads": shared}
                                    for shared in (False, True)],
     "digest": digest,
