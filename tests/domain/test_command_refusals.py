@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.commands import MAX_DEAL_NAME, MoveStep, SetDomains, ShowPlan, UsageError, parse_command
+from bot.domain.commands import (
+    MAX_DEAL_NAME,
+    Calendar,
+    MoveStep,
+    SetDomains,
+    ShowPlan,
+    UsageError,
+    parse_command,
+)
 from bot.domain.commands import Help as HelpCommand
 
 
@@ -85,3 +93,21 @@ def test_a_sentence_is_refused_with_the_command_it_holds(text, expected):
 ])
 def test_reading_asked_for_in_a_sentence_is_answered(text, command):
     assert parse_command(text) == command
+
+
+@pytest.mark.parametrize(("text", "command"), [
+    ("calendar", Calendar("status")),
+    ("calendar STATUS", Calendar("status")),
+    ("calendar disconnect", Calendar("disconnect")),
+    ("calendar Remove", Calendar("disconnect")),
+    ("calendar off", Calendar("disconnect")),
+    ("calendar connect https://example.com/a b.ics", Calendar("connect", "https://example.com/a b.ics")),
+])
+def test_calendar_verbs_in_any_case(text, command):
+    assert parse_command(text) == command
+
+
+def test_an_unknown_calendar_verb_is_refused_without_repeating_what_was_typed():
+    # What follows may be the secret address of someone's calendar: it is not quoted back.
+    typed = "calendar frobnicate https://example.com/secret.ics"
+    assert refusal(typed) == ("calendar_unknown_verb", "calendar", {})
