@@ -53,6 +53,7 @@ UNITS: dict[str, tuple[str, float]] = {
 WORD_ALIASES: dict[str, str] = {
     "nxt": "next", "wk": "week", "mth": "month", "mnth": "month", "qtr": "quarter",
     "yr": "year", "2day": "today", "tdy": "today", "2nite": "tonight", "tonite": "tonight",
+    "tnight": "tonight",
     "xmas": "christmas", "chrismas": "christmas", "christmass": "christmas",
 }  # fmt: skip
 TOMORROW_WORDS = (

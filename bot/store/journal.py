@@ -8,6 +8,12 @@ can only tear the last line, which was never acknowledged and is skipped on
 load. The file is compacted (rewritten to a temp file, fsync'd, atomically
 renamed) when it has grown to several times its live size, so the amortised
 cost of a write stays proportional to the shard, not the database.
+
+A running bot compacts in two steps so that writes never wait for the rewrite
+(at 100,000 commitments it takes seconds): :meth:`Journal.write_snapshot` writes
+the live data to the temp file while writers carry on, then
+:meth:`Journal.swap_in` appends the lines written meanwhile and renames the
+file into place, which is short (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 log = logging.getLogger(__name__)
 
@@ -78,27 +85,70 @@ class Journal:
         return self._file_bytes > max(MIN_COMPACT_BYTES, GROWTH_FACTOR * self._compacted_bytes)
 
     def compact(self, shards: dict[str, dict[str, Any]]) -> None:
-        """Rewrite the journal with one line per live shard, atomically (and durably)."""
-        with self._sync_lock:
-            self._compact(shards)
-            self._synced = self._written
+        """Rewrite the journal with one line per live shard, atomically (and durably), at once:
+        the caller holds off every writer meanwhile (as at load)."""
+        size = self.write_snapshot(shards.items())
+        retired = self.swap_in(size, since=self._file_bytes)
+        if retired is not None:
+            retired.close()
 
-    def _compact(self, shards: dict[str, dict[str, Any]]) -> None:
-        if self._file is not None:
-            self._file.close()
-        tmp = self.path.with_name(self.path.name + ".tmp")
+    def mark(self) -> int:
+        """Where the lines written from now on start (take it under the store's lock, before
+        the states handed to :meth:`write_snapshot`, and give it to :meth:`swap_in`).
+
+        A state taken later than the mark may already hold changes whose lines come after
+        it; replaying those lines over it again ends in the same documents, since each line
+        holds whole documents (or their deletion)."""
+        return self._file_bytes
+
+    def write_snapshot(self, shards: Iterable[tuple[str, dict[str, Any]]]) -> int:
+        """Write each shard's state (one line each) to the temp file beside the journal and
+        make it durable; its size in bytes. Writers may go on appending to the journal
+        meanwhile: each state need only be taken after the mark given to :meth:`swap_in`."""
         size = 0
-        with open(tmp, "wb") as fh:
-            for key, state in shards.items():
+        with open(self._temp_path(), "wb") as fh:
+            for key, state in shards:
                 data = _line({"s": key, "d": state})
                 fh.write(data)
                 size += len(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
-        self._file_bytes = self._compacted_bytes = size
-        self._file = open(self.path, "ab")
+        return size
+
+    def swap_in(self, size: int, since: int) -> BinaryIO | None:
+        """Put the snapshot written by :meth:`write_snapshot` (``size`` bytes) in the journal's
+        place, with every line appended since the mark ``since`` copied after it, so nothing
+        written meanwhile is lost. Call it under the store's lock (no append may run).
+
+        Returns the old file's handle for the caller to close once the lock is let go:
+        closing it frees the old file's blocks, which took 30-60 ms at 100,000 commitments.
+        """
+        temp = self._temp_path()
+        with self._sync_lock:
+            tail = b""
+            if self._file is not None:
+                with open(self.path, "rb") as old:  # every append was flushed
+                    old.seek(since)
+                    tail = old.read()
+            if tail:
+                with open(temp, "ab") as fh:
+                    fh.write(tail)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            os.replace(temp, self.path)  # until here a failure leaves the journal as it was
+            _fsync_dir(self.path.parent)
+            retired, self._file = self._file, open(self.path, "ab")  # the old one is unlinked
+            self._compacted_bytes = size
+            self._file_bytes = size + len(tail)
+            self._synced = self._written  # every line so far is in the fsync'd file
+        return retired
+
+    def postpone_compaction(self) -> None:
+        """After a failed compaction: don't try again until the file has grown as much again."""
+        self._compacted_bytes = max(self._compacted_bytes, self._file_bytes)
+
+    def _temp_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".tmp")
 
     def close(self) -> None:
         """Close the file handle."""

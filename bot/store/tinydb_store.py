@@ -10,6 +10,7 @@ call returns, and reads never touch the disk.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -23,6 +24,11 @@ from tinydb.table import Table
 from bot.store.base import Doc, Scope, clone_doc, read_modify_write
 from bot.store.journal import Journal
 from bot.store.lock import ProcessLock
+
+log = logging.getLogger(__name__)
+
+# Shards whose tables a journal rewrite copies per hold of the lock (bench/compaction_stall.py).
+COMPACTION_BATCH = 100
 
 
 class KeyedTable(Table):
@@ -126,6 +132,8 @@ class TinyDBStore:
         self._pending: dict[str, Changes] = {}  # journal lines to write when the section ends
         self._depth = 0  # nesting of write sections, under self._lock
         self._revisions: dict[str, int] = {}  # shard -> writes so far (see revision())
+        self._compaction: threading.Thread | None = None  # rewriting the journal meanwhile
+        self._closing = False
         for key, state in self._journal.load().items():
             self._shards[key] = self._open(key, state)
 
@@ -154,14 +162,61 @@ class TinyDBStore:
         for key, changes in self._pending.items():
             sequence = self._journal.append(key, changes)
         self._pending.clear()
-        if self._journal.needs_compaction():
-            self._compact()
+        if self._compaction is None and not self._closing and self._journal.needs_compaction():
+            self._compact_aside()
         return sequence
 
     def _compact(self) -> None:
-        self._journal.compact(
-            {key: db.storage.state() for key, db in self._shards.items() if not db.storage.is_empty()}
-        )
+        """Rewrite the journal now, holding every writer off until it is done."""
+        self._journal.compact(dict(self._states(list(self._shards))))
+
+    def _shard_copy(self, key: str) -> dict[str, Any]:
+        """A shard's tables as they are now (call under the lock): only the tables are copied,
+        since documents are never changed in place, only replaced."""
+        db = self._shards.get(key)
+        return {table: dict(docs) for table, docs in db.storage.state().items()} if db is not None else {}
+
+    def _compact_aside(self) -> None:
+        """Start rewriting the journal on a thread of its own (call under the lock).
+
+        At 100,000 commitments the rewrite takes seconds, and under the lock every Slack
+        request would wait for it, past Slack's 3 seconds. Here the lock is held only for
+        moments: to copy a few shards' tables at a time and, at the end, to copy over the
+        lines written meanwhile and rename the file (bench/compaction_stall.py).
+        """
+        since, keys = self._journal.mark(), list(self._shards)
+        self._compaction = threading.Thread(
+            target=self._finish_compaction, args=(keys, since), name="journal-compaction",
+            daemon=True)  # a kill mid-way leaves the journal whole: it is renamed over only when done
+        self._compaction.start()
+
+    def _states(self, keys: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each shard's live state, copied under the lock a batch at a time."""
+        for start in range(0, len(keys), COMPACTION_BATCH):
+            with self._lock:
+                batch = [(key, self._shard_copy(key)) for key in keys[start:start + COMPACTION_BATCH]]
+            yield from ((key, state) for key, state in batch if any(state.values()))
+
+    def _finish_compaction(self, keys: list[str], since: int) -> None:
+        try:
+            size = self._journal.write_snapshot(self._states(keys))
+            with self._lock:
+                retired = self._journal.swap_in(size, since)
+            if retired is not None:
+                retired.close()
+        except Exception:  # a full disk, or a bug: either way the journal stays whole
+            log.exception("compacting the journal failed; it stays as it was and grows")
+            with self._lock:
+                self._journal.postpone_compaction()
+        finally:
+            with self._lock:
+                self._compaction = None
+
+    def wait_for_compaction(self, timeout: float | None = None) -> None:
+        """Return once a journal rewrite under way (if any) has finished."""
+        compaction = self._compaction
+        if compaction is not None:
+            compaction.join(timeout)
 
     def _docs(self, scope: Scope, kind: str, create: bool) -> dict[str, Any] | None:
         """The live documents of a kind in a scope (call under the lock)."""
@@ -280,6 +335,9 @@ class TinyDBStore:
         return self._writing()
 
     def close(self) -> None:
+        with self._lock:
+            self._closing = True  # no rewrite starts now; one under way is let finish
+        self.wait_for_compaction()
         with self._lock:
             if self._pending:  # notes no write has carried yet
                 self._journal.sync(self._journal_pending())

@@ -214,6 +214,7 @@ def test_compaction_keeps_live_data_and_shrinks_file(tmp_path, monkeypatch):
     store = TinyDBStore(path)
     for i in range(500):
         store.put(A, "c", "same", {"i": i, "pad": "z" * 50})
+    store.wait_for_compaction()
     assert os.path.getsize(path) < 20_000
     store.close()
     store = TinyDBStore(path)

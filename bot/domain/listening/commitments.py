@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from bot.domain.listening.chat import retracted, rewrite
 from bot.domain.listening.detector_vocab import (
     ACTION_ITEM,
     ACTION_VERBS,
@@ -254,9 +255,15 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
             break
         if word not in DUE_START and not word[0].isdigit() and not (
             "-" in word and word.partition("-")[0] in DUE_START  # "mid-May"
-        ) and not (word == "over" and vp.startswith(" the weekend", start + 4)):
+        ) and not (word == "over" and vp.startswith(" the weekend", start + 4)) and not (
+            word in _RARE_DUE_START and vp.startswith(_RARE_DUE_START[word], start + len(word))
+        ):
             continue  # dates can only start at these words; skip the regex elsewhere
         m = DUE.match(vp, start)
+        if m is not None and word in ("after", "within") and _RELATIVE_TO_EVENT.search(vp[:start].rstrip()):
+            continue  # "two days after the demo", "within a week of the pilot ending": no day
+        if m is not None and word == "within" and vp.startswith(" of ", m.end()):
+            continue
         if m is not None:
             if m.group("prep"):
                 return vp[: m.start()] + vp[m.end() :], m.group("due").strip()
@@ -285,6 +292,13 @@ def _extract_due(vp: str, words: list[tuple[int, str]] | None = None) -> tuple[s
         if meeting is not None:
             return vp, meeting.group("due")
     return vp, None
+
+
+# Date words too common to try the date pattern at every time: only before what makes them a
+# date ("the start of Q4", "the day after tomorrow").
+_RARE_DUE_START = {"start": " of ", "beginning": " of ", "day": " after "}
+# A duration before "after": the date is counted from an event the message doesn't date.
+_RELATIVE_TO_EVENT = re.compile(r"\b(?:days?|weeks?|hours?|months?)$", IGNORE)
 
 
 def _cut_clause(vp: str, words: list[tuple[int, str]], side: Side | None = None) -> str:
@@ -1117,6 +1131,7 @@ def detect_commitment(
         not any(map(low.__contains__, QUICK))
         and not ((" to " in low or ": " in low) and any(map(low.__contains__, ITEM_MARKS)))
         and not (any(map(low.__contains__, SHORTHAND_MARKS)) and any(map(low.__contains__, SHORTHAND_GATE)))
+        and not (" ready " in low and any(map(low.__contains__, SHORTHAND_GATE)))  # "deck ready by fri"
     ):
         return None  # most chat lines have no future marker at all: bail out cheaply
     if "```" in text:
@@ -1134,6 +1149,22 @@ def detect_commitment(
         asked = "\n".join(QUOTE_LINE.sub("", line) for line in lines if QUOTE_LINE.match(line))
         text = "\n".join(line for line in lines if not QUOTE_LINE.match(line))
     text = _uncapped(normalise(text))
+    found = _detect_text(text, said, asked, is_ours)
+    if found is None:
+        # Chat shapes (lowercase names, "can do, wed", "coming your way" …) are rewritten only
+        # when the message as typed says nothing: most messages never pay for it.
+        chat = rewrite(text)
+        if chat != text:
+            return _detect_text(chat, said, asked, is_ours)
+    return found
+
+
+def _detect_text(
+    text: str, said: str, asked: str, is_ours: Callable[[str], bool] | None
+) -> Detection | None:
+    """The first commitment in ``text`` (normalised, quoted lines removed); ``said`` is the
+    message as sent (for its emoji), ``asked`` its quoted lines (what "it" may name)."""
+    low = text.lower()
     parts = sentences(text)
     for k, raw in enumerate(parts):
         sentence = raw.strip()
@@ -1150,6 +1181,8 @@ def detect_commitment(
         if found is not None and not (found.side == "get" and _doubted(said, sentence)):
             if k + 1 < len(parts) and _has_any(_padded(" ".join(parts[k + 1 :])), RETRACT_KEYS):
                 return None  # taken back in the same message: "... jk, Sam is sending it"
+            if retracted(" ".join([sentence, *parts[k + 1 : k + 2]])):
+                return None  # in the same sentence: "I'll send it Thursday... actually can't"
             if _MAY_CORRECT.search(low):
                 found = _corrected(found, sentence)
             if found.side == "give" and found.who is None and _may_name_self(low) and (
@@ -1196,20 +1229,25 @@ def _corrected(found: Detection, sentence: str) -> Detection:
     m = CORRECTION.search(sentence)
     if m is None:
         return found
-    due = DUE.fullmatch(m.group("due").strip())
+    due = DUE.fullmatch((m.group("due") or m.group("last")).strip())
     if due is None:
         return found
     cut = _CORRECTION_IN_WHAT.search(found.what)
     what = _tidy(found.what[: cut.start()]) if cut is not None else found.what
+    if m.group("last") and ", " in what:
+        what = _tidy(what[: what.rfind(", ")])  # "get the contract over, Friday at the latest"
     return replace(found, what=what or found.what, due_text=due.group("due").strip())
 
 
 def _may_name_self(low: str) -> bool:
     """Cheap test before :func:`self_named_other_side`: "… here", "speaking for", "on behalf"."""
     return " here" in low or "speaking" in low or "behalf" in low
-_MAY_CORRECT = re.compile(r"scratch|wait|make th|make it|correction|i mean")
+_MAY_CORRECT = re.compile(
+    r"scratch|wait|make th|make it|correction|i mean|actually|sorry|latest|, \w+ then\b|, no,"
+)
 _CORRECTION_IN_WHAT = re.compile(
-    r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\b",
+    r"[\s\u2014\u2013,;-]*\b(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean"
+    r"|actually|sorry|or\b|at\s+the\s+latest|latest|oh\s+wait|no(?=,))\b",
     IGNORE,
 )
 

@@ -38,6 +38,7 @@ ACTION_VERBS = frozenset(
     prep chase nudge tee kick speak file talk wrap polish feature promote list highlight
     showcase provision register nominate designate staff socialize socialise fill grab cut
     swing stop pop tailor generate release raise revert knock come roll collect
+    dispatch place
     countersign notarize notarise apply export request pitch screen-share screenshare
     act open start switch courier scope""".split()
 )
@@ -110,8 +111,12 @@ NEEDS_COMPLEMENT = {
         re.I,
     ),
     "kick": re.compile(r"^kick\s+off\b", re.I),
+    # "place the order", "place a PO" (round 8), not "place a bet"
+    "place": re.compile(r"^place\s+(?:the|their|an?|our|both)\s+(?:[\w-]+\s+){0,2}?"
+                        r"(?:orders?|pos?|purchase\s+orders?)\b", re.I),
     # "start the rollout for them", not "start thinking about it"
-    "start": re.compile(r"^start\s+(?:the|their|a|an|our|on\s+the)\s+(?:[\w-]+\s+){0,2}?(?:rollout|roll-out|"
+    "start": re.compile(r"^start\s+(?:(?:the|their|a|an|our|on\s+the)\s+(?:[\w-]+\s+){0,2}?)?"
+                        r"(?:uat\b|rollout|roll-out|"
                         r"pilot|onboarding|migration|implementation|trial|poc|kickoff|integration|training|"
                         r"project|deployment|build|setup|configuration)\b", re.I),
     # "switch on SSO for their tenant", not "switch vendors"
@@ -241,13 +246,17 @@ TIME_CORE = (
     # "first thing in the morning", "on coming Monday" (non-native English)
     r"|(?:first\s+thing\s+)?in\s+the\s+morning"
     rf"|(?:this\s+)?coming\s+{DAYS}"
-    rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|"
-    rf"q[1-4]|{DAYS}|{MONTHS})"
+    rf"|end\s+of\s+(?:the\s+)?(?:day|week|wk|month|quarter|year|next\s+week|next\s+month|next\s+quarter|"
+    rf"q[1-4]|h[12]|{DAYS}|{MONTHS})"
+    # "at the start of Q4", "start of next quarter" (round 8)
+    r"|(?:start|beginning)\s+of\s+(?:the\s+)?(?:q[1-4]|h[12]|next\s+(?:week|month|quarter|year))"
+    # "the day after tomorrow" before "tomorrow" (round 8: it was read as tomorrow)
+    rf"|day\s+after\s+{TOMORROW}"
     rf"|(?:first\s+thing\s+)?{TOMORROW}(?:\s+(?:morning|afternoon|evening|night|am|pm|eod))?"
     rf"{AT_CLOCK}?"
     r"|(?:this|over\s+the|before\s+the)\s+weekend|the\s+last\s+day\s+of\s+the\s+month|\d{4}-\d{2}-\d{2}"
     rf"|(?:early|mid|late)[\s-]+{MONTHS}"
-    r"|tonight|tonite|2nite|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
+    r"|tonight|tonite|2nite|tnight|(?:later\s+)?today|this\s+(?:morning|afternoon|evening|week|wk|month|quarter|"
     rf"year|{DAYS})"
     rf"|(?:(?:early|mid|late)[\s-]+)?next\s+(?:week|wk|month|quarter|year|{DAYS}|business\s+day)"
     # "a fortnight from tomorrow", "two weeks from Monday": before the bare day below
@@ -297,7 +306,7 @@ DUE_START = frozenset(
     monday tuesday wednesday thursday friday saturday sunday tue tues wed thu thur thurs fri
     jan january feb february mar march apr april may jun june jul july aug august sep sept
     september oct october nov november dec december in within right after early mid
-    late shortly asap now noon midday eta tonite 2nite close coming""".split()
+    late shortly asap now noon midday eta tonite 2nite tnight close coming""".split()
 )
 # Quarters, ordinals and bare months are only dates after a preposition: "by Q3", "on the
 # 12th", "in March" -- but "the Q4 pricing", "the 5th floor", "may" are not.
@@ -377,7 +386,7 @@ THEIR_ROLE = (
 # A department named with its company: "Acme legal will ...", "Procurement at Hooli will ...".
 COMPANY_TEAM = (
     r"(?:legal|procurement|finance|security|infosec|ops|counsel|purchasing|leadership|marketing|"
-    r"compliance|hr|engineering|accounting|payables)"
+    r"compliance|hr|engineering|accounting|payables|facilities|analytics)"
 )
 # "should be able to": a hedged promise is still a promise ("I should be able to send it Friday").
 ABLE = (
@@ -446,6 +455,12 @@ COMMIT = re.compile(
 _HANDING_OVER = (
     r"(?-i:sending|sharing|emailing|forwarding|shipping|delivering|submitting|confirming|returning|signing)\b"
 )
+# A team of a named company after its name (round 8): "Ostara procurement is cutting the PO",
+# "Redfern legal returning the DPA fri", "Hollins AP cutting the PO thurs".
+_NAMED_TEAM = (
+    r"(?:\s+(?-i:legal|procurement|finance|AP|IT|ops|security|facilities|analytics|HR|QA|counsel|"
+    r"purchasing|accounts\s+payable)(?:\s+team)?)?"
+)
 # A bare team name opening the sentence is ours ("Legal will send the redlines back to
 # Quillon"); the other side's is "their legal" or "Acme legal". Read as "our legal will ...".
 OUR_TEAM_START = re.compile(
@@ -462,8 +477,9 @@ PROGRESSIVE = re.compile(
     # chat drops the "is": "their ops sending the CSV Monday", "Oakline sending the logos Friday"
     + rf"|\btheir(?:\s+[\w&-]+){{1,2}}?(?=\s+{_HANDING_OVER})"
     + rf"|(?-i:(?!{NAME_STOP}\b|(?:Not|Stop|Still|Keep|Already|Now|Quit|Avoid|Re)\b)[A-Z][\w&-]*)"
-    + rf"(?=\s+{_HANDING_OVER})"
+    + rf"{_NAMED_TEAM}(?=\s+(?:{_HANDING_OVER}|cutting\b))"
     + rf"|(?-i:(?!{NAME_STOP}\b)[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){{0,2}})(?:'s(?:\s+[\w-]+){{1,2}}?)?"
+    + _NAMED_TEAM
     # "Lena (their training lead) is sending ...": the bracket says whose side
     + r"(?:\s*\([^()]{1,40}\))?"
     + rf"(?:\s+(?:from|at|on)\s+(?:(?-i:[A-Z][\w&.-]*)|{SIDE_OF}))?\s+(?:is|are))"
@@ -478,7 +494,10 @@ PRESENT_VERBS = (
 # Substrings without which no rule can fire; checked with ``in`` on the lowered text, which
 # is far cheaper than any regex and rejects most chatter outright.
 QUICK = (
-    "'ll", "\u2019ll", "ill", "wil", "theyll", "shall", "gonna", "gona", "gunna", "going to", "happy to",
+    "'ll", "\u2019ll", "ill", "wil", "sendin",  # round 8: "sendin sow tmrw"
+    "on it", "am send", "are send", "am shar", "are shar",  # round 8: "I am send"
+    "s us ", "s our ", "signs ", "sends ", "shares ", "returns ",  # round 8: "Halvard signs it Friday"
+    "theyll", "shall", "gonna", "gona", "gunna", "going to", "happy to",
     "let me", "lemme", "plan", "promis", "commit", "agree", "offer", "intend", "can ",
     "'d ", "\u2019d ", "would", "ing", "able to", "should", "owe", "expect", "hook",
     "\u2018ll", "\u2018d ",  # normalise() reads a left quote as an apostrophe too ("I‘ll")
@@ -782,8 +801,13 @@ COLON_SPEAKER = re.compile(
 )
 # Said after a promise, a new date replaces its own: "I'll send it Thursday — scratch that, Wednesday".
 CORRECTION = re.compile(
-    r"(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean)\s*[,:;\u2014\u2013-]?\s*"
-    r"(?P<due>[^,;.!?]{2,30}?)\s*[.!]*$",
+    r"(?:scratch\s+that|no\s+wait|wait\s+no|make\s+(?:that|it)|correction|i\s+mean"
+    # round 8: "I'll send it Wednesday — actually Thursday", "tomorrow, sorry, Friday"
+    r"|[,\u2014\u2013]\s*(?:actually|sorry|no(?=,)))\s*[,:;\u2014\u2013-]?\s*"
+    r"(?P<due>[^,;.!?]{2,30}?)\s*[.!]*$"
+    # "over Thursday, Friday at the latest", "tonight, or tomorrow morning latest", "I'm out
+    # Friday, Thursday then": the day said last
+    r"|,\s*(?:or\s+)?(?P<last>[^,;.!?]{2,30}?)\s+(?:(?:at\s+the\s+)?latest|then)\s*[.!]*$",
     IGNORE,
 )
 # Cheap gate for shorthand without a verb of promise ("sow to them by eow"): a due word.
