@@ -8,7 +8,7 @@ is missing a test.
 Two steps, both under ``nice -n 19``:
 
     # 1. which in-process test uses which piece (one run of the suites below, ~5-15 min)
-    nice -n 19 .venv/bin/python tools/delete_audit.py map
+    nice -n 19 .venv/bin/python tools/delete_audit.py map [test paths: the suites above by default]
     # 2. each piece removed in turn, against the tests that used it (stops at the first failure)
     nice -n 19 .venv/bin/python tools/delete_audit.py audit [piece-prefix ...]
 
@@ -237,12 +237,13 @@ def all_pieces() -> list[str]:
     return pieces
 
 
-def build_map() -> None:
+def build_map(suites: list[str]) -> None:
     """Step 1: run the suites once, recording the pieces each test used."""
     record = WORK / "record"
     shutil.rmtree(record, ignore_errors=True)
     record.mkdir(parents=True)
-    done = _pytest(["-q", "--no-header", *SUITES], {RECORD_VARIABLE: str(record)}, timeout=7200)
+    done = _pytest(["-q", "--no-header", *(suites or SUITES)], {RECORD_VARIABLE: str(record)}, timeout=7200)
+    (WORK / "map_run.log").write_text(done.stdout + done.stderr)
     used: dict[str, list[str]] = defaultdict(list)
     for part in record.glob("*.json"):
         for test, pieces in json.loads(part.read_text()).items():
@@ -278,7 +279,7 @@ def audit(prefixes: list[str]) -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     if sys.argv[1:2] == ["map"]:
-        build_map()
+        build_map(sys.argv[2:])
     elif sys.argv[1:2] == ["audit"]:
         audit(sys.argv[2:])
     else:
