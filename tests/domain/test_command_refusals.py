@@ -40,6 +40,7 @@ def test_a_malformed_domain_or_move_is_refused_with_its_usage(text, expected):
     ('deal "Acme" domain acme.com', "Acme"),
     ("deal Acme: domain acme.com", "Acme"),
     ("deal 'Acme' - domain acme.com", "Acme"),
+    ("deal Xerox domain acme.com", "Xerox"),
 ])
 def test_quotes_and_colons_around_a_deal_name_are_not_part_of_it(text, deal):
     assert parse_command(text) == SetDomains(deal=deal, domains="acme.com")
@@ -79,6 +80,14 @@ def test_a_move_takes_words_around_the_position():
     ("ask FOR an intro",
      ("unknown_command", "get", {"word": "ask", "guesses": ["get"], "meant": "get an intro"})),
     ("z" * 40, ("unknown_command", None, {"word": "z" * 30, "guesses": [], "meant": ""})),
+    ("ask for an `intro`",
+     ("unknown_command", "get", {"word": "ask", "guesses": ["get"], "meant": "get an 'intro'"})),
+    ("ask for " + "i" * 200,
+     ("unknown_command", "get", {"word": "ask", "guesses": ["get"], "meant": ("get " + "i" * 200)[:120]})),
+    # The sentence's command doesn't work as typed: the subcommand alone is suggested.
+    ("can you list my stuff please", ("unknown_sentence", "list", {"word": "can", "meant": "list"})),
+    # A word that only asks for help, in a sentence: not a command to suggest.
+    ("can you tell me how", ("unknown_command", None, {"word": "can", "guesses": [], "meant": ""})),
 ])
 def test_a_sentence_is_refused_with_the_command_it_holds(text, expected):
     assert refusal(text) == expected
