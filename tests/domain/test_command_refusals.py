@@ -86,6 +86,8 @@ def test_a_move_takes_words_around_the_position():
      ("unknown_command", "get", {"word": "ask", "guesses": ["get"], "meant": ("get " + "i" * 200)[:120]})),
     # The sentence's command doesn't work as typed: the subcommand alone is suggested.
     ("can you list my stuff please", ("unknown_sentence", "list", {"word": "can", "meant": "list"})),
+    # ... and when that needs more too, still the subcommand, whose usage the answer shows.
+    ("please edit it", ("unknown_sentence", "edit", {"word": "please", "meant": "edit"})),
     # A word that only asks for help, in a sentence: not a command to suggest.
     ("can you tell me how", ("unknown_command", None, {"word": "can", "guesses": [], "meant": ""})),
 ])
