@@ -173,8 +173,10 @@ def install_schedule(services: Services, *, limiter: PostLimiter | None = None) 
     prompts = DebriefPrompts(
         services.deals, lambda scope: services.ledger.externally_shared(scope),
         refresh_sharing=lambda scope: services.ledger.refresh_sharing(scope),
-        items=services.ledger.items, jobs=jobs, replied=services.listening.replied_in_thread)
+        items=services.ledger.items, jobs=jobs, replied=services.listening.replied_in_thread,
+        forget_reply=services.listening.forget_reply)
     dispatcher.register(POST, prompts.render)
+    dispatcher.add_planner(services.listening.prune_replies)  # notes of replies past mattering
     dispatcher.add_planner(digests.plan)
     dispatcher.add_planner(reminders.plan)
     services.partner.register(cmd.Digest, digests.command)

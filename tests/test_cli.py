@@ -51,6 +51,10 @@ SAMPLE_EVENTS = {
                          "channel": "C0DEAL", "is_ext_shared": False},
     "member_left_channel": {"type": "member_left_channel", "user": "U0BOB", "channel": "C0DEAL",
                             "channel_type": "C"},
+    "channel_id_changed": {"type": "channel_id_changed", "old_channel_id": "G0DEAL",
+                           "new_channel_id": "C0DEAL", "event_ts": "1700000000.000100"},
+    "user_change": {"type": "user_change", "user": {"id": "U0BOB", "is_restricted": True},
+                    "event_ts": "1700000000.000100"},
 }
 
 

@@ -21,6 +21,12 @@ REMIND_AFTER = timedelta(hours=3)
 # after prompts had gone out): a nudge about an old prompt is noise.
 REMINDER_LATEST = timedelta(hours=1)
 
+# A reply in the thread of one of the bot's posts silences that post's reminder; it can matter
+# only until the latest moment a reminder can go out: a reply comes after its prompt, the
+# reminder is due REMIND_AFTER the prompt at most, and is posted no later than REMINDER_LATEST
+# after that. Past that, the record of the reply is kept for nothing (docs/listening.md).
+REPLY_MATTERS_FOR = REMIND_AFTER + REMINDER_LATEST
+
 # Times a meeting's prompts went out, kept per meeting: a meeting moved more often than this
 # after each prompt is rare, and the latest asks are the ones that decide.
 MAX_ASKS_KEPT = 10
@@ -46,6 +52,12 @@ def answered_since(logged_at: Iterable[datetime], started_at: datetime) -> bool:
     """Something was logged on the channel's ledger since the meeting began: the debrief form,
     a commitment typed or logged from a thread answer. The meeting's news is written down."""
     return any(moment >= started_at for moment in logged_at)
+
+
+def reply_mark_expired(noted_at: datetime | None, now: datetime) -> bool:
+    """A reply noted at ``noted_at`` can no longer silence any reminder at ``now`` (None: a
+    record from before replies were dated, which is as old as that)."""
+    return noted_at is None or now - noted_at > REPLY_MATTERS_FOR
 
 
 def reminder_is_late(due_at: datetime, now: datetime) -> bool:

@@ -280,7 +280,8 @@ class SlackDriver:
         remaining keywords are taken as event fields.
 
         With an emulator, a plain message (no ``subtype``) is also added to its history,
-        as Slack would show it to conversations.history.
+        as Slack would show it to conversations.history, and a reply in a thread whose parent
+        the emulator knows carries ``parent_user_id``, as Slack's do.
         """
         ts = ts or (self.emulator.next_ts() if self.emulator else _wall_clock_ts())
         event = {
@@ -296,6 +297,10 @@ class SlackDriver:
         }
         if thread_ts:
             event["thread_ts"] = thread_ts
+            parent = self.emulator.find_message(channel, thread_ts) if self.emulator else None
+            if parent and parent.get("user") and thread_ts != ts:
+                # Slack names the parent message's author on every reply in its thread.
+                event["parent_user_id"] = parent["user"]
         event.update(event_fields)
         if self.emulator and "subtype" not in event:
             self.emulator.add_message(channel, text, user=user, ts=ts, thread_ts=thread_ts)

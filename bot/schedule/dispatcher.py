@@ -96,6 +96,14 @@ REPLAN_PERIOD = timedelta(hours=1)
 # Slack's answers once a workspace has removed the app or revoked its token.
 TOKEN_GONE = frozenset({"token_revoked", "account_inactive", "invalid_auth", "app_uninstalled"})
 
+# A long run (a wave of posts paced at Slack's rate) looks again for due jobs this often, so
+# one that fell due meanwhile is posted in its turn by urgency, not after the whole wave.
+RESCAN_AFTER = timedelta(seconds=30)
+# Which due jobs go first: those with a window that closes (a debrief prompt is noise hours
+# late, a reminder over an hour late is dropped, a due-date DM is about today), then
+# check-ins (days apart), then weekly digests (a summary: minutes late cost nothing).
+URGENCY = {"post": 0, "reminder": 0, "checkin": 1, "digest": 2}
+
 Renderer = Callable[[Scope, Doc, datetime], Message | None]
 # Builds one message out of the rendered messages of jobs sent together (see ``register_batch``).
 Combiner = Callable[[list[tuple[Scope, Message]]], Message]
@@ -287,26 +295,38 @@ class Dispatcher:
             return RunReport(busy=True)
         report = RunReport()
         try:
-            for _ in range(10):
+            rounds = 0
+            while rounds < 10:
                 self._again.clear()
                 at = now or self.clock.now()
                 due = [(s, d) for s, d in self.jobs.all_active() if is_ready(d, at)]
-                due.sort(key=lambda pair: ready_at(pair[1]))
+                # Posts with a window first (a debrief prompt, a reminder), then check-ins,
+                # then digests: in a big workspace's Monday wave, paced at Slack's rate, a
+                # prompt due meanwhile would otherwise wait for every digest due before it.
+                due.sort(key=lambda pair: (_urgency(pair[1]), ready_at(pair[1])))
                 gone = _Memo(self.is_uninstalled)
-                for group in group_by(due, self._batch_key):
+                rescan = False
+                for index, group in enumerate(group_by(due, self._batch_key)):
                     scope, doc = group[0]
                     if self._stopping.is_set():
                         return report
+                    # After one group at least, so a slow scan can't make the run loop forever.
+                    if index and now is None and self.clock.now() - at >= RESCAN_AFTER:
+                        rescan = True  # jobs that fell due while this run posted go first
+                        break
                     if gone(scope.workspace):
                         for member_scope in dict.fromkeys(s for s, _ in group):
                             self.cancel_active(member_scope, UNINSTALLED)
                         continue
                     try:
-                        self._send(group, at, report)
+                        self._send(group, now or self.clock.now(), report)
                     except Exception:
                         # The jobs keep their state: pending is retried, sending is recovered.
                         log.exception("scheduled job %s in %s/%s crashed; it will be retried",
                                       doc.get("id"), scope.workspace, scope.channel_id)
+                if rescan:
+                    continue  # the run goes on: not one of the rounds asked for by others
+                rounds += 1
                 if not self._again.is_set():
                     break
             recorder = metrics.current()
@@ -681,6 +701,11 @@ class Dispatcher:
 
         for doc in self.jobs.find(scope, old):
             self.jobs.delete(scope, doc["id"])
+
+
+def _urgency(doc: Doc) -> int:
+    """How soon a due job must go, by its type (:data:`URGENCY`); unknown types in the middle."""
+    return URGENCY.get(str(doc.get("type")), 1)
 
 
 def _period(scope: Scope, at: datetime) -> int:

@@ -37,9 +37,11 @@ class DebriefPrompts:
                  refresh_sharing: Callable[[Scope], None] = lambda scope: None,
                  items: Callable[[Scope], list[Commitment]] = lambda scope: [],
                  jobs: JobStore | None = None,
-                 replied: Callable[[Scope, str], bool] = lambda scope, thread_ts: False) -> None:
+                 replied: Callable[[Scope, str], bool] = lambda scope, thread_ts: False,
+                 forget_reply: Callable[[Scope, str], None] = lambda scope, thread_ts: None) -> None:
         self._deals = deals
         self._replied = replied
+        self._forget_reply = forget_reply
         self._externally_shared = externally_shared
         self._refresh_sharing = refresh_sharing
         self._items = items
@@ -87,6 +89,7 @@ class DebriefPrompts:
         if not started or reminder_is_late(parse(job["due_at"]), now):
             return None
         if job.get("thread_ts") and self._replied(scope, str(job["thread_ts"])):
+            self._forget_reply(scope, str(job["thread_ts"]))  # its one reminder is settled
             return None
         logged = [item.created_at for item in self._items(scope) if item.created_at is not None]
         if answered_since(logged, datetime.fromisoformat(str(started))):

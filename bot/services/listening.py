@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from bot.domain import commands as cmd
 from bot.domain.crm import StageChange, parse_crm_message, validate_pattern
 from bot.domain.dates import DueDateError, parse_due
+from bot.domain.debrief_rounds import reply_mark_expired
 from bot.domain.detector import Detection, detect_commitment, detect_meeting_end
 from bot.domain.message_text import flatten_message
 from bot.domain.refusal import Refusal
 from bot.services.ledger import Ledger
 from bot.services.outcome import Message, Outcome, error, refuse
 from bot.services.partner_command import Actor, PartnerCommands
-from bot.store import Scope, Store
+from bot.store import Doc, Scope, Store
 
 OFFER = "offer"
 MAX_PATTERNS = 10
@@ -23,7 +25,9 @@ MAX_PATTERNS = 10
 #: of a post that reaches the bot after a restart (when the event id is forgotten) is news of
 #: nothing, and applied again it would move the deal back past the posts that followed it.
 CRM_SEEN, CRM_SEEN_KEY, CRM_SEEN_KEPT = "crm-seen", "recent", 200
-THREAD_REPLY = "thread-reply"  # a thread someone answered in, keyed by the thread's ts
+#: A thread of one of the bot's own posts that someone answered in, keyed by the thread's ts
+#: (a debrief prompt's reminder is moot then): kept only while a reminder could still ask.
+THREAD_REPLY = "thread-reply"
 # Message subtypes that are people talking (others are joins, topic changes, …).
 HUMAN_SUBTYPES = {None, "", "thread_broadcast", "file_share", "me_message"}
 
@@ -59,13 +63,14 @@ class Listening:
 
     def on_message(
         self, actor: Actor, event: dict[str, Any], is_ours: Callable[[str], bool] | None = None,
-        is_partner: Callable[[str], bool] | None = None,
+        is_partner: Callable[[str], bool] | None = None, bot_user: str | None = None,
     ) -> Noticed:
         """Decide what a message event means. ``actor.user`` is the speaker (may be empty for bots).
 
         ``is_ours(user_id)`` tells a colleague from a guest of the other side, for commitments
         whose subject is a mention ("<@U123> will send the DPA"); ``is_partner(user_id)`` says
         the speaker is of the partner's organisation (Slack Connect), whose "I'll" is theirs.
+        ``bot_user`` is the bot's own user id: a reply in the thread of its post is noted.
         """
         subtype = event.get("subtype")
         if subtype == "message_deleted":
@@ -91,10 +96,12 @@ class Listening:
         speaker = Actor(actor.scope, str(message["user"]), actor.tz)
         ts = str(message.get("ts") or "")
         thread = str(message.get("thread_ts") or "")
-        if thread and ts and thread != ts and subtype != "message_changed":
-            # Someone answered in a thread (a debrief prompt's, perhaps): its reminder is moot.
-            # Only the thread's ts is kept, never what was said.
-            self._store.add_once(actor.scope, THREAD_REPLY, thread, {"first_reply": ts})
+        if (thread and ts and thread != ts and subtype != "message_changed" and bot_user
+                and _parent_author(message) == bot_user):
+            # Someone answered in the thread of the bot's post (a debrief prompt's, perhaps):
+            # its reminder is moot. Slack names the parent's author on every reply, so people's
+            # own threads (most of a busy channel's) cost nothing.
+            self._note_reply(actor.scope, thread)
         if self.mode(actor.scope) == "off" or not ts:
             return Noticed()
         debrief: list[Message] = []
@@ -191,9 +198,45 @@ class Listening:
         self._store.put(scope, OFFER, ts, {**offer, "state": "withdrawn"})
         return Noticed()
 
+    def _note_reply(self, scope: Scope, thread_ts: str) -> None:
+        """Remember that the bot's post ``thread_ts`` was answered (when, never what was said);
+        the channel's expired notes go in the same write."""
+        if self._store.get(scope, THREAD_REPLY, thread_ts) is not None:
+            return  # the thread's second reply onwards: nothing to write
+        now = self._partner.clock.now()
+        with self._store.transaction(scope):
+            self._prune_replies(scope, now)
+            self._store.add_once(scope, THREAD_REPLY, thread_ts, {"thread": thread_ts, "at": now.isoformat()})
+
     def replied_in_thread(self, scope: Scope, thread_ts: str) -> bool:
-        """Someone wrote in the thread of the message ``thread_ts``."""
-        return self._store.get(scope, THREAD_REPLY, thread_ts) is not None
+        """Someone wrote in the thread of the bot's post ``thread_ts`` (lately enough to matter)."""
+        doc = self._store.get(scope, THREAD_REPLY, thread_ts)
+        return doc is not None and not reply_mark_expired(_noted_at(doc), self._partner.clock.now())
+
+    def forget_reply(self, scope: Scope, thread_ts: str) -> None:
+        """The reminder that asked about ``thread_ts`` is settled: its note is needed no more."""
+        self._store.delete(scope, THREAD_REPLY, thread_ts)
+
+    def prune_replies(self, scope: Scope, now: datetime) -> None:
+        """Delete the channel's notes of replies that no reminder can ask about any more (a
+        planner of the scheduler's sweep, so a quiet channel's notes go too)."""
+        if self._expired_replies(scope, now):
+            with self._store.transaction(scope):
+                self._prune_replies(scope, now)
+
+    def _expired_replies(self, scope: Scope, now: datetime) -> list[Doc]:
+        return self._store.find(scope, THREAD_REPLY, lambda doc: reply_mark_expired(_noted_at(doc), now))
+
+    def _prune_replies(self, scope: Scope, now: datetime) -> None:
+        expired = self._expired_replies(scope, now)
+        threads = [str(doc["thread"]) for doc in expired if doc.get("thread")]
+        if len(threads) < len(expired):
+            # Notes from before they named their thread (every reply in every thread, once):
+            # their keys are found by reading the channel's records, once, as they all go now.
+            threads = [key for kind, key, doc in self._store.records(scope)
+                       if kind == THREAD_REPLY and reply_mark_expired(_noted_at(doc), now)]
+        for thread in threads:
+            self._store.delete(scope, THREAD_REPLY, thread)
 
     # --- buttons ------------------------------------------------------------------------
 
@@ -297,6 +340,21 @@ class Listening:
             self._partner.settings.set(actor.scope, crm_patterns=patterns)
             return Outcome(reply=Message("crm_patterns", {"patterns": patterns, "added": None}))
         return error("crm_unknown_verb", usage_of="crm", word=verb[:20])
+
+
+def _parent_author(message: dict[str, Any]) -> object:
+    """Who wrote the message a thread reply answers: Slack's ``parent_user_id``, or for a reply
+    also sent to the channel (``thread_broadcast``) the ``root`` message it carries."""
+    root = message.get("root") if isinstance(message.get("root"), dict) else {}
+    return message.get("parent_user_id") or root.get("user")
+
+
+def _noted_at(doc: Doc) -> datetime | None:
+    """When a reply note was written; None for one from before notes were dated."""
+    try:
+        return datetime.fromisoformat(str(doc["at"]))
+    except (KeyError, ValueError):
+        return None
 
 
 def _as_partner_said(found: Detection) -> Detection | None:

@@ -229,6 +229,22 @@ class Directory:
         self._channels.forget((workspace, user_id))
         self._channels.forget((workspace, "members", channel_id))
 
+    def user_changed(self, workspace: str, user: object) -> None:
+        """Slack said a person's account changed (``user_change``: made a guest, a guest made a
+        full member, deactivated, moved): what is cached of them is asked again at their next
+        look-up, not up to a day later. What the store remembers of someone already described
+        follows the event at once (it is what counts while Slack can't answer); strangers (a
+        busy workspace sends this for every status emoji) are not written down."""
+        user_id = user.get("id") if isinstance(user, dict) else None
+        if not isinstance(user, dict) or not isinstance(user_id, str) or not _USER_ID.match(user_id):
+            return
+        for cache in (self._profiles, self._channels, self._unknown):
+            cache.forget((workspace, user_id))
+        people = self.people
+        if people is not None and "is_restricted" in user and people.recall(workspace, user_id) is not None:
+            guest = bool(user.get("is_restricted") or user.get("is_ultra_restricted"))
+            people.learn(workspace, user_id, guest)
+
     def is_partner(self, workspace: str, channel_id: str, user_id: str,
                    payload_team: str | None = None) -> bool:
         """True for a member of another organisation in a channel shared with it (Slack Connect).

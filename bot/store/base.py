@@ -104,14 +104,18 @@ def move_workspace(store: Store, old: str, new: str) -> int:
     then delete, so a crash halfway loses nothing and running it again finishes the move
     (a record already under ``new`` wins over the old copy).
     """
+    return sum(move_scope(store, scope, Scope(new, scope.channel_id)) for scope in list(store.scopes(old)))
+
+
+def move_scope(store: Store, source: Scope, target: Scope) -> int:
+    """File every record of ``source`` under ``target`` (a channel whose id Slack changed); how
+    many moved. One transaction, copy then delete; a record already under ``target`` wins."""
     moved = 0
-    for scope in list(store.scopes(old)):
-        target = Scope(new, scope.channel_id)
-        with store.transaction(scope), store.transaction(target):
-            for kind, key, doc in store.records(scope):
-                store.add_once(target, kind, key, doc)
-                store.delete(scope, kind, key)
-                moved += 1
+    with store.transaction(source), store.transaction(target):
+        for kind, key, doc in store.records(source):
+            store.add_once(target, kind, key, doc)
+            store.delete(source, kind, key)
+            moved += 1
     return moved
 
 

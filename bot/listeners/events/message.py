@@ -32,6 +32,7 @@ def make_message_handler(services: Services) -> Callable[..., None]:
         noticed = services.listening.on_message(
             actor, event, is_ours=lambda user: services.directory.is_local(workspace, team, user),
             is_partner=lambda user: services.directory.is_partner(workspace, channel, user),
+            bot_user=context.bot_user_id,
         )
         for deal in noticed.signed:  # plan check-ins before anything can fail on the way out
             services.on_signed(noticed.signer or actor, deal)
