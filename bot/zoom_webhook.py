@@ -25,6 +25,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.domain.zoom_times import zoom_times_problem
 from bot.slack.client import token_workspace
 from bot.slack.request_shape import loads_json
 from bot.timestamped_signature import signature_problem, timestamped_signature
@@ -84,10 +85,14 @@ class ZoomWebhook:
         calendar = self._services.calendar
         if calendar is None:
             return 404, {"ok": False, "error": "calendar_disabled"}
+        started_at = _ended_at(meeting.get("start_time"))
+        problem = zoom_times_problem(ended_at, started_at, calendar.clock.now())
+        if problem is not None:  # answered 200: Zoom retrying the same body changes nothing
+            return 200, {"ok": True, "planned": False, "ignored": problem}
         if self._workspace is None:
             self._workspace = token_workspace(self._services.client)
         channels = calendar.zoom_meeting_ended(self._workspace, uuid, topic[:MAX_TOPIC], ended_at,
-                                               started_at=_ended_at(meeting.get("start_time")))
+                                               started_at=started_at)
         return 200, {"ok": True, "matched": len(channels), "planned": len(channels) == 1}
 
     def _verify(self, body: bytes, headers: dict[str, str]) -> str | None:

@@ -68,12 +68,18 @@ class Occurrence:
     ends_at: datetime  # UTC
     attendees: tuple[str, ...]  # lower-case e-mail addresses, organiser included
     state: str  # ACTIVE | CANCELLED | DECLINED
+    # The organiser's revision (SEQUENCE): two people's feeds, read minutes or hours apart, can
+    # hold two versions of one meeting; the higher is the newer.
+    sequence: int = 0
 
     def to_doc(self) -> dict[str, Any]:
         """JSON-safe, for the store."""
-        return {"key": self.key, "uid": self.uid, "title": self.title,
-                "starts_at": self.starts_at.isoformat(), "ends_at": self.ends_at.isoformat(),
-                "attendees": list(self.attendees), "state": self.state}
+        doc = {"key": self.key, "uid": self.uid, "title": self.title,
+               "starts_at": self.starts_at.isoformat(), "ends_at": self.ends_at.isoformat(),
+               "attendees": list(self.attendees), "state": self.state}
+        if self.sequence:
+            doc["sequence"] = self.sequence
+        return doc
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Occurrence:
@@ -81,7 +87,8 @@ class Occurrence:
         return cls(key=doc["key"], uid=doc["uid"], title=doc["title"],
                    starts_at=datetime.fromisoformat(doc["starts_at"]),
                    ends_at=datetime.fromisoformat(doc["ends_at"]),
-                   attendees=tuple(doc.get("attendees") or ()), state=doc["state"])
+                   attendees=tuple(doc.get("attendees") or ()), state=doc["state"],
+                   sequence=int(doc.get("sequence") or 0))
 
 
 @dataclass(frozen=True)
@@ -128,16 +135,16 @@ def _written_later(start: Any, end: Any) -> bool:
             and end.replace(tzinfo=None) > start.replace(tzinfo=None))
 
 
+def _partstat(attendee: Any) -> str:
+    """An ATTENDEE's answer (ACCEPTED, DECLINED, TENTATIVE, NEEDS-ACTION …), upper-case."""
+    return str(getattr(attendee, "params", {}).get("PARTSTAT", "")).upper()
+
+
 def _owner_declined(component: Any, owners: set[str]) -> bool:
     attendees = component.get("ATTENDEE") or []
     if not isinstance(attendees, list):
         attendees = [attendees]
-    for attendee in attendees:
-        if _email(attendee) in owners:
-            partstat = str(getattr(attendee, "params", {}).get("PARTSTAT", "")).upper()
-            if partstat == "DECLINED":
-                return True
-    return False
+    return any(_email(attendee) in owners and _partstat(attendee) == "DECLINED" for attendee in attendees)
 
 
 def _attendees(component: Any) -> tuple[str, ...]:
@@ -148,6 +155,10 @@ def _attendees(component: Any) -> tuple[str, ...]:
         values = [values]
     organizer = component.get("ORGANIZER")
     for value in [*values, *([organizer] if organizer is not None else [])]:
+        if value is not organizer and _partstat(value) == "DECLINED":
+            # Not coming: a partner who declined makes no meeting with the partner (everyone
+            # from Acme declined: only our people meet), a colleague who declined isn't in it.
+            continue
         address = _email(value)
         if not address or address in found:
             continue
@@ -223,7 +234,8 @@ def _load(data: bytes, first: date | None = None, last: date | None = None) -> i
         raise FeedFormatError("feed_not_ics", code="not_ics")
     try:
         # NUL is no text anyone wrote, and PostgreSQL can't store it in a JSON value.
-        text = data.decode("utf-8", "replace").replace("\x00", "")
+        # utf-8-sig: a byte order mark (Windows exporters write one) is no part of "BEGIN".
+        text = data.decode("utf-8-sig", "replace").replace("\x00", "")
         if first is not None and last is not None:
             text = _near_window(text, first, last)
         try:
@@ -426,4 +438,5 @@ def _occurrence(component: Any, series: set[str], owners: set[str], local_tz: st
         state = DECLINED
     title = " ".join(without_hidden_controls(str(component.get("SUMMARY") or "")).split())[:MAX_TITLE]
     return Occurrence(key=occurrence_key(uid, recurrence), uid=uid, title=title or "(no title)",
-                      starts_at=starts_at, ends_at=ends_at, attendees=_attendees(component), state=state)
+                      starts_at=starts_at, ends_at=ends_at, attendees=_attendees(component), state=state,
+                      sequence=_sequence(component))

@@ -69,6 +69,12 @@ UNCONFIRMED_AFTER_DAYS = 3
 # A promise open six weeks without a date is turning into empty words: agree a date, or drop
 # it (a live deal would have dated it sooner).
 STALE_AFTER_DAYS = 42
+# A deal on hold hears the note about the pause at most once a week: a light touch, not a nag.
+ON_HOLD_REPEAT_DAYS = 7
+# A reopened promise (marked done by mistake, or delivered and not accepted) is news for a week,
+# said once; dates a hold overtook are re-agreed in the week after the deal resumes, said once.
+REOPENED_NEWS_DAYS = 7
+RESUMED_NEWS_DAYS = 7
 
 # --- nudge ids (stable: templates, tests and the coaching log use them) -----------------
 EMPTY = "empty"
@@ -95,6 +101,10 @@ OWN_BROKEN = "own_broken"
 THEIR_BROKEN = "their_broken"
 STAGE_RENEWAL = "stage_renewal"
 IN_PRIVATE = "in_private"
+ON_HOLD = "on_hold"
+STAGE_ON_HOLD = "stage_on_hold"
+RESUMED = "resumed"
+REOPENED = "reopened"
 
 # Advice about the partner's own delays: said to our team, never in a post the partner reads.
 ABOUT_THEIR_SIDE = frozenset({"follow_up", "brave_conversation", "walk_away", "escalate"})
@@ -138,6 +148,9 @@ class DealState:
     was_signed: bool = False
     # The stage it left for this one (None: a new deal, or unknown).
     previous: Stage | None = None
+    # When it came back from its last hold (None: never on hold, or paused or lost now): like a
+    # reopening, their side's silence counts from there, not through the pause.
+    resumed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +220,10 @@ def _stall_days(theirs: SideRecord, today: date, started_at: datetime | None = N
     kept_on = theirs.last_kept.closed_day if theirs.last_kept is not None else None
     if kept_on is not None:
         stall = min(stall, (today - kept_on).days)
+    reopened = theirs.last_reopened
+    if reopened is not None and reopened.reopened_at is not None:
+        # They delivered it, though not all of it: their side moved then, it didn't stall.
+        stall = min(stall, (today - reopened.reopened_at.date()).days)
     if started_at is not None:
         stall = min(stall, (today - started_at.date()).days)
     return stall
@@ -260,9 +277,22 @@ def _reopened_at(history: ChannelHistory) -> datetime | None:
     return deal.reopened_at if deal is not None and deal.stage is not Stage.LOST else None
 
 
+def _resumed_at(history: ChannelHistory) -> datetime | None:
+    """When the channel's deal came back from a hold, if it is in play now."""
+    deal = history.deal
+    return deal.resumed_at if deal is not None and deal.stage not in (Stage.LOST, Stage.ON_HOLD) else None
+
+
 def _fresh_start(history: ChannelHistory) -> datetime | None:
-    """The last time the deal itself showed their side moving: signed, or reopened after a loss."""
-    return max((t for t in (_signed_at(history), _reopened_at(history)) if t is not None), default=None)
+    """The last time the deal itself showed their side moving: signed, reopened after a loss, or
+    resumed after a hold."""
+    return max((t for t in (_signed_at(history), _reopened_at(history), _resumed_at(history))
+                if t is not None), default=None)
+
+
+def _on_hold(history: ChannelHistory) -> bool:
+    """The channel's deal is paused by the partner: nothing of theirs is chased while it lasts."""
+    return history.deal is not None and history.deal.stage is Stage.ON_HOLD
 
 
 def _lost(history: ChannelHistory) -> bool:
@@ -325,10 +355,11 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
     broken = _broken_news(history, ours, OWN_BROKEN, base)
     if broken is not None:
         return broken
-    if _lost(history):
-        # Keeping our own word still matters after a lost deal; chasing theirs no longer does.
+    if _lost(history) or _on_hold(history):
+        # Keeping our own word still matters after a lost deal, and while the partner has paused
+        # it; chasing theirs doesn't (a pause is not a slip).
         return None
-    signed_at, started_at = _signed_at(history), _fresh_start(history)
+    signed_at, started_at, resumed_at = _signed_at(history), _fresh_start(history), _resumed_at(history)
     broken_counted, broken_due = _their_recent_broken(history, theirs)
     stall = _stall_days(theirs, today, started_at, broken_due)
     # The signature or the reopening, not an overdue or kept item, is where their silence
@@ -341,7 +372,8 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
              "theirs_last_kept_on": theirs.last_kept.closed_day  # type: ignore[union-attr]
              if theirs.last_kept else None,
              "stall_since_signature": restarted and started_at == signed_at,
-             "stall_since_reopen": restarted and started_at != signed_at,
+             "stall_since_reopen": restarted and started_at not in (signed_at, resumed_at),
+             "stall_since_resume": restarted and started_at != signed_at and started_at == resumed_at,
              "reopened_on": started_at.date() if started_at and started_at != signed_at else None,
              "signed_on": signed_at.date() if signed_at else None,
              **_item_facts("item", theirs.oldest_due)}
@@ -358,9 +390,22 @@ def _urgent(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signe
                 **facts, "brave_on": brave_at.date(), "brave_days": _days(brave_at, history.now)}))
     if stall >= BRAVE_AFTER_DAYS and standing:
         return _with_repeat(history, Nudge(BRAVE_CONVERSATION, facts))
-    if theirs.oldest_due is not None and theirs.oldest_due_days >= FOLLOW_UP_AFTER_DAYS:
+    if theirs.oldest_due is not None and _follow_up_days(history, theirs) >= FOLLOW_UP_AFTER_DAYS:
         return _with_repeat(history, Nudge(FOLLOW_UP, facts), theirs.latest_overdue_due)
     return None
+
+
+def _follow_up_days(history: ChannelHistory, theirs: SideRecord) -> int:
+    """Days their oldest open promise has been waiting for a follow-up: past its due date, but
+    counted from the deal's resumption when a hold overtook the date, and from its reopening
+    when what they delivered wasn't accepted (that asks for a word on what's missing first)."""
+    days = theirs.oldest_due_days
+    oldest = theirs.oldest_due
+    since = [t for t in (_resumed_at(history), oldest.reopened_at if oldest is not None else None)
+             if t is not None and t <= history.now]
+    for moment in since:
+        days = min(days, _days(moment, history.now))
+    return days
 
 
 def _broken_news(history: ChannelHistory, record: SideRecord, tip: str, base: dict[str, Any]) -> Nudge | None:
@@ -418,9 +463,18 @@ def _stage_nudge(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
     facts = {**base, "deal": deal.name, "next_due": ours.next_due, "was_signed": deal.was_signed,
              # This very change brought it back from lost: the partner returned to the table.
              "reopened": deal.reopened_at is not None and deal.reopened_at == deal.stage_since,
+             # This very change brought it back from a hold: pick up where it paused (a signature
+             # straight from a hold is a signature, congratulated as one).
+             "resumed": deal.resumed_at is not None and deal.resumed_at == deal.stage_since
+             and not (deal.stage is Stage.SIGNED and deal.signed_at == deal.stage_since),
+             # A step back in the pipeline (negotiation to discovery): ask what changed.
+             "stepped_back": deal.previous is not None and deal.stage.is_behind(deal.previous),
+             "previous_label": deal.previous.label if deal.previous is not None else None,
              # We already offered far more than we asked: the question is what we hope for back.
              "gave_more": ours.promised >= GAVE_MORE_RATIO
              and ours.promised >= GAVE_MORE_RATIO * theirs.promised}
+    if deal.stage is Stage.ON_HOLD:
+        return Nudge(STAGE_ON_HOLD, facts)
     if deal.stage.is_early:
         return Nudge(STAGE_OPENING, facts)
     if deal.stage.is_closing:
@@ -465,18 +519,22 @@ def _made_after(history: ChannelHistory, record: SideRecord, side: str, moment: 
 def _gentle(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
             base: dict[str, Any]) -> Nudge:
     """Tips for an exchange that isn't slipping; the first one not given lately, else quiet."""
-    candidates = (_lost_candidates(history, ours, theirs, base) if _lost(history)
-                  else _gentle_candidates(history, ours, theirs, signed, base))
+    if _lost(history):
+        candidates = _lost_candidates(history, ours, theirs, base)
+    elif _on_hold(history):
+        candidates = _hold_candidates(history, ours, theirs, base)
+    else:
+        candidates = _gentle_candidates(history, ours, theirs, signed, base)
     for candidate in candidates:
-        if candidate.id == THEIR_BROKEN:
-            return candidate  # news, already checked against the follow-ups given
+        if candidate.id in (THEIR_BROKEN, REOPENED, RESUMED):
+            return candidate  # news, already checked against the advice given since
         if candidate.id == CELEBRATE_KEPT:
             # Each newly kept promise is news of its own; one already celebrated is not.
             last = _last_given(history, CELEBRATE_KEPT)
             if last is None or last < candidate.evidence["kept_at"]:
                 return candidate
             continue
-        window = WIIFT_REPEAT_DAYS if candidate.id == WIIFT else NO_REPEAT_DAYS
+        window = {WIIFT: WIIFT_REPEAT_DAYS, ON_HOLD: ON_HOLD_REPEAT_DAYS}.get(candidate.id, NO_REPEAT_DAYS)
         if candidate.id == ON_TRACK and candidate.evidence["ours_due_today"]:
             window = DUE_TODAY_REPEAT_DAYS  # a due day is news, even after a recent "on track"
         if not _given_within(history, candidate.id, window):
@@ -573,6 +631,59 @@ def _lost_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideReco
     return found
 
 
+def _hold_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+                     base: dict[str, Any]) -> list[Nudge]:
+    """While the partner has paused the deal: a reopened promise and a kept one are still news;
+    otherwise one light note a week (the pause acknowledged, our own promises still owed)."""
+    found = [n for n in (_reopened_news(history, ours, theirs, base),
+                         _celebration(history, ours, theirs, None, base)) if n is not None]
+    deal = history.deal
+    assert deal is not None
+    next_item = ours.oldest_due or _first_undated(history, ours, "give")
+    found.append(Nudge(ON_HOLD, {**base, **_item_facts("item", next_item), "deal": deal.name,
+                                 "held_on": deal.stage_since.date(),
+                                 "held_days": max(0, _days(deal.stage_since, history.now)),
+                                 "next_due": ours.next_due}))
+    return found
+
+
+def _reopened_news(history: ChannelHistory, ours: SideRecord, theirs: SideRecord,
+                   base: dict[str, Any]) -> Nudge | None:
+    """The promise opened again most recently, within REOPENED_NEWS_DAYS and not yet answered
+    with :data:`REOPENED`: ours is corrected with them (they may have heard it was done); theirs
+    gets a specific, kind word on what is missing. None when there is no such news."""
+    reopened = [r.last_reopened for r in (ours, theirs) if r.last_reopened is not None]
+    latest = max(reopened, key=lambda c: (c.reopened_at, c.number), default=None)
+    if latest is None or latest.reopened_at is None or latest.reopened_at > history.now:
+        return None
+    if _days(latest.reopened_at, history.now) >= REOPENED_NEWS_DAYS:
+        return None
+    answered = _last_given(history, REOPENED)
+    if answered is not None and answered >= latest.reopened_at:
+        return None
+    return Nudge(REOPENED, {**base, **_item_facts("item", latest), "side": latest.side,
+                            "due_on": latest.due_on, "reopened_on": latest.reopened_at.date()})
+
+
+def _resumed_news(history: ChannelHistory, theirs: SideRecord, base: dict[str, Any]) -> Nudge | None:
+    """In the week after the deal came back from a hold: their open promises whose dates passed
+    before it resumed (the pause overtook them), to re-agree before anything is followed up;
+    said once. None when there are none."""
+    resumed = _resumed_at(history)
+    if resumed is None or resumed > history.now or _days(resumed, history.now) >= RESUMED_NEWS_DAYS:
+        return None
+    answered = _last_given(history, RESUMED)
+    if answered is not None and answered >= resumed:
+        return None
+    if theirs.oldest_due is None or theirs.oldest_due.due_on >= resumed.date():  # type: ignore[operator]
+        return None  # the usual case: spares the walk below
+    overtaken = [c for c in history.items if c.side == "get" and c.is_open and c.due_on is not None
+                 and c.due_on < resumed.date()]
+    return Nudge(RESUMED, {**base, **_item_facts("item", theirs.oldest_due), "overtaken": len(overtaken),
+                           "deal": history.deal.name if history.deal is not None else None,
+                           "resumed_on": resumed.date()})
+
+
 def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRecord, signed: bool,
                        base: dict[str, Any]) -> list[Nudge]:
     found: list[Nudge] = []
@@ -580,6 +691,10 @@ def _gentle_candidates(history: ChannelHistory, ours: SideRecord, theirs: SideRe
     their_broken = _broken_news(history, theirs, THEIR_BROKEN, base)
     if their_broken is not None:
         found.append(their_broken)
+    # A promise opened again after it was marked done, and dates a hold overtook: news, once.
+    for news in (_reopened_news(history, ours, theirs, base), _resumed_news(history, theirs, base)):
+        if news is not None:
+            found.append(news)
     # Above the other tips: an expectation they haven't agreed to is one they may not meet.
     restate = _unconfirmed(history, base)
     if restate is not None:
@@ -656,4 +771,6 @@ def stage_prompt(stage: Stage) -> str:
         return "stage_closing"
     if stage is Stage.RENEWAL:
         return "stage_renewal"
+    if stage is Stage.ON_HOLD:
+        return "stage_on_hold"
     return "stage_signed" if stage is Stage.SIGNED else "stage_lost"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.domain.command_words import INTENT_WORDS, PLAN_WORDS, suggest_subcommands
 from bot.domain.refusal import Refused
-from bot.domain.stages import Stage, normalize_stage, stage_names
+from bot.domain.stages import RESUME_WORDS, Stage, normalize_stage, stage_key, stage_names
 from bot.domain.visible_text import is_blank, without_hidden_controls
 
 MAX_WHAT = 300
@@ -36,8 +36,8 @@ class UsageError(Refused):
 # Every subcommand, in the order `/partner help` lists them; their shapes ("Usage: …") are
 # in prompts/_usage.j2, under the same names.
 SUBCOMMANDS: tuple[str, ...] = (
-    "give", "get", "list", "done", "drop", "edit", "deal", "meeting", "digest", "checkins", "listen",
-    "crm", "plan", "share", "export", "private", "calendar", "help",
+    "give", "get", "list", "done", "drop", "reopen", "edit", "deal", "meeting", "digest", "checkins",
+    "listen", "crm", "plan", "share", "export", "private", "calendar", "help",
 )
 
 
@@ -69,6 +69,21 @@ class CloseItem:
     status: str  # "done" | "dropped"
     # `drop <id> agreed`: cancelled together with the partner, so never a broken promise.
     mutual: bool = False
+
+
+@dataclass(frozen=True)
+class ReopenItem:
+    """`reopen <id>`: an item marked done by mistake (or delivered and not accepted), or dropped
+    by mistake, opened again."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class ResumeDeal:
+    """`deal <name> resume`: a deal on hold back at the stage it was paused from."""
+
+    deal: str
 
 
 @dataclass(frozen=True)
@@ -180,9 +195,9 @@ class SetVisibility:
 
 
 Command = (
-    Help | AddItem | ListItems | CloseItem | EditItem | SetStage | ListDeals | Meeting | Digest
-    | Checkins | Listen | Crm | SetDomains | Calendar | Share | Export | SetVisibility | ShowPlan
-    | MoveStep | AutoOrder
+    Help | AddItem | ListItems | CloseItem | ReopenItem | EditItem | SetStage | ResumeDeal | ListDeals
+    | Meeting | Digest | Checkins | Listen | Crm | SetDomains | Calendar | Share | Export | SetVisibility
+    | ShowPlan | MoveStep | AutoOrder
 )
 
 # "(private)" anywhere in a give/get keeps the item from the partner (see docs/mutual-plan.md).
@@ -246,7 +261,25 @@ def _agreed(rest: str) -> tuple[str, bool]:
     return (match.group("id"), True) if match else (rest, False)
 
 
-def _parse_stage(rest: str) -> SetStage:
+def _parse_resume(rest: str) -> ResumeDeal | None:
+    """`deal Acme resume` (also "resumed", "back on", "off hold"): None when the text doesn't end
+    on a resume word, or names no deal."""
+    words = rest.split()
+    for size in (3, 2, 1):
+        if len(words) > size and stage_key(" ".join(words[-size:])) in RESUME_WORDS:
+            deal = " ".join(words[:-size]).strip(" :-–—\"'")
+            if not deal or not _readable(deal):
+                return None
+            if len(deal) > MAX_DEAL_NAME:
+                raise UsageError("deal_name_too_long", "deal", limit=MAX_DEAL_NAME)
+            return ResumeDeal(deal=plain_mentions(deal))
+    return None
+
+
+def _parse_stage(rest: str) -> SetStage | ResumeDeal:
+    resume = _parse_resume(rest)
+    if resume is not None:
+        return resume
     words = rest.split()
     if len(words) < 2:
         if len(words) == 1 and normalize_stage(words[0]):
@@ -466,6 +499,10 @@ def parse_command(text: str) -> Command:
             number=_parse_number(rest, sub), status="done" if sub == "done" else "dropped",
             mutual=mutual,
         )
+    if sub in ("reopen", "re-open", "unclose"):
+        if not rest:
+            raise UsageError("needs_id", "reopen", command="reopen")
+        return ReopenItem(number=_parse_number(rest, "reopen"))
     if sub == "edit":
         first, _, change = rest.partition(" ")
         if not first:

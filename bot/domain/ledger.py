@@ -44,6 +44,10 @@ class Commitment:
     # Dropped by agreement with the partner (`/partner drop <id> agreed`): a cancellation both
     # sides chose, never a broken promise, whenever it happened.
     mutual: bool = False
+    # When it was opened again after being closed (`/partner reopen <id>`: marked done by mistake,
+    # or delivered and not accepted), and by whom; None for an item never reopened.
+    reopened_at: datetime | None = None
+    reopened_by: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -91,6 +95,12 @@ class Commitment:
         return (self.status == "done" and self.due_on is not None
                 and closed is not None and closed > self.due_on)
 
+    def reopen(self, by: str, at: datetime) -> Commitment:
+        """This item open again at ``at``: no longer kept (or dropped), so nothing counts it as
+        closed; a drop by agreement is forgotten with the drop."""
+        return replace(self, status="open", closed_at=None, closed_by=None, closed_on=None, mutual=False,
+                       reopened_at=at, reopened_by=by)
+
     def close(self, status: Status, by: str, at: datetime, on: date | None = None) -> Commitment:
         """This item marked done or dropped at ``at``; ``on``: that day where the closer is."""
         return replace(self, status=status, closed_by=by, closed_at=at, closed_on=on)
@@ -99,7 +109,7 @@ class Commitment:
         """A JSON-safe dict for the store."""
         # Every field is a scalar: a plain dict of them, not dataclasses.asdict's recursive copy.
         doc = {name: getattr(self, name) for name in _FIELD_ORDER}
-        for key in ("created_at", "closed_at", "due_on", "confirmed_at", "closed_on"):
+        for key in ("created_at", "closed_at", "due_on", "confirmed_at", "closed_on", "reopened_at"):
             if doc[key] is not None:
                 doc[key] = doc[key].isoformat()
         return doc
@@ -111,6 +121,7 @@ class Commitment:
         known = doc if doc.keys() <= _FIELDS else {k: v for k, v in doc.items() if k in _FIELDS}
         created_at, closed_at, due_on = known.get("created_at"), known.get("closed_at"), known.get("due_on")
         confirmed_at, closed_on = known.get("confirmed_at"), known.get("closed_on")
+        reopened_at = known.get("reopened_at")
         return cls(**{
             **known,
             "created_at": datetime.fromisoformat(created_at) if created_at else created_at,
@@ -118,6 +129,7 @@ class Commitment:
             "due_on": date.fromisoformat(due_on) if due_on else None,
             "confirmed_at": datetime.fromisoformat(confirmed_at) if confirmed_at else None,
             "closed_on": date.fromisoformat(closed_on) if closed_on else None,
+            "reopened_at": datetime.fromisoformat(reopened_at) if reopened_at else None,
         })
 
 
@@ -189,6 +201,8 @@ class SideRecord:
     broken_items: tuple[Commitment, ...] = ()
     # The latest due date among open items past due: whether a slip is news since the last tip.
     latest_overdue_due: date | None = None
+    # The open item of this side opened again most recently (see Commitment.reopen), if any.
+    last_reopened: Commitment | None = None
     # Answers worked out from the items this record was made from (see remember).
     _answers: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -250,9 +264,10 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
     """
     # Per side: kept, kept late, dropped, open, overdue, last kept, open item due first,
     # open items due on its date, open items undated, when the oldest undated one was made,
-    # broken, the broken one dropped last, every broken one, the latest due date past due.
-    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None, [], None],
-                                   "get": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None, [], None]}
+    # broken, the broken one dropped last, every broken one, the latest due date past due, the
+    # open item reopened last.
+    state: dict[str, list[Any]] = {"give": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None, [], None, None],
+                                   "get": [0, 0, 0, 0, 0, None, None, 0, 0, None, 0, None, [], None, None]}
     for c in items:
         row = state.get(c.side)
         if row is None:
@@ -260,6 +275,8 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
         status = c.status
         if status == "open":
             row[3] += 1
+            if c.reopened_at is not None and (row[14] is None or c.reopened_at > row[14].reopened_at):
+                row[14] = c
             due = c.due_on
             if due is None:
                 row[8] += 1
@@ -297,7 +314,7 @@ def side_records(items: Sequence[Commitment], today: date) -> tuple[SideRecord, 
 
 def _record(row: list[Any], today: date) -> SideRecord:
     (kept, kept_late, dropped, opened, overdue, last_kept, oldest, due_next, undated, undated_since,
-     broken, last_broken, broken_items, latest_overdue_due) = row
+     broken, last_broken, broken_items, latest_overdue_due, last_reopened) = row
     # Dropped last first (the same order as ``last_broken``'s): recent drops are read first.
     broken_items.sort(key=lambda c: (c.closed_at, c.number), reverse=True)
     return SideRecord(
@@ -315,6 +332,7 @@ def _record(row: list[Any], today: date) -> SideRecord:
         last_broken=last_broken,
         broken_items=tuple(broken_items),
         latest_overdue_due=latest_overdue_due,
+        last_reopened=last_reopened,
         **_oldest_due(oldest, today),
     )
 

@@ -26,11 +26,25 @@ class Stage(str, Enum):
     # promises since the signature still count, and a renewal is earned by them.
     RENEWAL = "renewal"
     LOST = "lost"
+    # Paused by the partner (a budget freeze, a reorg): not slipping, and not over. Nothing of
+    # theirs is chased while it lasts; what we promised still stands. `resume` brings back the
+    # stage it left.
+    ON_HOLD = "on_hold"
 
     @property
     def label(self) -> str:
-        """Human label, e.g. ``Negotiation``."""
-        return self.value.capitalize()
+        """Human label, e.g. ``Negotiation``, ``On hold``."""
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def is_pipeline(self) -> bool:
+        """A stage on the way to a signature (prospecting to negotiation)."""
+        return self.is_early or self.is_closing
+
+    def is_behind(self, other: Stage) -> bool:
+        """Both are pipeline stages and this one comes before ``other``: a step back from it."""
+        order = _PIPELINE
+        return self in order and other in order and order.index(self) < order.index(other)
 
     @property
     def is_early(self) -> bool:
@@ -45,6 +59,12 @@ class Stage(str, Enum):
         """Signed, or signed and up for renewal: a partnership after its signature."""
         return self in (Stage.SIGNED, Stage.RENEWAL)
 
+
+_PIPELINE = (Stage.PROSPECTING, Stage.QUALIFIED, Stage.PROPOSAL, Stage.NEGOTIATION)
+
+# The words after `deal <name>` that bring a deal on hold back to the stage it left.
+RESUME_WORDS = frozenset({"resume", "resumed", "resuming", "unpause", "unpaused", "unhold", "back on",
+                          "active again", "reactivate", "reactivated", "off hold", "take off hold"})
 
 # Keys are normalised (lowercase, non-alphanumerics collapsed to one space).
 _SYNONYMS: dict[str, Stage] = {
@@ -184,6 +204,27 @@ _SYNONYMS: dict[str, Stage] = {
     "renewal closed lost": Stage.LOST,
     "not renewed": Stage.LOST,
     "did not renew": Stage.LOST,
+    # --- ON HOLD: paused by the partner; neither slipping nor over.
+    "on hold": Stage.ON_HOLD,
+    "hold": Stage.ON_HOLD,
+    "onhold": Stage.ON_HOLD,
+    "paused": Stage.ON_HOLD,
+    "pause": Stage.ON_HOLD,
+    "on pause": Stage.ON_HOLD,
+    "on ice": Stage.ON_HOLD,
+    "parked": Stage.ON_HOLD,
+    "deferred": Stage.ON_HOLD,
+    "postponed": Stage.ON_HOLD,
+    "budget freeze": Stage.ON_HOLD,
+    "frozen": Stage.ON_HOLD,
+    "suspended": Stage.ON_HOLD,
+    "dormant": Stage.ON_HOLD,
+    "en pause": Stage.ON_HOLD,
+    "en attente": Stage.ON_HOLD,
+    "pausiert": Stage.ON_HOLD,
+    "zuruckgestellt": Stage.ON_HOLD,
+    "pausado": Stage.ON_HOLD,
+    "em espera": Stage.ON_HOLD,
     # --- LOST: closed without a deal.
     "closed lost": Stage.LOST,
     "closedlost": Stage.LOST,
@@ -322,5 +363,5 @@ def normalize_stage(raw: str) -> Stage | None:
 
 
 def stage_names() -> list[str]:
-    """Canonical stage names, for help texts."""
-    return [s.value for s in Stage]
+    """Canonical stage names, for help texts ("on hold", as people type it)."""
+    return [s.value.replace("_", " ") for s in Stage]

@@ -479,6 +479,11 @@ class Dispatcher:
         if lead.doc.get("thread_ts"):
             args["thread_ts"] = lead.doc["thread_ts"]
         try:
+            if lead.doc.get("update_ts"):
+                # An edit of a message the bot posted (bot.services.prompt_edits): the same
+                # exactly-once steps; chat.update is idempotent, so a repeat shows the same.
+                return self._client(lead.scope.workspace).chat_update(
+                    channel=conversation, ts=lead.doc["update_ts"], **payload)
             return self._client(lead.scope.workspace).chat_postMessage(**args)
         except Exception as exc:  # noqa: BLE001 - every failure is classified, none is lost
             failure = classify(exc)

@@ -40,9 +40,10 @@ from bot.domain.calendar_match import (
 )
 from bot.domain.meetings import prompt_is_stale
 from bot.domain.timezones import zone
+from bot.domain.zoom_times import zoom_end, zoom_times_problem
 from bot.messages import Message
 from bot.schedule.jobs import JobStore, parse
-from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_scope, new_feed, occurrences
+from bot.services.calendar_feeds import FeedStore, People, calendar_scope, new_feed, occurrences
 from bot.services.calendar_jobs import cancel_post, ensure_post
 from bot.services.calendar_plan import (
     POST_DELAY,
@@ -61,7 +62,6 @@ from bot.store import Scope, Store
 log = logging.getLogger(__name__)
 
 MAX_UPCOMING = 5
-ZOOM_CLOCK_SLACK = timedelta(hours=1)  # an end_time further ahead than this is Zoom's clock, not ours
 
 
 class CalendarService:
@@ -194,7 +194,8 @@ class CalendarService:
                     Message("debrief_prompt", {**record["prompt"], "topic": deal,
                                                "ended_at": ended.isoformat()}),
                     now, allow_new=True)
-        cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest), now)
+        dm = choice_id(digest, int(record.get("choice_round") or 0))
+        cancel_post(self._jobs, calendar_scope(workspace), dm, now)
         return Outcome(reply=Message("calendar_chosen", {"channel": channel, "title": record["title"]}))
 
     def poll(self, now: datetime | None = None) -> None:
@@ -216,12 +217,16 @@ class CalendarService:
         exactly one, its debrief is planned once (keyed by the meeting's uuid), unless a calendar
         meeting in that channel ending about then already has one."""
         now = self.clock.now()
+        problem = zoom_times_problem(ended_at, started_at, now)
+        if problem is not None:
+            # Zoom says "ended" about a meeting that, by its own times, hasn't: nothing to ask.
+            log.info("a Zoom meeting.ended event is ignored: %s", problem)
+            return []
         if ended_at is not None and prompt_is_stale(ended_at, now):
             # Zoom retrying an event the bot missed while down: too late to ask, as for calendars.
             log.info("a Zoom meeting that ended at %s is too long ago to ask about", ended_at.isoformat())
             return []
-        believable = ended_at is not None and now - LOOKBACK <= ended_at <= now + ZOOM_CLOCK_SLACK
-        ended = ended_at if believable and ended_at is not None else now
+        ended = zoom_end(ended_at, now)
         named: dict[str, DealTarget] = {}
         for target in sorted(self.planner.deal_targets(workspace), key=lambda t: not t.in_play):
             if deal_named(target.deal, topic):

@@ -30,6 +30,7 @@ from bot.services.calendar_feeds import LOOKBACK, FeedStore, People, calendar_sc
 from bot.services.calendar_jobs import cancel_post, ensure_post
 from bot.services.deals import Deals
 from bot.services.debrief_prompts import DEBRIEF_REMINDER
+from bot.services.prompt_edits import CHOICE, needs_edit, show, snapshot, wanted_state
 from bot.store import Doc, Scope, Store
 
 POST_DELAY = timedelta(minutes=5)  # after the end: people are back at their desks
@@ -66,6 +67,11 @@ class MeetingPlanner:
                 self._members.clear()
             self._members[(workspace, user)] = (now, channels)
         return channels
+
+    def forget_memberships(self, workspace: str) -> None:
+        """Ask Slack afresh who is in which channel (a channel was archived or unarchived)."""
+        for key in [k for k in self._members if k[0] == workspace]:
+            self._members.pop(key, None)
 
     def plan(self, workspace: str, now: datetime) -> None:
         """Bring the jobs in line with what the feeds say now (idempotent)."""
@@ -111,7 +117,9 @@ class MeetingPlanner:
             record = self.feeds.meeting(workspace, digest) or {}
         active = [(u, o) for u, o in entries if o.state == ACTIVE]
         cancelled = any(o.state == CANCELLED for _, o in entries)
-        occ = (active or entries)[0][1]
+        # Two feeds read at different times may disagree (one still has the meeting where it was
+        # before the organiser moved it): the newer version (higher SEQUENCE) says when it is.
+        occ = max(active or entries, key=lambda entry: entry[1].sequence)[1]
         # Outlook's published feeds leave attendees out; another owner's Google feed may have them.
         attendees = tuple(dict.fromkeys(a for _, o in entries for a in o.attendees))
         occ = replace(occ, attendees=attendees)
@@ -130,6 +138,7 @@ class MeetingPlanner:
         asks = Asks.of(record)
         job_id = asks.job_id(digest)
         asked = asks.note_finished(self._jobs, workspace, job_id)
+        shown = self._posted(workspace, record, asks, job_id)
         # Asked about once it had begun (dragged to an earlier slot, or its end corrected after
         # the prompt): settled, no new round, and a round planned for a later slot is cancelled.
         settled = already_asked(asks.times(), occ.starts_at)
@@ -172,24 +181,42 @@ class MeetingPlanner:
                                  or not self._asked_already(scope, job_id, due, occ.title))
                 ensure_post(self._jobs, scope, job_id, due, Message("debrief_prompt", prompt), now,
                             allow_new=new)
+        if shown is not None:
+            state = wanted_state(shown, asks.round, settled, cancelled=cancelled or not owners)
+            # Only where the bot can still post: an archived channel's prompt stays as it was.
+            if needs_edit(shown, state, occ.starts_at) and shown["channel"] in member_channels(
+                    owners or list(record.get("owners") or [])):
+                shown = show(self._jobs, workspace, digest, shown, state, occ.starts_at, now)
         ask_where = single is None and len(channels) > 1 and not settled
         choices = [t.channel for t in channels] if ask_where else []
-        if choices:
+        choice_round, choice_asked, dm_shown = self._choice_round(workspace, digest, record, occ.starts_at,
+                                                                  choices)
+        # An earlier DM went out once the meeting had begun (it was moved back to that slot): asked.
+        dm_settled = choice_asked is not None and parse(choice_asked) >= occ.starts_at
+        if dm_shown is not None:  # the latest DM that went out before a move: kept true
+            state = wanted_state(dm_shown, choice_round, dm_settled, cancelled=cancelled or not owners)
+            dm_shown = show(self._jobs, workspace, digest, dm_shown, state, occ.starts_at, now)
+        if choices and not dm_settled:
             options = [{"channel": t.channel, "deal": t.deal, "value": f"{digest}|{t.channel}"}
                        for t in channels]
-            message = Message("calendar_choice", {"title": occ.title, "options": options[:CHOICES_SHOWN],
-                                                  "more": max(0, len(options) - CHOICES_SHOWN),
-                                                  "ends_at": occ.ends_at.isoformat()})
-            ensure_post(self._jobs, calendar_scope(workspace), choice_id(digest), due, message, now,
-                             allow_new=fresh, target=owners[0])
+            context = {"title": occ.title, "options": options[:CHOICES_SHOWN],
+                       "more": max(0, len(options) - CHOICES_SHOWN), "ends_at": occ.ends_at.isoformat()}
+            if choice_asked:
+                context["asked_before"] = choice_asked
+            ensure_post(self._jobs, calendar_scope(workspace), choice_id(digest, choice_round), due,
+                        Message("calendar_choice", context), now, allow_new=fresh, target=owners[0])
         else:
-            cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest), now)
+            cancel_post(self._jobs, calendar_scope(workspace), choice_id(digest, choice_round), now)
         new_record = {
             "digest": digest, "key": occ.key, "title": occ.title, "due_at": iso(due), "job_id": job_id,
             "channel": single.channel if single else None, "choices": choices, "owners": owners,
             "deals": {t.channel: t.deal for t in channels} if choices else {},
             "chosen_channel": chosen, "prompt": prompt, **asks.to_doc(),
         }
+        if shown is not None:
+            new_record["shown"] = shown
+        if choice_round:  # records of meetings never moved after their DM keep their old shape
+            new_record.update(choice_round=choice_round, choice_asked=choice_asked, dm_shown=dm_shown)
         if not record and single is None and not choices and not asks.asked:
             # Matches no deal channel (an internal meeting, most of a busy calendar) and never
             # did: nothing to remember. A record each cost a synced write: a calendar of 5,000
@@ -197,6 +224,40 @@ class MeetingPlanner:
             return
         if new_record != record:
             self.feeds.put_meeting(workspace, digest, new_record)
+
+    def _posted(self, workspace: str, record: Doc, asks: Asks, job_id: str) -> Doc | None:
+        """The meeting's latest posted prompt (bot.services.prompt_edits), noted once it is out."""
+        shown = record.get("shown")
+        if asks.posted_ts and asks.channel and (shown is None or shown.get("ts") != asks.posted_ts):
+            doc = self._jobs.get(Scope(workspace, asks.channel), job_id) or {}
+            context = (doc.get("payload") or {}).get("context") or {}
+            shown = snapshot(asks.posted_ts, asks.channel, asks.round, context, asks.posted_at)
+        return shown
+
+    def _choice_round(self, workspace: str, digest: str, record: Doc, starts_at: datetime,
+                      choices: list[str]) -> tuple[int, str | None, Doc | None]:
+        """Which DM asking where the meeting goes is current, and when the one before went out.
+
+        A DM that went out before the meeting, as the calendar now has it, began (the owner
+        hadn't answered, and the call was postponed) asked about a meeting that hadn't happened:
+        the owner is asked again after its new end, like a prompt moved after it was posted.
+        """
+        current = int(record.get("choice_round") or 0)
+        asked, shown = record.get("choice_asked"), record.get("dm_shown")
+        if not choices:
+            return current, asked, shown
+        scope = calendar_scope(workspace)
+        doc = self._jobs.get(scope, choice_id(digest, current))
+        if doc is None or doc.get("status") != DONE:
+            return current, asked, shown
+        went_out = doc.get("updated_at") or doc["due_at"]
+        if parse(went_out) >= starts_at:
+            return current, asked, shown  # asked once the meeting had begun: that DM still stands
+        if doc.get("posted_ts"):
+            shown = snapshot(str(doc["posted_ts"]), scope.channel_id, current,
+                             (doc.get("payload") or {}).get("context") or {}, None, kind=CHOICE,
+                             target=doc.get("target"))
+        return current + 1, went_out, shown
 
     def _plan_reminder(self, workspace: str, digest: str, asks: Asks, prompt: Doc, now: datetime) -> None:
         """The one reminder in the thread of a prompt that went out; it checks at its time
@@ -249,13 +310,34 @@ class MeetingPlanner:
             self._jobs.delete(scope, doc["id"])
 
     def _unplan(self, workspace: str, record: Doc, now: datetime) -> None:
+        dm_shown = record.get("dm_shown")
+        if dm_shown is not None:
+            state = wanted_state(dm_shown, int(record.get("choice_round") or 0), False, missing=True)
+            changed = show(self._jobs, workspace, record["digest"], dm_shown, state, None, now)
+            if changed is not dm_shown:
+                record = {**record, "dm_shown": changed}
+                self.feeds.put_meeting(workspace, record["digest"], record)
+        shown = record.get("shown")
+        if shown is not None:
+            # Gone after it moved past its prompt: the note must not promise another prompt.
+            state = wanted_state(shown, int(record.get("round") or 0), False, missing=True)
+            owners = record.get("owners") or []
+            reachable = needs_edit(shown, state, None) and any(
+                shown["channel"] in self._channels_of(workspace, owner, now) for owner in owners)
+            changed = shown
+            if reachable:
+                changed = show(self._jobs, workspace, record["digest"], shown, state, None, now)
+            if changed is not shown:
+                record = {**record, "shown": changed}
+                self.feeds.put_meeting(workspace, record["digest"], record)
         if record.get("channel"):
             cancel_post(self._jobs, Scope(workspace, record["channel"]), record["job_id"], now)
         asks = Asks.of(record)
         if asks.channel:
             reminder = reminder_job_id(record["digest"], asks.round)
             cancel_post(self._jobs, Scope(workspace, asks.channel), reminder, now)
-        cancel_post(self._jobs, calendar_scope(workspace), choice_id(record["digest"]), now)
+        cancel_post(self._jobs, calendar_scope(workspace),
+                    choice_id(record["digest"], int(record.get("choice_round") or 0)), now)
         if record.get("channel") or record.get("choices"):
             self.feeds.put_meeting(workspace, record["digest"], {**record, "channel": None, "choices": []})
 
@@ -342,9 +424,10 @@ class Asks:
         return {"round": self.round, "job_channel": self.channel, "asked": self.asked}
 
 
-def choice_id(digest: str) -> str:
-    """The id of the DM asking a meeting's owner which channel it was for."""
-    return f"calendar-choice:{digest}"
+def choice_id(digest: str, round_number: int = 0) -> str:
+    """The id of the DM asking a meeting's owner which channel it was for (its
+    ``round_number``-th, when the meeting moved after the earlier ones went out)."""
+    return round_job_id(f"calendar-choice:{digest}", round_number)
 
 
 def member_targets(matches: list[DealTarget], member: set[str]) -> list[DealTarget]:

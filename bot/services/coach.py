@@ -32,14 +32,17 @@ def deal_state(deals: Deals, scope: Scope, moved_last: bool = False) -> DealStat
     """The channel's deal as the coach reads it: its stage, since when, and its signature.
 
     That is the most recently signed deal of the channel, else its most recently moved deal
-    still in play, else its last lost one: a side deal (an expansion opening, or lost) beside a
-    signed partnership doesn't make the coach forget the promises that follow a signature.
+    still in play, else its most recently paused one, else its last lost one: a side deal (an
+    expansion opening, paused or lost) beside a signed partnership doesn't make the coach forget
+    the promises that follow a signature, and a second partner company pausing its deal doesn't
+    silence the coaching of the one still moving in the same channel.
     ``moved_last``: the deal that moved last whatever its stage, for the post about that move.
     """
     channel_deals = deals.all(scope)
     signed = [d for d in channel_deals if d.stage.after_signature]
-    in_play = [d for d in channel_deals if d.stage is not Stage.LOST]
-    current = next(iter(channel_deals if moved_last else signed or in_play or channel_deals), None)
+    in_play = [d for d in channel_deals if d.stage not in (Stage.LOST, Stage.ON_HOLD)]
+    held = [d for d in channel_deals if d.stage is Stage.ON_HOLD]
+    current = next(iter(channel_deals if moved_last else signed or in_play or held or channel_deals), None)
     if current is None:
         return None
     since = current.updated_at
@@ -49,19 +52,25 @@ def deal_state(deals: Deals, scope: Scope, moved_last: bool = False) -> DealStat
     return DealState(name=current.name, stage=current.stage, stage_since=since,
                      signed_at=_signed_at(current.stage, since, current.history),
                      reopened_at=_reopened_at(current.history),
+                     resumed_at=_resumed_at(current.history),
                      was_signed=Stage.SIGNED.value in (stage for stage, _ in current.history[:-1]),
                      previous=Stage(previous) if previous in Stage._value2member_map_ else None)
 
 
 def _signed_at(stage: Stage, since: datetime, history: tuple[tuple[str, str], ...]) -> datetime | None:
     """When a deal that is signed, or up for renewal, was last signed; None otherwise (or unknown:
-    a deal first seen at its renewal)."""
-    if stage is Stage.SIGNED:
-        return since
-    if stage is Stage.RENEWAL:
-        return next((datetime.fromisoformat(at) for name, at in reversed(history)
-                     if name == Stage.SIGNED.value), None)
-    return None
+    a deal first seen at its renewal). A signed partnership paused and resumed keeps its
+    signature: coming back from a hold is not signing again."""
+    if not stage.after_signature:
+        return None
+    stages = [name for name, _ in history]
+    signed = Stage.SIGNED.value
+    if signed not in stages:
+        return since if stage is Stage.SIGNED else None
+    at = len(stages) - 1 - stages[::-1].index(signed)
+    while at >= 2 and stages[at - 1] == Stage.ON_HOLD.value and stages[at - 2] == signed:
+        at -= 2
+    return datetime.fromisoformat(history[at][1])
 
 
 def _reopened_at(history: tuple[tuple[str, str], ...]) -> datetime | None:
@@ -71,6 +80,17 @@ def _reopened_at(history: tuple[tuple[str, str], ...]) -> datetime | None:
         return None
     last_lost = len(stages) - 1 - stages[::-1].index(Stage.LOST.value)
     return datetime.fromisoformat(history[last_lost + 1][1])
+
+
+def _resumed_at(history: tuple[tuple[str, str], ...]) -> datetime | None:
+    """When a deal left its last hold for a stage in play; None if never on hold, or paused or
+    lost now."""
+    stages = [stage for stage, _ in history]
+    held = Stage.ON_HOLD.value
+    if held not in stages or stages[-1] in (held, Stage.LOST.value):
+        return None
+    last_held = len(stages) - 1 - stages[::-1].index(held)
+    return datetime.fromisoformat(history[last_held + 1][1])
 
 
 def logged_times(times: list[str], now: datetime) -> list[str]:

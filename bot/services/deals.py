@@ -92,6 +92,18 @@ class Deals:
             self._store.put(scope, DEAL, key, doc)
             return StageChange(Deal.from_doc(doc), previous, changed=True)
 
+    def paused_from(self, scope: Scope, name: str) -> tuple[Deal | None, Stage | None]:
+        """The deal called ``name`` and, when it is on hold, the stage it was paused from (None:
+        not on hold, or paused from nothing known: a deal first recorded on hold)."""
+        current = self._store.get(scope, DEAL, deal_key(name))
+        if current is None:
+            return None, None
+        deal = Deal.from_doc(current)
+        if deal.stage is not Stage.ON_HOLD:
+            return deal, None
+        before = [stage for stage, _ in deal.history[:-1] if stage != Stage.ON_HOLD.value]
+        return deal, Stage(before[-1]) if before and before[-1] in Stage._value2member_map_ else None
+
     def set_domains(self, scope: Scope, name: str, domains: list[str], by: str) -> Deal | None:
         """Replace a deal's company domains; None when the channel has no such deal."""
         key = deal_key(name)

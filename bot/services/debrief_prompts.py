@@ -56,16 +56,20 @@ class DebriefPrompts:
         if message.template != DEBRIEF_PROMPT:
             return message
         context = dict(message.context)
+        # A prompt put back as it was posted (bot.services.prompt_edits): its words as of then.
+        restoring = bool(job.get("update_ts"))
+        as_of = datetime.fromisoformat(str(context.pop("as_of"))) if context.get("as_of") else now
         ended = context.get("ended_at")
         if ended:
             ended_at = datetime.fromisoformat(ended)
-            if prompt_is_stale(ended_at, now):
+            if prompt_is_stale(ended_at, now) and not restoring:
                 return None  # the bot was down for days: a debrief that late is noise
             # Posted late (the bot was down): say when, instead of "just ended".
-            context["hours_ago"] = int((now - ended_at) / HOUR)
+            context["hours_ago"] = max(0, int((as_of - ended_at) / HOUR))
         topic = str(context.get("topic") or "")
         started = context.get("started_at")
-        if started and self._debriefed_since(scope, job, topic, datetime.fromisoformat(started)):
+        if (started and not restoring
+                and self._debriefed_since(scope, job, topic, datetime.fromisoformat(started))):
             return None
         deal = next((d for d in self._deals.all(scope) if deal_key(d.name) == deal_key(topic)), None)
         context["lost"] = deal is not None and deal.stage is Stage.LOST
@@ -110,7 +114,7 @@ class DebriefPrompts:
 
         def earlier_prompt(doc: Doc) -> bool:
             payload = doc.get("payload") or {}
-            return (doc.get("id") != job.get("id") and doc.get("status") == DONE
+            return (doc.get("id") != job.get("id") and doc.get("status") == DONE and not doc.get("update_ts")
                     and payload.get("template") == DEBRIEF_PROMPT
                     and _same_deal(str((payload.get("context") or {}).get("topic") or ""), topic)
                     and parse(doc.get("updated_at") or doc["due_at"]) >= started_at)

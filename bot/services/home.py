@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot.domain.ledger import Balance, Commitment, balance, sort_key
+from bot.domain.attention import Attention, attention
+from bot.domain.ledger import Balance, Commitment, side_records, sort_key
 from bot.domain.mutual_plan import PlanView, plan_view
 from bot.domain.refusal import Refusal
 from bot.services.deals import Deal, Deals
@@ -30,6 +31,7 @@ class HomeDeal:
     deal: Deal
     balance: Balance
     plan: PlanView  # the channel's mutual plan, counted as its page counts it
+    attention: Attention  # how much it needs its owner now, and why (bot/domain/attention.py)
 
 
 def home_message(
@@ -53,13 +55,21 @@ def home_message(
         mine = [c for c in channel_items if c.is_open and c.owner == user]
         items.extend(HomeItem(scope.channel_id, c) for c in mine)
         involved = any(c.owner == user or c.created_by == user for c in channel_items)
-        counted: tuple[Balance, PlanView] | None = None  # once per channel, for its deals
+        counted = None  # once per channel, for its deals
         for deal in deals.all(scope):
             if involved or deal.updated_by == user:
-                counted = counted or (balance(channel_items, today), plan_view(channel_items, today))
-                touched.append(HomeDeal(scope.channel_id, deal, *counted))
+                if counted is None:
+                    ours, theirs = side_records(channel_items, today)
+                    counted = (ours, theirs, Balance(give=ours.tally, get=theirs.tally),
+                               plan_view(channel_items, today))
+                ours, theirs, channel_balance, plan = counted
+                touched.append(HomeDeal(scope.channel_id, deal, channel_balance, plan,
+                                        attention(deal.stage, ours, theirs, today)))
     items.sort(key=lambda h: sort_key(h.item, today))
+    # The deal that needs its owner first comes first (our slip, ours due today, their slip, …);
+    # among equals, the one touched last.
     touched.sort(key=lambda d: d.deal.updated_at, reverse=True)
+    touched.sort(key=lambda d: d.attention.order)
     return Message(
         "home",
         {

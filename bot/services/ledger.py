@@ -282,6 +282,21 @@ class Ledger:
             return self._mark_agreed(scope, number)
         return result
 
+    def reopen(self, scope: Scope, number: int, by: str) -> ItemResult:
+        """Open a done or dropped item again (marked by mistake, or delivered and not accepted):
+        "ok", "unchanged" when it is open already, "not_found" for an id this channel lacks."""
+        with self._store.transaction(scope):
+            before = self._store.revision(scope)
+            item = self.get(scope, number)
+            if item is None:
+                return ItemResult("not_found")
+            if item.is_open:
+                return ItemResult("unchanged", item)
+            changed = item.reopen(by, self._clock.now())
+            self._store.put(scope, COMMITMENT, str(number), changed.to_doc())
+            self._cache_change(scope, before, changed)
+            return ItemResult("ok", changed)
+
     def _mark_agreed(self, scope: Scope, number: int) -> ItemResult:
         """A dropped item marked as cancelled by agreement ("unchanged" if it was already)."""
         with self._store.transaction(scope):

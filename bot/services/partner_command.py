@@ -57,6 +57,8 @@ class PartnerCommands:
             cmd.AddItem: self.add,
             cmd.ListItems: self.list,
             cmd.CloseItem: self.close,
+            cmd.ReopenItem: self.reopen,
+            cmd.ResumeDeal: self.resume,
             cmd.EditItem: self.edit,
             cmd.SetStage: lambda actor, c: self.set_stage(actor, c.deal, c.stage),
             cmd.ListDeals: lambda actor, c: self.list_deals(actor),
@@ -154,6 +156,29 @@ class PartnerCommands:
         return Outcome(
             reply=Message("item_closed", {"item": result.item, "today": today, **context})
         )
+
+    def reopen(self, actor: Actor, command: cmd.ReopenItem) -> Outcome:
+        """`reopen <id>`: a done or dropped item open again, with the channel's balance and advice."""
+        tz = actor.tz()
+        result = self.ledger.reopen(actor.scope, command.number, actor.user)
+        if result.outcome == "not_found":
+            return error("item_missing", number=command.number)
+        if result.outcome == "unchanged":
+            return error("item_not_closed", number=command.number)
+        today = self.today(tz)
+        context = self.coach.context(actor.scope, self.ledger.items(actor.scope), today)
+        return Outcome(reply=Message("item_reopened", {"item": result.item, "today": today, **context}))
+
+    def resume(self, actor: Actor, command: cmd.ResumeDeal) -> Outcome:
+        """`deal <name> resume`: a deal on hold back at the stage it was paused from."""
+        deal, paused_from = self.deals.paused_from(actor.scope, command.deal)
+        if deal is None:
+            return error("deal_missing", usage_of="deal", deal=command.deal)
+        if deal.stage is not Stage.ON_HOLD:
+            return error("deal_not_on_hold", usage_of="deal", deal=deal.name, stage=deal.stage.label)
+        if paused_from is None:
+            return error("deal_resume_where", usage_of="deal", deal=deal.name)
+        return self.set_stage(actor, deal.name, paused_from)
 
     def edit(self, actor: Actor, command: cmd.EditItem) -> Outcome:
         """`edit <id> [text] [by <when>]`."""

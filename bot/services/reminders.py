@@ -107,8 +107,10 @@ class ReminderService:
             # A Slack Connect partner named as owner: the DM coaches our team and may name a
             # private item. They see their side on the shared plan instead.
             return None
-        if item.side == "get" and self._lost(scope):
-            return None  # after a lost deal the coach stops chasing their side; ours still count
+        if item.side == "get" and self._not_chasing(scope):
+            # After a lost deal, or while the partner has paused it, the coach stops chasing
+            # their side; ours still count.
+            return None
         tz = self.zones.user_tz(scope.workspace, payload["owner"])
         today = local_date(now, tz)
         state = reminder_state(item.due_on, today)
@@ -141,10 +143,10 @@ class ReminderService:
             "overdue": sum(1 for _, message in parts if message.context["state"] == "overdue"),
         })
 
-    def _lost(self, scope: Scope) -> bool:
-        """The channel's deal, as the coach reads it, is closed as lost."""
+    def _not_chasing(self, scope: Scope) -> bool:
+        """The channel's deal, as the coach reads it, is closed as lost or on hold."""
         deal = deal_state(Deals(self.store, self.clock), scope)
-        return deal is not None and deal.stage is Stage.LOST
+        return deal is not None and deal.stage in (Stage.LOST, Stage.ON_HOLD)
 
     def snooze(self, scope: Scope, job_id: str, user: str) -> Outcome:
         """Re-arm a reminder ``SNOOZE_DAYS`` later (09:00 the owner's time)."""

@@ -64,6 +64,12 @@ class _TtlCache:
         with self._lock:
             self._data.pop(key, None)
 
+    def forget_where(self, doomed: Callable[[tuple[str, ...]], bool]) -> None:
+        """Drop every key ``doomed`` says so of."""
+        with self._lock:
+            for key in [k for k in self._data if doomed(k)]:
+                del self._data[key]
+
     def put(self, key: tuple[str, ...], value: object, ttl: float | None = None) -> None:
         """Keep ``value`` for ``ttl`` seconds (the cache's own TTL by default)."""
         with self._lock:
@@ -223,6 +229,12 @@ class Directory:
         (or unshared from) another organisation, or a post the partner may read is about to go."""
         self._channels.forget((workspace, "ext-shared", channel_id))
         self._channels.forget((workspace, "members", channel_id))
+
+    def forget_archived(self, workspace: str, channel_id: str) -> None:
+        """The channel was archived or unarchived: it leaves (or rejoins) the channel list of
+        everyone in it, so every person's cached list of the workspace is asked again."""
+        self.forget_channel(workspace, channel_id)
+        self._channels.forget_where(lambda key: len(key) == 2 and key[0] == workspace)
 
     def forget_member(self, workspace: str, channel_id: str, user_id: str) -> None:
         """Someone joined or left the channel: their channels and its members are asked again."""

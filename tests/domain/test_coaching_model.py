@@ -378,7 +378,7 @@ def test_the_severity_ladder() -> None:
 def test_each_stage_has_its_template() -> None:
     assert [model.stage_prompt(stage) for stage in Stage] == [
         "stage_early", "stage_early", "stage_closing", "stage_closing", "stage_signed", "stage_renewal",
-        "stage_lost"]
+        "stage_lost", "stage_on_hold"]
 
 
 def test_the_stage_question_names_the_deal_in_its_other_phrasings() -> None:

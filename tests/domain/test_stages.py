@@ -114,6 +114,7 @@ def test_stage_names_in_pipeline_order() -> None:
         "signed",
         "renewal",
         "lost",
+        "on hold",
     ]
 
 

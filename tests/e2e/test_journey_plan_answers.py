@@ -61,7 +61,7 @@ def test_the_home_tab_counts_the_deals_it_leaves_out(slack, bot, emulator):
     slack.app_home_opened(ALICE)
     bot.wait_idle()
     text = all_text(emulator.home_view(ALICE))
-    assert "…and 5 more, touched longer ago" in text
+    assert "…and 5 more, needing you less" in text
     assert text.count("Qualified in") == 15
 
 

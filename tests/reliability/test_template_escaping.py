@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from bot.domain.attention import WHY, Attention
 from bot.domain.coaching import ChannelHistory, DealState, assess
 from bot.domain.ledger import Commitment, balance, paginate
 from bot.domain.mutual_plan import Proposal, plan_view
@@ -44,8 +45,10 @@ HOSTILE = [
     "<!subteam^S0TEAM>", "<@U0BOB>", "<http://x|y>", "<mailto:a@b.c|mail>", "&lt;!channel&gt;",
     "\u202eevil\u202c", "שלום", "🤝", "*bold* _it_ `code`", "\\\" {{ x }} {% raw %}",
 ]
-# What the bot itself may write into mrkdwn: mentions of real ids it was given.
-BOT_MARKUP = re.compile(r"<@U0ALICE>|<#C0DEAL>")
+# What the bot itself may write into mrkdwn: mentions of real ids it was given, and a date
+# token whose fallback text the bot wrote itself.
+BOT_MARKUP = re.compile(r"<@U0ALICE>|<#C0DEAL>"
+                        r"|<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[A-Za-z0-9 ,:]+>")
 ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
 HIDDEN_KEYS = {"value", "action_id", "block_id", "callback_id", "private_metadata", "external_id",
                "url", "image_url", "initial_date", "initial_value"}
@@ -134,6 +137,9 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "calendar_choice": lambda t: {"title": t, "ends_at": NOW.isoformat(),
                                   "options": [{"channel": CHANNEL, "deal": t, "value": f"d|{CHANNEL}"}],
                                   "more": 2},
+    "calendar_choice_moved": lambda t: [{"title": t, "state": state, "moved_unix": 1796137200,
+                                         "moved_text": "Thu 26 Nov, 15:00 UTC"}
+                                        for state in ("moved", "called_off", "missing")],
     "calendar_chosen": lambda t: {"channel": CHANNEL, "title": t},
     "calendar_connected": lambda t: {"masked": t},
     "calendar_disconnected": lambda t: {"existed": True},
@@ -154,6 +160,9 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "debrief_modal": lambda t: {"topic": t, "metadata": '{"channel": "C0DEAL"}',
                                 "lines": 2},
     "debrief_prompt": lambda t: {"topic": t, "user": ME, "meeting": t, "people": [ME, t]},
+    "debrief_prompt_moved": lambda t: [{"topic": t, "meeting": t, "state": state, "moved_unix": 1796137200,
+                                        "moved_text": "Thu 26 Nov, 15:00 UTC"}
+                                       for state in ("moved", "called_off", "missing")],
     "debrief_reminder": lambda t: [{"topic": t, "meeting": t, "people": [ME, t], "partner_reads": shared}
                                    for shared in (False, True)],
     "digest": digest,
@@ -164,12 +173,15 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "help": lambda t: [{"topic": None}, {"topic": t}],  # an unknown topic is named
     "home": lambda t: {"items": [HomeItem(CHANNEL, c) for c in items(t) if c.is_open],
                        "more_items": 1, "more_deals": 1,
+                       # One deal for each reason App Home can give, naming a hostile item.
                        "deals": [HomeDeal(CHANNEL, deal(t), balance(items(t), TODAY),
-                                          plan_view(items(t), TODAY))],
+                                          plan_view(items(t), TODAY), Attention(rank, 3, items(t)[0], 2))
+                                 for rank in range(len(WHY))],
                        "today": TODAY, "notice": Refusal("unknown_command", {"word": t}), "user": ME,
                        "partner_in": [CHANNEL]},
     "item_added": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
     "item_closed": lambda t: {"item": items(t)[2], "today": TODAY, **coach(t)},
+    "item_reopened": lambda t: {"item": items(t)[1], "today": TODAY, **coach(t)},
     "item_edited": lambda t: {"item": items(t)[1], "today": TODAY,
                               "before": replace(items(t)[1], what=t + " (before)", due_on=TODAY,
                                                 confirmed_by="partner", confirmed_at=NOW)},
@@ -200,6 +212,7 @@ CONTEXTS: dict[str, Callable[[str], dict[str, Any] | list[dict[str, Any]]]] = {
     "stage_closing": stage,
     "stage_early": stage,
     "stage_lost": stage,
+    "stage_on_hold": stage,
     "stage_renewal": stage,
     "stage_set": stage,
     "stage_signed": stage,

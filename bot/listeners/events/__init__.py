@@ -17,7 +17,7 @@ from bot.listeners.events.app_home import make_home_handler
 from bot.listeners.events.channel_moved import make_channel_id_changed_handler
 from bot.listeners.events.joined import make_joined_handler
 from bot.listeners.events.message import make_message_handler
-from bot.listeners.events.shared import make_member_left_handler, make_sharing_handler
+from bot.listeners.events.shared import make_archive_handler, make_member_left_handler, make_sharing_handler
 from bot.listeners.events.uninstall import make_tokens_revoked_handler, make_uninstalled_handler
 from bot.listeners.events.user_changed import make_user_change_handler
 
@@ -33,6 +33,10 @@ EVENT_LISTENERS: dict[str, Callable[[Services], Callable[..., Any]]] = {
     "channel_shared": make_sharing_handler,
     "channel_unshared": make_sharing_handler,
     "member_left_channel": make_member_left_handler,
+    "channel_archive": make_archive_handler,
+    "group_archive": make_archive_handler,
+    "channel_unarchive": make_archive_handler,
+    "group_unarchive": make_archive_handler,
     "channel_id_changed": make_channel_id_changed_handler,
     "user_change": make_user_change_handler,
 }

@@ -1,5 +1,6 @@
 """Who reads a channel changed: `channel_shared` / `channel_unshared` (it joined or left Slack
-Connect) and `member_left_channel` (someone left it).
+Connect), `member_left_channel` (someone left it) and `channel_archive` / `group_archive` and
+their `…_unarchive` (nobody can post in it any more, or again).
 
 What the bot says in a channel depends on whether the partner's organisation reads it
 (private items and our coaching stay out of shared channels), and that answer is cached
@@ -40,3 +41,19 @@ def make_member_left_handler(services: Services) -> Callable[..., None]:
             services.directory.forget_member(workspace_of(context), channel, user)
 
     return handle_member_left
+
+
+def make_archive_handler(services: Services) -> Callable[..., None]:
+    """A channel was archived or unarchived: forget who is in which channel, so the next
+    planning drops (or brings back) the calendar prompts planned there, instead of trying to
+    post in an archived channel until the cached memberships run out."""
+
+    def handle_archive_changed(event: dict[str, Any], context: BoltContext) -> None:
+        channel = event.get("channel")
+        if isinstance(channel, str) and channel:
+            workspace = workspace_of(context)
+            services.directory.forget_archived(workspace, channel)
+            if services.calendar is not None:
+                services.calendar.planner.forget_memberships(workspace)
+
+    return handle_archive_changed
