@@ -11,7 +11,11 @@ pass with the feature it checks deleted:
   Hypothesis fails when the case it checks never comes up);
 - an absence ("no post", ``== []``) read from the emulator after a request to the bot without
   ``bot.wait_idle()`` first: Bolt acks before its listener runs, so the check could look
-  before the bot acted.
+  before the bot acted;
+- a ``pytest.raises`` block with an assertion after a call: once the call raises, the rest of
+  the block never runs (unless the block ends in its own ``raise``), so that assertion checks
+  nothing; and ``pytest.raises(Exception)`` without ``match=``: a deleted function raises
+  NameError or AttributeError, which it accepts.
 
 Each rule has a test showing it catches its pattern, so the check itself can fail.
 """
@@ -22,6 +26,7 @@ import ast
 import re
 from collections.abc import Iterator
 from functools import cache
+from itertools import takewhile
 from pathlib import Path
 
 import pytest
@@ -239,12 +244,56 @@ def absences_before_idle(tree: ast.Module) -> list[int]:
     return found
 
 
+def _raises_block(node: ast.AST) -> ast.With | None:
+    """``node`` as a ``with pytest.raises(...)`` block, else None."""
+    if isinstance(node, ast.With) and any(
+            re.search(r"\braises\(", ast.unparse(item.context_expr)) for item in node.items):
+        return node
+    return None
+
+
+def assertions_after_the_raise(tree: ast.Module) -> list[int]:
+    """Assertions ending a ``pytest.raises`` block after a statement that calls something:
+    once that call raises they never run. A block ending in its own ``raise``, an assertion
+    before the last call, and ``pytest.raises(AssertionError)`` are left alone."""
+    found = []
+    for fn in _tests(tree):
+        for node in _own_nodes(fn):
+            block = _raises_block(node)
+            if block is None or "AssertionError" in ast.unparse(block.items[0].context_expr):
+                continue
+            ending = len(list(takewhile(lambda stmt: isinstance(stmt, ast.Assert), reversed(block.body))))
+            before, trailing = block.body[:len(block.body) - ending], block.body[len(block.body) - ending:]
+            if any(isinstance(n, ast.Call) for stmt in before for n in ast.walk(stmt)):
+                found += [stmt.lineno for stmt in trailing]
+    return found
+
+
+def _catch_all(call: ast.expr) -> bool:
+    """``pytest.raises(Exception)`` (or BaseException, alone or in a tuple) without ``match=``."""
+    if not isinstance(call, ast.Call) or not re.search(r"\braises$", ast.unparse(call.func)) or not call.args:
+        return False
+    if any(keyword.arg == "match" for keyword in call.keywords):
+        return False
+    expected = call.args[0]
+    names = expected.elts if isinstance(expected, ast.Tuple) else [expected]
+    return any(isinstance(name, ast.Name) and name.id in ("Exception", "BaseException") for name in names)
+
+
+def raises_anything(tree: ast.Module) -> list[int]:
+    """``pytest.raises(Exception)`` without ``match=``: it passes when the code it calls is gone."""
+    return [node.lineno for fn in _tests(tree) for node in _own_nodes(fn)
+            if isinstance(node, ast.Call) and _catch_all(node)]
+
+
 RULES = {
     "an assertion that is always true": always_true_assertions,
     "a mock asserting on itself": mocks_asserting_on_themselves,
     "every assertion in a branch or loop that may not run": only_conditional_assertions,
     "a return before the assertions (use hypothesis.assume or pytest.skip)": early_returns,
     "an absence read before bot.wait_idle()": absences_before_idle,
+    "an assertion after the raising call in a pytest.raises block": assertions_after_the_raise,
+    "pytest.raises(Exception) without match=": raises_anything,
 }
 
 
@@ -294,6 +343,17 @@ CAUGHT = {
         "    assert not [m for m in emulator.messages() if m]\n",
         "def test_x(bot, emulator):\n    bot.driver.event({})\n    assert len(emulator.calls_to('x')) == 0\n",
     ],
+    assertions_after_the_raise: [
+        "def test_x(store):\n    with pytest.raises(ValueError):\n        parse('bad')\n"
+        "        assert store.items() == []\n",
+        "def test_x():\n    with pytest.raises(E, match='m'), ctx():\n        x = f()\n"
+        "        g(x)\n        assert x\n",
+    ],
+    raises_anything: [
+        "def test_x():\n    with pytest.raises(Exception):\n        f()\n",
+        "def test_x():\n    with pytest.raises((ValueError, BaseException)):\n        f()\n",
+        "def test_x():\n    pytest.raises(Exception, f, 1)\n",
+    ],
 }
 HONEST = {
     always_true_assertions: ["def test_x():\n    assert f() or g()\n    assert (f(), 'why') == t\n"],
@@ -312,6 +372,18 @@ HONEST = {
         "def test_x(slack, bot, emulator):\n    slack.command('x')\n    bot.wait_idle()\n"
         "    assert emulator.messages() == []\n",
         "def test_x(slack, emulator):\n    slack.command('x')\n    assert emulator.messages() != []\n",
+    ],
+    assertions_after_the_raise: [
+        "def test_x(store):\n    with pytest.raises(ValueError):\n        parse('bad')\n"
+        "    assert store.items() == []\n",
+        "def test_x():\n    with pytest.raises(RuntimeError), tx():\n        put(1)\n        assert seen()\n"
+        "        raise RuntimeError('boom')\n",
+        "def test_x():\n    with pytest.raises(AssertionError):\n        x = f()\n        assert x\n",
+        "def test_x():\n    with pytest.raises(E):\n        x = f()\n        assert x\n        g(x)\n",
+    ],
+    raises_anything: [
+        "def test_x():\n    with pytest.raises(Exception, match='no_such_text'):\n        f()\n",
+        "def test_x():\n    with pytest.raises(ValueError):\n        f()\n",
     ],
 }
 

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 from bot.emulator import SlackDriver, SlackEmulator
-from tests.e2e.serve_process import BOT_TOKEN, BotProcess, serve_env
+from tests.e2e.serve_process import BOT_TOKEN, STARTUP_SECONDS, BotProcess, serve_env
 
 CONFIG = "python:bot.gunicorn_conf"
 LISTENING = re.compile(r"Listening at: http://[^:]+:(\d+)")
@@ -59,8 +59,9 @@ class GunicornProcess(BotProcess):
 
     @property
     def port(self) -> int:
-        """The port gunicorn reported it listens on (waits up to 20 s for the line)."""
-        deadline = time.monotonic() + 20
+        """The port gunicorn reported it listens on (waits for the line as long as `serve`
+        may take to start: a process that exits fails at once)."""
+        deadline = time.monotonic() + STARTUP_SECONDS
         while self._port is None:
             if found := LISTENING.search(self.output()):
                 self._port = int(found.group(1))

@@ -283,6 +283,8 @@ def test_auto_mode_logs_with_undo_in_thread(slack, bot, emulator):
     slack.action("listen_undo", "1700000106.000100", user=ALICE, channel=DEAL)
     emulator.wait_for(lambda calls: emulator.responses())
     assert items(bot)[0].status == "dropped"
+    # The person who undid it is told which item left the ledger.
+    assert "Undone: *#1* is dropped" in all_text(emulator.responses()[0])
 
 
 def test_off_mode_ignores_conversation_but_not_crm(slack, bot, emulator):
@@ -311,6 +313,9 @@ def test_ignore_button(slack, bot, emulator):
     say(slack, "we will set up a pilot workspace", ts="1700000110.000100")
     settle(emulator, "chat.postEphemeral")
     slack.action("listen_ignore", "1700000110.000100", user=ALICE, channel=DEAL)
+    emulator.wait_for(lambda calls: emulator.responses())
+    # Ignoring is answered where the offer was: it won't be asked about again.
+    assert "won't ask about that message again" in all_text(emulator.responses()[0])
     slack.action("listen_log_give", "1700000110.000100", user=ALICE, channel=DEAL)
     emulator.wait_for(lambda calls: len(emulator.responses()) >= 2)
     assert items(bot) == []
