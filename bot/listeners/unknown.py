@@ -15,7 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.action_ids import SEPARATOR
 from bot.domain.refusal import Refusal
+from bot.listeners.actions import HANDLERS as ACTION_HANDLERS
+from bot.listeners.commands import COMMAND
+from bot.listeners.views import HANDLERS as VIEW_HANDLERS
 from bot.services.outcome import refuse
 from bot.slack.poster import form_errors, rendered
 
@@ -23,6 +27,24 @@ if TYPE_CHECKING:
     from bot.container import Services
 
 ANYTHING = re.compile(".*")
+
+
+def _anything_but(names: list[str], repeats: bool = False) -> re.Pattern[str]:
+    """Any id except ``names`` (and, with ``repeats``, their numbered repeats).
+
+    Bolt hands a request whose listener hasn't acked within its 3 seconds to the next
+    listener that matches. Were that a catch-all, a `/partner` command slowed by a busy
+    machine would be answered "I answer `/partner`, not /partner", and a slow button
+    "retired", while its own listener goes on to do the work.
+    """
+    ours = "|".join(re.escape(name) for name in names)
+    suffix = rf"(?:{SEPARATOR}\d+)?" if repeats else ""
+    return re.compile(rf"^(?!(?:{ours}){suffix}$)")
+
+
+OTHER_COMMANDS = _anything_but([COMMAND])
+OTHER_ACTIONS = _anything_but(list(ACTION_HANDLERS), repeats=True)
+OTHER_FORMS = _anything_but(list(VIEW_HANDLERS))
 RETIRED_BUTTON = Refusal("button_retired")
 RETIRED_FORM = Refusal("form_retired")
 
@@ -30,9 +52,9 @@ RETIRED_FORM = Refusal("form_retired")
 def register(app: App, services: Services) -> None:
     """Wire the catch-alls; registered after every other listener, so they only get the rest."""
     del services  # nothing of ours is touched
-    app.command(ANYTHING)(_other_command)
-    app.action(ANYTHING)(_other_action)
-    app.view(ANYTHING)(_other_form)
+    app.command(OTHER_COMMANDS)(_other_command)
+    app.action(OTHER_ACTIONS)(_other_action)
+    app.view(OTHER_FORMS)(_other_form)
     app.view_closed(ANYTHING)(_just_ack)
     app.shortcut(ANYTHING)(_just_ack)
     app.options(ANYTHING)(_no_options)
