@@ -17,6 +17,7 @@ from bot.config import Settings, slack_environment_hidden
 from bot.container import Services, build_services, install_schedule
 from bot.domain import commands as cmd
 from bot.domain.workspace import Workspace
+from bot.messages import compile_all
 from bot.server import WsgiApp
 from bot.services.meetings import Meetings
 from bot.services.scheduled import Schedule
@@ -114,6 +115,7 @@ def build_runtime(
     store = store or open_store(settings)
     # The loaded database is long-lived: move it out of the cyclic GC's reach so full
     # collections don't walk 100,000 commitments in the middle of a request.
+    compile_all()  # before the first request, not during it (and out of the GC's reach too)
     gc.collect()
     gc.freeze()
     client = build_client(settings.bot_token, settings.api_url)
