@@ -226,9 +226,9 @@ def _escape_unless_markup(value: Any) -> Markup:
 def compile_all() -> int:
     """Compile every message template now; how many.
 
-    About a second of CPU for all of them. Left to the first requests after a start, it
-    landed on whichever came first, several threads compiling the same template at once,
-    and forty commands arriving together on a cold, busy server took over Slack's 3 s.
+    About a third of a second of CPU for all of them. Left to the first requests after a
+    start, it landed on whichever came first, with several threads compiling the same
+    template at once, on top of the acks Slack waits for.
     """
     env = environment()
     names = [name for name in env.list_templates() if name.endswith(".json.j2")]

@@ -113,9 +113,9 @@ def build_runtime(
         # Before anything records (or imports prometheus_client): the mode is chosen once.
         metrics.enable(settings.metrics_dir)
     store = store or open_store(settings)
+    compile_all()  # before the first request, not during it (and out of the GC's reach too)
     # The loaded database is long-lived: move it out of the cyclic GC's reach so full
     # collections don't walk 100,000 commitments in the middle of a request.
-    compile_all()  # before the first request, not during it (and out of the GC's reach too)
     gc.collect()
     gc.freeze()
     client = build_client(settings.bot_token, settings.api_url)

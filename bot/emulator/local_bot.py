@@ -55,13 +55,17 @@ class LocalBot:
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
+    def wait_for_acks(self, seconds: float) -> None:
+        """How long Bolt waits for each listener to ack before trying the next that matches."""
+        for listener in self.runtime.app._listeners:  # Bolt sets it per listener, no public setter
+            listener.ack_timeout = seconds
+
     def start(self) -> LocalBot:
         """Build the runtime and serve it on 127.0.0.1."""
         from bot.emulator.driver import SlackDriver
 
         self.runtime = build_runtime(self.settings, self.clock)
-        for listener in self.runtime.app._listeners:  # Bolt sets it per listener, no public setter
-            listener.ack_timeout = ACK_PATIENCE_SECONDS
+        self.wait_for_acks(ACK_PATIENCE_SECONDS)
         self._server = serve_http(self.runtime.wsgi, port=0, host="127.0.0.1")
         if self.runtime.services.plans is not None and not self.settings.public_url:
             # Share links point here; the port is only known once the server is bound.

@@ -88,7 +88,7 @@ class Journal:
         """Rewrite the journal with one line per live shard, atomically (and durably), at once:
         the caller holds off every writer meanwhile (as at load)."""
         size = self.write_snapshot(shards.items())
-        retired = self.swap_in(size, since=self._file_bytes)
+        retired = self.swap_in(size, since=self.mark())
         if retired is not None:
             retired.close()
 
@@ -121,7 +121,7 @@ class Journal:
         written meanwhile is lost. Call it under the store's lock (no append may run).
 
         Returns the old file's handle for the caller to close once the lock is let go:
-        closing it frees the old file's blocks, which took 30-60 ms at 100,000 commitments.
+        closing it frees the old file's blocks, which took 16-80 ms at 100,000 commitments.
         """
         temp = self._temp_path()
         with self._sync_lock:

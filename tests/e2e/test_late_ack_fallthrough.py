@@ -24,8 +24,7 @@ WAIT = 0.3  # Bolt's wait for the ack, cut from 3 s for the test
 @pytest.fixture
 def impatient(bot, monkeypatch):
     monkeypatch.setattr(fast_ack, "ACK_WAIT_SECONDS", WAIT)  # the request thread's wait, too
-    for listener in bot.runtime.app._listeners:  # Bolt has no public setter (as LocalBot)
-        listener.ack_timeout = WAIT
+    bot.wait_for_acks(WAIT)
     return bot
 
 
